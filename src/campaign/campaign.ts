@@ -1,0 +1,60 @@
+import type { AiTarget } from '../machines/attempt-types.js';
+import type { AmdParameters } from './amd-parameters.js';
+import type { RetryPolicy } from './retry-policy.js';
+
+export const CAMPAIGN_STATUSES = [
+  'draft',
+  'running',
+  'paused',
+  'stopped',
+  'completed',
+  'archived',
+] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+/** A daily calling window in local wall-clock time; `start === end` means all day. */
+export interface CallingWindow {
+  /** `HH:MM`, 24-hour. */
+  start: string;
+  /** `HH:MM`, 24-hour; earlier than `start` when the window crosses midnight. */
+  end: string;
+  /** ISO weekdays the window is open on (1 = Monday … 7 = Sunday). */
+  days: number[];
+}
+
+/** Everything an operator configures about a campaign. */
+export interface CampaignSettings {
+  name: string;
+  /** IANA time zone of the campaign, e.g. `America/New_York`. */
+  timezone: string;
+  window: CallingWindow;
+  /** Optional absolute bounds of the campaign (epoch ms). */
+  startsAt: number | null;
+  endsAt: number | null;
+  maxConcurrent: number;
+  /** Least time between two originates of this campaign (ms). */
+  minIntervalMs: number;
+  ringTimeoutSec: number;
+  callerId: string | null;
+  /** ISO 3166 region used to read numbers without a country code, e.g. `US`. */
+  defaultRegion: string;
+  /** Whether short internal extensions are dialable leads. */
+  allowExtensions: boolean;
+  aiTarget: AiTarget;
+  aiContext: string | null;
+  aiProvider: string | null;
+  aiAgent: string | null;
+  consent: { enabled: boolean; recordingId: string | null; timeoutSec: number };
+  voicemail: { enabled: boolean; recordingId: string | null; greetingMaxWaitSec: number };
+  amd: AmdParameters & { notSureAs: 'machine' | 'human' };
+  retry: RetryPolicy;
+}
+
+export interface Campaign extends CampaignSettings {
+  id: string;
+  status: CampaignStatus;
+  /** Why the campaign stopped or paused by itself (circuit breaker, config), if it did. */
+  statusReason: string | null;
+  createdAt: number;
+  updatedAt: number;
+}

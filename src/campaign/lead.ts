@@ -1,0 +1,29 @@
+import type { AttemptOutcome } from '../machines/attempt-types.js';
+import type { LeadState } from './retry-policy.js';
+
+/** One person to call in one campaign. Unique per campaign by normalised phone. */
+export interface Lead {
+  id: string;
+  campaignId: string;
+  /** Normalised: E.164 for public numbers, digits for internal extensions. */
+  phone: string;
+  name: string | null;
+  /** IANA time zone of the lead, when it differs from the campaign's. */
+  timezone: string | null;
+  callerId: string | null;
+  /** Free data handed to the AI target with the call. */
+  customVars: Record<string, string>;
+  state: LeadState;
+  priority: number;
+  attempts: number;
+  /** Epoch ms from which the lead may be dialed (again); 0 means at once. */
+  nextAttemptAt: number;
+  lastOutcome: AttemptOutcome | null;
+  lastError: string | null;
+  /** The live attempt while `state` is `dialing`. */
+  activeAttemptId: string | null;
+  /** Position in import order, the last tie-breaker when claiming. */
+  importSeq: number;
+  createdAt: number;
+  updatedAt: number;
+}

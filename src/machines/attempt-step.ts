@@ -1,0 +1,124 @@
+import { initialTransition, type SnapshotFrom, type StateValue, transition } from 'xstate';
+import { type AttemptContext, attemptMachine } from './attempt.js';
+import type {
+  AttemptCommand,
+  AttemptCommandParams,
+  AttemptEvent,
+  AttemptFacts,
+  AttemptInput,
+  TimerCommand,
+} from './attempt-types.js';
+
+/** The JSON form of an attempt machine snapshot, as stored with the attempt. */
+export interface PersistedAttemptSnapshot {
+  value: StateValue;
+  context: AttemptContext;
+}
+
+/** What one event did to an attempt: its new snapshot and the effects to carry out. */
+export interface AttemptStep {
+  snapshot: PersistedAttemptSnapshot;
+  /** Dotted path of the active leaf state, e.g. `dialing.ringing`. */
+  state: string;
+  done: boolean;
+  facts: AttemptFacts;
+  /** Call-control commands, in the order they must be executed. */
+  commands: AttemptCommand[];
+  /** Timers to start or cancel. */
+  timers: TimerCommand[];
+}
+
+const COMMAND_TYPES: ReadonlySet<string> = new Set<keyof AttemptCommandParams>([
+  'originate',
+  'continueToAmd',
+  'play',
+  'stopPlayback',
+  'detectGreetingEnd',
+  'handOff',
+  'hangUp',
+]);
+
+/** Prefix XState gives the events of delayed (`after`) transitions. */
+const TIMER_EVENT_PREFIX = 'xstate.after.';
+
+/** Thrown when the machine emits an action the runner does not know how to execute. */
+export class UnknownActionError extends Error {
+  constructor(type: string) {
+    super(`the attempt machine emitted an unknown action "${type}"`);
+    this.name = 'UnknownActionError';
+  }
+}
+
+/** Creates the snapshot of a new attempt, before its first event. */
+export function createAttemptSnapshot(input: AttemptInput): PersistedAttemptSnapshot {
+  const [snapshot] = initialTransition(attemptMachine, input);
+  return persist(snapshot);
+}
+
+/**
+ * Applies one event to an attempt. Pure and deterministic: the same snapshot and event
+ * always give the same step, which is what makes journals replayable.
+ */
+export function stepAttempt(persisted: PersistedAttemptSnapshot, event: AttemptEvent): AttemptStep {
+  const current = attemptMachine.resolveState(persisted);
+  const [next, actions] = transition(attemptMachine, current, toMachineEvent(event));
+  const commands: AttemptCommand[] = [];
+  const timers: TimerCommand[] = [];
+  for (const action of actions) {
+    const type: string = action.type;
+    const params = action.params as Record<string, unknown> | undefined;
+    if (type === 'xstate.raise' && params && typeof params.delay === 'number') {
+      timers.push({ type: 'timer.start', timerId: String(params.id), delayMs: params.delay });
+    } else if (type === 'xstate.cancel' && params) {
+      timers.push({ type: 'timer.cancel', timerId: String(params.sendId) });
+    } else if (COMMAND_TYPES.has(type)) {
+      commands.push({ type, params } as AttemptCommand);
+    } else {
+      throw new UnknownActionError(type);
+    }
+  }
+  const snapshot = persist(next);
+  return {
+    snapshot,
+    state: stateToString(next.value),
+    done: next.status === 'done',
+    facts: factsOf(snapshot.context),
+    commands,
+    timers,
+  };
+}
+
+/** Whether a persisted snapshot is in the final state. */
+export function isAttemptDone(persisted: PersistedAttemptSnapshot): boolean {
+  return attemptMachine.resolveState(persisted).status === 'done';
+}
+
+/** The facts of a context, without the input they were computed from. */
+export function factsOf(context: AttemptContext): AttemptFacts {
+  const { input: _input, ...facts } = context;
+  return facts;
+}
+
+/** Dotted path of the active leaf state (`askingConsent.listening`). */
+export function stateToString(value: StateValue): string {
+  if (typeof value === 'string') return value;
+  const [key, child] = Object.entries(value)[0] ?? [];
+  if (key === undefined || child === undefined) return '';
+  const rest = stateToString(child as StateValue);
+  return rest ? `${key}.${rest}` : key;
+}
+
+function toMachineEvent(event: AttemptEvent): AttemptEvent {
+  if (event.type !== 'timer.fired') return event;
+  // Timers are journaled as `timer.fired`; the machine knows them by XState's own
+  // delayed-event type, which is the timer id.
+  if (!event.timerId.startsWith(TIMER_EVENT_PREFIX)) {
+    throw new Error(`not an attempt timer: "${event.timerId}"`);
+  }
+  return { type: event.timerId, at: event.at } as unknown as AttemptEvent;
+}
+
+function persist(snapshot: SnapshotFrom<typeof attemptMachine>): PersistedAttemptSnapshot {
+  // A JSON round trip keeps only data: what is stored is exactly what is restored.
+  return JSON.parse(JSON.stringify({ value: snapshot.value, context: snapshot.context }));
+}

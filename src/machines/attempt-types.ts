@@ -1,0 +1,186 @@
+/**
+ * The vocabulary of one call attempt: what the machine is given (input), what it
+ * hears (events), what it asks the world to do (commands) and how it ends (outcomes).
+ *
+ * Everything here is plain JSON data: inputs, events and commands are journaled and
+ * replayed, so they must survive `JSON.stringify` unchanged.
+ */
+
+/** Every way an attempt can end. One vocabulary for store, API, UI and metrics. */
+export const ATTEMPT_OUTCOMES = [
+  'answered_human',
+  'voicemail_dropped',
+  'machine_detected',
+  'consent_denied',
+  'consent_timeout',
+  'abandoned',
+  'busy',
+  'no_answer',
+  'congestion',
+  'unavailable',
+  'invalid_number',
+  'rejected',
+  'failed',
+  'interrupted',
+  'canceled',
+] as const;
+
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
+
+/** Raw `AMDSTATUS` values Asterisk's `AMD()` reports. */
+export type AmdStatus = 'HUMAN' | 'MACHINE' | 'NOTSURE' | 'HANGUP';
+
+/** Where a consenting human is handed to: a dialplan location or another ARI app. */
+export type AiTarget =
+  | { kind: 'dialplan'; context: string; extension: string; priority: number }
+  | { kind: 'app'; app: string; args: string[] };
+
+export interface ConsentSettings {
+  /** Media URI of the prompt, e.g. `sound:dialstate/consent-3f2a`. */
+  media: string;
+  /** How long to wait for a digit once the prompt has finished (ms). */
+  timeoutMs: number;
+  /** Longest the prompt may take to play before we listen anyway (ms). */
+  promptMaxMs: number;
+}
+
+export interface VoicemailSettings {
+  /** Media URI of the message to leave. */
+  media: string;
+  /** Longest wait for the end of the greeting before the drop starts anyway (ms). */
+  greetingMaxWaitMs: number;
+  /** Longest the message may take to play before the drop counts as failed (ms). */
+  playbackMaxMs: number;
+}
+
+/**
+ * Everything an attempt needs to decide, fixed when the attempt is created and stored
+ * with it, so that a replay sees exactly what the live run saw.
+ */
+export interface AttemptInput {
+  attemptId: string;
+  campaignId: string;
+  leadId: string;
+  /** Deterministic ARI channel id: a repeated originate fails instead of dialing twice. */
+  channelId: string;
+  /** Number to dial, already normalised. */
+  number: string;
+  callerId: string | null;
+  /** How long the far end may ring before the call counts as not answered (ms). */
+  ringTimeoutMs: number;
+  amd: {
+    /** The positional `AMD()` arguments, comma-joined, handed to the dialplan as-is. */
+    options: string;
+    /** What an AMD `NOTSURE` verdict is treated as. */
+    notSureAs: 'machine' | 'human';
+    /** Longest wait for the verdict to come back from the dialplan (ms). */
+    timeoutMs: number;
+  };
+  consent: ConsentSettings | null;
+  voicemail: VoicemailSettings | null;
+  aiTarget: AiTarget;
+  /** Channel variables set on the channel just before the hand-off. */
+  handOffVariables: Record<string, string>;
+  /** Channel variables sent with the originate, in ARI's `variables` object. */
+  originateVariables: Record<string, string>;
+}
+
+/** Command names that can fail and report back with `command.failed`. */
+export type CommandName =
+  | 'originate'
+  | 'continueToAmd'
+  | 'play'
+  | 'stopPlayback'
+  | 'detectGreetingEnd'
+  | 'handOff'
+  | 'hangUp';
+
+/**
+ * Events the attempt machine understands. Every event carries `at`, the epoch ms at
+ * which the gateway (or the runner, for timers and operator actions) saw it.
+ */
+export type AttemptEvent =
+  | { type: 'attempt.started'; at: number }
+  /** ARI accepted the originate request (the channel exists now). */
+  | { type: 'originate.accepted'; at: number }
+  /** The far end is alerting (`ChannelStateChange` to Ringing, or Dial RINGING). */
+  | { type: 'channel.ringing'; at: number }
+  /** A `Dial` event's `dialstatus` changed (BUSY, NOANSWER, CONGESTION, ANSWER…). */
+  | { type: 'dial.statusChanged'; at: number; dialStatus: string }
+  /** The far end (`;2` half of a Local channel) went away with this Q.850 cause. */
+  | { type: 'farEnd.hungUp'; at: number; cause: number }
+  /** Our channel entered the Stasis app after the far end answered. */
+  | { type: 'channel.answered'; at: number }
+  /** Our channel left the Stasis app (continue, move, or on its way down). */
+  | { type: 'channel.leftStasis'; at: number }
+  /** Our channel is gone (`ChannelDestroyed`). */
+  | { type: 'channel.hungUp'; at: number; cause: number; causeText?: string }
+  /** The AMD dialplan hop came back into Stasis with this verdict. */
+  | { type: 'amd.completed'; at: number; status: string; cause: string }
+  | { type: 'dtmf.received'; at: number; digit: string }
+  | { type: 'playback.started'; at: number; playbackId: string }
+  /** A playback ended; `state` is `done` only when the media really played. */
+  | { type: 'playback.finished'; at: number; playbackId: string; state: string }
+  /** The far end stopped talking (`ChannelTalkingFinished`): the greeting is over. */
+  | { type: 'greeting.ended'; at: number }
+  /** A command the machine asked for was refused or errored. */
+  | { type: 'command.failed'; at: number; command: CommandName; status?: number; message: string }
+  /** The operator canceled this attempt. */
+  | { type: 'operator.canceled'; at: number }
+  /** After a restart or reconnect, the channel was not found in Asterisk. */
+  | { type: 'channel.lost'; at: number }
+  /** A persisted timer reached its deadline. `timerId` names the machine's delayed event. */
+  | { type: 'timer.fired'; at: number; timerId: string };
+
+export type AttemptEventType = AttemptEvent['type'];
+
+/** Parameters of each command the machine can emit, by command name. */
+export interface AttemptCommandParams {
+  originate: {
+    channelId: string;
+    number: string;
+    callerId: string | null;
+    /** ARI's originate `timeout`, in whole seconds. */
+    timeoutSec: number;
+    variables: Record<string, string>;
+  };
+  continueToAmd: { channelId: string; amdOptions: string };
+  play: { channelId: string; playbackId: string; media: string };
+  stopPlayback: { playbackId: string };
+  detectGreetingEnd: { channelId: string };
+  handOff: { channelId: string; target: AiTarget; variables: Record<string, string> };
+  hangUp: { channelId: string };
+}
+
+/** A command as journaled: its name and parameters. */
+export type AttemptCommand = {
+  [K in keyof AttemptCommandParams]: { type: K; params: AttemptCommandParams[K] };
+}[keyof AttemptCommandParams];
+
+/** A timer change the machine asked for, as journaled and persisted by the runner. */
+export type TimerCommand =
+  | { type: 'timer.start'; timerId: string; delayMs: number }
+  | { type: 'timer.cancel'; timerId: string };
+
+/** The decision-relevant facts an attempt accumulates, kept in the machine's context. */
+export interface AttemptFacts {
+  startedAt: number | null;
+  answeredAt: number | null;
+  /** When the call reached the AI target (hand-off confirmed). */
+  handedOffAt: number | null;
+  endedAt: number | null;
+  /** Last `dialstatus` seen on a `Dial` event. */
+  dialStatus: string | null;
+  /** Q.850 cause of our channel's `ChannelDestroyed`. */
+  hangupCause: number | null;
+  /** Q.850 cause of the far end (`;2`), when known. */
+  farEndCause: number | null;
+  amdStatus: string | null;
+  amdCause: string | null;
+  /** Every DTMF digit received, in order. */
+  digits: string;
+  /** Outcome decided but not final yet (e.g. while hanging up). */
+  pendingOutcome: AttemptOutcome | null;
+  outcome: AttemptOutcome | null;
+  error: string | null;
+}
