@@ -1,5 +1,5 @@
 import { initialTransition, type SnapshotFrom, type StateValue, transition } from 'xstate';
-import { type AttemptContext, attemptMachine } from './attempt.js';
+import { ATTEMPT_MACHINE_VERSION, type AttemptContext, attemptMachine } from './attempt.js';
 import type {
   AttemptCommand,
   AttemptCommandParams,
@@ -49,9 +49,30 @@ export class UnknownActionError extends Error {
   }
 }
 
+/** Thrown for a journal written by a machine version this build cannot run. */
+export class UnsupportedMachineVersionError extends Error {
+  constructor(readonly version: number) {
+    super(`attempt machine version ${version} is not supported by this build`);
+    this.name = 'UnsupportedMachineVersionError';
+  }
+}
+
+// Every version whose attempts may still be in a database or a fixture. A change that
+// alters behaviour adds a new entry and keeps the old machine (ADR 002).
+const MACHINES = { 1: attemptMachine } as const satisfies Record<number, typeof attemptMachine>;
+
+function machineFor(version: number): typeof attemptMachine {
+  const machine = (MACHINES as Record<number, typeof attemptMachine>)[version];
+  if (!machine) throw new UnsupportedMachineVersionError(version);
+  return machine;
+}
+
 /** Creates the snapshot of a new attempt, before its first event. */
-export function createAttemptSnapshot(input: AttemptInput): PersistedAttemptSnapshot {
-  const [snapshot] = initialTransition(attemptMachine, input);
+export function createAttemptSnapshot(
+  input: AttemptInput,
+  version: number = ATTEMPT_MACHINE_VERSION,
+): PersistedAttemptSnapshot {
+  const [snapshot] = initialTransition(machineFor(version), input);
   return persist(snapshot);
 }
 
@@ -59,9 +80,14 @@ export function createAttemptSnapshot(input: AttemptInput): PersistedAttemptSnap
  * Applies one event to an attempt. Pure and deterministic: the same snapshot and event
  * always give the same step, which is what makes journals replayable.
  */
-export function stepAttempt(persisted: PersistedAttemptSnapshot, event: AttemptEvent): AttemptStep {
-  const current = attemptMachine.resolveState(persisted);
-  const [next, actions] = transition(attemptMachine, current, toMachineEvent(event));
+export function stepAttempt(
+  persisted: PersistedAttemptSnapshot,
+  event: AttemptEvent,
+  version: number = ATTEMPT_MACHINE_VERSION,
+): AttemptStep {
+  const machine = machineFor(version);
+  const current = machine.resolveState(persisted);
+  const [next, actions] = transition(machine, current, toMachineEvent(event));
   const commands: AttemptCommand[] = [];
   const timers: TimerCommand[] = [];
   for (const action of actions) {

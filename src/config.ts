@@ -1,0 +1,129 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Thrown when the environment does not describe a usable configuration. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** The whole validated configuration. Read once at start; never from process.env later. */
+export interface Config {
+  readonly ari: {
+    /** Base URL of Asterisk's HTTP server, e.g. `http://127.0.0.1:8088`; null = embedded simulator. */
+    readonly url: string | null;
+    readonly user: string;
+    readonly password: string;
+    /** Our Stasis application's name. */
+    readonly app: string;
+  };
+  readonly dial: {
+    /** Dialplan context of `Local/<number>@<context>` originates. */
+    readonly context: string;
+    /** Extension FreePBX should treat the call as coming from (AMPUSER). */
+    readonly outboundIdentity: string;
+    /** Context that runs `AMD()` and returns to Stasis. */
+    readonly amdContext: string;
+  };
+  /** Folder of recordings Asterisk can play. */
+  readonly mediaDir: string;
+  readonly db: { readonly path: string; readonly synchronous: 'NORMAL' | 'FULL' };
+  readonly http: { readonly host: string; readonly port: number; readonly apiToken: string | null };
+  /** Most live calls across all campaigns. */
+  readonly maxChannels: number;
+  readonly logLevel: LogLevel;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+
+const schema = z.object({
+  DIALSTATE_ARI_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  DIALSTATE_ARI_USER: nonEmpty.default('dialstate'),
+  DIALSTATE_ARI_PASSWORD: z.string().default(''),
+  DIALSTATE_ARI_APP: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "-" or "_"')
+    .default('dialstate'),
+  DIALSTATE_DIAL_CONTEXT: nonEmpty.default('from-internal'),
+  AAVA_OUTBOUND_EXTENSION_IDENTITY: z
+    .string()
+    .regex(/^[0-9]+$/, 'must be an extension number')
+    .default('6789'),
+  AAVA_OUTBOUND_AMD_CONTEXT: nonEmpty.default('aava-outbound-amd'),
+  AAVA_MEDIA_DIR: nonEmpty.optional(),
+  DIALSTATE_DATA_DIR: nonEmpty.default('data'),
+  DIALSTATE_DB_PATH: nonEmpty.optional(),
+  DIALSTATE_DB_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
+  DIALSTATE_HTTP_HOST: nonEmpty.default('127.0.0.1'),
+  DIALSTATE_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DIALSTATE_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  DIALSTATE_MAX_CHANNELS: z.coerce.number().int().min(1).max(10_000).default(10),
+  DIALSTATE_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
+});
+
+/** Where the media lives when nothing is configured and Asterisk is real. */
+export const DEFAULT_MEDIA_DIR = '/mnt/asterisk_media/ai-generated';
+
+/**
+ * Validates the environment once and returns the configuration.
+ *
+ * @throws ConfigError listing every problem found, not just the first.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  // Empty strings mean "not set", as in most .env files.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (!e.DIALSTATE_API_TOKEN && !LOOPBACK.has(e.DIALSTATE_HTTP_HOST)) {
+    problems.push(
+      `DIALSTATE_HTTP_HOST: ${e.DIALSTATE_HTTP_HOST} is not loopback; set DIALSTATE_API_TOKEN to expose the API`,
+    );
+  }
+  if (e.DIALSTATE_ARI_URL && !e.DIALSTATE_ARI_PASSWORD) {
+    problems.push('DIALSTATE_ARI_PASSWORD: required when DIALSTATE_ARI_URL is set');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const embedded = e.DIALSTATE_ARI_URL === undefined;
+  return Object.freeze({
+    ari: Object.freeze({
+      url: e.DIALSTATE_ARI_URL ?? null,
+      user: e.DIALSTATE_ARI_USER,
+      password: e.DIALSTATE_ARI_PASSWORD,
+      app: e.DIALSTATE_ARI_APP,
+    }),
+    dial: Object.freeze({
+      context: e.DIALSTATE_DIAL_CONTEXT,
+      outboundIdentity: e.AAVA_OUTBOUND_EXTENSION_IDENTITY,
+      amdContext: e.AAVA_OUTBOUND_AMD_CONTEXT,
+    }),
+    // The embedded simulator plays media from the data folder: no real Asterisk reads it.
+    mediaDir:
+      e.AAVA_MEDIA_DIR ?? (embedded ? path.join(e.DIALSTATE_DATA_DIR, 'media') : DEFAULT_MEDIA_DIR),
+    db: Object.freeze({
+      path: e.DIALSTATE_DB_PATH ?? path.join(e.DIALSTATE_DATA_DIR, 'dialstate.db'),
+      synchronous: e.DIALSTATE_DB_SYNCHRONOUS,
+    }),
+    http: Object.freeze({
+      host: e.DIALSTATE_HTTP_HOST,
+      port: e.DIALSTATE_HTTP_PORT,
+      apiToken: e.DIALSTATE_API_TOKEN ?? null,
+    }),
+    maxChannels: e.DIALSTATE_MAX_CHANNELS,
+    logLevel: e.DIALSTATE_LOG_LEVEL,
+  });
+}

@@ -1,0 +1,104 @@
+import { amdVerdictTimeoutMs, formatAmdOptions } from '../campaign/amd-parameters.js';
+import type { Campaign } from '../campaign/campaign.js';
+import type { Lead } from '../campaign/lead.js';
+import type { AttemptInput } from '../machines/attempt-types.js';
+
+/** A recording as an attempt plays it. */
+export interface PlayableMedia {
+  /** ARI media URI, e.g. `sound:dialstate/voicemail-1`. */
+  uri: string;
+  durationMs: number;
+}
+
+/** Deployment facts an attempt's channel variables carry. */
+export interface DialIdentity {
+  /** Our Stasis app: the AMD context returns the channel to it. */
+  stasisApp: string;
+  /** Extension FreePBX treats the call as (AMPUSER, CALLERID(num)). */
+  outboundIdentity: string;
+}
+
+/** Largest JSON of lead variables handed to the AI target (bytes). */
+export const MAX_LEAD_VARS_BYTES = 4096;
+/** Time a prompt may overrun its measured length before we stop waiting for it (ms). */
+const PLAYBACK_SLACK_MS = 5_000;
+
+/** The deterministic ARI channel id of an attempt: a repeated originate fails with 409. */
+export function channelIdFor(attemptId: string): string {
+  return `dialstate-${attemptId}`;
+}
+
+/**
+ * Fixes everything an attempt will decide with, from the campaign and lead as they are
+ * at claim time. The result is stored with the attempt and replayed as-is.
+ */
+export function buildAttemptInput(args: {
+  attemptId: string;
+  campaign: Campaign;
+  lead: Lead;
+  identity: DialIdentity;
+  consentMedia: PlayableMedia | null;
+  voicemailMedia: PlayableMedia | null;
+}): AttemptInput {
+  const { attemptId, campaign, lead, identity, consentMedia, voicemailMedia } = args;
+  const { notSureAs, ...amdParameters } = campaign.amd;
+  // Fail closed: a campaign that promises a consent gate or a drop never dials without it.
+  if (campaign.consent.enabled && !consentMedia) {
+    throw new Error(`campaign ${campaign.id} has consent on but no consent recording`);
+  }
+  if (campaign.voicemail.enabled && !voicemailMedia) {
+    throw new Error(`campaign ${campaign.id} has voicemail drop on but no voicemail recording`);
+  }
+  const leadVars = JSON.stringify(lead.customVars);
+  if (Buffer.byteLength(leadVars) > MAX_LEAD_VARS_BYTES) {
+    throw new RangeError(`lead ${lead.id} has more than ${MAX_LEAD_VARS_BYTES} bytes of variables`);
+  }
+  const handOffVariables: Record<string, string> = { AAVA_LEAD_VARS: leadVars };
+  if (campaign.aiContext) handOffVariables.AI_CONTEXT = campaign.aiContext;
+  if (campaign.aiProvider) handOffVariables.AI_PROVIDER = campaign.aiProvider;
+  if (campaign.aiAgent) handOffVariables.AI_AGENT = campaign.aiAgent;
+
+  return {
+    attemptId,
+    campaignId: campaign.id,
+    leadId: lead.id,
+    channelId: channelIdFor(attemptId),
+    number: lead.phone,
+    callerId: lead.callerId ?? campaign.callerId,
+    ringTimeoutMs: campaign.ringTimeoutSec * 1000,
+    amd: {
+      options: formatAmdOptions(amdParameters),
+      notSureAs,
+      timeoutMs: amdVerdictTimeoutMs(amdParameters),
+    },
+    consent:
+      consentMedia && campaign.consent.enabled
+        ? {
+            media: consentMedia.uri,
+            timeoutMs: campaign.consent.timeoutSec * 1000,
+            promptMaxMs: consentMedia.durationMs + PLAYBACK_SLACK_MS,
+          }
+        : null,
+    voicemail:
+      voicemailMedia && campaign.voicemail.enabled
+        ? {
+            media: voicemailMedia.uri,
+            greetingMaxWaitMs: campaign.voicemail.greetingMaxWaitSec * 1000,
+            playbackMaxMs: voicemailMedia.durationMs + PLAYBACK_SLACK_MS,
+          }
+        : null,
+    aiTarget: campaign.aiTarget,
+    handOffVariables,
+    originateVariables: {
+      // FreePBX routes the call as if the identity extension dialed it.
+      AMPUSER: identity.outboundIdentity,
+      'CALLERID(num)': identity.outboundIdentity,
+      // `__` makes Asterisk copy the variable to every channel the call creates.
+      __AAVA_ATTEMPT_ID: attemptId,
+      __AAVA_CAMPAIGN_ID: campaign.id,
+      __AAVA_LEAD_ID: lead.id,
+      AAVA_STASIS_APP: identity.stasisApp,
+      AAVA_AMD_OPTS: formatAmdOptions(amdParameters),
+    },
+  };
+}

@@ -1,0 +1,307 @@
+import type { Logger } from 'pino';
+import { leadAfterAttempt } from '../campaign/retry-policy.js';
+import { type PersistedAttemptSnapshot, stepAttempt } from '../machines/attempt-step.js';
+import type {
+  AttemptCommand,
+  AttemptEvent,
+  AttemptOutcome,
+  TimerCommand,
+} from '../machines/attempt-types.js';
+import {
+  type AttemptJournal,
+  type CallControl,
+  CallControlError,
+  type Clock,
+  type StoredAttempt,
+  type TimerDeadline,
+} from './ports.js';
+
+/** What listeners hear after each committed event. */
+export interface AttemptTransition {
+  attemptId: string;
+  leadId: string;
+  campaignId: string;
+  seq: number;
+  event: AttemptEvent;
+  state: string;
+  done: boolean;
+  outcome: AttemptOutcome | null;
+  commands: AttemptCommand[];
+}
+
+export interface AttemptRunnerDeps {
+  journal: AttemptJournal;
+  callControl: CallControl;
+  clock: Clock;
+  log: Logger;
+}
+
+/** Runs attempt machines: the one loop that journals events and carries out commands. */
+export interface AttemptRunner {
+  /** Takes charge of a freshly created attempt and sends it `attempt.started`. */
+  start(attempt: StoredAttempt): Promise<void>;
+  /**
+   * Queues an event for a live attempt. Events of one attempt are processed strictly
+   * in order; the promise settles once this event is committed (or was ignored, for an
+   * attempt that is not live). Rejects if the commit failed.
+   */
+  dispatch(attemptId: string, event: AttemptEvent): Promise<void>;
+  /** Sends `operator.canceled` to a live attempt. Returns false if it is not live. */
+  cancel(attemptId: string): Promise<boolean>;
+  /**
+   * Takes charge again of every attempt the journal holds as open (after a restart):
+   * restores snapshots and re-arms persisted timers. Returns the adopted attempts so
+   * that they can be reconciled with Asterisk.
+   */
+  resumeOpenAttempts(): Promise<StoredAttempt[]>;
+  isLive(attemptId: string): boolean;
+  liveAttemptIds(): string[];
+  /** Subscribes to committed transitions; returns the unsubscribe function. */
+  onTransition(listener: (transition: AttemptTransition) => void): () => void;
+  /** Resolves once every queued event and command has been dealt with. */
+  settled(): Promise<void>;
+  /** Stops timers and waits for queued work; live attempts stay open in the journal. */
+  stop(): Promise<void>;
+}
+
+interface LiveAttempt {
+  readonly stored: StoredAttempt;
+  snapshot: PersistedAttemptSnapshot;
+  seq: number;
+  done: boolean;
+  readonly timers: Map<string, unknown>;
+  /** Tail of the event queue: each event waits for the previous commit. */
+  events: Promise<void>;
+  /** Tail of the command queue: commands run in the order the machine emitted them. */
+  commands: Promise<void>;
+  readonly log: Logger;
+}
+
+/**
+ * Creates the attempt runner. Per event, in this order: step the pure machine, commit
+ * the journal entry with the snapshot, summary and timers in one transaction, then
+ * (after the commit) arm timers and execute commands through `CallControl`.
+ */
+export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
+  const { journal, callControl, clock, log } = deps;
+  const live = new Map<string, LiveAttempt>();
+  const listeners = new Set<(transition: AttemptTransition) => void>();
+  let stopped = false;
+
+  function adopt(stored: StoredAttempt): LiveAttempt {
+    const existing = live.get(stored.attemptId);
+    if (existing) return existing;
+    const attempt: LiveAttempt = {
+      stored,
+      snapshot: stored.snapshot,
+      seq: stored.seq,
+      done: stored.done,
+      timers: new Map(),
+      events: Promise.resolve(),
+      commands: Promise.resolve(),
+      log: log.child({
+        campaignId: stored.campaignId,
+        leadId: stored.leadId,
+        attemptId: stored.attemptId,
+        channelId: stored.input.channelId,
+      }),
+    };
+    live.set(stored.attemptId, attempt);
+    for (const deadline of stored.timers) arm(attempt, deadline);
+    return attempt;
+  }
+
+  function arm(attempt: LiveAttempt, { timerId, dueAt }: TimerDeadline): void {
+    disarm(attempt, timerId);
+    const handle = clock.setTimeout(
+      () => {
+        attempt.timers.delete(timerId);
+        dispatch(attempt.stored.attemptId, { type: 'timer.fired', timerId, at: clock.now() }).catch(
+          () => {
+            // Already logged where the commit failed.
+          },
+        );
+      },
+      Math.max(0, dueAt - clock.now()),
+    );
+    attempt.timers.set(timerId, handle);
+  }
+
+  function disarm(attempt: LiveAttempt, timerId: string): void {
+    const handle = attempt.timers.get(timerId);
+    if (handle === undefined) return;
+    clock.clearTimeout(handle);
+    attempt.timers.delete(timerId);
+  }
+
+  function dispatch(attemptId: string, event: AttemptEvent): Promise<void> {
+    const attempt = live.get(attemptId);
+    if (!attempt || stopped) return Promise.resolve();
+    const run = attempt.events.then(() => process(attempt, event));
+    attempt.events = run.catch(() => {});
+    return run;
+  }
+
+  async function process(attempt: LiveAttempt, event: AttemptEvent): Promise<void> {
+    if (attempt.done) return;
+    const { stored } = attempt;
+    const step = stepAttempt(attempt.snapshot, event, stored.machineVersion);
+    const seq = attempt.seq + 1;
+    const { start, cancel } = netTimerChanges(step.timers, event.at);
+    const outcome = step.done ? (step.facts.outcome ?? 'failed') : null;
+    try {
+      await journal.commit({
+        entry: {
+          attemptId: stored.attemptId,
+          seq,
+          event,
+          state: step.state,
+          commands: step.commands,
+          timers: step.timers,
+        },
+        snapshot: step.snapshot,
+        facts: step.facts,
+        done: step.done,
+        startTimers: start,
+        cancelTimers: cancel,
+        lead:
+          outcome === null
+            ? null
+            : {
+                leadId: stored.leadId,
+                outcome,
+                error: step.facts.error,
+                next: leadAfterAttempt(
+                  outcome,
+                  stored.attemptNumber,
+                  stored.retry,
+                  step.facts.endedAt ?? event.at,
+                ),
+              },
+      });
+    } catch (error) {
+      attempt.log.error({ err: error, seq, event: event.type }, 'journal commit failed');
+      throw error;
+    }
+
+    attempt.snapshot = step.snapshot;
+    attempt.seq = seq;
+    attempt.done = step.done;
+    attempt.log.info(
+      {
+        seq,
+        event: event.type,
+        state: step.state,
+        commands: step.commands.map((c) => c.type),
+        ...(outcome ? { outcome } : {}),
+      },
+      'attempt transition',
+    );
+
+    for (const timerId of cancel) disarm(attempt, timerId);
+    for (const deadline of start) arm(attempt, deadline);
+    if (step.done) {
+      for (const timerId of [...attempt.timers.keys()]) disarm(attempt, timerId);
+      live.delete(stored.attemptId);
+    }
+    if (step.commands.length > 0) {
+      attempt.commands = attempt.commands.then(() => execute(attempt, step.commands));
+    }
+    const transition: AttemptTransition = {
+      attemptId: stored.attemptId,
+      leadId: stored.leadId,
+      campaignId: stored.campaignId,
+      seq,
+      event,
+      state: step.state,
+      done: step.done,
+      outcome,
+      commands: step.commands,
+    };
+    for (const listener of listeners) listener(transition);
+  }
+
+  async function execute(attempt: LiveAttempt, commands: AttemptCommand[]): Promise<void> {
+    for (const command of commands) {
+      try {
+        await (callControl[command.type] as (params: AttemptCommand['params']) => Promise<void>)(
+          command.params,
+        );
+      } catch (error) {
+        const status = error instanceof CallControlError ? error.status : undefined;
+        const message = error instanceof Error ? error.message : String(error);
+        attempt.log.warn({ err: error, command: command.type, status }, 'command failed');
+        await dispatch(attempt.stored.attemptId, {
+          type: 'command.failed',
+          at: clock.now(),
+          command: command.type,
+          ...(status === undefined ? {} : { status }),
+          message,
+        }).catch(() => {});
+      }
+    }
+  }
+
+  return {
+    async start(stored) {
+      const attempt = adopt(stored);
+      await dispatch(stored.attemptId, { type: 'attempt.started', at: clock.now() });
+      if (attempt.seq === 0) throw new Error(`attempt ${stored.attemptId} did not start`);
+    },
+    dispatch,
+    async cancel(attemptId) {
+      if (!live.has(attemptId)) return false;
+      await dispatch(attemptId, { type: 'operator.canceled', at: clock.now() });
+      return true;
+    },
+    async resumeOpenAttempts() {
+      const open = await journal.listOpenAttempts();
+      for (const stored of open) adopt(stored);
+      return open;
+    },
+    isLive: (attemptId) => live.has(attemptId),
+    liveAttemptIds: () => [...live.keys()],
+    onTransition(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async settled() {
+      // Commands can dispatch events and events can queue commands: loop until quiet.
+      for (;;) {
+        const tails = [...live.values()].flatMap((a) => [a.events, a.commands]);
+        await Promise.all(tails);
+        const again = [...live.values()].flatMap((a) => [a.events, a.commands]);
+        if (again.length === tails.length && again.every((p, i) => p === tails[i])) return;
+      }
+    },
+    async stop() {
+      stopped = true;
+      for (const attempt of live.values()) {
+        for (const timerId of [...attempt.timers.keys()]) disarm(attempt, timerId);
+      }
+      await Promise.all([...live.values()].flatMap((a) => [a.events, a.commands]));
+      live.clear();
+    },
+  };
+}
+
+/**
+ * Reduces a step's timer changes, in order, to what must be armed and cancelled: a
+ * timer re-armed after its cancel in the same step is armed.
+ */
+function netTimerChanges(
+  timers: readonly TimerCommand[],
+  at: number,
+): { start: TimerDeadline[]; cancel: string[] } {
+  const net = new Map<string, number | null>();
+  for (const timer of timers) {
+    net.set(timer.timerId, timer.type === 'timer.start' ? at + timer.delayMs : null);
+  }
+  const start: TimerDeadline[] = [];
+  const cancel: string[] = [];
+  for (const [timerId, dueAt] of net) {
+    if (dueAt === null) cancel.push(timerId);
+    else start.push({ timerId, dueAt });
+  }
+  return { start, cancel };
+}

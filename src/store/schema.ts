@@ -1,0 +1,185 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Row shapes of the SQLite tables, as Kysely sees them. Times are epoch ms, booleans
+ * are 0/1 and JSON columns hold text; repositories map rows to domain types and never
+ * hand these shapes out.
+ */
+
+/** A column SQLite fills in when the insert leaves it out. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
+export interface CampaignTable {
+  id: string;
+  name: string;
+  status: string;
+  status_reason: string | null;
+  timezone: string;
+  /** `HH:MM`. */
+  window_start: string;
+  window_end: string;
+  /** ISO weekdays, comma-joined, e.g. `1,2,3,4,5`. */
+  window_days: string;
+  starts_at: number | null;
+  ends_at: number | null;
+  max_concurrent: number;
+  min_interval_ms: number;
+  ring_timeout_sec: number;
+  caller_id: string | null;
+  default_region: string;
+  allow_extensions: number;
+  /** JSON `AiTarget`. */
+  ai_target: string;
+  ai_context: string | null;
+  ai_provider: string | null;
+  ai_agent: string | null;
+  consent_enabled: number;
+  consent_recording_id: string | null;
+  consent_timeout_sec: number;
+  voicemail_enabled: number;
+  voicemail_recording_id: string | null;
+  voicemail_greeting_max_wait_sec: number;
+  /** JSON `AmdParameters & { notSureAs }`. */
+  amd: string;
+  /** JSON `RetryPolicy`. */
+  retry: string;
+  last_originate_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LeadTable {
+  id: string;
+  campaign_id: string;
+  phone: string;
+  name: string | null;
+  timezone: string | null;
+  caller_id: string | null;
+  /** JSON object of strings. */
+  custom_vars: Defaulted<string>;
+  state: string;
+  priority: Defaulted<number>;
+  attempts: Defaulted<number>;
+  /** 0 means due at once. */
+  next_attempt_at: Defaulted<number>;
+  last_outcome: string | null;
+  last_error: string | null;
+  active_attempt_id: string | null;
+  last_attempt_id: string | null;
+  import_id: string | null;
+  import_seq: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AttemptTable {
+  id: string;
+  campaign_id: string;
+  lead_id: string;
+  attempt_number: number;
+  machine_version: number;
+  channel_id: string;
+  /** JSON `AttemptInput`. */
+  input: string;
+  /** JSON `PersistedAttemptSnapshot`. */
+  snapshot: string;
+  state: string;
+  done: number;
+  seq: Defaulted<number>;
+  outcome: string | null;
+  error: string | null;
+  started_at: number | null;
+  answered_at: number | null;
+  handed_off_at: number | null;
+  ended_at: number | null;
+  dial_status: string | null;
+  hangup_cause: number | null;
+  far_end_cause: number | null;
+  amd_status: string | null;
+  amd_cause: string | null;
+  digits: Defaulted<string>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AttemptEventTable {
+  attempt_id: string;
+  seq: number;
+  at: number;
+  type: string;
+  /** JSON of the whole event. */
+  payload: string;
+  /** State after the event. */
+  state: string;
+  /** JSON `AttemptCommand[]`. */
+  commands: string;
+  /** JSON `TimerCommand[]`. */
+  timers: string;
+}
+
+export interface AttemptTimerTable {
+  attempt_id: string;
+  timer_id: string;
+  due_at: number;
+}
+
+export interface RecordingTable {
+  id: string;
+  name: string;
+  file_name: string;
+  media_uri: string;
+  duration_ms: number;
+  size_bytes: number;
+  sha256: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DncTable {
+  id: Generated<number>;
+  /** NULL for the global list. */
+  campaign_id: string | null;
+  phone: string;
+  reason: string | null;
+  created_at: number;
+}
+
+export interface LeadImportTable {
+  id: string;
+  campaign_id: string;
+  file_name: string;
+  mode: string;
+  status: string;
+  total_rows: Defaulted<number>;
+  accepted: Defaulted<number>;
+  updated: Defaulted<number>;
+  duplicates: Defaulted<number>;
+  rejected: Defaulted<number>;
+  dnc_blocked: Defaulted<number>;
+  error: string | null;
+  started_at: number;
+  finished_at: number | null;
+}
+
+export interface LeadImportIssueTable {
+  import_id: string;
+  row_number: number;
+  severity: string;
+  field: string | null;
+  value: string | null;
+  reason: string;
+  raw: string | null;
+}
+
+/** Every table of the dialstate database. */
+export interface Database {
+  campaign: CampaignTable;
+  lead: LeadTable;
+  attempt: AttemptTable;
+  attempt_event: AttemptEventTable;
+  attempt_timer: AttemptTimerTable;
+  recording: RecordingTable;
+  dnc: DncTable;
+  lead_import: LeadImportTable;
+  lead_import_issue: LeadImportIssueTable;
+}
