@@ -79,7 +79,9 @@ export const DEFAULT_MEDIA_DIR = '/mnt/asterisk_media/ai-generated';
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   // Empty strings mean "not set", as in most .env files.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(

@@ -87,6 +87,20 @@ export function stepAttempt(
 ): AttemptStep {
   const machine = machineFor(version);
   const current = machine.resolveState(persisted);
+  // XState's pure `transition()` still takes the root's transitions from a final state
+  // (a late `operator.canceled` would re-enter `hangingUp` and emit `hangUp`): a done
+  // attempt ignores every event.
+  if (current.status === 'done') {
+    const snapshot = persist(current);
+    return {
+      snapshot,
+      state: stateToString(current.value),
+      done: true,
+      facts: factsOf(snapshot.context),
+      commands: [],
+      timers: [],
+    };
+  }
   const [next, actions] = transition(machine, current, toMachineEvent(event));
   const commands: AttemptCommand[] = [];
   const timers: TimerCommand[] = [];

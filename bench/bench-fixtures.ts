@@ -1,0 +1,72 @@
+import { DEFAULT_AMD_PARAMETERS } from '../src/campaign/amd-parameters.js';
+import type { Campaign } from '../src/campaign/campaign.js';
+import type { Lead } from '../src/campaign/lead.js';
+import { DEFAULT_RETRY_POLICY } from '../src/campaign/retry-policy.js';
+import { buildAttemptInput } from '../src/dialer/attempt-input.js';
+import type { AttemptInput } from '../src/machines/attempt-types.js';
+
+/** A campaign with every feature on: consent gate, voicemail drop, dialplan AI target. */
+export function benchCampaign(): Campaign {
+  return {
+    id: 'bench-campaign',
+    name: 'Benchmark',
+    status: 'running',
+    statusReason: null,
+    timezone: 'America/New_York',
+    window: { start: '00:00', end: '00:00', days: [1, 2, 3, 4, 5, 6, 7] },
+    startsAt: null,
+    endsAt: null,
+    maxConcurrent: 100,
+    minIntervalMs: 0,
+    ringTimeoutSec: 30,
+    callerId: '+15550100000',
+    defaultRegion: 'US',
+    allowExtensions: false,
+    aiTarget: { kind: 'dialplan', context: 'ai-agent', extension: 's', priority: 1 },
+    aiContext: 'reminder',
+    aiProvider: 'local',
+    aiAgent: 'agent-1',
+    consent: { enabled: true, recordingId: null, timeoutSec: 8 },
+    voicemail: { enabled: true, recordingId: null, greetingMaxWaitSec: 20 },
+    amd: { ...DEFAULT_AMD_PARAMETERS, notSureAs: 'machine' },
+    retry: DEFAULT_RETRY_POLICY,
+    createdAt: 0,
+    updatedAt: 0,
+  };
+}
+
+/** The input of one benchmark attempt. */
+export function benchInput(
+  attemptId: string,
+  leadId: string,
+  campaignId: string,
+  phone: string,
+): AttemptInput {
+  const lead: Lead = {
+    id: leadId,
+    campaignId,
+    phone,
+    name: null,
+    timezone: null,
+    callerId: null,
+    customVars: { appointment: '2026-11-25 10:30' },
+    state: 'dialing',
+    priority: 0,
+    attempts: 1,
+    nextAttemptAt: 0,
+    lastOutcome: null,
+    lastError: null,
+    activeAttemptId: attemptId,
+    importSeq: 0,
+    createdAt: 0,
+    updatedAt: 0,
+  };
+  return buildAttemptInput({
+    attemptId,
+    campaign: benchCampaign(),
+    lead,
+    identity: { stasisApp: 'dialstate', outboundIdentity: '6789' },
+    consentMedia: { uri: 'sound:dialstate/consent', durationMs: 1970 },
+    voicemailMedia: { uri: 'sound:dialstate/voicemail', durationMs: 5650 },
+  });
+}

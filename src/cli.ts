@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { migrateCommand } from './cli/migrate-command.js';
+import { replayCommand } from './cli/replay-command.js';
+import { serveCommand } from './cli/serve-command.js';
+import { loadConfig } from './config.js';
+
+const USAGE = `usage: dialstate <command> [options]
+
+commands:
+  serve                       run the dialer (migrates the database first)
+  migrate [--db PATH]         bring the database schema up to date
+  replay <attemptId> [--db PATH] [--json]
+                              re-run a stored attempt through the machine, check it
+                              reproduces every recorded step, and print its timeline
+
+Configuration comes from the environment; see .env.example.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { db: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  const env = values.db ? { ...process.env, DIALSTATE_DB_PATH: values.db } : process.env;
+  const config = loadConfig(env);
+  switch (command) {
+    case 'serve':
+      return serveCommand(config);
+    case 'migrate':
+      return migrateCommand(config);
+    case 'replay': {
+      const attemptId = positionals[0];
+      if (!attemptId) {
+        console.error('replay needs an attempt id: dialstate replay <attemptId>');
+        return 2;
+      }
+      return replayCommand(config, attemptId, { json: values.json ?? false });
+    }
+    default:
+      console.error(`unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  },
+);
