@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_MEDIA_DIR, loadConfig } from '../src/config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('runs against the embedded simulator with a local data folder by default', () => {
+    const config = loadConfig({});
+    expect(config.ari.url).toBeNull();
+    expect(config.ari.app).toBe('dialstate');
+    expect(config.dial).toEqual({
+      context: 'from-internal',
+      outboundIdentity: '6789',
+      amdContext: 'aava-outbound-amd',
+    });
+    expect(config.mediaDir).toBe('data/media');
+    expect(config.db).toEqual({ path: 'data/dialstate.db', synchronous: 'FULL' });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, apiToken: null });
+    expect(config.maxChannels).toBe(10);
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('keeps the AAVA variable names and the real media folder for a real Asterisk', () => {
+    const config = loadConfig({
+      DIALSTATE_ARI_URL: 'http://10.0.0.5:8088',
+      DIALSTATE_ARI_PASSWORD: 'secret',
+      AAVA_OUTBOUND_EXTENSION_IDENTITY: '7000',
+      AAVA_OUTBOUND_AMD_CONTEXT: 'my-amd',
+    });
+    expect(config.ari.url).toBe('http://10.0.0.5:8088');
+    expect(config.dial.outboundIdentity).toBe('7000');
+    expect(config.dial.amdContext).toBe('my-amd');
+    expect(config.mediaDir).toBe(DEFAULT_MEDIA_DIR);
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({
+      DIALSTATE_ARI_URL: 'not a url',
+      DIALSTATE_HTTP_PORT: '70000',
+      DIALSTATE_MAX_CHANNELS: '0',
+      DIALSTATE_DB_SYNCHRONOUS: 'OFF',
+      DIALSTATE_ARI_APP: 'has space',
+      AAVA_OUTBOUND_EXTENSION_IDENTITY: 'abc',
+    });
+    expect(problems).toHaveLength(6);
+    expect(problems.join('\n')).toMatch(/DIALSTATE_ARI_URL/);
+    expect(problems.join('\n')).toMatch(/DIALSTATE_HTTP_PORT/);
+    expect(problems.join('\n')).toMatch(/AAVA_OUTBOUND_EXTENSION_IDENTITY/);
+  });
+
+  it('refuses to expose the API beyond loopback without a token', () => {
+    expect(problemsOf({ DIALSTATE_HTTP_HOST: '0.0.0.0' })).toEqual([
+      'DIALSTATE_HTTP_HOST: 0.0.0.0 is not loopback; set DIALSTATE_API_TOKEN to expose the API',
+    ]);
+    const config = loadConfig({
+      DIALSTATE_HTTP_HOST: '0.0.0.0',
+      DIALSTATE_API_TOKEN: 'a-long-enough-token',
+    });
+    expect(config.http.apiToken).toBe('a-long-enough-token');
+  });
+
+  it('needs an ARI password once an ARI URL is set', () => {
+    expect(problemsOf({ DIALSTATE_ARI_URL: 'http://127.0.0.1:8088' })).toEqual([
+      'DIALSTATE_ARI_PASSWORD: required when DIALSTATE_ARI_URL is set',
+    ]);
+  });
+
+  it('treats empty variables as unset, as .env files write them', () => {
+    expect(loadConfig({ DIALSTATE_ARI_URL: '', DIALSTATE_HTTP_PORT: '' }).http.port).toBe(3000);
+  });
+
+  it('returns a frozen configuration', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.db)).toBe(true);
+  });
+});

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import type { Lead } from '../../src/campaign/lead.js';
+import { buildAttemptInput, channelIdFor } from '../../src/dialer/attempt-input.js';
+import { sampleCampaign, T0 } from '../support/store-fixtures.js';
+
+const lead: Lead = {
+  id: 'lead-7',
+  campaignId: 'campaign-reminders',
+  phone: '+15550200007',
+  name: 'Ada',
+  timezone: null,
+  callerId: null,
+  customVars: { appointment: '2026-11-25 10:30' },
+  state: 'dialing',
+  priority: 0,
+  attempts: 1,
+  nextAttemptAt: 0,
+  lastOutcome: null,
+  lastError: null,
+  activeAttemptId: 'a-1',
+  importSeq: 7,
+  createdAt: T0,
+  updatedAt: T0,
+};
+const identity = { stasisApp: 'dialstate', outboundIdentity: '6789' };
+const consentMedia = { uri: 'sound:dialstate/consent', durationMs: 1970 };
+
+describe('buildAttemptInput', () => {
+  it('derives a deterministic channel id and sends identity and correlation as channel variables', () => {
+    const input = buildAttemptInput({
+      attemptId: 'a-1',
+      campaign: sampleCampaign(),
+      lead,
+      identity,
+      consentMedia,
+      voicemailMedia: null,
+    });
+    expect(input.channelId).toBe(channelIdFor('a-1'));
+    expect(input.channelId).toBe('dialstate-a-1');
+    expect(input.originateVariables).toEqual({
+      AMPUSER: '6789',
+      'CALLERID(num)': '6789',
+      __AAVA_ATTEMPT_ID: 'a-1',
+      __AAVA_CAMPAIGN_ID: 'campaign-reminders',
+      __AAVA_LEAD_ID: 'lead-7',
+      AAVA_STASIS_APP: 'dialstate',
+      AAVA_AMD_OPTS: '2000,2000,1000,5000,100,50,10,256,5000',
+    });
+    expect(input.handOffVariables).toEqual({
+      AAVA_LEAD_VARS: '{"appointment":"2026-11-25 10:30"}',
+      AI_CONTEXT: 'reminder',
+      AI_PROVIDER: 'openai',
+    });
+    expect(input.consent).toEqual({
+      media: 'sound:dialstate/consent',
+      timeoutMs: 8000,
+      promptMaxMs: 6970,
+    });
+    expect(input.voicemail).toBeNull();
+    expect(input.ringTimeoutMs).toBe(30_000);
+    expect(input.callerId).toBe('+15550100000');
+  });
+
+  it("prefers the lead's own caller id", () => {
+    const input = buildAttemptInput({
+      attemptId: 'a-1',
+      campaign: sampleCampaign(),
+      lead: { ...lead, callerId: '+15550109999' },
+      identity,
+      consentMedia,
+      voicemailMedia: null,
+    });
+    expect(input.callerId).toBe('+15550109999');
+  });
+
+  it('refuses to dial without the consent or voicemail recording the campaign promises', () => {
+    expect(() =>
+      buildAttemptInput({
+        attemptId: 'a-1',
+        campaign: sampleCampaign(),
+        lead,
+        identity,
+        consentMedia: null,
+        voicemailMedia: null,
+      }),
+    ).toThrow(/consent on but no consent recording/);
+    expect(() =>
+      buildAttemptInput({
+        attemptId: 'a-1',
+        campaign: sampleCampaign({
+          consent: { enabled: false, recordingId: null, timeoutSec: 8 },
+          voicemail: { enabled: true, recordingId: null, greetingMaxWaitSec: 20 },
+        }),
+        lead,
+        identity,
+        consentMedia: null,
+        voicemailMedia: null,
+      }),
+    ).toThrow(/voicemail drop on but no voicemail recording/);
+  });
+
+  it('bounds the lead variables handed to the AI target', () => {
+    expect(() =>
+      buildAttemptInput({
+        attemptId: 'a-1',
+        campaign: sampleCampaign(),
+        lead: { ...lead, customVars: { notes: 'x'.repeat(5000) } },
+        identity,
+        consentMedia,
+        voicemailMedia: null,
+      }),
+    ).toThrow(/more than 4096 bytes/);
+  });
+});
