@@ -81,7 +81,7 @@ export interface AttemptTable {
   channel_id: string;
   /** JSON `AttemptInput`. */
   input: string;
-  /** JSON `PersistedAttemptSnapshot`. */
+  /** JSON `PersistedAttemptSnapshot` without `context.input`, which is the `input` column. */
   snapshot: string;
   state: string;
   done: number;

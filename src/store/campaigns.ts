@@ -1,0 +1,176 @@
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { Campaign, CampaignSettings, CampaignStatus } from '../campaign/campaign.js';
+import type { CampaignTable, Database } from './schema.js';
+
+type CampaignRow = Selectable<CampaignTable>;
+
+/** Maps a `campaign` row to the domain `Campaign`, parsing its JSON columns. */
+export function campaignFromRow(row: CampaignRow): Campaign {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status as CampaignStatus,
+    statusReason: row.status_reason,
+    timezone: row.timezone,
+    window: {
+      start: row.window_start,
+      end: row.window_end,
+      days: row.window_days === '' ? [] : row.window_days.split(',').map(Number),
+    },
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    maxConcurrent: row.max_concurrent,
+    minIntervalMs: row.min_interval_ms,
+    ringTimeoutSec: row.ring_timeout_sec,
+    callerId: row.caller_id,
+    defaultRegion: row.default_region,
+    allowExtensions: row.allow_extensions === 1,
+    aiTarget: JSON.parse(row.ai_target),
+    aiContext: row.ai_context,
+    aiProvider: row.ai_provider,
+    aiAgent: row.ai_agent,
+    consent: {
+      enabled: row.consent_enabled === 1,
+      recordingId: row.consent_recording_id,
+      timeoutSec: row.consent_timeout_sec,
+    },
+    voicemail: {
+      enabled: row.voicemail_enabled === 1,
+      recordingId: row.voicemail_recording_id,
+      greetingMaxWaitSec: row.voicemail_greeting_max_wait_sec,
+    },
+    amd: JSON.parse(row.amd),
+    retry: JSON.parse(row.retry),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The columns that hold the given settings; settings left out are left out here too. */
+function settingsToColumns(settings: Partial<CampaignSettings>): Updateable<CampaignTable> {
+  const columns: Updateable<CampaignTable> = {};
+  if (settings.name !== undefined) columns.name = settings.name;
+  if (settings.timezone !== undefined) columns.timezone = settings.timezone;
+  if (settings.window !== undefined) {
+    columns.window_start = settings.window.start;
+    columns.window_end = settings.window.end;
+    columns.window_days = settings.window.days.join(',');
+  }
+  if (settings.startsAt !== undefined) columns.starts_at = settings.startsAt;
+  if (settings.endsAt !== undefined) columns.ends_at = settings.endsAt;
+  if (settings.maxConcurrent !== undefined) columns.max_concurrent = settings.maxConcurrent;
+  if (settings.minIntervalMs !== undefined) columns.min_interval_ms = settings.minIntervalMs;
+  if (settings.ringTimeoutSec !== undefined) columns.ring_timeout_sec = settings.ringTimeoutSec;
+  if (settings.callerId !== undefined) columns.caller_id = settings.callerId;
+  if (settings.defaultRegion !== undefined) columns.default_region = settings.defaultRegion;
+  if (settings.allowExtensions !== undefined) {
+    columns.allow_extensions = settings.allowExtensions ? 1 : 0;
+  }
+  if (settings.aiTarget !== undefined) columns.ai_target = JSON.stringify(settings.aiTarget);
+  if (settings.aiContext !== undefined) columns.ai_context = settings.aiContext;
+  if (settings.aiProvider !== undefined) columns.ai_provider = settings.aiProvider;
+  if (settings.aiAgent !== undefined) columns.ai_agent = settings.aiAgent;
+  if (settings.consent !== undefined) {
+    columns.consent_enabled = settings.consent.enabled ? 1 : 0;
+    columns.consent_recording_id = settings.consent.recordingId;
+    columns.consent_timeout_sec = settings.consent.timeoutSec;
+  }
+  if (settings.voicemail !== undefined) {
+    columns.voicemail_enabled = settings.voicemail.enabled ? 1 : 0;
+    columns.voicemail_recording_id = settings.voicemail.recordingId;
+    columns.voicemail_greeting_max_wait_sec = settings.voicemail.greetingMaxWaitSec;
+  }
+  if (settings.amd !== undefined) columns.amd = JSON.stringify(settings.amd);
+  if (settings.retry !== undefined) columns.retry = JSON.stringify(settings.retry);
+  return columns;
+}
+
+function campaignToRow(campaign: Campaign): Insertable<CampaignTable> {
+  // A whole campaign carries every setting, so every settings column is set.
+  const settings = settingsToColumns(campaign) as Required<Updateable<CampaignTable>>;
+  return {
+    ...settings,
+    id: campaign.id,
+    status: campaign.status,
+    status_reason: campaign.statusReason,
+    last_originate_at: null,
+    created_at: campaign.createdAt,
+    updated_at: campaign.updatedAt,
+  };
+}
+
+/** Campaigns and their settings. */
+export interface CampaignRepository {
+  insert(campaign: Campaign): Promise<void>;
+  get(id: string): Promise<Campaign | undefined>;
+  /** Every campaign, oldest first. */
+  list(): Promise<Campaign[]>;
+  /** Changes the given settings; returns false when there is no such campaign. */
+  update(id: string, settings: Partial<CampaignSettings>, at: number): Promise<boolean>;
+  /**
+   * Moves a campaign from `from` to `to` (compare-and-set): returns false, changing
+   * nothing, when the campaign is not in `from` (or does not exist). Checking that the
+   * transition is allowed is the caller's business.
+   */
+  changeStatus(
+    id: string,
+    from: CampaignStatus,
+    to: CampaignStatus,
+    reason: string | null,
+    at: number,
+  ): Promise<boolean>;
+  /** Deletes a campaign with its leads, attempts and imports; false when there was none. */
+  delete(id: string): Promise<boolean>;
+}
+
+/** Creates the campaign repository over a migrated database. */
+export function createCampaignRepository(db: Kysely<Database>): CampaignRepository {
+  return {
+    async insert(campaign) {
+      await db.insertInto('campaign').values(campaignToRow(campaign)).execute();
+    },
+
+    async get(id) {
+      const row = await db
+        .selectFrom('campaign')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row && campaignFromRow(row);
+    },
+
+    async list() {
+      const rows = await db
+        .selectFrom('campaign')
+        .selectAll()
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(campaignFromRow);
+    },
+
+    async update(id, settings, at) {
+      const result = await db
+        .updateTable('campaign')
+        .set({ ...settingsToColumns(settings), updated_at: at })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    async changeStatus(id, from, to, reason, at) {
+      const result = await db
+        .updateTable('campaign')
+        .set({ status: to, status_reason: reason, updated_at: at })
+        .where('id', '=', id)
+        .where('status', '=', from)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    async delete(id) {
+      const result = await db.deleteFrom('campaign').where('id', '=', id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './schema.js';
+
+/** Most units of work written in one transaction, bounding how long a batch holds the database. */
+const MAX_BATCH = 256;
+
+/** Runs units of work, each atomically, several per SQLite transaction. */
+export interface CommitBatcher {
+  /**
+   * Runs `work` in a transaction shared with other units queued in the same turn of
+   * the event loop, each inside its own savepoint. Resolves once the transaction is
+   * committed; rejects with the unit's own error (its writes rolled back, the others
+   * unaffected) or with the commit's error (nothing of the batch written).
+   */
+  run<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+}
+
+interface Unit {
+  work: (trx: Kysely<Database>) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Creates a batcher over a database (group commit). A write transaction costs SQLite
+ * file locks and WAL writes whatever it contains, so many concurrent attempts committing
+ * their events together cost little more than one of them alone.
+ */
+export function createCommitBatcher(db: Kysely<Database>): CommitBatcher {
+  let queue: Unit[] = [];
+  let scheduled = false;
+
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    // setImmediate rather than a microtask: commits from every event handled in this
+    // turn of the loop (ARI messages, timers) join the same batch.
+    setImmediate(() => {
+      scheduled = false;
+      const batch = queue.slice(0, MAX_BATCH);
+      queue = queue.slice(batch.length);
+      if (queue.length > 0) schedule();
+      void flush(batch);
+    });
+  }
+
+  async function flush(batch: Unit[]): Promise<void> {
+    let settled: Settled[];
+    try {
+      settled = await db.transaction().execute(async (trx) => {
+        const [only] = batch;
+        // A lone unit needs no savepoint: its failure rolls back the whole transaction.
+        if (batch.length === 1 && only !== undefined) {
+          return [{ ok: true, value: await only.work(trx) }];
+        }
+        const results: Settled[] = [];
+        for (const unit of batch) results.push(await runInSavepoint(trx, unit));
+        return results;
+      });
+    } catch (error) {
+      for (const unit of batch) unit.reject(error);
+      return;
+    }
+    batch.forEach((unit, index) => {
+      const result = settled[index];
+      if (result?.ok) unit.resolve(result.value);
+      else unit.reject(result?.error);
+    });
+  }
+
+  return {
+    run<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        schedule();
+      });
+    },
+  };
+}
+
+async function runInSavepoint(trx: Kysely<Database>, unit: Unit): Promise<Settled> {
+  await sql`savepoint batched_unit`.execute(trx);
+  try {
+    const value = await unit.work(trx);
+    await sql`release batched_unit`.execute(trx);
+    return { ok: true, value };
+  } catch (error) {
+    // If SQLite already rolled the whole transaction back (I/O error, disk full), this
+    // throws too, failing the batch instead of writing the rest outside a transaction.
+    await sql`rollback to batched_unit`.execute(trx);
+    await sql`release batched_unit`.execute(trx);
+    return { ok: false, error };
+  }
+}

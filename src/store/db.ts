@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from './schema.js';
+import { createStatementCache } from './statement-cache.js';
+
+/**
+ * SQLite's durability level. With WAL, `NORMAL` may lose the last commits on power loss
+ * (never on a process crash) but does not fsync each commit; `FULL` fsyncs every commit.
+ */
+export type SynchronousMode = 'NORMAL' | 'FULL';
+
+export interface OpenDatabaseOptions {
+  /** File path, or `:memory:` for a private in-memory database (tests). */
+  path: string;
+  /** Defaults to `FULL`. */
+  synchronous?: SynchronousMode;
+}
+
+/** An open dialstate database. */
+export interface Store {
+  db: Kysely<Database>;
+  /** Closes the connection; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+const IN_MEMORY = ':memory:';
+/** How long a write waits for another connection's lock before failing (ms). */
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens (and creates, with its parent directory) the SQLite database at `path`.
+ * Does not migrate it: call `migrateToLatest` before use.
+ */
+export function openDatabase(options: OpenDatabaseOptions): Store {
+  const { path, synchronous = 'FULL' } = options;
+  // The mode ends up in a PRAGMA, which cannot take a bound parameter.
+  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
+    throw new Error(`synchronous must be NORMAL or FULL, not "${String(synchronous)}"`);
+  }
+  const inMemory = path === IN_MEMORY;
+
+  let connection: SQLite.Database | undefined;
+  try {
+    if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+    connection = new SQLite(path);
+    // WAL lets readers (API, UI, `dialstate replay`) run while the dialer writes; an
+    // in-memory database has no WAL and keeps its `memory` journal mode.
+    if (!inMemory) connection.pragma('journal_mode = WAL');
+    connection.pragma('foreign_keys = ON');
+    connection.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    connection.pragma(`synchronous = ${synchronous}`);
+  } catch (error) {
+    connection?.close();
+    throw new Error(`could not open the SQLite database at ${path}`, { cause: error });
+  }
+  const sqlite = connection;
+
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: createStatementCache(sqlite) }),
+  });
+
+  return {
+    db,
+    async close() {
+      // Kysely only closes a connection it has used; close it ourselves otherwise.
+      await db.destroy();
+      if (sqlite.open) sqlite.close();
+    },
+  };
+}

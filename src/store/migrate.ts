@@ -1,0 +1,43 @@
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import * as initial from './migrations/202611241400_initial.js';
+import type { Database } from './schema.js';
+
+// Listed in code rather than read from a folder: the same list works from the TypeScript
+// sources (tsx, vitest) and from the compiled dist/, with no path or extension guessing.
+const MIGRATIONS: Record<string, Migration> = {
+  '202611241400_initial': initial,
+};
+
+/** A migration failed; the database is left at the last migration that succeeded. */
+export class MigrationError extends Error {
+  constructor(
+    readonly migrationName: string | undefined,
+    options: { cause: unknown },
+  ) {
+    super(
+      migrationName
+        ? `database migration "${migrationName}" failed`
+        : 'database migrations could not run',
+      options,
+    );
+    this.name = 'MigrationError';
+  }
+}
+
+/**
+ * Brings the database schema up to date. Safe to call on every start: migrations that
+ * already ran are skipped. Returns the names of the migrations it applied.
+ * Throws a `MigrationError` when one fails.
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((result) => result.status === 'Error');
+    throw new MigrationError(failed?.migrationName, { cause: error });
+  }
+  return results.map((result) => result.migrationName);
+}

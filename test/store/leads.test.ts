@@ -1,0 +1,138 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCampaignRepository } from '../../src/store/campaigns.js';
+import type { Store } from '../../src/store/db.js';
+import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
+import {
+  createTempDir,
+  openMigratedStore,
+  sampleCampaign,
+  sampleLead,
+  sampleLeads,
+  T0,
+  type TempDir,
+} from '../support/store-fixtures.js';
+
+const CAMPAIGN = 'campaign-reminders';
+const OTHER = 'campaign-follow-up';
+
+let dir: TempDir;
+let store: Store;
+let leads: LeadRepository;
+beforeEach(async () => {
+  dir = createTempDir();
+  store = await openMigratedStore(dir);
+  const campaigns = createCampaignRepository(store.db);
+  await campaigns.insert(sampleCampaign({ id: CAMPAIGN }));
+  await campaigns.insert(sampleCampaign({ id: OTHER, name: 'Follow-up' }));
+  leads = createLeadRepository(store.db);
+});
+afterEach(async () => {
+  await store.close();
+  dir.remove();
+});
+
+describe('lead repository', () => {
+  it('inserts a batch of pending leads and reads each back', async () => {
+    expect(await leads.insert(sampleLeads(CAMPAIGN, 3))).toEqual({ ok: true, inserted: 3 });
+    expect(await leads.get('lead-1')).toEqual({
+      id: 'lead-1',
+      campaignId: CAMPAIGN,
+      phone: '+15550200001',
+      name: 'Lead 1',
+      timezone: null,
+      callerId: null,
+      customVars: { appointment: '2026-11-25 10:30' },
+      state: 'pending',
+      priority: 0,
+      attempts: 0,
+      nextAttemptAt: 0,
+      lastOutcome: null,
+      lastError: null,
+      activeAttemptId: null,
+      importSeq: 1,
+      createdAt: T0,
+      updatedAt: T0,
+    });
+  });
+
+  it('refuses a phone the campaign already has and inserts nothing of the batch', async () => {
+    await leads.insert([sampleLead(CAMPAIGN, 1)]);
+    const batch = [
+      ...sampleLeads(CAMPAIGN, 2, 10),
+      sampleLead(CAMPAIGN, 20, { phone: '+15550200001' }),
+    ];
+
+    expect(await leads.insert(batch)).toEqual({
+      ok: false,
+      reason: 'duplicatePhone',
+      leadId: 'lead-20',
+      phone: '+15550200001',
+    });
+    expect(await leads.get('lead-10')).toBeUndefined();
+    expect((await leads.countByState(CAMPAIGN)).pending).toBe(1);
+  });
+
+  it('accepts the same phone in another campaign', async () => {
+    await leads.insert([sampleLead(CAMPAIGN, 1)]);
+    const again = sampleLead(OTHER, 1, { id: 'lead-other' });
+    expect(await leads.insert([again])).toEqual({ ok: true, inserted: 1 });
+  });
+
+  it('lists a campaign page by page in import order, optionally of one state', async () => {
+    await leads.insert(sampleLeads(CAMPAIGN, 5).reverse());
+    await leads.insert(sampleLeads(OTHER, 1, 100));
+    await leads.changeState('lead-2', 'pending', 'canceled', {}, T0 + 1);
+
+    const page = await leads.listByCampaign(CAMPAIGN, { limit: 2, offset: 1 });
+    expect(page.map((lead) => lead.id)).toEqual(['lead-2', 'lead-3']);
+    const pending = await leads.listByCampaign(CAMPAIGN, {
+      state: 'pending',
+      limit: 10,
+      offset: 0,
+    });
+    expect(pending.map((lead) => lead.id)).toEqual(['lead-1', 'lead-3', 'lead-4', 'lead-5']);
+  });
+
+  it('changes state only from the expected state, with its patch', async () => {
+    await leads.insert(sampleLeads(CAMPAIGN, 1));
+
+    expect(await leads.changeState('lead-1', 'dialing', 'failed', {}, T0 + 1)).toBe(false);
+    expect((await leads.get('lead-1'))?.state).toBe('pending');
+
+    const patch = { nextAttemptAt: T0 + 60_000, lastOutcome: 'busy' as const, priority: 5 };
+    expect(await leads.changeState('lead-1', 'pending', 'pending', patch, T0 + 2)).toBe(true);
+    expect(
+      await leads.changeState('lead-1', 'pending', 'dnc', { lastError: 'opted out' }, T0 + 3),
+    ).toBe(true);
+    expect(await leads.get('lead-1')).toMatchObject({
+      state: 'dnc',
+      nextAttemptAt: T0 + 60_000,
+      lastOutcome: 'busy',
+      lastError: 'opted out',
+      priority: 5,
+      updatedAt: T0 + 3,
+    });
+  });
+
+  it('rejects a state outside the lead vocabulary', async () => {
+    await leads.insert(sampleLeads(CAMPAIGN, 1));
+    await expect(
+      leads.changeState('lead-1', 'pending', 'retrying' as 'pending', {}, T0),
+    ).rejects.toThrow(/CHECK constraint failed/);
+  });
+
+  it('counts the leads of a campaign in every state', async () => {
+    await leads.insert(sampleLeads(CAMPAIGN, 3));
+    await leads.insert(sampleLeads(OTHER, 2, 10));
+    await leads.changeState('lead-3', 'pending', 'completed', {}, T0);
+
+    expect(await leads.countByState(CAMPAIGN)).toEqual({
+      pending: 2,
+      dialing: 0,
+      completed: 1,
+      failed: 0,
+      canceled: 0,
+      dnc: 0,
+    });
+  });
+});
