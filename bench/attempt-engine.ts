@@ -98,7 +98,7 @@ async function run(
   const dbPath = path.join(dir, 'bench.db');
   const store = openDatabase({ path: dbPath, synchronous });
   await migrateToLatest(store.db);
-  const journal = createAttemptJournal(store.db);
+  const journal = createAttemptJournal(store);
   const campaign = benchCampaign();
   await createCampaignRepository(store.db).insert(campaign);
   const leads = createLeadRepository(store.db);

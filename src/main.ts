@@ -41,7 +41,7 @@ export async function startDialstate(config: Config): Promise<Dialstate> {
   const log = createLogger(config.logLevel);
   const { store, applied } = await openMigratedStore(config);
   log.info({ db: config.db.path, migrations: applied }, 'database ready');
-  const journal = createAttemptJournal(store.db);
+  const journal = createAttemptJournal(store);
   const runner = createAttemptRunner({ journal, callControl: noPbx, clock: systemClock, log });
   const open = await runner.resumeOpenAttempts();
   log.warn(

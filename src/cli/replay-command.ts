@@ -14,7 +14,7 @@ export async function replayCommand(
 ): Promise<number> {
   const { store } = await openMigratedStore(config);
   try {
-    const journal = createAttemptJournal(store.db);
+    const journal = createAttemptJournal(store);
     const attempt = await journal.loadAttempt(attemptId);
     if (!attempt) {
       console.error(`no attempt ${attemptId} in ${config.db.path}`);

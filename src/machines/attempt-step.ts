@@ -1,4 +1,10 @@
-import { initialTransition, type SnapshotFrom, type StateValue, transition } from 'xstate';
+import {
+  type AnyActorScope,
+  createActor,
+  initialTransition,
+  type SnapshotFrom,
+  type StateValue,
+} from 'xstate';
 import { ATTEMPT_MACHINE_VERSION, type AttemptContext, attemptMachine } from './attempt.js';
 import type {
   AttemptCommand,
@@ -67,6 +73,56 @@ function machineFor(version: number): typeof attemptMachine {
   return machine;
 }
 
+type ExecutableAction = { type: string; params?: unknown };
+
+/**
+ * A pure transition function over one reused, inert actor scope per machine.
+ *
+ * XState's `transition()` builds a fresh inert actor for every call, and building an
+ * actor runs the machine's whole initial transition: three quarters of the cost of a
+ * step (bench/attempt-engine.ts). The scope below is the one `transition()` builds
+ * (xstate 5.33, `createInertActorScope`), made once: the attempt machine spawns no
+ * children and its actions are only collected, never executed, so nothing in the scope
+ * carries state from one step to the next. test/machines/attempt-model.test.ts checks
+ * that every step agrees with `transition()`.
+ */
+function createStepper(machine: typeof attemptMachine) {
+  let collected: ExecutableAction[] = [];
+  const self = createActor(machine, { input: undefined as unknown as AttemptInput });
+  const scope = {
+    self,
+    defer: () => {},
+    id: '',
+    logger: () => {},
+    sessionId: '',
+    stopChild: () => {},
+    system: self.system,
+    emit: () => {},
+    actionExecutor: (action: ExecutableAction) => {
+      collected.push(action);
+    },
+  } as unknown as AnyActorScope;
+  return (
+    snapshot: SnapshotFrom<typeof attemptMachine>,
+    event: AttemptEvent,
+  ): [SnapshotFrom<typeof attemptMachine>, ExecutableAction[]] => {
+    collected = [];
+    const next = machine.transition(snapshot, event, scope);
+    return [next, collected];
+  };
+}
+
+const steppers = new Map<typeof attemptMachine, ReturnType<typeof createStepper>>();
+
+function stepperFor(machine: typeof attemptMachine) {
+  let stepper = steppers.get(machine);
+  if (!stepper) {
+    stepper = createStepper(machine);
+    steppers.set(machine, stepper);
+  }
+  return stepper;
+}
+
 /** Creates the snapshot of a new attempt, before its first event. */
 export function createAttemptSnapshot(
   input: AttemptInput,
@@ -101,7 +157,7 @@ export function stepAttempt(
       timers: [],
     };
   }
-  const [next, actions] = transition(machine, current, toMachineEvent(event));
+  const [next, actions] = stepperFor(machine)(current, toMachineEvent(event));
   const commands: AttemptCommand[] = [];
   const timers: TimerCommand[] = [];
   for (const action of actions) {
@@ -159,6 +215,7 @@ function toMachineEvent(event: AttemptEvent): AttemptEvent {
 }
 
 function persist(snapshot: SnapshotFrom<typeof attemptMachine>): PersistedAttemptSnapshot {
-  // A JSON round trip keeps only data: what is stored is exactly what is restored.
-  return JSON.parse(JSON.stringify({ value: snapshot.value, context: snapshot.context }));
+  // Value and context are plain JSON data (inputs and events are JSON, and every
+  // `assign` builds new objects), so they are shared rather than copied.
+  return { value: snapshot.value, context: snapshot.context };
 }

@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { RetryPolicy } from '../campaign/retry-policy.js';
 import type {
   AttemptCommit,
@@ -10,7 +10,8 @@ import type {
 import type { PersistedAttemptSnapshot } from '../machines/attempt-step.js';
 import type { AttemptInput } from '../machines/attempt-types.js';
 import { createCommitBatcher } from './commit-batcher.js';
-import type { AttemptEventTable, AttemptTable, Database } from './schema.js';
+import type { Store } from './db.js';
+import type { AttemptEventTable, AttemptTable } from './schema.js';
 
 /**
  * A commit that does not follow the attempt's stored journal: its seq is not the next
@@ -102,70 +103,102 @@ function journalEntryFromRow(row: Selectable<AttemptEventTable>): JournalEntry {
   };
 }
 
+/** The statements of one journal commit, prepared once per connection. */
+const COMMIT_SQL = {
+  update: `update attempt set
+      seq = ?, state = ?, snapshot = ?, outcome = ?, error = ?,
+      started_at = ?, answered_at = ?, handed_off_at = ?, ended_at = ?,
+      dial_status = ?, hangup_cause = ?, far_end_cause = ?, amd_status = ?,
+      amd_cause = ?, digits = ?, updated_at = ?
+    where id = ? and seq = ? and done = 0`,
+  // `done` is only written when the attempt ends: naming it in the SET clause of every
+  // update would make SQLite rewrite the partial index on open attempts each time.
+  updateFinal: `update attempt set done = 1,
+      seq = ?, state = ?, snapshot = ?, outcome = ?, error = ?,
+      started_at = ?, answered_at = ?, handed_off_at = ?, ended_at = ?,
+      dial_status = ?, hangup_cause = ?, far_end_cause = ?, amd_status = ?,
+      amd_cause = ?, digits = ?, updated_at = ?
+    where id = ? and seq = ? and done = 0`,
+  insertEvent: `insert into attempt_event (attempt_id, seq, at, type, payload, state, commands, timers)
+    values (?, ?, ?, ?, ?, ?, ?, ?)`,
+  deleteTimers: 'delete from attempt_timer where attempt_id = ?',
+  deleteTimer: 'delete from attempt_timer where attempt_id = ? and timer_id = ?',
+  upsertTimer: `insert into attempt_timer (attempt_id, timer_id, due_at) values (?, ?, ?)
+    on conflict (attempt_id, timer_id) do update set due_at = excluded.due_at`,
+  moveLead: `update lead set
+      state = ?, next_attempt_at = coalesce(?, next_attempt_at),
+      last_outcome = ?, last_error = ?, active_attempt_id = null, updated_at = ?
+    where id = ? and state = 'dialing' and active_attempt_id = ?`,
+} as const;
+
 /**
  * Writes one journal commit in the caller's transaction: attempt row, journal row,
  * timers and, when the attempt ended, its lead. Throws `JournalConflictError` (the
  * caller rolls back) when the commit does not follow the stored attempt.
  *
- * These run for every call event, so they are written as SQL templates rather than
- * with the query builder: building and compiling a query costs more than SQLite takes
- * to run it, and the fixed SQL text keeps each statement prepared once.
+ * This runs for every call event, so it runs prepared statements synchronously rather
+ * than through the query builder: building, compiling and awaiting each query cost
+ * more than SQLite takes to run it (docs/BENCHMARKS.md).
  */
-async function writeAttemptCommit(trx: Kysely<Database>, c: AttemptCommit): Promise<void> {
+function writeAttemptCommit(prepare: Store['prepare'], c: AttemptCommit): void {
   const { entry, facts, lead } = c;
   const { attemptId, seq, event } = entry;
-  // `done` is only written when the attempt ends: naming it in the SET clause would
-  // make SQLite rewrite the partial index on open attempts for every event.
-  const finish = c.done ? sql`done = 1,` : sql``;
-  const updated = await sql`
-    update attempt set ${finish}
-      seq = ${seq}, state = ${entry.state}, snapshot = ${snapshotToColumn(c.snapshot)},
-      outcome = ${facts.outcome}, error = ${facts.error},
-      started_at = ${facts.startedAt}, answered_at = ${facts.answeredAt},
-      handed_off_at = ${facts.handedOffAt}, ended_at = ${facts.endedAt},
-      dial_status = ${facts.dialStatus}, hangup_cause = ${facts.hangupCause},
-      far_end_cause = ${facts.farEndCause}, amd_status = ${facts.amdStatus},
-      amd_cause = ${facts.amdCause}, digits = ${facts.digits}, updated_at = ${event.at}
-    where id = ${attemptId} and seq = ${seq - 1} and done = 0`.execute(trx);
-  if (updated.numAffectedRows !== 1n) {
-    throw new JournalConflictError(attemptId, seq, await explainConflict(trx, attemptId));
+  const updated = prepare(c.done ? COMMIT_SQL.updateFinal : COMMIT_SQL.update).run([
+    seq,
+    entry.state,
+    snapshotToColumn(c.snapshot),
+    facts.outcome,
+    facts.error,
+    facts.startedAt,
+    facts.answeredAt,
+    facts.handedOffAt,
+    facts.endedAt,
+    facts.dialStatus,
+    facts.hangupCause,
+    facts.farEndCause,
+    facts.amdStatus,
+    facts.amdCause,
+    facts.digits,
+    event.at,
+    attemptId,
+    seq - 1,
+  ]);
+  if (Number(updated.changes) !== 1) {
+    throw new JournalConflictError(attemptId, seq, explainConflict(prepare, attemptId));
   }
 
-  await sql`
-    insert into attempt_event (attempt_id, seq, at, type, payload, state, commands, timers)
-    values (${attemptId}, ${seq}, ${event.at}, ${event.type}, ${JSON.stringify(event)},
-      ${entry.state}, ${JSON.stringify(entry.commands)}, ${JSON.stringify(entry.timers)})`.execute(
-    trx,
-  );
+  prepare(COMMIT_SQL.insertEvent).run([
+    attemptId,
+    seq,
+    event.at,
+    event.type,
+    JSON.stringify(event),
+    entry.state,
+    JSON.stringify(entry.commands),
+    JSON.stringify(entry.timers),
+  ]);
 
   if (c.done) {
-    await sql`delete from attempt_timer where attempt_id = ${attemptId}`.execute(trx);
+    prepare(COMMIT_SQL.deleteTimers).run([attemptId]);
   } else {
     // Cancel before start: a step that restarts a timer names it in both.
-    for (const timerId of c.cancelTimers) {
-      await sql`
-        delete from attempt_timer
-        where attempt_id = ${attemptId} and timer_id = ${timerId}`.execute(trx);
-    }
+    for (const timerId of c.cancelTimers) prepare(COMMIT_SQL.deleteTimer).run([attemptId, timerId]);
     for (const { timerId, dueAt } of c.startTimers) {
-      await sql`
-        insert into attempt_timer (attempt_id, timer_id, due_at)
-        values (${attemptId}, ${timerId}, ${dueAt})
-        on conflict (attempt_id, timer_id) do update set due_at = excluded.due_at`.execute(trx);
+      prepare(COMMIT_SQL.upsertTimer).run([attemptId, timerId, dueAt]);
     }
   }
 
   if (lead !== null) {
-    const moved = await sql`
-      update lead set
-        state = ${lead.next.state},
-        next_attempt_at = coalesce(${lead.next.nextAttemptAt}, next_attempt_at),
-        last_outcome = ${lead.outcome}, last_error = ${lead.error},
-        active_attempt_id = null, updated_at = ${event.at}
-      where id = ${lead.leadId} and state = 'dialing' and active_attempt_id = ${attemptId}`.execute(
-      trx,
-    );
-    if (moved.numAffectedRows !== 1n) {
+    const moved = prepare(COMMIT_SQL.moveLead).run([
+      lead.next.state,
+      lead.next.nextAttemptAt,
+      lead.outcome,
+      lead.error,
+      event.at,
+      lead.leadId,
+      attemptId,
+    ]);
+    if (Number(moved.changes) !== 1) {
       throw new JournalConflictError(
         attemptId,
         seq,
@@ -176,20 +209,20 @@ async function writeAttemptCommit(trx: Kysely<Database>, c: AttemptCommit): Prom
 }
 
 /** Why an attempt refused a commit, read before the rollback. */
-async function explainConflict(db: Kysely<Database>, attemptId: string): Promise<string> {
-  const row = await db
-    .selectFrom('attempt')
-    .select(['seq', 'done'])
-    .where('id', '=', attemptId)
-    .executeTakeFirst();
+function explainConflict(prepare: Store['prepare'], attemptId: string): string {
+  const [row] = prepare('select seq, done from attempt where id = ?').all([attemptId]) as {
+    seq: number;
+    done: number;
+  }[];
   if (row === undefined) return 'no such attempt';
   if (row.done === 1) return `the attempt is already done (at seq ${row.seq})`;
   return `the journal is at seq ${row.seq}, so the next seq is ${row.seq + 1}`;
 }
 
 /** Creates the attempt journal over a migrated database. */
-export function createAttemptJournal(db: Kysely<Database>): SqliteAttemptJournal {
-  const batcher = createCommitBatcher(db);
+export function createAttemptJournal(store: Store): SqliteAttemptJournal {
+  const { db } = store;
+  const batcher = createCommitBatcher(store);
   const selectAttempts = () =>
     db
       .selectFrom('attempt')
@@ -262,7 +295,7 @@ export function createAttemptJournal(db: Kysely<Database>): SqliteAttemptJournal
     },
 
     async commit(c) {
-      await batcher.run((trx) => writeAttemptCommit(trx, c));
+      await batcher.run(async () => writeAttemptCommit(store.prepare, c));
     },
 
     async loadAttempt(attemptId) {

@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Store } from './db.js';
 import type { Database } from './schema.js';
 
 /** Most units of work written in one transaction, bounding how long a batch holds the database. */
@@ -28,7 +29,8 @@ type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
  * file locks and WAL writes whatever it contains, so many concurrent attempts committing
  * their events together cost little more than one of them alone.
  */
-export function createCommitBatcher(db: Kysely<Database>): CommitBatcher {
+export function createCommitBatcher(store: Store): CommitBatcher {
+  const { db } = store;
   let queue: Unit[] = [];
   let scheduled = false;
 
@@ -56,7 +58,7 @@ export function createCommitBatcher(db: Kysely<Database>): CommitBatcher {
           return [{ ok: true, value: await only.work(trx) }];
         }
         const results: Settled[] = [];
-        for (const unit of batch) results.push(await runInSavepoint(trx, unit));
+        for (const unit of batch) results.push(await runInSavepoint(store, trx, unit));
         return results;
       });
     } catch (error) {
@@ -80,17 +82,19 @@ export function createCommitBatcher(db: Kysely<Database>): CommitBatcher {
   };
 }
 
-async function runInSavepoint(trx: Kysely<Database>, unit: Unit): Promise<Settled> {
-  await sql`savepoint batched_unit`.execute(trx);
+// Run on the connection the transaction holds, as prepared statements: they surround
+// every unit, so building them as queries each time would cost more than running them.
+async function runInSavepoint(store: Store, trx: Kysely<Database>, unit: Unit): Promise<Settled> {
+  store.prepare('savepoint batched_unit').run([]);
   try {
     const value = await unit.work(trx);
-    await sql`release batched_unit`.execute(trx);
+    store.prepare('release batched_unit').run([]);
     return { ok: true, value };
   } catch (error) {
     // If SQLite already rolled the whole transaction back (I/O error, disk full), this
     // throws too, failing the batch instead of writing the rest outside a transaction.
-    await sql`rollback to batched_unit`.execute(trx);
-    await sql`release batched_unit`.execute(trx);
+    store.prepare('rollback to batched_unit').run([]);
+    store.prepare('release batched_unit').run([]);
     return { ok: false, error };
   }
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteStatement } from 'kysely';
 import type { Database } from './schema.js';
 import { createStatementCache } from './statement-cache.js';
 
@@ -21,6 +21,12 @@ export interface OpenDatabaseOptions {
 /** An open dialstate database. */
 export interface Store {
   db: Kysely<Database>;
+  /**
+   * The prepared statement for `sql`, from the same cache and connection Kysely uses.
+   * For the few statements run on every call event; only call it while holding the
+   * connection (inside a Kysely transaction or `db.connection()`).
+   */
+  prepare(sql: string): SqliteStatement;
   /** Closes the connection; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -57,12 +63,12 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
   }
   const sqlite = connection;
 
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: createStatementCache(sqlite) }),
-  });
+  const statements = createStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
 
   return {
     db,
+    prepare: (sql) => statements.prepare(sql),
     async close() {
       // Kysely only closes a connection it has used; close it ourselves otherwise.
       await db.destroy();

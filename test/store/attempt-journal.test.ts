@@ -35,7 +35,7 @@ beforeEach(async () => {
   await createCampaignRepository(store.db).insert(sampleCampaign({ id: CAMPAIGN, retry: RETRY }));
   leads = createLeadRepository(store.db);
   await leads.insert(sampleLeads(CAMPAIGN, 3));
-  journal = createAttemptJournal(store.db);
+  journal = createAttemptJournal(store);
 });
 
 afterEach(async () => {
@@ -448,7 +448,7 @@ describe('attempt journal: loading', () => {
     await store.close();
 
     store = await openMigratedStore(dir);
-    const reopened = createAttemptJournal(store.db);
+    const reopened = createAttemptJournal(store);
     expect(await reopened.loadAttempt('attempt-1')).toEqual(stored);
     expect(await reopened.loadEntries('attempt-1')).toEqual([first.entry, second.entry]);
     expect(await reopened.listOpenAttempts()).toEqual([stored]);

@@ -40,7 +40,7 @@ async function recordingIds(): Promise<string[]> {
 
 describe('commit batcher', () => {
   it('runs the units queued in one turn in a single transaction', async () => {
-    const batcher = createCommitBatcher(store.db);
+    const batcher = createCommitBatcher(store);
     const seen: Kysely<Database>[] = [];
     const unit = (id: string) => async (trx: Kysely<Database>) => {
       seen.push(trx);
@@ -57,7 +57,7 @@ describe('commit batcher', () => {
   });
 
   it('rolls back only the unit that fails', async () => {
-    const batcher = createCommitBatcher(store.db);
+    const batcher = createCommitBatcher(store);
     const results = await Promise.allSettled([
       batcher.run((trx) => addRecording(trx, 'a')),
       batcher.run(async (trx) => {
@@ -72,7 +72,7 @@ describe('commit batcher', () => {
   });
 
   it('fails every unit of a batch whose transaction is gone, writing none of them', async () => {
-    const batcher = createCommitBatcher(store.db);
+    const batcher = createCommitBatcher(store);
     const results = await Promise.allSettled([
       batcher.run((trx) => addRecording(trx, 'a')),
       batcher.run(async (trx) => {
@@ -88,7 +88,7 @@ describe('commit batcher', () => {
   });
 
   it('splits a long queue into several transactions', async () => {
-    const batcher = createCommitBatcher(store.db);
+    const batcher = createCommitBatcher(store);
     const seen = new Set<Kysely<Database>>();
     await Promise.all(
       Array.from({ length: 300 }, (_, index) =>

@@ -64,7 +64,7 @@ export async function createHarness(
 ): Promise<Harness> {
   const dir = options.dir ?? createTempDir();
   const store = await openMigratedStore(dir);
-  const journal = createAttemptJournal(store.db);
+  const journal = createAttemptJournal(store);
   const leads = createLeadRepository(store.db);
   const campaigns = createCampaignRepository(store.db);
   const campaign = sampleCampaign({ status: 'running', ...options.campaign });
