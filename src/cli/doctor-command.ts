@@ -1,0 +1,73 @@
+import { createAriSetupProbe } from '../ari/ari-setup-probe.js';
+import type { Config } from '../config.js';
+import {
+  hasFailedCheck,
+  runSetupChecks,
+  type SetupCheck,
+  type SetupProbe,
+} from '../dialer/setup-checks.js';
+
+const MARKS = { pass: '✓', warn: '!', fail: '✗' } as const;
+
+/**
+ * `dialstate doctor`: checks the Asterisk side of a deployment and prints one line per
+ * check, with a fix under each problem. Resolves to the exit code: 1 when a check
+ * failed, 0 otherwise (warnings included).
+ */
+export async function doctorCommand(
+  config: Config,
+  io: { probe?: SetupProbe; print?: (line: string) => void } = {},
+): Promise<number> {
+  const print = io.print ?? ((line: string) => console.log(line));
+  let probe = io.probe;
+  if (!probe) {
+    if (config.ari.url === null) {
+      print(
+        formatCheck({
+          id: 'ari-reachable',
+          title: 'Asterisk ARI configured',
+          ok: 'warn',
+          detail:
+            'DIALSTATE_ARI_URL is not set: dialstate uses its embedded simulator and places no real calls',
+          fix: 'Set DIALSTATE_ARI_URL, DIALSTATE_ARI_USER and DIALSTATE_ARI_PASSWORD to check a real Asterisk.',
+        }),
+      );
+      return 0;
+    }
+    probe = createAriSetupProbe({
+      url: config.ari.url,
+      user: config.ari.user,
+      password: config.ari.password,
+    });
+  }
+  print(
+    `dialstate doctor: ${config.ari.url ?? 'embedded simulator'} as ${config.ari.user}, app ${config.ari.app}`,
+  );
+  print('');
+  const checks = await runSetupChecks(probe, {
+    app: config.ari.app,
+    amdContext: config.dial.amdContext,
+    dialContext: config.dial.context,
+    mediaDir: config.mediaDir,
+  });
+  for (const check of checks) print(formatCheck(check));
+  print('');
+  print(summary(checks));
+  return hasFailedCheck(checks) ? 1 : 0;
+}
+
+function formatCheck(check: SetupCheck): string {
+  const mark = check.ok === true ? MARKS.pass : check.ok === 'warn' ? MARKS.warn : MARKS.fail;
+  const line = `${mark} ${check.title}: ${check.detail}`;
+  return check.fix ? `${line}\n    fix: ${check.fix}` : line;
+}
+
+function summary(checks: readonly SetupCheck[]): string {
+  const failed = checks.filter((c) => c.ok === false).length;
+  const warned = checks.filter((c) => c.ok === 'warn').length;
+  if (failed === 0 && warned === 0) return `all ${checks.length} checks passed`;
+  const parts = [];
+  if (failed > 0) parts.push(`${failed} failed`);
+  if (warned > 0) parts.push(`${warned} ${warned === 1 ? 'warning' : 'warnings'}`);
+  return `${parts.join(', ')} (of ${checks.length} checks)`;
+}

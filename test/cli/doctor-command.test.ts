@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { doctorCommand } from '../../src/cli/doctor-command.js';
+import { loadConfig } from '../../src/config.js';
+import type { ProbeResult, SetupProbe } from '../../src/dialer/setup-checks.js';
+
+const config = loadConfig({
+  DIALSTATE_ARI_URL: 'http://pbx.example:8088',
+  DIALSTATE_ARI_PASSWORD: 'secret',
+});
+
+function probe(overrides: Partial<SetupProbe> = {}): SetupProbe {
+  const yes: ProbeResult<boolean> = { ok: true, value: true };
+  return {
+    ping: async () => ({ ok: true, value: { version: '22.10.1' } }),
+    moduleLoaded: async () => yes,
+    appConnected: async () => yes,
+    dialplanHas: async (queries) => ({ ok: true, value: queries.map(() => true) }),
+    mediaDirAccess: async () => ({ ok: true, ownerOnly: false }),
+    ...overrides,
+  };
+}
+
+async function run(p: SetupProbe, cfg = config) {
+  const lines: string[] = [];
+  const code = await doctorCommand(cfg, { probe: p, print: (line) => lines.push(line) });
+  return { code, output: lines.join('\n') };
+}
+
+describe('doctorCommand', () => {
+  it('exits 0 and marks every check ✓ when all pass', async () => {
+    const { code, output } = await run(probe());
+    expect(code).toBe(0);
+    expect(output).toContain('✓ Asterisk ARI answers: Asterisk 22.10.1');
+    expect(output).not.toMatch(/[✗!] /);
+    expect(output).toContain('all 7 checks passed');
+  });
+
+  it('exits 1 and prints the fix under a failed check', async () => {
+    const { code, output } = await run(
+      probe({ moduleLoaded: async () => ({ ok: true, value: false }) }),
+    );
+    expect(code).toBe(1);
+    expect(output).toMatch(/✗ app_amd is loaded: .*\n {4}fix: .*module load app_amd\.so/);
+    expect(output).toContain('1 failed (of 7 checks)');
+  });
+
+  it('exits 0 on warnings alone, still showing them with their fix', async () => {
+    const { code, output } = await run(
+      probe({ appConnected: async () => ({ ok: true, value: false }) }),
+    );
+    expect(code).toBe(0);
+    expect(output).toMatch(/! Stasis app dialstate is connected: .*\n {4}fix: /);
+    expect(output).toContain('1 warning (of 7 checks)');
+  });
+
+  it('prints an unreachable Asterisk as a failed check, not a stack trace', async () => {
+    const { code, output } = await run(
+      probe({
+        ping: async () => ({
+          ok: false,
+          reason: 'unreachable',
+          message: 'GET http://pbx.example:8088/ari/asterisk/ping: ENOTFOUND',
+        }),
+      }),
+    );
+    expect(code).toBe(1);
+    expect(output).toContain(
+      '✗ Asterisk ARI answers: GET http://pbx.example:8088/ari/asterisk/ping: ENOTFOUND',
+    );
+    expect(output).not.toContain('    at ');
+  });
+
+  it('says there is nothing to check without an ARI URL', async () => {
+    const lines: string[] = [];
+    const code = await doctorCommand(loadConfig({}), { print: (line) => lines.push(line) });
+    expect(code).toBe(0);
+    expect(lines.join('\n')).toContain('! Asterisk ARI configured: DIALSTATE_ARI_URL is not set');
+  });
+});
