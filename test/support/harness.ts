@@ -60,7 +60,15 @@ export interface Harness {
  * control that records commands, a simulated clock and sequential ids.
  */
 export async function createHarness(
-  options: { campaign?: Partial<Campaign>; leads?: number; dir?: TempDir; now?: number } = {},
+  options: {
+    campaign?: Partial<Campaign>;
+    leads?: number;
+    /** An existing folder; its database is reused and, unless `seed`, not seeded. */
+    dir?: TempDir;
+    /** Insert the sample campaign and leads (default: only into a new folder). */
+    seed?: boolean;
+    now?: number;
+  } = {},
 ): Promise<Harness> {
   const dir = options.dir ?? createTempDir();
   const store = await openMigratedStore(dir);
@@ -68,7 +76,7 @@ export async function createHarness(
   const leads = createLeadRepository(store.db);
   const campaigns = createCampaignRepository(store.db);
   const campaign = sampleCampaign({ status: 'running', ...options.campaign });
-  if (!options.dir) {
+  if (options.seed ?? !options.dir) {
     await campaigns.insert(campaign);
     const inserted = await leads.insert(sampleLeads(campaign.id, options.leads ?? 3));
     if (!inserted.ok) throw new Error('could not insert sample leads');
@@ -139,7 +147,12 @@ export async function createHarness(
       // The old runner is abandoned, not stopped: like a killed process, it gets no
       // chance to tidy up. Its clock is never advanced again, so its timers never fire.
       await runner.settled();
-      const next = await createHarness({ ...options, dir, now: clock.now() + downForMs });
+      const next = await createHarness({
+        ...options,
+        dir,
+        seed: false,
+        now: clock.now() + downForMs,
+      });
       await store.close();
       await next.runner.resumeOpenAttempts();
       return next;
