@@ -2,11 +2,16 @@
  * Attempt engine throughput: journaled events per second through the real runner and
  * the real SQLite journal (file, WAL), under synchronous=NORMAL and FULL.
  *
- *   npm run bench:attempt-engine -- [--attempts 10000] [--concurrency 50]
+ *   npm run bench:attempt-engine -- [--attempts 10000] [--light 1000]
  *
  * Every attempt follows one of four recorded-shape scenarios (consent + hand-off,
- * voicemail drop, busy, no answer). Latency is measured per event, from dispatch to
- * commit. Call control answers at once: this measures the engine, not Asterisk.
+ * voicemail drop, busy, no answer) and is claimed from a pending lead first, as the
+ * scheduler does. Two loads per durability setting:
+ * - heavy: 50 attempts live at once, events sent as fast as the engine takes them
+ *   (throughput; per-event latency then includes waiting for the shared commit);
+ * - light: one attempt at a time (the latency of a single event on an idle engine).
+ * Latency is measured per event, from dispatch until its commit. Call control answers
+ * at once: this measures the engine, not Asterisk.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -79,6 +84,7 @@ const instantCallControl: CallControl = {
 
 interface Result {
   synchronous: SynchronousMode;
+  concurrency: number;
   attempts: number;
   events: number;
   seconds: number;
@@ -184,6 +190,7 @@ async function run(
   rmSync(dir, { recursive: true, force: true });
   return {
     synchronous,
+    concurrency,
     attempts,
     events,
     seconds: round(seconds),
