@@ -209,24 +209,23 @@ function round(n: number): number {
 const { values } = parseArgs({
   options: {
     attempts: { type: 'string', default: '10000' },
-    concurrency: { type: 'string', default: '50' },
+    light: { type: 'string', default: '1000' },
   },
 });
-const attempts = Number(values.attempts);
-const concurrency = Number(values.concurrency);
 const results: Result[] = [];
 for (const mode of ['NORMAL', 'FULL'] as const) {
-  results.push(await run(mode, attempts, concurrency));
+  results.push(await run(mode, Number(values.attempts), 50));
+  results.push(await run(mode, Number(values.light), 1));
 }
 console.log(
-  `attempt engine: ${attempts} attempts, ${concurrency} live at once, node ${process.version}, ${os.cpus().length} cores`,
+  `attempt engine, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`,
 );
 console.log(
-  '| synchronous | events | seconds | events/s | p50 ms | p99 ms | journal B/attempt | file B/attempt |',
+  '| synchronous | live at once | attempts | events | seconds | events/s | p50 ms | p99 ms | journal B/attempt | file B/attempt |',
 );
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
-    `| ${r.synchronous} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.journalBytesPerAttempt} | ${r.fileBytesPerAttempt} |`,
+    `| ${r.synchronous} | ${r.concurrency} | ${r.attempts} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.journalBytesPerAttempt} | ${r.fileBytesPerAttempt} |`,
   );
 }
