@@ -58,7 +58,7 @@ export interface SqliteAttemptJournal extends AttemptJournal {
   createAttempt(attempt: NewAttempt): Promise<CreateAttemptResult>;
 }
 
-type AttemptRow = Selectable<AttemptTable> & { retry: string };
+type AttemptRow = Selectable<AttemptTable> & { retry: string; input: string };
 
 /**
  * The snapshot as stored: without `context.input`, which the attempt's `input` column
@@ -227,8 +227,9 @@ export function createAttemptJournal(store: Store): SqliteAttemptJournal {
     db
       .selectFrom('attempt')
       .innerJoin('campaign', 'campaign.id', 'attempt.campaign_id')
+      .innerJoin('attempt_input', 'attempt_input.attempt_id', 'attempt.id')
       .selectAll('attempt')
-      .select('campaign.retry');
+      .select(['campaign.retry', 'attempt_input.input']);
 
   return {
     async createAttempt(attempt) {
@@ -265,7 +266,6 @@ export function createAttemptJournal(store: Store): SqliteAttemptJournal {
             attempt_number: lead.attempts,
             machine_version: attempt.machineVersion,
             channel_id: input.channelId,
-            input: JSON.stringify(input),
             snapshot: snapshotToColumn(attempt.snapshot),
             state: attempt.state,
             done: 0,
@@ -273,6 +273,10 @@ export function createAttemptJournal(store: Store): SqliteAttemptJournal {
             created_at: at,
             updated_at: at,
           })
+          .execute();
+        await trx
+          .insertInto('attempt_input')
+          .values({ attempt_id: attemptId, input: JSON.stringify(input) })
           .execute();
         return {
           ok: true,

@@ -79,9 +79,7 @@ export interface AttemptTable {
   attempt_number: number;
   machine_version: number;
   channel_id: string;
-  /** JSON `AttemptInput`. */
-  input: string;
-  /** JSON `PersistedAttemptSnapshot` without `context.input`, which is the `input` column. */
+  /** JSON `PersistedAttemptSnapshot` without `context.input`, which is in `attempt_input`. */
   snapshot: string;
   state: string;
   done: number;
@@ -100,6 +98,13 @@ export interface AttemptTable {
   digits: Defaulted<string>;
   created_at: number;
   updated_at: number;
+}
+
+/** The input of an attempt, written once when it is created. */
+export interface AttemptInputTable {
+  attempt_id: string;
+  /** JSON `AttemptInput`. */
+  input: string;
 }
 
 export interface AttemptEventTable {
@@ -176,6 +181,7 @@ export interface Database {
   campaign: CampaignTable;
   lead: LeadTable;
   attempt: AttemptTable;
+  attempt_input: AttemptInputTable;
   attempt_event: AttemptEventTable;
   attempt_timer: AttemptTimerTable;
   recording: RecordingTable;

@@ -8,6 +8,7 @@ import { createTempDir, type TempDir } from '../support/store-fixtures.js';
 const TABLES = [
   'attempt',
   'attempt_event',
+  'attempt_input',
   'attempt_timer',
   'campaign',
   'dnc',

@@ -180,7 +180,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('attempt_number', 'integer', (c) => c.notNull())
     .addColumn('machine_version', 'integer', (c) => c.notNull())
     .addColumn('channel_id', 'text', (c) => c.notNull().unique())
-    .addColumn('input', 'text', (c) => c.notNull())
     .addColumn('snapshot', 'text', (c) => c.notNull())
     .addColumn('state', 'text', (c) => c.notNull())
     .addColumn('done', 'integer', (c) => c.notNull())
@@ -218,6 +217,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .where(sql.ref('done'), '=', 0)
     .execute();
 
+  // The input is written once and read on restore and replay only. Kept out of the
+  // attempt row, which is rewritten on every event, it makes that row a third as big:
+  // fewer pages written per event (docs/BENCHMARKS.md).
+  await db.schema
+    .createTable('attempt_input')
+    .addColumn('attempt_id', 'text', (c) =>
+      c.primaryKey().references('attempt.id').onDelete('cascade'),
+    )
+    .addColumn('input', 'text', (c) => c.notNull())
+    .execute();
+
+  // A rowid table: events of all live attempts are appended side by side to the same
+  // few pages, where a table clustered on (attempt_id, seq) would write one page per
+  // attempt in each commit. The unique index keeps the seqs gap-free and the reads fast.
   await db.schema
     .createTable('attempt_event')
     .addColumn('attempt_id', 'text', (c) =>
@@ -230,9 +243,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('state', 'text', (c) => c.notNull())
     .addColumn('commands', 'text', (c) => c.notNull())
     .addColumn('timers', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('attempt_event_pk', ['attempt_id', 'seq'])
-    // Rows are always read by (attempt_id, seq): clustering on the key saves a lookup.
-    .modifyEnd(sql`without rowid`)
+    .execute();
+  await db.schema
+    .createIndex('attempt_event_seq')
+    .on('attempt_event')
+    .columns(['attempt_id', 'seq'])
+    .unique()
     .execute();
 
   await db.schema
@@ -270,6 +286,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     'dnc',
     'attempt_timer',
     'attempt_event',
+    'attempt_input',
     'attempt',
     'lead',
     'lead_import_issue',
