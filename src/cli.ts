@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { doctorCommand } from './cli/doctor-command.js';
 import { migrateCommand } from './cli/migrate-command.js';
 import { replayCommand } from './cli/replay-command.js';
 import { serveCommand } from './cli/serve-command.js';
@@ -13,6 +14,9 @@ commands:
   replay <attemptId> [--db PATH] [--json]
                               re-run a stored attempt through the machine, check it
                               reproduces every recorded step, and print its timeline
+  doctor                      check the Asterisk side: ARI reachability and
+                              credentials, app_amd, the AMD and dial contexts, the
+                              media folder; exits 1 when a check fails
 
 Configuration comes from the environment; see .env.example.`;
 
@@ -34,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       return serveCommand(config);
     case 'migrate':
       return migrateCommand(config);
+    case 'doctor':
+      return doctorCommand(config);
     case 'replay': {
       const attemptId = positionals[0];
       if (!attemptId) {
