@@ -1,0 +1,98 @@
+import type { AppMessage, StasisApps } from './sim-apps.js';
+import type { SimChannel } from './sim-channel.js';
+
+/** ARI's `Playback` model. */
+export interface PlaybackSnapshot {
+  id: string;
+  media_uri: string;
+  next_media_uri?: string;
+  target_uri: string;
+  language: string;
+  state: 'queued' | 'playing' | 'continuing' | 'done' | 'failed';
+}
+
+/**
+ * Publishes ARI events to the apps that should see them.
+ *
+ * A channel's events go to every app subscribed to it (the originating app follows both
+ * halves, fact 2) and to the app whose Stasis it is in; `StasisStart`/`StasisEnd` go only
+ * to the app entered or left (fact 9). Events are sent in the order they are published.
+ */
+export interface SimEvents {
+  /** A channel event; `fields` come before the `channel` snapshot. */
+  channel(type: string, channel: SimChannel, fields?: Record<string, unknown>): void;
+  /** A `Dial` event: no `caller`, `peer` is the dialed `;1` (fact 3). */
+  dial(peer: SimChannel, dialstatus: string, dialstring: string): void;
+  stasisStart(app: string, channel: SimChannel, args: readonly string[]): void;
+  stasisEnd(app: string, channel: SimChannel): void;
+  /** A playback event; it carries no channel (fact 11) but goes to the target's apps. */
+  playback(type: string, playback: PlaybackSnapshot, target: SimChannel): void;
+  /** An event for one app only, e.g. `ApplicationMoveFailed`. */
+  toApp(app: string, type: string, fields: Record<string, unknown>): void;
+  /** The current time as an Asterisk timestamp. */
+  timestamp(): string;
+}
+
+export interface SimEventsOptions {
+  apps: StasisApps;
+  timestamp: () => string;
+  /** Sees every delivered message, e.g. for debug logging. */
+  observe?: (app: string, message: AppMessage) => void;
+}
+
+/** Creates the event publisher; see {@link SimEvents}. */
+export function createSimEvents(options: SimEventsOptions): SimEvents {
+  const { apps, timestamp, observe } = options;
+
+  const send = (recipients: Iterable<string>, message: AppMessage): void => {
+    for (const app of recipients) {
+      observe?.(app, message);
+      apps.deliver(app, message);
+    }
+  };
+
+  const followers = (channel: SimChannel): Set<string> => {
+    const recipients = new Set(channel.subscribers);
+    if (channel.stasisApp) recipients.add(channel.stasisApp);
+    return recipients;
+  };
+
+  return {
+    channel(type, channel, fields = {}) {
+      send(followers(channel), {
+        type,
+        timestamp: timestamp(),
+        ...fields,
+        channel: channel.snapshot(),
+      });
+    },
+    dial(peer, dialstatus, dialstring) {
+      send(followers(peer), {
+        type: 'Dial',
+        timestamp: timestamp(),
+        dialstatus,
+        forward: '',
+        dialstring,
+        peer: peer.snapshot(),
+      });
+    },
+    stasisStart(app, channel, args) {
+      send([app], {
+        type: 'StasisStart',
+        timestamp: timestamp(),
+        args: [...args],
+        channel: channel.snapshot(),
+      });
+    },
+    stasisEnd(app, channel) {
+      send([app], { type: 'StasisEnd', timestamp: timestamp(), channel: channel.snapshot() });
+    },
+    playback(type, playback, target) {
+      send(followers(target), { type, timestamp: timestamp(), playback: { ...playback } });
+    },
+    toApp(app, type, fields) {
+      send([app], { type, timestamp: timestamp(), ...fields });
+    },
+    timestamp,
+  };
+}

@@ -1,0 +1,34 @@
+import type { StasisApps } from './sim-apps.js';
+import type { SimCall } from './sim-call.js';
+import type { SimEvents } from './sim-events.js';
+import type { SimPlaybacks } from './sim-playbacks.js';
+import type { SimRule } from './sim-scenarios.js';
+import type { SimScheduler } from './sim-scheduler.js';
+
+/** The dialplan and far ends the simulated Asterisk has. */
+export interface SimDialplanConfig {
+  /** Contexts of `Local/<number>@<context>` originates: a far end answers there. */
+  readonly dialContexts: readonly string[];
+  /** The context running `AMD()` and returning to Stasis. */
+  readonly amdContext: string;
+  /** Contexts standing in for a dialplan AI agent. */
+  readonly aiContexts: readonly string[];
+  /** App name of the built-in AI agent (used when no websocket holds that name). */
+  readonly aiApp: string;
+  readonly rules: readonly SimRule[];
+}
+
+/** What the parts of the simulator share: configuration, time, events and registries. */
+export interface SimWorld {
+  readonly dialplan: SimDialplanConfig;
+  readonly events: SimEvents;
+  readonly apps: StasisApps;
+  readonly scheduler: SimScheduler;
+  readonly playbacks: SimPlaybacks;
+  /** Whether a context exists in the simulated dialplan (DIALPLAN_EXISTS). */
+  contextExists(context: string): boolean;
+  /** Whether `app` can take a channel: a websocket holds it, or it is the built-in agent. */
+  appAvailable(app: string): boolean;
+  /** Called once both halves of a call are destroyed. */
+  callEnded(call: SimCall): void;
+}

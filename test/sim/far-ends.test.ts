@@ -1,0 +1,359 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
+import { type AriEvent, type AriRest, ariRest, EventRecorder } from './support/ari-recorder.js';
+import { callFacts } from './support/call-facts.js';
+import { createManualClock } from './support/manual-clock.js';
+import { runReferenceCall } from './support/reference-dialer.js';
+
+const TIME_SCALE = 0.05;
+
+const types = (events: readonly AriEvent[], id: string) =>
+  events
+    .filter(
+      (e) => e.channel?.id === id && e.type !== 'ChannelDialplan' && e.type !== 'ChannelVarset',
+    )
+    .map((e) => e.type);
+
+describe('the simulated far ends', () => {
+  let sim: Simulator;
+  let rest: AriRest;
+  let dialer: EventRecorder;
+  let url: string;
+  const call = (number: string, attemptId: string, handOff: 'continue' | 'move' = 'continue') =>
+    runReferenceCall({
+      rest,
+      recorder: dialer,
+      app: 'dialstate',
+      timeScale: TIME_SCALE,
+      number,
+      attemptId,
+      handOff,
+    });
+
+  beforeAll(async () => {
+    sim = createSimulator({ user: 'dialstate', password: 'secret', timeScale: TIME_SCALE });
+    ({ url } = await sim.start());
+    rest = ariRest(url);
+    dialer = await EventRecorder.connect(url, 'dialstate');
+  });
+
+  afterAll(async () => {
+    dialer.close();
+    await sim.stop();
+  });
+
+  it('refuses with congestion: Dial CONGESTION, ;1 cause 0 and ;2 cause 34', async () => {
+    const facts = callFacts(await call('5550109', 'congestion'), 'dialstate-congestion', {
+      amdArgsHaveId: true,
+    });
+    expect(facts.dialStatuses).toEqual(['', 'CONGESTION']);
+    expect(facts.destroyed).toEqual({
+      local: { cause: 0, state: 'Down' },
+      peer: { cause: 34, state: 'Busy' },
+    });
+  });
+
+  it('rejects an invalid number with cause 1 on both halves and no terminal dial status', async () => {
+    const facts = callFacts(await call('5550110', 'invalid'), 'dialstate-invalid', {
+      amdArgsHaveId: true,
+    });
+    expect(facts.dialStatuses).toEqual(['']);
+    expect(facts.hangupRequests.local).toEqual(['1']);
+    expect(facts.destroyed).toEqual({
+      local: { cause: 1, state: 'Down' },
+      peer: { cause: 1, state: 'Ring' },
+    });
+  });
+
+  it('reports HANGUP from AMD and never returns to Stasis when the callee hangs up during AMD', async () => {
+    const events = await call('5550111', 'amd-hangup');
+    const amd = events.filter((e) => e.type === 'ChannelVarset' && e.variable === 'AMDSTATUS');
+    expect(amd.map((e) => e.value)).toEqual(['HANGUP']);
+    expect(types(events, 'dialstate-amd-hangup')).toEqual([
+      'ChannelStateChange',
+      'ChannelStateChange',
+      'StasisStart',
+      'StasisEnd',
+      'ChannelHangupRequest',
+      'ChannelDestroyed',
+    ]);
+  });
+
+  it('fails a prompt the callee hangs up on', async () => {
+    const facts = callFacts(await call('5550112', 'prompt-hangup'), 'dialstate-prompt-hangup', {
+      amdArgsHaveId: true,
+    });
+    expect(facts.playbackFinished).toEqual(['failed']);
+    expect(facts.hangupRequests.local).toEqual(['16']);
+  });
+
+  it('fails a voicemail drop the machine hangs up on', async () => {
+    const facts = callFacts(await call('5550113', 'vm-hangup'), 'dialstate-vm-hangup', {
+      amdArgsHaveId: true,
+    });
+    expect(facts.playbackFinished).toEqual(['failed']);
+  });
+
+  it('hands a moved channel to the built-in agent, which hangs up after the talk time', async () => {
+    const events = await call('5550101', 'agent', 'move');
+    const facts = callFacts(events, 'dialstate-agent', { amdArgsHaveId: true });
+    expect(facts.localTypes.slice(-3)).toEqual([
+      'StasisEnd',
+      'ChannelHangupRequest',
+      'ChannelDestroyed',
+    ]);
+    expect(facts.hangupRequests.local).toEqual(['32s']);
+    expect(facts.destroyed.local).toEqual({ cause: 16, state: 'Up' });
+  });
+
+  it('lets the callee end the hand-off before the agent does', async () => {
+    const facts = callFacts(await call('5550115', 'talk-hangup', 'move'), 'dialstate-talk-hangup', {
+      amdArgsHaveId: true,
+    });
+    expect(facts.hangupRequests.local).toEqual(['16']);
+  });
+
+  it('ends a slow answer as no answer when the originate timeout is shorter than its ring', async () => {
+    const from = dialer.events.length;
+    await rest.post('/channels', {
+      endpoint: 'Local/5550114@from-internal',
+      app: 'dialstate',
+      channelId: 'slow',
+      timeout: 5,
+    });
+    await dialer.waitFor((e) => e.type === 'ChannelDestroyed' && e.channel?.id === 'slow;2', {
+      from,
+    });
+    const facts = callFacts(dialer.events.slice(from), 'slow', { amdArgsHaveId: true });
+    expect(facts.destroyed).toEqual({
+      local: { cause: 19, state: 'Ringing' },
+      peer: { cause: 19, state: 'Ring' },
+    });
+  });
+
+  it('hangs up with the cause a reason asks for, still reporting the soft-hangup flag first', async () => {
+    const from = dialer.events.length;
+    await rest.post('/channels', {
+      endpoint: 'Local/5550108@from-internal',
+      app: 'dialstate',
+      channelId: 'reason',
+    });
+    await dialer.waitFor((e) => e.type === 'Dial' && e.dialstatus === 'RINGING', { from });
+    await rest.delete('/channels/reason', { reason: 'busy' });
+    const facts = callFacts(dialer.events.slice(from), 'reason', { amdArgsHaveId: true });
+    expect(facts.hangupRequests).toEqual({ local: ['32s'], peer: ['17', '16s'] });
+    expect(facts.destroyed).toEqual({
+      local: { cause: 17, state: 'Ringing' },
+      peer: { cause: 17, state: 'Ring' },
+    });
+  });
+
+  it('fails the AMD return into an app no websocket holds, and the call ends', async () => {
+    const from = dialer.events.length;
+    await rest.post('/channels', {
+      endpoint: 'Local/5550101@from-internal',
+      app: 'dialstate',
+      appArgs: 'dial,lost',
+      channelId: 'lost',
+    });
+    await dialer.waitFor((e) => e.type === 'StasisStart' && e.channel?.id === 'lost', { from });
+    await rest.post('/channels/lost/continue', {
+      context: 'aava-outbound-amd',
+      extension: 's',
+      priority: 1,
+    });
+    await dialer.waitFor((e) => e.type === 'ChannelDestroyed' && e.channel?.id === 'lost;2', {
+      from,
+    });
+    const events = dialer.events.slice(from);
+    expect(events.filter((e) => e.variable === 'AMD_APP').map((e) => e.value)).toEqual(['dialer']);
+    expect(events.filter((e) => e.variable === 'STASISSTATUS').map((e) => e.value)).toEqual([
+      '',
+      'FAILED',
+      'SUCCESS',
+    ]);
+    expect(types(events, 'lost').filter((t) => t === 'StasisStart')).toHaveLength(1);
+  });
+
+  it('reports a move to an app nobody holds with ApplicationMoveFailed and keeps the channel', async () => {
+    const from = dialer.events.length;
+    await rest.post('/channels', {
+      endpoint: 'Local/5550101@from-internal',
+      app: 'dialstate',
+      channelId: 'stay',
+    });
+    await dialer.waitFor((e) => e.type === 'StasisStart' && e.channel?.id === 'stay', { from });
+    expect((await rest.post('/channels/stay/move', { app: 'nobody' })).status).toBe(204);
+    const failed = await dialer.waitFor((e) => e.type === 'ApplicationMoveFailed', { from });
+    expect(failed).toMatchObject({ destination: 'nobody', args: [], channel: { id: 'stay' } });
+    expect((await rest.post('/channels/stay/play', { media: 'sound:hello' })).status).toBe(201);
+    await rest.delete('/channels/stay');
+  });
+
+  it('creates a channel in Stasis without dialing, evaluates DIALPLAN_EXISTS on it, and dials it on request', async () => {
+    const from = dialer.events.length;
+    const created = await rest.post('/channels/create', {
+      endpoint: 'Local/5550101@from-internal',
+      app: 'dialstate',
+      appArgs: 'doctor',
+      channelId: 'made',
+    });
+    expect(created.status).toBe(200);
+    await dialer.waitFor((e) => e.type === 'StasisStart' && e.channel?.id === 'made', { from });
+    const exists = await rest.get('/channels/made/variable', {
+      variable: 'DIALPLAN_EXISTS(aava-outbound-amd,s,1)',
+    });
+    expect(exists.body).toEqual({ value: '1' });
+    expect((await rest.post('/channels/made/dial', { timeout: 10 })).status).toBe(204);
+    await dialer.waitFor((e) => e.type === 'Dial' && e.dialstatus === 'ANSWER', { from });
+    expect((await rest.post('/channels/made/dial')).status).toBe(409);
+    await rest.delete('/channels/made');
+    await dialer.waitFor((e) => e.type === 'ChannelDestroyed' && e.channel?.id === 'made;2', {
+      from,
+    });
+    expect(
+      types(dialer.events.slice(from), 'made').filter((t) => t === 'StasisStart'),
+    ).toHaveLength(1);
+  });
+
+  it('queues playbacks on a channel and finishes a stopped one as done', async () => {
+    const from = dialer.events.length;
+    await rest.post('/channels', {
+      endpoint: 'Local/5550101@from-internal',
+      app: 'dialstate',
+      channelId: 'queue',
+    });
+    await dialer.waitFor((e) => e.type === 'StasisStart' && e.channel?.id === 'queue', { from });
+    await rest.post('/channels/queue/play', { media: 'sound:vm-intro', playbackId: 'long' });
+    const second = await rest.post('/channels/queue/play', {
+      media: 'sound:beep',
+      playbackId: 'short',
+    });
+    expect(second.body).toMatchObject({ id: 'short', state: 'queued' });
+    await dialer.waitFor((e) => e.type === 'PlaybackStarted' && e.playback?.id === 'long', {
+      from,
+    });
+    expect((await rest.get('/playbacks/short')).body).toMatchObject({ state: 'queued' });
+    expect((await rest.delete('/playbacks/long')).status).toBe(204);
+    await dialer.waitFor((e) => e.type === 'PlaybackFinished' && e.playback?.id === 'short', {
+      from,
+    });
+    const playbackEvents = dialer.events
+      .slice(from)
+      .filter((e) => e.playback)
+      .map((e) => `${e.type} ${e.playback?.id} ${e.playback?.state}`);
+    expect(playbackEvents).toEqual([
+      'PlaybackStarted long playing',
+      'PlaybackFinished long done',
+      'PlaybackStarted short playing',
+      'PlaybackFinished short done',
+    ]);
+    await rest.delete('/channels/queue');
+  });
+
+  it('stops the playing prompt when the channel is continued, and never starts the queued ones', async () => {
+    const from = dialer.events.length;
+    await rest.post('/channels', {
+      endpoint: 'Local/5550101@from-internal',
+      app: 'dialstate',
+      channelId: 'onward',
+    });
+    await dialer.waitFor((e) => e.type === 'StasisStart' && e.channel?.id === 'onward', { from });
+    await rest.post('/channels/onward/play', { media: 'sound:vm-intro', playbackId: 'playing' });
+    await rest.post('/channels/onward/play', { media: 'sound:beep', playbackId: 'queued' });
+    await dialer.waitFor((e) => e.type === 'PlaybackStarted' && e.playback?.id === 'playing', {
+      from,
+    });
+    await rest.post('/channels/onward/continue', {
+      context: 'ai-agent',
+      extension: 's',
+      priority: 1,
+    });
+    await dialer.waitFor((e) => e.type === 'ChannelDestroyed' && e.channel?.id === 'onward;2', {
+      from,
+    });
+    const events = dialer.events.slice(from);
+    const sequence = events
+      .filter((e) => e.playback || (e.channel?.id === 'onward' && e.type === 'StasisEnd'))
+      .map((e) => (e.playback ? `${e.type} ${e.playback.id} ${e.playback.state}` : e.type));
+    expect(sequence).toEqual([
+      'PlaybackStarted playing playing',
+      'PlaybackFinished playing done',
+      'StasisEnd',
+    ]);
+    expect((await rest.get('/playbacks/queued')).status).toBe(404);
+  });
+});
+
+describe('the simulated far ends in scenario time', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'sim-far-ends-'));
+    writeFileSync(path.join(dir, 'consent.ulaw'), Buffer.alloc(16_000));
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps exact scenario timing with an injected clock: ring, answer and a 2 s recording', async () => {
+    const { clock, advance } = createManualClock();
+    const sim = createSimulator({ user: 'dialstate', password: 'secret', clock, mediaDir: dir });
+    const { url } = await sim.start();
+    const rest = ariRest(url);
+    const dialer = await EventRecorder.connect(url, 'dialstate');
+    const flush = () => new Promise((resolve) => setTimeout(resolve, 20));
+    const at = (event: AriEvent) => Date.parse(String(event.timestamp).replace('+0000', 'Z'));
+
+    await rest.post('/channels', {
+      endpoint: 'Local/5550101@from-internal',
+      app: 'dialstate',
+      channelId: 'timed',
+    });
+    advance(0);
+    const ringing = await dialer.waitFor((e) => e.type === 'Dial' && e.dialstatus === 'RINGING');
+    advance(999);
+    await flush();
+    expect(dialer.events.some((e) => e.type === 'StasisStart')).toBe(false);
+    advance(1);
+    const answered = await dialer.waitFor((e) => e.type === 'StasisStart');
+    expect(at(answered) - at(ringing)).toBe(1000);
+
+    await rest.post('/channels/timed/play', { media: 'sound:consent', playbackId: 'p' });
+    advance(0);
+    const started = await dialer.waitFor((e) => e.type === 'PlaybackStarted');
+    advance(1999);
+    await flush();
+    expect(dialer.events.some((e) => e.type === 'PlaybackFinished')).toBe(false);
+    advance(1);
+    const finished = await dialer.waitFor((e) => e.type === 'PlaybackFinished');
+    expect(at(finished) - at(started)).toBe(2000);
+    expect(finished.playback?.state).toBe('done');
+
+    dialer.close();
+    await sim.stop();
+  });
+
+  it('runs a call through its whole scenario as fast as possible at timeScale 0', async () => {
+    const sim = createSimulator({ user: 'dialstate', password: 'secret', timeScale: 0 });
+    const { url } = await sim.start();
+    const dialer = await EventRecorder.connect(url, 'dialstate');
+    const startedAt = Date.now();
+    await ariRest(url).post('/channels', {
+      endpoint: 'Local/5550108@from-internal',
+      app: 'dialstate',
+      channelId: 'fast',
+      timeout: 30,
+    });
+    await dialer.waitFor((e) => e.type === 'ChannelDestroyed' && e.channel?.id === 'fast;2');
+    expect(Date.now() - startedAt).toBeLessThan(1000);
+    expect(callFacts(dialer.events, 'fast', { amdArgsHaveId: true }).destroyed.local).toEqual({
+      cause: 19,
+      state: 'Ringing',
+    });
+    dialer.close();
+    await sim.stop();
+  });
+});
