@@ -4,6 +4,7 @@ import { doctorCommand } from './cli/doctor-command.js';
 import { migrateCommand } from './cli/migrate-command.js';
 import { replayCommand } from './cli/replay-command.js';
 import { serveCommand } from './cli/serve-command.js';
+import { simCommand } from './cli/sim-command.js';
 import { loadConfig } from './config.js';
 
 const USAGE = `usage: dialstate <command> [options]
@@ -14,6 +15,9 @@ commands:
   replay <attemptId> [--db PATH] [--json]
                               re-run a stored attempt through the machine, check it
                               reproduces every recorded step, and print its timeline
+  sim [--port N] [--time-scale X]
+                              run the simulated Asterisk on its own (ARI on
+                              loopback, default port 8088); no real calls
   doctor                      check the Asterisk side: ARI reachability and
                               credentials, app_amd, the AMD and dial contexts, the
                               media folder; exits 1 when a check fails
@@ -29,7 +33,12 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { db: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      db: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      port: { type: 'string' },
+      'time-scale': { type: 'string' },
+    },
   });
   const env = values.db ? { ...process.env, DIALSTATE_DB_PATH: values.db } : process.env;
   const config = loadConfig(env);
@@ -40,6 +49,24 @@ async function main(argv: string[]): Promise<number> {
       return migrateCommand(config);
     case 'doctor':
       return doctorCommand(config);
+    case 'sim': {
+      const port = values.port === undefined ? undefined : Number(values.port);
+      const timeScale =
+        values['time-scale'] === undefined ? undefined : Number(values['time-scale']);
+      if ((port !== undefined && !Number.isInteger(port)) || Number.isNaN(timeScale)) {
+        console.error('sim: --port takes a whole number and --time-scale a number');
+        return 2;
+      }
+      return simCommand({
+        port,
+        timeScale,
+        user: config.ari.user,
+        password: config.ari.password || 'dialstate',
+        mediaDir: config.mediaDir,
+        dialContext: config.dial.context,
+        amdContext: config.dial.amdContext,
+      });
+    }
     case 'replay': {
       const attemptId = positionals[0];
       if (!attemptId) {
