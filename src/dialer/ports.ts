@@ -113,3 +113,26 @@ export interface AttemptJournal {
   listOpenAttempts(): Promise<StoredAttempt[]>;
   loadEntries(attemptId: string): Promise<JournalEntry[]>;
 }
+
+/** A domain event for one attempt, as the ARI gateway delivers it. */
+export interface AttemptEventDelivery {
+  attemptId: string;
+  event: AttemptEvent;
+}
+
+/**
+ * Where attempts' events come from: the ARI gateway. Events of one channel arrive in
+ * order; after a reconnect some may have been missed, hence `onReconnected`.
+ */
+export interface AttemptEventSource {
+  /** Subscribes to every event; returns the unsubscribe function. */
+  onEvent(listener: (delivery: AttemptEventDelivery) => void): () => void;
+  /** Called after each reconnect of the event connection; returns the unsubscribe function. */
+  onReconnected(listener: () => void | Promise<void>): () => void;
+}
+
+/** What Asterisk has live right now. */
+export interface ChannelDirectory {
+  /** Every live channel (both halves of a Local channel). */
+  listChannels(): Promise<{ id: string }[]>;
+}

@@ -1,0 +1,126 @@
+import { type Client, connect } from 'ari-client';
+import type { Logger } from 'pino';
+import type { Clock } from '../dialer/ports.js';
+import { AriConnectionError } from './ari-errors.js';
+import { type BackoffPolicy, backoffDelayMs } from './reconnect-backoff.js';
+
+/** Where ARI is and who we are there. */
+export interface AriEndpoint {
+  /** Base URL of Asterisk's HTTP server, e.g. `http://127.0.0.1:8088` (a path is ignored). */
+  url: string;
+  user: string;
+  password: string;
+}
+
+export interface AriConnectOptions {
+  clock: Clock;
+  log: Logger;
+  /** Attempts before giving up while ARI is unreachable (at least 1). */
+  attempts: number;
+  backoff: BackoffPolicy;
+  /** Longest wait for one HTTP answer (ms). */
+  requestTimeoutMs: number;
+}
+
+/**
+ * Connects ari-client to ARI: checks that ARI answers with these credentials, then lets
+ * ari-client load the api-docs. An unreachable host (or a 5xx) is retried with backoff
+ * up to `attempts` times; wrong credentials fail at once.
+ *
+ * The check comes first because ari-client handles a failed api-docs load badly: on a
+ * 401, swagger-client rejects with a bare string and also throws it out of the HTTP
+ * callback, where nothing can catch it. Note that ari-client keeps the credentials in
+ * a process-wide setting: the last client connected decides them for all.
+ *
+ * @throws AriConnectionError with `reason` `unreachable`, `unauthorized` or `failed`.
+ */
+export async function connectAriClient(
+  endpoint: AriEndpoint,
+  options: AriConnectOptions,
+): Promise<Client> {
+  const base = baseUrlOf(endpoint.url);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await checkApiDocs(base, endpoint, options.requestTimeoutMs);
+      break;
+    } catch (error) {
+      const retryable =
+        error instanceof AriConnectionError &&
+        (error.reason === 'unreachable' || (error.status ?? 0) >= 500);
+      if (!retryable || attempt >= options.attempts) throw error;
+      const delayMs = backoffDelayMs(attempt, options.backoff);
+      options.log.warn({ err: error, attempt, delayMs }, 'ARI not reachable yet, retrying');
+      await sleep(options.clock, delayMs);
+    }
+  }
+  try {
+    return await connect(base, endpoint.user, endpoint.password);
+  } catch (error) {
+    throw new AriConnectionError(`could not load ARI's api-docs from ${base}: ${reasonOf(error)}`, {
+      reason: 'failed',
+      cause: error,
+    });
+  }
+}
+
+async function checkApiDocs(base: string, endpoint: AriEndpoint, timeoutMs: number): Promise<void> {
+  const url = `${base}/ari/api-docs/resources.json`;
+  const credentials = Buffer.from(`${endpoint.user}:${endpoint.password}`).toString('base64');
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      headers: { authorization: `Basic ${credentials}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.arrayBuffer();
+  } catch (error) {
+    throw new AriConnectionError(`ARI is not reachable at ${base}: ${reasonOf(error)}`, {
+      reason: 'unreachable',
+      cause: error,
+    });
+  }
+  if (response.status === 401) {
+    throw new AriConnectionError(
+      `ARI at ${base} refused user "${endpoint.user}" (HTTP 401): check the ARI user and password (ari.conf)`,
+      { reason: 'unauthorized', status: 401 },
+    );
+  }
+  if (response.status >= 500) {
+    throw new AriConnectionError(`ARI at ${base} is not ready (HTTP ${response.status})`, {
+      reason: 'failed',
+      status: response.status,
+    });
+  }
+  if (!response.ok) {
+    throw new AriConnectionError(
+      `${url} answered HTTP ${response.status}: is this Asterisk's HTTP server with ARI enabled?`,
+      { reason: 'failed', status: response.status },
+    );
+  }
+}
+
+/** ari-client only keeps the protocol and host of the URL it is given. */
+function baseUrlOf(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    throw new AriConnectionError(`not a valid ARI URL: "${url}"`, {
+      reason: 'failed',
+      cause: error,
+    });
+  }
+  return `${parsed.protocol}//${parsed.host}`;
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error.cause as { code?: unknown } | undefined)?.code;
+    return typeof code === 'string' ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}
+
+function sleep(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimeout(resolve, ms));
+}

@@ -1,0 +1,240 @@
+import type { AttemptEventDelivery } from '../dialer/ports.js';
+import type { AttemptEvent } from '../machines/attempt-types.js';
+import type { ChannelIds } from './channel-ids.js';
+
+/**
+ * The part of an ARI channel snapshot the translation reads. Asterisk sends more
+ * (name, caller, dialplan…, fact 21); the rest is ignored.
+ */
+export interface AriChannelSnapshot {
+  id: string;
+  state?: string;
+}
+
+/** The part of an ARI playback the translation reads (fact 11: it has no `channel`). */
+export interface AriPlaybackSnapshot {
+  id: string;
+  state?: string;
+  /** `channel:<channelId>` for a playback on a channel. */
+  target_uri?: string;
+}
+
+/**
+ * The ARI events the attempt machine hears about, reduced to the fields it reads.
+ * Every other event type (ChannelVarset, ChannelDialplan, ChannelHangupRequest…,
+ * fact 19) is noise.
+ */
+export type AriEvent =
+  | { type: 'StasisStart'; channel: AriChannelSnapshot; args: string[] }
+  | { type: 'StasisEnd'; channel: AriChannelSnapshot }
+  | { type: 'ChannelStateChange'; channel: AriChannelSnapshot }
+  | { type: 'Dial'; peer: AriChannelSnapshot; dialstatus: string }
+  | { type: 'ChannelDestroyed'; channel: AriChannelSnapshot; cause: number; cause_txt?: string }
+  | { type: 'ChannelDtmfReceived'; channel: AriChannelSnapshot; digit: string }
+  | { type: 'PlaybackStarted' | 'PlaybackFinished'; playback: AriPlaybackSnapshot }
+  | { type: 'ChannelTalkingFinished'; channel: AriChannelSnapshot };
+
+/** A domain event and the attempt it belongs to. */
+export type RoutedAttemptEvent = AttemptEventDelivery;
+
+/** Playback ids the attempt machine gives its media: `<attemptId>-consent`, `-voicemail`. */
+const MACHINE_PLAYBACK_ID = /^(.+)-(?:consent|voicemail)$/;
+const CHANNEL_TARGET_PREFIX = 'channel:';
+
+/**
+ * Translates one raw ARI event (parsed JSON, exactly as Asterisk sent it) into the
+ * domain event of the attempt it concerns, or null when it concerns no attempt or the
+ * machine does not care. Pure: `at` is the receive time (epoch ms) the gateway stamped.
+ *
+ * Unknown types, missing or malformed fields and channels that are not ours all give
+ * null rather than an error: the app hears a lot it must ignore (facts 2 and 19), and
+ * key order and field sets vary (facts 20 and 21).
+ */
+export function translateAriEvent(
+  raw: unknown,
+  at: number,
+  ids: ChannelIds,
+): RoutedAttemptEvent | null {
+  const event = readAriEvent(raw);
+  return event ? routeAriEvent(event, at, ids) : null;
+}
+
+/** Reads the fields the translation needs; null for any other or malformed event. */
+function readAriEvent(raw: unknown): AriEvent | null {
+  if (!isRecord(raw)) return null;
+  const channel = channelOf(raw.channel);
+  switch (raw.type) {
+    case 'StasisStart':
+      if (!channel || !isStringArray(raw.args)) return null;
+      return { type: raw.type, channel, args: raw.args };
+    case 'StasisEnd':
+    case 'ChannelStateChange':
+    case 'ChannelTalkingFinished':
+      return channel ? { type: raw.type, channel } : null;
+    case 'Dial': {
+      const peer = channelOf(raw.peer);
+      return peer && typeof raw.dialstatus === 'string'
+        ? { type: raw.type, peer, dialstatus: raw.dialstatus }
+        : null;
+    }
+    case 'ChannelDestroyed':
+      if (!channel || typeof raw.cause !== 'number') return null;
+      return {
+        type: raw.type,
+        channel,
+        cause: raw.cause,
+        ...(typeof raw.cause_txt === 'string' ? { cause_txt: raw.cause_txt } : {}),
+      };
+    case 'ChannelDtmfReceived':
+      return channel && typeof raw.digit === 'string' && raw.digit !== ''
+        ? { type: raw.type, channel, digit: raw.digit }
+        : null;
+    case 'PlaybackStarted':
+    case 'PlaybackFinished': {
+      const playback = playbackOf(raw.playback);
+      return playback ? { type: raw.type, playback } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+function routeAriEvent(event: AriEvent, at: number, ids: ChannelIds): RoutedAttemptEvent | null {
+  switch (event.type) {
+    case 'StasisStart':
+      return ourHalf(event.channel, ids, (attemptId) => stasisStart(event.args, attemptId, at));
+    case 'StasisEnd':
+      return ourHalf(event.channel, ids, () => ({ type: 'channel.leftStasis', at }));
+    case 'ChannelStateChange':
+      return ourHalf(event.channel, ids, () =>
+        event.channel.state === 'Ringing' ? { type: 'channel.ringing', at } : null,
+      );
+    case 'Dial':
+      // Dial has no `caller` here; its `peer` is our `;1` half and the status walks
+      // "" → RINGING → ANSWER/BUSY/NOANSWER… (fact 3). The empty first one says nothing.
+      return ourHalf(event.peer, ids, () =>
+        event.dialstatus === ''
+          ? null
+          : { type: 'dial.statusChanged', at, dialStatus: event.dialstatus },
+      );
+    case 'ChannelDestroyed':
+      return channelDestroyed(event, at, ids);
+    case 'ChannelDtmfReceived':
+      // DTMF is reported once, when the digit ends (fact 13).
+      return ourHalf(event.channel, ids, () => ({
+        type: 'dtmf.received',
+        at,
+        digit: event.digit,
+      }));
+    case 'PlaybackStarted':
+    case 'PlaybackFinished': {
+      const { playback } = event;
+      const attemptId = playbackOwner(playback, ids);
+      if (attemptId === null) return null;
+      if (event.type === 'PlaybackStarted') {
+        return { attemptId, event: { type: 'playback.started', at, playbackId: playback.id } };
+      }
+      // `state` is `done` only when the media really played: a missing file finishes
+      // too, as `failed` (fact 12).
+      return {
+        attemptId,
+        event: {
+          type: 'playback.finished',
+          at,
+          playbackId: playback.id,
+          state: playback.state ?? 'unknown',
+        },
+      };
+    }
+    case 'ChannelTalkingFinished':
+      // TALK_DETECT reports the end of speech 2.5 s into the silence after it (fact 17).
+      return ourHalf(event.channel, ids, () => ({ type: 'greeting.ended', at }));
+  }
+}
+
+function stasisStart(args: string[], attemptId: string, at: number): AttemptEvent | null {
+  const [kind, ...rest] = args;
+  if (kind === 'dial') return { type: 'channel.answered', at };
+  if (kind !== 'amd') return null;
+  // dialstate's AMD context returns `amd,<attemptId>,<STATUS>,<CAUSE>`; the dialplan
+  // of the recorded traces returned `amd,<STATUS>,<CAUSE>` (fact 6). The attempt is
+  // known from the channel id either way.
+  const verdict = rest.length >= 3 || rest[0] === attemptId ? rest.slice(1) : rest;
+  const [status, cause] = verdict;
+  if (status === undefined) return null;
+  return { type: 'amd.completed', at, status, cause: cause ?? '' };
+}
+
+function channelDestroyed(
+  event: Extract<AriEvent, { type: 'ChannelDestroyed' }>,
+  at: number,
+  ids: ChannelIds,
+): RoutedAttemptEvent | null {
+  const { channel, cause } = event;
+  const attemptId = ids.attemptIdOf(channel.id);
+  if (attemptId === null) return null;
+  // On a Local channel our half often ends with cause 0 while the far end holds the
+  // real Q.850 cause (17 busy, 19 no answer…): the machine needs both (fact 8).
+  if (ids.isFarEnd(channel.id)) {
+    return { attemptId, event: { type: 'farEnd.hungUp', at, cause } };
+  }
+  const causeText = event.cause_txt;
+  return {
+    attemptId,
+    event: {
+      type: 'channel.hungUp',
+      at,
+      cause,
+      ...(causeText === undefined ? {} : { causeText }),
+    },
+  };
+}
+
+/** Routes an event of our own (`;1`) half; the far end enters neither Stasis nor a dial. */
+function ourHalf(
+  channel: AriChannelSnapshot,
+  ids: ChannelIds,
+  toEvent: (attemptId: string) => AttemptEvent | null,
+): RoutedAttemptEvent | null {
+  if (ids.isFarEnd(channel.id)) return null;
+  const attemptId = ids.attemptIdOf(channel.id);
+  if (attemptId === null) return null;
+  const event = toEvent(attemptId);
+  return event ? { attemptId, event } : null;
+}
+
+/**
+ * Playback events carry no channel (fact 11). The target says for certain whose
+ * channel it plays on; the playback id, which the machine derives from the attempt
+ * id, is the fallback for a playback without a channel target.
+ */
+function playbackOwner(playback: AriPlaybackSnapshot, ids: ChannelIds): string | null {
+  const target = playback.target_uri;
+  if (target?.startsWith(CHANNEL_TARGET_PREFIX)) {
+    const channelId = target.slice(CHANNEL_TARGET_PREFIX.length);
+    return ids.isFarEnd(channelId) ? null : ids.attemptIdOf(channelId);
+  }
+  return MACHINE_PLAYBACK_ID.exec(playback.id)?.[1] ?? null;
+}
+
+function channelOf(raw: unknown): AriChannelSnapshot | null {
+  if (!isRecord(raw) || typeof raw.id !== 'string') return null;
+  return { id: raw.id, ...(typeof raw.state === 'string' ? { state: raw.state } : {}) };
+}
+
+function playbackOf(raw: unknown): AriPlaybackSnapshot | null {
+  if (!isRecord(raw) || typeof raw.id !== 'string') return null;
+  return {
+    id: raw.id,
+    ...(typeof raw.state === 'string' ? { state: raw.state } : {}),
+    ...(typeof raw.target_uri === 'string' ? { target_uri: raw.target_uri } : {}),
+  };
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

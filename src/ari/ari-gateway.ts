@@ -1,0 +1,237 @@
+import type { Logger } from 'pino';
+import type { AttemptEventSource, CallControl, ChannelDirectory, Clock } from '../dialer/ports.js';
+import { createAriCallControl } from './ari-call-control.js';
+import { type AriEndpoint, connectAriClient } from './ari-connect.js';
+import { AriRequestError } from './ari-errors.js';
+import {
+  type AriConnectionStatus,
+  type AriEventStream,
+  createAriEventStream,
+} from './ari-event-stream.js';
+import { type RoutedAttemptEvent, translateAriEvent } from './ari-events.js';
+import { type AriRest, createAriRest, DEFAULT_REQUEST_TIMEOUT_MS } from './ari-rest.js';
+import { type ChannelIds, dialstateChannelIds } from './channel-ids.js';
+import { createHangupOrdering } from './hangup-ordering.js';
+import type { BackoffPolicy } from './reconnect-backoff.js';
+
+export interface AriGatewayOptions extends AriEndpoint {
+  /** Our Stasis app name: one per dialer process (fact 22). */
+  app: string;
+  /** Context numbers are dialled in (`Local/<number>@<dialContext>`). */
+  dialContext: string;
+  /** Context of the AMD hop. */
+  amdContext: string;
+  /** Stamps every event's `at` and paces retries. */
+  clock: Clock;
+  log: Logger;
+  /** How channel ids map to attempts; dialstate's `dialstate-<attemptId>` by default. */
+  ids?: ChannelIds;
+  /** Tries of the first connection while ARI is unreachable (default 5). */
+  connectAttempts?: number;
+  /** Backoff between connection tries (default 500 ms doubling up to 30 s). */
+  backoff?: BackoffPolicy;
+  /** Longest wait for one ARI answer (ms, default 10 s). */
+  requestTimeoutMs?: number;
+  /** Websocket ping interval (ms, default 20 s, 0 = off). */
+  heartbeatMs?: number;
+  /** Longest hold of an unanswered call's hang-up while waiting for the far end's (ms). */
+  hangupHoldMs?: number;
+}
+
+/** A channel as `GET /channels` lists it. */
+export interface AriChannelSummary {
+  id: string;
+  name: string;
+  state: string;
+}
+
+/** The one connection to Asterisk's ARI: events in, call control out. */
+export interface AriGateway extends AttemptEventSource, ChannelDirectory {
+  /**
+   * Connects (REST and the app's websocket). Retries an unreachable ARI with backoff.
+   * @throws AriConnectionError: `unreachable`, `unauthorized` (401) or `failed`.
+   */
+  connect(): Promise<void>;
+  /** The machine's commands as ARI requests; usable once connected. */
+  readonly callControl: CallControl;
+  /** Every translated event, in the order of each channel; returns the unsubscribe function. */
+  onEvent(listener: (routed: RoutedAttemptEvent) => void): () => void;
+  /** Connection changes: connected, disconnected (with why), reconnecting. */
+  onConnection(listener: (status: AriConnectionStatus) => void): () => void;
+  /** Called after each reconnect, when events may have been missed: reconcile then. */
+  onReconnected(listener: () => void | Promise<void>): () => void;
+  /** Whether Asterisk has this channel (`GET /channels/{id}`: 404 means no). */
+  channelExists(channelId: string): Promise<boolean>;
+  /** Every live channel, both halves of Local channels included (fact 18). */
+  listChannels(): Promise<AriChannelSummary[]>;
+  setVariable(channelId: string, variable: string, value?: string): Promise<void>;
+  /** A channel variable or function value; null when ARI says 404 (not set, or no such channel). */
+  getVariable(channelId: string, variable: string): Promise<string | null>;
+  /** Whether an Asterisk module (`app_amd.so`) is loaded. */
+  moduleLoaded(name: string): Promise<boolean>;
+  /** `GET /asterisk/ping`: proves ARI answers with these credentials. */
+  ping(): Promise<{ asteriskId: string; timestamp: string }>;
+  /** Closes the websocket and delivers any held event; the gateway cannot be reused. */
+  close(): Promise<void>;
+}
+
+/** Creates the gateway; nothing is opened before `connect()`. */
+export function createAriGateway(options: AriGatewayOptions): AriGateway {
+  const { clock, log } = options;
+  const ids = options.ids ?? dialstateChannelIds;
+  const backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const eventListeners = new Set<(routed: RoutedAttemptEvent) => void>();
+  const statusListeners = new Set<(status: AriConnectionStatus) => void>();
+  const reconnectListeners = new Set<() => void | Promise<void>>();
+  let connected: { rest: AriRest; stream: AriEventStream } | null = null;
+  let connecting: Promise<void> | null = null;
+  let closed = false;
+
+  function each<T>(listeners: Set<(value: T) => void>, value: T, what: string): void {
+    for (const listener of listeners) {
+      try {
+        listener(value);
+      } catch (error) {
+        log.error({ err: error }, `an ARI ${what} listener threw`);
+      }
+    }
+  }
+
+  const ordering = createHangupOrdering({
+    clock,
+    holdMs: options.hangupHoldMs,
+    deliver: (routed) => each(eventListeners, routed, 'event'),
+  });
+
+  const rest: AriRest = {
+    call(resource, operation, params) {
+      if (!connected) {
+        return Promise.reject(
+          new AriRequestError(`${resource}.${operation}`, 'not connected to ARI'),
+        );
+      }
+      return connected.rest.call(resource, operation, params);
+    },
+  };
+
+  async function orNullOn404<T>(request: Promise<T>): Promise<T | null> {
+    try {
+      return await request;
+    } catch (error) {
+      if (error instanceof AriRequestError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  async function open(): Promise<void> {
+    const client = await connectAriClient(options, {
+      clock,
+      log,
+      attempts: options.connectAttempts ?? 5,
+      backoff,
+      requestTimeoutMs,
+    });
+    const stream = createAriEventStream(client, {
+      app: options.app,
+      clock,
+      log,
+      backoff,
+      openTimeoutMs: requestTimeoutMs,
+      heartbeatMs: options.heartbeatMs ?? 20_000,
+      onMessage(raw) {
+        const routed = translateAriEvent(raw, clock.now(), ids);
+        if (routed) ordering.push(routed);
+      },
+      onStatus: (status) => each(statusListeners, status, 'connection'),
+      onReconnected() {
+        for (const listener of reconnectListeners) {
+          Promise.resolve()
+            .then(listener)
+            .catch((error: unknown) =>
+              log.error({ err: error }, 'reconciling after a reconnect failed'),
+            );
+        }
+      },
+    });
+    const clientRest = createAriRest(client, { clock, timeoutMs: requestTimeoutMs });
+    await stream.open();
+    if (closed) {
+      stream.close();
+      throw new Error('the ARI gateway was closed while connecting');
+    }
+    connected = { rest: clientRest, stream };
+    log.info({ url: options.url, app: options.app }, 'connected to ARI');
+  }
+
+  return {
+    connect() {
+      if (closed) return Promise.reject(new Error('the ARI gateway is closed'));
+      if (connected) return Promise.resolve();
+      connecting ??= open().finally(() => {
+        connecting = null;
+      });
+      return connecting;
+    },
+
+    callControl: createAriCallControl(rest, {
+      app: options.app,
+      dialContext: options.dialContext,
+      amdContext: options.amdContext,
+      ids,
+    }),
+
+    onEvent(listener) {
+      eventListeners.add(listener);
+      return () => eventListeners.delete(listener);
+    },
+    onConnection(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
+    onReconnected(listener) {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
+    },
+
+    async channelExists(channelId) {
+      return (await orNullOn404(rest.call('channels', 'get', { channelId }))) !== null;
+    },
+    async listChannels() {
+      const channels = await rest.call('channels', 'list');
+      if (!Array.isArray(channels)) return [];
+      return channels.map((channel: Record<string, unknown>) => ({
+        id: String(channel.id),
+        name: String(channel.name ?? ''),
+        state: String(channel.state ?? ''),
+      }));
+    },
+    async setVariable(channelId, variable, value) {
+      await rest.call('channels', 'setChannelVar', { channelId, variable, value });
+    },
+    async getVariable(channelId, variable) {
+      const answer = await orNullOn404(
+        rest.call('channels', 'getChannelVar', { channelId, variable }),
+      );
+      return answer === null ? null : String((answer as { value?: unknown }).value ?? '');
+    },
+    async moduleLoaded(name) {
+      return (await orNullOn404(rest.call('asterisk', 'getModule', { moduleName: name }))) !== null;
+    },
+    async ping() {
+      const answer = (await rest.call('asterisk', 'ping')) as Record<string, unknown> | undefined;
+      return {
+        asteriskId: String(answer?.asterisk_id ?? ''),
+        timestamp: String(answer?.timestamp ?? ''),
+      };
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      connected?.stream.close();
+      connected = null;
+      ordering.flush();
+    },
+  };
+}

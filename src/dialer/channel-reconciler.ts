@@ -1,0 +1,67 @@
+import type { Logger } from 'pino';
+import { channelIdFor } from './attempt-input.js';
+import type { AttemptRunner } from './attempt-runner.js';
+import type { ChannelDirectory, Clock } from './ports.js';
+
+/** What one reconciliation found. */
+export interface ReconcileReport {
+  /** Attempts whose channel was looked for. */
+  checked: number;
+  /** Attempts whose channel was gone: each was sent `channel.lost`. */
+  lost: string[];
+}
+
+/** Squares live attempts with the channels Asterisk really has. */
+export interface ChannelReconciler {
+  /**
+   * Sends `channel.lost` to every live attempt whose channel Asterisk no longer has.
+   * Runs one at a time: a call made while one runs waits for it, then runs again.
+   * Rejects if the channels cannot be listed (nothing is marked lost then).
+   */
+  reconcile(): Promise<ReconcileReport>;
+}
+
+export interface ChannelReconcilerDeps {
+  runner: AttemptRunner;
+  channels: ChannelDirectory;
+  clock: Clock;
+  log: Logger;
+  /** The channel of an attempt; dialstate's deterministic id by default. */
+  channelIdOf?: (attemptId: string) => string;
+}
+
+/**
+ * Creates the reconciler used after a reconnect (events may have been missed while the
+ * connection was down) and after a restart (DESIGN §2: nothing is left stuck). An
+ * attempt whose channel is gone gets `channel.lost`; the machine decides what that
+ * means (`interrupted`, or `answered_human` once handed off).
+ */
+export function createChannelReconciler(deps: ChannelReconcilerDeps): ChannelReconciler {
+  const { runner, channels, clock, log } = deps;
+  const channelIdOf = deps.channelIdOf ?? channelIdFor;
+  let tail: Promise<unknown> = Promise.resolve();
+
+  async function run(): Promise<ReconcileReport> {
+    // Only attempts live now are judged, and only once their queued work is done: an
+    // originate still in flight has no channel yet, and must not be taken for lost.
+    const candidates = runner.liveAttemptIds();
+    await runner.settled();
+    const live = new Set((await channels.listChannels()).map((channel) => channel.id));
+    const lost: string[] = [];
+    for (const attemptId of candidates) {
+      if (!runner.isLive(attemptId) || live.has(channelIdOf(attemptId))) continue;
+      lost.push(attemptId);
+      await runner.dispatch(attemptId, { type: 'channel.lost', at: clock.now() });
+    }
+    if (lost.length > 0) log.warn({ lost }, 'attempts whose channel is gone were marked lost');
+    return { checked: candidates.length, lost };
+  }
+
+  return {
+    reconcile() {
+      const next = tail.then(run, run);
+      tail = next.catch(() => {});
+      return next;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import type { Logger } from 'pino';
+import type { AttemptRunner } from './attempt-runner.js';
+import type { ChannelReconciler } from './channel-reconciler.js';
+import type { AttemptEventSource } from './ports.js';
+
+/** The wiring between the event source and the runner; `stop()` undoes it. */
+export interface EventRouter {
+  stop(): void;
+}
+
+/**
+ * Routes every delivered event to its attempt through `runner.dispatch` (which keeps
+ * each attempt's events in order and ignores attempts that are not live) and, after
+ * each reconnect, reconciles live attempts with the channels Asterisk still has.
+ */
+export function createEventRouter(deps: {
+  source: AttemptEventSource;
+  runner: AttemptRunner;
+  reconciler: ChannelReconciler;
+  log: Logger;
+}): EventRouter {
+  const { source, runner, reconciler, log } = deps;
+  const unsubscribe = [
+    source.onEvent(({ attemptId, event }) => {
+      runner.dispatch(attemptId, event).catch((error: unknown) => {
+        // The runner logged the failed commit; this only ties it to the delivery.
+        log.error({ err: error, attemptId, event: event.type }, 'event could not be recorded');
+      });
+    }),
+    source.onReconnected(async () => {
+      const report = await reconciler.reconcile();
+      log.info(report, 'reconciled attempts after an ARI reconnect');
+    }),
+  ];
+  return {
+    stop() {
+      for (const off of unsubscribe) off();
+    },
+  };
+}
