@@ -1,7 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { createAriGateway } from './ari/ari-gateway.js';
 import type { Config } from './config.js';
-import { createAttemptRunner } from './dialer/attempt-runner.js';
-import { type CallControl, CallControlError, systemClock } from './dialer/ports.js';
-import { createLogger } from './logger.js';
+import { type AttemptRunner, createAttemptRunner } from './dialer/attempt-runner.js';
+import { createChannelReconciler } from './dialer/channel-reconciler.js';
+import { createEventRouter } from './dialer/event-router.js';
+import { systemClock } from './dialer/ports.js';
+import { createLogger, type Logger } from './logger.js';
+import { createSimulator, type Simulator } from './sim/simulator.js';
 import { createAttemptJournal } from './store/attempt-journal.js';
 import { openDatabase, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -20,42 +26,106 @@ export async function openMigratedStore(
   }
 }
 
-/** Call control for a process with no PBX: refuses every command, so nothing is dialed. */
-const noPbx: CallControl = new Proxy({} as CallControl, {
-  get: () => async () => {
-    throw new CallControlError('no PBX connection is configured');
-  },
-});
-
 /** A running dialstate process. */
 export interface Dialstate {
-  /** Stops taking work, waits for queued work and closes the database. */
+  /** True when the PBX is the embedded simulator: no real call is ever placed. */
+  readonly simulated: boolean;
+  /** The ARI base URL in use. */
+  readonly ariUrl: string;
+  readonly runner: AttemptRunner;
+  /** Stops taking events, waits for queued work, then closes ARI and the database. */
   stop(): Promise<void>;
 }
 
-/**
- * The composition root: opens and migrates the database, builds the engine and takes
- * charge of the attempts a previous run left open.
- */
-export async function startDialstate(config: Config): Promise<Dialstate> {
-  const log = createLogger(config.logLevel);
-  const { store, applied } = await openMigratedStore(config);
-  log.info({ db: config.db.path, migrations: applied }, 'database ready');
-  const journal = createAttemptJournal(store);
-  const runner = createAttemptRunner({ journal, callControl: noPbx, clock: systemClock, log });
-  const open = await runner.resumeOpenAttempts();
-  log.warn(
-    { openAttempts: open.length },
-    'no PBX connection: nothing can be dialed, and open attempts are marked interrupted',
-  );
-  for (const attempt of open) {
-    // Without a PBX there is no channel to find: settle each open attempt now.
-    await runner.dispatch(attempt.attemptId, { type: 'channel.lost', at: systemClock.now() });
+/** Where the PBX is: the configured Asterisk, or a simulator started for this process. */
+async function resolvePbx(config: Config, log: Logger) {
+  if (config.ari.url !== null) {
+    return { url: config.ari.url, user: config.ari.user, password: config.ari.password, sim: null };
   }
+  // A fresh secret per run: the simulator listens on loopback and only we talk to it.
+  const password = randomBytes(16).toString('hex');
+  await mkdir(config.mediaDir, { recursive: true });
+  const sim: Simulator = createSimulator({
+    user: config.ari.user,
+    password,
+    timeScale: 1,
+    mediaDir: config.mediaDir,
+    dialContexts: [config.dial.context],
+    amdContext: config.dial.amdContext,
+    log: log.child({ component: 'sim' }),
+  });
+  const { url } = await sim.start();
+  return { url, user: config.ari.user, password, sim };
+}
+
+/**
+ * The composition root: opens and migrates the database, connects to Asterisk (or starts
+ * the embedded simulator when no ARI URL is configured), builds the engine, and takes
+ * charge of the attempts a previous run left open — before anything new is dialed,
+ * each is restored and squared with the channels Asterisk still has.
+ */
+export async function startDialstate(config: Config, log?: Logger): Promise<Dialstate> {
+  const logger = log ?? createLogger(config.logLevel);
+  const { store, applied } = await openMigratedStore(config);
+  logger.info({ db: config.db.path, migrations: applied }, 'database ready');
+
+  const pbx = await resolvePbx(config, logger);
+  if (pbx.sim) {
+    logger.warn(
+      { ariUrl: pbx.url },
+      'EMBEDDED SIMULATED ASTERISK: no real calls are placed; set DIALSTATE_ARI_URL for a real PBX',
+    );
+  }
+  const gateway = createAriGateway({
+    url: pbx.url,
+    user: pbx.user,
+    password: pbx.password,
+    app: config.ari.app,
+    dialContext: config.dial.context,
+    amdContext: config.dial.amdContext,
+    clock: systemClock,
+    log: logger.child({ component: 'ari' }),
+  });
+  try {
+    await gateway.connect();
+  } catch (error) {
+    await pbx.sim?.stop();
+    await store.close();
+    throw error;
+  }
+
+  const journal = createAttemptJournal(store);
+  const runner = createAttemptRunner({
+    journal,
+    callControl: gateway.callControl,
+    clock: systemClock,
+    log: logger,
+  });
+  const reconciler = createChannelReconciler({
+    runner,
+    channels: gateway,
+    clock: systemClock,
+    log: logger,
+  });
+  const router = createEventRouter({ source: gateway, runner, reconciler, log: logger });
+  const open = await runner.resumeOpenAttempts();
+  const report = await reconciler.reconcile();
+  runner.resumeTimers();
+  logger.info(
+    { resumed: open.length, interrupted: report.lost.length },
+    'open attempts restored and reconciled',
+  );
+
   return {
+    simulated: pbx.sim !== null,
+    ariUrl: pbx.url,
+    runner,
     async stop() {
-      log.info('shutting down');
+      logger.info('shutting down');
+      router.stop();
       await runner.stop();
+      await gateway.close();
+      await pbx.sim?.stop();
       await store.close();
     },
   };

@@ -50,10 +50,14 @@ export interface AttemptRunner {
   cancel(attemptId: string): Promise<boolean>;
   /**
    * Takes charge again of every attempt the journal holds as open (after a restart):
-   * restores snapshots and re-arms persisted timers. Returns the adopted attempts so
-   * that they can be reconciled with Asterisk.
+   * restores their snapshots, so their events are accepted again, but does not arm
+   * their timers yet. Returns the adopted attempts so that they can be reconciled with
+   * Asterisk first: a timer that fell due while the process was down must not decide
+   * the fate of a call whose channel is already known to be gone.
    */
   resumeOpenAttempts(): Promise<StoredAttempt[]>;
+  /** Arms the persisted timers of the attempts `resumeOpenAttempts` took charge of. */
+  resumeTimers(): void;
   isLive(attemptId: string): boolean;
   liveAttemptIds(): string[];
   /** Subscribes to committed transitions; returns the unsubscribe function. */
@@ -87,8 +91,10 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
   const live = new Map<string, LiveAttempt>();
   const listeners = new Set<(transition: AttemptTransition) => void>();
   let stopped = false;
+  /** Timers of resumed attempts, armed by `resumeTimers()` after reconciliation. */
+  let heldTimers: { attempt: LiveAttempt; deadlines: TimerDeadline[] }[] = [];
 
-  function adopt(stored: StoredAttempt): LiveAttempt {
+  function adopt(stored: StoredAttempt, { armTimers }: { armTimers: boolean }): LiveAttempt {
     const existing = live.get(stored.attemptId);
     if (existing) return existing;
     const attempt: LiveAttempt = {
@@ -107,7 +113,8 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
       }),
     };
     live.set(stored.attemptId, attempt);
-    for (const deadline of stored.timers) arm(attempt, deadline);
+    if (armTimers) for (const deadline of stored.timers) arm(attempt, deadline);
+    else heldTimers.push({ attempt, deadlines: stored.timers });
     return attempt;
   }
 
@@ -244,7 +251,7 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
 
   return {
     async start(stored) {
-      const attempt = adopt(stored);
+      const attempt = adopt(stored, { armTimers: true });
       await dispatch(stored.attemptId, { type: 'attempt.started', at: clock.now() });
       if (attempt.seq === 0) throw new Error(`attempt ${stored.attemptId} did not start`);
     },
@@ -256,8 +263,17 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
     },
     async resumeOpenAttempts() {
       const open = await journal.listOpenAttempts();
-      for (const stored of open) adopt(stored);
+      for (const stored of open) adopt(stored, { armTimers: false });
       return open;
+    },
+    resumeTimers() {
+      const held = heldTimers;
+      heldTimers = [];
+      for (const { attempt, deadlines } of held) {
+        // An attempt that ended meanwhile (reconciled as lost) keeps no timer.
+        if (attempt.done || live.get(attempt.stored.attemptId) !== attempt) continue;
+        for (const deadline of deadlines) arm(attempt, deadline);
+      }
     },
     isLive: (attemptId) => live.has(attemptId),
     liveAttemptIds: () => [...live.keys()],

@@ -209,4 +209,25 @@ describe('attempt runner after a crash', () => {
     });
     expect(resumed.callControl.typesFor(`dialstate-${id}`)).toEqual(['hangUp']);
   });
+
+  it('holds the timers of resumed attempts until they are reconciled and resumed', async () => {
+    const h = await harness();
+    const id = await h.launch(1);
+    await h.send(id, { type: 'channel.ringing' });
+    await h.store.close();
+    const restarted = await createHarness({ dir: h.dir, seed: false, now: h.clock.now() + 60_000 });
+    open.push(restarted);
+
+    await restarted.runner.resumeOpenAttempts();
+    await restarted.advance(0);
+    expect((await restarted.journal.loadEntries(id)).length).toBe(2);
+
+    restarted.runner.resumeTimers();
+    await restarted.advance(0);
+    expect((await restarted.journal.loadEntries(id)).at(-1)?.event).toMatchObject({
+      type: 'timer.fired',
+      timerId: 'xstate.after.ringTimeout.attempt.dialing',
+    });
+    expect(restarted.callControl.typesFor(`dialstate-${id}`)).toEqual(['hangUp']);
+  });
 });

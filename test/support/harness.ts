@@ -155,6 +155,7 @@ export async function createHarness(
       });
       await store.close();
       await next.runner.resumeOpenAttempts();
+      next.runner.resumeTimers();
       return next;
     },
     async close() {
