@@ -21,14 +21,14 @@ export interface AriPlaybackSnapshot {
 
 /**
  * The ARI events the attempt machine hears about, reduced to the fields it reads.
- * Every other event type (ChannelVarset, ChannelDialplan, ChannelHangupRequest…,
- * fact 19) is noise.
+ * Every other event type (ChannelVarset, ChannelDialplan…, fact 19) is noise.
  */
 export type AriEvent =
   | { type: 'StasisStart'; channel: AriChannelSnapshot; args: string[] }
   | { type: 'StasisEnd'; channel: AriChannelSnapshot }
   | { type: 'ChannelStateChange'; channel: AriChannelSnapshot }
   | { type: 'Dial'; peer: AriChannelSnapshot; dialstatus: string }
+  | { type: 'ChannelHangupRequest'; channel: AriChannelSnapshot; cause?: number; soft?: boolean }
   | { type: 'ChannelDestroyed'; channel: AriChannelSnapshot; cause: number; cause_txt?: string }
   | { type: 'ChannelDtmfReceived'; channel: AriChannelSnapshot; digit: string }
   | { type: 'PlaybackStarted' | 'PlaybackFinished'; playback: AriPlaybackSnapshot }
@@ -77,6 +77,14 @@ function readAriEvent(raw: unknown): AriEvent | null {
         ? { type: raw.type, peer, dialstatus: raw.dialstatus }
         : null;
     }
+    case 'ChannelHangupRequest':
+      if (!channel) return null;
+      return {
+        type: raw.type,
+        channel,
+        ...(typeof raw.cause === 'number' ? { cause: raw.cause } : {}),
+        ...(typeof raw.soft === 'boolean' ? { soft: raw.soft } : {}),
+      };
     case 'ChannelDestroyed':
       if (!channel || typeof raw.cause !== 'number') return null;
       return {
@@ -116,6 +124,17 @@ function routeAriEvent(event: AriEvent, at: number, ids: ChannelIds): RoutedAtte
         event.dialstatus === ''
           ? null
           : { type: 'dial.statusChanged', at, dialStatus: event.dialstatus },
+      );
+    case 'ChannelHangupRequest':
+      // Our own DELETE is reported `soft` with cause 32 (fact 7) and a dialplan
+      // Hangup() on our half is not reported at all (fact 10): a request without
+      // `soft` comes from the far end or the network, queued on our half before
+      // Asterisk stops its playback or takes it out of Stasis. The far end's own
+      // requests (`;2`, twice per call, fact 19) say nothing more.
+      return ourHalf(event.channel, ids, () =>
+        event.soft === true
+          ? null
+          : { type: 'channel.hangupRequested', at, cause: event.cause ?? 0 },
       );
     case 'ChannelDestroyed':
       return channelDestroyed(event, at, ids);

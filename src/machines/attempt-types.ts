@@ -113,6 +113,13 @@ export type AttemptEvent =
   | { type: 'channel.answered'; at: number }
   /** Our channel left the Stasis app (continue, move, or on its way down). */
   | { type: 'channel.leftStasis'; at: number }
+  /**
+   * The far end or the network asked to hang up our channel (`ChannelHangupRequest`
+   * without `soft`): the channel is on its way down, and whatever it reports next (a
+   * playback cut short, leaving Stasis) comes from that. Our own hang-ups are not
+   * reported.
+   */
+  | { type: 'channel.hangupRequested'; at: number; cause: number }
   /** Our channel is gone (`ChannelDestroyed`). */
   | { type: 'channel.hungUp'; at: number; cause: number; causeText?: string }
   /** The AMD dialplan hop came back into Stasis with this verdict. */
@@ -171,7 +178,10 @@ export interface AttemptFacts {
   endedAt: number | null;
   /** Last `dialstatus` seen on a `Dial` event. */
   dialStatus: string | null;
-  /** Q.850 cause of our channel's `ChannelDestroyed`. */
+  /**
+   * Q.850 cause of our channel's `ChannelDestroyed`, or of the hang-up request that
+   * ended the attempt before it.
+   */
   hangupCause: number | null;
   /** Q.850 cause of the far end (`;2`), when known. */
   farEndCause: number | null;

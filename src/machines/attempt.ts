@@ -63,6 +63,18 @@ function decide(outcome: AttemptOutcome, error?: (event: AttemptEvent) => string
 }
 
 /**
+ * The callee (or the network) hung up while the call was ours: the attempt ends at
+ * once with this outcome and no command, the channel being already on its way down.
+ * Taken both on the hang-up request, which Asterisk publishes before it stops a
+ * playback or takes the channel out of Stasis, and on `ChannelDestroyed`, in case no
+ * request was reported.
+ */
+function hungUpByCallee(outcome: AttemptOutcome, error?: string) {
+  const why = error === undefined ? undefined : () => error;
+  return { target: 'done', actions: ['recordHangupCause', decide(outcome, why)] } as const;
+}
+
+/**
  * The attempt machine: one outbound call from originate to its single terminal
  * outcome. Pure: it reads only its context and the event, and names its effects as
  * parameterised actions that the runner executes through the CallControl port.
@@ -91,7 +103,9 @@ export const attemptMachine = setup({
       event.type === 'amd.completed' ? { amdStatus: event.status, amdCause: event.cause } : {},
     ),
     recordHangupCause: assign(({ event }) =>
-      event.type === 'channel.hungUp' ? { hangupCause: event.cause } : {},
+      event.type === 'channel.hungUp' || event.type === 'channel.hangupRequested'
+        ? { hangupCause: event.cause }
+        : {},
     ),
     recordDigit: assign({
       digits: ({ context, event }) =>
@@ -300,8 +314,10 @@ export const attemptMachine = setup({
               ),
             ],
           },
-          { target: 'done', actions: ['recordHangupCause', decide('abandoned')] },
+          hungUpByCallee('abandoned'),
         ],
+        // A missing AMD context destroys the channel without any request (fact 16).
+        'channel.hangupRequested': hungUpByCallee('abandoned'),
         'command.failed': {
           guard: 'isContinueFailure',
           target: 'hangingUp',
@@ -393,10 +409,9 @@ export const attemptMachine = setup({
         },
       },
       on: {
-        'channel.hungUp': {
-          target: 'done',
-          actions: ['recordHangupCause', decide('abandoned')],
-        },
+        // The request comes before the prompt it cuts short finishes `failed`.
+        'channel.hangupRequested': hungUpByCallee('abandoned'),
+        'channel.hungUp': hungUpByCallee('abandoned'),
       },
     },
 
@@ -424,10 +439,10 @@ export const attemptMachine = setup({
             pendingOutcome: 'answered_human',
           }),
         },
-        'channel.hungUp': {
-          target: 'done',
-          actions: ['recordHangupCause', decide('abandoned')],
-        },
+        // A hang-up takes the channel out of Stasis too: the request that comes before
+        // that StasisEnd tells it from a confirmed hand-off.
+        'channel.hangupRequested': hungUpByCallee('abandoned'),
+        'channel.hungUp': hungUpByCallee('abandoned'),
         'command.failed': {
           guard: 'isHandOffFailure',
           target: 'hangingUp',
@@ -461,13 +476,11 @@ export const attemptMachine = setup({
       },
       on: {
         'greeting.ended': 'leavingVoicemail',
-        'channel.hungUp': {
-          target: 'done',
-          actions: [
-            'recordHangupCause',
-            decide('machine_detected', () => 'hung up before the voicemail drop'),
-          ],
-        },
+        'channel.hangupRequested': hungUpByCallee(
+          'machine_detected',
+          'hung up before the voicemail drop',
+        ),
+        'channel.hungUp': hungUpByCallee('machine_detected', 'hung up before the voicemail drop'),
       },
     },
 
@@ -504,13 +517,12 @@ export const attemptMachine = setup({
             ),
           },
         ],
-        'channel.hungUp': {
-          target: 'done',
-          actions: [
-            'recordHangupCause',
-            decide('machine_detected', () => 'hung up during the voicemail drop'),
-          ],
-        },
+        // The request comes before the message it cuts short finishes `failed`.
+        'channel.hangupRequested': hungUpByCallee(
+          'machine_detected',
+          'hung up during the voicemail drop',
+        ),
+        'channel.hungUp': hungUpByCallee('machine_detected', 'hung up during the voicemail drop'),
         'command.failed': {
           guard: 'isPlayFailure',
           target: 'hangingUp',

@@ -15,8 +15,12 @@ import { t } from '../support/attempt-inputs.js';
 /**
  * What each recorded trace means to the dialer's attempt, event by event, in the order
  * the trace gives them (ms since the scenario started). ChannelVarset, ChannelDialplan,
- * ChannelHangupRequest, the `;2` half's state changes and the first `Dial ""` say
- * nothing to the machine (facts 2, 3 and 19).
+ * the `;2` half's state changes and the first `Dial ""` say nothing to the machine
+ * (facts 2, 3 and 19). No trace has a hang-up request from outside on `;1`: each
+ * `ChannelHangupRequest` of `;1` in them is the dialer's or the agent's own DELETE
+ * (cause 32, `soft`, fact 7), the calls that end otherwise (a dialplan `Hangup()`, the
+ * originate timeout, a refusal) report none for `;1` (facts 8 and 10), and the `;2`
+ * half's requests are ignored.
  */
 const EXPECTED: Record<string, AttemptEvent[]> = {
   busy: [
@@ -270,6 +274,32 @@ describe('translateAriEvent', () => {
     expect(translateAriEvent(ours, 5, ids)).toEqual({ attemptId: 'att-7', event: ev.hungUp(0, 5) });
   });
 
+  it('reports a hang-up request from outside on our half, with its cause', () => {
+    const raw = { type: 'ChannelHangupRequest', cause: 16, channel: channel(OURS) };
+    expect(translateAriEvent(raw, 6, ids)).toEqual({
+      attemptId: 'att-7',
+      event: ev.hangupRequested(16, 6),
+    });
+    const withoutCause = { type: 'ChannelHangupRequest', channel: channel(OURS) };
+    expect(translateAriEvent(withoutCause, 7, ids)?.event).toEqual(ev.hangupRequested(0, 7));
+    const notSoft = { type: 'ChannelHangupRequest', cause: 1, soft: false, channel: channel(OURS) };
+    expect(translateAriEvent(notSoft, 8, ids)?.event).toEqual(ev.hangupRequested(1, 8));
+  });
+
+  it("ignores our own (soft) hang-up requests and the far end's", () => {
+    const ours = { type: 'ChannelHangupRequest', cause: 32, soft: true, channel: channel(OURS) };
+    const farEnd = { type: 'ChannelHangupRequest', cause: 16, channel: channel(`${OURS};2`) };
+    const farEndSoft = {
+      type: 'ChannelHangupRequest',
+      cause: 16,
+      soft: true,
+      channel: channel(`${OURS};2`),
+    };
+    expect(translateAriEvent(ours, 1, ids)).toBeNull();
+    expect(translateAriEvent(farEnd, 1, ids)).toBeNull();
+    expect(translateAriEvent(farEndSoft, 1, ids)).toBeNull();
+  });
+
   it('routes a playback without a channel target by the id the machine gave it', () => {
     const raw = { type: 'PlaybackFinished', playback: { id: 'att-7-voicemail', state: 'done' } };
     expect(translateAriEvent(raw, 9, ids)).toEqual({
@@ -300,6 +330,8 @@ describe('translateAriEvent', () => {
       { type: 'Dial', dialstatus: 'ANSWER' },
       { type: 'Dial', dialstatus: '', peer: channel(OURS) },
       { type: 'ChannelDestroyed', cause: '16', channel: channel(OURS) },
+      { type: 'ChannelHangupRequest', cause: 16 },
+      { type: 'ChannelHangupRequest', cause: 16, channel: channel('1763970000.42') },
       { type: 'ChannelDtmfReceived', channel: channel(OURS) },
       { type: 'PlaybackFinished', playback: { state: 'done' } },
       { type: 'PlaybackFinished', playback: { id: 'unrelated', state: 'done' } },

@@ -232,20 +232,12 @@ interface Ending {
   commands: string[];
 }
 
-/**
- * A callee who hangs up during a playback makes Asterisk finish the playback as
- * `failed` (its stream ended early) just before the channel goes. The machine takes
- * that for media it could not play: the attempt ends `failed` and sends a needless
- * hang-up. Until the machine tells the two apart, that is what these attempts do.
- */
-const PLAYBACK_CUT_BY_HANGUP = 'the callee hung up during a playback (machine issue: ends failed)';
-
 /** The simulator's scenarios by number suffix, and how each attempt must end. */
 const SCENARIOS: (Ending & {
   lead: number;
   scenario: string;
-  /** What the machine does today instead, while a known issue stands. */
-  today?: Ending & { issue: string };
+  /** The error the attempt ends with, when it must give one. */
+  error?: string;
 })[] = [
   {
     lead: 1,
@@ -298,22 +290,13 @@ const SCENARIOS: (Ending & {
     scenario: 'hangup-during-prompt',
     outcome: 'abandoned',
     commands: ['originate', 'continueToAmd', 'play'],
-    today: {
-      issue: PLAYBACK_CUT_BY_HANGUP,
-      outcome: 'failed',
-      commands: ['originate', 'continueToAmd', 'play', 'hangUp'],
-    },
   },
   {
     lead: 13,
     scenario: 'hangup-during-voicemail',
     outcome: 'machine_detected',
     commands: ['originate', 'continueToAmd', 'detectGreetingEnd', 'play'],
-    today: {
-      issue: PLAYBACK_CUT_BY_HANGUP,
-      outcome: 'failed',
-      commands: ['originate', 'continueToAmd', 'detectGreetingEnd', 'play', 'hangUp'],
-    },
+    error: 'hung up during the voicemail drop',
   },
   {
     lead: 14,
@@ -355,12 +338,8 @@ describe('an attempt end to end: runner, SQLite journal, ARI gateway and the sim
     ).toEqual(SCENARIOS.map((s) => s.scenario));
   });
 
-  for (const { lead, scenario, today, ...ending } of SCENARIOS) {
-    const { outcome, commands } = today ?? ending;
-    const title = today
-      ? `${scenario}: ends ${outcome} today, not ${ending.outcome}: ${today.issue}`
-      : `${scenario}: ends ${outcome}, journaled from start to end`;
-    it(title, async () => {
+  for (const { lead, scenario, outcome, commands, error } of SCENARIOS) {
+    it(`${scenario}: ends ${outcome}, journaled from start to end`, async () => {
       const run = runs.get(lead);
       if (!run) throw new Error(`lead-${lead} was not dialled`);
       const { attemptId, entries } = run;
@@ -371,6 +350,7 @@ describe('an attempt end to end: runner, SQLite journal, ARI gateway and the sim
       expect(commandsOf(entries)).toEqual(commands);
       const attempt = await d.journal.loadAttempt(attemptId);
       expect(attempt?.snapshot.context.outcome).toBe(outcome);
+      if (error !== undefined) expect(attempt?.snapshot.context.error).toBe(error);
       expect(d.runner.isLive(attemptId)).toBe(false);
       expect(await d.leads.get(`lead-${lead}`)).toMatchObject({
         lastOutcome: outcome,
@@ -380,6 +360,19 @@ describe('an attempt end to end: runner, SQLite journal, ARI gateway and the sim
       expect(await d.gateway.channelExists(`dialstate-${attemptId}`)).toBe(false);
     });
   }
+
+  it.each([
+    [12, 'the prompt'],
+    [13, 'the voicemail message'],
+  ])('ends lead %i on the hang-up request that comes before %s is cut short', (lead) => {
+    const entries = runs.get(lead)?.entries ?? [];
+
+    // Asterisk requests the hang-up of our half before it stops the playback: the
+    // attempt is over by then, and the `failed` playback is never heard.
+    expect(entries.at(-1)?.event).toMatchObject({ type: 'channel.hangupRequested', cause: 16 });
+    expect(entries.some((e) => e.event.type === 'playback.finished')).toBe(false);
+    expect(entries.some((e) => e.event.type === 'playback.started')).toBe(true);
+  });
 
   /** The originate requests that went over the wire for an attempt's channel. */
   function originatesSentFor(attemptId: string): string[] {

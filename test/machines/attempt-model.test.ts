@@ -63,6 +63,8 @@ const MODEL_EVENTS: ModelEvent[] = [
   ev.farEndHungUp(21, t(8)),
   ev.answered(t(1_005)),
   ev.leftStasis(t(1_007)),
+  ev.hangupRequested(0, t(9)),
+  ev.hangupRequested(16, t(9)),
   ev.hungUp(0, t(9)),
   ev.hungUp(16, t(9)),
   ...['HUMAN', 'MACHINE', 'NOTSURE', 'HANGUP', ''].map((status) =>
@@ -269,6 +271,13 @@ function decidedBy(
       }
       if (state === 'screening') return e.cause === 0 ? 'failed' : 'abandoned';
       if (asked || state === 'handingOff') return 'abandoned';
+      if (state === 'waitingForGreetingEnd' || state === 'leavingVoicemail') {
+        return 'machine_detected';
+      }
+      return 'unchanged';
+    case 'channel.hangupRequested':
+      // Only a hang-up from outside is reported, so cause 0 means no missing context.
+      if (state === 'screening' || asked || state === 'handingOff') return 'abandoned';
       if (state === 'waitingForGreetingEnd' || state === 'leavingVoicemail') {
         return 'machine_detected';
       }

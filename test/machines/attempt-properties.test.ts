@@ -90,6 +90,10 @@ function eventBody(input: AttemptInput): fc.Arbitrary<EventBody> {
     { weight: 2, arbitrary: fc.record({ type: fc.constant('farEnd.hungUp' as const), cause }) },
     { weight: 6, arbitrary: fc.constant({ type: 'channel.answered' as const }) },
     { weight: 4, arbitrary: fc.constant({ type: 'channel.leftStasis' as const }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ type: fc.constant('channel.hangupRequested' as const), cause }),
+    },
     { weight: 2, arbitrary: fc.record({ type: fc.constant('channel.hungUp' as const), cause }) },
     {
       weight: 6,
@@ -217,13 +221,18 @@ function plausibleNext(input: AttemptInput): Record<string, EventBody[]> {
       { type: 'playback.finished', playbackId: consent, state: 'done' },
       { type: 'dtmf.received', digit: '1' },
       { type: 'dtmf.received', digit: '2' },
+      { type: 'channel.hangupRequested', cause: 16 },
     ],
     'askingConsent.listening': [
       { type: 'dtmf.received', digit: '1' },
       { type: 'dtmf.received', digit: '2' },
       { type: 'dtmf.received', digit: '3' },
     ],
-    handingOff: [{ type: 'channel.leftStasis' }],
+    handingOff: [
+      { type: 'channel.leftStasis' },
+      { type: 'channel.leftStasis' },
+      { type: 'channel.hangupRequested', cause: 16 },
+    ],
     talking: [
       { type: 'dtmf.received', digit: '5' },
       { type: 'channel.hungUp', cause: 16 },
@@ -232,6 +241,7 @@ function plausibleNext(input: AttemptInput): Record<string, EventBody[]> {
     leavingVoicemail: [
       { type: 'playback.started', playbackId: voicemail },
       { type: 'playback.finished', playbackId: voicemail, state: 'done' },
+      { type: 'channel.hangupRequested', cause: 16 },
     ],
     hangingUp: [
       { type: 'channel.hungUp', cause: 16 },

@@ -404,6 +404,25 @@ describe('answering machine detection', () => {
     expect(step.facts).toMatchObject({ outcome: 'abandoned', hangupCause: 16 });
   });
 
+  it.each([16, 0])(
+    'ends abandoned at once when a hang-up with cause %i is requested during AMD',
+    (cause) => {
+      const call = screening();
+
+      const step = call.send(ev.hangupRequested(cause, t(2_500)));
+
+      expect(step.done).toBe(true);
+      expect(step.commands).toEqual([]);
+      expect(step.timers).toEqual([cancelTimer(AMD_TIMER)]);
+      expect(step.facts).toMatchObject({
+        outcome: 'abandoned',
+        hangupCause: cause,
+        endedAt: t(2_500),
+        error: null,
+      });
+    },
+  );
+
   it('ends failed with a hint when the AMD context is missing (cause 0 after continue)', () => {
     const call = screening();
 
@@ -617,6 +636,45 @@ describe('consent gate', () => {
     expect(step.timers).toEqual([cancelTimer(timer)]);
     expect(step.facts.outcome).toBe('abandoned');
   });
+
+  it.each([
+    ['during the prompt', prompting, PROMPT_TIMER],
+    ['while listening', listening, CONSENT_TIMER],
+  ])('ends abandoned without a hang-up when a hang-up is requested %s', (_when, reach, timer) => {
+    const call = reach();
+
+    const step = call.send(ev.hangupRequested(16, t(6_000)));
+
+    expect(step.done).toBe(true);
+    expect(step.commands).toEqual([]);
+    expect(step.timers).toEqual([cancelTimer(timer)]);
+    expect(step.facts).toMatchObject({
+      outcome: 'abandoned',
+      hangupCause: 16,
+      endedAt: t(6_000),
+      error: null,
+    });
+  });
+
+  it('ends abandoned, not failed, when the callee hangs up during the prompt and the cut prompt finishes failed', () => {
+    const call = prompting();
+
+    // Asterisk's order: the request on our half, the prompt stopped, StasisEnd, then
+    // ChannelDestroyed.
+    call.send(ev.hangupRequested(16, t(4_977)));
+    call.send(ev.playbackFinished(CONSENT_PLAYBACK, 'failed', t(4_977)));
+    call.send(ev.leftStasis(t(4_978)));
+    const end = call.send(ev.hungUp(16, t(4_978), 'Normal Clearing'));
+
+    expect(end.state).toBe('done');
+    expect(end.facts).toMatchObject({
+      outcome: 'abandoned',
+      error: null,
+      hangupCause: 16,
+      endedAt: t(4_977),
+    });
+    expect(call.commands.map((c) => c.type)).toEqual(['originate', 'continueToAmd', 'play']);
+  });
 });
 
 describe('hand-off to the AI target', () => {
@@ -689,6 +747,28 @@ describe('hand-off to the AI target', () => {
     const step = call.send(ev.hungUp(16, t(3_980)));
 
     expect(step.facts).toMatchObject({ outcome: 'abandoned', handedOffAt: null });
+  });
+
+  it('ends abandoned, not talking, when the callee hangs up before the hand-off is confirmed and the channel then leaves Stasis', () => {
+    const call = human();
+
+    const request = call.send(ev.hangupRequested(16, t(3_982)));
+    expect(request.done).toBe(true);
+    expect(request.commands).toEqual([]);
+    expect(request.timers).toEqual([cancelTimer(HAND_OFF_TIMER)]);
+
+    // The StasisEnd of the hang-up is no confirmation of the hand-off.
+    const left = call.send(ev.leftStasis(t(3_983)));
+    call.send(ev.hungUp(16, t(3_983), 'Normal Clearing'));
+
+    expect(left.state).toBe('done');
+    expect(call.steps.map((step) => step.state)).not.toContain('talking');
+    expect(call.facts).toMatchObject({
+      outcome: 'abandoned',
+      handedOffAt: null,
+      hangupCause: 16,
+      endedAt: t(3_982),
+    });
   });
 
   it('ignores digits and stray playback ends while talking, but records the digits', () => {
@@ -796,6 +876,43 @@ describe('voicemail drop', () => {
     expect(step.facts).toMatchObject({
       outcome: 'machine_detected',
       error: 'hung up during the voicemail drop',
+    });
+  });
+
+  it('ends machine_detected, not failed, when the machine hangs up during the drop and the cut message finishes failed', () => {
+    const call = leavingVoicemail();
+    call.send(ev.playbackStarted(VOICEMAIL_PLAYBACK, t(16_652)));
+
+    const request = call.send(ev.hangupRequested(16, t(18_652)));
+    expect(request.done).toBe(true);
+    expect(request.commands).toEqual([]);
+    expect(request.timers).toEqual([cancelTimer(PLAYBACK_TIMER)]);
+
+    call.send(ev.playbackFinished(VOICEMAIL_PLAYBACK, 'failed', t(18_652)));
+    call.send(ev.leftStasis(t(18_653)));
+    call.send(ev.hungUp(16, t(18_653), 'Normal Clearing'));
+
+    expect(call.facts).toMatchObject({
+      outcome: 'machine_detected',
+      error: 'hung up during the voicemail drop',
+      hangupCause: 16,
+      endedAt: t(18_652),
+    });
+    expect(call.commands.filter((c) => c.type === 'hangUp')).toEqual([]);
+  });
+
+  it('ends machine_detected at once when a hang-up is requested before the greeting ends', () => {
+    const call = machine();
+
+    const step = call.send(ev.hangupRequested(16, t(9_000)));
+
+    expect(step.done).toBe(true);
+    expect(step.commands).toEqual([]);
+    expect(step.timers).toEqual([cancelTimer(GREETING_TIMER)]);
+    expect(step.facts).toMatchObject({
+      outcome: 'machine_detected',
+      error: 'hung up before the voicemail drop',
+      hangupCause: 16,
     });
   });
 
@@ -921,6 +1038,58 @@ const LIVE_STATES: LiveState[] = [
   { state: 'leavingVoicemail', reach: () => leavingVoicemail(), timer: PLAYBACK_TIMER },
 ];
 
+describe('hang-up requests where they decide nothing', () => {
+  it.each([
+    { state: 'dialing.originating', reach: () => dialing() },
+    { state: 'dialing.ringing', reach: () => ringing() },
+    { state: 'talking', reach: () => talking() },
+    { state: 'hangingUp', reach: () => machine(sampleInput()) },
+  ])('ignores a hang-up request in $state', ({ state, reach }) => {
+    const call = reach();
+    const before = call.snapshot;
+
+    const step = call.send(ev.hangupRequested(16, t(100_000)));
+
+    expect(step.state).toBe(state);
+    expect(step.done).toBe(false);
+    expect(step.commands).toEqual([]);
+    expect(step.timers).toEqual([]);
+    expect(step.snapshot).toEqual(before);
+  });
+
+  it('keeps classifying an unanswered call from the Dial status and causes', () => {
+    const call = ringing();
+
+    call.send(ev.hangupRequested(1, t(4_200)));
+    call.send(ev.farEndHungUp(1, t(4_200)));
+    const step = call.send(ev.hungUp(0, t(4_201)));
+
+    expect(step.facts).toMatchObject({ outcome: 'invalid_number', hangupCause: 0 });
+  });
+
+  it('ends a call in talking only on ChannelDestroyed, with its talk time', () => {
+    const call = talking();
+
+    call.send(ev.hangupRequested(16, t(125_980)));
+    const end = call.send(ev.hungUp(16, t(125_990), 'Normal Clearing'));
+
+    expect(end.facts).toMatchObject({
+      outcome: 'answered_human',
+      hangupCause: 16,
+      endedAt: t(125_990),
+    });
+  });
+
+  it('waits for ChannelDestroyed while hanging up, keeping the decided outcome', () => {
+    const call = machine(sampleInput());
+
+    call.send(ev.hangupRequested(16, t(2_735)));
+    const end = call.send(ev.hungUp(16, t(2_740)));
+
+    expect(end.facts).toMatchObject({ outcome: 'machine_detected', endedAt: t(2_740) });
+  });
+});
+
 describe('operator cancel', () => {
   it('ends canceled without any command when canceled before dialing', () => {
     const call = createAttemptDrive(sampleInput());
@@ -1031,6 +1200,7 @@ describe('after done', () => {
     ev.farEndHungUp(17, t(500_000)),
     ev.answered(t(500_000)),
     ev.leftStasis(t(500_000)),
+    ev.hangupRequested(16, t(500_000)),
     ev.hungUp(16, t(500_000)),
     ev.amd('HUMAN', 'HUMAN-803-800', t(500_000)),
     ev.dtmf('1', t(500_000)),

@@ -88,6 +88,13 @@ describe('the simulated far ends', () => {
     });
     expect(facts.playbackFinished).toEqual(['failed']);
     expect(facts.hangupRequests.local).toEqual(['16']);
+    // The hang-up is requested on our half before the prompt is cut short.
+    expect(facts.localTypes.slice(-4)).toEqual([
+      'ChannelHangupRequest',
+      'PlaybackFinished',
+      'StasisEnd',
+      'ChannelDestroyed',
+    ]);
   });
 
   it('fails a voicemail drop the machine hangs up on', async () => {
@@ -95,6 +102,13 @@ describe('the simulated far ends', () => {
       amdArgsHaveId: true,
     });
     expect(facts.playbackFinished).toEqual(['failed']);
+    expect(facts.hangupRequests.local).toEqual(['16']);
+    expect(facts.localTypes.slice(-4)).toEqual([
+      'ChannelHangupRequest',
+      'PlaybackFinished',
+      'StasisEnd',
+      'ChannelDestroyed',
+    ]);
   });
 
   it('hands a moved channel to the built-in agent, which hangs up after the talk time', async () => {

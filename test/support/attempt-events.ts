@@ -21,6 +21,11 @@ export const ev = {
   }),
   answered: (at: number): AttemptEvent => ({ type: 'channel.answered', at }),
   leftStasis: (at: number): AttemptEvent => ({ type: 'channel.leftStasis', at }),
+  hangupRequested: (cause: number, at: number): AttemptEvent => ({
+    type: 'channel.hangupRequested',
+    at,
+    cause,
+  }),
   hungUp: (cause: number, at: number, causeText?: string): AttemptEvent => ({
     type: 'channel.hungUp',
     at,

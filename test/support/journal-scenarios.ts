@@ -76,6 +76,8 @@ function humanScenarios(): JournalScenario[] {
   const timeout = clock(9, 20);
   const notSure = clock(9, 25);
   const handOffFailed = clock(9, 30);
+  const duringPrompt = clock(9, 35);
+  const duringHandOff = clock(9, 40);
   return [
     {
       scenario: 'human-app-handoff',
@@ -181,6 +183,31 @@ function humanScenarios(): JournalScenario[] {
       ],
       outcome: 'failed',
     },
+    {
+      scenario: 'hangup-during-prompt',
+      description:
+        'A human hangs up 1 s into the consent prompt: Asterisk requests the hang-up of our channel before it stops the prompt (PlaybackFinished failed), so the call ends abandoned at once, without a hang-up of our own.',
+      input: input('att-1008', { consent: SAMPLE_CONSENT }),
+      events: [
+        ...answeredAt(duringPrompt),
+        ev.amd('HUMAN', 'HUMAN-803-800', duringPrompt(3_977)),
+        ev.playbackStarted(consentPlaybackId('att-1008'), duringPrompt(3_980)),
+        ev.hangupRequested(16, duringPrompt(4_980)),
+      ],
+      outcome: 'abandoned',
+    },
+    {
+      scenario: 'hangup-during-hand-off',
+      description:
+        'A human hangs up just as the call is moved to the ai-agent app: the hang-up request comes before the StasisEnd it causes, so the call ends abandoned, not handed off.',
+      input: input('att-1009'),
+      events: [
+        ...answeredAt(duringHandOff),
+        ev.amd('HUMAN', 'HUMAN-803-800', duringHandOff(3_977)),
+        ev.hangupRequested(16, duringHandOff(3_979)),
+      ],
+      outcome: 'abandoned',
+    },
   ];
 }
 
@@ -191,6 +218,7 @@ function machineScenarios(): JournalScenario[] {
   const amdHangup = clock(10, 15);
   const duringAmd = clock(10, 20);
   const badContext = clock(10, 25);
+  const duringDrop = clock(10, 30);
   return [
     {
       scenario: 'voicemail-drop',
@@ -260,6 +288,20 @@ function machineScenarios(): JournalScenario[] {
       input: input('att-2006'),
       events: [...answeredAt(badContext), ev.hungUp(0, badContext(1_008), 'Unknown')],
       outcome: 'failed',
+    },
+    {
+      scenario: 'hangup-during-voicemail',
+      description:
+        'An answering machine hangs up 2 s into the voicemail message: Asterisk requests the hang-up of our channel before it stops the message (PlaybackFinished failed), so the call ends machine_detected at once, without a hang-up of our own.',
+      input: input('att-2007', { voicemail: SAMPLE_VOICEMAIL }),
+      events: [
+        ...answeredAt(duringDrop),
+        ev.amd('MACHINE', 'MAXWORDS-3-2', duringDrop(2_727)),
+        ev.greetingEnded(duringDrop(16_650)),
+        ev.playbackStarted(voicemailPlaybackId('att-2007'), duringDrop(16_662)),
+        ev.hangupRequested(16, duringDrop(18_662)),
+      ],
+      outcome: 'machine_detected',
     },
   ];
 }
