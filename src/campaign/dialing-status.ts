@@ -1,0 +1,151 @@
+import { DateTime, IANAZone } from 'luxon';
+import {
+  type CallingWindowClosedReason,
+  type CallingWindowSettings,
+  checkCallingWindow,
+} from './calling-window.js';
+import type { CampaignStatus } from './campaign.js';
+import { type CampaignPacing, type GlobalPacing, pacingVerdict } from './pacing.js';
+
+/** Everything that decides whether a campaign can start a call now, gathered by the caller. */
+export interface DialingFacts {
+  /** Epoch ms of the question. */
+  at: number;
+  campaign: CallingWindowSettings &
+    CampaignPacing & { status: CampaignStatus; statusReason: string | null };
+  global: GlobalPacing;
+  ariConnected: boolean;
+  circuitBreaker: { open: false } | { open: true; reason: string; retryAt: number | null };
+  /** Earliest `nextAttemptAt` among the campaign's pending leads; null when none is pending. */
+  nextDueAt: number | null;
+}
+
+/** Why a campaign is not starting a call now, or `ok` when nothing holds it back. */
+export type DialingStatus =
+  | { ok: true }
+  | { ok: false; reason: 'notRunning'; status: CampaignStatus; statusReason: string | null }
+  | { ok: false; reason: 'ariDisconnected' }
+  | { ok: false; reason: 'circuitOpen'; detail: string; retryAt: number | null }
+  | {
+      ok: false;
+      reason: 'outsideWindow';
+      window: CallingWindowClosedReason;
+      detail: string;
+      opensAt: number | null;
+    }
+  | { ok: false; reason: 'nothingDue'; nextDueAt: number | null }
+  | { ok: false; reason: 'atCampaignCapacity'; live: number; maxConcurrent: number }
+  | { ok: false; reason: 'atGlobalCapacity'; live: number; maxChannels: number }
+  | { ok: false; reason: 'pacing'; retryAt: number };
+
+/**
+ * Explains why no call of the campaign is starting at `facts.at`. When several reasons
+ * hold, the first in this order wins, from what an operator must act on to what clears
+ * by itself: not running, ARI disconnected, circuit breaker open, outside the calling
+ * window, nothing due, at the campaign's capacity, at the global channel cap, pacing.
+ * Nothing due comes before capacity and pacing because a freed slot would not start a
+ * call either.
+ *
+ * The window is checked in the campaign's time zone; leads with a time zone of their
+ * own are checked again in it when they are claimed.
+ */
+export function explainNotDialing(facts: DialingFacts): DialingStatus {
+  const { at, campaign, global } = facts;
+  if (campaign.status !== 'running') {
+    return {
+      ok: false,
+      reason: 'notRunning',
+      status: campaign.status,
+      statusReason: campaign.statusReason,
+    };
+  }
+  if (!facts.ariConnected) return { ok: false, reason: 'ariDisconnected' };
+  if (facts.circuitBreaker.open) {
+    const { reason, retryAt } = facts.circuitBreaker;
+    return { ok: false, reason: 'circuitOpen', detail: reason, retryAt };
+  }
+  const window = checkCallingWindow(campaign, at);
+  if (!window.open) {
+    const { reason, detail, opensAt } = window;
+    return { ok: false, reason: 'outsideWindow', window: reason, detail, opensAt };
+  }
+  if (facts.nextDueAt === null || facts.nextDueAt > at) {
+    return { ok: false, reason: 'nothingDue', nextDueAt: facts.nextDueAt };
+  }
+  const pacing = pacingVerdict({ at, campaign, global });
+  if (pacing.ok) return { ok: true };
+  switch (pacing.reason) {
+    case 'atCampaignCapacity':
+      return {
+        ok: false,
+        reason: pacing.reason,
+        live: campaign.live,
+        maxConcurrent: campaign.maxConcurrent,
+      };
+    case 'atGlobalCapacity':
+      return {
+        ok: false,
+        reason: pacing.reason,
+        live: global.live,
+        maxChannels: global.maxChannels,
+      };
+    case 'pacing':
+      return { ok: false, reason: pacing.reason, retryAt: pacing.retryAt };
+  }
+}
+
+/**
+ * One plain English sentence for an operator, with times in `timezone` (UTC when it is
+ * not a known zone), e.g. "Outside the calling window; opens Mon 9 Mar 09:00 (America/New_York)."
+ */
+export function describeDialingStatus(status: DialingStatus, timezone: string): string {
+  const zone = IANAZone.isValidZone(timezone) ? timezone : 'UTC';
+  const when = (at: number, format = 'ccc d LLL HH:mm') =>
+    `${DateTime.fromMillis(at, { zone }).toFormat(format, { locale: 'en-US' })} (${zone})`;
+  if (status.ok) return 'Ready: a call can start now.';
+  switch (status.reason) {
+    case 'notRunning':
+      if (status.status === 'draft') return 'The campaign is a draft; start it to begin dialing.';
+      return `The campaign is ${status.status}${status.statusReason ? `: ${status.statusReason}` : ''}.`;
+    case 'ariDisconnected':
+      return 'Not connected to Asterisk (ARI); dialing resumes once the connection is back.';
+    case 'circuitOpen':
+      return `Circuit breaker open: ${status.detail}${status.retryAt === null ? '' : `; retries ${when(status.retryAt)}`}.`;
+    case 'outsideWindow':
+      return describeClosedWindow(
+        status.window,
+        status.detail,
+        status.opensAt === null ? null : when(status.opensAt),
+      );
+    case 'nothingDue':
+      return status.nextDueAt === null
+        ? 'No leads are waiting to be called.'
+        : `No lead is due yet; the next is due ${when(status.nextDueAt)}.`;
+    case 'atCampaignCapacity':
+      return `At capacity: ${status.live} of ${status.maxConcurrent} calls live for this campaign.`;
+    case 'atGlobalCapacity':
+      return `At the global channel cap: ${status.live} of ${status.maxChannels} calls live across all campaigns.`;
+    case 'pacing':
+      return `Pacing between calls; the next may start at ${when(status.retryAt, 'HH:mm:ss')}.`;
+  }
+}
+
+function describeClosedWindow(
+  reason: CallingWindowClosedReason,
+  detail: string,
+  opens: string | null,
+): string {
+  const opening = opens === null ? 'it does not open again' : `opens ${opens}`;
+  switch (reason) {
+    case 'outsideHours':
+      return `Outside the calling window; ${opening}.`;
+    case 'closedToday':
+      return `Not a calling day; the window ${opening}.`;
+    case 'beforeStart':
+      return `The campaign has not reached its start date; the window ${opening}.`;
+    case 'afterEnd':
+      return 'The campaign is past its end date; no more calls will start.';
+    case 'invalid':
+      return `The calling window settings are invalid (${detail}); nothing is dialed until they are fixed.`;
+  }
+}
