@@ -110,8 +110,12 @@ export function createAriCallControl(rest: AriRest, options: AriCallControlOptio
       }
     },
 
-    async hangUp({ channelId }) {
-      await request('channels', 'hangup', { channelId });
+    async hangUp({ channelId, reason }) {
+      await request(
+        'channels',
+        'hangup',
+        reason === undefined ? { channelId } : { channelId, reason },
+      );
     },
   };
 }

@@ -141,6 +141,22 @@ export type AttemptEvent =
 
 export type AttemptEventType = AttemptEvent['type'];
 
+/** The hang-up reasons ARI's `DELETE /channels/{id}` accepts. */
+export type HangUpReason =
+  | 'normal'
+  | 'busy'
+  | 'congestion'
+  | 'no_answer'
+  | 'timeout'
+  | 'rejected'
+  | 'unallocated'
+  | 'normal_unspecified'
+  | 'number_incomplete'
+  | 'codec_mismatch'
+  | 'interworking'
+  | 'failure'
+  | 'answered_elsewhere';
+
 /** Parameters of each command the machine can emit, by command name. */
 export interface AttemptCommandParams {
   originate: {
@@ -156,7 +172,11 @@ export interface AttemptCommandParams {
   stopPlayback: { playbackId: string };
   detectGreetingEnd: { channelId: string };
   handOff: { channelId: string; target: AiTarget; variables: Record<string, string> };
-  hangUp: { channelId: string };
+  /**
+   * `reason` is ARI's hang-up reason (a Q.850 cause by name); Asterisk uses `normal`
+   * (16) when it is left out, which is what the machine does.
+   */
+  hangUp: { channelId: string; reason?: HangUpReason };
 }
 
 /** A command as journaled: its name and parameters. */

@@ -61,6 +61,7 @@ describe('createAriCallControl', () => {
     await control.play({ channelId: CHANNEL, playbackId: 'att-1-consent', media: 'sound:x' });
     await control.detectGreetingEnd({ channelId: CHANNEL });
     await control.hangUp({ channelId: CHANNEL });
+    await control.hangUp({ channelId: CHANNEL, reason: 'busy' });
     expect(calls).toEqual([
       {
         operation: 'channels.continueInDialplan',
@@ -75,6 +76,7 @@ describe('createAriCallControl', () => {
         params: { channelId: CHANNEL, variable: 'TALK_DETECT(set)' },
       },
       { operation: 'channels.hangup', params: { channelId: CHANNEL } },
+      { operation: 'channels.hangup', params: { channelId: CHANNEL, reason: 'busy' } },
     ]);
   });
 
