@@ -2,7 +2,7 @@ import { DEFAULT_AMD_PARAMETERS } from '../src/campaign/amd-parameters.js';
 import type { Campaign } from '../src/campaign/campaign.js';
 import type { Lead } from '../src/campaign/lead.js';
 import { DEFAULT_RETRY_POLICY } from '../src/campaign/retry-policy.js';
-import { buildAttemptInput } from '../src/dialer/attempt-input.js';
+import { buildAttemptInput, type PlayableMedia } from '../src/dialer/attempt-input.js';
 import type { AttemptInput } from '../src/machines/attempt-types.js';
 
 /** A campaign with every feature on: consent gate, voicemail drop, dialplan AI target. */
@@ -35,12 +35,19 @@ export function benchCampaign(): Campaign {
   };
 }
 
-/** The input of one benchmark attempt. */
+/** Recordings of the benchmark campaign: names only, call control never plays them. */
+const BENCH_MEDIA: { consent: PlayableMedia; voicemail: PlayableMedia } = {
+  consent: { uri: 'sound:dialstate/consent', durationMs: 1970 },
+  voicemail: { uri: 'sound:dialstate/voicemail', durationMs: 5650 },
+};
+
+/** The input of one benchmark attempt; `media` names recordings a PBX really plays. */
 export function benchInput(
   attemptId: string,
   leadId: string,
   campaignId: string,
   phone: string,
+  media: { consent: PlayableMedia; voicemail: PlayableMedia } = BENCH_MEDIA,
 ): AttemptInput {
   const lead: Lead = {
     id: leadId,
@@ -50,6 +57,7 @@ export function benchInput(
     timezone: null,
     callerId: null,
     customVars: { appointment: '2026-11-25 10:30' },
+    aiTarget: null,
     state: 'dialing',
     priority: 0,
     attempts: 1,
@@ -66,7 +74,7 @@ export function benchInput(
     campaign: benchCampaign(),
     lead,
     identity: { stasisApp: 'dialstate', outboundIdentity: '6789' },
-    consentMedia: { uri: 'sound:dialstate/consent', durationMs: 1970 },
-    voicemailMedia: { uri: 'sound:dialstate/voicemail', durationMs: 5650 },
+    consentMedia: media.consent,
+    voicemailMedia: media.voicemail,
   });
 }

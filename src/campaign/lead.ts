@@ -1,4 +1,4 @@
-import type { AttemptOutcome } from '../machines/attempt-types.js';
+import type { AiTarget, AttemptOutcome } from '../machines/attempt-types.js';
 import type { LeadState } from './retry-policy.js';
 
 /** One person to call in one campaign. Unique per campaign by normalised phone. */
@@ -13,6 +13,8 @@ export interface Lead {
   callerId: string | null;
   /** Free data handed to the AI target with the call. */
   customVars: Record<string, string>;
+  /** Where this lead is handed off instead of the campaign's AI target; null = the campaign's. */
+  aiTarget: AiTarget | null;
   state: LeadState;
   priority: number;
   attempts: number;

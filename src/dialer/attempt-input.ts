@@ -87,7 +87,7 @@ export function buildAttemptInput(args: {
             playbackMaxMs: voicemailMedia.durationMs + PLAYBACK_SLACK_MS,
           }
         : null,
-    aiTarget: campaign.aiTarget,
+    aiTarget: lead.aiTarget ?? campaign.aiTarget,
     handOffVariables,
     originateVariables: {
       // FreePBX routes the call as if the identity extension dialed it.

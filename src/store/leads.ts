@@ -1,7 +1,7 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Lead } from '../campaign/lead.js';
 import { LEAD_STATES, type LeadState } from '../campaign/retry-policy.js';
-import type { AttemptOutcome } from '../machines/attempt-types.js';
+import type { AiTarget, AttemptOutcome } from '../machines/attempt-types.js';
 import type { Database, LeadTable } from './schema.js';
 
 /** A lead as it enters a campaign: by import or by hand. */
@@ -14,6 +14,8 @@ export interface NewLead {
   timezone: string | null;
   callerId: string | null;
   customVars: Record<string, string>;
+  /** Where this lead is handed off instead of the campaign's AI target; default none. */
+  aiTarget?: AiTarget | null;
   /** Defaults to 0; higher is dialed first among leads due at the same time. */
   priority?: number;
   /** Defaults to `pending`; `dnc` for a lead imported onto the do-not-call list. */
@@ -55,6 +57,7 @@ export function leadFromRow(row: Selectable<LeadTable>): Lead {
     timezone: row.timezone,
     callerId: row.caller_id,
     customVars: JSON.parse(row.custom_vars),
+    aiTarget: row.ai_target === null ? null : (JSON.parse(row.ai_target) as AiTarget),
     state: row.state as LeadState,
     priority: row.priority,
     attempts: row.attempts,
@@ -125,6 +128,7 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
                 timezone: lead.timezone,
                 caller_id: lead.callerId,
                 custom_vars: JSON.stringify(lead.customVars),
+                ai_target: lead.aiTarget ? JSON.stringify(lead.aiTarget) : null,
                 state: lead.state ?? 'pending',
                 priority: lead.priority ?? 0,
                 import_id: lead.importId,

@@ -57,6 +57,8 @@ export interface LeadTable {
   caller_id: string | null;
   /** JSON object of strings. */
   custom_vars: Defaulted<string>;
+  /** JSON `AiTarget` overriding the campaign's, or NULL. */
+  ai_target: string | null;
   state: string;
   priority: Defaulted<number>;
   attempts: Defaulted<number>;

@@ -11,6 +11,7 @@ const lead: Lead = {
   timezone: null,
   callerId: null,
   customVars: { appointment: '2026-11-25 10:30' },
+  aiTarget: null,
   state: 'dialing',
   priority: 0,
   attempts: 1,
@@ -59,6 +60,28 @@ describe('buildAttemptInput', () => {
     expect(input.voicemail).toBeNull();
     expect(input.ringTimeoutMs).toBe(30_000);
     expect(input.callerId).toBe('+15550100000');
+  });
+
+  it('hands the lead to its own AI target when it has one', () => {
+    const input = buildAttemptInput({
+      attemptId: 'a-1',
+      campaign: sampleCampaign(),
+      lead: { ...lead, aiTarget: { kind: 'app', app: 'vip-agent', args: ['vip'] } },
+      identity,
+      consentMedia,
+      voicemailMedia: null,
+    });
+    expect(input.aiTarget).toEqual({ kind: 'app', app: 'vip-agent', args: ['vip'] });
+    expect(
+      buildAttemptInput({
+        attemptId: 'a-1',
+        campaign: sampleCampaign(),
+        lead,
+        identity,
+        consentMedia,
+        voicemailMedia: null,
+      }).aiTarget,
+    ).toEqual(sampleCampaign().aiTarget);
   });
 
   it("prefers the lead's own caller id", () => {

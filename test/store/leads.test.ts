@@ -42,6 +42,7 @@ describe('lead repository', () => {
       timezone: null,
       callerId: null,
       customVars: { appointment: '2026-11-25 10:30' },
+      aiTarget: null,
       state: 'pending',
       priority: 0,
       attempts: 0,
@@ -53,6 +54,19 @@ describe('lead repository', () => {
       createdAt: T0,
       updatedAt: T0,
     });
+  });
+
+  it("keeps a lead's own AI target", async () => {
+    const [lead] = sampleLeads(CAMPAIGN, 1);
+    if (!lead) throw new Error('no sample lead');
+    const aiTarget = {
+      kind: 'dialplan',
+      context: 'vip-agent',
+      extension: 's',
+      priority: 1,
+    } as const;
+    await leads.insert([{ ...lead, aiTarget }]);
+    expect((await leads.get('lead-1'))?.aiTarget).toEqual(aiTarget);
   });
 
   it('refuses a phone the campaign already has and inserts nothing of the batch', async () => {

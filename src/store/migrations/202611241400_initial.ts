@@ -119,6 +119,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('timezone', 'text')
     .addColumn('caller_id', 'text')
     .addColumn('custom_vars', 'text', (c) => c.notNull().defaultTo('{}'))
+    // JSON AiTarget overriding the campaign's for this lead; NULL uses the campaign's.
+    .addColumn('ai_target', 'text')
     .addColumn('state', 'text', (c) => c.notNull())
     .addColumn('priority', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
