@@ -35,6 +35,11 @@ export interface Config {
   readonly http: { readonly host: string; readonly port: number; readonly apiToken: string | null };
   /** Most live calls across all campaigns. */
   readonly maxChannels: number;
+  /**
+   * Real ms per scenario ms of the embedded simulator: 1 is real time, 0.1 ten times
+   * faster. Only for the simulator (demos, tests); a real Asterisk ignores it.
+   */
+  readonly simTimeScale: number;
   readonly logLevel: LogLevel;
 }
 
@@ -64,6 +69,7 @@ const schema = z.object({
   DIALSTATE_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DIALSTATE_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DIALSTATE_MAX_CHANNELS: z.coerce.number().int().min(1).max(10_000).default(10),
+  DIALSTATE_SIM_TIME_SCALE: z.coerce.number().min(0.001).max(1).default(1),
   DIALSTATE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -126,6 +132,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       apiToken: e.DIALSTATE_API_TOKEN ?? null,
     }),
     maxChannels: e.DIALSTATE_MAX_CHANNELS,
+    simTimeScale: e.DIALSTATE_SIM_TIME_SCALE,
     logLevel: e.DIALSTATE_LOG_LEVEL,
   });
 }

@@ -1,16 +1,23 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createAriGateway } from './ari/ari-gateway.js';
 import type { Config } from './config.js';
 import { type AttemptRunner, createAttemptRunner } from './dialer/attempt-runner.js';
+import { type CampaignControl, createCampaignControl } from './dialer/campaign-control.js';
+import { type CampaignScheduler, createCampaignScheduler } from './dialer/campaign-scheduler.js';
 import { createChannelReconciler } from './dialer/channel-reconciler.js';
 import { createEventRouter } from './dialer/event-router.js';
+import { recoverOrphanedLeads } from './dialer/lead-recovery.js';
 import { systemClock } from './dialer/ports.js';
 import { createLogger, type Logger } from './logger.js';
 import { createSimulator, type Simulator } from './sim/simulator.js';
 import { createAttemptJournal } from './store/attempt-journal.js';
+import { createCampaignControlStore } from './store/campaign-control-store.js';
 import { openDatabase, type Store } from './store/db.js';
+import { createDialingStore } from './store/dialing-store.js';
+import { createLeadRecoveryStore } from './store/lead-recovery-store.js';
 import { migrateToLatest } from './store/migrate.js';
+import { createRecordingRepository } from './store/recordings.js';
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openMigratedStore(
@@ -33,7 +40,14 @@ export interface Dialstate {
   /** The ARI base URL in use. */
   readonly ariUrl: string;
   readonly runner: AttemptRunner;
-  /** Stops taking events, waits for queued work, then closes ARI and the database. */
+  readonly scheduler: CampaignScheduler;
+  /** The operator's actions: start, pause, stop, archive campaigns; cancel leads. */
+  readonly control: CampaignControl;
+  /**
+   * Shuts down gracefully: stops claiming leads (and waits for a claim in flight), stops
+   * taking events and waits for the queued ones to be committed, then closes ARI and the
+   * database. Calls still live stay open in the journal; the next start restores them.
+   */
   stop(): Promise<void>;
 }
 
@@ -48,7 +62,7 @@ async function resolvePbx(config: Config, log: Logger) {
   const sim: Simulator = createSimulator({
     user: config.ari.user,
     password,
-    timeScale: 1,
+    timeScale: config.simTimeScale,
     mediaDir: config.mediaDir,
     dialContexts: [config.dial.context],
     amdContext: config.dial.amdContext,
@@ -62,7 +76,9 @@ async function resolvePbx(config: Config, log: Logger) {
  * The composition root: opens and migrates the database, connects to Asterisk (or starts
  * the embedded simulator when no ARI URL is configured), builds the engine, and takes
  * charge of the attempts a previous run left open — before anything new is dialed,
- * each is restored and squared with the channels Asterisk still has.
+ * each is restored and squared with the channels Asterisk still has, and leads left
+ * dialing without a live attempt go back per their retry policy — then starts the
+ * campaign scheduler.
  */
 export async function startDialstate(config: Config, log?: Logger): Promise<Dialstate> {
   const logger = log ?? createLogger(config.logLevel);
@@ -115,13 +131,50 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
     { resumed: open.length, interrupted: report.lost.length },
     'open attempts restored and reconciled',
   );
+  // Interrupted attempts have moved their leads on; a lead still dialing has none live.
+  await recoverOrphanedLeads({
+    store: createLeadRecoveryStore(store.db),
+    clock: systemClock,
+    log: logger,
+  });
+
+  let ariConnected = true;
+  gateway.onConnection((status) => {
+    ariConnected = status.state === 'connected';
+  });
+  const recordings = createRecordingRepository(store.db);
+  const scheduler = createCampaignScheduler({
+    store: createDialingStore(store.db, journal),
+    runner,
+    clock: systemClock,
+    log: logger.child({ component: 'scheduler' }),
+    maxChannels: config.maxChannels,
+    identity: { stasisApp: config.ari.app, outboundIdentity: config.dial.outboundIdentity },
+    async findMedia(recordingId) {
+      const recording = await recordings.get(recordingId);
+      return recording && { uri: recording.mediaUri, durationMs: recording.durationMs };
+    },
+    ariConnected: () => ariConnected,
+    newAttemptId: randomUUID,
+  });
+  scheduler.start();
+  const control = createCampaignControl({
+    store: createCampaignControlStore(store.db),
+    scheduler,
+    runner,
+    clock: systemClock,
+    log: logger,
+  });
 
   return {
     simulated: pbx.sim !== null,
     ariUrl: pbx.url,
     runner,
+    scheduler,
+    control,
     async stop() {
       logger.info('shutting down');
+      await scheduler.stop();
       router.stop();
       await runner.stop();
       await gateway.close();

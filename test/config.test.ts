@@ -25,6 +25,7 @@ describe('loadConfig', () => {
     expect(config.db).toEqual({ path: 'data/dialstate.db', synchronous: 'FULL' });
     expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, apiToken: null });
     expect(config.maxChannels).toBe(10);
+    expect(config.simTimeScale).toBe(1);
     expect(config.logLevel).toBe('info');
   });
 

@@ -1,11 +1,20 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Campaign } from '../src/campaign/campaign.js';
 import { loadConfig } from '../src/config.js';
 import { startDialstate } from '../src/main.js';
 import { createAttemptJournal } from '../src/store/attempt-journal.js';
+import { createCampaignRepository } from '../src/store/campaigns.js';
+import type { Store } from '../src/store/db.js';
 import { createLeadRepository } from '../src/store/leads.js';
 import { createHarness } from './support/harness.js';
-import { createTempDir, openMigratedStore, type TempDir } from './support/store-fixtures.js';
+import {
+  createTempDir,
+  openMigratedStore,
+  sampleCampaign,
+  sampleLead,
+  type TempDir,
+} from './support/store-fixtures.js';
 
 const silent = pino({ level: 'silent' });
 let dir: TempDir | undefined;
@@ -71,6 +80,144 @@ describe('startDialstate', () => {
       );
     } finally {
       await sim.stop();
+    }
+  });
+});
+
+/** A campaign that may dial at any hour, without consent or voicemail, one attempt per lead. */
+function anytimeCampaign(overrides: Partial<Campaign> = {}): Campaign {
+  return sampleCampaign({
+    status: 'running',
+    window: { start: '00:00', end: '00:00', days: [1, 2, 3, 4, 5, 6, 7] },
+    consent: { enabled: false, recordingId: null, timeoutSec: 8 },
+    maxConcurrent: 5,
+    minIntervalMs: 0,
+    ringTimeoutSec: 5,
+    retry: { maxAttempts: 1, retryAfterMinutes: {} },
+    ...overrides,
+  });
+}
+
+/** Seeds a campaign and leads whose phones end in the given simulator suffixes. */
+async function seed(dirPath: TempDir, campaign: Campaign, suffixes: string[]): Promise<void> {
+  const store = await openMigratedStore(dirPath);
+  try {
+    await createCampaignRepository(store.db).insert(campaign);
+    const inserted = await createLeadRepository(store.db).insert(
+      suffixes.map((suffix, index) =>
+        sampleLead(campaign.id, index + 1, { phone: `+15550300${suffix}` }),
+      ),
+    );
+    if (!inserted.ok) throw new Error('could not seed the leads');
+  } finally {
+    await store.close();
+  }
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const fast = (path: string) =>
+  loadConfig({ DIALSTATE_DATA_DIR: path, DIALSTATE_SIM_TIME_SCALE: '0.02' });
+
+describe('startDialstate: the campaign engine', () => {
+  it('dials a running campaign against the embedded simulator and completes it', async () => {
+    dir = createTempDir();
+    await seed(dir, anytimeCampaign(), ['01', '07', '10']);
+    const dialstate = await startDialstate(fast(dir.path), silent);
+    let reader: Store | undefined;
+    try {
+      reader = await openMigratedStore(dir);
+      const db = reader.db;
+      const campaign = await until(
+        () => createCampaignRepository(db).get('campaign-reminders'),
+        (c) => c?.status === 'completed',
+      );
+      expect(campaign?.status).toBe('completed');
+      const leads = await db
+        .selectFrom('lead')
+        .select(['id', 'state', 'last_outcome'])
+        .orderBy('import_seq')
+        .execute();
+      expect(leads).toEqual([
+        { id: 'lead-1', state: 'completed', last_outcome: 'answered_human' },
+        { id: 'lead-2', state: 'failed', last_outcome: 'busy' },
+        { id: 'lead-3', state: 'failed', last_outcome: 'invalid_number' },
+      ]);
+    } finally {
+      await reader?.close();
+      await dialstate.stop();
+    }
+  });
+
+  it('sends a lead left dialing without a live attempt back before claiming, then dials it', async () => {
+    dir = createTempDir();
+    await seed(
+      dir,
+      anytimeCampaign({ retry: { maxAttempts: 3, retryAfterMinutes: { interrupted: 0 } } }),
+      ['10'],
+    );
+    const store = await openMigratedStore(dir);
+    await store.db
+      .updateTable('lead')
+      .set({ state: 'dialing', active_attempt_id: 'attempt-that-never-was' })
+      .execute();
+    await store.close();
+
+    const dialstate = await startDialstate(fast(dir.path), silent);
+    let reader: Store | undefined;
+    try {
+      reader = await openMigratedStore(dir);
+      const db = reader.db;
+      const lead = await until(
+        () => createLeadRepository(db).get('lead-1'),
+        (l) => l?.state === 'failed',
+      );
+      // Back to pending as interrupted (its first attempt), then dialed: invalid number.
+      expect(lead).toMatchObject({ state: 'failed', attempts: 1, lastOutcome: 'invalid_number' });
+    } finally {
+      await reader?.close();
+      await dialstate.stop();
+    }
+  });
+
+  it('shuts down gracefully with calls live, and the next start settles them', async () => {
+    dir = createTempDir();
+    // Humans who answer after a second of real time: still ringing when the run stops.
+    await seed(
+      dir,
+      anytimeCampaign(),
+      ['01', '01', '01'].map((suffix, i) => `${i}${suffix}`),
+    );
+    const slow = loadConfig({ DIALSTATE_DATA_DIR: dir.path });
+    const first = await startDialstate(slow, silent);
+    const reader = await openMigratedStore(dir);
+    try {
+      const open = () =>
+        reader.db.selectFrom('attempt').select('id').where('done', '=', 0).execute();
+      expect((await until(open, (rows) => rows.length === 3)).length).toBe(3);
+      await first.stop();
+      // Nothing was lost or made up: the calls are still open in the journal.
+      expect((await open()).length).toBe(3);
+
+      const second = await startDialstate(slow, silent);
+      await second.runner.settled();
+      await second.stop();
+      // The simulator died with the first run: the calls were gone, hence interrupted.
+      const outcomes = await reader.db.selectFrom('attempt').select('outcome').execute();
+      expect(outcomes.map((row) => row.outcome)).toEqual([
+        'interrupted',
+        'interrupted',
+        'interrupted',
+      ]);
+    } finally {
+      await reader.close();
     }
   });
 });

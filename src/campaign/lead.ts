@@ -29,3 +29,16 @@ export interface Lead {
   createdAt: number;
   updatedAt: number;
 }
+
+/** States a lead stays in until an operator recycles it: nothing of it is live or due. */
+export const TERMINAL_LEAD_STATES = [
+  'completed',
+  'failed',
+  'canceled',
+  'dnc',
+] as const satisfies readonly LeadState[];
+
+/** Whether a lead in `state` is finished: neither waiting to be dialed nor being dialed. */
+export function isTerminalLeadState(state: LeadState): boolean {
+  return (TERMINAL_LEAD_STATES as readonly LeadState[]).includes(state);
+}

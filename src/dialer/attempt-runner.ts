@@ -180,7 +180,7 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
                 error: step.facts.error,
                 next: leadAfterAttempt(
                   outcome,
-                  stored.attemptNumber,
+                  stored.attemptNumber - stored.uncountedAttempts,
                   stored.retry,
                   step.facts.endedAt ?? event.at,
                 ),

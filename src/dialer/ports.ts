@@ -1,3 +1,5 @@
+import type { Campaign } from '../campaign/campaign.js';
+import type { Lead } from '../campaign/lead.js';
 import type { LeadAfterAttempt, RetryPolicy } from '../campaign/retry-policy.js';
 import type { PersistedAttemptSnapshot } from '../machines/attempt-step.js';
 import type {
@@ -72,6 +74,11 @@ export interface StoredAttempt {
   leadId: string;
   /** Which attempt of the lead this is, 1-based. */
   attemptNumber: number;
+  /**
+   * Attempts of the lead the retry policy no longer counts: those made before it was
+   * last recycled for a redial. The policy's `maxAttempts` applies to the rest.
+   */
+  uncountedAttempts: number;
   machineVersion: number;
   input: AttemptInput;
   snapshot: PersistedAttemptSnapshot;
@@ -112,6 +119,112 @@ export interface AttemptJournal {
   /** Every attempt not in its final state, oldest first. */
   listOpenAttempts(): Promise<StoredAttempt[]>;
   loadEntries(attemptId: string): Promise<JournalEntry[]>;
+}
+
+/** A new attempt, before its first event. */
+export interface NewAttempt {
+  attemptId: string;
+  campaignId: string;
+  leadId: string;
+  machineVersion: number;
+  input: AttemptInput;
+  snapshot: PersistedAttemptSnapshot;
+  /** Dotted state path of `snapshot`. */
+  state: string;
+  /** Epoch ms. */
+  at: number;
+}
+
+/**
+ * What the claimer decides about one due lead that is neither on a do-not-call list nor
+ * out of attempts: claim it with this attempt, `skip` it (it stays pending, e.g. outside
+ * the calling window in its time zone), or `fail` it for good (it can never be called;
+ * it is finished as `failed` with `error`).
+ */
+export type LeadClaimVerdict =
+  | { verdict: 'claim'; attempt: NewAttempt }
+  | { verdict: 'skip' }
+  | { verdict: 'fail'; error: string };
+
+export interface LeadClaimRequest {
+  campaignId: string;
+  /** Epoch ms of the claim: leads due at or before it are considered. */
+  at: number;
+  /** The retry policy's `maxAttempts`: a lead that had them all is finished as `failed`. */
+  maxAttempts: number;
+  /** Called for each candidate, in claim order, until one is claimed. */
+  consider(lead: Lead): LeadClaimVerdict;
+}
+
+export type LeadClaimResult =
+  | { ok: true; lead: Lead; attempt: StoredAttempt }
+  /**
+   * No lead was claimed: none is due, or every due lead looked at was skipped or
+   * finished (`skipped` of them stay pending).
+   */
+  | { ok: false; reason: 'nothingClaimable'; skipped: number };
+
+/** A campaign and where it stands for the scheduler, read at one instant. */
+export interface CampaignDialingState {
+  campaign: Campaign;
+  /** Attempts of the campaign that have not ended (each counts once, whatever its state). */
+  live: number;
+  /** Epoch ms of the campaign's latest claim (originate); null before the first. */
+  lastOriginateAt: number | null;
+  /** Earliest `nextAttemptAt` among the campaign's pending leads; null when none is pending. */
+  nextDueAt: number | null;
+  /** Whether a lead of the campaign is `dialing`. */
+  hasDialingLeads: boolean;
+}
+
+/** What the campaign scheduler reads and changes. */
+export interface DialingStore {
+  /** Every running campaign with its state, and the attempts live across all campaigns. */
+  loadRunning(): Promise<{ campaigns: CampaignDialingState[]; live: number }>;
+  /** One campaign, whatever its status, and the attempts live across all campaigns. */
+  loadCampaign(
+    campaignId: string,
+  ): Promise<{ campaign: CampaignDialingState; live: number } | undefined>;
+  /** Claims the next due lead of a campaign for a new attempt (see `LeadClaimRequest`). */
+  claimNextLead(request: LeadClaimRequest): Promise<LeadClaimResult>;
+  /** Moves a running campaign to `paused` with the reason; false if it was not running. */
+  pauseCampaign(campaignId: string, reason: string, at: number): Promise<boolean>;
+  /**
+   * Moves a running campaign to `completed` if, at that moment, none of its leads is
+   * pending or dialing and none of its attempts is open; false otherwise.
+   */
+  completeCampaignIfFinished(campaignId: string, at: number): Promise<boolean>;
+}
+
+/**
+ * A lead left `dialing` without a live attempt: its active attempt is missing or has
+ * already ended, so no commit will ever move it on.
+ */
+export interface OrphanedLead {
+  leadId: string;
+  campaignId: string;
+  /** The attempt the lead names as its live one, if any. */
+  activeAttemptId: string | null;
+  /** Attempts the retry policy counts (those since the lead was last recycled). */
+  countedAttempts: number;
+  retry: RetryPolicy;
+  /** How the active attempt ended, when it exists and has ended. */
+  ended: { outcome: AttemptOutcome; error: string | null; endedAt: number | null } | null;
+}
+
+/** What restart recovery reads and changes about leads. */
+export interface LeadRecoveryStore {
+  /** Every lead in `dialing` whose active attempt is missing or done. */
+  listOrphanedLeads(): Promise<OrphanedLead[]>;
+  /**
+   * Moves an orphaned lead on (compare-and-set: still `dialing` with the same active
+   * attempt); false when it changed meanwhile.
+   */
+  releaseLead(
+    lead: Pick<OrphanedLead, 'leadId' | 'activeAttemptId'>,
+    result: { outcome: AttemptOutcome; error: string | null; next: LeadAfterAttempt },
+    at: number,
+  ): Promise<boolean>;
 }
 
 /** A domain event for one attempt, as the ARI gateway delivers it. */

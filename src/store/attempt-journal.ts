@@ -4,6 +4,7 @@ import type {
   AttemptCommit,
   AttemptJournal,
   JournalEntry,
+  NewAttempt,
   StoredAttempt,
   TimerDeadline,
 } from '../dialer/ports.js';
@@ -29,19 +30,7 @@ export class JournalConflictError extends Error {
   }
 }
 
-/** A new attempt, before its first event. */
-export interface NewAttempt {
-  attemptId: string;
-  campaignId: string;
-  leadId: string;
-  machineVersion: number;
-  input: AttemptInput;
-  snapshot: PersistedAttemptSnapshot;
-  /** Dotted state path of `snapshot`. */
-  state: string;
-  /** Epoch ms. */
-  at: number;
-}
+export type { NewAttempt } from '../dialer/ports.js';
 
 export type CreateAttemptResult =
   | { ok: true; attempt: StoredAttempt }
@@ -52,13 +41,18 @@ export type CreateAttemptResult =
 export interface SqliteAttemptJournal extends AttemptJournal {
   /**
    * Claims a pending lead for a new attempt in one transaction: the lead moves
-   * `pending` → `dialing` (compare-and-set), its attempt count goes up and the attempt
-   * row is written with that count as its number.
+   * `pending` → `dialing` (compare-and-set), its attempt count goes up, the attempt
+   * row is written with that count as its number, and the campaign's last originate
+   * time becomes `at` (pacing reads it).
    */
   createAttempt(attempt: NewAttempt): Promise<CreateAttemptResult>;
 }
 
-type AttemptRow = Selectable<AttemptTable> & { retry: string; input: string };
+type AttemptRow = Selectable<AttemptTable> & {
+  retry: string;
+  input: string;
+  recycled_attempts: number;
+};
 
 /**
  * The snapshot as stored: without `context.input`, which the attempt's `input` column
@@ -81,6 +75,7 @@ function storedAttemptFromRow(row: AttemptRow, timers: TimerDeadline[]): StoredA
     campaignId: row.campaign_id,
     leadId: row.lead_id,
     attemptNumber: row.attempt_number,
+    uncountedAttempts: row.recycled_attempts,
     machineVersion: row.machine_version,
     input,
     snapshot: snapshotFromColumn(row.snapshot, input),
@@ -228,8 +223,9 @@ export function createAttemptJournal(store: Store): SqliteAttemptJournal {
       .selectFrom('attempt')
       .innerJoin('campaign', 'campaign.id', 'attempt.campaign_id')
       .innerJoin('attempt_input', 'attempt_input.attempt_id', 'attempt.id')
+      .innerJoin('lead', 'lead.id', 'attempt.lead_id')
       .selectAll('attempt')
-      .select(['campaign.retry', 'attempt_input.input']);
+      .select(['campaign.retry', 'attempt_input.input', 'lead.recycled_attempts']);
 
   return {
     async createAttempt(attempt) {
@@ -248,14 +244,20 @@ export function createAttemptJournal(store: Store): SqliteAttemptJournal {
           .where('id', '=', leadId)
           .where('campaign_id', '=', campaignId)
           .where('state', '=', 'pending')
-          .returning('attempts')
+          .returning(['attempts', 'recycled_attempts'])
           .executeTakeFirst();
         if (lead === undefined) return { ok: false, reason: 'leadNotPending' };
 
         const campaign = await trx
-          .selectFrom('campaign')
-          .select('retry')
+          .updateTable('campaign')
+          .set((eb) => ({
+            last_originate_at: eb.fn('max', [
+              eb.fn.coalesce('last_originate_at', eb.val(at)),
+              eb.val(at),
+            ]),
+          }))
           .where('id', '=', campaignId)
+          .returning('retry')
           .executeTakeFirstOrThrow();
         await trx
           .insertInto('attempt')
@@ -285,6 +287,7 @@ export function createAttemptJournal(store: Store): SqliteAttemptJournal {
             campaignId,
             leadId,
             attemptNumber: lead.attempts,
+            uncountedAttempts: lead.recycled_attempts,
             machineVersion: attempt.machineVersion,
             input,
             snapshot: attempt.snapshot,

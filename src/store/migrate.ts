@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as initial from './migrations/202611241400_initial.js';
+import * as leadRecycledAttempts from './migrations/202611241540_lead_recycled_attempts.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder: the same list works from the TypeScript
 // sources (tsx, vitest) and from the compiled dist/, with no path or extension guessing.
 const MIGRATIONS: Record<string, Migration> = {
   '202611241400_initial': initial,
+  '202611241540_lead_recycled_attempts': leadRecycledAttempts,
 };
 
 /** A migration failed; the database is left at the last migration that succeeded. */

@@ -62,6 +62,8 @@ export interface LeadTable {
   state: string;
   priority: Defaulted<number>;
   attempts: Defaulted<number>;
+  /** Attempts made before the lead was last recycled for a redial; the retry policy counts the rest. */
+  recycled_attempts: Defaulted<number>;
   /** 0 means due at once. */
   next_attempt_at: Defaulted<number>;
   last_outcome: string | null;

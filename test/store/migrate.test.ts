@@ -28,7 +28,10 @@ describe('migrateToLatest', () => {
   it('creates every table on a fresh file and reports the migration it applied', async () => {
     const store = openDatabase({ path: join(dir.path, 'fresh.db') });
     try {
-      expect(await migrateToLatest(store.db)).toEqual(['202611241400_initial']);
+      expect(await migrateToLatest(store.db)).toEqual([
+        '202611241400_initial',
+        '202611241540_lead_recycled_attempts',
+      ]);
       const tables = await store.db.introspection.getTables();
       expect(tables.map((table) => table.name).sort()).toEqual(TABLES);
     } finally {

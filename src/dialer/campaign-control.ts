@@ -1,0 +1,141 @@
+import type { Logger } from 'pino';
+import type { Campaign, CampaignStatus } from '../campaign/campaign.js';
+import {
+  type CampaignAction,
+  campaignTransition,
+  checkStartPreconditions,
+  type StartProblem,
+} from '../campaign/campaign-lifecycle.js';
+import type { Lead } from '../campaign/lead.js';
+import type { LeadState } from '../campaign/retry-policy.js';
+import type { AttemptRunner } from './attempt-runner.js';
+import type { CampaignScheduler } from './campaign-scheduler.js';
+import type { Clock } from './ports.js';
+
+/** What operator actions read and change; the store's repositories provide it. */
+export interface CampaignControlStore {
+  getCampaign(id: string): Promise<Campaign | undefined>;
+  getLead(id: string): Promise<Lead | undefined>;
+  countLeadsByState(campaignId: string): Promise<Record<LeadState, number>>;
+  recordingExists(id: string): Promise<boolean>;
+  /** Compare-and-set of the campaign status; false when it was not `from`. */
+  changeStatus(
+    id: string,
+    from: CampaignStatus,
+    to: CampaignStatus,
+    reason: string | null,
+    at: number,
+  ): Promise<boolean>;
+  /** Cancels every pending lead of the campaign; returns how many. */
+  cancelAllPending(campaignId: string, at: number): Promise<number>;
+  /** Cancels one pending lead; false when it was not pending. */
+  cancelPendingLead(leadId: string, at: number): Promise<boolean>;
+}
+
+export type CampaignActionResult =
+  | { ok: true; status: CampaignStatus; canceledLeads: number }
+  | { ok: false; reason: 'notFound' }
+  | { ok: false; reason: 'notAllowed'; message: string }
+  /** `start` only: what must be fixed first. */
+  | { ok: false; reason: 'preconditions'; problems: StartProblem[] }
+  /** The status changed while the action ran (another operator, the scheduler); retry. */
+  | { ok: false; reason: 'conflict'; message: string };
+
+export type CancelLeadResult =
+  | { ok: true; canceled: 'pending' | 'liveAttempt' }
+  | { ok: false; reason: 'notFound' }
+  | { ok: false; reason: 'notCancelable'; state: LeadState };
+
+/** The operator's campaign actions, and canceling a lead whatever it is doing. */
+export interface CampaignControl {
+  /** Starts (or resumes, or restarts) a campaign once its preconditions hold. */
+  start(campaignId: string): Promise<CampaignActionResult>;
+  /** Stops dialing new leads; live calls finish. */
+  pause(campaignId: string): Promise<CampaignActionResult>;
+  /** Stops the campaign; with `cancelPending`, its pending leads are canceled too. */
+  stop(campaignId: string, options?: { cancelPending?: boolean }): Promise<CampaignActionResult>;
+  archive(campaignId: string): Promise<CampaignActionResult>;
+  unarchive(campaignId: string): Promise<CampaignActionResult>;
+  /**
+   * Cancels a lead: a pending one is never dialed; one being dialed has its live call
+   * hung up, and its attempt ends `canceled` (the lead with it).
+   */
+  cancelLead(leadId: string): Promise<CancelLeadResult>;
+}
+
+/** Creates the operator's controls over the store, the scheduler and the runner. */
+export function createCampaignControl(deps: {
+  store: CampaignControlStore;
+  scheduler: Pick<CampaignScheduler, 'tick'>;
+  runner: Pick<AttemptRunner, 'cancel'>;
+  clock: Clock;
+  log: Logger;
+}): CampaignControl {
+  const { store, scheduler, runner, clock, log } = deps;
+
+  async function act(
+    campaignId: string,
+    action: CampaignAction,
+    options: { cancelPending?: boolean } = {},
+  ): Promise<CampaignActionResult> {
+    const campaign = await store.getCampaign(campaignId);
+    if (campaign === undefined) return { ok: false, reason: 'notFound' };
+    const transition = campaignTransition(campaign.status, action);
+    if (!transition.ok) return { ok: false, reason: 'notAllowed', message: transition.message };
+    const at = clock.now();
+    if (action === 'start') {
+      const counts = await store.countLeadsByState(campaignId);
+      const problems = checkStartPreconditions(campaign, {
+        at,
+        pendingLeads: counts.pending,
+        dialingLeads: counts.dialing,
+        recordings: {
+          consent: await exists(campaign.consent.recordingId),
+          voicemail: await exists(campaign.voicemail.recordingId),
+        },
+      });
+      if (problems.length > 0) return { ok: false, reason: 'preconditions', problems };
+    }
+    if (!(await store.changeStatus(campaignId, transition.from, transition.to, null, at))) {
+      return {
+        ok: false,
+        reason: 'conflict',
+        message: `the campaign is no longer ${transition.from}; reload it and try again`,
+      };
+    }
+    const canceledLeads = options.cancelPending ? await store.cancelAllPending(campaignId, at) : 0;
+    log.info(
+      { campaignId, action, status: transition.to, canceledLeads },
+      'campaign status changed',
+    );
+    // Starting takes effect at once rather than at the scheduler's next poll.
+    if (transition.to === 'running') void scheduler.tick();
+    return { ok: true, status: transition.to, canceledLeads };
+  }
+
+  async function exists(recordingId: string | null): Promise<boolean> {
+    return recordingId !== null && (await store.recordingExists(recordingId));
+  }
+
+  return {
+    start: (id) => act(id, 'start'),
+    pause: (id) => act(id, 'pause'),
+    stop: (id, options) => act(id, 'stop', options),
+    archive: (id) => act(id, 'archive'),
+    unarchive: (id) => act(id, 'unarchive'),
+    async cancelLead(leadId) {
+      const lead = await store.getLead(leadId);
+      if (lead === undefined) return { ok: false, reason: 'notFound' };
+      if (lead.state === 'pending' && (await store.cancelPendingLead(leadId, clock.now()))) {
+        return { ok: true, canceled: 'pending' };
+      }
+      if (lead.state === 'dialing' && lead.activeAttemptId !== null) {
+        if (await runner.cancel(lead.activeAttemptId)) return { ok: true, canceled: 'liveAttempt' };
+      }
+      const now = await store.getLead(leadId);
+      return now === undefined
+        ? { ok: false, reason: 'notFound' }
+        : { ok: false, reason: 'notCancelable', state: now.state };
+    },
+  };
+}

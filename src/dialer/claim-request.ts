@@ -1,0 +1,115 @@
+import { checkCallingWindow } from '../campaign/calling-window.js';
+import type { Campaign } from '../campaign/campaign.js';
+import { ATTEMPT_MACHINE_VERSION } from '../machines/attempt.js';
+import { createAttemptSnapshot, stateToString } from '../machines/attempt-step.js';
+import { buildAttemptInput, type DialIdentity, type PlayableMedia } from './attempt-input.js';
+import type { LeadClaimRequest } from './ports.js';
+
+/** The recordings a campaign's calls play, looked up once per claim. */
+export type CampaignMedia =
+  | { ok: true; consent: PlayableMedia | null; voicemail: PlayableMedia | null }
+  /** A recording the campaign needs is not in the library: nothing may be dialed. */
+  | { ok: false; reason: string };
+
+/**
+ * Finds the consent prompt and voicemail message of a campaign. Fails closed: a campaign
+ * that promises a consent gate or a drop whose recording is missing gets no calls.
+ */
+export async function resolveCampaignMedia(
+  campaign: Campaign,
+  findMedia: (recordingId: string) => Promise<PlayableMedia | undefined>,
+): Promise<CampaignMedia> {
+  const lookup = async (part: 'consent' | 'voicemail') => {
+    const { enabled, recordingId } = campaign[part];
+    if (!enabled) return { ok: true as const, media: null };
+    const media = recordingId === null ? undefined : await findMedia(recordingId);
+    if (media !== undefined) return { ok: true as const, media };
+    const which = part === 'consent' ? 'the consent gate' : 'voicemail drop';
+    return {
+      ok: false as const,
+      reason:
+        recordingId === null
+          ? `${which} is on but no recording is chosen`
+          : `${which} is on but its recording ${recordingId} is not in the library`,
+    };
+  };
+  const consent = await lookup('consent');
+  if (!consent.ok) return consent;
+  const voicemail = await lookup('voicemail');
+  if (!voicemail.ok) return voicemail;
+  return { ok: true, consent: consent.media, voicemail: voicemail.media };
+}
+
+/** A claim request for one campaign, and what its leads' calling windows said. */
+export interface PreparedClaim {
+  request: LeadClaimRequest;
+  /** Earliest opening among the leads skipped as outside their window; null if none. */
+  earliestOpening(): number | null;
+}
+
+/**
+ * The claim of the next lead of `campaign` at `at`: each due lead is checked against
+ * the calling window in its own time zone (else the campaign's) at this moment and,
+ * when it may be called, gets its attempt input fixed from the campaign and lead as
+ * they are now. A lead whose time zone is unknown, or whose variables are too large to
+ * hand over, can never be called: it is finished as failed with the reason.
+ */
+export function prepareClaim(args: {
+  campaign: Campaign;
+  at: number;
+  media: { consent: PlayableMedia | null; voicemail: PlayableMedia | null };
+  identity: DialIdentity;
+  newAttemptId: () => string;
+}): PreparedClaim {
+  const { campaign, at, media, identity, newAttemptId } = args;
+  let opening: number | null = null;
+  const request: LeadClaimRequest = {
+    campaignId: campaign.id,
+    at,
+    maxAttempts: campaign.retry.maxAttempts,
+    consider(lead) {
+      const window = checkCallingWindow(campaign, at, lead.timezone);
+      if (!window.open) {
+        if (window.reason === 'invalid') {
+          return { verdict: 'fail', error: `cannot be called: ${window.detail}` };
+        }
+        if (window.opensAt !== null) {
+          opening = opening === null ? window.opensAt : Math.min(opening, window.opensAt);
+        }
+        return { verdict: 'skip' };
+      }
+      const attemptId = newAttemptId();
+      let input: ReturnType<typeof buildAttemptInput>;
+      try {
+        input = buildAttemptInput({
+          attemptId,
+          campaign,
+          lead,
+          identity,
+          consentMedia: media.consent,
+          voicemailMedia: media.voicemail,
+        });
+      } catch (error) {
+        return {
+          verdict: 'fail',
+          error: `cannot be called: ${error instanceof Error ? error.message : String(error)}`,
+        };
+      }
+      const snapshot = createAttemptSnapshot(input);
+      return {
+        verdict: 'claim',
+        attempt: {
+          attemptId,
+          campaignId: campaign.id,
+          leadId: lead.id,
+          machineVersion: ATTEMPT_MACHINE_VERSION,
+          input,
+          snapshot,
+          state: stateToString(snapshot.value),
+          at,
+        },
+      };
+    },
+  };
+  return { request, earliestOpening: () => opening };
+}

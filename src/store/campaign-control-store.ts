@@ -1,0 +1,24 @@
+import type { Kysely } from 'kysely';
+import type { CampaignControlStore } from '../dialer/campaign-control.js';
+import { createCampaignRepository } from './campaigns.js';
+import { createLeadOperations } from './lead-operations.js';
+import { createLeadRepository } from './leads.js';
+import { createRecordingRepository } from './recordings.js';
+import type { Database } from './schema.js';
+
+/** The store side of the operator's campaign controls, over the repositories. */
+export function createCampaignControlStore(db: Kysely<Database>): CampaignControlStore {
+  const campaigns = createCampaignRepository(db);
+  const leads = createLeadRepository(db);
+  const recordings = createRecordingRepository(db);
+  const operations = createLeadOperations(db);
+  return {
+    getCampaign: (id) => campaigns.get(id),
+    getLead: (id) => leads.get(id),
+    countLeadsByState: (campaignId) => leads.countByState(campaignId),
+    recordingExists: async (id) => (await recordings.get(id)) !== undefined,
+    changeStatus: (id, from, to, reason, at) => campaigns.changeStatus(id, from, to, reason, at),
+    cancelAllPending: (campaignId, at) => operations.cancelAllPending(campaignId, at),
+    cancelPendingLead: async (leadId, at) => (await operations.cancelPending(leadId, at)).ok,
+  };
+}

@@ -1,0 +1,257 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Lead } from '../../src/campaign/lead.js';
+import type { LeadClaimRequest, LeadClaimVerdict } from '../../src/dialer/ports.js';
+import { createAttemptJournal } from '../../src/store/attempt-journal.js';
+import { createCampaignRepository } from '../../src/store/campaigns.js';
+import type { Store } from '../../src/store/db.js';
+import { createDncRepository } from '../../src/store/dnc.js';
+import { createLeadClaimer, type LeadClaimer } from '../../src/store/lead-claims.js';
+import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
+import {
+  createTempDir,
+  openMigratedStore,
+  sampleCampaign,
+  sampleLead,
+  sampleLeads,
+  sampleNewAttempt,
+  T0,
+  type TempDir,
+} from '../support/store-fixtures.js';
+
+const CAMPAIGN = 'campaign-reminders';
+
+let dir: TempDir;
+let store: Store;
+let leads: LeadRepository;
+let claimer: LeadClaimer;
+let ids = 0;
+
+beforeEach(async () => {
+  dir = createTempDir();
+  store = await openMigratedStore(dir);
+  await createCampaignRepository(store.db).insert(sampleCampaign({ id: CAMPAIGN }));
+  leads = createLeadRepository(store.db);
+  claimer = createLeadClaimer(store.db, createAttemptJournal(store));
+  ids = 0;
+});
+
+afterEach(async () => {
+  await store.close();
+  dir.remove();
+});
+
+/** Claims every lead it is offered with a fresh attempt. */
+function claimAll(lead: Lead): LeadClaimVerdict {
+  ids += 1;
+  return { verdict: 'claim', attempt: sampleNewAttempt(`attempt-${ids}`, CAMPAIGN, lead.id) };
+}
+
+function request(overrides: Partial<LeadClaimRequest> = {}): LeadClaimRequest {
+  return { campaignId: CAMPAIGN, at: T0, maxAttempts: 3, consider: claimAll, ...overrides };
+}
+
+async function claimedLeadId(overrides: Partial<LeadClaimRequest> = {}): Promise<string | null> {
+  const result = await claimer.claimNextLead(request(overrides));
+  return result.ok ? result.lead.id : null;
+}
+
+async function setLead(id: string, columns: { next_attempt_at?: number; attempts?: number }) {
+  await store.db.updateTable('lead').set(columns).where('id', '=', id).execute();
+}
+
+describe('claiming the next due lead', () => {
+  it('claims by due time, then priority, then import order', async () => {
+    await leads.insert([
+      sampleLead(CAMPAIGN, 1),
+      sampleLead(CAMPAIGN, 2, { priority: 5 }),
+      sampleLead(CAMPAIGN, 3),
+      sampleLead(CAMPAIGN, 4, { priority: 5 }),
+      sampleLead(CAMPAIGN, 5, { priority: 9 }),
+    ]);
+    // Lead 5 has the highest priority but comes due last; lead 1 came due earliest.
+    await setLead('lead-5', { next_attempt_at: T0 - 1_000 });
+    await setLead('lead-1', { next_attempt_at: T0 - 60_000 });
+    for (const id of ['lead-2', 'lead-3', 'lead-4']) await setLead(id, { next_attempt_at: 0 });
+
+    const order: (string | null)[] = [];
+    for (let i = 0; i < 6; i += 1) order.push(await claimedLeadId());
+
+    expect(order).toEqual(['lead-2', 'lead-4', 'lead-3', 'lead-1', 'lead-5', null]);
+  });
+
+  it('claims the lead with its attempt row and moves it to dialing', async () => {
+    await leads.insert(sampleLeads(CAMPAIGN, 1));
+    const result = await claimer.claimNextLead(request());
+    expect(result).toMatchObject({
+      ok: true,
+      lead: { id: 'lead-1', state: 'pending', attempts: 0 },
+      attempt: { attemptId: 'attempt-1', attemptNumber: 1, uncountedAttempts: 0 },
+    });
+    expect(await leads.get('lead-1')).toMatchObject({
+      state: 'dialing',
+      attempts: 1,
+      activeAttemptId: 'attempt-1',
+    });
+  });
+
+  it('leaves a lead alone until it is due', async () => {
+    await leads.insert(sampleLeads(CAMPAIGN, 1));
+    await setLead('lead-1', { next_attempt_at: T0 + 1 });
+    expect(await claimer.claimNextLead(request())).toEqual({
+      ok: false,
+      reason: 'nothingClaimable',
+      skipped: 0,
+    });
+    expect(await claimedLeadId({ at: T0 + 1 })).toBe('lead-1');
+  });
+
+  it('finishes a lead on the global or the campaign do-not-call list as dnc, with the reason', async () => {
+    await leads.insert(sampleLeads(CAMPAIGN, 3));
+    const dnc = createDncRepository(store.db);
+    await dnc.add({ campaignId: null, phone: '+15550200001', reason: 'asked', createdAt: T0 });
+    await dnc.add({ campaignId: CAMPAIGN, phone: '+15550200002', reason: null, createdAt: T0 });
+
+    expect(await claimedLeadId()).toBe('lead-3');
+
+    expect(await leads.get('lead-1')).toMatchObject({
+      state: 'dnc',
+      lastError: 'on the global do-not-call list (asked)',
+      attempts: 0,
+    });
+    expect(await leads.get('lead-2')).toMatchObject({
+      state: 'dnc',
+      lastError: "on the campaign's do-not-call list",
+    });
+  });
+
+  it("ignores another campaign's do-not-call list", async () => {
+    await createCampaignRepository(store.db).insert(sampleCampaign({ id: 'campaign-other' }));
+    await leads.insert(sampleLeads(CAMPAIGN, 1));
+    await createDncRepository(store.db).add({
+      campaignId: 'campaign-other',
+      phone: '+15550200001',
+      reason: null,
+      createdAt: T0,
+    });
+    expect(await claimedLeadId()).toBe('lead-1');
+  });
+
+  it('finishes a lead that had all its attempts as failed', async () => {
+    await leads.insert(sampleLeads(CAMPAIGN, 2));
+    await setLead('lead-1', { attempts: 3 });
+    expect(await claimedLeadId()).toBe('lead-2');
+    expect(await leads.get('lead-1')).toMatchObject({
+      state: 'failed',
+      lastError: 'no attempts left (3 of 3)',
+    });
+  });
+
+  it('counts only the attempts made since the lead was last recycled for a redial', async () => {
+    await leads.insert(sampleLeads(CAMPAIGN, 1));
+    await store.db
+      .updateTable('lead')
+      .set({ attempts: 3, recycled_attempts: 3 })
+      .where('id', '=', 'lead-1')
+      .execute();
+    const result = await claimer.claimNextLead(request());
+    expect(result).toMatchObject({
+      ok: true,
+      attempt: { attemptNumber: 4, uncountedAttempts: 3 },
+    });
+  });
+
+  it('leaves a skipped lead pending and claims the next one', async () => {
+    await leads.insert(sampleLeads(CAMPAIGN, 3));
+    const consider = (lead: Lead): LeadClaimVerdict =>
+      lead.id === 'lead-3' ? claimAll(lead) : { verdict: 'skip' };
+    expect(await claimedLeadId({ consider })).toBe('lead-3');
+    expect((await leads.get('lead-1'))?.state).toBe('pending');
+    expect(await claimer.claimNextLead(request({ consider }))).toEqual({
+      ok: false,
+      reason: 'nothingClaimable',
+      skipped: 2,
+    });
+  });
+
+  it('finishes a lead the claimer can never call as failed, with its error', async () => {
+    await leads.insert(sampleLeads(CAMPAIGN, 2));
+    const consider = (lead: Lead): LeadClaimVerdict =>
+      lead.id === 'lead-1' ? { verdict: 'fail', error: 'unknown time zone' } : claimAll(lead);
+    expect(await claimedLeadId({ consider })).toBe('lead-2');
+    expect(await leads.get('lead-1')).toMatchObject({
+      state: 'failed',
+      lastError: 'unknown time zone',
+    });
+  });
+
+  it('gives every lead to exactly one of many simultaneous claims', async () => {
+    await leads.insert(sampleLeads(CAMPAIGN, 60));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => claimer.claimNextLead(request())),
+    );
+    const claimed = results.flatMap((result) => (result.ok ? [result.lead.id] : []));
+    expect(claimed).toHaveLength(60);
+    expect(new Set(claimed).size).toBe(60);
+    const attempts = await store.db
+      .selectFrom('attempt')
+      .select(['lead_id', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy('lead_id')
+      .execute();
+    expect(attempts).toHaveLength(60);
+    expect(attempts.every((row) => row.count === 1)).toBe(true);
+  });
+});
+
+describe('claiming from several processes at once', () => {
+  it('never gives the same lead to two processes claiming from one database file', async () => {
+    const LEADS = 300;
+    const PROCESSES = 4;
+    await leads.insert(sampleLeads(CAMPAIGN, LEADS));
+    await store.close();
+
+    const child = join(import.meta.dirname, '../support/claim-child.ts');
+    // Far enough ahead for every child to have loaded: they all start claiming together.
+    const startAt = String(Date.now() + 3_000);
+    const outputs = await Promise.all(
+      Array.from({ length: PROCESSES }, (_, index) =>
+        runNode([child, join(dir.path, 'dialstate.db'), CAMPAIGN, `p${index}`, startAt]),
+      ),
+    );
+    const perProcess = outputs.map((output) => JSON.parse(output) as string[]);
+    const claimed = perProcess.flat();
+
+    expect(claimed).toHaveLength(LEADS);
+    expect(new Set(claimed).size).toBe(LEADS);
+    // Each process got a share: they really ran side by side.
+    expect(perProcess.filter((ids) => ids.length > 0).length).toBeGreaterThan(1);
+
+    store = await openMigratedStore(dir);
+    const rows = await store.db.selectFrom('attempt').select('lead_id').execute();
+    expect(rows).toHaveLength(LEADS);
+    expect(new Set(rows.map((row) => row.lead_id)).size).toBe(LEADS);
+  }, 60_000);
+});
+
+/** Runs a TypeScript entry in a child node process; resolves with its stdout. */
+function runNode(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`child exited with ${code}: ${stderr}`));
+    });
+  });
+}

@@ -1,0 +1,189 @@
+import { pino } from 'pino';
+import type { Campaign } from '../../src/campaign/campaign.js';
+import type { PlayableMedia } from '../../src/dialer/attempt-input.js';
+import {
+  type CampaignScheduler,
+  type CampaignSchedulerDeps,
+  createCampaignScheduler,
+} from '../../src/dialer/campaign-scheduler.js';
+import type { DialingStore } from '../../src/dialer/ports.js';
+import { type CampaignRepository, createCampaignRepository } from '../../src/store/campaigns.js';
+import { createDialingStore } from '../../src/store/dialing-store.js';
+import { createLeadRepository } from '../../src/store/leads.js';
+import { createRecordingRepository, type Recording } from '../../src/store/recordings.js';
+import { createHarness, type Harness } from './harness.js';
+import {
+  createTempDir,
+  openMigratedStore,
+  sampleCampaign,
+  sampleLeads,
+  T0,
+} from './store-fixtures.js';
+
+function sampleRecording(id: string): Recording {
+  return {
+    id,
+    name: id,
+    fileName: `${id}.ulaw`,
+    mediaUri: `sound:dialstate/${id}`,
+    durationMs: 2_000,
+    sizeBytes: 16_000,
+    sha256: '0'.repeat(64),
+    createdAt: T0,
+    updatedAt: T0,
+  };
+}
+
+/** An attempt that has not ended, as the store holds it. */
+export interface OpenAttempt {
+  attemptId: string;
+  campaignId: string;
+  leadId: string;
+  createdAt: number;
+}
+
+export interface SchedulerHarness extends Harness {
+  scheduler: CampaignScheduler;
+  dialing: DialingStore;
+  campaigns: CampaignRepository;
+  /** Flip to simulate the ARI connection dropping. */
+  ari: { connected: boolean };
+  /** Adds another running campaign with `leads` leads numbered from `firstSeq`. */
+  addCampaign(overrides: Partial<Campaign>, leads: number, firstSeq: number): Promise<void>;
+  /** Waits until neither the scheduler nor the runner has anything left to do. */
+  quiet(): Promise<void>;
+  /** Moves the clock forward (firing due timers), then waits until all is quiet. */
+  advance(ms: number): Promise<void>;
+  /** Attempts not ended yet, oldest first. */
+  openAttempts(): Promise<OpenAttempt[]>;
+  /**
+   * Ends a live attempt before any answer with this Q.850 cause (17 busy, 1 invalid
+   * number…), then waits until all is quiet.
+   */
+  hangUp(attemptId: string, cause: number): Promise<void>;
+  originates(): number;
+}
+
+/**
+ * The harness of `createHarness` (real runner, SQLite file, FakeCallControl, simulated
+ * clock) with a campaign scheduler over it. The sample campaign runs, without consent
+ * or voicemail unless asked; the scheduler is not started.
+ */
+export async function createSchedulerHarness(
+  options: {
+    campaign?: Partial<Campaign>;
+    leads?: number;
+    now?: number;
+    maxChannels?: number;
+    media?: Record<string, PlayableMedia>;
+    scheduler?: Partial<CampaignSchedulerDeps>;
+    /** Recordings (by id) to put in the library before the campaign. */
+    withRecordings?: string[];
+  } = {},
+): Promise<SchedulerHarness> {
+  // Seeded here rather than by createHarness: recordings must exist before the campaign
+  // that refers to them.
+  const dir = createTempDir();
+  const campaignOverrides: Partial<Campaign> = {
+    consent: { enabled: false, recordingId: null, timeoutSec: 8 },
+    minIntervalMs: 0,
+    ...options.campaign,
+  };
+  const seed = await openMigratedStore(dir);
+  try {
+    const recordings = createRecordingRepository(seed.db);
+    for (const id of options.withRecordings ?? []) await recordings.insert(sampleRecording(id));
+    const campaign = sampleCampaign({ status: 'running', ...campaignOverrides });
+    await createCampaignRepository(seed.db).insert(campaign);
+    const inserted = await createLeadRepository(seed.db).insert(
+      sampleLeads(campaign.id, options.leads ?? 3),
+    );
+    if (!inserted.ok) throw new Error('could not insert the leads');
+  } finally {
+    await seed.close();
+  }
+  const base = await createHarness({
+    dir,
+    seed: false,
+    campaign: campaignOverrides,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  const dialing = createDialingStore(base.store.db, base.journal);
+  const campaigns = createCampaignRepository(base.store.db);
+  const ari = { connected: true };
+  let ids = 0;
+  const media = options.media ?? {};
+  const scheduler = createCampaignScheduler({
+    store: dialing,
+    runner: base.runner,
+    clock: base.clock,
+    log: pino({ level: 'silent' }),
+    maxChannels: options.maxChannels ?? 10,
+    identity: { stasisApp: 'dialstate', outboundIdentity: '6789' },
+    findMedia: async (id) => media[id],
+    ariConnected: () => ari.connected,
+    newAttemptId: () => {
+      ids += 1;
+      return `attempt-${ids}`;
+    },
+    ...options.scheduler,
+  });
+
+  const harness: SchedulerHarness = {
+    ...base,
+    scheduler,
+    dialing,
+    campaigns,
+    ari,
+    async addCampaign(overrides, leads, firstSeq) {
+      const campaign = sampleCampaign({
+        status: 'running',
+        consent: { enabled: false, recordingId: null, timeoutSec: 8 },
+        minIntervalMs: 0,
+        ...overrides,
+      });
+      await campaigns.insert(campaign);
+      const inserted = await base.leads.insert(sampleLeads(campaign.id, leads, firstSeq));
+      if (!inserted.ok) throw new Error('could not insert the leads');
+    },
+    async quiet() {
+      for (;;) {
+        const before = base.callControl.received.length;
+        await base.runner.settled();
+        await scheduler.tick();
+        await base.runner.settled();
+        if (base.callControl.received.length === before) return;
+      }
+    },
+    async advance(ms) {
+      base.clock.increment(ms);
+      await harness.quiet();
+    },
+    async openAttempts() {
+      const rows = await base.store.db
+        .selectFrom('attempt')
+        .select(['id', 'campaign_id', 'lead_id', 'created_at'])
+        .where('done', '=', 0)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map((row) => ({
+        attemptId: row.id,
+        campaignId: row.campaign_id,
+        leadId: row.lead_id,
+        createdAt: row.created_at,
+      }));
+    },
+    async hangUp(attemptId, cause) {
+      await base.send(attemptId, { type: 'channel.hungUp', cause });
+      await harness.quiet();
+    },
+    originates: () => base.callControl.count('originate'),
+    async close() {
+      await scheduler.stop();
+      await base.close();
+      dir.remove();
+    },
+  };
+  return harness;
+}
