@@ -35,7 +35,10 @@ const claimCount = Number(values.claims);
 const NOW = Date.UTC(2026, 10, 24, 15, 0, 0);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dialstate-claim-'));
-const store = openDatabase({ path: path.join(dir, 'claim.db'), synchronous: (process.env.SYNC as 'FULL' | 'NORMAL') ?? 'FULL' });
+const store = openDatabase({
+  path: path.join(dir, 'claim.db'),
+  synchronous: (process.env.SYNC as 'FULL' | 'NORMAL') ?? 'FULL',
+});
 await migrateToLatest(store.db);
 const campaign = benchCampaign();
 await createCampaignRepository(store.db).insert(campaign);
