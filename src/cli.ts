@@ -5,7 +5,7 @@ import { migrateCommand } from './cli/migrate-command.js';
 import { replayCommand } from './cli/replay-command.js';
 import { serveCommand } from './cli/serve-command.js';
 import { simCommand } from './cli/sim-command.js';
-import { loadConfig } from './config.js';
+import { loadProcessConfig } from './config.js';
 
 const USAGE = `usage: dialstate <command> [options]
 
@@ -40,8 +40,7 @@ async function main(argv: string[]): Promise<number> {
       'time-scale': { type: 'string' },
     },
   });
-  const env = values.db ? { ...process.env, DIALSTATE_DB_PATH: values.db } : process.env;
-  const config = loadConfig(env);
+  const config = loadProcessConfig(values.db ? { DIALSTATE_DB_PATH: values.db } : {});
   switch (command) {
     case 'serve':
       return serveCommand(config);

@@ -136,3 +136,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: e.DIALSTATE_LOG_LEVEL,
   });
 }
+
+/**
+ * Loads the configuration of this process from its environment, with `overrides` (from
+ * command-line options) taking precedence. The only reader of `process.env`.
+ */
+export function loadProcessConfig(overrides: Readonly<Record<string, string>> = {}): Config {
+  return loadConfig({ ...process.env, ...overrides });
+}
