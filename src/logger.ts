@@ -3,14 +3,6 @@ import type { LogLevel } from './config.js';
 
 export type { Logger };
 
-/** The ids a log line about one call carries, so every line can be traced to it. */
-export interface AttemptLogBindings {
-  campaignId: string;
-  leadId: string;
-  attemptId: string;
-  channelId: string;
-}
-
 /** Creates the process logger: pino JSON lines on stdout, or on `destination`. */
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   return pino(
@@ -22,9 +14,4 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     },
     destination,
   );
-}
-
-/** A child logger bound to one attempt's campaign, lead, attempt and channel ids. */
-export function attemptLogger(log: Logger, ids: AttemptLogBindings): Logger {
-  return log.child(ids);
 }

@@ -5,7 +5,12 @@ import {
   type SnapshotFrom,
   type StateValue,
 } from 'xstate';
-import { ATTEMPT_MACHINE_VERSION, type AttemptContext, attemptMachine } from './attempt.js';
+import {
+  ATTEMPT_MACHINE_VERSION,
+  type AttemptContext,
+  attemptMachine,
+  factsOf,
+} from './attempt.js';
 import type {
   AttemptCommand,
   AttemptCommandParams,
@@ -184,16 +189,7 @@ export function stepAttempt(
   };
 }
 
-/** Whether a persisted snapshot is in the final state. */
-export function isAttemptDone(persisted: PersistedAttemptSnapshot): boolean {
-  return attemptMachine.resolveState(persisted).status === 'done';
-}
-
-/** The facts of a context, without the input they were computed from. */
-export function factsOf(context: AttemptContext): AttemptFacts {
-  const { input: _input, ...facts } = context;
-  return facts;
-}
+export { factsOf };
 
 /** Dotted path of the active leaf state (`askingConsent.listening`). */
 export function stateToString(value: StateValue): string {

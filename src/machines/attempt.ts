@@ -27,6 +27,12 @@ export interface AttemptContext extends AttemptFacts {
   input: AttemptInput;
 }
 
+/** The facts of a context, without the input they were computed from. */
+export function factsOf(context: AttemptContext): AttemptFacts {
+  const { input: _input, ...facts } = context;
+  return facts;
+}
+
 type Ev<T extends AttemptEvent['type']> = Extract<AttemptEvent, { type: T }>;
 
 const CONSENT_DIGIT_ACCEPT = '1';
@@ -184,10 +190,7 @@ export const attemptMachine = setup({
     error: null,
   }),
   initial: 'idle',
-  output: ({ context }) => {
-    const { input: _input, ...facts } = context;
-    return facts;
-  },
+  output: ({ context }) => factsOf(context),
   // Facts and commands that apply in every live state; a state that handles one of
   // these events itself takes precedence.
   on: {

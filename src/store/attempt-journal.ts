@@ -8,7 +8,7 @@ import type {
   StoredAttempt,
   TimerDeadline,
 } from '../dialer/ports.js';
-import type { PersistedAttemptSnapshot } from '../machines/attempt-step.js';
+import { factsOf, type PersistedAttemptSnapshot } from '../machines/attempt-step.js';
 import type { AttemptInput } from '../machines/attempt-types.js';
 import { createCommitBatcher } from './commit-batcher.js';
 import type { Store } from './db.js';
@@ -59,8 +59,7 @@ type AttemptRow = Selectable<AttemptTable> & {
  * already holds. The snapshot is rewritten on every event, and the input is most of it.
  */
 function snapshotToColumn(snapshot: PersistedAttemptSnapshot): string {
-  const { input: _input, ...facts } = snapshot.context;
-  return JSON.stringify({ value: snapshot.value, context: facts });
+  return JSON.stringify({ value: snapshot.value, context: factsOf(snapshot.context) });
 }
 
 function snapshotFromColumn(column: string, input: AttemptInput): PersistedAttemptSnapshot {
