@@ -144,6 +144,13 @@ export interface RecordingTable {
   updated_at: number;
 }
 
+/** A recording dialstate ships, installed once; the row stays if the recording is deleted. */
+export interface ShippedRecordingTable {
+  key: string;
+  recording_id: string;
+  installed_at: number;
+}
+
 export interface DncTable {
   id: Generated<number>;
   /** NULL for the global list. */
@@ -189,6 +196,7 @@ export interface Database {
   attempt_event: AttemptEventTable;
   attempt_timer: AttemptTimerTable;
   recording: RecordingTable;
+  shipped_recording: ShippedRecordingTable;
   dnc: DncTable;
   lead_import: LeadImportTable;
   lead_import_issue: LeadImportIssueTable;

@@ -16,6 +16,7 @@ const TABLES = [
   'lead_import',
   'lead_import_issue',
   'recording',
+  'shipped_recording',
 ];
 
 let dir: TempDir;
@@ -31,6 +32,7 @@ describe('migrateToLatest', () => {
       expect(await migrateToLatest(store.db)).toEqual([
         '202611241400_initial',
         '202611241540_lead_recycled_attempts',
+        '202611251200_shipped_recording',
       ]);
       const tables = await store.db.introspection.getTables();
       expect(tables.map((table) => table.name).sort()).toEqual(TABLES);
