@@ -10,6 +10,8 @@ import { createEventRouter } from './dialer/event-router.js';
 import { recoverOrphanedLeads } from './dialer/lead-recovery.js';
 import { systemClock } from './dialer/ports.js';
 import { createLogger, type Logger } from './logger.js';
+import { createRecordingLibrary, type RecordingLibrary } from './media/recording-library.js';
+import { installShippedPrompts } from './media/shipped-prompts.js';
 import { createSimulator, type Simulator } from './sim/simulator.js';
 import { createAttemptJournal } from './store/attempt-journal.js';
 import { createCampaignControlStore } from './store/campaign-control-store.js';
@@ -17,7 +19,7 @@ import { openDatabase, type Store } from './store/db.js';
 import { createDialingStore } from './store/dialing-store.js';
 import { createLeadRecoveryStore } from './store/lead-recovery-store.js';
 import { migrateToLatest } from './store/migrate.js';
-import { createRecordingRepository } from './store/recordings.js';
+import { createRecordingRepository, type RecordingRepository } from './store/recordings.js';
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openMigratedStore(
@@ -43,6 +45,8 @@ export interface Dialstate {
   readonly scheduler: CampaignScheduler;
   /** The operator's actions: start, pause, stop, archive campaigns; cancel leads. */
   readonly control: CampaignControl;
+  /** The recording library: uploads converted into the media folder. */
+  readonly recordings: RecordingLibrary;
   /**
    * Shuts down gracefully: stops claiming leads (and waits for a claim in flight), stops
    * taking events and waits for the queued ones to be committed, then closes ARI and the
@@ -70,6 +74,26 @@ async function resolvePbx(config: Config, log: Logger) {
   });
   const { url } = await sim.start();
   return { url, user: config.ari.user, password, sim };
+}
+
+/**
+ * Puts the shipped consent and voicemail prompts into the library on the first start
+ * (ADR 007). A media folder we cannot write costs only the prompts: dialing goes on, the
+ * next start tries again, and `dialstate doctor` says what is wrong with the folder.
+ */
+async function installDefaultPrompts(
+  recordings: RecordingRepository,
+  mediaDir: string,
+  log: Logger,
+): Promise<void> {
+  try {
+    const report = await installShippedPrompts({ recordings, mediaDir, clock: systemClock });
+    if (report.installed.length > 0 || report.restored.length > 0) {
+      log.info({ ...report, mediaDir }, 'default prompts installed');
+    }
+  } catch (error) {
+    log.warn({ err: error, mediaDir }, 'could not install the default prompts');
+  }
 }
 
 /**
@@ -143,6 +167,13 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
     ariConnected = status.state === 'connected';
   });
   const recordings = createRecordingRepository(store.db);
+  await installDefaultPrompts(recordings, config.mediaDir, logger);
+  const library = createRecordingLibrary({
+    recordings,
+    mediaDir: config.mediaDir,
+    clock: systemClock,
+    newId: randomUUID,
+  });
   const scheduler = createCampaignScheduler({
     store: createDialingStore(store.db, journal),
     runner,
@@ -172,6 +203,7 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
     runner,
     scheduler,
     control,
+    recordings: library,
     async stop() {
       logger.info('shutting down');
       await scheduler.stop();

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Campaign } from '../src/campaign/campaign.js';
@@ -218,6 +220,63 @@ describe('startDialstate: the campaign engine', () => {
       ]);
     } finally {
       await reader.close();
+    }
+  });
+});
+
+describe('startDialstate: the default prompts', () => {
+  const onDefaults = {
+    consent: { enabled: true, recordingId: 'default-consent', timeoutSec: 8 },
+    voicemail: { enabled: true, recordingId: 'default-voicemail', greetingMaxWaitSec: 20 },
+  };
+
+  it('installs them on the first start, so a first campaign asks for consent and leaves messages', async () => {
+    dir = createTempDir();
+    const dialstate = await startDialstate(fast(dir.path), silent);
+    let reader: Store | undefined;
+    try {
+      const defaults = await dialstate.recordings.list();
+      expect(defaults.map((recording) => recording.id)).toEqual([
+        'default-consent',
+        'default-voicemail',
+      ]);
+      expect(readdirSync(join(dir.path, 'media'))).toHaveLength(4);
+
+      // A human who presses 1, and an answering machine.
+      await seed(dir, anytimeCampaign(onDefaults), ['01', '04']);
+      reader = await openMigratedStore(dir);
+      const db = reader.db;
+      await until(
+        () => createCampaignRepository(db).get('campaign-reminders'),
+        (c) => c?.status === 'completed',
+      );
+      const leads = await db
+        .selectFrom('lead')
+        .select(['id', 'last_outcome'])
+        .orderBy('import_seq')
+        .execute();
+      expect(leads).toEqual([
+        { id: 'lead-1', last_outcome: 'answered_human' },
+        { id: 'lead-2', last_outcome: 'voicemail_dropped' },
+      ]);
+    } finally {
+      await reader?.close();
+      await dialstate.stop();
+    }
+  });
+
+  it('does not install them again on later starts, even after the operator deleted one', async () => {
+    dir = createTempDir();
+    const first = await startDialstate(fast(dir.path), silent);
+    expect(await first.recordings.remove('default-voicemail')).toEqual({ ok: true });
+    await first.stop();
+
+    const second = await startDialstate(fast(dir.path), silent);
+    try {
+      const ids = (await second.recordings.list()).map((recording) => recording.id);
+      expect(ids).toEqual(['default-consent']);
+    } finally {
+      await second.stop();
     }
   });
 });
