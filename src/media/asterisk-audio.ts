@@ -17,6 +17,14 @@ export const ASTERISK_SAMPLE_RATE = 8000;
 /** Sample rates (Hz) an upload may have; from 4 kHz up is resampled, down or up, to 8 kHz. */
 export const SAMPLE_RATE_RANGE = Object.freeze({ min: 4000, max: 192_000 });
 
+/**
+ * Second-order sections of the Butterworth low-pass: 8 make a 16-pole filter which, run
+ * forwards and backwards, is flat to 3.4 kHz (the telephone band) and over 100 dB down at
+ * 6 kHz. wave-resampler's default of 16 sections makes the conversion up to twice as slow
+ * (docs/BENCHMARKS.md) for attenuation far below what μ-law can represent.
+ */
+const LOW_PASS_SECTIONS = 8;
+
 /** How big an upload may be. */
 export interface AudioLimits {
   /** Bytes of the upload as sent. */
@@ -99,6 +107,7 @@ export function convertForAsterisk(
           method: 'sinc',
           LPF: true,
           LPFType: 'IIR',
+          LPFOrder: LOW_PASS_SECTIONS,
         });
   const pcm = toInt16(resampled);
   if (pcm.length === 0) {
