@@ -59,10 +59,10 @@ export const ACCEPTED_UPLOADS = `a WAV file (${ACCEPTED_WAV}), or raw 8 kHz μ-l
 
 /**
  * Decides how to read an upload. A RIFF header wins over any declaration (browsers label
- * WAV files inconsistently); otherwise a raw G.711 content type, then a raw G.711 file
+ * WAV files inconsistently), and a known signature of another format (MP3, Ogg, .au…)
+ * is refused by name; otherwise a raw G.711 content type, then a raw G.711 file
  * extension, declares raw audio, 8 kHz mono unless the content type's `rate` and
- * `channels` parameters say otherwise (RFC 3551 style). Anything else is refused, naming
- * the format when its signature is known.
+ * `channels` parameters say otherwise (RFC 3551 style). Anything else is refused.
  */
 export function identifyUpload(
   bytes: Uint8Array,
@@ -71,6 +71,15 @@ export function identifyUpload(
   const head = latin1(bytes.subarray(0, 12));
   if (head.startsWith('RIFF') || head.startsWith('RIFX') || head.startsWith('RF64')) {
     return { ok: true, value: { kind: 'wav' } };
+  }
+  // Before any raw declaration: browsers label Sun .au files audio/basic, and raw G.711
+  // that starts with one of these signatures by chance is not worth a thought.
+  const known = SIGNATURES.find(([offset, magic]) => head.startsWith(magic, offset));
+  if (known) {
+    return rejected(
+      'unsupportedType',
+      `${known[2]} audio is not supported; upload ${ACCEPTED_UPLOADS}`,
+    );
   }
   const { mediaType, parameters } = parseContentType(declared.contentType ?? '');
   const extension = extensionOf(declared.fileName ?? '');
@@ -91,13 +100,6 @@ export function identifyUpload(
       );
     }
     return { ok: true, value: { kind: 'raw', encoding: rawEncoding, sampleRate, channels } };
-  }
-  const known = SIGNATURES.find(([offset, magic]) => head.startsWith(magic, offset));
-  if (known) {
-    return rejected(
-      'unsupportedType',
-      `${known[2]} audio is not supported; upload ${ACCEPTED_UPLOADS}`,
-    );
   }
   if (WAV_CONTENT_TYPES.has(mediaType) || extension === '.wav') {
     return rejected('invalidAudio', 'the upload is declared as WAV but has no RIFF header');
