@@ -77,7 +77,7 @@ export function convertForAsterisk(
   if (bytes.length > limits.maxBytes) {
     return rejected(
       'tooLarge',
-      `the upload is ${mebibytes(bytes.length)}; the limit is ${mebibytes(limits.maxBytes)}`,
+      `the upload is ${size(bytes.length)}; the limit is ${size(limits.maxBytes)}`,
     );
   }
   const format = identifyUpload(bytes, declared);
@@ -162,10 +162,13 @@ function formatName(format: UploadFormat, encoding: SampleEncoding, bits: number
   return format.kind === 'raw' ? `raw-${encoding}` : `wav-${encoding}-${bits}`;
 }
 
-function mebibytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+/** Bytes, with MiB beside them from 1 MiB up: exact where a limit is a byte away. */
+function size(bytes: number): string {
+  const mebibytes = bytes / (1024 * 1024);
+  return mebibytes < 1 ? `${bytes} bytes` : `${bytes} bytes (${mebibytes.toFixed(1)} MiB)`;
 }
 
+/** Seconds to the ms, without trailing zeros: 360 s, 300.04 s. */
 function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
+  return `${Number((ms / 1000).toFixed(3))} s`;
 }
