@@ -1,42 +1,12 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type {
+  LeadImport,
+  LeadImportCounts,
+  LeadImportIssue,
+  LeadImportMode,
+  LeadImportStatus,
+} from '../campaign/lead-import.js';
 import type { Database, LeadImportIssueTable, LeadImportTable } from './schema.js';
-
-export type LeadImportMode = 'skip_existing' | 'update_existing';
-export type LeadImportStatus = 'running' | 'completed' | 'failed';
-
-/** Row counts of an import, kept up to date as it runs. */
-export interface LeadImportCounts {
-  totalRows: number;
-  accepted: number;
-  updated: number;
-  duplicates: number;
-  rejected: number;
-  dncBlocked: number;
-}
-
-/** One CSV import into a campaign. */
-export interface LeadImport extends LeadImportCounts {
-  id: string;
-  campaignId: string;
-  fileName: string;
-  mode: LeadImportMode;
-  status: LeadImportStatus;
-  error: string | null;
-  startedAt: number;
-  finishedAt: number | null;
-}
-
-/** A problem with one row of an import: an error rejects the row, a warning does not. */
-export interface LeadImportIssue {
-  /** 1-based data row of the file, the header not counted. */
-  rowNumber: number;
-  severity: 'error' | 'warning';
-  field: string | null;
-  value: string | null;
-  reason: string;
-  /** The raw row, for the downloadable error CSV. */
-  raw: string | null;
-}
 
 /** Maps a `lead_import` row to a `LeadImport`. */
 export function leadImportFromRow(row: Selectable<LeadImportTable>): LeadImport {
@@ -53,6 +23,9 @@ export function leadImportFromRow(row: Selectable<LeadImportTable>): LeadImport 
     rejected: row.rejected,
     dncBlocked: row.dnc_blocked,
     error: row.error,
+    header: row.header === null ? null : (JSON.parse(row.header) as string[]),
+    bytesRead: row.bytes_read,
+    bytesTotal: row.bytes_total,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
   };
@@ -69,6 +42,15 @@ function issueFromRow(row: Selectable<LeadImportIssueTable>): LeadImportIssue {
   };
 }
 
+/** Which issues of an import to read: errors only, and a page of them. */
+export interface IssuePage {
+  severity?: LeadImportIssue['severity'];
+  /** Only issues of rows after this one. */
+  afterRow?: number;
+  /** About this many issues (whole rows: see `listIssues`). */
+  limit?: number;
+}
+
 /** Lead imports and the issues found in their rows. */
 export interface LeadImportRepository {
   /** Records a new import as `running` with zero counts. */
@@ -77,6 +59,8 @@ export interface LeadImportRepository {
     campaignId: string;
     fileName: string;
     mode: LeadImportMode;
+    /** Size of the file when known; defaults to unknown. */
+    bytesTotal?: number | null;
     startedAt: number;
   }): Promise<void>;
   /** Sets the final status and counts; false when there is no such running import. */
@@ -93,8 +77,17 @@ export interface LeadImportRepository {
   get(id: string): Promise<LeadImport | undefined>;
   /** The campaign's imports, newest first. */
   listByCampaign(campaignId: string): Promise<LeadImport[]>;
-  /** The issues of an import, in row order. */
-  listIssues(importId: string): Promise<LeadImportIssue[]>;
+  /**
+   * The issues of an import in row order (a row's issues in the order found): all of
+   * them, or one page when asked. A page holds whole rows: it runs past `limit` to give
+   * its last row's every issue, so the next page starts after that row.
+   */
+  listIssues(importId: string, page?: IssuePage): Promise<LeadImportIssue[]>;
+  /**
+   * Marks every import still `running` as failed with `error`: run on start, when no
+   * import of this process can be running. Returns the ids it marked.
+   */
+  failRunning(error: string, at: number): Promise<string[]>;
   /** Deletes the import and its issues; its leads stay. */
   delete(id: string): Promise<boolean>;
 }
@@ -110,6 +103,7 @@ export function createLeadImportRepository(db: Kysely<Database>): LeadImportRepo
           campaign_id: started.campaignId,
           file_name: started.fileName,
           mode: started.mode,
+          bytes_total: started.bytesTotal ?? null,
           status: 'running',
           started_at: started.startedAt,
         })
@@ -176,14 +170,33 @@ export function createLeadImportRepository(db: Kysely<Database>): LeadImportRepo
       return rows.map(leadImportFromRow);
     },
 
-    async listIssues(importId) {
-      const rows = await db
-        .selectFrom('lead_import_issue')
-        .selectAll()
-        .where('import_id', '=', importId)
-        .orderBy('row_number')
-        .execute();
+    async listIssues(importId, page = {}) {
+      let query = db.selectFrom('lead_import_issue').where('import_id', '=', importId);
+      if (page.severity !== undefined) query = query.where('severity', '=', page.severity);
+      if (page.afterRow !== undefined) query = query.where('row_number', '>', page.afterRow);
+      if (page.limit !== undefined) {
+        // The row of the limit-th issue ends the page, with all of its issues.
+        const last = await query
+          .select('row_number')
+          .orderBy('row_number')
+          .limit(1)
+          .offset(Math.max(0, page.limit - 1))
+          .executeTakeFirst();
+        if (last !== undefined) query = query.where('row_number', '<=', last.row_number);
+      }
+      // rowid keeps a row's issues in the order they were found.
+      const rows = await query.selectAll().orderBy('row_number').orderBy(sql`rowid`).execute();
       return rows.map(issueFromRow);
+    },
+
+    async failRunning(error, at) {
+      const rows = await db
+        .updateTable('lead_import')
+        .set({ status: 'failed', error, finished_at: at })
+        .where('status', '=', 'running')
+        .returning('id')
+        .execute();
+      return rows.map((row) => row.id);
     },
 
     async delete(id) {

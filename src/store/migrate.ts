@@ -2,6 +2,7 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as initial from './migrations/202611241400_initial.js';
 import * as leadRecycledAttempts from './migrations/202611241540_lead_recycled_attempts.js';
 import * as shippedRecording from './migrations/202611251200_shipped_recording.js';
+import * as leadImportProgress from './migrations/202611251400_lead_import_progress.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder: the same list works from the TypeScript
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '202611241400_initial': initial,
   '202611241540_lead_recycled_attempts': leadRecycledAttempts,
   '202611251200_shipped_recording': shippedRecording,
+  '202611251400_lead_import_progress': leadImportProgress,
 };
 
 /** A migration failed; the database is left at the last migration that succeeded. */

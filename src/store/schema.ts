@@ -173,6 +173,11 @@ export interface LeadImportTable {
   rejected: Defaulted<number>;
   dnc_blocked: Defaulted<number>;
   error: string | null;
+  /** JSON array of the file's header fields, once read. */
+  header: string | null;
+  bytes_read: Defaulted<number>;
+  /** NULL when the file's size is unknown. */
+  bytes_total: number | null;
   started_at: number;
   finished_at: number | null;
 }

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LeadImportIssue } from '../../src/campaign/lead-import.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
 import type { Store } from '../../src/store/db.js';
 import {
   createLeadImportRepository,
-  type LeadImportIssue,
   type LeadImportRepository,
 } from '../../src/store/lead-imports.js';
 import { createLeadRepository } from '../../src/store/leads.js';
@@ -73,10 +73,63 @@ describe('lead import repository', () => {
       status: 'completed',
       ...COUNTS,
       error: null,
+      header: null,
+      bytesRead: 0,
+      bytesTotal: null,
       startedAt: T0,
       finishedAt: T0 + 50,
     });
     expect(await imports.listIssues('import-1')).toEqual([ISSUES[1], ISSUES[0]]);
+  });
+
+  it('pages issues by whole rows, errors only when asked', async () => {
+    await imports.start({
+      id: 'import-1',
+      campaignId: CAMPAIGN,
+      fileName: 'leads.csv',
+      mode: 'skip_existing',
+      startedAt: T0,
+    });
+    const issue = (rowNumber: number, severity: 'error' | 'warning', reason: string) => ({
+      rowNumber,
+      severity,
+      field: null,
+      value: null,
+      reason,
+      raw: null,
+    });
+    await imports.addIssues('import-1', [
+      issue(1, 'error', 'a'),
+      issue(2, 'error', 'b'),
+      issue(2, 'error', 'c'),
+      issue(2, 'warning', 'd'),
+      issue(3, 'error', 'e'),
+    ]);
+    const first = await imports.listIssues('import-1', { severity: 'error', limit: 2 });
+    expect(first.map((i) => i.reason)).toEqual(['a', 'b', 'c']);
+    const next = await imports.listIssues('import-1', { severity: 'error', limit: 2, afterRow: 2 });
+    expect(next.map((i) => i.reason)).toEqual(['e']);
+    expect(await imports.listIssues('import-1', { afterRow: 3, limit: 2 })).toEqual([]);
+  });
+
+  it('marks the imports a stopped process left running as failed', async () => {
+    for (const id of ['import-1', 'import-2']) {
+      await imports.start({
+        id,
+        campaignId: CAMPAIGN,
+        fileName: 'leads.csv',
+        mode: 'skip_existing',
+        startedAt: T0,
+      });
+    }
+    await imports.finish('import-2', { status: 'completed', counts: COUNTS, error: null }, T0 + 1);
+    expect(await imports.failRunning('interrupted', T0 + 5)).toEqual(['import-1']);
+    expect(await imports.get('import-1')).toMatchObject({
+      status: 'failed',
+      error: 'interrupted',
+      finishedAt: T0 + 5,
+    });
+    expect((await imports.get('import-2'))?.status).toBe('completed');
   });
 
   it('finishes an import only once', async () => {

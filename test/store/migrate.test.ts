@@ -33,6 +33,7 @@ describe('migrateToLatest', () => {
         '202611241400_initial',
         '202611241540_lead_recycled_attempts',
         '202611251200_shipped_recording',
+        '202611251400_lead_import_progress',
       ]);
       const tables = await store.db.introspection.getTables();
       expect(tables.map((table) => table.name).sort()).toEqual(TABLES);

@@ -1,0 +1,250 @@
+import { CsvError, type Parser, parse } from 'csv-parse';
+import {
+  type CsvDelimiter,
+  delimiterName,
+  detectDelimiter,
+  unreadableEncoding,
+} from './csv-dialect.js';
+
+/** Bounds on an uploaded file; going past one fails the whole file with a clear reason. */
+export interface CsvLimits {
+  /** Bytes of the whole file. */
+  maxBytes: number;
+  /** Data rows, the header not counted. */
+  maxRows: number;
+  maxColumns: number;
+  /** Characters of one field; a longer field rejects its row. */
+  maxFieldLength: number;
+}
+
+export const DEFAULT_CSV_LIMITS: CsvLimits = Object.freeze({
+  maxBytes: 512 * 1024 * 1024,
+  maxRows: 2_000_000,
+  maxColumns: 200,
+  maxFieldLength: 4096,
+});
+
+/** One data row: its 1-based number (the header not counted, blank rows counted) and fields. */
+export interface CsvRow {
+  rowNumber: number;
+  fields: string[];
+}
+
+/** What reading a CSV file yields, in order: its header, then batches of rows. */
+export type CsvEvent =
+  | { kind: 'header'; fields: string[]; delimiter: CsvDelimiter }
+  | { kind: 'rows'; rows: CsvRow[]; bytesRead: number }
+  /** The file cannot be read (any further): nothing of it should be kept. Always last. */
+  | { kind: 'invalid'; reason: string; bytesRead: number };
+
+/** Rows per `rows` event: big enough to amortise a transaction, small enough not to stall. */
+const BATCH_ROWS = 4096;
+/** Text gathered before guessing the delimiter: the header line is all it needs. */
+const SNIFF_CHARS = 64 * 1024;
+/** U+FFFD, what the decoder puts where bytes are not UTF-8. */
+const REPLACEMENT = '\uFFFD';
+
+/**
+ * Reads a CSV file as it streams in, with csv-parse: UTF-8 with or without a BOM, the
+ * delimiter guessed from the header (`,`, `;` or tab), quoted fields with delimiters,
+ * quotes (`""`) and line breaks inside, spaces around fields trimmed, quotes inside
+ * unquoted fields taken literally. Rows whose fields are all empty are skipped but
+ * still counted, so row numbers match the spreadsheet's (row N is line N + 1 of a file
+ * without line breaks inside fields).
+ *
+ * A file that cannot be split into rows reliably — UTF-16, a quote never closed, text
+ * after a closing quote, a limit passed — ends with an `invalid` event naming the line.
+ * Errors of the source itself (I/O) are thrown.
+ */
+export async function* readCsv(
+  source: AsyncIterable<Uint8Array | string>,
+  limits: CsvLimits = DEFAULT_CSV_LIMITS,
+): AsyncGenerator<CsvEvent> {
+  const input = sourceReader(source, limits);
+  const start = await input.start();
+  if (start.kind === 'invalid') {
+    yield start;
+    return;
+  }
+  const delimiter = detectDelimiter(start.text);
+  const parser = parse({
+    bom: true,
+    delimiter,
+    relax_quotes: true,
+    relax_column_count: true,
+    trim: true,
+    skip_empty_lines: false,
+    // A row this long is almost always a quote left open swallowing the rest of the file.
+    max_record_size: Math.max(65_536, limits.maxFieldLength * 4),
+  });
+  const feeding = input.feed(parser);
+
+  let header: string[] | null = null;
+  let rowNumber = 0;
+  let rows: CsvRow[] = [];
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (header === null) {
+        header = record;
+        if (header.length > limits.maxColumns) {
+          yield invalid(`the header has ${header.length} columns; at most ${limits.maxColumns}`);
+          return;
+        }
+        yield { kind: 'header', fields: header, delimiter };
+        continue;
+      }
+      rowNumber += 1;
+      if (rowNumber > limits.maxRows) {
+        yield invalid(`the file has more than ${limits.maxRows} rows; split it`);
+        return;
+      }
+      if (record.every((field) => field === '')) continue;
+      rows.push({ rowNumber, fields: record });
+      if (rows.length === BATCH_ROWS) {
+        yield { kind: 'rows', rows, bytesRead: input.bytesRead() };
+        rows = [];
+      }
+    }
+  } catch (error) {
+    const reason = error instanceof CsvError ? csvErrorReason(error, delimiter) : input.failure();
+    if (reason === null) throw error;
+    yield invalid(reason);
+    return;
+  } finally {
+    // Stops the source too when the reader is abandoned half way.
+    parser.destroy();
+    await feeding;
+  }
+  if (header === null) {
+    yield invalid('the file is empty: it needs a header line and one row per lead');
+    return;
+  }
+  if (rows.length > 0) yield { kind: 'rows', rows, bytesRead: input.bytesRead() };
+
+  function invalid(reason: string): CsvEvent {
+    return { kind: 'invalid', reason, bytesRead: input.bytesRead() };
+  }
+}
+
+/**
+ * Why a row's fields cannot be taken as they are, or null: a field too long, bytes that
+ * are not UTF-8, or more fields (with something in them) than the header has columns.
+ */
+export function rowShapeProblem(
+  fields: readonly string[],
+  header: readonly string[],
+  maxFieldLength: number,
+): string | null {
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] ?? '';
+    if (i >= header.length && field !== '') {
+      return `the row has ${fields.length} fields but the header only ${header.length} columns (a delimiter inside an unquoted value?)`;
+    }
+    if (field.length > maxFieldLength) {
+      const name = header[i]?.trim();
+      return `${name ? `"${name}"` : `field ${i + 1}`} is longer than ${maxFieldLength} characters`;
+    }
+    if (field.includes(REPLACEMENT)) {
+      return 'the row holds bytes that are not UTF-8 text; save the file as "CSV UTF-8"';
+    }
+  }
+  return null;
+}
+
+function csvErrorReason(error: CsvError, delimiter: CsvDelimiter): string {
+  const { lines, records } = error as CsvError & { lines?: number; records?: number };
+  // Records read before the failing one, the header included: its data row number.
+  const row = records === undefined ? 'a row' : `row ${records}`;
+  const line = lines === undefined ? '' : ` (line ${lines})`;
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return `${row} opens a quoted field that is never closed: the file ends inside quotes`;
+    case 'CSV_MAX_RECORD_SIZE':
+      return `${row} is far too long${line}: usually a quote that is opened and never closed`;
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return `${row}${line} has text after the closing quote of a field: a quoted field must end at the ${delimiterName(delimiter)} delimiter`;
+    default:
+      return `${row}${line} is not valid CSV: ${error.message}`;
+  }
+}
+
+/**
+ * The source fed into a parser as it comes (csv-parse decodes UTF-8 itself, chunk
+ * boundaries and BOM included, so decoding it first would only do the work twice),
+ * with its byte count and size limit.
+ */
+function sourceReader(source: AsyncIterable<Uint8Array | string>, limits: CsvLimits) {
+  const encoder = new TextEncoder();
+  const iterator = source[Symbol.asyncIterator]();
+  const head: (Uint8Array | string)[] = [];
+  let bytes = 0;
+  let tooLarge = false;
+
+  function take(chunk: Uint8Array | string): void {
+    bytes += typeof chunk === 'string' ? encoder.encode(chunk).byteLength : chunk.byteLength;
+    tooLarge = bytes > limits.maxBytes;
+  }
+
+  return {
+    bytesRead: () => bytes,
+    /** The reason a feed stopped early, if it was the size limit. */
+    failure: () => (tooLarge ? `the file is larger than ${limits.maxBytes} bytes; split it` : null),
+
+    /** Reads until the header line is in (or the source ends) and returns its text. */
+    async start(): Promise<
+      { kind: 'text'; text: string } | Extract<CsvEvent, { kind: 'invalid' }>
+    > {
+      const decoder = new TextDecoder('utf-8');
+      let text = '';
+      while (text.length < SNIFF_CHARS && !/[\r\n]/.test(text) && !tooLarge) {
+        const next = await iterator.next();
+        if (next.done) break;
+        const chunk = next.value;
+        if (head.length === 0 && typeof chunk !== 'string') {
+          const problem = unreadableEncoding(chunk);
+          if (problem !== null) {
+            await iterator.return?.();
+            return { kind: 'invalid', reason: problem, bytesRead: chunk.byteLength };
+          }
+        }
+        head.push(chunk);
+        take(chunk);
+        text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      }
+      return { kind: 'text', text };
+    },
+
+    /** Writes what `start` read and the rest of the source into the parser, minding backpressure. */
+    async feed(parser: Parser): Promise<void> {
+      try {
+        for (const chunk of head) await write(parser, chunk);
+        head.length = 0;
+        while (!tooLarge && !parser.destroyed) {
+          const next = await iterator.next();
+          if (next.done) break;
+          take(next.value);
+          if (!tooLarge) await write(parser, next.value);
+        }
+        if (tooLarge) throw new Error('file too large');
+        parser.end();
+      } catch (error) {
+        parser.destroy(error instanceof Error ? error : new Error(String(error)));
+      } finally {
+        if (parser.destroyed) await iterator.return?.();
+      }
+    },
+  };
+}
+
+async function write(parser: Parser, chunk: Uint8Array | string): Promise<void> {
+  if (parser.destroyed || parser.write(chunk)) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      parser.off('drain', done);
+      parser.off('close', done);
+      resolve();
+    };
+    parser.on('drain', done);
+    parser.on('close', done);
+  });
+}

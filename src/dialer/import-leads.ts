@@ -1,0 +1,287 @@
+import {
+  type CsvLimits,
+  type CsvRow,
+  DEFAULT_CSV_LIMITS,
+  readCsv,
+} from '../campaign/csv-reader.js';
+import { dncNote } from '../campaign/do-not-call.js';
+import { planLeadColumns } from '../campaign/lead-columns.js';
+import { createLeadRowReader } from '../campaign/lead-csv-rows.js';
+import type { LeadImportCounts, LeadImportIssue, LeadImportMode } from '../campaign/lead-import.js';
+import { createLeadImportTally, type LeadImportTally } from '../campaign/lead-import-tally.js';
+import { createLeadValidator, type LeadValidation } from '../campaign/lead-input.js';
+import { createSeenPhones } from '../campaign/seen-phones.js';
+import type { LeadImportRun, LeadImportStore, StagedLead } from './lead-intake-ports.js';
+import type { Clock } from './ports.js';
+
+export interface ImportLeadsRequest {
+  campaignId: string;
+  /** Shown with the import; the file's own name. */
+  fileName: string;
+  /** The file's bytes (or text) as they arrive: it is never held whole. */
+  source: AsyncIterable<Uint8Array | string>;
+  /** The file's size when known, for progress in percent. */
+  bytesTotal?: number | null;
+  /** Defaults to `skip_existing`. */
+  mode?: LeadImportMode;
+  limits?: Partial<CsvLimits>;
+  /** Called after every batch of rows and when the import ends. */
+  onProgress?: (progress: LeadImportProgress) => void;
+}
+
+/** Where an import is, for a progress bar or an API status. */
+export interface LeadImportProgress {
+  importId: string;
+  phase: 'reading' | 'merging' | 'completed' | 'failed';
+  bytesRead: number;
+  bytesTotal: number | null;
+  /** 0 to 100; null when the size is unknown. */
+  percent: number | null;
+  /** Rows read per second since the start. */
+  rowsPerSecond: number;
+  elapsedMs: number;
+  /** So far; accepted, updated and DNC-blocked are final only once `completed`. */
+  counts: LeadImportCounts;
+}
+
+/** How an import ended. Its issues are all stored with it; `issues` holds the first ones. */
+export interface LeadImportReport {
+  importId: string;
+  status: 'completed' | 'failed';
+  /** Why it failed; no lead of a failed import is stored. */
+  error: string | null;
+  counts: LeadImportCounts;
+  issues: LeadImportIssue[];
+  errorCount: number;
+  warningCount: number;
+  /** How long the final merge held the database and the event loop (ms); null if none ran. */
+  mergeBlockedMs: number | null;
+  elapsedMs: number;
+}
+
+export type ImportLeadsResult =
+  | { ok: true; report: LeadImportReport }
+  | { ok: false; reason: 'campaignNotFound' }
+  /** The campaign's settings cannot read numbers (an unknown default region). */
+  | { ok: false; reason: 'invalidCampaign'; message: string };
+
+/** Least time between two progress records in the database (ms); callbacks come every batch. */
+const SAVE_EVERY_MS = 1000;
+
+/**
+ * Imports a CSV file of leads into a campaign: all its valid rows, or — if the file
+ * turns out unreadable half way, or anything fails — none of them.
+ *
+ * Rows stream in batches through the one lead validator; each number is normalised and
+ * deduplicated within the file, checked against the campaign's leads (skipped, or
+ * updated in `update_existing` mode) and the do-not-call lists (stored as `dnc`). Valid
+ * rows are staged out of sight; a final merge adds them to the campaign in one
+ * transaction (docs/decisions/008-lead-import-staging.md). Rejected rows, duplicates and
+ * fallbacks are recorded as issues, row by row.
+ */
+export async function importLeads(
+  deps: { store: LeadImportStore; clock: Pick<Clock, 'now'>; newImportId: () => string },
+  request: ImportLeadsRequest,
+): Promise<ImportLeadsResult> {
+  const { store, clock } = deps;
+  const campaign = await store.getCampaign(request.campaignId);
+  if (!campaign) return { ok: false, reason: 'campaignNotFound' };
+  const limits: CsvLimits = { ...DEFAULT_CSV_LIMITS, ...request.limits };
+  let validate: ReturnType<typeof createLeadValidator>;
+  try {
+    validate = createLeadValidator({
+      defaultRegion: campaign.defaultRegion,
+      allowExtensions: campaign.allowExtensions,
+      maxFieldLength: limits.maxFieldLength,
+    });
+  } catch (error) {
+    return { ok: false, reason: 'invalidCampaign', message: `default region: ${String(error)}` };
+  }
+
+  const mode = request.mode ?? 'skip_existing';
+  const startedAt = clock.now();
+  const bytesTotal = request.bytesTotal ?? null;
+  const run = await store.begin({
+    importId: deps.newImportId(),
+    campaignId: campaign.id,
+    fileName: request.fileName,
+    mode,
+    bytesTotal,
+    startedAt,
+  });
+  const tally = createLeadImportTally();
+  const seen = createSeenPhones();
+  let bytesRead = 0;
+  let lastSaved = startedAt;
+
+  const progress = (phase: LeadImportProgress['phase']): void => {
+    const elapsedMs = clock.now() - startedAt;
+    request.onProgress?.({
+      importId: run.importId,
+      phase,
+      bytesRead,
+      bytesTotal,
+      percent:
+        bytesTotal === null || bytesTotal === 0
+          ? null
+          : Math.min(100, (100 * bytesRead) / bytesTotal),
+      rowsPerSecond: elapsedMs > 0 ? (tally.counts.totalRows * 1000) / elapsedMs : 0,
+      elapsedMs,
+      counts: { ...tally.counts },
+    });
+  };
+  const report = (
+    status: LeadImportReport['status'],
+    error: string | null,
+    counts: LeadImportCounts,
+    mergeBlockedMs: number | null,
+  ): ImportLeadsResult => {
+    const summary = tally.summary();
+    return {
+      ok: true,
+      report: {
+        importId: run.importId,
+        status,
+        error,
+        counts,
+        issues: summary.issues,
+        errorCount: summary.errors,
+        warningCount: summary.warnings,
+        mergeBlockedMs,
+        elapsedMs: clock.now() - startedAt,
+      },
+    };
+  };
+  const fail = async (error: string): Promise<ImportLeadsResult> => {
+    await run.stage([], tally.drain());
+    await run.fail(error, tally.counts, clock.now());
+    progress('failed');
+    return report('failed', error, tally.counts, null);
+  };
+
+  try {
+    let readRow: ((row: CsvRow) => LeadValidation) | null = null;
+    for await (const event of readCsv(request.source, limits)) {
+      if (event.kind === 'invalid') {
+        bytesRead = event.bytesRead;
+        return await fail(event.reason);
+      }
+      if (event.kind === 'header') {
+        const plan = planLeadColumns(event.fields);
+        if (!plan.ok) return await fail(plan.reason);
+        await run.setHeader(event.fields);
+        for (const warning of plan.warnings) tally.note(warning);
+        readRow = createLeadRowReader(event.fields, plan.columns, validate, limits.maxFieldLength);
+        continue;
+      }
+      if (readRow === null) throw new Error('rows before the header');
+      bytesRead = event.bytesRead;
+      await stageBatch(store, run, campaign.id, mode, event.rows, readRow, tally, seen);
+      if (clock.now() - lastSaved >= SAVE_EVERY_MS) {
+        lastSaved = clock.now();
+        if (!(await run.saveProgress(tally.counts, bytesRead))) {
+          return await fail('stopped: the import was marked failed while it ran (by a restart)');
+        }
+      }
+      progress('reading');
+    }
+    if (tally.counts.totalRows === 0) tally.note('the file has no rows below its header');
+    tally.closeWarnings();
+    await run.stage([], tally.drain());
+    progress('merging');
+    const merged = await run.merge((merge) => tally.final(merge), clock.now());
+    if (!merged.ok) {
+      return await fail('stopped: the import was marked failed while it ran (by a restart)');
+    }
+    Object.assign(tally.counts, tally.final(merged));
+    progress('completed');
+    return report('completed', null, tally.counts, merged.blockedMs);
+  } catch (error) {
+    // Infrastructure (the file, the disk): record the failure, then let it through.
+    await run
+      .fail(
+        `failed: ${error instanceof Error ? error.message : String(error)}`,
+        tally.counts,
+        clock.now(),
+      )
+      .catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Validates, deduplicates and classifies one batch of rows, then stages it. */
+async function stageBatch(
+  store: LeadImportStore,
+  run: LeadImportRun,
+  campaignId: string,
+  mode: LeadImportMode,
+  rows: readonly CsvRow[],
+  readRow: (row: CsvRow) => LeadValidation,
+  tally: LeadImportTally,
+  seen: ReturnType<typeof createSeenPhones>,
+): Promise<void> {
+  const candidates: { rowNumber: number; validation: Extract<LeadValidation, { ok: true }> }[] = [];
+  for (const row of rows) {
+    tally.row();
+    const validation = readRow(row);
+    if (!validation.ok) {
+      tally.rejected(
+        row.rowNumber,
+        validation.errors,
+        validation.warnings,
+        JSON.stringify(row.fields),
+      );
+      continue;
+    }
+    const earlier = seen.firstRowOf(validation.lead.phone, row.rowNumber);
+    if (earlier !== null) {
+      tally.duplicate(
+        row.rowNumber,
+        validation.lead.phone,
+        `same number as row ${earlier}; skipped`,
+      );
+      continue;
+    }
+    tally.warn(row.rowNumber, validation.warnings);
+    candidates.push({ rowNumber: row.rowNumber, validation });
+  }
+
+  const phones = candidates.map((candidate) => candidate.validation.lead.phone);
+  const [existing, blocked] = await Promise.all([
+    store.findExisting(campaignId, phones),
+    store.findBlocked(campaignId, phones),
+  ]);
+  const staged: StagedLead[] = [];
+  for (const { rowNumber, validation } of candidates) {
+    const { lead } = validation;
+    const isLead = existing.has(lead.phone);
+    if (isLead && mode === 'skip_existing') {
+      tally.duplicate(rowNumber, lead.phone, 'already a lead of this campaign; skipped');
+      continue;
+    }
+    const dnc = blocked.get(lead.phone);
+    if (dnc) {
+      tally.staged('dncBlocked');
+      tally.warn(rowNumber, [
+        {
+          field: 'phone',
+          value: lead.phone,
+          reason: `${dncNote(dnc)}; stored as dnc, never dialed`,
+        },
+      ]);
+    } else {
+      tally.staged(isLead ? 'updated' : 'accepted');
+    }
+    staged.push({
+      rowNumber,
+      phone: lead.phone,
+      name: lead.name,
+      timezone: lead.timezone,
+      callerId: lead.callerId,
+      customVars: JSON.stringify(lead.customVars),
+      state: dnc ? 'dnc' : 'pending',
+      note: dnc ? dncNote(dnc) : null,
+    });
+  }
+  await run.stage(staged, tally.drain());
+}

@@ -1,0 +1,53 @@
+import type { Store } from './db.js';
+
+/**
+ * Runs synchronous `work` inside one transaction on the store's connection, holding
+ * Kysely's lock on that connection throughout.
+ *
+ * Why both: the dialer shares this connection and group-commits its journal writes in
+ * Kysely transactions that stay open across awaits. Holding Kysely's lock keeps them
+ * out of our transaction (and ours out of theirs), and doing the work with no await
+ * between BEGIN and COMMIT means the lock is held only for as long as SQLite works:
+ * the event loop, the dialer included, waits that long and no longer.
+ *
+ * `immediate` takes the write lock up front (for work that writes the main database,
+ * so that another process cannot make it fail half way with SQLITE_BUSY). `onHeld`
+ * learns how long the transaction held the thread, BEGIN to COMMIT (ms). Rolls back and
+ * rethrows when `work` throws.
+ */
+export async function syncTransaction<T>(
+  store: Store,
+  work: () => T,
+  options: { immediate?: boolean; onHeld?: (ms: number) => void } = {},
+): Promise<T> {
+  return store.db.connection().execute(async (): Promise<T> => {
+    const began = performance.now();
+    store.prepare(options.immediate ? 'begin immediate' : 'begin').run([]);
+    let result: T;
+    try {
+      result = work();
+      if (result instanceof Promise) throw new Error('syncTransaction: work must not be async');
+      store.prepare('commit').run([]);
+    } catch (error) {
+      rollback(store);
+      throw error;
+    } finally {
+      options.onHeld?.(performance.now() - began);
+    }
+    return result;
+  });
+}
+
+/** Runs synchronous `work` (reads, or statements that need no transaction) with Kysely's lock held. */
+export async function withConnection<T>(store: Store, work: () => T): Promise<T> {
+  return store.db.connection().execute(async (): Promise<T> => work());
+}
+
+function rollback(store: Store): void {
+  try {
+    store.prepare('rollback').run([]);
+  } catch (error) {
+    // SQLite has already rolled back by itself (an I/O error, a full disk).
+    if (!/no transaction is active/i.test(String(error))) throw error;
+  }
+}
