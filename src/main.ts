@@ -7,6 +7,7 @@ import { type CampaignControl, createCampaignControl } from './dialer/campaign-c
 import { type CampaignScheduler, createCampaignScheduler } from './dialer/campaign-scheduler.js';
 import { createChannelReconciler } from './dialer/channel-reconciler.js';
 import { createEventRouter } from './dialer/event-router.js';
+import { recoverInterruptedImports } from './dialer/lead-import-recovery.js';
 import { recoverOrphanedLeads } from './dialer/lead-recovery.js';
 import { systemClock } from './dialer/ports.js';
 import { createLogger, type Logger } from './logger.js';
@@ -17,6 +18,7 @@ import { createAttemptJournal } from './store/attempt-journal.js';
 import { createCampaignControlStore } from './store/campaign-control-store.js';
 import { openDatabase, type Store } from './store/db.js';
 import { createDialingStore } from './store/dialing-store.js';
+import { createLeadImportRepository } from './store/lead-imports.js';
 import { createLeadRecoveryStore } from './store/lead-recovery-store.js';
 import { migrateToLatest } from './store/migrate.js';
 import { createRecordingRepository, type RecordingRepository } from './store/recordings.js';
@@ -108,6 +110,13 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
   const logger = log ?? createLogger(config.logLevel);
   const { store, applied } = await openMigratedStore(config);
   logger.info({ db: config.db.path, migrations: applied }, 'database ready');
+
+  // Lead imports a previous run left half way: none of their leads were written.
+  await recoverInterruptedImports({
+    imports: createLeadImportRepository(store.db),
+    clock: systemClock,
+    log: logger,
+  });
 
   const pbx = await resolvePbx(config, logger);
   if (pbx.sim) {
