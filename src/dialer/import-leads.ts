@@ -9,8 +9,12 @@ import { planLeadColumns } from '../campaign/lead-columns.js';
 import { createLeadRowReader } from '../campaign/lead-csv-rows.js';
 import type { LeadImportCounts, LeadImportIssue, LeadImportMode } from '../campaign/lead-import.js';
 import { createLeadImportTally, type LeadImportTally } from '../campaign/lead-import-tally.js';
-import { createLeadValidator, type LeadValidation } from '../campaign/lead-input.js';
+import type { LeadValidation } from '../campaign/lead-input.js';
 import { createSeenPhones } from '../campaign/seen-phones.js';
+import {
+  type CampaignLeadValidator,
+  loadCampaignLeadValidator,
+} from './campaign-lead-validator.js';
 import type { LeadImportRun, LeadImportStore, StagedLead } from './lead-intake-ports.js';
 import type { Clock } from './ports.js';
 
@@ -61,9 +65,7 @@ export interface LeadImportReport {
 
 export type ImportLeadsResult =
   | { ok: true; report: LeadImportReport }
-  | { ok: false; reason: 'campaignNotFound' }
-  /** The campaign's settings cannot read numbers (an unknown default region). */
-  | { ok: false; reason: 'invalidCampaign'; message: string };
+  | Extract<CampaignLeadValidator, { ok: false }>;
 
 /** Least time between two progress records in the database (ms); callbacks come every batch. */
 const SAVE_EVERY_MS = 1000;
@@ -84,19 +86,10 @@ export async function importLeads(
   request: ImportLeadsRequest,
 ): Promise<ImportLeadsResult> {
   const { store, clock } = deps;
-  const campaign = await store.getCampaign(request.campaignId);
-  if (!campaign) return { ok: false, reason: 'campaignNotFound' };
   const limits: CsvLimits = { ...DEFAULT_CSV_LIMITS, ...request.limits };
-  let validate: ReturnType<typeof createLeadValidator>;
-  try {
-    validate = createLeadValidator({
-      defaultRegion: campaign.defaultRegion,
-      allowExtensions: campaign.allowExtensions,
-      maxFieldLength: limits.maxFieldLength,
-    });
-  } catch (error) {
-    return { ok: false, reason: 'invalidCampaign', message: `default region: ${String(error)}` };
-  }
+  const loaded = await loadCampaignLeadValidator(store, request.campaignId, limits.maxFieldLength);
+  if (!loaded.ok) return loaded;
+  const { campaign, validate } = loaded;
 
   const mode = request.mode ?? 'skip_existing';
   const startedAt = clock.now();

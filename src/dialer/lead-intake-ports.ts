@@ -1,6 +1,7 @@
 import type { Campaign } from '../campaign/campaign.js';
 import type { DncMatch } from '../campaign/do-not-call.js';
 import type { LeadImportCounts, LeadImportIssue, LeadImportMode } from '../campaign/lead-import.js';
+import type { LeadDraft } from '../campaign/lead-input.js';
 
 export type { DncMatch };
 
@@ -10,12 +11,8 @@ export type { DncMatch };
  */
 
 /** A row ready to become a lead, as staged. */
-export interface StagedLead {
+export interface StagedLead extends Omit<LeadDraft, 'customVars'> {
   rowNumber: number;
-  phone: string;
-  name: string | null;
-  timezone: string | null;
-  callerId: string | null;
   /** JSON object of strings. */
   customVars: string;
   state: 'pending' | 'dnc';
@@ -83,4 +80,48 @@ export interface LeadImportStore {
   findExisting(campaignId: string, phones: readonly string[]): Promise<Set<string>>;
   /** Which of `phones` are on the global or the campaign's do-not-call list. */
   findBlocked(campaignId: string, phones: readonly string[]): Promise<Map<string, DncMatch>>;
+}
+
+/** A lead added by hand, validated, ready to be stored after the campaign's last one. */
+export interface AddedLead extends LeadDraft {
+  id: string;
+  campaignId: string;
+  state: 'pending' | 'dnc';
+  /** Why the lead is `dnc`, for its `last_error`. */
+  note: string | null;
+  /** Epoch ms. */
+  createdAt: number;
+}
+
+/** What adding one lead by hand reads and writes. */
+export interface LeadAddStore {
+  getCampaign(campaignId: string): Promise<Campaign | undefined>;
+  findBlocked(campaignId: string, phones: readonly string[]): Promise<Map<string, DncMatch>>;
+  /** Stores the lead last in import order; the id of the lead holding the number if there is one. */
+  insertLead(lead: AddedLead): Promise<{ ok: true } | { ok: false; existingLeadId: string }>;
+}
+
+/** A number for a do-not-call list, normalised. */
+export interface DncListing {
+  phone: string;
+  reason: string | null;
+}
+
+/** One CSV import into a do-not-call list: numbers are staged, then added all at once. */
+export interface DncImportRun {
+  stage(listings: readonly DncListing[]): Promise<void>;
+  /** Adds the staged numbers in one transaction; returns how many were not listed yet. */
+  commit(at: number): Promise<number>;
+  /** Drops what was staged; nothing is added. */
+  discard(): Promise<void>;
+}
+
+/** What managing the do-not-call lists reads and writes. */
+export interface DncListStore {
+  getCampaign(campaignId: string): Promise<Campaign | undefined>;
+  /** Lists the number on the global (`null`) or a campaign's list; false when it was already. */
+  add(listing: DncListing & { campaignId: string | null; createdAt: number }): Promise<boolean>;
+  /** Takes the number off that list; false when it was not on it. */
+  remove(phone: string, campaignId: string | null): Promise<boolean>;
+  beginImport(campaignId: string | null): Promise<DncImportRun>;
 }

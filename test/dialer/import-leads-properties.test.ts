@@ -6,7 +6,7 @@ import { createPhoneNormalizer } from '../../src/campaign/phone-number.js';
 import { type ImportLeadsResult, importLeads } from '../../src/dialer/import-leads.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
 import { openDatabase, type Store } from '../../src/store/db.js';
-import { createLeadImportStore } from '../../src/store/lead-import-store.js';
+import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
 import { createLeadRepository } from '../../src/store/leads.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { sampleCampaign, T0 } from '../support/store-fixtures.js';
@@ -28,7 +28,7 @@ async function importInto(parts: (Uint8Array | string | Error)[]) {
   await createCampaignRepository(store.db).insert(sampleCampaign({ id: campaignId }));
   const result: ImportLeadsResult | Error = await importLeads(
     {
-      store: createLeadImportStore(store),
+      store: createLeadIntakeStore(store),
       clock: { now: () => T0 },
       newImportId: () => `import-${runs}`,
     },

@@ -4,7 +4,7 @@ import { errorCsvChunks } from '../../src/campaign/lead-import-error-csv.js';
 import { MAX_STORED_WARNINGS } from '../../src/campaign/lead-import-tally.js';
 import { importLeads, type LeadImportProgress } from '../../src/dialer/import-leads.js';
 import type { Store } from '../../src/store/db.js';
-import { createLeadImportStore } from '../../src/store/lead-import-store.js';
+import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
 import { createLeadImportRepository } from '../../src/store/lead-imports.js';
 import { createLeadRepository } from '../../src/store/leads.js';
 import {
@@ -39,7 +39,7 @@ async function* chunks(...parts: (string | Error)[]): AsyncGenerator<string> {
 function importFrom(source: AsyncIterable<string>, onProgress?: (p: LeadImportProgress) => void) {
   return importLeads(
     {
-      store: createLeadImportStore(store),
+      store: createLeadIntakeStore(store),
       clock: { now: () => T0 },
       newImportId: () => 'import-x',
     },
@@ -51,7 +51,7 @@ describe('importLeads', () => {
   it('refuses an unknown campaign and a campaign whose region reads no numbers', async () => {
     store = await openIntakeStore();
     const unknown = await importLeads(
-      { store: createLeadImportStore(store), clock: { now: () => T0 }, newImportId: () => 'x' },
+      { store: createLeadIntakeStore(store), clock: { now: () => T0 }, newImportId: () => 'x' },
       { campaignId: 'nope', fileName: 'a.csv', source: chunks('phone\n') },
     );
     expect(unknown).toEqual({ ok: false, reason: 'campaignNotFound' });

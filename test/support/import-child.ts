@@ -8,7 +8,7 @@
  */
 import { importLeads } from '../../src/dialer/import-leads.js';
 import { openDatabase } from '../../src/store/db.js';
-import { createLeadImportStore } from '../../src/store/lead-import-store.js';
+import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
 
 const [dbPath, campaignId, rows, slow] = process.argv.slice(2);
 if (!dbPath || !campaignId || !rows || !slow) throw new Error('missing arguments');
@@ -30,7 +30,7 @@ async function* csv(): AsyncGenerator<string> {
 const store = openDatabase({ path: dbPath, synchronous: 'NORMAL' });
 await importLeads(
   {
-    store: createLeadImportStore(store),
+    store: createLeadIntakeStore(store),
     clock: { now: () => Date.now() },
     newImportId: () => 'crash-import',
   },

@@ -8,7 +8,7 @@ import {
 import { createCampaignRepository } from '../../src/store/campaigns.js';
 import { openDatabase, type Store } from '../../src/store/db.js';
 import { createDncRepository } from '../../src/store/dnc.js';
-import { createLeadImportStore } from '../../src/store/lead-import-store.js';
+import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
 import { createLeadRepository } from '../../src/store/leads.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { sampleCampaign, sampleLead, T0 } from './store-fixtures.js';
@@ -66,7 +66,7 @@ export async function runImport(
 ): Promise<LeadImportReport> {
   const result = await importLeads(
     {
-      store: createLeadImportStore(store),
+      store: createLeadIntakeStore(store),
       clock: { now: () => T0 },
       newImportId: () => `import-${++importCounter}`,
     },

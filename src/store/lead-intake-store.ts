@@ -1,11 +1,11 @@
-import type { DncMatch, LeadImportStore } from '../dialer/lead-intake-ports.js';
+import type { DncMatch, LeadAddStore, LeadImportStore } from '../dialer/lead-intake-ports.js';
 import { createCampaignRepository } from './campaigns.js';
 import type { Store } from './db.js';
 import { openLeadImportRun } from './lead-import-run.js';
-import { withConnection } from './sync-transaction.js';
+import { syncTransaction, withConnection } from './sync-transaction.js';
 
-/** Creates the store side of CSV lead imports over a migrated database. */
-export function createLeadImportStore(store: Store): LeadImportStore {
+/** Creates the store side of lead intake (CSV imports, leads added by hand) over a migrated database. */
+export function createLeadIntakeStore(store: Store): LeadImportStore & LeadAddStore {
   const campaigns = createCampaignRepository(store.db);
   return {
     getCampaign: (campaignId) => campaigns.get(campaignId),
@@ -55,6 +55,42 @@ export function createLeadImportStore(store: Store): LeadImportStore {
         });
       }
       return blocked;
+    },
+
+    async insertLead(lead) {
+      return syncTransaction(
+        store,
+        () => {
+          const inserted = store
+            .prepare(
+              `insert into lead (id, campaign_id, phone, name, timezone, caller_id, custom_vars,
+                 state, last_error, import_seq, created_at, updated_at)
+               select ?, ?, ?, ?, ?, ?, ?, ?, ?, ifnull(max(import_seq), 0) + 1, ?, ?
+               from lead where campaign_id = ?
+               on conflict (campaign_id, phone) do nothing`,
+            )
+            .run([
+              lead.id,
+              lead.campaignId,
+              lead.phone,
+              lead.name,
+              lead.timezone,
+              lead.callerId,
+              JSON.stringify(lead.customVars),
+              lead.state,
+              lead.note,
+              lead.createdAt,
+              lead.createdAt,
+              lead.campaignId,
+            ]);
+          if (Number(inserted.changes) > 0) return { ok: true as const };
+          const [existing] = store
+            .prepare('select id from lead where campaign_id = ? and phone = ?')
+            .all([lead.campaignId, lead.phone]) as { id: string }[];
+          return { ok: false as const, existingLeadId: existing?.id ?? '' };
+        },
+        { immediate: true },
+      );
     },
   };
 }
