@@ -46,6 +46,12 @@ export interface SqliteAttemptJournal extends AttemptJournal {
    * time becomes `at` (pacing reads it).
    */
   createAttempt(attempt: NewAttempt): Promise<CreateAttemptResult>;
+  /**
+   * Runs synchronous `work` with prepared statements in a transaction shared with
+   * journal commits (group commit): for writes that must see and change the database
+   * atomically, such as a claim's read of candidates and its compare-and-sets.
+   */
+  transact<T>(work: (prepare: Store['prepare']) => T): Promise<T>;
 }
 
 type AttemptRow = Selectable<AttemptTable> & {
@@ -202,6 +208,75 @@ function writeAttemptCommit(prepare: Store['prepare'], c: AttemptCommit): void {
   }
 }
 
+/** The statements of a claim's attempt creation, prepared once per connection. */
+const CREATE_SQL = {
+  claimLead: `update lead set state = 'dialing', attempts = attempts + 1,
+      active_attempt_id = ?, last_attempt_id = ?, updated_at = ?
+    where id = ? and campaign_id = ? and state = 'pending'
+    returning attempts, recycled_attempts`,
+  markOriginate: `update campaign set last_originate_at = max(coalesce(last_originate_at, ?), ?)
+    where id = ? returning retry`,
+  insertAttempt: `insert into attempt (id, campaign_id, lead_id, attempt_number, machine_version,
+      channel_id, snapshot, state, done, seq, created_at, updated_at)
+    values (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)`,
+  insertInput: 'insert into attempt_input (attempt_id, input) values (?, ?)',
+} as const;
+
+/**
+ * Creates an attempt in the caller's transaction (see `createAttempt`): the lead's
+ * compare-and-set `pending` → `dialing`, the campaign's last originate time, the attempt
+ * row and its input. Writes nothing when the lead is no longer pending.
+ */
+export function writeNewAttempt(
+  prepare: Store['prepare'],
+  attempt: NewAttempt,
+): CreateAttemptResult {
+  const { attemptId, campaignId, leadId, input, at } = attempt;
+  const [lead] = prepare(CREATE_SQL.claimLead).all([
+    attemptId,
+    attemptId,
+    at,
+    leadId,
+    campaignId,
+  ]) as { attempts: number; recycled_attempts: number }[];
+  if (lead === undefined) return { ok: false, reason: 'leadNotPending' };
+  const [campaign] = prepare(CREATE_SQL.markOriginate).all([at, at, campaignId]) as {
+    retry: string;
+  }[];
+  if (campaign === undefined) throw new Error(`campaign ${campaignId} of lead ${leadId} is gone`);
+  prepare(CREATE_SQL.insertAttempt).run([
+    attemptId,
+    campaignId,
+    leadId,
+    lead.attempts,
+    attempt.machineVersion,
+    input.channelId,
+    snapshotToColumn(attempt.snapshot),
+    attempt.state,
+    at,
+    at,
+  ]);
+  prepare(CREATE_SQL.insertInput).run([attemptId, JSON.stringify(input)]);
+  return {
+    ok: true,
+    attempt: {
+      attemptId,
+      campaignId,
+      leadId,
+      attemptNumber: lead.attempts,
+      uncountedAttempts: lead.recycled_attempts,
+      machineVersion: attempt.machineVersion,
+      input,
+      snapshot: attempt.snapshot,
+      seq: 0,
+      state: attempt.state,
+      done: false,
+      timers: [],
+      retry: JSON.parse(campaign.retry) as RetryPolicy,
+    },
+  };
+}
+
 /** Why an attempt refused a commit, read before the rollback. */
 function explainConflict(prepare: Store['prepare'], attemptId: string): string {
   const [row] = prepare('select seq, done from attempt where id = ?').all([attemptId]) as {
@@ -227,77 +302,13 @@ export function createAttemptJournal(store: Store): SqliteAttemptJournal {
       .select(['campaign.retry', 'attempt_input.input', 'lead.recycled_attempts']);
 
   return {
-    async createAttempt(attempt) {
-      const { attemptId, campaignId, leadId, input, at } = attempt;
+    createAttempt(attempt) {
       // Through the batcher like commits: claims of many leads share a transaction.
-      return batcher.run(async (trx): Promise<CreateAttemptResult> => {
-        const lead = await trx
-          .updateTable('lead')
-          .set((eb) => ({
-            state: 'dialing',
-            attempts: eb('attempts', '+', 1),
-            active_attempt_id: attemptId,
-            last_attempt_id: attemptId,
-            updated_at: at,
-          }))
-          .where('id', '=', leadId)
-          .where('campaign_id', '=', campaignId)
-          .where('state', '=', 'pending')
-          .returning(['attempts', 'recycled_attempts'])
-          .executeTakeFirst();
-        if (lead === undefined) return { ok: false, reason: 'leadNotPending' };
+      return batcher.run(async () => writeNewAttempt(store.prepare, attempt));
+    },
 
-        const campaign = await trx
-          .updateTable('campaign')
-          .set((eb) => ({
-            last_originate_at: eb.fn('max', [
-              eb.fn.coalesce('last_originate_at', eb.val(at)),
-              eb.val(at),
-            ]),
-          }))
-          .where('id', '=', campaignId)
-          .returning('retry')
-          .executeTakeFirstOrThrow();
-        await trx
-          .insertInto('attempt')
-          .values({
-            id: attemptId,
-            campaign_id: campaignId,
-            lead_id: leadId,
-            attempt_number: lead.attempts,
-            machine_version: attempt.machineVersion,
-            channel_id: input.channelId,
-            snapshot: snapshotToColumn(attempt.snapshot),
-            state: attempt.state,
-            done: 0,
-            seq: 0,
-            created_at: at,
-            updated_at: at,
-          })
-          .execute();
-        await trx
-          .insertInto('attempt_input')
-          .values({ attempt_id: attemptId, input: JSON.stringify(input) })
-          .execute();
-        return {
-          ok: true,
-          attempt: {
-            attemptId,
-            campaignId,
-            leadId,
-            attemptNumber: lead.attempts,
-            uncountedAttempts: lead.recycled_attempts,
-            machineVersion: attempt.machineVersion,
-            input,
-            snapshot: attempt.snapshot,
-            seq: 0,
-            state: attempt.state,
-            done: false,
-            timers: [],
-            retry: JSON.parse(campaign.retry),
-          },
-        };
-      });
+    transact(work) {
+      return batcher.run(async () => work(store.prepare));
     },
 
     async commit(c) {

@@ -51,16 +51,7 @@ export function createCommitBatcher(store: Store): CommitBatcher {
   async function flush(batch: Unit[]): Promise<void> {
     let settled: Settled[];
     try {
-      settled = await db.transaction().execute(async (trx) => {
-        const [only] = batch;
-        // A lone unit needs no savepoint: its failure rolls back the whole transaction.
-        if (batch.length === 1 && only !== undefined) {
-          return [{ ok: true, value: await only.work(trx) }];
-        }
-        const results: Settled[] = [];
-        for (const unit of batch) results.push(await runInSavepoint(store, trx, unit));
-        return results;
-      });
+      settled = await db.connection().execute((trx) => inImmediateTransaction(store, trx, batch));
     } catch (error) {
       for (const unit of batch) unit.reject(error);
       return;
@@ -80,6 +71,38 @@ export function createCommitBatcher(store: Store): CommitBatcher {
       });
     },
   };
+}
+
+/**
+ * Runs the batch in one `BEGIN IMMEDIATE` transaction on the connection `trx` holds.
+ * Immediate, because units read before they write (a claim reads its candidates): in a
+ * deferred transaction, another process committing between that read and the first
+ * write makes SQLite refuse the write at once (SQLITE_BUSY, no waiting), whereas an
+ * immediate one waits for the write lock up front, within the busy timeout.
+ */
+async function inImmediateTransaction(
+  store: Store,
+  trx: Kysely<Database>,
+  batch: readonly Unit[],
+): Promise<Settled[]> {
+  store.prepare('begin immediate').run([]);
+  try {
+    const [only] = batch;
+    let results: Settled[];
+    // A lone unit needs no savepoint: its failure rolls back the whole transaction.
+    if (batch.length === 1 && only !== undefined) {
+      results = [{ ok: true, value: await only.work(trx) }];
+    } else {
+      results = [];
+      for (const unit of batch) results.push(await runInSavepoint(store, trx, unit));
+    }
+    store.prepare('commit').run([]);
+    return results;
+  } catch (error) {
+    // Nothing to roll back when SQLite already did (I/O error, disk full).
+    if (store.inTransaction()) store.prepare('rollback').run([]);
+    throw error;
+  }
 }
 
 // Run on the connection the transaction holds, as prepared statements: they surround

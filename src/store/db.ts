@@ -27,6 +27,8 @@ export interface Store {
    * connection (inside a Kysely transaction or `db.connection()`).
    */
   prepare(sql: string): SqliteStatement;
+  /** Whether the connection is inside a transaction (SQLite may roll one back by itself). */
+  inTransaction(): boolean;
   /** Closes the connection; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -69,6 +71,7 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
   return {
     db,
     prepare: (sql) => statements.prepare(sql),
+    inTransaction: () => sqlite.inTransaction,
     async close() {
       // Kysely only closes a connection it has used; close it ourselves otherwise.
       await db.destroy();

@@ -12,9 +12,9 @@ import type { Database } from './schema.js';
  */
 export function createDialingStore(
   db: Kysely<Database>,
-  journal: Pick<SqliteAttemptJournal, 'createAttempt'>,
+  journal: Pick<SqliteAttemptJournal, 'transact'>,
 ): DialingStore {
-  const claimer = createLeadClaimer(db, journal);
+  const claimer = createLeadClaimer(journal);
 
   function campaignsWithState() {
     return db

@@ -33,7 +33,7 @@ beforeEach(async () => {
   store = await openMigratedStore(dir);
   await createCampaignRepository(store.db).insert(sampleCampaign({ id: CAMPAIGN }));
   leads = createLeadRepository(store.db);
-  claimer = createLeadClaimer(store.db, createAttemptJournal(store));
+  claimer = createLeadClaimer(createAttemptJournal(store));
   ids = 0;
 });
 
@@ -206,19 +206,19 @@ describe('claiming the next due lead', () => {
 
 describe('claiming from several processes at once', () => {
   it('never gives the same lead to two processes claiming from one database file', async () => {
-    const LEADS = 300;
+    const LEADS = 600;
     const PROCESSES = 4;
     await leads.insert(sampleLeads(CAMPAIGN, LEADS));
     await store.close();
 
     const child = join(import.meta.dirname, '../support/claim-child.ts');
-    // Far enough ahead for every child to have loaded: they all start claiming together.
-    const startAt = String(Date.now() + 3_000);
-    const outputs = await Promise.all(
-      Array.from({ length: PROCESSES }, (_, index) =>
-        runNode([child, join(dir.path, 'dialstate.db'), CAMPAIGN, `p${index}`, startAt]),
-      ),
+    const children = Array.from({ length: PROCESSES }, (_, index) =>
+      startClaimer([child, join(dir.path, 'dialstate.db'), CAMPAIGN, `p${index}`]),
     );
+    // Once every child has loaded and opened the database, they start claiming together.
+    await Promise.all(children.map((c) => c.ready));
+    for (const c of children) c.go();
+    const outputs = await Promise.all(children.map((c) => c.output));
     const perProcess = outputs.map((output) => JSON.parse(output) as string[]);
     const claimed = perProcess.flat();
 
@@ -234,24 +234,35 @@ describe('claiming from several processes at once', () => {
   }, 60_000);
 });
 
-/** Runs a TypeScript entry in a child node process; resolves with its stdout. */
-function runNode(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
+/**
+ * Runs a claimer child process: `ready` resolves when it has printed its ready line,
+ * `go()` lets it start, `output` resolves with the rest of its stdout once it exits.
+ */
+function startClaimer(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+    if (stdout.includes('ready\n')) markReady();
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const output = new Promise<string>((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code) => {
-      if (code === 0) resolve(stdout);
+      if (code === 0) resolve(stdout.slice(stdout.indexOf('ready\n') + 'ready\n'.length));
       else reject(new Error(`child exited with ${code}: ${stderr}`));
     });
   });
+  // A child that dies before it is ready fails the test through `output`.
+  output.catch(() => markReady());
+  return { ready, output, go: () => child.stdin.end('go\n') };
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/db.js';
+import { CLAIM_SQL } from '../../src/store/lead-claims.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { createTempDir, type TempDir } from '../support/store-fixtures.js';
 
@@ -61,14 +61,15 @@ describe('migrateToLatest', () => {
     const store = openDatabase({ path: join(dir.path, 'plan.db') });
     try {
       await migrateToLatest(store.db);
-      const { rows } = await sql<{ detail: string }>`
-        explain query plan
-        select id from lead
-        where campaign_id = ${'c'} and state = 'pending' and next_attempt_at <= ${1}
-        order by next_attempt_at, priority desc, import_seq
-        limit 1`.execute(store.db);
+      // The statement the claimer runs, with its real text.
+      const rows = store.prepare(`explain query plan ${CLAIM_SQL.dueLeads}`).all(['c', 1, 0]) as {
+        detail: string;
+      }[];
       const plan = rows.map((row) => row.detail).join('\n');
       expect(plan).toContain('USING INDEX lead_claim');
+      // Both do-not-call lookups (global, campaign) through the index, never a scan.
+      expect(plan.match(/SEARCH d USING INDEX dnc_scope_phone/g)).toHaveLength(2);
+      expect(plan).not.toContain('SCAN');
       expect(plan).not.toContain('TEMP B-TREE');
     } finally {
       await store.close();

@@ -3,19 +3,22 @@
  * from a database file until none is left, with a few claims in flight at once, then
  * prints the ids of the leads it claimed as JSON.
  *
- * Usage: node --import tsx claim-child.ts <db path> <campaign id> <name> <start at (epoch ms)>
+ * It prints `ready` once loaded and waits for a line on stdin before it starts, so that
+ * the claims of every process really overlap.
+ *
+ * Usage: node --import tsx claim-child.ts <db path> <campaign id> <name>
  */
 import { createAttemptJournal } from '../../src/store/attempt-journal.js';
 import { openDatabase } from '../../src/store/db.js';
 import { createLeadClaimer } from '../../src/store/lead-claims.js';
 import { sampleNewAttempt, T0 } from './store-fixtures.js';
 
-const [dbPath, campaignId, name, startAt] = process.argv.slice(2);
-if (!dbPath || !campaignId || !name || !startAt) throw new Error('missing arguments');
+const [dbPath, campaignId, name] = process.argv.slice(2);
+if (!dbPath || !campaignId || !name) throw new Error('missing arguments');
 
 const IN_FLIGHT = 4;
 const store = openDatabase({ path: dbPath, synchronous: 'NORMAL' });
-const claimer = createLeadClaimer(store.db, createAttemptJournal(store));
+const claimer = createLeadClaimer(createAttemptJournal(store));
 const claimed: string[] = [];
 let ids = 0;
 
@@ -38,8 +41,9 @@ async function claimUntilNoneLeft(): Promise<void> {
   }
 }
 
-// Every process starts at the same instant, so that their claims really overlap.
-await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
+process.stdout.write('ready\n');
+await new Promise((resolve) => process.stdin.once('data', resolve));
+process.stdin.pause();
 await Promise.all(Array.from({ length: IN_FLIGHT }, claimUntilNoneLeft));
 await store.close();
 process.stdout.write(JSON.stringify(claimed));
