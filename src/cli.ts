@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { dncCommand } from './cli/dnc-command.js';
 import { doctorCommand } from './cli/doctor-command.js';
+import { importCommand, importSampleCommand } from './cli/import-command.js';
 import { migrateCommand } from './cli/migrate-command.js';
 import { replayCommand } from './cli/replay-command.js';
 import { serveCommand } from './cli/serve-command.js';
@@ -21,6 +23,19 @@ commands:
   doctor                      check the Asterisk side: ARI reachability and
                               credentials, app_amd, the AMD and dial contexts, the
                               media folder; exits 1 when a check fails
+  import <campaignId> <file.csv> [--mode skip_existing|update_existing]
+         [--errors rejected.csv] [--json]
+                              import leads from a CSV file (columns: phone, name,
+                              timezone, caller_id, custom_vars; any other column is
+                              a custom variable), all valid rows or none; exits 1
+                              when the file is refused
+  import --sample             print a sample CSV to start from
+  dnc add|remove <phone> [--campaign ID] [--reason TEXT] [--region XX]
+  dnc import <file.csv> [--campaign ID] [--reason TEXT] [--region XX]
+  dnc list [--campaign ID] [--json]
+                              the global do-not-call list, or a campaign's; numbers
+                              without a country code are read in --region (by
+                              default the campaign's)
 
 Configuration comes from the environment; see .env.example.`;
 
@@ -38,6 +53,12 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       port: { type: 'string' },
       'time-scale': { type: 'string' },
+      mode: { type: 'string' },
+      errors: { type: 'string' },
+      sample: { type: 'boolean', default: false },
+      campaign: { type: 'string' },
+      reason: { type: 'string' },
+      region: { type: 'string' },
     },
   });
   const config = loadProcessConfig(values.db ? { DIALSTATE_DB_PATH: values.db } : {});
@@ -73,6 +94,34 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       return replayCommand(config, attemptId, { json: values.json ?? false });
+    }
+    case 'import': {
+      if (values.sample) return importSampleCommand();
+      const [campaignId, file] = positionals;
+      if (!campaignId || !file) {
+        console.error(
+          'import needs a campaign and a file: dialstate import <campaignId> <file.csv>',
+        );
+        return 2;
+      }
+      return importCommand(config, campaignId, file, {
+        mode: values.mode,
+        errors: values.errors,
+        json: values.json ?? false,
+      });
+    }
+    case 'dnc': {
+      const [action, argument] = positionals;
+      if (!action) {
+        console.error('dnc needs an action: dialstate dnc add|remove|import|list');
+        return 2;
+      }
+      return dncCommand(config, action, argument, {
+        campaign: values.campaign,
+        reason: values.reason,
+        region: values.region,
+        json: values.json ?? false,
+      });
     }
     default:
       console.error(`unknown command "${command}"\n\n${USAGE}`);

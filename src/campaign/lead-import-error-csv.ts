@@ -11,8 +11,9 @@ interface RejectedRow {
 /**
  * Writes the rejected rows of an import back as CSV: the file's own header and fields,
  * then `import_row` (its row number) and `import_error` (every reason it was rejected
- * for). The importer ignores those two columns, so an operator can fix the rows in the
- * error CSV and import it as it is.
+ * for), then the fields a row had beyond the header's columns, if any, so that nothing
+ * of a row is lost. The importer ignores `import_row` and `import_error`, so an
+ * operator can fix the rows in the error CSV and import it as it is.
  *
  * `pages` are the import's issues in row order, a page at a time; a row's reasons may
  * span two pages. Yields the CSV text in pieces, the header line first.
@@ -26,7 +27,8 @@ export async function* errorCsvChunks(
   const line = (row: RejectedRow) => {
     // Rows may be short (missing fields) or long; the header decides the columns.
     const fields = Array.from({ length: header.length }, (_, i) => row.fields[i] ?? '');
-    return stringify([[...fields, String(row.rowNumber), row.reasons.join('; ')]]);
+    const extra = row.fields.slice(header.length);
+    return stringify([[...fields, String(row.rowNumber), row.reasons.join('; '), ...extra]]);
   };
   for await (const page of pages) {
     let chunk = '';

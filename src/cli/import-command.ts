@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { SAMPLE_LEADS_CSV } from '../campaign/lead-csv-sample.js';
+import {
+  LEAD_IMPORT_MODES,
+  type LeadImportIssue,
+  type LeadImportMode,
+} from '../campaign/lead-import.js';
+import { errorCsvChunks } from '../campaign/lead-import-error-csv.js';
+import type { Config } from '../config.js';
+import { importLeads, type LeadImportReport } from '../dialer/import-leads.js';
+import { systemClock } from '../dialer/ports.js';
+import { openMigratedStore } from '../main.js';
+import type { Store } from '../store/db.js';
+import { createLeadImportRepository } from '../store/lead-imports.js';
+import { createLeadIntakeStore } from '../store/lead-intake-store.js';
+import { createProgressBar } from './progress-bar.js';
+
+export interface ImportCommandOptions {
+  mode?: string;
+  /** Where to write the rejected rows as CSV. */
+  errors?: string;
+  json: boolean;
+}
+
+/** Issues printed under the summary; all are stored with the import. */
+const SHOWN_ISSUES = 20;
+/** Issues read per page when writing the error CSV. */
+const ERROR_PAGE = 5_000;
+
+/** `dialstate import --sample`: the sample CSV, to start a file from. */
+export function importSampleCommand(): number {
+  process.stdout.write(SAMPLE_LEADS_CSV);
+  return 0;
+}
+
+/**
+ * `dialstate import <campaign> <file>`: imports a CSV file of leads with a progress bar,
+ * then prints the counts and the first issues, and with `--errors` writes the rejected
+ * rows as CSV. Exit code 0 when the import completed (rows may have been rejected),
+ * 1 when it failed (nothing was imported), 2 for a usage error.
+ */
+export async function importCommand(
+  config: Config,
+  campaignId: string,
+  file: string,
+  options: ImportCommandOptions,
+): Promise<number> {
+  const mode = options.mode ?? 'skip_existing';
+  if (!(LEAD_IMPORT_MODES as readonly string[]).includes(mode)) {
+    console.error(`import: --mode is ${LEAD_IMPORT_MODES.join(' or ')}, not "${mode}"`);
+    return 2;
+  }
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch (error) {
+    console.error(`import: cannot read ${file}: ${(error as Error).message}`);
+    return 1;
+  }
+
+  const { store } = await openMigratedStore(config);
+  try {
+    const bar = createProgressBar(process.stderr);
+    const result = await importLeads(
+      { store: createLeadIntakeStore(store), clock: systemClock, newImportId: randomUUID },
+      {
+        campaignId,
+        fileName: basename(file),
+        source: createReadStream(file, { highWaterMark: 256 * 1024 }),
+        bytesTotal: size,
+        mode: mode as LeadImportMode,
+        onProgress: (progress) => bar.update(progress),
+      },
+    );
+    bar.done();
+    if (!result.ok) {
+      console.error(
+        result.reason === 'campaignNotFound'
+          ? `import: no campaign "${campaignId}" in ${config.db.path}`
+          : `import: campaign "${campaignId}" cannot read phone numbers: ${result.message}`,
+      );
+      return 1;
+    }
+    const { report } = result;
+    if (options.errors && report.errorCount > 0)
+      await writeErrorCsv(store, report.importId, options.errors);
+    if (options.json) console.log(JSON.stringify(report, null, 2));
+    else printReport(file, campaignId, report, options.errors);
+    return report.status === 'completed' ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}
+
+function printReport(
+  file: string,
+  campaignId: string,
+  report: LeadImportReport,
+  errorsPath?: string,
+): void {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const { counts } = report;
+  const seconds = report.elapsedMs / 1000;
+  if (report.status === 'failed') {
+    console.log(`${file}: import into ${campaignId} FAILED, no lead was added — ${report.error}`);
+  } else {
+    console.log(`${file}: imported into ${campaignId} (import ${report.importId})`);
+    console.log(
+      `  ${n(counts.totalRows)} rows: ${n(counts.accepted)} new, ${n(counts.updated)} updated, ` +
+        `${n(counts.duplicates)} duplicates, ${n(counts.rejected)} rejected, ` +
+        `${n(counts.dncBlocked)} on a do-not-call list (stored as dnc)`,
+    );
+    const rate = seconds > 0 ? `, ${n(counts.totalRows / seconds)} rows/s` : '';
+    const merge =
+      report.mergeBlockedMs === null ? '' : `; the final merge took ${n(report.mergeBlockedMs)} ms`;
+    console.log(`  ${seconds.toFixed(1)} s${rate}${merge}`);
+  }
+  if (report.issues.length > 0) {
+    console.log(
+      `  issues: ${n(report.errorCount)} errors, ${n(report.warningCount)} warnings; the first:`,
+    );
+    for (const issue of report.issues.slice(0, SHOWN_ISSUES))
+      console.log(`    ${formatIssue(issue)}`);
+  }
+  if (report.errorCount > 0 && report.status === 'completed') {
+    console.log(
+      errorsPath
+        ? `  rejected rows written to ${errorsPath} (fix them there and import that file)`
+        : '  write the rejected rows to a CSV with --errors <file>',
+    );
+  }
+}
+
+function formatIssue(issue: LeadImportIssue): string {
+  const where = issue.rowNumber === 0 ? 'file' : `row ${issue.rowNumber}`;
+  const what = [issue.field, issue.value === null ? null : JSON.stringify(issue.value)]
+    .filter((part) => part !== null)
+    .join(' ');
+  return `${where.padEnd(10)} ${issue.severity.padEnd(7)} ${what ? `${what}: ` : ''}${issue.reason}`;
+}
+
+async function writeErrorCsv(store: Store, importId: string, path: string): Promise<void> {
+  const imports = createLeadImportRepository(store.db);
+  const header = (await imports.get(importId))?.header ?? [];
+  async function* pages() {
+    let afterRow = 0;
+    for (;;) {
+      const page = await imports.listIssues(importId, {
+        severity: 'error',
+        afterRow,
+        limit: ERROR_PAGE,
+      });
+      if (page.length === 0) return;
+      yield page;
+      afterRow = page.at(-1)?.rowNumber ?? afterRow;
+    }
+  }
+  const out = createWriteStream(path);
+  for await (const chunk of errorCsvChunks(header, pages())) {
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}

@@ -1,0 +1,180 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { dncCommand } from '../../src/cli/dnc-command.js';
+import { importCommand } from '../../src/cli/import-command.js';
+import { loadConfig } from '../../src/config.js';
+import { createCampaignRepository } from '../../src/store/campaigns.js';
+import { createLeadRepository } from '../../src/store/leads.js';
+import {
+  createTempDir,
+  openMigratedStore,
+  sampleCampaign,
+  type TempDir,
+} from '../support/store-fixtures.js';
+
+const run = promisify(execFile);
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+/** Runs the real `dialstate` command; resolves with its exit code and output. */
+async function dialstate(
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', path.join(repoRoot, 'src/cli.ts'), ...args],
+      { cwd: repoRoot, env: { ...process.env, DIALSTATE_LOG_LEVEL: 'silent' } },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let dir: TempDir;
+let db: string[];
+beforeAll(async () => {
+  dir = createTempDir();
+  const store = await openMigratedStore(dir);
+  await createCampaignRepository(store.db).insert(sampleCampaign({ id: 'spring' }));
+  await store.close();
+  db = ['--db', path.join(dir.path, 'dialstate.db')];
+});
+afterAll(() => dir.remove());
+
+describe('dialstate import', () => {
+  it('imports a file, prints the counts and issues, and writes the rejected rows', async () => {
+    const file = path.join(dir.path, 'leads.csv');
+    const errors = path.join(dir.path, 'rejected.csv');
+    writeFileSync(
+      file,
+      'phone;name\n+1 415 555 0101;Ada\n415-555-01;Short\n(415) 555-0101;Again\n',
+    );
+    const result = await dialstate('import', 'spring', file, '--errors', errors, ...db);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      '3 rows: 1 new, 0 updated, 1 duplicates, 1 rejected, 0 on a do-not-call list (stored as dnc)',
+    );
+    expect(result.stdout).toContain(
+      'row 2      error   phone "415-555-01": wrong number of digits for a US number',
+    );
+    expect(readFileSync(errors, 'utf8')).toBe(
+      'phone,name,import_row,import_error\n415-555-01,Short,2,phone: wrong number of digits for a US number\n',
+    );
+    const store = await openMigratedStore(dir);
+    const leads = await createLeadRepository(store.db).listByCampaign('spring', {
+      limit: 10,
+      offset: 0,
+    });
+    await store.close();
+    expect(leads.map((lead) => lead.phone)).toEqual(['+14155550101']);
+  });
+
+  it('exits 1 and adds nothing when the file is refused', async () => {
+    const file = path.join(dir.path, 'broken.csv');
+    writeFileSync(file, 'phone\n"+1 415 555 0199\n');
+    const { code, out } = await captured(() =>
+      importCommand(config(), 'spring', file, { json: false }),
+    );
+    expect(code).toBe(1);
+    expect(out).toContain(
+      'FAILED, no lead was added — row 1 opens a quoted field that is never closed',
+    );
+  });
+
+  it('explains usage mistakes', async () => {
+    const mode = await captured(() =>
+      importCommand(config(), 'spring', 'x.csv', { mode: 'replace', json: false }),
+    );
+    expect(mode).toMatchObject({
+      code: 2,
+      err: 'import: --mode is skip_existing or update_existing, not "replace"\n',
+    });
+    const missing = await captured(() =>
+      importCommand(config(), 'autumn', path.join(dir.path, 'leads.csv'), { json: false }),
+    );
+    expect(missing).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('no campaign "autumn"'),
+    });
+    const file = await captured(() =>
+      importCommand(config(), 'spring', path.join(dir.path, 'nope.csv'), { json: false }),
+    );
+    expect(file).toMatchObject({ code: 1, err: expect.stringContaining('cannot read') });
+  });
+});
+
+describe('dialstate dnc', () => {
+  it('adds numbers to a campaign list, normalised', async () => {
+    const added = await dialstate(
+      'dnc',
+      'add',
+      '(415) 555-0177',
+      '--campaign',
+      'spring',
+      '--reason',
+      'asked',
+      ...db,
+    );
+    expect(added).toMatchObject({
+      code: 0,
+      stdout: '+14155550177 added to the do-not-call list of spring\n',
+    });
+  });
+
+  it('lists and removes them, and refuses a national number for the global list without a region', async () => {
+    const options = { campaign: 'spring', json: false };
+    await captured(() => dncCommand(config(), 'add', '415 555 0178', options));
+    const listed = await captured(() => dncCommand(config(), 'list', undefined, options));
+    expect(listed.out).toMatch(
+      /^\+14155550177\t\S+\tasked\n\+14155550178\t\S+\t\n2 numbers on the do-not-call list of spring\n$/,
+    );
+    const removed = await captured(() => dncCommand(config(), 'remove', '415.555.0178', options));
+    expect(removed.out).toBe('+14155550178 removed from the do-not-call list of spring\n');
+    const global = await captured(() =>
+      dncCommand(config(), 'add', '415 555 0177', { json: false }),
+    );
+    expect(global).toEqual({
+      code: 1,
+      out: '',
+      err: 'dnc add: 415 555 0177: no valid country code (write it as +<country code> <number>)\n',
+    });
+    expect(
+      (await captured(() => dncCommand(config(), 'purge', undefined, { json: false }))).code,
+    ).toBe(2);
+  });
+});
+
+function config() {
+  return loadConfig({
+    DIALSTATE_DB_PATH: path.join(dir.path, 'dialstate.db'),
+    DIALSTATE_LOG_LEVEL: 'silent',
+  });
+}
+
+/** Runs a command in this process, with what it prints. */
+async function captured(
+  command: () => Promise<number>,
+): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    out += `${args.join(' ')}\n`;
+  });
+  // Sets the suite's guard against console.error aside for this command only: its errors are the point.
+  const error = vi.mocked(console.error);
+  const guard = error.getMockImplementation();
+  error.mockImplementation((...args: unknown[]) => {
+    err += `${args.join(' ')}\n`;
+  });
+  try {
+    return { code: await command(), out, err };
+  } finally {
+    log.mockRestore();
+    if (guard) error.mockImplementation(guard);
+  }
+}
