@@ -1,29 +1,8 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialstate } from '../support/dialstate-cli.js';
 import { createHarness } from '../support/harness.js';
 import { createTempDir, type TempDir } from '../support/store-fixtures.js';
-
-const run = promisify(execFile);
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-
-/** Runs the real `dialstate` command; resolves with its exit code and output. */
-async function dialstate(
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', path.join(repoRoot, 'src/cli.ts'), ...args],
-      { cwd: repoRoot, env: { ...process.env, DIALSTATE_LOG_LEVEL: 'silent' } },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 let dir: TempDir;
 let dbPath: string;
