@@ -57,6 +57,7 @@ const config = {
     DIALSTATE_DB_SYNCHRONOUS: synchronous,
     DIALSTATE_MAX_CHANNELS: String(Math.max(maxConcurrent, 10)),
     DIALSTATE_LOG_LEVEL: 'warn',
+    DIALSTATE_HTTP_PORT: '0',
   }),
   simTimeScale: 0,
 };

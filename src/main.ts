@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { buildApiDeps } from './api-wiring.js';
 import { createAriGateway } from './ari/ari-gateway.js';
 import type { Config } from './config.js';
 import { type AttemptRunner, createAttemptRunner } from './dialer/attempt-runner.js';
@@ -10,6 +11,8 @@ import { createEventRouter } from './dialer/event-router.js';
 import { recoverInterruptedImports } from './dialer/lead-import-recovery.js';
 import { recoverOrphanedLeads } from './dialer/lead-recovery.js';
 import { systemClock } from './dialer/ports.js';
+import { createApp } from './http/app.js';
+import { type HttpServer, listenHttp } from './http/http-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createRecordingLibrary, type RecordingLibrary } from './media/recording-library.js';
 import { installShippedPrompts } from './media/shipped-prompts.js';
@@ -22,6 +25,7 @@ import { createLeadImportRepository } from './store/lead-imports.js';
 import { createLeadRecoveryStore } from './store/lead-recovery-store.js';
 import { migrateToLatest } from './store/migrate.js';
 import { createRecordingRepository, type RecordingRepository } from './store/recordings.js';
+import { DIALSTATE_VERSION } from './version.js';
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openMigratedStore(
@@ -43,6 +47,8 @@ export interface Dialstate {
   readonly simulated: boolean;
   /** The ARI base URL in use. */
   readonly ariUrl: string;
+  /** Where the HTTP API (and web UI) listens. */
+  readonly httpUrl: string;
   readonly runner: AttemptRunner;
   readonly scheduler: CampaignScheduler;
   /** The operator's actions: start, pause, stop, archive campaigns; cancel leads. */
@@ -206,21 +212,43 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
     log: logger,
   });
 
+  const app = createApp(
+    buildApiDeps({ store, control, scheduler, clock: systemClock, log: logger }),
+    { apiToken: config.http.apiToken, version: DIALSTATE_VERSION },
+  );
+  // Claims stop first; queued events are committed before ARI and the database close.
+  async function stopEngine(): Promise<void> {
+    await scheduler.stop();
+    router.stop();
+    await runner.stop();
+    await gateway.close();
+    await pbx.sim?.stop();
+    await store.close();
+  }
+  let http: HttpServer;
+  try {
+    http = await listenHttp(app, { host: config.http.host, port: config.http.port });
+  } catch (error) {
+    await stopEngine();
+    throw new Error(
+      `could not listen on ${config.http.host}:${config.http.port} (DIALSTATE_HTTP_HOST/PORT)`,
+      { cause: error },
+    );
+  }
+  logger.info({ url: http.url, auth: config.http.apiToken !== null }, 'HTTP API listening');
+
   return {
     simulated: pbx.sim !== null,
     ariUrl: pbx.url,
+    httpUrl: http.url,
     runner,
     scheduler,
     control,
     recordings: library,
     async stop() {
       logger.info('shutting down');
-      await scheduler.stop();
-      router.stop();
-      await runner.stop();
-      await gateway.close();
-      await pbx.sim?.stop();
-      await store.close();
+      await http.close();
+      await stopEngine();
     },
   };
 }

@@ -29,7 +29,10 @@ afterEach(() => {
 describe('startDialstate', () => {
   it('starts the embedded simulated Asterisk when no ARI URL is configured', async () => {
     dir = createTempDir();
-    const dialstate = await startDialstate(loadConfig({ DIALSTATE_DATA_DIR: dir.path }), silent);
+    const dialstate = await startDialstate(
+      loadConfig({ DIALSTATE_DATA_DIR: dir.path, DIALSTATE_HTTP_PORT: '0' }),
+      silent,
+    );
     try {
       expect(dialstate.simulated).toBe(true);
       expect(dialstate.ariUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -43,6 +46,52 @@ describe('startDialstate', () => {
     }
   });
 
+  it('serves the HTTP API over the network, and stops serving it when stopped', async () => {
+    dir = createTempDir();
+    const dialstate = await startDialstate(
+      loadConfig({ DIALSTATE_DATA_DIR: dir.path, DIALSTATE_HTTP_PORT: '0' }),
+      silent,
+    );
+    const url = dialstate.httpUrl;
+    try {
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const created = await fetch(`${url}/api/campaigns`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Over the wire', timezone: 'UTC' }),
+      });
+      expect(created.status).toBe(201);
+      const list = (await (await fetch(`${url}/api/campaigns`)).json()) as {
+        campaigns: { name: string }[];
+      };
+      expect(list.campaigns.map((c) => c.name)).toEqual(['Over the wire']);
+    } finally {
+      await dialstate.stop();
+    }
+    await expect(fetch(`${url}/api/campaigns`)).rejects.toThrow();
+  });
+
+  it('refuses to start with a clear error when the HTTP port is taken', async () => {
+    dir = createTempDir();
+    const first = await startDialstate(
+      loadConfig({ DIALSTATE_DATA_DIR: dir.path, DIALSTATE_HTTP_PORT: '0' }),
+      silent,
+    );
+    try {
+      const port = new URL(first.httpUrl).port;
+      const config = loadConfig({
+        DIALSTATE_DATA_DIR: dir.path,
+        DIALSTATE_DB_PATH: `${dir.path}/second.db`,
+        DIALSTATE_HTTP_PORT: port,
+      });
+      await expect(startDialstate(config, silent)).rejects.toThrow(
+        /could not listen on 127\.0\.0\.1:\d+/,
+      );
+    } finally {
+      await first.stop();
+    }
+  });
+
   it('marks an attempt left open by a crashed run interrupted before dialing anything', async () => {
     dir = createTempDir();
     const crashed = await createHarness({ dir, seed: true });
@@ -51,7 +100,10 @@ describe('startDialstate', () => {
     // The process dies: nothing is stopped or tidied.
     await crashed.store.close();
 
-    const dialstate = await startDialstate(loadConfig({ DIALSTATE_DATA_DIR: dir.path }), silent);
+    const dialstate = await startDialstate(
+      loadConfig({ DIALSTATE_DATA_DIR: dir.path, DIALSTATE_HTTP_PORT: '0' }),
+      silent,
+    );
     await dialstate.runner.settled();
     await dialstate.stop();
 
@@ -69,11 +121,15 @@ describe('startDialstate', () => {
 
   it('refuses to start with a clear error when the configured Asterisk rejects the credentials', async () => {
     dir = createTempDir();
-    const sim = await startDialstate(loadConfig({ DIALSTATE_DATA_DIR: dir.path }), silent);
+    const sim = await startDialstate(
+      loadConfig({ DIALSTATE_DATA_DIR: dir.path, DIALSTATE_HTTP_PORT: '0' }),
+      silent,
+    );
     try {
       const config = loadConfig({
         DIALSTATE_DATA_DIR: dir.path,
         DIALSTATE_DB_PATH: `${dir.path}/other.db`,
+        DIALSTATE_HTTP_PORT: '0',
         DIALSTATE_ARI_URL: sim.ariUrl,
         DIALSTATE_ARI_PASSWORD: 'wrong-password',
       });
@@ -126,7 +182,11 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Pr
 }
 
 const fast = (path: string) =>
-  loadConfig({ DIALSTATE_DATA_DIR: path, DIALSTATE_SIM_TIME_SCALE: '0.02' });
+  loadConfig({
+    DIALSTATE_DATA_DIR: path,
+    DIALSTATE_SIM_TIME_SCALE: '0.02',
+    DIALSTATE_HTTP_PORT: '0',
+  });
 
 describe('startDialstate: the campaign engine', () => {
   it('dials a running campaign against the embedded simulator and completes it', async () => {
@@ -197,7 +257,7 @@ describe('startDialstate: the campaign engine', () => {
       anytimeCampaign(),
       ['01', '01', '01'].map((suffix, i) => `${i}${suffix}`),
     );
-    const slow = loadConfig({ DIALSTATE_DATA_DIR: dir.path });
+    const slow = loadConfig({ DIALSTATE_DATA_DIR: dir.path, DIALSTATE_HTTP_PORT: '0' });
     const first = await startDialstate(slow, silent);
     const reader = await openMigratedStore(dir);
     try {

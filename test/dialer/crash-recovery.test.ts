@@ -114,6 +114,7 @@ function serve(dir: TempDir): {
       DIALSTATE_DATA_DIR: dir.path,
       DIALSTATE_SIM_TIME_SCALE: TIME_SCALE,
       DIALSTATE_MAX_CHANNELS: '25',
+      DIALSTATE_HTTP_PORT: '0',
       DIALSTATE_DB_SYNCHRONOUS: 'NORMAL',
       DIALSTATE_LOG_LEVEL: 'error',
     },

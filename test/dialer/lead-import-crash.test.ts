@@ -76,7 +76,10 @@ describe('an import killed half way', () => {
     );
     await store.close();
 
-    const dialstate = await startDialstate(loadConfig({ DIALSTATE_DATA_DIR: dir.path }), silent);
+    const dialstate = await startDialstate(
+      loadConfig({ DIALSTATE_DATA_DIR: dir.path, DIALSTATE_HTTP_PORT: '0' }),
+      silent,
+    );
     await dialstate.stop();
 
     store = await openMigratedStore(dir);

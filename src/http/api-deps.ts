@@ -1,0 +1,21 @@
+import type { Logger } from 'pino';
+import type { DialingStatus } from '../campaign/dialing-status.js';
+import type { CampaignControl } from '../dialer/campaign-control.js';
+import type { Clock } from '../dialer/ports.js';
+import type { CampaignStatsReader } from '../store/campaign-stats.js';
+import type { CampaignRepository } from '../store/campaigns.js';
+
+/**
+ * What the HTTP API works with. The composition root (src/main.ts) provides it; tests
+ * build it over a real database.
+ */
+export interface ApiDeps {
+  campaigns: CampaignRepository;
+  campaignStats: CampaignStatsReader;
+  control: CampaignControl;
+  /** Why the campaign is not starting a call now (the scheduler's answer); undefined if unknown. */
+  dialingStatus(campaignId: string): Promise<DialingStatus | undefined>;
+  clock: Clock;
+  newId(): string;
+  log: Logger;
+}

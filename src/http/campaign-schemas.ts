@@ -1,0 +1,146 @@
+import { z } from '@hono/zod-openapi';
+import { IANAZone } from 'luxon';
+import { AMD_PARAMETER_NAMES, DEFAULT_AMD_PARAMETERS } from '../campaign/amd-parameters.js';
+import { CAMPAIGN_STATUSES, type CampaignSettings } from '../campaign/campaign.js';
+import { CAMPAIGN_ACTIONS } from '../campaign/campaign-lifecycle.js';
+import { DEFAULT_RETRY_POLICY } from '../campaign/retry-policy.js';
+import { ATTEMPT_OUTCOMES } from '../machines/attempt-types.js';
+
+const hhmm = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, 24-hour (00:00 to 23:59)');
+const timezone = z
+  .string()
+  .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone, e.g. Europe/London')
+  .openapi({ example: 'America/New_York' });
+const epochMs = z.number().int().nonnegative();
+
+export const aiTargetSchema = z
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('dialplan'),
+      context: z.string().min(1).max(80),
+      extension: z.string().min(1).max(80),
+      priority: z.number().int().min(1),
+    }),
+    z.object({
+      kind: z.literal('app'),
+      app: z.string().min(1).max(80),
+      args: z.array(z.string().max(200)).max(20),
+    }),
+  ])
+  .openapi('AiTarget', {
+    description:
+      'Where an accepted call goes: a dialplan location (continueInDialplan) or another ARI application.',
+  });
+
+const amdShape = Object.fromEntries(
+  AMD_PARAMETER_NAMES.map((name) => [
+    name,
+    z.number().int().min(0).max(60_000).openapi({ example: DEFAULT_AMD_PARAMETERS[name] }),
+  ]),
+) as Record<(typeof AMD_PARAMETER_NAMES)[number], z.ZodNumber>;
+
+const outcomeEnum = z.enum(ATTEMPT_OUTCOMES);
+
+/** Every setting of a campaign, as the API shows it. */
+export const campaignSettingsSchema = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(120),
+    timezone,
+    window: z
+      .object({
+        start: hhmm,
+        end: hhmm,
+        days: z
+          .array(z.number().int().min(1).max(7))
+          .min(1, 'needs at least one day (1 = Monday … 7 = Sunday)')
+          .refine((days) => new Set(days).size === days.length, 'must not repeat a day'),
+      })
+      .openapi({ description: 'Daily window in local time; start == end means all day.' }),
+    startsAt: epochMs.nullable(),
+    endsAt: epochMs.nullable(),
+    maxConcurrent: z.number().int().min(1).max(1000),
+    minIntervalMs: z.number().int().min(0).max(3_600_000),
+    ringTimeoutSec: z.number().int().min(5).max(300),
+    callerId: z.string().trim().min(1).max(80).nullable(),
+    defaultRegion: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 region code, e.g. US'),
+    allowExtensions: z.boolean(),
+    aiTarget: aiTargetSchema,
+    aiContext: z.string().max(200).nullable(),
+    aiProvider: z.string().max(200).nullable(),
+    aiAgent: z.string().max(200).nullable(),
+    consent: z.object({
+      enabled: z.boolean(),
+      recordingId: z.string().min(1).nullable(),
+      timeoutSec: z.number().int().min(1).max(60),
+    }),
+    voicemail: z.object({
+      enabled: z.boolean(),
+      recordingId: z.string().min(1).nullable(),
+      greetingMaxWaitSec: z.number().int().min(1).max(120),
+    }),
+    amd: z
+      .object({ ...amdShape, notSureAs: z.enum(['machine', 'human']) })
+      .openapi({ description: 'The 9 AMD() arguments (ms or counts) and what NOTSURE counts as.' }),
+    retry: z.object({
+      maxAttempts: z.number().int().min(1).max(20),
+      retryAfterMinutes: z.partialRecord(outcomeEnum, z.number().int().min(1).max(43_200)),
+    }),
+  })
+  .strict()
+  .openapi('CampaignSettings');
+
+/** What a new campaign gets for each setting the request leaves out. */
+export const CAMPAIGN_DEFAULTS: Omit<CampaignSettings, 'name' | 'timezone'> = {
+  window: { start: '09:00', end: '17:00', days: [1, 2, 3, 4, 5] },
+  startsAt: null,
+  endsAt: null,
+  maxConcurrent: 1,
+  minIntervalMs: 1000,
+  ringTimeoutSec: 30,
+  callerId: null,
+  defaultRegion: 'US',
+  allowExtensions: false,
+  // The example hand-off context of the shipped dialplan.
+  aiTarget: { kind: 'dialplan', context: 'ai-handoff', extension: 's', priority: 1 },
+  aiContext: null,
+  aiProvider: null,
+  aiAgent: null,
+  consent: { enabled: false, recordingId: null, timeoutSec: 8 },
+  voicemail: { enabled: false, recordingId: null, greetingMaxWaitSec: 20 },
+  amd: { ...DEFAULT_AMD_PARAMETERS, notSureAs: 'machine' },
+  retry: DEFAULT_RETRY_POLICY,
+};
+
+/** A new campaign: a name and a time zone, the rest as in `CAMPAIGN_DEFAULTS` unless given. */
+export const newCampaignSchema = campaignSettingsSchema
+  .partial()
+  .required({ name: true, timezone: true })
+  .strict()
+  .openapi('NewCampaign');
+
+/** A change of some settings; nested objects (window, consent, amd…) are given whole. */
+export const campaignPatchSchema = campaignSettingsSchema
+  .partial()
+  .strict()
+  .openapi('CampaignPatch');
+
+export const campaignSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(CAMPAIGN_STATUSES),
+    statusReason: z.string().nullable(),
+    availableActions: z.array(z.enum(CAMPAIGN_ACTIONS)),
+    createdAt: epochMs,
+    updatedAt: epochMs,
+    ...campaignSettingsSchema.shape,
+  })
+  .openapi('Campaign');
+
+export const campaignIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'c-7f3a' }),
+});

@@ -1,0 +1,314 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Campaign } from '../campaign/campaign.js';
+import type { CampaignActionResult } from '../dialer/campaign-control.js';
+import type { ApiDeps } from './api-deps.js';
+import { ApiError, errorResponse, notFound, validationError } from './api-error.js';
+import { createRouter } from './api-router.js';
+import {
+  CAMPAIGN_DEFAULTS,
+  campaignIdParam,
+  campaignPatchSchema,
+  campaignSchema,
+  newCampaignSchema,
+} from './campaign-schemas.js';
+import { checkCampaignSettings } from './campaign-validation.js';
+import { campaignView, dialingStatusView, startOfCampaignDay } from './campaign-views.js';
+
+const TAG = ['Campaigns'];
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
+const actionResultSchema = z
+  .object({ campaign: campaignSchema, canceledLeads: z.number().int() })
+  .openapi('CampaignActionResult');
+const stopBodySchema = z
+  .object({
+    cancelPending: z
+      .boolean()
+      .default(false)
+      .openapi({ description: 'Also cancel every pending lead: they will never be dialed.' }),
+  })
+  .strict();
+const statsSchema = z
+  .object({
+    leads: z.record(z.string(), z.number().int()),
+    outcomes: z.record(z.string(), z.number().int()),
+    outcomesToday: z.record(z.string(), z.number().int()),
+    live: z.record(z.string(), z.number().int()),
+    liveTotal: z.number().int(),
+  })
+  .openapi('CampaignStats');
+const statusSchema = z
+  .object({
+    dialing: z.boolean(),
+    reason: z.string().nullable(),
+    message: z.string().openapi({ example: 'outside the calling window; it opens at 09:00' }),
+    detail: z.record(z.string(), z.unknown()),
+    serverTime: z.number().int(),
+    campaignTime: z.string().nullable(),
+    window: z.object({
+      open: z.boolean(),
+      closesAt: z.number().int().nullable().optional(),
+      opensAt: z.number().int().nullable().optional(),
+      detail: z.string().nullable(),
+    }),
+    nextWindowOpensAt: z.number().int().nullable(),
+    nextDueAt: z.number().int().nullable(),
+  })
+  .openapi('DialingStatus');
+
+const byId = { params: campaignIdParam };
+const notFoundResponse = { 404: errorResponse('No such campaign') };
+
+const routes = {
+  list: createRoute({
+    method: 'get',
+    path: '/',
+    tags: TAG,
+    summary: 'List campaigns, oldest first',
+    responses: {
+      200: json(z.object({ campaigns: z.array(campaignSchema) }), 'Every campaign'),
+    },
+  }),
+  create: createRoute({
+    method: 'post',
+    path: '/',
+    tags: TAG,
+    summary: 'Create a campaign (as a draft)',
+    request: { body: jsonBody(newCampaignSchema) },
+    responses: {
+      201: json(campaignSchema, 'The new campaign'),
+      400: errorResponse('Invalid settings'),
+    },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: '/{id}',
+    tags: TAG,
+    summary: 'Get a campaign',
+    request: byId,
+    responses: { 200: json(campaignSchema, 'The campaign'), ...notFoundResponse },
+  }),
+  patch: createRoute({
+    method: 'patch',
+    path: '/{id}',
+    tags: TAG,
+    summary: 'Change some settings (nested objects are replaced whole)',
+    request: { ...byId, body: jsonBody(campaignPatchSchema) },
+    responses: {
+      200: json(campaignSchema, 'The changed campaign'),
+      400: errorResponse('Invalid settings'),
+      ...notFoundResponse,
+      409: errorResponse('The campaign is archived'),
+    },
+  }),
+  delete: createRoute({
+    method: 'delete',
+    path: '/{id}',
+    tags: TAG,
+    summary: 'Delete a campaign with its leads and history',
+    request: byId,
+    responses: {
+      204: { description: 'Deleted' },
+      ...notFoundResponse,
+      409: errorResponse('The campaign is running or has live calls'),
+    },
+  }),
+  clone: createRoute({
+    method: 'post',
+    path: '/{id}/clone',
+    tags: TAG,
+    summary: 'Copy the settings into a new draft campaign (without leads)',
+    request: byId,
+    responses: { 201: json(campaignSchema, 'The copy'), ...notFoundResponse },
+  }),
+  stats: createRoute({
+    method: 'get',
+    path: '/{id}/stats',
+    tags: TAG,
+    summary: 'Lead states, outcomes (all time and today, campaign time) and live calls by state',
+    request: byId,
+    responses: { 200: json(statsSchema, 'Counters'), ...notFoundResponse },
+  }),
+  status: createRoute({
+    method: 'get',
+    path: '/{id}/status',
+    tags: TAG,
+    summary: 'Why no call is starting now, with the clocks and the calling window',
+    request: byId,
+    responses: { 200: json(statusSchema, 'The dialing status'), ...notFoundResponse },
+  }),
+};
+
+const actionResponses = {
+  200: json(actionResultSchema, 'The campaign after the action'),
+  ...notFoundResponse,
+  409: errorResponse(
+    'Not allowed from the current status, or preconditions unmet (details.problems)',
+  ),
+};
+const actionRoute = (action: string, summary: string) =>
+  createRoute({
+    method: 'post',
+    path: `/{id}/${action}`,
+    tags: TAG,
+    summary,
+    request: byId,
+    responses: actionResponses,
+  });
+
+/** Maps the control's refusal to the API's error. */
+function actionError(campaignId: string, result: Exclude<CampaignActionResult, { ok: true }>) {
+  switch (result.reason) {
+    case 'notFound':
+      return notFound('campaign', campaignId);
+    case 'notAllowed':
+    case 'conflict':
+      return new ApiError('conflict', result.message);
+    case 'preconditions':
+      return new ApiError(
+        'conflict',
+        `the campaign cannot start: ${result.problems.map((p) => p.message).join('; ')}`,
+        { problems: result.problems },
+      );
+  }
+}
+
+/** `/api/campaigns`: campaign settings, lifecycle actions, counters and dialing status. */
+export function campaignsRoutes(deps: ApiDeps) {
+  const { campaigns, control, clock } = deps;
+
+  async function load(id: string): Promise<Campaign> {
+    const campaign = await campaigns.get(id);
+    if (campaign === undefined) throw notFound('campaign', id);
+    return campaign;
+  }
+
+  async function acted(id: string, result: CampaignActionResult) {
+    if (!result.ok) throw actionError(id, result);
+    return { campaign: campaignView(await load(id)), canceledLeads: result.canceledLeads };
+  }
+
+  return createRouter()
+    .openapi(routes.list, async (c) => {
+      const all = await campaigns.list();
+      return c.json({ campaigns: all.map(campaignView) }, 200);
+    })
+    .openapi(routes.create, async (c) => {
+      const settings = { ...CAMPAIGN_DEFAULTS, ...c.req.valid('json') };
+      const issues = checkCampaignSettings(settings);
+      if (issues.length > 0) throw validationError(issues);
+      const at = clock.now();
+      const campaign: Campaign = {
+        ...settings,
+        id: deps.newId(),
+        status: 'draft',
+        statusReason: null,
+        createdAt: at,
+        updatedAt: at,
+      };
+      await campaigns.insert(campaign);
+      deps.log.info({ campaignId: campaign.id }, 'campaign created');
+      return c.json(campaignView(campaign), 201);
+    })
+    .openapi(routes.get, async (c) =>
+      c.json(campaignView(await load(c.req.valid('param').id)), 200),
+    )
+    .openapi(routes.patch, async (c) => {
+      const { id } = c.req.valid('param');
+      const patch = c.req.valid('json');
+      const current = await load(id);
+      if (current.status === 'archived') {
+        throw new ApiError('conflict', 'an archived campaign cannot change; unarchive it first');
+      }
+      const issues = checkCampaignSettings({ ...current, ...patch });
+      if (issues.length > 0) throw validationError(issues);
+      if (!(await campaigns.update(id, patch, clock.now()))) throw notFound('campaign', id);
+      return c.json(campaignView(await load(id)), 200);
+    })
+    .openapi(routes.delete, async (c) => {
+      const { id } = c.req.valid('param');
+      const campaign = await load(id);
+      if (campaign.status === 'running') {
+        throw new ApiError('conflict', 'a running campaign cannot be deleted; stop it first');
+      }
+      const live = await deps.campaignStats.countOpenAttempts(id);
+      if (live > 0) {
+        throw new ApiError(
+          'conflict',
+          `the campaign has ${live} live call${live === 1 ? '' : 's'}; wait for them to end`,
+          { live },
+        );
+      }
+      if (!(await campaigns.delete(id))) throw notFound('campaign', id);
+      deps.log.info({ campaignId: id }, 'campaign deleted');
+      return c.body(null, 204);
+    })
+    .openapi(routes.clone, async (c) => {
+      const source = await load(c.req.valid('param').id);
+      const at = clock.now();
+      const copy: Campaign = {
+        ...source,
+        id: deps.newId(),
+        name: `${source.name} (copy)`.slice(0, 120),
+        status: 'draft',
+        statusReason: null,
+        createdAt: at,
+        updatedAt: at,
+      };
+      await campaigns.insert(copy);
+      return c.json(campaignView(copy), 201);
+    })
+    .openapi(actionRoute('start', 'Start, resume or restart dialing'), async (c) => {
+      const { id } = c.req.valid('param');
+      return c.json(await acted(id, await control.start(id)), 200);
+    })
+    .openapi(actionRoute('pause', 'Stop starting new calls; live calls finish'), async (c) => {
+      const { id } = c.req.valid('param');
+      return c.json(await acted(id, await control.pause(id)), 200);
+    })
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/{id}/stop',
+        tags: TAG,
+        summary: 'Stop the campaign; optionally cancel its pending leads',
+        request: {
+          ...byId,
+          body: { required: false, content: { 'application/json': { schema: stopBodySchema } } },
+        },
+        responses: actionResponses,
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const { cancelPending } = c.req.valid('json') ?? { cancelPending: false };
+        return c.json(await acted(id, await control.stop(id, { cancelPending })), 200);
+      },
+    )
+    .openapi(actionRoute('archive', 'Archive a finished campaign'), async (c) => {
+      const { id } = c.req.valid('param');
+      return c.json(await acted(id, await control.archive(id)), 200);
+    })
+    .openapi(actionRoute('unarchive', 'Bring an archived campaign back'), async (c) => {
+      const { id } = c.req.valid('param');
+      return c.json(await acted(id, await control.unarchive(id)), 200);
+    })
+    .openapi(routes.stats, async (c) => {
+      const campaign = await load(c.req.valid('param').id);
+      const since = startOfCampaignDay(campaign, clock.now());
+      const { outcomesSince, ...stats } = await deps.campaignStats.stats(campaign.id, since);
+      return c.json({ ...stats, outcomesToday: outcomesSince }, 200);
+    })
+    .openapi(routes.status, async (c) => {
+      const campaign = await load(c.req.valid('param').id);
+      const status = await deps.dialingStatus(campaign.id);
+      if (status === undefined) throw notFound('campaign', campaign.id);
+      return c.json(dialingStatusView(campaign, status, clock.now()), 200);
+    });
+}

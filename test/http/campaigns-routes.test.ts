@@ -1,0 +1,271 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
+
+const CAMPAIGN = 'campaign-reminders';
+
+let h: ApiHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function setUp(options: Parameters<typeof createApiHarness>[0] = {}): Promise<ApiHarness> {
+  h = await createApiHarness(options);
+  return h;
+}
+
+describe('creating and reading campaigns', () => {
+  it('creates a draft with the defaults for what the request leaves out', async () => {
+    const x = await setUp();
+    const created = await x.call('POST', '/api/campaigns', {
+      name: 'Flu shots',
+      timezone: 'Europe/London',
+      maxConcurrent: 5,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      id: 'id-1',
+      name: 'Flu shots',
+      timezone: 'Europe/London',
+      status: 'draft',
+      maxConcurrent: 5,
+      minIntervalMs: 1000,
+      window: { start: '09:00', end: '17:00', days: [1, 2, 3, 4, 5] },
+      consent: { enabled: false, recordingId: null, timeoutSec: 8 },
+      amd: { initialSilence: 2000, greeting: 2000, notSureAs: 'machine' },
+      availableActions: expect.arrayContaining(['start']),
+    });
+    const fetched = await x.call('GET', '/api/campaigns/id-1');
+    expect(fetched.body).toEqual(created.body);
+    const list = await x.call('GET', '/api/campaigns');
+    expect(list.body.campaigns.map((c: { id: string }) => c.id)).toEqual([CAMPAIGN, 'id-1']);
+  });
+
+  it('refuses bad settings with every problem and where it is, creating nothing', async () => {
+    const x = await setUp();
+    const response = await x.call('POST', '/api/campaigns', {
+      name: '',
+      timezone: 'Mars/Olympus',
+      window: { start: '9:00', end: '17:00', days: [1, 8] },
+      maxConcurrent: 0,
+      dialEverything: true,
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('validation');
+    const paths = response.body.error.details.issues.map((i: { path: string }) => i.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'body.name',
+        'body.timezone',
+        'body.window.start',
+        'body.window.days.1',
+        'body.maxConcurrent',
+      ]),
+    );
+    expect(response.body.error.message).toMatch(/and \d+ more/);
+    const list = await x.call('GET', '/api/campaigns');
+    expect(list.body.campaigns).toHaveLength(1);
+  });
+
+  it('refuses unknown fields rather than ignoring them', async () => {
+    const x = await setUp();
+    const response = await x.call('POST', '/api/campaigns', {
+      name: 'A',
+      timezone: 'UTC',
+      maxConcurent: 3,
+    });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body.error.details)).toContain('maxConcurent');
+  });
+
+  it('checks settings across fields: an absolute end before the start', async () => {
+    const x = await setUp();
+    const response = await x.call('POST', '/api/campaigns', {
+      name: 'A',
+      timezone: 'UTC',
+      startsAt: 2_000,
+      endsAt: 1_000,
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.issues).toEqual([
+      { path: 'body.window', message: expect.stringMatching(/startsAt|end/) },
+    ]);
+  });
+
+  it('answers a body that is not JSON with a 400 in the API error shape', async () => {
+    const x = await setUp();
+    const response = await x.call('POST', '/api/campaigns', '{"name": ');
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('validation');
+  });
+
+  it('answers unknown campaigns and routes with 404', async () => {
+    const x = await setUp();
+    expect((await x.call('GET', '/api/campaigns/nope')).body).toEqual({
+      error: { code: 'notFound', message: 'campaign nope does not exist' },
+    });
+    expect((await x.call('GET', '/api/nothing-here')).status).toBe(404);
+  });
+});
+
+describe('changing, cloning and deleting', () => {
+  it('changes some settings and keeps the rest', async () => {
+    const x = await setUp();
+    const response = await x.call('PATCH', `/api/campaigns/${CAMPAIGN}`, {
+      maxConcurrent: 7,
+      window: { start: '22:00', end: '06:00', days: [1, 2, 3, 4, 5, 6, 7] },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      maxConcurrent: 7,
+      window: { start: '22:00', end: '06:00' },
+      name: 'Appointment reminders',
+    });
+    expect((await x.campaigns.get(CAMPAIGN))?.maxConcurrent).toBe(7);
+  });
+
+  it('refuses a change that breaks the settings, changing nothing', async () => {
+    const x = await setUp();
+    const response = await x.call('PATCH', `/api/campaigns/${CAMPAIGN}`, {
+      maxConcurrent: 9,
+      ringTimeoutSec: 1,
+    });
+    expect(response.status).toBe(400);
+    expect((await x.campaigns.get(CAMPAIGN))?.maxConcurrent).not.toBe(9);
+  });
+
+  it('clones the settings into a new draft without leads', async () => {
+    const x = await setUp({ campaign: { status: 'running' } });
+    const response = await x.call('POST', `/api/campaigns/${CAMPAIGN}/clone`);
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({
+      id: 'id-1',
+      name: 'Appointment reminders (copy)',
+      status: 'draft',
+      timezone: 'America/New_York',
+    });
+    const stats = await x.call('GET', '/api/campaigns/id-1/stats');
+    expect(stats.body.leads.pending).toBe(0);
+  });
+
+  it('refuses to delete a running campaign, and one with live calls', async () => {
+    const x = await setUp({ campaign: { status: 'running' } });
+    x.scheduler.start();
+    await x.quiet();
+    const running = await x.call('DELETE', `/api/campaigns/${CAMPAIGN}`);
+    expect(running.status).toBe(409);
+    expect(running.body.error.message).toMatch(/running/);
+
+    expect((await x.call('POST', `/api/campaigns/${CAMPAIGN}/pause`)).status).toBe(200);
+    const live = await x.call('DELETE', `/api/campaigns/${CAMPAIGN}`);
+    expect(live.status).toBe(409);
+    expect(live.body.error.details.live).toBe(3);
+
+    for (const attempt of await x.openAttempts()) await x.hangUp(attempt.attemptId, 17);
+    expect((await x.call('DELETE', `/api/campaigns/${CAMPAIGN}`)).status).toBe(204);
+    expect((await x.call('GET', `/api/campaigns/${CAMPAIGN}`)).status).toBe(404);
+  });
+
+  it('refuses changes to an archived campaign', async () => {
+    const x = await setUp({ campaign: { status: 'completed' } });
+    expect((await x.call('POST', `/api/campaigns/${CAMPAIGN}/archive`)).status).toBe(200);
+    const response = await x.call('PATCH', `/api/campaigns/${CAMPAIGN}`, { maxConcurrent: 2 });
+    expect(response.status).toBe(409);
+  });
+});
+
+describe('lifecycle actions', () => {
+  it('starts a campaign and reports live calls in its stats and status', async () => {
+    const x = await setUp({
+      campaign: { consent: { enabled: false, recordingId: null, timeoutSec: 8 } },
+    });
+    x.scheduler.start();
+    const started = await x.call('POST', `/api/campaigns/${CAMPAIGN}/start`);
+    expect(started.status).toBe(200);
+    expect(started.body.campaign.status).toBe('running');
+    await x.quiet();
+    expect(x.originates()).toBe(3);
+
+    const stats = await x.call('GET', `/api/campaigns/${CAMPAIGN}/stats`);
+    expect(stats.body).toMatchObject({ leads: { dialing: 3, pending: 0 }, liveTotal: 3 });
+    expect(stats.body.live.dialing).toBe(3);
+
+    const [first] = await x.openAttempts();
+    await x.hangUp(first?.attemptId ?? '', 17);
+    const after = await x.call('GET', `/api/campaigns/${CAMPAIGN}/stats`);
+    expect(after.body.outcomes).toEqual({ busy: 1 });
+    expect(after.body.outcomesToday).toEqual({ busy: 1 });
+
+    const status = await x.call('GET', `/api/campaigns/${CAMPAIGN}/status`);
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({
+      dialing: false,
+      reason: 'nothingDue',
+      window: { open: true },
+      campaignTime: '2026-11-24T09:00:00-05:00',
+    });
+    expect(status.body.message).toEqual(expect.any(String));
+  });
+
+  it('refuses to start with the reasons, as a conflict', async () => {
+    const x = await setUp({
+      campaign: { consent: { enabled: true, recordingId: null, timeoutSec: 8 } },
+    });
+    const response = await x.call('POST', `/api/campaigns/${CAMPAIGN}/start`);
+    expect(response.status).toBe(409);
+    expect(response.body.error.details.problems).toEqual([
+      expect.objectContaining({ code: 'consentWithoutRecording' }),
+    ]);
+    expect((await x.campaigns.get(CAMPAIGN))?.status).toBe('draft');
+  });
+
+  it('stops with the choice to cancel pending leads', async () => {
+    const x = await setUp({ campaign: { status: 'paused' }, leads: 4 });
+    const response = await x.call('POST', `/api/campaigns/${CAMPAIGN}/stop`, {
+      cancelPending: true,
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ campaign: { status: 'stopped' }, canceledLeads: 4 });
+    const stats = await x.call('GET', `/api/campaigns/${CAMPAIGN}/stats`);
+    expect(stats.body.leads.canceled).toBe(4);
+  });
+
+  it('stops without a body, keeping the pending leads', async () => {
+    const x = await setUp({ campaign: { status: 'paused' }, leads: 2 });
+    const response = await x.call('POST', `/api/campaigns/${CAMPAIGN}/stop`);
+    expect(response.status).toBe(200);
+    expect(response.body.canceledLeads).toBe(0);
+  });
+
+  it('answers an action not allowed from the status with 409', async () => {
+    const x = await setUp();
+    const response = await x.call('POST', `/api/campaigns/${CAMPAIGN}/pause`);
+    expect(response.status).toBe(409);
+    expect(response.body.error.code).toBe('conflict');
+  });
+});
+
+describe('bearer token', () => {
+  const TOKEN = 'a-long-enough-secret-token';
+
+  it('refuses requests without the right token, and lets the right one in', async () => {
+    const x = await setUp({ apiToken: TOKEN });
+    const none = await x.call('GET', '/api/campaigns');
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toContain('Bearer');
+    expect(none.body.error.code).toBe('unauthorized');
+    const wrong = await x.call('GET', '/api/campaigns', undefined, {
+      authorization: `Bearer ${TOKEN}x`,
+    });
+    expect(wrong.status).toBe(401);
+    const right = await x.call('GET', '/api/campaigns', undefined, {
+      authorization: `Bearer ${TOKEN}`,
+    });
+    expect(right.status).toBe(200);
+  });
+
+  it('needs no token when none is configured', async () => {
+    const x = await setUp();
+    expect((await x.call('GET', '/api/campaigns')).status).toBe(200);
+  });
+});

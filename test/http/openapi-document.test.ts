@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
+
+let h: ApiHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function setUp(): Promise<ApiHarness> {
+  h = await createApiHarness({ apiToken: 'a-long-enough-secret-token' });
+  return h;
+}
+
+/** Every route the app serves under /api, as `METHOD /path/{param}`. */
+function servedRoutes(x: ApiHarness): string[] {
+  const routes = x.app.routes
+    .filter((r) => r.path.startsWith('/api/') && r.method !== 'ALL')
+    .filter((r) => !['/api/openapi.json', '/api/docs'].includes(r.path))
+    .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
+  return [...new Set(routes)].sort();
+}
+
+describe('the OpenAPI document', () => {
+  it('is OpenAPI 3.1 and documents every route the app serves, with its error shape', async () => {
+    const x = await setUp();
+    const response = await x.call('GET', '/api/openapi.json');
+    expect(response.status).toBe(200);
+    const doc = response.body;
+    expect(doc.openapi).toBe('3.1.0');
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
+    expect(documented).toEqual(servedRoutes(x));
+    expect(documented.length).toBeGreaterThan(10);
+    expect(doc.components.schemas.Error).toBeDefined();
+    expect(doc.security).toEqual([{ bearer: [] }]);
+  });
+
+  it('serves the interactive docs page without a token', async () => {
+    const x = await setUp();
+    const page = await x.call('GET', '/api/docs');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('/api/openapi.json');
+  });
+});
