@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { buildApiDeps } from './api-wiring.js';
+import { buildApiDeps, wireLiveFeed } from './api-wiring.js';
 import { createAriGateway } from './ari/ari-gateway.js';
 import type { Config } from './config.js';
 import { type AttemptRunner, createAttemptRunner } from './dialer/attempt-runner.js';
@@ -212,12 +212,14 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
     log: logger,
   });
 
+  const live = wireLiveFeed({ store, runner, clock: systemClock, log: logger });
   const app = createApp(
-    buildApiDeps({ store, control, scheduler, clock: systemClock, log: logger }),
+    buildApiDeps({ store, control, scheduler, live, clock: systemClock, log: logger }),
     { apiToken: config.http.apiToken, version: DIALSTATE_VERSION },
   );
   // Claims stop first; queued events are committed before ARI and the database close.
   async function stopEngine(): Promise<void> {
+    live.stop();
     await scheduler.stop();
     router.stop();
     await runner.stop();

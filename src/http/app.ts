@@ -5,6 +5,7 @@ import type { ApiDeps } from './api-deps.js';
 import { ApiError } from './api-error.js';
 import { bearerAuth } from './bearer-auth.js';
 import { campaignsRoutes } from './campaigns-routes.js';
+import { eventsRoutes } from './events-routes.js';
 
 export interface ApiOptions {
   /** Bearer token every `/api` route requires; none means open (loopback-only listening). */
@@ -15,7 +16,9 @@ export interface ApiOptions {
 
 /** Builds the `/api` routes; kept apart so that their type is the typed client's. */
 function apiRoutes(deps: ApiDeps) {
-  return new OpenAPIHono().route('/campaigns', campaignsRoutes(deps));
+  return new OpenAPIHono()
+    .route('/campaigns', campaignsRoutes(deps))
+    .route('/events', eventsRoutes(deps.liveHub));
 }
 
 /** The API's routes and their types, for the web UI's typed client (`hono/client`). */

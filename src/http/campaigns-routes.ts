@@ -192,6 +192,7 @@ export function campaignsRoutes(deps: ApiDeps) {
 
   async function acted(id: string, result: CampaignActionResult) {
     if (!result.ok) throw actionError(id, result);
+    deps.liveFeed.campaignChanged(id);
     return { campaign: campaignView(await load(id)), canceledLeads: result.canceledLeads };
   }
 
@@ -214,6 +215,7 @@ export function campaignsRoutes(deps: ApiDeps) {
         updatedAt: at,
       };
       await campaigns.insert(campaign);
+      deps.liveFeed.campaignChanged(campaign.id);
       deps.log.info({ campaignId: campaign.id }, 'campaign created');
       return c.json(campaignView(campaign), 201);
     })
@@ -230,6 +232,7 @@ export function campaignsRoutes(deps: ApiDeps) {
       const issues = checkCampaignSettings({ ...current, ...patch });
       if (issues.length > 0) throw validationError(issues);
       if (!(await campaigns.update(id, patch, clock.now()))) throw notFound('campaign', id);
+      deps.liveFeed.campaignChanged(id);
       return c.json(campaignView(await load(id)), 200);
     })
     .openapi(routes.delete, async (c) => {
@@ -263,6 +266,7 @@ export function campaignsRoutes(deps: ApiDeps) {
         updatedAt: at,
       };
       await campaigns.insert(copy);
+      deps.liveFeed.campaignChanged(copy.id);
       return c.json(campaignView(copy), 201);
     })
     .openapi(actionRoute('start', 'Start, resume or restart dialing'), async (c) => {

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { buildApiDeps } from '../../src/api-wiring.js';
+import { buildApiDeps, wireLiveFeed } from '../../src/api-wiring.js';
 import { createCampaignControl } from '../../src/dialer/campaign-control.js';
 import { createApp } from '../../src/http/app.js';
 import { createCampaignControlStore } from '../../src/store/campaign-control-store.js';
@@ -45,10 +45,12 @@ export async function createApiHarness(
     log,
   });
   let ids = 0;
+  const live = wireLiveFeed({ store: x.store, runner: x.runner, clock: x.clock, log });
   const deps = buildApiDeps({
     store: x.store,
     control,
     scheduler: x.scheduler,
+    live,
     clock: x.clock,
     log,
     newId: () => `id-${++ids}`,
@@ -57,6 +59,10 @@ export async function createApiHarness(
   return {
     ...x,
     app,
+    async close() {
+      live.stop();
+      await x.close();
+    },
     async call(method, path, body, headers = {}) {
       const init: RequestInit = { method, headers: { ...headers } };
       if (body !== undefined) {

@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type HttpServer, listenHttp } from '../../src/http/http-server.js';
+import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
+import { openSse, type SseConnection } from '../support/sse-client.js';
+
+const CAMPAIGN = 'campaign-reminders';
+
+let h: ApiHarness | undefined;
+let server: HttpServer | undefined;
+const connections: SseConnection[] = [];
+afterEach(async () => {
+  for (const c of connections.splice(0)) c.close();
+  await server?.close();
+  server = undefined;
+  await h?.close();
+  h = undefined;
+});
+
+/** The API harness served over real HTTP on a free loopback port. */
+async function setUp(options: Parameters<typeof createApiHarness>[0] = {}) {
+  h = await createApiHarness(options);
+  server = await listenHttp(h.app, { host: '127.0.0.1', port: 0 });
+  const x = h;
+  const url = server.url;
+  return {
+    x,
+    async connect(query = '', headers: Record<string, string> = {}) {
+      const connection = await openSse(`${url}/api/events${query}`, headers);
+      connections.push(connection);
+      return connection;
+    },
+    post: (path: string) => fetch(`${url}${path}`, { method: 'POST' }),
+  };
+}
+
+const attempts = (c: SseConnection) =>
+  c.events.filter((e) => e.event === 'attempt').map((e) => JSON.parse(e.data));
+
+describe('GET /api/events', () => {
+  it('delivers every attempt transition within 100 ms of its journal commit', async () => {
+    const { x, connect, post } = await setUp();
+    // When each transition was committed: the runner reports it right after the commit.
+    const committedAt = new Map<string, number>();
+    x.runner.onTransition((t) => committedAt.set(`${t.attemptId}:${t.seq}`, performance.now()));
+    const live = await connect();
+    await live.waitFor((e) => e.event === 'ready');
+
+    x.scheduler.start();
+    expect((await post(`/api/campaigns/${CAMPAIGN}/start`)).status).toBe(200);
+    await x.quiet();
+    for (const attempt of await x.openAttempts()) await x.hangUp(attempt.attemptId, 17);
+    await live.waitFor((e) => e.event === 'attempt' && JSON.parse(e.data).done === true);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+
+    const received = live.events.filter((e) => e.event === 'attempt');
+    expect(received.length).toBe(committedAt.size);
+    expect(committedAt.size).toBeGreaterThanOrEqual(6);
+    for (const event of received) {
+      const data = JSON.parse(event.data);
+      const committed = committedAt.get(`${data.attemptId}:${data.seq}`);
+      expect(committed).toBeDefined();
+      expect(event.receivedAt - (committed ?? 0)).toBeLessThan(100);
+    }
+    const ended = attempts(live).filter((a) => a.done);
+    expect(ended.map((a) => a.outcome)).toEqual(['busy', 'busy', 'busy']);
+    expect(ended[0]).toMatchObject({
+      campaignId: CAMPAIGN,
+      state: 'done',
+      event: expect.any(String),
+    });
+  });
+
+  it('sends campaign status and counters after changes', async () => {
+    const { x, connect, post } = await setUp();
+    const live = await connect();
+    x.scheduler.start();
+    await post(`/api/campaigns/${CAMPAIGN}/start`);
+    await x.quiet();
+    const running = await live.waitFor(
+      (e) => e.event === 'campaign' && JSON.parse(e.data).campaign.status === 'running',
+    );
+    expect(JSON.parse(running.data).campaign.id).toBe(CAMPAIGN);
+    // Further changes inside 250 ms come together once the interval has passed.
+    await x.advance(300);
+    const counters = await live.waitFor(
+      (e) => e.event === 'campaign' && JSON.parse(e.data).stats.liveTotal === 3,
+    );
+    expect(JSON.parse(counters.data).stats.live).toEqual({ dialing: 3 });
+  });
+
+  it('resumes after Last-Event-ID with exactly the missed events, or says reset', async () => {
+    const { x, connect, post } = await setUp();
+    const first = await connect();
+    x.scheduler.start();
+    await post(`/api/campaigns/${CAMPAIGN}/start`);
+    await x.quiet();
+    await first.waitFor((e) => e.event === 'attempt');
+    const seen = first.events.filter((e) => e.id !== undefined);
+    const lastId = seen.at(-1)?.id ?? '';
+    first.close();
+
+    // Missed while disconnected.
+    for (const attempt of await x.openAttempts()) await x.hangUp(attempt.attemptId, 17);
+    const resumed = await connect('', { 'last-event-id': lastId });
+    await resumed.waitFor((e) => e.event === 'attempt' && JSON.parse(e.data).done);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const ids = resumed.events.map((e) => e.id);
+    expect(ids).not.toContain(lastId);
+    const numbers = ids.map((id) => Number(id?.split('-').at(-1)));
+    expect(numbers[0]).toBe(Number(lastId.split('-').at(-1)) + 1);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    expect(attempts(resumed).filter((a) => a.done)).toHaveLength(3);
+
+    const stale = await connect('', { 'last-event-id': 'another-run-7' });
+    await stale.waitFor((e) => e.event === 'reset');
+  });
+
+  it('filters by campaign', async () => {
+    const { x, connect, post } = await setUp();
+    await x.addCampaign({ id: 'other', status: 'draft' }, 2, 100);
+    const mine = await connect('?campaignId=other');
+    x.scheduler.start();
+    await post(`/api/campaigns/${CAMPAIGN}/start`);
+    await post('/api/campaigns/other/start');
+    await x.quiet();
+    await mine.waitFor((e) => e.event === 'attempt');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const campaigns = new Set(
+      mine.events
+        .filter((e) => e.id !== undefined)
+        .map((e) => JSON.parse(e.data).campaignId ?? JSON.parse(e.data).campaign?.id),
+    );
+    expect([...campaigns]).toEqual(['other']);
+  });
+
+  it('needs the token like the rest of the API', async () => {
+    const token = 'a-long-enough-secret-token';
+    const { connect } = await setUp({ apiToken: token });
+    await expect(connect()).rejects.toThrow(/401/);
+    const live = await connect('', { authorization: `Bearer ${token}` });
+    await live.waitFor((e) => e.event === 'ready');
+  });
+});

@@ -1,0 +1,91 @@
+/** One server-sent event as received, with when it arrived (performance.now()). */
+export interface ReceivedEvent {
+  id: string | undefined;
+  event: string;
+  data: string;
+  receivedAt: number;
+}
+
+/** A live connection to an event stream, collecting what it receives. */
+export interface SseConnection {
+  readonly events: ReceivedEvent[];
+  /** Resolves with the first received event (past or future) that matches. */
+  waitFor(match: (event: ReceivedEvent) => boolean, timeoutMs?: number): Promise<ReceivedEvent>;
+  close(): void;
+}
+
+/** Opens `url` with fetch and parses the text/event-stream as it arrives. */
+export async function openSse(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<SseConnection> {
+  const controller = new AbortController();
+  const response = await fetch(url, {
+    headers: { accept: 'text/event-stream', ...headers },
+    signal: controller.signal,
+  });
+  if (response.status !== 200 || response.body === null) {
+    throw new Error(`event stream answered ${response.status}`);
+  }
+  const events: ReceivedEvent[] = [];
+  const waiters = new Set<() => void>();
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  void (async () => {
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const fields: Record<string, string> = {};
+          for (const line of block.split('\n')) {
+            if (line.startsWith(':')) continue;
+            const colon = line.indexOf(':');
+            const key = line.slice(0, colon);
+            const val = line.slice(colon + 1).replace(/^ /, '');
+            fields[key] =
+              key === 'data' && fields.data !== undefined ? `${fields.data}\n${val}` : val;
+          }
+          if (fields.data === undefined && fields.event === undefined) continue;
+          events.push({
+            id: fields.id,
+            event: fields.event ?? 'message',
+            data: fields.data ?? '',
+            receivedAt: performance.now(),
+          });
+          for (const wake of waiters) wake();
+        }
+      }
+    } catch {
+      // Aborted by close().
+    }
+  })();
+  return {
+    events,
+    waitFor(match, timeoutMs = 5_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = events.find(match);
+          if (found === undefined) return false;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(found);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(
+            new Error(
+              `no matching event within ${timeoutMs} ms; got ${events.map((e) => e.event).join(', ')}`,
+            ),
+          );
+        }, timeoutMs);
+        if (!check()) waiters.add(check);
+      });
+    },
+    close: () => controller.abort(),
+  };
+}
