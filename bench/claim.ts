@@ -23,6 +23,7 @@ import { createAttemptSnapshot } from '../src/machines/attempt-step.js';
 import { createAttemptJournal } from '../src/store/attempt-journal.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
 import { openDatabase } from '../src/store/db.js';
+import { createDialingStore } from '../src/store/dialing-store.js';
 import { createDncRepository } from '../src/store/dnc.js';
 import { createLeadClaimer } from '../src/store/lead-claims.js';
 import { createLeadRepository } from '../src/store/leads.js';
@@ -161,6 +162,18 @@ async function run(together: number) {
   };
 }
 
+// The scheduler's pass reads every running campaign's state (next due lead, dialing
+// leads, live attempts) before it claims: its cost with this many leads.
+const dialing = createDialingStore(store.db, journal);
+const passMs: number[] = [];
+for (let i = 0; i < 500; i++) {
+  const t0 = process.hrtime.bigint();
+  await dialing.loadRunning();
+  passMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+}
+passMs.sort((a, b) => a - b);
+const passLine = `scheduler pass (loadRunning, 500 runs): mean ${(passMs.reduce((a, b) => a + b, 0) / passMs.length).toFixed(3)} ms, p50 ${passMs[250]?.toFixed(3)} ms, p99 ${passMs[495]?.toFixed(3)} ms`;
+
 const rows: string[] = [];
 for (const synchronous of ['FULL', 'NORMAL'] as const) {
   store.prepare(`pragma synchronous = ${synchronous}`).run([]);
@@ -183,3 +196,4 @@ console.log(
 );
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
+console.log(passLine);
