@@ -6,11 +6,23 @@ import type { CampaignScheduler } from './dialer/campaign-scheduler.js';
 import type { Clock } from './dialer/ports.js';
 import type { ApiDeps } from './http/api-deps.js';
 import { campaignView, startOfCampaignDay } from './http/campaign-views.js';
+import type { HealthDeps } from './http/health-routes.js';
 import { createLiveEventHub, type LiveEventHub } from './http/live-event-hub.js';
 import { createLiveFeed, type LiveFeed } from './http/live-feed.js';
+import type { MetricsDeps } from './http/metrics-routes.js';
+import type { SetupGuideDeps } from './http/setup-routes.js';
+import type { RecordingLibrary } from './media/recording-library.js';
+import { createDialstateMetrics, type DialstateMetrics } from './metrics/dialstate-metrics.js';
 import { createCampaignStatsReader } from './store/campaign-stats.js';
 import { createCampaignRepository } from './store/campaigns.js';
+import { pingDatabase } from './store/database-ping.js';
 import type { Store } from './store/db.js';
+import { createDncListStore } from './store/dnc-list-store.js';
+import { createDncPageReader } from './store/dnc-page-reader.js';
+import { createMetricsReader } from './store/metrics-reader.js';
+
+/** Longest `/health` waits for the database's answer (ms). */
+const HEALTH_DATABASE_TIMEOUT_MS = 2_000;
 
 /** The live feed as wired to the engine. */
 export interface LiveWiring {
@@ -60,12 +72,38 @@ export function wireLiveFeed(parts: {
   };
 }
 
+/**
+ * The metrics of `/metrics` over the engine. Wire it as soon as the runner exists: the
+ * counters follow transitions from then on.
+ */
+export function wireMetrics(parts: {
+  store: Store;
+  runner: Pick<AttemptRunner, 'onTransition'>;
+  clock: Clock;
+  ariConnected: () => boolean;
+  log: Logger;
+  processMetrics?: boolean;
+}): DialstateMetrics {
+  return createDialstateMetrics({
+    runner: parts.runner,
+    reader: createMetricsReader(parts.store.db),
+    clock: parts.clock,
+    ariConnected: parts.ariConnected,
+    log: parts.log.child({ component: 'metrics' }),
+    processMetrics: parts.processMetrics ?? false,
+  });
+}
+
 /** The API's dependencies over the store and the running engine (part of the composition root). */
 export function buildApiDeps(parts: {
   store: Store;
   control: CampaignControl;
-  scheduler: Pick<CampaignScheduler, 'whyNotDialing'>;
+  scheduler: Pick<CampaignScheduler, 'whyNotDialing' | 'status'>;
   live: LiveWiring;
+  recordings: RecordingLibrary;
+  setup: SetupGuideDeps;
+  ariStatus: HealthDeps['ari'];
+  metrics: MetricsDeps;
   clock: Clock;
   log: Logger;
   newId?: () => string;
@@ -78,6 +116,18 @@ export function buildApiDeps(parts: {
     campaignStats: createCampaignStatsReader(store.db),
     control,
     dialingStatus: (campaignId) => scheduler.whyNotDialing(campaignId),
+    recordings: parts.recordings,
+    dncLists: createDncListStore(store),
+    dncPages: createDncPageReader(store.db),
+    setup: parts.setup,
+    health: {
+      pingDatabase: () => pingDatabase(store.db),
+      ari: parts.ariStatus,
+      scheduler: () => scheduler.status(),
+      simulated: parts.setup.simulated,
+      databaseTimeoutMs: HEALTH_DATABASE_TIMEOUT_MS,
+    },
+    metrics: parts.metrics,
     clock,
     newId: parts.newId ?? randomUUID,
     log: log.child({ component: 'http' }),

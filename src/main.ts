@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { buildApiDeps, wireLiveFeed } from './api-wiring.js';
+import { buildApiDeps, wireLiveFeed, wireMetrics } from './api-wiring.js';
+import type { AriConnectionStatus } from './ari/ari-event-stream.js';
 import { createAriGateway } from './ari/ari-gateway.js';
+import { createAriSetupProbe } from './ari/ari-setup-probe.js';
 import type { Config } from './config.js';
 import { type AttemptRunner, createAttemptRunner } from './dialer/attempt-runner.js';
 import { type CampaignControl, createCampaignControl } from './dialer/campaign-control.js';
@@ -26,6 +28,11 @@ import { createLeadRecoveryStore } from './store/lead-recovery-store.js';
 import { migrateToLatest } from './store/migrate.js';
 import { createRecordingRepository, type RecordingRepository } from './store/recordings.js';
 import { DIALSTATE_VERSION } from './version.js';
+
+/** Each ARI request of `GET /api/setup/checks` (ms). */
+const SETUP_PROBE_REQUEST_TIMEOUT_MS = 3_000;
+/** All of `GET /api/setup/checks` (ms): a request should not hang on a silent Asterisk. */
+const SETUP_CHECKS_TIMEOUT_MS = 15_000;
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openMigratedStore(
@@ -148,6 +155,15 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
     await store.close();
     throw error;
   }
+  // Connected since connect() resolved; the gateway reports every change after that.
+  let ari: { state: AriConnectionStatus['state']; since: number } = {
+    state: 'connected',
+    since: systemClock.now(),
+  };
+  gateway.onConnection((status) => {
+    ari = { state: status.state, since: status.at };
+  });
+  const ariConnected = () => ari.state === 'connected';
 
   const journal = createAttemptJournal(store);
   const runner = createAttemptRunner({
@@ -155,6 +171,15 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
     callControl: gateway.callControl,
     clock: systemClock,
     log: logger,
+  });
+  // Before any attempt is resumed: the counters see every transition of this run.
+  const metrics = wireMetrics({
+    store,
+    runner,
+    clock: systemClock,
+    ariConnected,
+    log: logger,
+    processMetrics: true,
   });
   const reconciler = createChannelReconciler({
     runner,
@@ -177,10 +202,6 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
     log: logger,
   });
 
-  let ariConnected = true;
-  gateway.onConnection((status) => {
-    ariConnected = status.state === 'connected';
-  });
   const recordings = createRecordingRepository(store.db);
   await installDefaultPrompts(recordings, config.mediaDir, logger);
   const library = createRecordingLibrary({
@@ -200,7 +221,7 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
       const recording = await recordings.get(recordingId);
       return recording && { uri: recording.mediaUri, durationMs: recording.durationMs };
     },
-    ariConnected: () => ariConnected,
+    ariConnected,
     newAttemptId: randomUUID,
   });
   scheduler.start();
@@ -214,12 +235,39 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
 
   const live = wireLiveFeed({ store, runner, clock: systemClock, log: logger });
   const app = createApp(
-    buildApiDeps({ store, control, scheduler, live, clock: systemClock, log: logger }),
+    buildApiDeps({
+      store,
+      control,
+      scheduler,
+      live,
+      recordings: library,
+      setup: {
+        app: config.ari.app,
+        amdContext: config.dial.amdContext,
+        dialContext: config.dial.context,
+        outboundIdentity: config.dial.outboundIdentity,
+        mediaDir: config.mediaDir,
+        simulated: pbx.sim !== null,
+        // The simulator too: it answers the same ARI questions, so the checks run end to end.
+        probe: createAriSetupProbe({
+          url: pbx.url,
+          user: pbx.user,
+          password: pbx.password,
+          timeoutMs: SETUP_PROBE_REQUEST_TIMEOUT_MS,
+        }),
+        checksTimeoutMs: SETUP_CHECKS_TIMEOUT_MS,
+      },
+      ariStatus: () => ari,
+      metrics,
+      clock: systemClock,
+      log: logger,
+    }),
     { apiToken: config.http.apiToken, version: DIALSTATE_VERSION },
   );
   // Claims stop first; queued events are committed before ARI and the database close.
   async function stopEngine(): Promise<void> {
     live.stop();
+    metrics.stop();
     await scheduler.stop();
     router.stop();
     await runner.stop();

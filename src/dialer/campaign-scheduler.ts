@@ -31,6 +31,16 @@ export interface CampaignSchedulerDeps {
   pollIntervalMs?: number;
 }
 
+/** Whether the scheduler is at work, for health checks. */
+export interface SchedulerStatus {
+  /** Started and not stopped. */
+  running: boolean;
+  /** When the latest pass ended (epoch ms); null before the first. */
+  lastPassAt: number | null;
+  /** Whether the latest pass failed; its error is in the log, and the next pass retries. */
+  lastPassFailed: boolean;
+}
+
 /** Starts the calls of running campaigns: pacing, calling windows, claims, auto-complete. */
 export interface CampaignScheduler {
   /** Starts scheduling: a pass now, then whenever one is due or an attempt ends. */
@@ -45,6 +55,7 @@ export interface CampaignScheduler {
   tick(): Promise<void>;
   /** Why the campaign is not starting a call now; undefined when there is no such campaign. */
   whyNotDialing(campaignId: string): Promise<DialingStatus | undefined>;
+  status(): SchedulerStatus;
 }
 
 interface Candidate extends PacingCandidate {
@@ -71,6 +82,7 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
   let running: Promise<void> | null = null;
   let again = false;
   let timer: unknown = null;
+  let lastPass: { at: number; failed: boolean } | null = null;
   let unsubscribe: (() => void) | null = null;
 
   function arm(at: number): void {
@@ -118,7 +130,9 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         if (candidate) candidates.push(candidate);
       }
       if (deps.ariConnected()) await claimInTurn(candidates, global, wake);
+      lastPass = { at: clock.now(), failed: false };
     } catch (error) {
+      lastPass = { at: clock.now(), failed: true };
       log.error({ err: error }, 'scheduler pass failed; retrying');
     }
     if (!stopped) arm(wakeAt);
@@ -269,6 +283,11 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
       await running;
     },
     tick,
+    status: () => ({
+      running: started && !stopped,
+      lastPassAt: lastPass?.at ?? null,
+      lastPassFailed: lastPass?.failed ?? false,
+    }),
     async whyNotDialing(campaignId) {
       const loaded = await store.loadCampaign(campaignId);
       if (loaded === undefined) return undefined;

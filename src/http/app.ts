@@ -2,10 +2,15 @@ import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { ApiDeps } from './api-deps.js';
-import { ApiError } from './api-error.js';
+import { ApiError, type ApiErrorCode } from './api-error.js';
 import { bearerAuth } from './bearer-auth.js';
 import { campaignsRoutes } from './campaigns-routes.js';
+import { dncRoutes } from './dnc-routes.js';
 import { eventsRoutes } from './events-routes.js';
+import { healthRoutes } from './health-routes.js';
+import { metricsRoutes } from './metrics-routes.js';
+import { recordingsRoutes } from './recordings-routes.js';
+import { setupRoutes } from './setup-routes.js';
 
 export interface ApiOptions {
   /** Bearer token every `/api` route requires; none means open (loopback-only listening). */
@@ -14,11 +19,20 @@ export interface ApiOptions {
   version: string;
 }
 
+/** Hono's own refusals (a body that is not JSON, a media type a route does not take). */
+const HTTP_EXCEPTION_CODES: Partial<Record<number, ApiErrorCode>> = {
+  413: 'payloadTooLarge',
+  415: 'unsupportedMediaType',
+};
+
 /** Builds the `/api` routes; kept apart so that their type is the typed client's. */
 function apiRoutes(deps: ApiDeps) {
   return new OpenAPIHono()
     .route('/campaigns', campaignsRoutes(deps))
-    .route('/events', eventsRoutes(deps.liveHub));
+    .route('/events', eventsRoutes(deps.liveHub))
+    .route('/recordings', recordingsRoutes(deps))
+    .route('/', dncRoutes(deps))
+    .route('/setup', setupRoutes(deps));
 }
 
 /** The API's routes and their types, for the web UI's typed client (`hono/client`). */
@@ -36,9 +50,9 @@ export function createApp(deps: ApiDeps, options: ApiOptions) {
     if (error instanceof ApiError) return c.json(error.toBody(), error.status);
     if (error instanceof HTTPException && error.status < 500) {
       // Hono's own refusals, e.g. a body that is not JSON.
-      const code = error.status === 413 ? 'payloadTooLarge' : 'validation';
-      const body = new ApiError(code, error.message || 'the request is not valid').toBody();
-      return c.json(body, error.status === 413 ? 413 : 400);
+      const code = HTTP_EXCEPTION_CODES[error.status] ?? 'validation';
+      const refusal = new ApiError(code, error.message || 'the request is not valid');
+      return c.json(refusal.toBody(), refusal.status);
     }
     deps.log.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
     return c.json(new ApiError('internal', 'internal error; see the server log').toBody(), 500);
@@ -52,8 +66,12 @@ export function createApp(deps: ApiDeps, options: ApiOptions) {
     // The API's description is public: the docs page fetches it without a token.
     const PUBLIC = new Set(['/api/openapi.json', '/api/docs']);
     app.use('/api/*', (c, next) => (PUBLIC.has(c.req.path) ? next() : auth(c, next)));
+    // What is being dialed and how it goes is the operator's business; /health says only up or down.
+    app.use('/metrics', auth);
   }
   app.route('/api', apiRoutes(deps));
+  app.route('/', healthRoutes(deps));
+  app.route('/', metricsRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

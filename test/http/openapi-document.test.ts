@@ -12,10 +12,11 @@ async function setUp(): Promise<ApiHarness> {
   return h;
 }
 
-/** Every route the app serves under /api, as `METHOD /path/{param}`. */
+/** Every route the app serves under /api, and /health and /metrics, as `METHOD /path/{param}`. */
 function servedRoutes(x: ApiHarness): string[] {
   const routes = x.app.routes
-    .filter((r) => r.path.startsWith('/api/') && r.method !== 'ALL')
+    .filter((r) => r.path.startsWith('/api/') || ['/health', '/metrics'].includes(r.path))
+    .filter((r) => r.method !== 'ALL')
     .filter((r) => !['/api/openapi.json', '/api/docs'].includes(r.path))
     .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
   return [...new Set(routes)].sort();

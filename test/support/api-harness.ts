@@ -1,8 +1,12 @@
+import { join } from 'node:path';
 import { pino } from 'pino';
-import { buildApiDeps, wireLiveFeed } from '../../src/api-wiring.js';
+import { buildApiDeps, wireLiveFeed, wireMetrics } from '../../src/api-wiring.js';
 import { createCampaignControl } from '../../src/dialer/campaign-control.js';
+import type { SetupProbe } from '../../src/dialer/setup-checks.js';
 import { createApp } from '../../src/http/app.js';
+import { createRecordingLibrary } from '../../src/media/recording-library.js';
 import { createCampaignControlStore } from '../../src/store/campaign-control-store.js';
+import { createRecordingRepository } from '../../src/store/recordings.js';
 import { createSchedulerHarness, type SchedulerHarness } from './scheduler-harness.js';
 
 export interface ApiResponse {
@@ -15,6 +19,8 @@ export interface ApiResponse {
 
 export interface ApiHarness extends SchedulerHarness {
   app: ReturnType<typeof createApp>;
+  /** The recording library's folder (`<dir>/media`, created by the first upload). */
+  mediaDir: string;
   /** Sends a request to the app in process (`app.request`), with JSON for a body object. */
   call(
     method: string,
@@ -24,13 +30,30 @@ export interface ApiHarness extends SchedulerHarness {
   ): Promise<ApiResponse>;
 }
 
+const UNREACHABLE: { ok: false; reason: 'unreachable'; message: string } = {
+  ok: false,
+  reason: 'unreachable',
+  message: 'no ARI in this harness',
+};
+const UNREACHABLE_ARI: SetupProbe = {
+  ping: async () => UNREACHABLE,
+  moduleLoaded: async () => UNREACHABLE,
+  appConnected: async () => UNREACHABLE,
+  dialplanHas: async () => UNREACHABLE,
+  mediaDirAccess: async () => ({ ok: true, ownerOnly: false }),
+};
+
 /**
  * The real API app over the scheduler harness (real SQLite file, real runner and
  * scheduler, FakeCallControl, simulated clock). The harness's sample campaign
  * (`campaign-reminders`) is a draft unless `campaign.status` says otherwise.
  */
 export async function createApiHarness(
-  options: Parameters<typeof createSchedulerHarness>[0] & { apiToken?: string } = {},
+  options: Parameters<typeof createSchedulerHarness>[0] & {
+    apiToken?: string;
+    /** What `/api/setup/checks` asks; by default an ARI that cannot be reached. */
+    setupProbe?: SetupProbe;
+  } = {},
 ): Promise<ApiHarness> {
   const x = await createSchedulerHarness({
     ...options,
@@ -46,11 +69,39 @@ export async function createApiHarness(
   });
   let ids = 0;
   const live = wireLiveFeed({ store: x.store, runner: x.runner, clock: x.clock, log });
+  const ariConnected = () => x.ari.connected;
+  const metrics = wireMetrics({
+    store: x.store,
+    runner: x.runner,
+    clock: x.clock,
+    ariConnected,
+    log,
+  });
+  const mediaDir = join(x.dir.path, 'media');
+  let recordingIds = 0;
   const deps = buildApiDeps({
     store: x.store,
     control,
     scheduler: x.scheduler,
     live,
+    recordings: createRecordingLibrary({
+      recordings: createRecordingRepository(x.store.db),
+      mediaDir,
+      clock: x.clock,
+      newId: () => `rec-${++recordingIds}`,
+    }),
+    setup: {
+      app: 'dialstate',
+      amdContext: 'aava-outbound-amd',
+      dialContext: 'from-internal',
+      outboundIdentity: '6789',
+      mediaDir,
+      simulated: false,
+      probe: options.setupProbe ?? UNREACHABLE_ARI,
+      checksTimeoutMs: 10_000,
+    },
+    ariStatus: () => ({ state: ariConnected() ? 'connected' : 'disconnected', since: null }),
+    metrics,
     clock: x.clock,
     log,
     newId: () => `id-${++ids}`,
@@ -59,8 +110,10 @@ export async function createApiHarness(
   return {
     ...x,
     app,
+    mediaDir,
     async close() {
       live.stop();
+      metrics.stop();
       await x.close();
     },
     async call(method, path, body, headers = {}) {

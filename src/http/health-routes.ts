@@ -1,0 +1,103 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { SchedulerStatus } from '../dialer/campaign-scheduler.js';
+import type { ApiDeps } from './api-deps.js';
+import { createRouter } from './api-router.js';
+
+/** Where the parts `/health` reports on come from. */
+export interface HealthDeps {
+  /** A trivial query; rejects when the database cannot answer. */
+  pingDatabase(): Promise<void>;
+  /** The ARI websocket: `since` is when it entered that state (epoch ms). */
+  ari(): { state: 'connected' | 'disconnected' | 'reconnecting'; since: number | null };
+  scheduler(): SchedulerStatus;
+  /** True when the PBX is the embedded simulator. */
+  simulated: boolean;
+  /** Longest the database may take to answer before it counts as down (ms). */
+  databaseTimeoutMs: number;
+}
+
+const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'unavailable']),
+    simulated: z.boolean().openapi({ description: 'The PBX is the embedded simulator.' }),
+    checkedAt: z.number().int(),
+    database: z.object({ ok: z.boolean(), latencyMs: z.number().int().nullable() }),
+    ari: z.object({
+      ok: z.boolean(),
+      state: z.enum(['connected', 'disconnected', 'reconnecting']),
+      since: z.number().int().nullable(),
+    }),
+    scheduler: z.object({
+      ok: z.boolean(),
+      running: z.boolean(),
+      lastPassAt: z.number().int().nullable(),
+      lastPassFailed: z.boolean(),
+    }),
+  })
+  .openapi('Health');
+
+const route = createRoute({
+  method: 'get',
+  path: '/health',
+  tags: ['Operations'],
+  summary: 'Whether the database answers, ARI is connected and the scheduler runs',
+  description:
+    'No token needed, for load balancers and service managers. Reasons for a failure are in the log, not here.',
+  security: [],
+  responses: {
+    200: {
+      description: 'Every part is healthy',
+      content: { 'application/json': { schema: healthSchema } },
+    },
+    503: {
+      description: 'Some part is not',
+      content: { 'application/json': { schema: healthSchema } },
+    },
+  },
+});
+
+/** `GET /health`, outside `/api` and open. */
+export function healthRoutes(deps: ApiDeps) {
+  const { health, clock, log } = deps;
+
+  /** The database's answer time, or null when it did not answer in time. */
+  async function databaseLatency(): Promise<number | null> {
+    const started = clock.now();
+    let timer: unknown;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = clock.setTimeout(
+        () => reject(new Error(`no answer within ${health.databaseTimeoutMs} ms`)),
+        health.databaseTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([health.pingDatabase(), deadline]);
+      return Math.max(0, clock.now() - started);
+    } catch (error) {
+      log.warn({ err: error }, 'health: the database does not answer');
+      return null;
+    } finally {
+      clock.clearTimeout(timer);
+    }
+  }
+
+  return createRouter().openapi(route, async (c) => {
+    const latencyMs = await databaseLatency();
+    const ari = health.ari();
+    const scheduler = health.scheduler();
+    const parts = {
+      database: { ok: latencyMs !== null, latencyMs },
+      ari: { ok: ari.state === 'connected', ...ari },
+      scheduler: { ok: scheduler.running && !scheduler.lastPassFailed, ...scheduler },
+    };
+    const healthy = parts.database.ok && parts.ari.ok && parts.scheduler.ok;
+    const body = {
+      status: healthy ? ('ok' as const) : ('unavailable' as const),
+      simulated: health.simulated,
+      checkedAt: clock.now(),
+      ...parts,
+    };
+    c.header('Cache-Control', 'no-store');
+    return healthy ? c.json(body, 200) : c.json(body, 503);
+  });
+}

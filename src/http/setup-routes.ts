@@ -1,0 +1,156 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { renderAmdDialplan } from '../ari/amd-dialplan.js';
+import {
+  hasFailedCheck,
+  runSetupChecks,
+  type SetupCheck,
+  type SetupProbe,
+} from '../dialer/setup-checks.js';
+import type { ApiDeps } from './api-deps.js';
+import { ApiError, errorResponse } from './api-error.js';
+import { createRouter } from './api-router.js';
+
+/** What the setup guide shows and checks: the deployment as this process runs it. */
+export interface SetupGuideDeps {
+  /** Our Stasis app (DIALSTATE_ARI_APP). */
+  app: string;
+  /** AAVA_OUTBOUND_AMD_CONTEXT. */
+  amdContext: string;
+  /** DIALSTATE_DIAL_CONTEXT. */
+  dialContext: string;
+  /** AAVA_OUTBOUND_EXTENSION_IDENTITY. */
+  outboundIdentity: string;
+  /** AAVA_MEDIA_DIR. */
+  mediaDir: string;
+  /** True when the PBX is the embedded simulator. */
+  simulated: boolean;
+  /** `dialstate doctor`'s probe, against the PBX this process uses. */
+  probe: SetupProbe;
+  /** Longest the checks may take together (ms); each ARI request has its own limit too. */
+  checksTimeoutMs: number;
+}
+
+const TAG = ['Setup'];
+const namesSchema = z.object({
+  app: z.string(),
+  amdContext: z.string(),
+  dialContext: z.string(),
+  outboundIdentity: z.string(),
+  mediaDir: z.string(),
+});
+const dialplanSchema = z
+  .object({
+    fileName: z.string().openapi({ example: 'extensions_dialstate.conf' }),
+    text: z.string().openapi({ description: 'The dialplan, ready to copy.' }),
+    names: namesSchema.openapi({ description: 'The configured names it was rendered with.' }),
+    simulated: z.boolean(),
+  })
+  .openapi('SetupDialplan');
+const checkSchema = z.object({
+  id: z.string().openapi({ example: 'amd-context' }),
+  title: z.string(),
+  ok: z.union([z.boolean(), z.literal('warn')]),
+  detail: z.string(),
+  fix: z.string().nullable(),
+});
+const checksSchema = z
+  .object({
+    ok: z.boolean().openapi({ description: 'No check failed (warnings allowed).' }),
+    simulated: z.boolean().openapi({
+      description: 'The checks ran against the embedded simulator: no real Asterisk is used.',
+    }),
+    checks: z.array(checkSchema),
+    durationMs: z.number().int(),
+  })
+  .openapi('SetupChecks');
+
+const routes = {
+  dialplan: createRoute({
+    method: 'get',
+    path: '/dialplan',
+    tags: TAG,
+    summary: 'The AMD dialplan context, rendered with the configured names',
+    responses: {
+      200: {
+        description: 'The dialplan',
+        content: { 'application/json': { schema: dialplanSchema } },
+      },
+      500: errorResponse('A configured name cannot be used in the dialplan'),
+    },
+  }),
+  checks: createRoute({
+    method: 'get',
+    path: '/checks',
+    tags: TAG,
+    summary: "`dialstate doctor`'s checks of the PBX in use: ARI, app_amd, contexts, media folder",
+    responses: {
+      200: {
+        description: 'Every check',
+        content: { 'application/json': { schema: checksSchema } },
+      },
+      503: errorResponse('The checks did not finish in time'),
+    },
+  }),
+};
+
+/** `/api/setup`: the setup guide's dialplan and the deployment checks. */
+export function setupRoutes(deps: ApiDeps) {
+  const { setup, clock } = deps;
+  const names = {
+    app: setup.app,
+    amdContext: setup.amdContext,
+    dialContext: setup.dialContext,
+    outboundIdentity: setup.outboundIdentity,
+    mediaDir: setup.mediaDir,
+  };
+  // Clients asking at once share one run: each run opens a temporary app in Asterisk.
+  let running: Promise<SetupCheck[]> | null = null;
+
+  function checksWithin(ms: number): Promise<SetupCheck[]> {
+    running ??= runSetupChecks(setup.probe, {
+      app: setup.app,
+      amdContext: setup.amdContext,
+      dialContext: setup.dialContext,
+      mediaDir: setup.mediaDir,
+      // This process holds the app: a disconnected one is a failure, not a warning.
+      expectAppConnected: true,
+    }).finally(() => {
+      running = null;
+    });
+    const run = running;
+    return new Promise((resolve, reject) => {
+      const timer = clock.setTimeout(() => {
+        reject(new ApiError('unavailable', `the checks did not finish within ${ms} ms`));
+      }, ms);
+      run.then(resolve, reject).finally(() => clock.clearTimeout(timer));
+    });
+  }
+
+  return createRouter()
+    .openapi(routes.dialplan, (c) => {
+      let text: string;
+      try {
+        text = renderAmdDialplan({ amdContext: setup.amdContext, defaultApp: setup.app });
+      } catch (error) {
+        if (error instanceof RangeError) throw new ApiError('internal', error.message);
+        throw error;
+      }
+      return c.json(
+        { fileName: 'extensions_dialstate.conf', text, names, simulated: setup.simulated },
+        200,
+      );
+    })
+    .openapi(routes.checks, async (c) => {
+      const started = clock.now();
+      const checks = await checksWithin(setup.checksTimeoutMs);
+      return c.json(
+        {
+          ok: !hasFailedCheck(checks),
+          simulated: setup.simulated,
+          checks,
+          durationMs: Math.max(0, clock.now() - started),
+        },
+        200,
+      );
+    });
+}
