@@ -4,6 +4,7 @@ import { buildApiDeps, wireLiveFeed, wireMetrics } from '../../src/api-wiring.js
 import { createCampaignControl } from '../../src/dialer/campaign-control.js';
 import type { SetupProbe } from '../../src/dialer/setup-checks.js';
 import { createApp } from '../../src/http/app.js';
+import type { SetupGuideDeps } from '../../src/http/setup-routes.js';
 import { createRecordingLibrary } from '../../src/media/recording-library.js';
 import { createCampaignControlStore } from '../../src/store/campaign-control-store.js';
 import { createRecordingRepository } from '../../src/store/recordings.js';
@@ -51,8 +52,8 @@ const UNREACHABLE_ARI: SetupProbe = {
 export async function createApiHarness(
   options: Parameters<typeof createSchedulerHarness>[0] & {
     apiToken?: string;
-    /** What `/api/setup/checks` asks; by default an ARI that cannot be reached. */
-    setupProbe?: SetupProbe;
+    /** Setup guide names and probe; by default the defaults and an ARI that cannot be reached. */
+    setup?: Partial<SetupGuideDeps>;
   } = {},
 ): Promise<ApiHarness> {
   const x = await createSchedulerHarness({
@@ -97,8 +98,9 @@ export async function createApiHarness(
       outboundIdentity: '6789',
       mediaDir,
       simulated: false,
-      probe: options.setupProbe ?? UNREACHABLE_ARI,
+      probe: UNREACHABLE_ARI,
       checksTimeoutMs: 10_000,
+      ...options.setup,
     },
     ariStatus: () => ({ state: ariConnected() ? 'connected' : 'disconnected', since: null }),
     metrics,
