@@ -72,7 +72,7 @@ describe('the setup dialplan', () => {
     const x = await setUp({ setup: { amdContext: 'my-amd', app: 'outbound_2' } });
     const { text, names } = (await x.call('GET', '/api/setup/dialplan')).body;
     expect(text).toContain('\n[my-amd]\n');
-    expect(text).toContain('?outbound_2:${AAVA_STASIS_APP}');
+    expect(text).toContain('})}?outbound_2:');
     expect(text).not.toContain('aava-outbound-amd');
     expect(names).toMatchObject({ amdContext: 'my-amd', app: 'outbound_2' });
   });
