@@ -11,6 +11,7 @@ import { healthRoutes } from './health-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
 import { recordingsRoutes } from './recordings-routes.js';
 import { setupRoutes } from './setup-routes.js';
+import { webUi } from './web-ui.js';
 
 export interface ApiOptions {
   /** Bearer token every `/api` route requires; none means open (loopback-only listening). */
@@ -60,6 +61,8 @@ export function createApp(deps: ApiDeps, options: ApiOptions) {
   app.notFound((c) =>
     c.json(new ApiError('notFound', `no route ${c.req.method} ${c.req.path}`).toBody(), 404),
   );
+  // The web UI on the same port; first, so that it sees the 404s it turns into its pages.
+  app.use('*', webUi());
 
   if (options.apiToken !== null) {
     const auth = bearerAuth(options.apiToken);

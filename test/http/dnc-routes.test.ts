@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
+import { endlessBody } from '../support/endless-body.js';
 
 const CAMPAIGN = 'campaign-reminders';
 const TOKEN = 'a-long-enough-secret-token';
@@ -209,21 +210,15 @@ describe('importing do-not-call CSV files', () => {
       ['text/csv', 600 * 1024 * 1024],
       ['multipart/form-data; boundary=x', 33 * 1024 * 1024],
     ] as const) {
-      let pulled = 0;
-      const endless = new ReadableStream<Uint8Array>({
-        pull(controller) {
-          pulled += 1;
-          controller.enqueue(new TextEncoder().encode('phone\n'));
-        },
-      });
-      const response = await send(x, '/api/dnc/import', {
-        body: endless,
-        headers: { 'content-type': type, 'content-length': String(length) },
-        duplex: 'half',
-      } as RequestInit);
+      const endless = endlessBody(new TextEncoder().encode('phone\n'));
+      const response = await send(
+        x,
+        '/api/dnc/import',
+        endless.init({ 'content-type': type, 'content-length': String(length) }),
+      );
       expect(response.status, type).toBe(413);
       expect(response.body.error.code).toBe('payloadTooLarge');
-      expect(pulled).toBeLessThanOrEqual(1);
+      expect(endless.pulled()).toBeLessThanOrEqual(1);
     }
   });
 });

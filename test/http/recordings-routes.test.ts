@@ -4,9 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_AUDIO_LIMITS } from '../../src/media/asterisk-audio.js';
 import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
 import { encodeG711, sine, wavFile } from '../support/audio-fixtures.js';
+import { endlessBody } from '../support/endless-body.js';
 
 const CAMPAIGN = 'campaign-reminders';
 const TOKEN = 'a-long-enough-secret-token';
+const MIB = 1024 * 1024;
 const tone = wavFile(16000, [sine({ rate: 16000, seconds: 1.5, frequency: 440 })], '16');
 
 let h: ApiHarness | undefined;
@@ -182,45 +184,34 @@ describe('uploading recordings', () => {
 
   it('refuses an upload over the size limit from its Content-Length, without reading it', async () => {
     const x = await setUp();
-    let pulled = 0;
-    const endless = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        pulled += 1;
-        controller.enqueue(new Uint8Array(1024 * 1024));
-      },
-    });
-    const response = await send(x, 'POST', '/api/recordings?name=Huge', {
-      body: endless,
-      headers: { 'content-type': 'audio/wav', 'content-length': String(1024 ** 3) },
-      duplex: 'half',
-    } as RequestInit);
+    const endless = endlessBody(new Uint8Array(MIB));
+    const response = await send(
+      x,
+      'POST',
+      '/api/recordings?name=Huge',
+      endless.init({ 'content-type': 'audio/wav', 'content-length': String(1024 * MIB) }),
+    );
     expect(response.status).toBe(413);
     expect(response.body.error).toMatchObject({
       code: 'payloadTooLarge',
       message: expect.stringContaining('MiB'),
     });
-    // A stream fills its queue once when it is built; nothing was read beyond that.
-    expect(pulled).toBeLessThanOrEqual(1);
+    expect(endless.pulled()).toBeLessThanOrEqual(1);
   });
 
   it('stops reading a chunked upload as soon as it passes the size limit', async () => {
     const x = await setUp();
-    let pulled = 0;
-    const endless = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        pulled += 1;
-        controller.enqueue(new Uint8Array(1024 * 1024));
-      },
-    });
-    const response = await send(x, 'POST', '/api/recordings?name=Endless', {
-      body: endless,
-      headers: { 'content-type': 'audio/wav' },
-      duplex: 'half',
-    } as RequestInit);
+    const endless = endlessBody(new Uint8Array(MIB));
+    const response = await send(
+      x,
+      'POST',
+      '/api/recordings?name=Endless',
+      endless.init({ 'content-type': 'audio/wav' }),
+    );
     expect(response.status).toBe(413);
-    const limitMiB = DEFAULT_AUDIO_LIMITS.maxBytes / (1024 * 1024);
-    expect(pulled).toBeGreaterThan(limitMiB);
-    expect(pulled).toBeLessThan(limitMiB + 4);
+    const limitMiB = DEFAULT_AUDIO_LIMITS.maxBytes / MIB;
+    expect(endless.pulled()).toBeGreaterThan(limitMiB);
+    expect(endless.pulled()).toBeLessThan(limitMiB + 4);
   });
 });
 

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_AMD_PARAMETERS } from '../../src/campaign/amd-parameters.js';
+import { CAMPAIGN_DEFAULTS, campaignSettingsSchema } from '../../src/http/campaign-schemas.js';
+import { AMD_FIELDS } from '../../web/src/amd-help.js';
+import { NEW_CAMPAIGN_DEFAULTS } from '../../web/src/campaign-defaults.js';
+import { type CampaignForm, formFromSettings, toSettings } from '../../web/src/campaign-form.js';
+
+const base = { ...NEW_CAMPAIGN_DEFAULTS, name: 'Reminders', timezone: 'Europe/London' };
+const form = (change: Partial<CampaignForm> = {}): CampaignForm => ({
+  ...formFromSettings(base),
+  ...change,
+});
+
+describe('campaign form', () => {
+  it('starts a new campaign from the server’s own defaults', () => {
+    expect(NEW_CAMPAIGN_DEFAULTS).toEqual(CAMPAIGN_DEFAULTS);
+  });
+
+  it('lists the nine AMD() arguments in order with the server’s defaults', () => {
+    expect(AMD_FIELDS.map((f) => f.name)).toEqual(Object.keys(DEFAULT_AMD_PARAMETERS));
+    for (const field of AMD_FIELDS) expect(field.default).toBe(DEFAULT_AMD_PARAMETERS[field.name]);
+  });
+
+  it('gives back the settings it was made from, which the API schema accepts', () => {
+    const result = toSettings(form());
+    expect(result).toEqual({ ok: true, settings: base });
+    if (result.ok) expect(campaignSettingsSchema.safeParse(result.settings).success).toBe(true);
+  });
+
+  it('sends numbers exactly as typed, fractions and out-of-range values included', () => {
+    const result = toSettings(form({ maxConcurrent: '2.5', ringTimeoutSec: '0' }));
+    expect(result.ok && result.settings.maxConcurrent).toBe(2.5);
+    expect(result.ok && result.settings.ringTimeoutSec).toBe(0);
+  });
+
+  it('refuses text where a number goes and empty numbers, keyed like the API’s issues', () => {
+    const result = toSettings(
+      form({
+        maxConcurrent: '',
+        minIntervalMs: '1 000',
+        amd: { ...form().amd, greeting: '2s' },
+        retry: { ...form().retry, busy: { on: true, minutes: 'ten' } },
+      }),
+    );
+    expect(result).toEqual({
+      ok: false,
+      issues: [
+        { path: 'retry.retryAfterMinutes.busy', message: '“ten” is not a number' },
+        { path: 'maxConcurrent', message: 'required' },
+        { path: 'minIntervalMs', message: '“1 000” is not a number' },
+        { path: 'amd.greeting', message: '“2s” is not a number' },
+      ],
+    });
+  });
+
+  it('leaves out the outcomes whose retry is switched off, whatever minutes they hold', () => {
+    const result = toSettings(
+      form({ retry: { ...form().retry, busy: { on: false, minutes: '10' } } }),
+    );
+    expect(result.ok && result.settings.retry.retryAfterMinutes).toEqual({
+      no_answer: 60,
+      congestion: 5,
+      unavailable: 60,
+      interrupted: 5,
+    });
+  });
+
+  it('reads absolute dates in the campaign’s time zone, and empty as none', () => {
+    const result = toSettings(form({ startsAt: '2026-07-01T09:00', endsAt: '' }));
+    // London is on BST (UTC+1) in July.
+    expect(result.ok && result.settings.startsAt).toBe(Date.UTC(2026, 6, 1, 8, 0));
+    expect(result.ok && result.settings.endsAt).toBeNull();
+    expect(formFromSettings({ ...base, startsAt: Date.UTC(2026, 6, 1, 8, 0) }).startsAt).toBe(
+      '2026-07-01T09:00',
+    );
+  });
+
+  it('turns empty optional texts into null and splits app arguments by line', () => {
+    const result = toSettings(
+      form({ callerId: '', aiKind: 'app', aiApp: 'agent', aiArgs: 'a\nb c' }),
+    );
+    expect(result.ok && result.settings.callerId).toBeNull();
+    expect(result.ok && result.settings.aiTarget).toEqual({
+      kind: 'app',
+      app: 'agent',
+      args: ['a', 'b c'],
+    });
+  });
+});

@@ -1,0 +1,65 @@
+import { For } from 'solid-js';
+import { AMD_FIELDS } from '../amd-help.js';
+import type { EditorSectionProps } from './editor-props.js';
+import { FieldErrors, fieldId, NumberField } from './field.js';
+
+/** The nine AMD() arguments with what each does, and what a NOTSURE verdict counts as. */
+export function AmdFields(props: EditorSectionProps) {
+  const { set } = props;
+  const resetDefaults = () => {
+    for (const field of AMD_FIELDS) set('amd', field.name, String(field.default));
+    set('notSureAs', 'machine');
+  };
+  return (
+    <details class="advanced" open={(props.errors('amd')?.length ?? 0) > 0 || undefined}>
+      <summary>Answering-machine detection (advanced)</summary>
+      <fieldset aria-describedby={fieldId('amd')}>
+        <legend class="visually-hidden">AMD parameters</legend>
+        <FieldErrors id={fieldId('amd')} messages={props.errors('amd')} />
+        <p class="help">
+          Asterisk's AMD() listens to the first seconds after the answer. These are its nine
+          arguments, in order; the defaults suit most lines.
+        </p>
+        <div class="amd-grid">
+          <For each={AMD_FIELDS}>
+            {(field) => (
+              <NumberField
+                name={`amd.${field.name}`}
+                label={field.label}
+                unit={field.unit}
+                value={props.form.amd[field.name]}
+                onValue={(v) => set('amd', field.name, v)}
+                errors={props.errors(`amd.${field.name}`)}
+                help={`${field.help} Default ${field.default}.`}
+              />
+            )}
+          </For>
+        </div>
+        <fieldset class="radio-row">
+          <legend>When AMD is not sure (NOTSURE)</legend>
+          <label class="checkbox">
+            <input
+              type="radio"
+              name="amd.notSureAs"
+              checked={props.form.notSureAs === 'machine'}
+              onChange={() => set('notSureAs', 'machine')}
+            />
+            treat as a machine (voicemail or hang up)
+          </label>
+          <label class="checkbox">
+            <input
+              type="radio"
+              name="amd.notSureAs"
+              checked={props.form.notSureAs === 'human'}
+              onChange={() => set('notSureAs', 'human')}
+            />
+            treat as a human (consent and hand-off)
+          </label>
+        </fieldset>
+        <button type="button" onClick={resetDefaults}>
+          Reset AMD to defaults
+        </button>
+      </fieldset>
+    </details>
+  );
+}
