@@ -21,10 +21,6 @@ export function CallFlowFields(
 ) {
   const { set } = props;
   const bind = (key: Parameters<typeof bindText>[1], name: string) => bindText(props, key, name);
-  const recordingOptions = () => [
-    { value: '', label: '— none —' },
-    ...props.recordings.map((r) => ({ value: r.id, label: r.name })),
-  ];
   return (
     <>
       <fieldset aria-describedby={fieldId('aiTarget')}>
@@ -87,57 +83,77 @@ export function CallFlowFields(
         <p class="help">Channel variables set before the hand-off; empty ones are not set.</p>
       </fieldset>
 
-      <fieldset aria-describedby={fieldId('consent')}>
-        <legend>Consent</legend>
-        <FieldErrors id={fieldId('consent')} messages={props.errors('consent')} />
-        <CheckboxField
-          name="consent.enabled"
-          label="Ask for consent before the hand-off (press 1 to talk, 2 to refuse)"
-          checked={props.form.consentEnabled}
-          onChecked={(v) => set('consentEnabled', v)}
-        />
-        <div class="field-row">
-          <SelectField
-            name="consent.recordingId"
-            label="Consent prompt"
-            value={props.form.consentRecordingId}
-            options={recordingOptions()}
-            onValue={(v) => set('consentRecordingId', v)}
-            errors={props.errors('consent.recordingId')}
-          />
-          <NumberField
-            label="Wait for a key"
-            unit="s"
-            {...bind('consentTimeoutSec', 'consent.timeoutSec')}
-          />
-        </div>
-      </fieldset>
-
-      <fieldset aria-describedby={fieldId('voicemail')}>
-        <legend>Voicemail</legend>
-        <FieldErrors id={fieldId('voicemail')} messages={props.errors('voicemail')} />
-        <CheckboxField
-          name="voicemail.enabled"
-          label="Leave a message when a machine answers"
-          checked={props.form.voicemailEnabled}
-          onChecked={(v) => set('voicemailEnabled', v)}
-        />
-        <div class="field-row">
-          <SelectField
-            name="voicemail.recordingId"
-            label="Message"
-            value={props.form.voicemailRecordingId}
-            options={recordingOptions()}
-            onValue={(v) => set('voicemailRecordingId', v)}
-            errors={props.errors('voicemail.recordingId')}
-          />
-          <NumberField
-            label="Longest wait for the greeting to end"
-            unit="s"
-            {...bind('voicemailGreetingMaxWaitSec', 'voicemail.greetingMaxWaitSec')}
-          />
-        </div>
-      </fieldset>
+      <RecordingStep
+        {...props}
+        group="consent"
+        legend="Consent"
+        enabled="consentEnabled"
+        enabledLabel="Ask for consent before the hand-off (press 1 to talk, 2 to refuse)"
+        recording="consentRecordingId"
+        recordingLabel="Consent prompt"
+        wait={['consentTimeoutSec', 'consent.timeoutSec', 'Wait for a key']}
+      />
+      <RecordingStep
+        {...props}
+        group="voicemail"
+        legend="Voicemail"
+        enabled="voicemailEnabled"
+        enabledLabel="Leave a message when a machine answers"
+        recording="voicemailRecordingId"
+        recordingLabel="Message"
+        wait={[
+          'voicemailGreetingMaxWaitSec',
+          'voicemail.greetingMaxWaitSec',
+          'Longest wait for the greeting to end',
+        ]}
+      />
     </>
+  );
+}
+
+/** A step that plays a recording (the consent question, the voicemail message). */
+function RecordingStep(
+  props: EditorSectionProps & {
+    recordings: readonly RecordingChoice[];
+    group: 'consent' | 'voicemail';
+    legend: string;
+    enabled: 'consentEnabled' | 'voicemailEnabled';
+    enabledLabel: string;
+    recording: 'consentRecordingId' | 'voicemailRecordingId';
+    recordingLabel: string;
+    /** The form key, API path and label of how long the step waits (s). */
+    wait: [Parameters<typeof bindText>[1], string, string];
+  },
+) {
+  const options = () => [
+    { value: '', label: '— none —' },
+    ...props.recordings.map((r) => ({ value: r.id, label: r.name })),
+  ];
+  return (
+    <fieldset aria-describedby={fieldId(props.group)}>
+      <legend>{props.legend}</legend>
+      <FieldErrors id={fieldId(props.group)} messages={props.errors(props.group)} />
+      <CheckboxField
+        name={`${props.group}.enabled`}
+        label={props.enabledLabel}
+        checked={props.form[props.enabled]}
+        onChecked={(v) => props.set(props.enabled, v)}
+      />
+      <div class="field-row">
+        <SelectField
+          name={`${props.group}.recordingId`}
+          label={props.recordingLabel}
+          value={props.form[props.recording]}
+          options={options()}
+          onValue={(v) => props.set(props.recording, v)}
+          errors={props.errors(`${props.group}.recordingId`)}
+        />
+        <NumberField
+          label={props.wait[2]}
+          unit="s"
+          {...bindText(props, props.wait[0], props.wait[1])}
+        />
+      </div>
+    </fieldset>
   );
 }
