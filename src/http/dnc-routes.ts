@@ -158,14 +158,10 @@ function refusal(
       return notFound('campaign', scope.campaignId ?? '');
     case 'invalidRegion':
       return new ApiError('validation', result.message, { reason: result.reason });
-    case 'invalidPhone':
-      return new ApiError(
-        'validation',
-        `not a phone number that can be listed: ${result.message}`,
-        {
-          reason: result.message,
-        },
-      );
+    case 'invalidPhone': {
+      const message = `not a phone number that can be listed: ${result.message}`;
+      return new ApiError('validation', message, { reason: result.message });
+    }
   }
 }
 
