@@ -242,12 +242,13 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
       return { started: false, retryAt: opening };
     }
     const { attempt } = result;
-    try {
-      await runner.start(attempt);
-    } catch (error) {
+    // Not awaited: the attempt's first commit joins the next claim's transaction rather
+    // than each claim waiting for two commits in a row. The runner orders the attempt's
+    // own events, and its stop() waits for this one.
+    runner.start(attempt).catch((error: unknown) => {
       // The attempt is open in the journal: the next reconciliation settles it.
       log.error({ err: error, attemptId: attempt.attemptId }, 'claimed attempt did not start');
-    }
+    });
     return { started: true };
   }
 
