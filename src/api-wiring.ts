@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import type { Logger } from 'pino';
+import { DEFAULT_CSV_LIMITS } from './campaign/csv-reader.js';
 import type { AttemptRunner } from './dialer/attempt-runner.js';
 import type { CampaignControl } from './dialer/campaign-control.js';
 import type { CampaignScheduler } from './dialer/campaign-scheduler.js';
+import { createLeadImportJobs } from './dialer/lead-import-jobs.js';
 import type { Clock } from './dialer/ports.js';
 import type { ApiDeps } from './http/api-deps.js';
 import { campaignView, startOfCampaignDay } from './http/campaign-views.js';
+import type { CsvUploadLimits } from './http/csv-upload.js';
 import type { HealthDeps } from './http/health-routes.js';
 import { createLiveEventHub, type LiveEventHub } from './http/live-event-hub.js';
 import { createLiveFeed, type LiveFeed } from './http/live-feed.js';
@@ -13,16 +17,31 @@ import type { MetricsDeps } from './http/metrics-routes.js';
 import type { SetupGuideDeps } from './http/setup-routes.js';
 import type { RecordingLibrary } from './media/recording-library.js';
 import { createDialstateMetrics, type DialstateMetrics } from './metrics/dialstate-metrics.js';
+import { createAttemptJournal } from './store/attempt-journal.js';
+import { createAttemptListReader } from './store/attempt-list.js';
 import { createCampaignStatsReader } from './store/campaign-stats.js';
 import { createCampaignRepository } from './store/campaigns.js';
 import { pingDatabase } from './store/database-ping.js';
 import type { Store } from './store/db.js';
 import { createDncListStore } from './store/dnc-list-store.js';
 import { createDncPageReader } from './store/dnc-page-reader.js';
+import { createLeadImportRepository } from './store/lead-imports.js';
+import { createLeadIntakeStore } from './store/lead-intake-store.js';
+import { createLeadListReader } from './store/lead-list.js';
+import { createLeadOperations } from './store/lead-operations.js';
 import { createMetricsReader } from './store/metrics-reader.js';
 
 /** Longest `/health` waits for the database's answer (ms). */
 const HEALTH_DATABASE_TIMEOUT_MS = 2_000;
+/**
+ * Lead CSV uploads up to 1 MiB (some 15,000 rows) are imported while the request waits;
+ * larger ones are spooled to a file and imported in the background, two at most at once.
+ */
+const LEAD_UPLOADS: Omit<CsvUploadLimits, 'spoolDir'> = {
+  maxBytes: DEFAULT_CSV_LIMITS.maxBytes,
+  inMemoryBytes: 1024 * 1024,
+};
+const MAX_BACKGROUND_IMPORTS = 2;
 
 /** The live feed as wired to the engine. */
 export interface LiveWiring {
@@ -107,8 +126,12 @@ export function buildApiDeps(parts: {
   clock: Clock;
   log: Logger;
   newId?: () => string;
+  /** Lead upload limits; large uploads are spooled to the OS temp folder by default. */
+  leadUploads?: Partial<CsvUploadLimits>;
 }): ApiDeps {
   const { store, control, scheduler, clock, log } = parts;
+  const newId = parts.newId ?? randomUUID;
+  const leadIntake = createLeadIntakeStore(store);
   return {
     liveHub: parts.live.hub,
     liveFeed: parts.live.feed,
@@ -116,6 +139,20 @@ export function buildApiDeps(parts: {
     campaignStats: createCampaignStatsReader(store.db),
     control,
     dialingStatus: (campaignId) => scheduler.whyNotDialing(campaignId),
+    leadList: createLeadListReader(store.db),
+    leadOperations: createLeadOperations(store.db),
+    leadIntake,
+    leadImports: createLeadImportRepository(store.db),
+    leadImportJobs: createLeadImportJobs({
+      store: leadIntake,
+      clock,
+      newImportId: newId,
+      log: log.child({ component: 'lead-import' }),
+      maxRunning: MAX_BACKGROUND_IMPORTS,
+    }),
+    leadUploads: { ...LEAD_UPLOADS, spoolDir: tmpdir(), ...parts.leadUploads },
+    attemptList: createAttemptListReader(store.db),
+    journal: createAttemptJournal(store),
     recordings: parts.recordings,
     dncLists: createDncListStore(store),
     dncPages: createDncPageReader(store.db),
@@ -129,7 +166,7 @@ export function buildApiDeps(parts: {
     },
     metrics: parts.metrics,
     clock,
-    newId: parts.newId ?? randomUUID,
+    newId,
     log: log.child({ component: 'http' }),
   };
 }

@@ -1,7 +1,6 @@
 import type { Config } from '../config.js';
+import { replayStoredAttempt } from '../dialer/replay-stored-attempt.js';
 import { ATTEMPT_MACHINE_VERSION } from '../machines/attempt.js';
-import { ReplayMismatchError, replayAttempt } from '../machines/attempt-replay.js';
-import { buildAttemptTimeline } from '../machines/attempt-timeline.js';
 import { openMigratedStore } from '../main.js';
 import { createAttemptJournal } from '../store/attempt-journal.js';
 import { formatTimeline } from './format-timeline.js';
@@ -14,21 +13,13 @@ export async function replayCommand(
 ): Promise<number> {
   const { store } = await openMigratedStore(config);
   try {
-    const journal = createAttemptJournal(store);
-    const attempt = await journal.loadAttempt(attemptId);
-    if (!attempt) {
+    const replayed = await replayStoredAttempt(createAttemptJournal(store), attemptId);
+    if (!replayed) {
       console.error(`no attempt ${attemptId} in ${config.db.path}`);
       return 1;
     }
-    const entries = await journal.loadEntries(attemptId);
-    const timeline = buildAttemptTimeline(entries, attempt.snapshot.context.outcome);
-    let mismatch: ReplayMismatchError | null = null;
-    try {
-      replayAttempt({ machineVersion: attempt.machineVersion, input: attempt.input, entries });
-    } catch (error) {
-      if (!(error instanceof ReplayMismatchError)) throw error;
-      mismatch = error;
-    }
+    const { attempt, entries, timeline, replay } = replayed;
+    const mismatch = replay.status === 'ok' ? null : replay;
     if (options.json) {
       console.log(
         JSON.stringify(
@@ -49,10 +40,7 @@ export async function replayCommand(
             machineVersion: attempt.machineVersion,
             outcome: facts.outcome,
             error: facts.error,
-            talkMs:
-              facts.handedOffAt !== null && facts.endedAt !== null
-                ? facts.endedAt - facts.handedOffAt
-                : null,
+            talkMs: replayed.talkMs,
           },
           timeline,
         ),
@@ -60,7 +48,7 @@ export async function replayCommand(
       console.log('');
       console.log(
         mismatch
-          ? `replay: MISMATCH — ${mismatch.message}`
+          ? `replay: ${mismatch.status === 'mismatch' ? 'MISMATCH' : 'CANNOT REPLAY'} — ${mismatch.message}`
           : `replay: all ${entries.length} events reproduced by machine v${attempt.machineVersion} (current v${ATTEMPT_MACHINE_VERSION})`,
       );
     }

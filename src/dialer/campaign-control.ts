@@ -61,6 +61,11 @@ export interface CampaignControl {
    * hung up, and its attempt ends `canceled` (the lead with it).
    */
   cancelLead(leadId: string): Promise<CancelLeadResult>;
+  /**
+   * Cancels a live attempt: its call is hung up and it ends `canceled`, its lead with it.
+   * False when the attempt is not live (ended, or unknown).
+   */
+  cancelAttempt(attemptId: string): Promise<boolean>;
 }
 
 /** Creates the operator's controls over the store, the scheduler and the runner. */
@@ -136,6 +141,11 @@ export function createCampaignControl(deps: {
       return now === undefined
         ? { ok: false, reason: 'notFound' }
         : { ok: false, reason: 'notCancelable', state: now.state };
+    },
+    async cancelAttempt(attemptId) {
+      const canceled = await runner.cancel(attemptId);
+      if (canceled) log.info({ attemptId }, 'attempt canceled by the operator');
+      return canceled;
     },
   };
 }

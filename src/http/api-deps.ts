@@ -1,12 +1,18 @@
 import type { Logger } from 'pino';
 import type { DialingStatus } from '../campaign/dialing-status.js';
 import type { CampaignControl } from '../dialer/campaign-control.js';
-import type { DncListStore } from '../dialer/lead-intake-ports.js';
-import type { Clock } from '../dialer/ports.js';
+import type { LeadImportJobs } from '../dialer/lead-import-jobs.js';
+import type { DncListStore, LeadAddStore, LeadImportStore } from '../dialer/lead-intake-ports.js';
+import type { AttemptJournal, Clock } from '../dialer/ports.js';
 import type { RecordingLibrary } from '../media/recording-library.js';
+import type { AttemptListReader } from '../store/attempt-list.js';
 import type { CampaignStatsReader } from '../store/campaign-stats.js';
 import type { CampaignRepository } from '../store/campaigns.js';
 import type { DncPageReader } from '../store/dnc-page-reader.js';
+import type { LeadImportRepository } from '../store/lead-imports.js';
+import type { LeadListReader } from '../store/lead-list.js';
+import type { LeadOperations } from '../store/lead-operations.js';
+import type { CsvUploadLimits } from './csv-upload.js';
 import type { HealthDeps } from './health-routes.js';
 import type { LiveEventHub } from './live-event-hub.js';
 import type { LiveFeed } from './live-feed.js';
@@ -27,6 +33,21 @@ export interface ApiDeps {
   liveHub: LiveEventHub;
   /** Tells live clients about changes the engine does not report itself (operator actions). */
   liveFeed: Pick<LiveFeed, 'campaignChanged'>;
+  /** Leads with their latest attempt, a page at a time. */
+  leadList: LeadListReader;
+  /** The operator's actions on one lead: recycle, ignore, delete. */
+  leadOperations: LeadOperations;
+  /** Adding leads, by hand and by CSV import. */
+  leadIntake: LeadImportStore & LeadAddStore;
+  /** Lead import records and the issues of their rows. */
+  leadImports: LeadImportRepository;
+  /** Imports too large to answer in their request, running after it. */
+  leadImportJobs: LeadImportJobs;
+  /** How lead CSV uploads are received; files past `inMemoryBytes` are imported in the background. */
+  leadUploads: CsvUploadLimits;
+  attemptList: AttemptListReader;
+  /** Attempts and their journals, for timelines and replay. */
+  journal: Pick<AttemptJournal, 'loadAttempt' | 'loadEntries'>;
   /** The recording library (uploads converted into the media folder). */
   recordings: RecordingLibrary;
   /** The do-not-call lists, as the DNC service changes them. */

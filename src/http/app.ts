@@ -3,11 +3,15 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, type ApiErrorCode } from './api-error.js';
+import { attemptsRoutes } from './attempts-routes.js';
 import { bearerAuth } from './bearer-auth.js';
 import { campaignsRoutes } from './campaigns-routes.js';
 import { dncRoutes } from './dnc-routes.js';
 import { eventsRoutes } from './events-routes.js';
 import { healthRoutes } from './health-routes.js';
+import { leadCsvRoutes } from './lead-csv-routes.js';
+import { leadImportRoutes } from './lead-import-routes.js';
+import { leadsRoutes } from './leads-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
 import { recordingsRoutes } from './recordings-routes.js';
 import { setupRoutes } from './setup-routes.js';
@@ -33,7 +37,11 @@ function apiRoutes(deps: ApiDeps) {
     .route('/events', eventsRoutes(deps.liveHub))
     .route('/recordings', recordingsRoutes(deps))
     .route('/', dncRoutes(deps))
-    .route('/setup', setupRoutes(deps));
+    .route('/setup', setupRoutes(deps))
+    .route('/', leadsRoutes(deps))
+    .route('/', leadImportRoutes(deps))
+    .route('/', leadCsvRoutes(deps))
+    .route('/', attemptsRoutes(deps));
 }
 
 /** The API's routes and their types, for the web UI's typed client (`hono/client`). */

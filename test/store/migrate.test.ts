@@ -34,6 +34,7 @@ describe('migrateToLatest', () => {
         '202611241540_lead_recycled_attempts',
         '202611251200_shipped_recording',
         '202611251400_lead_import_progress',
+        '202611261000_lead_list_indexes',
       ]);
       const tables = await store.db.introspection.getTables();
       expect(tables.map((table) => table.name).sort()).toEqual(TABLES);

@@ -4,6 +4,7 @@ import { buildApiDeps, wireLiveFeed, wireMetrics } from '../../src/api-wiring.js
 import { createCampaignControl } from '../../src/dialer/campaign-control.js';
 import type { SetupProbe } from '../../src/dialer/setup-checks.js';
 import { createApp } from '../../src/http/app.js';
+import type { CsvUploadLimits } from '../../src/http/csv-upload.js';
 import type { SetupGuideDeps } from '../../src/http/setup-routes.js';
 import { createRecordingLibrary } from '../../src/media/recording-library.js';
 import { createCampaignControlStore } from '../../src/store/campaign-control-store.js';
@@ -22,6 +23,8 @@ export interface ApiHarness extends SchedulerHarness {
   app: ReturnType<typeof createApp>;
   /** The recording library's folder (`<dir>/media`, created by the first upload). */
   mediaDir: string;
+  /** Resolves once every lead import running in the background has ended. */
+  importsSettled(): Promise<void>;
   /** Sends a request to the app in process (`app.request`), with JSON for a body object. */
   call(
     method: string,
@@ -54,6 +57,8 @@ export async function createApiHarness(
     apiToken?: string;
     /** Setup guide names and probe; by default the defaults and an ARI that cannot be reached. */
     setup?: Partial<SetupGuideDeps>;
+    /** Lead upload limits; large uploads are spooled into the harness's folder. */
+    leadUploads?: Partial<CsvUploadLimits>;
   } = {},
 ): Promise<ApiHarness> {
   const x = await createSchedulerHarness({
@@ -107,13 +112,16 @@ export async function createApiHarness(
     clock: x.clock,
     log,
     newId: () => `id-${++ids}`,
+    leadUploads: { spoolDir: x.dir.path, ...options.leadUploads },
   });
   const app = createApp(deps, { apiToken: options.apiToken ?? null, version: 'test' });
   return {
     ...x,
     app,
     mediaDir,
+    importsSettled: () => deps.leadImportJobs.settled(),
     async close() {
+      await deps.leadImportJobs.settled();
       live.stop();
       metrics.stop();
       await x.close();

@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApiError } from './api-error.js';
+import { createMultipartReader, MultipartError, multipartBoundary } from './multipart-reader.js';
+
+/** How a CSV upload is received. */
+export interface CsvUploadLimits {
+  /** Bytes of the file at most; more is refused with 413. */
+  maxBytes: number;
+  /** Files up to this size are kept in memory; larger ones are spooled to `spoolDir`. */
+  inMemoryBytes: number;
+  spoolDir: string;
+}
+
+/** A file's bytes as received: in memory, or in a spool file. */
+export type ReceivedFile =
+  | { kind: 'memory'; bytes: Uint8Array }
+  | {
+      kind: 'spooled';
+      path: string;
+      size: number;
+      /** Deletes the spool file; safe to call more than once. */
+      remove(): Promise<void>;
+    };
+
+/** A received CSV file and the form fields sent with it. */
+export interface CsvUpload {
+  /** The file's own name, without folders; `upload.csv` when none was given. */
+  fileName: string;
+  /** Form fields other than the file (multipart only), e.g. `mode`. */
+  fields: Record<string, string>;
+  file: ReceivedFile;
+}
+
+/** Content types a CSV file comes with. Windows with Excel installed calls .csv files `application/vnd.ms-excel`. */
+const CSV_TYPES = new Set([
+  'text/csv',
+  'application/csv',
+  'text/plain',
+  'text/tab-separated-values',
+  'application/vnd.ms-excel',
+  'application/octet-stream',
+]);
+/** What an operator may upload by mistake, by the first bytes of the file. */
+const NOT_CSV: { magic: string; what: string }[] = [
+  { magic: 'PK\u0003\u0004', what: 'a ZIP archive (an Excel .xlsx workbook is one)' },
+  { magic: '\u00d0\u00cf\u0011\u00e0', what: 'an Excel 97-2003 .xls workbook' },
+  { magic: '%PDF', what: 'a PDF document' },
+];
+/** Bytes of a form field other than the file at most. */
+const MAX_FIELD_BYTES = 1024;
+
+/**
+ * Receives a CSV upload: a `text/csv` body (the file name from `?fileName=`), or a
+ * `multipart/form-data` form whose `file` part is the CSV. The file streams in: up to
+ * `inMemoryBytes` it is kept in memory, past that it is written to a file in
+ * `spoolDir`, so a large import can run after the request has been answered.
+ *
+ * @throws ApiError `unsupportedMediaType` (415) for any other content type or a file that
+ * is not CSV (a workbook, a PDF), `payloadTooLarge` (413) past `maxBytes`, `validation`
+ * (400) for a broken form or one without a file.
+ */
+export async function receiveCsvUpload(
+  request: Request,
+  limits: CsvUploadLimits,
+  fileNameParam: string | undefined,
+): Promise<CsvUpload> {
+  const contentType = request.headers.get('content-type') ?? '';
+  const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  // Multipart framing adds a few hundred bytes around the file.
+  if (declared > limits.maxBytes + 64 * 1024) throw tooLarge(limits.maxBytes, declared);
+  if (request.body === null)
+    throw new ApiError('validation', 'the request has no body: send the CSV file');
+
+  if (mediaType === 'multipart/form-data') {
+    const boundary = multipartBoundary(contentType);
+    if (boundary === null) {
+      throw new ApiError('validation', 'the multipart/form-data content type has no boundary');
+    }
+    return receiveForm(request.body, boundary, limits);
+  }
+  if (!CSV_TYPES.has(mediaType)) {
+    throw new ApiError(
+      'unsupportedMediaType',
+      `send the CSV file as text/csv or as the "file" field of a multipart/form-data form, not ${mediaType || 'without a content type'}`,
+    );
+  }
+  const file = await receiveFile(request.body, limits);
+  return { file, fileName: cleanFileName(fileNameParam), fields: {} };
+}
+
+async function receiveForm(
+  body: ReadableStream<Uint8Array>,
+  boundary: string,
+  limits: CsvUploadLimits,
+): Promise<CsvUpload> {
+  const form = createMultipartReader(body, boundary);
+  const fields: Record<string, string> = {};
+  let upload: Omit<CsvUpload, 'fields'> | null = null;
+  try {
+    for (let part = await form.next(); part !== null; part = await form.next()) {
+      if (part.name !== 'file') {
+        fields[part.name] = await form.text(MAX_FIELD_BYTES);
+        continue;
+      }
+      if (upload !== null) throw new ApiError('validation', 'send one file per import');
+      if (part.contentType !== null && !CSV_TYPES.has(part.contentType)) {
+        throw new ApiError(
+          'unsupportedMediaType',
+          `the file is ${part.contentType}; save it as CSV (comma, semicolon or tab separated) first`,
+        );
+      }
+      const file = await receiveFile(form.content(), limits);
+      upload = { file, fileName: cleanFileName(part.fileName) };
+    }
+  } catch (error) {
+    await form.cancel();
+    if (upload?.file.kind === 'spooled') await upload.file.remove();
+    if (error instanceof MultipartError) {
+      throw new ApiError('validation', `the multipart/form-data body is broken: ${error.message}`);
+    }
+    throw error;
+  }
+  if (upload === null) {
+    throw new ApiError('validation', 'the form has no "file" field: attach the CSV file as "file"');
+  }
+  return { ...upload, fields };
+}
+
+/** Reads the file's bytes into memory, or into a spool file once past the in-memory size. */
+async function receiveFile(
+  source: AsyncIterable<Uint8Array>,
+  limits: CsvUploadLimits,
+): Promise<ReceivedFile> {
+  const pieces: Uint8Array[] = [];
+  let size = 0;
+  let spool: { path: string; out: ReturnType<typeof createWriteStream> } | null = null;
+  const remove = async () => {
+    if (spool === null) return;
+    spool.out.destroy();
+    await rm(spool.path, { force: true });
+  };
+  try {
+    for await (const piece of source) {
+      if (size === 0) refuseNonCsv(piece);
+      size += piece.length;
+      if (size > limits.maxBytes) throw tooLarge(limits.maxBytes, null);
+      if (spool === null && size <= limits.inMemoryBytes) {
+        pieces.push(piece);
+        continue;
+      }
+      if (spool === null) {
+        const path = join(limits.spoolDir, `dialstate-upload-${randomUUID()}.csv`);
+        spool = { path, out: createWriteStream(path, { flags: 'wx' }) };
+        for (const earlier of pieces.splice(0)) await write(spool.out, earlier);
+      }
+      await write(spool.out, piece);
+    }
+    if (spool === null) return { kind: 'memory', bytes: Buffer.concat(pieces) };
+    const { out, path } = spool;
+    out.end();
+    await once(out, 'finish');
+    return { kind: 'spooled', path, size, remove: () => rm(path, { force: true }) };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+}
+
+async function write(out: ReturnType<typeof createWriteStream>, piece: Uint8Array): Promise<void> {
+  if (!out.write(piece)) await once(out, 'drain');
+}
+
+function refuseNonCsv(first: Uint8Array): void {
+  const head = Buffer.from(first.subarray(0, 8)).toString('latin1');
+  const found = NOT_CSV.find(({ magic }) => head.startsWith(magic));
+  if (found) {
+    throw new ApiError(
+      'unsupportedMediaType',
+      `the file is ${found.what}, not CSV; save it as CSV (comma, semicolon or tab separated) first`,
+    );
+  }
+}
+
+function tooLarge(maxBytes: number, declared: number | null): ApiError {
+  const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return new ApiError(
+    'payloadTooLarge',
+    declared === null
+      ? `the file is larger than the ${mib(maxBytes)} limit`
+      : `the upload is ${mib(declared)}, over the ${mib(maxBytes)} limit`,
+    { maxBytes },
+  );
+}
+
+/** The file's own name without any folder, bounded, for the import record. */
+function cleanFileName(name: string | null | undefined): string {
+  const base = (name ?? '').split(/[\\/]/).pop()?.trim() ?? '';
+  return base === '' ? 'upload.csv' : base.slice(0, 200);
+}

@@ -1,0 +1,289 @@
+import { createReadStream } from 'node:fs';
+import { createRoute, type z } from '@hono/zod-openapi';
+import type { LeadImport, LeadImportIssue } from '../campaign/lead-import.js';
+import { errorCsvChunks } from '../campaign/lead-import-error-csv.js';
+import { importLeads, type LeadImportReport } from '../dialer/import-leads.js';
+import type { LeadImportJobStatus } from '../dialer/lead-import-jobs.js';
+import type { ApiDeps } from './api-deps.js';
+import { ApiError, errorResponse, notFound, validationError } from './api-error.js';
+import { createRouter } from './api-router.js';
+import { campaignIdParam } from './campaign-schemas.js';
+import { csvDownload } from './csv-download.js';
+import { type CsvUpload, receiveCsvUpload } from './csv-upload.js';
+import {
+  formModeSchema,
+  importAcceptedSchema,
+  importIdParam,
+  importQuerySchema,
+  importReportSchema,
+  importStatusSchema,
+} from './lead-import-schemas.js';
+import { csvResponse as csvFile, jsonResponse as json } from './openapi-content.js';
+
+const TAG = ['Lead imports'];
+
+/** Issues shown with an import's status; all of them are in its error CSV. */
+const STATUS_ISSUES = 20;
+/** Issues read per page while writing an error CSV. */
+const ERROR_CSV_PAGE = 5_000;
+
+const errorsCsvUrl = (importId: string, rejected: number) =>
+  rejected > 0 ? `/api/imports/${importId}/errors.csv` : null;
+const issueView = ({ raw: _, ...issue }: LeadImportIssue) => issue;
+
+const routes = {
+  import: createRoute({
+    method: 'post',
+    path: '/campaigns/{id}/leads/import',
+    tags: TAG,
+    summary: 'Import leads from a CSV file',
+    description:
+      'The body is the CSV (`text/csv`) or a `multipart/form-data` form with the CSV as `file`. Up to 1 MiB the import runs in the request and answers its report; a larger file is imported in the background: 202 with the import id, whose progress `GET /api/imports/{id}` reports. All the valid rows are imported, or none if the file turns out unreadable.',
+    request: {
+      params: campaignIdParam,
+      query: importQuerySchema,
+      body: {
+        required: true,
+        content: {
+          'text/csv': { schema: { type: 'string' } },
+          'multipart/form-data': {
+            schema: {
+              type: 'object',
+              properties: {
+                file: { type: 'string', format: 'binary' },
+                mode: { type: 'string', enum: ['skip_existing', 'update_existing'] },
+              },
+              required: ['file'],
+            },
+          },
+        },
+      },
+    },
+    responses: {
+      200: json(importReportSchema, 'Imported; rejected rows are counted and listed'),
+      202: json(importAcceptedSchema, 'A large file: importing in the background'),
+      400: errorResponse('The file cannot be imported (details.import), or a broken form'),
+      404: errorResponse('No such campaign'),
+      409: errorResponse('The campaign is archived'),
+      413: errorResponse('The file is over the size limit (details.maxBytes)'),
+      415: errorResponse('Not a CSV upload: another content type, a workbook, a PDF'),
+      503: errorResponse('Too many imports running; try again when one has ended'),
+    },
+  }),
+  status: createRoute({
+    method: 'get',
+    path: '/imports/{id}',
+    tags: TAG,
+    summary: "An import's progress: status, counts, rows/s, percent, first issues",
+    request: { params: importIdParam },
+    responses: {
+      200: json(importStatusSchema, 'The import'),
+      404: errorResponse('No such import'),
+    },
+  }),
+  errors: createRoute({
+    method: 'get',
+    path: '/imports/{id}/errors.csv',
+    tags: TAG,
+    summary: 'The rejected rows as CSV, with their row numbers and reasons',
+    description:
+      "The file's own header and fields, then `import_row` and `import_error`; fix the rows and import this file as it is (those two columns are ignored).",
+    request: { params: importIdParam },
+    responses: { 200: csvFile('The error CSV'), 404: errorResponse('No such import') },
+  }),
+};
+
+function reportView(report: LeadImportReport) {
+  return {
+    importId: report.importId,
+    status: report.status,
+    error: report.error,
+    counts: report.counts,
+    issues: report.issues.map(issueView),
+    errorCount: report.errorCount,
+    warningCount: report.warningCount,
+    elapsedMs: Math.round(report.elapsedMs),
+    errorsCsvUrl: errorsCsvUrl(report.importId, report.counts.rejected),
+  };
+}
+
+/** The status of an import from its record, or while it runs, from its live progress. */
+function statusView(
+  id: string,
+  record: LeadImport | undefined,
+  job: LeadImportJobStatus | undefined,
+  issues: LeadImportIssue[],
+  now: number,
+) {
+  const live = job !== undefined && (record === undefined || record.status === 'running');
+  const status = record?.status ?? (job?.error ? 'failed' : 'running');
+  const startedAt = record?.startedAt ?? job?.startedAt ?? now;
+  const finishedAt = record?.finishedAt ?? null;
+  const counts = live ? job.progress.counts : { ...countsOf(record) };
+  const bytesTotal = record?.bytesTotal ?? job?.progress.bytesTotal ?? null;
+  // The record saves bytes read once a second; the job knows the last count, to the end.
+  const bytesRead = Math.max(job?.progress.bytesRead ?? 0, record?.bytesRead ?? 0);
+  const elapsedMs = (finishedAt ?? now) - startedAt;
+  return {
+    id,
+    campaignId: record?.campaignId ?? job?.campaignId ?? '',
+    fileName: record?.fileName ?? job?.fileName ?? '',
+    mode: record?.mode ?? job?.mode ?? 'skip_existing',
+    status,
+    phase: live ? job.progress.phase : status === 'running' ? 'reading' : status,
+    error: record?.error ?? job?.error ?? null,
+    counts,
+    bytesRead,
+    bytesTotal,
+    percent:
+      status === 'completed'
+        ? 100
+        : bytesTotal
+          ? Math.min(100, Math.round((1000 * bytesRead) / bytesTotal) / 10)
+          : null,
+    rowsPerSecond: live
+      ? Math.round(job.progress.rowsPerSecond)
+      : elapsedMs > 0
+        ? Math.round((counts.totalRows * 1000) / elapsedMs)
+        : null,
+    elapsedMs,
+    startedAt,
+    finishedAt,
+    issues: issues.map(issueView),
+    errorsCsvUrl: status === 'running' ? null : errorsCsvUrl(id, counts.rejected),
+  };
+}
+
+function countsOf(record: LeadImport | undefined) {
+  return {
+    totalRows: record?.totalRows ?? 0,
+    accepted: record?.accepted ?? 0,
+    updated: record?.updated ?? 0,
+    duplicates: record?.duplicates ?? 0,
+    rejected: record?.rejected ?? 0,
+    dncBlocked: record?.dncBlocked ?? 0,
+  };
+}
+
+/**
+ * Lead imports: `POST /api/campaigns/{id}/leads/import` (CSV files, answered at once or
+ * run in the background), `/api/imports/{id}` (progress) and its error CSV.
+ */
+export function leadImportRoutes(deps: ApiDeps) {
+  const { leadImports, leadImportJobs, clock, log } = deps;
+
+  function modeOf(upload: CsvUpload, query: z.infer<typeof importQuerySchema>) {
+    const field = upload.fields.mode;
+    if (field === undefined) return query.mode ?? 'skip_existing';
+    const parsed = formModeSchema.safeParse(field);
+    if (!parsed.success) {
+      throw validationError([
+        { path: 'body.mode', message: 'must be skip_existing or update_existing' },
+      ]);
+    }
+    return parsed.data;
+  }
+
+  return createRouter()
+    .openapi(routes.import, async (c) => {
+      const { id } = c.req.valid('param');
+      const query = c.req.valid('query');
+      const campaign = await deps.campaigns.get(id);
+      if (campaign === undefined) throw notFound('campaign', id);
+      if (campaign.status === 'archived') {
+        throw new ApiError('conflict', 'an archived campaign takes no leads; unarchive it first');
+      }
+      const upload = await receiveCsvUpload(c.req.raw, deps.leadUploads, query.fileName);
+      const { file, fileName } = upload;
+      let mode: ReturnType<typeof modeOf>;
+      try {
+        mode = modeOf(upload, query);
+      } catch (error) {
+        if (file.kind === 'spooled') await file.remove();
+        throw error;
+      }
+
+      if (file.kind === 'spooled') {
+        const started = leadImportJobs.start({
+          campaignId: id,
+          fileName,
+          mode,
+          source: createReadStream(file.path, { highWaterMark: 256 * 1024 }),
+          bytesTotal: file.size,
+          release: async () => {
+            await file.remove();
+            deps.liveFeed.campaignChanged(id);
+          },
+        });
+        if (!started.ok) {
+          await file.remove();
+          throw new ApiError(
+            'unavailable',
+            `${started.running} imports are running already; try again when one has ended`,
+          );
+        }
+        const statusUrl = `/api/imports/${started.importId}`;
+        c.header('location', statusUrl);
+        return c.json({ importId: started.importId, status: 'running' as const, statusUrl }, 202);
+      }
+
+      const { bytes } = file;
+      const result = await importLeads(
+        { store: deps.leadIntake, clock, newImportId: deps.newId },
+        {
+          campaignId: id,
+          fileName,
+          mode,
+          source: (async function* () {
+            yield bytes;
+          })(),
+          bytesTotal: bytes.length,
+        },
+      );
+      if (!result.ok) {
+        throw result.reason === 'campaignNotFound'
+          ? notFound('campaign', id)
+          : new ApiError('conflict', `the campaign cannot read numbers: ${result.message}`);
+      }
+      const report = reportView(result.report);
+      log.info(
+        { campaignId: id, importId: report.importId, status: report.status, counts: report.counts },
+        'lead import ended',
+      );
+      deps.liveFeed.campaignChanged(id);
+      if (report.status === 'failed') {
+        throw new ApiError('validation', `the file cannot be imported: ${report.error}`, {
+          import: report,
+        });
+      }
+      return c.json(report, 200);
+    })
+    .openapi(routes.status, async (c) => {
+      const { id } = c.req.valid('param');
+      const [record, job] = [await leadImports.get(id), leadImportJobs.status(id)];
+      if (record === undefined && job === undefined) throw notFound('import', id);
+      const issues =
+        record === undefined ? [] : await leadImports.listIssues(id, { limit: STATUS_ISSUES });
+      return c.json(statusView(id, record, job, issues.slice(0, STATUS_ISSUES), clock.now()), 200);
+    })
+    .openapi(routes.errors, async (c) => {
+      const { id } = c.req.valid('param');
+      const record = await leadImports.get(id);
+      if (record === undefined) throw notFound('import', id);
+      async function* pages() {
+        let afterRow = 0;
+        for (;;) {
+          const page = await leadImports.listIssues(id, {
+            severity: 'error',
+            afterRow,
+            limit: ERROR_CSV_PAGE,
+          });
+          if (page.length === 0) return;
+          yield page;
+          afterRow = page.at(-1)?.rowNumber ?? afterRow;
+        }
+      }
+      const name = `${record.fileName.replace(/\.csv$/i, '')}-errors.csv`;
+      return csvDownload(name, errorCsvChunks(record.header ?? [], pages()), log);
+    });
+}

@@ -1,0 +1,345 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLeadRepository } from '../../src/store/leads.js';
+import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
+import { sampleLead } from '../support/store-fixtures.js';
+
+const CAMPAIGN = 'campaign-reminders';
+const LEADS = `/api/campaigns/${CAMPAIGN}/leads`;
+
+let h: ApiHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function setUp(options: Parameters<typeof createApiHarness>[0] = {}): Promise<ApiHarness> {
+  h = await createApiHarness(options);
+  return h;
+}
+
+/** Ids of a list response's leads. */
+const ids = (body: { leads: { id: string }[] }) => body.leads.map((lead) => lead.id);
+
+/** Walks every page of a list query, `limit` at a time; returns the ids in order. */
+async function allPages(x: ApiHarness, query: string, limit: number): Promise<string[]> {
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const suffix = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+    const page = await x.call('GET', `${LEADS}?limit=${limit}${query}${suffix}`);
+    expect(page.status).toBe(200);
+    expect(page.body.leads.length).toBeLessThanOrEqual(limit);
+    seen.push(...ids(page.body));
+    expect(page.body.hasMore).toBe(page.body.nextCursor !== null);
+    cursor = page.body.nextCursor;
+  } while (cursor !== null);
+  return seen;
+}
+
+/**
+ * A running campaign of 6 leads where: lead-1 was answered by a person (AMD HUMAN, talk),
+ * lead-2 was busy, lead-3 had an invalid number, lead-4 is being dialed, lead-5 and
+ * lead-6 were never dialed (the campaign runs 4 at a time and is paused after).
+ */
+async function campaignWithHistory(): Promise<ApiHarness> {
+  const x = await setUp({ campaign: { status: 'running' }, leads: 6 });
+  x.scheduler.start();
+  await x.quiet();
+  const [a1, a2, a3] = await x.openAttempts();
+  if (!a1 || !a2 || !a3) throw new Error('expected 4 live attempts');
+  expect((await x.call('POST', `/api/campaigns/${CAMPAIGN}/pause`)).status).toBe(200);
+  await x.send(a1.attemptId, { type: 'channel.ringing' });
+  await x.advance(2_000);
+  await x.send(a1.attemptId, { type: 'channel.answered' });
+  await x.send(a1.attemptId, { type: 'channel.leftStasis' });
+  await x.advance(2_500);
+  await x.send(a1.attemptId, { type: 'amd.completed', status: 'HUMAN', cause: 'HUMAN-500-500' });
+  await x.send(a1.attemptId, { type: 'channel.leftStasis' });
+  await x.advance(30_000);
+  await x.hangUp(a1.attemptId, 16);
+  await x.hangUp(a2.attemptId, 17);
+  await x.hangUp(a3.attemptId, 1);
+  return x;
+}
+
+describe('the leads table', () => {
+  it('lists leads in import order with their latest attempt', async () => {
+    const x = await campaignWithHistory();
+    const page = await x.call('GET', LEADS);
+    expect(page.status).toBe(200);
+    expect(ids(page.body)).toEqual(['lead-1', 'lead-2', 'lead-3', 'lead-4', 'lead-5', 'lead-6']);
+    expect(page.body).toMatchObject({ hasMore: false, nextCursor: null });
+    const [human, busy, invalid, dialing, fresh] = page.body.leads;
+    expect(human).toMatchObject({
+      phone: '+15550200001',
+      name: 'Lead 1',
+      state: 'completed',
+      attempts: 1,
+      lastOutcome: 'answered_human',
+      customVars: { appointment: '2026-11-25 10:30' },
+      lastAttempt: {
+        attemptNumber: 1,
+        live: false,
+        outcome: 'answered_human',
+        amdStatus: 'HUMAN',
+        amdCause: 'HUMAN-500-500',
+        talkMs: 30_000,
+        durationMs: expect.any(Number),
+        state: 'done',
+      },
+    });
+    expect(human.lastAttempt.durationMs).toBeGreaterThanOrEqual(34_500);
+    expect(human).not.toHaveProperty('importSeq');
+    expect(busy).toMatchObject({ state: 'pending', lastOutcome: 'busy' });
+    expect(busy.lastAttempt).toMatchObject({ outcome: 'busy', hangupCause: 17 });
+    expect(invalid).toMatchObject({ state: 'failed', lastOutcome: 'invalid_number' });
+    expect(dialing).toMatchObject({ state: 'dialing', lastAttempt: { live: true, outcome: null } });
+    expect(dialing.activeAttemptId).toBe(dialing.lastAttempt.id);
+    expect(dialing.lastAttempt.durationMs).toBeNull();
+    expect(fresh).toMatchObject({ state: 'pending', attempts: 0, lastAttempt: null });
+  });
+
+  it('filters by state, by outcome and by both', async () => {
+    const x = await campaignWithHistory();
+    expect(ids((await x.call('GET', `${LEADS}?state=pending`)).body)).toEqual([
+      'lead-2',
+      'lead-5',
+      'lead-6',
+    ]);
+    expect(ids((await x.call('GET', `${LEADS}?outcome=busy`)).body)).toEqual(['lead-2']);
+    expect(ids((await x.call('GET', `${LEADS}?state=failed&outcome=invalid_number`)).body)).toEqual(
+      ['lead-3'],
+    );
+    expect(ids((await x.call('GET', `${LEADS}?state=completed&outcome=busy`)).body)).toEqual([]);
+  });
+
+  it('searches numbers in the spellings people type, and names by their start in any case', async () => {
+    const x = await setUp({ leads: 3 });
+    const leads = createLeadRepository(x.store.db);
+    await leads.insert([
+      sampleLead(CAMPAIGN, 4, { phone: '+14155550101', name: 'Ada Lovelace' }),
+      sampleLead(CAMPAIGN, 5, { phone: '+442079460103', name: 'ada byron' }),
+      sampleLead(CAMPAIGN, 6, { phone: '+14155550199', name: 'Adam Smith' }),
+      sampleLead(CAMPAIGN, 7, { phone: '+13125550104', name: 'Grace Hopper' }),
+    ]);
+    const search = async (q: string) =>
+      ids((await x.call('GET', `${LEADS}?q=${encodeURIComponent(q)}`)).body);
+    expect(await search('(415) 555-01')).toEqual(['lead-4', 'lead-6']);
+    expect(await search('+1 415 555 0101')).toEqual(['lead-4']);
+    expect(await search('1415')).toEqual(['lead-4', 'lead-6']);
+    expect(await search('+44 20')).toEqual(['lead-5']);
+    expect(await search('0044 20 7946')).toEqual(['lead-5']);
+    expect(await search('555020')).toEqual(['lead-1', 'lead-2', 'lead-3']);
+    expect(await search('ada')).toEqual(['lead-5', 'lead-4', 'lead-6']);
+    expect(await search('ADA ')).toEqual(['lead-5', 'lead-4']);
+    expect(await search('Ada L')).toEqual(['lead-4']);
+    expect(await search('%')).toEqual([]);
+    expect(await search('zz')).toEqual([]);
+    const combined = await x.call('GET', `${LEADS}?q=ada&state=pending&limit=1`);
+    expect(ids(combined.body)).toEqual(['lead-5']);
+    expect(combined.body.hasMore).toBe(true);
+  });
+
+  it('pages through every lead once, in each order, with ties in names', async () => {
+    const x = await setUp({ leads: 1 });
+    const leads = createLeadRepository(x.store.db);
+    // Import order is not insertion order, and names repeat: cursors must hold across ties.
+    await leads.insert(
+      Array.from({ length: 23 }, (_, i) =>
+        sampleLead(CAMPAIGN, 100 + i, {
+          importSeq: 1000 - i * 3,
+          name: ['Ann', 'ann', 'Bob'][i % 3] ?? null,
+          state: i % 4 === 0 ? 'dnc' : 'pending',
+        }),
+      ),
+    );
+    const byImport = await allPages(x, '', 5);
+    expect(byImport).toHaveLength(24);
+    expect(byImport[0]).toBe('lead-1');
+    expect(byImport.at(-1)).toBe('lead-100');
+    expect(await allPages(x, '&state=dnc', 2)).toEqual([
+      'lead-120',
+      'lead-116',
+      'lead-112',
+      'lead-108',
+      'lead-104',
+      'lead-100',
+    ]);
+    const anns = await allPages(x, '&q=an', 3);
+    expect(anns).toHaveLength(16);
+    expect(new Set(anns).size).toBe(16);
+    const phones = await allPages(x, '&q=555', 4);
+    expect(phones).toHaveLength(24);
+    expect(new Set(phones).size).toBe(24);
+    expect(await allPages(x, '&outcome=busy', 3)).toEqual([]);
+  });
+
+  it('refuses bad filters, limits and cursors with the problem and where it is', async () => {
+    const x = await setUp();
+    const bad = async (query: string) => {
+      const response = await x.call('GET', `${LEADS}?${query}`);
+      expect(response.status).toBe(400);
+      expect(response.body.error.code).toBe('validation');
+      return response.body.error.details.issues.map((i: { path: string }) => i.path);
+    };
+    expect(await bad('state=ringing')).toEqual(['query.state']);
+    expect(await bad('outcome=maybe')).toEqual(['query.outcome']);
+    expect(await bad('limit=201')).toEqual(['query.limit']);
+    expect(await bad('limit=0')).toEqual(['query.limit']);
+    expect(await bad('limit=ten')).toEqual(['query.limit']);
+    expect(await bad('cursor=not-a-cursor')).toEqual(['query.cursor']);
+    const phonePage = await x.call('GET', `${LEADS}?q=555&limit=1`);
+    expect(await bad(`cursor=${phonePage.body.nextCursor}`)).toEqual(['query.cursor']);
+    expect(await bad(`q=${'a'.repeat(101)}`)).toEqual(['query.q']);
+    expect((await x.call('GET', '/api/campaigns/nope/leads')).status).toBe(404);
+  });
+});
+
+describe('adding a lead by hand', () => {
+  it('normalises the number and reports fallbacks as warnings', async () => {
+    const x = await setUp({ leads: 1 });
+    const response = await x.call('POST', LEADS, {
+      phone: '(415) 555-0101',
+      name: '  Ada Lovelace ',
+      timezone: 'Mars/Olympus',
+      customVars: { doctor: 'Dr. Smith', visits: 3, vip: true },
+    });
+    expect(response.status).toBe(201);
+    expect(response.body.lead).toMatchObject({
+      id: 'id-1',
+      phone: '+14155550101',
+      name: 'Ada Lovelace',
+      timezone: null,
+      state: 'pending',
+      customVars: { doctor: 'Dr. Smith', visits: '3', vip: 'true' },
+      lastAttempt: null,
+    });
+    expect(response.body.warnings).toEqual([
+      expect.objectContaining({ field: 'timezone', value: 'Mars/Olympus' }),
+    ]);
+    const list = await x.call('GET', LEADS);
+    expect(ids(list.body)).toEqual(['lead-1', 'id-1']);
+  });
+
+  it('stores a number on a do-not-call list as dnc', async () => {
+    const x = await setUp();
+    expect((await x.call('POST', '/api/dnc', { phone: '+14155550101' })).status).toBe(201);
+    const response = await x.call('POST', LEADS, { phone: '+1 415 555 0101' });
+    expect(response.status).toBe(201);
+    expect(response.body.lead.state).toBe('dnc');
+    expect(response.body.warnings[0].reason).toMatch(/do-not-call/);
+  });
+
+  it('refuses an invalid lead with every problem, a duplicate, and an archived campaign', async () => {
+    const x = await setUp({ leads: 1 });
+    const invalid = await x.call('POST', LEADS, { phone: 'call me', customVars: { a: 'x' } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.details.issues).toEqual([
+      { path: 'body.phone', message: expect.any(String) },
+    ]);
+    const schema = await x.call('POST', LEADS, { phone: '+14155550101', nickname: 'x' });
+    expect(schema.status).toBe(400);
+    expect(JSON.stringify(schema.body.error.details)).toContain('nickname');
+    const nested = await x.call('POST', LEADS, { phone: '+14155550101', customVars: { a: {} } });
+    expect(nested.status).toBe(400);
+
+    expect((await x.call('POST', LEADS, { phone: '+1 415 555 0101' })).status).toBe(201);
+    const duplicate = await x.call('POST', LEADS, { phone: '(415) 555-0101' });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body.error.details).toEqual({ leadId: 'id-1' });
+
+    expect(
+      (await x.call('POST', '/api/campaigns/nope/leads', { phone: '+14155550101' })).status,
+    ).toBe(404);
+    expect((await x.call('POST', `/api/campaigns/${CAMPAIGN}/archive`)).status).toBe(200);
+    const archived = await x.call('POST', LEADS, { phone: '+14155550102' });
+    expect(archived.body.error.message).toMatch(/archived/);
+    expect(archived.status).toBe(409);
+  });
+});
+
+describe('one lead and the actions on it', () => {
+  it('shows a lead and its call history, newest first', async () => {
+    const x = await campaignWithHistory();
+    await x.call('POST', `/api/campaigns/${CAMPAIGN}/start`);
+    await x.advance(10 * 60_000);
+    const lead = await x.call('GET', '/api/leads/lead-2');
+    expect(lead.status).toBe(200);
+    expect(lead.body).toMatchObject({ id: 'lead-2', state: 'dialing', attempts: 2 });
+    const history = await x.call('GET', '/api/leads/lead-2/attempts');
+    expect(history.status).toBe(200);
+    expect(history.body.attempts.map((a: { attemptNumber: number }) => a.attemptNumber)).toEqual([
+      2, 1,
+    ]);
+    expect(history.body.attempts[1]).toMatchObject({
+      outcome: 'busy',
+      phone: '+15550200002',
+      leadName: 'Lead 2',
+    });
+    expect((await x.call('GET', '/api/leads/nope')).status).toBe(404);
+    expect((await x.call('GET', '/api/leads/nope/attempts')).status).toBe(404);
+  });
+
+  it('recycles a finished lead: redial keeps its history, reset deletes it', async () => {
+    const x = await campaignWithHistory();
+    const redial = await x.call('POST', '/api/leads/lead-3/recycle', { mode: 'redial' });
+    expect(redial.status).toBe(200);
+    expect(redial.body.lead).toMatchObject({ state: 'pending', attempts: 1, nextAttemptAt: 0 });
+    expect((await x.call('GET', '/api/leads/lead-3/attempts')).body.attempts).toHaveLength(1);
+
+    const reset = await x.call('POST', '/api/leads/lead-1/recycle', { mode: 'reset' });
+    expect(reset.status).toBe(200);
+    expect(reset.body.lead).toMatchObject({ state: 'pending', attempts: 0, lastOutcome: null });
+    expect(reset.body.lead.lastAttempt).toBeNull();
+    expect((await x.call('GET', '/api/leads/lead-1/attempts')).body.attempts).toEqual([]);
+
+    const pending = await x.call('POST', '/api/leads/lead-5/recycle', { mode: 'redial' });
+    expect(pending.status).toBe(409);
+    expect(pending.body.error.details.state).toBe('pending');
+    expect((await x.call('POST', '/api/leads/lead-5/recycle', { mode: 'again' })).status).toBe(400);
+    expect((await x.call('POST', '/api/leads/lead-5/recycle')).status).toBe(400);
+    expect((await x.call('POST', '/api/leads/nope/recycle', { mode: 'reset' })).status).toBe(404);
+  });
+
+  it('ignores pending leads only; cancel also hangs up a live call', async () => {
+    const x = await campaignWithHistory();
+    const ignored = await x.call('POST', '/api/leads/lead-5/ignore');
+    expect(ignored.status).toBe(200);
+    expect(ignored.body.lead).toMatchObject({ state: 'canceled' });
+    const live = await x.call('POST', '/api/leads/lead-4/ignore');
+    expect(live.status).toBe(409);
+    expect(live.body.error.message).toMatch(/live attempt/);
+
+    const canceledPending = await x.call('POST', '/api/leads/lead-6/cancel');
+    expect(canceledPending.status).toBe(200);
+    expect(canceledPending.body).toMatchObject({
+      canceled: 'pending',
+      lead: { state: 'canceled' },
+    });
+
+    const hangUps = x.callControl.count('hangUp');
+    const canceledLive = await x.call('POST', '/api/leads/lead-4/cancel');
+    expect(canceledLive.status).toBe(200);
+    expect(canceledLive.body.canceled).toBe('liveAttempt');
+    await x.runner.settled();
+    expect(x.callControl.count('hangUp')).toBe(hangUps + 1);
+
+    const finished = await x.call('POST', '/api/leads/lead-1/cancel');
+    expect(finished.status).toBe(409);
+    expect(finished.body.error.details).toEqual({ state: 'completed' });
+    expect((await x.call('POST', '/api/leads/nope/cancel')).status).toBe(404);
+    expect((await x.call('POST', '/api/leads/nope/ignore')).status).toBe(404);
+  });
+
+  it('deletes a lead with its attempts, but not while it is dialed', async () => {
+    const x = await campaignWithHistory();
+    const live = await x.call('DELETE', '/api/leads/lead-4');
+    expect(live.status).toBe(409);
+    expect(live.body.error.code).toBe('conflict');
+    expect((await x.call('DELETE', '/api/leads/lead-1')).status).toBe(204);
+    expect((await x.call('GET', '/api/leads/lead-1')).status).toBe(404);
+    const attempts = await x.call('GET', `/api/campaigns/${CAMPAIGN}/attempts`);
+    expect(attempts.body.attempts.map((a: { leadId: string }) => a.leadId)).not.toContain('lead-1');
+    expect((await x.call('DELETE', '/api/leads/lead-1')).status).toBe(404);
+  });
+});
