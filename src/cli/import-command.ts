@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -11,7 +10,7 @@ import {
 } from '../campaign/lead-import.js';
 import { errorCsvChunks } from '../campaign/lead-import-error-csv.js';
 import type { Config } from '../config.js';
-import { importLeads, type LeadImportReport } from '../dialer/import-leads.js';
+import { importLeads, type LeadImportReport, newImportId } from '../dialer/import-leads.js';
 import { systemClock } from '../dialer/ports.js';
 import { openMigratedStore } from '../main.js';
 import type { Store } from '../store/db.js';
@@ -66,7 +65,7 @@ export async function importCommand(
   try {
     const bar = createProgressBar(process.stderr);
     const result = await importLeads(
-      { store: createLeadIntakeStore(store), clock: systemClock, newImportId: randomUUID },
+      { store: createLeadIntakeStore(store), clock: systemClock, newImportId: () => newImportId() },
       {
         campaignId,
         fileName: basename(file),

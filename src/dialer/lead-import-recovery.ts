@@ -8,7 +8,7 @@ export const INTERRUPTED_IMPORT_ERROR =
 /**
  * Marks the lead imports a previous run left `running` as failed. Their staged rows
  * lived in that run's connection and died with it, and their leads are only ever
- * written together at the very end (ADR 008), so a failed mark is all that is left to
+ * written together at the very end (ADR 009), so a failed mark is all that is left to
  * put right. Run on start, before any import of this process begins.
  */
 export async function recoverInterruptedImports(deps: {

@@ -30,7 +30,8 @@ export function createLeadIntakeStore(store: Store): LeadImportStore & LeadAddSt
     async findBlocked(campaignId, phones) {
       const blocked = new Map<string, DncMatch>();
       if (phones.length === 0) return blocked;
-      // Written like the unique index's expression, so each lookup uses it.
+      // Written like the unique index's expression, so each lookup uses it; CROSS JOIN
+      // keeps the batch outside, else SQLite may walk the whole list once per number.
       const rows = await withConnection(
         store,
         () =>
@@ -38,7 +39,7 @@ export function createLeadIntakeStore(store: Store): LeadImportStore & LeadAddSt
             .prepare(
               `select j.value as phone, d.campaign_id as campaign_id, d.reason as reason
                from json_each(?) j
-               join dnc d on ifnull(d.campaign_id, '') in ('', ?) and d.phone = j.value`,
+               cross join dnc d on ifnull(d.campaign_id, '') in ('', ?) and d.phone = j.value`,
             )
             .all([JSON.stringify(phones), campaignId]) as {
             phone: string;
