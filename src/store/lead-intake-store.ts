@@ -4,6 +4,17 @@ import type { Store } from './db.js';
 import { openLeadImportRun } from './lead-import-run.js';
 import { syncTransaction, withConnection } from './sync-transaction.js';
 
+/** The per-batch lookups of an import; exported for the test of their query plans. */
+export const INTAKE_LOOKUP_SQL = {
+  existing: `select j.value as phone from json_each(?) j
+    where exists (select 1 from lead where campaign_id = ? and phone = j.value)`,
+  // Written like the unique index's expression, so each lookup uses it; CROSS JOIN keeps
+  // the batch outside, else SQLite may walk the whole list once per number.
+  blocked: `select j.value as phone, d.campaign_id as campaign_id, d.reason as reason
+    from json_each(?) j
+    cross join dnc d on ifnull(d.campaign_id, '') in ('', ?) and d.phone = j.value`,
+};
+
 /** Creates the store side of lead intake (CSV imports, leads added by hand) over a migrated database. */
 export function createLeadIntakeStore(store: Store): LeadImportStore & LeadAddStore {
   const campaigns = createCampaignRepository(store.db);
@@ -17,12 +28,9 @@ export function createLeadIntakeStore(store: Store): LeadImportStore & LeadAddSt
       const rows = await withConnection(
         store,
         () =>
-          store
-            .prepare(
-              `select j.value as phone from json_each(?) j
-               where exists (select 1 from lead where campaign_id = ? and phone = j.value)`,
-            )
-            .all([JSON.stringify(phones), campaignId]) as { phone: string }[],
+          store.prepare(INTAKE_LOOKUP_SQL.existing).all([JSON.stringify(phones), campaignId]) as {
+            phone: string;
+          }[],
       );
       return new Set(rows.map((row) => row.phone));
     },
@@ -30,18 +38,10 @@ export function createLeadIntakeStore(store: Store): LeadImportStore & LeadAddSt
     async findBlocked(campaignId, phones) {
       const blocked = new Map<string, DncMatch>();
       if (phones.length === 0) return blocked;
-      // Written like the unique index's expression, so each lookup uses it; CROSS JOIN
-      // keeps the batch outside, else SQLite may walk the whole list once per number.
       const rows = await withConnection(
         store,
         () =>
-          store
-            .prepare(
-              `select j.value as phone, d.campaign_id as campaign_id, d.reason as reason
-               from json_each(?) j
-               cross join dnc d on ifnull(d.campaign_id, '') in ('', ?) and d.phone = j.value`,
-            )
-            .all([JSON.stringify(phones), campaignId]) as {
+          store.prepare(INTAKE_LOOKUP_SQL.blocked).all([JSON.stringify(phones), campaignId]) as {
             phone: string;
             campaign_id: string | null;
             reason: string | null;
