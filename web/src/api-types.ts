@@ -40,3 +40,19 @@ export type CampaignSettings = Omit<
   Campaign,
   'id' | 'status' | 'statusReason' | 'availableActions' | 'createdAt' | 'updatedAt'
 >;
+
+export type LeadPage = ApiOutput<'/campaigns/:id/leads', '$get'>;
+export type Lead = ApiOutput<'/leads/:id', '$get'>;
+export type LeadState = Lead['state'];
+export type LeadListQuery = NonNullable<ApiInput<'/campaigns/:id/leads', '$get'>['query']>;
+export type Attempt = ApiOutput<'/leads/:id/attempts', '$get'>['attempts'][number];
+export type AttemptTimeline = ApiOutput<'/attempts/:id/timeline', '$get'>;
+export type ImportReport = Extract<
+  ApiOutput<'/campaigns/:id/leads/import', '$post'>,
+  { counts: unknown }
+>;
+export type ImportAccepted = Exclude<
+  ApiOutput<'/campaigns/:id/leads/import', '$post'>,
+  { counts: unknown }
+>;
+export type ImportStatus = ApiOutput<'/imports/:id', '$get'>;

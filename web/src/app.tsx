@@ -6,6 +6,7 @@ import { liveConnection, subscribeLive } from './live-events.js';
 import { CampaignEditorPage } from './pages/campaign-editor-page.js';
 import { CampaignPage } from './pages/campaign-page.js';
 import { CampaignsPage } from './pages/campaigns-page.js';
+import { LeadPage } from './pages/lead-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
 import { currentPath, matchPath } from './router.js';
 import { loadSystemHealth, systemHealth } from './system-health.js';
@@ -23,6 +24,11 @@ const ROUTES: Route[] = [
     pattern: '/campaigns/:id',
     nav: '/',
     render: (p) => <CampaignPage id={p.id ?? ''} />,
+  },
+  {
+    pattern: '/campaigns/:campaignId/leads/:leadId',
+    nav: '/',
+    render: (p) => <LeadPage campaignId={p.campaignId ?? ''} leadId={p.leadId ?? ''} />,
   },
   {
     pattern: '/campaigns/:id/edit',

@@ -48,6 +48,11 @@ export function formatDateTime(at: number | null | undefined, timeZone?: string)
   }
 }
 
+/** Epoch ms as `11-24 09:05:03` in a time zone: a table cell's width. */
+export function formatShortDateTime(at: number | null | undefined, timeZone?: string): string {
+  return at === null || at === undefined ? '—' : formatDateTime(at, timeZone).slice(5);
+}
+
 /** Epoch ms as `09:05:03` in a time zone. */
 export function formatClock(at: number, timeZone?: string): string {
   try {

@@ -77,7 +77,7 @@ export function CampaignPage(props: { id: string }) {
                 </dl>
               )}
             </Show>
-            <LeadsPanel campaign={r().campaign} />
+            <LeadsPanel campaign={r().campaign} stats={r().stats} />
           </>
         )}
       </Show>

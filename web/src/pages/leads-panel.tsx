@@ -1,6 +1,134 @@
-import type { Campaign } from '../api.js';
+import { createSignal, For, Show } from 'solid-js';
+import { apiUrl, type Campaign, type CampaignStats, type LeadState } from '../api.js';
+import { describeFailure } from '../api-failure.js';
+import { ImportDialog } from '../components/import-dialog.js';
+import { LeadsTable } from '../components/leads-table.js';
+import { downloadFile } from '../download.js';
+import { formatCount } from '../format.js';
+import { OUTCOMES, outcomeLabel } from '../labels.js';
+import { createLeadList, type LeadFilters } from '../lead-list.js';
+import { notify } from '../notices.js';
 
-/** The campaign's leads (filled in once the leads API lands). */
-export function LeadsPanel(props: { campaign: Campaign }) {
-  return <section aria-label={`Leads of ${props.campaign.name}`} />;
+const STATES: LeadState[] = ['pending', 'dialing', 'completed', 'failed', 'canceled', 'dnc'];
+
+/** The campaign's leads: filters, search, the table, export and import. */
+export function LeadsPanel(props: { campaign: Campaign; stats: CampaignStats | null }) {
+  const [filters, setFilters] = createSignal<LeadFilters>({});
+  const list = createLeadList(props.campaign.id, filters);
+  void list.loadMore();
+  const [importing, setImporting] = createSignal(false);
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const change = (patch: LeadFilters) => {
+    setFilters((current) => {
+      const next = { ...current, ...patch };
+      for (const key of Object.keys(next) as (keyof LeadFilters)[]) {
+        if (next[key] === '' || next[key] === undefined) delete next[key];
+      }
+      return next;
+    });
+    void list.reset();
+  };
+
+  /** How many leads the filters match, when the counters can tell (state or nothing). */
+  const total = () => {
+    const f = filters();
+    if (props.stats === null || f.q !== undefined || f.outcome !== undefined) return null;
+    if (f.state !== undefined) return props.stats.leads[f.state] ?? 0;
+    return Object.values(props.stats.leads).reduce((a, b) => a + b, 0);
+  };
+  const filtered = () => Object.keys(filters()).length > 0;
+
+  const exportCsv = async () => {
+    try {
+      await downloadFile(
+        apiUrl('/campaigns/:id/leads/export.csv', { id: props.campaign.id }, filters()),
+        `${props.campaign.name}-leads.csv`,
+      );
+    } catch (error) {
+      notify(`Export failed: ${describeFailure(error)}`, 'error');
+    }
+  };
+
+  return (
+    <section class="leads-panel" aria-labelledby="leads-title">
+      <div class="toolbar">
+        <h2 id="leads-title">Leads</h2>
+        <label>
+          <span class="visually-hidden">Search leads by number or name</span>
+          <input
+            type="search"
+            placeholder="Search number or name"
+            onInput={(e) => {
+              const q = e.currentTarget.value;
+              clearTimeout(searchTimer);
+              searchTimer = setTimeout(() => change({ q }), 250);
+            }}
+          />
+        </label>
+        <label>
+          State{' '}
+          <select onChange={(e) => change({ state: e.currentTarget.value as LeadState })}>
+            <option value="">any</option>
+            <For each={STATES}>{(state) => <option value={state}>{state}</option>}</For>
+          </select>
+        </label>
+        <label>
+          Outcome{' '}
+          <select
+            onChange={(e) =>
+              change({ outcome: e.currentTarget.value as NonNullable<LeadFilters['outcome']> })
+            }
+          >
+            <option value="">any</option>
+            <For each={OUTCOMES}>
+              {(outcome) => <option value={outcome}>{outcomeLabel(outcome)}</option>}
+            </For>
+          </select>
+        </label>
+        <button type="button" class="primary" onClick={() => setImporting(true)}>
+          Import CSV
+        </button>
+        <button type="button" onClick={() => void exportCsv()}>
+          Export CSV
+        </button>
+      </div>
+      <p class="muted table-count" aria-live="polite">
+        {formatCount(list.rows().length)} loaded
+        <Show when={total() !== null}> of {formatCount(total() ?? 0)}</Show>
+        <Show when={total() === null && list.hasMore()}> (more below)</Show>
+      </p>
+      <Show when={list.error()}>
+        {(message) => (
+          <p class="error-box" role="alert">
+            Could not load leads: {message()}{' '}
+            <button type="button" onClick={() => void list.reset()}>
+              Try again
+            </button>
+          </p>
+        )}
+      </Show>
+      <Show
+        when={list.rows().length > 0 || list.loading() || list.hasMore()}
+        fallback={
+          <div class="empty">
+            <Show when={filtered()} fallback={<p>No leads yet — import a CSV file to add some.</p>}>
+              <p>No lead matches these filters.</p>
+            </Show>
+          </div>
+        }
+      >
+        <LeadsTable campaign={props.campaign} list={list} total={total()} />
+      </Show>
+      <Show when={importing()}>
+        <ImportDialog
+          campaign={props.campaign}
+          onClose={(imported) => {
+            setImporting(false);
+            if (imported) void list.reset();
+          }}
+        />
+      </Show>
+    </section>
+  );
 }

@@ -1,0 +1,203 @@
+import { createSignal, onCleanup, onMount, Show } from 'solid-js';
+import {
+  apiUrl,
+  type Campaign,
+  type ImportAccepted,
+  type ImportReport,
+  type ImportStatus,
+  request,
+} from '../api.js';
+import { describeFailure } from '../api-failure.js';
+import { downloadFile } from '../download.js';
+import { notify } from '../notices.js';
+import { uploadForm } from '../upload.js';
+import { ImportResult } from './import-result.js';
+
+type Mode = 'skip_existing' | 'update_existing';
+/** How often a background import's progress is read while the dialog shows it (ms). */
+const PROGRESS_MS = 500;
+
+/**
+ * Imports a CSV file into the campaign: pick or drop a file, choose what happens to
+ * numbers already there, watch the upload and the import, then read the counts and the
+ * problems found, with the rejected rows as a CSV to fix and import again.
+ */
+export function ImportDialog(props: { campaign: Campaign; onClose(imported: boolean): void }) {
+  let dialog: HTMLDialogElement | undefined;
+  let fileInput: HTMLInputElement | undefined;
+  const [file, setFile] = createSignal<File | null>(null);
+  const [mode, setMode] = createSignal<Mode>('skip_existing');
+  const [sent, setSent] = createSignal<number | null>(null);
+  const [running, setRunning] = createSignal<ImportStatus | null>(null);
+  const [result, setResult] = createSignal<ImportReport | ImportStatus | null>(null);
+  const [error, setError] = createSignal<string | null>(null);
+  const [dragging, setDragging] = createSignal(false);
+  let closed = false;
+
+  onMount(() => dialog?.showModal());
+  onCleanup(() => {
+    closed = true;
+  });
+  const close = () => {
+    closed = true;
+    dialog?.close();
+    props.onClose(result() !== null);
+  };
+
+  // A background import (over 1 MiB) has no live event of its own: its progress is
+  // read while this dialog is open, and only then.
+  async function follow(accepted: ImportAccepted) {
+    while (!closed) {
+      const status = await request('$get', '/imports/:id', { param: { id: accepted.importId } });
+      if (status.status !== 'running') return setResult(status);
+      setRunning(status);
+      await new Promise((resolve) => setTimeout(resolve, PROGRESS_MS));
+    }
+  }
+
+  async function start(event: SubmitEvent) {
+    event.preventDefault();
+    const chosen = file();
+    if (chosen === null) return setError('Choose a CSV file first.');
+    setError(null);
+    setSent(0);
+    const form = new FormData();
+    form.append('file', chosen, chosen.name);
+    form.append('mode', mode());
+    try {
+      const { status, body } = await uploadForm(
+        apiUrl('/campaigns/:id/leads/import', { id: props.campaign.id }),
+        form,
+        setSent,
+      );
+      if (status === 202) await follow(body as ImportAccepted);
+      else setResult(body as ImportReport);
+      const done = result();
+      if (done) notify(`Imported ${done.counts.accepted} new leads into ${props.campaign.name}`);
+    } catch (failure) {
+      setError(describeFailure(failure));
+    } finally {
+      setSent(null);
+      setRunning(null);
+    }
+  }
+
+  const pick = (files: FileList | null | undefined) => {
+    const chosen = files?.[0];
+    if (chosen !== undefined) {
+      setFile(chosen);
+      setResult(null);
+      setError(null);
+    }
+  };
+
+  const sample = () =>
+    void downloadFile(
+      apiUrl('/campaigns/:id/leads/sample.csv', { id: props.campaign.id }),
+      'dialstate-sample.csv',
+    ).catch((failure) => setError(describeFailure(failure)));
+
+  return (
+    <dialog
+      ref={dialog}
+      class="import-dialog"
+      aria-labelledby="import-title"
+      onCancel={(e) => {
+        e.preventDefault();
+        close();
+      }}
+    >
+      <h2 id="import-title">Import leads into {props.campaign.name}</h2>
+      <form onSubmit={(e) => void start(e)}>
+        {/* biome-ignore lint/a11y/noStaticElementInteractions: dropping is a pointer shortcut; the file input inside is the keyboard's way */}
+        <div
+          class={dragging() ? 'drop-zone dragging' : 'drop-zone'}
+          onDragOver={(e) => {
+            e.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={(e) => {
+            e.preventDefault();
+            setDragging(false);
+            pick(e.dataTransfer?.files);
+          }}
+        >
+          <label for="import-file">CSV file (or drop it here)</label>
+          <input
+            id="import-file"
+            ref={fileInput}
+            type="file"
+            accept=".csv,text/csv"
+            onChange={(e) => pick(e.currentTarget.files)}
+          />
+          <Show when={file()}>
+            {(f) => (
+              <p class="muted">
+                {f().name}, {(f().size / 1024).toFixed(1)} KiB
+              </p>
+            )}
+          </Show>
+          <p class="help">
+            A header row names the columns: phone (required), name, timezone, caller_id and any
+            others, passed to the AI agent.{' '}
+            <button type="button" class="link-button" onClick={sample}>
+              Download a sample
+            </button>
+          </p>
+        </div>
+        <fieldset class="radio-row">
+          <legend>Numbers already in the campaign</legend>
+          <label class="checkbox">
+            <input
+              type="radio"
+              name="mode"
+              checked={mode() === 'skip_existing'}
+              onChange={() => setMode('skip_existing')}
+            />
+            skip their rows
+          </label>
+          <label class="checkbox">
+            <input
+              type="radio"
+              name="mode"
+              checked={mode() === 'update_existing'}
+              onChange={() => setMode('update_existing')}
+            />
+            update those leads
+          </label>
+        </fieldset>
+        <Show when={sent() !== null}>
+          <label class="progress">
+            {running() ? `Importing (${running()?.phase})` : 'Uploading'}
+            <progress max="1" value={running() ? (running()?.percent ?? 0) / 100 : (sent() ?? 0)} />
+            <Show when={running()}>
+              {(r) => (
+                <span class="muted">
+                  {r().counts.totalRows} rows read
+                  {r().rowsPerSecond ? `, ${Math.round(r().rowsPerSecond ?? 0)}/s` : ''}
+                </span>
+              )}
+            </Show>
+          </label>
+        </Show>
+        <Show when={error()}>
+          {(message) => (
+            <p class="error-box" role="alert">
+              {message()}
+            </p>
+          )}
+        </Show>
+        <Show when={result()}>{(done) => <ImportResult result={done()} />}</Show>
+        <div class="dialog-buttons">
+          <button type="button" onClick={close}>
+            Close
+          </button>
+          <button type="submit" class="primary" disabled={sent() !== null || file() === null}>
+            Import
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

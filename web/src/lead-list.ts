@@ -1,0 +1,122 @@
+import { createSignal, onCleanup } from 'solid-js';
+import { type Lead, type LeadListQuery, request } from './api.js';
+import { describeFailure } from './api-failure.js';
+import { subscribeLive } from './live-events.js';
+
+/** Rows asked per page: the API's largest. */
+const PAGE = 200;
+/** Live changes to loaded leads are read back in batches at most this often (ms). */
+const REFRESH_MS = 300;
+
+export type LeadFilters = Pick<LeadListQuery, 'state' | 'outcome' | 'q'>;
+
+/**
+ * A campaign's leads as the table shows them: pages loaded as the table scrolls (the
+ * API pages with a cursor), and the loaded leads kept current from the live feed: each
+ * `attempt` event of a loaded lead has it read again, batched.
+ */
+export function createLeadList(campaignId: string, filters: () => LeadFilters) {
+  const [rows, setRows] = createSignal<Lead[]>([]);
+  const [hasMore, setHasMore] = createSignal(true);
+  const [loading, setLoading] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  let cursor: string | null = null;
+  let generation = 0;
+  const indexById = new Map<string, number>();
+  const stale = new Set<string>();
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function reindex(list: readonly Lead[], from = 0) {
+    for (let i = from; i < list.length; i++) indexById.set((list[i] as Lead).id, i);
+  }
+
+  /** Starts over from the first page (filters changed, or the feed says events were missed). */
+  function reset(): Promise<void> {
+    generation++;
+    cursor = null;
+    indexById.clear();
+    setRows([]);
+    setHasMore(true);
+    setLoading(false);
+    return loadMore();
+  }
+
+  async function loadMore(): Promise<void> {
+    if (loading() || !hasMore()) return;
+    const mine = generation;
+    setLoading(true);
+    try {
+      const page = await request('$get', '/campaigns/:id/leads', {
+        param: { id: campaignId },
+        query: { ...filters(), limit: PAGE, ...(cursor === null ? {} : { cursor }) },
+      });
+      if (mine !== generation) return;
+      const before = rows().length;
+      const next = [...rows(), ...page.leads];
+      reindex(next, before);
+      setRows(next);
+      cursor = page.nextCursor;
+      setHasMore(page.hasMore);
+      setError(null);
+    } catch (failure) {
+      if (mine !== generation) return;
+      setError(describeFailure(failure));
+      // No more automatic pages after a failure: the table would ask again at once.
+      setHasMore(false);
+    } finally {
+      if (mine === generation) setLoading(false);
+    }
+  }
+
+  /** Puts leads' new versions in their rows (after an action, or live changes): one copy. */
+  function replace(...leads: Lead[]) {
+    const next = rows().slice();
+    let changed = false;
+    for (const lead of leads) {
+      const i = indexById.get(lead.id);
+      if (i === undefined) continue;
+      next[i] = lead;
+      changed = true;
+    }
+    if (changed) setRows(next);
+  }
+
+  function remove(id: string) {
+    const i = indexById.get(id);
+    if (i === undefined) return;
+    const next = rows().filter((lead) => lead.id !== id);
+    indexById.clear();
+    reindex(next);
+    setRows(next);
+  }
+
+  async function refreshStale() {
+    refreshTimer = undefined;
+    const ids = [...stale];
+    stale.clear();
+    const fresh = await Promise.all(
+      ids.map((id) =>
+        // A lead deleted meanwhile keeps its row until the list is reloaded.
+        request('$get', '/leads/:id', { param: { id } }).catch(() => null),
+      ),
+    );
+    replace(...fresh.filter((lead): lead is Lead => lead !== null));
+  }
+
+  const unsubscribe = subscribeLive({
+    attempt(event) {
+      if (event.campaignId !== campaignId || !indexById.has(event.leadId)) return;
+      stale.add(event.leadId);
+      refreshTimer ??= setTimeout(() => void refreshStale(), REFRESH_MS);
+    },
+    reload: () => void reset(),
+  });
+  onCleanup(() => {
+    unsubscribe();
+    clearTimeout(refreshTimer);
+  });
+
+  return { rows, hasMore, loading, error, loadMore, reset, replace, remove };
+}
+
+export type LeadList = ReturnType<typeof createLeadList>;
