@@ -23,7 +23,7 @@ const NUMBER_LIKE = /^\+?[\d\s().-]+$/;
  *
  * A stored phone is E.164 or, for an extension, bare digits, so the digits typed are
  * tried as the start of each spelling the operator may have meant: with a `+` of their
- * own (`+44 20…`, or `44 20…` written without it), as a national number of the
+ * own (`+44 20…`, `0044 20…`, or `44 20…` without it), as a national number of the
  * campaign's region (`415…` in a US campaign is `+1415…`; a leading trunk `0`, as in
  * `020…` in a UK one, is dropped), and as the digits of an extension when the campaign
  * allows them. Returns null for text with nothing to search by.
@@ -37,9 +37,11 @@ export function parseSearchQuery(text: string, rules: PhoneRules): SearchQuery |
   }
   const digits = trimmed.replace(/\D/g, '');
   if (trimmed.startsWith('+')) return { kind: 'phone', prefixes: [`+${digits}`] };
-  const prefixes = [`+${digits.replace(/^00/, '')}`];
+  // `00` is the international call prefix in most of the world: `0044…` is `+44…`.
+  const international = digits.startsWith('00');
+  const prefixes = [`+${international ? digits.slice(2) : digits}`];
   const region = rules.defaultRegion;
-  if (region !== null && isKnownPhoneRegion(region)) {
+  if (!international && region !== null && isKnownPhoneRegion(region)) {
     const national = digits.replace(/^0/, '');
     if (national !== '') {
       prefixes.push(`+${getCountryCallingCode(region as CountryCode, metadata)}${national}`);
