@@ -2,7 +2,7 @@
  * A CSV an operator can start from: every column the importer knows, a custom variable
  * column (`appointment`) and the `custom_vars` JSON column, numbers in three spellings.
  * Served by `dialstate import --sample` (and later the API); imports into a `US`
- * campaign without a single warning (test/campaign/lead-csv-sample.test.ts).
+ * campaign without a single warning (test/dialer/import-leads.test.ts).
  */
 export const SAMPLE_LEADS_CSV = `phone,name,timezone,caller_id,appointment,custom_vars
 +1 415 555 0101,Ada Lovelace,America/Los_Angeles,,2026-12-01 10:30,"{""doctor"": ""Dr. Smith""}"
