@@ -56,3 +56,7 @@ export type ImportAccepted = Exclude<
   { counts: unknown }
 >;
 export type ImportStatus = ApiOutput<'/imports/:id', '$get'>;
+export type Recording = ApiOutput<'/recordings', '$get'>['recordings'][number];
+export type DncPage = ApiOutput<'/dnc', '$get'>;
+export type SetupDialplan = ApiOutput<'/setup/dialplan', '$get'>;
+export type SetupChecks = ApiOutput<'/setup/checks', '$get'>;

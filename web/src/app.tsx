@@ -6,8 +6,11 @@ import { liveConnection, subscribeLive } from './live-events.js';
 import { CampaignEditorPage } from './pages/campaign-editor-page.js';
 import { CampaignPage } from './pages/campaign-page.js';
 import { CampaignsPage } from './pages/campaigns-page.js';
+import { DncPage } from './pages/dnc-page.js';
 import { LeadPage } from './pages/lead-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
+import { RecordingsPage } from './pages/recordings-page.js';
+import { SetupPage } from './pages/setup-page.js';
 import { currentPath, matchPath } from './router.js';
 import { loadSystemHealth, systemHealth } from './system-health.js';
 
@@ -35,9 +38,17 @@ const ROUTES: Route[] = [
     nav: '/',
     render: (p) => <CampaignEditorPage id={p.id} />,
   },
+  { pattern: '/recordings', nav: '/recordings', render: () => <RecordingsPage /> },
+  { pattern: '/dnc', nav: '/dnc', render: () => <DncPage /> },
+  { pattern: '/setup', nav: '/setup', render: () => <SetupPage /> },
 ];
 
-const NAV = [{ href: '/', label: 'Campaigns' }];
+const NAV = [
+  { href: '/', label: 'Campaigns' },
+  { href: '/recordings', label: 'Recordings' },
+  { href: '/dnc', label: 'Do-not-call' },
+  { href: '/setup', label: 'Setup' },
+];
 
 function matchRoute(path: string): { route: Route; params: Record<string, string> } | null {
   for (const route of ROUTES) {

@@ -1,0 +1,211 @@
+import { createSignal, For, Show } from 'solid-js';
+import { apiUrl, type DncPage as DncPageBody, request } from '../api.js';
+import { describeFailure } from '../api-failure.js';
+import { confirmAction } from '../confirm.js';
+import { formatCount, formatDateTime } from '../format.js';
+import { notify } from '../notices.js';
+import { uploadForm } from '../upload.js';
+
+type Entry = DncPageBody['entries'][number];
+
+/** The global do-not-call list: search, add, remove, import a CSV of numbers. */
+export function DncPage() {
+  const [entries, setEntries] = createSignal<Entry[]>([]);
+  const [total, setTotal] = createSignal<number | null>(null);
+  const [nextAfter, setNextAfter] = createSignal<string | null>(null);
+  const [search, setSearch] = createSignal('');
+  const [phone, setPhone] = createSignal('');
+  const [reason, setReason] = createSignal('');
+  const [error, setError] = createSignal<string | null>(null);
+  let fileInput: HTMLInputElement | undefined;
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+
+  async function load(more = false) {
+    try {
+      const page = await request('$get', '/dnc', {
+        query: {
+          limit: 100,
+          ...(search() === '' ? {} : { search: search() }),
+          ...(more && nextAfter() !== null ? { after: nextAfter() ?? '' } : {}),
+        },
+      });
+      setEntries(more ? [...entries(), ...page.entries] : page.entries);
+      setTotal(page.total);
+      setNextAfter(page.nextAfter);
+      setError(null);
+    } catch (failure) {
+      setError(describeFailure(failure));
+    }
+  }
+  void load();
+
+  async function add(event: SubmitEvent) {
+    event.preventDefault();
+    try {
+      const result = await request('$post', '/dnc', {
+        json: { phone: phone(), ...(reason() === '' ? {} : { reason: reason() }) },
+      });
+      notify(
+        result.changed
+          ? `${result.phone} is on the do-not-call list`
+          : `${result.phone} was already listed`,
+      );
+      setPhone('');
+      setReason('');
+      setError(null);
+      await load();
+    } catch (failure) {
+      setError(describeFailure(failure));
+    }
+  }
+
+  async function remove(entry: Entry) {
+    const { confirmed } = await confirmAction({
+      title: `Take ${entry.phone} off the list?`,
+      message: 'Campaigns may call this number again.',
+      confirmLabel: 'Remove',
+      danger: true,
+    });
+    if (!confirmed) return;
+    try {
+      await request('$delete', '/dnc', { query: { phone: entry.phone } });
+      await load();
+    } catch (failure) {
+      notify(`Could not remove ${entry.phone}: ${describeFailure(failure)}`, 'error');
+    }
+  }
+
+  async function importCsv() {
+    const file = fileInput?.files?.[0];
+    if (file === undefined) return setError('Choose a CSV file first.');
+    const form = new FormData();
+    form.append('file', file, file.name);
+    try {
+      const { body } = await uploadForm(apiUrl('/dnc/import'), form, () => {});
+      const report = body as { counts: { added: number; alreadyListed: number; rejected: number } };
+      notify(
+        `Imported: ${report.counts.added} added, ${report.counts.alreadyListed} already listed, ${report.counts.rejected} rejected`,
+      );
+      if (fileInput) fileInput.value = '';
+      await load();
+    } catch (failure) {
+      setError(describeFailure(failure));
+    }
+  }
+
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title" tabindex="-1">
+        Do-not-call list
+      </h1>
+      <p class="help">
+        Numbers here are never dialed by any campaign: checked at import and again just before each
+        call. Each campaign also has its own list (through the API).
+      </p>
+      <form class="upload-form" onSubmit={(e) => void add(e)}>
+        <div class="field">
+          <label for="dnc-phone">Number</label>
+          <input
+            id="dnc-phone"
+            type="text"
+            value={phone()}
+            onInput={(e) => setPhone(e.currentTarget.value)}
+          />
+        </div>
+        <div class="field">
+          <label for="dnc-reason">Reason (optional)</label>
+          <input
+            id="dnc-reason"
+            type="text"
+            value={reason()}
+            onInput={(e) => setReason(e.currentTarget.value)}
+          />
+        </div>
+        <button type="submit" class="primary">
+          Add
+        </button>
+        <div class="field">
+          <label for="dnc-file">Or import a CSV of numbers</label>
+          <input
+            id="dnc-file"
+            ref={fileInput}
+            type="file"
+            accept=".csv,text/csv"
+            onChange={() => void importCsv()}
+          />
+        </div>
+      </form>
+      <Show when={error()}>
+        {(message) => (
+          <p class="error-box" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
+      <div class="toolbar">
+        <label>
+          <span class="visually-hidden">Search numbers</span>
+          <input
+            type="search"
+            placeholder="Search digits"
+            onInput={(e) => {
+              const value = e.currentTarget.value;
+              clearTimeout(searchTimer);
+              searchTimer = setTimeout(() => {
+                setSearch(value);
+                void load();
+              }, 250);
+            }}
+          />
+        </label>
+        <span class="muted" aria-live="polite">
+          {total() === null ? '' : `${formatCount(total() ?? 0)} numbers`}
+        </span>
+      </div>
+      <Show
+        when={entries().length > 0}
+        fallback={
+          <Show when={total() !== null}>
+            <p class="empty">No numbers on the list{search() ? ' match' : ' yet'}.</p>
+          </Show>
+        }
+      >
+        <table class="plain">
+          <thead>
+            <tr>
+              <th scope="col">Number</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Added</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={entries()}>
+              {(entry) => (
+                <tr data-dnc-phone={entry.phone}>
+                  <td class="mono">{entry.phone}</td>
+                  <td>{entry.reason ?? ''}</td>
+                  <td>{formatDateTime(entry.createdAt)}</td>
+                  <td>
+                    <button
+                      type="button"
+                      class="small danger-outline"
+                      onClick={() => void remove(entry)}
+                    >
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+        <Show when={nextAfter() !== null}>
+          <button type="button" onClick={() => void load(true)}>
+            Show more
+          </button>
+        </Show>
+      </Show>
+    </section>
+  );
+}
