@@ -1,4 +1,4 @@
-import { createSignal, onCleanup } from 'solid-js';
+import { batch, createSignal, onCleanup } from 'solid-js';
 import { type Lead, type LeadListQuery, request } from './api.js';
 import { describeFailure } from './api-failure.js';
 import { subscribeLive } from './live-events.js';
@@ -22,6 +22,8 @@ export function createLeadList(campaignId: string, filters: () => LeadFilters) {
   const [error, setError] = createSignal<string | null>(null);
   let cursor: string | null = null;
   let generation = 0;
+  /** The page being read: one at a time, whoever asks (the table as it scrolls, a reset). */
+  let inFlight: Promise<void> | null = null;
   const indexById = new Map<string, number>();
   const stale = new Set<string>();
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -34,16 +36,34 @@ export function createLeadList(campaignId: string, filters: () => LeadFilters) {
   function reset(): Promise<void> {
     generation++;
     cursor = null;
+    inFlight = null;
     indexById.clear();
-    setRows([]);
-    setHasMore(true);
-    setLoading(false);
+    batch(() => {
+      setRows([]);
+      setHasMore(true);
+      setLoading(false);
+    });
     return loadMore();
   }
 
-  async function loadMore(): Promise<void> {
-    if (loading() || !hasMore()) return;
-    const mine = generation;
+  function loadMore(): Promise<void> {
+    if (inFlight !== null) return inFlight;
+    if (!hasMore()) return Promise.resolve();
+    // Claimed before reading starts: the signals readPage sets re-run the table's effect,
+    // which must find this page already in flight.
+    let settle = () => {};
+    const page = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    inFlight = page;
+    void readPage(generation).finally(() => {
+      if (inFlight === page) inFlight = null;
+      settle();
+    });
+    return page;
+  }
+
+  async function readPage(mine: number): Promise<void> {
     setLoading(true);
     try {
       const page = await request('$get', '/campaigns/:id/leads', {
