@@ -1,9 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createRoute, type z } from '@hono/zod-openapi';
-import type { LeadImport, LeadImportIssue } from '../campaign/lead-import.js';
 import { errorCsvChunks } from '../campaign/lead-import-error-csv.js';
-import { importLeads, type LeadImportReport } from '../dialer/import-leads.js';
-import type { LeadImportJobStatus } from '../dialer/lead-import-jobs.js';
+import { importLeads } from '../dialer/import-leads.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, errorResponse, notFound, validationError } from './api-error.js';
 import { createRouter } from './api-router.js';
@@ -18,6 +16,7 @@ import {
   importReportSchema,
   importStatusSchema,
 } from './lead-import-schemas.js';
+import { reportView, statusView } from './lead-import-status.js';
 import { csvResponse as csvFile, jsonResponse as json } from './openapi-content.js';
 
 const TAG = ['Lead imports'];
@@ -26,10 +25,6 @@ const TAG = ['Lead imports'];
 const STATUS_ISSUES = 20;
 /** Issues read per page while writing an error CSV. */
 const ERROR_CSV_PAGE = 5_000;
-
-const errorsCsvUrl = (importId: string, rejected: number) =>
-  rejected > 0 ? `/api/imports/${importId}/errors.csv` : null;
-const issueView = ({ raw: _, ...issue }: LeadImportIssue) => issue;
 
 const routes = {
   import: createRoute({
@@ -92,78 +87,6 @@ const routes = {
     responses: { 200: csvFile('The error CSV'), 404: errorResponse('No such import') },
   }),
 };
-
-function reportView(report: LeadImportReport) {
-  return {
-    importId: report.importId,
-    status: report.status,
-    error: report.error,
-    counts: report.counts,
-    issues: report.issues.map(issueView),
-    errorCount: report.errorCount,
-    warningCount: report.warningCount,
-    elapsedMs: Math.round(report.elapsedMs),
-    errorsCsvUrl: errorsCsvUrl(report.importId, report.counts.rejected),
-  };
-}
-
-/** The status of an import from its record, or while it runs, from its live progress. */
-function statusView(
-  id: string,
-  record: LeadImport | undefined,
-  job: LeadImportJobStatus | undefined,
-  issues: LeadImportIssue[],
-  now: number,
-) {
-  const live = job !== undefined && (record === undefined || record.status === 'running');
-  const status = record?.status ?? (job?.error ? 'failed' : 'running');
-  const startedAt = record?.startedAt ?? job?.startedAt ?? now;
-  const finishedAt = record?.finishedAt ?? null;
-  const counts = live ? job.progress.counts : { ...countsOf(record) };
-  const bytesTotal = record?.bytesTotal ?? job?.progress.bytesTotal ?? null;
-  // The record saves bytes read once a second; the job knows the last count, to the end.
-  const bytesRead = Math.max(job?.progress.bytesRead ?? 0, record?.bytesRead ?? 0);
-  const elapsedMs = (finishedAt ?? now) - startedAt;
-  return {
-    id,
-    campaignId: record?.campaignId ?? job?.campaignId ?? '',
-    fileName: record?.fileName ?? job?.fileName ?? '',
-    mode: record?.mode ?? job?.mode ?? 'skip_existing',
-    status,
-    phase: live ? job.progress.phase : status === 'running' ? 'reading' : status,
-    error: record?.error ?? job?.error ?? null,
-    counts,
-    bytesRead,
-    bytesTotal,
-    percent:
-      status === 'completed'
-        ? 100
-        : bytesTotal
-          ? Math.min(100, Math.round((1000 * bytesRead) / bytesTotal) / 10)
-          : null,
-    rowsPerSecond: live
-      ? Math.round(job.progress.rowsPerSecond)
-      : elapsedMs > 0
-        ? Math.round((counts.totalRows * 1000) / elapsedMs)
-        : null,
-    elapsedMs,
-    startedAt,
-    finishedAt,
-    issues: issues.map(issueView),
-    errorsCsvUrl: status === 'running' ? null : errorsCsvUrl(id, counts.rejected),
-  };
-}
-
-function countsOf(record: LeadImport | undefined) {
-  return {
-    totalRows: record?.totalRows ?? 0,
-    accepted: record?.accepted ?? 0,
-    updated: record?.updated ?? 0,
-    duplicates: record?.duplicates ?? 0,
-    rejected: record?.rejected ?? 0,
-    dncBlocked: record?.dncBlocked ?? 0,
-  };
-}
 
 /**
  * Lead imports: `POST /api/campaigns/{id}/leads/import` (CSV files, answered at once or

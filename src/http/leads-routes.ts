@@ -1,7 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { LeadIssue } from '../campaign/lead-input.js';
 import { addLead } from '../dialer/add-lead.js';
-import type { LeadListRow } from '../store/lead-list.js';
 import type { LeadOperationResult } from '../store/lead-operations.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, errorResponse, notFound, validationError } from './api-error.js';
@@ -20,28 +18,12 @@ import {
   newLeadSchema,
   recycleBodySchema,
 } from './lead-schemas.js';
+import { issuePath, leadView } from './lead-views.js';
 import { jsonResponse as json, jsonBody } from './openapi-content.js';
 
 const TAG = ['Leads'];
 const noCampaign = { 404: errorResponse('No such campaign') };
 const noLead = { 404: errorResponse('No such lead') };
-
-/** A lead as the API shows it: its import position is the store's business. */
-export function leadView(row: LeadListRow) {
-  const { importSeq: _, ...view } = row;
-  return view;
-}
-
-/** The API's name of each field a lead issue names by its CSV column. */
-const FIELD_PATHS: Record<string, string> = {
-  phone: 'body.phone',
-  name: 'body.name',
-  timezone: 'body.timezone',
-  caller_id: 'body.callerId',
-  custom_vars: 'body.customVars',
-};
-const issuePath = (issue: LeadIssue) =>
-  (issue.field && FIELD_PATHS[issue.field]) ?? `body.${issue.field ?? ''}`;
 
 const routes = {
   list: createRoute({
