@@ -5,6 +5,8 @@
  *
  *   npm run bench:import -- [--rows 1000000] [--runs 1] [--profile]   (SYNC=NORMAL to compare)
  *
+ * `--profile` takes a CPU profile of each import and prints where the time went.
+ *
  * The generated file looks like an operator's export: numbers in three spellings, a
  * quoted field with a comma in every row, a time zone, a custom variable. One row in a
  * hundred repeats an earlier number, one in two hundred has a bad number, and one number
@@ -27,11 +29,13 @@ import { createDncListStore } from '../src/store/dnc-list-store.js';
 import { createLeadIntakeStore } from '../src/store/lead-intake-store.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { benchCampaign } from './bench-fixtures.js';
+import { profileImport } from './import-profile.js';
 
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '1000000' },
     runs: { type: 'string', default: '1' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const rowCount = Number(values.rows);
@@ -116,25 +120,31 @@ for (let run = 1; run <= runs; run++) {
   const cpu = process.cpuUsage();
   const started = performance.now();
   stalls.enable();
-  const result = await importLeads(
-    {
-      store: createLeadIntakeStore(store),
-      clock: { now: () => Date.now() },
-      newImportId: () => newImportId(),
-    },
-    {
-      campaignId: campaign.id,
-      fileName: 'leads.csv',
-      source: createReadStream(csvPath, { highWaterMark: 256 * 1024 }),
-      bytesTotal: bytes,
-      onProgress: (progress) => {
-        if (progress.phase === 'merging') {
-          stalls.disable();
-          readEnd = performance.now();
-        }
+  const importOnce = (markMerge: () => void) =>
+    importLeads(
+      {
+        store: createLeadIntakeStore(store),
+        clock: { now: () => Date.now() },
+        newImportId: () => newImportId(),
       },
-    },
-  );
+      {
+        campaignId: campaign.id,
+        fileName: 'leads.csv',
+        source: createReadStream(csvPath, { highWaterMark: 256 * 1024 }),
+        bytesTotal: bytes,
+        onProgress: (progress) => {
+          if (progress.phase === 'merging') {
+            stalls.disable();
+            readEnd = performance.now();
+            markMerge();
+          }
+        },
+      },
+    );
+  let buckets: [string, number][] = [];
+  let result: Awaited<ReturnType<typeof importOnce>>;
+  if (values.profile) ({ result, buckets } = await profileImport(importOnce));
+  else result = await importOnce(() => undefined);
   const wall = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   if (!result.ok || result.report.status !== 'completed') {
@@ -155,6 +165,7 @@ for (let run = 1; run <= runs; run++) {
       `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} | ${(statSync(dbPath).size / 1e6).toFixed(0)} |`,
   );
   console.log(`  counts ${JSON.stringify(counts)}`);
+  for (const [bucket, ms] of buckets) console.log(`  | ${bucket} | ${(ms / 1000).toFixed(2)} s |`);
   rmSync(dbPath, { force: true });
   rmSync(`${dbPath}-wal`, { force: true });
   rmSync(`${dbPath}-shm`, { force: true });
