@@ -1,6 +1,7 @@
 import { ApiFailure, failureFrom } from './api-failure.js';
 import { authHeaders } from './api-token.js';
 import type { ApiInput, ApiOutput, ApiSchema, Method } from './api-types.js';
+import { markTokenNeeded } from './auth-state.js';
 
 export type * from './api-types.js';
 
@@ -34,6 +35,7 @@ export async function apiFetch(url: string, init: RequestInit = {}): Promise<Res
   } catch (error) {
     throw new ApiFailure(0, 'network', `could not reach the server (${String(error)})`);
   }
+  if (response.status === 401) markTokenNeeded();
   if (!response.ok) throw await failureFrom(response);
   return response;
 }

@@ -1,7 +1,9 @@
 import { createEffect, type JSX, onMount, Show } from 'solid-js';
+import { tokenNeeded } from './auth-state.js';
 import { ConfirmDialog } from './components/confirm-dialog.js';
 import { Link } from './components/link.js';
 import { NoticeArea } from './components/notice-area.js';
+import { TokenPrompt } from './components/token-prompt.js';
 import { liveConnection, subscribeLive } from './live-events.js';
 import { CampaignEditorPage } from './pages/campaign-editor-page.js';
 import { CampaignPage } from './pages/campaign-page.js';
@@ -115,6 +117,9 @@ export function App() {
         </span>
       </header>
       <main id="main">
+        <Show when={tokenNeeded()}>
+          <TokenPrompt />
+        </Show>
         <Show when={match()} keyed fallback={<NotFoundPage />}>
           {(m) => m.route.render(m.params)}
         </Show>

@@ -1,5 +1,6 @@
 import { ApiFailure } from './api-failure.js';
 import { authHeaders } from './api-token.js';
+import { markTokenNeeded } from './auth-state.js';
 
 /**
  * POSTs a form with XMLHttpRequest (fetch cannot report upload progress), calling
@@ -26,6 +27,7 @@ export function uploadForm(
         // Not JSON; the status says enough below.
       }
       if (xhr.status >= 200 && xhr.status < 300) return resolve({ status: xhr.status, body });
+      if (xhr.status === 401) markTokenNeeded();
       const error = (body as { error?: { code?: string; message?: string; details?: unknown } })
         ?.error;
       reject(

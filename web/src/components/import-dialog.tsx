@@ -11,6 +11,7 @@ import { describeFailure } from '../api-failure.js';
 import { downloadFile } from '../download.js';
 import { notify } from '../notices.js';
 import { uploadForm } from '../upload.js';
+import { ErrorBox } from './error-box.js';
 import { ImportResult } from './import-result.js';
 
 type Mode = 'skip_existing' | 'update_existing';
@@ -181,13 +182,7 @@ export function ImportDialog(props: { campaign: Campaign; onClose(imported: bool
             </Show>
           </label>
         </Show>
-        <Show when={error()}>
-          {(message) => (
-            <p class="error-box" role="alert">
-              {message()}
-            </p>
-          )}
-        </Show>
+        <ErrorBox message={error()} />
         <Show when={result()}>{(done) => <ImportResult result={done()} />}</Show>
         <div class="dialog-buttons">
           <button type="button" onClick={close}>

@@ -2,6 +2,7 @@ import { For, Show } from 'solid-js';
 import { createCampaignRows } from '../campaign-rows.js';
 import { CampaignActions } from '../components/campaign-actions.js';
 import { CampaignClocks } from '../components/campaign-clocks.js';
+import { ErrorBox } from '../components/error-box.js';
 import { Link } from '../components/link.js';
 import { LiveCounters } from '../components/live-counters.js';
 import { StatusBadge } from '../components/status-badge.js';
@@ -19,13 +20,7 @@ export function CampaignPage(props: { id: string }) {
       <p class="breadcrumbs">
         <Link href="/">Campaigns</Link> ›
       </p>
-      <Show when={one.error()}>
-        {(message) => (
-          <p class="error-box" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <ErrorBox message={one.error()} />
       <Show when={row()} fallback={<Show when={!one.error()}>Loading…</Show>}>
         {(r) => (
           <>

@@ -1,6 +1,8 @@
 import { createSignal, For, Show } from 'solid-js';
 import { apiUrl, type DncPage as DncPageBody, request } from '../api.js';
 import { describeFailure } from '../api-failure.js';
+import { ErrorBox } from '../components/error-box.js';
+import { SearchInput } from '../components/search-input.js';
 import { confirmAction } from '../confirm.js';
 import { formatCount, formatDateTime } from '../format.js';
 import { notify } from '../notices.js';
@@ -18,7 +20,6 @@ export function DncPage() {
   const [reason, setReason] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
   let fileInput: HTMLInputElement | undefined;
-  let searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   async function load(more = false) {
     try {
@@ -135,29 +136,16 @@ export function DncPage() {
           />
         </div>
       </form>
-      <Show when={error()}>
-        {(message) => (
-          <p class="error-box" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <ErrorBox message={error()} />
       <div class="toolbar">
-        <label>
-          <span class="visually-hidden">Search numbers</span>
-          <input
-            type="search"
-            placeholder="Search digits"
-            onInput={(e) => {
-              const value = e.currentTarget.value;
-              clearTimeout(searchTimer);
-              searchTimer = setTimeout(() => {
-                setSearch(value);
-                void load();
-              }, 250);
-            }}
-          />
-        </label>
+        <SearchInput
+          label="Search numbers"
+          placeholder="Search digits"
+          onSearch={(text) => {
+            setSearch(text);
+            void load();
+          }}
+        />
         <span class="muted" aria-live="polite">
           {total() === null ? '' : `${formatCount(total() ?? 0)} numbers`}
         </span>

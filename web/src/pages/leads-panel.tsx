@@ -3,6 +3,7 @@ import { apiUrl, type Campaign, type CampaignStats, type LeadState } from '../ap
 import { describeFailure } from '../api-failure.js';
 import { ImportDialog } from '../components/import-dialog.js';
 import { LeadsTable } from '../components/leads-table.js';
+import { SearchInput } from '../components/search-input.js';
 import { downloadFile } from '../download.js';
 import { formatCount } from '../format.js';
 import { OUTCOMES, outcomeLabel } from '../labels.js';
@@ -17,7 +18,6 @@ export function LeadsPanel(props: { campaign: Campaign; stats: CampaignStats | n
   const list = createLeadList(props.campaign.id, filters);
   void list.loadMore();
   const [importing, setImporting] = createSignal(false);
-  let searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   const change = (patch: LeadFilters) => {
     setFilters((current) => {
@@ -54,18 +54,11 @@ export function LeadsPanel(props: { campaign: Campaign; stats: CampaignStats | n
     <section class="leads-panel" aria-labelledby="leads-title">
       <div class="toolbar">
         <h2 id="leads-title">Leads</h2>
-        <label>
-          <span class="visually-hidden">Search leads by number or name</span>
-          <input
-            type="search"
-            placeholder="Search number or name"
-            onInput={(e) => {
-              const q = e.currentTarget.value;
-              clearTimeout(searchTimer);
-              searchTimer = setTimeout(() => change({ q }), 250);
-            }}
-          />
-        </label>
+        <SearchInput
+          label="Search leads by number or name"
+          placeholder="Search number or name"
+          onSearch={(q) => change({ q })}
+        />
         <label>
           State{' '}
           <select onChange={(e) => change({ state: e.currentTarget.value as LeadState })}>

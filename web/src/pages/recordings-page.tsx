@@ -2,6 +2,7 @@ import { createResource, createSignal, For, Show } from 'solid-js';
 import { apiUrl, type Recording, request } from '../api.js';
 import { describeFailure } from '../api-failure.js';
 import { loadApiToken } from '../api-token.js';
+import { ErrorBox } from '../components/error-box.js';
 import { Link } from '../components/link.js';
 import { RecordingAudio } from '../components/recording-audio.js';
 import { confirmAction } from '../confirm.js';
@@ -110,13 +111,7 @@ export function RecordingsPage() {
           <progress max="1" value={progress() ?? 0} aria-label="Upload progress" />
         </Show>
       </form>
-      <Show when={error()}>
-        {(message) => (
-          <p class="error-box" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <ErrorBox message={error()} />
       <Show when={recordings.error}>
         <p class="error-box">Could not load the recordings: {describeFailure(recordings.error)}</p>
       </Show>
