@@ -4,19 +4,19 @@ import {
   DEFAULT_CSV_LIMITS,
   readCsv,
 } from '../campaign/csv-reader.js';
-import { dncNote } from '../campaign/do-not-call.js';
 import { planLeadColumns } from '../campaign/lead-columns.js';
 import { createLeadRowReader } from '../campaign/lead-csv-rows.js';
 import type { LeadImportCounts, LeadImportIssue, LeadImportMode } from '../campaign/lead-import.js';
-import { createLeadImportTally, type LeadImportTally } from '../campaign/lead-import-tally.js';
+import { createLeadImportTally } from '../campaign/lead-import-tally.js';
 import type { LeadValidation } from '../campaign/lead-input.js';
 import { createSeenPhones } from '../campaign/seen-phones.js';
 import {
   type CampaignLeadValidator,
   loadCampaignLeadValidator,
 } from './campaign-lead-validator.js';
-import type { LeadImportRun, LeadImportStore, StagedLead } from './lead-intake-ports.js';
+import type { LeadImportStore } from './lead-intake-ports.js';
 import type { Clock } from './ports.js';
+import { stageLeadBatch } from './stage-lead-batch.js';
 
 export interface ImportLeadsRequest {
   campaignId: string;
@@ -181,7 +181,10 @@ export async function importLeads(
       }
       if (readRow === null) throw new Error('rows before the header');
       bytesRead = event.bytesRead;
-      await stageBatch(store, run, campaign.id, mode, event.rows, readRow, tally, seen);
+      await stageLeadBatch(
+        { store, run, campaignId: campaign.id, mode, readRow, tally, seen },
+        event.rows,
+      );
       if (clock.now() - lastSaved >= SAVE_EVERY_MS) {
         lastSaved = clock.now();
         if (!(await run.saveProgress(tally.counts, bytesRead))) {
@@ -212,81 +215,4 @@ export async function importLeads(
       .catch(() => undefined);
     throw error;
   }
-}
-
-/** Validates, deduplicates and classifies one batch of rows, then stages it. */
-async function stageBatch(
-  store: LeadImportStore,
-  run: LeadImportRun,
-  campaignId: string,
-  mode: LeadImportMode,
-  rows: readonly CsvRow[],
-  readRow: (row: CsvRow) => LeadValidation,
-  tally: LeadImportTally,
-  seen: ReturnType<typeof createSeenPhones>,
-): Promise<void> {
-  const candidates: { rowNumber: number; validation: Extract<LeadValidation, { ok: true }> }[] = [];
-  for (const row of rows) {
-    tally.row();
-    const validation = readRow(row);
-    if (!validation.ok) {
-      tally.rejected(
-        row.rowNumber,
-        validation.errors,
-        validation.warnings,
-        JSON.stringify(row.fields),
-      );
-      continue;
-    }
-    const earlier = seen.firstRowOf(validation.lead.phone, row.rowNumber);
-    if (earlier !== null) {
-      tally.duplicate(
-        row.rowNumber,
-        validation.lead.phone,
-        `same number as row ${earlier}; skipped`,
-      );
-      continue;
-    }
-    tally.warn(row.rowNumber, validation.warnings);
-    candidates.push({ rowNumber: row.rowNumber, validation });
-  }
-
-  const phones = candidates.map((candidate) => candidate.validation.lead.phone);
-  const [existing, blocked] = await Promise.all([
-    store.findExisting(campaignId, phones),
-    store.findBlocked(campaignId, phones),
-  ]);
-  const staged: StagedLead[] = [];
-  for (const { rowNumber, validation } of candidates) {
-    const { lead } = validation;
-    const isLead = existing.has(lead.phone);
-    if (isLead && mode === 'skip_existing') {
-      tally.duplicate(rowNumber, lead.phone, 'already a lead of this campaign; skipped');
-      continue;
-    }
-    const dnc = blocked.get(lead.phone);
-    if (dnc) {
-      tally.staged('dncBlocked');
-      tally.warn(rowNumber, [
-        {
-          field: 'phone',
-          value: lead.phone,
-          reason: `${dncNote(dnc)}; stored as dnc, never dialed`,
-        },
-      ]);
-    } else {
-      tally.staged(isLead ? 'updated' : 'accepted');
-    }
-    staged.push({
-      rowNumber,
-      phone: lead.phone,
-      name: lead.name,
-      timezone: lead.timezone,
-      callerId: lead.callerId,
-      customVars: JSON.stringify(lead.customVars),
-      state: dnc ? 'dnc' : 'pending',
-      note: dnc ? dncNote(dnc) : null,
-    });
-  }
-  await run.stage(staged, tally.drain());
 }

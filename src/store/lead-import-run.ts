@@ -6,6 +6,7 @@ import type {
   StagedLead,
 } from '../dialer/lead-intake-ports.js';
 import type { Store } from './db.js';
+import { mergeStagedLeads } from './lead-import-merge.js';
 import { syncTransaction, withConnection } from './sync-transaction.js';
 import { claimTempSlot, releaseTempSlot } from './temp-table-slots.js';
 
@@ -82,9 +83,6 @@ export async function openLeadImportRun(
       .run([importId]);
     store.prepare(`delete from ${issues}`).run([]);
   }
-
-  const prefix = `${importId}-`;
-  const leadIdSql = `? || printf('%08d', s.row_number)`;
 
   return {
     importId,
@@ -164,38 +162,12 @@ export async function openLeadImportRun(
               .run([at, importId]);
             if (Number(running.changes) === 0) return { ok: false, reason: 'notRunning' };
             flushIssues();
-            const base = store
-              .prepare('select ifnull(max(import_seq), 0) as base from lead where campaign_id = ?')
-              .all([campaignId]) as { base: number }[];
-            const updated = mode === 'update_existing' ? updateExisting(at) : 0;
-            const inserted = Number(
-              store
-                .prepare(
-                  `insert into lead (id, campaign_id, phone, name, timezone, caller_id, custom_vars,
-                     state, last_error, import_id, import_seq, created_at, updated_at)
-                   select ${leadIdSql}, ?, s.phone, s.name, s.timezone, s.caller_id, s.custom_vars,
-                     s.state, s.note, ?, ? + s.row_number, ?, ?
-                   from ${rows} s where true order by s.row_number
-                   on conflict (campaign_id, phone) do nothing`,
-                )
-                .run([prefix, campaignId, importId, base[0]?.base ?? 0, at, at]).changes,
+            const merged = mergeStagedLeads(
+              store,
+              { importId, campaignId, mode, rows, staged },
+              at,
             );
-            const total = staged.pending + staged.dnc;
-            // Staged rows are updated or inserted, except (skip_existing) numbers that became
-            // leads after their row was read: count and list those, and split by state.
-            const lateDuplicates = mode === 'update_existing' ? 0 : total - inserted;
-            if (lateDuplicates > 0) listLateDuplicates();
-            const insertedDnc = inserted === total ? staged.dnc : insertedWithState('dnc');
-            const result = {
-              ok: true as const,
-              inserted: { pending: inserted - insertedDnc, dnc: insertedDnc },
-              updated: {
-                pending: updated - (mode === 'update_existing' ? staged.dnc - insertedDnc : 0),
-                dnc: mode === 'update_existing' ? staged.dnc - insertedDnc : 0,
-              },
-              lateDuplicates,
-              blockedMs: 0,
-            };
+            const result = { ...merged, blockedMs: 0 };
             const counts = finalCounts(result);
             store
               .prepare(
@@ -240,48 +212,6 @@ export async function openLeadImportRun(
       }
     },
   };
-
-  /** `update_existing`: fills in what the row gives, keeps the rest; returns rows updated. */
-  function updateExisting(at: number): number {
-    return Number(
-      store
-        .prepare(
-          `update lead set
-             name = coalesce(s.name, lead.name),
-             timezone = coalesce(s.timezone, lead.timezone),
-             caller_id = coalesce(s.caller_id, lead.caller_id),
-             custom_vars = json_patch(lead.custom_vars, s.custom_vars),
-             last_error = case when s.state = 'dnc' and lead.state = 'pending' then s.note else lead.last_error end,
-             state = case when s.state = 'dnc' and lead.state = 'pending' then 'dnc' else lead.state end,
-             updated_at = ?
-           from ${rows} as s
-           where lead.campaign_id = ? and lead.phone = s.phone`,
-        )
-        .run([at, campaignId]).changes,
-    );
-  }
-
-  /** Staged leads of `state` the merge inserted (found by their ids). */
-  function insertedWithState(state: string): number {
-    const [row] = store
-      .prepare(
-        `select count(*) as n from ${rows} s
-         where s.state = ? and exists (select 1 from lead where id = ${leadIdSql})`,
-      )
-      .all([state, prefix]) as { n: number }[];
-    return row?.n ?? 0;
-  }
-
-  function listLateDuplicates(): void {
-    store
-      .prepare(
-        `insert into lead_import_issue (import_id, row_number, severity, field, value, reason, raw)
-         select ?, s.row_number, 'warning', 'phone', s.phone,
-           'already a lead of this campaign (added while the file was read); skipped', null
-         from ${rows} s where not exists (select 1 from lead where id = ${leadIdSql})`,
-      )
-      .run([importId, prefix]);
-  }
 }
 
 function countValues(counts: LeadImportCounts): number[] {

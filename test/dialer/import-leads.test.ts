@@ -4,8 +4,8 @@ import { errorCsvChunks } from '../../src/campaign/lead-import-error-csv.js';
 import { MAX_STORED_WARNINGS } from '../../src/campaign/lead-import-tally.js';
 import { importLeads, type LeadImportProgress } from '../../src/dialer/import-leads.js';
 import type { Store } from '../../src/store/db.js';
-import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
 import { createLeadImportRepository } from '../../src/store/lead-imports.js';
+import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
 import { createLeadRepository } from '../../src/store/leads.js';
 import {
   addDncEntries,
