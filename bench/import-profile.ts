@@ -2,7 +2,8 @@
  * Where the CPU time of a lead import goes: a V8 CPU profile of `work`, taken with the
  * inspector, with each sample put in one bucket — csv-parse, phone numbers, the rest of
  * the row validation, the import service, the per-batch lookups, staging, the final
- * merge (every sample from its start on), garbage collection, idle.
+ * merge (every sample from its start on: its statements, its COMMIT), garbage
+ * collection, idle.
  */
 import { Session } from 'node:inspector/promises';
 
@@ -67,13 +68,25 @@ export async function profileImport<T>(
     bucketOfNode.set(id, bucket);
     return bucket;
   };
+  // In the merge: its statements, or the COMMIT (which also runs SQLite's WAL checkpoint).
+  const mergePartOf = (id: number): string => {
+    for (let node = byId.get(id); node; node = byId.get(parentOf.get(node.id) ?? -1)) {
+      if (node.callFrame.url.includes('/src/store/lead-import-merge.ts')) {
+        return 'final merge: update and insert statements';
+      }
+      if (node.callFrame.url.includes('/src/store/sync-transaction.ts')) {
+        return 'final merge: COMMIT (WAL write, fsync, checkpoint)';
+      }
+      if (node.callFrame.functionName === '(garbage collector)') return 'final merge: other';
+    }
+    return 'final merge: other';
+  };
   const totals = new Map<string, number>();
   let at = profile.startTime;
   profile.samples.forEach((id, index) => {
     const delta = profile.timeDeltas[index] ?? 0;
     at += delta;
-    const bucket =
-      at >= mergeStartUs ? 'final merge (SQLite insert, commit, checkpoint)' : resolve(id);
+    const bucket = at >= mergeStartUs ? mergePartOf(id) : resolve(id);
     totals.set(bucket, (totals.get(bucket) ?? 0) + delta / 1000);
   });
   return { result, buckets: [...totals].sort((a, b) => b[1] - a[1]) };

@@ -90,9 +90,9 @@ console.log(
     `${rowCount} rows, ${(bytes / 1e6).toFixed(1)} MB, SYNC=${process.env.SYNC ?? 'FULL'}`,
 );
 console.log(
-  '| run | rows | wall s | cpu s | rows/s | read s | merge s (event loop held) | event-loop delay while reading p99 / max ms | peak RSS MB | db MB |',
+  '| run | load avg | rows | wall s | cpu s | rows/s | read s | merge s (event loop held) | event-loop delay while reading p99 / max ms | peak RSS MB | db MB |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 
 for (let run = 1; run <= runs; run++) {
   const dbPath = path.join(dir, `run-${run}.db`);
@@ -115,6 +115,8 @@ for (let run = 1; run <= runs; run++) {
     throw new Error(`do-not-call list not loaded: ${JSON.stringify(listed)}`);
   }
 
+  // The machine is shared: the 1-minute load average says how much it was at the start.
+  const load = os.loadavg()[0] ?? 0;
   const stalls = monitorEventLoopDelay({ resolution: 10 });
   let readEnd = 0;
   const cpu = process.cpuUsage();
@@ -159,7 +161,7 @@ for (let run = 1; run <= runs; run++) {
   }
   await store.close();
   console.log(
-    `| ${run} | ${counts.totalRows} | ${wall.toFixed(2)} | ${((used.user + used.system) / 1e6).toFixed(2)} | ` +
+    `| ${run} | ${load.toFixed(1)} | ${counts.totalRows} | ${wall.toFixed(2)} | ${((used.user + used.system) / 1e6).toFixed(2)} | ` +
       `${Math.round(counts.totalRows / wall)} | ${((readEnd - started) / 1000).toFixed(2)} | ` +
       `${((mergeBlockedMs ?? 0) / 1000).toFixed(2)} | ${(stalls.percentile(99) / 1e6).toFixed(0)} / ${(stalls.max / 1e6).toFixed(0)} | ` +
       `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} | ${(statSync(dbPath).size / 1e6).toFixed(0)} |`,
