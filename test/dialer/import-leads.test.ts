@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_LEADS_CSV } from '../../src/campaign/lead-csv-sample.js';
 import { errorCsvChunks } from '../../src/campaign/lead-import-error-csv.js';
@@ -16,6 +17,8 @@ import {
   runImport,
 } from '../support/lead-intake.js';
 import { sampleLead, T0 } from '../support/store-fixtures.js';
+
+const FIXTURES = join(import.meta.dirname, '../fixtures/csv');
 
 let store: Store;
 afterEach(async () => {
@@ -235,17 +238,7 @@ describe('importLeads', () => {
     const text =
       'phone,name,note\n+1 415 555 0101,Ada,ok\n415-555-01,"Smith, J",short\nnope,Bad,"x\ny"\n';
     const report = await runImport(store, { text });
-    const imports = createLeadImportRepository(store.db);
-    const header = (await imports.get(report.importId))?.header ?? [];
-    let csv = '';
-    for await (const chunk of errorCsvChunks(
-      header,
-      (async function* () {
-        yield await imports.listIssues(report.importId, { severity: 'error' });
-      })(),
-    )) {
-      csv += chunk;
-    }
+    const csv = await errorCsvOf(report.importId);
     expect(csv).toBe(
       [
         'phone,name,note,import_row,import_error',
@@ -263,4 +256,45 @@ describe('importLeads', () => {
       { note: 'x\ny' },
     ]);
   });
+
+  it('escapes formula cells in the error CSV but leaves phone numbers importable', async () => {
+    store = await openIntakeStore();
+    const report = await runImport(store, { file: join(FIXTURES, 'formula-cells.csv') });
+    const csv = await errorCsvOf(report.importId);
+    expect(csv).toBe(
+      [
+        'phone,name,note,import_row,import_error',
+        '"\'=HYPERLINK(""http://evil.example/"",""click"")",Mallory,x,2,phone: not a phone number',
+        "+1 415 555 01,'=1+2,'@SUM(A1),3,phone: wrong number of digits for a +1 number",
+        "'+1+cmd|' /C calc'!A0,'-2+3,'\ttabbed,4,phone: not a phone number",
+        '',
+      ].join('\n'),
+    );
+    // The operator fixes the short number: it imports as written, `+` and all; the
+    // escaped name keeps its apostrophe, so it is text wherever it is shown again.
+    const again = await runImport(store, {
+      text: csv.replace('+1 415 555 01,', '+1 415 555 0102,'),
+    });
+    expect(again.counts).toMatchObject({ accepted: 1, rejected: 2 });
+    expect((await leadsOf(store)).map((lead) => [lead.phone, lead.name])).toEqual([
+      ['+14155550100', 'Valid'],
+      ['+14155550102', "'=1+2"],
+    ]);
+  });
 });
+
+/** The error CSV of an import, as `/api/imports/{id}/errors.csv` writes it. */
+async function errorCsvOf(importId: string): Promise<string> {
+  const imports = createLeadImportRepository(store.db);
+  const header = (await imports.get(importId))?.header ?? [];
+  let csv = '';
+  for await (const chunk of errorCsvChunks(
+    header,
+    (async function* () {
+      yield await imports.listIssues(importId, { severity: 'error' });
+    })(),
+  )) {
+    csv += chunk;
+  }
+  return csv;
+}
