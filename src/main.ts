@@ -21,11 +21,10 @@ import { installShippedPrompts } from './media/shipped-prompts.js';
 import { createSimulator, type Simulator } from './sim/simulator.js';
 import { createAttemptJournal } from './store/attempt-journal.js';
 import { createCampaignControlStore } from './store/campaign-control-store.js';
-import { openDatabase, type Store } from './store/db.js';
 import { createDialingStore } from './store/dialing-store.js';
 import { createLeadImportRepository } from './store/lead-imports.js';
 import { createLeadRecoveryStore } from './store/lead-recovery-store.js';
-import { migrateToLatest } from './store/migrate.js';
+import { openMigratedStore } from './store/open-migrated-store.js';
 import { createRecordingRepository, type RecordingRepository } from './store/recordings.js';
 import { DIALSTATE_VERSION } from './version.js';
 
@@ -33,20 +32,6 @@ import { DIALSTATE_VERSION } from './version.js';
 const SETUP_PROBE_REQUEST_TIMEOUT_MS = 3_000;
 /** All of `GET /api/setup/checks` (ms): a request should not hang on a silent Asterisk. */
 const SETUP_CHECKS_TIMEOUT_MS = 15_000;
-
-/** Opens the configured database and brings its schema up to date. */
-export async function openMigratedStore(
-  config: Config,
-): Promise<{ store: Store; applied: string[] }> {
-  const store = openDatabase({ path: config.db.path, synchronous: config.db.synchronous });
-  try {
-    const applied = await migrateToLatest(store.db);
-    return { store, applied };
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-}
 
 /** A running dialstate process. */
 export interface Dialstate {
@@ -121,7 +106,7 @@ async function installDefaultPrompts(
  */
 export async function startDialstate(config: Config, log?: Logger): Promise<Dialstate> {
   const logger = log ?? createLogger(config.logLevel);
-  const { store, applied } = await openMigratedStore(config);
+  const { store, applied } = await openMigratedStore(config.db);
   logger.info({ db: config.db.path, migrations: applied }, 'database ready');
 
   // Lead imports a previous run left half way: none of their leads were written.

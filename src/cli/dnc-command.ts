@@ -9,9 +9,9 @@ import {
   removeFromDnc,
 } from '../dialer/do-not-call-lists.js';
 import { systemClock } from '../dialer/ports.js';
-import { openMigratedStore } from '../main.js';
 import { createDncRepository } from '../store/dnc.js';
 import { createDncListStore } from '../store/dnc-list-store.js';
+import { openMigratedStore } from '../store/open-migrated-store.js';
 
 export interface DncCommandOptions {
   /** The campaign's list; the global list when absent. */
@@ -47,7 +47,7 @@ export async function dncCommand(
   const list = options.campaign
     ? `the do-not-call list of ${options.campaign}`
     : 'the global do-not-call list';
-  const { store } = await openMigratedStore(config);
+  const { store } = await openMigratedStore(config.db);
   try {
     const deps = { store: createDncListStore(store), clock: systemClock };
     switch (action) {

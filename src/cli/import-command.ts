@@ -12,10 +12,10 @@ import { errorCsvChunks } from '../campaign/lead-import-error-csv.js';
 import type { Config } from '../config.js';
 import { importLeads, type LeadImportReport, newImportId } from '../dialer/import-leads.js';
 import { systemClock } from '../dialer/ports.js';
-import { openMigratedStore } from '../main.js';
 import type { Store } from '../store/db.js';
 import { createLeadImportRepository } from '../store/lead-imports.js';
 import { createLeadIntakeStore } from '../store/lead-intake-store.js';
+import { openMigratedStore } from '../store/open-migrated-store.js';
 import { createProgressBar } from './progress-bar.js';
 
 export interface ImportCommandOptions {
@@ -61,7 +61,7 @@ export async function importCommand(
     return 1;
   }
 
-  const { store } = await openMigratedStore(config);
+  const { store } = await openMigratedStore(config.db);
   try {
     const bar = createProgressBar(process.stderr);
     const result = await importLeads(

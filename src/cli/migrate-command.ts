@@ -1,9 +1,9 @@
 import type { Config } from '../config.js';
-import { openMigratedStore } from '../main.js';
+import { openMigratedStore } from '../store/open-migrated-store.js';
 
 /** `dialstate migrate`: applies pending migrations and says which. */
 export async function migrateCommand(config: Config): Promise<number> {
-  const { store, applied } = await openMigratedStore(config);
+  const { store, applied } = await openMigratedStore(config.db);
   await store.close();
   console.log(
     applied.length === 0

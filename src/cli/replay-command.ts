@@ -1,8 +1,8 @@
 import type { Config } from '../config.js';
 import { replayStoredAttempt } from '../dialer/replay-stored-attempt.js';
 import { ATTEMPT_MACHINE_VERSION } from '../machines/attempt.js';
-import { openMigratedStore } from '../main.js';
 import { createAttemptJournal } from '../store/attempt-journal.js';
+import { openMigratedStore } from '../store/open-migrated-store.js';
 import { formatTimeline } from './format-timeline.js';
 
 /** `dialstate replay`: re-runs a stored attempt and prints its timeline. */
@@ -11,7 +11,7 @@ export async function replayCommand(
   attemptId: string,
   options: { json: boolean },
 ): Promise<number> {
-  const { store } = await openMigratedStore(config);
+  const { store } = await openMigratedStore(config.db);
   try {
     const replayed = await replayStoredAttempt(createAttemptJournal(store), attemptId);
     if (!replayed) {
