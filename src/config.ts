@@ -35,6 +35,8 @@ export interface Config {
   readonly http: { readonly host: string; readonly port: number; readonly apiToken: string | null };
   /** Most live calls across all campaigns. */
   readonly maxChannels: number;
+  /** Calls in a row that fail before an answer and so pause their campaign (circuit breaker). */
+  readonly circuitBreakerFailures: number;
   /**
    * Real ms per scenario ms of the embedded simulator: 1 is real time, 0.1 ten times
    * faster. Only for the simulator (demos, tests); a real Asterisk ignores it.
@@ -69,6 +71,7 @@ const schema = z.object({
   DIALSTATE_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DIALSTATE_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DIALSTATE_MAX_CHANNELS: z.coerce.number().int().min(1).max(10_000).default(10),
+  DIALSTATE_CIRCUIT_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
   DIALSTATE_SIM_TIME_SCALE: z.coerce.number().min(0.001).max(1).default(1),
   DIALSTATE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -132,6 +135,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       apiToken: e.DIALSTATE_API_TOKEN ?? null,
     }),
     maxChannels: e.DIALSTATE_MAX_CHANNELS,
+    circuitBreakerFailures: e.DIALSTATE_CIRCUIT_BREAKER_FAILURES,
     simTimeScale: e.DIALSTATE_SIM_TIME_SCALE,
     logLevel: e.DIALSTATE_LOG_LEVEL,
   });

@@ -201,6 +201,7 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
     clock: systemClock,
     log: logger.child({ component: 'scheduler' }),
     maxChannels: config.maxChannels,
+    circuitBreakerThreshold: config.circuitBreakerFailures,
     identity: { stasisApp: config.ari.app, outboundIdentity: config.dial.outboundIdentity },
     async findMedia(recordingId) {
       const recording = await recordings.get(recordingId);

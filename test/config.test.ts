@@ -25,6 +25,7 @@ describe('loadConfig', () => {
     expect(config.db).toEqual({ path: 'data/dialstate.db', synchronous: 'FULL' });
     expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, apiToken: null });
     expect(config.maxChannels).toBe(10);
+    expect(config.circuitBreakerFailures).toBe(5);
     expect(config.simTimeScale).toBe(1);
     expect(config.logLevel).toBe('info');
   });
@@ -71,6 +72,18 @@ describe('loadConfig', () => {
   it('needs an ARI password once an ARI URL is set', () => {
     expect(problemsOf({ DIALSTATE_ARI_URL: 'http://127.0.0.1:8088' })).toEqual([
       'DIALSTATE_ARI_PASSWORD: required when DIALSTATE_ARI_URL is set',
+    ]);
+  });
+
+  it('takes the circuit breaker threshold as a whole number of calls, at least 1', () => {
+    expect(loadConfig({ DIALSTATE_CIRCUIT_BREAKER_FAILURES: '12' }).circuitBreakerFailures).toBe(
+      12,
+    );
+    expect(problemsOf({ DIALSTATE_CIRCUIT_BREAKER_FAILURES: '0' })).toEqual([
+      expect.stringMatching(/^DIALSTATE_CIRCUIT_BREAKER_FAILURES: /),
+    ]);
+    expect(problemsOf({ DIALSTATE_CIRCUIT_BREAKER_FAILURES: '2.5' })).toEqual([
+      expect.stringMatching(/^DIALSTATE_CIRCUIT_BREAKER_FAILURES: /),
     ]);
   });
 
