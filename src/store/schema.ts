@@ -192,6 +192,29 @@ export interface LeadImportIssueTable {
   raw: string | null;
 }
 
+/** Leads of a campaign by state; kept by triggers (migration 202611271000). */
+export interface CampaignLeadCountTable {
+  campaign_id: string;
+  state: string;
+  n: number;
+}
+
+/** Ended attempts of a campaign by outcome; kept by triggers. */
+export interface CampaignOutcomeCountTable {
+  campaign_id: string;
+  outcome: string;
+  n: number;
+}
+
+/** Ended attempts of a campaign by outcome per quarter hour of their end; kept by triggers. */
+export interface CampaignOutcomeBucketTable {
+  campaign_id: string;
+  /** `ended_at` divided by 900,000 (15 minutes), rounded down. */
+  bucket: number;
+  outcome: string;
+  n: number;
+}
+
 /** Every table of the dialstate database. */
 export interface Database {
   campaign: CampaignTable;
@@ -205,4 +228,7 @@ export interface Database {
   dnc: DncTable;
   lead_import: LeadImportTable;
   lead_import_issue: LeadImportIssueTable;
+  campaign_lead_count: CampaignLeadCountTable;
+  campaign_outcome_count: CampaignOutcomeCountTable;
+  campaign_outcome_bucket: CampaignOutcomeBucketTable;
 }

@@ -11,6 +11,9 @@ const TABLES = [
   'attempt_input',
   'attempt_timer',
   'campaign',
+  'campaign_lead_count',
+  'campaign_outcome_bucket',
+  'campaign_outcome_count',
   'dnc',
   'lead',
   'lead_import',
@@ -35,6 +38,7 @@ describe('migrateToLatest', () => {
         '202611251200_shipped_recording',
         '202611251400_lead_import_progress',
         '202611261000_lead_list_indexes',
+        '202611271000_campaign_counters',
       ]);
       const tables = await store.db.introspection.getTables();
       expect(tables.map((table) => table.name).sort()).toEqual(TABLES);
