@@ -26,8 +26,17 @@ export interface CampaignControlStore {
     reason: string | null,
     at: number,
   ): Promise<boolean>;
-  /** Cancels every pending lead of the campaign; returns how many. */
-  cancelAllPending(campaignId: string, at: number): Promise<number>;
+  /**
+   * `changeStatus` and canceling every pending lead of the campaign, in one transaction:
+   * either both happen or neither. Returns how many leads were canceled; null, changing
+   * nothing, when the campaign was not `from`.
+   */
+  changeStatusCancelingPending(
+    id: string,
+    from: CampaignStatus,
+    to: CampaignStatus,
+    at: number,
+  ): Promise<number | null>;
   /** Cancels one pending lead; false when it was not pending. */
   cancelPendingLead(leadId: string, at: number): Promise<boolean>;
 }
@@ -101,14 +110,20 @@ export function createCampaignControl(deps: {
       });
       if (problems.length > 0) return { ok: false, reason: 'preconditions', problems };
     }
-    if (!(await store.changeStatus(campaignId, transition.from, transition.to, null, at))) {
+    // With cancelPending, one transaction: a crash in between would leave a stopped
+    // campaign whose leads the operator asked to cancel still pending.
+    const canceledLeads = options.cancelPending
+      ? await store.changeStatusCancelingPending(campaignId, transition.from, transition.to, at)
+      : (await store.changeStatus(campaignId, transition.from, transition.to, null, at))
+        ? 0
+        : null;
+    if (canceledLeads === null) {
       return {
         ok: false,
         reason: 'conflict',
         message: `the campaign is no longer ${transition.from}; reload it and try again`,
       };
     }
-    const canceledLeads = options.cancelPending ? await store.cancelAllPending(campaignId, at) : 0;
     log.info(
       { campaignId, action, status: transition.to, canceledLeads },
       'campaign status changed',

@@ -18,7 +18,13 @@ export function createCampaignControlStore(db: Kysely<Database>): CampaignContro
     countLeadsByState: (campaignId) => leads.countByState(campaignId),
     recordingExists: async (id) => (await recordings.get(id)) !== undefined,
     changeStatus: (id, from, to, reason, at) => campaigns.changeStatus(id, from, to, reason, at),
-    cancelAllPending: (campaignId, at) => operations.cancelAllPending(campaignId, at),
+    changeStatusCancelingPending: (id, from, to, at) =>
+      db.transaction().execute(async (trx) => {
+        if (!(await createCampaignRepository(trx).changeStatus(id, from, to, null, at))) {
+          return null;
+        }
+        return createLeadOperations(trx).cancelAllPending(id, at);
+      }),
     cancelPendingLead: async (leadId, at) => (await operations.cancelPending(leadId, at)).ok,
   };
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CampaignControl, createCampaignControl } from '../../src/dialer/campaign-control.js';
@@ -74,6 +75,10 @@ describe('campaign control', () => {
   it('pauses: live calls go on, nothing new is dialed, and resuming dials again', async () => {
     const { x, control } = await setUp({ campaign: { maxConcurrent: 1 } });
     expect(await control.pause(CAMPAIGN)).toMatchObject({ ok: true, status: 'paused' });
+    await x.quiet();
+    // The live call is left to finish: no hang-up goes out, and its attempt stays open.
+    expect(x.callControl.typesFor('dialstate-attempt-1')).toEqual(['originate']);
+    expect((await x.openAttempts()).map((a) => a.attemptId)).toEqual(['attempt-1']);
     await x.hangUp('attempt-1', INVALID_NUMBER);
     expect(x.originates()).toBe(1);
     expect(await control.start(CAMPAIGN)).toMatchObject({ ok: true, status: 'running' });
@@ -93,6 +98,18 @@ describe('campaign control', () => {
     expect(x.originates()).toBe(1);
     expect(await control.archive(CAMPAIGN)).toMatchObject({ ok: true, status: 'archived' });
     expect(await control.unarchive(CAMPAIGN)).toMatchObject({ ok: true, status: 'stopped' });
+  });
+
+  it('stops and cancels pending leads together or not at all', async () => {
+    const { x, control } = await setUp({ campaign: { maxConcurrent: 1 } });
+    // Canceling the leads fails half way through the stop, as a crash or a full disk would.
+    await sql`create trigger refuse_cancel before update of state on lead
+      when new.state = 'canceled' begin select raise(abort, 'cancel refused'); end`.execute(
+      x.store.db,
+    );
+    await expect(control.stop(CAMPAIGN, { cancelPending: true })).rejects.toThrow(/cancel refused/);
+    expect(await statusOf(x)).toBe('running');
+    expect(await x.leads.countByState(CAMPAIGN)).toMatchObject({ pending: 2, canceled: 0 });
   });
 
   it('restarts a completed campaign once a lead is recycled', async () => {
