@@ -5,6 +5,7 @@ import type { ApiDeps } from './api-deps.js';
 import { ApiError, type ApiErrorCode } from './api-error.js';
 import { attemptsRoutes } from './attempts-routes.js';
 import { bearerAuth } from './bearer-auth.js';
+import { campaignActionsRoutes } from './campaign-actions-routes.js';
 import { campaignsRoutes } from './campaigns-routes.js';
 import { dncRoutes } from './dnc-routes.js';
 import { eventsRoutes } from './events-routes.js';
@@ -34,6 +35,7 @@ const HTTP_EXCEPTION_CODES: Partial<Record<number, ApiErrorCode>> = {
 function apiRoutes(deps: ApiDeps) {
   return new OpenAPIHono()
     .route('/campaigns', campaignsRoutes(deps))
+    .route('/campaigns', campaignActionsRoutes(deps))
     .route('/events', eventsRoutes(deps.liveHub))
     .route('/recordings', recordingsRoutes(deps))
     .route('/', dncRoutes(deps))

@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Campaign } from '../campaign/campaign.js';
-import type { CampaignActionResult } from '../dialer/campaign-control.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, errorResponse, notFound, validationError } from './api-error.js';
 import { createRouter } from './api-router.js';
@@ -11,57 +10,12 @@ import {
   campaignSchema,
   newCampaignSchema,
 } from './campaign-schemas.js';
+import { statsSchema, statusSchema } from './campaign-status-schemas.js';
 import { checkCampaignSettings } from './campaign-validation.js';
 import { campaignView, dialingStatusView, startOfCampaignDay } from './campaign-views.js';
+import { jsonResponse as json, jsonBody } from './openapi-content.js';
 
 const TAG = ['Campaigns'];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { 'application/json': { schema } },
-});
-
-const actionResultSchema = z
-  .object({ campaign: campaignSchema, canceledLeads: z.number().int() })
-  .openapi('CampaignActionResult');
-const stopBodySchema = z
-  .object({
-    cancelPending: z
-      .boolean()
-      .default(false)
-      .openapi({ description: 'Also cancel every pending lead: they will never be dialed.' }),
-  })
-  .strict();
-const statsSchema = z
-  .object({
-    leads: z.record(z.string(), z.number().int()),
-    outcomes: z.record(z.string(), z.number().int()),
-    outcomesToday: z.record(z.string(), z.number().int()),
-    live: z.record(z.string(), z.number().int()),
-    liveTotal: z.number().int(),
-  })
-  .openapi('CampaignStats');
-const statusSchema = z
-  .object({
-    dialing: z.boolean(),
-    reason: z.string().nullable(),
-    message: z.string().openapi({ example: 'outside the calling window; it opens at 09:00' }),
-    detail: z.record(z.string(), z.unknown()),
-    serverTime: z.number().int(),
-    campaignTime: z.string().nullable(),
-    window: z.object({
-      open: z.boolean(),
-      closesAt: z.number().int().nullable().optional(),
-      opensAt: z.number().int().nullable().optional(),
-      detail: z.string().nullable(),
-    }),
-    nextWindowOpensAt: z.number().int().nullable(),
-    nextDueAt: z.number().int().nullable(),
-  })
-  .openapi('DialingStatus');
 
 const byId = { params: campaignIdParam };
 const notFoundResponse = { 404: errorResponse('No such campaign') };
@@ -146,54 +100,17 @@ const routes = {
   }),
 };
 
-const actionResponses = {
-  200: json(actionResultSchema, 'The campaign after the action'),
-  ...notFoundResponse,
-  409: errorResponse(
-    'Not allowed from the current status, or preconditions unmet (details.problems)',
-  ),
-};
-const actionRoute = (action: string, summary: string) =>
-  createRoute({
-    method: 'post',
-    path: `/{id}/${action}`,
-    tags: TAG,
-    summary,
-    request: byId,
-    responses: actionResponses,
-  });
-
-/** Maps the control's refusal to the API's error. */
-function actionError(campaignId: string, result: Exclude<CampaignActionResult, { ok: true }>) {
-  switch (result.reason) {
-    case 'notFound':
-      return notFound('campaign', campaignId);
-    case 'notAllowed':
-    case 'conflict':
-      return new ApiError('conflict', result.message);
-    case 'preconditions':
-      return new ApiError(
-        'conflict',
-        `the campaign cannot start: ${result.problems.map((p) => p.message).join('; ')}`,
-        { problems: result.problems },
-      );
-  }
-}
-
-/** `/api/campaigns`: campaign settings, lifecycle actions, counters and dialing status. */
+/**
+ * `/api/campaigns`: campaign settings, counters and dialing status; the lifecycle actions
+ * are in campaign-actions-routes.ts.
+ */
 export function campaignsRoutes(deps: ApiDeps) {
-  const { campaigns, control, clock } = deps;
+  const { campaigns, clock } = deps;
 
   async function load(id: string): Promise<Campaign> {
     const campaign = await campaigns.get(id);
     if (campaign === undefined) throw notFound('campaign', id);
     return campaign;
-  }
-
-  async function acted(id: string, result: CampaignActionResult) {
-    if (!result.ok) throw actionError(id, result);
-    deps.liveFeed.campaignChanged(id);
-    return { campaign: campaignView(await load(id)), canceledLeads: result.canceledLeads };
   }
 
   return createRouter()
@@ -268,40 +185,6 @@ export function campaignsRoutes(deps: ApiDeps) {
       await campaigns.insert(copy);
       deps.liveFeed.campaignChanged(copy.id);
       return c.json(campaignView(copy), 201);
-    })
-    .openapi(actionRoute('start', 'Start, resume or restart dialing'), async (c) => {
-      const { id } = c.req.valid('param');
-      return c.json(await acted(id, await control.start(id)), 200);
-    })
-    .openapi(actionRoute('pause', 'Stop starting new calls; live calls finish'), async (c) => {
-      const { id } = c.req.valid('param');
-      return c.json(await acted(id, await control.pause(id)), 200);
-    })
-    .openapi(
-      createRoute({
-        method: 'post',
-        path: '/{id}/stop',
-        tags: TAG,
-        summary: 'Stop the campaign; optionally cancel its pending leads',
-        request: {
-          ...byId,
-          body: { required: false, content: { 'application/json': { schema: stopBodySchema } } },
-        },
-        responses: actionResponses,
-      }),
-      async (c) => {
-        const { id } = c.req.valid('param');
-        const { cancelPending } = c.req.valid('json') ?? { cancelPending: false };
-        return c.json(await acted(id, await control.stop(id, { cancelPending })), 200);
-      },
-    )
-    .openapi(actionRoute('archive', 'Archive a finished campaign'), async (c) => {
-      const { id } = c.req.valid('param');
-      return c.json(await acted(id, await control.archive(id)), 200);
-    })
-    .openapi(actionRoute('unarchive', 'Bring an archived campaign back'), async (c) => {
-      const { id } = c.req.valid('param');
-      return c.json(await acted(id, await control.unarchive(id)), 200);
     })
     .openapi(routes.stats, async (c) => {
       const campaign = await load(c.req.valid('param').id);

@@ -25,6 +25,7 @@ import {
   dncRemoveQuerySchema,
 } from './dnc-schemas.js';
 import { readMultipartFile } from './multipart-file.js';
+import { jsonResponse as json } from './openapi-content.js';
 import { isMultipart, uploadBodyLimit } from './upload-body-limit.js';
 
 /**
@@ -35,10 +36,6 @@ import { isMultipart, uploadBodyLimit } from './upload-body-limit.js';
 export const DNC_MULTIPART_MAX_BYTES = 32 * 1024 * 1024;
 
 const TAG = ['Do-not-call'];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const multipartLimit = uploadBodyLimit(DNC_MULTIPART_MAX_BYTES, 'a multipart do-not-call file');
 /** Multipart bodies are bounded before they are read; CSV bodies by their declared length. */

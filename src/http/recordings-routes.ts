@@ -12,6 +12,7 @@ import {
 } from './api-error.js';
 import { createRouter } from './api-router.js';
 import { readMultipartFile } from './multipart-file.js';
+import { jsonResponse as json } from './openapi-content.js';
 import {
   recordingIdParam,
   recordingSchema,
@@ -23,10 +24,6 @@ import {
 import { isMultipart, MULTIPART_OVERHEAD_BYTES, uploadBodyLimit } from './upload-body-limit.js';
 
 const TAG = ['Recordings'];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const binary = { type: 'string', format: 'binary' } as const;
 const byId = { params: recordingIdParam };
 const notFoundResponse = { 404: errorResponse('No such recording') };

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { afterEach } from 'vitest';
 import { buildApiDeps, wireLiveFeed, wireMetrics } from '../../src/api-wiring.js';
 import { createCampaignControl } from '../../src/dialer/campaign-control.js';
 import type { SetupProbe } from '../../src/dialer/setup-checks.js';
@@ -141,5 +142,23 @@ export async function createApiHarness(
         body: isJson && text !== '' ? JSON.parse(text) : text,
       };
     },
+  };
+}
+
+/**
+ * For a test file whose tests each build their own harness: the returned `setUp` builds
+ * one, and it is closed after the test that built it.
+ */
+export function apiHarnessPerTest(): (
+  options?: Parameters<typeof createApiHarness>[0],
+) => Promise<ApiHarness> {
+  let current: ApiHarness | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (options = {}) => {
+    current = await createApiHarness(options);
+    return current;
   };
 }

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { apiHarnessPerTest } from '../support/api-harness.js';
+
+const CAMPAIGN = 'campaign-reminders';
+const setUp = apiHarnessPerTest();
+
+describe('lifecycle actions', () => {
+  it('starts a campaign and reports live calls in its stats and status', async () => {
+    const x = await setUp({
+      campaign: { consent: { enabled: false, recordingId: null, timeoutSec: 8 } },
+    });
+    x.scheduler.start();
+    const started = await x.call('POST', `/api/campaigns/${CAMPAIGN}/start`);
+    expect(started.status).toBe(200);
+    expect(started.body.campaign.status).toBe('running');
+    await x.quiet();
+    expect(x.originates()).toBe(3);
+
+    const stats = await x.call('GET', `/api/campaigns/${CAMPAIGN}/stats`);
+    expect(stats.body).toMatchObject({ leads: { dialing: 3, pending: 0 }, liveTotal: 3 });
+    expect(stats.body.live.dialing).toBe(3);
+
+    const [first] = await x.openAttempts();
+    await x.hangUp(first?.attemptId ?? '', 17);
+    const after = await x.call('GET', `/api/campaigns/${CAMPAIGN}/stats`);
+    expect(after.body.outcomes).toEqual({ busy: 1 });
+    expect(after.body.outcomesToday).toEqual({ busy: 1 });
+
+    const status = await x.call('GET', `/api/campaigns/${CAMPAIGN}/status`);
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({
+      dialing: false,
+      reason: 'nothingDue',
+      window: { open: true },
+      campaignTime: '2026-11-24T09:00:00-05:00',
+    });
+    expect(status.body.message).toEqual(expect.any(String));
+  });
+
+  it('refuses to start with the reasons, as a conflict', async () => {
+    const x = await setUp({
+      campaign: { consent: { enabled: true, recordingId: null, timeoutSec: 8 } },
+    });
+    const response = await x.call('POST', `/api/campaigns/${CAMPAIGN}/start`);
+    expect(response.status).toBe(409);
+    expect(response.body.error.details.problems).toEqual([
+      expect.objectContaining({ code: 'consentWithoutRecording' }),
+    ]);
+    expect((await x.campaigns.get(CAMPAIGN))?.status).toBe('draft');
+  });
+
+  it('stops with the choice to cancel pending leads', async () => {
+    const x = await setUp({ campaign: { status: 'paused' }, leads: 4 });
+    const response = await x.call('POST', `/api/campaigns/${CAMPAIGN}/stop`, {
+      cancelPending: true,
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ campaign: { status: 'stopped' }, canceledLeads: 4 });
+    const stats = await x.call('GET', `/api/campaigns/${CAMPAIGN}/stats`);
+    expect(stats.body.leads.canceled).toBe(4);
+  });
+
+  it('stops without a body, keeping the pending leads', async () => {
+    const x = await setUp({ campaign: { status: 'paused' }, leads: 2 });
+    const response = await x.call('POST', `/api/campaigns/${CAMPAIGN}/stop`);
+    expect(response.status).toBe(200);
+    expect(response.body.canceledLeads).toBe(0);
+  });
+
+  it('answers an action not allowed from the status with 409', async () => {
+    const x = await setUp();
+    const response = await x.call('POST', `/api/campaigns/${CAMPAIGN}/pause`);
+    expect(response.status).toBe(409);
+    expect(response.body.error.code).toBe('conflict');
+  });
+});
+
+describe('archiving', () => {
+  it('unarchives an archived campaign, which then takes changes again', async () => {
+    const x = await setUp({ campaign: { status: 'completed' } });
+    expect((await x.call('POST', `/api/campaigns/${CAMPAIGN}/archive`)).status).toBe(200);
+    const response = await x.call('POST', `/api/campaigns/${CAMPAIGN}/unarchive`);
+    expect(response.status).toBe(200);
+    expect(response.body.campaign.status).not.toBe('archived');
+    expect(response.body.canceledLeads).toBe(0);
+    expect((await x.campaigns.get(CAMPAIGN))?.status).toBe(response.body.campaign.status);
+    const patched = await x.call('PATCH', `/api/campaigns/${CAMPAIGN}`, { maxConcurrent: 2 });
+    expect(patched.status).toBe(200);
+  });
+
+  it('refuses to unarchive a campaign that is not archived', async () => {
+    const x = await setUp();
+    const response = await x.call('POST', `/api/campaigns/${CAMPAIGN}/unarchive`);
+    expect(response.status).toBe(409);
+    expect((await x.campaigns.get(CAMPAIGN))?.status).toBe('draft');
+  });
+});
+
+describe('bad requests', () => {
+  it('answers 404 for an unknown id on every action', async () => {
+    const x = await setUp();
+    for (const action of ['start', 'pause', 'stop', 'archive', 'unarchive']) {
+      const response = await x.call('POST', `/api/campaigns/nope/${action}`);
+      expect({ action, status: response.status, body: response.body }).toEqual({
+        action,
+        status: 404,
+        body: { error: { code: 'notFound', message: 'campaign nope does not exist' } },
+      });
+    }
+  });
+
+  it('refuses a stop body whose cancelPending is not a boolean, stopping nothing', async () => {
+    const x = await setUp({ campaign: { status: 'paused' }, leads: 2 });
+    const response = await x.call('POST', `/api/campaigns/${CAMPAIGN}/stop`, {
+      cancelPending: 'yes',
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('validation');
+    expect(response.body.error.details.issues).toEqual([
+      expect.objectContaining({ path: 'body.cancelPending' }),
+    ]);
+    expect((await x.campaigns.get(CAMPAIGN))?.status).toBe('paused');
+  });
+});
