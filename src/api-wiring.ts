@@ -11,6 +11,7 @@ import type { ApiDeps } from './http/api-deps.js';
 import { campaignView, startOfCampaignDay } from './http/campaign-views.js';
 import type { CsvUploadLimits } from './http/csv-upload.js';
 import type { HealthDeps } from './http/health-routes.js';
+import { createImportFeed } from './http/import-feed.js';
 import { createLiveEventHub, type LiveEventHub } from './http/live-event-hub.js';
 import { createLiveFeed, type LiveFeed } from './http/live-feed.js';
 import type { MetricsDeps } from './http/metrics-routes.js';
@@ -149,6 +150,8 @@ export function buildApiDeps(parts: {
       newImportId: newId,
       log: log.child({ component: 'lead-import' }),
       maxRunning: MAX_BACKGROUND_IMPORTS,
+      // Background imports report on /api/events, so the web UI never polls for them.
+      onChange: createImportFeed({ hub: parts.live.hub, clock }),
     }),
     leadUploads: { ...LEAD_UPLOADS, spoolDir: tmpdir(), ...parts.leadUploads },
     attemptList: createAttemptListReader(store.db),

@@ -37,6 +37,16 @@ export interface LeadImportJobs {
   settled(): Promise<void>;
 }
 
+/**
+ * Told of every change of a background import: each progress report while it runs, then
+ * once more with `ended` when it has ended, however it ended, and its upload is released.
+ */
+export type LeadImportJobListener = (
+  importId: string,
+  status: LeadImportJobStatus,
+  ended: boolean,
+) => void;
+
 /** Ended imports whose last progress is remembered; older ones are read from the store. */
 const REMEMBERED = 100;
 
@@ -52,8 +62,13 @@ export function createLeadImportJobs(deps: {
   newImportId: () => string;
   log: Logger;
   maxRunning: number;
+  /** Follows every import's progress (e.g. for the live feed); must not throw. */
+  onChange?: LeadImportJobListener;
 }): LeadImportJobs {
   const { log } = deps;
+  const notify = (importId: string, status: LeadImportJobStatus | undefined, ended: boolean) => {
+    if (status) deps.onChange?.(importId, status, ended);
+  };
   const statuses = new Map<string, LeadImportJobStatus>();
   const running = new Map<string, Promise<void>>();
 
@@ -73,6 +88,7 @@ export function createLeadImportJobs(deps: {
           ...request,
           onProgress: (progress) => {
             if (status) status.progress = progress;
+            notify(importId, status, false);
           },
         },
       );
@@ -106,6 +122,8 @@ export function createLeadImportJobs(deps: {
       );
       running.delete(importId);
       forgetOld();
+      // After the release: the leads are merged and the campaign's counters are sent.
+      notify(importId, status, true);
     }
   }
 
@@ -135,6 +153,7 @@ export function createLeadImportJobs(deps: {
         { importId, campaignId: job.campaignId, fileName: job.fileName, bytes: job.bytesTotal },
         'lead import started',
       );
+      notify(importId, statuses.get(importId), false);
       running.set(importId, run(importId, job));
       return { ok: true, importId };
     },

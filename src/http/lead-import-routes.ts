@@ -33,7 +33,7 @@ const routes = {
     tags: TAG,
     summary: 'Import leads from a CSV file',
     description:
-      'The body is the CSV (`text/csv`) or a `multipart/form-data` form with the CSV as `file`. Up to 1 MiB the import runs in the request and answers its report; a larger file is imported in the background: 202 with the import id, whose progress `GET /api/imports/{id}` reports. All the valid rows are imported, or none if the file turns out unreadable.',
+      'The body is the CSV (`text/csv`) or a `multipart/form-data` form with the CSV as `file`. Up to 1 MiB the import runs in the request and answers its report; a larger file is imported in the background: 202 with the import id, whose progress `GET /api/imports/{id}` reports and `/api/events` streams (`import` events). All the valid rows are imported, or none if the file turns out unreadable.',
     request: {
       params: campaignIdParam,
       query: importQuerySchema,

@@ -2,8 +2,11 @@
 export interface LiveEvent {
   /** `<boot>-<seq>`: unique within this process's run, increasing. */
   id: string;
-  /** SSE event name: `attempt` (a transition) or `campaign` (status and counters). */
-  type: 'attempt' | 'campaign';
+  /**
+   * SSE event name: `attempt` (a transition), `campaign` (status and counters) or
+   * `import` (a background lead import's progress).
+   */
+  type: 'attempt' | 'campaign' | 'import';
   /** The campaign it is about, for filtering. */
   campaignId: string;
   data: unknown;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HttpServer, listenHttp } from '../../src/http/http-server.js';
+import type { ImportEventData } from '../../src/http/import-feed.js';
 import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
 import { openSse, type SseConnection } from '../support/sse-client.js';
 
@@ -30,6 +31,12 @@ async function setUp(options: Parameters<typeof createApiHarness>[0] = {}) {
       return connection;
     },
     post: (path: string) => fetch(`${url}${path}`, { method: 'POST' }),
+    postCsv: (path: string, csv: string) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: csv,
+      }),
   };
 }
 
@@ -139,5 +146,60 @@ describe('GET /api/events', () => {
     await expect(connect()).rejects.toThrow(/401/);
     const live = await connect('', { authorization: `Bearer ${token}` });
     await live.waitFor((e) => e.event === 'ready');
+  });
+
+  it('sends a background import’s progress and then its end, counts included', async () => {
+    const { x, connect, postCsv } = await setUp({ leadUploads: { inMemoryBytes: 1024 } });
+    const live = await connect(`?campaignId=${CAMPAIGN}`);
+    await live.waitFor((e) => e.event === 'ready');
+    let csv = 'phone,name\n';
+    for (let n = 0; n < 300; n++) csv += `+1415${2_000_000 + n},Lead ${n}\n`;
+    csv += 'call me maybe,Broken\n';
+
+    const response = await postCsv(`/api/campaigns/${CAMPAIGN}/leads/import`, csv);
+    expect(response.status).toBe(202);
+    const { importId } = (await response.json()) as { importId: string };
+    await live.waitFor((e) => e.event === 'import' && JSON.parse(e.data).state !== 'running');
+    await x.importsSettled();
+
+    const updates = live.events
+      .filter((e) => e.event === 'import')
+      .map((e) => JSON.parse(e.data) as ImportEventData);
+    expect(updates[0]).toMatchObject({
+      importId,
+      campaignId: CAMPAIGN,
+      state: 'running',
+      phase: 'reading',
+      percent: 0,
+      rowsRead: 0,
+    });
+    // The simulated clock stands still: only changes of phase get past the 250 ms limit.
+    expect(updates.map((u) => u.phase)).toEqual(['reading', 'merging', 'completed']);
+    expect(updates.at(-2)).toMatchObject({ state: 'running', rowsRead: 301 });
+    expect(updates.at(-1)).toEqual({
+      importId,
+      campaignId: CAMPAIGN,
+      fileName: expect.any(String),
+      state: 'completed',
+      phase: 'completed',
+      percent: 100,
+      rowsRead: 301,
+      rowsPerSecond: expect.any(Number),
+      elapsedMs: expect.any(Number),
+      counts: {
+        totalRows: 301,
+        accepted: 300,
+        updated: 0,
+        duplicates: 0,
+        rejected: 1,
+        dncBlocked: 0,
+      },
+      error: null,
+    });
+    // The final event comes once the leads are in: the campaign's counters show them.
+    const counters = await live.waitFor(
+      (e) => e.event === 'campaign' && JSON.parse(e.data).stats.leads.pending >= 300,
+    );
+    expect(counters).toBeDefined();
   });
 });
