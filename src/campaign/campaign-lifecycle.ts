@@ -6,7 +6,8 @@
  * draft ──start──▶ running ◀──start── paused / stopped / completed
  * running ──pause──▶ paused        (live calls finish; nothing new is dialed)
  * running, paused ──stop──▶ stopped (optionally canceling the pending leads)
- * running ──complete──▶ completed  (the scheduler, once nothing is due or live)
+ * running ──complete──▶ completed  (the scheduler, once nothing is due or live, or once
+ *                                    the end date has passed and nothing is live)
  * draft, stopped, completed ──archive──▶ archived ──unarchive──▶ stopped
  * ```
  *
@@ -14,7 +15,12 @@
  * that something is left to dial.
  */
 import { checkAmdParameters } from './amd-parameters.js';
-import { nextWindowOpening, validateCallingWindow } from './calling-window.js';
+import {
+  type CallingWindowSettings,
+  checkCallingWindow,
+  nextWindowOpening,
+  validateCallingWindow,
+} from './calling-window.js';
 import type { Campaign, CampaignStatus } from './campaign.js';
 
 /** What moves a campaign. `complete` is the scheduler's; the others are the operator's. */
@@ -81,6 +87,22 @@ function listOf(statuses: readonly string[]): string {
 /** The actions available to a campaign in `status`, in table order. */
 export function availableActions(status: CampaignStatus): CampaignAction[] {
   return CAMPAIGN_ACTIONS.filter((action) => CAMPAIGN_TRANSITIONS[action][status] !== undefined);
+}
+
+/**
+ * Why a running campaign is completed although leads may still be pending: its end date
+ * has passed, so none of them will be called. The leads stay pending, so that extending
+ * the end date (or recycling) and starting again calls them. Null while the end date has
+ * not passed, when there is none, or when the window settings are invalid (those pause
+ * the campaign instead).
+ */
+export function endDateCompletionReason(
+  campaign: CallingWindowSettings,
+  at: number,
+): string | null {
+  const window = checkCallingWindow(campaign, at);
+  if (window.open || window.reason !== 'afterEnd') return null;
+  return `the end date passed (${window.detail}); leads still pending were not called: extend the end date and start the campaign again to call them`;
 }
 
 /** What `checkStartPreconditions` needs beyond the campaign, gathered by the caller. */

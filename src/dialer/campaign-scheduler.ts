@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { validateCallingWindow } from '../campaign/calling-window.js';
 import type { Campaign } from '../campaign/campaign.js';
+import { endDateCompletionReason } from '../campaign/campaign-lifecycle.js';
 import { type DialingStatus, explainNotDialing } from '../campaign/dialing-status.js';
 import { type GlobalPacing, type PacingCandidate, pickNextCampaign } from '../campaign/pacing.js';
 import type { DialIdentity, PlayableMedia } from './attempt-input.js';
@@ -150,6 +151,17 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
       if (!state.hasDialingLeads && state.live === 0) {
         if (await store.completeCampaignIfFinished(campaign.id, clock.now())) {
           log.info({ campaignId: campaign.id }, 'campaign completed: every lead is finished');
+        }
+      }
+      return null;
+    }
+    // Past the end date every lead is outside its window and would wait for ever: the
+    // campaign is done once its last live call ends.
+    const ended = endDateCompletionReason(campaign, at);
+    if (ended !== null) {
+      if (!state.hasDialingLeads && state.live === 0) {
+        if (await store.completeCampaignPastEnd(campaign.id, ended, clock.now())) {
+          log.info({ campaignId: campaign.id }, 'campaign completed: its end date passed');
         }
       }
       return null;

@@ -194,6 +194,12 @@ export interface DialingStore {
    * pending or dialing and none of its attempts is open; false otherwise.
    */
   completeCampaignIfFinished(campaignId: string, at: number): Promise<boolean>;
+  /**
+   * Moves a running campaign to `completed` with the reason if, at that moment, none of
+   * its leads is dialing and none of its attempts is open; pending leads stay pending.
+   * For a campaign past its end date. False otherwise.
+   */
+  completeCampaignPastEnd(campaignId: string, reason: string, at: number): Promise<boolean>;
 }
 
 /**

@@ -50,6 +50,30 @@ export function createDialingStore(
       hasDialingLeads: row.has_dialing === 1,
     };
   }
+  /** Running → completed in one statement: a claim or recycle meanwhile keeps it running. */
+  async function complete(
+    campaignId: string,
+    at: number,
+    options: { reason: string | null; pendingLeadsBlock: boolean },
+  ): Promise<boolean> {
+    const busyLeads = options.pendingLeadsBlock
+      ? sql<boolean>`not exists (select 1 from lead l
+          where l.campaign_id = campaign.id and l.state in ('pending', 'dialing'))`
+      : sql<boolean>`not exists (select 1 from lead l
+          where l.campaign_id = campaign.id and l.state = 'dialing')`;
+    const result = await db
+      .updateTable('campaign')
+      .set({ status: 'completed', status_reason: options.reason, updated_at: at })
+      .where('id', '=', campaignId)
+      .where('status', '=', 'running')
+      .where(busyLeads)
+      .where(
+        sql<boolean>`not exists (select 1 from attempt a
+          where a.campaign_id = campaign.id and a.done = 0)`,
+      )
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
   const total = (live: Map<string, number>) => [...live.values()].reduce((a, b) => a + b, 0);
 
   return {
@@ -82,23 +106,10 @@ export function createDialingStore(
       return result.numUpdatedRows > 0n;
     },
 
-    async completeCampaignIfFinished(campaignId, at) {
-      // One statement: a lead recycled or an attempt claimed meanwhile keeps it running.
-      const result = await db
-        .updateTable('campaign')
-        .set({ status: 'completed', status_reason: null, updated_at: at })
-        .where('id', '=', campaignId)
-        .where('status', '=', 'running')
-        .where(
-          sql<boolean>`not exists (select 1 from lead l
-            where l.campaign_id = campaign.id and l.state in ('pending', 'dialing'))`,
-        )
-        .where(
-          sql<boolean>`not exists (select 1 from attempt a
-            where a.campaign_id = campaign.id and a.done = 0)`,
-        )
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
-    },
+    completeCampaignIfFinished: (campaignId, at) =>
+      complete(campaignId, at, { reason: null, pendingLeadsBlock: true }),
+
+    completeCampaignPastEnd: (campaignId, reason, at) =>
+      complete(campaignId, at, { reason, pendingLeadsBlock: false }),
   };
 }

@@ -6,6 +6,7 @@ import {
   type CampaignAction,
   campaignTransition,
   checkStartPreconditions,
+  endDateCompletionReason,
   type StartFacts,
 } from '../../src/campaign/campaign-lifecycle.js';
 import { sampleCampaign, T0 } from '../support/store-fixtures.js';
@@ -157,5 +158,21 @@ describe('checkStartPreconditions', () => {
     expect(problems.find((p) => p.code === 'invalidRetryPolicy')?.message).toBe(
       'the retry policy is invalid: max attempts must be a whole number ≥ 1 (got 0); the delay after busy must be 0 minutes or more (got -5)',
     );
+  });
+});
+
+describe('endDateCompletionReason', () => {
+  it('completes a campaign from its end date on, saying when it ended', () => {
+    const campaign = sampleCampaign({ endsAt: T0 + 60_000 });
+    expect(endDateCompletionReason(campaign, T0 + 59_999)).toBeNull();
+    expect(endDateCompletionReason(campaign, T0 + 60_000)).toMatch(
+      /^the end date passed \(the campaign ended at 2026-11-24 09:01 \(America\/New_York\)\)/,
+    );
+  });
+
+  it('leaves campaigns without an end date, or with invalid window settings, alone', () => {
+    expect(endDateCompletionReason(sampleCampaign({ endsAt: null }), T0 + 1e12)).toBeNull();
+    const invalid = sampleCampaign({ endsAt: T0, timezone: 'Mars/Olympus' });
+    expect(endDateCompletionReason(invalid, T0 + 60_000)).toBeNull();
   });
 });

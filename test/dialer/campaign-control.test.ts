@@ -1,8 +1,6 @@
 import { sql } from 'kysely';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CampaignControl, createCampaignControl } from '../../src/dialer/campaign-control.js';
-import { createCampaignControlStore } from '../../src/store/campaign-control-store.js';
+import type { CampaignControl } from '../../src/dialer/campaign-control.js';
 import { createLeadOperations } from '../../src/store/lead-operations.js';
 import { createSchedulerHarness, type SchedulerHarness } from '../support/scheduler-harness.js';
 
@@ -20,13 +18,7 @@ async function setUp(
 ): Promise<{ x: SchedulerHarness; control: CampaignControl }> {
   const x = await createSchedulerHarness(options);
   h = x;
-  const control = createCampaignControl({
-    store: createCampaignControlStore(x.store.db),
-    scheduler: x.scheduler,
-    runner: x.runner,
-    clock: x.clock,
-    log: pino({ level: 'silent' }),
-  });
+  const control = x.control();
   x.scheduler.start();
   await x.quiet();
   return { x, control };

@@ -160,6 +160,18 @@ describe('the dialing store', () => {
     expect(await dialing.completeCampaignIfFinished(A, T0)).toBe(false);
   });
 
+  it('completes a campaign past its end date with leads pending, once no call is live', async () => {
+    const attempt = await claim('a-1', A, 'lead-1');
+    expect(await dialing.completeCampaignPastEnd(A, 'the end date passed', T0 + 1)).toBe(false);
+    await end(attempt, T0 + 2);
+    expect(await dialing.completeCampaignPastEnd(A, 'the end date passed', T0 + 3)).toBe(true);
+    expect(await campaigns.get(A)).toMatchObject({
+      status: 'completed',
+      statusReason: 'the end date passed',
+    });
+    expect((await leads.countByState(A)).pending).toBeGreaterThan(0);
+  });
+
   it('counts open attempts from the partial index on open attempts', async () => {
     const { rows } = await sql<{ detail: string }>`
       explain query plan

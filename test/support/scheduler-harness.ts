@@ -1,12 +1,14 @@
 import { pino } from 'pino';
 import type { Campaign } from '../../src/campaign/campaign.js';
 import type { PlayableMedia } from '../../src/dialer/attempt-input.js';
+import { type CampaignControl, createCampaignControl } from '../../src/dialer/campaign-control.js';
 import {
   type CampaignScheduler,
   type CampaignSchedulerDeps,
   createCampaignScheduler,
 } from '../../src/dialer/campaign-scheduler.js';
 import type { DialingStore } from '../../src/dialer/ports.js';
+import { createCampaignControlStore } from '../../src/store/campaign-control-store.js';
 import { type CampaignRepository, createCampaignRepository } from '../../src/store/campaigns.js';
 import { createDialingStore } from '../../src/store/dialing-store.js';
 import { createLeadRepository } from '../../src/store/leads.js';
@@ -62,6 +64,8 @@ export interface SchedulerHarness extends Harness {
    */
   hangUp(attemptId: string, cause: number): Promise<void>;
   originates(): number;
+  /** The operator's controls over this harness's store, scheduler and runner. */
+  control(): CampaignControl;
 }
 
 /**
@@ -179,6 +183,14 @@ export async function createSchedulerHarness(
       await harness.quiet();
     },
     originates: () => base.callControl.count('originate'),
+    control: () =>
+      createCampaignControl({
+        store: createCampaignControlStore(base.store.db),
+        scheduler,
+        runner: base.runner,
+        clock: base.clock,
+        log: pino({ level: 'silent' }),
+      }),
     async close() {
       await scheduler.stop();
       await base.close();
