@@ -4,7 +4,7 @@ import { ConfirmDialog } from './components/confirm-dialog.js';
 import { Link } from './components/link.js';
 import { NoticeArea } from './components/notice-area.js';
 import { TokenPrompt } from './components/token-prompt.js';
-import { liveConnection, subscribeLive } from './live-events.js';
+import { type LiveConnection, liveConnection, subscribeLive } from './live-events.js';
 import { CampaignEditorPage } from './pages/campaign-editor-page.js';
 import { CampaignPage } from './pages/campaign-page.js';
 import { CampaignsPage } from './pages/campaigns-page.js';
@@ -44,6 +44,13 @@ const ROUTES: Route[] = [
   { pattern: '/dnc', nav: '/dnc', render: () => <DncPage /> },
   { pattern: '/setup', nav: '/setup', render: () => <SetupPage /> },
 ];
+
+const CONNECTION_LABELS: Record<LiveConnection, string> = {
+  open: 'live',
+  connecting: 'connecting…',
+  reconnecting: 'reconnecting…',
+  unauthorized: 'token needed',
+};
 
 const NAV = [
   { href: '/', label: 'Campaigns' },
@@ -109,11 +116,7 @@ export function App() {
           </ul>
         </nav>
         <span class={`live-indicator live-${liveConnection()}`} role="status">
-          {liveConnection() === 'open'
-            ? 'live'
-            : liveConnection() === 'connecting'
-              ? 'connecting…'
-              : 'reconnecting…'}
+          {CONNECTION_LABELS[liveConnection()]}
         </span>
       </header>
       <main id="main">

@@ -129,6 +129,10 @@ export function createLeadList(campaignId: string, filters: () => LeadFilters) {
       stale.add(event.leadId);
       refreshTimer ??= setTimeout(() => void refreshStale(), REFRESH_MS);
     },
+    // A background import has added leads, maybe after its dialog was closed.
+    import(event) {
+      if (event.campaignId === campaignId && event.state === 'completed') void reset();
+    },
     reload: () => void reset(),
   });
   onCleanup(() => {

@@ -1,6 +1,7 @@
 import { createSignal } from 'solid-js';
-import type { Campaign, CampaignStats } from './api.js';
+import type { Campaign, CampaignStats, ImportStatus } from './api.js';
 import { authHeaders, loadApiToken } from './api-token.js';
+import { markTokenNeeded } from './auth-state.js';
 import { createSseParser, type ServerSentEvent } from './sse-parser.js';
 
 /** An attempt's committed transition, as `/api/events` sends it. */
@@ -22,14 +23,34 @@ export interface LiveCampaignEvent {
   stats: CampaignStats;
 }
 
+/**
+ * A background import's progress (files over 1 MiB): at most 4 a second while it runs,
+ * then once with `state` completed or failed when it has ended.
+ */
+export interface LiveImportEvent {
+  importId: string;
+  campaignId: string;
+  fileName: string;
+  state: 'running' | 'completed' | 'failed';
+  phase: string;
+  percent: number | null;
+  rowsRead: number;
+  rowsPerSecond: number;
+  elapsedMs: number;
+  counts: ImportStatus['counts'];
+  error: string | null;
+}
+
 /** What a page listens to. `reload` means: events may have been missed, fetch afresh. */
 export interface LiveHandlers {
   attempt?(event: LiveAttemptEvent): void;
   campaign?(event: LiveCampaignEvent): void;
+  import?(event: LiveImportEvent): void;
   reload?(): void;
 }
 
-export type LiveConnection = 'connecting' | 'open' | 'reconnecting';
+/** `unauthorized`: the server refused the token (or its absence); the shell asks for one. */
+export type LiveConnection = 'connecting' | 'open' | 'reconnecting' | 'unauthorized';
 
 const [connection, setConnection] = createSignal<LiveConnection>('connecting');
 /** The state of the live feed, for the header's indicator. */
@@ -72,26 +93,32 @@ function dispatch(message: ServerSentEvent): void {
   for (const h of handlers) {
     if (message.event === 'attempt') h.attempt?.(data as LiveAttemptEvent);
     else if (message.event === 'campaign') h.campaign?.(data as LiveCampaignEvent);
+    else if (message.event === 'import') h.import?.(data as LiveImportEvent);
   }
 }
 
 /** The browser's EventSource: reconnects by itself and resumes with Last-Event-ID. */
 function openEventSource(): void {
   const source = new EventSource('/api/events');
-  for (const type of ['ready', 'reset', 'attempt', 'campaign']) {
+  for (const type of ['ready', 'reset', 'attempt', 'campaign', 'import']) {
     source.addEventListener(type, (event) => {
       const message = event as MessageEvent<string>;
       dispatch({ id: message.lastEventId || undefined, event: type, data: message.data });
     });
   }
   source.addEventListener('open', () => setConnection('open'));
-  source.addEventListener('error', () => setConnection('reconnecting'));
+  source.addEventListener('error', () => {
+    setConnection('reconnecting');
+    // EventSource gives up for good on an answer other than a stream, such as the 401 of
+    // a server that wants a token, and does not say which: fetch can tell, and retries.
+    if (source.readyState === EventSource.CLOSED) void followWithFetch();
+  });
 }
 
 /**
  * EventSource cannot send an Authorization header, so with an API token the stream is
  * read with fetch, reconnecting after a pause and resuming from the last event id the
- * way EventSource does.
+ * way EventSource does; a 401 stops it and asks for the token.
  */
 async function followWithFetch(): Promise<void> {
   let lastEventId: string | undefined;
@@ -105,6 +132,13 @@ async function followWithFetch(): Promise<void> {
           ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }),
         },
       });
+      if (response.status === 401) {
+        // Retrying cannot help without another token: the shell asks for it, and the
+        // page reloads once it is entered.
+        setConnection('unauthorized');
+        markTokenNeeded();
+        return;
+      }
       if (response.ok && response.body !== null) {
         setConnection('open');
         delayMs = 1_000;

@@ -9,19 +9,30 @@ import {
 } from '../api.js';
 import { describeFailure } from '../api-failure.js';
 import { downloadFile } from '../download.js';
+import { subscribeLive } from '../live-events.js';
 import { notify } from '../notices.js';
 import { uploadForm } from '../upload.js';
 import { ErrorBox } from './error-box.js';
 import { ImportResult } from './import-result.js';
 
 type Mode = 'skip_existing' | 'update_existing';
-/** How often a background import's progress is read while the dialog shows it (ms). */
-const PROGRESS_MS = 500;
+
+/** Where a background import is, from its status or its latest live event. */
+interface Progress {
+  phase: string;
+  percent: number | null;
+  rowsRead: number;
+  rowsPerSecond: number | null;
+}
 
 /**
  * Imports a CSV file into the campaign: pick or drop a file, choose what happens to
  * numbers already there, watch the upload and the import, then read the counts and the
  * problems found, with the rejected rows as a CSV to fix and import again.
+ *
+ * `onClose(imported)` says whether an import answered in its request added leads; a
+ * background import (over 1 MiB) refreshes the leads through the live feed when it ends,
+ * whether this dialog is still open or not.
  */
 export function ImportDialog(props: { campaign: Campaign; onClose(imported: boolean): void }) {
   let dialog: HTMLDialogElement | undefined;
@@ -29,31 +40,61 @@ export function ImportDialog(props: { campaign: Campaign; onClose(imported: bool
   const [file, setFile] = createSignal<File | null>(null);
   const [mode, setMode] = createSignal<Mode>('skip_existing');
   const [sent, setSent] = createSignal<number | null>(null);
-  const [running, setRunning] = createSignal<ImportStatus | null>(null);
+  const [running, setRunning] = createSignal<Progress | null>(null);
   const [result, setResult] = createSignal<ImportReport | ImportStatus | null>(null);
   const [error, setError] = createSignal<string | null>(null);
   const [dragging, setDragging] = createSignal(false);
-  let closed = false;
+  let importedInRequest = false;
+  /** Stops following a background import (the dialog is closing). */
+  let stopFollowing: (() => void) | null = null;
 
   onMount(() => dialog?.showModal());
-  onCleanup(() => {
-    closed = true;
-  });
+  onCleanup(() => stopFollowing?.());
   const close = () => {
-    closed = true;
+    stopFollowing?.();
     dialog?.close();
-    props.onClose(result() !== null);
+    props.onClose(importedInRequest);
   };
 
-  // A background import (over 1 MiB) has no live event of its own: its progress is
-  // read while this dialog is open, and only then.
-  async function follow(accepted: ImportAccepted) {
-    while (!closed) {
-      const status = await request('$get', '/imports/:id', { param: { id: accepted.importId } });
-      if (status.status !== 'running') return setResult(status);
-      setRunning(status);
-      await new Promise((resolve) => setTimeout(resolve, PROGRESS_MS));
-    }
+  /**
+   * Follows a background import on the live feed: its status once (it may have ended
+   * already), then its `import` events, then its status again for the full result. A
+   * gap in the feed (`reload`) reads the status again instead of waiting for an event
+   * that was missed.
+   */
+  function follow(importId: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let ended = false;
+      const end = (outcome?: { status: ImportStatus } | { failure: unknown }) => {
+        if (ended) return;
+        ended = true;
+        stopFollowing = null;
+        unsubscribe();
+        if (outcome !== undefined && 'status' in outcome) setResult(outcome.status);
+        if (outcome !== undefined && 'failure' in outcome) reject(outcome.failure);
+        else resolve();
+      };
+      const readStatus = async () => {
+        try {
+          const status = await request('$get', '/imports/:id', { param: { id: importId } });
+          if (status.status !== 'running') end({ status });
+          else if (!ended) setRunning(progressOf(status));
+        } catch (failure) {
+          end({ failure });
+        }
+      };
+      // Subscribed before the status is read, so that the end cannot fall between them.
+      const unsubscribe = subscribeLive({
+        import(event) {
+          if (event.importId !== importId || ended) return;
+          if (event.state === 'running') setRunning({ ...event });
+          else void readStatus();
+        },
+        reload: () => void readStatus(),
+      });
+      stopFollowing = () => end();
+      void readStatus();
+    });
   }
 
   async function start(event: SubmitEvent) {
@@ -71,8 +112,12 @@ export function ImportDialog(props: { campaign: Campaign; onClose(imported: bool
         form,
         setSent,
       );
-      if (status === 202) await follow(body as ImportAccepted);
-      else setResult(body as ImportReport);
+      if (status === 202) {
+        await follow((body as ImportAccepted).importId);
+      } else {
+        importedInRequest ||= (body as ImportReport).status === 'completed';
+        setResult(body as ImportReport);
+      }
       const done = result();
       if (done) notify(`Imported ${done.counts.accepted} new leads into ${props.campaign.name}`);
     } catch (failure) {
@@ -175,7 +220,7 @@ export function ImportDialog(props: { campaign: Campaign; onClose(imported: bool
             <Show when={running()}>
               {(r) => (
                 <span class="muted">
-                  {r().counts.totalRows} rows read
+                  {r().rowsRead} rows read
                   {r().rowsPerSecond ? `, ${Math.round(r().rowsPerSecond ?? 0)}/s` : ''}
                 </span>
               )}
@@ -195,4 +240,13 @@ export function ImportDialog(props: { campaign: Campaign; onClose(imported: bool
       </form>
     </dialog>
   );
+}
+
+function progressOf(status: ImportStatus): Progress {
+  return {
+    phase: status.phase,
+    percent: status.percent,
+    rowsRead: status.counts.totalRows,
+    rowsPerSecond: status.rowsPerSecond,
+  };
 }
