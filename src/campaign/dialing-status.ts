@@ -15,10 +15,29 @@ export interface DialingFacts {
     CampaignPacing & { status: CampaignStatus; statusReason: string | null };
   global: GlobalPacing;
   ariConnected: boolean;
+  /** Open when the breaker paused the campaign: `reason` says what kept failing. */
   circuitBreaker: { open: false } | { open: true; reason: string; retryAt: number | null };
   /** Earliest `nextAttemptAt` among the campaign's pending leads; null when none is pending. */
   nextDueAt: number | null;
+  /**
+   * Set when the latest claim found every due lead outside the calling window of its own
+   * time zone, with the earliest opening among them (null when none opens again).
+   */
+  leadsOutsideWindow: { opensAt: number | null } | null;
 }
+
+/** Every reason `explainNotDialing` may give, in the order it checks them. */
+export const DIALING_STATUS_REASONS = [
+  'circuitOpen',
+  'notRunning',
+  'ariDisconnected',
+  'outsideWindow',
+  'nothingDue',
+  'leadsOutsideWindow',
+  'atCampaignCapacity',
+  'atGlobalCapacity',
+  'pacing',
+] as const;
 
 /** Why a campaign is not starting a call now, or `ok` when nothing holds it back. */
 export type DialingStatus =
@@ -34,23 +53,29 @@ export type DialingStatus =
       opensAt: number | null;
     }
   | { ok: false; reason: 'nothingDue'; nextDueAt: number | null }
+  | { ok: false; reason: 'leadsOutsideWindow'; opensAt: number | null }
   | { ok: false; reason: 'atCampaignCapacity'; live: number; maxConcurrent: number }
   | { ok: false; reason: 'atGlobalCapacity'; live: number; maxChannels: number }
   | { ok: false; reason: 'pacing'; retryAt: number };
 
 /**
  * Explains why no call of the campaign is starting at `facts.at`. When several reasons
- * hold, the first in this order wins, from what an operator must act on to what clears
- * by itself: not running, ARI disconnected, circuit breaker open, outside the calling
- * window, nothing due, at the campaign's capacity, at the global channel cap, pacing.
- * Nothing due comes before capacity and pacing because a freed slot would not start a
- * call either.
+ * hold, the first in {@link DIALING_STATUS_REASONS} wins, from what an operator must act
+ * on to what clears by itself: circuit breaker open (it paused the campaign, so it says
+ * more than "paused"), not running, ARI disconnected, outside the calling window, nothing
+ * due, every due lead outside its own window, at the campaign's capacity, at the global
+ * channel cap, pacing. Nothing due and leads outside their windows come before capacity
+ * and pacing because a freed slot would not start a call either.
  *
- * The window is checked in the campaign's time zone; leads with a time zone of their
- * own are checked again in it when they are claimed.
+ * The window is checked here in the campaign's time zone; leads with a time zone of
+ * their own are checked in it when they are claimed, hence `leadsOutsideWindow`.
  */
 export function explainNotDialing(facts: DialingFacts): DialingStatus {
   const { at, campaign, global } = facts;
+  if (facts.circuitBreaker.open) {
+    const { reason, retryAt } = facts.circuitBreaker;
+    return { ok: false, reason: 'circuitOpen', detail: reason, retryAt };
+  }
   if (campaign.status !== 'running') {
     return {
       ok: false,
@@ -60,10 +85,6 @@ export function explainNotDialing(facts: DialingFacts): DialingStatus {
     };
   }
   if (!facts.ariConnected) return { ok: false, reason: 'ariDisconnected' };
-  if (facts.circuitBreaker.open) {
-    const { reason, retryAt } = facts.circuitBreaker;
-    return { ok: false, reason: 'circuitOpen', detail: reason, retryAt };
-  }
   const window = checkCallingWindow(campaign, at);
   if (!window.open) {
     const { reason, detail, opensAt } = window;
@@ -71,6 +92,9 @@ export function explainNotDialing(facts: DialingFacts): DialingStatus {
   }
   if (facts.nextDueAt === null || facts.nextDueAt > at) {
     return { ok: false, reason: 'nothingDue', nextDueAt: facts.nextDueAt };
+  }
+  if (facts.leadsOutsideWindow !== null) {
+    return { ok: false, reason: 'leadsOutsideWindow', opensAt: facts.leadsOutsideWindow.opensAt };
   }
   const pacing = pacingVerdict({ at, campaign, global });
   if (pacing.ok) return { ok: true };
@@ -110,7 +134,7 @@ export function describeDialingStatus(status: DialingStatus, timezone: string): 
     case 'ariDisconnected':
       return 'Not connected to Asterisk (ARI); dialing resumes once the connection is back.';
     case 'circuitOpen':
-      return `Circuit breaker open: ${status.detail}${status.retryAt === null ? '' : `; retries ${when(status.retryAt)}`}.`;
+      return `Circuit breaker open: ${status.detail}; ${status.retryAt === null ? 'fix the cause and start the campaign again' : `retries ${when(status.retryAt)}`}.`;
     case 'outsideWindow':
       return describeClosedWindow(
         status.window,
@@ -121,6 +145,10 @@ export function describeDialingStatus(status: DialingStatus, timezone: string): 
       return status.nextDueAt === null
         ? 'No leads are waiting to be called.'
         : `No lead is due yet; the next is due ${when(status.nextDueAt)}.`;
+    case 'leadsOutsideWindow':
+      return status.opensAt === null
+        ? 'Every due lead is outside the calling window in its own time zone, and none opens again.'
+        : `Every due lead is outside the calling window in its own time zone; the first opens ${when(status.opensAt)}.`;
     case 'atCampaignCapacity':
       return `At capacity: ${status.live} of ${status.maxConcurrent} calls live for this campaign.`;
     case 'atGlobalCapacity':

@@ -7,7 +7,7 @@ import { type GlobalPacing, type PacingCandidate, pickNextCampaign } from '../ca
 import type { DialIdentity, PlayableMedia } from './attempt-input.js';
 import type { AttemptRunner } from './attempt-runner.js';
 import { prepareClaim, resolveCampaignMedia } from './claim-request.js';
-import { createOriginateCircuitBreaker } from './originate-circuit-breaker.js';
+import { circuitTripDetail, createOriginateCircuitBreaker } from './originate-circuit-breaker.js';
 import type { CampaignDialingState, Clock, DialingStore } from './ports.js';
 
 /** Longest time between two passes when nothing asks for one sooner (ms). */
@@ -73,8 +73,11 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
   const { store, runner, clock, log, maxChannels } = deps;
   const pollIntervalMs = deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const breaker = createOriginateCircuitBreaker(deps.circuitBreakerThreshold);
-  /** Campaigns whose due leads were all outside their windows, until the first opens. */
-  const holds = new Map<string, { until: number; updatedAt: number }>();
+  /**
+   * Campaigns whose due leads were all outside their windows, until the first opens
+   * (`opensAt`, null when none opens again) or the next poll (`until`).
+   */
+  const holds = new Map<string, { until: number; opensAt: number | null; updatedAt: number }>();
   /** Order of each campaign's latest originate, for fair turns within one ms. */
   const originateSeqs = new Map<string, number>();
   let originates = 0;
@@ -249,7 +252,7 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         // in every pass (one per ended call), look again when the first window opens, at
         // the next poll, or once the campaign's settings change, whichever comes first.
         const until = Math.min(opening ?? Number.POSITIVE_INFINITY, at + pollIntervalMs);
-        holds.set(campaign.id, { until, updatedAt: campaign.updatedAt });
+        holds.set(campaign.id, { until, opensAt: opening, updatedAt: campaign.updatedAt });
       }
       return { started: false, retryAt: opening };
     }
@@ -305,8 +308,18 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
       const loaded = await store.loadCampaign(campaignId);
       if (loaded === undefined) return undefined;
       const { campaign: state, live } = loaded;
+      const at = clock.now();
+      // A tripped breaker pauses the campaign; it stays open until the operator starts it.
+      const trip = circuitTripDetail(state.campaign);
+      // The latest claim's finding, while the campaign's settings are unchanged and the
+      // first lead's window has not opened since.
+      const hold = holds.get(campaignId);
+      const held =
+        hold !== undefined &&
+        hold.updatedAt === state.campaign.updatedAt &&
+        (hold.opensAt === null || hold.opensAt > at);
       return explainNotDialing({
-        at: clock.now(),
+        at,
         campaign: {
           ...state.campaign,
           live: state.live,
@@ -314,9 +327,10 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         },
         global: { maxChannels, live },
         ariConnected: deps.ariConnected(),
-        // A tripped breaker pauses the campaign; its status reason says why.
-        circuitBreaker: { open: false },
+        circuitBreaker:
+          trip === null ? { open: false } : { open: true, reason: trip, retryAt: null },
         nextDueAt: state.nextDueAt,
+        leadsOutsideWindow: held ? { opensAt: hold.opensAt } : null,
       });
     },
   };

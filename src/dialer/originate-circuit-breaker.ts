@@ -3,6 +3,28 @@ import type { AttemptTransition } from './attempt-runner.js';
 /** Consecutive failed originates that trip the breaker when the caller does not say. */
 export const DEFAULT_CIRCUIT_BREAKER_THRESHOLD = 5;
 
+/**
+ * How a breaker's status reason begins. The reason is stored with the paused campaign,
+ * and operators cannot write status reasons, so the prefix marks a pause as the
+ * breaker's across restarts without a column of its own.
+ */
+const TRIP_REASON_PREFIX = 'circuit breaker: ';
+
+/**
+ * What tripped the breaker of a campaign it paused (the status reason without its
+ * prefix); null for any other campaign, e.g. one paused by the operator or started again.
+ */
+export function circuitTripDetail(campaign: {
+  status: string;
+  statusReason: string | null;
+}): string | null {
+  const { status, statusReason } = campaign;
+  if (status !== 'paused' || statusReason === null) return null;
+  return statusReason.startsWith(TRIP_REASON_PREFIX)
+    ? statusReason.slice(TRIP_REASON_PREFIX.length)
+    : null;
+}
+
 /** A campaign whose calls keep failing before anyone answers, and why. */
 export interface CircuitTrip {
   campaignId: string;
@@ -59,7 +81,7 @@ export function createOriginateCircuitBreaker(
       failures.delete(t.campaignId);
       return {
         campaignId: t.campaignId,
-        reason: `circuit breaker: ${run === 1 ? 'a call' : `${run} calls in a row`} failed before being answered (last: ${error})`,
+        reason: `${TRIP_REASON_PREFIX}${run === 1 ? 'a call' : `${run} calls in a row`} failed before being answered (last: ${error})`,
       };
     },
     reset(campaignId) {

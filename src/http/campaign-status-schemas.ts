@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { DIALING_STATUS_REASONS } from '../campaign/dialing-status.js';
 import { campaignSchema } from './campaign-schemas.js';
 
 /** What a lifecycle action answers: the campaign after it, and the leads it canceled. */
@@ -31,7 +32,10 @@ export const statsSchema = z
 export const statusSchema = z
   .object({
     dialing: z.boolean(),
-    reason: z.string().nullable(),
+    reason: z
+      .enum(DIALING_STATUS_REASONS)
+      .nullable()
+      .openapi({ description: 'Why no call is starting now; null while dialing.' }),
     message: z.string().openapi({ example: 'outside the calling window; it opens at 09:00' }),
     detail: z.record(z.string(), z.unknown()),
     serverTime: z.number().int(),
@@ -42,7 +46,10 @@ export const statusSchema = z
       opensAt: z.number().int().nullable().optional(),
       detail: z.string().nullable(),
     }),
-    nextWindowOpensAt: z.number().int().nullable(),
+    nextWindowOpensAt: z.number().int().nullable().openapi({
+      description:
+        "When the campaign's window opens next, or with `leadsOutsideWindow` when the first due lead's own window does (epoch ms).",
+    }),
     nextDueAt: z.number().int().nullable(),
   })
   .openapi('DialingStatus');

@@ -18,6 +18,9 @@ export function startOfCampaignDay(campaign: Campaign, at: number): number {
 export function dialingStatusView(campaign: Campaign, status: DialingStatus, at: number) {
   const local = DateTime.fromMillis(at, { zone: campaign.timezone });
   const window = checkCallingWindow(campaign, at);
+  // Leads in time zones of their own can all be waiting while the campaign's window is open.
+  const leadsWindowOpensAt =
+    !status.ok && status.reason === 'leadsOutsideWindow' ? status.opensAt : null;
   return {
     dialing: status.ok,
     reason: status.ok ? null : status.reason,
@@ -28,7 +31,7 @@ export function dialingStatusView(campaign: Campaign, status: DialingStatus, at:
     window: window.open
       ? { open: true, closesAt: window.closesAt, detail: null }
       : { open: false, opensAt: window.opensAt, detail: window.detail },
-    nextWindowOpensAt: window.open ? null : window.opensAt,
+    nextWindowOpensAt: window.open ? leadsWindowOpensAt : window.opensAt,
     nextDueAt: !status.ok && status.reason === 'nothingDue' ? status.nextDueAt : null,
   };
 }

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
+  DIALING_STATUS_REASONS,
   type DialingFacts,
   type DialingStatus,
   describeDialingStatus,
@@ -29,6 +30,7 @@ const ready: DialingFacts = {
   ariConnected: true,
   circuitBreaker: { open: false },
   nextDueAt: AT - 60_000,
+  leadsOutsideWindow: null,
 };
 
 function withCampaign(change: Partial<DialingFacts['campaign']>): DialingFacts {
@@ -50,6 +52,19 @@ describe('explainNotDialing', () => {
         status: 'paused',
         statusReason: 'circuit breaker: 20 failed originates',
       },
+    ],
+    [
+      'a campaign paused by the circuit breaker, as the breaker',
+      {
+        ...withCampaign({ status: 'paused', statusReason: 'circuit breaker: trunk down' }),
+        circuitBreaker: { open: true, reason: 'trunk down', retryAt: null },
+      },
+      { ok: false, reason: 'circuitOpen', detail: 'trunk down', retryAt: null },
+    ],
+    [
+      'every due lead outside the window of its own time zone, with when the first opens',
+      { ...ready, leadsOutsideWindow: { opensAt: AT + 3_600_000 } },
+      { ok: false, reason: 'leadsOutsideWindow', opensAt: AT + 3_600_000 },
     ],
     [
       'a lost ARI connection',
@@ -137,13 +152,15 @@ describe('explainNotDialing', () => {
       ariConnected: false,
       circuitBreaker: { open: true, reason: 'trunk down', retryAt: null },
       nextDueAt: null,
+      leadsOutsideWindow: { opensAt: null },
     };
     const fixes: ((f: DialingFacts) => DialingFacts)[] = [
+      (f) => ({ ...f, circuitBreaker: { open: false } }),
       (f) => ({ ...f, campaign: { ...f.campaign, status: 'running' } }),
       (f) => ({ ...f, ariConnected: true }),
-      (f) => ({ ...f, circuitBreaker: { open: false } }),
       (f) => ({ ...f, at: f.at - 8 * 3_600_000 }),
       (f) => ({ ...f, nextDueAt: f.at }),
+      (f) => ({ ...f, leadsOutsideWindow: null }),
       (f) => ({ ...f, campaign: { ...f.campaign, live: 0 } }),
       (f) => ({ ...f, global: { ...f.global, maxChannels: 10 } }),
       (f) => ({ ...f, campaign: { ...f.campaign, lastOriginateAt: null } }),
@@ -155,17 +172,13 @@ describe('explainNotDialing', () => {
       reasons.push(status.ok ? 'ok' : status.reason);
       current = fix(current);
     }
-    expect(reasons).toEqual([
-      'notRunning',
-      'ariDisconnected',
-      'circuitOpen',
-      'outsideWindow',
-      'nothingDue',
-      'atCampaignCapacity',
-      'atGlobalCapacity',
-      'pacing',
-      'ok',
-    ]);
+    expect(reasons).toEqual([...DIALING_STATUS_REASONS, 'ok']);
+  });
+
+  it('lists every reason the status can carry', () => {
+    expectTypeOf<(typeof DIALING_STATUS_REASONS)[number]>().toEqualTypeOf<
+      Extract<DialingStatus, { ok: false }>['reason']
+    >();
   });
 });
 
@@ -204,7 +217,15 @@ describe('describeDialingStatus', () => {
     ],
     [
       { ok: false, reason: 'circuitOpen', detail: 'trunk down', retryAt: null },
-      'Circuit breaker open: trunk down.',
+      'Circuit breaker open: trunk down; fix the cause and start the campaign again.',
+    ],
+    [
+      { ok: false, reason: 'leadsOutsideWindow', opensAt: Date.parse('2026-03-09T12:00-04:00') },
+      'Every due lead is outside the calling window in its own time zone; the first opens Mon 9 Mar 12:00 (America/New_York).',
+    ],
+    [
+      { ok: false, reason: 'leadsOutsideWindow', opensAt: null },
+      'Every due lead is outside the calling window in its own time zone, and none opens again.',
     ],
     [
       {

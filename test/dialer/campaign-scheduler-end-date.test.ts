@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSchedulerHarness, type SchedulerHarness } from '../support/scheduler-harness.js';
+import { describe, expect, it } from 'vitest';
+import { type SchedulerHarness, schedulerHarnessPerTest } from '../support/scheduler-harness.js';
 import { T0 } from '../support/store-fixtures.js';
 
 const CAMPAIGN = 'campaign-reminders';
@@ -8,11 +8,7 @@ const BUSY = 17;
 /** 09:30 in New York on the harness's Tuesday, inside the 09:00–18:00 window. */
 const ENDS_AT = T0 + 30 * MINUTE;
 
-let h: SchedulerHarness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const harness = schedulerHarnessPerTest();
 
 async function campaignStatus(x: SchedulerHarness) {
   const campaign = await x.campaigns.get(CAMPAIGN);
@@ -21,11 +17,10 @@ async function campaignStatus(x: SchedulerHarness) {
 
 describe('campaign scheduler: absolute end date', () => {
   it('completes a campaign past its end date once its last live call ends, leaving leads pending', async () => {
-    const x = await createSchedulerHarness({
+    const x = await harness({
       campaign: { maxConcurrent: 1, endsAt: ENDS_AT },
       leads: 3,
     });
-    h = x;
     x.scheduler.start();
     await x.quiet();
     expect(x.originates()).toBe(1);
@@ -51,12 +46,11 @@ describe('campaign scheduler: absolute end date', () => {
   });
 
   it('dials the pending leads again once the end date is extended and the campaign started', async () => {
-    const x = await createSchedulerHarness({
+    const x = await harness({
       campaign: { maxConcurrent: 1, endsAt: ENDS_AT },
       leads: 2,
       now: ENDS_AT,
     });
-    h = x;
     const control = x.control();
     x.scheduler.start();
     await x.quiet();
@@ -76,11 +70,10 @@ describe('campaign scheduler: absolute end date', () => {
   });
 
   it('keeps a campaign whose end date is still ahead running while leads wait', async () => {
-    const x = await createSchedulerHarness({
+    const x = await harness({
       campaign: { endsAt: ENDS_AT + 24 * 60 * MINUTE },
       leads: 1,
     });
-    h = x;
     x.scheduler.start();
     await x.quiet();
     await x.hangUp('attempt-1', BUSY);

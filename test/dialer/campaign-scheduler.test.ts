@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDncRepository } from '../../src/store/dnc.js';
 import { createLeadOperations } from '../../src/store/lead-operations.js';
-import { createSchedulerHarness, type SchedulerHarness } from '../support/scheduler-harness.js';
+import { type SchedulerHarness, schedulerHarnessPerTest } from '../support/scheduler-harness.js';
 import { T0 } from '../support/store-fixtures.js';
 
 const CAMPAIGN = 'campaign-reminders';
@@ -11,18 +11,7 @@ const MINUTE = 60_000;
 const BUSY = 17;
 const INVALID_NUMBER = 1;
 
-let h: SchedulerHarness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function harness(
-  options: Parameters<typeof createSchedulerHarness>[0] = {},
-): Promise<SchedulerHarness> {
-  h = await createSchedulerHarness(options);
-  return h;
-}
+const harness = schedulerHarnessPerTest();
 
 async function liveCount(x: SchedulerHarness, campaignId?: string): Promise<number> {
   const open = await x.openAttempts();
@@ -283,9 +272,12 @@ describe('campaign scheduler: circuit breaker', () => {
     });
     await x.advance(MINUTE);
     expect(x.originates()).toBe(5);
-    expect(await x.scheduler.whyNotDialing(CAMPAIGN)).toMatchObject({
-      reason: 'notRunning',
-      status: 'paused',
+    expect(await x.scheduler.whyNotDialing(CAMPAIGN)).toEqual({
+      ok: false,
+      reason: 'circuitOpen',
+      detail:
+        '5 calls in a row failed before being answered (last: originate failed (HTTP 500): Allocation failed)',
+      retryAt: null,
     });
   });
 

@@ -37,6 +37,27 @@ describe('lifecycle actions', () => {
     expect(status.body.message).toEqual(expect.any(String));
   });
 
+  it('says when every due lead waits for the window of its own time zone, as the schema lists', async () => {
+    const x = await setUp({ campaign: { status: 'running' } });
+    // 09:00 in New York, the campaign's zone, is 06:00 in Los Angeles.
+    await x.store.db.updateTable('lead').set({ timezone: 'America/Los_Angeles' }).execute();
+    x.scheduler.start();
+    await x.quiet();
+    const status = await x.call('GET', `/api/campaigns/${CAMPAIGN}/status`);
+    expect(status.body).toMatchObject({
+      dialing: false,
+      reason: 'leadsOutsideWindow',
+      message:
+        'Every due lead is outside the calling window in its own time zone; the first opens Tue 24 Nov 12:00 (America/New_York).',
+      window: { open: true },
+      nextWindowOpensAt: Date.parse('2026-11-24T12:00-05:00'),
+    });
+    const doc = (await x.call('GET', '/api/openapi.json')).body;
+    expect(doc.components.schemas.DialingStatus.properties.reason.enum).toContain(
+      'leadsOutsideWindow',
+    );
+  });
+
   it('refuses to start with the reasons, as a conflict', async () => {
     const x = await setUp({
       campaign: { consent: { enabled: true, recordingId: null, timeoutSec: 8 } },

@@ -2,13 +2,11 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
 import { buildApiDeps, wireLiveFeed, wireMetrics } from '../../src/api-wiring.js';
-import { createCampaignControl } from '../../src/dialer/campaign-control.js';
 import type { SetupProbe } from '../../src/dialer/setup-checks.js';
 import { createApp } from '../../src/http/app.js';
 import type { CsvUploadLimits } from '../../src/http/csv-upload.js';
 import type { SetupGuideDeps } from '../../src/http/setup-routes.js';
 import { createRecordingLibrary } from '../../src/media/recording-library.js';
-import { createCampaignControlStore } from '../../src/store/campaign-control-store.js';
 import { createRecordingRepository } from '../../src/store/recordings.js';
 import { createSchedulerHarness, type SchedulerHarness } from './scheduler-harness.js';
 
@@ -67,13 +65,7 @@ export async function createApiHarness(
     campaign: { status: 'draft', ...options.campaign },
   });
   const log = pino({ level: 'silent' });
-  const control = createCampaignControl({
-    store: createCampaignControlStore(x.store.db),
-    scheduler: x.scheduler,
-    runner: x.runner,
-    clock: x.clock,
-    log,
-  });
+  const control = x.control();
   let ids = 0;
   const live = wireLiveFeed({ store: x.store, runner: x.runner, clock: x.clock, log });
   const ariConnected = () => x.ari.connected;

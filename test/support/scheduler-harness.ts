@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { afterEach } from 'vitest';
 import type { Campaign } from '../../src/campaign/campaign.js';
 import type { PlayableMedia } from '../../src/dialer/attempt-input.js';
 import { type CampaignControl, createCampaignControl } from '../../src/dialer/campaign-control.js';
@@ -198,4 +199,22 @@ export async function createSchedulerHarness(
     },
   };
   return harness;
+}
+
+/**
+ * For a test file whose tests each build their own scheduler harness: the returned
+ * `setUp` builds one, and it is closed after the test that built it.
+ */
+export function schedulerHarnessPerTest(): (
+  options?: Parameters<typeof createSchedulerHarness>[0],
+) => Promise<SchedulerHarness> {
+  let current: SchedulerHarness | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (options = {}) => {
+    current = await createSchedulerHarness(options);
+    return current;
+  };
 }

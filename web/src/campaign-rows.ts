@@ -19,6 +19,7 @@ function nextStatusChange(status: DialingStatus): number | null {
   const candidates = [
     status.window.open ? status.window.closesAt : status.window.opensAt,
     status.nextDueAt,
+    status.nextWindowOpensAt,
     typeof detail.retryAt === 'number' ? detail.retryAt : null,
   ].filter((t): t is number => typeof t === 'number' && t > status.serverTime);
   return candidates.length === 0 ? null : Math.min(...candidates);
