@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
-import { validateCallingWindow } from '../campaign/calling-window.js';
 import type { Campaign } from '../campaign/campaign.js';
-import { endDateCompletionReason } from '../campaign/campaign-lifecycle.js';
 import { type DialingStatus, explainNotDialing } from '../campaign/dialing-status.js';
 import { type GlobalPacing, type PacingCandidate, pickNextCampaign } from '../campaign/pacing.js';
 import type { DialIdentity, PlayableMedia } from './attempt-input.js';
 import type { AttemptRunner } from './attempt-runner.js';
-import { prepareClaim, resolveCampaignMedia } from './claim-request.js';
+import { createCampaignClaimer } from './campaign-claimer.js';
+import { createCampaignCompletion } from './campaign-completion.js';
 import { circuitTripDetail, createOriginateCircuitBreaker } from './originate-circuit-breaker.js';
 import type { CampaignDialingState, Clock, DialingStore } from './ports.js';
+import { createWindowHolds } from './window-holds.js';
 
 /** Longest time between two passes when nothing asks for one sooner (ms). */
 export const DEFAULT_POLL_INTERVAL_MS = 5_000;
@@ -73,11 +73,18 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
   const { store, runner, clock, log, maxChannels } = deps;
   const pollIntervalMs = deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const breaker = createOriginateCircuitBreaker(deps.circuitBreakerThreshold);
-  /**
-   * Campaigns whose due leads were all outside their windows, until the first opens
-   * (`opensAt`, null when none opens again) or the next poll (`until`).
-   */
-  const holds = new Map<string, { until: number; opensAt: number | null; updatedAt: number }>();
+  const holds = createWindowHolds(pollIntervalMs);
+  const completeIfDone = createCampaignCompletion({ store, clock, log });
+  const claimFor = createCampaignClaimer({
+    store,
+    runner,
+    log,
+    identity: deps.identity,
+    findMedia: deps.findMedia,
+    newAttemptId: deps.newAttemptId,
+    holds,
+    pause,
+  });
   /** Order of each campaign's latest originate, for fair turns within one ms. */
   const originateSeqs = new Map<string, number>();
   let originates = 0;
@@ -142,43 +149,24 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
     if (!stopped) arm(wakeAt);
   }
 
-  /** Whether a running campaign has a lead to call now; completes it if nothing is left. */
+  /** Whether a running campaign has a lead to call now; completes it when it is done. */
   async function candidateOf(
     state: CampaignDialingState,
     at: number,
     wake: (at: number | null) => void,
   ): Promise<Candidate | null> {
     const { campaign } = state;
-    if (state.nextDueAt === null) {
-      // Checked whatever the calling window says: a finished campaign is finished.
-      if (!state.hasDialingLeads && state.live === 0) {
-        if (await store.completeCampaignIfFinished(campaign.id, clock.now())) {
-          log.info({ campaignId: campaign.id }, 'campaign completed: every lead is finished');
-        }
-      }
-      return null;
-    }
-    // Past the end date every lead is outside its window and would wait for ever: the
-    // campaign is done once its last live call ends.
-    const ended = endDateCompletionReason(campaign, at);
-    if (ended !== null) {
-      if (!state.hasDialingLeads && state.live === 0) {
-        if (await store.completeCampaignPastEnd(campaign.id, ended, clock.now())) {
-          log.info({ campaignId: campaign.id }, 'campaign completed: its end date passed');
-        }
-      }
-      return null;
-    }
+    // Done dialing means nothing is pending; the null check is for the type's sake.
+    if ((await completeIfDone(state, at)) || state.nextDueAt === null) return null;
     if (state.nextDueAt > at) {
       wake(state.nextDueAt);
       return null;
     }
-    const hold = holds.get(campaign.id);
-    if (hold && hold.updatedAt === campaign.updatedAt && hold.until > at) {
-      wake(hold.until);
+    const heldUntil = holds.heldUntil(campaign, at);
+    if (heldUntil !== null) {
+      wake(heldUntil);
       return null;
     }
-    holds.delete(campaign.id);
     return {
       campaign,
       campaignId: campaign.id,
@@ -219,52 +207,6 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         wake(claimed.retryAt);
       }
     }
-  }
-
-  /** Claims and starts one call of the campaign, or says when to look again. */
-  async function claimFor(
-    campaign: Campaign,
-    at: number,
-  ): Promise<{ started: true } | { started: false; retryAt: number | null }> {
-    // Settings that would make every call wrong stop the campaign visibly (fail closed).
-    const windowProblems = validateCallingWindow(campaign);
-    if (windowProblems.length > 0) {
-      await pause(campaign.id, `the calling window is invalid: ${windowProblems.join('; ')}`);
-      return { started: false, retryAt: null };
-    }
-    const media = await resolveCampaignMedia(campaign, deps.findMedia);
-    if (!media.ok) {
-      await pause(campaign.id, media.reason);
-      return { started: false, retryAt: null };
-    }
-    const claim = prepareClaim({
-      campaign,
-      at,
-      media,
-      identity: deps.identity,
-      newAttemptId: deps.newAttemptId,
-    });
-    const result = await store.claimNextLead(claim.request);
-    if (!result.ok) {
-      const opening = claim.earliestOpening();
-      if (result.skipped > 0) {
-        // Every due lead looked at is outside its window: rather than reading them again
-        // in every pass (one per ended call), look again when the first window opens, at
-        // the next poll, or once the campaign's settings change, whichever comes first.
-        const until = Math.min(opening ?? Number.POSITIVE_INFINITY, at + pollIntervalMs);
-        holds.set(campaign.id, { until, opensAt: opening, updatedAt: campaign.updatedAt });
-      }
-      return { started: false, retryAt: opening };
-    }
-    const { attempt } = result;
-    // Not awaited: the attempt's first commit joins the next claim's transaction rather
-    // than each claim waiting for two commits in a row. The runner orders the attempt's
-    // own events, and its stop() waits for this one.
-    runner.start(attempt).catch((error: unknown) => {
-      // The attempt is open in the journal: the next reconciliation settles it.
-      log.error({ err: error, attemptId: attempt.attemptId }, 'claimed attempt did not start');
-    });
-    return { started: true };
   }
 
   async function pause(campaignId: string, reason: string): Promise<void> {
@@ -311,13 +253,6 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
       const at = clock.now();
       // A tripped breaker pauses the campaign; it stays open until the operator starts it.
       const trip = circuitTripDetail(state.campaign);
-      // The latest claim's finding, while the campaign's settings are unchanged and the
-      // first lead's window has not opened since.
-      const hold = holds.get(campaignId);
-      const held =
-        hold !== undefined &&
-        hold.updatedAt === state.campaign.updatedAt &&
-        (hold.opensAt === null || hold.opensAt > at);
       return explainNotDialing({
         at,
         campaign: {
@@ -330,7 +265,7 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         circuitBreaker:
           trip === null ? { open: false } : { open: true, reason: trip, retryAt: null },
         nextDueAt: state.nextDueAt,
-        leadsOutsideWindow: held ? { opensAt: hold.opensAt } : null,
+        leadsOutsideWindow: holds.leadsOutsideWindow(state.campaign, at),
       });
     },
   };

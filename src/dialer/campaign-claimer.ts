@@ -1,0 +1,69 @@
+import type { Logger } from 'pino';
+import { validateCallingWindow } from '../campaign/calling-window.js';
+import type { Campaign } from '../campaign/campaign.js';
+import type { DialIdentity, PlayableMedia } from './attempt-input.js';
+import type { AttemptRunner } from './attempt-runner.js';
+import { prepareClaim, resolveCampaignMedia } from './claim-request.js';
+import type { DialingStore } from './ports.js';
+import type { WindowHolds } from './window-holds.js';
+
+/** What one claim for a campaign came to: a call started, or when to look again. */
+export type CampaignClaimResult = { started: true } | { started: false; retryAt: number | null };
+
+/** Claims and starts one call of a running campaign whose pacing allows one now. */
+export type ClaimForCampaign = (campaign: Campaign, at: number) => Promise<CampaignClaimResult>;
+
+/**
+ * Creates the claimer. It fails closed: settings that would make every call wrong (an
+ * invalid calling window, a consent or voicemail recording missing from the library)
+ * pause the campaign with the reason instead of dialing. When every due lead is outside
+ * its own window it records a hold and says when the first opens.
+ */
+export function createCampaignClaimer(deps: {
+  store: Pick<DialingStore, 'claimNextLead'>;
+  runner: Pick<AttemptRunner, 'start'>;
+  log: Logger;
+  identity: DialIdentity;
+  findMedia(recordingId: string): Promise<PlayableMedia | undefined>;
+  newAttemptId(): string;
+  holds: Pick<WindowHolds, 'hold'>;
+  /** Pauses a running campaign with the reason. */
+  pause(campaignId: string, reason: string): Promise<void>;
+}): ClaimForCampaign {
+  const { store, runner, log, holds, pause } = deps;
+  return async (campaign, at) => {
+    const windowProblems = validateCallingWindow(campaign);
+    if (windowProblems.length > 0) {
+      await pause(campaign.id, `the calling window is invalid: ${windowProblems.join('; ')}`);
+      return { started: false, retryAt: null };
+    }
+    const media = await resolveCampaignMedia(campaign, deps.findMedia);
+    if (!media.ok) {
+      await pause(campaign.id, media.reason);
+      return { started: false, retryAt: null };
+    }
+    const claim = prepareClaim({
+      campaign,
+      at,
+      media,
+      identity: deps.identity,
+      newAttemptId: deps.newAttemptId,
+    });
+    const result = await store.claimNextLead(claim.request);
+    if (!result.ok) {
+      const opening = claim.earliestOpening();
+      // Every due lead looked at is outside its window (see WindowHolds).
+      if (result.skipped > 0) holds.hold(campaign, at, opening);
+      return { started: false, retryAt: opening };
+    }
+    const { attempt } = result;
+    // Not awaited: the attempt's first commit joins the next claim's transaction rather
+    // than each claim waiting for two commits in a row. The runner orders the attempt's
+    // own events, and its stop() waits for this one.
+    runner.start(attempt).catch((error: unknown) => {
+      // The attempt is open in the journal: the next reconciliation settles it.
+      log.error({ err: error, attemptId: attempt.attemptId }, 'claimed attempt did not start');
+    });
+    return { started: true };
+  };
+}
