@@ -1,11 +1,12 @@
-import { createEffect, createMemo, createSignal, Index, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import type { Campaign, Lead } from '../api.js';
 import { wallClock } from '../clock.js';
-import { formatDateTime, formatDuration, formatShortDateTime } from '../format.js';
-import { outcomeLabel } from '../labels.js';
+import { formatDuration } from '../format.js';
 import type { LeadList } from '../lead-list.js';
+import { leadRowCells } from '../lead-row-cells.js';
+import { createRowRecycler } from '../row-recycler.js';
 import { visibleRange } from '../virtual-window.js';
-import { LeadActions } from './lead-actions.js';
+import { LEAD_MENU_ID, LeadActionsMenu, type LeadMenuTarget } from './lead-actions-menu.js';
 import { Link } from './link.js';
 
 /** Every row is this tall (px; styles.css agrees), which is what makes the window math exact. */
@@ -15,7 +16,14 @@ const PREFETCH_ROWS = 150;
 
 /**
  * The leads, virtualised: only the rows on screen (and a few either side) are in the
- * DOM, so scrolling stays smooth at 100,000 leads; more pages load as the end nears.
+ * DOM, and more pages load as the end nears.
+ *
+ * Rows are recycled (row-recycler.ts): a row that stays on screen while the table scrolls
+ * keeps its DOM untouched at the same offset, so a frame rewrites and repaints only the
+ * few rows that come into view, and builds none. (Reusing rows by position, as `<Index>`
+ * does, rewrote every visible row on every frame, and the browser repainted the whole
+ * table; keying rows by lead built every row that came into view, which a fling makes
+ * every row of every frame.)
  */
 export function LeadsTable(props: { campaign: Campaign; list: LeadList; total: number | null }) {
   let scroller: HTMLElement | undefined;
@@ -30,7 +38,9 @@ export function LeadsTable(props: { campaign: Campaign; list: LeadList; total: n
       overscan: 8,
     }),
   );
-  const visible = createMemo(() => props.list.rows().slice(range().start, range().end));
+  const recycle = createRowRecycler<Lead>();
+  const visible = createMemo(() => recycle(props.list.rows(), range().start, range().end));
+  const [menuTarget, setMenuTarget] = createSignal<LeadMenuTarget | null>(null);
 
   let frame = 0;
   const onScroll = () => {
@@ -69,19 +79,6 @@ export function LeadsTable(props: { campaign: Campaign; list: LeadList; total: n
       aria-label={`Leads of ${props.campaign.name}`}
     >
       <table class="leads" aria-rowcount={(props.total ?? props.list.rows().length) + 1}>
-        <colgroup>
-          <col class="w-name" />
-          <col class="w-phone" />
-          <col class="w-state" />
-          <col class="w-num" />
-          <col class="w-outcome" />
-          <col class="w-amd" />
-          <col class="w-num" />
-          <col class="w-error" />
-          <col class="w-time" />
-          <col class="w-duration" />
-          <col class="w-actions" />
-        </colgroup>
         <thead>
           <tr aria-rowindex={1}>
             <th scope="col">Name</th>
@@ -99,19 +96,25 @@ export function LeadsTable(props: { campaign: Campaign; list: LeadList; total: n
         </thead>
         <tbody>
           <tr class="pad" style={{ height: `${range().padTop}px` }} />
-          <Index each={visible()}>
-            {(lead, i) => (
+          <For each={visible()}>
+            {(slot) => (
               <LeadRow
-                lead={lead()}
-                rowIndex={range().start + i + 2}
+                lead={slot.item()}
+                rowIndex={slot.index() + 2}
                 campaign={props.campaign}
-                list={props.list}
+                openMenu={(button) => setMenuTarget({ lead: slot.item(), button })}
               />
             )}
-          </Index>
+          </For>
           <tr class="pad" style={{ height: `${range().padBottom}px` }} />
         </tbody>
       </table>
+      <LeadActionsMenu
+        target={menuTarget()}
+        onClose={() => setMenuTarget(null)}
+        onChanged={(changed) => props.list.replace(changed)}
+        onDeleted={(id) => props.list.remove(id)}
+      />
       <Show when={props.list.loading()}>
         <p class="muted table-note">Loading leads…</p>
       </Show>
@@ -119,15 +122,16 @@ export function LeadsTable(props: { campaign: Campaign; list: LeadList; total: n
   );
 }
 
-function LeadRow(props: { lead: Lead; rowIndex: number; campaign: Campaign; list: LeadList }) {
-  const now = wallClock();
+/** One row: a recycled row shows another lead as the table scrolls, so it tracks `lead`. */
+function LeadRow(props: {
+  lead: Lead;
+  rowIndex: number;
+  campaign: Campaign;
+  openMenu(button: HTMLButtonElement): void;
+}) {
+  const cells = createMemo(() => leadRowCells(props.lead, props.campaign.timezone));
   const last = () => props.lead.lastAttempt;
-  const duration = () => {
-    const attempt = last();
-    if (attempt === null) return null;
-    if (attempt.live && attempt.startedAt !== null) return now() - attempt.startedAt;
-    return attempt.durationMs;
-  };
+  const who = () => props.lead.name ?? props.lead.phone;
   const href = () =>
     `/campaigns/${encodeURIComponent(props.campaign.id)}/leads/${encodeURIComponent(props.lead.id)}`;
   return (
@@ -147,23 +151,40 @@ function LeadRow(props: { lead: Lead; rowIndex: number; campaign: Campaign; list
         </Show>
       </td>
       <td class="num">{props.lead.attempts}</td>
-      <td data-outcome={props.lead.lastOutcome ?? ''}>{outcomeLabel(props.lead.lastOutcome)}</td>
-      <td title={last()?.amdCause ?? undefined}>{last()?.amdStatus ?? '—'}</td>
-      <td class="mono">{last()?.digits || '—'}</td>
+      <td data-outcome={props.lead.lastOutcome ?? ''}>{cells().outcome}</td>
+      <td title={last()?.amdCause ?? undefined}>{cells().amd}</td>
+      <td class="mono">{cells().digits}</td>
       <td class="error-cell" title={props.lead.lastError ?? undefined}>
         {props.lead.lastError ?? ''}
       </td>
-      <td title={formatDateTime(last()?.startedAt ?? null, props.campaign.timezone)}>
-        {formatShortDateTime(last()?.startedAt ?? null, props.campaign.timezone)}
+      <td title={cells().timeTitle}>{cells().time}</td>
+      <td class="num">
+        <Show
+          when={last()?.live && last()?.startedAt}
+          fallback={formatDuration(last()?.durationMs ?? null)}
+        >
+          {(since) => <LiveDuration since={since()} />}
+        </Show>
       </td>
-      <td class="num">{formatDuration(duration())}</td>
       <td>
-        <LeadActions
-          lead={props.lead}
-          onChanged={(lead) => props.list.replace(lead)}
-          onDeleted={(id) => props.list.remove(id)}
-        />
+        <button
+          type="button"
+          class="small"
+          aria-haspopup="menu"
+          aria-expanded="false"
+          aria-controls={LEAD_MENU_ID}
+          aria-label={`Actions for ${who()}`}
+          onClick={(event) => props.openMenu(event.currentTarget)}
+        >
+          Actions <span aria-hidden="true">▾</span>
+        </button>
       </td>
     </tr>
   );
+}
+
+/** A live call's running time: the one cell that follows the clock. */
+function LiveDuration(props: { since: number }) {
+  const now = wallClock();
+  return <>{formatDuration(now() - props.since)}</>;
 }

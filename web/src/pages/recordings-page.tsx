@@ -5,6 +5,7 @@ import { loadApiToken } from '../api-token.js';
 import { ErrorBox } from '../components/error-box.js';
 import { Link } from '../components/link.js';
 import { RecordingAudio } from '../components/recording-audio.js';
+import { RenameForm } from '../components/rename-form.js';
 import { confirmAction } from '../confirm.js';
 import { formatDuration } from '../format.js';
 import { notify } from '../notices.js';
@@ -18,6 +19,8 @@ export function RecordingsPage() {
   const [name, setName] = createSignal('');
   const [progress, setProgress] = createSignal<number | null>(null);
   const [error, setError] = createSignal<string | null>(null);
+  /** The recording whose name is being edited in its row. */
+  const [renaming, setRenaming] = createSignal<string | null>(null);
   let fileInput: HTMLInputElement | undefined;
 
   async function upload(event: SubmitEvent) {
@@ -45,18 +48,28 @@ export function RecordingsPage() {
     }
   }
 
-  async function rename(recording: Recording) {
-    const next = window.prompt(`New name for ${recording.name}`, recording.name);
-    if (next === null || next === recording.name) return;
+  /** Saves a new name; resolves to the API's refusal, or null once saved. */
+  async function rename(recording: Recording, name: string): Promise<string | null> {
     try {
       await request('$patch', '/recordings/:id', {
         param: { id: recording.id },
-        json: { name: next },
+        json: { name },
       });
+      notify(`Renamed ${recording.name} to ${name}`);
       await refetch();
+      endRename(recording);
+      return null;
     } catch (failure) {
-      notify(`Could not rename: ${describeFailure(failure)}`, 'error');
+      return describeFailure(failure);
     }
+  }
+
+  /** Closes the row's rename form and puts focus back on its Rename button. */
+  function endRename(recording: Recording) {
+    setRenaming(null);
+    document
+      .querySelector<HTMLElement>(`tr[data-recording-id="${recording.id}"] [data-rename]`)
+      ?.focus();
   }
 
   async function remove(recording: Recording) {
@@ -137,7 +150,16 @@ export function RecordingsPage() {
             <For each={recordings.latest}>
               {(recording) => (
                 <tr data-recording-id={recording.id}>
-                  <td>{recording.name}</td>
+                  <td>
+                    <Show when={renaming() === recording.id} fallback={recording.name}>
+                      <RenameForm
+                        name={recording.name}
+                        label={`New name for ${recording.name}`}
+                        onSave={(name) => rename(recording, name)}
+                        onCancel={() => endRename(recording)}
+                      />
+                    </Show>
+                  </td>
                   <td class="num">{formatDuration(recording.durationMs)}</td>
                   <td>
                     <RecordingAudio recording={recording} authorized={loadApiToken() !== null} />
@@ -161,12 +183,20 @@ export function RecordingsPage() {
                   </td>
                   <td>
                     <span class="row-actions">
-                      <button type="button" class="small" onClick={() => void rename(recording)}>
+                      <button
+                        type="button"
+                        class="small"
+                        data-rename
+                        aria-label={`Rename ${recording.name}`}
+                        aria-expanded={renaming() === recording.id}
+                        onClick={() => setRenaming(recording.id)}
+                      >
                         Rename
                       </button>
                       <button
                         type="button"
                         class="small danger-outline"
+                        aria-label={`Delete ${recording.name}`}
                         disabled={recording.usedBy.length > 0}
                         title={recording.usedBy.length > 0 ? 'In use by a campaign' : undefined}
                         onClick={() => void remove(recording)}

@@ -1,0 +1,130 @@
+import { createEffect, For, onCleanup, onMount } from 'solid-js';
+import type { Lead } from '../api.js';
+import { type LeadOperationHandlers, leadOperations } from '../lead-operations.js';
+
+/** Room the menu needs below its button before it opens upwards instead (px). */
+const MENU_ROOM = 170;
+/** The menu's element id, which every row's button names in `aria-controls`. */
+export const LEAD_MENU_ID = 'lead-actions-menu';
+
+/** The lead a row's "Actions" button opened the menu for, and that button. */
+export interface LeadMenuTarget {
+  lead: Lead;
+  button: HTMLButtonElement;
+}
+
+/**
+ * The leads table's one actions menu, opened by any row's "Actions" button: a row has
+ * room for one button at a laptop's width, not four, and one shared menu keeps building a
+ * row (which scrolling does all the time) cheap. It is a popover, so it sits in the top
+ * layer where the table's clipping and containment cannot cut it, and closes on Escape, a
+ * click elsewhere or scrolling; arrow keys move between its items, and focus goes back to
+ * the row's button when it closes.
+ */
+export function LeadActionsMenu(
+  props: LeadOperationHandlers & {
+    target: LeadMenuTarget | null;
+    onClose(): void;
+  },
+) {
+  let menu: HTMLDivElement | undefined;
+  /** The target the open menu belongs to, kept for closing after the table let go of it. */
+  let shown: LeadMenuTarget | null = null;
+  const items = () => [...(menu?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+  const who = () => {
+    const lead = props.target?.lead;
+    return lead === undefined ? '' : (lead.name ?? lead.phone);
+  };
+  // Rendered before the effect below runs (render effects first), so it can focus them.
+  const operations = () => {
+    const target = props.target;
+    return target === null ? [] : leadOperations(target.lead, props).map((op) => ({ op, target }));
+  };
+  const hide = () => {
+    if (menu?.matches(':popover-open')) menu.hidePopover();
+  };
+
+  createEffect(() => {
+    const target = props.target;
+    if (target === null || menu === undefined) return;
+    // Read once, as it opens: nothing is measured while the table scrolls.
+    const at = target.button.getBoundingClientRect();
+    menu.style.right = `${Math.max(4, window.innerWidth - at.right)}px`;
+    const below = window.innerHeight - at.bottom > MENU_ROOM;
+    menu.style.top = below ? `${at.bottom + 2}px` : 'auto';
+    menu.style.bottom = below ? 'auto' : `${window.innerHeight - at.top + 2}px`;
+    shown = target;
+    target.button.setAttribute('aria-expanded', 'true');
+    if (!menu.matches(':popover-open')) menu.showPopover();
+    items()[0]?.focus();
+  });
+
+  onMount(() => {
+    const toggled = (event: Event) => {
+      if ((event as ToggleEvent).newState === 'open') {
+        window.addEventListener('scroll', hide, { capture: true, passive: true });
+        return;
+      }
+      window.removeEventListener('scroll', hide, { capture: true });
+      const target = shown;
+      shown = null;
+      if (target !== null) {
+        target.button.setAttribute('aria-expanded', 'false');
+        // Escape or a chosen item: focus goes back to the row's button (if it is still there).
+        if (menu?.contains(document.activeElement) || document.activeElement === document.body) {
+          target.button.focus();
+        }
+      }
+      props.onClose();
+    };
+    menu?.addEventListener('toggle', toggled);
+    onCleanup(() => window.removeEventListener('scroll', hide, { capture: true }));
+  });
+
+  const move = (event: KeyboardEvent) => {
+    if (event.key === 'Tab') return hide();
+    const all = items();
+    const at = all.indexOf(document.activeElement as HTMLElement);
+    const to = {
+      ArrowDown: (at + 1) % all.length,
+      ArrowUp: (at - 1 + all.length) % all.length,
+      Home: 0,
+      End: all.length - 1,
+    }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    all[to]?.focus();
+  };
+
+  return (
+    <div
+      ref={menu}
+      id={LEAD_MENU_ID}
+      popover="auto"
+      role="menu"
+      aria-label={`Actions for ${who()}`}
+      class="menu-popover"
+      onKeyDown={move}
+    >
+      <For each={operations()}>
+        {({ op, target }) => (
+          <button
+            type="button"
+            role="menuitem"
+            class={op.danger ? 'danger-text' : undefined}
+            aria-label={op.name}
+            onClick={() => {
+              // Closed first, so that focus is back on the row's button when a
+              // confirmation opens (and returns it there).
+              target.button.focus();
+              hide();
+              void op.run();
+            }}
+          >
+            {op.label}
+          </button>
+        )}
+      </For>
+    </div>
+  );
+}
