@@ -1,17 +1,31 @@
-import { createSignal, For, Show } from 'solid-js';
-import { apiUrl, type DncPage as DncPageBody, request } from '../api.js';
+import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { type DncPage as DncPageBody, request } from '../api.js';
 import { describeFailure } from '../api-failure.js';
 import { ErrorBox } from '../components/error-box.js';
 import { SearchInput } from '../components/search-input.js';
 import { confirmAction } from '../confirm.js';
+import { dncList } from '../dnc-lists.js';
 import { formatCount, formatDateTime } from '../format.js';
 import { notify } from '../notices.js';
 import { uploadForm } from '../upload.js';
 
 type Entry = DncPageBody['entries'][number];
 
-/** The global do-not-call list: search, add, remove, import a CSV of numbers. */
+/**
+ * The do-not-call lists, one at a time: the global list or a campaign's (chosen above the
+ * list). Search, add, remove, import a CSV of numbers.
+ */
 export function DncPage() {
+  const [campaigns] = createResource(
+    async () => (await request('$get', '/campaigns', {})).campaigns,
+  );
+  /** The campaign whose list is shown; null for the global list. */
+  const [campaignId, setCampaignId] = createSignal<string | null>(null);
+  const list = createMemo(() => dncList(campaignId()));
+  const listName = () =>
+    campaignId() === null
+      ? 'the global list'
+      : `the list of ${campaigns.latest?.find((c) => c.id === campaignId())?.name ?? 'the campaign'}`;
   const [entries, setEntries] = createSignal<Entry[]>([]);
   const [total, setTotal] = createSignal<number | null>(null);
   const [nextAfter, setNextAfter] = createSignal<string | null>(null);
@@ -23,12 +37,10 @@ export function DncPage() {
 
   async function load(more = false) {
     try {
-      const page = await request('$get', '/dnc', {
-        query: {
-          limit: 100,
-          ...(search() === '' ? {} : { search: search() }),
-          ...(more && nextAfter() !== null ? { after: nextAfter() ?? '' } : {}),
-        },
+      const page = await list().page({
+        limit: 100,
+        ...(search() === '' ? {} : { search: search() }),
+        ...(more && nextAfter() !== null ? { after: nextAfter() ?? '' } : {}),
       });
       setEntries(more ? [...entries(), ...page.entries] : page.entries);
       setTotal(page.total);
@@ -43,13 +55,11 @@ export function DncPage() {
   async function add(event: SubmitEvent) {
     event.preventDefault();
     try {
-      const result = await request('$post', '/dnc', {
-        json: { phone: phone(), ...(reason() === '' ? {} : { reason: reason() }) },
-      });
+      const result = await list().add(phone(), reason() === '' ? undefined : reason());
       notify(
         result.changed
-          ? `${result.phone} is on the do-not-call list`
-          : `${result.phone} was already listed`,
+          ? `${result.phone} is on ${listName()}`
+          : `${result.phone} was already on ${listName()}`,
       );
       setPhone('');
       setReason('');
@@ -62,14 +72,18 @@ export function DncPage() {
 
   async function remove(entry: Entry) {
     const { confirmed } = await confirmAction({
-      title: `Take ${entry.phone} off the list?`,
-      message: 'Campaigns may call this number again.',
+      title: `Take ${entry.phone} off ${listName()}?`,
+      message:
+        campaignId() === null
+          ? 'Campaigns may call this number again, unless their own list has it.'
+          : 'This campaign may call this number again, unless the global list has it.',
       confirmLabel: 'Remove',
       danger: true,
     });
     if (!confirmed) return;
     try {
-      await request('$delete', '/dnc', { query: { phone: entry.phone } });
+      await list().remove(entry.phone);
+      notify(`${entry.phone} is off ${listName()}`);
       await load();
     } catch (failure) {
       notify(`Could not remove ${entry.phone}: ${describeFailure(failure)}`, 'error');
@@ -82,7 +96,7 @@ export function DncPage() {
     const form = new FormData();
     form.append('file', file, file.name);
     try {
-      const { body } = await uploadForm(apiUrl('/dnc/import'), form, () => {});
+      const { body } = await uploadForm(list().importUrl, form, () => {});
       const report = body as { counts: { added: number; alreadyListed: number; rejected: number } };
       notify(
         `Imported: ${report.counts.added} added, ${report.counts.alreadyListed} already listed, ${report.counts.rejected} rejected`,
@@ -97,12 +111,28 @@ export function DncPage() {
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title" tabindex="-1">
-        Do-not-call list
+        Do-not-call lists
       </h1>
       <p class="help">
-        Numbers here are never dialed by any campaign: checked at import and again just before each
-        call. Each campaign also has its own list (through the API).
+        Numbers on the global list are never dialed by any campaign; numbers on a campaign's list
+        are never dialed by that campaign. Both are checked at import and again just before each
+        call.
       </p>
+      <div class="field dnc-scope">
+        <label for="dnc-list">List</label>
+        <select
+          id="dnc-list"
+          onChange={(e) => {
+            setCampaignId(e.currentTarget.value === '' ? null : e.currentTarget.value);
+            void load();
+          }}
+        >
+          <option value="">Global (every campaign)</option>
+          <For each={campaigns.latest ?? []}>
+            {(campaign) => <option value={campaign.id}>Campaign: {campaign.name}</option>}
+          </For>
+        </select>
+      </div>
       <form class="upload-form" onSubmit={(e) => void add(e)}>
         <div class="field">
           <label for="dnc-phone">Number</label>
@@ -147,14 +177,17 @@ export function DncPage() {
           }}
         />
         <span class="muted" aria-live="polite">
-          {total() === null ? '' : `${formatCount(total() ?? 0)} numbers`}
+          {total() === null ? '' : `${formatCount(total() ?? 0)} numbers on ${listName()}`}
         </span>
       </div>
       <Show
         when={entries().length > 0}
         fallback={
           <Show when={total() !== null}>
-            <p class="empty">No numbers on the list{search() ? ' match' : ' yet'}.</p>
+            <p class="empty">
+              No numbers on {listName()}
+              {search() ? ' match' : ' yet'}.
+            </p>
           </Show>
         }
       >
