@@ -1,8 +1,8 @@
 /**
  * Web UI benchmark: first load of the app, and the leads table of a campaign with
- * 100,000 leads (time until its first rows show, the frames while scrolling through all
- * of them once every page is loaded). Runs the real server (embedded simulator, idle)
- * and Debian's chromium, headless.
+ * 100,000 leads (time until its first rows show, time to interactive, the frames while
+ * scrolling through all of them once every page is loaded). Runs the real server
+ * (embedded simulator, idle) and Debian's chromium, headless.
  *
  *   npx tsx bench/ui-leads.ts [--leads 100000] [--runs 1]
  */
@@ -67,6 +67,47 @@ async function importLeads(base: string, campaignId: string): Promise<number> {
   if (body.counts?.accepted !== leadCount)
     throw new Error(`import: ${JSON.stringify(body).slice(0, 300)}`);
   return performance.now() - started;
+}
+
+/** How long the main thread must stay free of long tasks for the page to count as interactive (ms). */
+const QUIET_MS = 500;
+
+/**
+ * Runs in every page before its own scripts: records the long tasks from navigation start,
+ * and when the frame that first paints a lead row starts (a requestAnimationFrame callback
+ * runs just before that frame's paint).
+ */
+const RECORDER = `(() => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push(e.startTime + e.duration);
+  }).observe({ type: 'longtask', buffered: true });
+  new MutationObserver((_, observer) => {
+    if (!document.querySelector('tr.lead-row')) return;
+    observer.disconnect();
+    requestAnimationFrame(() => { window.__firstRowsAt = performance.now(); });
+  }).observe(document, { childList: true, subtree: true });
+})()`;
+
+/**
+ * Time to interactive of the leads page (ms from navigation start): when its first lead
+ * rows are painted and the main thread is then free of long tasks (over 50 ms, the Long
+ * Tasks API's threshold) for `QUIET_MS`: the end of the last long task before that quiet stretch, or the
+ * first rows if none came after them.
+ */
+async function timeToInteractive(page: Page) {
+  return (await page.evaluate(`(async () => {
+    for (;;) {
+      const rows = window.__firstRowsAt;
+      if (rows !== undefined) {
+        const busyUntil = Math.max(rows, ...window.__longTasks);
+        if (performance.now() - busyUntil >= ${QUIET_MS}) {
+          return { firstRowsMs: rows, ttiMs: busyUntil, longTasks: window.__longTasks.length };
+        }
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  })()`)) as { firstRowsMs: number; ttiMs: number; longTasks: number };
 }
 
 /** Loads `url` in a fresh page and waits for `selector`; ms from navigation start. */
@@ -144,9 +185,11 @@ async function main() {
 
     for (let run = 1; run <= runs; run++) {
       const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+      await context.addInitScript(RECORDER);
       const page = await context.newPage();
       const first = await timeToVisible(page, `${base}/`, '.campaign-card');
       const leads = await timeToVisible(page, `${base}/campaigns/${id}`, 'tr.lead-row');
+      const interactive = await timeToInteractive(page);
       const cdp = await context.newCDPSession(page);
       await cdp.send('Performance.enable');
 
@@ -205,6 +248,9 @@ async function main() {
             transferKiB: round(first.transferKiB),
           },
           leadsFirstRowsMs: round(leads.wall),
+          leadsFirstRowsPaintedMs: round(interactive.firstRowsMs),
+          timeToInteractiveMs: round(interactive.ttiMs),
+          longTasksBeforeInteractive: interactive.longTasks,
           allPagesLoadedMs: round(allLoadedMs),
           heapMiB: round(heapMiB),
         }),
