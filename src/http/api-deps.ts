@@ -32,7 +32,7 @@ export interface ApiDeps {
   /** The live feed's buffer and subscribers (`/api/events`). */
   liveHub: LiveEventHub;
   /** Tells live clients about changes the engine does not report itself (operator actions). */
-  liveFeed: Pick<LiveFeed, 'campaignChanged'>;
+  liveFeed: Pick<LiveFeed, 'campaignChanged' | 'leadsChanged'>;
   /** Leads with their latest attempt, a page at a time. */
   leadList: LeadListReader;
   /** The operator's actions on one lead: recycle, ignore, delete. */

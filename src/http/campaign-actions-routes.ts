@@ -66,7 +66,8 @@ export function campaignActionsRoutes(deps: ApiDeps) {
 
   async function acted(id: string, result: CampaignActionResult) {
     if (!result.ok) throw actionError(id, result);
-    deps.liveFeed.campaignChanged(id);
+    if (result.canceledLeads > 0) deps.liveFeed.leadsChanged(id, null);
+    else deps.liveFeed.campaignChanged(id);
     const campaign = await campaigns.get(id);
     if (campaign === undefined) throw notFound('campaign', id);
     return { campaign: campaignView(campaign), canceledLeads: result.canceledLeads };

@@ -12,10 +12,11 @@ const route = createRoute({
   method: 'get',
   path: '/',
   tags: ['Live'],
-  summary: 'Server-sent events: attempt transitions, campaign counters, import progress',
+  summary: 'Server-sent events: attempt transitions, campaign counters, lead changes, import progress',
   description: [
     '`attempt` events: { attemptId, leadId, campaignId, seq, event, at, state, done, outcome }, sent once the transition is in the journal.',
     '`campaign` events: { campaign, stats } at most every 250 ms per campaign while it changes.',
+    '`leads` events: { campaignId, leadIds } when leads changed other than by a call (added, recycled, ignored, canceled, deleted by an operator; `leadIds` null when many changed at once: an import, a stop that canceled the pending leads), so that lead lists reload them.',
     '`import` events, for imports running in the background (files over 1 MiB): { importId, campaignId, fileName, state (running, completed, failed), phase, percent, rowsRead, rowsPerSecond, elapsedMs, counts, error } when one starts, on each change of phase, at most 4 a second in between, and always once it has ended; `GET /api/imports/{id}` then has the full result.',
     'Reconnecting with `Last-Event-ID` resumes after that event; when the server no longer holds it (or restarted) a `reset` event says to reload state.',
   ].join('\n\n'),

@@ -173,7 +173,7 @@ export function leadImportRoutes(deps: ApiDeps) {
         { campaignId: id, importId: report.importId, status: report.status, counts: report.counts },
         'lead import ended',
       );
-      deps.liveFeed.campaignChanged(id);
+      deps.liveFeed.leadsChanged(id, null);
       if (report.status === 'failed') {
         throw new ApiError('validation', `the file cannot be imported: ${report.error}`, {
           import: report,

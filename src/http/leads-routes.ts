@@ -144,7 +144,7 @@ export function leadsRoutes(deps: ApiDeps) {
         : new ApiError('conflict', result.message, { state: result.state });
     }
     const lead = await load(id);
-    deps.liveFeed.campaignChanged(lead.campaignId);
+    deps.liveFeed.leadsChanged(lead.campaignId, [id]);
     return { lead };
   }
 
@@ -191,7 +191,7 @@ export function leadsRoutes(deps: ApiDeps) {
         }
       }
       log.info({ campaignId: id, leadId: result.leadId, state: result.state }, 'lead added');
-      deps.liveFeed.campaignChanged(id);
+      deps.liveFeed.leadsChanged(id, [result.leadId]);
       return c.json({ lead: await load(result.leadId), warnings: result.warnings }, 201);
     })
     .openapi(routes.get, async (c) => c.json(await load(c.req.valid('param').id), 200))
@@ -210,7 +210,7 @@ export function leadsRoutes(deps: ApiDeps) {
           : new ApiError('conflict', result.message, { state: result.state });
       }
       log.info({ campaignId, leadId: id }, 'lead deleted');
-      deps.liveFeed.campaignChanged(campaignId);
+      deps.liveFeed.leadsChanged(campaignId, [id]);
       return c.body(null, 204);
     })
     .openapi(routes.recycle, async (c) => {
@@ -236,7 +236,7 @@ export function leadsRoutes(deps: ApiDeps) {
       }
       log.info({ leadId: id, canceled: result.canceled }, 'lead canceled');
       const lead = await load(id);
-      deps.liveFeed.campaignChanged(lead.campaignId);
+      deps.liveFeed.leadsChanged(lead.campaignId, [id]);
       return c.json({ lead, canceled: result.canceled }, 200);
     });
 }

@@ -3,10 +3,10 @@ export interface LiveEvent {
   /** `<boot>-<seq>`: unique within this process's run, increasing. */
   id: string;
   /**
-   * SSE event name: `attempt` (a transition), `campaign` (status and counters) or
-   * `import` (a background lead import's progress).
+   * SSE event name: `attempt` (a transition), `campaign` (status and counters), `leads`
+   * (leads changed other than by a call) or `import` (a background import's progress).
    */
-  type: 'attempt' | 'campaign' | 'import';
+  type: 'attempt' | 'campaign' | 'leads' | 'import';
   /** The campaign it is about, for filtering. */
   campaignId: string;
   data: unknown;

@@ -12,6 +12,12 @@ export interface LiveFeed {
   attemptTransition(transition: AttemptTransition): void;
   /** Something about the campaign changed (status, settings, leads): send its counters. */
   campaignChanged(campaignId: string): void;
+  /**
+   * Leads of the campaign changed other than by a call (an operator's action, an import,
+   * a stop that canceled the pending ones): `leadIds`, or null when too many to list, so
+   * that open lead tables reload them. Sends the counters too.
+   */
+  leadsChanged(campaignId: string, leadIds: readonly string[] | null): void;
   stop(): void;
 }
 
@@ -93,6 +99,15 @@ export function createLiveFeed(deps: {
       // Quiet until now: send at once, then hold further ones for the interval.
       void sendCounters(campaignId);
       arm(campaignId);
+    },
+    leadsChanged(campaignId, leadIds) {
+      if (stopped) return;
+      hub.publish({
+        type: 'leads',
+        campaignId,
+        data: { campaignId, leadIds: leadIds === null ? null : [...leadIds] },
+      });
+      this.campaignChanged(campaignId);
     },
     stop() {
       stopped = true;

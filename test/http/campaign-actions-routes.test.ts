@@ -72,6 +72,8 @@ describe('lifecycle actions', () => {
 
   it('stops with the choice to cancel pending leads', async () => {
     const x = await setUp({ campaign: { status: 'paused' }, leads: 4 });
+    const published: { type: string; data: unknown }[] = [];
+    x.liveHub.subscribe((event) => published.push(event));
     const response = await x.call('POST', `/api/campaigns/${CAMPAIGN}/stop`, {
       cancelPending: true,
     });
@@ -79,13 +81,20 @@ describe('lifecycle actions', () => {
     expect(response.body).toMatchObject({ campaign: { status: 'stopped' }, canceledLeads: 4 });
     const stats = await x.call('GET', `/api/campaigns/${CAMPAIGN}/stats`);
     expect(stats.body.leads.canceled).toBe(4);
+    // Open lead tables hear that many leads changed at once, and reload.
+    expect(published.filter((event) => event.type === 'leads')).toEqual([
+      expect.objectContaining({ data: { campaignId: CAMPAIGN, leadIds: null } }),
+    ]);
   });
 
   it('stops without a body, keeping the pending leads', async () => {
     const x = await setUp({ campaign: { status: 'paused' }, leads: 2 });
+    const published: string[] = [];
+    x.liveHub.subscribe((event) => published.push(event.type));
     const response = await x.call('POST', `/api/campaigns/${CAMPAIGN}/stop`);
     expect(response.status).toBe(200);
     expect(response.body.canceledLeads).toBe(0);
+    expect(published).not.toContain('leads');
   });
 
   it('answers an action not allowed from the status with 409', async () => {

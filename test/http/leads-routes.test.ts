@@ -331,6 +331,27 @@ describe('one lead and the actions on it', () => {
     expect((await x.call('POST', '/api/leads/nope/ignore')).status).toBe(404);
   });
 
+  it("tells the live feed which leads an operator's actions changed", async () => {
+    const x = await campaignWithHistory();
+    const changed: unknown[] = [];
+    x.liveHub.subscribe((event) => {
+      if (event.type === 'leads') changed.push(event.data);
+    });
+    await x.call('POST', '/api/leads/lead-5/ignore');
+    await x.call('POST', '/api/leads/lead-1/recycle', { mode: 'redial' });
+    await x.call('DELETE', '/api/leads/lead-2');
+    const added = await x.call('POST', LEADS, { phone: '+14155550199' });
+    expect(added.status).toBe(201);
+    // A refused action changes nothing and says nothing.
+    expect((await x.call('POST', '/api/leads/lead-4/ignore')).status).toBe(409);
+    expect(changed).toEqual([
+      { campaignId: CAMPAIGN, leadIds: ['lead-5'] },
+      { campaignId: CAMPAIGN, leadIds: ['lead-1'] },
+      { campaignId: CAMPAIGN, leadIds: ['lead-2'] },
+      { campaignId: CAMPAIGN, leadIds: [added.body.lead.id] },
+    ]);
+  });
+
   it('deletes a lead with its attempts, but not while it is dialed', async () => {
     const x = await campaignWithHistory();
     const live = await x.call('DELETE', '/api/leads/lead-4');

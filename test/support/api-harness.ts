@@ -5,6 +5,7 @@ import { buildApiDeps, wireLiveFeed, wireMetrics } from '../../src/api-wiring.js
 import type { SetupProbe } from '../../src/dialer/setup-checks.js';
 import { createApp } from '../../src/http/app.js';
 import type { CsvUploadLimits } from '../../src/http/csv-upload.js';
+import type { LiveEventHub } from '../../src/http/live-event-hub.js';
 import type { SetupGuideDeps } from '../../src/http/setup-routes.js';
 import { createRecordingLibrary } from '../../src/media/recording-library.js';
 import { createRecordingRepository } from '../../src/store/recordings.js';
@@ -24,6 +25,8 @@ export interface ApiHarness extends SchedulerHarness {
   mediaDir: string;
   /** Resolves once every lead import running in the background has ended. */
   importsSettled(): Promise<void>;
+  /** The live feed's hub, as `/api/events` reads it. */
+  liveHub: LiveEventHub;
   /** Sends a request to the app in process (`app.request`), with JSON for a body object. */
   call(
     method: string,
@@ -112,6 +115,7 @@ export async function createApiHarness(
     ...x,
     app,
     mediaDir,
+    liveHub: live.hub,
     importsSettled: () => deps.leadImportJobs.settled(),
     async close() {
       await deps.leadImportJobs.settled();

@@ -1,6 +1,6 @@
 import { batch, createSignal, onCleanup } from 'solid-js';
 import { type Lead, type LeadListQuery, request } from './api.js';
-import { describeFailure } from './api-failure.js';
+import { ApiFailure, describeFailure } from './api-failure.js';
 import { subscribeLive } from './live-events.js';
 
 /** Rows asked per page: the API's largest. */
@@ -116,8 +116,11 @@ export function createLeadList(campaignId: string, filters: () => LeadFilters) {
     stale.clear();
     const fresh = await Promise.all(
       ids.map((id) =>
-        // A lead deleted meanwhile keeps its row until the list is reloaded.
-        request('$get', '/leads/:id', { param: { id } }).catch(() => null),
+        request('$get', '/leads/:id', { param: { id } }).catch((error: unknown) => {
+          // Deleted meanwhile: its row goes; any other failure keeps the row as it was.
+          if (error instanceof ApiFailure && error.status === 404) remove(id);
+          return null;
+        }),
       ),
     );
     replace(...fresh.filter((lead): lead is Lead => lead !== null));
@@ -127,6 +130,16 @@ export function createLeadList(campaignId: string, filters: () => LeadFilters) {
     attempt(event) {
       if (event.campaignId !== campaignId || !indexById.has(event.leadId)) return;
       stale.add(event.leadId);
+      refreshTimer ??= setTimeout(() => void refreshStale(), REFRESH_MS);
+    },
+    // An operator (here or elsewhere) changed leads: reread those shown, or all of them.
+    leads(event) {
+      if (event.campaignId !== campaignId) return;
+      if (event.leadIds === null || event.leadIds.some((id) => !indexById.has(id))) {
+        void reset();
+        return;
+      }
+      for (const id of event.leadIds) stale.add(id);
       refreshTimer ??= setTimeout(() => void refreshStale(), REFRESH_MS);
     },
     // A background import has added leads, maybe after its dialog was closed.

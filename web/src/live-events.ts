@@ -41,10 +41,17 @@ export interface LiveImportEvent {
   error: string | null;
 }
 
+/** Leads changed other than by a call; `leadIds` null when many did (reload the list). */
+export interface LiveLeadsEvent {
+  campaignId: string;
+  leadIds: string[] | null;
+}
+
 /** What a page listens to. `reload` means: events may have been missed, fetch afresh. */
 export interface LiveHandlers {
   attempt?(event: LiveAttemptEvent): void;
   campaign?(event: LiveCampaignEvent): void;
+  leads?(event: LiveLeadsEvent): void;
   import?(event: LiveImportEvent): void;
   reload?(): void;
 }
@@ -93,6 +100,7 @@ function dispatch(message: ServerSentEvent): void {
   for (const h of handlers) {
     if (message.event === 'attempt') h.attempt?.(data as LiveAttemptEvent);
     else if (message.event === 'campaign') h.campaign?.(data as LiveCampaignEvent);
+    else if (message.event === 'leads') h.leads?.(data as LiveLeadsEvent);
     else if (message.event === 'import') h.import?.(data as LiveImportEvent);
   }
 }
@@ -100,7 +108,7 @@ function dispatch(message: ServerSentEvent): void {
 /** The browser's EventSource: reconnects by itself and resumes with Last-Event-ID. */
 function openEventSource(): void {
   const source = new EventSource('/api/events');
-  for (const type of ['ready', 'reset', 'attempt', 'campaign', 'import']) {
+  for (const type of ['ready', 'reset', 'attempt', 'campaign', 'leads', 'import']) {
     source.addEventListener(type, (event) => {
       const message = event as MessageEvent<string>;
       dispatch({ id: message.lastEventId || undefined, event: type, data: message.data });
