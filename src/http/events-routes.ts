@@ -12,7 +12,8 @@ const route = createRoute({
   method: 'get',
   path: '/',
   tags: ['Live'],
-  summary: 'Server-sent events: attempt transitions, campaign counters, lead changes, import progress',
+  summary:
+    'Server-sent events: attempt transitions, campaign counters, lead changes, import progress',
   description: [
     '`attempt` events: { attemptId, leadId, campaignId, seq, event, at, state, done, outcome }, sent once the transition is in the journal.',
     '`campaign` events: { campaign, stats } at most every 250 ms per campaign while it changes.',
