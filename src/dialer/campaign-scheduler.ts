@@ -4,11 +4,17 @@ import { type DialingStatus, explainNotDialing } from '../campaign/dialing-statu
 import { type GlobalPacing, type PacingCandidate, pickNextCampaign } from '../campaign/pacing.js';
 import type { DialIdentity, PlayableMedia } from './attempt-input.js';
 import type { AttemptRunner } from './attempt-runner.js';
-import { createCampaignClaimer } from './campaign-claimer.js';
+import { type CampaignClaimResult, createCampaignClaimer } from './campaign-claimer.js';
 import { createCampaignCompletion } from './campaign-completion.js';
 import { circuitTripDetail, createOriginateCircuitBreaker } from './originate-circuit-breaker.js';
 import type { CampaignDialingState, Clock, DialingStore } from './ports.js';
 import { createWindowHolds } from './window-holds.js';
+
+/**
+ * Most claims issued together in one round of a pass: they share one transaction, which
+ * holds the database (and the event loop) while it runs.
+ */
+const MAX_CLAIMS_PER_ROUND = 32;
 
 /** Longest time between two passes when nothing asks for one sooner (ms). */
 export const DEFAULT_POLL_INTERVAL_MS = 5_000;
@@ -61,6 +67,15 @@ export interface CampaignScheduler {
 
 interface Candidate extends PacingCandidate {
   campaign: Campaign;
+}
+
+/** One claim of a round, with the campaign's turn before it (given back if it fails). */
+interface Claim {
+  candidate: Candidate;
+  seq: number;
+  previousSeq: number | undefined;
+  previousAt: number | null;
+  claim: Promise<CampaignClaimResult>;
 }
 
 /**
@@ -185,27 +200,68 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
   ): Promise<void> {
     while (candidates.length > 0 && !stopped) {
       const at = clock.now();
-      const pick = pickNextCampaign(candidates, at, global);
-      if (!pick.ok) {
-        // At capacity (retryAt null) an ending attempt brings the next pass.
-        wake(pick.retryAt);
-        return;
-      }
-      const index = candidates.findIndex((c) => c.campaignId === pick.campaignId);
-      const candidate = candidates[index];
-      if (candidate === undefined) return;
-      const claimed = await claimFor(candidate.campaign, at);
-      if (claimed.started) {
+      // Every claim pacing allows now goes out in the same turn of the event loop, each
+      // pick counted as a call started: claims issued together share one transaction
+      // (one commit) of the group commit (ADR 008), where claims one after another paid
+      // one commit each. A claim that comes back empty gives its slot back below.
+      const round: Claim[] = [];
+      while (round.length < MAX_CLAIMS_PER_ROUND) {
+        const pick = pickNextCampaign(candidates, at, global);
+        if (!pick.ok) {
+          // At capacity (retryAt null) an ending attempt brings the next pass.
+          wake(pick.retryAt);
+          break;
+        }
+        const candidate = candidates.find((c) => c.campaignId === pick.campaignId);
+        if (candidate === undefined) break;
+        const previousSeq = candidate.lastOriginateSeq;
+        const previousAt = candidate.lastOriginateAt;
         originates += 1;
         candidate.live += 1;
         candidate.lastOriginateAt = at;
         candidate.lastOriginateSeq = originates;
-        originateSeqs.set(candidate.campaignId, originates);
         global.live += 1;
-      } else {
-        candidates.splice(index, 1);
-        wake(claimed.retryAt);
+        const claim = claimFor(candidate.campaign, at);
+        round.push({ candidate, seq: originates, previousSeq, previousAt, claim });
       }
+      if (round.length === 0) return;
+      const results = await Promise.all(round.map((entry) => entry.claim));
+      settleRound(round, results, candidates, global, wake);
+    }
+  }
+
+  /**
+   * After a round: each campaign's turn is that of its last call started; a campaign
+   * whose claim came back empty is out of this pass, its slot given back.
+   */
+  function settleRound(
+    round: readonly Claim[],
+    results: readonly CampaignClaimResult[],
+    candidates: Candidate[],
+    global: GlobalPacing,
+    wake: (at: number | null) => void,
+  ): void {
+    const turns = new Map<Candidate, { seq: number | undefined; at: number | null }>();
+    round.forEach((entry, i) => {
+      const claimed = results[i];
+      const { candidate } = entry;
+      if (!turns.has(candidate)) {
+        turns.set(candidate, { seq: entry.previousSeq, at: entry.previousAt });
+      }
+      if (claimed?.started) {
+        turns.set(candidate, { seq: entry.seq, at: candidate.lastOriginateAt });
+        return;
+      }
+      global.live -= 1;
+      candidate.live -= 1;
+      const index = candidates.indexOf(candidate);
+      if (index >= 0) candidates.splice(index, 1);
+      wake(claimed?.retryAt ?? null);
+    });
+    for (const [candidate, turn] of turns) {
+      candidate.lastOriginateSeq = turn.seq;
+      candidate.lastOriginateAt = turn.at;
+      if (turn.seq !== undefined) originateSeqs.set(candidate.campaignId, turn.seq);
     }
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createDncRepository } from '../../src/store/dnc.js';
 import { createLeadOperations } from '../../src/store/lead-operations.js';
 import { type SchedulerHarness, schedulerHarnessPerTest } from '../support/scheduler-harness.js';
@@ -38,6 +38,18 @@ describe('campaign scheduler: pacing', () => {
       expect(x.originates()).toBe(Math.min(10, 4 + ended));
     }
     expect(await liveCount(x)).toBe(0);
+  });
+
+  it('claims the free slots together, in one transaction rather than one each', async () => {
+    const x = await harness({ campaign: { maxConcurrent: 8 }, leads: 8 });
+    const transactions = vi.spyOn(x.store, 'prepare');
+    x.scheduler.start();
+    await x.quiet();
+    expect(x.originates()).toBe(8);
+    const begun = transactions.mock.calls.filter(([sql]) => sql === 'begin immediate').length;
+    // The eight claims share one; the attempts' first commits share the next.
+    expect(begun).toBeGreaterThan(0);
+    expect(begun).toBeLessThanOrEqual(3);
   });
 
   it('holds the global channel cap across campaigns, taking turns fairly', async () => {
