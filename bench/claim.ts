@@ -189,7 +189,7 @@ await store.close();
 rmSync(dir, { recursive: true, force: true });
 
 console.log(
-  `claim, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, load ${loadSeconds.toFixed(1)} s`,
+  `claim, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, leads loaded in ${loadSeconds.toFixed(1)} s, load average ${os.loadavg()[0]?.toFixed(2)}`,
 );
 console.log(
   '| synchronous | leads | together | claims | claims/s | ms per claim | p50 ms | p99 ms | work mean ms | work p99 ms | of which attempt input ms |',
