@@ -9,6 +9,7 @@ import {
 } from '../api.js';
 import { describeFailure } from '../api-failure.js';
 import { downloadFile } from '../download.js';
+import { formatCount } from '../format.js';
 import { subscribeLive } from '../live-events.js';
 import { notify } from '../notices.js';
 import { uploadForm } from '../upload.js';
@@ -119,7 +120,10 @@ export function ImportDialog(props: { campaign: Campaign; onClose(imported: bool
         setResult(body as ImportReport);
       }
       const done = result();
-      if (done) notify(`Imported ${done.counts.accepted} new leads into ${props.campaign.name}`);
+      if (done)
+        notify(
+          `Imported ${formatCount(done.counts.accepted)} new leads into ${props.campaign.name}`,
+        );
     } catch (failure) {
       setError(describeFailure(failure));
     } finally {
