@@ -171,7 +171,14 @@ describe('web UI operations in a browser', () => {
   });
 
   it('ignores, resets and deletes leads from their actions menu, confirming the last two', async () => {
-    await page.getByRole('button', { name: 'Actions for Bea Busy' }).click();
+    // Its button toggles the menu: a second click closes it, a third opens it again.
+    const beaActions = page.getByRole('button', { name: 'Actions for Bea Busy' });
+    await beaActions.click();
+    await page.getByRole('menu').waitFor();
+    await beaActions.click();
+    await page.getByRole('menu').waitFor({ state: 'hidden' });
+    expect(await beaActions.getAttribute('aria-expanded')).toBe('false');
+    await beaActions.click();
     await page.getByRole('menuitem', { name: 'Ignore Bea Busy' }).click();
     await row('Bea Busy').locator('.state', { hasText: 'canceled' }).waitFor();
 

@@ -41,6 +41,8 @@ export function LeadsTable(props: { campaign: Campaign; list: LeadList; total: n
   const recycle = createRowRecycler<Lead>();
   const visible = createMemo(() => recycle(props.list.rows(), range().start, range().end));
   const [menuTarget, setMenuTarget] = createSignal<LeadMenuTarget | null>(null);
+  /** The button of the open menu, when a pointer pressed it: its click then only closes. */
+  let pressedWhileOpen: HTMLButtonElement | null = null;
 
   let frame = 0;
   const onScroll = () => {
@@ -102,7 +104,16 @@ export function LeadsTable(props: { campaign: Campaign; list: LeadList; total: n
                 lead={slot.item()}
                 rowIndex={slot.index() + 2}
                 campaign={props.campaign}
-                openMenu={(button) => setMenuTarget({ lead: slot.item(), button })}
+                pressMenu={(button) => {
+                  // The press closes the open menu (light dismiss) before the click; the
+                  // `toggle` that tells it comes later, so the target still says which.
+                  pressedWhileOpen = menuTarget()?.button === button ? button : null;
+                }}
+                openMenu={(button) => {
+                  const toggledOff = pressedWhileOpen === button;
+                  pressedWhileOpen = null;
+                  if (!toggledOff) setMenuTarget({ lead: slot.item(), button });
+                }}
               />
             )}
           </For>
@@ -128,6 +139,8 @@ function LeadRow(props: {
   rowIndex: number;
   campaign: Campaign;
   openMenu(button: HTMLButtonElement): void;
+  /** A pointer pressed the row's Actions button (before its click). */
+  pressMenu(button: HTMLButtonElement): void;
 }) {
   const cells = createMemo(() => leadRowCells(props.lead, props.campaign.timezone));
   const last = () => props.lead.lastAttempt;
@@ -174,6 +187,7 @@ function LeadRow(props: {
           aria-expanded="false"
           aria-controls={LEAD_MENU_ID}
           aria-label={`Actions for ${who()}`}
+          onPointerDown={(event) => props.pressMenu(event.currentTarget)}
           onClick={(event) => props.openMenu(event.currentTarget)}
         >
           Actions <span aria-hidden="true">▾</span>
