@@ -14,6 +14,7 @@ import { recoverInterruptedImports } from './dialer/lead-import-recovery.js';
 import { recoverOrphanedLeads } from './dialer/lead-recovery.js';
 import { systemClock } from './dialer/ports.js';
 import { createApp } from './http/app.js';
+import { CAMPAIGN_DEFAULTS } from './http/campaign-schemas.js';
 import { type HttpServer, listenHttp } from './http/http-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createRecordingLibrary, type RecordingLibrary } from './media/recording-library.js';
@@ -70,6 +71,14 @@ async function resolvePbx(config: Config, log: Logger) {
     mediaDir: config.mediaDir,
     dialContexts: [config.dial.context],
     amdContext: config.dial.amdContext,
+    // The stand-in AI agent answers a new campaign's default hand-off context too, so
+    // that a campaign made with the defaults completes its calls against the simulator.
+    aiContexts: [
+      'ai-agent',
+      ...(CAMPAIGN_DEFAULTS.aiTarget.kind === 'dialplan'
+        ? [CAMPAIGN_DEFAULTS.aiTarget.context]
+        : []),
+    ],
     log: log.child({ component: 'sim' }),
   });
   const { url } = await sim.start();

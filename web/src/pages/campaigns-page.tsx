@@ -1,10 +1,15 @@
 import { createSignal, For, Show } from 'solid-js';
+import { describeFailure } from '../api-failure.js';
 import { createCampaignRows } from '../campaign-rows.js';
 import { CampaignActions } from '../components/campaign-actions.js';
 import { Link } from '../components/link.js';
 import { LiveCounters } from '../components/live-counters.js';
 import { StatusBadge } from '../components/status-badge.js';
+import { startDemoCampaign } from '../demo-campaign.js';
 import { formatCount } from '../format.js';
+import { notify } from '../notices.js';
+import { navigate } from '../router.js';
+import { systemHealth } from '../system-health.js';
 
 /** Every campaign with its status, live counters and why it is (not) dialing. */
 export function CampaignsPage() {
@@ -12,6 +17,18 @@ export function CampaignsPage() {
   const [showArchived, setShowArchived] = createSignal(false);
   const visible = () =>
     list.order().filter((id) => showArchived() || list.rows[id]?.campaign.status !== 'archived');
+  const [demoStarting, setDemoStarting] = createSignal(false);
+  async function startDemo() {
+    setDemoStarting(true);
+    try {
+      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+      navigate(`/campaigns/${encodeURIComponent(await startDemoCampaign(zone))}`);
+    } catch (failure) {
+      notify(`Could not start the demo: ${describeFailure(failure)}`, 'error');
+    } finally {
+      setDemoStarting(false);
+    }
+  }
   const archivedCount = () =>
     list.order().filter((id) => list.rows[id]?.campaign.status === 'archived').length;
 
@@ -44,6 +61,15 @@ export function CampaignsPage() {
               <Link href="/campaigns/new" class="button primary">
                 Create one
               </Link>
+              <Show when={systemHealth()?.simulated}>
+                <p>
+                  Or watch one run against the simulated PBX: eight leads, each a different kind of
+                  call (accepted, declined, silent, voicemail, busy, no answer…).
+                </p>
+                <button type="button" disabled={demoStarting()} onClick={() => void startDemo()}>
+                  {demoStarting() ? 'Starting the demo…' : 'Start a demo campaign'}
+                </button>
+              </Show>
             </div>
           }
         >
