@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
+import { describe, expect, it } from 'vitest';
+import { type ApiHarness, apiHarnessPerTest } from '../support/api-harness.js';
 import { endlessBody } from '../support/endless-body.js';
 
 const CAMPAIGN = 'campaign-reminders';
 const TOKEN = 'a-long-enough-secret-token';
 
-let h: ApiHarness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function setUp(options: Parameters<typeof createApiHarness>[0] = {}): Promise<ApiHarness> {
-  h = await createApiHarness(options);
-  return h;
-}
+const setUp = apiHarnessPerTest();
 
 async function send(x: ApiHarness, path: string, init: RequestInit) {
   const response = await x.app.request(path, { method: 'POST', ...init });

@@ -1,21 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLeadRepository } from '../../src/store/leads.js';
-import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
+import { type ApiHarness, apiHarnessPerTest } from '../support/api-harness.js';
 import { sampleLead } from '../support/store-fixtures.js';
 
 const CAMPAIGN = 'campaign-reminders';
 const LEADS = `/api/campaigns/${CAMPAIGN}/leads`;
 
-let h: ApiHarness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function setUp(options: Parameters<typeof createApiHarness>[0] = {}): Promise<ApiHarness> {
-  h = await createApiHarness(options);
-  return h;
-}
+const setUp = apiHarnessPerTest();
 
 /** Ids of a list response's leads. */
 const ids = (body: { leads: { id: string }[] }) => body.leads.map((lead) => lead.id);

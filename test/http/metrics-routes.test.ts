@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ATTEMPT_OUTCOMES } from '../../src/machines/attempt-types.js';
-import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
+import { type ApiHarness, apiHarnessPerTest } from '../support/api-harness.js';
 import { runImport } from '../support/lead-intake.js';
 
 const TOKEN = 'a-long-enough-secret-token';
 
-let h: ApiHarness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function setUp(options: Parameters<typeof createApiHarness>[0] = {}): Promise<ApiHarness> {
-  h = await createApiHarness(options);
-  return h;
-}
+const setUp = apiHarnessPerTest();
 
 interface Scrape {
   types: Map<string, string>;

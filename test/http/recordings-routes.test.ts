@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_AUDIO_LIMITS } from '../../src/media/asterisk-audio.js';
-import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
+import { type ApiHarness, apiHarnessPerTest } from '../support/api-harness.js';
 import { encodeG711, sine, wavFile } from '../support/audio-fixtures.js';
 import { endlessBody } from '../support/endless-body.js';
 
@@ -11,16 +11,7 @@ const TOKEN = 'a-long-enough-secret-token';
 const MIB = 1024 * 1024;
 const tone = wavFile(16000, [sine({ rate: 16000, seconds: 1.5, frequency: 440 })], '16');
 
-let h: ApiHarness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function setUp(options: Parameters<typeof createApiHarness>[0] = {}): Promise<ApiHarness> {
-  h = await createApiHarness(options);
-  return h;
-}
+const setUp = apiHarnessPerTest();
 
 /** Sends any body (multipart, raw bytes, a stream) and reads the answer like `call`. */
 async function send(x: ApiHarness, method: string, path: string, init: RequestInit = {}) {
