@@ -84,6 +84,8 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
   const eventListeners = new Set<(routed: RoutedAttemptEvent) => void>();
   const statusListeners = new Set<(status: AriConnectionStatus) => void>();
   const reconnectListeners = new Set<() => void | Promise<void>>();
+  const lossListeners = new Set<(loss: { reason: string; at: number }) => void>();
+  let lastState: AriConnectionStatus['state'] | null = null;
   let connected: { rest: AriRest; stream: AriEventStream } | null = null;
   let connecting: Promise<void> | null = null;
   let closed = false;
@@ -143,7 +145,14 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
         const routed = translateAriEvent(raw, clock.now(), ids);
         if (routed) ordering.push(routed);
       },
-      onStatus: (status) => each(statusListeners, status, 'connection'),
+      onStatus(status) {
+        // A loss is told once, when a working connection goes, not at every retry.
+        if (lastState === 'connected' && status.state !== 'connected') {
+          each(lossListeners, { reason: status.reason ?? 'connection lost', at: status.at }, 'loss');
+        }
+        lastState = status.state;
+        each(statusListeners, status, 'connection');
+      },
       onReconnected() {
         for (const listener of reconnectListeners) {
           Promise.resolve()
@@ -192,6 +201,10 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
     onReconnected(listener) {
       reconnectListeners.add(listener);
       return () => reconnectListeners.delete(listener);
+    },
+    onConnectionLost(listener) {
+      lossListeners.add(listener);
+      return () => lossListeners.delete(listener);
     },
 
     async channelExists(channelId) {
