@@ -17,7 +17,10 @@ import { classifyUnanswered } from './unanswered-outcome.js';
 
 /** Extra time our own ring timer allows beyond ARI's originate `timeout` (ms). */
 export const RING_GRACE_MS = 5_000;
-/** Longest wait for the channel to leave Stasis after a hand-off command (ms). */
+/**
+ * Longest wait for the channel to leave Stasis after a hand-off command, and (machine
+ * version 2 on) then for it to show up in the target's context (ms).
+ */
 export const HAND_OFF_TIMEOUT_MS = 10_000;
 /** Longest wait for `ChannelDestroyed` after our hang-up request (ms). */
 export const HANG_UP_TIMEOUT_MS = 10_000;

@@ -59,6 +59,15 @@ function endedBeforeConfirmed(context: AttemptContext, event: AttemptEvent): str
 }
 
 /**
+ * The AI target did not take the call: it never left our app, or never showed up in the
+ * target context. Bounds the wait in each of those two steps of a hand-off.
+ */
+const handOffTimedOut = {
+  target: '#attempt.hangingUp',
+  actions: decide('handoff_failed', () => 'the AI target did not take the call in time'),
+} as const;
+
+/**
  * The attempt machine: one outbound call from originate to its single terminal
  * outcome. Pure: it reads only its context and the event, and names its effects as
  * parameterised actions that the runner executes through the CallControl port.
@@ -353,14 +362,9 @@ export const attemptMachine = attemptSetup.createMachine({
         }),
       },
       initial: 'requested',
-      after: {
-        handOffTimeout: {
-          target: 'hangingUp',
-          actions: decide('handoff_failed', () => 'the AI target did not take the call in time'),
-        },
-      },
       states: {
         requested: {
+          after: { handOffTimeout: handOffTimedOut },
           on: {
             // A move to another app is confirmed by leaving ours: an app nobody holds
             // gets ApplicationMoveFailed instead, and the channel stays with us.
@@ -388,10 +392,13 @@ export const attemptMachine = attemptSetup.createMachine({
           },
         },
         entering: {
+          after: { handOffTimeout: handOffTimedOut },
           on: {
             'channel.dialplanEntered': { guard: 'isTargetContext', target: 'settling' },
           },
         },
+        // No hand-off timeout here: the target has the call, and a settle time longer
+        // than that timeout must not make us hang up on a caller the agent is talking to.
         settling: {
           after: {
             handOffSettle: { target: '#attempt.talking', actions: 'confirmHandOff' },
@@ -479,12 +486,13 @@ export const attemptMachine = attemptSetup.createMachine({
         'channel.hangupRequested': {
           actions: { type: 'recordEndedBy', params: { endedBy: 'caller' } },
         },
+        // A step in another context first: a transfer that then hangs up was a transfer.
         'channel.dialplanEntered': [
+          { guard: 'isTransferOnward', actions: 'recordTransfer' },
           {
             guard: 'isHangupStep',
             actions: { type: 'recordEndedBy', params: { endedBy: 'agent' } },
           },
-          { guard: 'isTransferOnward', actions: 'recordTransfer' },
         ],
         'channel.hungUp': {
           target: 'done',
