@@ -100,6 +100,8 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
     }
   }
 
+  // The AMD hop's dialplan steps tell the machine nothing its StasisStart does not.
+  const quietContexts: ReadonlySet<string> = new Set([options.amdContext]);
   const ordering = createHangupOrdering({
     clock,
     holdMs: options.hangupHoldMs,
@@ -142,13 +144,17 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
       openTimeoutMs: requestTimeoutMs,
       heartbeatMs: options.heartbeatMs ?? 20_000,
       onMessage(raw) {
-        const routed = translateAriEvent(raw, clock.now(), ids);
+        const routed = translateAriEvent(raw, clock.now(), ids, quietContexts);
         if (routed) ordering.push(routed);
       },
       onStatus(status) {
         // A loss is told once, when a working connection goes, not at every retry.
         if (lastState === 'connected' && status.state !== 'connected') {
-          each(lossListeners, { reason: status.reason ?? 'connection lost', at: status.at }, 'loss');
+          each(
+            lossListeners,
+            { reason: status.reason ?? 'connection lost', at: status.at },
+            'loss',
+          );
         }
         lastState = status.state;
         each(statusListeners, status, 'connection');

@@ -116,7 +116,10 @@ describe('createEventRouter', () => {
     // A call still ringing only hears of it; the reconcile after the reconnect squares it.
     expect(h.runner.isLive(ringing)).toBe(true);
     const ringingEntries = await h.journal.loadEntries(ringing);
-    expect(ringingEntries.at(-1)?.event).toMatchObject({ type: 'pbx.lost', reason: 'websocket closed' });
+    expect(ringingEntries.at(-1)?.event).toMatchObject({
+      type: 'pbx.lost',
+      reason: 'websocket closed',
+    });
   });
 
   it('stops listening when stopped', async () => {
