@@ -14,6 +14,7 @@
  * A completed campaign starts again once leads are recycled or added: `start` checks
  * that something is left to dial.
  */
+
 import { checkAmdParameters } from './amd-parameters.js';
 import {
   type CallingWindowSettings,
@@ -22,6 +23,7 @@ import {
   validateCallingWindow,
 } from './calling-window.js';
 import type { Campaign, CampaignStatus } from './campaign.js';
+import { aiTargetProblems, campaignTextProblems } from './campaign-pbx-check.js';
 
 /** What moves a campaign. `complete` is the scheduler's; the others are the operator's. */
 export const CAMPAIGN_ACTIONS = [
@@ -129,7 +131,8 @@ export type StartProblemCode =
   | 'invalidGreetingWait'
   | 'invalidAmd'
   | 'invalidRetryPolicy'
-  | 'invalidAiTarget';
+  | 'invalidAiTarget'
+  | 'invalidPbxText';
 
 /** One reason a campaign cannot start, with a sentence for the operator. */
 export interface StartProblem {
@@ -223,14 +226,13 @@ export function checkStartPreconditions(campaign: Campaign, facts: StartFacts): 
   if (retryProblems.length > 0) {
     problem('invalidRetryPolicy', `the retry policy is invalid: ${retryProblems.join('; ')}`);
   }
-  const target = campaign.aiTarget;
-  if (target.kind === 'dialplan' ? target.context.trim() === '' : target.app.trim() === '') {
-    problem(
-      'invalidAiTarget',
-      target.kind === 'dialplan'
-        ? 'the AI target has no dialplan context'
-        : 'the AI target has no ARI application',
-    );
+  const targetProblems = aiTargetProblems(campaign.aiTarget);
+  if (targetProblems.length > 0) {
+    problem('invalidAiTarget', `the AI target cannot be used: ${targetProblems.join('; ')}`);
+  }
+  const textProblems = campaignTextProblems(campaign);
+  if (textProblems.length > 0) {
+    problem('invalidPbxText', `text sent to the PBX is refused: ${textProblems.join('; ')}`);
   }
   return problems;
 }

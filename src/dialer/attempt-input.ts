@@ -1,6 +1,7 @@
 import { amdVerdictTimeoutMs, formatAmdOptions } from '../campaign/amd-parameters.js';
 import type { Campaign } from '../campaign/campaign.js';
 import type { Lead } from '../campaign/lead.js';
+import { MAX_LEAD_VARS_BYTES } from '../campaign/lead-input.js';
 import type { AttemptInput } from '../machines/attempt-types.js';
 
 /** A recording as an attempt plays it. */
@@ -18,8 +19,6 @@ export interface DialIdentity {
   outboundIdentity: string;
 }
 
-/** Largest JSON of lead variables handed to the AI target (bytes). */
-export const MAX_LEAD_VARS_BYTES = 4096;
 /** Time a prompt may overrun its measured length before we stop waiting for it (ms). */
 const PLAYBACK_SLACK_MS = 5_000;
 
@@ -50,6 +49,7 @@ export function buildAttemptInput(args: {
     throw new Error(`campaign ${campaign.id} has voicemail drop on but no voicemail recording`);
   }
   const leadVars = JSON.stringify(lead.customVars);
+  // The lead validator refuses larger ones; a lead stored before it did still never dials.
   if (Buffer.byteLength(leadVars) > MAX_LEAD_VARS_BYTES) {
     throw new RangeError(`lead ${lead.id} has more than ${MAX_LEAD_VARS_BYTES} bytes of variables`);
   }

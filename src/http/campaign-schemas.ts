@@ -3,6 +3,15 @@ import { IANAZone } from 'luxon';
 import { AMD_PARAMETER_NAMES, DEFAULT_AMD_PARAMETERS } from '../campaign/amd-parameters.js';
 import { CAMPAIGN_STATUSES, type CampaignSettings } from '../campaign/campaign.js';
 import { CAMPAIGN_ACTIONS } from '../campaign/campaign-lifecycle.js';
+import {
+  appArgumentProblem,
+  callerIdProblem,
+  channelVariableProblem,
+  contextNameProblem,
+  extensionProblem,
+  freeTextProblem,
+  tokenProblem,
+} from '../campaign/pbx-strings.js';
 import { DEFAULT_RETRY_POLICY } from '../campaign/retry-policy.js';
 import { ATTEMPT_OUTCOMES } from '../machines/attempt-types.js';
 
@@ -15,18 +24,39 @@ const timezone = z
   .openapi({ example: 'America/New_York' });
 const epochMs = z.number().int().nonnegative();
 
+/** A string checked by one of the PBX rules (src/campaign/pbx-strings.ts), whose sentence is the message. */
+const pbxString = (problem: (value: string) => string | null) =>
+  z.string().superRefine((value, ctx) => {
+    const found = problem(value);
+    if (found !== null) ctx.addIssue({ code: 'custom', message: found });
+  });
+/** Text handed to the AI target as a channel variable. */
+const channelVariable = pbxString(channelVariableProblem).max(200).nullable();
+
 export const aiTargetSchema = z
   .discriminatedUnion('kind', [
     z.object({
       kind: z.literal('dialplan'),
-      context: z.string().min(1).max(80),
-      extension: z.string().min(1).max(80),
+      context: pbxString(contextNameProblem).openapi({
+        description: 'Dialplan context: letters, digits, "-" and "_", at most 79 characters',
+        example: 'ai-handoff',
+      }),
+      extension: pbxString(extensionProblem).openapi({
+        description:
+          'A literal extension: letters, digits, "*", "#", "+", "-" and "_" (not a leading "_"), at most 79 characters',
+        example: 's',
+      }),
       priority: z.number().int().min(1),
     }),
     z.object({
       kind: z.literal('app'),
-      app: z.string().min(1).max(80),
-      args: z.array(z.string().max(200)).max(20),
+      app: pbxString((app) => tokenProblem(app)).openapi({
+        description: 'ARI application: letters, digits, ".", "-" and "_", at most 79 characters',
+      }),
+      args: z
+        .array(pbxString(appArgumentProblem).max(200))
+        .max(20)
+        .openapi({ description: 'Arguments without commas or control characters' }),
     }),
   ])
   .openapi('AiTarget', {
@@ -46,7 +76,11 @@ const outcomeEnum = z.enum(ATTEMPT_OUTCOMES);
 /** Every setting of a campaign, as the API shows it. */
 export const campaignSettingsSchema = z
   .object({
-    name: z.string().trim().min(1, 'must not be empty').max(120),
+    name: pbxString(freeTextProblem)
+      .trim()
+      .min(1, 'must not be empty')
+      .max(120)
+      .openapi({ description: 'Any text without control characters (line breaks, NUL…)' }),
     timezone,
     window: z
       .object({
@@ -63,13 +97,19 @@ export const campaignSettingsSchema = z
     maxConcurrent: z.number().int().min(1).max(1000),
     minIntervalMs: z.number().int().min(0).max(3_600_000),
     ringTimeoutSec: z.number().int().min(5).max(300),
-    callerId: z.string().trim().min(1).max(80).nullable(),
+    callerId: pbxString(callerIdProblem).trim().min(1).max(80).nullable().openapi({
+      description:
+        'A number (digits, leading "+"), or "Name" <number> with a printable name; null: the trunk\'s own',
+      example: '"Clinic" <+15551234567>',
+    }),
     defaultRegion: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 region code, e.g. US'),
     allowExtensions: z.boolean(),
     aiTarget: aiTargetSchema,
-    aiContext: z.string().max(200).nullable(),
-    aiProvider: z.string().max(200).nullable(),
-    aiAgent: z.string().max(200).nullable(),
+    aiContext: channelVariable.openapi({
+      description: 'AI_CONTEXT for the AI target: text without control characters',
+    }),
+    aiProvider: channelVariable.openapi({ description: 'AI_PROVIDER for the AI target' }),
+    aiAgent: channelVariable.openapi({ description: 'AI_AGENT for the AI target' }),
     consent: z.object({
       enabled: z.boolean(),
       recordingId: z.string().min(1).nullable(),
