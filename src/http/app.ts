@@ -10,6 +10,7 @@ import { campaignsRoutes } from './campaigns-routes.js';
 import { dncRoutes } from './dnc-routes.js';
 import { eventsRoutes } from './events-routes.js';
 import { healthRoutes } from './health-routes.js';
+import { jsonBodyLimit } from './json-body-limit.js';
 import { leadCsvRoutes } from './lead-csv-routes.js';
 import { leadImportRoutes } from './lead-import-routes.js';
 import { leadsRoutes } from './leads-routes.js';
@@ -82,6 +83,8 @@ export function createApp(deps: ApiDeps, options: ApiOptions) {
     // What is being dialed and how it goes is the operator's business; /health says only up or down.
     app.use('/metrics', auth);
   }
+  // After the token check: a request without the token is refused before its body is looked at.
+  app.use('/api/*', jsonBodyLimit());
   app.route('/api', apiRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', metricsRoutes(deps));
