@@ -235,7 +235,10 @@ describe('importLeads', () => {
         '7 more rejected rows are counted but not listed (the first 10000 are, in the error CSV)',
     });
     let csv = '';
-    for await (const piece of errorCsvChunks(['phone', 'name'], [errors])) csv += piece;
+    async function* pages() {
+      yield errors;
+    }
+    for await (const piece of errorCsvChunks(['phone', 'name'], pages())) csv += piece;
     expect(csv.trim().split('\n')).toHaveLength(1 + MAX_STORED_REJECTED_ROWS);
   });
 
