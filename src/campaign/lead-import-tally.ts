@@ -94,7 +94,14 @@ export function createLeadImportTally() {
     /** Adds a note on the rejected rows and the warnings not stored, for each left out. */
     closeOmitted(): void {
       const note = (reason: string) =>
-        pending.push({ rowNumber: 0, severity: 'warning', field: null, value: null, reason, raw: null });
+        pending.push({
+          rowNumber: 0,
+          severity: 'warning',
+          field: null,
+          value: null,
+          reason,
+          raw: null,
+        });
       const rejectedOmitted = counts.rejected - MAX_STORED_REJECTED_ROWS;
       if (rejectedOmitted > 0) {
         note(
