@@ -91,7 +91,13 @@ const schema = z.object({
   DIALSTATE_DB_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
   DIALSTATE_HTTP_HOST: nonEmpty.default('127.0.0.1'),
   DIALSTATE_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  DIALSTATE_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  DIALSTATE_API_TOKEN: z
+    .string()
+    .superRefine((token, ctx) => {
+      const problem = apiTokenProblem(token);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   DIALSTATE_MAX_CHANNELS: z.coerce.number().int().min(1).max(10_000).default(10),
   DIALSTATE_CIRCUIT_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
   DIALSTATE_SIM_TIME_SCALE: z.coerce.number().min(0.001).max(1).default(1),
@@ -99,6 +105,19 @@ const schema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
 });
+
+/** Why the API token cannot protect the API, or null. */
+function apiTokenProblem(token: string): string | null {
+  // Checked before the length: 16 spaces would otherwise pass as a token of 16 characters.
+  if (token.trim() === '') return 'is blank; set a long random secret, or unset it';
+  // Clients' tokens are trimmed when compared: this one could never match.
+  if (token.trim() !== token) {
+    return 'must not start or end with spaces (a quoting mistake in the .env file?)';
+  }
+  if (/\p{Cc}/u.test(token)) return 'must not contain control characters';
+  if (token.length < 16) return 'must be at least 16 characters';
+  return null;
+}
 
 /** Where the media lives when nothing is configured and Asterisk is real. */
 export const DEFAULT_MEDIA_DIR = '/mnt/asterisk_media/ai-generated';

@@ -72,6 +72,22 @@ describe('loadConfig', () => {
     expect(config.http.apiToken).toBe('a-long-enough-token');
   });
 
+  it('refuses a blank token, and one that no client could send', () => {
+    expect(problemsOf({ DIALSTATE_API_TOKEN: ' '.repeat(16) })).toEqual([
+      'DIALSTATE_API_TOKEN: is blank; set a long random secret, or unset it',
+    ]);
+    expect(problemsOf({ DIALSTATE_API_TOKEN: '\t\n'.repeat(10) })[0]).toMatch(/is blank/);
+    expect(problemsOf({ DIALSTATE_API_TOKEN: ' a-long-enough-token ' })).toEqual([
+      'DIALSTATE_API_TOKEN: must not start or end with spaces (a quoting mistake in the .env file?)',
+    ]);
+    expect(problemsOf({ DIALSTATE_API_TOKEN: 'a-long-enough\u0000token' })).toEqual([
+      'DIALSTATE_API_TOKEN: must not contain control characters',
+    ]);
+    expect(problemsOf({ DIALSTATE_API_TOKEN: 'short' })).toEqual([
+      'DIALSTATE_API_TOKEN: must be at least 16 characters',
+    ]);
+  });
+
   it('needs an ARI password once an ARI URL is set', () => {
     expect(problemsOf({ DIALSTATE_ARI_URL: 'http://127.0.0.1:8088' })).toEqual([
       'DIALSTATE_ARI_PASSWORD: required when DIALSTATE_ARI_URL is set',

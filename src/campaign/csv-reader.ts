@@ -68,8 +68,8 @@ export async function* readCsv(
     relax_column_count: true,
     trim: true,
     skip_empty_lines: false,
-    // A row this long is almost always a quote left open swallowing the rest of the file.
-    max_record_size: Math.max(65_536, limits.maxFieldLength * 4),
+    // A row this long is a huge cell, or a quote left open swallowing the rest of the file.
+    max_record_size: maxRecordSize(limits),
   });
   const feeding = input.feed(parser);
 
@@ -102,7 +102,10 @@ export async function* readCsv(
       }
     }
   } catch (error) {
-    const reason = error instanceof CsvError ? csvErrorReason(error, delimiter) : input.failure();
+    const reason =
+      error instanceof CsvError
+        ? csvErrorReason(error, delimiter, isInsideQuotes(parser), limits)
+        : input.failure();
     if (reason === null) throw error;
     yield invalid(reason);
     return;
@@ -147,7 +150,25 @@ export function rowShapeProblem(
   return null;
 }
 
-function csvErrorReason(error: CsvError, delimiter: CsvDelimiter): string {
+/** Characters of one row at most, all its cells together. */
+function maxRecordSize(limits: CsvLimits): number {
+  return Math.max(65_536, limits.maxFieldLength * 4);
+}
+
+/**
+ * Whether the parser stopped inside a quoted field. csv-parse keeps it in its state; its
+ * errors do not say (their `quoting` is about the field before).
+ */
+function isInsideQuotes(parser: object): boolean {
+  return (parser as { state?: { quoting?: unknown } }).state?.quoting === true;
+}
+
+function csvErrorReason(
+  error: CsvError,
+  delimiter: CsvDelimiter,
+  insideQuotes: boolean,
+  limits: CsvLimits,
+): string {
   const { lines, records } = error as CsvError & { lines?: number; records?: number };
   // Records read before the failing one, the header included: its data row number.
   const row = records === undefined ? 'a row' : `row ${records}`;
@@ -156,7 +177,10 @@ function csvErrorReason(error: CsvError, delimiter: CsvDelimiter): string {
     case 'CSV_QUOTE_NOT_CLOSED':
       return `${row} opens a quoted field that is never closed: the file ends inside quotes`;
     case 'CSV_MAX_RECORD_SIZE':
-      return `${row} is far too long${line}: usually a quote that is opened and never closed`;
+      // An unquoted field cannot hold a line break: outside quotes, one cell is just huge.
+      return insideQuotes
+        ? `${row} is far too long${line}: usually a quote that is opened and never closed`
+        : `${row}${line} has a cell too large: a cell holds at most ${limits.maxFieldLength} characters, and this row passed ${maxRecordSize(limits)}`;
     case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
       return `${row}${line} has text after the closing quote of a field: a quoted field must end at the ${delimiterName(delimiter)} delimiter`;
     default:

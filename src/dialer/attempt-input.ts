@@ -2,6 +2,7 @@ import { amdVerdictTimeoutMs, formatAmdOptions } from '../campaign/amd-parameter
 import type { Campaign, CampaignAiTarget } from '../campaign/campaign.js';
 import { renderDialString } from '../campaign/dial-string.js';
 import type { Lead } from '../campaign/lead.js';
+import { MAX_LEAD_VARS_BYTES } from '../campaign/lead-input.js';
 import type { AiTarget, AttemptInput } from '../machines/attempt-types.js';
 
 /** A recording as an attempt plays it. */
@@ -25,8 +26,6 @@ export interface DialIdentity {
   handOffSettleMs?: number;
 }
 
-/** Largest JSON of lead variables handed to the AI target (bytes). */
-export const MAX_LEAD_VARS_BYTES = 4096;
 /** Time a prompt may overrun its measured length before we stop waiting for it (ms). */
 const PLAYBACK_SLACK_MS = 5_000;
 
@@ -57,6 +56,7 @@ export function buildAttemptInput(args: {
     throw new Error(`campaign ${campaign.id} has voicemail drop on but no voicemail recording`);
   }
   const leadVars = JSON.stringify(lead.customVars);
+  // The lead validator refuses larger ones; a lead stored before it did still never dials.
   if (Buffer.byteLength(leadVars) > MAX_LEAD_VARS_BYTES) {
     throw new RangeError(`lead ${lead.id} has more than ${MAX_LEAD_VARS_BYTES} bytes of variables`);
   }

@@ -194,7 +194,7 @@ export async function importLeads(
       progress('reading');
     }
     if (tally.counts.totalRows === 0) tally.note('the file has no rows below its header');
-    tally.closeWarnings();
+    tally.closeOmitted();
     await run.stage([], tally.drain());
     progress('merging');
     const merged = await run.merge((merge) => tally.final(merge), clock.now());

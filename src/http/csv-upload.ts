@@ -69,7 +69,7 @@ export async function receiveCsvUpload(
   fileNameParam: string | undefined,
 ): Promise<CsvUpload> {
   const contentType = request.headers.get('content-type') ?? '';
-  const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  const mediaType = mediaTypeOf(contentType);
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   // Multipart framing adds a few hundred bytes around the file.
   if (declared > limits.maxBytes + 64 * 1024) throw tooLarge(limits.maxBytes, declared);
@@ -83,14 +83,34 @@ export async function receiveCsvUpload(
     }
     return receiveForm(request.body, boundary, limits);
   }
-  if (!CSV_TYPES.has(mediaType)) {
-    throw new ApiError(
-      'unsupportedMediaType',
-      `send the CSV file as text/csv or as the "file" field of a multipart/form-data form, not ${mediaType || 'without a content type'}`,
-    );
-  }
+  if (!CSV_TYPES.has(mediaType)) throw notCsvMediaType(mediaType);
   const file = await receiveFile(request.body, limits);
   return { file, fileName: cleanFileName(fileNameParam), fields: {} };
+}
+
+/** The media type of a Content-Type header, lower case, without its parameters. */
+function mediaTypeOf(contentType: string | null | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/**
+ * Refuses a request body that is neither a CSV file nor a multipart form with a 415,
+ * before anything of it is read: a JSON body sent to an import, a PDF's own type.
+ *
+ * @throws ApiError `unsupportedMediaType`.
+ */
+export function assertCsvOrForm(contentType: string | null | undefined): void {
+  const mediaType = mediaTypeOf(contentType);
+  if (mediaType !== 'multipart/form-data' && !CSV_TYPES.has(mediaType)) {
+    throw notCsvMediaType(mediaType);
+  }
+}
+
+function notCsvMediaType(mediaType: string): ApiError {
+  return new ApiError(
+    'unsupportedMediaType',
+    `send the CSV file as text/csv or as the "file" field of a multipart/form-data form, not ${mediaType || 'without a content type'}`,
+  );
 }
 
 async function receiveForm(
