@@ -19,7 +19,7 @@ commands:
                               reproduces every recorded step, and print its timeline
   sim [--port N] [--time-scale X]
                               run the simulated Asterisk on its own (ARI on
-                              loopback, default port 8088); no real calls
+                              loopback, default port 18088); no real calls
   doctor                      check the Asterisk side: ARI reachability and
                               credentials, app_amd, the AMD and dial contexts, the
                               media folder; exits 1 when a check fails
