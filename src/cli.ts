@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { configCheckCommand } from './cli/config-command.js';
 import { dncCommand } from './cli/dnc-command.js';
 import { doctorCommand } from './cli/doctor-command.js';
 import { importCommand, importSampleCommand } from './cli/import-command.js';
@@ -7,7 +8,7 @@ import { migrateCommand } from './cli/migrate-command.js';
 import { replayCommand } from './cli/replay-command.js';
 import { serveCommand } from './cli/serve-command.js';
 import { simCommand } from './cli/sim-command.js';
-import { loadProcessConfig } from './config.js';
+import { loadProcessConfig, readProcessEnvironment } from './config.js';
 
 const USAGE = `usage: dialstate <command> [options]
 
@@ -36,8 +37,12 @@ commands:
                               the global do-not-call list, or a campaign's; numbers
                               without a country code are read in --region (by
                               default the campaign's)
+  config check                print the effective configuration (secrets masked),
+                              where each setting came from, and every problem;
+                              exits 1 when there is one
 
-Configuration comes from the environment; see .env.example.`;
+Every command takes --config FILE (KEY=value lines, as systemd's EnvironmentFile);
+the environment overrides it. Settings: docs/configuration.md, .env.example.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -59,9 +64,21 @@ async function main(argv: string[]): Promise<number> {
       campaign: { type: 'string' },
       reason: { type: 'string' },
       region: { type: 'string' },
+      config: { type: 'string' },
     },
   });
-  const config = loadProcessConfig(values.db ? { DIALSTATE_DB_PATH: values.db } : {});
+  const settings = {
+    overrides: values.db ? { DIALSTATE_DB_PATH: values.db } : ({} as Record<string, string>),
+    envFile: values.config,
+  };
+  if (command === 'config') {
+    if (positionals[0] !== 'check') {
+      console.error('config needs an action: dialstate config check [--config FILE]');
+      return 2;
+    }
+    return configCheckCommand(readProcessEnvironment(settings));
+  }
+  const config = loadProcessConfig(settings);
   switch (command) {
     case 'serve':
       return serveCommand(config);
