@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { backupCommand, restoreCommand } from './cli/backup-command.js';
 import { configCheckCommand } from './cli/config-command.js';
 import { dncCommand } from './cli/dnc-command.js';
 import { doctorCommand } from './cli/doctor-command.js';
@@ -37,6 +38,10 @@ commands:
                               the global do-not-call list, or a campaign's; numbers
                               without a country code are read in --region (by
                               default the campaign's)
+  backup <file> [--force]     copy the database consistently while the server runs
+                              (refuses to replace <file> without --force)
+  restore <file>              put a backup in place of the database, with the server
+                              stopped; the replaced database is kept beside it
   config check                print the effective configuration (secrets masked),
                               where each setting came from, and every problem;
                               exits 1 when there is one
@@ -65,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
       reason: { type: 'string' },
       region: { type: 'string' },
       config: { type: 'string' },
+      force: { type: 'boolean', default: false },
     },
   });
   const settings = {
@@ -103,6 +109,17 @@ async function main(argv: string[]): Promise<number> {
         dialContext: config.dial.context,
         amdContext: config.dial.amdContext,
       });
+    }
+    case 'backup':
+    case 'restore': {
+      const file = positionals[0];
+      if (!file) {
+        console.error(`${command} needs a file: dialstate ${command} <file>`);
+        return 2;
+      }
+      return command === 'backup'
+        ? backupCommand(config, file, { force: values.force ?? false })
+        : restoreCommand(config, file);
     }
     case 'replay': {
       const attemptId = positionals[0];

@@ -18,6 +18,11 @@ const MIGRATIONS: Record<string, Migration> = {
   '202611271000_campaign_counters': campaignCounters,
 };
 
+/** The names of the migrations this build knows, oldest first. */
+export function knownMigrationNames(): string[] {
+  return Object.keys(MIGRATIONS);
+}
+
 /** A migration failed; the database is left at the last migration that succeeded. */
 export class MigrationError extends Error {
   constructor(
