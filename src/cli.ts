@@ -25,9 +25,10 @@ commands:
   doctor                      check the Asterisk side: ARI reachability and
                               credentials, app_amd, the AMD and dial contexts, the
                               media folder; exits 1 when a check fails
-  import <campaignId> <file.csv> [--mode skip_existing|update_existing]
+  import <campaignId> <file.csv|file.xlsx> [--mode skip_existing|update_existing]
          [--errors rejected.csv] [--json]
-                              import leads from a CSV file (columns: phone, name,
+                              import leads from a CSV file or the first worksheet of
+                              an Excel .xlsx workbook (columns: phone, name,
                               timezone, caller_id, custom_vars; any other column is
                               a custom variable), all valid rows or none; exits 1
                               when the file is refused
