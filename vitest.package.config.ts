@@ -10,6 +10,8 @@ export default defineConfig({
     include: ['test/deploy/npm-package.package-test.ts'],
     setupFiles: ['test/support/fail-on-console-error.ts'],
     testTimeout: 15 * 60_000,
+    // Removing the installed prefix (thousands of files) takes a while on a busy machine.
+    hookTimeout: 5 * 60_000,
     pool: 'forks',
   },
 });
