@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { checkDialString, defaultDialString } from './campaign/dial-string.js';
 
@@ -59,7 +61,11 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
-const schema = z.object({
+/**
+ * Every setting, by its environment variable name, with its type, range and default.
+ * `docs/configuration.md` is generated from it (src/config-reference.ts).
+ */
+export const CONFIG_SCHEMA = z.object({
   DIALSTATE_ARI_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   DIALSTATE_ARI_USER: nonEmpty.default('dialstate'),
   DIALSTATE_ARI_PASSWORD: z.string().default(''),
@@ -93,6 +99,7 @@ const schema = z.object({
   DIALSTATE_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DIALSTATE_API_TOKEN: z
     .string()
+    .min(16, 'must be at least 16 characters')
     .superRefine((token, ctx) => {
       const problem = apiTokenProblem(token);
       if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
@@ -115,8 +122,21 @@ function apiTokenProblem(token: string): string | null {
     return 'must not start or end with spaces (a quoting mistake in the .env file?)';
   }
   if (/\p{Cc}/u.test(token)) return 'must not contain control characters';
-  if (token.length < 16) return 'must be at least 16 characters';
   return null;
+}
+
+function crossProblems(given: Readonly<Record<string, string | undefined>>): string[] {
+  const problems: string[] = [];
+  const host = given.DIALSTATE_HTTP_HOST?.trim() || '127.0.0.1';
+  if (!given.DIALSTATE_API_TOKEN && !LOOPBACK.has(host)) {
+    problems.push(
+      `DIALSTATE_HTTP_HOST: ${host} is not loopback; set DIALSTATE_API_TOKEN to expose the API`,
+    );
+  }
+  if (given.DIALSTATE_ARI_URL && !given.DIALSTATE_ARI_PASSWORD) {
+    problems.push('DIALSTATE_ARI_PASSWORD: required when DIALSTATE_ARI_URL is set');
+  }
+  return problems;
 }
 
 /** Where the media lives when nothing is configured and Asterisk is real. */
@@ -132,23 +152,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const present = Object.fromEntries(
     Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
   );
-  const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    );
-  }
+  const parsed = CONFIG_SCHEMA.safeParse(present);
+  // The rules between settings are checked on what was given, so that one run reports
+  // them together with the problems of single settings.
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
+    ...crossProblems(present),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
-  const problems: string[] = [];
-  if (!e.DIALSTATE_API_TOKEN && !LOOPBACK.has(e.DIALSTATE_HTTP_HOST)) {
-    problems.push(
-      `DIALSTATE_HTTP_HOST: ${e.DIALSTATE_HTTP_HOST} is not loopback; set DIALSTATE_API_TOKEN to expose the API`,
-    );
-  }
-  if (e.DIALSTATE_ARI_URL && !e.DIALSTATE_ARI_PASSWORD) {
-    problems.push('DIALSTATE_ARI_PASSWORD: required when DIALSTATE_ARI_URL is set');
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
 
   const embedded = e.DIALSTATE_ARI_URL === undefined;
   return Object.freeze({
@@ -185,10 +199,58 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   });
 }
 
+/** Where a setting's value came from. */
+export type SettingSource = 'option' | 'environment' | 'file' | 'default';
+
+/** The settings this process is given, merged, with where each came from. */
+export interface ProcessEnvironment {
+  env: Record<string, string | undefined>;
+  sourceOf(name: string): SettingSource;
+}
+
 /**
- * Loads the configuration of this process from its environment, with `overrides` (from
- * command-line options) taking precedence. The only reader of `process.env`.
+ * The environment of this process as settings: `overrides` (command-line options) first,
+ * then the process environment, then `envFile` (a `KEY=value` file like systemd's
+ * `EnvironmentFile`), given as `--config FILE`: not `--env-file`, which Node 20 takes
+ * for itself from anywhere on the command line. The only reader of `process.env`.
+ *
+ * @throws ConfigError when the file cannot be read.
  */
-export function loadProcessConfig(overrides: Readonly<Record<string, string>> = {}): Config {
-  return loadConfig({ ...process.env, ...overrides });
+export function readProcessEnvironment(
+  options: { overrides?: Readonly<Record<string, string>>; envFile?: string } = {},
+): ProcessEnvironment {
+  let file: Record<string, string | undefined> = {};
+  if (options.envFile !== undefined) {
+    try {
+      file = parseEnv(readFileSync(options.envFile, 'utf8'));
+    } catch (error) {
+      throw new ConfigError([
+        `--config: cannot read ${options.envFile}: ${(error as Error).message}`,
+      ]);
+    }
+  }
+  const overrides = options.overrides ?? {};
+  const given = (value: string | undefined) => value !== undefined && value !== '';
+  return {
+    env: { ...file, ...process.env, ...overrides },
+    sourceOf: (name) =>
+      given(overrides[name])
+        ? 'option'
+        : given(process.env[name])
+          ? 'environment'
+          : given(file[name])
+            ? 'file'
+            : 'default',
+  };
+}
+
+/**
+ * Loads the configuration of this process (see {@link readProcessEnvironment}).
+ *
+ * @throws ConfigError listing every problem found.
+ */
+export function loadProcessConfig(
+  options: { overrides?: Readonly<Record<string, string>>; envFile?: string } = {},
+): Config {
+  return loadConfig(readProcessEnvironment(options).env);
 }

@@ -55,7 +55,9 @@ describe('loadConfig', () => {
       DIALSTATE_ARI_APP: 'has space',
       AAVA_OUTBOUND_EXTENSION_IDENTITY: 'abc',
     });
-    expect(problems).toHaveLength(6);
+    // Six settings wrong, and the URL given without the password it needs.
+    expect(problems).toHaveLength(7);
+    expect(problems).toContain('DIALSTATE_ARI_PASSWORD: required when DIALSTATE_ARI_URL is set');
     expect(problems.join('\n')).toMatch(/DIALSTATE_ARI_URL/);
     expect(problems.join('\n')).toMatch(/DIALSTATE_HTTP_PORT/);
     expect(problems.join('\n')).toMatch(/AAVA_OUTBOUND_EXTENSION_IDENTITY/);

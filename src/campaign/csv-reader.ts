@@ -26,9 +26,10 @@ export interface CsvRow {
   fields: string[];
 }
 
-/** What reading a CSV file yields, in order: its header, then batches of rows. */
+/** What reading a lead file (CSV or workbook) yields, in order: its header, then batches of rows. */
 export type CsvEvent =
-  | { kind: 'header'; fields: string[]; delimiter: CsvDelimiter }
+  /** `delimiter` is null for a workbook (src/dialer/xlsx-reader.ts), which has none. */
+  | { kind: 'header'; fields: string[]; delimiter: CsvDelimiter | null }
   | { kind: 'rows'; rows: CsvRow[]; bytesRead: number }
   /** The file cannot be read (any further): nothing of it should be kept. Always last. */
   | { kind: 'invalid'; reason: string; bytesRead: number };
