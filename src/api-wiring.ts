@@ -7,6 +7,7 @@ import type { CampaignControl } from './dialer/campaign-control.js';
 import type { CampaignScheduler } from './dialer/campaign-scheduler.js';
 import { createLeadImportJobs } from './dialer/lead-import-jobs.js';
 import type { Clock } from './dialer/ports.js';
+import type { StorageStatus } from './dialer/storage-health.js';
 import type { ApiDeps } from './http/api-deps.js';
 import { campaignView, startOfCampaignDay } from './http/campaign-views.js';
 import type { CsvUploadLimits } from './http/csv-upload.js';
@@ -101,6 +102,7 @@ export function wireMetrics(parts: {
   runner: Pick<AttemptRunner, 'onTransition'>;
   clock: Clock;
   ariConnected: () => boolean;
+  storage: () => StorageStatus;
   log: Logger;
   processMetrics?: boolean;
 }): DialstateMetrics {
@@ -109,6 +111,7 @@ export function wireMetrics(parts: {
     reader: createMetricsReader(parts.store.db),
     clock: parts.clock,
     ariConnected: parts.ariConnected,
+    storage: parts.storage,
     log: parts.log.child({ component: 'metrics' }),
     processMetrics: parts.processMetrics ?? false,
   });
@@ -123,6 +126,7 @@ export function buildApiDeps(parts: {
   recordings: RecordingLibrary;
   setup: SetupGuideDeps;
   ariStatus: HealthDeps['ari'];
+  storage: HealthDeps['storage'];
   metrics: MetricsDeps;
   clock: Clock;
   log: Logger;
@@ -162,6 +166,7 @@ export function buildApiDeps(parts: {
     setup: parts.setup,
     health: {
       pingDatabase: () => pingDatabase(store.db),
+      storage: parts.storage,
       ari: parts.ariStatus,
       scheduler: () => scheduler.status(),
       simulated: parts.setup.simulated,
