@@ -14,6 +14,7 @@ import type { CsvUploadLimits } from './http/csv-upload.js';
 import type { HealthDeps } from './http/health-routes.js';
 import { createImportFeed } from './http/import-feed.js';
 import { createLiveEventHub, type LiveEventHub } from './http/live-event-hub.js';
+import { createLiveFanout, type LiveFanout } from './http/live-fanout.js';
 import { createLiveFeed, type LiveFeed } from './http/live-feed.js';
 import type { MetricsDeps } from './http/metrics-routes.js';
 import type { SetupGuideDeps } from './http/setup-routes.js';
@@ -49,7 +50,8 @@ const MAX_BACKGROUND_IMPORTS = 2;
 export interface LiveWiring {
   hub: LiveEventHub;
   feed: LiveFeed;
-  /** Stops following the runner and drops pending counter updates. */
+  fanout: LiveFanout;
+  /** Stops following the runner, drops pending counter updates and ends the clients' streams. */
   stop(): void;
 }
 
@@ -67,6 +69,7 @@ export function wireLiveFeed(parts: {
   const campaigns = createCampaignRepository(store.db);
   const stats = createCampaignStatsReader(store.db);
   const hub = createLiveEventHub({ boot: randomUUID().slice(0, 8) });
+  const fanout = createLiveFanout({ hub });
   const feed = createLiveFeed({
     hub,
     clock,
@@ -86,9 +89,11 @@ export function wireLiveFeed(parts: {
   return {
     hub,
     feed,
+    fanout,
     stop() {
       unsubscribe();
       feed.stop();
+      fanout.stop();
     },
   };
 }
@@ -138,7 +143,7 @@ export function buildApiDeps(parts: {
   const newId = parts.newId ?? randomUUID;
   const leadIntake = createLeadIntakeStore(store);
   return {
-    liveHub: parts.live.hub,
+    liveFanout: parts.live.fanout,
     liveFeed: parts.live.feed,
     campaigns: createCampaignRepository(store.db),
     campaignStats: createCampaignStatsReader(store.db),
