@@ -81,12 +81,14 @@ async function seed(dbPath: string): Promise<Campaign> {
   return campaign;
 }
 
-function settleMemory(): Promise<number> {
+/** RSS and the JS heap in use, after a full collection. */
+function settleMemory(): Promise<{ rss: number; heap: number }> {
   globalThis.gc?.();
   return new Promise((resolve) =>
     setTimeout(() => {
       globalThis.gc?.();
-      resolve(process.memoryUsage().rss);
+      const { rss, heapUsed } = process.memoryUsage();
+      resolve({ rss, heap: heapUsed });
     }, 1_000),
   );
 }
@@ -139,12 +141,17 @@ async function run(clients: number) {
   const dialstate = await startDialstate(config, pino({ level: 'error' }));
   const reader = openDatabase({ path: config.db.path });
   const child = await startClients(dialstate.httpUrl, clients);
-  const connectedRss = await settleMemory();
-  let peakRss = connectedRss;
+  const connected = await settleMemory();
+  let peakRss = connected.rss;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, 100);
 
+  // The same lag up to the journal commit, in the server: what the fan-out adds is the rest.
+  const commitLags: number[] = [];
+  const unfollow = dialstate.runner.onTransition((t) => {
+    if (t.event.type !== 'attempt.started') commitLags.push(Date.now() - t.event.at);
+  });
   const started = process.hrtime.bigint();
   const cpuBefore = process.cpuUsage();
   const result = await dialstate.control.start(campaign.id);
@@ -163,15 +170,17 @@ async function run(clients: number) {
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuBefore);
+  unfollow();
   clearInterval(sampler);
   // The last events (counters after the end) reach the clients before they leave.
   await new Promise((resolve) => setTimeout(resolve, 500));
   const stats = await stopClients(child);
-  const afterRss = await settleMemory();
+  const after = await settleMemory();
   await reader.close();
   await dialstate.stop();
   rmSync(dir, { recursive: true, force: true });
   const lags = [...stats.lags].sort((a, b) => a - b);
+  commitLags.sort((a, b) => a - b);
   return {
     clients,
     seconds,
@@ -180,13 +189,15 @@ async function run(clients: number) {
     cpuMsPerAttempt: (cpu.user + cpu.system) / 1_000 / leadCount,
     lagP50: percentile(lags, 50),
     lagP99: percentile(lags, 99),
+    commitLagP50: percentile(commitLags, 50),
+    commitLagP99: percentile(commitLags, 99),
     eventsPerClient: stats.sampledClients === 0 ? 0 : stats.events / stats.sampledClients,
     mbPerClient: clients === 0 ? 0 : stats.bytes / clients / MB,
     resets: stats.resets,
     clientCpuMs: stats.cpuMs,
-    connectedRss,
+    connected,
     peakRss,
-    afterRss,
+    after,
   };
 }
 
@@ -213,11 +224,11 @@ console.log(
     .join(' ')}, ${new Date().toISOString()}`,
 );
 console.log(
-  '| clients | seconds | attempts/s | vs 0 clients | server CPU ms/attempt | vs 0 clients | lag p50 ms | lag p99 ms | events/client | MB/client | resets | clients CPU s | RSS connected MB | RSS peak MB | RSS after leaving MB |',
+  '| clients | seconds | attempts/s | vs 0 clients | server CPU ms/attempt | vs 0 clients | commit lag p50 / p99 ms | delivery lag p50 / p99 ms | events/client | MB/client | resets | clients CPU s | RSS connected / peak / after leaving MB | JS heap connected / after leaving MB |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
-    `| ${r.clients} | ${r.seconds.toFixed(1)} | ${r.perSecond.toFixed(0)} | ${((100 * r.perSecond) / baseline).toFixed(0)} % | ${r.cpuMsPerAttempt.toFixed(2)} | ${((100 * r.cpuMsPerAttempt) / baselineCpu).toFixed(0)} % | ${r.lagP50} | ${r.lagP99} | ${r.eventsPerClient.toFixed(0)} | ${r.mbPerClient.toFixed(1)} | ${r.resets} | ${(r.clientCpuMs / 1000).toFixed(1)} | ${(r.connectedRss / MB).toFixed(0)} | ${(r.peakRss / MB).toFixed(0)} | ${(r.afterRss / MB).toFixed(0)} |`,
+    `| ${r.clients} | ${r.seconds.toFixed(1)} | ${r.perSecond.toFixed(0)} | ${((100 * r.perSecond) / baseline).toFixed(0)} % | ${r.cpuMsPerAttempt.toFixed(2)} | ${((100 * r.cpuMsPerAttempt) / baselineCpu).toFixed(0)} % | ${r.commitLagP50} / ${r.commitLagP99} | ${r.lagP50} / ${r.lagP99} | ${r.eventsPerClient.toFixed(0)} | ${r.mbPerClient.toFixed(1)} | ${r.resets} | ${(r.clientCpuMs / 1000).toFixed(1)} | ${(r.connected.rss / MB).toFixed(0)} / ${(r.peakRss / MB).toFixed(0)} / ${(r.after.rss / MB).toFixed(0)} | ${(r.connected.heap / MB).toFixed(0)} / ${(r.after.heap / MB).toFixed(0)} |`,
   );
 }

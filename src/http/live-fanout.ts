@@ -4,13 +4,18 @@ import { createSseClient, type SseClient } from './sse-client-stream.js';
 /**
  * Socket writes per second the fan-out allows itself under load. Each round costs one
  * write per client, so the more clients, the fewer rounds: with 1,000 clients one round
- * per 100 ms, with 100 one per 10 ms. A quiet feed sends at once.
+ * per 200 ms, with 100 one per 20 ms. Twice as many cost 1,000 clients more CPU per
+ * call and more lag, not less (bench:sse-fanout). A quiet feed sends at once.
  */
-const WRITES_PER_SECOND = 10_000;
+const WRITES_PER_SECOND = 5_000;
 /** Longest wait between two rounds, however many clients (ms). */
 const MAX_ROUND_INTERVAL_MS = 200;
-/** Clients served per turn of the event loop: call events get in between the slices. */
-const CLIENTS_PER_SLICE = 100;
+/**
+ * Clients served per turn of the event loop: call events get in between the slices. Not
+ * fewer: a turn of a busy engine's loop takes long, and a round of ten small slices took
+ * a second to reach its last client (bench:sse-fanout).
+ */
+const CLIENTS_PER_SLICE = 500;
 /** Bytes queued for one client before it is told to reload and dropped (1 MiB: ~4,000 events). */
 const MAX_QUEUED_BYTES = 1024 * 1024;
 /** A comment line every so often keeps proxies from closing a quiet stream. */
@@ -45,7 +50,7 @@ export interface LiveFanout {
 /**
  * Creates the fan-out over the hub. The engine publishes into the hub and goes on: the
  * events of a round (a turn of the event loop; under load, rounds are spaced to keep
- * socket writes within a budget: one per 100 ms with 1,000 clients) are serialised and encoded once per campaign filter, not once per client, and handed
+ * socket writes within a budget: one per 200 ms with 1,000 clients) are serialised and encoded once per campaign filter, not once per client, and handed
  * to the clients in slices, one turn of the event loop per slice, so that the call
  * engine's own I/O never waits behind a thousand viewers. Each client's queue is
  * bounded: one that cannot keep up is sent `reset` (reload your state) and dropped,

@@ -7,6 +7,7 @@ import { createStorageHealth, type StorageHealth } from '../../src/dialer/storag
 import { createApp } from '../../src/http/app.js';
 import type { CsvUploadLimits } from '../../src/http/csv-upload.js';
 import type { LiveEventHub } from '../../src/http/live-event-hub.js';
+import type { LiveFanout } from '../../src/http/live-fanout.js';
 import type { SetupGuideDeps } from '../../src/http/setup-routes.js';
 import { createRecordingLibrary } from '../../src/media/recording-library.js';
 import { createRecordingRepository } from '../../src/store/recordings.js';
@@ -28,6 +29,8 @@ export interface ApiHarness extends SchedulerHarness {
   importsSettled(): Promise<void>;
   /** The live feed's hub, as `/api/events` reads it. */
   liveHub: LiveEventHub;
+  /** Its delivery to `/api/events` clients. */
+  liveFanout: LiveFanout;
   /** What `/health` and `/metrics` say about database writes; tests report writes to it. */
   storage: StorageHealth;
   /** Sends a request to the app in process (`app.request`), with JSON for a body object. */
@@ -122,6 +125,7 @@ export async function createApiHarness(
     app,
     mediaDir,
     liveHub: live.hub,
+    liveFanout: live.fanout,
     storage,
     importsSettled: () => deps.leadImportJobs.settled(),
     async close() {
