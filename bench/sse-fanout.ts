@@ -11,8 +11,10 @@
  * time scale 0, as in bench/campaign-run.ts), one attempt each, 100 at once. Measured:
  * the campaign's attempts/s from Start until it completes by itself, beside the run
  * with no client; the delivery lag of `attempt` events (p50/p99, on 20 of the
- * clients); resets sent to clients; and the server's RSS with the clients connected
- * before the campaign, its peak during it, and after the clients have left.
+ * clients), beside the same lag up to the journal commit; the server's CPU time per
+ * attempt (which, unlike attempts/s, does not depend on what else runs on the machine);
+ * resets sent to clients; and the server's RSS and JS heap with the clients connected
+ * before the campaign, at its peak, and after the clients have left.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
