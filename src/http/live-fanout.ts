@@ -1,5 +1,5 @@
 import type { LiveEvent, LiveEventHub } from './live-event-hub.js';
-import { createSseClient, type SseClient } from './sse-client-stream.js';
+import { createSseClient, type SseClient } from './sse-client.js';
 
 /**
  * Socket writes per second the fan-out allows itself under load. Each round costs one
