@@ -129,6 +129,7 @@ const app = createApp(
       checksTimeoutMs: 1_000,
     },
     ariStatus: () => ({ state: 'disconnected', since: null }),
+    storage: () => ({ writable: true, failingSince: null }),
     metrics: { contentType: 'text/plain', render: async () => '' },
     clock: systemClock,
     log,

@@ -7,12 +7,14 @@ import type { CampaignControl } from './dialer/campaign-control.js';
 import type { CampaignScheduler } from './dialer/campaign-scheduler.js';
 import { createLeadImportJobs } from './dialer/lead-import-jobs.js';
 import type { Clock } from './dialer/ports.js';
+import type { StorageStatus } from './dialer/storage-health.js';
 import type { ApiDeps } from './http/api-deps.js';
 import { campaignView, startOfCampaignDay } from './http/campaign-views.js';
 import type { CsvUploadLimits } from './http/csv-upload.js';
 import type { HealthDeps } from './http/health-routes.js';
 import { createImportFeed } from './http/import-feed.js';
 import { createLiveEventHub, type LiveEventHub } from './http/live-event-hub.js';
+import { createLiveFanout, type LiveFanout } from './http/live-fanout.js';
 import { createLiveFeed, type LiveFeed } from './http/live-feed.js';
 import type { MetricsDeps } from './http/metrics-routes.js';
 import type { SetupGuideDeps } from './http/setup-routes.js';
@@ -48,7 +50,8 @@ const MAX_BACKGROUND_IMPORTS = 2;
 export interface LiveWiring {
   hub: LiveEventHub;
   feed: LiveFeed;
-  /** Stops following the runner and drops pending counter updates. */
+  fanout: LiveFanout;
+  /** Stops following the runner, drops pending counter updates and ends the clients' streams. */
   stop(): void;
 }
 
@@ -66,6 +69,7 @@ export function wireLiveFeed(parts: {
   const campaigns = createCampaignRepository(store.db);
   const stats = createCampaignStatsReader(store.db);
   const hub = createLiveEventHub({ boot: randomUUID().slice(0, 8) });
+  const fanout = createLiveFanout({ hub });
   const feed = createLiveFeed({
     hub,
     clock,
@@ -85,9 +89,11 @@ export function wireLiveFeed(parts: {
   return {
     hub,
     feed,
+    fanout,
     stop() {
       unsubscribe();
       feed.stop();
+      fanout.stop();
     },
   };
 }
@@ -101,6 +107,7 @@ export function wireMetrics(parts: {
   runner: Pick<AttemptRunner, 'onTransition'>;
   clock: Clock;
   ariConnected: () => boolean;
+  storage: () => StorageStatus;
   log: Logger;
   processMetrics?: boolean;
 }): DialstateMetrics {
@@ -109,6 +116,7 @@ export function wireMetrics(parts: {
     reader: createMetricsReader(parts.store.db),
     clock: parts.clock,
     ariConnected: parts.ariConnected,
+    storage: parts.storage,
     log: parts.log.child({ component: 'metrics' }),
     processMetrics: parts.processMetrics ?? false,
   });
@@ -123,6 +131,7 @@ export function buildApiDeps(parts: {
   recordings: RecordingLibrary;
   setup: SetupGuideDeps;
   ariStatus: HealthDeps['ari'];
+  storage: HealthDeps['storage'];
   metrics: MetricsDeps;
   clock: Clock;
   log: Logger;
@@ -134,7 +143,7 @@ export function buildApiDeps(parts: {
   const newId = parts.newId ?? randomUUID;
   const leadIntake = createLeadIntakeStore(store);
   return {
-    liveHub: parts.live.hub,
+    liveFanout: parts.live.fanout,
     liveFeed: parts.live.feed,
     campaigns: createCampaignRepository(store.db),
     campaignStats: createCampaignStatsReader(store.db),
@@ -162,6 +171,7 @@ export function buildApiDeps(parts: {
     setup: parts.setup,
     health: {
       pingDatabase: () => pingDatabase(store.db),
+      storage: parts.storage,
       ari: parts.ariStatus,
       scheduler: () => scheduler.status(),
       simulated: parts.setup.simulated,

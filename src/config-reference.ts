@@ -87,6 +87,16 @@ export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
     description:
       '`FULL` fsyncs every commit group and survives a power loss; `NORMAL` may lose the last commits on one (ADR 004).',
   },
+  DIALSTATE_DB_BUSY_TIMEOUT_MS: {
+    group: 'Storage',
+    description:
+      "How long a write waits for another process's lock on the database before it fails and is retried (ms).",
+  },
+  DIALSTATE_DB_UNWRITABLE_AFTER_MS: {
+    group: 'Storage',
+    description:
+      'How long writes may keep failing (disk full, I/O errors, a lock held elsewhere) before dialstate reports storage unwritable: it logs it, claims no new call, and /health answers 503 until writes work again (ms).',
+  },
   DIALSTATE_HTTP_HOST: {
     group: 'HTTP API',
     description:

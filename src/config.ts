@@ -43,7 +43,17 @@ export interface Config {
   };
   /** Folder of recordings Asterisk can play. */
   readonly mediaDir: string;
-  readonly db: { readonly path: string; readonly synchronous: 'NORMAL' | 'FULL' };
+  readonly db: {
+    readonly path: string;
+    readonly synchronous: 'NORMAL' | 'FULL';
+    /** How long a write waits for another connection's lock before failing (ms). */
+    readonly busyTimeoutMs: number;
+    /**
+     * How long writes may keep failing before the process reports storage unwritable,
+     * stops claiming and answers 503 on `/health` (ms).
+     */
+    readonly unwritableAfterMs: number;
+  };
   readonly http: { readonly host: string; readonly port: number; readonly apiToken: string | null };
   /** Most live calls across all campaigns. */
   readonly maxChannels: number;
@@ -95,6 +105,8 @@ export const CONFIG_SCHEMA = z.object({
   DIALSTATE_DATA_DIR: nonEmpty.default('data'),
   DIALSTATE_DB_PATH: nonEmpty.optional(),
   DIALSTATE_DB_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
+  DIALSTATE_DB_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  DIALSTATE_DB_UNWRITABLE_AFTER_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   DIALSTATE_HTTP_HOST: nonEmpty.default('127.0.0.1'),
   DIALSTATE_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DIALSTATE_API_TOKEN: z
@@ -186,6 +198,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     db: Object.freeze({
       path: e.DIALSTATE_DB_PATH ?? path.join(e.DIALSTATE_DATA_DIR, 'dialstate.db'),
       synchronous: e.DIALSTATE_DB_SYNCHRONOUS,
+      busyTimeoutMs: e.DIALSTATE_DB_BUSY_TIMEOUT_MS,
+      unwritableAfterMs: e.DIALSTATE_DB_UNWRITABLE_AFTER_MS,
     }),
     http: Object.freeze({
       host: e.DIALSTATE_HTTP_HOST,

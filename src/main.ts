@@ -13,7 +13,9 @@ import { createChannelReconciler } from './dialer/channel-reconciler.js';
 import { createEventRouter } from './dialer/event-router.js';
 import { recoverInterruptedImports } from './dialer/lead-import-recovery.js';
 import { recoverOrphanedLeads } from './dialer/lead-recovery.js';
-import { systemClock } from './dialer/ports.js';
+import { type AttemptJournal, systemClock } from './dialer/ports.js';
+import { reconcileAfterStorageOutage } from './dialer/reconcile-after-storage-outage.js';
+import { createStorageHealth } from './dialer/storage-health.js';
 import { createApp } from './http/app.js';
 import { CAMPAIGN_DEFAULTS } from './http/campaign-schemas.js';
 import { type HttpServer, listenHttp } from './http/http-server.js';
@@ -110,6 +112,12 @@ async function installDefaultPrompts(
   }
 }
 
+/** Seams for fault tests; `dialstate serve` passes none. */
+export interface StartSeams {
+  /** Wraps the journal the attempt runner commits through, e.g. to make commits fail. */
+  wrapJournal?: (journal: AttemptJournal) => AttemptJournal;
+}
+
 /**
  * The composition root: opens and migrates the database, connects to Asterisk (or starts
  * the embedded simulator when no ARI URL is configured), builds the engine, and takes
@@ -118,7 +126,11 @@ async function installDefaultPrompts(
  * dialing without a live attempt go back per their retry policy — then starts the
  * campaign scheduler.
  */
-export async function startDialstate(config: Config, log?: Logger): Promise<Dialstate> {
+export async function startDialstate(
+  config: Config,
+  log?: Logger,
+  seams: StartSeams = {},
+): Promise<Dialstate> {
   const logger = log ?? createLogger(config.logLevel);
   const { store, applied } = await openMigratedStore(config.db);
   logger.info({ db: config.db.path, migrations: applied }, 'database ready');
@@ -165,11 +177,17 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
   const ariConnected = () => ari.state === 'connected';
 
   const journal = createAttemptJournal(store);
+  const storage = createStorageHealth({
+    clock: systemClock,
+    log: logger.child({ component: 'storage' }),
+    unwritableAfterMs: config.db.unwritableAfterMs,
+  });
   const runner = createAttemptRunner({
-    journal,
+    journal: seams.wrapJournal?.(journal) ?? journal,
     callControl: gateway.callControl,
     clock: systemClock,
     log: logger,
+    storage,
   });
   // Before any attempt is resumed: the counters see every transition of this run.
   const metrics = wireMetrics({
@@ -177,6 +195,7 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
     runner,
     clock: systemClock,
     ariConnected,
+    storage: storage.status,
     log: logger,
     processMetrics: true,
   });
@@ -195,11 +214,13 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
     'open attempts restored and reconciled',
   );
   // Interrupted attempts have moved their leads on; a lead still dialing has none live.
-  await recoverOrphanedLeads({
-    store: createLeadRecoveryStore(store.db),
-    clock: systemClock,
-    log: logger,
-  });
+  const recoverLeads = () =>
+    recoverOrphanedLeads({
+      store: createLeadRecoveryStore(store.db),
+      clock: systemClock,
+      log: logger,
+    });
+  await recoverLeads();
 
   const recordings = createRecordingRepository(store.db);
   await installDefaultPrompts(recordings, config.mediaDir, logger);
@@ -232,7 +253,15 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
       return recording && { uri: recording.mediaUri, durationMs: recording.durationMs };
     },
     ariConnected,
+    storageWritable: storage.isWritable,
     newAttemptId: randomUUID,
+  });
+  const stopStorageRecovery = reconcileAfterStorageOutage({
+    storage,
+    reconciler,
+    recoverLeads,
+    resume: () => void scheduler.tick(),
+    log: logger,
   });
   scheduler.start();
   // The simulator too: it answers the same ARI questions, so the checks run end to end.
@@ -278,6 +307,7 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
         checksTimeoutMs: SETUP_CHECKS_TIMEOUT_MS,
       },
       ariStatus: () => ari,
+      storage: storage.status,
       metrics,
       clock: systemClock,
       log: logger,
@@ -288,9 +318,11 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
   async function stopEngine(): Promise<void> {
     live.stop();
     metrics.stop();
+    stopStorageRecovery();
     await scheduler.stop();
     router.stop();
     await runner.stop();
+    storage.stop();
     await gateway.close();
     await pbx.sim?.stop();
     await store.close();

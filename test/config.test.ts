@@ -25,7 +25,12 @@ describe('loadConfig', () => {
       handOffSettleMs: null,
     });
     expect(config.mediaDir).toBe('data/media');
-    expect(config.db).toEqual({ path: 'data/dialstate.db', synchronous: 'FULL' });
+    expect(config.db).toEqual({
+      path: 'data/dialstate.db',
+      synchronous: 'FULL',
+      busyTimeoutMs: 5_000,
+      unwritableAfterMs: 10_000,
+    });
     expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, apiToken: null });
     expect(config.maxChannels).toBe(10);
     expect(config.circuitBreakerFailures).toBe(5);
@@ -105,6 +110,20 @@ describe('loadConfig', () => {
     ]);
     expect(problemsOf({ DIALSTATE_CIRCUIT_BREAKER_FAILURES: '2.5' })).toEqual([
       expect.stringMatching(/^DIALSTATE_CIRCUIT_BREAKER_FAILURES: /),
+    ]);
+  });
+
+  it('takes the database lock wait and the unwritable bound as whole ms', () => {
+    const config = loadConfig({
+      DIALSTATE_DB_BUSY_TIMEOUT_MS: '250',
+      DIALSTATE_DB_UNWRITABLE_AFTER_MS: '2000',
+    });
+    expect(config.db).toMatchObject({ busyTimeoutMs: 250, unwritableAfterMs: 2_000 });
+    expect(
+      problemsOf({ DIALSTATE_DB_BUSY_TIMEOUT_MS: '-1', DIALSTATE_DB_UNWRITABLE_AFTER_MS: '5' }),
+    ).toEqual([
+      expect.stringMatching(/^DIALSTATE_DB_BUSY_TIMEOUT_MS: /),
+      expect.stringMatching(/^DIALSTATE_DB_UNWRITABLE_AFTER_MS: /),
     ]);
   });
 

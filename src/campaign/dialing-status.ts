@@ -14,6 +14,8 @@ export interface DialingFacts {
   campaign: CallingWindowSettings &
     CampaignPacing & { status: CampaignStatus; statusReason: string | null };
   global: GlobalPacing;
+  /** False while database writes keep failing (see dialer/storage-health.ts). */
+  storageWritable: boolean;
   ariConnected: boolean;
   /** Open when the breaker paused the campaign: `reason` says what kept failing. */
   circuitBreaker: { open: false } | { open: true; reason: string; retryAt: number | null };
@@ -30,6 +32,7 @@ export interface DialingFacts {
 export const DIALING_STATUS_REASONS = [
   'circuitOpen',
   'notRunning',
+  'storageUnwritable',
   'ariDisconnected',
   'outsideWindow',
   'nothingDue',
@@ -43,6 +46,7 @@ export const DIALING_STATUS_REASONS = [
 export type DialingStatus =
   | { ok: true }
   | { ok: false; reason: 'notRunning'; status: CampaignStatus; statusReason: string | null }
+  | { ok: false; reason: 'storageUnwritable' }
   | { ok: false; reason: 'ariDisconnected' }
   | { ok: false; reason: 'circuitOpen'; detail: string; retryAt: number | null }
   | {
@@ -62,7 +66,8 @@ export type DialingStatus =
  * Explains why no call of the campaign is starting at `facts.at`. When several reasons
  * hold, the first in {@link DIALING_STATUS_REASONS} wins, from what an operator must act
  * on to what clears by itself: circuit breaker open (it paused the campaign, so it says
- * more than "paused"), not running, ARI disconnected, outside the calling window, nothing
+ * more than "paused"), not running, storage unwritable (no claim could be recorded), ARI
+ * disconnected, outside the calling window, nothing
  * due, every due lead outside its own window, at the campaign's capacity, at the global
  * channel cap, pacing. Nothing due and leads outside their windows come before capacity
  * and pacing because a freed slot would not start a call either.
@@ -84,6 +89,7 @@ export function explainNotDialing(facts: DialingFacts): DialingStatus {
       statusReason: campaign.statusReason,
     };
   }
+  if (!facts.storageWritable) return { ok: false, reason: 'storageUnwritable' };
   if (!facts.ariConnected) return { ok: false, reason: 'ariDisconnected' };
   const window = checkCallingWindow(campaign, at);
   if (!window.open) {
@@ -131,6 +137,8 @@ export function describeDialingStatus(status: DialingStatus, timezone: string): 
     case 'notRunning':
       if (status.status === 'draft') return 'The campaign is a draft; start it to begin dialing.';
       return `The campaign is ${status.status}${status.statusReason ? `: ${status.statusReason}` : ''}.`;
+    case 'storageUnwritable':
+      return 'The database cannot be written (see the log); dialing resumes once writes work again.';
     case 'ariDisconnected':
       return 'Not connected to Asterisk (ARI); dialing resumes once the connection is back.';
     case 'circuitOpen':

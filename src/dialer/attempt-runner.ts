@@ -7,6 +7,7 @@ import type {
   AttemptOutcome,
   TimerCommand,
 } from '../machines/attempt-types.js';
+import { type CommitRetry, createDurableCommit } from './durable-commit.js';
 import {
   type AttemptJournal,
   type CallControl,
@@ -15,6 +16,7 @@ import {
   type StoredAttempt,
   type TimerDeadline,
 } from './ports.js';
+import type { StorageWriteReports } from './storage-health.js';
 
 /** What listeners hear after each committed event. */
 export interface AttemptTransition {
@@ -34,6 +36,10 @@ export interface AttemptRunnerDeps {
   callControl: CallControl;
   clock: Clock;
   log: Logger;
+  /** Told the result of every journal commit (see `createStorageHealth`). */
+  storage?: StorageWriteReports;
+  /** Back-off of commits that failed for a storage reason; `DEFAULT_COMMIT_RETRY` by default. */
+  commitRetry?: CommitRetry;
 }
 
 /** Runs attempt machines: the one loop that journals events and carries out commands. */
@@ -43,7 +49,9 @@ export interface AttemptRunner {
   /**
    * Queues an event for a live attempt. Events of one attempt are processed strictly
    * in order; the promise settles once this event is committed (or was ignored, for an
-   * attempt that is not live). Rejects if the commit failed.
+   * attempt that is not live). A commit that fails for a storage reason is retried
+   * until it succeeds, the attempt's later events waiting behind it; rejects if the
+   * journal refused the commit, or the runner stopped before it could be made.
    */
   dispatch(attemptId: string, event: AttemptEvent): Promise<void>;
   /** Sends `operator.canceled` to a live attempt. Returns false if it is not live. */
@@ -88,6 +96,12 @@ interface LiveAttempt {
  */
 export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
   const { journal, callControl, clock, log } = deps;
+  const durable = createDurableCommit({
+    journal,
+    clock,
+    ...(deps.storage ? { storage: deps.storage } : {}),
+    ...(deps.commitRetry ? { retry: deps.commitRetry } : {}),
+  });
   const live = new Map<string, LiveAttempt>();
   const listeners = new Set<(transition: AttemptTransition) => void>();
   let stopped = false;
@@ -156,8 +170,8 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
     const seq = attempt.seq + 1;
     const { start, cancel } = netTimerChanges(step.timers, event.at);
     const outcome = step.done ? (step.facts.outcome ?? 'failed') : null;
-    try {
-      await journal.commit({
+    await durable.commit(
+      {
         entry: {
           attemptId: stored.attemptId,
           seq,
@@ -185,11 +199,9 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
                   step.facts.endedAt ?? event.at,
                 ),
               },
-      });
-    } catch (error) {
-      attempt.log.error({ err: error, seq, event: event.type }, 'journal commit failed');
-      throw error;
-    }
+      },
+      attempt.log,
+    );
 
     attempt.snapshot = step.snapshot;
     attempt.seq = seq;
@@ -292,6 +304,9 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
     },
     async stop() {
       stopped = true;
+      // Events still waiting for storage stay open in the journal: the next start
+      // reconciles them with Asterisk.
+      durable.abandon();
       for (const attempt of live.values()) {
         for (const timerId of [...attempt.timers.keys()]) disarm(attempt, timerId);
       }

@@ -31,6 +31,11 @@ export interface CampaignSchedulerDeps {
   findMedia(recordingId: string): Promise<PlayableMedia | undefined>;
   /** Whether the ARI connection is up: nothing is dialed while it is not. */
   ariConnected(): boolean;
+  /**
+   * Whether database writes work (`StorageHealth.isWritable`): nothing is claimed while
+   * they do not. Always, when not given.
+   */
+  storageWritable?(): boolean;
   newAttemptId(): string;
   /** Consecutive calls failed before an answer that pause a campaign (default 5). */
   circuitBreakerThreshold?: number;
@@ -155,7 +160,9 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         const candidate = await candidateOf(state, start, wake);
         if (candidate) candidates.push(candidate);
       }
-      if (deps.ariConnected()) await claimInTurn(candidates, global, wake);
+      // Unwritable storage: a claim could not be recorded, nor its call's events.
+      const storageWritable = deps.storageWritable?.() ?? true;
+      if (deps.ariConnected() && storageWritable) await claimInTurn(candidates, global, wake);
       lastPass = { at: clock.now(), failed: false };
     } catch (error) {
       lastPass = { at: clock.now(), failed: true };
@@ -317,6 +324,7 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
           lastOriginateAt: state.lastOriginateAt,
         },
         global: { maxChannels, live },
+        storageWritable: deps.storageWritable?.() ?? true,
         ariConnected: deps.ariConnected(),
         circuitBreaker:
           trip === null ? { open: false } : { open: true, reason: trip, retryAt: null },

@@ -108,11 +108,29 @@ export interface AttemptCommit {
   } | null;
 }
 
+/**
+ * A commit that does not follow the attempt's stored journal: its seq is not the next
+ * one, the attempt is already done or missing, or its lead was no longer owned by the
+ * attempt. Nothing of the commit was written, and writing it again cannot help (unlike a
+ * storage fault, which the runner retries).
+ */
+export class JournalConflictError extends Error {
+  constructor(
+    readonly attemptId: string,
+    readonly seq: number,
+    detail: string,
+  ) {
+    super(`attempt ${attemptId}: cannot commit seq ${seq}: ${detail}`);
+    this.name = 'JournalConflictError';
+  }
+}
+
 /** Durable storage of attempts and their journals. */
 export interface AttemptJournal {
   /**
-   * Appends the entry and stores its consequences atomically. Throws if the seq is not
-   * the next one of the attempt, or if the attempt is already done.
+   * Appends the entry and stores its consequences atomically. Throws
+   * `JournalConflictError` if the seq is not the next one of the attempt, or if the
+   * attempt is already done; any other error is a storage fault (nothing was written).
    */
   commit(commit: AttemptCommit): Promise<void>;
   loadAttempt(attemptId: string): Promise<StoredAttempt | undefined>;

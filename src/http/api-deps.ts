@@ -14,7 +14,7 @@ import type { LeadListReader } from '../store/lead-list.js';
 import type { LeadOperations } from '../store/lead-operations.js';
 import type { CsvUploadLimits } from './csv-upload.js';
 import type { HealthDeps } from './health-routes.js';
-import type { LiveEventHub } from './live-event-hub.js';
+import type { LiveFanout } from './live-fanout.js';
 import type { LiveFeed } from './live-feed.js';
 import type { MetricsDeps } from './metrics-routes.js';
 import type { SetupGuideDeps } from './setup-routes.js';
@@ -29,8 +29,8 @@ export interface ApiDeps {
   control: CampaignControl;
   /** Why the campaign is not starting a call now (the scheduler's answer); undefined if unknown. */
   dialingStatus(campaignId: string): Promise<DialingStatus | undefined>;
-  /** The live feed's buffer and subscribers (`/api/events`). */
-  liveHub: LiveEventHub;
+  /** The live feed's delivery to `/api/events` clients. */
+  liveFanout: LiveFanout;
   /** Tells live clients about changes the engine does not report itself (operator actions). */
   liveFeed: Pick<LiveFeed, 'campaignChanged' | 'leadsChanged'>;
   /** Leads with their latest attempt, a page at a time. */

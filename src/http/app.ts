@@ -37,7 +37,7 @@ function apiRoutes(deps: ApiDeps) {
   return new OpenAPIHono()
     .route('/campaigns', campaignsRoutes(deps))
     .route('/campaigns', campaignActionsRoutes(deps))
-    .route('/events', eventsRoutes(deps.liveHub))
+    .route('/events', eventsRoutes(deps.liveFanout))
     .route('/recordings', recordingsRoutes(deps))
     .route('/', dncRoutes(deps))
     .route('/setup', setupRoutes(deps))

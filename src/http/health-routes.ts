@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { SchedulerStatus } from '../dialer/campaign-scheduler.js';
+import type { StorageStatus } from '../dialer/storage-health.js';
 import type { ApiDeps } from './api-deps.js';
 import { createRouter } from './api-router.js';
 
@@ -7,6 +8,8 @@ import { createRouter } from './api-router.js';
 export interface HealthDeps {
   /** A trivial query; rejects when the database cannot answer. */
   pingDatabase(): Promise<void>;
+  /** Whether database writes work, as the journal's commits found. */
+  storage(): Pick<StorageStatus, 'writable' | 'failingSince'>;
   /** The ARI websocket: `since` is when it entered that state (epoch ms). */
   ari(): { state: 'connected' | 'disconnected' | 'reconnecting'; since: number | null };
   scheduler(): SchedulerStatus;
@@ -21,7 +24,18 @@ const healthSchema = z
     status: z.enum(['ok', 'unavailable']),
     simulated: z.boolean().openapi({ description: 'The PBX is the embedded simulator.' }),
     checkedAt: z.number().int(),
-    database: z.object({ ok: z.boolean(), latencyMs: z.number().int().nullable() }),
+    database: z.object({
+      ok: z.boolean(),
+      latencyMs: z.number().int().nullable(),
+      writable: z.boolean().openapi({
+        description:
+          'False once writes have kept failing past the bound (DIALSTATE_DB_UNWRITABLE_AFTER_MS): no call is claimed until they work again.',
+      }),
+      writesFailingSince: z.number().int().nullable().openapi({
+        description:
+          'When the current run of failed writes began (epoch ms), also within the bound; null while writes work.',
+      }),
+    }),
     ari: z.object({
       ok: z.boolean(),
       state: z.enum(['connected', 'disconnected', 'reconnecting']),
@@ -40,9 +54,9 @@ const route = createRoute({
   method: 'get',
   path: '/health',
   tags: ['Operations'],
-  summary: 'Whether the database answers, ARI is connected and the scheduler runs',
+  summary: 'Whether the database answers and takes writes, ARI is connected and the scheduler runs',
   description:
-    'No token needed, for load balancers and service managers. Reasons for a failure are in the log, not here.',
+    'No token needed, for load balancers and service managers. Which part failed is here; the error itself is in the log.',
   security: [],
   responses: {
     200: {
@@ -85,8 +99,14 @@ export function healthRoutes(deps: ApiDeps) {
     const latencyMs = await databaseLatency();
     const ari = health.ari();
     const scheduler = health.scheduler();
+    const storage = health.storage();
     const parts = {
-      database: { ok: latencyMs !== null, latencyMs },
+      database: {
+        ok: latencyMs !== null && storage.writable,
+        latencyMs,
+        writable: storage.writable,
+        writesFailingSince: storage.failingSince,
+      },
       ari: { ok: ari.state === 'connected', ...ari },
       scheduler: { ok: scheduler.running && !scheduler.lastPassFailed, ...scheduler },
     };

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AttemptRunner } from '../dialer/attempt-runner.js';
 import type { Clock } from '../dialer/ports.js';
+import type { StorageStatus } from '../dialer/storage-health.js';
 import { ATTEMPT_OUTCOMES } from '../machines/attempt-types.js';
 import type { MetricsReader } from '../store/metrics-reader.js';
 import { createAttemptLatencies } from './attempt-latencies.js';
@@ -21,6 +22,8 @@ export interface DialstateMetricsDeps {
   reader: MetricsReader;
   clock: Pick<Clock, 'now'>;
   ariConnected(): boolean;
+  /** Whether database writes work, and how many failed (see `createStorageHealth`). */
+  storage(): Pick<StorageStatus, 'writable' | 'failures'>;
   log: Logger;
   /** Also Node's process metrics (`process_*`, `nodejs_*`); off in tests. */
   processMetrics?: boolean;
@@ -116,6 +119,26 @@ export function createDialstateMetrics(deps: DialstateMetricsDeps): DialstateMet
     registers,
     collect() {
       this.set(deps.ariConnected() ? 1 : 0);
+    },
+  });
+
+  new Gauge({
+    name: 'dialstate_storage_writable',
+    help: '1 while database writes work; 0 once they have kept failing past the bound (no call is claimed then).',
+    registers,
+    collect() {
+      this.set(deps.storage().writable ? 1 : 0);
+    },
+  });
+
+  new Counter({
+    name: 'dialstate_storage_write_failures_total',
+    help: 'Journal commits that failed for a storage reason and were retried (since the process started).',
+    registers,
+    collect() {
+      // The storage health keeps the count; the counter shows it.
+      this.reset();
+      this.inc(deps.storage().failures);
     },
   });
 

@@ -1,12 +1,13 @@
 import type { Selectable } from 'kysely';
 import type { RetryPolicy } from '../campaign/retry-policy.js';
-import type {
-  AttemptCommit,
-  AttemptJournal,
-  JournalEntry,
-  NewAttempt,
-  StoredAttempt,
-  TimerDeadline,
+import {
+  type AttemptCommit,
+  type AttemptJournal,
+  JournalConflictError,
+  type JournalEntry,
+  type NewAttempt,
+  type StoredAttempt,
+  type TimerDeadline,
 } from '../dialer/ports.js';
 import { factsOf, type PersistedAttemptSnapshot } from '../machines/attempt-step.js';
 import type { AttemptInput } from '../machines/attempt-types.js';
@@ -14,23 +15,8 @@ import { createCommitBatcher } from './commit-batcher.js';
 import type { Store } from './db.js';
 import type { AttemptEventTable, AttemptTable } from './schema.js';
 
-/**
- * A commit that does not follow the attempt's stored journal: its seq is not the next
- * one, the attempt is already done or missing, or its lead was no longer owned by the
- * attempt. Nothing of the commit was written.
- */
-export class JournalConflictError extends Error {
-  constructor(
-    readonly attemptId: string,
-    readonly seq: number,
-    detail: string,
-  ) {
-    super(`attempt ${attemptId}: cannot commit seq ${seq}: ${detail}`);
-    this.name = 'JournalConflictError';
-  }
-}
-
 export type { NewAttempt } from '../dialer/ports.js';
+export { JournalConflictError };
 
 export type CreateAttemptResult =
   | { ok: true; attempt: StoredAttempt }

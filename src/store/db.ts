@@ -17,6 +17,8 @@ export interface OpenDatabaseOptions {
   path: string;
   /** Defaults to `FULL`. */
   synchronous?: SynchronousMode;
+  /** How long a write waits for another connection's lock before failing (ms); default 5,000. */
+  busyTimeoutMs?: number;
 }
 
 /** An open dialstate database. */
@@ -35,7 +37,10 @@ export interface Store {
 }
 
 const IN_MEMORY = ':memory:';
-/** How long a write waits for another connection's lock before failing (ms). */
+/**
+ * How long a write waits for another connection's lock before failing (ms). better-sqlite3
+ * waits synchronously: the whole process stands still for as long.
+ */
 const BUSY_TIMEOUT_MS = 5000;
 
 /**
@@ -45,10 +50,13 @@ const BUSY_TIMEOUT_MS = 5000;
  * @throws DatabaseAccessError when the file or its folder cannot be created or written.
  */
 export function openDatabase(options: OpenDatabaseOptions): Store {
-  const { path, synchronous = 'FULL' } = options;
+  const { path, synchronous = 'FULL', busyTimeoutMs = BUSY_TIMEOUT_MS } = options;
   // The mode ends up in a PRAGMA, which cannot take a bound parameter.
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
     throw new Error(`synchronous must be NORMAL or FULL, not "${String(synchronous)}"`);
+  }
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+    throw new Error(`busyTimeoutMs must be a whole number of ms, not ${busyTimeoutMs}`);
   }
   const inMemory = path === IN_MEMORY;
 
@@ -60,7 +68,7 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
     // in-memory database has no WAL and keeps its `memory` journal mode.
     if (!inMemory) connection.pragma('journal_mode = WAL');
     connection.pragma('foreign_keys = ON');
-    connection.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    connection.pragma(`busy_timeout = ${busyTimeoutMs}`);
     connection.pragma(`synchronous = ${synchronous}`);
   } catch (error) {
     connection?.close();

@@ -27,6 +27,7 @@ const ready: DialingFacts = {
     lastOriginateAt: AT - 10_000,
   },
   global: { maxChannels: 10, live: 4 },
+  storageWritable: true,
   ariConnected: true,
   circuitBreaker: { open: false },
   nextDueAt: AT - 60_000,
@@ -70,6 +71,11 @@ describe('explainNotDialing', () => {
       'a lost ARI connection',
       { ...ready, ariConnected: false },
       { ok: false, reason: 'ariDisconnected' },
+    ],
+    [
+      'a database that cannot be written, before a lost ARI connection',
+      { ...ready, storageWritable: false, ariConnected: false },
+      { ok: false, reason: 'storageUnwritable' },
     ],
     [
       'an open circuit breaker',
@@ -149,6 +155,7 @@ describe('explainNotDialing', () => {
         lastOriginateAt: Date.parse('2026-03-09T18:00-04:00'),
       },
       global: { maxChannels: 3, live: 3 },
+      storageWritable: false,
       ariConnected: false,
       circuitBreaker: { open: true, reason: 'trunk down', retryAt: null },
       nextDueAt: null,
@@ -157,6 +164,7 @@ describe('explainNotDialing', () => {
     const fixes: ((f: DialingFacts) => DialingFacts)[] = [
       (f) => ({ ...f, circuitBreaker: { open: false } }),
       (f) => ({ ...f, campaign: { ...f.campaign, status: 'running' } }),
+      (f) => ({ ...f, storageWritable: true }),
       (f) => ({ ...f, ariConnected: true }),
       (f) => ({ ...f, at: f.at - 8 * 3_600_000 }),
       (f) => ({ ...f, nextDueAt: f.at }),
@@ -201,6 +209,10 @@ describe('describeDialingStatus', () => {
     [
       { ok: false, reason: 'notRunning', status: 'completed', statusReason: null },
       'The campaign is completed.',
+    ],
+    [
+      { ok: false, reason: 'storageUnwritable' },
+      'The database cannot be written (see the log); dialing resumes once writes work again.',
     ],
     [
       { ok: false, reason: 'ariDisconnected' },

@@ -353,6 +353,22 @@ describe('campaign scheduler: completion and stopping', () => {
     expect(x.originates()).toBe(3);
   });
 
+  it('claims nothing while storage is unwritable and says so, then claims again', async () => {
+    const storage = { writable: false };
+    const x = await harness({ scheduler: { storageWritable: () => storage.writable } });
+    x.scheduler.start();
+    await x.quiet();
+    expect(x.originates()).toBe(0);
+    expect(await x.scheduler.whyNotDialing(CAMPAIGN)).toEqual({
+      ok: false,
+      reason: 'storageUnwritable',
+    });
+    storage.writable = true;
+    await x.scheduler.tick();
+    await x.quiet();
+    expect(x.originates()).toBe(3);
+  });
+
   it('explains capacity, and knows no unknown campaign', async () => {
     const x = await harness({ campaign: { maxConcurrent: 2 }, leads: 3 });
     x.scheduler.start();

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type HttpServer, listenHttp } from '../../src/http/http-server.js';
 import type { ImportEventData } from '../../src/http/import-feed.js';
 import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
@@ -138,6 +138,15 @@ describe('GET /api/events', () => {
         .map((e) => JSON.parse(e.data).campaignId ?? JSON.parse(e.data).campaign?.id),
     );
     expect([...campaigns]).toEqual(['other']);
+  });
+
+  it('forgets a client once it disconnects', async () => {
+    const { x, connect } = await setUp();
+    const live = await connect();
+    await live.waitFor((e) => e.event === 'ready');
+    expect(x.liveFanout.clientCount()).toBe(1);
+    live.close();
+    await vi.waitFor(() => expect(x.liveFanout.clientCount()).toBe(0));
   });
 
   it('needs the token like the rest of the API', async () => {

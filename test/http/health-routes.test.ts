@@ -27,7 +27,7 @@ describe('/health', () => {
       status: 'ok',
       simulated: false,
       checkedAt: x.clock.now(),
-      database: { ok: true, latencyMs: 0 },
+      database: { ok: true, latencyMs: 0, writable: true, writesFailingSince: null },
       ari: { ok: true, state: 'connected', since: null },
       scheduler: { ok: true, running: true, lastPassAt: x.clock.now(), lastPassFailed: false },
     });
@@ -88,9 +88,40 @@ describe('/health', () => {
     x.clock.increment(2_000);
     const response = await pending;
     expect(response.status).toBe(503);
-    expect(response.body.database).toEqual({ ok: false, latencyMs: null });
+    expect(response.body.database).toEqual({
+      ok: false,
+      latencyMs: null,
+      writable: true,
+      writesFailingSince: null,
+    });
     release();
     await transaction;
+    expect((await x.call('GET', '/health')).status).toBe(200);
+  });
+
+  it('is 503 once database writes have kept failing past the bound, and 200 again after one works', async () => {
+    const x = await running();
+    const since = x.clock.now();
+    x.storage.writeFailed(new Error('disk I/O error'));
+    // Within the bound: a failing write is shown, but the process is still healthy.
+    let response = await x.call('GET', '/health');
+    expect(response.status).toBe(200);
+    expect(response.body.database).toEqual({
+      ok: true,
+      latencyMs: 0,
+      writable: true,
+      writesFailingSince: since,
+    });
+    x.clock.increment(10_000);
+    response = await x.call('GET', '/health');
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({
+      status: 'unavailable',
+      database: { ok: false, latencyMs: 0, writable: false, writesFailingSince: since },
+    });
+    // The open endpoint names the part, never the error (paths, SQL) behind it.
+    expect(JSON.stringify(response.body)).not.toMatch(/I\/O/);
+    x.storage.writeSucceeded();
     expect((await x.call('GET', '/health')).status).toBe(200);
   });
 

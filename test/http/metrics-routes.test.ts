@@ -51,12 +51,28 @@ describe('/metrics', () => {
       dialstate_event_lag_seconds: 'histogram',
       dialstate_lead_import_rows: 'gauge',
       dialstate_ari_connected: 'gauge',
+      dialstate_storage_writable: 'gauge',
+      dialstate_storage_write_failures_total: 'counter',
     });
     // Every outcome is there from zero, so that rate() works from the first call.
     for (const outcome of ATTEMPT_OUTCOMES) {
       expect(samples.get(`dialstate_attempts_total{outcome="${outcome}"}`)).toBe(0);
     }
     expect(samples.get('dialstate_ari_connected')).toBe(1);
+    expect(samples.get('dialstate_storage_writable')).toBe(1);
+  });
+
+  it('shows storage unwritable once writes have kept failing past the bound', async () => {
+    const x = await setUp();
+    x.storage.writeFailed(new Error('database is locked'));
+    x.storage.writeFailed(new Error('database is locked'));
+    expect((await scrape(x)).samples.get('dialstate_storage_writable')).toBe(1);
+    x.clock.increment(10_000);
+    const { samples } = await scrape(x);
+    expect(samples.get('dialstate_storage_writable')).toBe(0);
+    expect(samples.get('dialstate_storage_write_failures_total')).toBe(2);
+    x.storage.writeSucceeded();
+    expect((await scrape(x)).samples.get('dialstate_storage_writable')).toBe(1);
   });
 
   it('counts a real attempt by outcome, with its originate and AMD latencies and event lag', async () => {

@@ -3,9 +3,11 @@ import { pino } from 'pino';
 import { afterEach } from 'vitest';
 import { buildApiDeps, wireLiveFeed, wireMetrics } from '../../src/api-wiring.js';
 import type { SetupProbe } from '../../src/dialer/setup-checks.js';
+import { createStorageHealth, type StorageHealth } from '../../src/dialer/storage-health.js';
 import { createApp } from '../../src/http/app.js';
 import type { CsvUploadLimits } from '../../src/http/csv-upload.js';
 import type { LiveEventHub } from '../../src/http/live-event-hub.js';
+import type { LiveFanout } from '../../src/http/live-fanout.js';
 import type { SetupGuideDeps } from '../../src/http/setup-routes.js';
 import { createRecordingLibrary } from '../../src/media/recording-library.js';
 import { createRecordingRepository } from '../../src/store/recordings.js';
@@ -27,6 +29,10 @@ export interface ApiHarness extends SchedulerHarness {
   importsSettled(): Promise<void>;
   /** The live feed's hub, as `/api/events` reads it. */
   liveHub: LiveEventHub;
+  /** Its delivery to `/api/events` clients. */
+  liveFanout: LiveFanout;
+  /** What `/health` and `/metrics` say about database writes; tests report writes to it. */
+  storage: StorageHealth;
   /** Sends a request to the app in process (`app.request`), with JSON for a body object. */
   call(
     method: string,
@@ -72,11 +78,13 @@ export async function createApiHarness(
   let ids = 0;
   const live = wireLiveFeed({ store: x.store, runner: x.runner, clock: x.clock, log });
   const ariConnected = () => x.ari.connected;
+  const storage = createStorageHealth({ clock: x.clock, log, unwritableAfterMs: 10_000 });
   const metrics = wireMetrics({
     store: x.store,
     runner: x.runner,
     clock: x.clock,
     ariConnected,
+    storage: storage.status,
     log,
   });
   const mediaDir = join(x.dir.path, 'media');
@@ -106,6 +114,7 @@ export async function createApiHarness(
       ...options.setup,
     },
     ariStatus: () => ({ state: ariConnected() ? 'connected' : 'disconnected', since: null }),
+    storage: storage.status,
     metrics,
     clock: x.clock,
     log,
@@ -118,11 +127,14 @@ export async function createApiHarness(
     app,
     mediaDir,
     liveHub: live.hub,
+    liveFanout: live.fanout,
+    storage,
     importsSettled: () => deps.leadImportJobs.settled(),
     async close() {
       await deps.leadImportJobs.settled();
       live.stop();
       metrics.stop();
+      storage.stop();
       await x.close();
     },
     async call(method, path, body, headers = {}) {

@@ -4,6 +4,8 @@ import type { Campaign } from '../../src/campaign/campaign.js';
 import type { Lead } from '../../src/campaign/lead.js';
 import { buildAttemptInput } from '../../src/dialer/attempt-input.js';
 import { type AttemptRunner, createAttemptRunner } from '../../src/dialer/attempt-runner.js';
+import type { AttemptJournal } from '../../src/dialer/ports.js';
+import type { StorageWriteReports } from '../../src/dialer/storage-health.js';
 import { ATTEMPT_MACHINE_VERSION } from '../../src/machines/attempt.js';
 import { createAttemptSnapshot } from '../../src/machines/attempt-step.js';
 import type { AttemptEvent } from '../../src/machines/attempt-types.js';
@@ -68,6 +70,10 @@ export async function createHarness(
     /** Insert the sample campaign and leads (default: only into a new folder). */
     seed?: boolean;
     now?: number;
+    /** Wraps the journal the runner commits through (a fault-injecting journal). */
+    wrapJournal?: (journal: AttemptJournal) => AttemptJournal;
+    /** Told the result of the runner's every commit. */
+    storage?: StorageWriteReports;
   } = {},
 ): Promise<Harness> {
   const dir = options.dir ?? createTempDir();
@@ -85,10 +91,11 @@ export async function createHarness(
   clock.set(options.now ?? T0);
   const callControl = new FakeCallControl();
   const runner = createAttemptRunner({
-    journal,
+    journal: options.wrapJournal?.(journal) ?? journal,
     callControl,
     clock,
     log: pino({ level: 'silent' }),
+    ...(options.storage ? { storage: options.storage } : {}),
   });
   const harness: Harness = {
     dir,

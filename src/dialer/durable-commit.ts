@@ -1,0 +1,110 @@
+import type { Logger } from 'pino';
+import {
+  type AttemptCommit,
+  type AttemptJournal,
+  type Clock,
+  JournalConflictError,
+} from './ports.js';
+import type { StorageWriteReports } from './storage-health.js';
+
+/** Back-off between tries of a commit that failed for a storage reason (ms). */
+export interface CommitRetry {
+  /** Wait after the first failure; doubled after each further one. */
+  firstDelayMs: number;
+  /** Longest wait: once storage works again, a held event is committed within this. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_COMMIT_RETRY: CommitRetry = { firstDelayMs: 50, maxDelayMs: 1_000 };
+
+/** Thrown when the runner stops while an event is still waiting for storage. */
+export class CommitAbandonedError extends Error {
+  constructor(attemptId: string, seq: number, options: { cause: unknown }) {
+    super(`attempt ${attemptId}: seq ${seq} was not committed before the runner stopped`, options);
+    this.name = 'CommitAbandonedError';
+  }
+}
+
+/** Commits journal entries, retrying storage faults until they succeed. */
+export interface DurableCommit {
+  /**
+   * Commits, and on a storage fault tries again after a bounded back-off, for as long as
+   * it takes: the caller (one attempt's event queue) waits meanwhile, so the attempt's
+   * events stay in order and its commands never run before their commit. Rejects with a
+   * `JournalConflictError` (no retry can help), or a `CommitAbandonedError` after `abandon()`.
+   */
+  commit(commit: AttemptCommit, log: Logger): Promise<void>;
+  /** Gives up every commit waiting for its next try (on shutdown); the journal keeps them open. */
+  abandon(): void;
+}
+
+export function createDurableCommit(deps: {
+  journal: Pick<AttemptJournal, 'commit' | 'loadAttempt'>;
+  clock: Clock;
+  storage?: StorageWriteReports;
+  retry?: CommitRetry;
+}): DurableCommit {
+  const { journal, clock, storage } = deps;
+  const retry = deps.retry ?? DEFAULT_COMMIT_RETRY;
+  const waiting = new Set<() => void>();
+  let abandoned = false;
+
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        waiting.delete(wake);
+        clock.clearTimeout(handle);
+        resolve();
+      };
+      const handle = clock.setTimeout(wake, ms);
+      waiting.add(wake);
+    });
+  }
+
+  /** Whether the journal already holds this commit: a failure reported after the write. */
+  async function alreadyWritten(commit: AttemptCommit): Promise<boolean> {
+    const stored = await journal.loadAttempt(commit.entry.attemptId);
+    return stored?.seq === commit.entry.seq;
+  }
+
+  return {
+    async commit(commit, log) {
+      const { seq, event } = commit.entry;
+      for (let failures = 0; ; ) {
+        try {
+          await journal.commit(commit);
+          storage?.writeSucceeded();
+          if (failures > 0) log.info({ seq, failures }, 'journal commit succeeded after retries');
+          return;
+        } catch (error) {
+          if (error instanceof JournalConflictError) {
+            if (failures > 0 && (await alreadyWritten(commit))) {
+              storage?.writeSucceeded();
+              return;
+            }
+            log.error({ err: error, seq, event: event.type }, 'journal commit refused');
+            throw error;
+          }
+          failures += 1;
+          storage?.writeFailed(error);
+          // Once per event: the storage health reports the outage as a whole.
+          if (failures === 1) {
+            log.warn(
+              { err: error, seq, event: event.type },
+              'journal commit failed; the event is held and retried',
+            );
+          }
+          if (abandoned)
+            throw new CommitAbandonedError(commit.entry.attemptId, seq, { cause: error });
+          await pause(Math.min(retry.maxDelayMs, retry.firstDelayMs * 2 ** (failures - 1)));
+          if (abandoned)
+            throw new CommitAbandonedError(commit.entry.attemptId, seq, { cause: error });
+        }
+      }
+    },
+    abandon() {
+      abandoned = true;
+      for (const wake of [...waiting]) wake();
+    },
+  };
+}
