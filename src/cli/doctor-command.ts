@@ -1,3 +1,4 @@
+import { AMD_HOP_VERSION_LABEL } from '../ari/amd-hop.js';
 import { createAriSetupProbe } from '../ari/ari-setup-probe.js';
 import type { Config } from '../config.js';
 import {
@@ -48,6 +49,7 @@ export async function doctorCommand(
     app: config.ari.app,
     amdContext: config.dial.amdContext,
     dialContext: config.dial.context,
+    hopVersionLabel: AMD_HOP_VERSION_LABEL,
     mediaDir: config.mediaDir,
   });
   for (const check of checks) print(formatCheck(check));

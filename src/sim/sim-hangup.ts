@@ -42,6 +42,11 @@ export function hangUpFarEnd(world: SimWorld, call: SimCall, cause: number): voi
     dialplan_app_data: String(cause),
   });
   call.peerInPlayback = false;
+  // Under AMD() (the hop), Asterisk 22 reports the far end's own half first: a soft
+  // normal-clearing request on `;2`, then the hang-up queued on `;1`.
+  if (call.location.kind === 'amd') {
+    events.channel('ChannelHangupRequest', peer, { cause: CAUSE.normalClearing, soft: true });
+  }
   events.channel('ChannelHangupRequest', local, { cause });
   runHangupExtension(world, call);
   destroy(world, peer, cause, '');
@@ -108,16 +113,13 @@ function endLocal(world: SimWorld, call: SimCall, options: EndLocalOptions): voi
     const app = local.stasisApp;
     local.stasisApp = null;
     if (app) events.stasisEnd(app, local);
-  } else if (location.kind === 'amd') {
+  } else if (location.kind === 'amd' && local.variable('AMDSTATUS') === undefined) {
+    // AMD() itself was listening. No `h` extension runs for these calls (none in ~150
+    // real ones), so nothing more of the AMD context is reported.
     local.setVariable('AMDSTATUS', 'HANGUP');
     events.channel('ChannelVarset', local, { variable: 'AMDSTATUS', value: 'HANGUP' });
     local.setVariable('AMDCAUSE', '');
     events.channel('ChannelVarset', local, { variable: 'AMDCAUSE', value: '' });
-    local.step(world.dialplan.amdContext, 'h', 1, 'NoOp', `AMD hop ended: ${local.name}`);
-    events.channel('ChannelDialplan', local, {
-      dialplan_app: 'NoOp',
-      dialplan_app_data: local.dialplan.app_data,
-    });
   }
   while (local.stasisStack.pop()) {
     local.setVariable('STASISSTATUS', 'SUCCESS');

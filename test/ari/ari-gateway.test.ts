@@ -84,8 +84,8 @@ function originate(gw: AriGateway, attemptId: string, number: string) {
     variables: {
       AMPUSER: '6789',
       'CALLERID(num)': '6789',
-      __AAVA_ATTEMPT_ID: attemptId,
-      AAVA_STASIS_APP: APP,
+      __DIALSTATE_ATTEMPT_ID: attemptId,
+      DIALSTATE_STASIS_APP: APP,
     },
   });
 }
@@ -150,12 +150,15 @@ describe('createAriGateway against the simulator', () => {
       variables: {
         AMPUSER: '6789',
         'CALLERID(num)': '6789',
-        __AAVA_ATTEMPT_ID: 'att-1',
-        AAVA_STASIS_APP: APP,
+        __DIALSTATE_ATTEMPT_ID: 'att-1',
+        DIALSTATE_STASIS_APP: APP,
       },
     });
     // And Asterisk (simulated) set them on the channel.
-    expect(sim.calls()[0]?.variables).toMatchObject({ AMPUSER: '6789', AAVA_ATTEMPT_ID: 'att-1' });
+    expect(sim.calls()[0]?.variables).toMatchObject({
+      AMPUSER: '6789',
+      DIALSTATE_ATTEMPT_ID: 'att-1',
+    });
   });
 
   it('surfaces a duplicate originate as CallControlError 409 and leaves the first call alone', async () => {
@@ -198,7 +201,7 @@ describe('createAriGateway against the simulator', () => {
     ]);
     expect(events.find((r) => r.event.type === 'amd.completed')?.event).toMatchObject({
       status: 'HUMAN',
-      cause: 'HUMAN-803-800',
+      cause: 'HUMAN-800-800',
     });
     const times = events.map((r) => r.event.at);
     expect(times).toEqual([...times].sort((a, b) => a - b));
@@ -263,7 +266,7 @@ describe('createAriGateway against the simulator', () => {
     await vi.waitFor(() => expect(typesOf('att-1')).toContain('channel.answered'));
     await gw.setVariable('dialstate-att-1', 'AI_CONTEXT', 'reminder');
     expect(await gw.getVariable('dialstate-att-1', 'AI_CONTEXT')).toBe('reminder');
-    expect(await gw.getVariable('dialstate-att-1', 'AAVA_ATTEMPT_ID')).toBe('att-1');
+    expect(await gw.getVariable('dialstate-att-1', 'DIALSTATE_ATTEMPT_ID')).toBe('att-1');
     expect(await gw.getVariable('dialstate-att-1', 'NO_SUCH_VARIABLE')).toBeNull();
     expect(await gw.getVariable('dialstate-gone', 'AI_CONTEXT')).toBeNull();
     expect(await gw.channelExists('dialstate-gone')).toBe(false);
