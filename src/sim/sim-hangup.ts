@@ -77,6 +77,31 @@ export function endInMissingContext(world: SimWorld, call: SimCall): void {
   endLocal(world, call, { cause: CAUSE.unknown, strayStep: true });
 }
 
+/**
+ * Asterisk is shutting down (`core stop now`): every channel is hung up with cause 0.
+ * Both halves report a `ChannelHangupRequest` without `soft`, the playback in progress
+ * fails, the dialer's half leaves Stasis, then both are destroyed with cause 0.
+ */
+export function endOnShutdown(world: SimWorld, call: SimCall): void {
+  if (call.ended) return;
+  const { local, peer } = call;
+  const { events } = world;
+  const inStasis = call.location.kind === 'stasis';
+  call.end();
+  stopTalkDetect(call);
+  events.channel('ChannelHangupRequest', local, { cause: CAUSE.unknown });
+  if (!peer.destroyed) events.channel('ChannelHangupRequest', peer, { cause: CAUSE.unknown });
+  if (inStasis) {
+    world.playbacks.endAll(call, 'failed');
+    const app = local.stasisApp;
+    local.stasisApp = null;
+    if (app) events.stasisEnd(app, local);
+  }
+  destroy(world, peer, CAUSE.unknown, '');
+  destroyLocal(world, call, CAUSE.unknown);
+  world.callEnded(call);
+}
+
 /** Originate into a context that does not exist: both halves go with cause 0 (fact 15). */
 export function endMissingOriginateContext(world: SimWorld, call: SimCall): void {
   call.end();
