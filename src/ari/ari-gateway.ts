@@ -28,8 +28,13 @@ export interface AriGatewayOptions extends AriEndpoint {
   ids?: ChannelIds;
   /** Tries of the first connection while ARI is unreachable (default 5). */
   connectAttempts?: number;
-  /** Backoff between connection tries (default 500 ms doubling up to 30 s). */
+  /**
+   * Backoff between the first connection's tries, and before taking the app back from
+   * another websocket (default 500 ms doubling up to 30 s).
+   */
   backoff?: BackoffPolicy;
+  /** Mean interval of the cheap probes (`GET /asterisk/ping`) while disconnected (ms, default 500). */
+  probeIntervalMs?: number;
   /** Longest wait for one ARI answer (ms, default 10 s). */
   requestTimeoutMs?: number;
   /** Websocket ping interval (ms, default 20 s, 0 = off). */
@@ -85,6 +90,9 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
   const statusListeners = new Set<(status: AriConnectionStatus) => void>();
   const reconnectListeners = new Set<() => void | Promise<void>>();
   let connected: { rest: AriRest; stream: AriEventStream } | null = null;
+  // Whether the event websocket is up. While it is not, requests fail at once with no
+  // status, as a refused connection would, rather than waiting out their timeout.
+  let linkUp = false;
   let connecting: Promise<void> | null = null;
   let closed = false;
 
@@ -106,7 +114,7 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
 
   const rest: AriRest = {
     call(resource, operation, params) {
-      if (!connected) {
+      if (!connected || !linkUp) {
         return Promise.reject(
           new AriRequestError(`${resource}.${operation}`, 'not connected to ARI'),
         );
@@ -132,18 +140,25 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
       backoff,
       requestTimeoutMs,
     });
-    const stream = createAriEventStream(client, {
+    const stream = createAriEventStream({
+      baseUrl: options.url,
+      user: options.user,
+      password: options.password,
       app: options.app,
       clock,
       log,
       backoff,
       openTimeoutMs: requestTimeoutMs,
       heartbeatMs: options.heartbeatMs ?? 20_000,
+      probeIntervalMs: options.probeIntervalMs ?? 500,
       onMessage(raw) {
         const routed = translateAriEvent(raw, clock.now(), ids);
         if (routed) ordering.push(routed);
       },
-      onStatus: (status) => each(statusListeners, status, 'connection'),
+      onStatus: (status) => {
+        linkUp = status.state === 'connected';
+        each(statusListeners, status, 'connection');
+      },
       onReconnected() {
         for (const listener of reconnectListeners) {
           Promise.resolve()
@@ -161,6 +176,7 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
       throw new Error('the ARI gateway was closed while connecting');
     }
     connected = { rest: clientRest, stream };
+    linkUp = true;
     log.info({ url: options.url, app: options.app }, 'connected to ARI');
   }
 
@@ -231,6 +247,7 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
       closed = true;
       connected?.stream.close();
       connected = null;
+      linkUp = false;
       ordering.flush();
     },
   };

@@ -29,7 +29,7 @@ export interface SimHttpDeps extends SystemRoutesDeps {
 }
 
 /** What Asterisk's HTTP server answers while it shuts down: an HTML page, not ARI's JSON. */
-const SHUTTING_DOWN_PAGE = `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">
+export const SHUTTING_DOWN_PAGE = `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">
 <html><head>
 <title>503 Service Unavailable</title>
 </head><body>
