@@ -12,6 +12,7 @@ import { createChannelReconciler } from './dialer/channel-reconciler.js';
 import { createEventRouter } from './dialer/event-router.js';
 import { recoverInterruptedImports } from './dialer/lead-import-recovery.js';
 import { recoverOrphanedLeads } from './dialer/lead-recovery.js';
+import { createOriginateHealthHold } from './dialer/originate-health-hold.js';
 import { systemClock } from './dialer/ports.js';
 import { createApp } from './http/app.js';
 import { CAMPAIGN_DEFAULTS } from './http/campaign-schemas.js';
@@ -204,6 +205,14 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
     clock: systemClock,
     newId: randomUUID,
   });
+  // A 5xx or unanswered originate holds claiming until ARI answers a ping again.
+  const originateHold = createOriginateHealthHold({
+    clock: systemClock,
+    log: logger.child({ component: 'scheduler' }),
+    probe: () => gateway.ping(),
+    onRelease: () => void scheduler.tick(),
+  });
+  runner.onTransition((transition) => originateHold.observe(transition));
   const scheduler = createCampaignScheduler({
     store: createDialingStore(store.db, journal),
     runner,
@@ -217,6 +226,7 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
       return recording && { uri: recording.mediaUri, durationMs: recording.durationMs };
     },
     ariConnected,
+    pbxHold: originateHold.reason,
     newAttemptId: randomUUID,
   });
   scheduler.start();
@@ -264,6 +274,7 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
     live.stop();
     metrics.stop();
     await scheduler.stop();
+    originateHold.stop();
     router.stop();
     await runner.stop();
     await gateway.close();

@@ -31,6 +31,8 @@ export interface CampaignSchedulerDeps {
   findMedia(recordingId: string): Promise<PlayableMedia | undefined>;
   /** Whether the ARI connection is up: nothing is dialed while it is not. */
   ariConnected(): boolean;
+  /** Why the PBX is held from dialing though connected (see OriginateHealthHold); null if not. */
+  pbxHold?(): string | null;
   newAttemptId(): string;
   /** Consecutive calls failed before an answer that pause a campaign (default 5). */
   circuitBreakerThreshold?: number;
@@ -155,7 +157,7 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         const candidate = await candidateOf(state, start, wake);
         if (candidate) candidates.push(candidate);
       }
-      if (deps.ariConnected()) await claimInTurn(candidates, global, wake);
+      if (deps.ariConnected() && !deps.pbxHold?.()) await claimInTurn(candidates, global, wake);
       lastPass = { at: clock.now(), failed: false };
     } catch (error) {
       lastPass = { at: clock.now(), failed: true };
@@ -318,6 +320,7 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         },
         global: { maxChannels, live },
         ariConnected: deps.ariConnected(),
+        pbxHold: deps.pbxHold?.() ?? null,
         circuitBreaker:
           trip === null ? { open: false } : { open: true, reason: trip, retryAt: null },
         nextDueAt: state.nextDueAt,
