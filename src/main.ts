@@ -179,6 +179,8 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
   const reconciler = createChannelReconciler({
     runner,
     channels: gateway,
+    journal,
+    playbacks: gateway,
     clock: systemClock,
     log: logger,
   });

@@ -67,6 +67,8 @@ export interface AriGateway extends AttemptEventSource, ChannelDirectory {
   onReconnected(listener: () => void | Promise<void>): () => void;
   /** Whether Asterisk has this channel (`GET /channels/{id}`: 404 means no). */
   channelExists(channelId: string): Promise<boolean>;
+  /** Whether Asterisk still has this playback (`GET /playbacks/{id}`: 404 means it finished). */
+  playbackExists(playbackId: string): Promise<boolean>;
   /** Every live channel, both halves of Local channels included (fact 18). */
   listChannels(): Promise<AriChannelSummary[]>;
   setVariable(channelId: string, variable: string, value?: string): Promise<void>;
@@ -212,6 +214,9 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
 
     async channelExists(channelId) {
       return (await orNullOn404(rest.call('channels', 'get', { channelId }))) !== null;
+    },
+    async playbackExists(playbackId) {
+      return (await orNullOn404(rest.call('playbacks', 'get', { playbackId }))) !== null;
     },
     async listChannels() {
       const channels = await rest.call('channels', 'list');

@@ -30,7 +30,7 @@ export interface DialIdentity {
 /** Largest JSON of lead variables handed to the AI target (bytes). */
 export const MAX_LEAD_VARS_BYTES = 4096;
 /** Time a prompt may overrun its measured length before we stop waiting for it (ms). */
-const PLAYBACK_SLACK_MS = 5_000;
+export const PLAYBACK_SLACK_MS = 5_000;
 
 /** The deterministic ARI channel id of an attempt: a repeated originate fails with 409. */
 export function channelIdFor(attemptId: string): string {
