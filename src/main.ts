@@ -232,6 +232,13 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
     newAttemptId: randomUUID,
   });
   scheduler.start();
+  // Back from a lost connection: dial at once rather than at the next poll (a hold
+  // after a failed originate is lifted once ARI answers a ping, tried at once too).
+  gateway.onConnection((status) => {
+    if (status.state !== 'connected') return;
+    originateHold.probeNow();
+    void scheduler.tick();
+  });
   const control = createCampaignControl({
     store: createCampaignControlStore(store.db),
     scheduler,

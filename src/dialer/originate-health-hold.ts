@@ -18,6 +18,8 @@ export interface OriginateHealthHold {
   observe(transition: AttemptTransition): void;
   /** Why claiming is held now, or null. */
   reason(): string | null;
+  /** Probes at once if held, e.g. when the ARI connection is back. */
+  probeNow(): void;
   /** Stops probing; the hold is dropped. */
   stop(): void;
 }
@@ -80,6 +82,12 @@ export function createOriginateHealthHold(deps: OriginateHealthHoldDeps): Origin
       scheduleProbe();
     },
     reason: () => held,
+    probeNow() {
+      if (held === null || stopped) return;
+      if (timer !== null) clock.clearTimeout(timer);
+      timer = null;
+      void probeOnce();
+    },
     stop() {
       stopped = true;
       held = null;

@@ -86,6 +86,17 @@ describe('createOriginateHealthHold', () => {
     expect(x.probes()).toBe(2);
   });
 
+  it('probes at once when asked, e.g. on a reconnect', async () => {
+    const x = setup();
+    x.hold.observe(failedOriginate(undefined, 'not connected to ARI'));
+    x.answer();
+    x.hold.probeNow();
+    await x.settle();
+    expect(x.probes()).toBe(1);
+    expect(x.hold.reason()).toBeNull();
+    expect(x.releases()).toBe(1);
+  });
+
   it('ignores 4xx failures and failures of other commands', () => {
     const x = setup();
     x.hold.observe(failedOriginate(400, 'Allocation failed'));
