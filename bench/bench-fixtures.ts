@@ -26,6 +26,7 @@ export function benchCampaign(): Campaign {
     aiContext: 'reminder',
     aiProvider: 'local',
     aiAgent: 'agent-1',
+    dialString: null,
     consent: { enabled: true, recordingId: null, timeoutSec: 8 },
     voicemail: { enabled: true, recordingId: null, greetingMaxWaitSec: 20 },
     amd: { ...DEFAULT_AMD_PARAMETERS, notSureAs: 'machine' },
@@ -73,7 +74,12 @@ export function benchInput(
     attemptId,
     campaign: benchCampaign(),
     lead,
-    identity: { stasisApp: 'dialstate', outboundIdentity: '6789' },
+    identity: {
+      stasisApp: 'dialstate',
+      outboundIdentity: '6789',
+      defaultDialString: 'Local/{number}@from-internal',
+      aavaHandoffContext: 'dialstate-aava-handoff',
+    },
     consentMedia: media.consent,
     voicemailMedia: media.voicemail,
   });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { checkDialString, defaultDialString } from './campaign/dial-string.js';
 
 /** Thrown when the environment does not describe a usable configuration. */
 export class ConfigError extends Error {
@@ -28,6 +29,10 @@ export interface Config {
     readonly outboundIdentity: string;
     /** Context that runs `AMD()` and returns to Stasis. */
     readonly amdContext: string;
+    /** Dial-string template of campaigns that set none (src/campaign/dial-string.ts). */
+    readonly dialString: string;
+    /** The rendered context that hands calls to AAVA with `Stasis(<app>)`. */
+    readonly aavaHandoffContext: string;
   };
   /** Folder of recordings Asterisk can play. */
   readonly mediaDir: string;
@@ -58,6 +63,17 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "-" or "_"')
     .default('dialstate'),
   DIALSTATE_DIAL_CONTEXT: nonEmpty.default('from-internal'),
+  DIALSTATE_DIAL_STRING: z
+    .string()
+    .superRefine((template, ctx) => {
+      const check = checkDialString(template);
+      if (!check.ok) ctx.addIssue({ code: 'custom', message: check.problems.join('; ') });
+    })
+    .optional(),
+  DIALSTATE_AAVA_HANDOFF_CONTEXT: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "-" or "_"')
+    .default('dialstate-aava-handoff'),
   AAVA_OUTBOUND_EXTENSION_IDENTITY: z
     .string()
     .regex(/^[0-9]+$/, 'must be an extension number')
@@ -121,6 +137,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       context: e.DIALSTATE_DIAL_CONTEXT,
       outboundIdentity: e.AAVA_OUTBOUND_EXTENSION_IDENTITY,
       amdContext: e.AAVA_OUTBOUND_AMD_CONTEXT,
+      dialString: e.DIALSTATE_DIAL_STRING ?? defaultDialString(e.DIALSTATE_DIAL_CONTEXT),
+      aavaHandoffContext: e.DIALSTATE_AAVA_HANDOFF_CONTEXT,
     }),
     // The embedded simulator plays media from the data folder: no real Asterisk reads it.
     mediaDir:

@@ -222,7 +222,12 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
     log: logger.child({ component: 'scheduler' }),
     maxChannels: config.maxChannels,
     circuitBreakerThreshold: config.circuitBreakerFailures,
-    identity: { stasisApp: config.ari.app, outboundIdentity: config.dial.outboundIdentity },
+    identity: {
+      stasisApp: config.ari.app,
+      outboundIdentity: config.dial.outboundIdentity,
+      defaultDialString: config.dial.dialString,
+      aavaHandoffContext: config.dial.aavaHandoffContext,
+    },
     async findMedia(recordingId) {
       const recording = await recordings.get(recordingId);
       return recording && { uri: recording.mediaUri, durationMs: recording.durationMs };

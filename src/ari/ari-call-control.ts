@@ -1,3 +1,4 @@
+import { isLocalDialString } from '../campaign/dial-string.js';
 import { type CallControl, CallControlError } from '../dialer/ports.js';
 import { AriRequestError } from './ari-errors.js';
 import type { AriRest } from './ari-rest.js';
@@ -38,14 +39,18 @@ export function createAriCallControl(rest: AriRest, options: AriCallControlOptio
   }
 
   return {
-    async originate({ channelId, number, callerId, timeoutSec, variables }) {
+    async originate({ channelId, number, endpoint, callerId, timeoutSec, variables }) {
+      // Attempts of machine version 1 carry no endpoint: they always dialed through the
+      // dial context.
+      const dialed = endpoint ?? `Local/${number}@${dialContext}`;
       await request('channels', 'originate', {
-        endpoint: `Local/${number}@${dialContext}`,
+        endpoint: dialed,
         app,
         appArgs: `dial,${ids.attemptIdOf(channelId) ?? channelId}`,
         channelId,
-        // Asterisk would derive the same id (fact 1); naming it keeps that explicit.
-        otherChannelId: `${channelId};2`,
+        // A Local channel's second half: Asterisk would derive the same id (fact 1);
+        // naming it keeps that explicit. Other technologies have one channel.
+        ...(isLocalDialString(dialed) ? { otherChannelId: `${channelId};2` } : {}),
         callerId: callerId ?? undefined,
         timeout: timeoutSec,
         // ARI's `variables` body object: anything else is silently lost.
@@ -100,6 +105,15 @@ export function createAriCallControl(rest: AriRest, options: AriCallControlOptio
           context: target.context,
           extension: target.extension,
           priority: target.priority,
+        });
+      } else if (target.kind === 'aava') {
+        // The hand-off context runs Stasis(${DIALSTATE_AAVA_APP}) with no arguments, so
+        // that AAVA starts a caller session and a missing AAVA shows as STASISSTATUS.
+        await request('channels', 'continueInDialplan', {
+          channelId,
+          context: target.context,
+          extension: 's',
+          priority: 1,
         });
       } else {
         await request('channels', 'move', {

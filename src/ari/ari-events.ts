@@ -9,6 +9,8 @@ import type { ChannelIds } from './channel-ids.js';
 export interface AriChannelSnapshot {
   id: string;
   state?: string;
+  /** Where the channel is in the dialplan (context, extension, priority). */
+  dialplan?: { context: string; exten: string; priority: number };
 }
 
 /** The part of an ARI playback the translation reads (fact 11: it has no `channel`). */
@@ -21,7 +23,8 @@ export interface AriPlaybackSnapshot {
 
 /**
  * The ARI events the attempt machine hears about, reduced to the fields it reads.
- * Every other event type (ChannelVarset, ChannelDialplan…, fact 19) is noise.
+ * Every other event type (fact 19) is noise, as are most ChannelVarset and
+ * ChannelDialplan events: only the ones that tell where a hand-off went are read.
  */
 export type AriEvent =
   | { type: 'StasisStart'; channel: AriChannelSnapshot; args: string[] }
@@ -32,7 +35,10 @@ export type AriEvent =
   | { type: 'ChannelDestroyed'; channel: AriChannelSnapshot; cause: number; cause_txt?: string }
   | { type: 'ChannelDtmfReceived'; channel: AriChannelSnapshot; digit: string }
   | { type: 'PlaybackStarted' | 'PlaybackFinished'; playback: AriPlaybackSnapshot }
-  | { type: 'ChannelTalkingFinished'; channel: AriChannelSnapshot };
+  | { type: 'ChannelTalkingFinished'; channel: AriChannelSnapshot }
+  | { type: 'ChannelDialplan'; channel: AriChannelSnapshot; dialplan_app: string }
+  | { type: 'ChannelVarset'; channel: AriChannelSnapshot; variable: string; value: string }
+  | { type: 'ApplicationMoveFailed'; channel: AriChannelSnapshot; destination: string };
 
 /** A domain event and the attempt it belongs to. */
 export type RoutedAttemptEvent = AttemptEventDelivery;
@@ -102,10 +108,29 @@ function readAriEvent(raw: unknown): AriEvent | null {
       const playback = playbackOf(raw.playback);
       return playback ? { type: raw.type, playback } : null;
     }
+    case 'ChannelDialplan':
+      return channel?.dialplan && typeof raw.dialplan_app === 'string'
+        ? { type: raw.type, channel, dialplan_app: raw.dialplan_app }
+        : null;
+    case 'ChannelVarset':
+      return channel && typeof raw.variable === 'string' && typeof raw.value === 'string'
+        ? { type: raw.type, channel, variable: raw.variable, value: raw.value }
+        : null;
+    case 'ApplicationMoveFailed':
+      return channel && typeof raw.destination === 'string'
+        ? { type: raw.type, channel, destination: raw.destination }
+        : null;
     default:
       return null;
   }
 }
+
+/**
+ * Dialplan steps the machine hears about: the first priority of a context (a `continue`
+ * landed, a `Goto` moved on), and the `Stasis()` and `Hangup()` steps. The steps in
+ * between (many per call, the AMD hop's included) would only fill the journal.
+ */
+const REPORTED_DIALPLAN_APPS: ReadonlySet<string> = new Set(['Stasis', 'Hangup']);
 
 function routeAriEvent(event: AriEvent, at: number, ids: ChannelIds): RoutedAttemptEvent | null {
   switch (event.type) {
@@ -168,7 +193,40 @@ function routeAriEvent(event: AriEvent, at: number, ids: ChannelIds): RoutedAtte
     case 'ChannelTalkingFinished':
       // TALK_DETECT reports the end of speech 2.5 s into the silence after it (fact 17).
       return ourHalf(event.channel, ids, () => ({ type: 'greeting.ended', at }));
+    case 'ChannelDialplan':
+      return ourHalf(event.channel, ids, () => dialplanStep(event, at));
+    case 'ChannelVarset':
+      // `Stasis()` sets STASISSTATUS to FAILED when its app is not connected, and the
+      // dialplan goes on with the next priority.
+      return ourHalf(event.channel, ids, () =>
+        event.variable === 'STASISSTATUS' && event.value === 'FAILED'
+          ? { type: 'channel.stasisFailed', at }
+          : null,
+      );
+    case 'ApplicationMoveFailed':
+      return ourHalf(event.channel, ids, () => ({
+        type: 'channel.moveFailed',
+        at,
+        destination: event.destination,
+      }));
   }
+}
+
+function dialplanStep(
+  event: Extract<AriEvent, { type: 'ChannelDialplan' }>,
+  at: number,
+): AttemptEvent | null {
+  const where = event.channel.dialplan;
+  if (!where) return null;
+  if (where.priority !== 1 && !REPORTED_DIALPLAN_APPS.has(event.dialplan_app)) return null;
+  return {
+    type: 'channel.dialplanEntered',
+    at,
+    context: where.context,
+    extension: where.exten,
+    priority: where.priority,
+    app: event.dialplan_app,
+  };
 }
 
 function stasisStart(args: string[], attemptId: string, at: number): AttemptEvent | null {
@@ -238,7 +296,23 @@ function playbackOwner(playback: AriPlaybackSnapshot, ids: ChannelIds): string |
 
 function channelOf(raw: unknown): AriChannelSnapshot | null {
   if (!isRecord(raw) || typeof raw.id !== 'string') return null;
-  return { id: raw.id, ...(typeof raw.state === 'string' ? { state: raw.state } : {}) };
+  const dialplan = raw.dialplan;
+  return {
+    id: raw.id,
+    ...(typeof raw.state === 'string' ? { state: raw.state } : {}),
+    ...(isRecord(dialplan) &&
+    typeof dialplan.context === 'string' &&
+    typeof dialplan.exten === 'string' &&
+    typeof dialplan.priority === 'number'
+      ? {
+          dialplan: {
+            context: dialplan.context,
+            exten: dialplan.exten,
+            priority: dialplan.priority,
+          },
+        }
+      : {}),
+  };
 }
 
 function playbackOf(raw: unknown): AriPlaybackSnapshot | null {

@@ -91,6 +91,8 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
   const eventListeners = new Set<(routed: RoutedAttemptEvent) => void>();
   const statusListeners = new Set<(status: AriConnectionStatus) => void>();
   const reconnectListeners = new Set<() => void | Promise<void>>();
+  const lossListeners = new Set<(loss: { reason: string; at: number }) => void>();
+  let lastState: AriConnectionStatus['state'] | null = null;
   let connected: { rest: AriRest; stream: AriEventStream } | null = null;
   // Whether the event websocket is up. While it is not, requests fail at once with no
   // status, as a refused connection would, rather than waiting out their timeout.
@@ -157,8 +159,17 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
         const routed = translateAriEvent(raw, clock.now(), ids);
         if (routed) ordering.push(routed);
       },
-      onStatus: (status) => {
+      onStatus(status) {
         linkUp = status.state === 'connected';
+        // A loss is told once, when a working connection goes, not at every retry.
+        if (lastState === 'connected' && status.state !== 'connected') {
+          each(
+            lossListeners,
+            { reason: status.reason ?? 'connection lost', at: status.at },
+            'loss',
+          );
+        }
+        lastState = status.state;
         each(statusListeners, status, 'connection');
       },
       onReconnected() {
@@ -210,6 +221,10 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
     onReconnected(listener) {
       reconnectListeners.add(listener);
       return () => reconnectListeners.delete(listener);
+    },
+    onConnectionLost(listener) {
+      lossListeners.add(listener);
+      return () => lossListeners.delete(listener);
     },
 
     async channelExists(channelId) {

@@ -22,6 +22,18 @@ export interface CallingWindow {
   days: number[];
 }
 
+/** AAVA's ARI app name when its YAML (`asterisk.app_name`) does not change it. */
+export const AAVA_DEFAULT_APP = 'asterisk-ai-voice-agent';
+
+/**
+ * Where a campaign hands consenting humans to. An `aava` target names AAVA's app and
+ * agent; the hand-off context it goes through is the server's (every attempt's input
+ * carries the resolved context).
+ */
+export type CampaignAiTarget =
+  | Exclude<AiTarget, { kind: 'aava' }>
+  | Omit<Extract<AiTarget, { kind: 'aava' }>, 'context'>;
+
 /** Everything an operator configures about a campaign. */
 export interface CampaignSettings {
   name: string;
@@ -40,7 +52,13 @@ export interface CampaignSettings {
   defaultRegion: string;
   /** Whether short internal extensions are dialable leads. */
   allowExtensions: boolean;
-  aiTarget: AiTarget;
+  aiTarget: CampaignAiTarget;
+  /**
+   * Template of the endpoint each lead is originated on, e.g. `Local/{number}@from-internal`
+   * or `PJSIP/{e164digits}@my-trunk` (src/campaign/dial-string.ts); null = the server's
+   * default (`DIALSTATE_DIAL_STRING`).
+   */
+  dialString: string | null;
   aiContext: string | null;
   aiProvider: string | null;
   aiAgent: string | null;

@@ -1,4 +1,5 @@
-import type { AiTarget, AttemptOutcome } from '../machines/attempt-types.js';
+import type { AttemptOutcome } from '../machines/attempt-types.js';
+import type { CampaignAiTarget } from './campaign.js';
 import type { LeadState } from './retry-policy.js';
 
 /** One person to call in one campaign. Unique per campaign by normalised phone. */
@@ -14,7 +15,7 @@ export interface Lead {
   /** Free data handed to the AI target with the call. */
   customVars: Record<string, string>;
   /** Where this lead is handed off instead of the campaign's AI target; null = the campaign's. */
-  aiTarget: AiTarget | null;
+  aiTarget: CampaignAiTarget | null;
   state: LeadState;
   priority: number;
   attempts: number;

@@ -3,9 +3,10 @@ import {
   DEFAULT_HOP_WAIT_MS,
   formatAmdOptions,
 } from '../campaign/amd-parameters.js';
-import type { Campaign } from '../campaign/campaign.js';
+import type { Campaign, CampaignAiTarget } from '../campaign/campaign.js';
+import { renderDialString } from '../campaign/dial-string.js';
 import type { Lead } from '../campaign/lead.js';
-import type { AttemptInput } from '../machines/attempt-types.js';
+import type { AiTarget, AttemptInput } from '../machines/attempt-types.js';
 
 /** A recording as an attempt plays it. */
 export interface PlayableMedia {
@@ -20,6 +21,10 @@ export interface DialIdentity {
   stasisApp: string;
   /** Extension FreePBX treats the call as (AMPUSER, CALLERID(num)). */
   outboundIdentity: string;
+  /** Dial-string template of campaigns that set none (`Local/{number}@from-internal`). */
+  defaultDialString: string;
+  /** The rendered context that hands calls to AAVA (`Stasis(<app>)` with no arguments). */
+  aavaHandoffContext: string;
   /**
    * How long the AMD hop keeps an answered caller while our app is not connected, e.g.
    * during a restart (ms, default {@link DEFAULT_HOP_WAIT_MS}).
@@ -63,10 +68,11 @@ export function buildAttemptInput(args: {
   if (Buffer.byteLength(leadVars) > MAX_LEAD_VARS_BYTES) {
     throw new RangeError(`lead ${lead.id} has more than ${MAX_LEAD_VARS_BYTES} bytes of variables`);
   }
-  const handOffVariables: Record<string, string> = { AAVA_LEAD_VARS: leadVars };
-  if (campaign.aiContext) handOffVariables.AI_CONTEXT = campaign.aiContext;
-  if (campaign.aiProvider) handOffVariables.AI_PROVIDER = campaign.aiProvider;
-  if (campaign.aiAgent) handOffVariables.AI_AGENT = campaign.aiAgent;
+  const aiTarget = resolveAiTarget(lead.aiTarget ?? campaign.aiTarget, identity);
+  const handOffVariables =
+    aiTarget.kind === 'aava'
+      ? aavaVariables(aiTarget, campaign, lead, leadVars)
+      : otherTargetVariables(campaign, leadVars);
 
   return {
     attemptId,
@@ -74,6 +80,7 @@ export function buildAttemptInput(args: {
     leadId: lead.id,
     channelId: channelIdFor(attemptId),
     number: lead.phone,
+    endpoint: renderDialString(campaign.dialString ?? identity.defaultDialString, lead.phone),
     callerId: lead.callerId ?? campaign.callerId,
     ringTimeoutMs: campaign.ringTimeoutSec * 1000,
     amd: {
@@ -99,7 +106,7 @@ export function buildAttemptInput(args: {
             playbackMaxMs: voicemailMedia.durationMs + PLAYBACK_SLACK_MS,
           }
         : null,
-    aiTarget: lead.aiTarget ?? campaign.aiTarget,
+    aiTarget,
     handOffVariables,
     originateVariables: {
       // FreePBX routes the call as if the identity extension dialed it.
@@ -116,4 +123,47 @@ export function buildAttemptInput(args: {
       DIALSTATE_HOP_WAIT_MS: String(hopWaitMs),
     },
   };
+}
+
+/** An `aava` target goes through the server's rendered hand-off context. */
+function resolveAiTarget(target: CampaignAiTarget, identity: DialIdentity): AiTarget {
+  return target.kind === 'aava' ? { ...target, context: identity.aavaHandoffContext } : target;
+}
+
+/**
+ * Exactly what AAVA's engine reads from an outbound call (its StasisStart handler and
+ * prompt placeholders), nothing more: never `AAVA_ATTEMPT_ID` or `AAVA_CALL_OWNER`, which
+ * tie a call to AAVA's own campaign store or its VICIdial mode. `DIALSTATE_AAVA_APP` is
+ * ours: the hand-off context runs `Stasis(${DIALSTATE_AAVA_APP})`.
+ */
+function aavaVariables(
+  target: Extract<AiTarget, { kind: 'aava' }>,
+  campaign: Campaign,
+  lead: Lead,
+  leadVars: string,
+): Record<string, string> {
+  const variables: Record<string, string> = {
+    DIALSTATE_AAVA_APP: target.app,
+    AI_AGENT: target.agent,
+    AAVA_OUTBOUND: '1',
+    AAVA_OUTBOUND_PHONE: lead.phone,
+    AAVA_CAMPAIGN_ID: campaign.id,
+    AAVA_LEAD_ID: lead.id,
+    AAVA_CUSTOM_VARS_JSON: leadVars,
+    // AAVA's {caller_name} / {caller_number} and its Call History come from these.
+    'CALLERID(num)': lead.phone,
+  };
+  if (target.provider) variables.AI_PROVIDER = target.provider;
+  if (target.audioProfile) variables.AI_AUDIO_PROFILE = target.audioProfile;
+  if (lead.name) variables['CALLERID(name)'] = lead.name;
+  return variables;
+}
+
+/** What a dialplan or app target gets: the campaign's AI settings and the lead's variables. */
+function otherTargetVariables(campaign: Campaign, leadVars: string): Record<string, string> {
+  const variables: Record<string, string> = { AAVA_LEAD_VARS: leadVars };
+  if (campaign.aiContext) variables.AI_CONTEXT = campaign.aiContext;
+  if (campaign.aiProvider) variables.AI_PROVIDER = campaign.aiProvider;
+  if (campaign.aiAgent) variables.AI_AGENT = campaign.aiAgent;
+  return variables;
 }

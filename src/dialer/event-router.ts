@@ -10,8 +10,10 @@ export interface EventRouter {
 
 /**
  * Routes every delivered event to its attempt through `runner.dispatch` (which keeps
- * each attempt's events in order and ignores attempts that are not live) and, after
- * each reconnect, reconciles live attempts with the channels Asterisk still has.
+ * each attempt's events in order and ignores attempts that are not live), tells every
+ * live attempt when the connection to the PBX is lost (a call cut with cause 0 just
+ * before is the PBX going away, not the callee), and, after each reconnect, reconciles
+ * live attempts with the channels Asterisk still has.
  */
 export function createEventRouter(deps: {
   source: AttemptEventSource;
@@ -26,6 +28,15 @@ export function createEventRouter(deps: {
         // The runner logged the failed commit; this only ties it to the delivery.
         log.error({ err: error, attemptId, event: event.type }, 'event could not be recorded');
       });
+    }),
+    source.onConnectionLost(({ reason, at }) => {
+      const live = runner.liveAttemptIds();
+      log.warn({ reason, liveAttempts: live.length }, 'lost the connection to the PBX');
+      for (const attemptId of live) {
+        runner.dispatch(attemptId, { type: 'pbx.lost', at, reason }).catch((error: unknown) => {
+          log.error({ err: error, attemptId }, 'the connection loss could not be recorded');
+        });
+      }
     }),
     source.onReconnected(async () => {
       const report = await reconciler.reconcile();

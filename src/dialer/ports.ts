@@ -248,6 +248,11 @@ export interface AttemptEventSource {
   onEvent(listener: (delivery: AttemptEventDelivery) => void): () => void;
   /** Called after each reconnect of the event connection; returns the unsubscribe function. */
   onReconnected(listener: () => void | Promise<void>): () => void;
+  /**
+   * Called once each time a working event connection is lost (the PBX closed it,
+   * stopped, or stopped answering), with why and when; returns the unsubscribe function.
+   */
+  onConnectionLost(listener: (loss: { reason: string; at: number }) => void): () => void;
 }
 
 /** What Asterisk has live right now. */

@@ -1,8 +1,13 @@
 import { z } from '@hono/zod-openapi';
 import { IANAZone } from 'luxon';
 import { AMD_PARAMETER_NAMES, DEFAULT_AMD_PARAMETERS } from '../campaign/amd-parameters.js';
-import { CAMPAIGN_STATUSES, type CampaignSettings } from '../campaign/campaign.js';
+import {
+  AAVA_DEFAULT_APP,
+  CAMPAIGN_STATUSES,
+  type CampaignSettings,
+} from '../campaign/campaign.js';
 import { CAMPAIGN_ACTIONS } from '../campaign/campaign-lifecycle.js';
+import { checkDialString, DIAL_PLACEHOLDERS, DIAL_TECHNOLOGIES } from '../campaign/dial-string.js';
 import { DEFAULT_RETRY_POLICY } from '../campaign/retry-policy.js';
 import { ATTEMPT_OUTCOMES } from '../machines/attempt-types.js';
 
@@ -14,6 +19,10 @@ const timezone = z
   .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone, e.g. Europe/London')
   .openapi({ example: 'America/New_York' });
 const epochMs = z.number().int().nonnegative();
+
+const ARI_APP_NAME = /^[A-Za-z0-9_-]+$/;
+// Slugs travel as channel variables AAVA matches against its config keys.
+const AAVA_SLUG = /^[A-Za-z0-9_.-]+$/;
 
 export const aiTargetSchema = z
   .discriminatedUnion('kind', [
@@ -28,10 +37,51 @@ export const aiTargetSchema = z
       app: z.string().min(1).max(80),
       args: z.array(z.string().max(200)).max(20),
     }),
+    z.object({
+      kind: z.literal('aava'),
+      app: z
+        .string()
+        .regex(ARI_APP_NAME, 'must be letters, digits, "-" or "_" (AAVA\'s app_name)')
+        .max(80)
+        .default(AAVA_DEFAULT_APP),
+      agent: z
+        .string()
+        .regex(AAVA_SLUG, 'must be an agent slug: letters, digits, "-", "_" or "."')
+        .max(80),
+      provider: z
+        .string()
+        .regex(AAVA_SLUG, 'must be a provider name')
+        .max(80)
+        .nullable()
+        .default(null),
+      audioProfile: z
+        .string()
+        .regex(AAVA_SLUG, 'must be an audio profile name')
+        .max(80)
+        .nullable()
+        .default(null),
+    }),
   ])
   .openapi('AiTarget', {
     description:
-      'Where an accepted call goes: a dialplan location (continueInDialplan) or another ARI application.',
+      'Where an accepted call goes: a dialplan location (continueInDialplan), another ARI application (move), or the Asterisk AI Voice Agent (`aava`: continued into the hand-off context, which runs `Stasis(<app>)` with no arguments; needs a direct-trunk dial string).',
+  });
+
+/** A dial-string template, checked as src/campaign/dial-string.ts reads it. */
+const dialString = z
+  .string()
+  .superRefine((template, ctx) => {
+    const check = checkDialString(template);
+    if (!check.ok)
+      for (const problem of check.problems) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .openapi({
+    description: `How a lead's number becomes the originated endpoint: one technology (${DIAL_TECHNOLOGIES.join(', ')}), a resource and one placeholder: ${Object.entries(
+      DIAL_PLACEHOLDERS,
+    )
+      .map(([name, meaning]) => `{${name}} = ${meaning}`)
+      .join('; ')}. Null = the server's default.`,
+    example: 'PJSIP/{e164digits}@my-trunk',
   });
 
 const amdShape = Object.fromEntries(
@@ -70,6 +120,7 @@ export const campaignSettingsSchema = z
     aiContext: z.string().max(200).nullable(),
     aiProvider: z.string().max(200).nullable(),
     aiAgent: z.string().max(200).nullable(),
+    dialString: dialString.nullable(),
     consent: z.object({
       enabled: z.boolean(),
       recordingId: z.string().min(1).nullable(),
@@ -107,6 +158,7 @@ export const CAMPAIGN_DEFAULTS: Omit<CampaignSettings, 'name' | 'timezone'> = {
   aiContext: null,
   aiProvider: null,
   aiAgent: null,
+  dialString: null,
   consent: { enabled: false, recordingId: null, timeoutSec: 8 },
   voicemail: { enabled: false, recordingId: null, greetingMaxWaitSec: 20 },
   amd: { ...DEFAULT_AMD_PARAMETERS, notSureAs: 'machine' },

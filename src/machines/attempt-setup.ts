@@ -10,15 +10,32 @@ import type {
   AttemptFacts,
   AttemptInput,
   AttemptOutcome,
+  CallEndedBy,
   CommandName,
 } from './attempt-types.js';
+import { classifyUnanswered } from './unanswered-outcome.js';
 
 /** Extra time our own ring timer allows beyond ARI's originate `timeout` (ms). */
 export const RING_GRACE_MS = 5_000;
-/** Longest wait for the channel to leave Stasis after a hand-off command (ms). */
+/**
+ * Longest wait for the channel to leave Stasis after a hand-off command, and (machine
+ * version 2 on) then for it to show up in the target's context (ms).
+ */
 export const HAND_OFF_TIMEOUT_MS = 10_000;
 /** Longest wait for `ChannelDestroyed` after our hang-up request (ms). */
 export const HANG_UP_TIMEOUT_MS = 10_000;
+/** How long the AI target must keep the call before the hand-off counts (ms, default). */
+export const HAND_OFF_SETTLE_MS = 2_000;
+/**
+ * How long an end that may be the PBX going away (cause 0) waits for the connection
+ * loss that would explain it (ms). Asterisk hangs every call up just before it closes
+ * the websocket when it stops.
+ */
+export const PBX_LOSS_GRACE_MS = 3_000;
+/** Longest a failed hand-off's caller may stay in the dialplan's fallback (ms). */
+export const RELEASE_TIMEOUT_MS = 30_000;
+/** The error of an attempt cut by a PBX that stopped or became unreachable. */
+export const PBX_LOST_ERROR = 'PBX restarted or unreachable';
 
 export interface AttemptContext extends AttemptFacts {
   input: AttemptInput;
@@ -46,6 +63,20 @@ export function voicemailPlaybackId(input: AttemptInput): string {
 function isFailureOf(command: CommandName) {
   return ({ event }: { event: AttemptEvent }) =>
     event.type === 'command.failed' && event.command === command;
+}
+
+/**
+ * A command the PBX could not take for now: ARI answered 5xx, or did not answer at all
+ * (connection refused or reset, timeout). A 4xx says our settings are wrong instead.
+ */
+export function isTransientFailure(event: AttemptEvent): boolean {
+  return event.type === 'command.failed' && (event.status === undefined || event.status >= 500);
+}
+
+/** The context a dialplan or AAVA target is continued into; null for an app target. */
+export function targetContextOf(input: AttemptInput): string | null {
+  const target = input.aiTarget;
+  return target.kind === 'app' ? null : target.context;
 }
 
 export function describeFailure(event: AttemptEvent): string {
@@ -77,6 +108,20 @@ export function hungUpByCallee(outcome: AttemptOutcome, error?: string) {
   return { target: 'done', actions: ['recordHangupCause', decide(outcome, why)] } as const;
 }
 
+/**
+ * A hang-up with cause 0 is either a dialplan that went nowhere (a missing context) or
+ * the PBX stopping, which hangs every call up with cause 0 just before its websocket
+ * closes. The attempt waits in `ending` for the connection loss that would tell which,
+ * with the outcome it would have otherwise (machine version 2 on).
+ */
+export function endedAmbiguously(outcome: AttemptOutcome, error?: (event: AttemptEvent) => string) {
+  return {
+    guard: 'isCauseZero',
+    target: '#attempt.ending',
+    actions: ['recordHangupCause', decide(outcome, error)],
+  } as const;
+}
+
 /** The attempt machine's `setup()`: everything its state tree refers to by name. */
 export const attemptSetup = setup({
   types: {
@@ -104,6 +149,31 @@ export const attemptSetup = setup({
     recordHangupCause: assign(({ event }) =>
       event.type === 'channel.hungUp' || event.type === 'channel.hangupRequested'
         ? { hangupCause: event.cause }
+        : {},
+    ),
+    classifyUnanswered: assign(({ context, event }) => {
+      if (event.type !== 'channel.hungUp') return {};
+      const verdict = classifyUnanswered({
+        dialStatus: context.dialStatus,
+        farEndCause: context.farEndCause,
+        hangupCause: event.cause,
+      });
+      return { pendingOutcome: verdict.outcome, error: verdict.error };
+    }),
+    recordPbxLost: assign(({ event }) =>
+      event.type === 'pbx.lost' ? { pbxLostAt: event.at } : {},
+    ),
+    recordHandOff: assign(({ event }) => ({ handedOffAt: event.at })),
+    confirmHandOff: assign(({ event }) => ({
+      handOffConfirmedAt: event.at,
+      pendingOutcome: 'answered_human' as const,
+    })),
+    recordEndedBy: assign(({ context }, params: { endedBy: CallEndedBy }) => ({
+      endedBy: context.endedBy ?? params.endedBy,
+    })),
+    recordTransfer: assign(({ context, event }) =>
+      event.type === 'channel.dialplanEntered'
+        ? { transferredTo: event.context, endedBy: context.endedBy ?? ('transfer' as const) }
         : {},
     ),
     recordDigit: assign({
@@ -149,6 +219,24 @@ export const attemptSetup = setup({
     // does not exist; a callee hanging up during AMD gives a real cause (16).
     isDestroyedByDialplan: ({ event }) => (event as Ev<'channel.hungUp'>).cause === 0,
     isOriginateFailure: isFailureOf('originate'),
+    isTransientFailureOf: ({ event }, params: { command: CommandName }) =>
+      event.type === 'command.failed' &&
+      event.command === params.command &&
+      isTransientFailure(event),
+    isCauseZero: ({ event }) =>
+      (event.type === 'channel.hungUp' || event.type === 'channel.hangupRequested') &&
+      event.cause === 0,
+    isAppTarget: ({ context }) => context.input.aiTarget.kind === 'app',
+    isTargetContext: ({ context, event }) =>
+      event.type === 'channel.dialplanEntered' && event.context === targetContextOf(context.input),
+    isHangupStep: ({ event }) => event.type === 'channel.dialplanEntered' && event.app === 'Hangup',
+    // The AI target passed the call on into the dialplan somewhere else.
+    isTransferOnward: ({ context, event }) =>
+      event.type === 'channel.dialplanEntered' && event.context !== targetContextOf(context.input),
+    // The connection to the PBX went down moments before this event: what the channel
+    // reports now is the PBX going away.
+    isPbxRecentlyLost: ({ context, event }) =>
+      context.pbxLostAt != null && event.at - context.pbxLostAt <= PBX_LOSS_GRACE_MS,
     isContinueFailure: isFailureOf('continueToAmd'),
     isPlayFailure: isFailureOf('play'),
     isHandOffFailure: isFailureOf('handOff'),
@@ -162,6 +250,9 @@ export const attemptSetup = setup({
     greetingTimeout: ({ context }) => context.input.voicemail?.greetingMaxWaitMs ?? 0,
     playbackTimeout: ({ context }) => context.input.voicemail?.playbackMaxMs ?? 0,
     handOffTimeout: HAND_OFF_TIMEOUT_MS,
+    handOffSettle: ({ context }) => context.input.handOffSettleMs ?? HAND_OFF_SETTLE_MS,
+    pbxLossGrace: PBX_LOSS_GRACE_MS,
+    releaseTimeout: RELEASE_TIMEOUT_MS,
     hangUpTimeout: HANG_UP_TIMEOUT_MS,
   },
 });

@@ -20,6 +20,7 @@ export const ATTEMPT_OUTCOMES = [
   'unavailable',
   'invalid_number',
   'rejected',
+  'handoff_failed',
   'failed',
   'interrupted',
   'canceled',
@@ -30,10 +31,29 @@ export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 /** Raw `AMDSTATUS` values Asterisk's `AMD()` reports. */
 export type AmdStatus = 'HUMAN' | 'MACHINE' | 'NOTSURE' | 'HANGUP';
 
-/** Where a consenting human is handed to: a dialplan location or another ARI app. */
+/**
+ * Where a consenting human is handed to: a dialplan location, another ARI app, or the
+ * Asterisk AI Voice Agent (AAVA) through the rendered hand-off context, which runs
+ * `Stasis(<app>)` with no arguments (AAVA sends any call with arguments to its
+ * internal handlers).
+ */
 export type AiTarget =
   | { kind: 'dialplan'; context: string; extension: string; priority: number }
-  | { kind: 'app'; app: string; args: string[] };
+  | { kind: 'app'; app: string; args: string[] }
+  | {
+      kind: 'aava';
+      /** AAVA's ARI app (its YAML's `app_name`), read by the hand-off context. */
+      app: string;
+      /** Agent slug (`AI_AGENT`). */
+      agent: string;
+      provider: string | null;
+      audioProfile: string | null;
+      /** The rendered hand-off context the call is continued into. */
+      context: string;
+    };
+
+/** Who ended a call the AI target had. */
+export type CallEndedBy = 'caller' | 'agent' | 'transfer';
 
 export interface ConsentSettings {
   /** Media URI of the prompt, e.g. `sound:dialstate/consent-3f2a`. */
@@ -65,6 +85,12 @@ export interface AttemptInput {
   channelId: string;
   /** Number to dial, already normalised. */
   number: string;
+  /**
+   * The ARI endpoint originated, rendered from the campaign's dial string
+   * (`Local/+14155550101@from-internal`, `PJSIP/14155550101@trunk`). Absent in inputs
+   * of machine version 1, which always dialed `Local/<number>@<dial context>`.
+   */
+  endpoint?: string;
   callerId: string | null;
   /** How long the far end may ring before the call counts as not answered (ms). */
   ringTimeoutMs: number;
@@ -83,6 +109,11 @@ export interface AttemptInput {
   handOffVariables: Record<string, string>;
   /** Channel variables sent with the originate, in ARI's `variables` object. */
   originateVariables: Record<string, string>;
+  /**
+   * How long the AI target must keep the call before the hand-off counts as done (ms).
+   * Machine version 2 on; absent means the machine's default.
+   */
+  handOffSettleMs?: number;
 }
 
 /** Command names that can fail and report back with `command.failed`. */
@@ -113,6 +144,28 @@ export type AttemptEvent =
   | { type: 'channel.answered'; at: number }
   /** Our channel left the Stasis app (continue, move, or on its way down). */
   | { type: 'channel.leftStasis'; at: number }
+  /**
+   * Our channel, out of Stasis, runs a dialplan step that matters: the first priority of
+   * a context (a `continue` landed, a `Goto` moved on), a `Stasis()` or a `Hangup()`
+   * (`ChannelDialplan`).
+   */
+  | {
+      type: 'channel.dialplanEntered';
+      at: number;
+      context: string;
+      extension: string;
+      priority: number;
+      app: string;
+    }
+  /** `Stasis()` in the dialplan could not start its app (`STASISSTATUS=FAILED`). */
+  | { type: 'channel.stasisFailed'; at: number }
+  /** ARI could not move our channel to another app (`ApplicationMoveFailed`). */
+  | { type: 'channel.moveFailed'; at: number; destination: string }
+  /**
+   * The connection to the PBX was lost (its websocket closed, or it stopped answering):
+   * channel ends just before it are the PBX going away, not the callee.
+   */
+  | { type: 'pbx.lost'; at: number; reason: string }
   /**
    * The far end or the network asked to hang up our channel (`ChannelHangupRequest`
    * without `soft`): the channel is on its way down, and whatever it reports next (a
@@ -162,6 +215,8 @@ export interface AttemptCommandParams {
   originate: {
     channelId: string;
     number: string;
+    /** The endpoint to dial; absent (version 1) means `Local/<number>@<dial context>`. */
+    endpoint?: string;
     callerId: string | null;
     /** ARI's originate `timeout`, in whole seconds. */
     timeoutSec: number;
@@ -213,4 +268,12 @@ export interface AttemptFacts {
   pendingOutcome: AttemptOutcome | null;
   outcome: AttemptOutcome | null;
   error: string | null;
+  /** When the AI target was seen to keep the call past the settle time (version 2 on). */
+  handOffConfirmedAt?: number | null;
+  /** Who ended a call the AI target had (version 2 on). */
+  endedBy?: CallEndedBy | null;
+  /** The context a call was transferred on to from the AI target (version 2 on). */
+  transferredTo?: string | null;
+  /** When the connection to the PBX was last lost during the attempt (version 2 on). */
+  pbxLostAt?: number | null;
 }

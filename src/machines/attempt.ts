@@ -1,4 +1,5 @@
 import { assign } from 'xstate';
+import type { AttemptContext } from './attempt-setup.js';
 import {
   attemptSetup,
   consentPlaybackId,
@@ -6,17 +7,23 @@ import {
   describeAmd,
   describeFailure,
   type Ev,
+  endedAmbiguously,
   factsOf,
   hungUpByCallee,
+  PBX_LOST_ERROR,
   voicemailPlaybackId,
 } from './attempt-setup.js';
+import type { AttemptEvent } from './attempt-types.js';
 import { classifyUnanswered } from './unanswered-outcome.js';
 
 export {
   type AttemptContext,
   factsOf,
+  HAND_OFF_SETTLE_MS,
   HAND_OFF_TIMEOUT_MS,
   HANG_UP_TIMEOUT_MS,
+  PBX_LOSS_GRACE_MS,
+  PBX_LOST_ERROR,
   RING_GRACE_MS,
 } from './attempt-setup.js';
 
@@ -25,12 +32,52 @@ export {
  * existing journal replay differently, and keep a fixture of the old version
  * (docs/decisions/002-machine-versioning.md).
  */
-export const ATTEMPT_MACHINE_VERSION = 1;
+export const ATTEMPT_MACHINE_VERSION = 2;
+
+/** A command the PBX could not take for now: the call is cut, not the callee's doing. */
+function interruptedBy(event: AttemptEvent): string {
+  return `the PBX could not take the request: ${describeFailure(event)}`;
+}
+
+/** Where the hand-off went, for error messages. */
+function targetName(context: AttemptContext): string {
+  const target = context.input.aiTarget;
+  if (target.kind === 'app') return `app "${target.app}"`;
+  if (target.kind === 'aava') return `AAVA (app "${target.app}" via context "${target.context}")`;
+  return `${target.context},${target.extension},${target.priority}`;
+}
+
+/** A call that ended before the AI target was confirmed to hold it. */
+function endedBeforeConfirmed(context: AttemptContext, event: AttemptEvent): string {
+  const cause = 'cause' in event ? ` (cause ${event.cause})` : '';
+  const after =
+    context.handedOffAt === null
+      ? ''
+      : ` ${((event.at - context.handedOffAt) / 1000).toFixed(1)} s`;
+  const who = event.type === 'channel.hangupRequested' ? 'the caller hung up' : 'the call ended';
+  return `${who}${after} after the hand-off to ${targetName(context)}, before the target was confirmed${cause}`;
+}
+
+/**
+ * The AI target did not take the call: it never left our app, or never showed up in the
+ * target context. Bounds the wait in each of those two steps of a hand-off.
+ */
+const handOffTimedOut = {
+  target: '#attempt.hangingUp',
+  actions: decide('handoff_failed', () => 'the AI target did not take the call in time'),
+} as const;
 
 /**
  * The attempt machine: one outbound call from originate to its single terminal
  * outcome. Pure: it reads only its context and the event, and names its effects as
  * parameterised actions that the runner executes through the CallControl port.
+ *
+ * Version 2 (this one) confirms a hand-off before it counts: the call must be seen
+ * running in the target's context (or to have left for the target app) and still be
+ * up after a settle time; otherwise it is `handoff_failed`. Ends that may be the PBX
+ * going away (cause 0) wait briefly in `ending` for the connection loss that would
+ * make them `interrupted`, and a command the PBX could not take for now (5xx, no
+ * answer) interrupts the attempt instead of failing it. Version 1 is in attempt-v1.ts.
  */
 export const attemptMachine = attemptSetup.createMachine({
   id: 'attempt',
@@ -49,6 +96,10 @@ export const attemptMachine = attemptSetup.createMachine({
     pendingOutcome: null,
     outcome: null,
     error: null,
+    handOffConfirmedAt: null,
+    endedBy: null,
+    transferredTo: null,
+    pbxLostAt: null,
   }),
   initial: 'idle',
   output: ({ context }) => factsOf(context),
@@ -66,6 +117,8 @@ export const attemptMachine = attemptSetup.createMachine({
       target: '.done',
       actions: decide('interrupted', () => 'channel not found after a restart or reconnect'),
     },
+    // Remembered: an end with cause 0 that follows it is the PBX going away.
+    'pbx.lost': { actions: 'recordPbxLost' },
   },
   states: {
     idle: {
@@ -87,6 +140,7 @@ export const attemptMachine = attemptSetup.createMachine({
         params: ({ context: { input } }) => ({
           channelId: input.channelId,
           number: input.number,
+          ...(input.endpoint === undefined ? {} : { endpoint: input.endpoint }),
           callerId: input.callerId,
           timeoutSec: Math.ceil(input.ringTimeoutMs / 1000),
           variables: input.originateVariables,
@@ -110,25 +164,35 @@ export const attemptMachine = attemptSetup.createMachine({
           target: 'screening',
           actions: assign({ answeredAt: ({ event }) => event.at }),
         },
-        'channel.hungUp': {
-          target: 'done',
-          actions: [
-            'recordHangupCause',
-            assign(({ context, event }) => {
-              const verdict = classifyUnanswered({
+        'channel.hungUp': [
+          {
+            // Cause 0 everywhere and nothing decisive from the dial: a dial context that
+            // went nowhere, or the PBX stopping.
+            guard: ({ context, event }) =>
+              event.cause === 0 &&
+              !context.farEndCause &&
+              classifyUnanswered({
                 dialStatus: context.dialStatus,
                 farEndCause: context.farEndCause,
                 hangupCause: event.cause,
-              });
-              return { pendingOutcome: verdict.outcome, error: verdict.error };
-            }),
-          ],
-        },
-        'command.failed': {
-          guard: 'isOriginateFailure',
-          target: 'done',
-          actions: decide('failed', describeFailure),
-        },
+              }).outcome === 'failed',
+            target: 'ending',
+            actions: ['recordHangupCause', 'classifyUnanswered'],
+          },
+          { target: 'done', actions: ['recordHangupCause', 'classifyUnanswered'] },
+        ],
+        'command.failed': [
+          {
+            guard: { type: 'isTransientFailureOf', params: { command: 'originate' } },
+            target: 'done',
+            actions: decide('interrupted', interruptedBy),
+          },
+          {
+            guard: 'isOriginateFailure',
+            target: 'done',
+            actions: decide('failed', describeFailure),
+          },
+        ],
       },
     },
 
@@ -166,27 +230,27 @@ export const attemptMachine = attemptSetup.createMachine({
           },
         ],
         'channel.hungUp': [
-          {
-            guard: 'isDestroyedByDialplan',
-            target: 'done',
-            actions: [
-              'recordHangupCause',
-              decide(
-                'failed',
-                () =>
-                  'channel destroyed in the AMD dialplan hop (cause 0): check that the AMD context exists',
-              ),
-            ],
-          },
+          endedAmbiguously(
+            'failed',
+            () =>
+              'channel destroyed in the AMD dialplan hop (cause 0): check that the AMD context exists',
+          ),
           hungUpByCallee('abandoned'),
         ],
         // A missing AMD context destroys the channel without any request (fact 16).
-        'channel.hangupRequested': hungUpByCallee('abandoned'),
-        'command.failed': {
-          guard: 'isContinueFailure',
-          target: 'hangingUp',
-          actions: decide('failed', describeFailure),
-        },
+        'channel.hangupRequested': [endedAmbiguously('abandoned'), hungUpByCallee('abandoned')],
+        'command.failed': [
+          {
+            guard: { type: 'isTransientFailureOf', params: { command: 'continueToAmd' } },
+            target: 'hangingUp',
+            actions: decide('interrupted', interruptedBy),
+          },
+          {
+            guard: 'isContinueFailure',
+            target: 'hangingUp',
+            actions: decide('failed', describeFailure),
+          },
+        ],
       },
     },
 
@@ -245,11 +309,18 @@ export const attemptMachine = attemptSetup.createMachine({
                 actions: decide('failed', () => 'the consent prompt could not be played'),
               },
             ],
-            'command.failed': {
-              guard: 'isPlayFailure',
-              target: '#attempt.hangingUp',
-              actions: decide('failed', describeFailure),
-            },
+            'command.failed': [
+              {
+                guard: { type: 'isTransientFailureOf', params: { command: 'play' } },
+                target: '#attempt.hangingUp',
+                actions: decide('interrupted', interruptedBy),
+              },
+              {
+                guard: 'isPlayFailure',
+                target: '#attempt.hangingUp',
+                actions: decide('failed', describeFailure),
+              },
+            ],
           },
         },
         listening: {
@@ -274,11 +345,13 @@ export const attemptMachine = attemptSetup.createMachine({
       },
       on: {
         // The request comes before the prompt it cuts short finishes `failed`.
-        'channel.hangupRequested': hungUpByCallee('abandoned'),
-        'channel.hungUp': hungUpByCallee('abandoned'),
+        'channel.hangupRequested': [endedAmbiguously('abandoned'), hungUpByCallee('abandoned')],
+        'channel.hungUp': [endedAmbiguously('abandoned'), hungUpByCallee('abandoned')],
       },
     },
 
+    // Leaving our Stasis app is not proof of a hand-off: the call must be seen where the
+    // target is, and still be up after the settle time.
     handingOff: {
       entry: {
         type: 'handOff',
@@ -288,37 +361,143 @@ export const attemptMachine = attemptSetup.createMachine({
           variables: input.handOffVariables,
         }),
       },
-      after: {
-        handOffTimeout: {
-          target: 'hangingUp',
-          actions: decide('failed', () => 'the hand-off was not confirmed in time'),
+      initial: 'requested',
+      states: {
+        requested: {
+          after: { handOffTimeout: handOffTimedOut },
+          on: {
+            // A move to another app is confirmed by leaving ours: an app nobody holds
+            // gets ApplicationMoveFailed instead, and the channel stays with us.
+            'channel.leftStasis': [
+              { guard: 'isAppTarget', target: 'settling', actions: 'recordHandOff' },
+              { target: 'entering', actions: 'recordHandOff' },
+            ],
+            'channel.moveFailed': {
+              target: '#attempt.hangingUp',
+              actions: decide(
+                'handoff_failed',
+                (event) =>
+                  `ARI could not move the call to app "${(event as Ev<'channel.moveFailed'>).destination}": is the app connected?`,
+              ),
+            },
+            // Still ours: the callee hung up before the hand-off.
+            'channel.hangupRequested': [
+              endedAmbiguously('abandoned'),
+              { target: '#attempt.done', actions: ['recordHangupCause', decide('abandoned')] },
+            ],
+            'channel.hungUp': [
+              endedAmbiguously('abandoned'),
+              { target: '#attempt.done', actions: ['recordHangupCause', decide('abandoned')] },
+            ],
+          },
+        },
+        entering: {
+          after: { handOffTimeout: handOffTimedOut },
+          on: {
+            'channel.dialplanEntered': { guard: 'isTargetContext', target: 'settling' },
+          },
+        },
+        // No hand-off timeout here: the target has the call, and a settle time longer
+        // than that timeout must not make us hang up on a caller the agent is talking to.
+        settling: {
+          after: {
+            handOffSettle: { target: '#attempt.talking', actions: 'confirmHandOff' },
+          },
         },
       },
       on: {
-        // Leaving our Stasis app is the confirmation that the AI target has the call.
-        'channel.leftStasis': {
-          target: 'talking',
-          actions: assign({
-            handedOffAt: ({ event }) => event.at,
-            pendingOutcome: 'answered_human',
-          }),
+        // AAVA's engine (or any app the target context enters) is not connected: the
+        // dialplan goes on to its fallback, which ends the call.
+        'channel.stasisFailed': {
+          target: 'releasing',
+          actions: assign(({ context }) => ({
+            pendingOutcome: 'handoff_failed' as const,
+            error: `${targetName(context)}: the Stasis app the target runs is not connected (STASISSTATUS=FAILED)`,
+          })),
         },
-        // A hang-up takes the channel out of Stasis too: the request that comes before
-        // that StasisEnd tells it from a confirmed hand-off.
-        'channel.hangupRequested': hungUpByCallee('abandoned'),
-        'channel.hungUp': hungUpByCallee('abandoned'),
-        'command.failed': {
-          guard: 'isHandOffFailure',
-          target: 'hangingUp',
-          actions: decide('failed', describeFailure),
-        },
+        'channel.hangupRequested': [
+          endedAmbiguously('handoff_failed', () => 'the call ended during the hand-off (cause 0)'),
+          {
+            target: 'done',
+            actions: [
+              'recordHangupCause',
+              assign(({ context, event }) => ({
+                pendingOutcome: 'handoff_failed' as const,
+                error: endedBeforeConfirmed(context, event),
+              })),
+            ],
+          },
+        ],
+        'channel.hungUp': [
+          {
+            // A continue to a context or extension that does not exist ends at once with
+            // cause 0 (fact 16); so does a PBX that stops.
+            guard: 'isCauseZero',
+            target: 'ending',
+            actions: [
+              'recordHangupCause',
+              assign(({ context }) => ({
+                pendingOutcome: 'handoff_failed' as const,
+                error: `the call ended as it entered ${targetName(context)} (cause 0): check that the target exists in the dialplan`,
+              })),
+            ],
+          },
+          {
+            target: 'done',
+            actions: [
+              'recordHangupCause',
+              assign(({ context, event }) => ({
+                pendingOutcome: 'handoff_failed' as const,
+                error: endedBeforeConfirmed(context, event),
+              })),
+            ],
+          },
+        ],
+        'command.failed': [
+          {
+            guard: { type: 'isTransientFailureOf', params: { command: 'handOff' } },
+            target: 'hangingUp',
+            actions: decide('interrupted', interruptedBy),
+          },
+          {
+            guard: 'isHandOffFailure',
+            target: 'hangingUp',
+            actions: decide('handoff_failed', describeFailure),
+          },
+        ],
       },
     },
 
-    // The AI target has the call; we stay subscribed to measure talk time.
-    talking: {
+    // The hand-off failed but the dialplan still has the caller (its fallback plays a
+    // short message and hangs up): wait for the end rather than cut it short.
+    releasing: {
+      after: { releaseTimeout: 'hangingUp' },
       on: {
         'channel.hungUp': { target: 'done', actions: 'recordHangupCause' },
+        'channel.lost': 'done',
+        'operator.canceled': 'hangingUp',
+      },
+    },
+
+    // The AI target has the call; we stay subscribed to measure talk time and to see
+    // who ends it.
+    talking: {
+      on: {
+        'channel.hangupRequested': {
+          actions: { type: 'recordEndedBy', params: { endedBy: 'caller' } },
+        },
+        // A step in another context first: a transfer that then hangs up was a transfer.
+        'channel.dialplanEntered': [
+          { guard: 'isTransferOnward', actions: 'recordTransfer' },
+          {
+            guard: 'isHangupStep',
+            actions: { type: 'recordEndedBy', params: { endedBy: 'agent' } },
+          },
+        ],
+        'channel.hungUp': {
+          target: 'done',
+          actions: ['recordHangupCause', { type: 'recordEndedBy', params: { endedBy: 'agent' } }],
+        },
         'channel.lost': {
           target: 'done',
           actions: decide(
@@ -326,6 +505,26 @@ export const attemptMachine = attemptSetup.createMachine({
             () => 'channel ended while disconnected; talk time is an upper bound',
           ),
         },
+      },
+    },
+
+    // The channel went with cause 0: the PBX stopping, or a dialplan that went nowhere.
+    // The connection loss that would explain it comes within moments, or not at all.
+    ending: {
+      always: {
+        guard: 'isPbxRecentlyLost',
+        target: 'done',
+        actions: decide('interrupted', () => PBX_LOST_ERROR),
+      },
+      after: { pbxLossGrace: 'done' },
+      on: {
+        'pbx.lost': {
+          target: 'done',
+          actions: ['recordPbxLost', decide('interrupted', () => PBX_LOST_ERROR)],
+        },
+        'channel.hungUp': { actions: 'recordHangupCause' },
+        'channel.hangupRequested': {},
+        'operator.canceled': {},
       },
     },
 
@@ -340,11 +539,14 @@ export const attemptMachine = attemptSetup.createMachine({
       },
       on: {
         'greeting.ended': 'leavingVoicemail',
-        'channel.hangupRequested': hungUpByCallee(
-          'machine_detected',
-          'hung up before the voicemail drop',
-        ),
-        'channel.hungUp': hungUpByCallee('machine_detected', 'hung up before the voicemail drop'),
+        'channel.hangupRequested': [
+          endedAmbiguously('machine_detected', () => 'hung up before the voicemail drop'),
+          hungUpByCallee('machine_detected', 'hung up before the voicemail drop'),
+        ],
+        'channel.hungUp': [
+          endedAmbiguously('machine_detected', () => 'hung up before the voicemail drop'),
+          hungUpByCallee('machine_detected', 'hung up before the voicemail drop'),
+        ],
       },
     },
 
@@ -382,16 +584,26 @@ export const attemptMachine = attemptSetup.createMachine({
           },
         ],
         // The request comes before the message it cuts short finishes `failed`.
-        'channel.hangupRequested': hungUpByCallee(
-          'machine_detected',
-          'hung up during the voicemail drop',
-        ),
-        'channel.hungUp': hungUpByCallee('machine_detected', 'hung up during the voicemail drop'),
-        'command.failed': {
-          guard: 'isPlayFailure',
-          target: 'hangingUp',
-          actions: decide('failed', describeFailure),
-        },
+        'channel.hangupRequested': [
+          endedAmbiguously('machine_detected', () => 'hung up during the voicemail drop'),
+          hungUpByCallee('machine_detected', 'hung up during the voicemail drop'),
+        ],
+        'channel.hungUp': [
+          endedAmbiguously('machine_detected', () => 'hung up during the voicemail drop'),
+          hungUpByCallee('machine_detected', 'hung up during the voicemail drop'),
+        ],
+        'command.failed': [
+          {
+            guard: { type: 'isTransientFailureOf', params: { command: 'play' } },
+            target: 'hangingUp',
+            actions: decide('interrupted', interruptedBy),
+          },
+          {
+            guard: 'isPlayFailure',
+            target: 'hangingUp',
+            actions: decide('failed', describeFailure),
+          },
+        ],
       },
     },
 

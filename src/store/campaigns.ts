@@ -29,6 +29,7 @@ export function campaignFromRow(row: CampaignRow): Campaign {
     aiContext: row.ai_context,
     aiProvider: row.ai_provider,
     aiAgent: row.ai_agent,
+    dialString: row.dial_string,
     consent: {
       enabled: row.consent_enabled === 1,
       recordingId: row.consent_recording_id,
@@ -70,6 +71,7 @@ function settingsToColumns(settings: Partial<CampaignSettings>): Updateable<Camp
   if (settings.aiContext !== undefined) columns.ai_context = settings.aiContext;
   if (settings.aiProvider !== undefined) columns.ai_provider = settings.aiProvider;
   if (settings.aiAgent !== undefined) columns.ai_agent = settings.aiAgent;
+  if (settings.dialString !== undefined) columns.dial_string = settings.dialString;
   if (settings.consent !== undefined) {
     columns.consent_enabled = settings.consent.enabled ? 1 : 0;
     columns.consent_recording_id = settings.consent.recordingId;

@@ -5,6 +5,7 @@ import * as shippedRecording from './migrations/202611251200_shipped_recording.j
 import * as leadImportProgress from './migrations/202611251400_lead_import_progress.js';
 import * as leadListIndexes from './migrations/202611261000_lead_list_indexes.js';
 import * as campaignCounters from './migrations/202611271000_campaign_counters.js';
+import * as campaignDialString from './migrations/202612061000_campaign_dial_string.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder: the same list works from the TypeScript
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '202611251400_lead_import_progress': leadImportProgress,
   '202611261000_lead_list_indexes': leadListIndexes,
   '202611271000_campaign_counters': campaignCounters,
+  '202612061000_campaign_dial_string': campaignDialString,
 };
 
 /** A migration failed; the database is left at the last migration that succeeded. */

@@ -33,6 +33,8 @@ export interface CampaignTable {
   ai_context: string | null;
   ai_provider: string | null;
   ai_agent: string | null;
+  /** Template of the originated endpoint; null = the server's default. */
+  dial_string: string | null;
   consent_enabled: number;
   consent_recording_id: string | null;
   consent_timeout_sec: number;

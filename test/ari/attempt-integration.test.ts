@@ -192,7 +192,12 @@ async function launch(d: Dialer, leadNumber: number): Promise<string> {
     attemptId,
     campaign: d.campaign,
     lead,
-    identity: { stasisApp: APP, outboundIdentity: '6789' },
+    identity: {
+      stasisApp: APP,
+      outboundIdentity: '6789',
+      defaultDialString: 'Local/{number}@from-internal',
+      aavaHandoffContext: 'dialstate-aava-handoff',
+    },
     // Stock sounds the simulator knows, with their real lengths.
     consentMedia: { uri: 'sound:if-correct-press', durationMs: 1_970 },
     voicemailMedia: { uri: 'sound:vm-intro', durationMs: 5_650 },

@@ -23,7 +23,12 @@ const lead: Lead = {
   createdAt: T0,
   updatedAt: T0,
 };
-const identity = { stasisApp: 'dialstate', outboundIdentity: '6789' };
+const identity = {
+  stasisApp: 'dialstate',
+  outboundIdentity: '6789',
+  defaultDialString: 'Local/{number}@from-internal',
+  aavaHandoffContext: 'dialstate-aava-handoff',
+};
 const consentMedia = { uri: 'sound:dialstate/consent', durationMs: 1970 };
 
 describe('buildAttemptInput', () => {

@@ -14,9 +14,11 @@ afterEach(async () => {
 function fakeSource() {
   const events = new Set<(delivery: AttemptEventDelivery) => void>();
   const reconnects = new Set<() => void | Promise<void>>();
+  const losses = new Set<(loss: { reason: string; at: number }) => void>();
   const source: AttemptEventSource & {
     emit(delivery: AttemptEventDelivery): void;
     reconnected(): Promise<void>;
+    lost(reason: string, at: number): void;
     listeners(): number;
   } = {
     onEvent(listener) {
@@ -27,13 +29,20 @@ function fakeSource() {
       reconnects.add(listener);
       return () => reconnects.delete(listener);
     },
+    onConnectionLost(listener) {
+      losses.add(listener);
+      return () => losses.delete(listener);
+    },
+    lost(reason, at) {
+      for (const listener of losses) listener({ reason, at });
+    },
     emit(delivery) {
       for (const listener of events) listener(delivery);
     },
     async reconnected() {
       await Promise.all([...reconnects].map((listener) => listener()));
     },
-    listeners: () => events.size + reconnects.size,
+    listeners: () => events.size + reconnects.size + losses.size,
   };
   return source;
 }
@@ -87,9 +96,35 @@ describe('createEventRouter', () => {
     expect(await h.lead(1)).toMatchObject({ lastOutcome: 'interrupted' });
   });
 
+  it('tells every live attempt that the PBX went away: a cut with cause 0 ends interrupted, not abandoned', async () => {
+    const { h, source } = await setup();
+    const cut = await h.launch(1);
+    const ringing = await h.launch(2);
+    const at = h.clock.now();
+    // The PBX hangs the answered call up with cause 0, then its websocket closes.
+    source.emit({ attemptId: cut, event: { type: 'channel.answered', at } });
+    source.emit({ attemptId: cut, event: { type: 'channel.leftStasis', at } });
+    source.emit({ attemptId: cut, event: { type: 'channel.hangupRequested', at, cause: 0 } });
+    source.emit({ attemptId: cut, event: { type: 'channel.hungUp', at, cause: 0 } });
+    source.lost('websocket closed', at + 5);
+    await h.runner.settled();
+
+    expect(h.runner.isLive(cut)).toBe(false);
+    const lead = await h.lead(1);
+    expect(lead).toMatchObject({ lastOutcome: 'interrupted', state: 'pending' });
+    expect(lead?.lastError).toBe('PBX restarted or unreachable');
+    // A call still ringing only hears of it; the reconcile after the reconnect squares it.
+    expect(h.runner.isLive(ringing)).toBe(true);
+    const ringingEntries = await h.journal.loadEntries(ringing);
+    expect(ringingEntries.at(-1)?.event).toMatchObject({
+      type: 'pbx.lost',
+      reason: 'websocket closed',
+    });
+  });
+
   it('stops listening when stopped', async () => {
     const { source, router } = await setup();
-    expect(source.listeners()).toBe(2);
+    expect(source.listeners()).toBe(3);
     router.stop();
     expect(source.listeners()).toBe(0);
   });

@@ -1,13 +1,12 @@
 import { getAdjacencyMap, getShortestPaths, getStateNodes } from '@xstate/graph';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  __unsafe_getAllOwnEventDescriptors,
   type AnyStateNode,
   type AnyTransitionDefinition,
   getMicrosteps,
   type SnapshotFrom,
 } from 'xstate';
-import { attemptMachine } from '../../src/machines/attempt.js';
+import { attemptMachine, PBX_LOSS_GRACE_MS } from '../../src/machines/attempt.js';
 import { factsOf, stateToString, stepAttempt } from '../../src/machines/attempt-step.js';
 import {
   ATTEMPT_OUTCOMES,
@@ -20,7 +19,14 @@ import {
 import { classifyUnanswered } from '../../src/machines/unanswered-outcome.js';
 import { driveAttempt } from '../support/attempt-driver.js';
 import { consentPlaybackId, ev, voicemailPlaybackId } from '../support/attempt-events.js';
-import { INPUT_VARIANTS, type InputVariant, t } from '../support/attempt-inputs.js';
+import {
+  INPUT_VARIANTS,
+  type InputVariant,
+  SAMPLE_CONSENT,
+  SAMPLE_VOICEMAIL,
+  t,
+} from '../support/attempt-inputs.js';
+import { AAVA_AI_TARGET, aavaTargetInput } from '../support/attempt-stories.js';
 
 type Snapshot = SnapshotFrom<typeof attemptMachine>;
 
@@ -43,6 +49,15 @@ const ALL_STATE_IDS = ALL_STATE_NODES.map((node) => node.id);
 const TIMER_EVENT_TYPES = ALL_STATE_NODES.flatMap((node) => node.after.map((t) => t.eventType));
 
 const PLAYBACK_OWNER = 'att-0001';
+
+/** The eight consent/voicemail/NOTSURE variants (app and dialplan targets), and AAVA. */
+const VARIANTS: readonly InputVariant[] = [
+  ...INPUT_VARIANTS,
+  {
+    name: 'consent on, voicemail on, NOTSURE as machine, AAVA target',
+    input: aavaTargetInput({ consent: SAMPLE_CONSENT, voicemail: SAMPLE_VOICEMAIL }),
+  },
+];
 const COMMANDS: CommandName[] = [
   'originate',
   'continueToAmd',
@@ -79,8 +94,19 @@ const MODEL_EVENTS: ModelEvent[] = [
   ev.playbackFinished(voicemailPlaybackId(PLAYBACK_OWNER), 'failed', t(20_000)),
   ev.greetingEnded(t(15_000)),
   ...COMMANDS.map((command) => ev.commandFailed(command, 404, 'Channel not found', t(10))),
+  ...COMMANDS.map((command) => ev.commandFailed(command, 503, 'Service Unavailable', t(10))),
+  ev.commandFailed('originate', undefined, 'connect ECONNREFUSED', t(10)),
   ev.operatorCanceled(t(11)),
   ev.channelLost(t(12)),
+  // Where a hand-off lands, the AI target's own Hangup() and a transfer onward.
+  ev.dialplanEntered('ai-handoff', 's', 1, 'NoOp', t(3_990)),
+  ev.dialplanEntered(AAVA_AI_TARGET.context, 's', 1, 'NoOp', t(3_990)),
+  ev.dialplanEntered('ai-handoff', 's', 6, 'Hangup', t(30_000)),
+  ev.dialplanEntered('sales-queue', 's', 1, 'Queue', t(30_000)),
+  ev.stasisFailed(t(3_991)),
+  ev.moveFailed('ai-agent', t(3_981)),
+  // Just before the hang-ups above: a cause-0 end after it is the PBX going away.
+  ev.pbxLost('websocket closed', t(8)),
   ...TIMER_EVENT_TYPES.map((type) => ({ type, at: t(60_000) })),
 ];
 
@@ -95,7 +121,7 @@ function toAttemptEvent(event: ModelEvent): AttemptEvent {
 
 // The state space is kept finite and small: context that grows without bound (digits,
 // timestamps) is left out; the Dial status and far-end cause count only while dialing,
-// where they decide the outcome.
+// where they decide the outcome, and of a PBX loss only whether one was seen.
 function serializeState(snapshot: Snapshot): string {
   const { context } = snapshot;
   return JSON.stringify({
@@ -104,7 +130,21 @@ function serializeState(snapshot: Snapshot): string {
     pending: context.pendingOutcome,
     outcome: context.outcome,
     dial: snapshot.matches('dialing') ? [context.dialStatus, context.farEndCause] : null,
+    pbxLost: context.pbxLostAt != null,
   });
+}
+
+/**
+ * The event types the active states declare a transition for, their ancestors' included.
+ * Unlike XState's own descriptors this keeps transitions that do nothing on purpose
+ * (`{}`), which a model must take too.
+ */
+function declaredEvents(snapshot: Snapshot): Set<string> {
+  return new Set(
+    stateIdsOf(snapshot).flatMap((id) => [
+      ...attemptMachine.getStateNodeById(id).transitions.keys(),
+    ]),
+  );
 }
 
 function traversalOptions(input: AttemptInput) {
@@ -112,7 +152,7 @@ function traversalOptions(input: AttemptInput) {
     input,
     serializeState,
     events: (snapshot: Snapshot) => {
-      const handled = new Set(__unsafe_getAllOwnEventDescriptors(snapshot));
+      const handled = declaredEvents(snapshot);
       return MODEL_EVENTS.filter((event) => handled.has(event.type)) as AttemptEvent[];
     },
     stopWhen: (snapshot: Snapshot) => snapshot.status === 'done',
@@ -224,9 +264,63 @@ function takenBy(
 
 type Expectation = AttemptOutcome | 'unchanged';
 
+/** The command each live state waits on, whose failure decides the attempt. */
+function awaitedCommand(state: string): CommandName | null {
+  if (state.startsWith('dialing')) return 'originate';
+  if (state === 'screening') return 'continueToAmd';
+  if (state === 'askingConsent.prompting' || state === 'leavingVoicemail') return 'play';
+  if (state.startsWith('handingOff')) return 'handOff';
+  return null;
+}
+
+/** What a failed command decides when ARI refused it for our settings (4xx). */
+const REFUSED: Record<string, AttemptOutcome> = {
+  originate: 'failed',
+  continueToAmd: 'failed',
+  play: 'failed',
+  handOff: 'handoff_failed',
+};
+
 /**
- * The outcome DESIGN.md §1 says an event decides in a state, or 'unchanged'. This is
- * the specification restated independently of the machine's structure.
+ * What the callee's side ending the call decides in a state, before the PBX-loss rule:
+ * `null` where it decides nothing.
+ */
+function endedInState(state: string, facts: AttemptFacts, e: AttemptEvent): AttemptOutcome | null {
+  if (e.type !== 'channel.hungUp' && e.type !== 'channel.hangupRequested') return null;
+  if (state.startsWith('dialing')) {
+    if (e.type === 'channel.hangupRequested') return null;
+    return classifyUnanswered({
+      dialStatus: facts.dialStatus,
+      farEndCause: facts.farEndCause,
+      hangupCause: e.cause,
+    }).outcome;
+  }
+  if (state === 'screening') {
+    return e.type === 'channel.hungUp' && e.cause === 0 ? 'failed' : 'abandoned';
+  }
+  if (state.startsWith('askingConsent') || state === 'handingOff.requested') return 'abandoned';
+  if (state.startsWith('handingOff')) return 'handoff_failed';
+  if (state === 'waitingForGreetingEnd' || state === 'leavingVoicemail') return 'machine_detected';
+  return null;
+}
+
+/**
+ * Whether an end is one a stopping PBX could have caused: cause 0, where the callee would
+ * otherwise be blamed, and before the answer only when nothing else explains it.
+ */
+function isAmbiguousEnd(state: string, facts: AttemptFacts, e: AttemptEvent): boolean {
+  if (e.type !== 'channel.hungUp' && e.type !== 'channel.hangupRequested') return false;
+  if (e.cause !== 0) return false;
+  if (state.startsWith('dialing')) {
+    return !facts.farEndCause && endedInState(state, facts, e) === 'failed';
+  }
+  return endedInState(state, facts, e) !== null;
+}
+
+/**
+ * The outcome DESIGN.md §1 (machine version 2) says an event decides in a state, or
+ * 'unchanged'. This is the specification restated independently of the machine's
+ * structure.
  */
 function decidedBy(
   state: string,
@@ -237,6 +331,12 @@ function decidedBy(
   const timer = isTimerEvent(event) ? event.type.split('.')[2] : null;
   const e = event as AttemptEvent;
   if (state === 'hangingUp') return 'unchanged';
+  // A cause-0 end waits here for the connection loss that would explain it.
+  if (state === 'ending') {
+    return e.type === 'pbx.lost' || e.type === 'channel.lost' ? 'interrupted' : 'unchanged';
+  }
+  // A failed hand-off the dialplan still holds stays failed, however it ends.
+  if (state === 'releasing') return 'unchanged';
   if (e.type === 'operator.canceled') return 'canceled';
   if (e.type === 'channel.lost') return state === 'talking' ? 'answered_human' : 'interrupted';
   if (timer) {
@@ -244,44 +344,26 @@ function decidedBy(
       ringTimeout: 'no_answer',
       amdTimeout: 'failed',
       consentTimeout: 'consent_timeout',
-      handOffTimeout: 'failed',
+      handOffTimeout: 'handoff_failed',
+      handOffSettle: 'answered_human',
       playbackTimeout: 'failed',
     };
     return byTimer[timer] ?? 'unchanged';
   }
-  const dialing = state.startsWith('dialing');
   const asked = state.startsWith('askingConsent');
   switch (e.type) {
     case 'command.failed': {
-      const failing =
-        (dialing && e.command === 'originate') ||
-        (state === 'screening' && e.command === 'continueToAmd') ||
-        ((state === 'askingConsent.prompting' || state === 'leavingVoicemail') &&
-          e.command === 'play') ||
-        (state === 'handingOff' && e.command === 'handOff');
-      return failing ? 'failed' : 'unchanged';
+      if (awaitedCommand(state) !== e.command) return 'unchanged';
+      const transient = e.status === undefined || e.status >= 500;
+      return transient ? 'interrupted' : (REFUSED[e.command] ?? 'unchanged');
     }
     case 'channel.hungUp':
-      if (dialing) {
-        return classifyUnanswered({
-          dialStatus: facts.dialStatus,
-          farEndCause: facts.farEndCause,
-          hangupCause: e.cause,
-        }).outcome;
-      }
-      if (state === 'screening') return e.cause === 0 ? 'failed' : 'abandoned';
-      if (asked || state === 'handingOff') return 'abandoned';
-      if (state === 'waitingForGreetingEnd' || state === 'leavingVoicemail') {
-        return 'machine_detected';
-      }
-      return 'unchanged';
-    case 'channel.hangupRequested':
-      // Only a hang-up from outside is reported, so cause 0 means no missing context.
-      if (state === 'screening' || asked || state === 'handingOff') return 'abandoned';
-      if (state === 'waitingForGreetingEnd' || state === 'leavingVoicemail') {
-        return 'machine_detected';
-      }
-      return 'unchanged';
+    case 'channel.hangupRequested': {
+      const outcome = endedInState(state, facts, e);
+      if (outcome === null) return 'unchanged';
+      const pbxJustLost = facts.pbxLostAt != null && e.at - facts.pbxLostAt <= PBX_LOSS_GRACE_MS;
+      return isAmbiguousEnd(state, facts, e) && pbxJustLost ? 'interrupted' : outcome;
+    }
     case 'amd.completed': {
       if (state !== 'screening') return 'unchanged';
       const notSure = e.status === 'NOTSURE';
@@ -301,9 +383,12 @@ function decidedBy(
         return e.state === 'done' ? 'voicemail_dropped' : 'failed';
       }
       return 'unchanged';
-    case 'channel.leftStasis':
-      return state === 'handingOff' ? 'answered_human' : 'unchanged';
+    case 'channel.moveFailed':
+      return state === 'handingOff.requested' ? 'handoff_failed' : 'unchanged';
+    case 'channel.stasisFailed':
+      return state.startsWith('handingOff') ? 'handoff_failed' : 'unchanged';
     default:
+      // Leaving Stasis, dialplan steps and a PBX loss decide nothing by themselves.
       return 'unchanged';
   }
 }
@@ -329,7 +414,7 @@ function storyOf(path: ModelPath): string {
 }
 
 function explore(): Exploration {
-  const paths = INPUT_VARIANTS.flatMap(edgePaths);
+  const paths = VARIANTS.flatMap(edgePaths);
   const visitedStateIds = new Set<string>();
   const takenTransitions = new Set<AnyTransitionDefinition>();
   const doneOutcomes = new Set<AttemptOutcome>();
@@ -354,15 +439,27 @@ describe('attempt machine model', () => {
   });
 
   it('explores every input variant', () => {
-    expect(INPUT_VARIANTS).toHaveLength(8);
-    expect(new Set(model.paths.map((path) => path.variant)).size).toBe(8);
+    expect(VARIANTS).toHaveLength(9);
+    expect(new Set(model.paths.map((path) => path.variant)).size).toBe(9);
+    expect(new Set(VARIANTS.map((variant) => variant.input.aiTarget.kind))).toEqual(
+      new Set(['app', 'dialplan', 'aava']),
+    );
     expect(model.paths.length).toBeGreaterThan(500);
   });
 
   it('reaches every state node of the machine, transient routing states included', () => {
-    expect(ALL_STATE_IDS).toContain('attempt.routingHuman');
-    expect(ALL_STATE_IDS).toContain('attempt.askingConsent.listening');
-    expect(ALL_STATE_IDS.length).toBeGreaterThanOrEqual(16);
+    expect(ALL_STATE_IDS).toEqual(
+      expect.arrayContaining([
+        'attempt.routingHuman',
+        'attempt.askingConsent.listening',
+        'attempt.handingOff.requested',
+        'attempt.handingOff.entering',
+        'attempt.handingOff.settling',
+        'attempt.releasing',
+        'attempt.ending',
+      ]),
+    );
+    expect(ALL_STATE_IDS.length).toBeGreaterThanOrEqual(21);
     const unvisited = ALL_STATE_IDS.filter((id) => !model.visitedStateIds.has(id));
     expect(unvisited).toEqual([]);
   });

@@ -1,7 +1,11 @@
 import { getStateNodes } from '@xstate/graph';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ATTEMPT_MACHINE_VERSION, attemptMachine } from '../../src/machines/attempt.js';
+import {
+  ATTEMPT_MACHINE_VERSION,
+  attemptMachine,
+  PBX_LOST_ERROR,
+} from '../../src/machines/attempt.js';
 import { replayAttempt } from '../../src/machines/attempt-replay.js';
 import {
   ATTEMPT_OUTCOMES,
@@ -13,6 +17,7 @@ import {
 import { type AttemptDrive, armedTimers, createAttemptDrive } from '../support/attempt-driver.js';
 import { consentPlaybackId, ev, voicemailPlaybackId } from '../support/attempt-events.js';
 import { INPUT_VARIANTS, type InputVariant, t } from '../support/attempt-inputs.js';
+import { AAVA_AI_TARGET, aavaTargetInput } from '../support/attempt-stories.js';
 
 const SEED = 42;
 const NUM_RUNS = 300;
@@ -56,6 +61,17 @@ const COMMANDS: CommandName[] = [
 ];
 
 const cause = fc.integer({ min: 0, max: 127 });
+
+/** The sample variants, and one handing off to AAVA. */
+const VARIANTS: readonly InputVariant[] = [
+  ...INPUT_VARIANTS,
+  { name: 'AAVA target', input: aavaTargetInput() },
+];
+
+/** The context a hand-off lands in, for dialplan and AAVA targets. */
+function targetContext(input: AttemptInput): string {
+  return input.aiTarget.kind === 'app' ? 'ai-agent-return' : input.aiTarget.context;
+}
 
 function eventBody(input: AttemptInput): fc.Arbitrary<EventBody> {
   const playbackId = fc.constantFrom(
@@ -132,7 +148,7 @@ function eventBody(input: AttemptInput): fc.Arbitrary<EventBody> {
         {
           type: fc.constant('command.failed' as const),
           command: fc.constantFrom(...COMMANDS),
-          status: fc.constantFrom(400, 404, 409, 422, 500),
+          status: fc.constantFrom(400, 404, 409, 422, 500, 502, 503),
           message: fc.constantFrom('Channel not found', 'Internal Server Error'),
         },
         { requiredKeys: ['type', 'command', 'message'] },
@@ -140,6 +156,37 @@ function eventBody(input: AttemptInput): fc.Arbitrary<EventBody> {
     },
     { weight: 1, arbitrary: fc.constant({ type: 'operator.canceled' as const }) },
     { weight: 1, arbitrary: fc.constant({ type: 'channel.lost' as const }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        type: fc.constant('channel.dialplanEntered' as const),
+        context: fc.constantFrom(
+          targetContext(input),
+          'ai-handoff',
+          AAVA_AI_TARGET.context,
+          'aava-outbound-amd',
+          'sales-queue',
+        ),
+        extension: fc.constantFrom('s', 'h'),
+        priority: fc.integer({ min: 1, max: 8 }),
+        app: fc.constantFrom('NoOp', 'Stasis', 'Hangup', 'AppDial2', 'Queue'),
+      }),
+    },
+    { weight: 1, arbitrary: fc.constant({ type: 'channel.stasisFailed' as const }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        type: fc.constant('channel.moveFailed' as const),
+        destination: fc.constantFrom('ai-agent', 'other-app'),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        type: fc.constant('pbx.lost' as const),
+        reason: fc.constantFrom('websocket closed', 'ARI unreachable'),
+      }),
+    },
   );
 }
 
@@ -176,7 +223,7 @@ interface Scenario {
   late: Move[];
 }
 
-const scenario: fc.Arbitrary<Scenario> = fc.constantFrom(...INPUT_VARIANTS).chain((variant) =>
+const scenario: fc.Arbitrary<Scenario> = fc.constantFrom(...VARIANTS).chain((variant) =>
   fc.record({
     variant: fc.constant(variant),
     moves: fc.array(move(variant.input), { maxLength: 30, size: 'medium' }),
@@ -184,10 +231,16 @@ const scenario: fc.Arbitrary<Scenario> = fc.constantFrom(...INPUT_VARIANTS).chai
   }),
 );
 
+/** A timer of the state that is due: the runner fires it (when still armed). */
+interface DueTimer {
+  timer: string;
+}
+
 /** What usually happens next in each state, so that generated calls get deep. */
-function plausibleNext(input: AttemptInput): Record<string, EventBody[]> {
+function plausibleNext(input: AttemptInput): Record<string, Array<EventBody | DueTimer>> {
   const consent = consentPlaybackId(input.attemptId);
   const voicemail = voicemailPlaybackId(input.attemptId);
+  const landing = { context: targetContext(input), extension: 's', priority: 1 };
   return {
     'dialing.originating': [
       { type: 'originate.accepted' },
@@ -212,6 +265,7 @@ function plausibleNext(input: AttemptInput): Record<string, EventBody[]> {
     ],
     screening: [
       { type: 'channel.leftStasis' },
+      { type: 'channel.hangupRequested', cause: 0 },
       { type: 'amd.completed', status: 'HUMAN', cause: 'HUMAN-803-800' },
       { type: 'amd.completed', status: 'MACHINE', cause: 'MAXWORDS-3-2' },
       { type: 'amd.completed', status: 'NOTSURE', cause: 'TOOLONG-5000' },
@@ -228,14 +282,46 @@ function plausibleNext(input: AttemptInput): Record<string, EventBody[]> {
       { type: 'dtmf.received', digit: '2' },
       { type: 'dtmf.received', digit: '3' },
     ],
-    handingOff: [
+    'handingOff.requested': [
+      { type: 'channel.leftStasis' },
       { type: 'channel.leftStasis' },
       { type: 'channel.leftStasis' },
       { type: 'channel.hangupRequested', cause: 16 },
+      { type: 'channel.moveFailed', destination: 'ai-agent' },
+    ],
+    'handingOff.entering': [
+      { type: 'channel.dialplanEntered', ...landing, app: 'NoOp' },
+      { type: 'channel.dialplanEntered', ...landing, app: 'NoOp' },
+      { type: 'channel.hungUp', cause: 0 },
+    ],
+    'handingOff.settling': [
+      { timer: 'handOffSettle' },
+      { timer: 'handOffSettle' },
+      { type: 'channel.dialplanEntered', ...landing, priority: 2, app: 'Stasis' },
+      { type: 'channel.stasisFailed' },
+      { type: 'channel.stasisFailed' },
+      { type: 'channel.hangupRequested', cause: 16 },
+    ],
+    releasing: [
+      { type: 'channel.dialplanEntered', ...landing, priority: 4, app: 'Hangup' },
+      { type: 'channel.hungUp', cause: 16 },
     ],
     talking: [
       { type: 'dtmf.received', digit: '5' },
+      { type: 'channel.hangupRequested', cause: 16 },
+      { type: 'channel.dialplanEntered', ...landing, priority: 6, app: 'Hangup' },
+      {
+        type: 'channel.dialplanEntered',
+        context: 'sales-queue',
+        extension: 's',
+        priority: 1,
+        app: 'Queue',
+      },
       { type: 'channel.hungUp', cause: 16 },
+    ],
+    ending: [
+      { type: 'pbx.lost', reason: 'websocket closed' },
+      { type: 'channel.hungUp', cause: 0 },
     ],
     waitingForGreetingEnd: [{ type: 'greeting.ended' }],
     leavingVoicemail: [
@@ -256,7 +342,12 @@ function resolve(drive: AttemptDrive, step: Move, at: number): AttemptEvent {
   if (what.kind === 'event') return { ...what.event, at } as AttemptEvent;
   if (what.kind === 'plausible') {
     const options = plausibleNext(drive.input)[drive.state] ?? [{ type: 'channel.ringing' }];
-    return { ...options[what.pick % options.length], at } as AttemptEvent;
+    const option = options[what.pick % options.length];
+    if (option && 'timer' in option) {
+      const due = drive.armedTimers().find((armed) => armed.name === option.timer);
+      if (due) return ev.timerFired(due.timerId, at);
+    }
+    return { ...option, at } as AttemptEvent;
   }
   if (what.kind === 'anyTimer') return ev.timerFired(what.timerId, at);
   const armed = drive.armedTimers();
@@ -335,9 +426,13 @@ describe('attempt machine properties', () => {
         'dialing.originating',
         'dialing.ringing',
         'done',
-        'handingOff',
+        'ending',
+        'handingOff.entering',
+        'handingOff.requested',
+        'handingOff.settling',
         'hangingUp',
         'leavingVoicemail',
+        'releasing',
         'screening',
         'talking',
         'waitingForGreetingEnd',
@@ -364,6 +459,27 @@ describe('attempt machine properties', () => {
       for (const step of drive.steps.slice(doneAt)) {
         expect(step.facts).toEqual(facts);
         expect(step.state).toBe('done');
+      }
+    });
+  });
+
+  it('takes a PBX loss as a fact only, outside ending, and blames it only when one came', () => {
+    property(({ variant, moves }) => {
+      const { drive, at } = play(variant.input, moves);
+      finish(drive, at);
+
+      drive.steps.forEach((step, index) => {
+        const before = drive.steps[index - 1];
+        if (step.event.type !== 'pbx.lost' || !before || before.done) return;
+        if (before.state === 'ending') return;
+        expect(step.state).toBe(before.state);
+        expect(step.commands).toEqual([]);
+        expect(step.timers).toEqual([]);
+        expect(step.facts).toEqual({ ...before.facts, pbxLostAt: step.event.at });
+      });
+      if (drive.facts.error === PBX_LOST_ERROR) {
+        expect(drive.facts.outcome).toBe('interrupted');
+        expect(drive.steps.some((step) => step.event.type === 'pbx.lost')).toBe(true);
       }
     });
   });

@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
-import { attemptMachine } from '../../src/machines/attempt.js';
+import { ATTEMPT_MACHINE_VERSION, attemptMachine } from '../../src/machines/attempt.js';
 import { createAttemptSnapshot, stepAttempt } from '../../src/machines/attempt-step.js';
 import type { AttemptEvent } from '../../src/machines/attempt-types.js';
+import { attemptMachineV1 } from '../../src/machines/attempt-v1.js';
 import { journalFixtureFiles, loadJournalFixture } from '../support/journal-fixtures.js';
+
+// Each fixture is stepped by the machine version it was recorded with.
+const MACHINES = {
+  1: attemptMachineV1 as unknown as typeof attemptMachine,
+  [ATTEMPT_MACHINE_VERSION]: attemptMachine,
+} as Record<number, typeof attemptMachine>;
+
+function machineOf(version: number): typeof attemptMachine {
+  const machine = MACHINES[version];
+  if (!machine) throw new Error(`no machine of version ${version}`);
+  return machine;
+}
 
 /** The machine's own event for a journaled one: timers fire as XState delayed events. */
 function machineEvent(event: AttemptEvent): AttemptEvent {
@@ -17,11 +30,13 @@ describe('stepAttempt', () => {
   // this pins it to what XState's own pure `transition()` does.
   it.each(journalFixtureFiles())('agrees with XState transition() at every step of %s', (file) => {
     const fixture = loadJournalFixture(file);
-    let [reference] = initialTransition(attemptMachine, fixture.input);
-    let persisted = createAttemptSnapshot(fixture.input);
+    const version = fixture.machineVersion;
+    const machine = machineOf(version);
+    let [reference] = initialTransition(machine, fixture.input);
+    let persisted = createAttemptSnapshot(fixture.input, version);
     for (const entry of fixture.entries) {
-      const step = stepAttempt(persisted, entry.event);
-      const [next, actions] = transition(attemptMachine, reference, machineEvent(entry.event));
+      const step = stepAttempt(persisted, entry.event, version);
+      const [next, actions] = transition(machine, reference, machineEvent(entry.event));
       const expected = actions.map((a) => ({ type: a.type, params: a.params }));
       const actual = [...step.commands, ...step.timers].map((c) =>
         c.type === 'timer.start'
@@ -47,16 +62,23 @@ describe('stepAttempt', () => {
     }
   });
 
-  it('shares no state between attempts stepped one after another', () => {
-    const [first, second] = journalFixtureFiles().map(loadJournalFixture);
-    if (!first || !second) throw new Error('fixtures missing');
-    const interleaved = [createAttemptSnapshot(first.input), createAttemptSnapshot(second.input)];
-    const longest = Math.max(first.entries.length, second.entries.length);
+  it('shares no state between attempts stepped one after another, of one version or two', () => {
+    const fixtures = ['aava-handoff.v2.json', 'handoff-stasis-failed.v2.json', 'busy.v1.json'].map(
+      loadJournalFixture,
+    );
+    const interleaved = fixtures.map((fixture) =>
+      createAttemptSnapshot(fixture.input, fixture.machineVersion),
+    );
+    const longest = Math.max(...fixtures.map((fixture) => fixture.entries.length));
     for (let i = 0; i < longest; i++) {
-      [first, second].forEach((fixture, k) => {
+      fixtures.forEach((fixture, k) => {
         const entry = fixture.entries[i];
         if (!entry) return;
-        const step = stepAttempt(interleaved[k] as (typeof interleaved)[number], entry.event);
+        const step = stepAttempt(
+          interleaved[k] as (typeof interleaved)[number],
+          entry.event,
+          fixture.machineVersion,
+        );
         expect(step.state).toBe(entry.state);
         expect(step.commands).toEqual(entry.commands);
         interleaved[k] = step.snapshot;

@@ -4,8 +4,9 @@ import { t } from '../support/attempt-inputs.js';
 import { loadJournalFixture } from '../support/journal-fixtures.js';
 
 // human-app-handoff starts at 09:00:00.000Z (T0): ringing at +6 ms, answered at
-// +1005 ms, AMD HUMAN at +3977 ms, handed off at +3990 ms, hung up at +5993 ms.
-const handoff = loadJournalFixture('human-app-handoff.v1.json');
+// +1005 ms, AMD HUMAN at +3977 ms, moved to the AI app at +3980 ms, the hand-off
+// confirmed by the settle timer at +5980 ms, hung up at +5993 ms.
+const handoff = loadJournalFixture('human-app-handoff.v2.json');
 
 describe('buildAttemptTimeline', () => {
   it('turns each state into a span from the event that entered it to the one that left it', () => {
@@ -15,8 +16,9 @@ describe('buildAttemptTimeline', () => {
       { state: 'dialing.originating', from: t(0), to: t(6), durationMs: 6 },
       { state: 'dialing.ringing', from: t(6), to: t(1_005), durationMs: 999 },
       { state: 'screening', from: t(1_005), to: t(3_977), durationMs: 2_972 },
-      { state: 'handingOff', from: t(3_977), to: t(3_990), durationMs: 13 },
-      { state: 'talking', from: t(3_990), to: t(5_993), durationMs: 2_003 },
+      { state: 'handingOff.requested', from: t(3_977), to: t(3_980), durationMs: 3 },
+      { state: 'handingOff.settling', from: t(3_980), to: t(5_980), durationMs: 2_000 },
+      { state: 'talking', from: t(5_980), to: t(5_993), durationMs: 13 },
       { state: 'done', from: t(5_993), to: t(5_993), durationMs: 0 },
     ]);
     expect(timeline.outcome).toBe('answered_human');
@@ -39,15 +41,17 @@ describe('buildAttemptTimeline', () => {
     expect(markers.map((marker) => [marker.seq, marker.at - t(0), marker.stateAfter])).toEqual([
       [1, 0, 'dialing.originating'],
       [2, 3, 'dialing.originating'],
-      [3, 4, 'dialing.originating'],
-      [4, 5, 'dialing.originating'],
-      [5, 6, 'dialing.ringing'],
-      [6, 1_003, 'dialing.ringing'],
-      [7, 1_005, 'screening'],
+      [3, 5, 'dialing.originating'],
+      [4, 6, 'dialing.ringing'],
+      [5, 1_003, 'dialing.ringing'],
+      [6, 1_005, 'screening'],
+      [7, 1_007, 'screening'],
       [8, 1_007, 'screening'],
-      [9, 3_977, 'handingOff'],
-      [10, 3_990, 'talking'],
-      [11, 5_993, 'done'],
+      [9, 3_977, 'screening'],
+      [10, 3_977, 'handingOff.requested'],
+      [11, 3_980, 'handingOff.settling'],
+      [12, 5_980, 'talking'],
+      [13, 5_993, 'done'],
     ]);
     expect(markers.map((marker) => marker.commands.map((command) => command.type))).toEqual([
       ['originate'],
@@ -55,14 +59,21 @@ describe('buildAttemptTimeline', () => {
       [],
       [],
       [],
-      [],
       ['continueToAmd'],
+      [],
+      [],
       [],
       ['handOff'],
       [],
       [],
+      [],
     ]);
-    expect(markers[8]?.event).toEqual({
+    expect(markers[11]?.event).toEqual({
+      type: 'timer.fired',
+      at: t(5_980),
+      timerId: 'xstate.after.handOffSettle.attempt.handingOff.settling',
+    });
+    expect(markers[9]?.event).toEqual({
       type: 'amd.completed',
       at: t(3_977),
       status: 'HUMAN',
@@ -71,7 +82,7 @@ describe('buildAttemptTimeline', () => {
   });
 
   it('leaves the last span open while the attempt is still live', () => {
-    const live = handoff.entries.slice(0, 8);
+    const live = handoff.entries.slice(0, 9);
 
     const timeline = buildAttemptTimeline(live, null);
 
@@ -85,7 +96,7 @@ describe('buildAttemptTimeline', () => {
   });
 
   it('makes done a zero-length point even when it follows a timer', () => {
-    const fixture = loadJournalFixture('no-answer-ring-timeout.v1.json');
+    const fixture = loadJournalFixture('no-answer-ring-timeout.v2.json');
 
     const { spans } = buildAttemptTimeline(fixture.entries, fixture.final.outcome);
 
@@ -94,6 +105,18 @@ describe('buildAttemptTimeline', () => {
       ['dialing.ringing', 34_995],
       ['hangingUp', 4],
       ['done', 0],
+    ]);
+  });
+
+  it('builds the timeline of a version 1 journal, whose hand-off is one span', () => {
+    const v1 = loadJournalFixture('human-app-handoff.v1.json');
+
+    const { spans } = buildAttemptTimeline(v1.entries, v1.final.outcome);
+
+    expect(spans.slice(-3)).toEqual([
+      { state: 'handingOff', from: t(3_977), to: t(3_990), durationMs: 13 },
+      { state: 'talking', from: t(3_990), to: t(5_993), durationMs: 2_003 },
+      { state: 'done', from: t(5_993), to: t(5_993), durationMs: 0 },
     ]);
   });
 

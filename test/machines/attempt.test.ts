@@ -2,13 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   HAND_OFF_TIMEOUT_MS,
   HANG_UP_TIMEOUT_MS,
+  PBX_LOSS_GRACE_MS,
   RING_GRACE_MS,
 } from '../../src/machines/attempt.js';
-import type { AttemptInput } from '../../src/machines/attempt-types.js';
 import { type AttemptDrive, createAttemptDrive, driveAttempt } from '../support/attempt-driver.js';
-import { consentPlaybackId, ev, voicemailPlaybackId } from '../support/attempt-events.js';
+import { ev } from '../support/attempt-events.js';
 import {
-  APP_AI_TARGET,
   consentInput,
   DIALPLAN_AI_TARGET,
   dialplanTargetInput,
@@ -19,85 +18,40 @@ import {
   SAMPLE_VOICEMAIL,
   sampleInput,
   t,
-  voicemailInput,
 } from '../support/attempt-inputs.js';
+import {
+  AMD_TIMER,
+  CHANNEL,
+  CONSENT_PLAYBACK,
+  CONSENT_TIMER,
+  cancelTimer,
+  dialing,
+  ENTERING_TIMER,
+  GREETING_TIMER,
+  HAND_OFF_TIMER,
+  HANG_UP,
+  HANG_UP_TIMER,
+  human,
+  leavingVoicemail,
+  listening,
+  machine,
+  PBX_GRACE_TIMER,
+  PLAYBACK_TIMER,
+  PROMPT_TIMER,
+  prompting,
+  RING_TIMER,
+  ringing,
+  SETTLE_TIMER,
+  screening,
+  settling,
+  startTimer,
+  talking,
+  VOICEMAIL_PLAYBACK,
+} from '../support/attempt-stories.js';
 
-const CHANNEL = 'dialstate-att-0001';
-const HANG_UP = { type: 'hangUp', params: { channelId: CHANNEL } } as const;
-const CONSENT_PLAYBACK = consentPlaybackId('att-0001');
-const VOICEMAIL_PLAYBACK = voicemailPlaybackId('att-0001');
-
-const RING_TIMER = 'xstate.after.ringTimeout.attempt.dialing';
-const AMD_TIMER = 'xstate.after.amdTimeout.attempt.screening';
-const PROMPT_TIMER = 'xstate.after.promptTimeout.attempt.askingConsent.prompting';
-const CONSENT_TIMER = 'xstate.after.consentTimeout.attempt.askingConsent.listening';
-const HAND_OFF_TIMER = 'xstate.after.handOffTimeout.attempt.handingOff';
-const GREETING_TIMER = 'xstate.after.greetingTimeout.attempt.waitingForGreetingEnd';
-const PLAYBACK_TIMER = 'xstate.after.playbackTimeout.attempt.leavingVoicemail';
-const HANG_UP_TIMER = 'xstate.after.hangUpTimeout.attempt.hangingUp';
-
-const startTimer = (timerId: string, delayMs: number) =>
-  ({ type: 'timer.start', timerId, delayMs }) as const;
-const cancelTimer = (timerId: string) => ({ type: 'timer.cancel', timerId }) as const;
-
-// Story prefixes, timed like the real traces: answer 1 s after the originate, the AMD
-// verdict about 3 s (HUMAN) or 1.7 s (MACHINE) after the continue.
-
-function dialing(input: AttemptInput = sampleInput()): AttemptDrive {
-  return driveAttempt(input, [ev.started(t(0)), ev.originateAccepted(t(3))]);
-}
-
-function ringing(input: AttemptInput = sampleInput()): AttemptDrive {
-  const call = dialing(input);
-  call.send(ev.dialStatus('RINGING', t(5)));
-  call.send(ev.ringing(t(6)));
-  return call;
-}
-
-function screening(input: AttemptInput = sampleInput()): AttemptDrive {
-  const call = ringing(input);
-  call.send(ev.dialStatus('ANSWER', t(1_003)));
-  call.send(ev.answered(t(1_005)));
-  // The AMD hop's StasisEnd, 1–2 ms after the continue.
-  call.send(ev.leftStasis(t(1_007)));
-  return call;
-}
-
-function human(input: AttemptInput = sampleInput()): AttemptDrive {
-  const call = screening(input);
-  call.send(ev.amd('HUMAN', 'HUMAN-803-800', t(3_975)));
-  return call;
-}
-
-function prompting(input: AttemptInput = consentInput()): AttemptDrive {
-  const call = human(input);
-  call.send(ev.playbackStarted(CONSENT_PLAYBACK, t(3_977)));
-  return call;
-}
-
-function listening(input: AttemptInput = consentInput()): AttemptDrive {
-  const call = prompting(input);
-  call.send(ev.playbackFinished(CONSENT_PLAYBACK, 'done', t(5_947)));
-  return call;
-}
-
-function talking(input: AttemptInput = sampleInput()): AttemptDrive {
-  const call = human(input);
-  call.send(ev.leftStasis(t(3_990)));
-  return call;
-}
-
-function machine(input: AttemptInput = voicemailInput()): AttemptDrive {
-  const call = screening(input);
-  call.send(ev.amd('MACHINE', 'MAXWORDS-3-2', t(2_725)));
-  return call;
-}
-
-function leavingVoicemail(input: AttemptInput = voicemailInput()): AttemptDrive {
-  const call = machine(input);
-  call.send(ev.greetingEnded(t(16_650)));
-  return call;
-}
+// The machine's behaviour state by state, from the originate to done. The hand-off
+// (attempt-handoff.test.ts) and the PBX-loss rule (attempt-pbx-loss.test.ts) have files
+// of their own.
 
 describe('originating', () => {
   it('emits one originate with the channel id, caller id and variables in `variables`', () => {
@@ -296,14 +250,25 @@ describe('calls that end before the answer', () => {
     expect(step.facts.outcome).toBe('rejected');
   });
 
-  it('ends failed with a hint at the dial context when both halves die with cause 0', () => {
+  it('ends failed with a hint at the dial context when both halves die with cause 0 and the PBX stays up', () => {
     const call = driveAttempt(sampleInput(), [ev.started(t(0)), ev.originateAccepted(t(2))]);
     call.send(ev.farEndHungUp(0, t(3)));
 
-    const step = call.send(ev.hungUp(0, t(3), 'Unknown'));
+    // Cause 0 on both halves is also what a stopping PBX gives: wait for its loss first.
+    const end = call.send(ev.hungUp(0, t(3), 'Unknown'));
+    expect(end.state).toBe('ending');
+    expect(end.commands).toEqual([]);
 
-    expect(step.facts).toMatchObject({ outcome: 'failed', hangupCause: 0, farEndCause: 0 });
-    expect(step.facts.error).toContain('check the dial context');
+    const grace = call.fireTimer('pbxLossGrace');
+
+    expect(grace.event.at).toBe(t(3 + PBX_LOSS_GRACE_MS));
+    expect(grace.facts).toMatchObject({
+      outcome: 'failed',
+      hangupCause: 0,
+      farEndCause: 0,
+      endedAt: t(3 + PBX_LOSS_GRACE_MS),
+    });
+    expect(grace.facts.error).toContain('check the dial context');
   });
 });
 
@@ -340,7 +305,7 @@ describe('answering machine detection', () => {
   it('routes a HUMAN verdict to the hand-off and records the raw status and cause', () => {
     const step = human().last;
 
-    expect(step.state).toBe('handingOff');
+    expect(step.state).toBe('handingOff.requested');
     expect(step.facts).toMatchObject({ amdStatus: 'HUMAN', amdCause: 'HUMAN-803-800' });
   });
 
@@ -359,7 +324,7 @@ describe('answering machine detection', () => {
 
     const step = call.send(ev.amd('NOTSURE', 'TOOLONG-5000', t(8_010)));
 
-    expect(step.state).toBe('handingOff');
+    expect(step.state).toBe('handingOff.requested');
     expect(step.commands.map((c) => c.type)).toEqual(['handOff']);
   });
 
@@ -404,32 +369,43 @@ describe('answering machine detection', () => {
     expect(step.facts).toMatchObject({ outcome: 'abandoned', hangupCause: 16 });
   });
 
-  it.each([16, 0])(
-    'ends abandoned at once when a hang-up with cause %i is requested during AMD',
-    (cause) => {
-      const call = screening();
+  it('ends abandoned at once when a hang-up is requested during AMD', () => {
+    const call = screening();
 
-      const step = call.send(ev.hangupRequested(cause, t(2_500)));
+    const step = call.send(ev.hangupRequested(16, t(2_500)));
 
-      expect(step.done).toBe(true);
-      expect(step.commands).toEqual([]);
-      expect(step.timers).toEqual([cancelTimer(AMD_TIMER)]);
-      expect(step.facts).toMatchObject({
-        outcome: 'abandoned',
-        hangupCause: cause,
-        endedAt: t(2_500),
-        error: null,
-      });
-    },
-  );
+    expect(step.done).toBe(true);
+    expect(step.commands).toEqual([]);
+    expect(step.timers).toEqual([cancelTimer(AMD_TIMER)]);
+    expect(step.facts).toMatchObject({
+      outcome: 'abandoned',
+      hangupCause: 16,
+      endedAt: t(2_500),
+      error: null,
+    });
+  });
 
-  it('ends failed with a hint when the AMD context is missing (cause 0 after continue)', () => {
+  it('ends abandoned after the grace when a hang-up with cause 0 is requested during AMD and the PBX stays up', () => {
+    const call = screening();
+
+    expect(call.send(ev.hangupRequested(0, t(2_500))).state).toBe('ending');
+    const end = call.fireTimer('pbxLossGrace');
+
+    expect(end.facts).toMatchObject({ outcome: 'abandoned', hangupCause: 0, error: null });
+  });
+
+  it('ends failed with a hint when the AMD context is missing (cause 0 after continue) and the PBX stays up', () => {
     const call = screening();
 
     const step = call.send(ev.hungUp(0, t(1_008), 'Unknown'));
+    expect(step.state).toBe('ending');
+    expect(step.facts.pendingOutcome).toBe('failed');
+    const end = call.fireTimer('pbxLossGrace');
 
-    expect(step.facts.outcome).toBe('failed');
-    expect(step.facts.error).toContain('check that the AMD context exists');
+    expect(end.facts.outcome).toBe('failed');
+    expect(end.facts.error).toBe(
+      'channel destroyed in the AMD dialplan hop (cause 0): check that the AMD context exists',
+    );
   });
 
   it('hangs up and ends failed when the continue command fails', () => {
@@ -491,7 +467,7 @@ describe('consent gate', () => {
 
     const step = call.send(ev.dtmf('1', t(4_800)));
 
-    expect(step.state).toBe('handingOff');
+    expect(step.state).toBe('handingOff.requested');
     expect(step.commands).toEqual([
       { type: 'stopPlayback', params: { playbackId: CONSENT_PLAYBACK } },
       {
@@ -515,7 +491,7 @@ describe('consent gate', () => {
 
     const step = call.send(ev.dtmf('1', t(7_630)));
 
-    expect(step.state).toBe('handingOff');
+    expect(step.state).toBe('handingOff.requested');
     expect(step.commands.map((c) => c.type)).toEqual(['handOff']);
     expect(step.timers).toEqual([
       cancelTimer(CONSENT_TIMER),
@@ -558,7 +534,7 @@ describe('consent gate', () => {
     expect(three.timers).toEqual([]);
 
     const accept = call.send(ev.dtmf('1', t(7_000)));
-    expect(accept.state).toBe('handingOff');
+    expect(accept.state).toBe('handingOff.requested');
     expect(accept.facts.digits).toBe('*31');
   });
 
@@ -674,112 +650,6 @@ describe('consent gate', () => {
       endedAt: t(4_977),
     });
     expect(call.commands.map((c) => c.type)).toEqual(['originate', 'continueToAmd', 'play']);
-  });
-});
-
-describe('hand-off to the AI target', () => {
-  it('hands off straight away to the app target when the consent gate is off', () => {
-    const step = human(sampleInput()).last;
-
-    expect(step.commands).toEqual([
-      {
-        type: 'handOff',
-        params: {
-          channelId: CHANNEL,
-          target: APP_AI_TARGET,
-          variables: sampleInput().handOffVariables,
-        },
-      },
-    ]);
-    expect(step.timers).toEqual([
-      cancelTimer(AMD_TIMER),
-      startTimer(HAND_OFF_TIMER, HAND_OFF_TIMEOUT_MS),
-    ]);
-  });
-
-  it('takes leaving Stasis as the confirmation and measures talk time until the end', () => {
-    const call = human();
-
-    const confirmed = call.send(ev.leftStasis(t(3_990)));
-    expect(confirmed.state).toBe('talking');
-    expect(confirmed.timers).toEqual([cancelTimer(HAND_OFF_TIMER)]);
-    expect(confirmed.facts).toMatchObject({
-      handedOffAt: t(3_990),
-      pendingOutcome: 'answered_human',
-    });
-
-    const end = call.send(ev.hungUp(16, t(125_990)));
-    expect(end.done).toBe(true);
-    expect(end.commands).toEqual([]);
-    expect(end.facts).toMatchObject({
-      outcome: 'answered_human',
-      error: null,
-      endedAt: t(125_990),
-    });
-    expect((end.facts.endedAt ?? 0) - (end.facts.handedOffAt ?? 0)).toBe(122_000);
-  });
-
-  it('hangs up and ends failed when the hand-off command fails', () => {
-    const call = human();
-
-    const step = call.send(ev.commandFailed('handOff', 422, 'Endpoint not found', t(3_980)));
-
-    expect(step.state).toBe('hangingUp');
-    expect(step.commands).toEqual([HANG_UP]);
-    expect(step.facts.error).toBe('handOff failed (HTTP 422): Endpoint not found');
-    expect(call.send(ev.hungUp(16, t(3_990))).facts.outcome).toBe('failed');
-  });
-
-  it('hangs up and ends failed when the hand-off is not confirmed within handOffTimeout', () => {
-    const call = human();
-
-    const step = call.fireTimer('handOffTimeout');
-
-    expect(step.event.at).toBe(t(3_975 + HAND_OFF_TIMEOUT_MS));
-    expect(step.state).toBe('hangingUp');
-    expect(step.facts.error).toBe('the hand-off was not confirmed in time');
-    expect(call.send(ev.hungUp(16, t(13_990))).facts.outcome).toBe('failed');
-  });
-
-  it('ends abandoned when the callee hangs up before the hand-off is confirmed', () => {
-    const call = human();
-
-    const step = call.send(ev.hungUp(16, t(3_980)));
-
-    expect(step.facts).toMatchObject({ outcome: 'abandoned', handedOffAt: null });
-  });
-
-  it('ends abandoned, not talking, when the callee hangs up before the hand-off is confirmed and the channel then leaves Stasis', () => {
-    const call = human();
-
-    const request = call.send(ev.hangupRequested(16, t(3_982)));
-    expect(request.done).toBe(true);
-    expect(request.commands).toEqual([]);
-    expect(request.timers).toEqual([cancelTimer(HAND_OFF_TIMER)]);
-
-    // The StasisEnd of the hang-up is no confirmation of the hand-off.
-    const left = call.send(ev.leftStasis(t(3_983)));
-    call.send(ev.hungUp(16, t(3_983), 'Normal Clearing'));
-
-    expect(left.state).toBe('done');
-    expect(call.steps.map((step) => step.state)).not.toContain('talking');
-    expect(call.facts).toMatchObject({
-      outcome: 'abandoned',
-      handedOffAt: null,
-      hangupCause: 16,
-      endedAt: t(3_982),
-    });
-  });
-
-  it('ignores digits and stray playback ends while talking, but records the digits', () => {
-    const call = talking();
-
-    call.send(ev.dtmf('5', t(20_000)));
-    const step = call.send(ev.playbackFinished(CONSENT_PLAYBACK, 'done', t(20_100)));
-
-    expect(step.state).toBe('talking');
-    expect(step.facts.digits).toBe('5');
-    expect(call.commands.filter((c) => c.type === 'hangUp')).toEqual([]);
   });
 });
 
@@ -943,10 +813,11 @@ describe('voicemail drop', () => {
   it('hangs up and ends failed when the play command fails', () => {
     const call = leavingVoicemail();
 
-    const step = call.send(ev.commandFailed('play', 500, 'Internal Server Error', t(16_655)));
+    const step = call.send(ev.commandFailed('play', 404, 'Channel not found', t(16_655)));
 
     expect(step.state).toBe('hangingUp');
-    expect(step.facts.error).toBe('play failed (HTTP 500): Internal Server Error');
+    expect(step.facts.error).toBe('play failed (HTTP 404): Channel not found');
+    expect(call.send(ev.hungUp(16, t(16_660))).facts.outcome).toBe('failed');
   });
 
   it('hangs up and ends machine_detected when voicemail drop is off', () => {
@@ -1032,7 +903,17 @@ const LIVE_STATES: LiveState[] = [
   { state: 'screening', reach: () => screening(), timer: AMD_TIMER },
   { state: 'askingConsent.prompting', reach: () => prompting(), timer: PROMPT_TIMER },
   { state: 'askingConsent.listening', reach: () => listening(), timer: CONSENT_TIMER },
-  { state: 'handingOff', reach: () => human(), timer: HAND_OFF_TIMER },
+  { state: 'handingOff.requested', reach: () => human(), timer: HAND_OFF_TIMER },
+  {
+    state: 'handingOff.entering',
+    reach: () => {
+      const call = human(dialplanTargetInput());
+      call.send(ev.leftStasis(t(3_990)));
+      return call;
+    },
+    timer: ENTERING_TIMER,
+  },
+  { state: 'handingOff.settling', reach: () => settling(), timer: SETTLE_TIMER },
   { state: 'talking', reach: () => talking(), timer: null },
   { state: 'waitingForGreetingEnd', reach: () => machine(), timer: GREETING_TIMER },
   { state: 'leavingVoicemail', reach: () => leavingVoicemail(), timer: PLAYBACK_TIMER },
@@ -1042,7 +923,6 @@ describe('hang-up requests where they decide nothing', () => {
   it.each([
     { state: 'dialing.originating', reach: () => dialing() },
     { state: 'dialing.ringing', reach: () => ringing() },
-    { state: 'talking', reach: () => talking() },
     { state: 'hangingUp', reach: () => machine(sampleInput()) },
   ])('ignores a hang-up request in $state', ({ state, reach }) => {
     const call = reach();
@@ -1070,13 +950,16 @@ describe('hang-up requests where they decide nothing', () => {
   it('ends a call in talking only on ChannelDestroyed, with its talk time', () => {
     const call = talking();
 
-    call.send(ev.hangupRequested(16, t(125_980)));
+    const request = call.send(ev.hangupRequested(16, t(125_980)));
+    expect(request.state).toBe('talking');
+    expect(request.commands).toEqual([]);
     const end = call.send(ev.hungUp(16, t(125_990), 'Normal Clearing'));
 
     expect(end.facts).toMatchObject({
       outcome: 'answered_human',
       hangupCause: 16,
       endedAt: t(125_990),
+      endedBy: 'caller',
     });
   });
 
@@ -1209,7 +1092,12 @@ describe('after done', () => {
     ev.commandFailed('hangUp', 404, 'Channel not found', t(500_000)),
     ev.operatorCanceled(t(500_000)),
     ev.channelLost(t(500_000)),
+    ev.dialplanEntered('ai-handoff', 's', 1, 'NoOp', t(500_000)),
+    ev.stasisFailed(t(500_000)),
+    ev.moveFailed('ai-agent', t(500_000)),
+    ev.pbxLost('websocket closed', t(500_000)),
     ev.timerFired(HANG_UP_TIMER, t(500_000)),
+    ev.timerFired(PBX_GRACE_TIMER, t(500_000)),
   ];
 
   it.each(late.map((event) => [event.type, event] as const))(

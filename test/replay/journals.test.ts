@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { ATTEMPT_MACHINE_VERSION } from '../../src/machines/attempt.js';
 import { ReplayMismatchError, replayAttempt } from '../../src/machines/attempt-replay.js';
-import { UnsupportedMachineVersionError } from '../../src/machines/attempt-step.js';
+import {
+  createAttemptSnapshot,
+  stepAttempt,
+  UnsupportedMachineVersionError,
+} from '../../src/machines/attempt-step.js';
 import { ATTEMPT_OUTCOMES, type AttemptEvent } from '../../src/machines/attempt-types.js';
 import {
   type JournalFixture,
@@ -30,6 +35,31 @@ describe('journal fixtures', () => {
     expect(FILES.length).toBeGreaterThanOrEqual(15);
     const outcomes = new Set(FILES.map((file) => loadJournalFixture(file).final.outcome));
     expect([...outcomes].sort()).toEqual([...ATTEMPT_OUTCOMES].sort());
+  });
+
+  it('holds every outcome among the current version fixtures alone, handoff_failed included', () => {
+    const current = FILES.map(loadJournalFixture).filter(
+      (fixture) => fixture.machineVersion === ATTEMPT_MACHINE_VERSION,
+    );
+    const outcomes = new Set(current.map((fixture) => fixture.final.outcome));
+
+    expect(outcomes).toContain('handoff_failed');
+    expect([...outcomes].sort()).toEqual([...ATTEMPT_OUTCOMES].sort());
+  });
+
+  it('keeps every version 1 fixture, and records each of its scenarios again under the current version', () => {
+    const byVersion = (version: number) =>
+      FILES.map(loadJournalFixture)
+        .filter((fixture) => fixture.machineVersion === version)
+        .map((fixture) => fixture.scenario);
+
+    const v1 = byVersion(1);
+
+    expect(v1).toHaveLength(27);
+    expect(byVersion(ATTEMPT_MACHINE_VERSION)).toEqual(expect.arrayContaining(v1));
+    expect(new Set(FILES.map((file) => loadJournalFixture(file).machineVersion))).toEqual(
+      new Set([1, ATTEMPT_MACHINE_VERSION]),
+    );
   });
 
   it.each(FILES)('names %s after its scenario and machine version', (file) => {
@@ -148,6 +178,52 @@ describe('replay of an altered journal', () => {
     expect(error).toMatchObject({
       version: 99,
       message: 'attempt machine version 99 is not supported by this build',
+    });
+  });
+});
+
+describe('a version 1 journal under version 2', () => {
+  // Version 1 took leaving our Stasis app as the hand-off; version 2 wants the target
+  // seen holding the call past the settle time. Old journals keep their old meaning.
+  const fixture = loadJournalFixture('human-app-handoff.v1.json');
+
+  it('still replays under version 1 to answered_human', () => {
+    expect(fixture.machineVersion).toBe(1);
+
+    const { snapshot } = replayAttempt(fixture);
+
+    expect(snapshot.context.outcome).toBe('answered_human');
+    expect(snapshot.context.handedOffAt).toBe(fixture.entries.at(-2)?.event.at);
+  });
+
+  it('does not reach answered_human under version 2 from the same events: nothing confirmed the hand-off', () => {
+    let snapshot = createAttemptSnapshot(fixture.input, 2);
+    const states: string[] = [];
+    for (const { event } of fixture.entries) {
+      const step = stepAttempt(snapshot, event, 2);
+      states.push(step.state);
+      snapshot = step.snapshot;
+    }
+
+    expect(states).not.toContain('talking');
+    expect(states.slice(-3)).toEqual(['handingOff.requested', 'handingOff.settling', 'done']);
+    expect(snapshot.context).toMatchObject({
+      outcome: 'handoff_failed',
+      handOffConfirmedAt: null,
+      error:
+        'the call ended 2.0 s after the hand-off to app "ai-agent", before the target was confirmed (cause 16)',
+    });
+  });
+
+  it('refuses it as a version 2 journal, naming the first step whose state differs', () => {
+    const relabelled = { ...fixture, machineVersion: 2 };
+
+    // Version 2's hand-off has steps of its own, from the verdict that starts it.
+    expect(replayError(relabelled)).toMatchObject({
+      field: 'state',
+      seq: seqOf(fixture, (event) => event.type === 'amd.completed'),
+      expected: 'handingOff',
+      actual: 'handingOff.requested',
     });
   });
 });

@@ -21,6 +21,24 @@ export const ev = {
   }),
   answered: (at: number): AttemptEvent => ({ type: 'channel.answered', at }),
   leftStasis: (at: number): AttemptEvent => ({ type: 'channel.leftStasis', at }),
+  /** A dialplan step of our channel out of Stasis (`ChannelDialplan`), e.g. `ai-handoff,s,1`. */
+  dialplanEntered: (
+    context: string,
+    extension: string,
+    priority: number,
+    app: string,
+    at: number,
+  ): AttemptEvent => ({ type: 'channel.dialplanEntered', at, context, extension, priority, app }),
+  /** `STASISSTATUS=FAILED`: the `Stasis()` of a hand-off context found its app not connected. */
+  stasisFailed: (at: number): AttemptEvent => ({ type: 'channel.stasisFailed', at }),
+  /** `ApplicationMoveFailed`: the move to `destination` failed and the channel stayed ours. */
+  moveFailed: (destination: string, at: number): AttemptEvent => ({
+    type: 'channel.moveFailed',
+    at,
+    destination,
+  }),
+  /** The connection to the PBX went down (websocket closed, ARI unreachable). */
+  pbxLost: (reason: string, at: number): AttemptEvent => ({ type: 'pbx.lost', at, reason }),
   hangupRequested: (cause: number, at: number): AttemptEvent => ({
     type: 'channel.hangupRequested',
     at,

@@ -110,7 +110,12 @@ export async function createHarness(
         attemptId,
         campaign,
         lead,
-        identity: { stasisApp: 'dialstate', outboundIdentity: '6789' },
+        identity: {
+          stasisApp: 'dialstate',
+          outboundIdentity: '6789',
+          defaultDialString: 'Local/{number}@from-internal',
+          aavaHandoffContext: 'dialstate-aava-handoff',
+        },
         consentMedia: campaign.consent.enabled
           ? { uri: 'sound:dialstate/consent', durationMs: 2_000 }
           : null,

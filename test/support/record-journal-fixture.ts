@@ -7,13 +7,15 @@
  * Fixtures are committed data: the replay tests read them and never regenerate them,
  * so a behaviour change shows up as a replay failure. An existing fixture is kept
  * unless `--force` is given; record a new machine version's fixtures next to the old
- * ones instead of overwriting them. Run `npx biome format --write test/fixtures/journals`
+ * ones instead of overwriting them (only the current version's are ever written, so the
+ * kept ones of older versions stay as they were recorded). Run `npx biome format --write test/fixtures/journals`
  * afterwards so that the files match the formatter.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ATTEMPT_MACHINE_VERSION } from '../../src/machines/attempt.js';
+import { replayAttempt } from '../../src/machines/attempt-replay.js';
 import { createAttemptDrive, timerFired } from './attempt-driver.js';
 import { JOURNAL_SCENARIOS, type JournalScenario } from './journal-scenarios.js';
 
@@ -30,7 +32,7 @@ function recordJournal(scenario: JournalScenario) {
       `scenario ${scenario.scenario} ends in ${drive.state} with outcome ${drive.facts.outcome}, expected done with ${scenario.outcome}`,
     );
   }
-  return {
+  const journal = {
     machineVersion: ATTEMPT_MACHINE_VERSION,
     scenario: scenario.scenario,
     description: scenario.description,
@@ -38,6 +40,9 @@ function recordJournal(scenario: JournalScenario) {
     entries: drive.journal(),
     final: { state: drive.state, outcome: drive.facts.outcome },
   };
+  // What goes into a fixture must come back out of it: JSON only, replayed as recorded.
+  replayAttempt(JSON.parse(JSON.stringify(journal)));
+  return journal;
 }
 
 function main(args: string[]): void {

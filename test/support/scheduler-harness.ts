@@ -124,7 +124,12 @@ export async function createSchedulerHarness(
     clock: base.clock,
     log: pino({ level: 'silent' }),
     maxChannels: options.maxChannels ?? 10,
-    identity: { stasisApp: 'dialstate', outboundIdentity: '6789' },
+    identity: {
+      stasisApp: 'dialstate',
+      outboundIdentity: '6789',
+      defaultDialString: 'Local/{number}@from-internal',
+      aavaHandoffContext: 'dialstate-aava-handoff',
+    },
     findMedia: async (id) => media[id],
     ariConnected: () => ari.connected,
     pbxHold: () => ari.hold,

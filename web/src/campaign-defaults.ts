@@ -19,6 +19,7 @@ export const NEW_CAMPAIGN_DEFAULTS: Omit<FormSettings, 'name' | 'timezone'> = {
   aiContext: null,
   aiProvider: null,
   aiAgent: null,
+  dialString: null,
   consent: { enabled: false, recordingId: null, timeoutSec: 8 },
   voicemail: { enabled: false, recordingId: null, greetingMaxWaitSec: 20 },
   amd: {

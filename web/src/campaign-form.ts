@@ -36,13 +36,19 @@ export interface CampaignForm {
   callerId: string;
   defaultRegion: string;
   allowExtensions: boolean;
-  aiKind: 'dialplan' | 'app';
+  aiKind: 'dialplan' | 'app' | 'aava';
   aiDialplanContext: string;
   aiExtension: string;
   aiPriority: string;
   aiApp: string;
   /** One argument per line. */
   aiArgs: string;
+  aavaApp: string;
+  aavaAgent: string;
+  aavaProvider: string;
+  aavaAudioProfile: string;
+  /** Empty = the server's default dial string. */
+  dialString: string;
   aiContext: string;
   aiProvider: string;
   aiAgent: string;
@@ -83,6 +89,10 @@ export const FORM_KEYS: ReadonlySet<string> = new Set([
   'aiTarget.priority',
   'aiTarget.app',
   'aiTarget.args',
+  'aiTarget.agent',
+  'aiTarget.provider',
+  'aiTarget.audioProfile',
+  'dialString',
   'aiContext',
   'aiProvider',
   'aiAgent',
@@ -126,6 +136,11 @@ export function formFromSettings(s: FormSettings): CampaignForm {
     aiPriority: target.kind === 'dialplan' ? str(target.priority) : '1',
     aiApp: target.kind === 'app' ? target.app : '',
     aiArgs: target.kind === 'app' ? target.args.join('\n') : '',
+    aavaApp: target.kind === 'aava' ? target.app : 'asterisk-ai-voice-agent',
+    aavaAgent: target.kind === 'aava' ? target.agent : '',
+    aavaProvider: target.kind === 'aava' ? (target.provider ?? '') : '',
+    aavaAudioProfile: target.kind === 'aava' ? (target.audioProfile ?? '') : '',
+    dialString: s.dialString ?? '',
     aiContext: s.aiContext ?? '',
     aiProvider: s.aiProvider ?? '',
     aiAgent: s.aiAgent ?? '',
@@ -204,19 +219,8 @@ export function toSettings(
     callerId: orNull(form.callerId),
     defaultRegion: form.defaultRegion,
     allowExtensions: form.allowExtensions,
-    aiTarget:
-      form.aiKind === 'dialplan'
-        ? {
-            kind: 'dialplan',
-            context: form.aiDialplanContext,
-            extension: form.aiExtension,
-            priority: num('aiTarget.priority', form.aiPriority),
-          }
-        : {
-            kind: 'app',
-            app: form.aiApp,
-            args: form.aiArgs === '' ? [] : form.aiArgs.split('\n'),
-          },
+    aiTarget: aiTargetOf(form, num),
+    dialString: orNull(form.dialString),
     aiContext: orNull(form.aiContext),
     aiProvider: orNull(form.aiProvider),
     aiAgent: orNull(form.aiAgent),
@@ -239,4 +243,34 @@ export function toSettings(
     retry: { maxAttempts: num('retry.maxAttempts', form.maxAttempts), retryAfterMinutes },
   };
   return issues.length === 0 ? { ok: true, settings } : { ok: false, issues };
+}
+
+/** The AI target the form describes; `num` records a priority that is not a number. */
+function aiTargetOf(
+  form: CampaignForm,
+  num: (key: string, text: string) => number,
+): FormSettings['aiTarget'] {
+  switch (form.aiKind) {
+    case 'dialplan':
+      return {
+        kind: 'dialplan',
+        context: form.aiDialplanContext,
+        extension: form.aiExtension,
+        priority: num('aiTarget.priority', form.aiPriority),
+      };
+    case 'app':
+      return {
+        kind: 'app',
+        app: form.aiApp,
+        args: form.aiArgs === '' ? [] : form.aiArgs.split('\n'),
+      };
+    case 'aava':
+      return {
+        kind: 'aava',
+        app: form.aavaApp,
+        agent: form.aavaAgent,
+        provider: form.aavaProvider === '' ? null : form.aavaProvider,
+        audioProfile: form.aavaAudioProfile === '' ? null : form.aavaAudioProfile,
+      };
+  }
 }

@@ -47,40 +47,79 @@ export function CallFlowFields(
             />
             ARI application
           </label>
+          <label class="checkbox">
+            <input
+              type="radio"
+              name="aiKind"
+              value="aava"
+              checked={props.form.aiKind === 'aava'}
+              onChange={() => set('aiKind', 'aava')}
+            />
+            Asterisk AI Voice Agent (AAVA)
+          </label>
         </div>
-        <Show
-          when={props.form.aiKind === 'dialplan'}
-          fallback={
-            <div class="field-row">
-              <TextField label="Application" {...bind('aiApp', 'aiTarget.app')} />
-              <div class="field">
-                <label for={fieldId('aiTarget.args')}>Arguments (one per line)</label>
-                <textarea
-                  id={fieldId('aiTarget.args')}
-                  rows={3}
-                  value={props.form.aiArgs}
-                  onInput={(e) => set('aiArgs', e.currentTarget.value)}
-                />
-                <FieldErrors
-                  id={`${fieldId('aiTarget.args')}-errors`}
-                  messages={props.errors('aiTarget.args')}
-                />
-              </div>
-            </div>
-          }
-        >
+        <Show when={props.form.aiKind === 'aava'}>
           <div class="field-row">
-            <TextField label="Context" {...bind('aiDialplanContext', 'aiTarget.context')} />
-            <TextField label="Extension" {...bind('aiExtension', 'aiTarget.extension')} />
-            <NumberField label="Priority" {...bind('aiPriority', 'aiTarget.priority')} />
+            <TextField label="AAVA app name" {...bind('aavaApp', 'aiTarget.app')} />
+            <TextField label="Agent (AI_AGENT)" {...bind('aavaAgent', 'aiTarget.agent')} />
+            <TextField
+              label="Provider (AI_PROVIDER)"
+              {...bind('aavaProvider', 'aiTarget.provider')}
+            />
+            <TextField
+              label="Audio profile (AI_AUDIO_PROFILE)"
+              {...bind('aavaAudioProfile', 'aiTarget.audioProfile')}
+            />
           </div>
+          <p class="help">
+            Hands the call to AAVA through the hand-off context (see Setup). AAVA only takes calls
+            on a trunk channel: set a direct-trunk dial string below, e.g. PJSIP/{'{e164digits}'}
+            @my-trunk.
+          </p>
+        </Show>
+        <Show when={props.form.aiKind !== 'aava'}>
+          <Show
+            when={props.form.aiKind === 'dialplan'}
+            fallback={
+              <div class="field-row">
+                <TextField label="Application" {...bind('aiApp', 'aiTarget.app')} />
+                <div class="field">
+                  <label for={fieldId('aiTarget.args')}>Arguments (one per line)</label>
+                  <textarea
+                    id={fieldId('aiTarget.args')}
+                    rows={3}
+                    value={props.form.aiArgs}
+                    onInput={(e) => set('aiArgs', e.currentTarget.value)}
+                  />
+                  <FieldErrors
+                    id={`${fieldId('aiTarget.args')}-errors`}
+                    messages={props.errors('aiTarget.args')}
+                  />
+                </div>
+              </div>
+            }
+          >
+            <div class="field-row">
+              <TextField label="Context" {...bind('aiDialplanContext', 'aiTarget.context')} />
+              <TextField label="Extension" {...bind('aiExtension', 'aiTarget.extension')} />
+              <NumberField label="Priority" {...bind('aiPriority', 'aiTarget.priority')} />
+            </div>
+          </Show>
+          <div class="field-row">
+            <TextField label="AI_CONTEXT" {...bind('aiContext', 'aiContext')} />
+            <TextField label="AI_PROVIDER" {...bind('aiProvider', 'aiProvider')} />
+            <TextField label="AI_AGENT" {...bind('aiAgent', 'aiAgent')} />
+          </div>
+          <p class="help">Channel variables set before the hand-off; empty ones are not set.</p>
         </Show>
         <div class="field-row">
-          <TextField label="AI_CONTEXT" {...bind('aiContext', 'aiContext')} />
-          <TextField label="AI_PROVIDER" {...bind('aiProvider', 'aiProvider')} />
-          <TextField label="AI_AGENT" {...bind('aiAgent', 'aiAgent')} />
+          <TextField label="Dial string" {...bind('dialString', 'dialString')} />
         </div>
-        <p class="help">Channel variables set before the hand-off; empty ones are not set.</p>
+        <p class="help">
+          How a lead's number is dialed, e.g. Local/{'{number}'}@from-internal (FreePBX's outbound
+          routes) or PJSIP/{'{e164digits}'}@my-trunk (straight to a trunk). Number forms:{' '}
+          {'{number}'}, {'{e164}'}, {'{e164digits}'}, {'{national}'}. Empty: the server's default.
+        </p>
       </fieldset>
 
       <RecordingStep
