@@ -33,6 +33,11 @@ export interface Config {
     readonly dialString: string;
     /** The rendered context that hands calls to AAVA with `Stasis(<app>)`. */
     readonly aavaHandoffContext: string;
+    /**
+     * How long the AI target must keep a call before the hand-off counts (ms); null = the
+     * machine's default (2 s), scaled with the embedded simulator's time.
+     */
+    readonly handOffSettleMs: number | null;
   };
   /** Folder of recordings Asterisk can play. */
   readonly mediaDir: string;
@@ -70,6 +75,7 @@ const schema = z.object({
       if (!check.ok) ctx.addIssue({ code: 'custom', message: check.problems.join('; ') });
     })
     .optional(),
+  DIALSTATE_HANDOFF_SETTLE_MS: z.coerce.number().int().min(0).max(60_000).optional(),
   DIALSTATE_AAVA_HANDOFF_CONTEXT: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "-" or "_"')
@@ -139,6 +145,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       amdContext: e.AAVA_OUTBOUND_AMD_CONTEXT,
       dialString: e.DIALSTATE_DIAL_STRING ?? defaultDialString(e.DIALSTATE_DIAL_CONTEXT),
       aavaHandoffContext: e.DIALSTATE_AAVA_HANDOFF_CONTEXT,
+      handOffSettleMs: e.DIALSTATE_HANDOFF_SETTLE_MS ?? null,
     }),
     // The embedded simulator plays media from the data folder: no real Asterisk reads it.
     mediaDir:

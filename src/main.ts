@@ -5,6 +5,7 @@ import type { AriConnectionStatus } from './ari/ari-event-stream.js';
 import { createAriGateway } from './ari/ari-gateway.js';
 import { createAriSetupProbe } from './ari/ari-setup-probe.js';
 import type { Config } from './config.js';
+import { campaignTargets, checkAiTarget } from './dialer/ai-target-checks.js';
 import { type AttemptRunner, createAttemptRunner } from './dialer/attempt-runner.js';
 import { type CampaignControl, createCampaignControl } from './dialer/campaign-control.js';
 import { type CampaignScheduler, createCampaignScheduler } from './dialer/campaign-scheduler.js';
@@ -18,11 +19,13 @@ import { createApp } from './http/app.js';
 import { CAMPAIGN_DEFAULTS } from './http/campaign-schemas.js';
 import { type HttpServer, listenHttp } from './http/http-server.js';
 import { createLogger, type Logger } from './logger.js';
+import { HAND_OFF_SETTLE_MS } from './machines/attempt.js';
 import { createRecordingLibrary, type RecordingLibrary } from './media/recording-library.js';
 import { installShippedPrompts } from './media/shipped-prompts.js';
 import { createSimulator, type Simulator } from './sim/simulator.js';
 import { createAttemptJournal } from './store/attempt-journal.js';
 import { createCampaignControlStore } from './store/campaign-control-store.js';
+import { createCampaignRepository } from './store/campaigns.js';
 import { createDialingStore } from './store/dialing-store.js';
 import { createLeadImportRepository } from './store/lead-imports.js';
 import { createLeadRecoveryStore } from './store/lead-recovery-store.js';
@@ -72,6 +75,8 @@ async function resolvePbx(config: Config, log: Logger) {
     mediaDir: config.mediaDir,
     dialContexts: [config.dial.context],
     amdContext: config.dial.amdContext,
+    // The stand-in AAVA answers this server's hand-off context (the demo campaign's target).
+    aava: { contexts: [config.dial.aavaHandoffContext] },
     // The stand-in AI agent answers a new campaign's default hand-off context too, so
     // that a campaign made with the defaults completes its calls against the simulator.
     aiContexts: [
@@ -227,6 +232,11 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
       outboundIdentity: config.dial.outboundIdentity,
       defaultDialString: config.dial.dialString,
       aavaHandoffContext: config.dial.aavaHandoffContext,
+      handOffSettleMs:
+        config.dial.handOffSettleMs ??
+        // The simulator's far ends talk in scaled time: so must the settle time, or a
+        // sped-up agent would hang up inside it.
+        (pbx.sim ? Math.round(HAND_OFF_SETTLE_MS * config.simTimeScale) : HAND_OFF_SETTLE_MS),
     },
     async findMedia(recordingId) {
       const recording = await recordings.get(recordingId);
@@ -244,12 +254,22 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
     originateHold.probeNow();
     void scheduler.tick();
   });
+  // The simulator too: it answers the same ARI questions, so the checks run end to end.
+  const setupProbe = createAriSetupProbe({
+    url: pbx.url,
+    user: pbx.user,
+    password: pbx.password,
+    timeoutMs: SETUP_PROBE_REQUEST_TIMEOUT_MS,
+  });
   const control = createCampaignControl({
     store: createCampaignControlStore(store.db),
     scheduler,
     runner,
     clock: systemClock,
     log: logger,
+    defaultDialString: config.dial.dialString,
+    aavaHandoffContext: config.dial.aavaHandoffContext,
+    checkTarget: (target) => checkAiTarget(setupProbe, target),
   });
 
   const live = wireLiveFeed({ store, runner, clock: systemClock, log: logger });
@@ -266,14 +286,14 @@ export async function startDialstate(config: Config, log?: Logger): Promise<Dial
         dialContext: config.dial.context,
         outboundIdentity: config.dial.outboundIdentity,
         mediaDir: config.mediaDir,
+        aavaHandoffContext: config.dial.aavaHandoffContext,
         simulated: pbx.sim !== null,
-        // The simulator too: it answers the same ARI questions, so the checks run end to end.
-        probe: createAriSetupProbe({
-          url: pbx.url,
-          user: pbx.user,
-          password: pbx.password,
-          timeoutMs: SETUP_PROBE_REQUEST_TIMEOUT_MS,
-        }),
+        probe: setupProbe,
+        listTargets: async () =>
+          campaignTargets(
+            await createCampaignRepository(store.db).list(),
+            config.dial.aavaHandoffContext,
+          ),
         checksTimeoutMs: SETUP_CHECKS_TIMEOUT_MS,
       },
       ariStatus: () => ari,

@@ -20,6 +20,9 @@ describe('loadConfig', () => {
       context: 'from-internal',
       outboundIdentity: '6789',
       amdContext: 'aava-outbound-amd',
+      dialString: 'Local/{number}@from-internal',
+      aavaHandoffContext: 'dialstate-aava-handoff',
+      handOffSettleMs: null,
     });
     expect(config.mediaDir).toBe('data/media');
     expect(config.db).toEqual({ path: 'data/dialstate.db', synchronous: 'FULL' });

@@ -1,4 +1,5 @@
 import { amdHopSteps, renderDialplanSteps } from './amd-hop.js';
+import { DEFAULT_AAVA_HANDOFF_CONTEXT, renderAavaHandoffContext } from './handoff-dialplan.js';
 
 /** Names the dialplan is rendered with. */
 export interface AmdDialplanNames {
@@ -8,6 +9,8 @@ export interface AmdDialplanNames {
   defaultApp: string;
   /** Also render the `ai-handoff` example context (default true). */
   aiHandoffExample?: boolean;
+  /** The context that hands calls to AAVA (default `dialstate-aava-handoff`). */
+  aavaHandoffContext?: string;
 }
 
 /** Names the shipped `dialplan/extensions_dialstate.conf` is rendered with. */
@@ -34,6 +37,7 @@ export function renderAmdDialplan(names: AmdDialplanNames): string {
   const amdContext = safeNameOrThrow('amdContext', names.amdContext);
   const defaultApp = safeNameOrThrow('defaultApp', names.defaultApp);
   const parts = [header(amdContext, defaultApp), amdContextText(amdContext, defaultApp)];
+  parts.push(renderAavaHandoffContext(names.aavaHandoffContext ?? DEFAULT_AAVA_HANDOFF_CONTEXT));
   if (names.aiHandoffExample ?? true) parts.push(aiHandoffExampleText());
   return parts.join('\n');
 }

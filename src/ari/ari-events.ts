@@ -60,10 +60,13 @@ export function translateAriEvent(
   raw: unknown,
   at: number,
   ids: ChannelIds,
+  quietContexts: ReadonlySet<string> = NO_CONTEXTS,
 ): RoutedAttemptEvent | null {
   const event = readAriEvent(raw);
-  return event ? routeAriEvent(event, at, ids) : null;
+  return event ? routeAriEvent(event, at, ids, quietContexts) : null;
 }
+
+const NO_CONTEXTS: ReadonlySet<string> = new Set();
 
 /** Reads the fields the translation needs; null for any other or malformed event. */
 function readAriEvent(raw: unknown): AriEvent | null {
@@ -125,14 +128,12 @@ function readAriEvent(raw: unknown): AriEvent | null {
   }
 }
 
-/**
- * Dialplan steps the machine hears about: the first priority of a context (a `continue`
- * landed, a `Goto` moved on), and the `Stasis()` and `Hangup()` steps. The steps in
- * between (many per call, the AMD hop's included) would only fill the journal.
- */
-const REPORTED_DIALPLAN_APPS: ReadonlySet<string> = new Set(['Stasis', 'Hangup']);
-
-function routeAriEvent(event: AriEvent, at: number, ids: ChannelIds): RoutedAttemptEvent | null {
+function routeAriEvent(
+  event: AriEvent,
+  at: number,
+  ids: ChannelIds,
+  quietContexts: ReadonlySet<string>,
+): RoutedAttemptEvent | null {
   switch (event.type) {
     case 'StasisStart':
       return ourHalf(event.channel, ids, (attemptId) => stasisStart(event.args, attemptId, at));
@@ -194,7 +195,7 @@ function routeAriEvent(event: AriEvent, at: number, ids: ChannelIds): RoutedAtte
       // TALK_DETECT reports the end of speech 2.5 s into the silence after it (fact 17).
       return ourHalf(event.channel, ids, () => ({ type: 'greeting.ended', at }));
     case 'ChannelDialplan':
-      return ourHalf(event.channel, ids, () => dialplanStep(event, at));
+      return ourHalf(event.channel, ids, () => dialplanStep(event, at, quietContexts));
     case 'ChannelVarset':
       // `Stasis()` sets STASISSTATUS to FAILED when its app is not connected, and the
       // dialplan goes on with the next priority.
@@ -212,13 +213,18 @@ function routeAriEvent(event: AriEvent, at: number, ids: ChannelIds): RoutedAtte
   }
 }
 
+/**
+ * A step of our channel in the dialplan: where a hand-off landed (at whatever priority
+ * it names), what the agent's context does, a transfer onward. The steps of the quiet
+ * contexts — dialstate's own AMD hop, several per call — would only fill the journal.
+ */
 function dialplanStep(
   event: Extract<AriEvent, { type: 'ChannelDialplan' }>,
   at: number,
+  quietContexts: ReadonlySet<string>,
 ): AttemptEvent | null {
   const where = event.channel.dialplan;
-  if (!where) return null;
-  if (where.priority !== 1 && !REPORTED_DIALPLAN_APPS.has(event.dialplan_app)) return null;
+  if (!where || quietContexts.has(where.context)) return null;
   return {
     type: 'channel.dialplanEntered',
     at,

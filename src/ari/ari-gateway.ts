@@ -110,6 +110,8 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
     }
   }
 
+  // The AMD hop's dialplan steps tell the machine nothing its StasisStart does not.
+  const quietContexts: ReadonlySet<string> = new Set([options.amdContext]);
   const ordering = createHangupOrdering({
     clock,
     holdMs: options.hangupHoldMs,
@@ -156,7 +158,7 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
       heartbeatMs: options.heartbeatMs ?? 20_000,
       probeIntervalMs: options.probeIntervalMs ?? 500,
       onMessage(raw) {
-        const routed = translateAriEvent(raw, clock.now(), ids);
+        const routed = translateAriEvent(raw, clock.now(), ids, quietContexts);
         if (routed) ordering.push(routed);
       },
       onStatus(status) {

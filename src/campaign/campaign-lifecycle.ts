@@ -14,6 +14,7 @@
  * A completed campaign starts again once leads are recycled or added: `start` checks
  * that something is left to dial.
  */
+
 import { checkAmdParameters } from './amd-parameters.js';
 import {
   type CallingWindowSettings,
@@ -22,6 +23,7 @@ import {
   validateCallingWindow,
 } from './calling-window.js';
 import type { Campaign, CampaignStatus } from './campaign.js';
+import { checkDialString, isLocalDialString } from './dial-string.js';
 
 /** What moves a campaign. `complete` is the scheduler's; the others are the operator's. */
 export const CAMPAIGN_ACTIONS = [
@@ -115,6 +117,8 @@ export interface StartFacts {
   dialingLeads: number;
   /** Whether the campaign's consent and voicemail recordings exist in the library. */
   recordings: { consent: boolean; voicemail: boolean };
+  /** The dial string of campaigns that set none (the server's). */
+  defaultDialString: string;
 }
 
 export type StartProblemCode =
@@ -129,7 +133,10 @@ export type StartProblemCode =
   | 'invalidGreetingWait'
   | 'invalidAmd'
   | 'invalidRetryPolicy'
-  | 'invalidAiTarget';
+  | 'invalidAiTarget'
+  | 'invalidDialString'
+  | 'aavaNeedsTrunk'
+  | 'aiTargetMissing';
 
 /** One reason a campaign cannot start, with a sentence for the operator. */
 export interface StartProblem {
@@ -230,6 +237,21 @@ export function checkStartPreconditions(campaign: Campaign, facts: StartFacts): 
       target.kind === 'dialplan'
         ? 'the AI target has no dialplan context'
         : 'the AI target has no ARI application',
+    );
+  }
+  const dialString = campaign.dialString ?? facts.defaultDialString;
+  const dialCheck = checkDialString(dialString);
+  if (!dialCheck.ok) {
+    problem(
+      'invalidDialString',
+      `the dial string ${dialString} is invalid: ${dialCheck.problems.join('; ')}`,
+    );
+  } else if (target.kind === 'aava' && isLocalDialString(dialString)) {
+    // AAVA's engine treats a Local channel entering its app as a helper leg and hangs
+    // it up: every consenting caller would be dropped.
+    problem(
+      'aavaNeedsTrunk',
+      `the AI target is AAVA, which hangs up Local channels: give the campaign a direct-trunk dial string (e.g. PJSIP/{e164digits}@<your trunk>) instead of ${dialString}`,
     );
   }
   return problems;

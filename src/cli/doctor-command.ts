@@ -1,12 +1,16 @@
+import { existsSync } from 'node:fs';
 import { AMD_HOP_VERSION_LABEL } from '../ari/amd-hop.js';
 import { createAriSetupProbe } from '../ari/ari-setup-probe.js';
 import type { Config } from '../config.js';
+import { type CampaignTarget, campaignTargets } from '../dialer/ai-target-checks.js';
 import {
   hasFailedCheck,
   runSetupChecks,
   type SetupCheck,
   type SetupProbe,
 } from '../dialer/setup-checks.js';
+import { createCampaignRepository } from '../store/campaigns.js';
+import { openMigratedStore } from '../store/open-migrated-store.js';
 
 const MARKS = { pass: '✓', warn: '!', fail: '✗' } as const;
 
@@ -17,7 +21,12 @@ const MARKS = { pass: '✓', warn: '!', fail: '✗' } as const;
  */
 export async function doctorCommand(
   config: Config,
-  io: { probe?: SetupProbe; print?: (line: string) => void } = {},
+  io: {
+    probe?: SetupProbe;
+    print?: (line: string) => void;
+    /** The hand-off targets to check; by default those of the database's dialing campaigns. */
+    targets?: () => Promise<CampaignTarget[]>;
+  } = {},
 ): Promise<number> {
   const print = io.print ?? ((line: string) => console.log(line));
   let probe = io.probe;
@@ -51,11 +60,27 @@ export async function doctorCommand(
     dialContext: config.dial.context,
     hopVersionLabel: AMD_HOP_VERSION_LABEL,
     mediaDir: config.mediaDir,
+    targets: await (io.targets ?? (() => storedTargets(config)))(),
   });
   for (const check of checks) print(formatCheck(check));
   print('');
   print(summary(checks));
   return hasFailedCheck(checks) ? 1 : 0;
+}
+
+/**
+ * The targets of the database's running and paused campaigns. A database that does not
+ * exist yet has none (doctor is often run before the first start).
+ */
+async function storedTargets(config: Config): Promise<CampaignTarget[]> {
+  if (!existsSync(config.db.path)) return [];
+  const { store } = await openMigratedStore(config.db);
+  try {
+    const campaigns = await createCampaignRepository(store.db).list();
+    return campaignTargets(campaigns, config.dial.aavaHandoffContext);
+  } finally {
+    await store.close();
+  }
 }
 
 function formatCheck(check: SetupCheck): string {

@@ -30,6 +30,8 @@ export interface DialIdentity {
    * during a restart (ms, default {@link DEFAULT_HOP_WAIT_MS}).
    */
   hopWaitMs?: number;
+  /** How long the AI target must keep a call before the hand-off counts (ms); absent = 2 s. */
+  handOffSettleMs?: number;
 }
 
 /** Largest JSON of lead variables handed to the AI target (bytes). */
@@ -68,7 +70,7 @@ export function buildAttemptInput(args: {
   if (Buffer.byteLength(leadVars) > MAX_LEAD_VARS_BYTES) {
     throw new RangeError(`lead ${lead.id} has more than ${MAX_LEAD_VARS_BYTES} bytes of variables`);
   }
-  const aiTarget = resolveAiTarget(lead.aiTarget ?? campaign.aiTarget, identity);
+  const aiTarget = resolveAiTarget(lead.aiTarget ?? campaign.aiTarget, identity.aavaHandoffContext);
   const handOffVariables =
     aiTarget.kind === 'aava'
       ? aavaVariables(aiTarget, campaign, lead, leadVars)
@@ -108,6 +110,9 @@ export function buildAttemptInput(args: {
         : null,
     aiTarget,
     handOffVariables,
+    ...(identity.handOffSettleMs === undefined
+      ? {}
+      : { handOffSettleMs: identity.handOffSettleMs }),
     originateVariables: {
       // FreePBX routes the call as if the identity extension dialed it.
       AMPUSER: identity.outboundIdentity,
@@ -125,9 +130,9 @@ export function buildAttemptInput(args: {
   };
 }
 
-/** An `aava` target goes through the server's rendered hand-off context. */
-function resolveAiTarget(target: CampaignAiTarget, identity: DialIdentity): AiTarget {
-  return target.kind === 'aava' ? { ...target, context: identity.aavaHandoffContext } : target;
+/** A target as attempts use it: an `aava` one goes through the server's hand-off context. */
+export function resolveAiTarget(target: CampaignAiTarget, aavaHandoffContext: string): AiTarget {
+  return target.kind === 'aava' ? { ...target, context: aavaHandoffContext } : target;
 }
 
 /**

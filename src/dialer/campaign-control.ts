@@ -8,6 +8,9 @@ import {
 } from '../campaign/campaign-lifecycle.js';
 import type { Lead } from '../campaign/lead.js';
 import type { LeadState } from '../campaign/retry-policy.js';
+import type { AiTarget } from '../machines/attempt-types.js';
+import type { TargetProblem } from './ai-target-checks.js';
+import { resolveAiTarget } from './attempt-input.js';
 import type { AttemptRunner } from './attempt-runner.js';
 import type { CampaignScheduler } from './campaign-scheduler.js';
 import type { Clock } from './ports.js';
@@ -84,6 +87,12 @@ export function createCampaignControl(deps: {
   runner: Pick<AttemptRunner, 'cancel'>;
   clock: Clock;
   log: Logger;
+  /** The dial string of campaigns that set none. */
+  defaultDialString: string;
+  /** The rendered context `aava` targets are continued into. */
+  aavaHandoffContext: string;
+  /** Asks the PBX whether a hand-off target can take calls; null when it can. */
+  checkTarget(target: AiTarget): Promise<TargetProblem | null>;
 }): CampaignControl {
   const { store, scheduler, runner, clock, log } = deps;
 
@@ -107,7 +116,23 @@ export function createCampaignControl(deps: {
           consent: await exists(campaign.consent.recordingId),
           voicemail: await exists(campaign.voicemail.recordingId),
         },
+        defaultDialString: deps.defaultDialString,
       });
+      // Asked of the PBX last, and only for a campaign otherwise ready: a missing target
+      // would turn every consenting human into handoff_failed.
+      if (problems.length === 0) {
+        const target = await deps.checkTarget(
+          resolveAiTarget(campaign.aiTarget, deps.aavaHandoffContext),
+        );
+        if (target?.severity === 'fail') {
+          problems.push({
+            code: 'aiTargetMissing',
+            message: `the AI target cannot take calls: ${target.detail}. Fix: ${target.fix}`,
+          });
+        } else if (target) {
+          log.warn({ campaignId, detail: target.detail }, 'campaign started with a warning');
+        }
+      }
       if (problems.length > 0) return { ok: false, reason: 'preconditions', problems };
     }
     // With cancelPending, one transaction: a crash in between would leave a stopped

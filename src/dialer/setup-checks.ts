@@ -1,3 +1,5 @@
+import { aiTargetChecks, type CampaignTarget } from './ai-target-checks.js';
+
 /** Why a probe got no answer it could use. */
 export type ProbeFailureReason =
   /** Nothing answered: connection refused, unknown host, no route. */
@@ -85,6 +87,7 @@ export type SetupCheckId =
   | 'amd-hop-version'
   | 'dial-context'
   | 'app-connected'
+  | 'ai-target'
   | 'media-dir';
 
 /** What the deployment is expected to provide. */
@@ -99,6 +102,8 @@ export interface SetupCheckOptions {
   mediaDir: string;
   /** dialstate should be running: a disconnected app fails instead of warning. */
   expectAppConnected?: boolean;
+  /** The hand-off targets of the campaigns that may dial (running or paused). */
+  targets?: readonly CampaignTarget[];
 }
 
 /**
@@ -137,6 +142,7 @@ export async function runSetupChecks(
   checks.push(await appAmdCheck(probe));
   checks.push(...(await contextChecks(probe, options)));
   checks.push(await appConnectedCheck(probe, options));
+  checks.push(...(await aiTargetChecks(probe, options.targets ?? [])));
   checks.push(await mediaDirCheck(probe, options.mediaDir));
   return checks;
 }

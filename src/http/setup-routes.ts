@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { renderAmdDialplan } from '../ari/amd-dialplan.js';
 import { AMD_HOP_VERSION_LABEL } from '../ari/amd-hop.js';
+import type { CampaignTarget } from '../dialer/ai-target-checks.js';
 import {
   hasFailedCheck,
   runSetupChecks,
@@ -23,6 +24,10 @@ export interface SetupGuideDeps {
   outboundIdentity: string;
   /** AAVA_MEDIA_DIR. */
   mediaDir: string;
+  /** DIALSTATE_AAVA_HANDOFF_CONTEXT: the rendered context `aava` targets go through. */
+  aavaHandoffContext: string;
+  /** The hand-off targets of the campaigns that may dial, checked with the rest. */
+  listTargets(): Promise<CampaignTarget[]>;
   /** True when the PBX is the embedded simulator. */
   simulated: boolean;
   /** `dialstate doctor`'s probe, against the PBX this process uses. */
@@ -38,6 +43,7 @@ const namesSchema = z.object({
   dialContext: z.string(),
   outboundIdentity: z.string(),
   mediaDir: z.string(),
+  aavaHandoffContext: z.string(),
 });
 const dialplanSchema = z
   .object({
@@ -103,22 +109,29 @@ export function setupRoutes(deps: ApiDeps) {
     dialContext: setup.dialContext,
     outboundIdentity: setup.outboundIdentity,
     mediaDir: setup.mediaDir,
+    aavaHandoffContext: setup.aavaHandoffContext,
   };
   // Clients asking at once share one run: each run opens a temporary app in Asterisk.
   let running: Promise<SetupCheck[]> | null = null;
 
   function checksWithin(ms: number): Promise<SetupCheck[]> {
-    running ??= runSetupChecks(setup.probe, {
-      app: setup.app,
-      amdContext: setup.amdContext,
-      dialContext: setup.dialContext,
-      mediaDir: setup.mediaDir,
-      hopVersionLabel: AMD_HOP_VERSION_LABEL,
-      // This process holds the app: a disconnected one is a failure, not a warning.
-      expectAppConnected: true,
-    }).finally(() => {
-      running = null;
-    });
+    running ??= setup
+      .listTargets()
+      .then((targets) =>
+        runSetupChecks(setup.probe, {
+          app: setup.app,
+          amdContext: setup.amdContext,
+          dialContext: setup.dialContext,
+          mediaDir: setup.mediaDir,
+          hopVersionLabel: AMD_HOP_VERSION_LABEL,
+          // This process holds the app: a disconnected one is a failure, not a warning.
+          expectAppConnected: true,
+          targets,
+        }),
+      )
+      .finally(() => {
+        running = null;
+      });
     const run = running;
     return new Promise((resolve, reject) => {
       const timer = clock.setTimeout(() => {
@@ -132,7 +145,11 @@ export function setupRoutes(deps: ApiDeps) {
     .openapi(routes.dialplan, (c) => {
       let text: string;
       try {
-        text = renderAmdDialplan({ amdContext: setup.amdContext, defaultApp: setup.app });
+        text = renderAmdDialplan({
+          amdContext: setup.amdContext,
+          defaultApp: setup.app,
+          aavaHandoffContext: setup.aavaHandoffContext,
+        });
       } catch (error) {
         if (error instanceof RangeError) throw new ApiError('internal', error.message);
         throw error;

@@ -14,7 +14,6 @@ import {
   voicemailPlaybackId,
 } from './attempt-setup.js';
 import type { AttemptEvent } from './attempt-types.js';
-import { classifyUnanswered } from './unanswered-outcome.js';
 
 export {
   type AttemptContext,
@@ -166,16 +165,14 @@ export const attemptMachine = attemptSetup.createMachine({
         },
         'channel.hungUp': [
           {
-            // Cause 0 everywhere and nothing decisive from the dial: a dial context that
+            // Cause 0 everywhere and nothing decisive from the dial (no status, or still
+            // ringing: the originate timeout ends with 19, fact 3): a dial context that
             // went nowhere, or the PBX stopping.
             guard: ({ context, event }) =>
+              event.type === 'channel.hungUp' &&
               event.cause === 0 &&
               !context.farEndCause &&
-              classifyUnanswered({
-                dialStatus: context.dialStatus,
-                farEndCause: context.farEndCause,
-                hangupCause: event.cause,
-              }).outcome === 'failed',
+              (context.dialStatus === null || context.dialStatus === 'RINGING'),
             target: 'ending',
             actions: ['recordHangupCause', 'classifyUnanswered'],
           },
@@ -483,7 +480,9 @@ export const attemptMachine = attemptSetup.createMachine({
     // who ends it.
     talking: {
       on: {
+        // A request with cause 0 is not the caller: a PBX that stops asks that way.
         'channel.hangupRequested': {
+          guard: ({ event }) => event.type === 'channel.hangupRequested' && event.cause !== 0,
           actions: { type: 'recordEndedBy', params: { endedBy: 'caller' } },
         },
         // A step in another context first: a transfer that then hangs up was a transfer.

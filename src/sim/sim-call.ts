@@ -35,6 +35,13 @@ export class SimCall {
   readonly originateVariables: ReadonlyArray<readonly [string, string]>;
   /** Ring timeout in scenario ms; null = none. */
   ringTimeoutMs: number | null;
+  /** What the `Dial` event reports as `dialstring` (fact 3). */
+  readonly dialstring: string;
+  /**
+   * Dialed straight on a trunk: `local` is the only channel the apps see, and it ends
+   * with the far end's own cause (a Local `;1` reports 0 for a busy number, fact 8).
+   */
+  readonly direct: boolean;
   location: LocalLocation = { kind: 'dialing' };
   /** Created with POST /channels/create: in Stasis before it is dialed. */
   readonly created: boolean;
@@ -64,6 +71,8 @@ export class SimCall {
     appArgs: readonly string[];
     originateVariables: ReadonlyArray<readonly [string, string]>;
     ringTimeoutMs: number | null;
+    dialstring: string;
+    direct: boolean;
     created: boolean;
     scheduler: SimScheduler;
   }) {
@@ -76,17 +85,14 @@ export class SimCall {
     this.appArgs = init.appArgs;
     this.originateVariables = init.originateVariables;
     this.ringTimeoutMs = init.ringTimeoutMs;
+    this.dialstring = init.dialstring;
+    this.direct = init.direct;
     this.created = init.created;
     this.#scheduler = init.scheduler;
   }
 
   get ended(): boolean {
     return this.#ended;
-  }
-
-  /** `<exten>@<context>`, as the `Dial` event's `dialstring` (fact 3). */
-  get dialstring(): string {
-    return `${this.number}@${this.context}`;
   }
 
   /** Runs `task` in `delayMs` scenario ms unless the call ended by then. */

@@ -1,3 +1,4 @@
+import { runAavaHandoff } from './sim-aava.js';
 import { runAmdHop } from './sim-amd-hop.js';
 import type { SimCall } from './sim-call.js';
 import { CAUSE } from './sim-causes.js';
@@ -31,6 +32,8 @@ export function continueInDialplan(world: SimWorld, call: SimCall, target: Conti
     runAmdHop(world, call);
   } else if (dialplan.aiContexts.includes(context)) {
     runAiContext(world, call, context, exten);
+  } else if (dialplan.aavaContexts.includes(context)) {
+    runAavaHandoff(world, call, context);
   } else if (dialplan.dialContexts.includes(context)) {
     // Outbound routes are not simulated for the dialer's own half: it hangs up there.
     step(world, call, [context, exten, priority], 'Hangup', '');

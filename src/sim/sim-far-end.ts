@@ -77,7 +77,7 @@ export function startDial(world: SimWorld, call: SimCall): void {
     caller_presentation_txt: 'Presentation Allowed, Not Screened',
   });
   events.channel('ChannelConnectedLine', peer);
-  if (!world.dialplan.dialContexts.includes(call.context)) {
+  if (!call.direct && !world.dialplan.dialContexts.includes(call.context)) {
     endMissingOriginateContext(world, call);
     return;
   }

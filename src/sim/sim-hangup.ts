@@ -151,7 +151,8 @@ function endLocal(world: SimWorld, call: SimCall, options: EndLocalOptions): voi
     events.channel('ChannelVarset', local, { variable: 'STASISSTATUS', value: 'SUCCESS' });
   }
   if (!peer.destroyed) events.channel('ChannelHangupRequest', peer, { cause: options.cause });
-  destroyLocal(world, call, options.cause);
+  // A trunk channel ends with the far end's own cause; a Local `;1` with its own.
+  destroyLocal(world, call, call.direct ? (peer.ownCause ?? options.cause) : options.cause);
   if (options.strayStep) {
     events.channel('ChannelDialplan', local, {
       dialplan_app: 'AppDial2',

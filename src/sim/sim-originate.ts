@@ -16,7 +16,17 @@ export interface OriginateParams {
 /** A validated originate. */
 export interface OriginatePlan {
   readonly number: string;
+  /** The Local endpoint's context; empty for a trunk endpoint. */
   readonly context: string;
+  /**
+   * A trunk endpoint (`PJSIP/<number>@<trunk>`, `IAX2/<peer>/<number>`…): one channel,
+   * named after the trunk, with the far end behind it; null for a Local endpoint.
+   */
+  readonly trunk: {
+    readonly technology: string;
+    readonly name: string;
+    readonly resource: string;
+  } | null;
   readonly app: string;
   readonly appArgs: string[];
   readonly channelId: string | undefined;
@@ -34,9 +44,13 @@ const DEFAULT_TIMEOUT_S = 30;
 /** Checks an originate request and extracts what the simulator needs from it. */
 export function planOriginate(params: OriginateParams): AriResult<OriginatePlan> {
   if (!params.endpoint) return ariError(400, 'Endpoint must be specified');
-  // Local/<exten>@<context>, with optional /n-style flags after the context.
-  const local = /^Local\/([^@/]+)@([^/]+)(?:\/.*)?$/i.exec(params.endpoint);
-  if (!local) return ariError(400, 'The simulator only dials Local/<number>@<context> endpoints');
+  const endpoint = readEndpoint(params.endpoint);
+  if (!endpoint) {
+    return ariError(
+      400,
+      'The simulator dials Local/<number>@<context> and trunk endpoints (PJSIP/<number>@<trunk>, SIP/<trunk>/<number>, IAX2/<peer>/<number>, DAHDI/<group>/<number>, Dongle/<device>/<number>)',
+    );
+  }
   if (!params.app)
     return ariError(400, 'The simulator only originates into a Stasis app: app is required');
   const timeout =
@@ -47,8 +61,9 @@ export function planOriginate(params: OriginateParams): AriResult<OriginatePlan>
   const variables = variableEntries(params.variables);
   if (!variables) return ariError(400, 'variables must be an object of strings');
   return ariOk({
-    number: local[1] ?? '',
-    context: local[2] ?? '',
+    number: endpoint.number,
+    context: endpoint.context,
+    trunk: endpoint.trunk,
     app: params.app,
     appArgs: params.appArgs ? params.appArgs.split(',') : [],
     channelId: params.channelId || undefined,
@@ -57,6 +72,30 @@ export function planOriginate(params: OriginateParams): AriResult<OriginatePlan>
     timeoutMs: timeout === -1 ? null : (timeout > 0 ? timeout : DEFAULT_TIMEOUT_S) * 1000,
     variables,
   });
+}
+
+const TRUNK_TECHNOLOGIES = new Set(['pjsip', 'sip', 'iax2', 'dahdi', 'dongle']);
+
+/**
+ * Reads an endpoint: `Local/<exten>@<context>` (with optional `/n`-style flags), or a
+ * trunk technology whose resource holds the number — `PJSIP/<number>@<trunk>`, or the
+ * last `/` segment of `IAX2/<peer>/<number>` and the like.
+ */
+function readEndpoint(
+  endpoint: string,
+): Pick<OriginatePlan, 'number' | 'context' | 'trunk'> | null {
+  const local = /^Local\/([^@/]+)@([^/]+)(?:\/.*)?$/i.exec(endpoint);
+  if (local) return { number: local[1] ?? '', context: local[2] ?? '', trunk: null };
+  const slash = endpoint.indexOf('/');
+  const technology = endpoint.slice(0, slash);
+  if (slash <= 0 || !TRUNK_TECHNOLOGIES.has(technology.toLowerCase())) return null;
+  const resource = endpoint.slice(slash + 1);
+  const at = /^([^@/]+)@([^/]+)$/.exec(resource);
+  const segments = resource.split('/');
+  const number = at ? at[1] : segments.at(-1)?.replace(/@.*$/, '');
+  const name = at ? at[2] : segments[0];
+  if (!number || !name) return null;
+  return { number, context: '', trunk: { technology, name, resource } };
 }
 
 /**

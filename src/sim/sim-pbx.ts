@@ -1,4 +1,5 @@
 import { type AriResult, ariError, ariOk } from './ari-result.js';
+import type { SimAava } from './sim-aava.js';
 import type { StasisApps } from './sim-apps.js';
 import { SimCall } from './sim-call.js';
 import { CAUSE, hangupCause } from './sim-causes.js';
@@ -52,6 +53,7 @@ export interface SimPbxDeps {
   apps: StasisApps;
   scheduler: SimScheduler;
   clock: SimClock;
+  aava: SimAava;
 }
 
 // Finished calls kept for `records()`.
@@ -81,9 +83,13 @@ export class SimPbx {
       contextExists: (context) =>
         context === dialplan.amdContext ||
         dialplan.dialContexts.includes(context) ||
-        dialplan.aiContexts.includes(context),
+        dialplan.aiContexts.includes(context) ||
+        dialplan.aavaContexts.includes(context),
       appAvailable: (app) => apps.isRegistered(app) || app === dialplan.aiApp,
       callEnded: (call) => this.#forget(call),
+      aava: deps.aava,
+      transfer: (call, context, extension) =>
+        continueInDialplan(this.#world, call, { context, extension, priority: 1 }),
     };
   }
 
@@ -236,23 +242,30 @@ export class SimPbx {
 
   #createCall(plan: OriginatePlan, created: boolean): AriResult<SimCall> {
     const sequence = ++this.#counter;
+    const { trunk } = plan;
     const localId = plan.channelId ?? this.#uniqueId(sequence * 2);
-    const peerId =
-      plan.otherChannelId ??
-      (plan.channelId ? `${plan.channelId};2` : this.#uniqueId(sequence * 2 + 1));
+    // A trunk call has one channel: its far end is kept out of every list and event.
+    const peerId = trunk
+      ? `${localId};far-end`
+      : (plan.otherChannelId ??
+        (plan.channelId ? `${plan.channelId};2` : this.#uniqueId(sequence * 2 + 1)));
     if (this.#channels.has(localId) || this.#channels.has(peerId) || localId === peerId) {
       return ariError(409, 'Channel with given unique ID already exists');
     }
     const createdAt = this.#clock.now();
-    // Local channel names carry a per-call hex counter (fact 1).
-    const base = `Local/${plan.number}@${plan.context}-${sequence.toString(16).padStart(8, '0')}`;
+    // Channel names carry a per-call hex counter (fact 1): `Local/<exten>@<context>-…;1`,
+    // or `PJSIP/<trunk>-…` for a trunk.
+    const hex = sequence.toString(16).padStart(8, '0');
+    const base = trunk
+      ? `${trunk.technology}/${trunk.name}-${hex}`
+      : `Local/${plan.number}@${plan.context}-${hex}`;
     const local = new SimChannel({
       id: localId,
-      name: `${base};1`,
+      name: trunk ? base : `${base};1`,
       createdAt,
       state: 'Down',
       dialplan: {
-        context: plan.context,
+        context: trunk ? 'default' : plan.context,
         exten: plan.number,
         priority: 1,
         app_name: 'AppDial2',
@@ -280,7 +293,7 @@ export class SimPbx {
     }
     // The originate subscribes its app to both halves (fact 2).
     local.subscribers.add(plan.app);
-    peer.subscribers.add(plan.app);
+    if (!trunk) peer.subscribers.add(plan.app);
     const call = new SimCall({
       local,
       peer,
@@ -291,11 +304,13 @@ export class SimPbx {
       appArgs: plan.appArgs,
       originateVariables: plan.variables,
       ringTimeoutMs: plan.timeoutMs,
+      dialstring: trunk ? trunk.resource : `${plan.number}@${plan.context}`,
+      direct: trunk !== null,
       created,
       scheduler: this.#world.scheduler,
     });
     this.#channels.set(localId, { channel: local, call });
-    this.#channels.set(peerId, { channel: peer, call });
+    if (!trunk) this.#channels.set(peerId, { channel: peer, call });
     const record: SimCallRecord = {
       channelId: localId,
       otherChannelId: peerId,

@@ -28,6 +28,15 @@ export interface SimScenario {
   readonly hangUp: { readonly after: ScenarioAnchor; readonly ms: number } | null;
   /** How long the built-in AI agent talks before it hangs up. */
   readonly talkMs: number;
+  /**
+   * The stand-in AAVA passes the call on into the dialplan (a transfer to a person)
+   * `afterMs` after it took the call, instead of hanging up.
+   */
+  readonly transfer?: {
+    readonly afterMs: number;
+    readonly context: string;
+    readonly extension: string;
+  };
 }
 
 const HUMAN: SimScenario = {
@@ -143,6 +152,12 @@ export const SCENARIOS = {
     summary: 'as human, then hangs up 3 s into the hand-off, before the agent does',
     hangUp: { after: 'handoff', ms: 3000 },
   },
+  transfer: {
+    ...HUMAN,
+    name: 'transfer',
+    summary: 'as human; the stand-in AAVA transfers the call to from-internal,100 after 3 s',
+    transfer: { afterMs: 3000, context: 'from-internal', extension: '100' },
+  },
 } as const satisfies Record<string, SimScenario>;
 
 /** Names of the built-in far ends. */
@@ -168,6 +183,7 @@ export const NUMBER_SUFFIX_RULES: ReadonlyArray<{ suffix: string; scenario: Scen
   { suffix: '13', scenario: 'hangup-during-voicemail' },
   { suffix: '14', scenario: 'slow-answer' },
   { suffix: '15', scenario: 'hangup-during-talk' },
+  { suffix: '16', scenario: 'transfer' },
 ];
 
 /** A rule given at creation: checked before the suffix table, first match wins. */

@@ -1,3 +1,4 @@
+import type { SimAava } from './sim-aava.js';
 import type { StasisApps } from './sim-apps.js';
 import type { SimCall } from './sim-call.js';
 import type { SimEvents } from './sim-events.js';
@@ -15,6 +16,8 @@ export interface SimDialplanConfig {
   readonly aiContexts: readonly string[];
   /** App name of the built-in AI agent (used when no websocket holds that name). */
   readonly aiApp: string;
+  /** Contexts that hand calls to AAVA (`Stasis(${DIALSTATE_AAVA_APP})`), run by the stand-in. */
+  readonly aavaContexts: readonly string[];
   readonly rules: readonly SimRule[];
 }
 
@@ -31,4 +34,8 @@ export interface SimWorld {
   appAvailable(app: string): boolean;
   /** Called once both halves of a call are destroyed. */
   callEnded(call: SimCall): void;
+  /** The stand-in AAVA: its app, whether it is up, and the calls it took. */
+  readonly aava: SimAava;
+  /** Passes a call on into the dialplan (`continue`), as an agent's transfer does. */
+  transfer(call: SimCall, context: string, extension: string): void;
 }

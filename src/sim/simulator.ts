@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { formatAsteriskTime } from './format-asterisk-time.js';
+import type { SimAava } from './sim-aava.js';
 import { createStasisApps } from './sim-apps.js';
 import { DEFAULT_MODULES } from './sim-asterisk-info.js';
 import { createSimEvents } from './sim-events.js';
@@ -18,6 +19,7 @@ import {
 } from './sim-scheduler.js';
 import { attachEventsWebsocket, type EventsWebsocket } from './sim-websocket.js';
 
+export type { AavaSessionRecord, SimAava } from './sim-aava.js';
 export type { SimRequestRecord } from './sim-http.js';
 export type { SimCallRecord } from './sim-pbx.js';
 export type { SimRule, SimScenario } from './sim-scenarios.js';
@@ -47,6 +49,12 @@ export interface SimulatorOptions {
   aiApp?: string;
   /** Contexts standing in for a dialplan AI agent. Default `['ai-agent']`. */
   aiContexts?: readonly string[];
+  /**
+   * The stand-in Asterisk AI Voice Agent: its app name (default
+   * `asterisk-ai-voice-agent`), the hand-off contexts that reach it (default
+   * `['dialstate-aava-handoff']`), and whether it starts connected (default true).
+   */
+  aava?: { app?: string; contexts?: readonly string[]; connected?: boolean };
   /** Number rules checked before the built-in suffix table. */
   rules?: readonly SimRule[];
   /** Loaded modules (GET /asterisk/modules). Default: {@link DEFAULT_MODULES}. */
@@ -82,6 +90,11 @@ export interface Simulator {
   requests(): SimRequestRecord[];
   /** The far end a dialed number reaches. */
   scenarioFor(number: string): SimScenario;
+  /**
+   * The stand-in AAVA: set `connected` to take its app down or up; `sessions` holds
+   * every call that entered its app (newest first) with the variables it read.
+   */
+  readonly aava: SimAava;
 }
 
 /** How many REST requests `requests()` keeps. */
@@ -117,6 +130,7 @@ class RunningSimulator implements Simulator {
   readonly #timeScale: number;
   readonly #clock: SimClock;
   readonly #requests: SimRequestRecord[] = [];
+  readonly aava: SimAava;
   #state: {
     server: Server;
     websocket: EventsWebsocket;
@@ -132,6 +146,11 @@ class RunningSimulator implements Simulator {
     this.#port = port;
     this.#timeScale = timeScale;
     this.#clock = options.clock ?? systemSimClock;
+    this.aava = {
+      app: options.aava?.app ?? 'asterisk-ai-voice-agent',
+      connected: options.aava?.connected ?? true,
+      sessions: [],
+    };
   }
 
   get url(): string | null {
@@ -168,8 +187,10 @@ class RunningSimulator implements Simulator {
         amdContext: options.amdContext ?? 'aava-outbound-amd',
         aiContexts: options.aiContexts ?? ['ai-agent'],
         aiApp: options.aiApp ?? 'ai-agent',
+        aavaContexts: options.aava?.contexts ?? ['dialstate-aava-handoff'],
         rules: options.rules ?? [],
       },
+      aava: this.aava,
       media: createMediaLibrary({ mediaDir: options.mediaDir }),
       events,
       apps,

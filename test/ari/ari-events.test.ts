@@ -16,7 +16,8 @@ import { t } from '../support/attempt-inputs.js';
  * What each recorded trace means to the dialer's attempt, event by event, in the order
  * the trace gives them (ms since the scenario started). ChannelVarset, ChannelDialplan,
  * the `;2` half's state changes and the first `Dial ""` say nothing to the machine
- * (facts 2, 3 and 19). No trace has a hang-up request from outside on `;1`: each
+ * (facts 2, 3 and 19), but for the first step of a context and the Stasis() and Hangup()
+ * steps, which tell where a hand-off went. No trace has a hang-up request from outside on `;1`: each
  * `ChannelHangupRequest` of `;1` in them is the dialer's or the agent's own DELETE
  * (cause 32, `soft`, fact 7), the calls that end otherwise (a dialplan `Hangup()`, the
  * originate timeout, a refusal) report none for `;1` (facts 8 and 10), and the `;2`
@@ -49,6 +50,13 @@ const EXPECTED: Record<string, AttemptEvent[]> = {
     ev.playbackFinished('trace-consent-accept-1-consent', 'done', t(5_937)),
     ev.dtmf('1', t(7_634)),
     ev.leftStasis(t(7_637)),
+    // The hand-off is seen landing in its context, and the agent's Hangup() ending it.
+    ev.dialplanEntered('ai-handoff', 's', 1, 'NoOp', t(7_637)),
+    ev.dialplanEntered('ai-handoff', 's', 2, 'ExecIf', t(7_637)),
+    ev.dialplanEntered('ai-handoff', 's', 3, 'Verbose', t(7_637)),
+    ev.dialplanEntered('ai-handoff', 's', 4, 'UserEvent', t(7_637)),
+    ev.dialplanEntered('ai-handoff', 's', 5, 'Wait', t(7_637)),
+    ev.dialplanEntered('ai-handoff', 's', 6, 'Hangup', t(12_638)),
     ev.hungUp(16, t(12_638), 'Normal Clearing'),
     ev.farEndHungUp(16, t(12_638)),
   ],
@@ -85,8 +93,10 @@ const EXPECTED: Record<string, AttemptEvent[]> = {
     ev.dialStatus('ANSWER', t(1_004)),
     ev.answered(t(1_004)),
     ev.leftStasis(t(1_005)),
-    // The continue named a context that does not exist: both halves die with 0 (fact 16).
+    // The continue named a context that does not exist: both halves die with 0 (fact 16),
+    // and a stray step of the missing context follows.
     ev.hungUp(0, t(1_006), 'Unknown'),
+    ev.dialplanEntered('no-such-context', 's', 1, 'AppDial2', t(1_006)),
     ev.farEndHungUp(0, t(1_006)),
   ],
   'hangup-by-dialer-during-ring': [
@@ -169,11 +179,14 @@ const EXPECTED: Record<string, AttemptEvent[]> = {
   ],
 };
 
+/** The AMD hop's steps, which the gateway keeps quiet. */
+const QUIET: ReadonlySet<string> = new Set(['aava-outbound-amd']);
+
 /** Translates every line of a trace; returns what the dialer's app would act on. */
 function translateTrace(scenario: string): RoutedAttemptEvent[] {
   const routed: RoutedAttemptEvent[] = [];
   for (const line of loadTrace(scenario)) {
-    const result = translateAriEvent(line.msg, t(line.t_ms), traceChannelIds);
+    const result = translateAriEvent(line.msg, t(line.t_ms), traceChannelIds, QUIET);
     if (line.dir !== 'event') {
       expect(result, `${scenario}: a REST ${line.dir} is not an event`).toBeNull();
     } else if (line.app === TRACE_DIALER_APP && result) {
@@ -214,6 +227,54 @@ const channel = (id: string, state = 'Up') => ({ id, name: `Local/x@ctx-0001;1`,
 describe('translateAriEvent', () => {
   const ids = dialstateChannelIds;
   const OURS = 'dialstate-att-7';
+
+  it('reads where a hand-off went: a context entered, Stasis() failing, a move refused', () => {
+    const step = (priority: number, app: string) => ({
+      type: 'ChannelDialplan',
+      dialplan_app: app,
+      dialplan_app_data: '',
+      channel: {
+        ...channel(OURS),
+        dialplan: { context: 'dialstate-aava-handoff', exten: 's', priority },
+      },
+    });
+    expect(translateAriEvent(step(1, 'NoOp'), 5, ids)?.event).toEqual(
+      ev.dialplanEntered('dialstate-aava-handoff', 's', 1, 'NoOp', 5),
+    );
+    expect(translateAriEvent(step(3, 'Stasis'), 6, ids)?.event).toEqual(
+      ev.dialplanEntered('dialstate-aava-handoff', 's', 3, 'Stasis', 6),
+    );
+    // Every step outside the quiet contexts (the AMD hop's) is reported, at any priority.
+    expect(translateAriEvent(step(2, 'Set'), 7, ids)?.event).toEqual(
+      ev.dialplanEntered('dialstate-aava-handoff', 's', 2, 'Set', 7),
+    );
+    const quiet = new Set(['dialstate-aava-handoff']);
+    expect(translateAriEvent(step(1, 'NoOp'), 7, ids, quiet)).toBeNull();
+    const varset = (variable: string, value: string) => ({
+      type: 'ChannelVarset',
+      variable,
+      value,
+      channel: channel(OURS),
+    });
+    expect(translateAriEvent(varset('STASISSTATUS', 'FAILED'), 8, ids)?.event).toEqual(
+      ev.stasisFailed(8),
+    );
+    expect(translateAriEvent(varset('STASISSTATUS', 'SUCCESS'), 8, ids)).toBeNull();
+    expect(translateAriEvent(varset('AMDSTATUS', 'FAILED'), 8, ids)).toBeNull();
+    const moveFailed = {
+      type: 'ApplicationMoveFailed',
+      destination: 'ai-agent',
+      args: [],
+      channel: channel(OURS),
+    };
+    expect(translateAriEvent(moveFailed, 9, ids)).toEqual({
+      attemptId: 'att-7',
+      event: ev.moveFailed('ai-agent', 9),
+    });
+    // The far end's dialplan says nothing about our hand-off.
+    const farEnd = { ...step(1, 'NoOp'), channel: { ...step(1, 'NoOp').channel, id: `${OURS};2` } };
+    expect(translateAriEvent(farEnd, 10, ids)).toBeNull();
+  });
 
   it("reads dialstate's AMD arguments, which carry the attempt id", () => {
     const raw = {

@@ -39,21 +39,25 @@ function deliveredEvents(scenario: string): AttemptEvent[] {
 
 /**
  * Steps the events in order, firing each timer the machine armed once the trace's time
- * passes its deadline, as the runner's clock would.
+ * passes its deadline, as the runner's clock would, and then the timers due within the
+ * minute after the trace's last event (a cut call waits a moment to learn whether the
+ * PBX went away).
  */
 function drive(input: AttemptInput, events: readonly AttemptEvent[]): AttemptDrive {
   const call = createAttemptDrive(input);
-  for (const event of events) {
+  const fireUntil = (at: number) => {
     for (;;) {
       const due = call.steps.length === 0 || call.done ? [] : call.armedTimers();
-      const next = due
-        .filter((timer) => timer.dueAt <= event.at)
-        .sort((a, b) => a.dueAt - b.dueAt)[0];
+      const next = due.filter((timer) => timer.dueAt <= at).sort((a, b) => a.dueAt - b.dueAt)[0];
       if (!next) break;
       call.send(ev.timerFired(next.timerId, next.dueAt));
     }
+  };
+  for (const event of events) {
+    fireUntil(event.at);
     call.send(event);
   }
+  fireUntil((events.at(-1)?.at ?? 0) + 60_000);
   return call;
 }
 

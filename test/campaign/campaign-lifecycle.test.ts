@@ -65,6 +65,7 @@ describe('checkStartPreconditions', () => {
     pendingLeads: 3,
     dialingLeads: 0,
     recordings: { consent: true, voicemail: false },
+    defaultDialString: 'Local/{number}@from-internal',
   };
   const codes = (problems: { code: string }[]) => problems.map((p) => p.code);
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ATTEMPT_MACHINE_VERSION } from '../../src/machines/attempt.js';
 import { dialstate } from '../support/dialstate-cli.js';
 import { createHarness } from '../support/harness.js';
 import { createTempDir, type TempDir } from '../support/store-fixtures.js';
@@ -28,6 +29,14 @@ beforeAll(async () => {
   await h.advance(1_700);
   await h.send(attemptId, { type: 'dtmf.received', digit: '1' });
   await h.send(attemptId, { type: 'channel.leftStasis' });
+  // The hand-off lands in the campaign's target context and settles there.
+  await h.send(attemptId, {
+    type: 'channel.dialplanEntered',
+    context: 'ai-agent',
+    extension: 's',
+    priority: 1,
+    app: 'NoOp',
+  });
   await h.advance(61_000);
   await h.send(attemptId, { type: 'channel.hungUp', cause: 16 });
   await h.runner.stop();
@@ -43,9 +52,11 @@ describe('dialstate replay', () => {
     expect(stdout).toContain(`attempt ${attemptId}`);
     expect(stdout).toContain('outcome answered_human  talk 61.000s');
     expect(stdout).toMatch(/amd\.completed HUMAN HUMAN-803-800\s+askingConsent\.prompting\s+play/);
-    expect(stdout).toMatch(/dtmf\.received 1\s+handingOff\s+handOff/);
+    expect(stdout).toMatch(/dtmf\.received 1\s+handingOff\.requested\s+handOff/);
     expect(stdout).toMatch(/dialing\.ringing\s+\+0\.000s\s+1\.000s/);
-    expect(stdout).toContain('replay: all 9 events reproduced by machine v1');
+    expect(stdout).toContain(
+      `replay: all 11 events reproduced by machine v${ATTEMPT_MACHINE_VERSION}`,
+    );
   }, 30_000);
 
   it('prints the timeline as JSON', async () => {
@@ -60,7 +71,9 @@ describe('dialstate replay', () => {
       'screening',
       'askingConsent.prompting',
       'askingConsent.listening',
-      'handingOff',
+      'handingOff.requested',
+      'handingOff.entering',
+      'handingOff.settling',
       'talking',
       'done',
     ]);

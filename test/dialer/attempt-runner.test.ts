@@ -33,6 +33,15 @@ describe('attempt runner', () => {
     await h.send(id, { type: 'playback.finished', playbackId: `${id}-consent`, state: 'done' });
     await h.send(id, { type: 'dtmf.received', digit: '1' });
     await h.send(id, { type: 'channel.leftStasis' });
+    // The hand-off is confirmed once the call is seen in the target context and is still
+    // up when the settle time (a persisted timer) has passed.
+    await h.send(id, {
+      type: 'channel.dialplanEntered',
+      context: 'ai-agent',
+      extension: 's',
+      priority: 1,
+      app: 'NoOp',
+    });
     await h.advance(42_000);
     await h.send(id, { type: 'channel.hungUp', cause: 16 });
 
@@ -43,9 +52,15 @@ describe('attempt runner', () => {
       'handOff',
     ]);
     const entries = await h.journal.loadEntries(id);
-    expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const seqs = Array.from({ length: 12 }, (_, i) => i + 1);
+    expect(entries.map((e) => e.seq)).toEqual(seqs);
+    expect(entries.map((e) => e.event.type).slice(-3)).toEqual([
+      'channel.dialplanEntered',
+      'timer.fired',
+      'channel.hungUp',
+    ]);
     expect(entries.map((e) => e.state).at(-1)).toBe('done');
-    expect(transitions.map((t) => t.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(transitions.map((t) => t.seq)).toEqual(seqs);
     expect(transitions.at(-1)).toMatchObject({ done: true, outcome: 'answered_human' });
 
     const attempt = await h.journal.loadAttempt(id);
@@ -109,14 +124,26 @@ describe('attempt runner', () => {
 
   it('turns a refused command into a journaled command.failed event', async () => {
     const h = await harness();
-    h.callControl.failNext('originate', 500, 'Allocation failed');
+    h.callControl.failNext('originate', 400, 'Allocation failed');
     const id = await h.launch(1);
 
     const entries = await h.journal.loadEntries(id);
     expect(entries.map((e) => e.event.type)).toEqual(['attempt.started', 'command.failed']);
-    expect(entries[1]?.event).toMatchObject({ command: 'originate', status: 500 });
+    expect(entries[1]?.event).toMatchObject({ command: 'originate', status: 400 });
     expect(await h.lead(1)).toMatchObject({ state: 'failed', lastOutcome: 'failed' });
     expect((await h.lead(1)).lastError).toContain('Allocation failed');
+  });
+
+  it('interrupts, rather than fails, an attempt whose originate the PBX could not take for now (5xx)', async () => {
+    const h = await harness();
+    h.callControl.failNext('originate', 503, 'Service Unavailable');
+    const id = await h.launch(1);
+
+    const entries = await h.journal.loadEntries(id);
+    expect(entries[1]?.event).toMatchObject({ command: 'originate', status: 503 });
+    // Interrupted calls come back under the default policy: the lead is not lost.
+    expect(await h.lead(1)).toMatchObject({ state: 'pending', lastOutcome: 'interrupted' });
+    expect((await h.lead(1)).lastError).toContain('HTTP 503');
   });
 
   it('processes the events of one attempt strictly in dispatch order', async () => {
@@ -145,9 +172,10 @@ describe('attempt runner', () => {
   it('ignores events for attempts that are over or unknown', async () => {
     const h = await harness();
     const id = await h.launch(1);
-    await h.send(id, { type: 'channel.hungUp', cause: 0 });
+    await h.send(id, { type: 'channel.hungUp', cause: 17 });
     await h.send(id, { type: 'channel.hungUp', cause: 16 });
     await h.send('no-such-attempt', { type: 'channel.ringing' });
+    expect(h.runner.isLive(id)).toBe(false);
     expect((await h.journal.loadEntries(id)).length).toBe(2);
   });
 

@@ -47,13 +47,13 @@ describe('campaign scheduler: why not dialing', () => {
 
   it('says circuit breaker for a campaign the breaker paused, until it is started again', async () => {
     const x = await harness({ campaign: { maxConcurrent: 1 }, leads: 8 });
-    for (let i = 0; i < 5; i += 1) x.callControl.failNext('originate', 503, 'trunk down');
+    for (let i = 0; i < 5; i += 1) x.callControl.failNext('originate', 400, 'trunk down');
     x.scheduler.start();
     await x.quiet();
     expect(await x.scheduler.whyNotDialing(CAMPAIGN)).toMatchObject({
       ok: false,
       reason: 'circuitOpen',
-      detail: expect.stringMatching(/^5 calls in a row failed .*HTTP 503\): trunk down\)$/),
+      detail: expect.stringMatching(/^5 calls in a row failed .*HTTP 400\): trunk down\)$/),
     });
 
     expect(await x.control().start(CAMPAIGN)).toMatchObject({ ok: true, status: 'running' });

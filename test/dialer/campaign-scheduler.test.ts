@@ -272,7 +272,7 @@ describe('campaign scheduler: retries and claims', () => {
 describe('campaign scheduler: circuit breaker', () => {
   it('pauses the campaign after 5 originates in a row fail, recording why', async () => {
     const x = await harness({ campaign: { maxConcurrent: 1 }, leads: 8 });
-    for (let i = 0; i < 6; i += 1) x.callControl.failNext('originate', 500, 'Allocation failed');
+    for (let i = 0; i < 6; i += 1) x.callControl.failNext('originate', 400, 'Allocation failed');
     x.scheduler.start();
     await x.quiet();
 
@@ -280,7 +280,7 @@ describe('campaign scheduler: circuit breaker', () => {
     expect(await status(x)).toEqual({
       status: 'paused',
       reason:
-        'circuit breaker: 5 calls in a row failed before being answered (last: originate failed (HTTP 500): Allocation failed)',
+        'circuit breaker: 5 calls in a row failed before being answered (last: originate failed (HTTP 400): Allocation failed)',
     });
     await x.advance(MINUTE);
     expect(x.originates()).toBe(5);
@@ -288,18 +288,18 @@ describe('campaign scheduler: circuit breaker', () => {
       ok: false,
       reason: 'circuitOpen',
       detail:
-        '5 calls in a row failed before being answered (last: originate failed (HTTP 500): Allocation failed)',
+        '5 calls in a row failed before being answered (last: originate failed (HTTP 400): Allocation failed)',
       retryAt: null,
     });
   });
 
   it('starts counting again after a call that got through', async () => {
     const x = await harness({ campaign: { maxConcurrent: 1 }, leads: 10 });
-    for (let i = 0; i < 4; i += 1) x.callControl.failNext('originate', 500, 'boom');
+    for (let i = 0; i < 4; i += 1) x.callControl.failNext('originate', 400, 'boom');
     x.scheduler.start();
     await x.quiet();
     expect(x.originates()).toBe(5);
-    for (let i = 0; i < 4; i += 1) x.callControl.failNext('originate', 500, 'boom');
+    for (let i = 0; i < 4; i += 1) x.callControl.failNext('originate', 400, 'boom');
     await x.hangUp('attempt-5', BUSY);
     expect(x.originates()).toBe(10);
     expect((await status(x)).status).toBe('running');

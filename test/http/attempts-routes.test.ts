@@ -106,6 +106,13 @@ describe('one attempt', () => {
     await x.advance(2_000);
     await x.send('attempt-1', { type: 'amd.completed', status: 'HUMAN', cause: 'HUMAN-500-500' });
     await x.send('attempt-1', { type: 'channel.leftStasis' });
+    await x.send('attempt-1', {
+      type: 'channel.dialplanEntered',
+      context: 'ai-agent',
+      extension: 's',
+      priority: 1,
+      app: 'NoOp',
+    });
     await x.advance(45_000);
     await x.hangUp('attempt-1', 16);
 
@@ -128,7 +135,9 @@ describe('one attempt', () => {
       'dialing.originating',
       'dialing.ringing',
       'screening',
-      'handingOff',
+      'handingOff.requested',
+      'handingOff.entering',
+      'handingOff.settling',
       'talking',
       'done',
     ]);
@@ -138,7 +147,7 @@ describe('one attempt', () => {
     const amd = timeline.markers.find((m: { type: string }) => m.type === 'amd.completed');
     expect(amd).toMatchObject({
       event: { status: 'HUMAN', cause: 'HUMAN-500-500' },
-      stateAfter: 'handingOff',
+      stateAfter: 'handingOff.requested',
       commands: [expect.objectContaining({ type: 'handOff' })],
     });
     expect(timeline.markers.map((m: { seq: number }) => m.seq)).toEqual(

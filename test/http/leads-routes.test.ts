@@ -46,6 +46,13 @@ async function campaignWithHistory(): Promise<ApiHarness> {
   await x.advance(2_500);
   await x.send(a1.attemptId, { type: 'amd.completed', status: 'HUMAN', cause: 'HUMAN-500-500' });
   await x.send(a1.attemptId, { type: 'channel.leftStasis' });
+  await x.send(a1.attemptId, {
+    type: 'channel.dialplanEntered',
+    context: 'ai-agent',
+    extension: 's',
+    priority: 1,
+    app: 'NoOp',
+  });
   await x.advance(30_000);
   await x.hangUp(a1.attemptId, 16);
   await x.hangUp(a2.attemptId, 17);

@@ -63,6 +63,7 @@ describe('the setup dialplan', () => {
         dialContext: 'from-internal',
         outboundIdentity: '6789',
         mediaDir: x.mediaDir,
+        aavaHandoffContext: 'dialstate-aava-handoff',
       },
       simulated: false,
     });

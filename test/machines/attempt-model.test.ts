@@ -312,7 +312,13 @@ function isAmbiguousEnd(state: string, facts: AttemptFacts, e: AttemptEvent): bo
   if (e.type !== 'channel.hungUp' && e.type !== 'channel.hangupRequested') return false;
   if (e.cause !== 0) return false;
   if (state.startsWith('dialing')) {
-    return !facts.farEndCause && endedInState(state, facts, e) === 'failed';
+    // Before the answer: only while no Dial status but RINGING says otherwise (the
+    // originate timeout ends with cause 19, not 0).
+    return (
+      e.type === 'channel.hungUp' &&
+      !facts.farEndCause &&
+      (facts.dialStatus === null || facts.dialStatus === 'RINGING')
+    );
   }
   return endedInState(state, facts, e) !== null;
 }

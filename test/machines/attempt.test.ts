@@ -187,9 +187,22 @@ describe('calls that end before the answer', () => {
   it('ends no_answer from the last RINGING Dial status when neither half gives a cause', () => {
     const call = ringing();
 
+    // Cause 0 while ringing may be the PBX stopping: the attempt waits for that first.
     const step = call.send(ev.hungUp(0, t(30_031)));
+    expect(step.state).toBe('ending');
+    const end = call.fireTimer('pbxLossGrace');
 
-    expect(step.facts.outcome).toBe('no_answer');
+    expect(end.facts.outcome).toBe('no_answer');
+  });
+
+  it('ends interrupted, not no_answer, when the PBX that stopped rang the call out', () => {
+    const call = ringing();
+
+    call.send(ev.hungUp(0, t(30_031)));
+    const step = call.send(ev.pbxLost('websocket closed', t(30_040)));
+
+    expect(step.facts.outcome).toBe('interrupted');
+    expect(step.facts.error).toBe('PBX restarted or unreachable');
   });
 
   it('hangs up after ringTimeout when the end of the ringing never arrives', () => {

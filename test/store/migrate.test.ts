@@ -39,6 +39,7 @@ describe('migrateToLatest', () => {
         '202611251400_lead_import_progress',
         '202611261000_lead_list_indexes',
         '202611271000_campaign_counters',
+        '202612061000_campaign_dial_string',
       ]);
       const tables = await store.db.introspection.getTables();
       expect(tables.map((table) => table.name).sort()).toEqual(TABLES);

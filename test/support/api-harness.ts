@@ -98,6 +98,8 @@ export async function createApiHarness(
       dialContext: 'from-internal',
       outboundIdentity: '6789',
       mediaDir,
+      aavaHandoffContext: 'dialstate-aava-handoff',
+      listTargets: async () => [],
       simulated: false,
       probe: UNREACHABLE_ARI,
       checksTimeoutMs: 10_000,

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
 import type { Campaign } from '../../src/campaign/campaign.js';
+import type { TargetProblem } from '../../src/dialer/ai-target-checks.js';
 import type { PlayableMedia } from '../../src/dialer/attempt-input.js';
 import { type CampaignControl, createCampaignControl } from '../../src/dialer/campaign-control.js';
 import {
@@ -9,6 +10,7 @@ import {
   createCampaignScheduler,
 } from '../../src/dialer/campaign-scheduler.js';
 import type { DialingStore } from '../../src/dialer/ports.js';
+import type { AiTarget } from '../../src/machines/attempt-types.js';
 import { createCampaignControlStore } from '../../src/store/campaign-control-store.js';
 import { type CampaignRepository, createCampaignRepository } from '../../src/store/campaigns.js';
 import { createDialingStore } from '../../src/store/dialing-store.js';
@@ -84,6 +86,11 @@ export async function createSchedulerHarness(
     scheduler?: Partial<CampaignSchedulerDeps>;
     /** Recordings (by id) to put in the library before the campaign. */
     withRecordings?: string[];
+    /**
+     * What the PBX says of a hand-off target when a campaign starts; by default every
+     * target can take calls (test/dialer/ai-target-checks.test.ts asks a real PBX).
+     */
+    checkTarget?: (target: AiTarget) => Promise<TargetProblem | null>;
   } = {},
 ): Promise<SchedulerHarness> {
   // Seeded here rather than by createHarness: recordings must exist before the campaign
@@ -197,6 +204,9 @@ export async function createSchedulerHarness(
         runner: base.runner,
         clock: base.clock,
         log: pino({ level: 'silent' }),
+        defaultDialString: 'Local/{number}@from-internal',
+        aavaHandoffContext: 'dialstate-aava-handoff',
+        checkTarget: options.checkTarget ?? (async () => null),
       }),
     async close() {
       await scheduler.stop();

@@ -27,7 +27,9 @@ export function demoLeadsCsv(): string {
 /**
  * Creates, fills and starts a campaign against the embedded simulator, through the same
  * API calls an operator's clicks make: open all day, every day, four calls at once, the
- * shipped consent and voicemail prompts. Returns the campaign's id.
+ * shipped consent and voicemail prompts, and consenting people handed to the
+ * simulator's stand-in AI voice agent (AAVA) over a direct-trunk dial string, as a real
+ * AAVA needs. Returns the campaign's id.
  */
 export async function startDemoCampaign(timezone: string): Promise<string> {
   const settings: FormSettings = {
@@ -37,6 +39,15 @@ export async function startDemoCampaign(timezone: string): Promise<string> {
     window: { start: '00:00', end: '00:00', days: [1, 2, 3, 4, 5, 6, 7] },
     maxConcurrent: 4,
     ringTimeoutSec: 20,
+    // AAVA takes calls only on trunk channels; any trunk name reaches the simulator.
+    dialString: 'PJSIP/{e164digits}@demo-trunk',
+    aiTarget: {
+      kind: 'aava',
+      app: 'asterisk-ai-voice-agent',
+      agent: 'demo',
+      provider: null,
+      audioProfile: null,
+    },
     consent: { enabled: true, recordingId: 'default-consent', timeoutSec: 8 },
     voicemail: { enabled: true, recordingId: 'default-voicemail', greetingMaxWaitSec: 20 },
     retry: { maxAttempts: 1, retryAfterMinutes: {} },
