@@ -52,6 +52,8 @@ function gateway(overrides: Partial<AriGatewayOptions> = {}) {
     backoff: { initialMs: 20, maxMs: 200 },
     requestTimeoutMs: 2_000,
     heartbeatMs: 0,
+    // The simulated callee hangs up after 0.6 s of silence here: reconnect well before.
+    probeIntervalMs: 50,
     ...overrides,
   });
   gateways.push(gw);

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SCENARIOS, type SimScenario } from '../../src/sim/sim-scenarios.js';
 import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { seedDialingCampaign } from '../support/dialing-seed.js';
+import { untilLeadsFinished } from '../support/human-campaign-run.js';
 import { seededRandom, spawnServe, until } from '../support/serve-child.js';
 import { createTempDir, openMigratedStore, type TempDir } from '../support/store-fixtures.js';
 
@@ -74,6 +75,8 @@ describe('a dialstate restart while callers are in the AMD hop', () => {
       DIALSTATE_ARI_USER: USER,
       DIALSTATE_ARI_PASSWORD: PASSWORD,
       DIALSTATE_MAX_CHANNELS: String(callers),
+      // The agent talks 5 s in scenario time, 2.5 s here: settle well within that.
+      DIALSTATE_HANDOFF_SETTLE_MS: '500',
     };
     const continues = () =>
       sim?.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/continue')) ?? [];
@@ -93,17 +96,7 @@ describe('a dialstate restart while callers are in the AMD hop', () => {
 
     const reader = await openMigratedStore(dir);
     try {
-      await until(
-        async () => {
-          const open = await reader.db
-            .selectFrom('lead')
-            .select((eb) => eb.fn.countAll<number>().as('count'))
-            .where('state', 'in', ['pending', 'dialing'])
-            .executeTakeFirstOrThrow();
-          return open.count === 0;
-        },
-        { what: 'every lead finished', timeoutMs: 90_000, everyMs: 200 },
-      );
+      await untilLeadsFinished(reader);
       const attempts = await reader.db
         .selectFrom('attempt')
         .innerJoin('lead', 'lead.id', 'attempt.lead_id')

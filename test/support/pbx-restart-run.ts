@@ -1,8 +1,6 @@
-import { pino } from 'pino';
-import { loadConfig } from '../../src/config.js';
-import { type Dialstate, startDialstate } from '../../src/main.js';
+import type { Dialstate } from '../../src/main.js';
 import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
-import { seedDialingCampaign } from './dialing-seed.js';
+import { startHumanCampaign } from './human-campaign-run.js';
 import { seededRandom, until } from './serve-child.js';
 import { createTempDir, type TempDir } from './store-fixtures.js';
 
@@ -37,41 +35,14 @@ export async function measurePbxRestarts(options: {
   let dialstate: Dialstate | undefined;
   try {
     const { url } = await sim.start();
-    const phones = Array.from(
-      { length: 2_000 },
-      (_, i) => `+155509${String(i).padStart(4, '0')}01`,
-    );
-    // Humans who consent (…01); retried at once when interrupted.
-    await seedDialingCampaign(
+    dialstate = await startHumanCampaign({
       dir,
-      {
-        id: CAMPAIGN,
-        maxConcurrent: 5,
-        ringTimeoutSec: 10,
-        retry: {
-          maxAttempts: 5,
-          retryAfterMinutes: {
-            busy: 1,
-            no_answer: 1,
-            congestion: 1,
-            unavailable: 1,
-            interrupted: 0,
-          },
-        },
-      },
-      phones,
-    );
-    dialstate = await startDialstate(
-      loadConfig({
-        DIALSTATE_DATA_DIR: dir.path,
-        DIALSTATE_HTTP_PORT: '0',
-        DIALSTATE_ARI_URL: url,
-        DIALSTATE_ARI_USER: USER,
-        DIALSTATE_ARI_PASSWORD: PASSWORD,
-        DIALSTATE_CIRCUIT_BREAKER_FAILURES: '1000',
-      }),
-      pino({ level: process.env.DEBUG_RESTART ?? 'silent' }),
-    );
+      ari: { url, user: USER, password: PASSWORD },
+      campaignId: CAMPAIGN,
+      leads: 2_000,
+      prefix: '5509',
+      maxConcurrent: 5,
+    });
     // The simulator keeps its latest requests: new ones are those after a marked one.
     const originatedSince = (mark: unknown) => {
       const list = sim.requests();
