@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { backupCommand, restoreCommand } from './cli/backup-command.js';
+import { configCheckCommand } from './cli/config-command.js';
 import { dncCommand } from './cli/dnc-command.js';
 import { doctorCommand } from './cli/doctor-command.js';
 import { importCommand, importSampleCommand } from './cli/import-command.js';
@@ -7,7 +9,7 @@ import { migrateCommand } from './cli/migrate-command.js';
 import { replayCommand } from './cli/replay-command.js';
 import { serveCommand } from './cli/serve-command.js';
 import { simCommand } from './cli/sim-command.js';
-import { loadProcessConfig } from './config.js';
+import { loadProcessConfig, readProcessEnvironment } from './config.js';
 
 const USAGE = `usage: dialstate <command> [options]
 
@@ -19,13 +21,14 @@ commands:
                               reproduces every recorded step, and print its timeline
   sim [--port N] [--time-scale X]
                               run the simulated Asterisk on its own (ARI on
-                              loopback, default port 8088); no real calls
+                              loopback, default port 18088); no real calls
   doctor                      check the Asterisk side: ARI reachability and
                               credentials, app_amd, the AMD and dial contexts, the
                               media folder; exits 1 when a check fails
-  import <campaignId> <file.csv> [--mode skip_existing|update_existing]
+  import <campaignId> <file.csv|file.xlsx> [--mode skip_existing|update_existing]
          [--errors rejected.csv] [--json]
-                              import leads from a CSV file (columns: phone, name,
+                              import leads from a CSV file or the first worksheet of
+                              an Excel .xlsx workbook (columns: phone, name,
                               timezone, caller_id, custom_vars; any other column is
                               a custom variable), all valid rows or none; exits 1
                               when the file is refused
@@ -36,8 +39,16 @@ commands:
                               the global do-not-call list, or a campaign's; numbers
                               without a country code are read in --region (by
                               default the campaign's)
+  backup <file> [--force]     copy the database consistently while the server runs
+                              (refuses to replace <file> without --force)
+  restore <file>              put a backup in place of the database, with the server
+                              stopped; the replaced database is kept beside it
+  config check                print the effective configuration (secrets masked),
+                              where each setting came from, and every problem;
+                              exits 1 when there is one
 
-Configuration comes from the environment; see .env.example.`;
+Every command takes --config FILE (KEY=value lines, as systemd's EnvironmentFile);
+the environment overrides it. Settings: docs/configuration.md, .env.example.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -59,9 +70,22 @@ async function main(argv: string[]): Promise<number> {
       campaign: { type: 'string' },
       reason: { type: 'string' },
       region: { type: 'string' },
+      config: { type: 'string' },
+      force: { type: 'boolean', default: false },
     },
   });
-  const config = loadProcessConfig(values.db ? { DIALSTATE_DB_PATH: values.db } : {});
+  const settings = {
+    overrides: values.db ? { DIALSTATE_DB_PATH: values.db } : ({} as Record<string, string>),
+    envFile: values.config,
+  };
+  if (command === 'config') {
+    if (positionals[0] !== 'check') {
+      console.error('config needs an action: dialstate config check [--config FILE]');
+      return 2;
+    }
+    return configCheckCommand(readProcessEnvironment(settings));
+  }
+  const config = loadProcessConfig(settings);
   switch (command) {
     case 'serve':
       return serveCommand(config);
@@ -86,6 +110,17 @@ async function main(argv: string[]): Promise<number> {
         dialContext: config.dial.context,
         amdContext: config.dial.amdContext,
       });
+    }
+    case 'backup':
+    case 'restore': {
+      const file = positionals[0];
+      if (!file) {
+        console.error(`${command} needs a file: dialstate ${command} <file>`);
+        return 2;
+      }
+      return command === 'backup'
+        ? backupCommand(config, file, { force: values.force ?? false })
+        : restoreCommand(config, file);
     }
     case 'replay': {
       const attemptId = positionals[0];

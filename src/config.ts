@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { checkDialString, defaultDialString } from './campaign/dial-string.js';
 
@@ -59,7 +61,11 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
-const schema = z.object({
+/**
+ * Every setting, by its environment variable name, with its type, range and default.
+ * `docs/configuration.md` is generated from it (src/config-reference.ts).
+ */
+export const CONFIG_SCHEMA = z.object({
   DIALSTATE_ARI_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   DIALSTATE_ARI_USER: nonEmpty.default('dialstate'),
   DIALSTATE_ARI_PASSWORD: z.string().default(''),
@@ -91,7 +97,14 @@ const schema = z.object({
   DIALSTATE_DB_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
   DIALSTATE_HTTP_HOST: nonEmpty.default('127.0.0.1'),
   DIALSTATE_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  DIALSTATE_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  DIALSTATE_API_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .superRefine((token, ctx) => {
+      const problem = apiTokenProblem(token);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   DIALSTATE_MAX_CHANNELS: z.coerce.number().int().min(1).max(10_000).default(10),
   DIALSTATE_CIRCUIT_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
   DIALSTATE_SIM_TIME_SCALE: z.coerce.number().min(0.001).max(1).default(1),
@@ -99,6 +112,32 @@ const schema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
 });
+
+/** Why the API token cannot protect the API, or null. */
+function apiTokenProblem(token: string): string | null {
+  // Checked before the length: 16 spaces would otherwise pass as a token of 16 characters.
+  if (token.trim() === '') return 'is blank; set a long random secret, or unset it';
+  // Clients' tokens are trimmed when compared: this one could never match.
+  if (token.trim() !== token) {
+    return 'must not start or end with spaces (a quoting mistake in the .env file?)';
+  }
+  if (/\p{Cc}/u.test(token)) return 'must not contain control characters';
+  return null;
+}
+
+function crossProblems(given: Readonly<Record<string, string | undefined>>): string[] {
+  const problems: string[] = [];
+  const host = given.DIALSTATE_HTTP_HOST?.trim() || '127.0.0.1';
+  if (!given.DIALSTATE_API_TOKEN && !LOOPBACK.has(host)) {
+    problems.push(
+      `DIALSTATE_HTTP_HOST: ${host} is not loopback; set DIALSTATE_API_TOKEN to expose the API`,
+    );
+  }
+  if (given.DIALSTATE_ARI_URL && !given.DIALSTATE_ARI_PASSWORD) {
+    problems.push('DIALSTATE_ARI_PASSWORD: required when DIALSTATE_ARI_URL is set');
+  }
+  return problems;
+}
 
 /** Where the media lives when nothing is configured and Asterisk is real. */
 export const DEFAULT_MEDIA_DIR = '/mnt/asterisk_media/ai-generated';
@@ -113,23 +152,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const present = Object.fromEntries(
     Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
   );
-  const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    );
-  }
+  const parsed = CONFIG_SCHEMA.safeParse(present);
+  // The rules between settings are checked on what was given, so that one run reports
+  // them together with the problems of single settings.
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
+    ...crossProblems(present),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
-  const problems: string[] = [];
-  if (!e.DIALSTATE_API_TOKEN && !LOOPBACK.has(e.DIALSTATE_HTTP_HOST)) {
-    problems.push(
-      `DIALSTATE_HTTP_HOST: ${e.DIALSTATE_HTTP_HOST} is not loopback; set DIALSTATE_API_TOKEN to expose the API`,
-    );
-  }
-  if (e.DIALSTATE_ARI_URL && !e.DIALSTATE_ARI_PASSWORD) {
-    problems.push('DIALSTATE_ARI_PASSWORD: required when DIALSTATE_ARI_URL is set');
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
 
   const embedded = e.DIALSTATE_ARI_URL === undefined;
   return Object.freeze({
@@ -166,10 +199,58 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   });
 }
 
+/** Where a setting's value came from. */
+export type SettingSource = 'option' | 'environment' | 'file' | 'default';
+
+/** The settings this process is given, merged, with where each came from. */
+export interface ProcessEnvironment {
+  env: Record<string, string | undefined>;
+  sourceOf(name: string): SettingSource;
+}
+
 /**
- * Loads the configuration of this process from its environment, with `overrides` (from
- * command-line options) taking precedence. The only reader of `process.env`.
+ * The environment of this process as settings: `overrides` (command-line options) first,
+ * then the process environment, then `envFile` (a `KEY=value` file like systemd's
+ * `EnvironmentFile`), given as `--config FILE`: not `--env-file`, which Node 20 takes
+ * for itself from anywhere on the command line. The only reader of `process.env`.
+ *
+ * @throws ConfigError when the file cannot be read.
  */
-export function loadProcessConfig(overrides: Readonly<Record<string, string>> = {}): Config {
-  return loadConfig({ ...process.env, ...overrides });
+export function readProcessEnvironment(
+  options: { overrides?: Readonly<Record<string, string>>; envFile?: string } = {},
+): ProcessEnvironment {
+  let file: Record<string, string | undefined> = {};
+  if (options.envFile !== undefined) {
+    try {
+      file = parseEnv(readFileSync(options.envFile, 'utf8'));
+    } catch (error) {
+      throw new ConfigError([
+        `--config: cannot read ${options.envFile}: ${(error as Error).message}`,
+      ]);
+    }
+  }
+  const overrides = options.overrides ?? {};
+  const given = (value: string | undefined) => value !== undefined && value !== '';
+  return {
+    env: { ...file, ...process.env, ...overrides },
+    sourceOf: (name) =>
+      given(overrides[name])
+        ? 'option'
+        : given(process.env[name])
+          ? 'environment'
+          : given(file[name])
+            ? 'file'
+            : 'default',
+  };
+}
+
+/**
+ * Loads the configuration of this process (see {@link readProcessEnvironment}).
+ *
+ * @throws ConfigError listing every problem found.
+ */
+export function loadProcessConfig(
+  options: { overrides?: Readonly<Record<string, string>>; envFile?: string } = {},
+): Config {
+  return loadConfig(readProcessEnvironment(options).env);
 }

@@ -55,7 +55,9 @@ describe('loadConfig', () => {
       DIALSTATE_ARI_APP: 'has space',
       AAVA_OUTBOUND_EXTENSION_IDENTITY: 'abc',
     });
-    expect(problems).toHaveLength(6);
+    // Six settings wrong, and the URL given without the password it needs.
+    expect(problems).toHaveLength(7);
+    expect(problems).toContain('DIALSTATE_ARI_PASSWORD: required when DIALSTATE_ARI_URL is set');
     expect(problems.join('\n')).toMatch(/DIALSTATE_ARI_URL/);
     expect(problems.join('\n')).toMatch(/DIALSTATE_HTTP_PORT/);
     expect(problems.join('\n')).toMatch(/AAVA_OUTBOUND_EXTENSION_IDENTITY/);
@@ -70,6 +72,22 @@ describe('loadConfig', () => {
       DIALSTATE_API_TOKEN: 'a-long-enough-token',
     });
     expect(config.http.apiToken).toBe('a-long-enough-token');
+  });
+
+  it('refuses a blank token, and one that no client could send', () => {
+    expect(problemsOf({ DIALSTATE_API_TOKEN: ' '.repeat(16) })).toEqual([
+      'DIALSTATE_API_TOKEN: is blank; set a long random secret, or unset it',
+    ]);
+    expect(problemsOf({ DIALSTATE_API_TOKEN: '\t\n'.repeat(10) })[0]).toMatch(/is blank/);
+    expect(problemsOf({ DIALSTATE_API_TOKEN: ' a-long-enough-token ' })).toEqual([
+      'DIALSTATE_API_TOKEN: must not start or end with spaces (a quoting mistake in the .env file?)',
+    ]);
+    expect(problemsOf({ DIALSTATE_API_TOKEN: 'a-long-enough\u0000token' })).toEqual([
+      'DIALSTATE_API_TOKEN: must not contain control characters',
+    ]);
+    expect(problemsOf({ DIALSTATE_API_TOKEN: 'short' })).toEqual([
+      'DIALSTATE_API_TOKEN: must be at least 16 characters',
+    ]);
   });
 
   it('needs an ARI password once an ARI URL is set', () => {

@@ -2,6 +2,7 @@ import { type Client, connect } from 'ari-client';
 import type { Logger } from 'pino';
 import type { Clock } from '../dialer/ports.js';
 import { AriConnectionError } from './ari-errors.js';
+import { quietSwaggerDeprecationNotice } from './quiet-swagger.js';
 import { type BackoffPolicy, backoffDelayMs } from './reconnect-backoff.js';
 
 /** Where ARI is and who we are there. */
@@ -53,6 +54,7 @@ export async function connectAriClient(
       await sleep(options.clock, delayMs);
     }
   }
+  quietSwaggerDeprecationNotice();
   try {
     return await connect(base, endpoint.user, endpoint.password);
   } catch (error) {

@@ -23,6 +23,7 @@ import {
   validateCallingWindow,
 } from './calling-window.js';
 import type { Campaign, CampaignStatus } from './campaign.js';
+import { aiTargetProblems, campaignTextProblems } from './campaign-pbx-check.js';
 import { checkDialString, isLocalDialString } from './dial-string.js';
 
 /** What moves a campaign. `complete` is the scheduler's; the others are the operator's. */
@@ -136,7 +137,8 @@ export type StartProblemCode =
   | 'invalidAiTarget'
   | 'invalidDialString'
   | 'aavaNeedsTrunk'
-  | 'aiTargetMissing';
+  | 'aiTargetMissing'
+  | 'invalidPbxText';
 
 /** One reason a campaign cannot start, with a sentence for the operator. */
 export interface StartProblem {
@@ -230,14 +232,13 @@ export function checkStartPreconditions(campaign: Campaign, facts: StartFacts): 
   if (retryProblems.length > 0) {
     problem('invalidRetryPolicy', `the retry policy is invalid: ${retryProblems.join('; ')}`);
   }
-  const target = campaign.aiTarget;
-  if (target.kind === 'dialplan' ? target.context.trim() === '' : target.app.trim() === '') {
-    problem(
-      'invalidAiTarget',
-      target.kind === 'dialplan'
-        ? 'the AI target has no dialplan context'
-        : 'the AI target has no ARI application',
-    );
+  const targetProblems = aiTargetProblems(campaign.aiTarget);
+  if (targetProblems.length > 0) {
+    problem('invalidAiTarget', `the AI target cannot be used: ${targetProblems.join('; ')}`);
+  }
+  const textProblems = campaignTextProblems(campaign);
+  if (textProblems.length > 0) {
+    problem('invalidPbxText', `text sent to the PBX is refused: ${textProblems.join('; ')}`);
   }
   const dialString = campaign.dialString ?? facts.defaultDialString;
   const dialCheck = checkDialString(dialString);
@@ -246,7 +247,7 @@ export function checkStartPreconditions(campaign: Campaign, facts: StartFacts): 
       'invalidDialString',
       `the dial string ${dialString} is invalid: ${dialCheck.problems.join('; ')}`,
     );
-  } else if (target.kind === 'aava' && isLocalDialString(dialString)) {
+  } else if (campaign.aiTarget.kind === 'aava' && isLocalDialString(dialString)) {
     // AAVA's engine treats a Local channel entering its app as a helper leg and hangs
     // it up: every consenting caller would be dropped.
     problem(

@@ -26,9 +26,10 @@ export interface CsvRow {
   fields: string[];
 }
 
-/** What reading a CSV file yields, in order: its header, then batches of rows. */
+/** What reading a lead file (CSV or workbook) yields, in order: its header, then batches of rows. */
 export type CsvEvent =
-  | { kind: 'header'; fields: string[]; delimiter: CsvDelimiter }
+  /** `delimiter` is null for a workbook (src/dialer/xlsx-reader.ts), which has none. */
+  | { kind: 'header'; fields: string[]; delimiter: CsvDelimiter | null }
   | { kind: 'rows'; rows: CsvRow[]; bytesRead: number }
   /** The file cannot be read (any further): nothing of it should be kept. Always last. */
   | { kind: 'invalid'; reason: string; bytesRead: number };
@@ -68,8 +69,8 @@ export async function* readCsv(
     relax_column_count: true,
     trim: true,
     skip_empty_lines: false,
-    // A row this long is almost always a quote left open swallowing the rest of the file.
-    max_record_size: Math.max(65_536, limits.maxFieldLength * 4),
+    // A row this long is a huge cell, or a quote left open swallowing the rest of the file.
+    max_record_size: maxRecordSize(limits),
   });
   const feeding = input.feed(parser);
 
@@ -102,7 +103,10 @@ export async function* readCsv(
       }
     }
   } catch (error) {
-    const reason = error instanceof CsvError ? csvErrorReason(error, delimiter) : input.failure();
+    const reason =
+      error instanceof CsvError
+        ? csvErrorReason(error, delimiter, isInsideQuotes(parser), limits)
+        : input.failure();
     if (reason === null) throw error;
     yield invalid(reason);
     return;
@@ -147,7 +151,25 @@ export function rowShapeProblem(
   return null;
 }
 
-function csvErrorReason(error: CsvError, delimiter: CsvDelimiter): string {
+/** Characters of one row at most, all its cells together. */
+function maxRecordSize(limits: CsvLimits): number {
+  return Math.max(65_536, limits.maxFieldLength * 4);
+}
+
+/**
+ * Whether the parser stopped inside a quoted field. csv-parse keeps it in its state; its
+ * errors do not say (their `quoting` is about the field before).
+ */
+function isInsideQuotes(parser: object): boolean {
+  return (parser as { state?: { quoting?: unknown } }).state?.quoting === true;
+}
+
+function csvErrorReason(
+  error: CsvError,
+  delimiter: CsvDelimiter,
+  insideQuotes: boolean,
+  limits: CsvLimits,
+): string {
   const { lines, records } = error as CsvError & { lines?: number; records?: number };
   // Records read before the failing one, the header included: its data row number.
   const row = records === undefined ? 'a row' : `row ${records}`;
@@ -156,7 +178,10 @@ function csvErrorReason(error: CsvError, delimiter: CsvDelimiter): string {
     case 'CSV_QUOTE_NOT_CLOSED':
       return `${row} opens a quoted field that is never closed: the file ends inside quotes`;
     case 'CSV_MAX_RECORD_SIZE':
-      return `${row} is far too long${line}: usually a quote that is opened and never closed`;
+      // An unquoted field cannot hold a line break: outside quotes, one cell is just huge.
+      return insideQuotes
+        ? `${row} is far too long${line}: usually a quote that is opened and never closed`
+        : `${row}${line} has a cell too large: a cell holds at most ${limits.maxFieldLength} characters, and this row passed ${maxRecordSize(limits)}`;
     case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
       return `${row}${line} has text after the closing quote of a field: a quoted field must end at the ${delimiterName(delimiter)} delimiter`;
     default:

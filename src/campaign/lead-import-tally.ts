@@ -5,8 +5,14 @@ import {
 } from './lead-import.js';
 import type { LeadIssue } from './lead-input.js';
 
-/** Warnings kept per import; the rest are counted. Errors are always all kept. */
+/** Warnings kept per import; the rest are counted. */
 export const MAX_STORED_WARNINGS = 10_000;
+/**
+ * Rejected rows kept per import, with their errors and text: the error CSV lists these.
+ * The rest are counted: a file of millions of bad rows (the wrong file, a broken export)
+ * would otherwise store every one of them, about 170 bytes each.
+ */
+export const MAX_STORED_REJECTED_ROWS = 10_000;
 /** Issues an import's result carries; all of them are stored with the import. */
 export const MAX_REPORTED_ISSUES = 100;
 
@@ -18,8 +24,9 @@ export interface MergedCounts {
 }
 
 /**
- * The running account of one import: row counts by outcome, the issues to store (every
- * error; warnings up to `MAX_STORED_WARNINGS`) and the first few to report. Counts of
+ * The running account of one import: row counts by outcome, the issues to store (the
+ * errors of the first `MAX_STORED_REJECTED_ROWS` rejected rows, the first
+ * `MAX_STORED_WARNINGS` warnings) and the first few to report. Counts of
  * accepted, updated and DNC-blocked rows are provisional until `final` applies what
  * the merge really did.
  */
@@ -60,7 +67,8 @@ export function createLeadImportTally() {
       raw: string,
     ): void {
       counts.rejected += 1;
-      addAll(rowNumber, 'error', found, raw);
+      if (counts.rejected <= MAX_STORED_REJECTED_ROWS) addAll(rowNumber, 'error', found, raw);
+      else errors += found.length;
       addAll(rowNumber, 'warning', warned, null);
     },
     duplicate(rowNumber: number, phone: string, reason: string): void {
@@ -83,18 +91,28 @@ export function createLeadImportTally() {
       pending = [];
       return drained;
     },
-    /** Adds the note on warnings not stored, if any were left out. */
-    closeWarnings(): void {
-      const omitted = warnings - MAX_STORED_WARNINGS;
-      if (omitted > 0) {
+    /** Adds a note on the rejected rows and the warnings not stored, for each left out. */
+    closeOmitted(): void {
+      const note = (reason: string) =>
         pending.push({
           rowNumber: 0,
           severity: 'warning',
           field: null,
           value: null,
-          reason: `${omitted} more warnings are counted but not listed (the first ${MAX_STORED_WARNINGS} are)`,
+          reason,
           raw: null,
         });
+      const rejectedOmitted = counts.rejected - MAX_STORED_REJECTED_ROWS;
+      if (rejectedOmitted > 0) {
+        note(
+          `${rejectedOmitted} more rejected rows are counted but not listed (the first ${MAX_STORED_REJECTED_ROWS} are, in the error CSV)`,
+        );
+      }
+      const omitted = warnings - MAX_STORED_WARNINGS;
+      if (omitted > 0) {
+        note(
+          `${omitted} more warnings are counted but not listed (the first ${MAX_STORED_WARNINGS} are)`,
+        );
       }
     },
     /** The counts once the merge is known: what it inserted and updated replaces the estimate. */

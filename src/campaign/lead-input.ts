@@ -1,4 +1,11 @@
+import { MAX_CHANNEL_VARIABLE_BYTES, utf8Length } from './pbx-strings.js';
 import { createPhoneNormalizer, type PhoneRules } from './phone-number.js';
+
+/**
+ * Bytes of a lead's custom variables as JSON at most: they reach the AI target as one
+ * channel variable (`AAVA_LEAD_VARS`), which the dialplan reads whole only up to this.
+ */
+export const MAX_LEAD_VARS_BYTES = MAX_CHANNEL_VARIABLE_BYTES;
 
 /** A lead as an operator gives it: a CSV row once its columns are known, or a form. */
 export interface LeadInput {
@@ -48,7 +55,7 @@ const MAX_REMEMBERED_ZONES = 1000;
  * phone is normalised (E.164, or an extension where allowed) and required; the name is
  * trimmed; an unknown time zone or an invalid caller id is dropped with a warning (the
  * campaign's applies); custom variables must form a JSON object of strings, numbers or
- * booleans, stored as strings.
+ * booleans, stored as strings, of at most `MAX_LEAD_VARS_BYTES` as JSON.
  *
  * @throws Error when the rules' default region is unknown (see createPhoneNormalizer).
  */
@@ -180,6 +187,15 @@ function customVarsOf(
       });
     }
     vars[name] = trimmed;
+  }
+  // Cheap first: a JSON text this short cannot pass the limit (3 bytes per UTF-16 unit at most).
+  const json = Object.keys(vars).length === 0 ? '{}' : JSON.stringify(vars);
+  if (json.length * 3 > MAX_LEAD_VARS_BYTES && utf8Length(json) > MAX_LEAD_VARS_BYTES) {
+    errors.push({
+      field: 'custom_vars',
+      value: `${json.slice(0, 40)}…`,
+      reason: `the custom variables are ${utf8Length(json)} bytes as JSON; the AI target gets at most ${MAX_LEAD_VARS_BYTES}`,
+    });
   }
   return vars;
 }

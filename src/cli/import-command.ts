@@ -37,7 +37,8 @@ export function importSampleCommand(): number {
 }
 
 /**
- * `dialstate import <campaign> <file>`: imports a CSV file of leads with a progress bar,
+ * `dialstate import <campaign> <file>`: imports a CSV file of leads (or, named `.xlsx`, the
+ * first worksheet of an Excel workbook) with a progress bar,
  * then prints the counts and the first issues, and with `--errors` writes the rejected
  * rows as CSV. Exit code 0 when the import completed (rows may have been rejected),
  * 1 when it failed (nothing was imported), 2 for a usage error.
@@ -69,6 +70,7 @@ export async function importCommand(
       {
         campaignId,
         fileName: basename(file),
+        format: /\.xlsx$/i.test(file) ? 'xlsx' : 'csv',
         source: createReadStream(file, { highWaterMark: 256 * 1024 }),
         bytesTotal: size,
         mode: mode as LeadImportMode,

@@ -1,14 +1,25 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Config } from '../config.js';
 import { startDialstate } from '../main.js';
+import { acquireServerLock } from '../store/server-lock.js';
 
 /**
  * `dialstate serve`: runs until SIGINT or SIGTERM, then shuts down gracefully: no new
  * lead is claimed, queued events are committed, and calls still live stay open in the
  * journal for the next start to restore. A second signal exits at once; everything
  * committed is safe, and the next start reconciles the rest.
+ *
+ * It holds the database's server lock while it runs, so a second server or a
+ * `dialstate restore` on the same database is refused.
  */
 export async function serveCommand(config: Config): Promise<number> {
-  const dialstate = await startDialstate(config);
+  mkdirSync(dirname(config.db.path), { recursive: true });
+  const lock = acquireServerLock(config.db.path);
+  const dialstate = await startDialstate(config).catch((error: unknown) => {
+    lock.release();
+    throw error;
+  });
   if (dialstate.simulated) {
     console.error(
       [
@@ -30,5 +41,6 @@ export async function serveCommand(config: Config): Promise<number> {
   process.once('SIGINT', now);
   process.once('SIGTERM', now);
   await dialstate.stop();
+  lock.release();
   return 0;
 }

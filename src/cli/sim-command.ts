@@ -2,11 +2,17 @@ import type { Logger } from 'pino';
 import { describeNumberRules } from '../sim/sim-scenarios.js';
 import { createSimulator } from '../sim/simulator.js';
 
+/**
+ * Port of `dialstate sim` when none is given: not Asterisk's own 8088 (nor 8089, its
+ * usual TLS port), so that the simulator can run on a PBX host beside the real thing.
+ */
+export const SIM_DEFAULT_PORT = 18088;
+
 /** Options of `dialstate sim`. */
 export interface SimCommandOptions {
   /** Loopback address; default 127.0.0.1. */
   host?: string;
-  /** Default 8088, Asterisk's HTTP port. */
+  /** Default {@link SIM_DEFAULT_PORT}. */
   port?: number;
   user: string;
   password: string;
@@ -32,7 +38,7 @@ export async function simCommand(options: SimCommandOptions): Promise<number> {
   const aiContext = options.aiContext ?? 'ai-agent';
   const sim = createSimulator({
     host: options.host,
-    port: options.port ?? 8088,
+    port: options.port ?? SIM_DEFAULT_PORT,
     user: options.user,
     password: options.password,
     timeScale: options.timeScale,

@@ -6,6 +6,7 @@ import {
 import type { Campaign, CampaignAiTarget } from '../campaign/campaign.js';
 import { renderDialString } from '../campaign/dial-string.js';
 import type { Lead } from '../campaign/lead.js';
+import { MAX_LEAD_VARS_BYTES } from '../campaign/lead-input.js';
 import type { AiTarget, AttemptInput } from '../machines/attempt-types.js';
 
 /** A recording as an attempt plays it. */
@@ -34,8 +35,6 @@ export interface DialIdentity {
   handOffSettleMs?: number;
 }
 
-/** Largest JSON of lead variables handed to the AI target (bytes). */
-export const MAX_LEAD_VARS_BYTES = 4096;
 /** Time a prompt may overrun its measured length before we stop waiting for it (ms). */
 export const PLAYBACK_SLACK_MS = 5_000;
 
@@ -67,6 +66,7 @@ export function buildAttemptInput(args: {
     throw new Error(`campaign ${campaign.id} has voicemail drop on but no voicemail recording`);
   }
   const leadVars = JSON.stringify(lead.customVars);
+  // The lead validator refuses larger ones; a lead stored before it did still never dials.
   if (Buffer.byteLength(leadVars) > MAX_LEAD_VARS_BYTES) {
     throw new RangeError(`lead ${lead.id} has more than ${MAX_LEAD_VARS_BYTES} bytes of variables`);
   }

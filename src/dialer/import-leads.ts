@@ -17,6 +17,10 @@ import {
 import type { LeadImportStore } from './lead-intake-ports.js';
 import type { Clock } from './ports.js';
 import { stageLeadBatch } from './stage-lead-batch.js';
+import { DEFAULT_MAX_INFLATED_BYTES, readXlsx, type XlsxLimits } from './xlsx-reader.js';
+
+/** What a lead file is: CSV text, or an Excel `.xlsx` workbook (its first worksheet). */
+export type LeadFileFormat = 'csv' | 'xlsx';
 
 export interface ImportLeadsRequest {
   campaignId: string;
@@ -26,9 +30,11 @@ export interface ImportLeadsRequest {
   source: AsyncIterable<Uint8Array | string>;
   /** The file's size when known, for progress in percent. */
   bytesTotal?: number | null;
+  /** Defaults to `csv`. */
+  format?: LeadFileFormat;
   /** Defaults to `skip_existing`. */
   mode?: LeadImportMode;
-  limits?: Partial<CsvLimits>;
+  limits?: Partial<XlsxLimits>;
   /** Called after every batch of rows and when the import ends. */
   onProgress?: (progress: LeadImportProgress) => void;
 }
@@ -83,7 +89,7 @@ export function newImportId(now: number = Date.now()): string {
 const SAVE_EVERY_MS = 1000;
 
 /**
- * Imports a CSV file of leads into a campaign: all its valid rows, or — if the file
+ * Imports a file of leads (CSV, or the first worksheet of an `.xlsx` workbook) into a campaign: all its valid rows, or — if the file
  * turns out unreadable half way, or anything fails — none of them.
  *
  * Rows stream in batches through the one lead validator; each number is normalised and
@@ -166,7 +172,14 @@ export async function importLeads(
 
   try {
     let readRow: ((row: CsvRow) => LeadValidation) | null = null;
-    for await (const event of readCsv(request.source, limits)) {
+    const events =
+      request.format === 'xlsx'
+        ? readXlsx(request.source, {
+            ...limits,
+            maxInflatedBytes: request.limits?.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES,
+          })
+        : readCsv(request.source, limits);
+    for await (const event of events) {
       if (event.kind === 'invalid') {
         bytesRead = event.bytesRead;
         return await fail(event.reason);
@@ -194,7 +207,7 @@ export async function importLeads(
       progress('reading');
     }
     if (tally.counts.totalRows === 0) tally.note('the file has no rows below its header');
-    tally.closeWarnings();
+    tally.closeOmitted();
     await run.stage([], tally.drain());
     progress('merging');
     const merged = await run.merge((merge) => tally.final(merge), clock.now());

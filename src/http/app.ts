@@ -10,6 +10,7 @@ import { campaignsRoutes } from './campaigns-routes.js';
 import { dncRoutes } from './dnc-routes.js';
 import { eventsRoutes } from './events-routes.js';
 import { healthRoutes } from './health-routes.js';
+import { jsonBodyLimit } from './json-body-limit.js';
 import { leadCsvRoutes } from './lead-csv-routes.js';
 import { leadImportRoutes } from './lead-import-routes.js';
 import { leadsRoutes } from './leads-routes.js';
@@ -82,6 +83,8 @@ export function createApp(deps: ApiDeps, options: ApiOptions) {
     // What is being dialed and how it goes is the operator's business; /health says only up or down.
     app.use('/metrics', auth);
   }
+  // After the token check: a request without the token is refused before its body is looked at.
+  app.use('/api/*', jsonBodyLimit());
   app.route('/api', apiRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', metricsRoutes(deps));
@@ -96,7 +99,7 @@ export function createApp(deps: ApiDeps, options: ApiOptions) {
       title: 'dialstate API',
       version: options.version,
       description:
-        'Outbound campaigns for Asterisk: campaigns, leads, call attempts and their timelines, recordings, do-not-call lists.',
+        'Outbound campaigns for Asterisk: campaigns, leads, call attempts and their timelines, recordings, do-not-call lists. Errors are `{ error: { code, message, details } }`. A JSON body is at most 1 MiB (413 `payloadTooLarge`, before it is parsed); an id in a body that names nothing is a 400 `validation` at its field.',
     },
     ...(options.apiToken === null ? {} : { security: [{ bearer: [] }] }),
   });

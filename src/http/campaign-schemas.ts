@@ -8,6 +8,15 @@ import {
 } from '../campaign/campaign.js';
 import { CAMPAIGN_ACTIONS } from '../campaign/campaign-lifecycle.js';
 import { checkDialString, DIAL_PLACEHOLDERS, DIAL_TECHNOLOGIES } from '../campaign/dial-string.js';
+import {
+  appArgumentProblem,
+  callerIdProblem,
+  channelVariableProblem,
+  contextNameProblem,
+  extensionProblem,
+  freeTextProblem,
+  tokenProblem,
+} from '../campaign/pbx-strings.js';
 import { DEFAULT_RETRY_POLICY } from '../campaign/retry-policy.js';
 import { ATTEMPT_OUTCOMES } from '../machines/attempt-types.js';
 
@@ -20,46 +29,54 @@ const timezone = z
   .openapi({ example: 'America/New_York' });
 const epochMs = z.number().int().nonnegative();
 
-const ARI_APP_NAME = /^[A-Za-z0-9_-]+$/;
-// Slugs travel as channel variables AAVA matches against its config keys.
-const AAVA_SLUG = /^[A-Za-z0-9_.-]+$/;
+/** A string checked by one of the PBX rules (src/campaign/pbx-strings.ts), whose sentence is the message. */
+const pbxString = (problem: (value: string) => string | null) =>
+  z.string().superRefine((value, ctx) => {
+    const found = problem(value);
+    if (found !== null) ctx.addIssue({ code: 'custom', message: found });
+  });
+/** Text handed to the AI target as a channel variable. */
+const channelVariable = pbxString(channelVariableProblem).max(200).nullable();
 
 export const aiTargetSchema = z
   .discriminatedUnion('kind', [
     z.object({
       kind: z.literal('dialplan'),
-      context: z.string().min(1).max(80),
-      extension: z.string().min(1).max(80),
+      context: pbxString(contextNameProblem).openapi({
+        description: 'Dialplan context: letters, digits, "-" and "_", at most 79 characters',
+        example: 'ai-handoff',
+      }),
+      extension: pbxString(extensionProblem).openapi({
+        description:
+          'A literal extension: letters, digits, "*", "#", "+", "-" and "_" (not a leading "_"), at most 79 characters',
+        example: 's',
+      }),
       priority: z.number().int().min(1),
     }),
     z.object({
       kind: z.literal('app'),
-      app: z.string().min(1).max(80),
-      args: z.array(z.string().max(200)).max(20),
+      app: pbxString((app) => tokenProblem(app)).openapi({
+        description: 'ARI application: letters, digits, ".", "-" and "_", at most 79 characters',
+      }),
+      args: z
+        .array(pbxString(appArgumentProblem).max(200))
+        .max(20)
+        .openapi({ description: 'Arguments without commas or control characters' }),
     }),
     z.object({
       kind: z.literal('aava'),
-      app: z
-        .string()
-        .regex(ARI_APP_NAME, 'must be letters, digits, "-" or "_" (AAVA\'s app_name)')
-        .max(80)
-        .default(AAVA_DEFAULT_APP),
-      agent: z
-        .string()
-        .regex(AAVA_SLUG, 'must be an agent slug: letters, digits, "-", "_" or "."')
-        .max(80),
-      provider: z
-        .string()
-        .regex(AAVA_SLUG, 'must be a provider name')
-        .max(80)
+      app: pbxString(tokenProblem)
+        .default(AAVA_DEFAULT_APP)
+        .openapi({ description: "AAVA's ARI app (its YAML's app_name)" }),
+      agent: pbxString(tokenProblem).openapi({ description: 'Agent slug, set as AI_AGENT' }),
+      provider: pbxString(tokenProblem)
         .nullable()
-        .default(null),
-      audioProfile: z
-        .string()
-        .regex(AAVA_SLUG, 'must be an audio profile name')
-        .max(80)
+        .default(null)
+        .openapi({ description: 'AI_PROVIDER, when the agent should not use its default' }),
+      audioProfile: pbxString(tokenProblem)
         .nullable()
-        .default(null),
+        .default(null)
+        .openapi({ description: 'AI_AUDIO_PROFILE, when given' }),
     }),
   ])
   .openapi('AiTarget', {
@@ -96,7 +113,11 @@ const outcomeEnum = z.enum(ATTEMPT_OUTCOMES);
 /** Every setting of a campaign, as the API shows it. */
 export const campaignSettingsSchema = z
   .object({
-    name: z.string().trim().min(1, 'must not be empty').max(120),
+    name: pbxString(freeTextProblem)
+      .trim()
+      .min(1, 'must not be empty')
+      .max(120)
+      .openapi({ description: 'Any text without control characters (line breaks, NUL…)' }),
     timezone,
     window: z
       .object({
@@ -113,13 +134,19 @@ export const campaignSettingsSchema = z
     maxConcurrent: z.number().int().min(1).max(1000),
     minIntervalMs: z.number().int().min(0).max(3_600_000),
     ringTimeoutSec: z.number().int().min(5).max(300),
-    callerId: z.string().trim().min(1).max(80).nullable(),
+    callerId: pbxString(callerIdProblem).trim().min(1).max(80).nullable().openapi({
+      description:
+        'A number (digits, leading "+"), or "Name" <number> with a printable name; null: the trunk\'s own',
+      example: '"Clinic" <+15551234567>',
+    }),
     defaultRegion: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 region code, e.g. US'),
     allowExtensions: z.boolean(),
     aiTarget: aiTargetSchema,
-    aiContext: z.string().max(200).nullable(),
-    aiProvider: z.string().max(200).nullable(),
-    aiAgent: z.string().max(200).nullable(),
+    aiContext: channelVariable.openapi({
+      description: 'AI_CONTEXT for the AI target: text without control characters',
+    }),
+    aiProvider: channelVariable.openapi({ description: 'AI_PROVIDER for the AI target' }),
+    aiAgent: channelVariable.openapi({ description: 'AI_AGENT for the AI target' }),
     dialString: dialString.nullable(),
     consent: z.object({
       enabled: z.boolean(),

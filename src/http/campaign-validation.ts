@@ -16,3 +16,30 @@ export function checkCampaignSettings(settings: CampaignSettings): ValidationIss
     issues.push({ path: 'body.amd', message });
   return issues;
 }
+
+/** The references a campaign's settings hold, by where they are in a request body. */
+const RECORDING_REFERENCES = [
+  ['body.consent.recordingId', (s: Partial<CampaignSettings>) => s.consent?.recordingId],
+  ['body.voicemail.recordingId', (s: Partial<CampaignSettings>) => s.voicemail?.recordingId],
+] as const;
+
+/**
+ * Every recording the settings (a new campaign's, or a change's) name but the library does
+ * not hold, as issues at their place in the body: checked before writing, so that a
+ * wrong id is a 400 naming the field rather than the database's foreign-key failure.
+ */
+export async function checkCampaignReferences(
+  settings: Partial<CampaignSettings>,
+  recordingExists: (id: string) => Promise<boolean>,
+): Promise<ValidationIssue[]> {
+  const issues: ValidationIssue[] = [];
+  for (const [path, read] of RECORDING_REFERENCES) {
+    const id = read(settings);
+    if (id === null || id === undefined || (await recordingExists(id))) continue;
+    issues.push({
+      path,
+      message: `no recording has the id "${id}"; upload it first or pick one of GET /api/recordings`,
+    });
+  }
+  return issues;
+}

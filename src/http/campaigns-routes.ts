@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Campaign } from '../campaign/campaign.js';
+import type { Campaign, CampaignSettings } from '../campaign/campaign.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, errorResponse, notFound, validationError } from './api-error.js';
 import { createRouter } from './api-router.js';
@@ -11,7 +11,7 @@ import {
   newCampaignSchema,
 } from './campaign-schemas.js';
 import { statsSchema, statusSchema } from './campaign-status-schemas.js';
-import { checkCampaignSettings } from './campaign-validation.js';
+import { checkCampaignReferences, checkCampaignSettings } from './campaign-validation.js';
 import { campaignView, dialingStatusView, startOfCampaignDay } from './campaign-views.js';
 import { jsonResponse as json, jsonBody } from './openapi-content.js';
 
@@ -38,7 +38,9 @@ const routes = {
     request: { body: jsonBody(newCampaignSchema) },
     responses: {
       201: json(campaignSchema, 'The new campaign'),
-      400: errorResponse('Invalid settings'),
+      400: errorResponse(
+        'Invalid settings, or a recording id that names no recording (details.issues has each, e.g. body.consent.recordingId)',
+      ),
     },
   }),
   get: createRoute({
@@ -57,7 +59,9 @@ const routes = {
     request: { ...byId, body: jsonBody(campaignPatchSchema) },
     responses: {
       200: json(campaignSchema, 'The changed campaign'),
-      400: errorResponse('Invalid settings'),
+      400: errorResponse(
+        'Invalid settings, or a recording id that names no recording (details.issues has each)',
+      ),
       ...notFoundResponse,
       409: errorResponse('The campaign is archived'),
     },
@@ -106,6 +110,16 @@ const routes = {
  */
 export function campaignsRoutes(deps: ApiDeps) {
   const { campaigns, clock } = deps;
+  const recordingExists = async (id: string) => (await deps.recordings.get(id)) !== undefined;
+
+  /** Refuses settings with every problem at once: field rules across fields, then references. */
+  async function checkOrThrow(settings: CampaignSettings, given: Partial<CampaignSettings>) {
+    const issues = [
+      ...checkCampaignSettings(settings),
+      ...(await checkCampaignReferences(given, recordingExists)),
+    ];
+    if (issues.length > 0) throw validationError(issues);
+  }
 
   async function load(id: string): Promise<Campaign> {
     const campaign = await campaigns.get(id);
@@ -119,9 +133,9 @@ export function campaignsRoutes(deps: ApiDeps) {
       return c.json({ campaigns: all.map(campaignView) }, 200);
     })
     .openapi(routes.create, async (c) => {
-      const settings = { ...CAMPAIGN_DEFAULTS, ...c.req.valid('json') };
-      const issues = checkCampaignSettings(settings);
-      if (issues.length > 0) throw validationError(issues);
+      const given = c.req.valid('json');
+      const settings = { ...CAMPAIGN_DEFAULTS, ...given };
+      await checkOrThrow(settings, given);
       const at = clock.now();
       const campaign: Campaign = {
         ...settings,
@@ -146,8 +160,7 @@ export function campaignsRoutes(deps: ApiDeps) {
       if (current.status === 'archived') {
         throw new ApiError('conflict', 'an archived campaign cannot change; unarchive it first');
       }
-      const issues = checkCampaignSettings({ ...current, ...patch });
-      if (issues.length > 0) throw validationError(issues);
+      await checkOrThrow({ ...current, ...patch }, patch);
       if (!(await campaigns.update(id, patch, clock.now()))) throw notFound('campaign', id);
       deps.liveFeed.campaignChanged(id);
       return c.json(campaignView(await load(id)), 200);

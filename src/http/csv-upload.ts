@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { LeadFileFormat } from '../dialer/import-leads.js';
 import { ApiError } from './api-error.js';
 import { createMultipartReader, MultipartError, multipartBoundary } from './multipart-reader.js';
 
@@ -26,10 +27,12 @@ export type ReceivedFile =
       remove(): Promise<void>;
     };
 
-/** A received CSV file and the form fields sent with it. */
+/** A received lead file (CSV or `.xlsx` workbook) and the form fields sent with it. */
 export interface CsvUpload {
   /** The file's own name, without folders; `upload.csv` when none was given. */
   fileName: string;
+  /** Known from the file's first bytes: a ZIP archive is a workbook, anything else CSV. */
+  format: LeadFileFormat;
   /** Form fields other than the file (multipart only), e.g. `mode`. */
   fields: Record<string, string>;
   file: ReceivedFile;
@@ -44,9 +47,12 @@ const CSV_TYPES = new Set([
   'application/vnd.ms-excel',
   'application/octet-stream',
 ]);
+/** The content type of an Excel `.xlsx` workbook. */
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** How a ZIP archive, and so an `.xlsx` workbook, starts. */
+const ZIP_MAGIC = 'PK\u0003\u0004';
 /** What an operator may upload by mistake, by the first bytes of the file. */
 const NOT_CSV: { magic: string; what: string }[] = [
-  { magic: 'PK\u0003\u0004', what: 'a ZIP archive (an Excel .xlsx workbook is one)' },
   { magic: '\u00d0\u00cf\u0011\u00e0', what: 'an Excel 97-2003 .xls workbook' },
   { magic: '%PDF', what: 'a PDF document' },
 ];
@@ -54,8 +60,10 @@ const NOT_CSV: { magic: string; what: string }[] = [
 const MAX_FIELD_BYTES = 1024;
 
 /**
- * Receives a CSV upload: a `text/csv` body (the file name from `?fileName=`), or a
- * `multipart/form-data` form whose `file` part is the CSV. The file streams in: up to
+ * Receives a lead file: a `text/csv` or `.xlsx` body (the file name from `?fileName=`),
+ * or a `multipart/form-data` form whose `file` part is the file. Its format is read from
+ * its first bytes; one declared a workbook (by content type or `.xlsx` name) that is not
+ * a ZIP archive is refused. The file streams in: up to
  * `inMemoryBytes` it is kept in memory, past that it is written to a file in
  * `spoolDir`, so a large import can run after the request has been answered.
  *
@@ -69,7 +77,7 @@ export async function receiveCsvUpload(
   fileNameParam: string | undefined,
 ): Promise<CsvUpload> {
   const contentType = request.headers.get('content-type') ?? '';
-  const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  const mediaType = mediaTypeOf(contentType);
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   // Multipart framing adds a few hundred bytes around the file.
   if (declared > limits.maxBytes + 64 * 1024) throw tooLarge(limits.maxBytes, declared);
@@ -83,14 +91,40 @@ export async function receiveCsvUpload(
     }
     return receiveForm(request.body, boundary, limits);
   }
-  if (!CSV_TYPES.has(mediaType)) {
+  if (!CSV_TYPES.has(mediaType) && mediaType !== XLSX_TYPE) {
     throw new ApiError(
       'unsupportedMediaType',
-      `send the CSV file as text/csv or as the "file" field of a multipart/form-data form, not ${mediaType || 'without a content type'}`,
+      `send the file as text/csv (or ${XLSX_TYPE} for a workbook), or as the "file" field of a multipart/form-data form, not ${mediaType || 'without a content type'}`,
     );
   }
-  const file = await receiveFile(request.body, limits);
-  return { file, fileName: cleanFileName(fileNameParam), fields: {} };
+  const fileName = cleanFileName(fileNameParam);
+  const received = await receiveFile(request.body, limits, declaresXlsx(mediaType, fileName));
+  return { ...received, fileName, fields: {} };
+}
+
+/** The media type of a Content-Type header, lower case, without its parameters. */
+function mediaTypeOf(contentType: string | null | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/**
+ * Refuses a request body that is neither a CSV file nor a multipart form with a 415,
+ * before anything of it is read: a JSON body sent to an import, a PDF's own type.
+ *
+ * @throws ApiError `unsupportedMediaType`.
+ */
+export function assertCsvOrForm(contentType: string | null | undefined): void {
+  const mediaType = mediaTypeOf(contentType);
+  if (mediaType !== 'multipart/form-data' && !CSV_TYPES.has(mediaType)) {
+    throw notCsvMediaType(mediaType);
+  }
+}
+
+function notCsvMediaType(mediaType: string): ApiError {
+  return new ApiError(
+    'unsupportedMediaType',
+    `send the CSV file as text/csv or as the "file" field of a multipart/form-data form, not ${mediaType || 'without a content type'}`,
+  );
 }
 
 async function receiveForm(
@@ -108,14 +142,19 @@ async function receiveForm(
         continue;
       }
       if (upload !== null) throw new ApiError('validation', 'send one file per import');
-      if (part.contentType !== null && !CSV_TYPES.has(part.contentType)) {
+      if (
+        part.contentType !== null &&
+        !CSV_TYPES.has(part.contentType) &&
+        part.contentType !== XLSX_TYPE
+      ) {
         throw new ApiError(
           'unsupportedMediaType',
-          `the file is ${part.contentType}; save it as CSV (comma, semicolon or tab separated) first`,
+          `the file is ${part.contentType}; save it as CSV (comma, semicolon or tab separated) or as an Excel .xlsx workbook first`,
         );
       }
-      const file = await receiveFile(form.content(), limits);
-      upload = { file, fileName: cleanFileName(part.fileName) };
+      const fileName = cleanFileName(part.fileName);
+      const declared = declaresXlsx(part.contentType ?? '', fileName);
+      upload = { ...(await receiveFile(form.content(), limits, declared)), fileName };
     }
   } catch (error) {
     await form.cancel();
@@ -131,11 +170,17 @@ async function receiveForm(
   return { ...upload, fields };
 }
 
+function declaresXlsx(mediaType: string, fileName: string): boolean {
+  return mediaType === XLSX_TYPE || /\.xlsx$/i.test(fileName);
+}
+
 /** Reads the file's bytes into memory, or into a spool file once past the in-memory size. */
 async function receiveFile(
   source: AsyncIterable<Uint8Array>,
   limits: CsvUploadLimits,
-): Promise<ReceivedFile> {
+  declaredXlsx: boolean,
+): Promise<{ file: ReceivedFile; format: LeadFileFormat }> {
+  let format: LeadFileFormat = 'csv';
   const pieces: Uint8Array[] = [];
   let size = 0;
   let spool: { path: string; out: ReturnType<typeof createWriteStream> } | null = null;
@@ -146,7 +191,7 @@ async function receiveFile(
   };
   try {
     for await (const piece of source) {
-      if (size === 0) refuseNonCsv(piece);
+      if (size === 0) format = formatOf(piece, declaredXlsx);
       size += piece.length;
       if (size > limits.maxBytes) throw tooLarge(limits.maxBytes, null);
       if (spool === null && size <= limits.inMemoryBytes) {
@@ -160,11 +205,14 @@ async function receiveFile(
       }
       await write(spool.out, piece);
     }
-    if (spool === null) return { kind: 'memory', bytes: Buffer.concat(pieces) };
+    if (spool === null) return { file: { kind: 'memory', bytes: Buffer.concat(pieces) }, format };
     const { out, path } = spool;
     out.end();
     await once(out, 'finish');
-    return { kind: 'spooled', path, size, remove: () => rm(path, { force: true }) };
+    return {
+      file: { kind: 'spooled', path, size, remove: () => rm(path, { force: true }) },
+      format,
+    };
   } catch (error) {
     await remove();
     throw error;
@@ -175,15 +223,17 @@ async function write(out: ReturnType<typeof createWriteStream>, piece: Uint8Arra
   if (!out.write(piece)) await once(out, 'drain');
 }
 
-function refuseNonCsv(first: Uint8Array): void {
+function formatOf(first: Uint8Array, declaredXlsx: boolean): LeadFileFormat {
   const head = Buffer.from(first.subarray(0, 8)).toString('latin1');
+  if (head.startsWith(ZIP_MAGIC)) return 'xlsx';
   const found = NOT_CSV.find(({ magic }) => head.startsWith(magic));
-  if (found) {
+  if (found || declaredXlsx) {
     throw new ApiError(
       'unsupportedMediaType',
-      `the file is ${found.what}, not CSV; save it as CSV (comma, semicolon or tab separated) first`,
+      `the file is ${found?.what ?? 'not an .xlsx workbook'}; save it as CSV (comma, semicolon or tab separated) or as an Excel .xlsx workbook first`,
     );
   }
+  return 'csv';
 }
 
 function tooLarge(maxBytes: number, declared: number | null): ApiError {

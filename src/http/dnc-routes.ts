@@ -14,6 +14,7 @@ import type { ApiDeps } from './api-deps.js';
 import { ApiError, errorResponse, notFound } from './api-error.js';
 import { createRouter } from './api-router.js';
 import { campaignIdParam } from './campaign-schemas.js';
+import { assertCsvOrForm } from './csv-upload.js';
 import {
   dncAddSchema,
   dncChangeSchema,
@@ -40,6 +41,8 @@ const TAG = ['Do-not-call'];
 const multipartLimit = uploadBodyLimit(DNC_MULTIPART_MAX_BYTES, 'a multipart do-not-call file');
 /** Multipart bodies are bounded before they are read; CSV bodies by their declared length. */
 const importBodyLimit: MiddlewareHandler = async (c, next) => {
+  // As the lead import does: a JSON or any other body is not read as CSV.
+  assertCsvOrForm(c.req.header('content-type'));
   if (isMultipart(c.req.header('content-type'))) return multipartLimit(c, next);
   const length = Number(c.req.header('content-length') ?? 0);
   if (length > DEFAULT_CSV_LIMITS.maxBytes) {
@@ -131,6 +134,7 @@ function dncRouteSet<
         200: json(dncImportReportSchema, 'What was added and every rejected row'),
         400: errorResponse('The file cannot be read: nothing was added (details is the report)'),
         413: errorResponse('The file is too large'),
+        415: errorResponse('Not a CSV file or a multipart form (e.g. a JSON body)'),
         ...missing,
       },
     }),

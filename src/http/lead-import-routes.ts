@@ -7,7 +7,7 @@ import { ApiError, errorResponse, notFound, validationError } from './api-error.
 import { createRouter } from './api-router.js';
 import { campaignIdParam } from './campaign-schemas.js';
 import { csvDownload } from './csv-download.js';
-import { type CsvUpload, receiveCsvUpload } from './csv-upload.js';
+import { type CsvUpload, receiveCsvUpload, XLSX_TYPE } from './csv-upload.js';
 import {
   formModeSchema,
   importAcceptedSchema,
@@ -31,9 +31,9 @@ const routes = {
     method: 'post',
     path: '/campaigns/{id}/leads/import',
     tags: TAG,
-    summary: 'Import leads from a CSV file',
+    summary: 'Import leads from a CSV file or an Excel workbook',
     description:
-      'The body is the CSV (`text/csv`) or a `multipart/form-data` form with the CSV as `file`. Up to 1 MiB the import runs in the request and answers its report; a larger file is imported in the background: 202 with the import id, whose progress `GET /api/imports/{id}` reports and `/api/events` streams (`import` events). All the valid rows are imported, or none if the file turns out unreadable.',
+      'The body is the CSV (`text/csv`) or `.xlsx` workbook (its first worksheet; `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`), or a `multipart/form-data` form with the file as `file`; a workbook is known by its bytes. Up to 1 MiB the import runs in the request and answers its report; a larger file is imported in the background: 202 with the import id, whose progress `GET /api/imports/{id}` reports and `/api/events` streams (`import` events). All the valid rows are imported, or none if the file turns out unreadable.',
     request: {
       params: campaignIdParam,
       query: importQuerySchema,
@@ -41,6 +41,7 @@ const routes = {
         required: true,
         content: {
           'text/csv': { schema: { type: 'string' } },
+          [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } },
           'multipart/form-data': {
             schema: {
               type: 'object',
@@ -61,7 +62,9 @@ const routes = {
       404: errorResponse('No such campaign'),
       409: errorResponse('The campaign is archived'),
       413: errorResponse('The file is over the size limit (details.maxBytes)'),
-      415: errorResponse('Not a CSV upload: another content type, a workbook, a PDF'),
+      415: errorResponse(
+        'Not a CSV or .xlsx upload: another content type, an .xls workbook, a PDF',
+      ),
       503: errorResponse('Too many imports running; try again when one has ended'),
     },
   }),
@@ -117,7 +120,7 @@ export function leadImportRoutes(deps: ApiDeps) {
         throw new ApiError('conflict', 'an archived campaign takes no leads; unarchive it first');
       }
       const upload = await receiveCsvUpload(c.req.raw, deps.leadUploads, query.fileName);
-      const { file, fileName } = upload;
+      const { file, fileName, format } = upload;
       let mode: ReturnType<typeof modeOf>;
       try {
         mode = modeOf(upload, query);
@@ -130,6 +133,7 @@ export function leadImportRoutes(deps: ApiDeps) {
         const started = leadImportJobs.start({
           campaignId: id,
           fileName,
+          format,
           mode,
           source: createReadStream(file.path, { highWaterMark: 256 * 1024 }),
           bytesTotal: file.size,
@@ -156,6 +160,7 @@ export function leadImportRoutes(deps: ApiDeps) {
         {
           campaignId: id,
           fileName,
+          format,
           mode,
           source: (async function* () {
             yield bytes;
@@ -206,7 +211,7 @@ export function leadImportRoutes(deps: ApiDeps) {
           afterRow = page.at(-1)?.rowNumber ?? afterRow;
         }
       }
-      const name = `${record.fileName.replace(/\.csv$/i, '')}-errors.csv`;
+      const name = `${record.fileName.replace(/\.(csv|xlsx)$/i, '')}-errors.csv`;
       return csvDownload(name, errorCsvChunks(record.header ?? [], pages()), log);
     });
 }

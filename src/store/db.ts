@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteStatement } from 'kysely';
+import { explainDatabaseFailure } from './database-access-error.js';
 import type { Database } from './schema.js';
 import { createStatementCache } from './statement-cache.js';
 
@@ -40,6 +41,8 @@ const BUSY_TIMEOUT_MS = 5000;
 /**
  * Opens (and creates, with its parent directory) the SQLite database at `path`.
  * Does not migrate it: call `migrateToLatest` before use.
+ *
+ * @throws DatabaseAccessError when the file or its folder cannot be created or written.
  */
 export function openDatabase(options: OpenDatabaseOptions): Store {
   const { path, synchronous = 'FULL' } = options;
@@ -61,6 +64,8 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
     connection.pragma(`synchronous = ${synchronous}`);
   } catch (error) {
     connection?.close();
+    const explained = explainDatabaseFailure(path, error);
+    if (explained !== error) throw explained;
     throw new Error(`could not open the SQLite database at ${path}`, { cause: error });
   }
   const sqlite = connection;

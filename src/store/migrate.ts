@@ -20,6 +20,11 @@ const MIGRATIONS: Record<string, Migration> = {
   '202612061000_campaign_dial_string': campaignDialString,
 };
 
+/** The names of the migrations this build knows, oldest first. */
+export function knownMigrationNames(): string[] {
+  return Object.keys(MIGRATIONS);
+}
+
 /** A migration failed; the database is left at the last migration that succeeded. */
 export class MigrationError extends Error {
   constructor(

@@ -1,9 +1,12 @@
+import { explainDatabaseFailure } from './database-access-error.js';
 import { type OpenDatabaseOptions, openDatabase, type Store } from './db.js';
 import { migrateToLatest } from './migrate.js';
 
 /**
  * Opens the database and brings its schema up to date; returns the names of the
  * migrations applied. Closes the database again when a migration fails.
+ *
+ * @throws DatabaseAccessError when the file or its folder cannot be created or written.
  */
 export async function openMigratedStore(
   options: OpenDatabaseOptions,
@@ -14,6 +17,7 @@ export async function openMigratedStore(
     return { store, applied };
   } catch (error) {
     await store.close();
-    throw error;
+    // A file that opens read-only fails at the first write, here.
+    throw explainDatabaseFailure(options.path, error);
   }
 }

@@ -131,6 +131,23 @@ describe('checkStartPreconditions', () => {
     expect(codes(checkStartPreconditions(campaign, facts))).toEqual(['windowNeverOpens']);
   });
 
+  it('refuses a campaign stored with text the PBX would misread, saying which', () => {
+    const campaign = {
+      ...ready,
+      callerId: 'Clinic <6789>\r\nX: 1',
+      aiAgent: 'agent\u0000',
+      aiTarget: { kind: 'dialplan' as const, context: '../ctx', extension: 's', priority: 1 },
+    };
+    const problems = checkStartPreconditions(campaign, facts);
+    expect(codes(problems)).toEqual(['invalidAiTarget', 'invalidPbxText']);
+    expect(problems[0]?.message).toBe(
+      'the AI target cannot be used: the dialplan context may only hold letters, digits, "-" and "_"',
+    );
+    expect(problems[1]?.message).toMatch(
+      /^text sent to the PBX is refused: the caller id .*; AI_AGENT .*U\+0000/,
+    );
+  });
+
   it('reports every problem at once', () => {
     const campaign = {
       ...ready,

@@ -62,6 +62,23 @@ describe('readCsv', () => {
     });
   });
 
+  it('tells a huge unquoted cell from a quote never closed', async () => {
+    // 5 MB in one unquoted cell, sent in pieces as an upload arrives.
+    const huge = ['phone,notes\n+14155550101,', ...Array(80).fill('x'.repeat(65_536)), '\n'];
+    expect((await eventsOf(huge)).at(-1)).toMatchObject({
+      kind: 'invalid',
+      reason:
+        'row 1 (line 2) has a cell too large: a cell holds at most 4096 characters, and this row passed 65536',
+    });
+    const open = ['phone,notes\n+14155550101,"starts here\n', '+14155550102,b\n'.repeat(10_000)];
+    expect((await eventsOf(open)).at(-1)).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringMatching(
+        /^row 1 is far too long .*a quote that is opened and never closed$/,
+      ),
+    });
+  });
+
   it('stops reading the source when its reader is abandoned', async () => {
     let pulled = 0;
     const source = (async function* () {

@@ -13,6 +13,7 @@ import {
   sampleCampaign,
   type TempDir,
 } from '../support/store-fixtures.js';
+import { writeWorkbook } from '../support/xlsx-fixtures.js';
 
 let dir: TempDir;
 let db: string[];
@@ -63,6 +64,19 @@ describe('dialstate import', () => {
     expect(out).toContain(
       'FAILED, no lead was added — row 1 opens a quoted field that is never closed',
     );
+  });
+
+  it('imports the first worksheet of a file named .xlsx', async () => {
+    const file = await writeWorkbook(dir.path, 'spring.xlsx', (workbook) => {
+      const sheet = workbook.addWorksheet('Leads');
+      sheet.addRow(['Phone', 'Name']);
+      sheet.addRow(['(415) 555-0140', 'Grace']);
+    });
+    const { code, out } = await captured(() =>
+      importCommand(config(), 'spring', file, { json: false }),
+    );
+    expect(code).toBe(0);
+    expect(out).toContain('1 rows: 1 new, 0 updated');
   });
 
   it('explains usage mistakes', async () => {

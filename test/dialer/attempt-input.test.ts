@@ -153,6 +153,6 @@ describe('buildAttemptInput', () => {
         consentMedia,
         voicemailMedia: null,
       }),
-    ).toThrow(/more than 4096 bytes/);
+    ).toThrow(/more than 4095 bytes/);
   });
 });

@@ -2,7 +2,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_LEADS_CSV } from '../../src/campaign/lead-csv-sample.js';
 import { errorCsvChunks } from '../../src/campaign/lead-import-error-csv.js';
-import { MAX_STORED_WARNINGS } from '../../src/campaign/lead-import-tally.js';
+import {
+  MAX_STORED_REJECTED_ROWS,
+  MAX_STORED_WARNINGS,
+} from '../../src/campaign/lead-import-tally.js';
 import { importLeads, type LeadImportProgress } from '../../src/dialer/import-leads.js';
 import type { Store } from '../../src/store/db.js';
 import { createLeadImportRepository } from '../../src/store/lead-imports.js';
@@ -211,6 +214,32 @@ describe('importLeads', () => {
       rowNumber: 0,
       reason: '6 more warnings are counted but not listed (the first 10000 are)',
     });
+  });
+
+  it('keeps the first rejected rows only, counting them all, and the error CSV lists those', async () => {
+    store = await openIntakeStore();
+    let text = 'phone,name\n';
+    for (let n = 0; n < MAX_STORED_REJECTED_ROWS + 7; n++) text += `not a number ${n},Lead ${n}\n`;
+    text += '+14155550101,Ada\n';
+    const report = await runImport(store, { text });
+    expect(report.counts).toMatchObject({ rejected: MAX_STORED_REJECTED_ROWS + 7, accepted: 1 });
+    expect(report.errorCount).toBe(MAX_STORED_REJECTED_ROWS + 7);
+    const imports = createLeadImportRepository(store.db);
+    const issues = await imports.listIssues(report.importId);
+    const errors = issues.filter((issue) => issue.severity === 'error');
+    expect(errors).toHaveLength(MAX_STORED_REJECTED_ROWS);
+    expect(errors.at(-1)?.rowNumber).toBe(MAX_STORED_REJECTED_ROWS);
+    expect(issues[0]).toMatchObject({
+      rowNumber: 0,
+      reason:
+        '7 more rejected rows are counted but not listed (the first 10000 are, in the error CSV)',
+    });
+    let csv = '';
+    async function* pages() {
+      yield errors;
+    }
+    for await (const piece of errorCsvChunks(['phone', 'name'], pages())) csv += piece;
+    expect(csv.trim().split('\n')).toHaveLength(1 + MAX_STORED_REJECTED_ROWS);
   });
 
   it('runs two imports into one campaign at once, each number once', async () => {

@@ -195,6 +195,28 @@ describe('importing do-not-call CSV files', () => {
     expect((await x.call('GET', '/api/dnc')).body.total).toBe(0);
   });
 
+  it('answers a body that is not CSV with 415, as the lead import does, adding nothing', async () => {
+    const x = await setUp();
+    const json = await send(x, `/api/campaigns/${CAMPAIGN}/dnc/import`, {
+      body: JSON.stringify({ phone: '+14155550101' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(json.status).toBe(415);
+    expect(json.body.error.message).toMatch(/not application\/json/);
+    for (const type of ['application/pdf', null]) {
+      const endless = endlessBody(new TextEncoder().encode('{"phone":"+14155550101"}'));
+      const response = await send(
+        x,
+        `/api/campaigns/${CAMPAIGN}/dnc/import`,
+        endless.init(type === null ? {} : { 'content-type': type }),
+      );
+      expect(response.status, String(type)).toBe(415);
+      expect(response.body.error.code).toBe('unsupportedMediaType');
+      expect(endless.pulled()).toBeLessThanOrEqual(1);
+    }
+    expect((await x.call('GET', `/api/campaigns/${CAMPAIGN}/dnc`)).body.total).toBe(0);
+  });
+
   it('refuses a body over the limits from its Content-Length, before reading it', async () => {
     const x = await setUp();
     for (const [type, length] of [

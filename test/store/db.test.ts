@@ -1,4 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -54,12 +55,19 @@ describe('openDatabase', () => {
     ).toThrow(/synchronous must be NORMAL or FULL/);
   });
 
-  it('says which file it could not open, with the reason as cause', () => {
-    writeFileSync(join(dir.path, 'blocker'), '');
-    const path = join(dir.path, 'blocker', 'dialstate.db');
+  it('says which file it could not open, as whom and what to do, with the reason as cause', () => {
+    const blocker = join(dir.path, 'blocker');
+    writeFileSync(blocker, '');
+    const path = join(blocker, 'dialstate.db');
+    const user = userInfo().username;
     expect(() => openDatabase({ path })).toThrow(
       expect.objectContaining({
-        message: `could not open the SQLite database at ${path}`,
+        name: 'DatabaseAccessError',
+        message: expect.stringMatching(
+          new RegExp(
+            `^cannot use the database ${path} as user ${user} \\(uid \\d+\\): .*\\(EEXIST; ${blocker} is not a folder\\)\\. To fix: make ${blocker}, ${path} .* writable by ${user}`,
+          ),
+        ),
         cause: expect.objectContaining({ code: 'EEXIST' }),
       }),
     );

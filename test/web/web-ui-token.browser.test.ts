@@ -74,8 +74,8 @@ describe('web UI with an API token', () => {
   it('follows a background import live and refreshes the leads after the dialog is closed', async () => {
     await page.getByRole('link', { name: 'Token campaign' }).click();
     await page.getByText('No leads yet').waitFor();
-    await page.getByRole('button', { name: 'Import CSV' }).click();
-    await page.getByLabel('CSV file (or drop it here)').setInputFiles({
+    await page.getByRole('button', { name: 'Import leads' }).click();
+    await page.getByLabel('CSV or Excel (.xlsx) file (or drop it here)').setInputFiles({
       name: 'large.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(largeCsv(150_000)),
@@ -92,8 +92,8 @@ describe('web UI with an API token', () => {
     expect(await page.getByText('No leads yet').count()).toBe(0);
 
     // Another import in the same dialog session: the button is usable again.
-    await page.getByRole('button', { name: 'Import CSV' }).click();
-    await page.getByLabel('CSV file (or drop it here)').setInputFiles({
+    await page.getByRole('button', { name: 'Import leads' }).click();
+    await page.getByLabel('CSV or Excel (.xlsx) file (or drop it here)').setInputFiles({
       name: 'more.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(largeCsv(60_000).replaceAll('+1415', '+1212')),

@@ -105,8 +105,8 @@ describe('web UI in a browser', () => {
   });
 
   it('imports a CSV and reports counts, errors and warnings', async () => {
-    await page.getByRole('button', { name: 'Import CSV' }).click();
-    await page.getByLabel('CSV file (or drop it here)').setInputFiles({
+    await page.getByRole('button', { name: 'Import leads' }).click();
+    await page.getByLabel('CSV or Excel (.xlsx) file (or drop it here)').setInputFiles({
       name: 'leads.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(LEADS_CSV),

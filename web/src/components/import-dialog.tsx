@@ -27,7 +27,7 @@ interface Progress {
 }
 
 /**
- * Imports a CSV file into the campaign: pick or drop a file, choose what happens to
+ * Imports a CSV file or an Excel workbook (its first worksheet) into the campaign: pick or drop a file, choose what happens to
  * numbers already there, watch the upload and the import, then read the counts and the
  * problems found, with the rejected rows as a CSV to fix and import again.
  *
@@ -101,7 +101,7 @@ export function ImportDialog(props: { campaign: Campaign; onClose(imported: bool
   async function start(event: SubmitEvent) {
     event.preventDefault();
     const chosen = file();
-    if (chosen === null) return setError('Choose a CSV file first.');
+    if (chosen === null) return setError('Choose a CSV or Excel (.xlsx) file first.');
     setError(null);
     setSent(0);
     const form = new FormData();
@@ -173,12 +173,12 @@ export function ImportDialog(props: { campaign: Campaign; onClose(imported: bool
             pick(e.dataTransfer?.files);
           }}
         >
-          <label for="import-file">CSV file (or drop it here)</label>
+          <label for="import-file">CSV or Excel (.xlsx) file (or drop it here)</label>
           <input
             id="import-file"
             ref={fileInput}
             type="file"
-            accept=".csv,text/csv"
+            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             onChange={(e) => pick(e.currentTarget.files)}
           />
           <Show when={file()}>

@@ -80,7 +80,7 @@ export function LeadsPanel(props: { campaign: Campaign; stats: CampaignStats | n
           </select>
         </label>
         <button type="button" class="primary" onClick={() => setImporting(true)}>
-          Import CSV
+          Import leads
         </button>
         <button type="button" onClick={() => void exportCsv()}>
           Export CSV

@@ -1,0 +1,60 @@
+import {
+  CONFIG_SCHEMA,
+  type Config,
+  ConfigError,
+  loadConfig,
+  type ProcessEnvironment,
+} from '../config.js';
+import { SETTING_DOCS, type SettingName } from '../config-reference.js';
+
+/** The settings whose default depends on others: shown as the configuration resolved them. */
+const RESOLVED: Partial<Record<SettingName, (config: Config) => string>> = {
+  DIALSTATE_DB_PATH: (config) => config.db.path,
+  AAVA_MEDIA_DIR: (config) => config.mediaDir,
+};
+
+/**
+ * `dialstate config check`: prints every setting with the value a command would run with
+ * (secrets masked) and where it came from, then every problem at once. Exit code 0 when
+ * the configuration is usable, 1 when not.
+ */
+export function configCheckCommand(environment: ProcessEnvironment): number {
+  let config: Config | null = null;
+  let problems: string[] = [];
+  try {
+    config = loadConfig(environment.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems = error.problems;
+  }
+  const names = Object.keys(SETTING_DOCS) as SettingName[];
+  const width = Math.max(...names.map((name) => name.length));
+  const rows = names.map((name) => {
+    const value = shownValue(name, environment.env[name], config);
+    const source = environment.sourceOf(name);
+    return `  ${name.padEnd(width)}  ${value.padEnd(34)}  ${source}`;
+  });
+  console.log(['Effective configuration (value, then where it came from):', ...rows].join('\n'));
+  if (problems.length === 0) {
+    console.log('\nNo problem found. (`dialstate doctor` checks the Asterisk side.)');
+    return 0;
+  }
+  console.log(
+    `\n${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ✗ ${p}`).join('\n')}`,
+  );
+  return 1;
+}
+
+function shownValue(name: SettingName, raw: string | undefined, config: Config | null): string {
+  const given = raw === undefined || raw === '' ? undefined : raw;
+  if (SETTING_DOCS[name].secret) {
+    return given === undefined ? '(unset)' : '•••••• (set)';
+  }
+  const resolve = RESOLVED[name];
+  if (given === undefined && resolve) {
+    return config === null ? '(follows other settings)' : resolve(config);
+  }
+  const parsed = CONFIG_SCHEMA.shape[name].safeParse(given);
+  if (!parsed.success) return `${JSON.stringify(given)} (invalid)`;
+  return parsed.data === undefined ? '(unset)' : String(parsed.data);
+}

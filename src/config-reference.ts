@@ -1,0 +1,218 @@
+import { z } from 'zod';
+import { CONFIG_SCHEMA } from './config.js';
+
+/** The name of a setting: its environment variable. */
+export type SettingName = keyof typeof CONFIG_SCHEMA.shape;
+
+/** What the reference says of one setting besides what the schema already knows. */
+export interface SettingDoc {
+  group: 'Asterisk ARI' | 'Dialplan and media' | 'Storage' | 'HTTP API' | 'Engine';
+  /** What it changes, in a sentence or two. */
+  description: string;
+  /** The default when the schema cannot say it (it depends on other settings). */
+  defaultText?: string;
+  /** Shown masked by `dialstate config check`. */
+  secret?: boolean;
+}
+
+/**
+ * One entry per setting of {@link CONFIG_SCHEMA}: the type makes a setting without words
+ * (or words without a setting) a compile error, so the reference cannot drift.
+ */
+export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
+  DIALSTATE_ARI_URL: {
+    group: 'Asterisk ARI',
+    description:
+      "Base URL of Asterisk's HTTP server, without `/ari` (`http://127.0.0.1:8088`). Unset: the embedded simulated Asterisk is the PBX and no real call is placed.",
+    defaultText: 'unset (embedded simulator)',
+  },
+  DIALSTATE_ARI_USER: { group: 'Asterisk ARI', description: 'ARI user (`ari.conf`).' },
+  DIALSTATE_ARI_PASSWORD: {
+    group: 'Asterisk ARI',
+    description: 'Password of the ARI user; required when `DIALSTATE_ARI_URL` is set.',
+    secret: true,
+  },
+  DIALSTATE_ARI_APP: {
+    group: 'Asterisk ARI',
+    description:
+      'Name of our Stasis application; the dialplan returns calls to it. One per dialstate process.',
+  },
+  DIALSTATE_DIAL_CONTEXT: {
+    group: 'Dialplan and media',
+    description: 'Context of the `Local/<number>@<context>` channels dialstate originates.',
+  },
+  DIALSTATE_DIAL_STRING: {
+    group: 'Dialplan and media',
+    description:
+      'Dial-string template of campaigns that set none: one technology, a resource and one of `{number}`, `{e164}`, `{e164digits}`, `{national}`, e.g. `PJSIP/{e164digits}@my-trunk`. An `aava` AI target needs a trunk (not `Local/`) dial string.',
+    defaultText: '`Local/{number}@<DIALSTATE_DIAL_CONTEXT>`',
+  },
+  DIALSTATE_AAVA_HANDOFF_CONTEXT: {
+    group: 'Dialplan and media',
+    description:
+      'The rendered context an `aava` AI target is continued into; it runs `Stasis(<AAVA app>)` with no arguments (dialplan/extensions_dialstate.conf).',
+  },
+  DIALSTATE_HANDOFF_SETTLE_MS: {
+    group: 'Dialplan and media',
+    description:
+      'How long the AI target must keep a call before the hand-off counts as `answered_human` (ms); a hang-up within it is `handoff_failed`.',
+    defaultText: '2000 (scaled by DIALSTATE_SIM_TIME_SCALE against the embedded simulator)',
+  },
+  AAVA_OUTBOUND_EXTENSION_IDENTITY: {
+    group: 'Dialplan and media',
+    description: 'Extension FreePBX treats our calls as coming from (`AMPUSER`, `CALLERID(num)`).',
+  },
+  AAVA_OUTBOUND_AMD_CONTEXT: {
+    group: 'Dialplan and media',
+    description: 'Context that runs `AMD()` and returns the channel to our app (see `dialplan/`).',
+  },
+  AAVA_MEDIA_DIR: {
+    group: 'Dialplan and media',
+    description:
+      'Folder of the recordings Asterisk plays: uploads and the default prompts are written there, and Asterisk must read it under the same path.',
+    defaultText:
+      '`/mnt/asterisk_media/ai-generated` with a real Asterisk; `<DIALSTATE_DATA_DIR>/media` with the simulator',
+  },
+  DIALSTATE_DATA_DIR: {
+    group: 'Storage',
+    description: 'Folder of the database and, with the simulator, of the media.',
+  },
+  DIALSTATE_DB_PATH: {
+    group: 'Storage',
+    description: 'The SQLite database file (`dialstate backup` copies it).',
+    defaultText: '`<DIALSTATE_DATA_DIR>/dialstate.db`',
+  },
+  DIALSTATE_DB_SYNCHRONOUS: {
+    group: 'Storage',
+    description:
+      '`FULL` fsyncs every commit group and survives a power loss; `NORMAL` may lose the last commits on one (ADR 004).',
+  },
+  DIALSTATE_HTTP_HOST: {
+    group: 'HTTP API',
+    description:
+      'Address the API and web UI listen on. Anything but loopback needs `DIALSTATE_API_TOKEN`.',
+  },
+  DIALSTATE_HTTP_PORT: { group: 'HTTP API', description: 'Port of the API and web UI.' },
+  DIALSTATE_API_TOKEN: {
+    group: 'HTTP API',
+    description:
+      'Bearer token every `/api` route and `/metrics` then require. Without one the server listens on loopback only.',
+    defaultText: 'unset (loopback only)',
+    secret: true,
+  },
+  DIALSTATE_MAX_CHANNELS: {
+    group: 'Engine',
+    description: 'Most live calls across all campaigns.',
+  },
+  DIALSTATE_CIRCUIT_BREAKER_FAILURES: {
+    group: 'Engine',
+    description:
+      'Calls of a campaign in a row that fail before anyone answers (ARI refusing the originate, a wrong dial context…) and so pause it, with the reason.',
+  },
+  DIALSTATE_SIM_TIME_SCALE: {
+    group: 'Engine',
+    description:
+      "Speed of the embedded simulator's far ends: real ms per scenario ms (1 real time, 0.1 ten times faster). Ignored with a real Asterisk.",
+  },
+  DIALSTATE_LOG_LEVEL: { group: 'Engine', description: 'Least level of the JSON log lines.' },
+};
+
+interface JsonSchemaField {
+  type?: string;
+  default?: unknown;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  pattern?: string;
+  format?: string;
+}
+
+/** The values a setting takes, in words, read from its schema. */
+export function acceptedValues(name: SettingName): string {
+  const field = fieldSchemas()[name];
+  if (field.enum) return field.enum.map((value) => `\`${String(value)}\``).join(', ');
+  if (field.type === 'integer' || field.type === 'number') {
+    const kind = field.type === 'integer' ? 'whole number' : 'number';
+    return `${kind}, ${field.minimum ?? '−∞'} to ${field.maximum ?? '∞'}`;
+  }
+  if (field.format === 'uri') return 'an `http://` or `https://` URL';
+  if (field.pattern) return `text matching \`${field.pattern}\``;
+  if (field.minLength !== undefined && field.minLength > 1)
+    return `text of at least ${field.minLength} characters`;
+  return field.minLength === 1 ? 'non-empty text' : 'text';
+}
+
+/** The default of a setting as the reference shows it. */
+export function defaultOf(name: SettingName): string {
+  const doc = SETTING_DOCS[name];
+  if (doc.defaultText) return doc.defaultText;
+  const value = fieldSchemas()[name].default;
+  if (value === undefined) return 'unset';
+  return value === '' ? 'empty' : `\`${String(value)}\``;
+}
+
+let fields: Record<string, JsonSchemaField> | undefined;
+function fieldSchemas(): Record<SettingName, JsonSchemaField> {
+  fields ??= (
+    z.toJSONSchema(CONFIG_SCHEMA, { io: 'input' }) as {
+      properties: Record<string, JsonSchemaField>;
+    }
+  ).properties;
+  return fields;
+}
+
+const GROUPS: readonly SettingDoc['group'][] = [
+  'Asterisk ARI',
+  'Dialplan and media',
+  'Storage',
+  'HTTP API',
+  'Engine',
+];
+
+const INTRO = `# Configuration reference
+
+<!-- Generated from src/config.ts and src/config-reference.ts by \`npm run docs:config\`;
+     test/config-reference.test.ts fails when this file is out of date. -->
+
+Every setting is an environment variable, and every one is optional: with none set,
+\`dialstate serve\` runs against its embedded simulated Asterisk with its data in \`./data\`.
+A setting is taken from, first to last:
+
+1. a command-line option that stands for it (\`--db PATH\` is \`DIALSTATE_DB_PATH\`);
+2. the process environment (systemd's \`Environment=\`/\`EnvironmentFile=\`, Compose's
+   \`environment:\`/\`env_file:\`, or the shell);
+3. the file given with \`--config FILE\` (\`KEY=value\` lines, \`#\` comments, quotes as in
+   a shell), e.g. \`dialstate serve --config /etc/dialstate/dialstate.env\`.
+
+An empty value counts as unset. Every setting is read once, when a command starts:
+**each one needs a restart of \`dialstate serve\`** (\`systemctl restart dialstate\`,
+\`docker compose restart dialstate\`) to change a running server. Campaign settings
+(windows, pacing, AMD, consent…) are not here: they belong to each campaign and change in
+the UI or the API without a restart.
+
+\`dialstate config check [--config FILE]\` prints the configuration a command would run
+with — each setting's value, with the password and token masked, and where it came from —
+and every problem at once; it exits 1 when there is one. [.env.example](../.env.example)
+is a file to start from.`;
+
+/** docs/configuration.md: every setting with its default, values and effect, by group. */
+export function renderConfigReference(): string {
+  const names = Object.keys(SETTING_DOCS) as SettingName[];
+  const sections = GROUPS.map((group) => {
+    const rows = names
+      .filter((name) => SETTING_DOCS[name].group === group)
+      .map(
+        (name) =>
+          `| \`${name}\` | ${defaultOf(name)} | ${acceptedValues(name)} | ${SETTING_DOCS[name].description} |`,
+      );
+    return [
+      `## ${group}`,
+      '',
+      '| setting | default | values | what it changes |',
+      '|---|---|---|---|',
+      ...rows,
+    ].join('\n');
+  });
+  return `${[INTRO, ...sections].join('\n\n')}\n`;
+}

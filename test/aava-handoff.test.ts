@@ -1,0 +1,220 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { type Dialstate, startDialstate } from '../src/main.js';
+import { createSimulator, type Simulator } from '../src/sim/simulator.js';
+import { createTempDir, type TempDir } from './support/store-fixtures.js';
+
+/**
+ * Hand-offs to the Asterisk AI Voice Agent end to end: dialstate (real HTTP API, real
+ * SQLite, the real ari-client) against a simulator whose stand-in AAVA behaves as AAVA's
+ * engine does at its door — it hangs up Local channels, and reads the variables it is
+ * given from trunk channels.
+ */
+
+const silent = pino({ level: 'silent' });
+const USER = 'dialstate';
+const PASSWORD = 'aava-handoff-secret';
+// Scenario time runs 50 times faster; the settle time is scaled with it (2 s → 40 ms).
+const TIME_SCALE = 0.02;
+
+let dir: TempDir | undefined;
+let sim: Simulator | undefined;
+let dialstate: Dialstate | undefined;
+
+afterEach(async () => {
+  await dialstate?.stop();
+  await sim?.stop();
+  dir?.remove();
+  dialstate = undefined;
+  sim = undefined;
+  dir = undefined;
+});
+
+async function start(options: { aavaConnected?: boolean } = {}) {
+  dir = createTempDir();
+  const mediaDir = join(dir.path, 'media');
+  mkdirSync(mediaDir, { recursive: true });
+  sim = createSimulator({
+    user: USER,
+    password: PASSWORD,
+    timeScale: TIME_SCALE,
+    mediaDir,
+    aava: { connected: options.aavaConnected ?? true },
+  });
+  const { url } = await sim.start();
+  dialstate = await startDialstate(
+    loadConfig({
+      DIALSTATE_DATA_DIR: dir.path,
+      DIALSTATE_HTTP_PORT: '0',
+      DIALSTATE_ARI_URL: url,
+      DIALSTATE_ARI_USER: USER,
+      DIALSTATE_ARI_PASSWORD: PASSWORD,
+      AAVA_MEDIA_DIR: mediaDir,
+      DIALSTATE_HANDOFF_SETTLE_MS: String(2_000 * TIME_SCALE),
+    }),
+    silent,
+  );
+  return { sim, dialstate };
+}
+
+async function api(method: string, path: string, body?: unknown, type = 'application/json') {
+  const response = await fetch(`${dialstate?.httpUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': type },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read field by field below.
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+/** A campaign handing consenting people to AAVA, open around the clock, one try per lead. */
+function aavaCampaign(dialString: string) {
+  return {
+    name: 'AAVA follow-ups',
+    timezone: 'UTC',
+    window: { start: '00:00', end: '00:00', days: [1, 2, 3, 4, 5, 6, 7] },
+    maxConcurrent: 4,
+    minIntervalMs: 0,
+    ringTimeoutSec: 20,
+    dialString,
+    aiTarget: { kind: 'aava', agent: 'sales', provider: 'openai', audioProfile: 'telephony' },
+    consent: { enabled: true, recordingId: 'default-consent', timeoutSec: 8 },
+    retry: { maxAttempts: 1, retryAfterMinutes: {} },
+  };
+}
+
+// The last two digits pick the simulator's far end (docs/simulator.md).
+const LEADS_CSV = [
+  'phone,name,custom_vars',
+  '+1 415 555 0101,Ada Lovelace,"{""plan"":""gold"",""visits"":3}"',
+  '+1 415 555 0202,Brian (declines),',
+  '+1 415 555 0404,Dev (voicemail),',
+  '+1 415 555 0116,Farah (transferred),',
+].join('\n');
+
+async function createCampaign(dialString: string): Promise<string> {
+  const created = await api('POST', '/api/campaigns', aavaCampaign(dialString));
+  expect(created.status).toBe(201);
+  const id: string = created.body.id;
+  const imported = await api('POST', `/api/campaigns/${id}/leads/import`, LEADS_CSV, 'text/csv');
+  expect(imported.status).toBe(200);
+  return id;
+}
+
+async function leadsOf(campaignId: string) {
+  const page = await api('GET', `/api/campaigns/${campaignId}/leads?limit=200`);
+  return page.body.leads as Array<{
+    id: string;
+    phone: string;
+    state: string;
+    lastOutcome: string | null;
+    lastError: string | null;
+  }>;
+}
+
+async function runToTheEnd(campaignId: string) {
+  const started = await api('POST', `/api/campaigns/${campaignId}/start`);
+  expect(started.status, JSON.stringify(started.body)).toBe(200);
+  await vi.waitFor(
+    async () => {
+      const leads = await leadsOf(campaignId);
+      expect(leads.every((lead) => lead.state !== 'pending' && lead.state !== 'dialing')).toBe(
+        true,
+      );
+    },
+    { timeout: 30_000, interval: 50 },
+  );
+  return leadsOf(campaignId);
+}
+
+describe('hand-off to AAVA over a direct-trunk dial string', () => {
+  it('hands every consenting person to AAVA with exactly the variables it reads', async () => {
+    const { sim } = await start();
+    const campaignId = await createCampaign('PJSIP/{e164digits}@carrier');
+
+    const leads = await runToTheEnd(campaignId);
+    const byPhone = new Map(leads.map((lead) => [lead.phone, lead]));
+    expect(byPhone.get('+14155550101')).toMatchObject({ lastOutcome: 'answered_human' });
+    expect(byPhone.get('+14155550202')).toMatchObject({ lastOutcome: 'consent_denied' });
+    expect(byPhone.get('+14155550404')?.lastOutcome).toBe('machine_detected');
+    expect(byPhone.get('+14155550116')).toMatchObject({ lastOutcome: 'answered_human' });
+
+    // Dialed on the trunk, the number without its +, as the template says.
+    const originates = sim
+      .requests()
+      .filter((r) => r.method === 'POST' && r.path === '/ari/channels');
+    expect(originates.map((r) => r.query.endpoint).sort()).toEqual([
+      'PJSIP/14155550101@carrier',
+      'PJSIP/14155550116@carrier',
+      'PJSIP/14155550202@carrier',
+      'PJSIP/14155550404@carrier',
+    ]);
+    // Only the two who pressed 1 reached AAVA, each as a caller session on a trunk channel.
+    const sessions = sim.aava.sessions;
+    expect(sessions).toHaveLength(2);
+    expect(sessions.every((s) => s.kind === 'session' && s.channelName.startsWith('PJSIP/'))).toBe(
+      true,
+    );
+    const ada = sessions.find((s) => s.variables.AAVA_OUTBOUND_PHONE === '+14155550101');
+    expect(ada?.variables).toEqual({
+      AI_AGENT: 'sales',
+      AI_PROVIDER: 'openai',
+      AI_AUDIO_PROFILE: 'telephony',
+      AAVA_OUTBOUND: '1',
+      AAVA_OUTBOUND_PHONE: '+14155550101',
+      AAVA_CAMPAIGN_ID: campaignId,
+      AAVA_LEAD_ID: byPhone.get('+14155550101')?.id,
+      // Custom variables are kept as text by the lead import.
+      AAVA_CUSTOM_VARS_JSON: '{"plan":"gold","visits":"3"}',
+      // Never set: they would tie the call to AAVA's own campaign store or VICIdial mode.
+      AAVA_ATTEMPT_ID: null,
+      AAVA_CALL_OWNER: null,
+    });
+    // AAVA's {caller_name} and {caller_number} and its Call History.
+    expect(ada).toMatchObject({ callerName: 'Ada Lovelace', callerNumber: '+14155550101' });
+    const farah = sessions.find((s) => s.variables.AAVA_OUTBOUND_PHONE === '+14155550116');
+    expect(farah?.transferredTo).toBe('from-internal,100,1');
+
+    // Who ended each call is recorded: the agent, or its transfer onward.
+    const endings = await Promise.all(
+      ['+14155550101', '+14155550116'].map(async (phone) => {
+        const lead = await api('GET', `/api/leads/${byPhone.get(phone)?.id}`);
+        const attemptId: string = lead.body.attempts[0].id;
+        const timeline = await api('GET', `/api/attempts/${attemptId}/timeline`);
+        expect(timeline.body.replay.status).toBe('ok');
+        return timeline.body.spans.map((span: { state: string }) => span.state);
+      }),
+    );
+    for (const spans of endings) {
+      expect(spans).toEqual(
+        expect.arrayContaining(['handingOff.entering', 'handingOff.settling', 'talking']),
+      );
+    }
+  }, 60_000);
+
+  it('refuses to start an AAVA campaign that dials Local channels, which AAVA hangs up', async () => {
+    await start();
+    const campaignId = await createCampaign('Local/{number}@from-internal');
+
+    const started = await api('POST', `/api/campaigns/${campaignId}/start`);
+
+    expect(started.status).toBe(409);
+    expect(JSON.stringify(started.body)).toContain('aavaNeedsTrunk');
+    expect(JSON.stringify(started.body)).toContain('PJSIP/{e164digits}');
+  });
+
+  it('records handoff_failed, not answered_human, when AAVA is not connected', async () => {
+    const { sim } = await start({ aavaConnected: false });
+    const campaignId = await createCampaign('PJSIP/{e164digits}@carrier');
+
+    const leads = await runToTheEnd(campaignId);
+
+    const ada = leads.find((lead) => lead.phone === '+14155550101');
+    expect(ada?.lastOutcome).toBe('handoff_failed');
+    expect(ada?.lastError).toContain('STASISSTATUS=FAILED');
+    expect(sim.aava.sessions).toEqual([]);
+  }, 60_000);
+});
