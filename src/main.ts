@@ -13,6 +13,7 @@ import { createChannelReconciler } from './dialer/channel-reconciler.js';
 import { createEventRouter } from './dialer/event-router.js';
 import { recoverInterruptedImports } from './dialer/lead-import-recovery.js';
 import { recoverOrphanedLeads } from './dialer/lead-recovery.js';
+import { createOriginateHealthHold } from './dialer/originate-health-hold.js';
 import { type AttemptJournal, systemClock } from './dialer/ports.js';
 import { reconcileAfterStorageOutage } from './dialer/reconcile-after-storage-outage.js';
 import { createStorageHealth } from './dialer/storage-health.js';
@@ -202,6 +203,8 @@ export async function startDialstate(
   const reconciler = createChannelReconciler({
     runner,
     channels: gateway,
+    journal,
+    playbacks: gateway,
     clock: systemClock,
     log: logger,
   });
@@ -230,6 +233,14 @@ export async function startDialstate(
     clock: systemClock,
     newId: randomUUID,
   });
+  // A 5xx or unanswered originate holds claiming until ARI answers a ping again.
+  const originateHold = createOriginateHealthHold({
+    clock: systemClock,
+    log: logger.child({ component: 'scheduler' }),
+    probe: () => gateway.ping(),
+    onRelease: () => void scheduler.tick(),
+  });
+  runner.onTransition((transition) => originateHold.observe(transition));
   const scheduler = createCampaignScheduler({
     store: createDialingStore(store.db, journal),
     runner,
@@ -254,6 +265,7 @@ export async function startDialstate(
     },
     ariConnected,
     storageWritable: storage.isWritable,
+    pbxHold: originateHold.reason,
     newAttemptId: randomUUID,
   });
   const stopStorageRecovery = reconcileAfterStorageOutage({
@@ -264,6 +276,13 @@ export async function startDialstate(
     log: logger,
   });
   scheduler.start();
+  // Back from a lost connection: dial at once rather than at the next poll (a hold
+  // after a failed originate is lifted once ARI answers a ping, tried at once too).
+  gateway.onConnection((status) => {
+    if (status.state !== 'connected') return;
+    originateHold.probeNow();
+    void scheduler.tick();
+  });
   // The simulator too: it answers the same ARI questions, so the checks run end to end.
   const setupProbe = createAriSetupProbe({
     url: pbx.url,
@@ -320,6 +339,7 @@ export async function startDialstate(
     metrics.stop();
     stopStorageRecovery();
     await scheduler.stop();
+    originateHold.stop();
     router.stop();
     await runner.stop();
     storage.stop();

@@ -2,10 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createAriSetupProbe } from '../src/ari/ari-setup-probe.js';
+import { doctorCommand } from '../src/cli/doctor-command.js';
 import { loadConfig } from '../src/config.js';
 import { type Dialstate, startDialstate } from '../src/main.js';
 import { createSimulator, type Simulator } from '../src/sim/simulator.js';
-import { createTempDir, type TempDir } from './support/store-fixtures.js';
+import { openDatabase } from '../src/store/db.js';
+import { createLeadRepository } from '../src/store/leads.js';
+import { createTempDir, sampleLead, type TempDir } from './support/store-fixtures.js';
 
 /**
  * Hand-offs to the Asterisk AI Voice Agent end to end: dialstate (real HTTP API, real
@@ -181,7 +185,7 @@ describe('hand-off to AAVA over a direct-trunk dial string', () => {
     // Who ended each call is recorded: the agent, or its transfer onward.
     const endings = await Promise.all(
       ['+14155550101', '+14155550116'].map(async (phone) => {
-        const lead = await api('GET', `/api/leads/${byPhone.get(phone)?.id}`);
+        const lead = await api('GET', `/api/leads/${byPhone.get(phone)?.id}/attempts`);
         const attemptId: string = lead.body.attempts[0].id;
         const timeline = await api('GET', `/api/attempts/${attemptId}/timeline`);
         expect(timeline.body.replay.status).toBe('ok');
@@ -217,4 +221,99 @@ describe('hand-off to AAVA over a direct-trunk dial string', () => {
     expect(ada?.lastError).toContain('STASISSTATUS=FAILED');
     expect(sim.aava.sessions).toEqual([]);
   }, 60_000);
+});
+
+describe('hand-off targets that are not there', () => {
+  it('records handoff_failed with the reason when the hand-off context does not exist', async () => {
+    const { dialstate } = await start();
+    const campaignId = await createCampaign('PJSIP/{e164digits}@carrier');
+    // One lead of this running campaign overrides the AI target with a context the PBX
+    // does not have (the start only checks the campaign's own target).
+    const started = await api('POST', `/api/campaigns/${campaignId}/start`);
+    expect(started.status).toBe(200);
+    const db = openDatabase({ path: join(dir?.path ?? '', 'dialstate.db') });
+    try {
+      const inserted = await createLeadRepository(db.db).insert([
+        sampleLead(campaignId, 99, {
+          id: 'lead-missing-target',
+          phone: '+14155550301',
+          aiTarget: { kind: 'dialplan', context: 'no-such-agent', extension: 's', priority: 1 },
+          createdAt: Date.now(),
+        }),
+      ]);
+      expect(inserted.ok).toBe(true);
+    } finally {
+      await db.close();
+    }
+    await dialstate.scheduler.tick();
+
+    await vi.waitFor(
+      async () => {
+        const lead = await api('GET', '/api/leads/lead-missing-target');
+        expect(lead.body.lastOutcome).toBe('handoff_failed');
+        expect(lead.body.lastError).toContain('no-such-agent');
+      },
+      { timeout: 30_000, interval: 50 },
+    );
+  }, 60_000);
+
+  it('refuses to start a campaign whose AI target is missing, with a fix', async () => {
+    await start();
+    const body = {
+      ...aavaCampaign('Local/{number}@from-internal'),
+      aiTarget: { kind: 'dialplan', context: 'no-such-agent', extension: 's', priority: 1 },
+    };
+    const created = await api('POST', '/api/campaigns', body);
+    await api('POST', `/api/campaigns/${created.body.id}/leads/import`, LEADS_CSV, 'text/csv');
+
+    const started = await api('POST', `/api/campaigns/${created.body.id}/start`);
+
+    expect(started.status).toBe(409);
+    const text = JSON.stringify(started.body);
+    expect(text).toContain('aiTargetMissing');
+    expect(text).toContain('no-such-agent,s,1');
+    expect(text).toContain('Fix:');
+  });
+
+  it('has doctor fail on a missing AI target and warn when AAVA is not connected', async () => {
+    const { sim } = await start({ aavaConnected: false });
+    const probe = createAriSetupProbe({ url: sim.url ?? '', user: USER, password: PASSWORD });
+    const lines: string[] = [];
+    const config = loadConfig({
+      DIALSTATE_DATA_DIR: dir?.path ?? '',
+      DIALSTATE_ARI_URL: sim.url ?? '',
+      DIALSTATE_ARI_PASSWORD: PASSWORD,
+      AAVA_MEDIA_DIR: join(dir?.path ?? '', 'media'),
+    });
+    const code = await doctorCommand(config, {
+      probe,
+      print: (line) => lines.push(line),
+      targets: async () => [
+        {
+          campaignName: 'Reminders',
+          target: { kind: 'dialplan', context: 'no-such-agent', extension: 's', priority: 1 },
+        },
+        {
+          campaignName: 'Sales',
+          target: {
+            kind: 'aava',
+            app: 'asterisk-ai-voice-agent',
+            agent: 'sales',
+            provider: null,
+            audioProfile: null,
+            context: 'dialstate-aava-handoff',
+          },
+        },
+      ],
+    });
+
+    expect(code).toBe(1);
+    const report = lines.join('\n');
+    expect(report).toMatch(/✗ AI target no-such-agent,s,1 \(Reminders\)/);
+    expect(report).toContain('fix: Create no-such-agent,s in the dialplan');
+    expect(report).toMatch(
+      /! AI target AAVA app asterisk-ai-voice-agent via dialstate-aava-handoff \(Sales\)/,
+    );
+    expect(report).toContain("fix: Start AAVA's engine");
+  });
 });

@@ -1,10 +1,11 @@
+import { amdHopSteps, renderDialplanSteps } from './amd-hop.js';
 import { DEFAULT_AAVA_HANDOFF_CONTEXT, renderAavaHandoffContext } from './handoff-dialplan.js';
 
 /** Names the dialplan is rendered with. */
 export interface AmdDialplanNames {
   /** Context the answered call is `continue`d into (`AAVA_OUTBOUND_AMD_CONTEXT`). */
   amdContext: string;
-  /** Stasis app the context returns to when the channel carries no `AAVA_STASIS_APP`. */
+  /** Stasis app the context returns to when the channel carries no `DIALSTATE_STASIS_APP`. */
   defaultApp: string;
   /** Also render the `ai-handoff` example context (default true). */
   aiHandoffExample?: boolean;
@@ -63,39 +64,12 @@ function amdContextText(amdContext: string, defaultApp: string): string {
   return `; dialstate \`continue\`s every answered call here and waits for it to come back into
 ; Stasis with the verdict. This context only reports: dialstate makes every decision
 ; (NOTSURE policy, voicemail drop, consent, hand-off). Nothing here is per campaign:
-; the AMD parameters and the app to return to arrive as channel variables set at
-; originate, so the same context serves every campaign unchanged.
+; the AMD parameters, the app to return to and how long to wait for it arrive as
+; channel variables set at originate, so the same context serves every campaign unchanged.
+; There is no h extension: Asterisk does not run one for these calls, and dialstate
+; learns about every hang-up from ARI.
 [${amdContext}]
-; Logged so the hop can be matched with dialstate's attempt in the Asterisk log.
-exten => s,1,NoOp(dialstate AMD hop for attempt \${AAVA_ATTEMPT_ID})
-; The app to return to. AAVA_STASIS_APP is set on every originate; the fallback only
-; matters for calls placed by other means. A second dialstate with another app name
-; must get its own calls back, hence no hard-coded app below.
- same => n,Set(AMD_APP=\${IF(\${ISNULL(\${AAVA_STASIS_APP})}?${defaultApp}:\${AAVA_STASIS_APP})})
-; AMD() listens to an answered channel. dialstate's calls are already Up; the check
-; keeps a call that arrives here unanswered (e.g. a test originate) working.
- same => n,ExecIf($["\${CHANNEL(state)}" != "Up"]?Answer())
-; The campaign's nine AMD() parameters, comma-joined. Unset means AMD() with no
-; arguments, which uses the defaults of amd.conf.
- same => n,AMD(\${AAVA_AMD_OPTS})
-; dialstate's own copies: an agent's dialplan or a later AMD() may overwrite AMDSTATUS,
-; these stay readable over ARI (GET /channels/{id}/variable) and in the h extension.
- same => n,Set(AAVA_AMDSTATUS=\${AMDSTATUS})
- same => n,Set(AAVA_AMDCAUSE=\${AMDCAUSE})
- same => n,Verbose(2,dialstate AMD \${AAVA_ATTEMPT_ID}: \${AMDSTATUS} \${AMDCAUSE})
-; Back to dialstate with the verdict as Stasis arguments: amd, attempt id, status
-; (HUMAN, MACHINE, NOTSURE, HANGUP) and cause (e.g. MAXWORDS-3-2).
- same => n,Stasis(\${AMD_APP},amd,\${AAVA_ATTEMPT_ID},\${AMDSTATUS},\${AMDCAUSE})
-; Stasis() hangs the call up itself when the app is not connected. This covers a call
-; that dialstate releases without a destination: it must not linger in this context.
- same => n,Hangup()
-
-; A continue that names an extension (a number) still runs the hop.
-exten => _X.,1,Goto(s,1)
-
-; Only logs: dialstate learns about the hang-up from ARI and decides the outcome.
-exten => h,1,Verbose(2,dialstate AMD hop ended for attempt \${AAVA_ATTEMPT_ID}: \${AAVA_AMDSTATUS})
-`;
+${renderDialplanSteps(amdHopSteps(defaultApp))}`;
 }
 
 function aiHandoffExampleText(): string {
@@ -105,7 +79,7 @@ function aiHandoffExampleText(): string {
 ; custom variables as one JSON object). Replace this context with your agent's own, or
 ; delete it; dialstate never needs it.
 [${AI_HANDOFF_EXAMPLE_CONTEXT}]
-exten => s,1,NoOp(dialstate hand-off for attempt \${AAVA_ATTEMPT_ID})
+exten => s,1,NoOp(dialstate hand-off for attempt \${DIALSTATE_ATTEMPT_ID})
  same => n,ExecIf($["\${CHANNEL(state)}" != "Up"]?Answer())
 ; Shows the hand-off on ARI and AMI (ChannelUserevent / UserEvent) with what the agent
 ; would receive.

@@ -1,5 +1,5 @@
-import type { Client } from 'ari-client';
 import type { Logger } from 'pino';
+import WebSocket from 'ws';
 import type { Clock } from '../dialer/ports.js';
 import { AriConnectionError } from './ari-errors.js';
 import { type BackoffPolicy, backoffDelayMs } from './reconnect-backoff.js';
@@ -14,14 +14,21 @@ export interface AriConnectionStatus {
 }
 
 export interface AriEventStreamOptions {
+  /** Asterisk's HTTP server root, e.g. `http://127.0.0.1:8088`. */
+  baseUrl: string;
+  user: string;
+  password: string;
   app: string;
   clock: Clock;
   log: Logger;
+  /** Back-off before taking the app back after `ApplicationReplaced`. */
   backoff: BackoffPolicy;
-  /** Longest wait for the first websocket to open (ms). */
+  /** Longest wait for a websocket (or a probe) to open (ms). */
   openTimeoutMs: number;
   /** Interval of websocket pings; a ping unanswered by the next one drops the socket (ms, 0 = off). */
   heartbeatMs: number;
+  /** Mean interval of the `GET /asterisk/ping` probes while disconnected (ms, ±20 % jitter). */
+  probeIntervalMs: number;
   onMessage(raw: unknown): void;
   onStatus(status: AriConnectionStatus): void;
   /** After every reconnect (not the first connect). */
@@ -35,30 +42,24 @@ export interface AriEventStream {
   close(): void;
 }
 
-/** ari-client's runtime shape beyond its typings: an EventEmitter with its socket. */
-interface ClientRuntime {
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  _ws?: { terminate?: () => void };
-}
-
 type Phase = 'idle' | 'opening' | 'connected' | 'lost' | 'closed';
 
 /**
- * Runs the app's event websocket over ari-client's `start()`, which reconnects on its
- * own after a close (100 ms doubling, ten tries) and says so with
- * `WebSocketReconnecting`/`WebSocketConnected`. This adds what it lacks: a new round of
- * tries with our backoff once it gives up, a heartbeat (a half-open socket is never
- * closed by itself), and `ApplicationReplaced` (fact 22: the socket stays open but
- * hears nothing more) handled as a lost connection.
+ * Runs the app's event websocket (`/ari/events?app=…`) and keeps it open. While it is
+ * down it probes ARI cheaply (`GET /asterisk/ping`, every `probeIntervalMs`, jittered)
+ * and opens a new socket as soon as ARI answers, so that the app is back within about
+ * one probe interval of Asterisk's return (ari-client's own reconnect backs off to 10 s
+ * between tries, and then gives up). It also pings the socket (a half-open one is never
+ * closed by itself) and treats `ApplicationReplaced` (fact 22: the socket stays open but
+ * hears nothing more) as a lost connection. Frames are passed on as parsed JSON.
  */
-export function createAriEventStream(
-  client: Client,
-  options: AriEventStreamOptions,
-): AriEventStream {
+export function createAriEventStream(options: AriEventStreamOptions): AriEventStream {
   const { app, clock, log } = options;
-  const runtime = client as unknown as ClientRuntime;
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const authorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`;
+  const eventsUrl = `${base.replace(/^http/, 'ws')}/ari/events?app=${encodeURIComponent(app)}`;
   let phase: Phase = 'idle';
-  let retries = 0;
+  let socket: WebSocket | null = null;
   let replacements = 0;
   let connectedAt = 0;
   let timer: unknown;
@@ -81,29 +82,147 @@ export function createAriEventStream(
     timer = undefined;
   }
 
-  function lost(reason: string): void {
-    if (phase === 'connected') {
-      phase = 'lost';
-      cancelTimer();
-      log.warn({ reason }, 'ARI event connection lost');
-      status('disconnected', reason);
-    }
-    if (phase === 'lost') {
-      retries += 1;
+  /** Lets go of the socket: `terminate` for a dead one, `close` to say goodbye. */
+  function dropSocket(how: 'terminate' | 'close' = 'terminate'): void {
+    const dropped = socket;
+    socket = null;
+    dropped?.removeAllListeners();
+    dropped?.on('error', () => {});
+    dropped?.[how]();
+  }
+
+  /** The connection is gone: say so once, then probe until ARI answers again. */
+  function lost(reason: string, retryInMs?: number): void {
+    if (phase !== 'connected') return;
+    phase = 'lost';
+    dropSocket();
+    log.warn({ reason }, 'ARI event connection lost');
+    status('disconnected', reason);
+    status('reconnecting', reason);
+    schedule(() => void probe(), retryInMs ?? jittered());
+  }
+
+  function jittered(): number {
+    return Math.round(options.probeIntervalMs * (0.8 + Math.random() * 0.4));
+  }
+
+  async function probe(): Promise<void> {
+    if (phase !== 'lost') return;
+    const reason = await pingFailure();
+    if (phase !== 'lost') return;
+    if (reason === null) {
+      try {
+        await openSocket();
+        return;
+      } catch (error) {
+        if (phase !== 'lost') return;
+        status('reconnecting', error instanceof Error ? error.message : String(error));
+      }
+    } else {
       status('reconnecting', reason);
     }
+    schedule(() => void probe(), jittered());
   }
 
-  /** Drops the socket at once: ari-client then reconnects by itself. */
-  function dropSocket(): void {
-    runtime._ws?.terminate?.();
+  /** Null when ARI answers the ping; else why not. */
+  async function pingFailure(): Promise<string | null> {
+    try {
+      const response = await fetch(`${base}/ari/asterisk/ping`, {
+        headers: { authorization },
+        signal: AbortSignal.timeout(Math.max(options.probeIntervalMs * 2, 1_000)),
+      });
+      await response.arrayBuffer();
+      return response.ok ? null : `ARI answered the ping with HTTP ${response.status}`;
+    } catch (error) {
+      const cause = (error as { cause?: { code?: unknown } }).cause?.code;
+      return `ARI does not answer: ${typeof cause === 'string' ? cause : String(error)}`;
+    }
   }
 
-  function startSocket(): Promise<void> {
-    return client.start(app).catch((error: unknown) => {
-      // ari-client gave up; `WebSocketMaxRetries` starts the next round.
-      log.debug({ err: error }, 'ARI websocket start failed');
+  function openSocket(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(eventsUrl, { headers: { authorization } });
+      const fail = (error: unknown) => {
+        clock.clearTimeout(timeout);
+        ws.removeAllListeners();
+        ws.on('error', () => {});
+        ws.terminate();
+        reject(error);
+      };
+      const timeout = clock.setTimeout(
+        () =>
+          fail(
+            new AriConnectionError(
+              `the ARI websocket for app "${app}" did not open within ${options.openTimeoutMs} ms`,
+              { reason: 'failed' },
+            ),
+          ),
+        options.openTimeoutMs,
+      );
+      ws.once('error', (error) =>
+        fail(
+          new AriConnectionError(`the ARI websocket for app "${app}" failed: ${error.message}`, {
+            reason: 'failed',
+            cause: error,
+          }),
+        ),
+      );
+      ws.once('open', () => {
+        clock.clearTimeout(timeout);
+        ws.removeAllListeners();
+        if (phase === 'closed') {
+          ws.terminate();
+          reject(new Error('the ARI event stream was closed while opening'));
+          return;
+        }
+        adopt(ws);
+        resolve();
+      });
     });
+  }
+
+  function adopt(ws: WebSocket): void {
+    const reconnected = phase === 'lost';
+    socket = ws;
+    phase = 'connected';
+    connectedAt = clock.now();
+    awaitingPong = false;
+    ws.on('message', (data) => onFrame(String(data)));
+    ws.on('pong', () => {
+      awaitingPong = false;
+    });
+    ws.on('close', (code) => lost(`websocket closed (${code})`));
+    ws.on('error', (error) => lost(error.message));
+    cancelTimer();
+    status('connected', null);
+    heartbeat();
+    if (reconnected) {
+      log.info('ARI event connection restored');
+      options.onReconnected();
+    }
+  }
+
+  function onFrame(text: string): void {
+    if (phase !== 'connected') return;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      log.warn({ err: error }, 'ARI sent a frame that is not JSON');
+      return;
+    }
+    if ((raw as { type?: unknown } | null)?.type === 'ApplicationReplaced') {
+      // Another websocket took the app over (fact 22). If it is another process with
+      // the same app name, taking it back at once would start a tug of war: back off,
+      // more each time, unless the app had been ours for a good while.
+      if (clock.now() - connectedAt > 2 * options.backoff.maxMs) replacements = 0;
+      replacements += 1;
+      const delayMs = backoffDelayMs(replacements, options.backoff);
+      log.error({ app, delayMs }, 'another connection took over the ARI app; reconnecting');
+      lost(`application ${app} replaced by another websocket`, delayMs);
+      return;
+    }
+    options.onMessage(raw);
   }
 
   function heartbeat(): void {
@@ -112,108 +231,30 @@ export function createAriEventStream(
       if (phase !== 'connected') return;
       if (awaitingPong) {
         lost(`no answer to a websocket ping within ${options.heartbeatMs} ms`);
-        dropSocket();
         return;
       }
       awaitingPong = true;
-      client.ping();
+      socket?.ping();
       heartbeat();
     }, options.heartbeatMs);
   }
-
-  runtime.on('WebSocketConnected', () => {
-    if (phase === 'idle' || phase === 'closed') {
-      // A retry ari-client had already scheduled opened a socket we no longer want.
-      client.stop();
-      return;
-    }
-    const reconnected = phase === 'lost';
-    phase = 'connected';
-    retries = 0;
-    connectedAt = clock.now();
-    awaitingPong = false;
-    cancelTimer();
-    status('connected', null);
-    heartbeat();
-    if (reconnected) {
-      log.info('ARI event connection restored');
-      options.onReconnected();
-    }
-  });
-  runtime.on('WebSocketReconnecting', (error: Error | undefined) => {
-    if (phase === 'connected' || phase === 'lost') lost(error?.message ?? 'websocket closed');
-  });
-  runtime.on('WebSocketMaxRetries', (error: Error | undefined) => {
-    if (phase !== 'lost') return;
-    const delayMs = backoffDelayMs(retries, options.backoff);
-    log.warn({ err: error, delayMs }, 'ARI websocket retries exhausted; trying again later');
-    lost(error?.message ?? 'websocket retries exhausted');
-    schedule(() => void startSocket(), delayMs);
-  });
-  runtime.on('pong', () => {
-    awaitingPong = false;
-  });
-  runtime.on('*', (raw: unknown) => {
-    if (phase !== 'connected') return;
-    if (isApplicationReplaced(raw)) {
-      // Another websocket took the app over (fact 22). If it is another process with
-      // the same app name, taking it back at once would start a tug of war: back off,
-      // more each time, unless the app had been ours for a good while.
-      if (clock.now() - connectedAt > 2 * options.backoff.maxMs) replacements = 0;
-      replacements += 1;
-      const delayMs = backoffDelayMs(replacements, options.backoff);
-      log.error({ app, delayMs }, 'another connection took over the ARI app; reconnecting');
-      lost(`application ${app} replaced by another websocket`);
-      schedule(dropSocket, delayMs);
-      return;
-    }
-    options.onMessage(raw);
-  });
 
   return {
     async open() {
       if (phase !== 'idle') throw new Error(`the ARI event stream is ${phase}`);
       phase = 'opening';
-      let timeout: unknown;
-      const timedOut = new Promise<never>((_, reject) => {
-        timeout = clock.setTimeout(() => {
-          reject(
-            new AriConnectionError(
-              `the ARI websocket for app "${app}" did not open within ${options.openTimeoutMs} ms`,
-              { reason: 'failed' },
-            ),
-          );
-        }, options.openTimeoutMs);
-      });
       try {
-        await Promise.race([client.start(app), timedOut]);
+        await openSocket();
       } catch (error) {
-        phase = 'idle';
-        client.stop();
-        throw error instanceof AriConnectionError
-          ? error
-          : new AriConnectionError(`the ARI websocket for app "${app}" failed: ${error}`, {
-              reason: 'failed',
-              cause: error,
-            });
-      } finally {
-        clock.clearTimeout(timeout);
+        if (phase === 'opening') phase = 'idle';
+        throw error;
       }
     },
     close() {
       if (phase === 'closed') return;
-      const wasOpen = phase !== 'idle';
       phase = 'closed';
       cancelTimer();
-      if (wasOpen) client.stop();
+      dropSocket('close');
     },
   };
-}
-
-function isApplicationReplaced(raw: unknown): boolean {
-  return (
-    typeof raw === 'object' &&
-    raw !== null &&
-    (raw as { type?: unknown }).type === 'ApplicationReplaced'
-  );
 }

@@ -28,8 +28,13 @@ export interface AriGatewayOptions extends AriEndpoint {
   ids?: ChannelIds;
   /** Tries of the first connection while ARI is unreachable (default 5). */
   connectAttempts?: number;
-  /** Backoff between connection tries (default 500 ms doubling up to 30 s). */
+  /**
+   * Backoff between the first connection's tries, and before taking the app back from
+   * another websocket (default 500 ms doubling up to 30 s).
+   */
   backoff?: BackoffPolicy;
+  /** Mean interval of the cheap probes (`GET /asterisk/ping`) while disconnected (ms, default 500). */
+  probeIntervalMs?: number;
   /** Longest wait for one ARI answer (ms, default 10 s). */
   requestTimeoutMs?: number;
   /** Websocket ping interval (ms, default 20 s, 0 = off). */
@@ -62,6 +67,8 @@ export interface AriGateway extends AttemptEventSource, ChannelDirectory {
   onReconnected(listener: () => void | Promise<void>): () => void;
   /** Whether Asterisk has this channel (`GET /channels/{id}`: 404 means no). */
   channelExists(channelId: string): Promise<boolean>;
+  /** Whether Asterisk still has this playback (`GET /playbacks/{id}`: 404 means it finished). */
+  playbackExists(playbackId: string): Promise<boolean>;
   /** Every live channel, both halves of Local channels included (fact 18). */
   listChannels(): Promise<AriChannelSummary[]>;
   setVariable(channelId: string, variable: string, value?: string): Promise<void>;
@@ -87,6 +94,9 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
   const lossListeners = new Set<(loss: { reason: string; at: number }) => void>();
   let lastState: AriConnectionStatus['state'] | null = null;
   let connected: { rest: AriRest; stream: AriEventStream } | null = null;
+  // Whether the event websocket is up. While it is not, requests fail at once with no
+  // status, as a refused connection would, rather than waiting out their timeout.
+  let linkUp = false;
   let connecting: Promise<void> | null = null;
   let closed = false;
 
@@ -110,7 +120,7 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
 
   const rest: AriRest = {
     call(resource, operation, params) {
-      if (!connected) {
+      if (!connected || !linkUp) {
         return Promise.reject(
           new AriRequestError(`${resource}.${operation}`, 'not connected to ARI'),
         );
@@ -136,18 +146,23 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
       backoff,
       requestTimeoutMs,
     });
-    const stream = createAriEventStream(client, {
+    const stream = createAriEventStream({
+      baseUrl: options.url,
+      user: options.user,
+      password: options.password,
       app: options.app,
       clock,
       log,
       backoff,
       openTimeoutMs: requestTimeoutMs,
       heartbeatMs: options.heartbeatMs ?? 20_000,
+      probeIntervalMs: options.probeIntervalMs ?? 500,
       onMessage(raw) {
         const routed = translateAriEvent(raw, clock.now(), ids, quietContexts);
         if (routed) ordering.push(routed);
       },
       onStatus(status) {
+        linkUp = status.state === 'connected';
         // A loss is told once, when a working connection goes, not at every retry.
         if (lastState === 'connected' && status.state !== 'connected') {
           each(
@@ -176,6 +191,7 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
       throw new Error('the ARI gateway was closed while connecting');
     }
     connected = { rest: clientRest, stream };
+    linkUp = true;
     log.info({ url: options.url, app: options.app }, 'connected to ARI');
   }
 
@@ -216,6 +232,9 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
     async channelExists(channelId) {
       return (await orNullOn404(rest.call('channels', 'get', { channelId }))) !== null;
     },
+    async playbackExists(playbackId) {
+      return (await orNullOn404(rest.call('playbacks', 'get', { playbackId }))) !== null;
+    },
     async listChannels() {
       const channels = await rest.call('channels', 'list');
       if (!Array.isArray(channels)) return [];
@@ -250,6 +269,7 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
       closed = true;
       connected?.stream.close();
       connected = null;
+      linkUp = false;
       ordering.flush();
     },
   };

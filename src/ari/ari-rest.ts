@@ -1,5 +1,6 @@
 import type { Client } from 'ari-client';
 import type { Clock } from '../dialer/ports.js';
+import { shortErrorText } from './ari-error-text.js';
 import { AriConnectionError, AriRequestError } from './ari-errors.js';
 
 /** Default longest wait for ARI to answer one REST request (ms). */
@@ -148,16 +149,9 @@ function requestError(
 ): AriRequestError {
   const status =
     typeof response.status === 'number' && response.status > 0 ? response.status : undefined;
-  const body = parseBody(response);
-  // ARI's errors are `{"message": "Channel not found"}` (fact 18).
-  const message =
-    typeof body === 'object' &&
-    body !== null &&
-    'message' in body &&
-    typeof body.message === 'string'
-      ? body.message
-      : typeof body === 'string' && body !== ''
-        ? body
-        : 'no message';
-  return new AriRequestError(`${resource}.${operation}`, message, { status });
+  // ARI's errors are `{"message": "Channel not found"}` (fact 18); a shutting-down
+  // Asterisk answers with an HTML page instead.
+  return new AriRequestError(`${resource}.${operation}`, shortErrorText(parseBody(response)), {
+    status,
+  });
 }

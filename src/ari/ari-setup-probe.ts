@@ -164,7 +164,9 @@ export function createAriSetupProbe(options: AriSetupProbeOptions): SetupProbe {
     async dialplanHas(queries) {
       const first = queries[0];
       if (!first) return { ok: true, value: [] };
-      const bad = queries.find((q) => !QUERYABLE_NAME.test(q.context + (q.extension ?? '')));
+      const bad = queries.find(
+        (q) => !QUERYABLE_NAME.test(q.context + (q.extension ?? '') + (q.priority ?? '')),
+      );
       if (bad) {
         return {
           ok: false,
@@ -212,7 +214,7 @@ export function createAriSetupProbe(options: AriSetupProbeOptions): SetupProbe {
 function dialplanExists(query: DialplanQuery): string {
   return query.extension === undefined
     ? `DIALPLAN_EXISTS(${query.context})`
-    : `DIALPLAN_EXISTS(${query.context},${query.extension},1)`;
+    : `DIALPLAN_EXISTS(${query.context},${query.extension},${query.priority ?? '1'})`;
 }
 
 function networkFailure(what: string, error: unknown, timeoutMs: number): ProbeFailure {

@@ -17,7 +17,7 @@ let quieted = false;
 
 /**
  * Stops swagger-client from printing "This API is using a deprecated version of Swagger!"
- * on stdout at every ARI connection (docs/decisions/quiet-swagger-deprecation.md).
+ * on stdout at every ARI connection (docs/decisions/016-quiet-swagger-deprecation.md).
  *
  * Asterisk serves Swagger 1.1 api-docs; swagger-client 2.0 sends them to
  * `buildFrom1_1Spec`, which prints that line through a `log` function of its own (a

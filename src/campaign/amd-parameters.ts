@@ -39,6 +39,12 @@ export const DEFAULT_AMD_PARAMETERS: AmdParameters = {
   maximumWordLength: 5000,
 };
 
+/**
+ * How long the dialplan's AMD hop keeps a caller while dialstate's Stasis app is not
+ * connected (a restart), unless the originate says otherwise (ms).
+ */
+export const DEFAULT_HOP_WAIT_MS = 15_000;
+
 /** Time allowed beyond AMD's own analysis time for the verdict to come back (ms). */
 const AMD_VERDICT_MARGIN_MS = 10_000;
 

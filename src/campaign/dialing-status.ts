@@ -17,6 +17,8 @@ export interface DialingFacts {
   /** False while database writes keep failing (see dialer/storage-health.ts). */
   storageWritable: boolean;
   ariConnected: boolean;
+  /** Why claiming is held though ARI is connected (transient originate failures); null if not. */
+  pbxHold?: string | null;
   /** Open when the breaker paused the campaign: `reason` says what kept failing. */
   circuitBreaker: { open: false } | { open: true; reason: string; retryAt: number | null };
   /** Earliest `nextAttemptAt` among the campaign's pending leads; null when none is pending. */
@@ -34,6 +36,7 @@ export const DIALING_STATUS_REASONS = [
   'notRunning',
   'storageUnwritable',
   'ariDisconnected',
+  'pbxUnhealthy',
   'outsideWindow',
   'nothingDue',
   'leadsOutsideWindow',
@@ -48,6 +51,7 @@ export type DialingStatus =
   | { ok: false; reason: 'notRunning'; status: CampaignStatus; statusReason: string | null }
   | { ok: false; reason: 'storageUnwritable' }
   | { ok: false; reason: 'ariDisconnected' }
+  | { ok: false; reason: 'pbxUnhealthy'; detail: string }
   | { ok: false; reason: 'circuitOpen'; detail: string; retryAt: number | null }
   | {
       ok: false;
@@ -67,7 +71,8 @@ export type DialingStatus =
  * hold, the first in {@link DIALING_STATUS_REASONS} wins, from what an operator must act
  * on to what clears by itself: circuit breaker open (it paused the campaign, so it says
  * more than "paused"), not running, storage unwritable (no claim could be recorded), ARI
- * disconnected, outside the calling window, nothing
+ * disconnected, the PBX unwell (an originate just failed with a 5xx or no answer),
+ * outside the calling window, nothing
  * due, every due lead outside its own window, at the campaign's capacity, at the global
  * channel cap, pacing. Nothing due and leads outside their windows come before capacity
  * and pacing because a freed slot would not start a call either.
@@ -91,6 +96,7 @@ export function explainNotDialing(facts: DialingFacts): DialingStatus {
   }
   if (!facts.storageWritable) return { ok: false, reason: 'storageUnwritable' };
   if (!facts.ariConnected) return { ok: false, reason: 'ariDisconnected' };
+  if (facts.pbxHold) return { ok: false, reason: 'pbxUnhealthy', detail: facts.pbxHold };
   const window = checkCallingWindow(campaign, at);
   if (!window.open) {
     const { reason, detail, opensAt } = window;
@@ -140,7 +146,9 @@ export function describeDialingStatus(status: DialingStatus, timezone: string): 
     case 'storageUnwritable':
       return 'The database cannot be written (see the log); dialing resumes once writes work again.';
     case 'ariDisconnected':
-      return 'Not connected to Asterisk (ARI); dialing resumes once the connection is back.';
+      return 'Not connected to Asterisk (ARI), or reconnecting; dialing resumes once the connection is back.';
+    case 'pbxUnhealthy':
+      return `Holding: ${status.detail}. Dialing resumes as soon as Asterisk answers again.`;
     case 'circuitOpen':
       return `Circuit breaker open: ${status.detail}; ${status.retryAt === null ? 'fix the cause and start the campaign again' : `retries ${when(status.retryAt)}`}.`;
     case 'outsideWindow':

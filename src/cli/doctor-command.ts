@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { AMD_HOP_VERSION_LABEL } from '../ari/amd-hop.js';
 import { createAriSetupProbe } from '../ari/ari-setup-probe.js';
 import type { Config } from '../config.js';
 import { type CampaignTarget, campaignTargets } from '../dialer/ai-target-checks.js';
@@ -57,6 +58,7 @@ export async function doctorCommand(
     app: config.ari.app,
     amdContext: config.dial.amdContext,
     dialContext: config.dial.context,
+    hopVersionLabel: AMD_HOP_VERSION_LABEL,
     mediaDir: config.mediaDir,
     targets: await (io.targets ?? (() => storedTargets(config)))(),
   });

@@ -1,4 +1,8 @@
-import { amdVerdictTimeoutMs, formatAmdOptions } from '../campaign/amd-parameters.js';
+import {
+  amdVerdictTimeoutMs,
+  DEFAULT_HOP_WAIT_MS,
+  formatAmdOptions,
+} from '../campaign/amd-parameters.js';
 import type { Campaign, CampaignAiTarget } from '../campaign/campaign.js';
 import { renderDialString } from '../campaign/dial-string.js';
 import type { Lead } from '../campaign/lead.js';
@@ -22,12 +26,17 @@ export interface DialIdentity {
   defaultDialString: string;
   /** The rendered context that hands calls to AAVA (`Stasis(<app>)` with no arguments). */
   aavaHandoffContext: string;
+  /**
+   * How long the AMD hop keeps an answered caller while our app is not connected, e.g.
+   * during a restart (ms, default {@link DEFAULT_HOP_WAIT_MS}).
+   */
+  hopWaitMs?: number;
   /** How long the AI target must keep a call before the hand-off counts (ms); absent = 2 s. */
   handOffSettleMs?: number;
 }
 
 /** Time a prompt may overrun its measured length before we stop waiting for it (ms). */
-const PLAYBACK_SLACK_MS = 5_000;
+export const PLAYBACK_SLACK_MS = 5_000;
 
 /** The deterministic ARI channel id of an attempt: a repeated originate fails with 409. */
 export function channelIdFor(attemptId: string): string {
@@ -48,6 +57,7 @@ export function buildAttemptInput(args: {
 }): AttemptInput {
   const { attemptId, campaign, lead, identity, consentMedia, voicemailMedia } = args;
   const { notSureAs, ...amdParameters } = campaign.amd;
+  const hopWaitMs = identity.hopWaitMs ?? DEFAULT_HOP_WAIT_MS;
   // Fail closed: a campaign that promises a consent gate or a drop never dials without it.
   if (campaign.consent.enabled && !consentMedia) {
     throw new Error(`campaign ${campaign.id} has consent on but no consent recording`);
@@ -78,7 +88,9 @@ export function buildAttemptInput(args: {
     amd: {
       options: formatAmdOptions(amdParameters),
       notSureAs,
-      timeoutMs: amdVerdictTimeoutMs(amdParameters),
+      // The verdict may come back only once a restarted dialstate is connected again:
+      // the hop keeps the caller that long (dialplan/extensions_dialstate.conf).
+      timeoutMs: amdVerdictTimeoutMs(amdParameters) + hopWaitMs,
     },
     consent:
       consentMedia && campaign.consent.enabled
@@ -105,12 +117,15 @@ export function buildAttemptInput(args: {
       // FreePBX routes the call as if the identity extension dialed it.
       AMPUSER: identity.outboundIdentity,
       'CALLERID(num)': identity.outboundIdentity,
-      // `__` makes Asterisk copy the variable to every channel the call creates.
-      __AAVA_ATTEMPT_ID: attemptId,
-      __AAVA_CAMPAIGN_ID: campaign.id,
-      __AAVA_LEAD_ID: lead.id,
-      AAVA_STASIS_APP: identity.stasisApp,
-      AAVA_AMD_OPTS: formatAmdOptions(amdParameters),
+      // `__` makes Asterisk copy the variable to every channel the call creates. Not
+      // AAVA_*: AAVA's engine takes a channel with AAVA_ATTEMPT_ID for a call of its own
+      // campaign store, and inherited copies would reach the hand-off (ADR on the names).
+      __DIALSTATE_ATTEMPT_ID: attemptId,
+      __DIALSTATE_CAMPAIGN_ID: campaign.id,
+      __DIALSTATE_LEAD_ID: lead.id,
+      DIALSTATE_STASIS_APP: identity.stasisApp,
+      DIALSTATE_AMD_OPTS: formatAmdOptions(amdParameters),
+      DIALSTATE_HOP_WAIT_MS: String(hopWaitMs),
     },
   };
 }

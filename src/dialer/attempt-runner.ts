@@ -219,6 +219,16 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
 
     for (const timerId of cancel) disarm(attempt, timerId);
     for (const deadline of start) arm(attempt, deadline);
+    // An event handled before `resumeTimers()` (reconciliation) may cancel or replace a
+    // timer still held from the restart: the held deadline must not fire later.
+    if (heldTimers.length > 0) {
+      const changed = new Set([...cancel, ...start.map((deadline) => deadline.timerId)]);
+      for (const held of heldTimers) {
+        if (held.attempt === attempt) {
+          held.deadlines = held.deadlines.filter((deadline) => !changed.has(deadline.timerId));
+        }
+      }
+    }
     if (step.done) {
       for (const timerId of [...attempt.timers.keys()]) disarm(attempt, timerId);
       live.delete(stored.attemptId);

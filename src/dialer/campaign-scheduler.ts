@@ -36,6 +36,8 @@ export interface CampaignSchedulerDeps {
    * they do not. Always, when not given.
    */
   storageWritable?(): boolean;
+  /** Why the PBX is held from dialing though connected (see OriginateHealthHold); null if not. */
+  pbxHold?(): string | null;
   newAttemptId(): string;
   /** Consecutive calls failed before an answer that pause a campaign (default 5). */
   circuitBreakerThreshold?: number;
@@ -160,9 +162,12 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         const candidate = await candidateOf(state, start, wake);
         if (candidate) candidates.push(candidate);
       }
-      // Unwritable storage: a claim could not be recorded, nor its call's events.
+      // Unwritable storage: a claim could not be recorded, nor its call's events. A PBX
+      // that just failed an originate with a 5xx or no answer is held until it answers.
       const storageWritable = deps.storageWritable?.() ?? true;
-      if (deps.ariConnected() && storageWritable) await claimInTurn(candidates, global, wake);
+      if (deps.ariConnected() && storageWritable && !deps.pbxHold?.()) {
+        await claimInTurn(candidates, global, wake);
+      }
       lastPass = { at: clock.now(), failed: false };
     } catch (error) {
       lastPass = { at: clock.now(), failed: true };
@@ -326,6 +331,7 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         global: { maxChannels, live },
         storageWritable: deps.storageWritable?.() ?? true,
         ariConnected: deps.ariConnected(),
+        pbxHold: deps.pbxHold?.() ?? null,
         circuitBreaker:
           trip === null ? { open: false } : { open: true, reason: trip, retryAt: null },
         nextDueAt: state.nextDueAt,

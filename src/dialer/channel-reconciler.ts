@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { channelIdFor } from './attempt-input.js';
 import type { AttemptRunner } from './attempt-runner.js';
-import type { ChannelDirectory, Clock } from './ports.js';
+import { lostPlaybackEnd, type PlaybackDirectory } from './lost-playback-end.js';
+import type { AttemptJournal, ChannelDirectory, Clock } from './ports.js';
 
 /** What one reconciliation found. */
 export interface ReconcileReport {
@@ -9,6 +10,8 @@ export interface ReconcileReport {
   checked: number;
   /** Attempts whose channel was gone: each was sent `channel.lost`. */
   lost: string[];
+  /** Attempts whose lost `PlaybackFinished` was rebuilt and sent (see `lostPlaybackEnd`). */
+  playbacksEnded: string[];
 }
 
 /** Squares live attempts with the channels Asterisk really has. */
@@ -28,6 +31,12 @@ export interface ChannelReconcilerDeps {
   log: Logger;
   /** The channel of an attempt; dialstate's deterministic id by default. */
   channelIdOf?: (attemptId: string) => string;
+  /**
+   * With both, an attempt whose channel lives but whose playback ended unseen gets that
+   * end, stamped with the playback's real end, so its timers run from the facts.
+   */
+  journal?: Pick<AttemptJournal, 'loadAttempt' | 'loadEntries'>;
+  playbacks?: PlaybackDirectory;
 }
 
 /**
@@ -48,13 +57,37 @@ export function createChannelReconciler(deps: ChannelReconcilerDeps): ChannelRec
     await runner.settled();
     const live = new Set((await channels.listChannels()).map((channel) => channel.id));
     const lost: string[] = [];
+    const playbacksEnded: string[] = [];
     for (const attemptId of candidates) {
-      if (!runner.isLive(attemptId) || live.has(channelIdOf(attemptId))) continue;
+      if (!runner.isLive(attemptId)) continue;
+      if (live.has(channelIdOf(attemptId))) {
+        if (await endLostPlayback(attemptId)) playbacksEnded.push(attemptId);
+        continue;
+      }
       lost.push(attemptId);
       await runner.dispatch(attemptId, { type: 'channel.lost', at: clock.now() });
     }
     if (lost.length > 0) log.warn({ lost }, 'attempts whose channel is gone were marked lost');
-    return { checked: candidates.length, lost };
+    if (playbacksEnded.length > 0) {
+      log.info({ playbacksEnded }, 'playback ends missed while away were rebuilt');
+    }
+    return { checked: candidates.length, lost, playbacksEnded };
+  }
+
+  async function endLostPlayback(attemptId: string): Promise<boolean> {
+    const { journal, playbacks } = deps;
+    if (!journal || !playbacks) return false;
+    const attempt = await journal.loadAttempt(attemptId);
+    if (attempt === undefined || attempt.done) return false;
+    const event = await lostPlaybackEnd({
+      attempt,
+      entries: await journal.loadEntries(attemptId),
+      playbacks,
+      now: clock.now(),
+    });
+    if (event === null || !runner.isLive(attemptId)) return false;
+    await runner.dispatch(attemptId, event);
+    return true;
   }
 
   return {

@@ -25,10 +25,12 @@ export interface ProbeFailure {
 /** The answer to one probe question, or why there is none. */
 export type ProbeResult<T> = { ok: true; value: T } | ProbeFailure;
 
-/** A dialplan location to look up: a whole context, or one extension's priority 1 in it. */
+/** A dialplan location to look up: a whole context, or one priority (1 unless given) of an extension. */
 export interface DialplanQuery {
   context: string;
   extension?: string;
+  /** A priority number or label (Asterisk resolves labels in `DIALPLAN_EXISTS`). */
+  priority?: string;
 }
 
 /** What dialstate's own process may do with the media folder. */
@@ -82,6 +84,7 @@ export type SetupCheckId =
   | 'ari-credentials'
   | 'app-amd'
   | 'amd-context'
+  | 'amd-hop-version'
   | 'dial-context'
   | 'app-connected'
   | 'ai-target'
@@ -94,6 +97,8 @@ export interface SetupCheckOptions {
   amdContext: string;
   /** Context of the `Local/<number>@<context>` originates. */
   dialContext: string;
+  /** The label the current AMD hop has on its first priority, e.g. `dialstate_hop_v2`. */
+  hopVersionLabel: string;
   mediaDir: string;
   /** dialstate should be running: a disconnected app fails instead of warning. */
   expectAppConnected?: boolean;
@@ -165,14 +170,20 @@ async function contextChecks(probe: SetupProbe, options: SetupCheckOptions): Pro
   const amdTitle = `AMD context ${options.amdContext} exists`;
   const dialTitle = `dial context ${options.dialContext} exists`;
   // The AMD hop always enters at s,1; originates only need the context to route numbers.
+  const hopTitle = `AMD hop in ${options.amdContext} is the current one`;
   const found = await probe.dialplanHas([
     { context: options.amdContext, extension: 's' },
     { context: options.dialContext },
+    { context: options.amdContext, extension: 's', priority: options.hopVersionLabel },
   ]);
   if (!found.ok) {
-    return [failed('amd-context', amdTitle, found), failed('dial-context', dialTitle, found)];
+    return [
+      failed('amd-context', amdTitle, found),
+      failed('amd-hop-version', hopTitle, found),
+      failed('dial-context', dialTitle, found),
+    ];
   }
-  const [amd, dial] = found.value;
+  const [amd, dial, current] = found.value;
   return [
     amd
       ? passed('amd-context', amdTitle, `${options.amdContext},s,1 is in the dialplan`)
@@ -181,8 +192,9 @@ async function contextChecks(probe: SetupProbe, options: SetupCheckOptions): Pro
           title: amdTitle,
           ok: false,
           detail: `Asterisk has no ${options.amdContext},s,1: every answered call would be dropped with cause 0 (ARI accepts a continue into a missing context)`,
-          fix: `Install dialplan/extensions_dialstate.conf rendered for context ${options.amdContext} and app ${options.app} (FreePBX: in /etc/asterisk/extensions_custom.conf; plain Asterisk: #include it from extensions.conf), then \`asterisk -rx 'dialplan reload'\`. See dialplan/README.md.`,
+          fix: installFix(options),
         },
+    hopVersionCheck(hopTitle, amd === true, current === true, options),
     dial
       ? passed('dial-context', dialTitle, `context ${options.dialContext} is in the dialplan`)
       : {
@@ -193,6 +205,39 @@ async function contextChecks(probe: SetupProbe, options: SetupCheckOptions): Pro
           fix: 'Set DIALSTATE_DIAL_CONTEXT to the context that routes outbound numbers (from-internal on FreePBX), or create that context.',
         },
   ];
+}
+
+/**
+ * The installed hop is the current one when its first priority carries the version
+ * label. An older hop hangs up every caller who is in it while dialstate restarts, and
+ * sets the AAVA_* variable names that AAVA's engine takes for its own.
+ */
+function hopVersionCheck(
+  title: string,
+  installed: boolean,
+  current: boolean,
+  options: SetupCheckOptions,
+): SetupCheck {
+  if (current) {
+    return passed(
+      'amd-hop-version',
+      title,
+      `${options.amdContext},s has label ${options.hopVersionLabel}`,
+    );
+  }
+  return {
+    id: 'amd-hop-version',
+    title,
+    ok: false,
+    detail: installed
+      ? `${options.amdContext},s has no label ${options.hopVersionLabel}: an older hop is installed, which drops the callers who are in AMD whenever dialstate restarts`
+      : `no AMD hop to check: ${options.amdContext},s,1 is missing`,
+    fix: installFix(options),
+  };
+}
+
+function installFix(options: SetupCheckOptions): string {
+  return `Install dialplan/extensions_dialstate.conf rendered for context ${options.amdContext} and app ${options.app} (FreePBX: in /etc/asterisk/extensions_custom.conf; plain Asterisk: #include it from extensions.conf), then \`asterisk -rx 'dialplan reload'\`. See dialplan/README.md.`;
 }
 
 async function appConnectedCheck(

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { renderAmdDialplan } from '../ari/amd-dialplan.js';
+import { AMD_HOP_VERSION_LABEL } from '../ari/amd-hop.js';
 import type { CampaignTarget } from '../dialer/ai-target-checks.js';
 import {
   hasFailedCheck,
@@ -122,6 +123,7 @@ export function setupRoutes(deps: ApiDeps) {
           amdContext: setup.amdContext,
           dialContext: setup.dialContext,
           mediaDir: setup.mediaDir,
+          hopVersionLabel: AMD_HOP_VERSION_LABEL,
           // This process holds the app: a disconnected one is a failure, not a warning.
           expectAppConnected: true,
           targets,

@@ -1,13 +1,9 @@
 import { runAavaHandoff } from './sim-aava.js';
+import { runAmdHop } from './sim-amd-hop.js';
 import type { SimCall } from './sim-call.js';
 import { CAUSE } from './sim-causes.js';
-import {
-  endInMissingContext,
-  hangUpByRequest,
-  hangUpFarEnd,
-  hangUpInDialplan,
-} from './sim-hangup.js';
-import { enterStasis, leaveStasis } from './sim-stasis.js';
+import { endInMissingContext, hangUpByRequest, hangUpInDialplan } from './sim-hangup.js';
+import { leaveStasis } from './sim-stasis.js';
 import type { SimWorld } from './sim-world.js';
 
 /** Where `POST /channels/{id}/continue` sends the channel. */
@@ -33,7 +29,7 @@ export function continueInDialplan(world: SimWorld, call: SimCall, target: Conti
   leaveStasis(world, call);
   call.location = context === dialplan.amdContext ? { kind: 'amd' } : { kind: 'dialplan', context };
   if (context === dialplan.amdContext) {
-    runAmd(world, call);
+    runAmdHop(world, call);
   } else if (dialplan.aiContexts.includes(context)) {
     runAiContext(world, call, context, exten);
   } else if (dialplan.aavaContexts.includes(context)) {
@@ -82,57 +78,6 @@ export function moveToApp(
 }
 
 /**
- * The AMD context: `AMD(${AAVA_AMD_OPTS})`, then back into the app named by
- * `AAVA_STASIS_APP` (else `dialer`) with `amd,<attempt id>,<AMDSTATUS>,<AMDCAUSE>`, the
- * attempt id coming from the inherited `AAVA_ATTEMPT_ID`.
- */
-function runAmd(world: SimWorld, call: SimCall): void {
-  const { local, scenario } = call;
-  const context = world.dialplan.amdContext;
-  const app = local.variable('AAVA_STASIS_APP') || 'dialer';
-  step(
-    world,
-    call,
-    [context, 's', 1],
-    'NoOp',
-    `AMD hop: ${local.name} state=${local.state} id=${local.id}`,
-  );
-  step(world, call, [context, 's', 2], 'Set', `AMD_APP=${app}`);
-  setVariable(world, call, 'AMD_APP', app);
-  step(world, call, [context, 's', 3], 'ExecIf', `${local.state === 'Up' ? 0 : 1}?Answer()`);
-  step(world, call, [context, 's', 4], 'AMD', local.variable('AAVA_AMD_OPTS') ?? '');
-  const { status, cause, afterMs } = scenario.amd;
-  if (status === 'HANGUP') {
-    // AMD reports HANGUP only when the callee hangs up while it listens.
-    call.after(afterMs, () => hangUpFarEnd(world, call, CAUSE.normalClearing));
-    return;
-  }
-  call.after(afterMs, () => {
-    if (call.location.kind !== 'amd') return;
-    setVariable(world, call, 'AMDSTATUS', status);
-    setVariable(world, call, 'AMDCAUSE', cause);
-    step(world, call, [context, 's', 5], 'Set', `AAVA_AMDSTATUS=${status}`);
-    setVariable(world, call, 'AAVA_AMDSTATUS', status);
-    step(world, call, [context, 's', 6], 'Set', `AAVA_AMDCAUSE=${cause}`);
-    setVariable(world, call, 'AAVA_AMDCAUSE', cause);
-    step(
-      world,
-      call,
-      [context, 's', 7],
-      'Verbose',
-      `1,AMD result: ${local.name} AMDSTATUS=${status} AMDCAUSE=${cause}`,
-    );
-    const attemptId = local.variable('AAVA_ATTEMPT_ID') ?? '';
-    const args = ['amd', attemptId, status, cause];
-    step(world, call, [context, 's', 8], 'Stasis', [app, ...args].join(','));
-    if (!enterStasis(world, call, app, args, 'dialplan')) {
-      step(world, call, [context, 's', 9], 'Hangup', '');
-      hangUpInDialplan(world, call, CAUSE.normalClearing);
-    }
-  });
-}
-
-/**
  * The stand-in for a dialplan AI agent (fact 10): a `UserEvent(AiHandoff,…)` with the
  * `AI_CONTEXT` and `AI_PROVIDER` set before, the scenario's talk time, then `Hangup(16)`.
  */
@@ -177,9 +122,4 @@ function step(
     dialplan_app: app,
     dialplan_app_data: data,
   });
-}
-
-function setVariable(world: SimWorld, call: SimCall, name: string, value: string): void {
-  call.local.setVariable(name, value);
-  world.events.channel('ChannelVarset', call.local, { variable: name, value });
 }

@@ -42,6 +42,11 @@ export function hangUpFarEnd(world: SimWorld, call: SimCall, cause: number): voi
     dialplan_app_data: String(cause),
   });
   call.peerInPlayback = false;
+  // Under AMD() (the hop), Asterisk 22 reports the far end's own half first: a soft
+  // normal-clearing request on `;2`, then the hang-up queued on `;1`.
+  if (call.location.kind === 'amd') {
+    events.channel('ChannelHangupRequest', peer, { cause: CAUSE.normalClearing, soft: true });
+  }
   events.channel('ChannelHangupRequest', local, { cause });
   runHangupExtension(world, call);
   destroy(world, peer, cause, '');
@@ -70,6 +75,31 @@ export function endRefused(world: SimWorld, call: SimCall, dialstatus: string): 
  */
 export function endInMissingContext(world: SimWorld, call: SimCall): void {
   endLocal(world, call, { cause: CAUSE.unknown, strayStep: true });
+}
+
+/**
+ * Asterisk is shutting down (`core stop now`): every channel is hung up with cause 0.
+ * Both halves report a `ChannelHangupRequest` without `soft`, the playback in progress
+ * fails, the dialer's half leaves Stasis, then both are destroyed with cause 0.
+ */
+export function endOnShutdown(world: SimWorld, call: SimCall): void {
+  if (call.ended) return;
+  const { local, peer } = call;
+  const { events } = world;
+  const inStasis = call.location.kind === 'stasis';
+  call.end();
+  stopTalkDetect(call);
+  events.channel('ChannelHangupRequest', local, { cause: CAUSE.unknown });
+  if (!peer.destroyed) events.channel('ChannelHangupRequest', peer, { cause: CAUSE.unknown });
+  if (inStasis) {
+    world.playbacks.endAll(call, 'failed');
+    const app = local.stasisApp;
+    local.stasisApp = null;
+    if (app) events.stasisEnd(app, local);
+  }
+  destroy(world, peer, CAUSE.unknown, '');
+  destroyLocal(world, call, CAUSE.unknown);
+  world.callEnded(call);
 }
 
 /** Originate into a context that does not exist: both halves go with cause 0 (fact 15). */
@@ -108,16 +138,13 @@ function endLocal(world: SimWorld, call: SimCall, options: EndLocalOptions): voi
     const app = local.stasisApp;
     local.stasisApp = null;
     if (app) events.stasisEnd(app, local);
-  } else if (location.kind === 'amd') {
+  } else if (location.kind === 'amd' && local.variable('AMDSTATUS') === undefined) {
+    // AMD() itself was listening. No `h` extension runs for these calls (none in ~150
+    // real ones), so nothing more of the AMD context is reported.
     local.setVariable('AMDSTATUS', 'HANGUP');
     events.channel('ChannelVarset', local, { variable: 'AMDSTATUS', value: 'HANGUP' });
     local.setVariable('AMDCAUSE', '');
     events.channel('ChannelVarset', local, { variable: 'AMDCAUSE', value: '' });
-    local.step(world.dialplan.amdContext, 'h', 1, 'NoOp', `AMD hop ended: ${local.name}`);
-    events.channel('ChannelDialplan', local, {
-      dialplan_app: 'NoOp',
-      dialplan_app_data: local.dialplan.app_data,
-    });
   }
   while (local.stasisStack.pop()) {
     local.setVariable('STASISSTATUS', 'SUCCESS');

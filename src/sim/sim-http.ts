@@ -23,14 +23,32 @@ export interface SimHttpDeps extends SystemRoutesDeps {
   credentials: AriCredentials;
   /** Sees every authorized request, e.g. for tests asserting what a client sent. */
   recordRequest?: (request: SimRequestRecord) => void;
+  /** True while the PBX shuts down: every request gets Asterisk's HTML 503 page. */
+  shuttingDown?: () => boolean;
   log?: Logger;
 }
+
+/** What Asterisk's HTTP server answers while it shuts down: an HTML page, not ARI's JSON. */
+export const SHUTTING_DOWN_PAGE = `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">
+<html><head>
+<title>503 Service Unavailable</title>
+</head><body>
+<h1>Service Unavailable</h1>
+<p>Shutting down</p>
+<hr />
+<address>Asterisk Server</address>
+</body></html>
+`;
 
 /** The simulator's HTTP side: ARI's REST operations and api-docs under `/ari`. */
 export function createSimHttpApp(deps: SimHttpDeps): Hono {
   const app = new Hono();
 
   app.use('*', async (c, next) => {
+    if (deps.shuttingDown?.()) {
+      c.header('Server', `Asterisk/${SIMULATED_VERSION}`);
+      return c.html(SHUTTING_DOWN_PAGE, 503);
+    }
     await next();
     c.header('Server', `Asterisk/${SIMULATED_VERSION}`);
   });

@@ -7,7 +7,7 @@ import { type ChannelSnapshot, SimChannel } from './sim-channel.js';
 import { type ContinueTarget, continueInDialplan, moveToApp } from './sim-dialplan.js';
 import type { PlaybackSnapshot, SimEvents } from './sim-events.js';
 import { startDial } from './sim-far-end.js';
-import { hangUpByRequest, hangUpFarEnd, hangUpInDialplan } from './sim-hangup.js';
+import { endOnShutdown, hangUpByRequest, hangUpFarEnd, hangUpInDialplan } from './sim-hangup.js';
 import type { MediaLibrary } from './sim-media.js';
 import { type OriginateParams, type OriginatePlan, planOriginate } from './sim-originate.js';
 import { createSimPlaybacks, type PlayRequest } from './sim-playbacks.js';
@@ -222,6 +222,11 @@ export class SimPbx {
     return this.#world.apps.isRegistered(name)
       ? ariOk(this.#application(name))
       : ariError(404, 'Application not found');
+  }
+
+  /** Shutdown: hangs every live call up with cause 0 (see `endOnShutdown`). */
+  hangUpAllForShutdown(): void {
+    for (const call of [...this.#calls.keys()]) endOnShutdown(this.#world, call);
   }
 
   /** Live calls, then the most recent finished ones. */

@@ -45,8 +45,9 @@ const HUMAN: SimScenario = {
   dial: 'answer',
   ringMs: 1000,
   callee: 'human',
-  // Measured from the continue in the human trace: HUMAN-803-800 after 2.97 s (fact 6).
-  amd: { status: 'HUMAN', cause: 'HUMAN-803-800', afterMs: 2970 },
+  // Measured from the continue in the human trace, 2.97 s (fact 6), with amd.conf's
+  // defaults; the cause's numbers follow the AMD parameters sent (sim-amd-verdict.ts).
+  amd: { status: 'HUMAN', cause: 'HUMAN-800-800', afterMs: 2970 },
   // About 3.66 s after the prompt started: 1.7 s after a 1.97 s prompt ended (fact 13).
   keypress: { digit: '1', afterPlaybackMs: 3660 },
   hangUp: null,

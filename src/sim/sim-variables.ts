@@ -1,4 +1,5 @@
 import { type AriResult, ariError, ariOk } from './ari-result.js';
+import { amdHopHasLabel } from './sim-amd-hop.js';
 import type { SimCall } from './sim-call.js';
 import type { SimChannel } from './sim-channel.js';
 import { startTalkDetect, stopTalkDetect } from './sim-talk-detect.js';
@@ -28,8 +29,16 @@ export function readChannelVariable(
   }
   const [fnName, args] = fn;
   switch (fnName) {
-    case 'DIALPLAN_EXISTS':
-      return ariOk(world.contextExists(args[0] ?? '') ? '1' : '0');
+    case 'DIALPLAN_EXISTS': {
+      const [context = '', , priority = '1'] = args;
+      // A priority given by label (the hop's version label) is looked up as Asterisk
+      // does; the simulated contexts have every numbered priority a check asks for.
+      const exists =
+        world.contextExists(context) &&
+        (/^\d+$/.test(priority) ||
+          (context === world.dialplan.amdContext && amdHopHasLabel(priority)));
+      return ariOk(exists ? '1' : '0');
+    }
     case 'CALLERID':
       return callerIdPart(channel, args[0] ?? '');
     case 'CONNECTEDLINE':

@@ -68,10 +68,20 @@ export interface SimulatorOptions {
 
 /** A simulated Asterisk 22 speaking ARI over HTTP and WebSocket. */
 export interface Simulator {
-  /** Starts listening; resolves with the base URL to give ari-client (`http://127.0.0.1:PORT`). */
+  /**
+   * Starts listening; resolves with the base URL to give ari-client (`http://127.0.0.1:PORT`).
+   * After a `stop()` or `shutdown()` it comes back on the same port, with no channels.
+   */
   start(): Promise<{ url: string }>;
-  /** Stops listening and drops every call and connection. */
+  /** Stops listening and drops every call and connection (no events). */
   stop(): Promise<void>;
+  /**
+   * Shuts the PBX down as `core stop now` does: every channel is hung up with cause 0
+   * (its events reach the apps), REST answers 503 with an HTML page from then on, the
+   * websockets close, and after `drainMs` real ms the listener closes: connections are
+   * refused until `start()` again.
+   */
+  shutdown(options?: { drainMs?: number }): Promise<void>;
   /** The base URL while started, else null. */
   readonly url: string | null;
   /** Live calls, then recently finished ones (newest first). */
@@ -116,7 +126,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
 class RunningSimulator implements Simulator {
   readonly #options: SimulatorOptions;
   readonly #host: string;
-  readonly #port: number;
+  #port: number;
   readonly #timeScale: number;
   readonly #clock: SimClock;
   readonly #requests: SimRequestRecord[] = [];
@@ -128,6 +138,7 @@ class RunningSimulator implements Simulator {
     pbx: SimPbx;
     url: string;
   } | null = null;
+  #shuttingDown = false;
 
   constructor(options: SimulatorOptions, host: string, port: number, timeScale: number) {
     this.#options = options;
@@ -193,6 +204,7 @@ class RunningSimulator implements Simulator {
       startedAt: clock.now(),
       modules: options.modules ?? DEFAULT_MODULES,
       timestamp,
+      shuttingDown: () => this.#shuttingDown,
       recordRequest: (request) => {
         this.#requests.push(request);
         if (this.#requests.length > REQUESTS_KEPT) this.#requests.shift();
@@ -216,10 +228,26 @@ class RunningSimulator implements Simulator {
       });
     });
     const { port } = server.address() as AddressInfo;
+    // A restart comes back where clients look for it.
+    this.#port = port;
+    this.#shuttingDown = false;
     const url = `http://${this.#host.includes(':') ? `[${this.#host}]` : this.#host}:${port}`;
     this.#state = { server, websocket, scheduler, pbx, url };
     log?.info({ url, timeScale: this.#timeScale }, 'simulated Asterisk listening (no real calls)');
     return { url };
+  }
+
+  async shutdown(options: { drainMs?: number } = {}): Promise<void> {
+    const state = this.#state;
+    if (!state) return;
+    this.#shuttingDown = true;
+    this.#options.log?.warn('simulated Asterisk shutting down: hanging up every channel');
+    state.pbx.hangUpAllForShutdown();
+    // Let the hang-up frames leave before the sockets close.
+    await new Promise((resolve) => setImmediate(resolve));
+    state.websocket.close();
+    await new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 200));
+    await this.stop();
   }
 
   async stop(): Promise<void> {

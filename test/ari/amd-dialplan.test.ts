@@ -20,9 +20,10 @@ function contextSteps(text: string, context: string): string[] {
       continue;
     }
     if (!inside || line === '' || line.startsWith(';')) continue;
-    const match = /^(?:exten => ([^,]+),[^,]+|same => n),(.*)$/.exec(line);
+    const match = /^(?:exten => ([^,]+),\d+|same => n)(\([\w-]+\))?,(.*)$/.exec(line);
     if (!match) throw new Error(`not a dialplan line: ${line}`);
-    steps.push(match[1] ? `${match[1]}: ${match[2]}` : (match[2] ?? ''));
+    const step = `${match[2] ?? ''}${match[3] ?? ''}`;
+    steps.push(match[1] ? `${match[1]}: ${step}` : step);
   }
   return steps;
 }
@@ -36,18 +37,33 @@ describe('renderAmdDialplan', () => {
 
   it('runs AMD with the campaign options and reports back to Stasis with the attempt id', () => {
     expect(contextSteps(defaults, 'aava-outbound-amd')).toEqual([
-      's: NoOp(dialstate AMD hop for attempt ${AAVA_ATTEMPT_ID})',
-      'Set(AMD_APP=${IF(${ISNULL(${AAVA_STASIS_APP})}?dialstate:${AAVA_STASIS_APP})})',
+      's: (dialstate_hop_v2)NoOp(dialstate AMD hop v2 for attempt ${DIALSTATE_ATTEMPT_ID})',
+      'Set(DIALSTATE_HOP_VERSION=2)',
+      'Set(AMD_APP=${IF(${ISNULL(${DIALSTATE_STASIS_APP})}?dialstate:${DIALSTATE_STASIS_APP})})',
       'ExecIf($["${CHANNEL(state)}" != "Up"]?Answer())',
-      'AMD(${AAVA_AMD_OPTS})',
-      'Set(AAVA_AMDSTATUS=${AMDSTATUS})',
-      'Set(AAVA_AMDCAUSE=${AMDCAUSE})',
-      'Verbose(2,dialstate AMD ${AAVA_ATTEMPT_ID}: ${AMDSTATUS} ${AMDCAUSE})',
-      'Stasis(${AMD_APP},amd,${AAVA_ATTEMPT_ID},${AMDSTATUS},${AMDCAUSE})',
-      'Hangup()',
+      'AMD(${DIALSTATE_AMD_OPTS})',
+      'Set(DIALSTATE_AMDSTATUS=${AMDSTATUS})',
+      'Set(DIALSTATE_AMDCAUSE=${AMDCAUSE})',
+      'Verbose(2,dialstate AMD ${DIALSTATE_ATTEMPT_ID}: ${AMDSTATUS} ${AMDCAUSE})',
+      'Set(HOP_WAIT_MS=${IF(${ISNULL(${DIALSTATE_HOP_WAIT_MS})}?15000:${DIALSTATE_HOP_WAIT_MS})})',
+      'Set(HOP_WAITED_MS=0)',
+      '(return)Stasis(${AMD_APP},amd,${DIALSTATE_ATTEMPT_ID},${AMDSTATUS},${AMDCAUSE})',
+      'GotoIf($["${STASISSTATUS}" != "FAILED"]?end)',
+      'GotoIf($[${HOP_WAITED_MS} >= ${HOP_WAIT_MS}]?giveup)',
+      'Wait(0.5)',
+      'Set(HOP_WAITED_MS=$[${HOP_WAITED_MS} + 500])',
+      'Goto(return)',
+      '(giveup)Log(WARNING,dialstate AMD hop: Stasis app ${AMD_APP} not connected for ${HOP_WAITED_MS} ms - hanging up attempt ${DIALSTATE_ATTEMPT_ID} after AMD ${AMDSTATUS})',
+      '(end)Hangup()',
       '_X.: Goto(s,1)',
-      'h: Verbose(2,dialstate AMD hop ended for attempt ${AAVA_ATTEMPT_ID}: ${AAVA_AMDSTATUS})',
     ]);
+  });
+
+  it("sets none of the AAVA_ correlation variables AAVA's engine would take for its own", () => {
+    const hop = contextSteps(defaults, 'aava-outbound-amd').join('\n');
+    expect(hop).not.toMatch(/AAVA_/);
+    // No h extension: Asterisk does not run it for these calls.
+    expect(hop).not.toMatch(/^h:/m);
   });
 
   it('renders the configured context and fallback app, and nothing else per deployment', () => {
@@ -55,7 +71,7 @@ describe('renderAmdDialplan', () => {
     expect(custom).toContain('\n[amd-b]\n');
     expect(custom).not.toContain('[aava-outbound-amd]');
     expect(contextSteps(custom, 'amd-b')).toContain(
-      'Set(AMD_APP=${IF(${ISNULL(${AAVA_STASIS_APP})}?dialer_b:${AAVA_STASIS_APP})})',
+      'Set(AMD_APP=${IF(${ISNULL(${DIALSTATE_STASIS_APP})}?dialer_b:${DIALSTATE_STASIS_APP})})',
     );
     // Same steps otherwise: the names are the only difference.
     expect(

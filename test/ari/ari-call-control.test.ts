@@ -35,7 +35,7 @@ describe('createAriCallControl', () => {
       number: '+15550200001',
       callerId: null,
       timeoutSec: 30,
-      variables: { AMPUSER: '6789', __AAVA_ATTEMPT_ID: 'att-1' },
+      variables: { AMPUSER: '6789', __DIALSTATE_ATTEMPT_ID: 'att-1' },
     });
     expect(calls).toEqual([
       {
@@ -48,7 +48,7 @@ describe('createAriCallControl', () => {
           otherChannelId: `${CHANNEL};2`,
           callerId: undefined,
           timeout: 30,
-          variables: { AMPUSER: '6789', __AAVA_ATTEMPT_ID: 'att-1' },
+          variables: { AMPUSER: '6789', __DIALSTATE_ATTEMPT_ID: 'att-1' },
         },
       },
     ]);

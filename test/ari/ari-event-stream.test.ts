@@ -1,173 +1,154 @@
-import { EventEmitter } from 'node:events';
-import type { Client } from 'ari-client';
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
-import { SimulatedClock } from 'xstate';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
 import { AriConnectionError } from '../../src/ari/ari-errors.js';
-import { type AriConnectionStatus, createAriEventStream } from '../../src/ari/ari-event-stream.js';
+import {
+  type AriConnectionStatus,
+  type AriEventStream,
+  createAriEventStream,
+} from '../../src/ari/ari-event-stream.js';
+import { systemClock } from '../../src/dialer/ports.js';
+import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
+import { ariRest } from '../sim/support/ari-recorder.js';
 
-/**
- * Stands in for ari-client's Client: an EventEmitter that says `WebSocketConnected`,
- * `WebSocketReconnecting`, `WebSocketMaxRetries` and `pong`, and emits every frame as
- * `*` (lib/client.js). The test plays Asterisk's and ari-client's part by emitting.
- */
-class ScriptedClient extends EventEmitter {
-  starts = 0;
-  stops = 0;
-  pings = 0;
-  terminations = 0;
-  openOnStart = true;
-  readonly _ws = {
-    terminate: () => {
-      this.terminations += 1;
-    },
-  };
+const USER = 'dialstate';
+const PASSWORD = 'secret';
 
-  start(): Promise<void> {
-    this.starts += 1;
-    if (!this.openOnStart) return new Promise(() => {});
-    queueMicrotask(() => this.emit('WebSocketConnected'));
-    return new Promise((resolve) => this.once('WebSocketConnected', () => resolve()));
-  }
-  stop(): void {
-    this.stops += 1;
-  }
-  ping(): void {
-    this.pings += 1;
-  }
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function simulator(): Promise<{ sim: Simulator; url: string }> {
+  const sim = createSimulator({ user: USER, password: PASSWORD, timeScale: 0.01 });
+  const { url } = await sim.start();
+  cleanups.push(() => sim.stop());
+  return { sim, url };
 }
 
-function setup(heartbeatMs = 0) {
-  const clock = new SimulatedClock();
-  clock.set(1_000);
-  const client = new ScriptedClient();
+function stream(baseUrl: string, overrides: { heartbeatMs?: number; openTimeoutMs?: number } = {}) {
   const statuses: AriConnectionStatus[] = [];
-  const messages: unknown[] = [];
+  const messages: Array<{ type?: string }> = [];
   let reconnects = 0;
-  const stream = createAriEventStream(client as unknown as Client, {
+  const events: AriEventStream = createAriEventStream({
+    baseUrl,
+    user: USER,
+    password: PASSWORD,
     app: 'dialstate',
-    clock,
+    clock: systemClock,
     log: pino({ level: 'silent' }),
-    backoff: { initialMs: 500, maxMs: 4_000 },
-    openTimeoutMs: 1_000,
-    heartbeatMs,
-    onMessage: (raw) => messages.push(raw),
+    backoff: { initialMs: 200, maxMs: 2_000 },
+    openTimeoutMs: overrides.openTimeoutMs ?? 2_000,
+    heartbeatMs: overrides.heartbeatMs ?? 0,
+    probeIntervalMs: 100,
+    onMessage: (raw) => messages.push(raw as { type?: string }),
     onStatus: (status) => statuses.push(status),
     onReconnected: () => {
       reconnects += 1;
     },
   });
-  const states = () => statuses.map((s) => (s.reason ? `${s.state}: ${s.reason}` : s.state));
-  return { clock, client, stream, statuses, messages, states, reconnects: () => reconnects };
+  cleanups.push(() => events.close());
+  const states = () => statuses.map((s) => s.state);
+  return { events, statuses, messages, states, reconnects: () => reconnects };
 }
 
 describe('createAriEventStream', () => {
-  it('opens the websocket, says connected and passes frames on', async () => {
-    const { client, stream, states, messages } = setup();
-    await stream.open();
-    client.emit('*', { type: 'StasisStart' });
+  it('opens the websocket with the credentials, says connected and passes frames on', async () => {
+    const { url } = await simulator();
+    const { events, messages, states } = stream(url);
+    await events.open();
     expect(states()).toEqual(['connected']);
-    expect(messages).toEqual([{ type: 'StasisStart' }]);
+    await ariRest(url, USER, PASSWORD).post('/channels', {
+      endpoint: 'Local/5550107@from-internal',
+      app: 'dialstate',
+      channelId: 'frames',
+    });
+    await vi.waitFor(() => expect(messages.map((m) => m.type)).toContain('ChannelDestroyed'));
   });
 
-  it('fails to open with a clear error, and closes a socket that opens too late', async () => {
-    const { clock, client, stream, states } = setup();
-    client.openOnStart = false;
-    const opening = stream.open().catch((e: unknown) => e);
-    clock.increment(1_000);
-    const error = await opening;
+  it('fails to open with a clear error when nothing answers', async () => {
+    const { sim, url } = await simulator();
+    await sim.stop();
+    const { events, states } = stream(url);
+    const error = await events.open().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AriConnectionError);
-    expect((error as Error).message).toBe(
-      'the ARI websocket for app "dialstate" did not open within 1000 ms',
-    );
-    expect(client.stops).toBe(1);
-    client.emit('WebSocketConnected');
-    expect(client.stops).toBe(2);
+    expect((error as Error).message).toMatch(/^the ARI websocket for app "dialstate" failed: /);
     expect(states()).toEqual([]);
   });
 
-  it('reports a lost socket and ari-client’s retries, then the reconnect, once', async () => {
-    const { client, stream, states, reconnects } = setup();
-    await stream.open();
-    client.emit('WebSocketReconnecting', new Error('socket hang up'));
-    client.emit('WebSocketReconnecting', new Error('connect ECONNREFUSED'));
-    expect(reconnects()).toBe(0);
-    client.emit('WebSocketConnected');
-    expect(states()).toEqual([
-      'connected',
-      'disconnected: socket hang up',
-      'reconnecting: socket hang up',
-      'reconnecting: connect ECONNREFUSED',
-      'connected',
-    ]);
-    expect(reconnects()).toBe(1);
+  it('probes while the PBX is down and reconnects as soon as it answers again', async () => {
+    const { sim, url } = await simulator();
+    const { events, states, statuses, reconnects } = stream(url);
+    await events.open();
+    await sim.shutdown({ drainMs: 50 });
+    await vi.waitFor(() => expect(states().filter((s) => s === 'reconnecting').length).toBe(3));
+    expect(states().slice(0, 2)).toEqual(['connected', 'disconnected']);
+    const back = Date.now();
+    await sim.start();
+    await vi.waitFor(() => expect(reconnects()).toBe(1));
+    // Probes every ~100 ms here: back within a few of them, not after a back-off.
+    expect(Date.now() - back).toBeLessThan(2_000);
+    expect(statuses.at(-1)?.state).toBe('connected');
   });
 
-  it('treats ApplicationReplaced as a lost connection and reconnects after a backoff', async () => {
-    const { clock, client, stream, states, messages, reconnects } = setup();
-    await stream.open();
-    client.emit('*', { type: 'ApplicationReplaced', application: 'dialstate' });
-    // Asterisk keeps the replaced socket open but sends it nothing more (fact 22).
-    expect(states()).toEqual([
-      'connected',
-      'disconnected: application dialstate replaced by another websocket',
-      'reconnecting: application dialstate replaced by another websocket',
-    ]);
-    clock.increment(499);
-    expect(client.terminations).toBe(0);
-    clock.increment(1);
-    expect(client.terminations).toBe(1);
-    client.emit('WebSocketReconnecting');
-    client.emit('WebSocketConnected');
-    expect(states().slice(3)).toEqual(['reconnecting: websocket closed', 'connected']);
-    expect(reconnects()).toBe(1);
-    expect(messages).toEqual([]);
-
-    // Replaced again soon after: the next reconnect waits longer.
-    client.emit('*', { type: 'ApplicationReplaced', application: 'dialstate' });
-    clock.increment(999);
-    expect(client.terminations).toBe(1);
-    clock.increment(1);
-    expect(client.terminations).toBe(2);
-  });
-
-  it('starts a new round of tries once ari-client gives up', async () => {
-    const { clock, client, stream, states } = setup();
-    await stream.open();
-    client.emit('WebSocketReconnecting', new Error('connect ECONNREFUSED'));
-    client.emit('WebSocketMaxRetries', new Error('connect ECONNREFUSED'));
-    expect(client.starts).toBe(1);
-    clock.increment(4_000);
-    expect(client.starts).toBe(2);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(states().at(-1)).toBe('connected');
+  it('treats ApplicationReplaced as a lost connection and takes the app back after a backoff', async () => {
+    const { url } = await simulator();
+    const { events, states, statuses, reconnects } = stream(url);
+    await events.open();
+    const intruder = new WebSocket(
+      `${url.replace('http', 'ws')}/ari/events?app=dialstate&api_key=${USER}:${PASSWORD}`,
+    );
+    cleanups.push(() => intruder.terminate());
+    const intruderFrames: string[] = [];
+    intruder.on('message', (data) => intruderFrames.push(String(data)));
+    await vi.waitFor(() => expect(reconnects()).toBe(1));
+    expect(states().slice(0, 3)).toEqual(['connected', 'disconnected', 'reconnecting']);
+    expect(statuses[1]?.reason).toBe('application dialstate replaced by another websocket');
+    expect(statuses.at(-1)?.state).toBe('connected');
+    await vi.waitFor(() => expect(intruderFrames.join()).toContain('ApplicationReplaced'));
   });
 
   it('pings the socket and drops it when a ping goes unanswered', async () => {
-    const { clock, client, stream, states } = setup(10_000);
-    await stream.open();
-    clock.increment(10_000);
-    expect(client.pings).toBe(1);
-    client.emit('pong');
-    clock.increment(10_000);
-    expect(client.pings).toBe(2);
-    expect(client.terminations).toBe(0);
-    clock.increment(10_000);
-    expect(client.terminations).toBe(1);
-    expect(states().slice(1)).toEqual([
-      'disconnected: no answer to a websocket ping within 10000 ms',
-      'reconnecting: no answer to a websocket ping within 10000 ms',
-    ]);
+    // A websocket server that never answers pings (ws answers them by itself otherwise).
+    const server: Server = createServer();
+    const upgraded = new Set<Duplex>();
+    server.on('upgrade', (request, socket) => {
+      upgraded.add(socket);
+      const key = String(request.headers['sec-websocket-key']);
+      const accept = createHash('sha1')
+        .update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+        .digest('base64');
+      socket.write(
+        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+      );
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => {
+      for (const socket of upgraded) socket.destroy();
+      return new Promise((resolve) => server.close(resolve));
+    });
+    const { port } = server.address() as AddressInfo;
+    const { events, statuses } = stream(`http://127.0.0.1:${port}`, { heartbeatMs: 100 });
+    await events.open();
+    await vi.waitFor(() => expect(statuses[1]?.state).toBe('disconnected'));
+    expect(statuses[1]?.reason).toBe('no answer to a websocket ping within 100 ms');
   });
 
-  it('stops the socket on close and ignores whatever comes after', async () => {
-    const { client, stream, messages, states } = setup();
-    await stream.open();
-    stream.close();
-    client.emit('*', { type: 'StasisStart' });
-    client.emit('WebSocketReconnecting', new Error('closed'));
-    expect(client.stops).toBe(1);
-    expect(messages).toEqual([]);
+  it('stops the socket on close and reports nothing after', async () => {
+    const { url } = await simulator();
+    const { events, states } = stream(url);
+    await events.open();
+    events.close();
+    await ariRest(url, USER, PASSWORD).post('/channels', {
+      endpoint: 'Local/5550107@from-internal',
+      app: 'dialstate',
+      channelId: 'after-close',
+    });
     expect(states()).toEqual(['connected']);
   });
 });

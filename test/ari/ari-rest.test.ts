@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { AriConnectionError, AriRequestError } from '../../src/ari/ari-errors.js';
 import { createAriRest } from '../../src/ari/ari-rest.js';
+import { SHUTTING_DOWN_PAGE } from '../../src/sim/sim-http.js';
 
 type Callback = (response: { status?: number; data?: string }) => void;
 
@@ -50,6 +51,19 @@ describe('createAriRest', () => {
     });
     expect(answer).toEqual({ id: 'dialstate-a' });
     expect(sent).toEqual([{ endpoint: 'Local/1@x', body: '{"variables":{"AMPUSER":"6789"}}' }]);
+  });
+
+  it('keeps a 503 HTML page as its status and first line, never the page', async () => {
+    const rest = createAriRest(
+      clientWith((_args, _ok, fail) => fail({ status: 503, data: SHUTTING_DOWN_PAGE })),
+      { clock: new SimulatedClock() },
+    );
+    const error = await rest.call('channels', 'originate', {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AriRequestError);
+    expect(error).toMatchObject({ status: 503, detail: '503 Service Unavailable' });
+    expect((error as Error).message).toBe(
+      'ARI channels.originate failed (HTTP 503): 503 Service Unavailable',
+    );
   });
 
   it('keeps the status and ARI’s message of a refusal, which ari-client itself drops', async () => {

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AMD_HOP_VERSION_LABEL } from '../../src/ari/amd-hop.js';
 import { createAriSetupProbe } from '../../src/ari/ari-setup-probe.js';
 import { channelIdFor } from '../../src/dialer/attempt-input.js';
 import { runSetupChecks } from '../../src/dialer/setup-checks.js';
@@ -197,6 +198,7 @@ describe('the doctor checks against recorded Asterisk answers', () => {
     amdContext: 'aava-outbound-amd',
     dialContext: 'from-internal',
     mediaDir: process.cwd(),
+    hopVersionLabel: AMD_HOP_VERSION_LABEL,
   };
 
   it('pass on a complete installation with dialstate running', async () => {
@@ -207,6 +209,7 @@ describe('the doctor checks against recorded Asterisk answers', () => {
       ['ari-credentials', true],
       ['app-amd', true],
       ['amd-context', true],
+      ['amd-hop-version', true],
       ['dial-context', true],
       ['app-connected', true],
       ['media-dir', expect.anything()],

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { type AriGateway, createAriGateway } from '../../src/ari/ari-gateway.js';
 import type { Campaign } from '../../src/campaign/campaign.js';
@@ -413,7 +413,8 @@ describe('an attempt end to end: runner, SQLite journal, ARI gateway and the sim
     d.proxy.cutAll();
     await lost;
     await duringOutage();
-    await vi.waitFor(() => expect(d.reconciled.length).toBe(reconciled + 1), { timeout: 10_000 });
+    // The gateway probes ARI on the shared clock while it is away.
+    await advanceUntil(d, async () => d.reconciled.length === reconciled + 1);
   }
 
   it('goes on with a call that outlived a cut websocket, after one originate only', async () => {
@@ -441,10 +442,23 @@ describe('an attempt end to end: runner, SQLite journal, ARI gateway and the sim
   it('still ends an attempt whose call ended while the websocket was cut, after one originate only', async () => {
     const attemptId = await launch(d, LONG_TALK_LEAD + 1);
     await talking(attemptId);
-    // The call ends during the outage (REST still works): its ChannelDestroyed is never heard.
-    await cutAndReconnect(() =>
-      d.gateway.callControl.hangUp({ channelId: `dialstate-${attemptId}` }),
-    );
+    // The call ends during the outage (hung up at the PBX): its ChannelDestroyed is never
+    // heard. dialstate's own requests fail at once meanwhile.
+    await cutAndReconnect(async () => {
+      await expect(
+        d.gateway.callControl.hangUp({ channelId: `dialstate-${attemptId}` }),
+      ).rejects.toThrow('not connected to ARI');
+      const response = await fetch(
+        `${d.sim.url}/ari/channels/${encodeURIComponent(`dialstate-${attemptId}`)}`,
+        {
+          method: 'DELETE',
+          headers: {
+            authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`,
+          },
+        },
+      );
+      expect(response.status).toBe(204);
+    });
     expect(d.reconciled.at(-1)?.lost).toEqual([attemptId]);
     const entries = await ended(d, attemptId);
 

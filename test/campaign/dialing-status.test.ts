@@ -78,6 +78,16 @@ describe('explainNotDialing', () => {
       { ok: false, reason: 'storageUnwritable' },
     ],
     [
+      'a PBX held after a transient originate failure, while connected',
+      { ...ready, pbxHold: 'an originate just failed (no answer)' },
+      { ok: false, reason: 'pbxUnhealthy', detail: 'an originate just failed (no answer)' },
+    ],
+    [
+      'a lost ARI connection before a hold',
+      { ...ready, ariConnected: false, pbxHold: 'an originate just failed (no answer)' },
+      { ok: false, reason: 'ariDisconnected' },
+    ],
+    [
       'an open circuit breaker',
       {
         ...ready,
@@ -157,6 +167,7 @@ describe('explainNotDialing', () => {
       global: { maxChannels: 3, live: 3 },
       storageWritable: false,
       ariConnected: false,
+      pbxHold: 'an originate just failed (no answer)',
       circuitBreaker: { open: true, reason: 'trunk down', retryAt: null },
       nextDueAt: null,
       leadsOutsideWindow: { opensAt: null },
@@ -166,6 +177,7 @@ describe('explainNotDialing', () => {
       (f) => ({ ...f, campaign: { ...f.campaign, status: 'running' } }),
       (f) => ({ ...f, storageWritable: true }),
       (f) => ({ ...f, ariConnected: true }),
+      (f) => ({ ...f, pbxHold: null }),
       (f) => ({ ...f, at: f.at - 8 * 3_600_000 }),
       (f) => ({ ...f, nextDueAt: f.at }),
       (f) => ({ ...f, leadsOutsideWindow: null }),
@@ -216,7 +228,11 @@ describe('describeDialingStatus', () => {
     ],
     [
       { ok: false, reason: 'ariDisconnected' },
-      'Not connected to Asterisk (ARI); dialing resumes once the connection is back.',
+      'Not connected to Asterisk (ARI), or reconnecting; dialing resumes once the connection is back.',
+    ],
+    [
+      { ok: false, reason: 'pbxUnhealthy', detail: 'an originate just failed (HTTP 503: x)' },
+      'Holding: an originate just failed (HTTP 503: x). Dialing resumes as soon as Asterisk answers again.',
     ],
     [
       {

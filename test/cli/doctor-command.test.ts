@@ -32,7 +32,7 @@ describe('doctorCommand', () => {
     expect(code).toBe(0);
     expect(output).toContain('✓ Asterisk ARI answers: Asterisk 22.10.1');
     expect(output).not.toMatch(/[✗!] /);
-    expect(output).toContain('all 7 checks passed');
+    expect(output).toContain('all 8 checks passed');
   });
 
   it('exits 1 and prints the fix under a failed check', async () => {
@@ -41,7 +41,7 @@ describe('doctorCommand', () => {
     );
     expect(code).toBe(1);
     expect(output).toMatch(/✗ app_amd is loaded: .*\n {4}fix: .*module load app_amd\.so/);
-    expect(output).toContain('1 failed (of 7 checks)');
+    expect(output).toContain('1 failed (of 8 checks)');
   });
 
   it('exits 0 on warnings alone, still showing them with their fix', async () => {
@@ -50,7 +50,7 @@ describe('doctorCommand', () => {
     );
     expect(code).toBe(0);
     expect(output).toMatch(/! Stasis app dialstate is connected: .*\n {4}fix: /);
-    expect(output).toContain('1 warning (of 7 checks)');
+    expect(output).toContain('1 warning (of 8 checks)');
   });
 
   it('prints an unreachable Asterisk as a failed check, not a stack trace', async () => {

@@ -46,12 +46,15 @@ describe('buildAttemptInput', () => {
     expect(input.originateVariables).toEqual({
       AMPUSER: '6789',
       'CALLERID(num)': '6789',
-      __AAVA_ATTEMPT_ID: 'a-1',
-      __AAVA_CAMPAIGN_ID: 'campaign-reminders',
-      __AAVA_LEAD_ID: 'lead-7',
-      AAVA_STASIS_APP: 'dialstate',
-      AAVA_AMD_OPTS: '2000,2000,1000,5000,100,50,10,256,5000',
+      __DIALSTATE_ATTEMPT_ID: 'a-1',
+      __DIALSTATE_CAMPAIGN_ID: 'campaign-reminders',
+      __DIALSTATE_LEAD_ID: 'lead-7',
+      DIALSTATE_STASIS_APP: 'dialstate',
+      DIALSTATE_AMD_OPTS: '2000,2000,1000,5000,100,50,10,256,5000',
+      DIALSTATE_HOP_WAIT_MS: '15000',
     });
+    // The verdict may wait for a restarted dialstate as long as the hop keeps the caller.
+    expect(input.amd.timeoutMs).toBe(2000 + 5000 + 10_000 + 15_000);
     expect(input.handOffVariables).toEqual({
       AAVA_LEAD_VARS: '{"appointment":"2026-11-25 10:30"}',
       AI_CONTEXT: 'reminder',
@@ -65,6 +68,19 @@ describe('buildAttemptInput', () => {
     expect(input.voicemail).toBeNull();
     expect(input.ringTimeoutMs).toBe(30_000);
     expect(input.callerId).toBe('+15550100000');
+  });
+
+  it('tells the hop how long to keep a caller while dialstate is away', () => {
+    const input = buildAttemptInput({
+      attemptId: 'a-1',
+      campaign: sampleCampaign(),
+      lead,
+      identity: { ...identity, hopWaitMs: 4_000 },
+      consentMedia,
+      voicemailMedia: null,
+    });
+    expect(input.originateVariables.DIALSTATE_HOP_WAIT_MS).toBe('4000');
+    expect(input.amd.timeoutMs).toBe(2000 + 5000 + 10_000 + 4_000);
   });
 
   it('hands the lead to its own AI target when it has one', () => {

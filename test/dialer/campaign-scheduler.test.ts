@@ -369,6 +369,22 @@ describe('campaign scheduler: completion and stopping', () => {
     expect(x.originates()).toBe(3);
   });
 
+  it('dials nothing while the PBX is held after a transient originate failure, and says why', async () => {
+    const x = await harness();
+    x.ari.hold = 'an originate just failed (HTTP 503: 503 Service Unavailable)';
+    x.scheduler.start();
+    await x.quiet();
+    expect(x.originates()).toBe(0);
+    expect(await x.scheduler.whyNotDialing(CAMPAIGN)).toEqual({
+      ok: false,
+      reason: 'pbxUnhealthy',
+      detail: 'an originate just failed (HTTP 503: 503 Service Unavailable)',
+    });
+    x.ari.hold = null;
+    await x.advance(5_000);
+    expect(x.originates()).toBe(3);
+  });
+
   it('explains capacity, and knows no unknown campaign', async () => {
     const x = await harness({ campaign: { maxConcurrent: 2 }, leads: 3 });
     x.scheduler.start();

@@ -13,6 +13,7 @@ const OPTIONS = {
   amdContext: 'aava-outbound-amd',
   dialContext: 'from-internal',
   mediaDir: '/mnt/asterisk_media/ai-generated',
+  hopVersionLabel: 'dialstate_hop_v2',
 };
 
 interface FakeAsterisk {
@@ -20,6 +21,8 @@ interface FakeAsterisk {
   modules: string[];
   contexts: string[];
   apps: string[];
+  /** Priority labels of the installed AMD hop's `s` extension. */
+  hopLabels: string[];
   mediaDir: MediaDirAccess;
 }
 
@@ -28,6 +31,7 @@ const HEALTHY: FakeAsterisk = {
   modules: ['app_amd.so'],
   contexts: ['aava-outbound-amd', 'from-internal'],
   apps: ['dialstate'],
+  hopLabels: ['dialstate_hop_v2'],
   mediaDir: { ok: true, ownerOnly: false },
 };
 
@@ -49,8 +53,17 @@ function fakeProbe(overrides: Partial<FakeAsterisk> = {}) {
       return { ok: true, value: pbx.apps.includes(app) };
     },
     async dialplanHas(queries) {
-      asked.push(`dialplan ${queries.map((q) => [q.context, q.extension].join(',')).join(' ')}`);
-      return { ok: true, value: queries.map((q) => pbx.contexts.includes(q.context)) };
+      asked.push(
+        `dialplan ${queries.map((q) => [q.context, q.extension, q.priority].filter((x) => x !== undefined).join(',')).join(' ')}`,
+      );
+      return {
+        ok: true,
+        value: queries.map(
+          (q) =>
+            pbx.contexts.includes(q.context) &&
+            (q.priority === undefined || pbx.hopLabels.includes(q.priority)),
+        ),
+      };
     },
     async mediaDirAccess(dir) {
       asked.push(`media ${dir}`);
@@ -69,6 +82,7 @@ const ALL_PASS = {
   'ari-credentials': true,
   'app-amd': true,
   'amd-context': true,
+  'amd-hop-version': true,
   'dial-context': true,
   'app-connected': true,
   'media-dir': true,
@@ -125,9 +139,17 @@ describe('runSetupChecks', () => {
     {
       name: 'a missing AMD context',
       pbx: { contexts: ['from-internal'] },
-      expected: { ...ALL_PASS, 'amd-context': false },
+      expected: { ...ALL_PASS, 'amd-context': false, 'amd-hop-version': false },
       failedId: 'amd-context',
       fixMentions: 'dialplan reload',
+      fails: true,
+    },
+    {
+      name: 'an older AMD hop, which drops callers while dialstate restarts',
+      pbx: { hopLabels: [] },
+      expected: { ...ALL_PASS, 'amd-hop-version': false },
+      failedId: 'amd-hop-version',
+      fixMentions: 'dialplan/extensions_dialstate.conf',
       fails: true,
     },
     {
@@ -211,10 +233,12 @@ describe('runSetupChecks', () => {
     );
   });
 
-  it('asks about s,1 of the AMD context and about the dial context as a whole', async () => {
+  it('asks about s,1 of the AMD context, the dial context as a whole and the hop version label', async () => {
     const { probe, asked } = fakeProbe();
     await runSetupChecks(probe, OPTIONS);
-    expect(asked).toContain('dialplan aava-outbound-amd,s from-internal,');
+    expect(asked).toContain(
+      'dialplan aava-outbound-amd,s from-internal aava-outbound-amd,s,dialstate_hop_v2',
+    );
     expect(asked).toContain('module app_amd.so');
   });
 
@@ -243,7 +267,7 @@ describe('runSetupChecks', () => {
       message: 'POST /ari/channels/create answered 403',
     });
     const checks = await runSetupChecks(probe, OPTIONS);
-    for (const id of ['amd-context', 'dial-context']) {
+    for (const id of ['amd-context', 'amd-hop-version', 'dial-context']) {
       const check = checks.find((c) => c.id === id);
       expect(check).toMatchObject({ ok: false, detail: 'POST /ari/channels/create answered 403' });
       expect(check?.fix).toContain('read_only = no');

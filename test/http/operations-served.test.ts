@@ -43,7 +43,11 @@ describe('the operations routes of a running dialstate', () => {
     expect(checks.status).toBe(200);
     const report = (await checks.json()) as { ok: boolean; simulated: boolean; checks: unknown[] };
     expect(report).toMatchObject({ ok: true, simulated: true });
-    expect(report.checks).toHaveLength(7);
+    expect(report.checks).toHaveLength(8);
+    // The embedded simulator runs the current AMD hop, and the check reads its version.
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({ id: 'amd-hop-version', ok: true }),
+    );
 
     const dialplan = (await (await fetch(`${httpUrl}/api/setup/dialplan`)).json()) as {
       simulated: boolean;

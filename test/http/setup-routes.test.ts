@@ -97,6 +97,7 @@ describe('the setup checks', () => {
       ['ari-credentials', true],
       ['app-amd', true],
       ['amd-context', true],
+      ['amd-hop-version', true],
       ['dial-context', true],
       ['app-connected', true],
       ['media-dir', true],

@@ -65,8 +65,8 @@ describe('ari-client 2.2.0 against the simulator', () => {
       timeout: 30,
       variables: {
         AMPUSER: '6789',
-        __AAVA_ATTEMPT_ID: 'a1',
-        AAVA_STASIS_APP: 'dialstate',
+        __DIALSTATE_ATTEMPT_ID: 'a1',
+        DIALSTATE_STASIS_APP: 'dialstate',
         'CALLERID(num)': '6789',
       },
     });
@@ -86,7 +86,7 @@ describe('ari-client 2.2.0 against the simulator', () => {
       priority: 1,
     });
     const { event: amdEvent, instance: amdChannel } = await screened;
-    expect(amdEvent.args).toEqual(['amd', 'a1', 'HUMAN', 'HUMAN-803-800']);
+    expect(amdEvent.args).toEqual(['amd', 'a1', 'HUMAN', 'HUMAN-800-800']);
 
     const channel = amdChannel as Channel;
     const prompt = client.Playback();
@@ -129,8 +129,8 @@ describe('ari-client 2.2.0 against the simulator', () => {
     expect(originate?.body).toEqual({
       variables: {
         AMPUSER: '6789',
-        __AAVA_ATTEMPT_ID: 'a1',
-        AAVA_STASIS_APP: 'dialstate',
+        __DIALSTATE_ATTEMPT_ID: 'a1',
+        DIALSTATE_STASIS_APP: 'dialstate',
         'CALLERID(num)': '6789',
       },
     });
@@ -141,7 +141,7 @@ describe('ari-client 2.2.0 against the simulator', () => {
     });
     expect(sim.calls()[0]?.variables).toMatchObject({
       AMPUSER: '6789',
-      AAVA_ATTEMPT_ID: 'a1',
+      DIALSTATE_ATTEMPT_ID: 'a1',
       AI_PROVIDER: 'stub',
     });
   });

@@ -148,7 +148,7 @@ describe('simulator authentication, errors and doctor checks', () => {
         channelId: 'checks-1',
         otherChannelId: 'checks-1;2',
       },
-      { variables: { __AAVA_ATTEMPT_ID: 'checks-1' } },
+      { variables: { __DIALSTATE_ATTEMPT_ID: 'checks-1' } },
     );
     await recorder.waitFor((e) => e.type === 'StasisStart');
     const live = await rest.get('/channels');
@@ -160,7 +160,7 @@ describe('simulator authentication, errors and doctor checks', () => {
       (await rest.get('/channels/checks-1/variable', { variable: name })).body;
     expect(await variable('DIALPLAN_EXISTS(aava-outbound-amd,s,1)')).toEqual({ value: '1' });
     expect(await variable('DIALPLAN_EXISTS(no-such-context,s,1)')).toEqual({ value: '0' });
-    expect(await variable('AAVA_ATTEMPT_ID')).toEqual({ value: 'checks-1' });
+    expect(await variable('DIALSTATE_ATTEMPT_ID')).toEqual({ value: 'checks-1' });
     expect(await variable('NO_SUCH_VARIABLE')).toEqual({
       message: 'Provided variable was not found',
     });

@@ -33,6 +33,24 @@ describe('the simulated far ends', () => {
       handOff,
     });
 
+  /** Originates a human's call with `variables`, waits for the answer, continues it into the hop. */
+  async function answeredIntoHop(id: string, variables: Record<string, string>): Promise<number> {
+    const from = dialer.events.length;
+    await rest.post(
+      '/channels',
+      {
+        endpoint: 'Local/5550101@from-internal',
+        app: 'dialstate',
+        appArgs: `dial,${id}`,
+        channelId: id,
+      },
+      { variables: { __DIALSTATE_ATTEMPT_ID: id, ...variables } },
+    );
+    await dialer.waitFor((e) => e.type === 'StasisStart' && e.channel?.id === id, { from });
+    await rest.post(`/channels/${id}/continue`, { context: 'aava-outbound-amd' });
+    return from;
+  }
+
   beforeAll(async () => {
     sim = createSimulator({ user: 'dialstate', password: 'secret', timeScale: TIME_SCALE });
     ({ url } = await sim.start());
@@ -80,6 +98,21 @@ describe('the simulated far ends', () => {
       'ChannelHangupRequest',
       'ChannelDestroyed',
     ]);
+    // As Asterisk 22: `;2` asks first (16, soft), then `;1`, then both halves go; and
+    // no `h` extension of the AMD context runs.
+    const order = events
+      .filter((e) => e.type === 'ChannelHangupRequest' || e.type === 'ChannelDestroyed')
+      .map((e) => `${e.type} ${e.channel?.id} ${String(e.cause)}${e.soft ? 's' : ''}`);
+    expect(order).toEqual([
+      'ChannelHangupRequest dialstate-amd-hangup;2 16s',
+      'ChannelHangupRequest dialstate-amd-hangup 16',
+      'ChannelDestroyed dialstate-amd-hangup;2 16',
+      'ChannelDestroyed dialstate-amd-hangup 16',
+    ]);
+    const amdSteps = events.filter(
+      (e) => e.type === 'ChannelDialplan' && e.channel?.dialplan.context === 'aava-outbound-amd',
+    );
+    expect(amdSteps.map((e) => e.channel?.dialplan.exten)).not.toContain('h');
   });
 
   it('fails a prompt the callee hangs up on', async () => {
@@ -165,31 +198,63 @@ describe('the simulated far ends', () => {
     });
   });
 
-  it('fails the AMD return into an app no websocket holds, and the call ends', async () => {
-    const from = dialer.events.length;
-    await rest.post('/channels', {
-      endpoint: 'Local/5550101@from-internal',
-      app: 'dialstate',
-      appArgs: 'dial,lost',
-      channelId: 'lost',
-    });
-    await dialer.waitFor((e) => e.type === 'StasisStart' && e.channel?.id === 'lost', { from });
-    await rest.post('/channels/lost/continue', {
-      context: 'aava-outbound-amd',
-      extension: 's',
-      priority: 1,
-    });
+  it('retries the AMD return while no websocket holds the app, then hangs up with a log line', async () => {
+    const from = await answeredIntoHop('lost', { DIALSTATE_HOP_WAIT_MS: '1000' });
     await dialer.waitFor((e) => e.type === 'ChannelDestroyed' && e.channel?.id === 'lost;2', {
       from,
     });
     const events = dialer.events.slice(from);
     expect(events.filter((e) => e.variable === 'AMD_APP').map((e) => e.value)).toEqual(['dialer']);
+    // Tried at 0, 500 and 1000 ms, then given up.
     expect(events.filter((e) => e.variable === 'STASISSTATUS').map((e) => e.value)).toEqual([
       '',
       'FAILED',
+      'FAILED',
+      'FAILED',
       'SUCCESS',
     ]);
+    const steps = events
+      .filter((e) => e.type === 'ChannelDialplan' && e.channel?.id === 'lost')
+      .map((e) => String(e.dialplan_app));
+    expect(steps.filter((app) => app === 'Wait')).toHaveLength(2);
+    const giveUp = events.find((e) => e.type === 'ChannelDialplan' && e.dialplan_app === 'Log');
+    expect(giveUp?.dialplan_app_data).toBe(
+      'WARNING,dialstate AMD hop: Stasis app dialer not connected for 1000 ms - hanging up attempt lost after AMD HUMAN',
+    );
     expect(types(events, 'lost').filter((t) => t === 'StasisStart')).toHaveLength(1);
+  });
+
+  it('returns the AMD verdict to the app once its websocket is back within the wait', async () => {
+    const from = await answeredIntoHop('later', { DIALSTATE_STASIS_APP: 'restarting' });
+    await dialer.waitFor((e) => e.variable === 'STASISSTATUS' && e.value === 'FAILED', { from });
+    // The app comes back (a restarted dialer) and the hop's next try finds it.
+    const restarted = await EventRecorder.connect(url, 'restarting');
+    try {
+      const back = await restarted.waitFor(
+        (e) => e.type === 'StasisStart' && e.channel?.id === 'later',
+      );
+      expect(back.args).toEqual(['amd', 'later', 'HUMAN', 'HUMAN-800-800']);
+      await rest.delete('/channels/later');
+    } finally {
+      restarted.close();
+    }
+  });
+
+  it('takes the AMDCAUSE numbers and the verdict time from the AMD parameters sent', async () => {
+    const from = await answeredIntoHop('params', {
+      DIALSTATE_STASIS_APP: 'dialstate',
+      DIALSTATE_AMD_OPTS: '2000,2000,1000,5000,100,50,10,256,5000',
+    });
+    const verdict = await dialer.waitFor(
+      (e) => e.type === 'StasisStart' && e.channel?.id === 'params' && e.args?.[0] === 'amd',
+      { from },
+    );
+    expect(verdict.args).toEqual(['amd', 'params', 'HUMAN', 'HUMAN-1000-1000']);
+    const amdStep = dialer.events
+      .slice(from)
+      .find((e) => e.type === 'ChannelDialplan' && e.dialplan_app === 'AMD');
+    expect(amdStep?.dialplan_app_data).toBe('2000,2000,1000,5000,100,50,10,256,5000');
+    await rest.delete('/channels/params');
   });
 
   it('reports a move to an app nobody holds with ApplicationMoveFailed and keeps the channel', async () => {

@@ -39,7 +39,7 @@ describe('createSimulator', () => {
     await ariRest(url).post(
       '/channels',
       { endpoint: 'Local/42@from-internal', app: 'dialstate', channelId: 'remembered' },
-      { variables: { __AAVA_ATTEMPT_ID: 'r1' } },
+      { variables: { __DIALSTATE_ATTEMPT_ID: 'r1' } },
     );
     await recorder.waitFor(
       (e) => e.type === 'ChannelDestroyed' && e.channel?.id === 'remembered;2',
@@ -51,7 +51,7 @@ describe('createSimulator', () => {
         number: '42',
         context: 'from-internal',
         scenario: 'busy',
-        variables: { AAVA_ATTEMPT_ID: 'r1' },
+        variables: { DIALSTATE_ATTEMPT_ID: 'r1' },
         dialStatus: 'BUSY',
         live: false,
       },

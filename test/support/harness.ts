@@ -53,7 +53,11 @@ export interface Harness {
    * Simulates a crash: abandons this runner without stopping it, then builds a new
    * store connection, clock and runner over the same database file and resumes.
    */
-  crashAndRestart(options?: { downForMs?: number }): Promise<Harness>;
+  crashAndRestart(options?: {
+    downForMs?: number;
+    /** Runs after the open attempts are restored and before their timers are armed, as reconciliation does. */
+    beforeTimers?: (restarted: Harness) => Promise<void>;
+  }): Promise<Harness>;
   close(): Promise<void>;
 }
 
@@ -155,7 +159,7 @@ export async function createHarness(
       if (!lead) throw new Error(`no lead-${leadNumber}`);
       return lead;
     },
-    async crashAndRestart({ downForMs = 0 } = {}) {
+    async crashAndRestart({ downForMs = 0, beforeTimers } = {}) {
       // The old runner is abandoned, not stopped: like a killed process, it gets no
       // chance to tidy up. Its clock is never advanced again, so its timers never fire.
       await runner.settled();
@@ -167,6 +171,7 @@ export async function createHarness(
       });
       await store.close();
       await next.runner.resumeOpenAttempts();
+      await beforeTimers?.(next);
       next.runner.resumeTimers();
       return next;
     },

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
+import { AMD_HOP_VERSION_LABEL } from '../../src/ari/amd-hop.js';
 
 /** The doctor requests recorded from a real Asterisk 22.10.1 (see the README beside it). */
 export const CHECKS_TRACE = fileURLToPath(
@@ -102,6 +103,8 @@ export interface RecordedAriOptions {
   modules: string[];
   /** Dialplan contexts; each has an `s` extension. */
   contexts: string[];
+  /** Priority labels every `s` extension has (default: the current AMD hop's version label). */
+  labels?: string[];
   /** Apps held by a websocket outside the test (e.g. a running dialstate). */
   connectedApps?: string[];
   /** Delay between a websocket opening and its app being listed (ms). */
@@ -175,12 +178,16 @@ export async function startRecordedAriServer(
       if (!channels.has(parts[3] ?? '')) {
         return { status: 404, body: { message: 'Provided channel was not found' } };
       }
-      const call = /^DIALPLAN_EXISTS\(([^,)]+)(?:,([^,)]+),(\d+))?\)$/.exec(
+      const call = /^DIALPLAN_EXISTS\(([^,)]+)(?:,([^,)]+),([\w-]+))?\)$/.exec(
         query.get('variable') ?? '',
       );
       if (!call) return recorded.variableMissing;
-      const [, context, exten] = call;
-      const exists = options.contexts.includes(context ?? '') && (exten ?? 's') === 's';
+      const [, context, exten, priority = '1'] = call;
+      const labels = options.labels ?? [AMD_HOP_VERSION_LABEL];
+      const exists =
+        options.contexts.includes(context ?? '') &&
+        (exten ?? 's') === 's' &&
+        (/^\d+$/.test(priority) || labels.includes(priority));
       return exists ? recorded.channelContextFound : recorded.channelContextMissing;
     }
     if (method === 'DELETE' && parts[2] === 'channels' && parts.length === 4) {

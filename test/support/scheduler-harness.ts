@@ -52,7 +52,7 @@ export interface SchedulerHarness extends Harness {
   dialing: DialingStore;
   campaigns: CampaignRepository;
   /** Flip to simulate the ARI connection dropping. */
-  ari: { connected: boolean };
+  ari: { connected: boolean; hold: string | null };
   /** Adds another running campaign with `leads` leads numbered from `firstSeq`. */
   addCampaign(overrides: Partial<Campaign>, leads: number, firstSeq: number): Promise<void>;
   /** Waits until neither the scheduler nor the runner has anything left to do. */
@@ -122,7 +122,7 @@ export async function createSchedulerHarness(
   });
   const dialing = createDialingStore(base.store.db, base.journal);
   const campaigns = createCampaignRepository(base.store.db);
-  const ari = { connected: true };
+  const ari: { connected: boolean; hold: string | null } = { connected: true, hold: null };
   let ids = 0;
   const media = options.media ?? {};
   const scheduler = createCampaignScheduler({
@@ -139,6 +139,7 @@ export async function createSchedulerHarness(
     },
     findMedia: async (id) => media[id],
     ariConnected: () => ari.connected,
+    pbxHold: () => ari.hold,
     newAttemptId: () => {
       ids += 1;
       return `attempt-${ids}`;

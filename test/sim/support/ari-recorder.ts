@@ -87,6 +87,11 @@ export class EventRecorder {
     );
   }
 
+  /** Calls `listener` when the server closes the websocket (or it is closed here). */
+  onClose(listener: () => void): void {
+    this.#ws.on('close', listener);
+  }
+
   close(): void {
     this.#ws.close();
   }

@@ -59,6 +59,11 @@ export function callFacts(
       .map((e) => {
         const args = [...(e.args ?? [])];
         if (options.amdArgsHaveId && args[0] === 'amd') args.splice(1, 1);
+        // AMDCAUSE's first number is what app_amd measured (a multiple of its frames,
+        // e.g. 803 for an 800 ms threshold); the parameter after it is what must agree.
+        if (args[0] === 'amd' && args[2] !== undefined) {
+          args[2] = args[2].replace(/^(HUMAN|INITIALSILENCE)-\d+-/, '$1-*-');
+        }
         return args;
       }),
     playbackFinished: local

@@ -112,7 +112,13 @@ export async function runReferenceCall(options: ReferenceCallOptions): Promise<A
         callerId: 'Dialer <6789>',
         timeout: 30,
       },
-      { variables: { AMPUSER: '6789', __AAVA_ATTEMPT_ID: attemptId, AAVA_STASIS_APP: app } },
+      {
+        variables: {
+          AMPUSER: '6789',
+          __DIALSTATE_ATTEMPT_ID: attemptId,
+          DIALSTATE_STASIS_APP: app,
+        },
+      },
     );
     if (originated.status !== 200) throw new Error(`originate answered ${originated.status}`);
     const destroyed = (channelId: string) => (event: AriEvent) =>

@@ -66,8 +66,8 @@ export class TraceDriver {
         {
           variables: {
             AMPUSER: '6789',
-            __AAVA_ATTEMPT_ID: this.attemptId,
-            AAVA_STASIS_APP: 'trace-dialer',
+            __DIALSTATE_ATTEMPT_ID: this.attemptId,
+            DIALSTATE_STASIS_APP: 'trace-dialer',
           },
         },
       ),
