@@ -189,14 +189,25 @@ describe('hand-off to AAVA over a direct-trunk dial string', () => {
         const attemptId: string = lead.body.attempts[0].id;
         const timeline = await api('GET', `/api/attempts/${attemptId}/timeline`);
         expect(timeline.body.replay.status).toBe('ok');
-        return timeline.body.spans.map((span: { state: string }) => span.state);
+        return timeline.body;
       }),
     );
-    for (const spans of endings) {
-      expect(spans).toEqual(
+    for (const timeline of endings) {
+      expect(timeline.spans.map((span: { state: string }) => span.state)).toEqual(
         expect.arrayContaining(['handingOff.entering', 'handingOff.settling', 'talking']),
       );
     }
+    // Each attempt's timeline names the dial string it dialed and who ended the call.
+    expect(endings[0]).toMatchObject({
+      dialString: 'PJSIP/14155550101@carrier',
+      endedBy: 'agent',
+      transferredTo: null,
+    });
+    expect(endings[1]).toMatchObject({
+      dialString: 'PJSIP/14155550116@carrier',
+      endedBy: 'transfer',
+      transferredTo: 'from-internal',
+    });
   }, 60_000);
 
   it('refuses to start an AAVA campaign that dials Local channels, which AAVA hangs up', async () => {

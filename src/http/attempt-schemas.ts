@@ -68,6 +68,16 @@ export const attemptTimelineSchema = z
     campaignId: z.string(),
     leadId: z.string(),
     number: z.string(),
+    dialString: z.string().nullable().openapi({
+      description:
+        'The endpoint originated, e.g. PJSIP/14155550101@trunk (null for machine version 1 attempts, which dialed Local/<number>@<dial context>)',
+    }),
+    endedBy: z.enum(['caller', 'agent', 'transfer']).nullable().openapi({
+      description: 'Who ended a call the AI target had (machine version 2 on)',
+    }),
+    transferredTo: z.string().nullable().openapi({
+      description: 'The context the AI target passed the call on to, if it did',
+    }),
     machineVersion: z.number().int(),
     currentMachineVersion: z.number().int(),
     live: z.boolean(),

@@ -146,7 +146,10 @@ describe('web UI in a browser', () => {
     const spans = await first
       .locator('[data-span-state]')
       .evaluateAll((els) => els.map((el) => el.getAttribute('data-span-state')));
-    expect(spans).toEqual(expect.arrayContaining(['dialing.ringing', 'screening', 'handingOff']));
+    // The hand-off is shown confirmed: the call reached the target and settled there.
+    expect(spans).toEqual(
+      expect.arrayContaining(['dialing.ringing', 'screening', 'handingOff.settling', 'talking']),
+    );
     const events = (await first.locator('table.events').textContent()) ?? '';
     expect(events).toContain('answered');
     expect(events).toMatch(/AMD HUMAN \(HUMAN-\d+-\d+\)/);

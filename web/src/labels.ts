@@ -93,3 +93,14 @@ const STATUS_LABELS: Record<string, string> = {
 export function campaignStatusLabel(status: string): string {
   return STATUS_LABELS[status] ?? status;
 }
+
+const ENDED_BY_LABELS: Record<string, string> = {
+  caller: 'the caller hung up',
+  agent: 'the AI agent ended the call',
+  transfer: 'the AI agent transferred the call',
+};
+
+/** Who ended a call the AI target had, in words. */
+export function endedByLabel(endedBy: string): string {
+  return ENDED_BY_LABELS[endedBy] ?? endedBy;
+}

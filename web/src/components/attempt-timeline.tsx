@@ -3,7 +3,7 @@ import { type Attempt, request } from '../api.js';
 import { describeFailure } from '../api-failure.js';
 import { wallClock } from '../clock.js';
 import { formatDateTime, formatDuration } from '../format.js';
-import { outcomeLabel } from '../labels.js';
+import { endedByLabel, outcomeLabel } from '../labels.js';
 import { subscribeLive } from '../live-events.js';
 import { layOutTimeline } from '../timeline-layout.js';
 
@@ -54,6 +54,22 @@ export function AttemptTimeline(props: { attempt: Attempt; timezone: string }) {
             : outcomeLabel(timeline.latest?.outcome ?? props.attempt.outcome)}
         </span>
       </h3>
+      <Show when={timeline.latest?.dialString}>
+        {(dialString) => (
+          <p class="help" data-dial-string>
+            Dialed <code>{dialString()}</code>
+            <Show when={timeline.latest?.endedBy}>
+              {(by) => (
+                <>
+                  {' '}
+                  · {endedByLabel(by())}
+                  <Show when={timeline.latest?.transferredTo}>{(to) => <> (to {to()})</>}</Show>
+                </>
+              )}
+            </Show>
+          </p>
+        )}
+      </Show>
       <Show when={timeline.error}>
         <p class="error-box">Could not load the timeline: {describeFailure(timeline.error)}</p>
       </Show>
