@@ -33,6 +33,7 @@ import { createLeadIntakeStore } from './store/lead-intake-store.js';
 import { createLeadListReader } from './store/lead-list.js';
 import { createLeadOperations } from './store/lead-operations.js';
 import { createMetricsReader } from './store/metrics-reader.js';
+import { createOptOutStore } from './store/opt-outs.js';
 
 /** Longest `/health` waits for the database's answer (ms). */
 const HEALTH_DATABASE_TIMEOUT_MS = 2_000;
@@ -168,6 +169,7 @@ export function buildApiDeps(parts: {
     recordings: parts.recordings,
     dncLists: createDncListStore(store),
     dncPages: createDncPageReader(store.db),
+    optOuts: createOptOutStore(store.db),
     setup: parts.setup,
     health: {
       pingDatabase: () => pingDatabase(store.db),

@@ -3,6 +3,7 @@ import type { DialingStatus } from '../campaign/dialing-status.js';
 import type { CampaignControl } from '../dialer/campaign-control.js';
 import type { LeadImportJobs } from '../dialer/lead-import-jobs.js';
 import type { DncListStore, LeadAddStore, LeadImportStore } from '../dialer/lead-intake-ports.js';
+import type { OptOutStore } from '../dialer/opt-out.js';
 import type { AttemptJournal, Clock } from '../dialer/ports.js';
 import type { RecordingLibrary } from '../media/recording-library.js';
 import type { AttemptListReader } from '../store/attempt-list.js';
@@ -53,6 +54,8 @@ export interface ApiDeps {
   /** The do-not-call lists, as the DNC service changes them. */
   dncLists: DncListStore;
   dncPages: DncPageReader;
+  /** Callees' opt-outs asked during their call, and those of an attempt. */
+  optOuts: OptOutStore;
   setup: SetupGuideDeps;
   health: HealthDeps;
   metrics: MetricsDeps;

@@ -15,6 +15,7 @@ import { leadCsvRoutes } from './lead-csv-routes.js';
 import { leadImportRoutes } from './lead-import-routes.js';
 import { leadsRoutes } from './leads-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
+import { optOutRoutes } from './opt-out-routes.js';
 import { recordingsRoutes } from './recordings-routes.js';
 import { setupRoutes } from './setup-routes.js';
 import { webUi } from './web-ui.js';
@@ -40,6 +41,7 @@ function apiRoutes(deps: ApiDeps) {
     .route('/events', eventsRoutes(deps.liveFanout))
     .route('/recordings', recordingsRoutes(deps))
     .route('/', dncRoutes(deps))
+    .route('/', optOutRoutes(deps))
     .route('/setup', setupRoutes(deps))
     .route('/', leadsRoutes(deps))
     .route('/', leadImportRoutes(deps))
