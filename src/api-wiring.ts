@@ -28,6 +28,7 @@ import { pingDatabase } from './store/database-ping.js';
 import type { Store } from './store/db.js';
 import { createDncListStore } from './store/dnc-list-store.js';
 import { createDncPageReader } from './store/dnc-page-reader.js';
+import { createEvidenceAttemptReader } from './store/evidence-attempts.js';
 import { createLeadImportRepository } from './store/lead-imports.js';
 import { createLeadIntakeStore } from './store/lead-intake-store.js';
 import { createLeadListReader } from './store/lead-list.js';
@@ -170,6 +171,7 @@ export function buildApiDeps(parts: {
     dncLists: createDncListStore(store),
     dncPages: createDncPageReader(store.db),
     optOuts: createOptOutStore(store.db),
+    evidenceAttempts: createEvidenceAttemptReader(store.db),
     setup: parts.setup,
     health: {
       pingDatabase: () => pingDatabase(store.db),

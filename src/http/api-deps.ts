@@ -10,6 +10,7 @@ import type { AttemptListReader } from '../store/attempt-list.js';
 import type { CampaignStatsReader } from '../store/campaign-stats.js';
 import type { CampaignRepository } from '../store/campaigns.js';
 import type { DncPageReader } from '../store/dnc-page-reader.js';
+import type { EvidenceAttemptReader } from '../store/evidence-attempts.js';
 import type { LeadImportRepository } from '../store/lead-imports.js';
 import type { LeadListReader } from '../store/lead-list.js';
 import type { LeadOperations } from '../store/lead-operations.js';
@@ -56,6 +57,8 @@ export interface ApiDeps {
   dncPages: DncPageReader;
   /** Callees' opt-outs asked during their call, and those of an attempt. */
   optOuts: OptOutStore;
+  /** Which attempts consent evidence covers. */
+  evidenceAttempts: EvidenceAttemptReader;
   setup: SetupGuideDeps;
   health: HealthDeps;
   metrics: MetricsDeps;

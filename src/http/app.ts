@@ -9,6 +9,7 @@ import { campaignActionsRoutes } from './campaign-actions-routes.js';
 import { campaignsRoutes } from './campaigns-routes.js';
 import { dncRoutes } from './dnc-routes.js';
 import { eventsRoutes } from './events-routes.js';
+import { evidenceRoutes } from './evidence-routes.js';
 import { healthRoutes } from './health-routes.js';
 import { jsonBodyLimit } from './json-body-limit.js';
 import { leadCsvRoutes } from './lead-csv-routes.js';
@@ -46,7 +47,8 @@ function apiRoutes(deps: ApiDeps) {
     .route('/', leadsRoutes(deps))
     .route('/', leadImportRoutes(deps))
     .route('/', leadCsvRoutes(deps))
-    .route('/', attemptsRoutes(deps));
+    .route('/', attemptsRoutes(deps))
+    .route('/', evidenceRoutes(deps));
 }
 
 /** The API's routes and their types, for the web UI's typed client (`hono/client`). */

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { OptOutEntry, OptOutStore } from '../dialer/opt-out.js';
+import { createLeadRepository } from './leads.js';
 import type { Database } from './schema.js';
 
 /** The store side of opt-outs: finding the call, listing its number with the call as source. */
 export function createOptOutStore(db: Kysely<Database>): OptOutStore {
+  const leads = createLeadRepository(db);
   const calls = db
     .selectFrom('attempt')
     .innerJoin('lead', 'lead.id', 'attempt.lead_id')
@@ -46,14 +48,7 @@ export function createOptOutStore(db: Kysely<Database>): OptOutStore {
         .executeTakeFirst();
     },
 
-    async leadExists(leadId) {
-      const row = await db
-        .selectFrom('lead')
-        .select('id')
-        .where('id', '=', leadId)
-        .executeTakeFirst();
-      return row !== undefined;
-    },
+    leadExists: async (leadId) => (await leads.get(leadId)) !== undefined,
 
     async list(optOut) {
       // On conflict nothing changes: the entry keeps its first source (idempotent).
