@@ -103,7 +103,7 @@ export function createApp(deps: ApiDeps, options: ApiOptions) {
       title: 'dialstate API',
       version: options.version,
       description:
-        'Outbound campaigns for Asterisk: campaigns, leads, call attempts and their timelines, recordings, do-not-call lists. Errors are `{ error: { code, message, details } }`. A JSON body is at most 1 MiB (413 `payloadTooLarge`, before it is parsed); an id in a body that names nothing is a 400 `validation` at its field.',
+        'Outbound campaigns for Asterisk: campaigns, leads, call attempts and their timelines, recordings, do-not-call lists, opt-outs asked during a call, consent and contact evidence. Errors are `{ error: { code, message, details } }`. A JSON body is at most 1 MiB (413 `payloadTooLarge`, before it is parsed); an id in a body that names nothing is a 400 `validation` at its field.',
     },
     ...(options.apiToken === null ? {} : { security: [{ bearer: [] }] }),
   });
