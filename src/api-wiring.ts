@@ -28,11 +28,13 @@ import { pingDatabase } from './store/database-ping.js';
 import type { Store } from './store/db.js';
 import { createDncListStore } from './store/dnc-list-store.js';
 import { createDncPageReader } from './store/dnc-page-reader.js';
+import { createEvidenceAttemptReader } from './store/evidence-attempts.js';
 import { createLeadImportRepository } from './store/lead-imports.js';
 import { createLeadIntakeStore } from './store/lead-intake-store.js';
 import { createLeadListReader } from './store/lead-list.js';
 import { createLeadOperations } from './store/lead-operations.js';
 import { createMetricsReader } from './store/metrics-reader.js';
+import { createOptOutStore } from './store/opt-outs.js';
 
 /** Longest `/health` waits for the database's answer (ms). */
 const HEALTH_DATABASE_TIMEOUT_MS = 2_000;
@@ -168,6 +170,8 @@ export function buildApiDeps(parts: {
     recordings: parts.recordings,
     dncLists: createDncListStore(store),
     dncPages: createDncPageReader(store.db),
+    optOuts: createOptOutStore(store.db),
+    evidenceAttempts: createEvidenceAttemptReader(store.db),
     setup: parts.setup,
     health: {
       pingDatabase: () => pingDatabase(store.db),

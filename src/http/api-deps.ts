@@ -3,12 +3,14 @@ import type { DialingStatus } from '../campaign/dialing-status.js';
 import type { CampaignControl } from '../dialer/campaign-control.js';
 import type { LeadImportJobs } from '../dialer/lead-import-jobs.js';
 import type { DncListStore, LeadAddStore, LeadImportStore } from '../dialer/lead-intake-ports.js';
+import type { OptOutStore } from '../dialer/opt-out.js';
 import type { AttemptJournal, Clock } from '../dialer/ports.js';
 import type { RecordingLibrary } from '../media/recording-library.js';
 import type { AttemptListReader } from '../store/attempt-list.js';
 import type { CampaignStatsReader } from '../store/campaign-stats.js';
 import type { CampaignRepository } from '../store/campaigns.js';
 import type { DncPageReader } from '../store/dnc-page-reader.js';
+import type { EvidenceAttemptReader } from '../store/evidence-attempts.js';
 import type { LeadImportRepository } from '../store/lead-imports.js';
 import type { LeadListReader } from '../store/lead-list.js';
 import type { LeadOperations } from '../store/lead-operations.js';
@@ -53,6 +55,10 @@ export interface ApiDeps {
   /** The do-not-call lists, as the DNC service changes them. */
   dncLists: DncListStore;
   dncPages: DncPageReader;
+  /** Callees' opt-outs asked during their call, and those of an attempt. */
+  optOuts: OptOutStore;
+  /** Which attempts consent evidence covers. */
+  evidenceAttempts: EvidenceAttemptReader;
   setup: SetupGuideDeps;
   health: HealthDeps;
   metrics: MetricsDeps;

@@ -9,12 +9,14 @@ import { campaignActionsRoutes } from './campaign-actions-routes.js';
 import { campaignsRoutes } from './campaigns-routes.js';
 import { dncRoutes } from './dnc-routes.js';
 import { eventsRoutes } from './events-routes.js';
+import { evidenceRoutes } from './evidence-routes.js';
 import { healthRoutes } from './health-routes.js';
 import { jsonBodyLimit } from './json-body-limit.js';
 import { leadCsvRoutes } from './lead-csv-routes.js';
 import { leadImportRoutes } from './lead-import-routes.js';
 import { leadsRoutes } from './leads-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
+import { optOutRoutes } from './opt-out-routes.js';
 import { recordingsRoutes } from './recordings-routes.js';
 import { setupRoutes } from './setup-routes.js';
 import { webUi } from './web-ui.js';
@@ -40,11 +42,13 @@ function apiRoutes(deps: ApiDeps) {
     .route('/events', eventsRoutes(deps.liveFanout))
     .route('/recordings', recordingsRoutes(deps))
     .route('/', dncRoutes(deps))
+    .route('/', optOutRoutes(deps))
     .route('/setup', setupRoutes(deps))
     .route('/', leadsRoutes(deps))
     .route('/', leadImportRoutes(deps))
     .route('/', leadCsvRoutes(deps))
-    .route('/', attemptsRoutes(deps));
+    .route('/', attemptsRoutes(deps))
+    .route('/', evidenceRoutes(deps));
 }
 
 /** The API's routes and their types, for the web UI's typed client (`hono/client`). */
@@ -99,7 +103,7 @@ export function createApp(deps: ApiDeps, options: ApiOptions) {
       title: 'dialstate API',
       version: options.version,
       description:
-        'Outbound campaigns for Asterisk: campaigns, leads, call attempts and their timelines, recordings, do-not-call lists. Errors are `{ error: { code, message, details } }`. A JSON body is at most 1 MiB (413 `payloadTooLarge`, before it is parsed); an id in a body that names nothing is a 400 `validation` at its field.',
+        'Outbound campaigns for Asterisk: campaigns, leads, call attempts and their timelines, recordings, do-not-call lists, opt-outs asked during a call, consent and contact evidence. Errors are `{ error: { code, message, details } }`. A JSON body is at most 1 MiB (413 `payloadTooLarge`, before it is parsed); an id in a body that names nothing is a 400 `validation` at its field.',
     },
     ...(options.apiToken === null ? {} : { security: [{ bearer: [] }] }),
   });

@@ -160,6 +160,10 @@ export interface DncTable {
   phone: string;
   reason: string | null;
   created_at: number;
+  /** `opt_out` when the callee asked during a call; null for operator entries and imports. */
+  source: Defaulted<string | null>;
+  source_campaign_id: Defaulted<string | null>;
+  source_attempt_id: Defaulted<string | null>;
 }
 
 export interface LeadImportTable {
