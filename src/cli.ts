@@ -1,15 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { backupCommand, restoreCommand } from './cli/backup-command.js';
-import { configCheckCommand } from './cli/config-command.js';
-import { dncCommand } from './cli/dnc-command.js';
-import { doctorCommand } from './cli/doctor-command.js';
-import { importCommand, importSampleCommand } from './cli/import-command.js';
-import { migrateCommand } from './cli/migrate-command.js';
-import { replayCommand } from './cli/replay-command.js';
-import { serveCommand } from './cli/serve-command.js';
-import { simCommand } from './cli/sim-command.js';
-import { loadProcessConfig, readProcessEnvironment } from './config.js';
+
+// Each command is imported when it runs, not before: `dialstate --help` or `dialstate
+// import` need not load the server, the simulator or the web API (tens of MB of heap).
 
 const USAGE = `usage: dialstate <command> [options]
 
@@ -78,21 +71,23 @@ async function main(argv: string[]): Promise<number> {
     overrides: values.db ? { DIALSTATE_DB_PATH: values.db } : ({} as Record<string, string>),
     envFile: values.config,
   };
+  const { loadProcessConfig, readProcessEnvironment } = await import('./config.js');
   if (command === 'config') {
     if (positionals[0] !== 'check') {
       console.error('config needs an action: dialstate config check [--config FILE]');
       return 2;
     }
+    const { configCheckCommand } = await import('./cli/config-command.js');
     return configCheckCommand(readProcessEnvironment(settings));
   }
   const config = loadProcessConfig(settings);
   switch (command) {
     case 'serve':
-      return serveCommand(config);
+      return (await import('./cli/serve-command.js')).serveCommand(config);
     case 'migrate':
-      return migrateCommand(config);
+      return (await import('./cli/migrate-command.js')).migrateCommand(config);
     case 'doctor':
-      return doctorCommand(config);
+      return (await import('./cli/doctor-command.js')).doctorCommand(config);
     case 'sim': {
       const port = values.port === undefined ? undefined : Number(values.port);
       const timeScale =
@@ -101,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
         console.error('sim: --port takes a whole number and --time-scale a number');
         return 2;
       }
+      const { simCommand } = await import('./cli/sim-command.js');
       return simCommand({
         port,
         timeScale,
@@ -118,6 +114,7 @@ async function main(argv: string[]): Promise<number> {
         console.error(`${command} needs a file: dialstate ${command} <file>`);
         return 2;
       }
+      const { backupCommand, restoreCommand } = await import('./cli/backup-command.js');
       return command === 'backup'
         ? backupCommand(config, file, { force: values.force ?? false })
         : restoreCommand(config, file);
@@ -128,9 +125,11 @@ async function main(argv: string[]): Promise<number> {
         console.error('replay needs an attempt id: dialstate replay <attemptId>');
         return 2;
       }
+      const { replayCommand } = await import('./cli/replay-command.js');
       return replayCommand(config, attemptId, { json: values.json ?? false });
     }
     case 'import': {
+      const { importCommand, importSampleCommand } = await import('./cli/import-command.js');
       if (values.sample) return importSampleCommand();
       const [campaignId, file] = positionals;
       if (!campaignId || !file) {
@@ -151,6 +150,7 @@ async function main(argv: string[]): Promise<number> {
         console.error('dnc needs an action: dialstate dnc add|remove|import|list');
         return 2;
       }
+      const { dncCommand } = await import('./cli/dnc-command.js');
       return dncCommand(config, action, argument, {
         campaign: values.campaign,
         reason: values.reason,

@@ -17,7 +17,7 @@ import {
 import type { LeadImportStore } from './lead-intake-ports.js';
 import type { Clock } from './ports.js';
 import { stageLeadBatch } from './stage-lead-batch.js';
-import { DEFAULT_MAX_INFLATED_BYTES, readXlsx, type XlsxLimits } from './xlsx-reader.js';
+import type { XlsxLimits } from './xlsx-reader.js';
 
 /** What a lead file is: CSV text, or an Excel `.xlsx` workbook (its first worksheet). */
 export type LeadFileFormat = 'csv' | 'xlsx';
@@ -174,9 +174,11 @@ export async function importLeads(
     let readRow: ((row: CsvRow) => LeadValidation) | null = null;
     const events =
       request.format === 'xlsx'
-        ? readXlsx(request.source, {
+        ? await readWorkbook(request.source, {
             ...limits,
-            maxInflatedBytes: request.limits?.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES,
+            ...(request.limits?.maxInflatedBytes === undefined
+              ? {}
+              : { maxInflatedBytes: request.limits.maxInflatedBytes }),
           })
         : readCsv(request.source, limits);
     for await (const event of events) {
@@ -228,4 +230,19 @@ export async function importLeads(
       .catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The workbook reader, loaded only for a workbook: exceljs and its dependencies cost
+ * every CSV import, and `dialstate import` of a CSV file, tens of MB otherwise.
+ */
+async function readWorkbook(
+  source: Parameters<typeof readCsv>[0],
+  limits: Omit<XlsxLimits, 'maxInflatedBytes'> & { maxInflatedBytes?: number },
+) {
+  const { DEFAULT_MAX_INFLATED_BYTES, readXlsx } = await import('./xlsx-reader.js');
+  return readXlsx(source, {
+    ...limits,
+    maxInflatedBytes: limits.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES,
+  });
 }
