@@ -175,15 +175,42 @@ function openingFrom(
     : opensAt;
 }
 
+/** Where `at` stands in the daily window alone (see {@link locateUncached}). */
+type Position = { open: true; closesAt: number | null } | { open: false; opensAt: number | null };
+
+/**
+ * The last position computed for each schedule, with the instants it holds for: an open
+ * position holds until its run of stretches closes, a closed one until the next opens.
+ * Every claim checks the window, and most ask about the same few schedules a moment
+ * apart; computing a position walks up to the horizon's stretches through the zone's
+ * offsets (an all-day window, which never closes, walks all of them: ~200 µs a check).
+ */
+const positions = new Map<string, { from: number; until: number; position: Position }>();
+const POSITIONS_KEPT = 1_000;
+
+/** Forgets every remembered position (for tests that compare with a fresh computation). */
+export function forgetCallingWindowPositions(): void {
+  positions.clear();
+}
+
+function locate(schedule: Schedule, at: number): Position {
+  const key = `${schedule.zone.name}|${schedule.start}|${schedule.end}|${[...schedule.days].join(',')}`;
+  const known = positions.get(key);
+  if (known && at >= known.from && at < known.until) return known.position;
+  const position = locateUncached(schedule, at);
+  const until = position.open ? position.closesAt : position.opensAt;
+  if (positions.size >= POSITIONS_KEPT) positions.clear();
+  positions.set(key, { from: at, until: until ?? Number.POSITIVE_INFINITY, position });
+  return position;
+}
+
 /**
  * Where `at` stands in the daily window alone: inside it, with the moment the run of
  * touching stretches around it closes (null past the horizon: it never closes), or
  * outside it, with the moment the next stretch opens (null: none within the horizon).
+ * The answer is the same for every instant from `at` until that moment.
  */
-function locate(
-  schedule: Schedule,
-  at: number,
-): { open: true; closesAt: number | null } | { open: false; opensAt: number | null } {
+function locateUncached(schedule: Schedule, at: number): Position {
   let closesAt: number | undefined;
   for (const stretch of stretchesFrom(schedule, at)) {
     if (closesAt === undefined) {
