@@ -11,6 +11,11 @@ export interface SseConnection {
   readonly events: ReceivedEvent[];
   /** Resolves with the first received event (past or future) that matches. */
   waitFor(match: (event: ReceivedEvent) => boolean, timeoutMs?: number): Promise<ReceivedEvent>;
+  /** Resolves once `holds` is true of everything received so far (checked on each event). */
+  waitUntil(
+    holds: (events: readonly ReceivedEvent[]) => boolean,
+    timeoutMs?: number,
+  ): Promise<void>;
   close(): void;
 }
 
@@ -63,29 +68,33 @@ export async function openSse(
       // Aborted by close().
     }
   })();
+  function waitUntil(holds: (all: readonly ReceivedEvent[]) => boolean, timeoutMs = 5_000) {
+    return new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!holds(events)) return false;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve();
+        return true;
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(
+          new Error(
+            `not there within ${timeoutMs} ms; got ${events.map((e) => e.event).join(', ')}`,
+          ),
+        );
+      }, timeoutMs);
+      if (!check()) waiters.add(check);
+    });
+  }
   return {
     events,
-    waitFor(match, timeoutMs = 5_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = events.find(match);
-          if (found === undefined) return false;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-          return true;
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(
-              `no matching event within ${timeoutMs} ms; got ${events.map((e) => e.event).join(', ')}`,
-            ),
-          );
-        }, timeoutMs);
-        if (!check()) waiters.add(check);
-      });
+    async waitFor(match, timeoutMs) {
+      await waitUntil((all) => all.some(match), timeoutMs);
+      return events.find(match) as ReceivedEvent;
     },
+    waitUntil,
     close: () => controller.abort(),
   };
 }

@@ -60,6 +60,10 @@ export function LeadActionsMenu(
   });
 
   onMount(() => {
+    // `beforetoggle`, not `toggle`: the browser fires it while it shows or hides the menu,
+    // whereas `toggle` comes in a later task. Updated from `toggle`, the button still said
+    // aria-expanded="true" for a moment after the menu had gone, long enough on a busy
+    // machine for anything that looked (an assistive technology, a test) to read it.
     const toggled = (event: Event) => {
       if ((event as ToggleEvent).newState === 'open') {
         window.addEventListener('scroll', hide, { capture: true, passive: true });
@@ -77,7 +81,7 @@ export function LeadActionsMenu(
       }
       props.onClose();
     };
-    menu?.addEventListener('toggle', toggled);
+    menu?.addEventListener('beforetoggle', toggled);
     onCleanup(() => window.removeEventListener('scroll', hide, { capture: true }));
   });
 
