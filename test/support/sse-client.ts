@@ -1,3 +1,5 @@
+import { EventSourceParserStream } from 'eventsource-parser/stream';
+
 /** One server-sent event as received, with when it arrived (performance.now()). */
 export interface ReceivedEvent {
   id: string | undefined;
@@ -19,7 +21,7 @@ export interface SseConnection {
   close(): void;
 }
 
-/** Opens `url` with fetch and parses the text/event-stream as it arrives. */
+/** Opens `url` with fetch and parses the text/event-stream as it arrives (eventsource-parser). */
 export async function openSse(
   url: string,
   headers: Record<string, string> = {},
@@ -34,35 +36,22 @@ export async function openSse(
   }
   const events: ReceivedEvent[] = [];
   const waiters = new Set<() => void>();
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = response.body
+    .pipeThrough(new TextDecoderStream())
+    .pipeThrough(new EventSourceParserStream())
+    .getReader();
   void (async () => {
-    let buffer = '';
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
-        buffer += value;
-        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields: Record<string, string> = {};
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) continue;
-            const colon = line.indexOf(':');
-            const key = line.slice(0, colon);
-            const val = line.slice(colon + 1).replace(/^ /, '');
-            fields[key] =
-              key === 'data' && fields.data !== undefined ? `${fields.data}\n${val}` : val;
-          }
-          if (fields.data === undefined && fields.event === undefined) continue;
-          events.push({
-            id: fields.id,
-            event: fields.event ?? 'message',
-            data: fields.data ?? '',
-            receivedAt: performance.now(),
-          });
-          for (const wake of waiters) wake();
-        }
+        events.push({
+          id: value.id,
+          event: value.event ?? 'message',
+          data: value.data,
+          receivedAt: performance.now(),
+        });
+        for (const wake of waiters) wake();
       }
     } catch {
       // Aborted by close().

@@ -1,3 +1,4 @@
+import { useNavigate } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { createStore, unwrap } from 'solid-js/store';
 import { type CampaignSettings, request } from '../api.js';
@@ -12,7 +13,6 @@ import { RetryFields } from '../components/retry-fields.js';
 import { ScheduleFields } from '../components/schedule-fields.js';
 import { placeIssues } from '../field-issues.js';
 import { notify } from '../notices.js';
-import { navigate } from '../router.js';
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
@@ -66,6 +66,7 @@ function EditorForm(props: {
   id: string | undefined;
   recordings: readonly { id: string; name: string }[];
 }) {
+  const navigate = useNavigate();
   const [form, set] = createStore<CampaignForm>(structuredClone(props.initial));
   const [issues, setIssues] = createSignal<{ path: string; message: string }[]>([]);
   const [saving, setSaving] = createSignal(false);
