@@ -108,4 +108,21 @@ describe('web UI with an API token', () => {
     await page.getByRole('button', { name: 'Close' }).click();
     expect(ui.pageErrors).toEqual([]);
   }, 120_000);
+
+  it('shows the API docs page without the token, with nothing fetched from the internet', async () => {
+    const docs = await ui.browser.newPage();
+    const elsewhere: string[] = [];
+    // A PBX's network: only the server itself answers.
+    await docs.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.origin === ui.dialstate.httpUrl) return route.continue();
+      elsewhere.push(url.href);
+      return route.abort();
+    });
+    await docs.goto(`${ui.dialstate.httpUrl}/api/docs`);
+    await docs.locator('.swagger-ui .info .title', { hasText: 'dialstate API' }).waitFor();
+    await docs.getByText('/campaigns/{id}/leads/import').first().waitFor();
+    expect(elsewhere).toEqual([]);
+    await docs.close();
+  });
 });
