@@ -14,6 +14,7 @@ import { jsonBodyLimit } from './json-body-limit.js';
 import { leadCsvRoutes } from './lead-csv-routes.js';
 import { leadImportRoutes } from './lead-import-routes.js';
 import { leadsRoutes } from './leads-routes.js';
+import { metaRoutes } from './meta-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
 import { recordingsRoutes } from './recordings-routes.js';
 import { setupRoutes } from './setup-routes.js';
@@ -44,7 +45,8 @@ function apiRoutes(deps: ApiDeps) {
     .route('/', leadsRoutes(deps))
     .route('/', leadImportRoutes(deps))
     .route('/', leadCsvRoutes(deps))
-    .route('/', attemptsRoutes(deps));
+    .route('/', attemptsRoutes(deps))
+    .route('/meta', metaRoutes());
 }
 
 /** The API's routes and their types, for the web UI's typed client (`hono/client`). */

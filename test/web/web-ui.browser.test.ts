@@ -81,6 +81,14 @@ describe('web UI in a browser', () => {
 
   it('creates a campaign, showing the API’s refusals next to their fields first', async () => {
     await page.getByRole('link', { name: 'Create one' }).click();
+    // The form starts from the server's defaults (GET /api/meta), AMD's included.
+    await page.getByLabel('Name', { exact: true }).waitFor();
+    expect(await page.getByLabel('Ring timeout').inputValue()).toBe('30');
+    await page.getByText('Answering-machine detection (advanced)').click();
+    await page.getByLabel('Initial silence').fill('1234');
+    await page.getByRole('button', { name: 'Reset AMD to defaults' }).click();
+    expect(await page.getByLabel('Initial silence').inputValue()).toBe('2000');
+    await page.getByRole('definition').filter({ hasText: 'E.164 without the +' }).waitFor();
     await page.getByLabel('Name', { exact: true }).fill('Browser campaign');
     await page.getByLabel('Time zone').fill('UTC');
     await page.getByLabel('From').fill('00:00');
@@ -146,7 +154,15 @@ describe('web UI in a browser', () => {
     const spans = await first
       .locator('[data-span-state]')
       .evaluateAll((els) => els.map((el) => el.getAttribute('data-span-state')));
-    expect(spans).toEqual(expect.arrayContaining(['dialing.ringing', 'screening', 'handingOff']));
+    // The hand-off is requested, then confirmed as the channel enters the AI's dialplan.
+    expect(spans).toEqual(
+      expect.arrayContaining([
+        'dialing.ringing',
+        'screening',
+        'handingOff.requested',
+        'handingOff.entering',
+      ]),
+    );
     const events = (await first.locator('table.events').textContent()) ?? '';
     expect(events).toContain('answered');
     expect(events).toMatch(/AMD HUMAN \(HUMAN-\d+-\d+\)/);
