@@ -109,6 +109,25 @@ describe('web UI with an API token', () => {
     expect(ui.pageErrors).toEqual([]);
   }, 120_000);
 
+  it('keeps a screenful of rows in the DOM while scrolling far into 210,000 leads', async () => {
+    const rows = page.locator('tr.lead-row');
+    expect(await rows.count()).toBeLessThan(60);
+    // Scrolled towards the 1,000th lead: pages of 200 load as the end nears, and the
+    // rows on screen are the ones at that offset (aria-rowindex counts the header too).
+    await expect
+      .poll(
+        () =>
+          page.evaluate(`(() => {
+            const scroller = document.querySelector('section.table-scroll');
+            scroller.scrollTop = Math.min(36 * 1000, scroller.scrollHeight);
+            return document.querySelector('tr.lead-row[aria-rowindex="1002"]') !== null;
+          })()`),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    expect(await rows.count()).toBeLessThan(60);
+  });
+
   it('shows the API docs page without the token, with nothing fetched from the internet', async () => {
     const docs = await ui.browser.newPage();
     const elsewhere: string[] = [];
