@@ -178,6 +178,14 @@ describe('web UI operations in a browser', () => {
     await beaActions.click();
     await page.getByRole('menu').waitFor({ state: 'hidden' });
     expect(await beaActions.getAttribute('aria-expanded')).toBe('false');
+    // The button says so in the same task that hides the menu, not in a later one.
+    await beaActions.click();
+    await page.getByRole('menu').waitFor();
+    const saidAtOnce = await page.evaluate<boolean>(`(() => {
+      document.getElementById('lead-actions-menu').hidePopover();
+      return document.querySelector('[aria-controls="lead-actions-menu"][aria-expanded="true"]') === null;
+    })()`);
+    expect(saidAtOnce).toBe(true);
     await beaActions.click();
     await page.getByRole('menuitem', { name: 'Ignore Bea Busy' }).click();
     await row('Bea Busy').locator('.state', { hasText: 'canceled' }).waitFor();
