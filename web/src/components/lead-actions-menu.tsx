@@ -60,10 +60,17 @@ export function LeadActionsMenu(
   });
 
   onMount(() => {
-    // `beforetoggle`, not `toggle`: the browser fires it while it shows or hides the menu,
-    // whereas `toggle` comes in a later task. Updated from `toggle`, the button still said
-    // aria-expanded="true" for a moment after the menu had gone, long enough on a busy
-    // machine for anything that looked (an assistive technology, a test) to read it.
+    // The button says the menu is closed on `beforetoggle`, which the browser fires as it
+    // hides the menu: `toggle` comes in a later task, and until then the button still
+    // said aria-expanded="true" of a menu already gone, long enough on a busy machine for
+    // anything that looked (an assistive technology, a test) to read it.
+    const closing = (event: Event) => {
+      if ((event as ToggleEvent).newState === 'closed') {
+        shown?.button.setAttribute('aria-expanded', 'false');
+      }
+    };
+    // The rest waits for `toggle`, once the browser has finished hiding the menu and put
+    // focus where it puts it.
     const toggled = (event: Event) => {
       if ((event as ToggleEvent).newState === 'open') {
         window.addEventListener('scroll', hide, { capture: true, passive: true });
@@ -81,7 +88,8 @@ export function LeadActionsMenu(
       }
       props.onClose();
     };
-    menu?.addEventListener('beforetoggle', toggled);
+    menu?.addEventListener('beforetoggle', closing);
+    menu?.addEventListener('toggle', toggled);
     onCleanup(() => window.removeEventListener('scroll', hide, { capture: true }));
   });
 

@@ -99,8 +99,8 @@ export function LeadsTable(props: { campaign: Campaign; list: LeadList; total: n
                 rowIndex={slot.index() + 2}
                 campaign={props.campaign}
                 pressMenu={(button) => {
-                  // The press comes before the light dismiss that closes the open menu
-                  // (and clears the target), so the target still says which menu it was.
+                  // The press closes the open menu (light dismiss) before the click; the
+                  // `toggle` that tells it comes later, so the target still says which.
                   pressedWhileOpen = menuTarget()?.button === button ? button : null;
                 }}
                 openMenu={(button) => {
