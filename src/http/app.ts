@@ -1,7 +1,7 @@
-import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { ApiDeps } from './api-deps.js';
+import { API_DOCS_ASSETS, apiDocsRoutes } from './api-docs.js';
 import { ApiError, type ApiErrorCode } from './api-error.js';
 import { attemptsRoutes } from './attempts-routes.js';
 import { bearerAuth } from './bearer-auth.js';
@@ -15,6 +15,7 @@ import { jsonBodyLimit } from './json-body-limit.js';
 import { leadCsvRoutes } from './lead-csv-routes.js';
 import { leadImportRoutes } from './lead-import-routes.js';
 import { leadsRoutes } from './leads-routes.js';
+import { metaRoutes } from './meta-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
 import { optOutRoutes } from './opt-out-routes.js';
 import { recordingsRoutes } from './recordings-routes.js';
@@ -48,7 +49,8 @@ function apiRoutes(deps: ApiDeps) {
     .route('/', leadImportRoutes(deps))
     .route('/', leadCsvRoutes(deps))
     .route('/', attemptsRoutes(deps))
-    .route('/', evidenceRoutes(deps));
+    .route('/', evidenceRoutes(deps))
+    .route('/meta', metaRoutes());
 }
 
 /** The API's routes and their types, for the web UI's typed client (`hono/client`). */
@@ -83,7 +85,8 @@ export function createApp(deps: ApiDeps, options: ApiOptions) {
     const auth = bearerAuth(options.apiToken);
     // The API's description is public: the docs page fetches it without a token.
     const PUBLIC = new Set(['/api/openapi.json', '/api/docs']);
-    app.use('/api/*', (c, next) => (PUBLIC.has(c.req.path) ? next() : auth(c, next)));
+    const isPublic = (path: string) => PUBLIC.has(path) || path.startsWith(`${API_DOCS_ASSETS}/`);
+    app.use('/api/*', (c, next) => (isPublic(c.req.path) ? next() : auth(c, next)));
     // What is being dialed and how it goes is the operator's business; /health says only up or down.
     app.use('/metrics', auth);
   }
@@ -107,6 +110,6 @@ export function createApp(deps: ApiDeps, options: ApiOptions) {
     },
     ...(options.apiToken === null ? {} : { security: [{ bearer: [] }] }),
   });
-  app.get('/api/docs', swaggerUI({ url: '/api/openapi.json' }));
+  app.route('/api', apiDocsRoutes());
   return app;
 }

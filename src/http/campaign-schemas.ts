@@ -1,11 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { IANAZone } from 'luxon';
 import { AMD_PARAMETER_NAMES, DEFAULT_AMD_PARAMETERS } from '../campaign/amd-parameters.js';
-import {
-  AAVA_DEFAULT_APP,
-  CAMPAIGN_STATUSES,
-  type CampaignSettings,
-} from '../campaign/campaign.js';
+import { AAVA_DEFAULT_APP, CAMPAIGN_STATUSES } from '../campaign/campaign.js';
 import { CAMPAIGN_ACTIONS } from '../campaign/campaign-lifecycle.js';
 import { checkDialString, DIAL_PLACEHOLDERS, DIAL_TECHNOLOGIES } from '../campaign/dial-string.js';
 import {
@@ -17,7 +13,6 @@ import {
   freeTextProblem,
   tokenProblem,
 } from '../campaign/pbx-strings.js';
-import { DEFAULT_RETRY_POLICY } from '../campaign/retry-policy.js';
 import { ATTEMPT_OUTCOMES } from '../machines/attempt-types.js';
 
 const hhmm = z
@@ -169,30 +164,7 @@ export const campaignSettingsSchema = z
   .strict()
   .openapi('CampaignSettings');
 
-/** What a new campaign gets for each setting the request leaves out. */
-export const CAMPAIGN_DEFAULTS: Omit<CampaignSettings, 'name' | 'timezone'> = {
-  window: { start: '09:00', end: '17:00', days: [1, 2, 3, 4, 5] },
-  startsAt: null,
-  endsAt: null,
-  maxConcurrent: 1,
-  minIntervalMs: 1000,
-  ringTimeoutSec: 30,
-  callerId: null,
-  defaultRegion: 'US',
-  allowExtensions: false,
-  // The example hand-off context of the shipped dialplan.
-  aiTarget: { kind: 'dialplan', context: 'ai-handoff', extension: 's', priority: 1 },
-  aiContext: null,
-  aiProvider: null,
-  aiAgent: null,
-  dialString: null,
-  consent: { enabled: false, recordingId: null, timeoutSec: 8 },
-  voicemail: { enabled: false, recordingId: null, greetingMaxWaitSec: 20 },
-  amd: { ...DEFAULT_AMD_PARAMETERS, notSureAs: 'machine' },
-  retry: DEFAULT_RETRY_POLICY,
-};
-
-/** A new campaign: a name and a time zone, the rest as in `CAMPAIGN_DEFAULTS` unless given. */
+/** A new campaign: a name and a time zone, the rest as in `CAMPAIGN_DEFAULTS` (src/campaign) unless given. */
 export const newCampaignSchema = campaignSettingsSchema
   .partial()
   .required({ name: true, timezone: true })

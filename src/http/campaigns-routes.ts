@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Campaign, CampaignSettings } from '../campaign/campaign.js';
+import { CAMPAIGN_DEFAULTS } from '../campaign/campaign-defaults.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, errorResponse, notFound, validationError } from './api-error.js';
 import { createRouter } from './api-router.js';
 import {
-  CAMPAIGN_DEFAULTS,
   campaignIdParam,
   campaignPatchSchema,
   campaignSchema,

@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LeadFileFormat } from '../dialer/import-leads.js';
 import { ApiError } from './api-error.js';
-import { createMultipartReader, MultipartError, multipartBoundary } from './multipart-reader.js';
+import { MultipartError, readMultipart } from './multipart-reader.js';
 
 /** How a CSV upload is received. */
 export interface CsvUploadLimits {
@@ -84,13 +84,7 @@ export async function receiveCsvUpload(
   if (request.body === null)
     throw new ApiError('validation', 'the request has no body: send the CSV file');
 
-  if (mediaType === 'multipart/form-data') {
-    const boundary = multipartBoundary(contentType);
-    if (boundary === null) {
-      throw new ApiError('validation', 'the multipart/form-data content type has no boundary');
-    }
-    return receiveForm(request.body, boundary, limits);
-  }
+  if (mediaType === 'multipart/form-data') return receiveForm(request.body, contentType, limits);
   if (!CSV_TYPES.has(mediaType) && mediaType !== XLSX_TYPE) {
     throw new ApiError(
       'unsupportedMediaType',
@@ -129,35 +123,39 @@ function notCsvMediaType(mediaType: string): ApiError {
 
 async function receiveForm(
   body: ReadableStream<Uint8Array>,
-  boundary: string,
+  contentType: string,
   limits: CsvUploadLimits,
 ): Promise<CsvUpload> {
-  const form = createMultipartReader(body, boundary);
   const fields: Record<string, string> = {};
   let upload: Omit<CsvUpload, 'fields'> | null = null;
+  let form: ReturnType<typeof readMultipart> | null = null;
   try {
-    for (let part = await form.next(); part !== null; part = await form.next()) {
-      if (part.name !== 'file') {
-        fields[part.name] = await form.text(MAX_FIELD_BYTES);
+    form = readMultipart(body, contentType, { maxFieldBytes: MAX_FIELD_BYTES });
+    for await (const part of form.parts) {
+      if (part.kind === 'field') {
+        if (part.name === 'file') {
+          throw new ApiError(
+            'validation',
+            'the "file" field is text, not a file: attach the file with its name (curl -F file=@leads.csv)',
+          );
+        }
+        fields[part.name] = part.value;
         continue;
       }
+      if (part.name !== 'file') continue;
       if (upload !== null) throw new ApiError('validation', 'send one file per import');
-      if (
-        part.contentType !== null &&
-        !CSV_TYPES.has(part.contentType) &&
-        part.contentType !== XLSX_TYPE
-      ) {
+      if (!CSV_TYPES.has(part.contentType) && part.contentType !== XLSX_TYPE) {
         throw new ApiError(
           'unsupportedMediaType',
           `the file is ${part.contentType}; save it as CSV (comma, semicolon or tab separated) or as an Excel .xlsx workbook first`,
         );
       }
       const fileName = cleanFileName(part.fileName);
-      const declared = declaresXlsx(part.contentType ?? '', fileName);
-      upload = { ...(await receiveFile(form.content(), limits, declared)), fileName };
+      const declared = declaresXlsx(part.contentType, fileName);
+      upload = { ...(await receiveFile(part.content, limits, declared)), fileName };
     }
   } catch (error) {
-    await form.cancel();
+    await form?.cancel();
     if (upload?.file.kind === 'spooled') await upload.file.remove();
     if (error instanceof MultipartError) {
       throw new ApiError('validation', `the multipart/form-data body is broken: ${error.message}`);

@@ -1,3 +1,7 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import busboy from 'busboy';
+
 /** A multipart body that does not follow RFC 7578; the message says where it broke. */
 export class MultipartError extends Error {
   constructor(message: string) {
@@ -6,176 +10,143 @@ export class MultipartError extends Error {
   }
 }
 
-/** One part of a `multipart/form-data` body, its content not read yet. */
-export interface MultipartPart {
-  /** The form field's name. */
-  name: string;
-  /** The file's name when the part is a file, else null. */
-  fileName: string | null;
-  /** The part's own content type (lower case, without parameters), or null. */
-  contentType: string | null;
+/** One part of a `multipart/form-data` body: a text field, or a file still streaming in. */
+export type MultipartPart =
+  | { kind: 'field'; name: string; value: string }
+  | {
+      kind: 'file';
+      name: string;
+      fileName: string;
+      /** The part's content type, lower case, without parameters (`text/plain` if none). */
+      contentType: string;
+      /** Its bytes as they arrive; read them before asking for the next part, or they are skipped. */
+      content: AsyncIterable<Uint8Array>;
+    };
+
+export interface MultipartLimits {
+  /** Bytes of a text field at most: fields are held whole, files never. */
+  maxFieldBytes: number;
 }
 
-/** Bytes of one part's headers at most: a browser writes a few hundred. */
-const MAX_HEADER_BYTES = 16 * 1024;
-const CRLF = Buffer.from('\r\n');
-const HEADERS_END = Buffer.from('\r\n\r\n');
+/** Busboy's messages, said the way the API's errors are. */
+const MESSAGES: Record<string, string> = {
+  'Unexpected end of form': 'the body ends before its closing boundary',
+  'Unexpected end of file': 'the body ends inside the file',
+  'Malformed part header': "a part's headers are malformed",
+  'Multipart: Boundary not found': 'the content type has no boundary',
+  'Malformed content type': 'the content type cannot be read',
+};
 
-/** The `boundary` parameter of a `multipart/form-data` content type, or null. */
-export function multipartBoundary(contentType: string): string | null {
-  const match = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;]{1,70}))/i.exec(contentType);
-  return match?.[1] ?? match?.[2] ?? null;
+function multipartError(error: unknown): MultipartError {
+  if (error instanceof MultipartError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new MultipartError(MESSAGES[message] ?? message);
 }
 
 /**
- * Reads a `multipart/form-data` body as it streams in, part by part, without holding a
- * file part whole: a CSV of hundreds of megabytes goes through in pieces. Call `next()`
- * for the next part's headers, then `content()` for its bytes (or `text()` for a small
- * field); a part's content left unread is skipped. Throws `MultipartError` for a body
- * that breaks the format or ends early.
+ * Reads a `multipart/form-data` body with busboy as it streams in, part by part: a file
+ * part is handed over as a stream and never held whole, so a CSV of hundreds of
+ * megabytes goes through in pieces, and busboy waits while the caller writes it
+ * somewhere. A part is a file when it has a file name (as browsers and `curl -F
+ * file=@…` send it); the others are text fields, refused past `maxFieldBytes`. Iterating
+ * `parts` throws `MultipartError` for a body that breaks the format or ends early;
+ * `cancel()` stops reading the body.
  */
-export function createMultipartReader(body: ReadableStream<Uint8Array>, boundary: string) {
-  const reader = body.getReader();
-  const delimiter = Buffer.from(`\r\n--${boundary}`);
-  let buffer = Buffer.alloc(0);
+export function readMultipart(
+  body: ReadableStream<Uint8Array>,
+  contentType: string,
+  limits: MultipartLimits,
+) {
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: { 'content-type': contentType },
+      limits: { fieldSize: limits.maxFieldBytes },
+      // File names are sent as UTF-8 by every browser, not as latin1 (busboy's default).
+      defParamCharset: 'utf8',
+    });
+  } catch (error) {
+    throw multipartError(error);
+  }
+  const source = Readable.fromWeb(body as NodeReadableStream<Uint8Array>);
+  const queue: MultipartPart[] = [];
+  let failure: MultipartError | null = null;
   let ended = false;
-  /** Whether the opening boundary has been read. */
-  let started = false;
-  let finished = false;
-  /** Whether the current part's content is still to be read up to its delimiter. */
-  let inContent = false;
+  let wake: (() => void) | null = null;
+  const signal = () => {
+    wake?.();
+    wake = null;
+  };
+  const fail = (error: unknown) => {
+    failure ??= multipartError(error);
+    source.destroy();
+    signal();
+  };
 
-  async function more(): Promise<boolean> {
-    if (ended) return false;
-    const { done, value } = await reader.read();
-    if (done) {
-      ended = true;
-      return false;
+  parser.on('field', (name, value, info) => {
+    if (!name) return fail(new MultipartError('a part has no field name'));
+    if (info.valueTruncated) {
+      return fail(
+        new MultipartError(`the form field "${name}" is over ${limits.maxFieldBytes} bytes`),
+      );
     }
-    buffer = buffer.length === 0 ? Buffer.from(value) : Buffer.concat([buffer, value]);
-    return true;
+    queue.push({ kind: 'field', name, value });
+    signal();
+  });
+  parser.on('file', (name, stream, info) => {
+    // Also heard while nobody reads it (a part being skipped), so it is never unhandled.
+    stream.on('error', fail);
+    if (!name) {
+      stream.resume();
+      return fail(new MultipartError('a part has no field name'));
+    }
+    queue.push({
+      kind: 'file',
+      name,
+      fileName: info.filename,
+      contentType: info.mimeType.toLowerCase(),
+      content: fileContent(stream),
+    });
+    signal();
+  });
+  parser.on('error', fail);
+  parser.on('close', () => {
+    ended = true;
+    signal();
+  });
+  source.on('error', fail);
+  source.pipe(parser);
+
+  async function* fileContent(stream: Readable): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const piece of stream) yield piece as Buffer;
+    } catch (error) {
+      throw failure ?? multipartError(error);
+    }
   }
 
-  async function find(needle: Buffer, limit: number, what: string): Promise<number> {
+  async function* parts(): AsyncGenerator<MultipartPart> {
     for (;;) {
-      const at = buffer.indexOf(needle);
-      if (at >= 0) return at;
-      if (buffer.length > limit) throw new MultipartError(`${what} is too long`);
-      if (!(await more())) throw new MultipartError(`the body ends inside ${what}`);
-    }
-  }
-
-  /** After a delimiter: `--` ends the body, anything else must be the line's end. */
-  async function afterDelimiter(): Promise<void> {
-    while (buffer.length < 2 && (await more())) {}
-    if (buffer.subarray(0, 2).toString() === '--') {
-      finished = true;
-      await reader.cancel().catch(() => undefined);
-      return;
-    }
-    const lineEnd = await find(CRLF, 1024, 'a boundary line');
-    // RFC 2046 allows spaces and tabs after a boundary, nothing else.
-    if (!/^[ \t]*$/.test(buffer.subarray(0, lineEnd).toString('latin1'))) {
-      throw new MultipartError('a boundary line has text after the boundary');
-    }
-    buffer = buffer.subarray(lineEnd + CRLF.length);
-  }
-
-  async function* content(): AsyncGenerator<Uint8Array> {
-    if (!inContent) return;
-    for (;;) {
-      const at = buffer.indexOf(delimiter);
-      if (at >= 0) {
-        const piece = buffer.subarray(0, at);
-        buffer = buffer.subarray(at + delimiter.length);
-        inContent = false;
-        if (piece.length > 0) yield piece;
-        await afterDelimiter();
-        return;
+      while (queue.length === 0 && failure === null && !ended) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
       }
-      // Keep what could be the start of a delimiter split across two chunks.
-      const safe = buffer.length - (delimiter.length - 1);
-      if (safe > 0) {
-        const piece = buffer.subarray(0, safe);
-        buffer = buffer.subarray(safe);
-        yield piece;
-      }
-      if (!(await more())) throw new MultipartError('the body ends inside a part');
+      if (failure !== null) throw failure;
+      const part = queue.shift();
+      if (part === undefined) return;
+      yield part;
+      // A file the caller did not read is skipped, so that busboy can go on.
+      if (part.kind === 'file') for await (const _ of part.content);
     }
   }
 
   return {
-    async next(): Promise<MultipartPart | null> {
-      if (inContent) for await (const _ of content());
-      if (finished) return null;
-      if (!started) {
-        // The first boundary may open the body without the CRLF before it.
-        const opening = Buffer.from(`--${boundary}`);
-        const at = await find(opening, MAX_HEADER_BYTES, 'the preamble');
-        buffer = buffer.subarray(at + opening.length);
-        started = true;
-        await afterDelimiter();
-        if (finished) return null;
-      }
-      const end = await find(HEADERS_END, MAX_HEADER_BYTES, "a part's headers");
-      const headers = parseHeaders(buffer.subarray(0, end).toString('utf8'));
-      buffer = buffer.subarray(end + HEADERS_END.length);
-      inContent = true;
-      return headers;
-    },
-    content,
-    /** The current part's content as UTF-8 text, refused past `maxBytes`. */
-    async text(maxBytes: number): Promise<string> {
-      const pieces: Uint8Array[] = [];
-      let size = 0;
-      for await (const piece of content()) {
-        size += piece.length;
-        if (size > maxBytes) throw new MultipartError(`a form field is over ${maxBytes} bytes`);
-        pieces.push(piece);
-      }
-      return Buffer.concat(pieces).toString('utf8');
-    },
-    /** Stops reading the body. */
+    parts: parts(),
+    /** Stops reading the body (after an error, or a file refused part-way). */
     async cancel(): Promise<void> {
-      await reader.cancel().catch(() => undefined);
+      source.destroy();
+      parser.destroy();
     },
   };
-}
-
-function parseHeaders(block: string): MultipartPart {
-  let disposition: string | null = null;
-  let contentType: string | null = null;
-  for (const line of block.split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon < 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    if (name === 'content-disposition') disposition = value;
-    if (name === 'content-type') contentType = value.split(';')[0]?.trim().toLowerCase() || null;
-  }
-  if (disposition === null || !/^form-data\b/i.test(disposition)) {
-    throw new MultipartError('a part has no Content-Disposition: form-data header');
-  }
-  const name = parameter(disposition, 'name');
-  if (name === null) throw new MultipartError('a part has no field name');
-  return { name, fileName: fileNameOf(disposition), contentType };
-}
-
-function fileNameOf(disposition: string): string | null {
-  // RFC 5987 `filename*=UTF-8''…` wins over the plain one when both are given.
-  const extended = /;\s*filename\*=(?:UTF-8|utf-8)''([^;]+)/.exec(disposition)?.[1];
-  if (extended !== undefined) {
-    try {
-      return decodeURIComponent(extended.trim());
-    } catch {
-      // Not valid percent-encoding: fall back to the plain name.
-    }
-  }
-  return parameter(disposition, 'filename');
-}
-
-function parameter(header: string, name: string): string | null {
-  const match = new RegExp(`;\\s*${name}=(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]+))`, 'i').exec(header);
-  if (match === null) return null;
-  return match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : (match[2] ?? null);
 }

@@ -77,6 +77,33 @@ async function proxied(): Promise<TcpProxy> {
   return proxy;
 }
 
+/**
+ * Ping frames a client sent on one connection: after a websocket upgrade request come
+ * the client's frames, each masked: a 2-byte header, a longer length when the header
+ * says so, the 4-byte mask and the payload. Other connections (plain HTTP) count none.
+ */
+function websocketPings(sent: Buffer): number {
+  const upgrade = sent.indexOf('Upgrade: websocket');
+  if (upgrade < 0) return 0;
+  let at = sent.indexOf('\r\n\r\n', upgrade) + 4;
+  let pings = 0;
+  while (at + 2 <= sent.length) {
+    const opcode = (sent[at] ?? 0) & 0x0f;
+    let length = (sent[at + 1] ?? 0) & 0x7f;
+    let header = 2;
+    if (length === 126) {
+      length = sent.readUInt16BE(at + 2);
+      header = 4;
+    } else if (length === 127) {
+      length = Number(sent.readBigUInt64BE(at + 2));
+      header = 10;
+    }
+    if (opcode === 0x9) pings += 1;
+    at += header + 4 + length;
+  }
+  return pings;
+}
+
 function originate(gw: AriGateway, attemptId: string, number: string) {
   return gw.callControl.originate({
     channelId: `dialstate-${attemptId}`,
@@ -94,14 +121,20 @@ function originate(gw: AriGateway, attemptId: string, number: string) {
 
 describe('createAriGateway against the simulator', () => {
   it('connects, keeps a healthy connection through its pings and answers the doctor’s questions', async () => {
-    const { gw, states } = gateway({ heartbeatMs: 100 });
+    const proxy = await proxied();
+    const { gw, states } = gateway({ url: proxy.url, heartbeatMs: 100 });
     await gw.connect();
     expect((await gw.ping()).asteriskId).not.toBe('');
     expect(await gw.moduleLoaded('app_amd.so')).toBe(true);
     expect(await gw.moduleLoaded('app_no_such_module.so')).toBe(false);
     expect(await gw.listChannels()).toEqual([]);
-    // Three pings, each answered before the next.
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    // Three pings on the wire, each answered before the next: a ping still unanswered
+    // when the next one is due drops the socket, which the states would show.
+    const pings = () => proxy.sentPerConnection().reduce((n, b) => n + websocketPings(b), 0);
+    await vi.waitFor(() => expect(pings()).toBeGreaterThanOrEqual(3), {
+      timeout: 5_000,
+      interval: 20,
+    });
     expect(states()).toEqual(['connected']);
   });
 

@@ -91,8 +91,9 @@ describe('readCsv', () => {
     for await (const event of readCsv(source)) {
       if (event.kind === 'rows') break;
     }
+    // Stopping the reader closed the source: nothing reads it in the background any more.
     const after = pulled;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await source.next()).toEqual({ done: true, value: undefined });
     expect(pulled).toBe(after);
   });
 

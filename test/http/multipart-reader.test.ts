@@ -1,10 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  createMultipartReader,
-  MultipartError,
-  multipartBoundary,
-} from '../../src/http/multipart-reader.js';
+import { MultipartError, readMultipart } from '../../src/http/multipart-reader.js';
 
 /** `bytes` as a stream that hands them out in pieces of the given sizes (cycled). */
 function chunked(bytes: Uint8Array, sizes: readonly number[]): ReadableStream<Uint8Array> {
@@ -24,12 +20,13 @@ function chunked(bytes: Uint8Array, sizes: readonly number[]): ReadableStream<Ui
 }
 
 /** A form encoded the way fetch (undici) encodes it, with its content type. */
-async function encode(form: FormData): Promise<{ bytes: Uint8Array; boundary: string }> {
+async function encode(form: FormData): Promise<{ bytes: Uint8Array; contentType: string }> {
   const request = new Request('http://localhost/', { method: 'POST', body: form });
-  const boundary = multipartBoundary(request.headers.get('content-type') ?? '');
-  if (boundary === null) throw new Error('no boundary');
-  return { bytes: new Uint8Array(await request.arrayBuffer()), boundary };
+  const contentType = request.headers.get('content-type') ?? '';
+  return { bytes: new Uint8Array(await request.arrayBuffer()), contentType };
 }
+
+const formOf = (boundary: string) => `multipart/form-data; boundary=${boundary}`;
 
 interface ReadPart {
   name: string;
@@ -38,13 +35,21 @@ interface ReadPart {
   content: Uint8Array;
 }
 
-async function readAll(body: ReadableStream<Uint8Array>, boundary: string): Promise<ReadPart[]> {
-  const reader = createMultipartReader(body, boundary);
+async function readAll(
+  body: ReadableStream<Uint8Array>,
+  contentType: string,
+  maxFieldBytes = 1024,
+): Promise<ReadPart[]> {
   const parts: ReadPart[] = [];
-  for (let part = await reader.next(); part !== null; part = await reader.next()) {
+  for await (const part of readMultipart(body, contentType, { maxFieldBytes }).parts) {
+    if (part.kind === 'field') {
+      parts.push({ name: part.name, fileName: null, contentType: null, content: text(part.value) });
+      continue;
+    }
     const pieces: Uint8Array[] = [];
-    for await (const piece of reader.content()) pieces.push(piece);
-    parts.push({ ...part, content: Buffer.concat(pieces) });
+    for await (const piece of part.content) pieces.push(piece);
+    const { name, fileName, contentType: type } = part;
+    parts.push({ name, fileName, contentType: type, content: Buffer.concat(pieces) });
   }
   return parts;
 }
@@ -62,8 +67,8 @@ describe('reading multipart/form-data as it streams', () => {
           const form = new FormData();
           form.append('mode', field);
           form.append('file', new File([file], 'leads.csv', { type: 'text/csv' }));
-          const { bytes, boundary } = await encode(form);
-          const parts = await readAll(chunked(bytes, sizes), boundary);
+          const { bytes, contentType } = await encode(form);
+          const parts = await readAll(chunked(bytes, sizes), contentType);
           expect(parts.map((p) => [p.name, p.fileName, p.contentType])).toEqual([
             ['mode', null, null],
             ['file', 'leads.csv', 'text/csv'],
@@ -85,48 +90,73 @@ describe('reading multipart/form-data as it streams', () => {
       text(
         `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n${inside}\r\n--${boundary}--\r\n`,
       );
-    const [part] = await readAll(chunked(body(content), [3, 7]), boundary);
+    const [part] = await readAll(chunked(body(content), [3, 7]), formOf(boundary));
     // Only the CRLF before the closing boundary belongs to the framing.
     expect(new TextDecoder().decode(part?.content)).toBe(content);
-    // A sender must pick a boundary its content does not hold (RFC 2046): one that does
-    // is a broken body, not a part cut short.
-    await expect(readAll(chunked(body('phone\r\n--b0undaryX\r\n'), [5]), boundary)).rejects.toThrow(
-      /text after the boundary/,
-    );
   });
 
-  it('skips a preamble, parts left unread and the epilogue; takes spaces after a boundary', async () => {
+  it('skips a preamble, parts left unread and the epilogue; reads RFC 5987 file names', async () => {
     const body = text(
-      'This is a preamble.\r\n--xyz  \r\nContent-Disposition: form-data; name="a"\r\n\r\nfirst\r\n--xyz\r\ncontent-disposition: form-data; name="file"; filename="C:\\\\x\\\\b.csv"; filename*=UTF-8\'\'caf%C3%A9.csv\r\ncontent-type: Text/CSV; charset=utf-8\r\n\r\nphone\r\n--xyz--\r\nepilogue',
+      'This is a preamble.\r\n--xyz\r\nContent-Disposition: form-data; name="skipped"; filename="a.txt"\r\n\r\nnot read\r\n--xyz\r\nContent-Disposition: form-data; name="a"\r\n\r\nfirst\r\n--xyz\r\ncontent-disposition: form-data; name="file"; filename="C:\\\\x\\\\b.csv"; filename*=UTF-8\'\'caf%C3%A9.csv\r\ncontent-type: Text/CSV; charset=utf-8\r\n\r\nphone\r\n--xyz--\r\nepilogue',
     );
-    const reader = createMultipartReader(chunked(body, [5]), 'xyz');
-    expect(await reader.next()).toMatchObject({ name: 'a' });
-    const file = await reader.next();
-    expect(file).toEqual({ name: 'file', fileName: 'café.csv', contentType: 'text/csv' });
-    expect(await reader.text(100)).toBe('phone');
-    expect(await reader.next()).toBeNull();
+    const names: string[] = [];
+    let file: ReadPart | null = null;
+    for await (const part of readMultipart(chunked(body, [5]), formOf('xyz'), {
+      maxFieldBytes: 100,
+    }).parts) {
+      names.push(part.name);
+      if (part.kind === 'file' && part.name === 'file') {
+        const pieces: Uint8Array[] = [];
+        for await (const piece of part.content) pieces.push(piece);
+        file = { ...part, content: Buffer.concat(pieces) };
+      }
+    }
+    expect(names).toEqual(['skipped', 'a', 'file']);
+    expect(file).toMatchObject({ fileName: 'café.csv', contentType: 'text/csv' });
+    expect(new TextDecoder().decode(file?.content)).toBe('phone');
   });
 
   it('refuses a body that ends early, a part without a name, and an oversized field', async () => {
-    const cut = text('--xyz\r\nContent-Disposition: form-data; name="file"\r\n\r\nphone,na');
-    await expect(readAll(chunked(cut, [4]), 'xyz')).rejects.toThrow(MultipartError);
-    const headless = text('--xyz\r\nContent-Type: text/csv\r\n\r\nphone\r\n--xyz--');
-    await expect(readAll(chunked(headless, [64]), 'xyz')).rejects.toThrow(/Content-Disposition/);
+    const form = formOf('xyz');
+    const cut = text(
+      '--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nphone,na',
+    );
+    await expect(readAll(chunked(cut, [4]), form)).rejects.toThrow(/the body ends/);
     const unnamed = text('--xyz\r\nContent-Disposition: form-data\r\n\r\nx\r\n--xyz--');
-    await expect(readAll(chunked(unnamed, [64]), 'xyz')).rejects.toThrow(/field name/);
+    await expect(readAll(chunked(unnamed, [64]), form)).rejects.toThrow(/field name/);
     const none = text('no boundary anywhere');
-    await expect(readAll(chunked(none, [64]), 'xyz')).rejects.toThrow(/preamble/);
+    await expect(readAll(chunked(none, [64]), form)).rejects.toThrow(
+      /ends before its closing boundary/,
+    );
     const long = text(
       `--xyz\r\nContent-Disposition: form-data; name="mode"\r\n\r\n${'x'.repeat(2000)}\r\n--xyz--`,
     );
-    const reader = createMultipartReader(chunked(long, [64]), 'xyz');
-    await reader.next();
-    await expect(reader.text(1024)).rejects.toThrow(/over 1024 bytes/);
+    await expect(readAll(chunked(long, [64]), form, 1024)).rejects.toThrow(
+      /"mode" is over 1024 bytes/,
+    );
+    expect(() =>
+      readMultipart(chunked(long, [64]), 'multipart/form-data', { maxFieldBytes: 1 }),
+    ).toThrow(MultipartError);
   });
 
-  it('reads the boundary from the content type, quoted or not', () => {
-    expect(multipartBoundary('multipart/form-data; boundary=----abc123')).toBe('----abc123');
-    expect(multipartBoundary('multipart/form-data; boundary="a b:c"; charset=x')).toBe('a b:c');
-    expect(multipartBoundary('multipart/form-data')).toBeNull();
+  it('holds a file part back until it is read: the body is pulled as the caller goes', async () => {
+    const file = new Uint8Array(4 * 1024 * 1024).fill(65);
+    const form = new FormData();
+    form.append('file', new File([file], 'big.csv', { type: 'text/csv' }));
+    const { bytes, contentType } = await encode(form);
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= bytes.length) return controller.close();
+        controller.enqueue(bytes.slice(pulled, pulled + 16 * 1024));
+        pulled += 16 * 1024;
+      },
+    });
+    const reader = readMultipart(body, contentType, { maxFieldBytes: 1024 });
+    const first = await reader.parts.next();
+    expect(first.value).toMatchObject({ kind: 'file', name: 'file' });
+    // Nothing of the file read yet: only what busboy and the streams buffer ahead.
+    expect(pulled).toBeLessThan(1024 * 1024);
+    await reader.cancel();
   });
 });

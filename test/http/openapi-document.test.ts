@@ -18,6 +18,7 @@ function servedRoutes(x: ApiHarness): string[] {
     .filter((r) => r.path.startsWith('/api/') || ['/health', '/metrics'].includes(r.path))
     .filter((r) => r.method !== 'ALL')
     .filter((r) => !['/api/openapi.json', '/api/docs'].includes(r.path))
+    .filter((r) => !r.path.startsWith('/api/docs/'))
     .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
   return [...new Set(routes)].sort();
 }
@@ -43,5 +44,28 @@ describe('the OpenAPI document', () => {
     const page = await x.call('GET', '/api/docs');
     expect(page.status).toBe(200);
     expect(page.body).toContain('/api/openapi.json');
+  });
+
+  it('serves the docs page with its own assets: it loads on a network without internet', async () => {
+    const x = await setUp();
+    const page = String((await x.call('GET', '/api/docs')).body);
+    // Every address the page names, in attributes and in its script.
+    const addresses = [...page.matchAll(/(?:src|href)="([^"]*)"|url: '([^']*)'/g)].map(
+      (m) => m[1] ?? m[2] ?? '',
+    );
+    expect(addresses.length).toBeGreaterThanOrEqual(3);
+    expect(page).not.toMatch(/https?:\/\//);
+    expect(page).toContain("validatorUrl: 'none'");
+    for (const address of addresses) {
+      expect(address).toMatch(/^\/api\//);
+      if (address === '/api/openapi.json') continue;
+      // No token, as for the page itself.
+      const asset = await x.call('GET', address);
+      expect(asset.status, address).toBe(200);
+      expect(asset.headers.get('content-type')).toMatch(/^text\/(css|javascript)/);
+      expect(String(asset.body).length).toBeGreaterThan(10_000);
+    }
+    // Only the page's files, nothing else of the package.
+    expect((await x.call('GET', '/api/docs/assets/swagger-ui-dist/package.json')).status).toBe(404);
   });
 });

@@ -427,7 +427,9 @@ describe('the simulated far ends in scenario time', () => {
       timeout: 30,
     });
     await dialer.waitFor((e) => e.type === 'ChannelDestroyed' && e.channel?.id === 'fast;2');
-    expect(Date.now() - startedAt).toBeLessThan(1000);
+    // Its 30 s ring timeout does not run in real time; the bound leaves room for a
+    // machine busy with other work.
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
     expect(callFacts(dialer.events, 'fast', { amdArgsHaveId: true }).destroyed.local).toEqual({
       cause: 19,
       state: 'Ringing',

@@ -1,3 +1,5 @@
+import { EventSourceParserStream } from 'eventsource-parser/stream';
+
 /** One server-sent event as received, with when it arrived (performance.now()). */
 export interface ReceivedEvent {
   id: string | undefined;
@@ -11,10 +13,15 @@ export interface SseConnection {
   readonly events: ReceivedEvent[];
   /** Resolves with the first received event (past or future) that matches. */
   waitFor(match: (event: ReceivedEvent) => boolean, timeoutMs?: number): Promise<ReceivedEvent>;
+  /** Resolves once `holds` is true of everything received so far (checked on each event). */
+  waitUntil(
+    holds: (events: readonly ReceivedEvent[]) => boolean,
+    timeoutMs?: number,
+  ): Promise<void>;
   close(): void;
 }
 
-/** Opens `url` with fetch and parses the text/event-stream as it arrives. */
+/** Opens `url` with fetch and parses the text/event-stream as it arrives (eventsource-parser). */
 export async function openSse(
   url: string,
   headers: Record<string, string> = {},
@@ -29,63 +36,54 @@ export async function openSse(
   }
   const events: ReceivedEvent[] = [];
   const waiters = new Set<() => void>();
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = response.body
+    .pipeThrough(new TextDecoderStream())
+    .pipeThrough(new EventSourceParserStream())
+    .getReader();
   void (async () => {
-    let buffer = '';
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
-        buffer += value;
-        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields: Record<string, string> = {};
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) continue;
-            const colon = line.indexOf(':');
-            const key = line.slice(0, colon);
-            const val = line.slice(colon + 1).replace(/^ /, '');
-            fields[key] =
-              key === 'data' && fields.data !== undefined ? `${fields.data}\n${val}` : val;
-          }
-          if (fields.data === undefined && fields.event === undefined) continue;
-          events.push({
-            id: fields.id,
-            event: fields.event ?? 'message',
-            data: fields.data ?? '',
-            receivedAt: performance.now(),
-          });
-          for (const wake of waiters) wake();
-        }
+        events.push({
+          id: value.id,
+          event: value.event ?? 'message',
+          data: value.data,
+          receivedAt: performance.now(),
+        });
+        for (const wake of waiters) wake();
       }
     } catch {
       // Aborted by close().
     }
   })();
+  function waitUntil(holds: (all: readonly ReceivedEvent[]) => boolean, timeoutMs = 5_000) {
+    return new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!holds(events)) return false;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve();
+        return true;
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(
+          new Error(
+            `not there within ${timeoutMs} ms; got ${events.map((e) => e.event).join(', ')}`,
+          ),
+        );
+      }, timeoutMs);
+      if (!check()) waiters.add(check);
+    });
+  }
   return {
     events,
-    waitFor(match, timeoutMs = 5_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = events.find(match);
-          if (found === undefined) return false;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-          return true;
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(
-              `no matching event within ${timeoutMs} ms; got ${events.map((e) => e.event).join(', ')}`,
-            ),
-          );
-        }, timeoutMs);
-        if (!check()) waiters.add(check);
-      });
+    async waitFor(match, timeoutMs) {
+      await waitUntil((all) => all.some(match), timeoutMs);
+      return events.find(match) as ReceivedEvent;
     },
+    waitUntil,
     close: () => controller.abort(),
   };
 }

@@ -7,6 +7,8 @@ export interface TcpProxy {
   readonly url: string;
   /** Everything clients sent through the relay so far, as text (HTTP requests included). */
   sent(): string;
+  /** What clients sent, unconverted and one buffer per connection, for binary protocols. */
+  sentPerConnection(): Buffer[];
   /** Cuts every relayed connection at once, as a network failure would. */
   cutAll(): void;
   close(): Promise<void>;
@@ -21,13 +23,19 @@ export async function createTcpProxy(target: string): Promise<TcpProxy> {
   const { hostname, port } = new URL(target);
   const sockets = new Set<Socket>();
   const chunks: Buffer[] = [];
+  const perConnection: Buffer[][] = [];
   // No Nagle: a relay that holds small writes back for an ACK (up to 200 ms on Linux)
   // would delay websocket frames that the endpoints themselves send at once.
   const server: Server = createServer({ noDelay: true }, (client) => {
     const upstream = connect({ port: Number(port), host: hostname, noDelay: true });
     sockets.add(client);
     sockets.add(upstream);
-    client.on('data', (data: Buffer) => chunks.push(data));
+    const own: Buffer[] = [];
+    perConnection.push(own);
+    client.on('data', (data: Buffer) => {
+      chunks.push(data);
+      own.push(data);
+    });
     client.pipe(upstream);
     upstream.pipe(client);
     const drop = () => {
@@ -44,6 +52,7 @@ export async function createTcpProxy(target: string): Promise<TcpProxy> {
   return {
     url: `http://127.0.0.1:${own}`,
     sent: () => Buffer.concat(chunks).toString('utf8'),
+    sentPerConnection: () => perConnection.map((list) => Buffer.concat(list)),
     cutAll() {
       for (const socket of sockets) socket.destroy();
       sockets.clear();

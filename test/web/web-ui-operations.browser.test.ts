@@ -178,6 +178,14 @@ describe('web UI operations in a browser', () => {
     await beaActions.click();
     await page.getByRole('menu').waitFor({ state: 'hidden' });
     expect(await beaActions.getAttribute('aria-expanded')).toBe('false');
+    // The button says so in the same task that hides the menu, not in a later one.
+    await beaActions.click();
+    await page.getByRole('menu').waitFor();
+    const saidAtOnce = await page.evaluate<boolean>(`(() => {
+      document.getElementById('lead-actions-menu').hidePopover();
+      return document.querySelector('[aria-controls="lead-actions-menu"][aria-expanded="true"]') === null;
+    })()`);
+    expect(saidAtOnce).toBe(true);
     await beaActions.click();
     await page.getByRole('menuitem', { name: 'Ignore Bea Busy' }).click();
     await row('Bea Busy').locator('.state', { hasText: 'canceled' }).waitFor();
@@ -223,14 +231,50 @@ describe('web UI operations in a browser', () => {
   });
 
   it('stops a campaign and cancels its pending leads when asked to', async () => {
+    // Hana is redialed elsewhere: the table reads her again, and that answer (pending) is
+    // held back until the stop below has canceled her and the table has read every row
+    // afresh. Arriving last, it must not put the old state back.
+    const hanaId = (await row('Hana Human').getAttribute('data-lead-id')) ?? '';
+    const hanaPath = `**/api/leads/${hanaId}`;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let answered = () => {};
+    const heldAnswer = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
+    await page.route(hanaPath, async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      const response = await route.fetch();
+      answered();
+      await released;
+      await route.fulfill({ response });
+    });
+    expect((await post(`/leads/${hanaId}/recycle`, { mode: 'redial' })).status).toBe(200);
+    await heldAnswer;
+
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
     await page.getByLabel('Also cancel every pending lead (they will never be dialed)').check();
     await page.getByRole('button', { name: 'Stop campaign' }).click();
     await page.getByText('stopped', { exact: true }).first().waitFor();
     // No reload: the live feed's `leads` event has the table read its leads again.
-    for (const name of ['Cole Congestion', 'Ivo Invalid']) {
+    for (const name of ['Cole Congestion', 'Ivo Invalid', 'Hana Human']) {
       await row(name).locator('.state', { hasText: 'canceled' }).waitFor();
     }
+    const late = page.waitForEvent('requestfinished', (r) => r.url().endsWith(hanaId));
+    release();
+    await late;
+    await page.unroute(hanaPath);
+    // A change made after the late answer arrived, shown once the table has read it: by
+    // then the late answer has been dealt with.
+    const beaId = (await row('Bea Busy').getAttribute('data-lead-id')) ?? '';
+    await post(`/leads/${beaId}/recycle`, { mode: 'redial' });
+    await row('Bea Busy').locator('.state', { hasText: 'pending' }).waitFor();
+    expect(await row('Hana Human').locator('.state').textContent()).toBe('canceled');
+    await post(`/leads/${beaId}/ignore`, {});
+    await row('Bea Busy').locator('.state', { hasText: 'canceled' }).waitFor();
+
     const campaign = await api<{ status: string }>(`/campaigns/${opsId}`);
     expect(campaign.body.status).toBe('stopped');
     expect((await leadsOf(opsId)).filter((l) => l.state === 'pending')).toEqual([]);

@@ -108,4 +108,40 @@ describe('web UI with an API token', () => {
     await page.getByRole('button', { name: 'Close' }).click();
     expect(ui.pageErrors).toEqual([]);
   }, 120_000);
+
+  it('keeps a screenful of rows in the DOM while scrolling far into 210,000 leads', async () => {
+    const rows = page.locator('tr.lead-row');
+    expect(await rows.count()).toBeLessThan(60);
+    // Scrolled towards the 1,000th lead: pages of 200 load as the end nears, and the
+    // rows on screen are the ones at that offset (aria-rowindex counts the header too).
+    await expect
+      .poll(
+        () =>
+          page.evaluate(`(() => {
+            const scroller = document.querySelector('section.table-scroll');
+            scroller.scrollTop = Math.min(36 * 1000, scroller.scrollHeight);
+            return document.querySelector('tr.lead-row[aria-rowindex="1002"]') !== null;
+          })()`),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    expect(await rows.count()).toBeLessThan(60);
+  });
+
+  it('shows the API docs page without the token, with nothing fetched from the internet', async () => {
+    const docs = await ui.browser.newPage();
+    const elsewhere: string[] = [];
+    // A PBX's network: only the server itself answers.
+    await docs.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.origin === ui.dialstate.httpUrl) return route.continue();
+      elsewhere.push(url.href);
+      return route.abort();
+    });
+    await docs.goto(`${ui.dialstate.httpUrl}/api/docs`);
+    await docs.locator('.swagger-ui .info .title', { hasText: 'dialstate API' }).waitFor();
+    await docs.getByText('/campaigns/{id}/leads/import').first().waitFor();
+    expect(elsewhere).toEqual([]);
+    await docs.close();
+  });
 });

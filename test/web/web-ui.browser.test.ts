@@ -81,6 +81,14 @@ describe('web UI in a browser', () => {
 
   it('creates a campaign, showing the API’s refusals next to their fields first', async () => {
     await page.getByRole('link', { name: 'Create one' }).click();
+    // The form starts from the server's defaults (GET /api/meta), AMD's included.
+    await page.getByLabel('Name', { exact: true }).waitFor();
+    expect(await page.getByLabel('Ring timeout').inputValue()).toBe('30');
+    await page.getByText('Answering-machine detection (advanced)').click();
+    await page.getByLabel('Initial silence').fill('1234');
+    await page.getByRole('button', { name: 'Reset AMD to defaults' }).click();
+    expect(await page.getByLabel('Initial silence').inputValue()).toBe('2000');
+    await page.getByRole('definition').filter({ hasText: 'E.164 without the +' }).waitFor();
     await page.getByLabel('Name', { exact: true }).fill('Browser campaign');
     await page.getByLabel('Time zone').fill('UTC');
     await page.getByLabel('From').fill('00:00');
@@ -146,9 +154,17 @@ describe('web UI in a browser', () => {
     const spans = await first
       .locator('[data-span-state]')
       .evaluateAll((els) => els.map((el) => el.getAttribute('data-span-state')));
-    // The hand-off is shown confirmed: the call reached the target and settled there.
+    // The hand-off is requested, then confirmed: the call entered the AI's dialplan and
+    // settled there before talking counted.
     expect(spans).toEqual(
-      expect.arrayContaining(['dialing.ringing', 'screening', 'handingOff.settling', 'talking']),
+      expect.arrayContaining([
+        'dialing.ringing',
+        'screening',
+        'handingOff.requested',
+        'handingOff.entering',
+        'handingOff.settling',
+        'talking',
+      ]),
     );
     const events = (await first.locator('table.events').textContent()) ?? '';
     expect(events).toContain('answered');

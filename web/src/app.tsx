@@ -1,4 +1,12 @@
-import { createEffect, type JSX, onMount, Show } from 'solid-js';
+import {
+  Route,
+  Router,
+  type RouteSectionProps,
+  useCurrentMatches,
+  useLocation,
+  useParams,
+} from '@solidjs/router';
+import { createEffect, type JSX, on, onMount, Show } from 'solid-js';
 import { tokenNeeded } from './auth-state.js';
 import { ConfirmDialog } from './components/confirm-dialog.js';
 import { Link } from './components/link.js';
@@ -13,37 +21,7 @@ import { LeadPage } from './pages/lead-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
 import { RecordingsPage } from './pages/recordings-page.js';
 import { SetupPage } from './pages/setup-page.js';
-import { currentPath, matchPath } from './router.js';
 import { loadSystemHealth, systemHealth } from './system-health.js';
-
-interface Route {
-  pattern: string;
-  nav?: string;
-  render(params: Record<string, string>): JSX.Element;
-}
-
-const ROUTES: Route[] = [
-  { pattern: '/', nav: '/', render: () => <CampaignsPage /> },
-  { pattern: '/campaigns/new', nav: '/', render: () => <CampaignEditorPage /> },
-  {
-    pattern: '/campaigns/:id',
-    nav: '/',
-    render: (p) => <CampaignPage id={p.id ?? ''} />,
-  },
-  {
-    pattern: '/campaigns/:campaignId/leads/:leadId',
-    nav: '/',
-    render: (p) => <LeadPage campaignId={p.campaignId ?? ''} leadId={p.leadId ?? ''} />,
-  },
-  {
-    pattern: '/campaigns/:id/edit',
-    nav: '/',
-    render: (p) => <CampaignEditorPage id={p.id} />,
-  },
-  { pattern: '/recordings', nav: '/recordings', render: () => <RecordingsPage /> },
-  { pattern: '/dnc', nav: '/dnc', render: () => <DncPage /> },
-  { pattern: '/setup', nav: '/setup', render: () => <SetupPage /> },
-];
 
 const CONNECTION_LABELS: Record<LiveConnection, string> = {
   open: 'live',
@@ -59,32 +37,82 @@ const NAV = [
   { href: '/setup', label: 'Setup' },
 ];
 
-function matchRoute(path: string): { route: Route; params: Record<string, string> } | null {
-  for (const route of ROUTES) {
-    const params = matchPath(route.pattern, path);
-    if (params !== null) return { route, params };
-  }
-  return null;
+/**
+ * A page of the route's parameters (decoded: the router hands them over as in the URL),
+ * made anew when they change, so another campaign's page starts from scratch instead of
+ * keeping the last one's state.
+ */
+function withParams<K extends string>(
+  keys: readonly K[],
+  page: (params: Record<K, string>) => JSX.Element,
+) {
+  return () => {
+    const params = useParams<Record<K, string>>();
+    return (
+      <Show when={keys.map((k) => params[k]).join('/')} keyed>
+        {(_key) =>
+          page(
+            Object.fromEntries(keys.map((k) => [k, decodeURIComponent(params[k] ?? '')])) as Record<
+              K,
+              string
+            >,
+          )
+        }
+      </Show>
+    );
+  };
+}
+
+/** The pages, each with the main navigation's entry it belongs under. */
+export function App() {
+  const campaigns = { nav: '/' };
+  return (
+    <Router root={Shell}>
+      <Route path="/" component={CampaignsPage} info={campaigns} />
+      <Route path="/campaigns/new" component={() => <CampaignEditorPage />} info={campaigns} />
+      <Route
+        path="/campaigns/:id"
+        component={withParams(['id'], (p) => <CampaignPage id={p.id} />)}
+        info={campaigns}
+      />
+      <Route
+        path="/campaigns/:campaignId/leads/:leadId"
+        component={withParams(['campaignId', 'leadId'], (p) => (
+          <LeadPage campaignId={p.campaignId} leadId={p.leadId} />
+        ))}
+        info={campaigns}
+      />
+      <Route
+        path="/campaigns/:id/edit"
+        component={withParams(['id'], (p) => <CampaignEditorPage id={p.id} />)}
+        info={campaigns}
+      />
+      <Route path="/recordings" component={RecordingsPage} info={{ nav: '/recordings' }} />
+      <Route path="/dnc" component={DncPage} info={{ nav: '/dnc' }} />
+      <Route path="/setup" component={SetupPage} info={{ nav: '/setup' }} />
+      <Route path="*" component={NotFoundPage} />
+    </Router>
+  );
 }
 
 /** The shell: navigation, the simulator banner, the live-feed indicator and the page. */
-export function App() {
+function Shell(props: RouteSectionProps) {
   onMount(() => {
     void loadSystemHealth();
     subscribeLive({ reload: () => void loadSystemHealth() });
   });
-  const match = () => matchRoute(currentPath());
+  const matches = useCurrentMatches();
+  const nav = () => matches().at(-1)?.route.info?.nav as string | undefined;
 
   // After navigating, focus goes to the new page's heading so screen readers announce it.
-  let first = true;
-  createEffect(() => {
-    currentPath();
-    if (first) {
-      first = false;
-      return;
-    }
-    queueMicrotask(() => document.getElementById('page-title')?.focus());
-  });
+  const location = useLocation();
+  createEffect(
+    on(
+      () => location.pathname,
+      () => queueMicrotask(() => document.getElementById('page-title')?.focus()),
+      { defer: true },
+    ),
+  );
 
   return (
     <>
@@ -105,10 +133,7 @@ export function App() {
           <ul>
             {NAV.map((item) => (
               <li>
-                <Link
-                  href={item.href}
-                  aria-current={match()?.route.nav === item.href ? 'page' : undefined}
-                >
+                <Link href={item.href} aria-current={nav() === item.href ? 'page' : undefined}>
                   {item.label}
                 </Link>
               </li>
@@ -123,9 +148,7 @@ export function App() {
         <Show when={tokenNeeded()}>
           <TokenPrompt />
         </Show>
-        <Show when={match()} keyed fallback={<NotFoundPage />}>
-          {(m) => m.route.render(m.params)}
-        </Show>
+        {props.children}
       </main>
       <NoticeArea />
       <ConfirmDialog />

@@ -1,6 +1,4 @@
-import { apiFetch, apiUrl, request } from './api.js';
-import { NEW_CAMPAIGN_DEFAULTS } from './campaign-defaults.js';
-import type { FormSettings } from './campaign-form.js';
+import { type ApiInput, apiFetch, apiUrl, request } from './api.js';
 
 /**
  * Leads whose numbers pick the embedded simulator's far ends by their last two digits
@@ -32,8 +30,8 @@ export function demoLeadsCsv(): string {
  * AAVA needs. Returns the campaign's id.
  */
 export async function startDemoCampaign(timezone: string): Promise<string> {
-  const settings: FormSettings = {
-    ...NEW_CAMPAIGN_DEFAULTS,
+  // Anything left out takes the server's defaults.
+  const settings: ApiInput<'/campaigns', '$post'>['json'] = {
     name: 'Demo — simulated calls',
     timezone,
     window: { start: '00:00', end: '00:00', days: [1, 2, 3, 4, 5, 6, 7] },

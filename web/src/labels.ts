@@ -56,9 +56,6 @@ export function outcomeLabel(outcome: string | null | undefined): string {
   return OUTCOME_LABELS[outcome] ?? outcome.replaceAll('_', ' ');
 }
 
-/** Every outcome the engine reports, in the order the retry editor lists them. */
-export const OUTCOMES = Object.keys(OUTCOME_LABELS).filter((o) => o !== 'unknown');
-
 /**
  * The live counters of a campaign: groups of top-level states (the stats' `live` keys)
  * an operator watches, in call order.

@@ -114,6 +114,9 @@ export function createLeadList(campaignId: string, filters: () => LeadFilters) {
     refreshTimer = undefined;
     const ids = [...stale];
     stale.clear();
+    // A reset while these were read (a stop that canceled the pending leads, say) has read
+    // the rows afresh: versions read before it would put the old states back.
+    const mine = generation;
     const fresh = await Promise.all(
       ids.map((id) =>
         request('$get', '/leads/:id', { param: { id } }).catch((error: unknown) => {
@@ -123,7 +126,7 @@ export function createLeadList(campaignId: string, filters: () => LeadFilters) {
         }),
       ),
     );
-    replace(...fresh.filter((lead): lead is Lead => lead !== null));
+    if (mine === generation) replace(...fresh.filter((lead): lead is Lead => lead !== null));
   }
 
   const unsubscribe = subscribeLive({

@@ -1,8 +1,8 @@
+import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { createSignal } from 'solid-js';
 import type { Campaign, CampaignStats, ImportStatus } from './api.js';
 import { authHeaders, loadApiToken } from './api-token.js';
 import { markTokenNeeded } from './auth-state.js';
-import { createSseParser, type ServerSentEvent } from './sse-parser.js';
 
 /** An attempt's committed transition, as `/api/events` sends it. */
 export interface LiveAttemptEvent {
@@ -62,6 +62,13 @@ export type LiveConnection = 'connecting' | 'open' | 'reconnecting' | 'unauthori
 const [connection, setConnection] = createSignal<LiveConnection>('connecting');
 /** The state of the live feed, for the header's indicator. */
 export const liveConnection = connection;
+
+/** One server-sent event: its id (if any), type and data. */
+interface ServerSentEvent {
+  id: string | undefined;
+  event: string;
+  data: string;
+}
 
 const handlers = new Set<LiveHandlers>();
 let started = false;
@@ -150,15 +157,16 @@ async function followWithFetch(): Promise<void> {
       if (response.ok && response.body !== null) {
         setConnection('open');
         delayMs = 1_000;
-        const parse = createSseParser();
-        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        const reader = response.body
+          .pipeThrough(new TextDecoderStream())
+          .pipeThrough(new EventSourceParserStream())
+          .getReader();
         for (;;) {
-          const { value, done } = await reader.read();
+          const { value: message, done } = await reader.read();
           if (done) break;
-          for (const message of parse(value)) {
-            if (message.id !== undefined) lastEventId = message.id;
-            dispatch(message);
-          }
+          if (message.id !== undefined) lastEventId = message.id;
+          // EventSource's default type, which the parser leaves out.
+          dispatch({ id: message.id, event: message.event ?? 'message', data: message.data });
         }
       }
     } catch {

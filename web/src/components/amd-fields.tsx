@@ -1,14 +1,20 @@
-import { For } from 'solid-js';
+import { createResource, For } from 'solid-js';
 import { AMD_FIELDS } from '../amd-help.js';
+import { loadServerMeta } from '../server-meta.js';
 import type { EditorSectionProps } from './editor-props.js';
 import { FieldErrors, fieldId, NumberField } from './field.js';
 
 /** The nine AMD() arguments with what each does, and what a NOTSURE verdict counts as. */
 export function AmdFields(props: EditorSectionProps) {
   const { set } = props;
+  // The editor has read them already (a new campaign starts from them): no wait here.
+  const [meta] = createResource(loadServerMeta);
+  const defaults = () => meta()?.campaignDefaults.amd;
   const resetDefaults = () => {
-    for (const field of AMD_FIELDS) set('amd', field.name, String(field.default));
-    set('notSureAs', 'machine');
+    const amd = defaults();
+    if (amd === undefined) return;
+    for (const field of AMD_FIELDS) set('amd', field.name, String(amd[field.name]));
+    set('notSureAs', amd.notSureAs);
   };
   return (
     <details class="advanced" open={(props.errors('amd')?.length ?? 0) > 0 || undefined}>
@@ -30,7 +36,7 @@ export function AmdFields(props: EditorSectionProps) {
                 value={props.form.amd[field.name]}
                 onValue={(v) => set('amd', field.name, v)}
                 errors={props.errors(`amd.${field.name}`)}
-                help={`${field.help} Default ${field.default}.`}
+                help={`${field.help}${defaults() === undefined ? '' : ` Default ${defaults()?.[field.name]}.`}`}
               />
             )}
           </For>

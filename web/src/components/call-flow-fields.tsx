@@ -1,4 +1,5 @@
-import { Show } from 'solid-js';
+import { createResource, For, Show } from 'solid-js';
+import { loadServerMeta } from '../server-meta.js';
 import { bindText, type EditorSectionProps } from './editor-props.js';
 import {
   CheckboxField,
@@ -21,6 +22,7 @@ export function CallFlowFields(
 ) {
   const { set } = props;
   const bind = (key: Parameters<typeof bindText>[1], name: string) => bindText(props, key, name);
+  const [meta] = createResource(() => loadServerMeta().catch(() => null));
   return (
     <>
       <fieldset aria-describedby={fieldId('aiTarget')}>
@@ -117,9 +119,23 @@ export function CallFlowFields(
         </div>
         <p class="help">
           How a lead's number is dialed, e.g. Local/{'{number}'}@from-internal (FreePBX's outbound
-          routes) or PJSIP/{'{e164digits}'}@my-trunk (straight to a trunk). Number forms:{' '}
-          {'{number}'}, {'{e164}'}, {'{e164digits}'}, {'{national}'}. Empty: the server's default.
+          routes) or PJSIP/{'{e164digits}'}@my-trunk (straight to a trunk). Empty: the server's
+          default.
         </p>
+        <Show when={meta()?.dialPlaceholders}>
+          {(placeholders) => (
+            <dl class="help placeholders" aria-label="Number forms">
+              <For each={placeholders()}>
+                {(p) => (
+                  <>
+                    <dt class="mono">{`{${p.name}}`}</dt>
+                    <dd>{p.meaning}</dd>
+                  </>
+                )}
+              </For>
+            </dl>
+          )}
+        </Show>
       </fieldset>
 
       <RecordingStep

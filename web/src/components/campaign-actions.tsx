@@ -1,9 +1,9 @@
+import { useNavigate } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import { type Campaign, request } from '../api.js';
 import { describeFailure } from '../api-failure.js';
 import { confirmAction } from '../confirm.js';
 import { notify } from '../notices.js';
-import { navigate } from '../router.js';
 
 type Action = 'start' | 'pause' | 'stop' | 'archive' | 'unarchive';
 
@@ -26,6 +26,7 @@ export function CampaignActions(props: {
   onDeleted(id: string): void;
   compact?: boolean;
 }) {
+  const navigate = useNavigate();
   const actions = () =>
     props.campaign.availableActions.filter((a): a is Action => a !== 'complete');
   const name = () => `“${props.campaign.name}”`;

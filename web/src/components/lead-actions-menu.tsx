@@ -60,6 +60,17 @@ export function LeadActionsMenu(
   });
 
   onMount(() => {
+    // The button says the menu is closed on `beforetoggle`, which the browser fires as it
+    // hides the menu: `toggle` comes in a later task, and until then the button still
+    // said aria-expanded="true" of a menu already gone, long enough on a busy machine for
+    // anything that looked (an assistive technology, a test) to read it.
+    const closing = (event: Event) => {
+      if ((event as ToggleEvent).newState === 'closed') {
+        shown?.button.setAttribute('aria-expanded', 'false');
+      }
+    };
+    // The rest waits for `toggle`, once the browser has finished hiding the menu and put
+    // focus where it puts it.
     const toggled = (event: Event) => {
       if ((event as ToggleEvent).newState === 'open') {
         window.addEventListener('scroll', hide, { capture: true, passive: true });
@@ -77,6 +88,7 @@ export function LeadActionsMenu(
       }
       props.onClose();
     };
+    menu?.addEventListener('beforetoggle', closing);
     menu?.addEventListener('toggle', toggled);
     onCleanup(() => window.removeEventListener('scroll', hide, { capture: true }));
   });

@@ -1,11 +1,11 @@
-import { createEffect, createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { createVirtualizer } from '@tanstack/solid-virtual';
+import { createEffect, createMemo, createSignal, For, Show } from 'solid-js';
 import type { Campaign, Lead } from '../api.js';
 import { wallClock } from '../clock.js';
 import { formatDuration } from '../format.js';
 import type { LeadList } from '../lead-list.js';
 import { leadRowCells } from '../lead-row-cells.js';
 import { createRowRecycler } from '../row-recycler.js';
-import { visibleRange } from '../virtual-window.js';
 import { LEAD_MENU_ID, LeadActionsMenu, type LeadMenuTarget } from './lead-actions-menu.js';
 import { Link } from './link.js';
 
@@ -27,38 +27,33 @@ const PREFETCH_ROWS = 150;
  */
 export function LeadsTable(props: { campaign: Campaign; list: LeadList; total: number | null }) {
   let scroller: HTMLElement | undefined;
-  const [scrollTop, setScrollTop] = createSignal(0);
-  const [viewport, setViewport] = createSignal(600);
-  const range = createMemo(() =>
-    visibleRange({
-      count: props.list.rows().length,
-      rowHeight: LEAD_ROW_HEIGHT,
-      scrollTop: scrollTop(),
-      viewportHeight: viewport(),
-      overscan: 8,
-    }),
-  );
+  // Which rows are on screen, from the scroll position and the table's height (both
+  // followed by the virtualizer), plus 8 either side.
+  const virtualizer = createVirtualizer({
+    get count() {
+      return props.list.rows().length;
+    },
+    getScrollElement: () => scroller ?? null,
+    estimateSize: () => LEAD_ROW_HEIGHT,
+    overscan: 8,
+  });
+  const range = createMemo(() => {
+    const items = virtualizer.getVirtualItems();
+    const count = props.list.rows().length;
+    const start = Math.min(items[0]?.index ?? 0, count);
+    const end = Math.min(Math.max(start, (items.at(-1)?.index ?? -1) + 1), count);
+    return {
+      start,
+      end,
+      padTop: start * LEAD_ROW_HEIGHT,
+      padBottom: (count - end) * LEAD_ROW_HEIGHT,
+    };
+  });
   const recycle = createRowRecycler<Lead>();
   const visible = createMemo(() => recycle(props.list.rows(), range().start, range().end));
   const [menuTarget, setMenuTarget] = createSignal<LeadMenuTarget | null>(null);
   /** The button of the open menu, when a pointer pressed it: its click then only closes. */
   let pressedWhileOpen: HTMLButtonElement | null = null;
-
-  let frame = 0;
-  const onScroll = () => {
-    if (frame !== 0) return;
-    frame = requestAnimationFrame(() => {
-      frame = 0;
-      if (scroller) setScrollTop(scroller.scrollTop);
-    });
-  };
-  onMount(() => {
-    if (scroller === undefined) return;
-    const observer = new ResizeObserver(() => setViewport(scroller?.clientHeight ?? 600));
-    observer.observe(scroller);
-    onCleanup(() => observer.disconnect());
-  });
-  onCleanup(() => cancelAnimationFrame(frame));
 
   createEffect(() => {
     const { end } = range();
@@ -75,7 +70,6 @@ export function LeadsTable(props: { campaign: Campaign; list: LeadList; total: n
     <section
       class="table-scroll"
       ref={scroller}
-      onScroll={onScroll}
       // Focusable so that the keyboard can scroll it.
       tabindex="0"
       aria-label={`Leads of ${props.campaign.name}`}

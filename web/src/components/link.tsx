@@ -1,8 +1,9 @@
+import { useNavigate } from '@solidjs/router';
 import { type JSX, splitProps } from 'solid-js';
-import { navigate } from '../router.js';
 
 /** An in-app link: a real `<a href>` (so it opens in a new tab too) that navigates without reloading. */
 export function Link(props: JSX.AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
+  const navigate = useNavigate();
   const [own, rest] = splitProps(props, ['href']);
   const follow = (event: MouseEvent) => {
     const plain =

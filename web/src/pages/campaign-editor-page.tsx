@@ -1,8 +1,8 @@
+import { useNavigate } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { createStore, unwrap } from 'solid-js/store';
 import { type CampaignSettings, request } from '../api.js';
 import { ApiFailure, describeFailure } from '../api-failure.js';
-import { NEW_CAMPAIGN_DEFAULTS } from '../campaign-defaults.js';
 import { type CampaignForm, FORM_KEYS, formFromSettings, toSettings } from '../campaign-form.js';
 import { AmdFields } from '../components/amd-fields.js';
 import { CallFlowFields } from '../components/call-flow-fields.js';
@@ -12,7 +12,7 @@ import { RetryFields } from '../components/retry-fields.js';
 import { ScheduleFields } from '../components/schedule-fields.js';
 import { placeIssues } from '../field-issues.js';
 import { notify } from '../notices.js';
-import { navigate } from '../router.js';
+import { loadServerMeta } from '../server-meta.js';
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
@@ -25,7 +25,11 @@ export function CampaignEditorPage(props: { id?: string }) {
     () => props.id ?? '',
     async (id) =>
       id === ''
-        ? formFromSettings({ ...NEW_CAMPAIGN_DEFAULTS, name: '', timezone: browserZone() })
+        ? formFromSettings({
+            ...(await loadServerMeta()).campaignDefaults,
+            name: '',
+            timezone: browserZone(),
+          })
         : formFromSettings(await request('$get', '/campaigns/:id', { param: { id } })),
   );
   const [recordings] = createResource(async () => {
@@ -49,7 +53,8 @@ export function CampaignEditorPage(props: { id?: string }) {
       </h1>
       <Show when={loaded.error}>
         <p class="error-box" role="alert">
-          Could not load the campaign: {describeFailure(loaded.error)}
+          Could not load {props.id === undefined ? 'the defaults' : 'the campaign'}:{' '}
+          {describeFailure(loaded.error)}
         </p>
       </Show>
       <Show when={loaded()} keyed>
@@ -66,6 +71,7 @@ function EditorForm(props: {
   id: string | undefined;
   recordings: readonly { id: string; name: string }[];
 }) {
+  const navigate = useNavigate();
   const [form, set] = createStore<CampaignForm>(structuredClone(props.initial));
   const [issues, setIssues] = createSignal<{ path: string; message: string }[]>([]);
   const [saving, setSaving] = createSignal(false);

@@ -1,3 +1,4 @@
+import { useNavigate } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import { createCampaignRows } from '../campaign-rows.js';
 import { CampaignActions } from '../components/campaign-actions.js';
@@ -7,11 +8,11 @@ import { Link } from '../components/link.js';
 import { LiveCounters } from '../components/live-counters.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { formatCount } from '../format.js';
-import { navigate } from '../router.js';
 import { LeadsPanel } from './leads-panel.js';
 
 /** One campaign: clocks, why it is (not) dialing, counters, actions and its leads. */
 export function CampaignPage(props: { id: string }) {
+  const navigate = useNavigate();
   const one = createCampaignRows(props.id);
   const row = () => one.rows[props.id];
 

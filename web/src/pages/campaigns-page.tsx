@@ -1,3 +1,4 @@
+import { useNavigate } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
 import { describeFailure } from '../api-failure.js';
 import { createCampaignRows } from '../campaign-rows.js';
@@ -8,11 +9,11 @@ import { StatusBadge } from '../components/status-badge.js';
 import { startDemoCampaign } from '../demo-campaign.js';
 import { formatCount } from '../format.js';
 import { notify } from '../notices.js';
-import { navigate } from '../router.js';
 import { systemHealth } from '../system-health.js';
 
 /** Every campaign with its status, live counters and why it is (not) dialing. */
 export function CampaignsPage() {
+  const navigate = useNavigate();
   const list = createCampaignRows();
   const [showArchived, setShowArchived] = createSignal(false);
   const visible = () =>

@@ -1,3 +1,4 @@
+import { useNavigate } from '@solidjs/router';
 import { createResource, For, onCleanup, Show } from 'solid-js';
 import { request } from '../api.js';
 import { describeFailure } from '../api-failure.js';
@@ -7,10 +8,10 @@ import { Link } from '../components/link.js';
 import { formatDateTime } from '../format.js';
 import { outcomeLabel } from '../labels.js';
 import { subscribeLive } from '../live-events.js';
-import { navigate } from '../router.js';
 
 /** A lead's call history: every attempt, newest first, each with its timeline. */
 export function LeadPage(props: { campaignId: string; leadId: string }) {
+  const navigate = useNavigate();
   const [campaign] = createResource(
     () => props.campaignId,
     (id) => request('$get', '/campaigns/:id', { param: { id } }),

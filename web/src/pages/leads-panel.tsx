@@ -1,4 +1,4 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, Show } from 'solid-js';
 import { apiUrl, type Campaign, type CampaignStats, type LeadState } from '../api.js';
 import { describeFailure } from '../api-failure.js';
 import { ImportDialog } from '../components/import-dialog.js';
@@ -6,9 +6,10 @@ import { LeadsTable } from '../components/leads-table.js';
 import { SearchInput } from '../components/search-input.js';
 import { downloadFile } from '../download.js';
 import { formatCount } from '../format.js';
-import { OUTCOMES, outcomeLabel } from '../labels.js';
+import { outcomeLabel } from '../labels.js';
 import { createLeadList, type LeadFilters } from '../lead-list.js';
 import { notify } from '../notices.js';
+import { loadServerMeta } from '../server-meta.js';
 
 const STATES: LeadState[] = ['pending', 'dialing', 'completed', 'failed', 'canceled', 'dnc'];
 
@@ -18,6 +19,8 @@ export function LeadsPanel(props: { campaign: Campaign; stats: CampaignStats | n
   const list = createLeadList(props.campaign.id, filters);
   void list.loadMore();
   const [importing, setImporting] = createSignal(false);
+  // The outcomes the server reports; until they are read the filter offers "any" alone.
+  const [meta] = createResource(() => loadServerMeta().catch(() => null));
 
   const change = (patch: LeadFilters) => {
     setFilters((current) => {
@@ -74,7 +77,7 @@ export function LeadsPanel(props: { campaign: Campaign; stats: CampaignStats | n
             }
           >
             <option value="">any</option>
-            <For each={OUTCOMES}>
+            <For each={meta()?.outcomes ?? []}>
               {(outcome) => <option value={outcome}>{outcomeLabel(outcome)}</option>}
             </For>
           </select>
