@@ -73,6 +73,11 @@ export function isTransientFailure(event: AttemptEvent): boolean {
   return event.type === 'command.failed' && (event.status === undefined || event.status >= 500);
 }
 
+/** A command the PBX could not take for now: the call is cut, not the callee's doing. */
+export function interruptedBy(event: AttemptEvent): string {
+  return `the PBX could not take the request: ${describeFailure(event)}`;
+}
+
 /** The context a dialplan or AAVA target is continued into; null for an app target. */
 export function targetContextOf(input: AttemptInput): string | null {
   const target = input.aiTarget;
