@@ -23,6 +23,24 @@ describe('campaign form', () => {
     if (result.ok) expect(campaignSettingsSchema.safeParse(result.settings).success).toBe(true);
   });
 
+  it('round-trips an AAVA target, a trunk dial string and a retried failed hand-off', () => {
+    const settings = {
+      ...base,
+      dialString: 'PJSIP/{e164digits}@carrier',
+      aiTarget: {
+        kind: 'aava' as const,
+        app: 'asterisk-ai-voice-agent',
+        agent: 'sales',
+        provider: 'openai',
+        audioProfile: null,
+      },
+      retry: { maxAttempts: 3, retryAfterMinutes: { busy: 10, handoff_failed: 30 } },
+    };
+    const result = toSettings(formFromSettings(settings));
+    expect(result).toEqual({ ok: true, settings });
+    if (result.ok) expect(campaignSettingsSchema.safeParse(result.settings).success).toBe(true);
+  });
+
   it('sends numbers exactly as typed, fractions and out-of-range values included', () => {
     const result = toSettings(form({ maxConcurrent: '2.5', ringTimeoutSec: '0' }));
     expect(result.ok && result.settings.maxConcurrent).toBe(2.5);

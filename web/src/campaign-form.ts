@@ -14,6 +14,7 @@ export const RETRYABLE_OUTCOMES = [
   'abandoned',
   'invalid_number',
   'rejected',
+  'handoff_failed',
   'failed',
 ] as const;
 
