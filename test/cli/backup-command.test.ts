@@ -1,26 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { replayStoredAttempt } from '../../src/dialer/replay-stored-attempt.js';
 import { createAttemptJournal } from '../../src/store/attempt-journal.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
 import type { Store } from '../../src/store/db.js';
-import { createLeadRepository } from '../../src/store/leads.js';
+import { seedDialingCampaign } from '../support/dialing-seed.js';
 import { dialstateWithEnv } from '../support/dialstate-cli.js';
-import {
-  createTempDir,
-  openMigratedStore,
-  sampleCampaign,
-  sampleLead,
-} from '../support/store-fixtures.js';
+import { spawnServe, until } from '../support/serve-child.js';
+import { createTempDir, openMigratedStore } from '../support/store-fixtures.js';
 
 /**
  * `dialstate backup` against a real `dialstate serve` (a child process dialing its
  * embedded simulator), then `dialstate restore` with the server running and stopped.
  */
 
-const CLI = join(import.meta.dirname, '../../src/cli.ts');
+// Any file that is not a database will do for the restore that must refuse it.
+const NOT_A_DATABASE = join(import.meta.dirname, '../../src/cli.ts');
 const CAMPAIGN = 'campaign-backup';
 const LEADS = 150;
 
@@ -36,44 +31,20 @@ const env = {
   DIALSTATE_LOG_LEVEL: 'error',
 };
 
-async function seed(): Promise<void> {
-  const store = await openMigratedStore(dir);
-  try {
-    await createCampaignRepository(store.db).insert(
-      sampleCampaign({
-        id: CAMPAIGN,
-        status: 'running',
-        window: { start: '00:00', end: '00:00', days: [1, 2, 3, 4, 5, 6, 7] },
-        maxConcurrent: 8,
-        minIntervalMs: 0,
-        ringTimeoutSec: 2,
-        consent: { enabled: false, recordingId: null, timeoutSec: 8 },
-      }),
-    );
+/** A running campaign open all day, no consent or drop, a lead per simulator far end. */
+function seed(): Promise<void> {
+  return seedDialingCampaign(
+    dir,
+    {
+      id: CAMPAIGN,
+      maxConcurrent: 8,
+      ringTimeoutSec: 2,
+      consent: { enabled: false, recordingId: null, timeoutSec: 8 },
+      voicemail: { enabled: false, recordingId: null, greetingMaxWaitSec: 2 },
+    },
     // Every far end of the simulator, by the last two digits.
-    const leads = Array.from({ length: LEADS }, (_, i) =>
-      sampleLead(CAMPAIGN, i + 1, { phone: `+1555060${String(i + 1).padStart(4, '0')}` }),
-    );
-    if (!(await createLeadRepository(store.db).insert(leads)).ok) throw new Error('seed failed');
-  } finally {
-    await store.close();
-  }
-}
-
-function serve(): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  const ready = new Promise<void>((resolve) => {
-    child.stderr?.on('data', (chunk) => {
-      stderr += chunk;
-      if (stderr.includes('simulated ARI at')) resolve();
-    });
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, ready, exited };
+    Array.from({ length: LEADS }, (_, i) => `+1555060${String(i + 1).padStart(4, '0')}`),
+  );
 }
 
 async function attemptCounts(store: Store): Promise<{ ended: number; live: number }> {
@@ -86,22 +57,19 @@ async function attemptCounts(store: Store): Promise<{ ended: number; live: numbe
   return { ended: n(1), live: n(0) };
 }
 
-/** Polls the database until `ready` holds (a condition, not a fixed sleep). */
-async function waitFor(store: Store, ready: (c: { ended: number; live: number }) => boolean) {
-  for (;;) {
-    if (ready(await attemptCounts(store))) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Waits until the attempts in the database satisfy `ready`. */
+function waitFor(store: Store, ready: (c: { ended: number; live: number }) => boolean) {
+  return until(async () => ready(await attemptCounts(store)), { what: 'the attempt counts' });
 }
 
 describe('dialstate backup and restore', () => {
   it('copies the database during a running campaign; every attempt of the copy replays', async () => {
     await seed();
-    const server = serve();
+    const server = spawnServe(dir.path, { DIALSTATE_SIM_TIME_SCALE: '0.05' });
     const backup = join(dir.path, 'backup.db');
     const watcher = await openMigratedStore(dir);
     try {
-      await server.ready;
+      await server.bannerShown;
       await waitFor(watcher, (c) => c.ended >= 10 && c.live >= 3);
 
       const result = await dialstateWithEnv(env, 'backup', backup);
@@ -172,7 +140,7 @@ describe('dialstate backup and restore', () => {
       const result = await dialstateWithEnv(
         { ...env, DIALSTATE_DATA_DIR: other.path },
         'restore',
-        CLI,
+        NOT_A_DATABASE,
       );
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(

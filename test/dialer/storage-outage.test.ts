@@ -4,17 +4,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Campaign } from '../../src/campaign/campaign.js';
 import { loadConfig } from '../../src/config.js';
 import { type Dialstate, type StartSeams, startDialstate } from '../../src/main.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
 import { openDatabase, type Store } from '../../src/store/db.js';
-import { createLeadRepository } from '../../src/store/leads.js';
+import { seedDialingCampaign } from '../support/dialing-seed.js';
 import { createFaultyJournal } from '../support/faulty-journal.js';
-import {
-  createTempDir,
-  openMigratedStore,
-  sampleCampaign,
-  sampleLead,
-  type TempDir,
-} from '../support/store-fixtures.js';
+import { createTempDir, type TempDir } from '../support/store-fixtures.js';
 
 /**
  * The storage-fault test: `startDialstate` dials a campaign against its embedded
@@ -39,34 +32,25 @@ afterEach(async () => {
   dir = undefined;
 });
 
-async function seed(into: TempDir): Promise<void> {
-  const store = await openMigratedStore(into);
-  try {
-    await createCampaignRepository(store.db).insert(
-      sampleCampaign({
-        id: CAMPAIGN,
-        status: 'running',
-        window: { start: '00:00', end: '00:00', days: [1, 2, 3, 4, 5, 6, 7] },
-        maxConcurrent: 15,
-        minIntervalMs: 0,
-        ringTimeoutSec: 2,
-        consent: { enabled: false, recordingId: null, timeoutSec: 8 },
-        retry: {
-          maxAttempts: 3,
-          retryAfterMinutes: { interrupted: 0, busy: 0.005, no_answer: 0.005, congestion: 0 },
-        } satisfies Campaign['retry'],
-      }),
-    );
-    const leads = Array.from({ length: LEADS }, (_, i) =>
-      sampleLead(CAMPAIGN, i + 1, {
-        phone: `+1555060${String(i).padStart(2, '0')}${ENDINGS[i % ENDINGS.length]}`,
-      }),
-    );
-    const inserted = await createLeadRepository(store.db).insert(leads);
-    if (!inserted.ok) throw new Error('could not seed the leads');
-  } finally {
-    await store.close();
-  }
+function seed(into: TempDir): Promise<void> {
+  return seedDialingCampaign(
+    into,
+    {
+      id: CAMPAIGN,
+      maxConcurrent: 15,
+      ringTimeoutSec: 2,
+      consent: { enabled: false, recordingId: null, timeoutSec: 8 },
+      voicemail: { enabled: false, recordingId: null, greetingMaxWaitSec: 2 },
+      retry: {
+        maxAttempts: 3,
+        retryAfterMinutes: { interrupted: 0, busy: 0.005, no_answer: 0.005, congestion: 0 },
+      } satisfies Campaign['retry'],
+    },
+    Array.from(
+      { length: LEADS },
+      (_, i) => `+1555060${String(i).padStart(2, '0')}${ENDINGS[i % ENDINGS.length]}`,
+    ),
+  );
 }
 
 async function start(into: TempDir, seams: StartSeams = {}): Promise<Dialstate> {
