@@ -197,9 +197,24 @@ describe('web UI operations in a browser', () => {
     await page.keyboard.press('ArrowDown');
     expect(await focusedName()).toBe('Reset Ivo Invalid');
     await screenshot(page, 'lead-actions-menu');
+    // A lead added elsewhere while the menu is open has the table read its rows again
+    // (the same as after missed live events): the menu stays, and Escape still finds the
+    // lead's button.
+    const added = await post<{ lead: { id: string } }>(`/campaigns/${opsId}/leads`, {
+      phone: '+12125550111',
+      name: 'Nia New',
+    });
+    expect(added.status).toBe(201);
+    await row('Nia New').waitFor();
+    expect(await focusedName()).toBe('Reset Ivo Invalid');
     await page.keyboard.press('Escape');
     await expect.poll(focusedName).toBe('Actions for Ivo Invalid');
     expect(await page.getByRole('menu').isVisible()).toBe(false);
+    expect(
+      await page.locator('[aria-controls="lead-actions-menu"][aria-expanded="true"]').count(),
+    ).toBe(0);
+    expect((await api(`/leads/${added.body.lead.id}`, { method: 'DELETE' })).status).toBe(204);
+    await row('Nia New').waitFor({ state: 'detached' });
 
     // Reset asks first; Escape answers no.
     await page.getByRole('button', { name: 'Actions for Ivo Invalid' }).click();

@@ -32,14 +32,17 @@ export function createLeadList(campaignId: string, filters: () => LeadFilters) {
     for (let i = from; i < list.length; i++) indexById.set((list[i] as Lead).id, i);
   }
 
-  /** Starts over from the first page (filters changed, or the feed says events were missed). */
+  /**
+   * Starts over from the first page (filters changed, or the feed says events were missed).
+   * The rows shown stay until the first page arrives and then take its leads in place: the
+   * table keeps its row elements (and whatever has focus in them, an open menu's button)
+   * instead of emptying and building every row again.
+   */
   function reset(): Promise<void> {
     generation++;
     cursor = null;
     inFlight = null;
-    indexById.clear();
     batch(() => {
-      setRows([]);
       setHasMore(true);
       setLoading(false);
     });
@@ -71,8 +74,11 @@ export function createLeadList(campaignId: string, filters: () => LeadFilters) {
         query: { ...filters(), limit: PAGE, ...(cursor === null ? {} : { cursor }) },
       });
       if (mine !== generation) return;
-      const before = rows().length;
-      const next = [...rows(), ...page.leads];
+      // The first page of a reset replaces the rows kept shown until now.
+      const first = cursor === null;
+      const before = first ? 0 : rows().length;
+      const next = first ? page.leads : [...rows(), ...page.leads];
+      if (first) indexById.clear();
       reindex(next, before);
       setRows(next);
       cursor = page.nextCursor;
@@ -81,6 +87,11 @@ export function createLeadList(campaignId: string, filters: () => LeadFilters) {
     } catch (failure) {
       if (mine !== generation) return;
       setError(describeFailure(failure));
+      // The rows kept through a reset are not what was asked for: show none.
+      if (cursor === null) {
+        indexById.clear();
+        setRows([]);
+      }
       // No more automatic pages after a failure: the table would ask again at once.
       setHasMore(false);
     } finally {

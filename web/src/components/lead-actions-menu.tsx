@@ -14,6 +14,17 @@ export interface LeadMenuTarget {
 }
 
 /**
+ * The row's button for the target's lead now. The table may have read its rows again
+ * while the menu was open (after missed live events, or a lead added elsewhere), and a
+ * recycled row element can show another lead by then: the lead's id finds its row.
+ */
+function buttonOf(target: LeadMenuTarget): HTMLButtonElement | null {
+  const row = document.querySelector(`tr[data-lead-id="${CSS.escape(target.lead.id)}"]`);
+  const button = row?.querySelector<HTMLButtonElement>(`button[aria-controls="${LEAD_MENU_ID}"]`);
+  return button ?? (target.button.isConnected ? target.button : null);
+}
+
+/**
  * The leads table's one actions menu, opened by any row's "Actions" button: a row has
  * room for one button at a laptop's width, not four, and one shared menu keeps building a
  * row (which scrolling does all the time) cheap. It is a popover, so it sits in the top
@@ -66,7 +77,12 @@ export function LeadActionsMenu(
     // anything that looked (an assistive technology, a test) to read it.
     const closing = (event: Event) => {
       if ((event as ToggleEvent).newState === 'closed') {
-        shown?.button.setAttribute('aria-expanded', 'false');
+        // Every button that says so: its row may show another lead by now.
+        for (const button of document.querySelectorAll(
+          `[aria-controls="${LEAD_MENU_ID}"][aria-expanded="true"]`,
+        )) {
+          button.setAttribute('aria-expanded', 'false');
+        }
       }
     };
     // The rest waits for `toggle`, once the browser has finished hiding the menu and put
@@ -80,10 +96,12 @@ export function LeadActionsMenu(
       const target = shown;
       shown = null;
       if (target !== null) {
-        target.button.setAttribute('aria-expanded', 'false');
-        // Escape or a chosen item: focus goes back to the row's button (if it is still there).
-        if (menu?.contains(document.activeElement) || document.activeElement === document.body) {
-          target.button.focus();
+        // Escape or a chosen item: focus goes back to the lead's button (if it is still
+        // there). The browser put it back on the button that opened the menu, whose row
+        // may show another lead by now, or on nothing if that row was removed.
+        const active = document.activeElement;
+        if (menu?.contains(active) || active === document.body || active === target.button) {
+          buttonOf(target)?.focus();
         }
       }
       props.onClose();
@@ -128,7 +146,7 @@ export function LeadActionsMenu(
             onClick={() => {
               // Closed first, so that focus is back on the row's button when a
               // confirmation opens (and returns it there).
-              target.button.focus();
+              buttonOf(target)?.focus();
               hide();
               void op.run();
             }}
