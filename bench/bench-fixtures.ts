@@ -1,8 +1,8 @@
+import { buildAttemptInput, type PlayableMedia } from '../src/calls/attempt-input.js';
 import { DEFAULT_AMD_PARAMETERS } from '../src/campaign/amd-parameters.js';
 import type { Campaign } from '../src/campaign/campaign.js';
 import type { Lead } from '../src/campaign/lead.js';
 import { DEFAULT_RETRY_POLICY } from '../src/campaign/retry-policy.js';
-import { buildAttemptInput, type PlayableMedia } from '../src/dialer/attempt-input.js';
 import type { AttemptInput } from '../src/machines/attempt-types.js';
 
 /** A campaign with every feature on: consent gate, voicemail drop, dialplan AI target. */

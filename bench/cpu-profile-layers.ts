@@ -57,7 +57,9 @@ function layerOfFrame(frame: CallFrame): string | null {
     if (own === 'src/machines') return 'attempt machine';
     if (own === 'src/sim') return 'simulator';
     if (own === 'src/ari') return 'ARI gateway (src/ari)';
-    if (own === 'src/dialer' || own === 'src/campaign') return 'runner (src/dialer)';
+    if (['src/calls', 'src/campaign', 'src/compliance', 'src/control'].includes(own)) {
+      return 'runner (src/calls)';
+    }
     return 'bench driver';
   }
   return null;

@@ -30,7 +30,7 @@ function bucketOf(frame: ProfileNode['callFrame']): string | null {
     return 'phone numbers (fast path, libphonenumber-js)';
   }
   if (url.includes('/src/campaign/')) return 'row validation, dedupe, tally (src/campaign)';
-  if (url.includes('/src/dialer/')) return 'import service (src/dialer)';
+  if (url.includes('/src/intake/')) return 'import service (src/intake)';
   if (url.includes('/src/store/lead-intake-store.ts'))
     return 'lookups: existing leads, do-not-call (SQLite)';
   if (url.includes('/src/store/')) return 'staging batches (SQLite)';

@@ -1,5 +1,5 @@
+import { type CallControl, CallControlError } from '../calls/ports.js';
 import { isLocalDialString } from '../campaign/dial-string.js';
-import { type CallControl, CallControlError } from '../dialer/ports.js';
 import { AriRequestError } from './ari-errors.js';
 import type { AriRest } from './ari-rest.js';
 import { type ChannelIds, dialstateChannelIds } from './channel-ids.js';

@@ -1,6 +1,6 @@
 import { type Client, connect } from 'ari-client';
 import type { Logger } from 'pino';
-import type { Clock } from '../dialer/ports.js';
+import type { Clock } from '../calls/ports.js';
 import { AriConnectionError } from './ari-errors.js';
 import { quietSwaggerDeprecationNotice } from './quiet-swagger.js';
 import { type BackoffPolicy, backoffDelayMs } from './reconnect-backoff.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import type { Clock } from '../dialer/ports.js';
+import type { Clock } from '../calls/ports.js';
 import { AriConnectionError } from './ari-errors.js';
 import { type BackoffPolicy, backoffDelayMs } from './reconnect-backoff.js';
 

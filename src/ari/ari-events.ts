@@ -1,4 +1,4 @@
-import type { AttemptEventDelivery } from '../dialer/ports.js';
+import type { AttemptEventDelivery } from '../calls/ports.js';
 import type { AttemptEvent } from '../machines/attempt-types.js';
 import type { ChannelIds } from './channel-ids.js';
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AttemptEventSource, CallControl, ChannelDirectory, Clock } from '../dialer/ports.js';
+import type { AttemptEventSource, CallControl, ChannelDirectory, Clock } from '../calls/ports.js';
 import { createAriCallControl } from './ari-call-control.js';
 import { type AriEndpoint, connectAriClient } from './ari-connect.js';
 import { AriRequestError } from './ari-errors.js';

@@ -1,5 +1,5 @@
 import type { Client } from 'ari-client';
-import type { Clock } from '../dialer/ports.js';
+import type { Clock } from '../calls/ports.js';
 import { shortErrorText } from './ari-error-text.js';
 import { AriConnectionError, AriRequestError } from './ari-errors.js';
 

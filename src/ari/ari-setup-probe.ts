@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkMediaDirAccess } from '../dialer/media-dir-access.js';
+import { checkMediaDirAccess } from '../setup/media-dir-access.js';
 import type {
   DialplanQuery,
   ProbeFailure,
   ProbeResult,
   SetupProbe,
-} from '../dialer/setup-checks.js';
+} from '../setup/setup-checks.js';
 import { openTemporaryStasisApp } from './temporary-stasis-app.js';
 
 /** Where and how to reach ARI. */

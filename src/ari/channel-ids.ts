@@ -1,4 +1,4 @@
-import { channelIdFor } from '../dialer/attempt-input.js';
+import { channelIdFor } from '../calls/attempt-input.js';
 
 /** Suffix Asterisk gives the far-end half of a Local channel pair (fact 1). */
 const FAR_END_SUFFIX = ';2';

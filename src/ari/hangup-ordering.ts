@@ -1,4 +1,4 @@
-import type { Clock } from '../dialer/ports.js';
+import type { Clock } from '../calls/ports.js';
 import type { RoutedAttemptEvent } from './ari-events.js';
 
 /** Default longest hold of our channel's hang-up while waiting for the far end's (ms). */

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { ProbeResult } from '../dialer/setup-checks.js';
+import type { ProbeResult } from '../setup/setup-checks.js';
 
 /** A Stasis app that exists while its websocket is open. */
 export interface TemporaryStasisApp {

@@ -14,7 +14,7 @@ export interface DialingFacts {
   campaign: CallingWindowSettings &
     CampaignPacing & { status: CampaignStatus; statusReason: string | null };
   global: GlobalPacing;
-  /** False while database writes keep failing (see dialer/storage-health.ts). */
+  /** False while database writes keep failing (see calls/storage-health.ts). */
   storageWritable: boolean;
   ariConnected: boolean;
   /** Why claiming is held though ARI is connected (transient originate failures); null if not. */

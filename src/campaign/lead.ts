@@ -1,8 +1,15 @@
 import type { AttemptOutcome } from '../machines/attempt-types.js';
 import type { CampaignAiTarget } from './campaign.js';
+import { MAX_CHANNEL_VARIABLE_BYTES } from './pbx-strings.js';
 import type { LeadState } from './retry-policy.js';
 
 /** One person to call in one campaign. Unique per campaign by normalised phone. */
+/**
+ * Bytes of a lead's custom variables as JSON at most: they reach the AI target as one
+ * channel variable (`AAVA_LEAD_VARS`), which the dialplan reads whole only up to this.
+ */
+export const MAX_LEAD_VARS_BYTES = MAX_CHANNEL_VARIABLE_BYTES;
+
 export interface Lead {
   id: string;
   campaignId: string;

@@ -1,14 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { Config } from '../config.js';
+import { systemClock } from '../calls/ports.js';
 import {
   addToDnc,
   type DncChangeResult,
   type DncScope,
   importDnc,
   removeFromDnc,
-} from '../dialer/do-not-call-lists.js';
-import { systemClock } from '../dialer/ports.js';
+} from '../compliance/do-not-call-lists.js';
+import type { Config } from '../config.js';
 import { createDncRepository } from '../store/dnc.js';
 import { createDncListStore } from '../store/dnc-list-store.js';
 import { openMigratedStore } from '../store/open-migrated-store.js';

@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { AMD_HOP_VERSION_LABEL } from '../ari/amd-hop.js';
 import { createAriSetupProbe } from '../ari/ari-setup-probe.js';
 import type { Config } from '../config.js';
-import { type CampaignTarget, campaignTargets } from '../dialer/ai-target-checks.js';
+import { type CampaignTarget, campaignTargets } from '../setup/ai-target-checks.js';
 import {
   hasFailedCheck,
   runSetupChecks,
   type SetupCheck,
   type SetupProbe,
-} from '../dialer/setup-checks.js';
+} from '../setup/setup-checks.js';
 import { createCampaignRepository } from '../store/campaigns.js';
 import { openMigratedStore } from '../store/open-migrated-store.js';
 

@@ -2,16 +2,16 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { SAMPLE_LEADS_CSV } from '../campaign/lead-csv-sample.js';
+import { systemClock } from '../calls/ports.js';
+import type { Config } from '../config.js';
+import { importLeads, type LeadImportReport, newImportId } from '../intake/import-leads.js';
+import { SAMPLE_LEADS_CSV } from '../intake/lead-csv-sample.js';
 import {
   LEAD_IMPORT_MODES,
   type LeadImportIssue,
   type LeadImportMode,
-} from '../campaign/lead-import.js';
-import { errorCsvChunks } from '../campaign/lead-import-error-csv.js';
-import type { Config } from '../config.js';
-import { importLeads, type LeadImportReport, newImportId } from '../dialer/import-leads.js';
-import { systemClock } from '../dialer/ports.js';
+} from '../intake/lead-import.js';
+import { errorCsvChunks } from '../intake/lead-import-error-csv.js';
 import type { Store } from '../store/db.js';
 import { createLeadImportRepository } from '../store/lead-imports.js';
 import { createLeadIntakeStore } from '../store/lead-intake-store.js';

@@ -1,4 +1,4 @@
-import type { LeadImportProgress } from '../dialer/import-leads.js';
+import type { LeadImportProgress } from '../intake/import-leads.js';
 
 /** Where the bar is drawn: a terminal (redrawn in place) or anything else (left alone). */
 export interface ProgressOutput {

@@ -1,5 +1,5 @@
+import { replayStoredAttempt } from '../calls/replay-stored-attempt.js';
 import type { Config } from '../config.js';
-import { replayStoredAttempt } from '../dialer/replay-stored-attempt.js';
 import { ATTEMPT_MACHINE_VERSION } from '../machines/attempt.js';
 import { createAttemptJournal } from '../store/attempt-journal.js';
 import { openMigratedStore } from '../store/open-migrated-store.js';

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
+import type { AttemptJournal, Clock } from '../calls/ports.js';
 import type { DialingStatus } from '../campaign/dialing-status.js';
-import type { CampaignControl } from '../dialer/campaign-control.js';
-import type { LeadImportJobs } from '../dialer/lead-import-jobs.js';
-import type { DncListStore, LeadAddStore, LeadImportStore } from '../dialer/lead-intake-ports.js';
-import type { OptOutStore } from '../dialer/opt-out.js';
-import type { AttemptJournal, Clock } from '../dialer/ports.js';
+import type { OptOutStore } from '../compliance/opt-out.js';
+import type { CampaignControl } from '../control/campaign-control.js';
+import type { LeadImportJobs } from '../intake/lead-import-jobs.js';
+import type { DncListStore, LeadAddStore, LeadImportStore } from '../intake/lead-intake-ports.js';
 import type { RecordingLibrary } from '../media/recording-library.js';
 import type { AttemptListReader } from '../store/attempt-list.js';
 import type { CampaignStatsReader } from '../store/campaign-stats.js';

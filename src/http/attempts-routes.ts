@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { replayStoredAttempt } from '../dialer/replay-stored-attempt.js';
+import { replayStoredAttempt } from '../calls/replay-stored-attempt.js';
 import { ATTEMPT_MACHINE_VERSION } from '../machines/attempt.js';
 import type { AttemptCursor, AttemptListRow } from '../store/attempt-list.js';
 import type { ApiDeps } from './api-deps.js';

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { CampaignActionResult } from '../dialer/campaign-control.js';
+import type { CampaignActionResult } from '../control/campaign-control.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, errorResponse, notFound } from './api-error.js';
 import { createRouter } from './api-router.js';

@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { DEFAULT_CSV_LIMITS } from '../campaign/csv-reader.js';
 import {
   addToDnc,
   type DncChangeResult,
@@ -9,7 +8,8 @@ import {
   type DncScope,
   importDnc,
   removeFromDnc,
-} from '../dialer/do-not-call-lists.js';
+} from '../compliance/do-not-call-lists.js';
+import { DEFAULT_CSV_LIMITS } from '../intake/csv-reader.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, errorResponse, notFound } from './api-error.js';
 import { createRouter } from './api-router.js';

@@ -1,5 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
-import { type AttemptEvidenceRecord, createEvidenceReader } from '../dialer/consent-evidence.js';
+import {
+  type AttemptEvidenceRecord,
+  createEvidenceReader,
+} from '../compliance/consent-evidence.js';
 import type { ApiDeps } from './api-deps.js';
 import { errorResponse, notFound } from './api-error.js';
 import { createRouter } from './api-router.js';

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { SchedulerStatus } from '../dialer/campaign-scheduler.js';
-import type { StorageStatus } from '../dialer/storage-health.js';
+import type { SchedulerStatus } from '../calls/campaign-scheduler.js';
+import type { StorageStatus } from '../calls/storage-health.js';
 import type { ApiDeps } from './api-deps.js';
 import { createRouter } from './api-router.js';
 

@@ -1,5 +1,5 @@
-import type { LeadImportJobListener, LeadImportJobStatus } from '../dialer/lead-import-jobs.js';
-import type { Clock } from '../dialer/ports.js';
+import type { Clock } from '../calls/ports.js';
+import type { LeadImportJobListener, LeadImportJobStatus } from '../intake/lead-import-jobs.js';
 import type { LiveEventHub } from './live-event-hub.js';
 
 /**

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { SAMPLE_LEADS_CSV } from '../campaign/lead-csv-sample.js';
+import { SAMPLE_LEADS_CSV } from '../intake/lead-csv-sample.js';
 import type { LeadCursor, LeadListRow } from '../store/lead-list.js';
 import type { ApiDeps } from './api-deps.js';
 import { errorResponse, notFound } from './api-error.js';

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createRoute, type z } from '@hono/zod-openapi';
-import { errorCsvChunks } from '../campaign/lead-import-error-csv.js';
-import { importLeads } from '../dialer/import-leads.js';
+import { importLeads } from '../intake/import-leads.js';
+import { errorCsvChunks } from '../intake/lead-import-error-csv.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, errorResponse, notFound, validationError } from './api-error.js';
 import { createRouter } from './api-router.js';

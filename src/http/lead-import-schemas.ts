@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { LEAD_IMPORT_MODES, type LeadImportMode } from '../campaign/lead-import.js';
+import { LEAD_IMPORT_MODES, type LeadImportMode } from '../intake/lead-import.js';
 
 const modeSchema = z.enum(LEAD_IMPORT_MODES as [LeadImportMode, ...LeadImportMode[]]);
 

@@ -1,6 +1,6 @@
-import type { LeadImport, LeadImportIssue } from '../campaign/lead-import.js';
-import type { LeadImportReport } from '../dialer/import-leads.js';
-import type { LeadImportJobStatus } from '../dialer/lead-import-jobs.js';
+import type { LeadImportReport } from '../intake/import-leads.js';
+import type { LeadImport, LeadImportIssue } from '../intake/lead-import.js';
+import type { LeadImportJobStatus } from '../intake/lead-import-jobs.js';
 
 /** Where the rejected rows of an import are, when it has any. */
 const errorsCsvUrl = (importId: string, rejected: number) =>

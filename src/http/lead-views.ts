@@ -1,4 +1,4 @@
-import type { LeadIssue } from '../campaign/lead-input.js';
+import type { LeadIssue } from '../intake/lead-input.js';
 import type { LeadListRow } from '../store/lead-list.js';
 
 /** A lead as the API shows it: its import position is the store's business. */

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { addLead } from '../dialer/add-lead.js';
+import { addLead } from '../intake/add-lead.js';
 import type { LeadOperationResult } from '../store/lead-operations.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, errorResponse, notFound, validationError } from './api-error.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { AttemptTransition } from '../dialer/attempt-runner.js';
-import type { Clock } from '../dialer/ports.js';
+import type { AttemptTransition } from '../calls/attempt-runner.js';
+import type { Clock } from '../calls/ports.js';
 import type { LiveEventHub } from './live-event-hub.js';
 
 /** Reads a campaign's status and counters for a `campaign` event; undefined once it is gone. */

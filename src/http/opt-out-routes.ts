@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { type OptOutStore, recordOptOut } from '../dialer/opt-out.js';
-import type { Clock } from '../dialer/ports.js';
+import type { Clock } from '../calls/ports.js';
+import { type OptOutStore, recordOptOut } from '../compliance/opt-out.js';
 import { ApiError, errorResponse } from './api-error.js';
 import { createRouter } from './api-router.js';
 import { jsonBody, jsonResponse } from './openapi-content.js';

@@ -1,13 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { renderAmdDialplan } from '../ari/amd-dialplan.js';
 import { AMD_HOP_VERSION_LABEL } from '../ari/amd-hop.js';
-import type { CampaignTarget } from '../dialer/ai-target-checks.js';
+import type { CampaignTarget } from '../setup/ai-target-checks.js';
 import {
   hasFailedCheck,
   runSetupChecks,
   type SetupCheck,
   type SetupProbe,
-} from '../dialer/setup-checks.js';
+} from '../setup/setup-checks.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, errorResponse } from './api-error.js';
 import { createRouter } from './api-router.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../dialer/ports.js';
+import type { Clock } from '../calls/ports.js';
 import type { Recording, RecordingRepository, RecordingUse } from '../store/recordings.js';
 import {
   type AudioLimits,

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Clock } from '../dialer/ports.js';
+import type { Clock } from '../calls/ports.js';
 import type { RecordingRepository } from '../store/recordings.js';
 import { convertForAsterisk } from './asterisk-audio.js';
 import { readRecordingFile, recordingMediaUri, writeRecording } from './recording-files.js';

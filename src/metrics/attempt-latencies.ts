@@ -1,4 +1,4 @@
-import type { AttemptTransition } from '../dialer/attempt-runner.js';
+import type { AttemptTransition } from '../calls/attempt-runner.js';
 import type { AttemptEventType } from '../machines/attempt-types.js';
 
 /** What one transition tells about latencies. Times are the events' own `at` (ms). */

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { AttemptRunner } from '../dialer/attempt-runner.js';
-import type { Clock } from '../dialer/ports.js';
-import type { StorageStatus } from '../dialer/storage-health.js';
+import type { AttemptRunner } from '../calls/attempt-runner.js';
+import type { Clock } from '../calls/ports.js';
+import type { StorageStatus } from '../calls/storage-health.js';
 import { ATTEMPT_OUTCOMES } from '../machines/attempt-types.js';
 import type { MetricsReader } from '../store/metrics-reader.js';
 import { createAttemptLatencies } from './attempt-latencies.js';

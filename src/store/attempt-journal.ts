@@ -1,5 +1,4 @@
 import type { Selectable } from 'kysely';
-import type { RetryPolicy } from '../campaign/retry-policy.js';
 import {
   type AttemptCommit,
   type AttemptJournal,
@@ -8,14 +7,15 @@ import {
   type NewAttempt,
   type StoredAttempt,
   type TimerDeadline,
-} from '../dialer/ports.js';
+} from '../calls/ports.js';
+import type { RetryPolicy } from '../campaign/retry-policy.js';
 import { factsOf, type PersistedAttemptSnapshot } from '../machines/attempt-step.js';
 import type { AttemptInput } from '../machines/attempt-types.js';
 import { createCommitBatcher } from './commit-batcher.js';
 import type { Store } from './db.js';
 import type { AttemptEventTable, AttemptTable } from './schema.js';
 
-export type { NewAttempt } from '../dialer/ports.js';
+export type { NewAttempt } from '../calls/ports.js';
 export { JournalConflictError };
 
 export type CreateAttemptResult =

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CampaignControlStore } from '../dialer/campaign-control.js';
+import type { CampaignControlStore } from '../control/campaign-control.js';
 import { createCampaignRepository } from './campaigns.js';
 import { createLeadOperations } from './lead-operations.js';
 import { createLeadRepository } from './leads.js';

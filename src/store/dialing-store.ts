@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { CampaignDialingState, DialingStore } from '../dialer/ports.js';
+import type { CampaignDialingState, DialingStore } from '../calls/ports.js';
 import type { SqliteAttemptJournal } from './attempt-journal.js';
 import { campaignFromRow } from './campaigns.js';
 import { createLeadClaimer } from './lead-claims.js';

@@ -1,4 +1,4 @@
-import type { DncListStore } from '../dialer/lead-intake-ports.js';
+import type { DncListStore } from '../intake/lead-intake-ports.js';
 import { createCampaignRepository } from './campaigns.js';
 import type { Store } from './db.js';
 import { createDncRepository } from './dnc.js';

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { LeadClaimRequest, LeadClaimResult } from '../dialer/ports.js';
+import type { LeadClaimRequest, LeadClaimResult } from '../calls/ports.js';
 import { type SqliteAttemptJournal, writeNewAttempt } from './attempt-journal.js';
 import { leadFromRow } from './leads.js';
 import type { LeadTable } from './schema.js';

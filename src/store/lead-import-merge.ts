@@ -1,5 +1,5 @@
-import type { LeadImportMode } from '../campaign/lead-import.js';
-import type { LeadImportMerge } from '../dialer/lead-intake-ports.js';
+import type { LeadImportMode } from '../intake/lead-import.js';
+import type { LeadImportMerge } from '../intake/lead-intake-ports.js';
 import type { Store } from './db.js';
 
 /** One import's staged leads, as the merge reads them. */

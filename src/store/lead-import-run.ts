@@ -1,10 +1,10 @@
-import type { LeadImportCounts, LeadImportIssue } from '../campaign/lead-import.js';
+import type { LeadImportCounts, LeadImportIssue } from '../intake/lead-import.js';
 import type {
   LeadImportMerge,
   LeadImportRun,
   LeadImportStart,
   StagedLead,
-} from '../dialer/lead-intake-ports.js';
+} from '../intake/lead-intake-ports.js';
 import type { Store } from './db.js';
 import { mergeStagedLeads } from './lead-import-merge.js';
 import { syncTransaction, withConnection } from './sync-transaction.js';

@@ -5,7 +5,7 @@ import type {
   LeadImportIssue,
   LeadImportMode,
   LeadImportStatus,
-} from '../campaign/lead-import.js';
+} from '../intake/lead-import.js';
 import type { Database, LeadImportIssueTable, LeadImportTable } from './schema.js';
 
 /** Maps a `lead_import` row to a `LeadImport`. */

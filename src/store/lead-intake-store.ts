@@ -1,4 +1,4 @@
-import type { DncMatch, LeadAddStore, LeadImportStore } from '../dialer/lead-intake-ports.js';
+import type { DncMatch, LeadAddStore, LeadImportStore } from '../intake/lead-intake-ports.js';
 import { createCampaignRepository } from './campaigns.js';
 import type { Store } from './db.js';
 import { openLeadImportRun } from './lead-import-run.js';

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { LeadRecoveryStore } from '../dialer/ports.js';
+import type { LeadRecoveryStore } from '../calls/ports.js';
 import type { AttemptOutcome } from '../machines/attempt-types.js';
 import type { Database } from './schema.js';
 

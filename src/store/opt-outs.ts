@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { OptOutEntry, OptOutStore } from '../dialer/opt-out.js';
+import type { OptOutEntry, OptOutStore } from '../compliance/opt-out.js';
 import { createLeadRepository } from './leads.js';
 import type { Database } from './schema.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAriCallControl } from '../../src/ari/ari-call-control.js';
 import { AriRequestError } from '../../src/ari/ari-errors.js';
 import type { AriRest } from '../../src/ari/ari-rest.js';
-import { CallControlError } from '../../src/dialer/ports.js';
+import { CallControlError } from '../../src/calls/ports.js';
 
 interface Call {
   operation: string;

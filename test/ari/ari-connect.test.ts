@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectAriClient } from '../../src/ari/ari-connect.js';
 import { AriConnectionError } from '../../src/ari/ari-errors.js';
-import { systemClock } from '../../src/dialer/ports.js';
+import { systemClock } from '../../src/calls/ports.js';
 
 const servers: Server[] = [];
 afterEach(async () => {

@@ -11,7 +11,7 @@ import {
   type AriEventStream,
   createAriEventStream,
 } from '../../src/ari/ari-event-stream.js';
-import { systemClock } from '../../src/dialer/ports.js';
+import { systemClock } from '../../src/calls/ports.js';
 import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { ariRest } from '../sim/support/ari-recorder.js';
 

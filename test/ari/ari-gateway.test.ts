@@ -11,7 +11,7 @@ import {
   type AriGatewayOptions,
   createAriGateway,
 } from '../../src/ari/ari-gateway.js';
-import { CallControlError, systemClock } from '../../src/dialer/ports.js';
+import { CallControlError, systemClock } from '../../src/calls/ports.js';
 import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { createTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AMD_HOP_VERSION_LABEL } from '../../src/ari/amd-hop.js';
 import { createAriSetupProbe } from '../../src/ari/ari-setup-probe.js';
-import { channelIdFor } from '../../src/dialer/attempt-input.js';
-import { runSetupChecks } from '../../src/dialer/setup-checks.js';
+import { channelIdFor } from '../../src/calls/attempt-input.js';
+import { runSetupChecks } from '../../src/setup/setup-checks.js';
 import {
   loadRecordedChecks,
   type RecordedAriOptions,

@@ -2,15 +2,15 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { type AriGateway, createAriGateway } from '../../src/ari/ari-gateway.js';
-import type { Campaign } from '../../src/campaign/campaign.js';
-import { buildAttemptInput } from '../../src/dialer/attempt-input.js';
-import { type AttemptRunner, createAttemptRunner } from '../../src/dialer/attempt-runner.js';
+import { buildAttemptInput } from '../../src/calls/attempt-input.js';
+import { type AttemptRunner, createAttemptRunner } from '../../src/calls/attempt-runner.js';
 import {
   createChannelReconciler,
   type ReconcileReport,
-} from '../../src/dialer/channel-reconciler.js';
-import { createEventRouter, type EventRouter } from '../../src/dialer/event-router.js';
-import type { JournalEntry } from '../../src/dialer/ports.js';
+} from '../../src/calls/channel-reconciler.js';
+import { createEventRouter, type EventRouter } from '../../src/calls/event-router.js';
+import type { JournalEntry } from '../../src/calls/ports.js';
+import type { Campaign } from '../../src/campaign/campaign.js';
 import { ATTEMPT_MACHINE_VERSION } from '../../src/machines/attempt.js';
 import { createAttemptSnapshot } from '../../src/machines/attempt-step.js';
 import type { AttemptOutcome } from '../../src/machines/attempt-types.js';

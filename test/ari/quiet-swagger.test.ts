@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { connectAriClient } from '../../src/ari/ari-connect.js';
-import { systemClock } from '../../src/dialer/ports.js';
+import { systemClock } from '../../src/calls/ports.js';
 import { createSimulator } from '../../src/sim/simulator.js';
 
 describe('connecting ari-client to Swagger 1.1 api-docs', () => {

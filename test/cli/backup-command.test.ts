@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { replayStoredAttempt } from '../../src/dialer/replay-stored-attempt.js';
+import { replayStoredAttempt } from '../../src/calls/replay-stored-attempt.js';
 import { createAttemptJournal } from '../../src/store/attempt-journal.js';
 import type { Store } from '../../src/store/db.js';
 import { seedDialingCampaign } from '../support/dialing-seed.js';

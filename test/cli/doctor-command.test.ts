@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { doctorCommand } from '../../src/cli/doctor-command.js';
 import { loadConfig } from '../../src/config.js';
-import type { ProbeResult, SetupProbe } from '../../src/dialer/setup-checks.js';
+import type { ProbeResult, SetupProbe } from '../../src/setup/setup-checks.js';
 
 const config = loadConfig({
   DIALSTATE_ARI_URL: 'http://pbx.example:8088',

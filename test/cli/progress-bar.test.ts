@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { NO_LEAD_IMPORT_COUNTS } from '../../src/campaign/lead-import.js';
 import { createProgressBar, formatProgress } from '../../src/cli/progress-bar.js';
-import type { LeadImportProgress } from '../../src/dialer/import-leads.js';
+import type { LeadImportProgress } from '../../src/intake/import-leads.js';
+import { NO_LEAD_IMPORT_COUNTS } from '../../src/intake/lead-import.js';
 
 function progress(overrides: Partial<LeadImportProgress> = {}): LeadImportProgress {
   return {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { NO_LEAD_IMPORT_COUNTS } from '../../src/campaign/lead-import.js';
-import type { LeadImportJobStatus } from '../../src/dialer/lead-import-jobs.js';
 import { createImportFeed, type ImportEventData } from '../../src/http/import-feed.js';
 import { createLiveEventHub } from '../../src/http/live-event-hub.js';
+import { NO_LEAD_IMPORT_COUNTS } from '../../src/intake/lead-import.js';
+import type { LeadImportJobStatus } from '../../src/intake/lead-import-jobs.js';
 
 function status(
   phase: LeadImportJobStatus['progress']['phase'],

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAriSetupProbe } from '../../src/ari/ari-setup-probe.js';
-import type { ProbeResult, SetupProbe } from '../../src/dialer/setup-checks.js';
+import type { ProbeResult, SetupProbe } from '../../src/setup/setup-checks.js';
 import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
 import {
   type RecordedAriOptions,

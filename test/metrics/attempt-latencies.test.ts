@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AttemptTransition } from '../../src/dialer/attempt-runner.js';
+import type { AttemptTransition } from '../../src/calls/attempt-runner.js';
 import type { AttemptCommand, AttemptEvent } from '../../src/machines/attempt-types.js';
 import { createAttemptLatencies } from '../../src/metrics/attempt-latencies.js';
 

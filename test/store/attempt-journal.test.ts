@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AttemptCommit, StoredAttempt } from '../../src/dialer/ports.js';
+import type { AttemptCommit, StoredAttempt } from '../../src/calls/ports.js';
 import type { AttemptFacts } from '../../src/machines/attempt-types.js';
 import {
   createAttemptJournal,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DialingStore, StoredAttempt } from '../../src/dialer/ports.js';
+import type { DialingStore, StoredAttempt } from '../../src/calls/ports.js';
 import {
   createAttemptJournal,
   type SqliteAttemptJournal,

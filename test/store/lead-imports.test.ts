@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LeadImportIssue } from '../../src/campaign/lead-import.js';
+import type { LeadImportIssue } from '../../src/intake/lead-import.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
 import type { Store } from '../../src/store/db.js';
 import {

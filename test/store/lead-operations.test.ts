@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoredAttempt } from '../../src/calls/ports.js';
 import type { LeadState } from '../../src/campaign/retry-policy.js';
-import type { StoredAttempt } from '../../src/dialer/ports.js';
 import {
   createAttemptJournal,
   type SqliteAttemptJournal,

@@ -2,14 +2,14 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
 import { buildApiDeps, wireLiveFeed, wireMetrics } from '../../src/api-wiring.js';
-import type { SetupProbe } from '../../src/dialer/setup-checks.js';
-import { createStorageHealth, type StorageHealth } from '../../src/dialer/storage-health.js';
+import { createStorageHealth, type StorageHealth } from '../../src/calls/storage-health.js';
 import { createApp } from '../../src/http/app.js';
 import type { CsvUploadLimits } from '../../src/http/csv-upload.js';
 import type { LiveEventHub } from '../../src/http/live-event-hub.js';
 import type { LiveFanout } from '../../src/http/live-fanout.js';
 import type { SetupGuideDeps } from '../../src/http/setup-routes.js';
 import { createRecordingLibrary } from '../../src/media/recording-library.js';
+import type { SetupProbe } from '../../src/setup/setup-checks.js';
 import { createRecordingRepository } from '../../src/store/recordings.js';
 import { createSchedulerHarness, type SchedulerHarness } from './scheduler-harness.js';
 

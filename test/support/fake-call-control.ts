@@ -1,4 +1,4 @@
-import { type CallControl, CallControlError } from '../../src/dialer/ports.js';
+import { type CallControl, CallControlError } from '../../src/calls/ports.js';
 import type { AttemptCommand } from '../../src/machines/attempt-types.js';
 
 /**

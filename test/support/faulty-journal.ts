@@ -1,4 +1,4 @@
-import type { AttemptJournal } from '../../src/dialer/ports.js';
+import type { AttemptJournal } from '../../src/calls/ports.js';
 
 /** How the journal's commits fail while `mode` is not `ok`. */
 export type FaultMode =

@@ -1,11 +1,11 @@
 import { pino } from 'pino';
 import { SimulatedClock } from 'xstate';
+import { buildAttemptInput } from '../../src/calls/attempt-input.js';
+import { type AttemptRunner, createAttemptRunner } from '../../src/calls/attempt-runner.js';
+import type { AttemptJournal } from '../../src/calls/ports.js';
+import type { StorageWriteReports } from '../../src/calls/storage-health.js';
 import type { Campaign } from '../../src/campaign/campaign.js';
 import type { Lead } from '../../src/campaign/lead.js';
-import { buildAttemptInput } from '../../src/dialer/attempt-input.js';
-import { type AttemptRunner, createAttemptRunner } from '../../src/dialer/attempt-runner.js';
-import type { AttemptJournal } from '../../src/dialer/ports.js';
-import type { StorageWriteReports } from '../../src/dialer/storage-health.js';
 import { ATTEMPT_MACHINE_VERSION } from '../../src/machines/attempt.js';
 import { createAttemptSnapshot } from '../../src/machines/attempt-step.js';
 import type { AttemptEvent } from '../../src/machines/attempt-types.js';

@@ -1,12 +1,12 @@
 /**
- * An importing process for test/dialer/lead-import-crash.test.ts: imports generated
+ * An importing process for test/intake/lead-import-crash.test.ts: imports generated
  * rows into the campaign of a database file, printing `reading` once some batches are
  * staged and `merging` as the final merge begins, so that the test can kill it there.
  *
  * Usage: node --import tsx import-child.ts <db path> <campaign id> <rows> <slow: yes|no>
  * With `slow`, rows keep coming slowly after `reading`: the import never gets to merge.
  */
-import { importLeads } from '../../src/dialer/import-leads.js';
+import { importLeads } from '../../src/intake/import-leads.js';
 import { openDatabase } from '../../src/store/db.js';
 import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
 

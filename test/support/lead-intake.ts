@@ -4,7 +4,7 @@ import {
   type ImportLeadsRequest,
   importLeads,
   type LeadImportReport,
-} from '../../src/dialer/import-leads.js';
+} from '../../src/intake/import-leads.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
 import { openDatabase, type Store } from '../../src/store/db.js';
 import { createDncRepository } from '../../src/store/dnc.js';

@@ -1,16 +1,16 @@
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
-import type { Campaign } from '../../src/campaign/campaign.js';
-import type { TargetProblem } from '../../src/dialer/ai-target-checks.js';
-import type { PlayableMedia } from '../../src/dialer/attempt-input.js';
-import { type CampaignControl, createCampaignControl } from '../../src/dialer/campaign-control.js';
+import type { PlayableMedia } from '../../src/calls/attempt-input.js';
 import {
   type CampaignScheduler,
   type CampaignSchedulerDeps,
   createCampaignScheduler,
-} from '../../src/dialer/campaign-scheduler.js';
-import type { DialingStore } from '../../src/dialer/ports.js';
+} from '../../src/calls/campaign-scheduler.js';
+import type { DialingStore } from '../../src/calls/ports.js';
+import type { Campaign } from '../../src/campaign/campaign.js';
+import { type CampaignControl, createCampaignControl } from '../../src/control/campaign-control.js';
 import type { AiTarget } from '../../src/machines/attempt-types.js';
+import type { TargetProblem } from '../../src/setup/ai-target-checks.js';
 import { createCampaignControlStore } from '../../src/store/campaign-control-store.js';
 import { type CampaignRepository, createCampaignRepository } from '../../src/store/campaigns.js';
 import { createDialingStore } from '../../src/store/dialing-store.js';
@@ -88,7 +88,7 @@ export async function createSchedulerHarness(
     withRecordings?: string[];
     /**
      * What the PBX says of a hand-off target when a campaign starts; by default every
-     * target can take calls (test/dialer/ai-target-checks.test.ts asks a real PBX).
+     * target can take calls (test/aava-handoff.test.ts asks the simulator).
      */
     checkTarget?: (target: AiTarget) => Promise<TargetProblem | null>;
   } = {},

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_AMD_PARAMETERS } from '../../src/campaign/amd-parameters.js';
 import { CAMPAIGN_DEFAULTS } from '../../src/campaign/campaign-defaults.js';
 import { campaignSettingsSchema } from '../../src/http/campaign-schemas.js';
-import { AMD_FIELDS } from '../../web/src/amd-help.js';
-import { type CampaignForm, formFromSettings, toSettings } from '../../web/src/campaign-form.js';
+import { AMD_FIELDS } from '../../web/src/view/amd-help.js';
+import {
+  type CampaignForm,
+  formFromSettings,
+  toSettings,
+} from '../../web/src/view/campaign-form.js';
 
 // A new campaign's form starts from the server's defaults (GET /api/meta serves them).
 const base = { ...CAMPAIGN_DEFAULTS, name: 'Reminders', timezone: 'Europe/London' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FORM_KEYS } from '../../web/src/campaign-form.js';
-import { placeIssues } from '../../web/src/field-issues.js';
+import { FORM_KEYS } from '../../web/src/view/campaign-form.js';
+import { placeIssues } from '../../web/src/view/field-issues.js';
 
 describe('placeIssues', () => {
   it('puts each API issue on its field, the deepest one its path reaches', () => {

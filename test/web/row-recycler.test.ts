@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRowRecycler } from '../../web/src/row-recycler.js';
+import { createRowRecycler } from '../../web/src/view/row-recycler.js';
 
 const items = Array.from({ length: 100 }, (_, i) => `lead ${i}`);
 const shown = (slots: { item(): string; index(): number }[]) =>

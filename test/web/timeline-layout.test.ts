@@ -3,7 +3,7 @@ import {
   describeMarker,
   layOutTimeline,
   type TimelineInput,
-} from '../../web/src/timeline-layout.js';
+} from '../../web/src/view/timeline-layout.js';
 
 const marker = (seq: number, at: number, type: string, stateAfter: string, event = {}) => ({
   seq,

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { epochToWallTime, wallTimeToEpoch } from '../../web/src/zoned-time.js';
+import { epochToWallTime, wallTimeToEpoch } from '../../web/src/view/zoned-time.js';
 
 const luxon = (wall: string, zone: string) => DateTime.fromISO(wall, { zone }).toMillis();
 

@@ -7,12 +7,12 @@ import {
   useParams,
 } from '@solidjs/router';
 import { createEffect, type JSX, on, onMount, Show } from 'solid-js';
-import { tokenNeeded } from './auth-state.js';
+import { tokenNeeded } from './api/auth-state.js';
+import { type LiveConnection, liveConnection, subscribeLive } from './api/live-events.js';
 import { ConfirmDialog } from './components/confirm-dialog.js';
 import { Link } from './components/link.js';
 import { NoticeArea } from './components/notice-area.js';
 import { TokenPrompt } from './components/token-prompt.js';
-import { type LiveConnection, liveConnection, subscribeLive } from './live-events.js';
 import { CampaignEditorPage } from './pages/campaign-editor-page.js';
 import { CampaignPage } from './pages/campaign-page.js';
 import { CampaignsPage } from './pages/campaigns-page.js';
@@ -21,7 +21,7 @@ import { LeadPage } from './pages/lead-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
 import { RecordingsPage } from './pages/recordings-page.js';
 import { SetupPage } from './pages/setup-page.js';
-import { loadSystemHealth, systemHealth } from './system-health.js';
+import { loadSystemHealth, systemHealth } from './state/system-health.js';
 
 const CONNECTION_LABELS: Record<LiveConnection, string> = {
   open: 'live',

@@ -1,6 +1,6 @@
 import { createResource, For } from 'solid-js';
-import { AMD_FIELDS } from '../amd-help.js';
-import { loadServerMeta } from '../server-meta.js';
+import { loadServerMeta } from '../api/server-meta.js';
+import { AMD_FIELDS } from '../view/amd-help.js';
 import type { EditorSectionProps } from './editor-props.js';
 import { FieldErrors, fieldId, NumberField } from './field.js';
 

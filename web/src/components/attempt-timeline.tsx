@@ -1,11 +1,11 @@
 import { createResource, For, onCleanup, Show } from 'solid-js';
-import { type Attempt, request } from '../api.js';
-import { describeFailure } from '../api-failure.js';
-import { wallClock } from '../clock.js';
-import { formatDateTime, formatDuration } from '../format.js';
-import { endedByLabel, outcomeLabel } from '../labels.js';
-import { subscribeLive } from '../live-events.js';
-import { layOutTimeline } from '../timeline-layout.js';
+import { type Attempt, request } from '../api/api.js';
+import { describeFailure } from '../api/api-failure.js';
+import { subscribeLive } from '../api/live-events.js';
+import { wallClock } from '../state/clock.js';
+import { formatDateTime, formatDuration } from '../view/format.js';
+import { endedByLabel, outcomeLabel } from '../view/labels.js';
+import { layOutTimeline } from '../view/timeline-layout.js';
 
 /**
  * One attempt's story: its states as spans on a time axis with their durations, its

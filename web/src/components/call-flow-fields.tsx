@@ -1,5 +1,5 @@
 import { createResource, For, Show } from 'solid-js';
-import { loadServerMeta } from '../server-meta.js';
+import { loadServerMeta } from '../api/server-meta.js';
 import { bindText, type EditorSectionProps } from './editor-props.js';
 import {
   CheckboxField,

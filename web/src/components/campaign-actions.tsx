@@ -1,9 +1,9 @@
 import { useNavigate } from '@solidjs/router';
 import { For, Show } from 'solid-js';
-import { type Campaign, request } from '../api.js';
-import { describeFailure } from '../api-failure.js';
-import { confirmAction } from '../confirm.js';
-import { notify } from '../notices.js';
+import { type Campaign, request } from '../api/api.js';
+import { describeFailure } from '../api/api-failure.js';
+import { confirmAction } from '../state/confirm.js';
+import { notify } from '../state/notices.js';
 
 type Action = 'start' | 'pause' | 'stop' | 'archive' | 'unarchive';
 

@@ -1,7 +1,7 @@
 import { Show } from 'solid-js';
-import type { Campaign, DialingStatus } from '../api.js';
-import { wallClock } from '../clock.js';
-import { formatClock, formatDateTime } from '../format.js';
+import type { Campaign, DialingStatus } from '../api/api.js';
+import { wallClock } from '../state/clock.js';
+import { formatClock, formatDateTime } from '../view/format.js';
 
 /**
  * Server time, campaign time and whether the calling window is open, ticking each

@@ -1,5 +1,5 @@
 import { createEffect, createSignal, Show } from 'solid-js';
-import { pendingConfirm } from '../confirm.js';
+import { pendingConfirm } from '../state/confirm.js';
 
 /**
  * The one confirmation dialog. A native modal `<dialog>`: it keeps focus inside, closes

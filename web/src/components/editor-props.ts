@@ -1,5 +1,5 @@
 import type { SetStoreFunction } from 'solid-js/store';
-import type { CampaignForm } from '../campaign-form.js';
+import type { CampaignForm } from '../view/campaign-form.js';
 
 /** What each section of the campaign editor gets: the form, its setter and the messages. */
 export interface EditorSectionProps {

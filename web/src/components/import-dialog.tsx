@@ -6,13 +6,13 @@ import {
   type ImportReport,
   type ImportStatus,
   request,
-} from '../api.js';
-import { describeFailure } from '../api-failure.js';
-import { downloadFile } from '../download.js';
-import { formatCount } from '../format.js';
-import { subscribeLive } from '../live-events.js';
-import { notify } from '../notices.js';
-import { uploadForm } from '../upload.js';
+} from '../api/api.js';
+import { describeFailure } from '../api/api-failure.js';
+import { downloadFile } from '../api/download.js';
+import { subscribeLive } from '../api/live-events.js';
+import { uploadForm } from '../api/upload.js';
+import { notify } from '../state/notices.js';
+import { formatCount } from '../view/format.js';
 import { ErrorBox } from './error-box.js';
 import { ImportResult } from './import-result.js';
 

@@ -1,9 +1,9 @@
 import { For, Show } from 'solid-js';
-import type { ImportReport, ImportStatus } from '../api.js';
-import { describeFailure } from '../api-failure.js';
-import { downloadFile } from '../download.js';
-import { formatCount } from '../format.js';
-import { notify } from '../notices.js';
+import type { ImportReport, ImportStatus } from '../api/api.js';
+import { describeFailure } from '../api/api-failure.js';
+import { downloadFile } from '../api/download.js';
+import { notify } from '../state/notices.js';
+import { formatCount } from '../view/format.js';
 
 type Issue = ImportReport['issues'][number];
 

@@ -1,6 +1,6 @@
 import { createEffect, For, onCleanup, onMount } from 'solid-js';
-import type { Lead } from '../api.js';
-import { type LeadOperationHandlers, leadOperations } from '../lead-operations.js';
+import type { Lead } from '../api/api.js';
+import { type LeadOperationHandlers, leadOperations } from '../view/lead-operations.js';
 
 /** Room the menu needs below its button before it opens upwards instead (px). */
 const MENU_ROOM = 170;

@@ -1,6 +1,6 @@
 import { For } from 'solid-js';
-import type { Lead } from '../api.js';
-import { leadOperations } from '../lead-operations.js';
+import type { Lead } from '../api/api.js';
+import { leadOperations } from '../view/lead-operations.js';
 
 /** What may be done with one lead now, as a row of buttons (the lead's own page). */
 export function LeadActions(props: {

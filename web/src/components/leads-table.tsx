@@ -1,11 +1,11 @@
 import { createVirtualizer } from '@tanstack/solid-virtual';
 import { createEffect, createMemo, createSignal, For, Show } from 'solid-js';
-import type { Campaign, Lead } from '../api.js';
-import { wallClock } from '../clock.js';
-import { formatDuration } from '../format.js';
-import type { LeadList } from '../lead-list.js';
-import { leadRowCells } from '../lead-row-cells.js';
-import { createRowRecycler } from '../row-recycler.js';
+import type { Campaign, Lead } from '../api/api.js';
+import { wallClock } from '../state/clock.js';
+import type { LeadList } from '../state/lead-list.js';
+import { formatDuration } from '../view/format.js';
+import { leadRowCells } from '../view/lead-row-cells.js';
+import { createRowRecycler } from '../view/row-recycler.js';
 import { LEAD_MENU_ID, LeadActionsMenu, type LeadMenuTarget } from './lead-actions-menu.js';
 import { Link } from './link.js';
 

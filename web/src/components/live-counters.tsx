@@ -1,7 +1,7 @@
 import { For, Show } from 'solid-js';
-import type { CampaignStats } from '../api.js';
-import { formatCount } from '../format.js';
-import { liveByGroup, outcomeLabel } from '../labels.js';
+import type { CampaignStats } from '../api/api.js';
+import { formatCount } from '../view/format.js';
+import { liveByGroup, outcomeLabel } from '../view/labels.js';
 
 /** Calls live now by stage, and today's finished calls by outcome. */
 export function LiveCounters(props: { stats: CampaignStats | null; label: string }) {

@@ -1,5 +1,5 @@
 import { For } from 'solid-js';
-import { currentNotices, dismissNotice } from '../notices.js';
+import { currentNotices, dismissNotice } from '../state/notices.js';
 
 /** The live region where action results and failures appear (read out by screen readers). */
 export function NoticeArea() {

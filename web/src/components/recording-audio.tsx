@@ -1,6 +1,6 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
-import { apiFetch, type Recording } from '../api.js';
-import { describeFailure } from '../api-failure.js';
+import { apiFetch, type Recording } from '../api/api.js';
+import { describeFailure } from '../api/api-failure.js';
 
 /**
  * A player for a recording's preview WAV. With an API token the audio is fetched with

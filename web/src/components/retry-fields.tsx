@@ -1,6 +1,6 @@
 import { For } from 'solid-js';
-import { RETRYABLE_OUTCOMES } from '../campaign-form.js';
-import { outcomeLabel } from '../labels.js';
+import { RETRYABLE_OUTCOMES } from '../view/campaign-form.js';
+import { outcomeLabel } from '../view/labels.js';
 import type { EditorSectionProps } from './editor-props.js';
 import { FieldErrors, fieldId, NumberField } from './field.js';
 

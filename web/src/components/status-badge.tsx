@@ -1,4 +1,4 @@
-import { campaignStatusLabel } from '../labels.js';
+import { campaignStatusLabel } from '../view/labels.js';
 
 /** A campaign's status as a coloured badge (the word is always there, not just the colour). */
 export function StatusBadge(props: { status: string }) {

@@ -1,5 +1,5 @@
 import { createSignal, Show } from 'solid-js';
-import { loadApiToken, saveApiToken } from '../api-token.js';
+import { loadApiToken, saveApiToken } from '../api/api-token.js';
 
 /**
  * Asks for the API token when the server wants one (DIALSTATE_API_TOKEN) and keeps it in

@@ -1,18 +1,23 @@
 import { useNavigate } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { createStore, unwrap } from 'solid-js/store';
-import { type CampaignSettings, request } from '../api.js';
-import { ApiFailure, describeFailure } from '../api-failure.js';
-import { type CampaignForm, FORM_KEYS, formFromSettings, toSettings } from '../campaign-form.js';
+import { type CampaignSettings, request } from '../api/api.js';
+import { ApiFailure, describeFailure } from '../api/api-failure.js';
+import { loadServerMeta } from '../api/server-meta.js';
 import { AmdFields } from '../components/amd-fields.js';
 import { CallFlowFields } from '../components/call-flow-fields.js';
 import { fieldId } from '../components/field.js';
 import { Link } from '../components/link.js';
 import { RetryFields } from '../components/retry-fields.js';
 import { ScheduleFields } from '../components/schedule-fields.js';
-import { placeIssues } from '../field-issues.js';
-import { notify } from '../notices.js';
-import { loadServerMeta } from '../server-meta.js';
+import { notify } from '../state/notices.js';
+import {
+  type CampaignForm,
+  FORM_KEYS,
+  formFromSettings,
+  toSettings,
+} from '../view/campaign-form.js';
+import { placeIssues } from '../view/field-issues.js';
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 

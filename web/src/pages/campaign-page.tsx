@@ -1,13 +1,13 @@
 import { useNavigate } from '@solidjs/router';
 import { For, Show } from 'solid-js';
-import { createCampaignRows } from '../campaign-rows.js';
 import { CampaignActions } from '../components/campaign-actions.js';
 import { CampaignClocks } from '../components/campaign-clocks.js';
 import { ErrorBox } from '../components/error-box.js';
 import { Link } from '../components/link.js';
 import { LiveCounters } from '../components/live-counters.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { formatCount } from '../format.js';
+import { createCampaignRows } from '../state/campaign-rows.js';
+import { formatCount } from '../view/format.js';
 import { LeadsPanel } from './leads-panel.js';
 
 /** One campaign: clocks, why it is (not) dialing, counters, actions and its leads. */

@@ -1,15 +1,15 @@
 import { useNavigate } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
-import { describeFailure } from '../api-failure.js';
-import { createCampaignRows } from '../campaign-rows.js';
+import { describeFailure } from '../api/api-failure.js';
 import { CampaignActions } from '../components/campaign-actions.js';
 import { Link } from '../components/link.js';
 import { LiveCounters } from '../components/live-counters.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { startDemoCampaign } from '../demo-campaign.js';
-import { formatCount } from '../format.js';
-import { notify } from '../notices.js';
-import { systemHealth } from '../system-health.js';
+import { createCampaignRows } from '../state/campaign-rows.js';
+import { notify } from '../state/notices.js';
+import { systemHealth } from '../state/system-health.js';
+import { startDemoCampaign } from '../view/demo-campaign.js';
+import { formatCount } from '../view/format.js';
 
 /** Every campaign with its status, live counters and why it is (not) dialing. */
 export function CampaignsPage() {

@@ -1,13 +1,13 @@
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
-import { type DncPage as DncPageBody, request } from '../api.js';
-import { describeFailure } from '../api-failure.js';
+import { type DncPage as DncPageBody, request } from '../api/api.js';
+import { describeFailure } from '../api/api-failure.js';
+import { uploadForm } from '../api/upload.js';
 import { ErrorBox } from '../components/error-box.js';
 import { SearchInput } from '../components/search-input.js';
-import { confirmAction } from '../confirm.js';
-import { dncList } from '../dnc-lists.js';
-import { formatCount, formatDateTime } from '../format.js';
-import { notify } from '../notices.js';
-import { uploadForm } from '../upload.js';
+import { confirmAction } from '../state/confirm.js';
+import { dncList } from '../state/dnc-lists.js';
+import { notify } from '../state/notices.js';
+import { formatCount, formatDateTime } from '../view/format.js';
 
 type Entry = DncPageBody['entries'][number];
 

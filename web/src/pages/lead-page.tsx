@@ -1,13 +1,13 @@
 import { useNavigate } from '@solidjs/router';
 import { createResource, For, onCleanup, Show } from 'solid-js';
-import { request } from '../api.js';
-import { describeFailure } from '../api-failure.js';
+import { request } from '../api/api.js';
+import { describeFailure } from '../api/api-failure.js';
+import { subscribeLive } from '../api/live-events.js';
 import { AttemptTimeline } from '../components/attempt-timeline.js';
 import { LeadActions } from '../components/lead-actions.js';
 import { Link } from '../components/link.js';
-import { formatDateTime } from '../format.js';
-import { outcomeLabel } from '../labels.js';
-import { subscribeLive } from '../live-events.js';
+import { formatDateTime } from '../view/format.js';
+import { outcomeLabel } from '../view/labels.js';
 
 /** A lead's call history: every attempt, newest first, each with its timeline. */
 export function LeadPage(props: { campaignId: string; leadId: string }) {

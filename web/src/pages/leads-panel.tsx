@@ -1,15 +1,15 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { apiUrl, type Campaign, type CampaignStats, type LeadState } from '../api.js';
-import { describeFailure } from '../api-failure.js';
+import { apiUrl, type Campaign, type CampaignStats, type LeadState } from '../api/api.js';
+import { describeFailure } from '../api/api-failure.js';
+import { downloadFile } from '../api/download.js';
+import { loadServerMeta } from '../api/server-meta.js';
 import { ImportDialog } from '../components/import-dialog.js';
 import { LeadsTable } from '../components/leads-table.js';
 import { SearchInput } from '../components/search-input.js';
-import { downloadFile } from '../download.js';
-import { formatCount } from '../format.js';
-import { outcomeLabel } from '../labels.js';
-import { createLeadList, type LeadFilters } from '../lead-list.js';
-import { notify } from '../notices.js';
-import { loadServerMeta } from '../server-meta.js';
+import { createLeadList, type LeadFilters } from '../state/lead-list.js';
+import { notify } from '../state/notices.js';
+import { formatCount } from '../view/format.js';
+import { outcomeLabel } from '../view/labels.js';
 
 const STATES: LeadState[] = ['pending', 'dialing', 'completed', 'failed', 'canceled', 'dnc'];
 

@@ -1,15 +1,15 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { apiUrl, type Recording, request } from '../api.js';
-import { describeFailure } from '../api-failure.js';
-import { loadApiToken } from '../api-token.js';
+import { apiUrl, type Recording, request } from '../api/api.js';
+import { describeFailure } from '../api/api-failure.js';
+import { loadApiToken } from '../api/api-token.js';
+import { uploadForm } from '../api/upload.js';
 import { ErrorBox } from '../components/error-box.js';
 import { Link } from '../components/link.js';
 import { RecordingAudio } from '../components/recording-audio.js';
 import { RenameForm } from '../components/rename-form.js';
-import { confirmAction } from '../confirm.js';
-import { formatDuration } from '../format.js';
-import { notify } from '../notices.js';
-import { uploadForm } from '../upload.js';
+import { confirmAction } from '../state/confirm.js';
+import { notify } from '../state/notices.js';
+import { formatDuration } from '../view/format.js';
 
 /** The recording library: upload (converted for Asterisk), play, rename, see who uses it, delete. */
 export function RecordingsPage() {

@@ -1,6 +1,6 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { request } from '../api.js';
-import { describeFailure } from '../api-failure.js';
+import { request } from '../api/api.js';
+import { describeFailure } from '../api/api-failure.js';
 
 /** The setup guide: the dialplan to install (with a copy button), the steps, and the doctor's checks. */
 export function SetupPage() {

@@ -1,0 +1,181 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createChannelReconciler,
+  type ReconcileReport,
+} from '../../src/calls/channel-reconciler.js';
+import type { ChannelDirectory } from '../../src/calls/ports.js';
+import { consentPlaybackId } from '../support/attempt-events.js';
+import { createHarness, type Harness } from '../support/harness.js';
+
+const open: Harness[] = [];
+afterEach(async () => {
+  while (open.length > 0) await open.pop()?.close();
+});
+
+async function harness(): Promise<Harness> {
+  const h = await createHarness({ leads: 3 });
+  open.push(h);
+  return h;
+}
+
+function directory(list: () => Promise<string[]>): ChannelDirectory & { calls: number } {
+  const dir = {
+    calls: 0,
+    async listChannels() {
+      dir.calls += 1;
+      return (await list()).map((id) => ({ id }));
+    },
+  };
+  return dir;
+}
+
+describe('createChannelReconciler', () => {
+  it('marks lost exactly the live attempts whose channel Asterisk no longer has', async () => {
+    const h = await harness();
+    const kept = await h.launch(1);
+    const gone = await h.launch(2);
+    const channels = directory(async () => [`dialstate-${kept}`, `dialstate-${kept};2`]);
+    const reconciler = createChannelReconciler({
+      runner: h.runner,
+      channels,
+      clock: h.clock,
+      log: pino({ level: 'silent' }),
+    });
+
+    const report = await reconciler.reconcile();
+    await h.runner.settled();
+
+    expect(report).toEqual({ checked: 2, lost: [gone], playbacksEnded: [] });
+    expect(h.runner.isLive(kept)).toBe(true);
+    expect(h.runner.isLive(gone)).toBe(false);
+    const attempt = await h.journal.loadAttempt(gone);
+    expect(attempt?.snapshot.context).toMatchObject({ outcome: 'interrupted' });
+    const entries = await h.journal.loadEntries(gone);
+    expect(entries.at(-1)?.event).toEqual({ type: 'channel.lost', at: h.clock.now() });
+    expect(await h.lead(2)).toMatchObject({ lastOutcome: 'interrupted', activeAttemptId: null });
+  });
+
+  it('leaves alone an attempt started while the channels were being listed', async () => {
+    const h = await harness();
+    await h.launch(1);
+    let started = '';
+    const channels = directory(async () => {
+      started = await h.launch(2);
+      return ['dialstate-attempt-1-1'];
+    });
+    const reconciler = createChannelReconciler({
+      runner: h.runner,
+      channels,
+      clock: h.clock,
+      log: pino({ level: 'silent' }),
+    });
+
+    expect(await reconciler.reconcile()).toEqual({ checked: 1, lost: [], playbacksEnded: [] });
+    expect(h.runner.isLive(started)).toBe(true);
+  });
+
+  it('marks nothing when the channels cannot be listed, and runs one reconciliation at a time', async () => {
+    const h = await harness();
+    const id = await h.launch(1);
+    let fail = true;
+    let running = 0;
+    let overlapped = false;
+    const channels = directory(async () => {
+      running += 1;
+      overlapped ||= running > 1;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running -= 1;
+      if (fail) throw new Error('ARI not reachable');
+      return [];
+    });
+    const reconciler = createChannelReconciler({
+      runner: h.runner,
+      channels,
+      clock: h.clock,
+      log: pino({ level: 'silent' }),
+    });
+
+    await expect(reconciler.reconcile()).rejects.toThrow('ARI not reachable');
+    expect(h.runner.isLive(id)).toBe(true);
+    fail = false;
+    const [first, second] = await Promise.all([reconciler.reconcile(), reconciler.reconcile()]);
+    expect(first.lost).toEqual([id]);
+    expect(second).toEqual({ checked: 0, lost: [], playbacksEnded: [] });
+    expect(overlapped).toBe(false);
+    expect(channels.calls).toBe(3);
+  });
+
+  it('rebuilds a consent prompt end missed while away, stamped with its real end, so the consent timeout runs from it', async () => {
+    let h = await harness();
+    open.pop();
+    const attemptId = await h.launch(1);
+    await h.send(attemptId, { type: 'channel.answered' });
+    await h.send(attemptId, { type: 'amd.completed', status: 'HUMAN', cause: 'HUMAN-1000-1000' });
+    const playedAt = h.clock.now();
+    const playbackId = consentPlaybackId(attemptId);
+    expect(h.callControl.received.at(-1)).toMatchObject({ type: 'play', params: { playbackId } });
+    // dialstate dies during the 2 s prompt and is back 10 s later: the PlaybackFinished
+    // went to nobody, and Asterisk no longer has the playback.
+    const asked: string[] = [];
+    let report: ReconcileReport | undefined;
+    // As on a start: restored, reconciled, and only then are the timers armed.
+    h = await h.crashAndRestart({
+      downForMs: 10_000,
+      async beforeTimers(restarted) {
+        const reconciler = createChannelReconciler({
+          runner: restarted.runner,
+          channels: directory(async () => [`dialstate-${attemptId}`]),
+          clock: restarted.clock,
+          log: pino({ level: 'silent' }),
+          journal: restarted.journal,
+          playbacks: {
+            async playbackExists(id) {
+              asked.push(id);
+              return false;
+            },
+          },
+        });
+        report = await reconciler.reconcile();
+        await restarted.runner.settled();
+      },
+    });
+    open.push(h);
+
+    expect(asked).toEqual([playbackId]);
+    expect(report?.playbacksEnded).toEqual([attemptId]);
+    const entries = await h.journal.loadEntries(attemptId);
+    expect(entries.at(-1)?.event).toEqual({
+      type: 'playback.finished',
+      at: playedAt + 2_000,
+      playbackId,
+      state: 'done',
+    });
+    // The 8 s consent timeout counts from the prompt's end, 8 s before now: it is due now,
+    // not 8 s after the restart.
+    await h.advance(1);
+    const after = (await h.journal.loadEntries(attemptId)).slice(entries.length);
+    // Only the consent timeout fires: the prompt's own bound, held from before the
+    // restart, was cancelled by the rebuilt end.
+    expect(after.map((e) => [e.event.type, e.state])).toEqual([['timer.fired', 'hangingUp']]);
+    expect(after[0]?.event).toMatchObject({
+      timerId: 'xstate.after.consentTimeout.attempt.askingConsent.listening',
+    });
+  });
+
+  it('leaves a playback that Asterisk still plays alone', async () => {
+    const h = await harness();
+    const attemptId = await h.launch(1);
+    await h.send(attemptId, { type: 'channel.answered' });
+    await h.send(attemptId, { type: 'amd.completed', status: 'HUMAN', cause: 'HUMAN-1000-1000' });
+    const reconciler = createChannelReconciler({
+      runner: h.runner,
+      channels: directory(async () => [`dialstate-${attemptId}`]),
+      clock: h.clock,
+      log: pino({ level: 'silent' }),
+      journal: h.journal,
+      playbacks: { playbackExists: async () => true },
+    });
+    expect((await reconciler.reconcile()).playbacksEnded).toEqual([]);
+  });
+});

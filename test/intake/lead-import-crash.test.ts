@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { INTERRUPTED_IMPORT_ERROR } from '../../src/intake/lead-import-recovery.js';
+import { startDialstate } from '../../src/main.js';
+import { createCampaignRepository } from '../../src/store/campaigns.js';
+import { createLeadImportRepository } from '../../src/store/lead-imports.js';
+import {
+  createTempDir,
+  openMigratedStore,
+  sampleCampaign,
+  type TempDir,
+} from '../support/store-fixtures.js';
+
+const CAMPAIGN = 'campaign-reminders';
+const silent = pino({ level: 'silent' });
+let dir: TempDir | undefined;
+afterEach(() => {
+  dir?.remove();
+  dir = undefined;
+});
+
+async function prepare(): Promise<TempDir> {
+  const created = createTempDir();
+  const store = await openMigratedStore(created);
+  await createCampaignRepository(store.db).insert(sampleCampaign({ id: CAMPAIGN }));
+  await store.close();
+  return created;
+}
+
+/** Starts the importing child and SIGKILLs it as soon as it prints `line`. */
+function importAndKillAt(db: string, rows: number, slow: boolean, line: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, '../support/import-child.ts'),
+        db,
+        CAMPAIGN,
+        String(rows),
+        slow ? 'yes' : 'no',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (stdout.split('\n').includes(line)) child.kill('SIGKILL');
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL' || code === 0) resolve(stdout);
+      else reject(new Error(`import child exited with ${code}: ${stderr}`));
+    });
+  });
+}
+
+describe('an import killed half way', () => {
+  it('leaves no lead behind, and the next start marks it failed', async () => {
+    dir = await prepare();
+    const output = await importAndKillAt(join(dir.path, 'dialstate.db'), 100_000, true, 'reading');
+    expect(output).not.toContain('merging');
+
+    let store = await openMigratedStore(dir);
+    expect(await store.db.selectFrom('lead').select('id').execute()).toEqual([]);
+    expect((await createLeadImportRepository(store.db).get('crash-import'))?.status).toBe(
+      'running',
+    );
+    await store.close();
+
+    const dialstate = await startDialstate(
+      loadConfig({ DIALSTATE_DATA_DIR: dir.path, DIALSTATE_HTTP_PORT: '0' }),
+      silent,
+    );
+    await dialstate.stop();
+
+    store = await openMigratedStore(dir);
+    try {
+      expect(await createLeadImportRepository(store.db).get('crash-import')).toMatchObject({
+        status: 'failed',
+        error: INTERRUPTED_IMPORT_ERROR,
+      });
+      expect(await store.db.selectFrom('lead').select('id').execute()).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
+  it('has all of its leads or none when killed as its merge begins', async () => {
+    dir = await prepare();
+    const ROWS = 40_000;
+    await importAndKillAt(join(dir.path, 'dialstate.db'), ROWS, false, 'merging');
+
+    const store = await openMigratedStore(dir);
+    try {
+      const leads = await store.db
+        .selectFrom('lead')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow();
+      const status = (await createLeadImportRepository(store.db).get('crash-import'))?.status;
+      // Killed before the commit: nothing, and the import still marked running; after: all.
+      expect([
+        [0, 'running'],
+        [ROWS, 'completed'],
+      ]).toContainEqual([leads.count, status]);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});
