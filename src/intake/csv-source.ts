@@ -1,6 +1,6 @@
 import type { Parser } from 'csv-parse';
 import { unreadableEncoding } from './csv-dialect.js';
-import type { CsvEvent, CsvLimits } from './csv-reader.js';
+import type { CsvEvent, CsvLimits } from './lead-file-events.js';
 
 /** Text gathered before guessing the delimiter: the header line is all it needs. */
 const SNIFF_CHARS = 64 * 1024;

@@ -1,7 +1,7 @@
 import { resolveAiTarget } from '../calls/attempt-input.js';
 import type { Campaign } from '../campaign/campaign.js';
 import type { AiTarget } from '../machines/attempt-types.js';
-import type { SetupCheck, SetupProbe } from './setup-checks.js';
+import type { SetupCheck, SetupProbe } from './setup-probe.js';
 
 /** A campaign's hand-off target, resolved as its attempts would use it. */
 export interface CampaignTarget {

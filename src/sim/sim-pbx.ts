@@ -1,5 +1,5 @@
 import { type AriResult, ariError, ariOk } from './ari-result.js';
-import type { SimAava } from './sim-aava.js';
+import type { SimAava } from './sim-aava-state.js';
 import type { StasisApps } from './sim-apps.js';
 import { SimCall } from './sim-call.js';
 import { CAUSE, hangupCause } from './sim-causes.js';

@@ -1,4 +1,4 @@
-import type { SimAava } from './sim-aava.js';
+import type { SimAava } from './sim-aava-state.js';
 import type { StasisApps } from './sim-apps.js';
 import type { SimCall } from './sim-call.js';
 import type { SimEvents } from './sim-events.js';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { formatAsteriskTime } from './format-asterisk-time.js';
-import type { SimAava } from './sim-aava.js';
+import type { SimAava } from './sim-aava-state.js';
 import { createStasisApps } from './sim-apps.js';
 import { DEFAULT_MODULES } from './sim-asterisk-info.js';
 import { createSimEvents } from './sim-events.js';
@@ -19,7 +19,7 @@ import {
 } from './sim-scheduler.js';
 import { attachEventsWebsocket, type EventsWebsocket } from './sim-websocket.js';
 
-export type { AavaSessionRecord, SimAava } from './sim-aava.js';
+export type { AavaSessionRecord, SimAava } from './sim-aava-state.js';
 export type { SimRequestRecord } from './sim-http.js';
 export type { SimCallRecord } from './sim-pbx.js';
 export type { SimRule, SimScenario } from './sim-scenarios.js';
