@@ -288,6 +288,7 @@ export async function startDialstate(
     url: pbx.url,
     user: pbx.user,
     password: pbx.password,
+    clock: systemClock,
     timeoutMs: SETUP_PROBE_REQUEST_TIMEOUT_MS,
   });
   const control = createCampaignControl({

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAriSetupProbe } from '../src/ari/ari-setup-probe.js';
+import { systemClock } from '../src/calls/ports.js';
 import { doctorCommand } from '../src/cli/doctor-command.js';
 import { loadConfig } from '../src/config.js';
 import { type Dialstate, startDialstate } from '../src/main.js';
@@ -288,7 +289,12 @@ describe('hand-off targets that are not there', () => {
 
   it('has doctor fail on a missing AI target and warn when AAVA is not connected', async () => {
     const { sim } = await start({ aavaConnected: false });
-    const probe = createAriSetupProbe({ url: sim.url ?? '', user: USER, password: PASSWORD });
+    const probe = createAriSetupProbe({
+      url: sim.url ?? '',
+      user: USER,
+      password: PASSWORD,
+      clock: systemClock,
+    });
     const lines: string[] = [];
     const config = loadConfig({
       DIALSTATE_DATA_DIR: dir?.path ?? '',

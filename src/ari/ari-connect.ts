@@ -2,6 +2,7 @@ import { type Client, connect } from 'ari-client';
 import type { Logger } from 'pino';
 import type { Clock } from '../calls/ports.js';
 import { AriConnectionError } from './ari-errors.js';
+import { createAriHttp } from './ari-rest.js';
 import { quietSwaggerDeprecationNotice } from './quiet-swagger.js';
 import { type BackoffPolicy, backoffDelayMs } from './reconnect-backoff.js';
 
@@ -42,7 +43,7 @@ export async function connectAriClient(
   const base = baseUrlOf(endpoint.url);
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await checkApiDocs(base, endpoint, options.requestTimeoutMs);
+      await checkApiDocs(base, endpoint, options);
       break;
     } catch (error) {
       const retryable =
@@ -65,38 +66,41 @@ export async function connectAriClient(
   }
 }
 
-async function checkApiDocs(base: string, endpoint: AriEndpoint, timeoutMs: number): Promise<void> {
-  const url = `${base}/ari/api-docs/resources.json`;
-  const credentials = Buffer.from(`${endpoint.user}:${endpoint.password}`).toString('base64');
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      headers: { authorization: `Basic ${credentials}`, accept: 'application/json' },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await response.arrayBuffer();
-  } catch (error) {
-    throw new AriConnectionError(`ARI is not reachable at ${base}: ${reasonOf(error)}`, {
+async function checkApiDocs(
+  base: string,
+  endpoint: AriEndpoint,
+  options: AriConnectOptions,
+): Promise<void> {
+  const http = createAriHttp({
+    ...endpoint,
+    url: base,
+    clock: options.clock,
+    timeoutMs: options.requestTimeoutMs,
+  });
+  const answer = await http.request('GET', '/api-docs/resources.json');
+  if (!answer.answered) {
+    throw new AriConnectionError(`ARI is not reachable at ${base}: ${answer.reason}`, {
       reason: 'unreachable',
-      cause: error,
+      cause: answer.cause,
     });
   }
-  if (response.status === 401) {
+  const { status } = answer;
+  if (status === 401) {
     throw new AriConnectionError(
       `ARI at ${base} refused user "${endpoint.user}" (HTTP 401): check the ARI user and password (ari.conf)`,
       { reason: 'unauthorized', status: 401 },
     );
   }
-  if (response.status >= 500) {
-    throw new AriConnectionError(`ARI at ${base} is not ready (HTTP ${response.status})`, {
+  if (status >= 500) {
+    throw new AriConnectionError(`ARI at ${base} is not ready (HTTP ${status})`, {
       reason: 'failed',
-      status: response.status,
+      status,
     });
   }
-  if (!response.ok) {
+  if (status < 200 || status >= 300) {
     throw new AriConnectionError(
-      `${url} answered HTTP ${response.status}: is this Asterisk's HTTP server with ARI enabled?`,
-      { reason: 'failed', status: response.status },
+      `${base}/ari/api-docs/resources.json answered HTTP ${status}: is this Asterisk's HTTP server with ARI enabled?`,
+      { reason: 'failed', status },
     );
   }
 }

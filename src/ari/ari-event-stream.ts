@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import type { Clock } from '../calls/ports.js';
 import { AriConnectionError } from './ari-errors.js';
+import { createAriHttp } from './ari-rest.js';
 import { type BackoffPolicy, backoffDelayMs } from './reconnect-backoff.js';
 
 /** The state of the event connection, as subscribers hear it. */
@@ -55,9 +56,13 @@ type Phase = 'idle' | 'opening' | 'connected' | 'lost' | 'closed';
  */
 export function createAriEventStream(options: AriEventStreamOptions): AriEventStream {
   const { app, clock, log } = options;
-  const base = options.baseUrl.replace(/\/+$/, '');
-  const authorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`;
-  const eventsUrl = `${base.replace(/^http/, 'ws')}/ari/events?app=${encodeURIComponent(app)}`;
+  const http = createAriHttp({
+    url: options.baseUrl,
+    user: options.user,
+    password: options.password,
+    clock,
+  });
+  const eventsUrl = http.eventsUrl(app);
   let phase: Phase = 'idle';
   let socket: WebSocket | null = null;
   let replacements = 0;
@@ -126,22 +131,17 @@ export function createAriEventStream(options: AriEventStreamOptions): AriEventSt
 
   /** Null when ARI answers the ping; else why not. */
   async function pingFailure(): Promise<string | null> {
-    try {
-      const response = await fetch(`${base}/ari/asterisk/ping`, {
-        headers: { authorization },
-        signal: AbortSignal.timeout(Math.max(options.probeIntervalMs * 2, 1_000)),
-      });
-      await response.arrayBuffer();
-      return response.ok ? null : `ARI answered the ping with HTTP ${response.status}`;
-    } catch (error) {
-      const cause = (error as { cause?: { code?: unknown } }).cause?.code;
-      return `ARI does not answer: ${typeof cause === 'string' ? cause : String(error)}`;
-    }
+    const answer = await http.request('GET', '/asterisk/ping', {
+      timeoutMs: Math.max(options.probeIntervalMs * 2, 1_000),
+    });
+    if (!answer.answered) return `ARI does not answer: ${answer.reason}`;
+    const ok = answer.status >= 200 && answer.status < 300;
+    return ok ? null : `ARI answered the ping with HTTP ${answer.status}`;
   }
 
   function openSocket(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(eventsUrl, { headers: { authorization } });
+      const ws = new WebSocket(eventsUrl, { headers: { authorization: http.authorization } });
       const fail = (error: unknown) => {
         clock.clearTimeout(timeout);
         ws.removeAllListeners();

@@ -9,7 +9,12 @@ import {
   createAriEventStream,
 } from './ari-event-stream.js';
 import { type RoutedAttemptEvent, translateAriEvent } from './ari-events.js';
-import { type AriRest, createAriRest, DEFAULT_REQUEST_TIMEOUT_MS } from './ari-rest.js';
+import {
+  type AriRest,
+  createAriHttp,
+  createAriRest,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from './ari-rest.js';
 import { type ChannelIds, dialstateChannelIds } from './channel-ids.js';
 import { createHangupOrdering } from './hangup-ordering.js';
 import type { BackoffPolicy } from './reconnect-backoff.js';
@@ -184,7 +189,14 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
         }
       },
     });
-    const clientRest = createAriRest(client, { clock, timeoutMs: requestTimeoutMs });
+    const http = createAriHttp({
+      url: options.url,
+      user: options.user,
+      password: options.password,
+      clock,
+      timeoutMs: requestTimeoutMs,
+    });
+    const clientRest = createAriRest(client, http);
     await stream.open();
     if (closed) {
       stream.close();

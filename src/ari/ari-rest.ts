@@ -6,134 +6,117 @@ import { AriConnectionError, AriRequestError } from './ari-errors.js';
 /** Default longest wait for ARI to answer one REST request (ms). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
-/** Calls ARI operations by resource and nickname, keeping the HTTP status of failures. */
-export interface AriRest {
+/** Where ARI is, who we are there, and whose timers limit the wait. */
+export interface AriHttpOptions {
+  /** Asterisk's HTTP server root, e.g. `http://127.0.0.1:8088`; ARI lives under `/ari`. */
+  url: string;
+  user: string;
+  password: string;
+  clock: Clock;
+  /** Longest wait for one answer, body included (ms). Default {@link DEFAULT_REQUEST_TIMEOUT_MS}. */
+  timeoutMs?: number;
+}
+
+/** One request to ARI and what came of it; `what` names it for messages (`GET http://…/ari/…`). */
+export type AriExchange =
+  | { answered: true; what: string; status: number; body: unknown }
+  | {
+      answered: false;
+      what: string;
+      /** True when nothing came back within the time limit. */
+      timedOut: boolean;
+      /** Why there is no answer, readable: `connection refused, nothing listens there (ECONNREFUSED)`. */
+      reason: string;
+      cause: unknown;
+    };
+
+export interface AriRequestOptions {
+  /** Query string parameters; undefined values are left out. */
+  query?: Record<string, string | undefined>;
+  /** Sent as a JSON body. */
+  body?: unknown;
+  /** This request's own time limit (ms), instead of the client's. */
+  timeoutMs?: number;
+}
+
+/** ARI's HTTP API: every request to ARI goes through here, with HTTP Basic auth. */
+export interface AriHttp {
+  /** The HTTP server root, without a trailing slash. */
+  readonly baseUrl: string;
+  /** The `Authorization` header value, for ARI's websockets too. */
+  readonly authorization: string;
+  /** The events websocket URL of a Stasis app (`ws://…/ari/events?app=…`). */
+  eventsUrl(app: string): string;
   /**
-   * Calls one operation of ARI's api-docs (`channels`/`originate`…) with ari-client's
-   * parameter conventions: scalars go to the path and query string, and body
-   * parameters (`variables`) into a JSON body. Resolves with the parsed JSON answer
-   * (undefined for an empty one, e.g. 204). Rejects with `AriRequestError`, carrying
-   * the status and ARI's message, or with no status when no answer came in time.
+   * Sends `method /ari<path>` and reads the whole answer, whatever its status. Never
+   * rejects: a request that got no answer resolves with `answered: false`.
    */
-  call(resource: string, operation: string, params?: Record<string, unknown>): Promise<unknown>;
-}
-
-/** What swagger-client 2.0.26 hands its success and error callbacks. */
-interface SwaggerResponse {
-  status?: number;
-  data?: { toString(encoding?: string): string } | null;
-}
-
-type SwaggerInvoke = (
-  args: Record<string, unknown>,
-  onSuccess: (response: SwaggerResponse) => void,
-  onError: (response: SwaggerResponse) => void,
-) => void;
-
-interface SwaggerResource {
-  operations?: Record<string, { parameters?: { name: string; paramType: string }[] }>;
-  [operation: string]: unknown;
-}
-
-interface ClientInternals {
-  _swagger?: { apis?: Record<string, SwaggerResource | undefined> };
+  request(method: string, path: string, options?: AriRequestOptions): Promise<AriExchange>;
 }
 
 /**
- * Builds the REST caller over a connected ari-client.
- *
- * ari-client rejects a failed call with `new Error(<raw response body>)` and drops the
- * status (lib/client.js, `swaggerError`), yet a 404 (gone) and a 409 (duplicate id,
- * fact 14) must be told apart. Its swagger-client does hand the status to the error
- * callback, so operations are invoked on ari-client's loaded swagger API directly, the
- * way ari-client itself does. swagger-client also never reports a request that got no
- * answer (a refused connection is dropped silently), hence the timeout on every call.
- *
- * @throws AriConnectionError when the client does not have the swagger API loaded.
+ * Builds ARI's HTTP client over `fetch`. The time limit runs on the injected clock and
+ * covers reading the body, so a server that stalls mid-answer is given up on too.
  */
-export function createAriRest(
-  client: Client,
-  options: { clock: Clock; timeoutMs?: number },
-): AriRest {
+export function createAriHttp(options: AriHttpOptions): AriHttp {
   const { clock } = options;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const apis = (client as unknown as ClientInternals)._swagger?.apis;
-  if (typeof apis?.channels?.originate !== 'function') {
-    throw new AriConnectionError(
-      'ari-client has no loaded ARI api-docs (is ari-client 2.2 installed?)',
-      { reason: 'failed' },
-    );
-  }
+  const baseUrl = options.url.replace(/\/+$/, '');
+  const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const authorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`;
 
   return {
-    call(resource, operation, params = {}) {
-      const api = apis[resource];
-      const invoke = api?.[operation];
-      if (!api || typeof invoke !== 'function') {
-        return Promise.reject(
-          new AriRequestError(`${resource}.${operation}`, 'no such operation in the api-docs'),
-        );
+    baseUrl,
+    authorization,
+    eventsUrl: (app) =>
+      `${baseUrl.replace(/^http/, 'ws')}/ari/events?app=${encodeURIComponent(app)}`,
+
+    async request(method, path, requestOptions = {}) {
+      const timeoutMs = requestOptions.timeoutMs ?? defaultTimeoutMs;
+      const search = queryString(requestOptions.query ?? {});
+      const url = `${baseUrl}/ari${path}${search ? `?${search}` : ''}`;
+      const what = `${method} ${url}`;
+      const headers: Record<string, string> = { authorization, accept: 'application/json' };
+      if (requestOptions.body !== undefined) headers['content-type'] = 'application/json';
+      const abort = new AbortController();
+      let timedOut = false;
+      const timer = clock.setTimeout(() => {
+        timedOut = true;
+        abort.abort();
+      }, timeoutMs);
+      try {
+        const response = await fetch(url, {
+          method,
+          headers,
+          body: requestOptions.body === undefined ? undefined : JSON.stringify(requestOptions.body),
+          signal: abort.signal,
+        });
+        const text = await response.text();
+        return { answered: true, what, status: response.status, body: parseBody(text) };
+      } catch (error) {
+        return {
+          answered: false,
+          what,
+          timedOut,
+          reason: timedOut ? `no answer within ${timeoutMs} ms` : networkReason(error),
+          cause: error,
+        };
+      } finally {
+        clock.clearTimeout(timer);
       }
-      const args = withBodyParameters(api.operations?.[operation]?.parameters ?? [], params);
-      return new Promise((resolve, reject) => {
-        let settled = false;
-        const timer = clock.setTimeout(() => {
-          settle(() =>
-            reject(
-              new AriRequestError(`${resource}.${operation}`, `no answer within ${timeoutMs} ms`),
-            ),
-          );
-        }, timeoutMs);
-        function settle(finish: () => void): void {
-          if (settled) return;
-          settled = true;
-          clock.clearTimeout(timer);
-          finish();
-        }
-        try {
-          (invoke as SwaggerInvoke).call(
-            api,
-            args,
-            (response) => settle(() => resolve(parseBody(response))),
-            (response) => settle(() => reject(requestError(resource, operation, response))),
-          );
-        } catch (error) {
-          // swagger-client throws strings, e.g. for a missing path parameter.
-          settle(() =>
-            reject(
-              new AriRequestError(`${resource}.${operation}`, `not sent: ${String(error)}`, {
-                cause: error,
-              }),
-            ),
-          );
-        }
-      });
     },
   };
 }
 
-/**
- * Moves body parameters into a JSON body as ari-client does (lib/utils.js): the
- * originate's `variables` travel as `{"variables": {...}}`, not on the query string.
- */
-function withBodyParameters(
-  parameters: readonly { name: string; paramType: string }[],
-  params: Record<string, unknown>,
-): Record<string, unknown> {
-  const args: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null) args[name] = value;
-  }
-  for (const parameter of parameters) {
-    if (parameter.paramType !== 'body' || args[parameter.name] === undefined) continue;
-    args.body = JSON.stringify({ [parameter.name]: args[parameter.name] });
-    delete args[parameter.name];
-  }
-  return args;
+/** Encoded as swagger-client did for ari-client (arrays comma-joined), so ARI reads the same. */
+function queryString(query: Record<string, string | undefined>): string {
+  return Object.entries(query)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+    .join('&');
 }
 
-function parseBody(response: SwaggerResponse): unknown {
-  const text = response.data?.toString('utf-8') ?? '';
+/** Parsed JSON, the raw text when it is not JSON (an HTML error page), undefined when empty. */
+function parseBody(text: string): unknown {
   if (text === '') return undefined;
   try {
     return JSON.parse(text);
@@ -142,16 +125,122 @@ function parseBody(response: SwaggerResponse): unknown {
   }
 }
 
-function requestError(
-  resource: string,
-  operation: string,
-  response: SwaggerResponse,
-): AriRequestError {
-  const status =
-    typeof response.status === 'number' && response.status > 0 ? response.status : undefined;
-  // ARI's errors are `{"message": "Channel not found"}` (fact 18); a shutting-down
-  // Asterisk answers with an HTML page instead.
-  return new AriRequestError(`${resource}.${operation}`, shortErrorText(parseBody(response)), {
-    status,
-  });
+const NETWORK_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused, nothing listens there',
+  ENOTFOUND: 'unknown host',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'no route to host',
+  ENETUNREACH: 'network unreachable',
+  ECONNRESET: 'the connection was reset',
+  UND_ERR_SOCKET: 'the connection was closed',
+  ETIMEDOUT: 'connecting timed out',
+};
+
+function networkReason(error: unknown): string {
+  // undici reports the socket error (ECONNREFUSED, ENOTFOUND, …) as the cause of "fetch failed".
+  const cause =
+    error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
+  const code = cause?.code;
+  const words = code ? NETWORK_ERRORS[code] : undefined;
+  if (words) return `${words} (${code})`;
+  return code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+/** Calls ARI operations by resource and nickname, keeping the HTTP status of failures. */
+export interface AriRest {
+  /**
+   * Calls one operation of ARI's api-docs (`channels`/`originate`…) with ari-client's
+   * parameter conventions: path parameters go into the path, the other scalars to the
+   * query string, and body parameters (`variables`) into a JSON body. Resolves with the
+   * parsed JSON answer (undefined for an empty one, e.g. 204). Rejects with
+   * `AriRequestError`, carrying the status and ARI's message, or with no status when no
+   * answer came in time or the request could not be sent.
+   */
+  call(resource: string, operation: string, params?: Record<string, unknown>): Promise<unknown>;
+}
+
+/** An operation as swagger-client 2.0.26 keeps it from ARI's api-docs. */
+interface ApiDocsOperation {
+  path?: string;
+  method?: string;
+  parameters?: { name: string; paramType: string }[];
+}
+
+interface ClientInternals {
+  _swagger?: {
+    apis?: Record<
+      string,
+      { operations?: Record<string, ApiDocsOperation | undefined> } | undefined
+    >;
+  };
+}
+
+/**
+ * Builds the REST caller from the api-docs ari-client loaded, sending over `http`.
+ *
+ * ari-client rejects a failed call with `new Error(<raw response body>)` and drops the
+ * status (lib/client.js, `swaggerError`), yet a 404 (gone) and a 409 (duplicate id,
+ * fact 14) must be told apart, and its swagger-client never reports a request that got
+ * no answer (a refused connection is dropped silently). So ari-client only supplies the
+ * api-docs, each operation's method, path and parameter kinds, and the request itself
+ * goes through the one ARI HTTP client.
+ *
+ * @throws AriConnectionError when the client does not have the api-docs loaded.
+ */
+export function createAriRest(client: Client, http: AriHttp): AriRest {
+  const apis = (client as unknown as ClientInternals)._swagger?.apis;
+  if (!apis?.channels?.operations?.originate?.path) {
+    throw new AriConnectionError(
+      'ari-client has no loaded ARI api-docs (is ari-client 2.2 installed?)',
+      { reason: 'failed' },
+    );
+  }
+
+  return {
+    async call(resource, operation, params = {}) {
+      const name = `${resource}.${operation}`;
+      const spec = apis[resource]?.operations?.[operation];
+      if (!spec?.path || !spec.method) {
+        throw new AriRequestError(name, 'no such operation in the api-docs');
+      }
+      const request = requestFor(spec, params);
+      if (typeof request === 'string') throw new AriRequestError(name, `not sent: ${request}`);
+      const exchange = await http.request(spec.method.toUpperCase(), request.path, request);
+      if (!exchange.answered) {
+        throw new AriRequestError(name, exchange.reason, { cause: exchange.cause });
+      }
+      if (exchange.status >= 200 && exchange.status < 300) return exchange.body;
+      // ARI's errors are `{"message": "Channel not found"}` (fact 18); a shutting-down
+      // Asterisk answers with an HTML page instead.
+      throw new AriRequestError(name, shortErrorText(exchange.body), { status: exchange.status });
+    },
+  };
+}
+
+/**
+ * Places the parameters as ari-client does (swagger-client's `urlify`, ari-client's
+ * lib/utils.js): path parameters into the path, query ones onto the query string, and
+ * a body parameter as `{"<name>": value}` (the originate's `variables`). Absent values
+ * are left out. A string is why it cannot be sent.
+ */
+function requestFor(
+  spec: ApiDocsOperation,
+  params: Record<string, unknown>,
+): { path: string; query: Record<string, string>; body?: unknown } | string {
+  let path = (spec.path ?? '').replace('{format}', 'json');
+  const query: Record<string, string> = {};
+  let body: Record<string, unknown> | undefined;
+  for (const parameter of spec.parameters ?? []) {
+    const value = params[parameter.name];
+    const present = value !== undefined && value !== null;
+    if (parameter.paramType === 'path') {
+      if (!present || value === '') return `${parameter.name} is a required path param.`;
+      path = path.replace(`{${parameter.name}}`, encodeURIComponent(String(value)));
+    } else if (present && parameter.paramType === 'query') {
+      query[parameter.name] = String(value);
+    } else if (present && parameter.paramType === 'body') {
+      body = { ...body, [parameter.name]: value };
+    }
+  }
+  return { path, query, body };
 }

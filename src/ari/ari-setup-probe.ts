@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../calls/ports.js';
 import { checkMediaDirAccess } from '../setup/media-dir-access.js';
 import type {
   DialplanQuery,
@@ -7,6 +7,7 @@ import type {
   ProbeResult,
   SetupProbe,
 } from '../setup/setup-checks.js';
+import { createAriHttp } from './ari-rest.js';
 import { openTemporaryStasisApp } from './temporary-stasis-app.js';
 
 /** Where and how to reach ARI. */
@@ -15,6 +16,7 @@ export interface AriSetupProbeOptions {
   url: string;
   user: string;
   password: string;
+  clock: Clock;
   /** Limit for each request and for the websocket handshake (ms). Default 5000. */
   timeoutMs?: number;
   /** Unique suffix of the temporary app and channel names. Default: time plus random. */
@@ -33,39 +35,35 @@ const APP_REGISTRATION_POLL_MS = 20;
 const QUERYABLE_NAME = /^[^\s,()$[\]{}]+$/;
 
 /**
- * `dialstate doctor`'s probe over ARI's REST API with plain `fetch` and HTTP Basic auth.
+ * `dialstate doctor`'s probe over ARI's REST API, through the one ARI HTTP client.
  * Dialplan lookups run `DIALPLAN_EXISTS` on a temporary, never-dialed channel held by a
  * temporary app: `GET /asterisk/variable` cannot evaluate dialplan functions and answers
  * `""` for existing and missing contexts alike.
  */
 export function createAriSetupProbe(options: AriSetupProbeOptions): SetupProbe {
-  const base = options.url.replace(/\/+$/, '');
+  const { clock } = options;
   const timeoutMs = options.timeoutMs ?? 5_000;
-  const nextId = options.nextId ?? (() => `${Date.now()}-${randomBytes(3).toString('hex')}`);
-  const authorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`;
+  const http = createAriHttp({ ...options, timeoutMs });
+  const base = http.baseUrl;
+  const nextId = options.nextId ?? (() => `${clock.now()}-${randomBytes(3).toString('hex')}`);
 
   async function request(
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     query: Record<string, string> = {},
   ): Promise<ProbeResult<Answer>> {
-    const search = new URLSearchParams(query).toString();
-    const url = `${base}/ari${path}${search ? `?${search}` : ''}`;
-    const what = `${method} ${url}`;
-    let status: number;
-    let text: string;
-    try {
-      const response = await fetch(url, {
-        method,
-        headers: { authorization, accept: 'application/json' },
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      status = response.status;
-      text = await response.text();
-    } catch (error) {
-      return networkFailure(what, error, timeoutMs);
+    const exchange = await http.request(method, path, { query });
+    const { what } = exchange;
+    if (!exchange.answered) {
+      return {
+        ok: false,
+        reason: exchange.timedOut ? 'timeout' : 'unreachable',
+        message: `${what}: ${exchange.reason}`,
+      };
     }
-    const body = parseJson(text);
+    const { status } = exchange;
+    // An empty answer reads as null, as ARI's `null` body would.
+    const body = exchange.body ?? null;
     if (status === 401) {
       return {
         ok: false,
@@ -86,20 +84,20 @@ export function createAriSetupProbe(options: AriSetupProbeOptions): SetupProbe {
   async function waitForApp(app: string): Promise<ProbeResult<void>> {
     // The websocket opens a moment before Asterisk lists the app; a channel created in
     // between would be hung up at once.
-    const deadline = Date.now() + timeoutMs;
+    const deadline = clock.now() + timeoutMs;
     for (;;) {
       const answer = await request('GET', `/applications/${encodeURIComponent(app)}`);
       if (!answer.ok) return answer;
       if (answer.value.status === 200) return { ok: true, value: undefined };
       if (answer.value.status !== 404) return unexpected(answer.value);
-      if (Date.now() >= deadline) {
+      if (clock.now() >= deadline) {
         return {
           ok: false,
           reason: 'timeout',
           message: `the doctor's temporary app ${app} was not registered within ${timeoutMs} ms`,
         };
       }
-      await sleep(APP_REGISTRATION_POLL_MS);
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, APP_REGISTRATION_POLL_MS));
     }
   }
 
@@ -177,12 +175,7 @@ export function createAriSetupProbe(options: AriSetupProbeOptions): SetupProbe {
       // Not `dialstate-…`: that prefix marks attempt channels (channelIdFor), and a
       // reconciling dialstate must not take this one for an attempt.
       const id = `dialstate_doctor-${nextId()}`;
-      const app = await openTemporaryStasisApp({
-        baseUrl: base,
-        app: id,
-        authorization,
-        timeoutMs,
-      });
+      const app = await openTemporaryStasisApp({ http, app: id, clock, timeoutMs });
       if (!app.ok) return app;
       try {
         const registered = await waitForApp(id);
@@ -217,32 +210,6 @@ function dialplanExists(query: DialplanQuery): string {
     : `DIALPLAN_EXISTS(${query.context},${query.extension},${query.priority ?? '1'})`;
 }
 
-function networkFailure(what: string, error: unknown, timeoutMs: number): ProbeFailure {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return { ok: false, reason: 'timeout', message: `${what}: no answer within ${timeoutMs} ms` };
-  }
-  // undici reports the socket error (ECONNREFUSED, ENOTFOUND, …) as the cause of "fetch failed".
-  const cause =
-    error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
-  const code = cause?.code;
-  const words = code ? NETWORK_ERRORS[code] : undefined;
-  const reason = words
-    ? `${words} (${code})`
-    : (code ?? cause?.message ?? (error instanceof Error ? error.message : String(error)));
-  return { ok: false, reason: 'unreachable', message: `${what}: ${reason}` };
-}
-
-const NETWORK_ERRORS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused, nothing listens there',
-  ENOTFOUND: 'unknown host',
-  EAI_AGAIN: 'host name lookup failed',
-  EHOSTUNREACH: 'no route to host',
-  ENETUNREACH: 'network unreachable',
-  ECONNRESET: 'the connection was reset',
-  UND_ERR_SOCKET: 'the connection was closed',
-  ETIMEDOUT: 'connecting timed out',
-};
-
 function unexpected(answer: Answer): ProbeFailure {
   return {
     ok: false,
@@ -261,13 +228,4 @@ function field(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null
     ? (value as Record<string, unknown>)[key]
     : undefined;
-}
-
-function parseJson(text: string): unknown {
-  if (text === '') return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

@@ -1,5 +1,7 @@
 import WebSocket from 'ws';
+import type { Clock } from '../calls/ports.js';
 import type { ProbeResult } from '../setup/setup-checks.js';
+import type { AriHttp } from './ari-rest.js';
 
 /** A Stasis app that exists while its websocket is open. */
 export interface TemporaryStasisApp {
@@ -14,19 +16,18 @@ export interface TemporaryStasisApp {
  * A name of its own also keeps the doctor's channel away from a running dialstate.
  */
 export function openTemporaryStasisApp(options: {
-  /** Asterisk's HTTP server root, e.g. `http://127.0.0.1:8088`. */
-  baseUrl: string;
+  /** Where ARI is and the credentials, shared with the REST requests. */
+  http: AriHttp;
   app: string;
-  /** Value of the HTTP `Authorization` header. */
-  authorization: string;
+  clock: Clock;
   /** Limit for the websocket handshake (ms). */
   timeoutMs: number;
 }): Promise<ProbeResult<TemporaryStasisApp>> {
-  const url = `${options.baseUrl.replace(/^http/, 'ws')}/ari/events?app=${encodeURIComponent(options.app)}`;
+  const url = options.http.eventsUrl(options.app);
   const where = `websocket ${url}`;
   return new Promise((resolve) => {
     const socket = new WebSocket(url, {
-      headers: { authorization: options.authorization },
+      headers: { authorization: options.http.authorization },
       handshakeTimeout: options.timeoutMs,
     });
     // Errors after the outcome is settled (e.g. the server going away) have nowhere to go.
@@ -55,17 +56,19 @@ export function openTemporaryStasisApp(options: {
         message: `${where} answered ${status} instead of opening`,
       });
     });
-    socket.once('open', () => resolve({ ok: true, value: { close: () => closeSocket(socket) } }));
+    socket.once('open', () =>
+      resolve({ ok: true, value: { close: () => closeSocket(socket, options.clock) } }),
+    );
   });
 }
 
-function closeSocket(socket: WebSocket): Promise<void> {
+function closeSocket(socket: WebSocket, clock: Clock): Promise<void> {
   if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
   return new Promise((resolve) => {
     // A peer that never completes the closing handshake must not keep the doctor waiting.
-    const timer = setTimeout(() => socket.terminate(), 2_000);
+    const timer = clock.setTimeout(() => socket.terminate(), 2_000);
     socket.once('close', () => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       resolve();
     });
     socket.close();

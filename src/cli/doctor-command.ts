@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { AMD_HOP_VERSION_LABEL } from '../ari/amd-hop.js';
 import { createAriSetupProbe } from '../ari/ari-setup-probe.js';
+import { systemClock } from '../calls/ports.js';
 import type { Config } from '../config.js';
 import { type CampaignTarget, campaignTargets } from '../setup/ai-target-checks.js';
 import {
@@ -48,6 +49,7 @@ export async function doctorCommand(
       url: config.ari.url,
       user: config.ari.user,
       password: config.ari.password,
+      clock: systemClock,
     });
   }
   print(

@@ -1,6 +1,7 @@
 import type { Clock } from '../calls/ports.js';
-import type { LeadImportJobListener, LeadImportJobStatus } from '../intake/lead-import-jobs.js';
+import type { LeadImportJobListener } from '../intake/lead-import-jobs.js';
 import type { LiveEventHub } from './live-event-hub.js';
+import type { LiveEventData } from './live-event-schemas.js';
 
 /**
  * Least time between two `import` events of one import (ms): at most 4 a second, which a
@@ -9,22 +10,7 @@ import type { LiveEventHub } from './live-event-hub.js';
 export const IMPORT_EVENT_INTERVAL_MS = 250;
 
 /** The data of an `import` event, as `/api/events` sends it. */
-export interface ImportEventData {
-  importId: string;
-  campaignId: string;
-  fileName: string;
-  /** `running` until the import has ended; then `completed` or `failed`. */
-  state: 'running' | 'completed' | 'failed';
-  phase: LeadImportJobStatus['progress']['phase'];
-  /** 0 to 100, to a tenth; null when the file's size is unknown. */
-  percent: number | null;
-  rowsRead: number;
-  rowsPerSecond: number;
-  elapsedMs: number;
-  counts: LeadImportJobStatus['progress']['counts'];
-  /** Why it failed, when it ended without an import record (see the import's status). */
-  error: string | null;
-}
+export type ImportEventData = LiveEventData['import'];
 
 /**
  * Creates the listener that publishes background imports on the live feed: an `import`

@@ -18,7 +18,7 @@ export const importQuerySchema = z.object({
 /** A multipart form field `mode`, read after the file when the form sends it later. */
 export const formModeSchema = modeSchema;
 
-const countsSchema = z
+export const countsSchema = z
   .object({
     totalRows: z.number().int(),
     accepted: z.number().int().openapi({ description: 'New pending leads' }),

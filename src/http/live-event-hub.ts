@@ -1,16 +1,18 @@
+import type { LiveDataEventName, LiveEventMessage } from './live-event-schemas.js';
+
+/**
+ * One message of the live feed before it has its id: the SSE event name (`attempt`, a
+ * transition; `campaign`, status and counters; `leads`, leads changed other than by a
+ * call; `import`, a background import's progress) with its data as live-event-schemas.ts
+ * defines it, and the campaign it is about, for filtering.
+ */
+export type LiveEventInput = LiveEventMessage<LiveDataEventName> & { campaignId: string };
+
 /** One message of the live feed, as server-sent events carry it. */
-export interface LiveEvent {
+export type LiveEvent = LiveEventInput & {
   /** `<boot>-<seq>`: unique within this process's run, increasing. */
   id: string;
-  /**
-   * SSE event name: `attempt` (a transition), `campaign` (status and counters), `leads`
-   * (leads changed other than by a call) or `import` (a background import's progress).
-   */
-  type: 'attempt' | 'campaign' | 'leads' | 'import';
-  /** The campaign it is about, for filtering. */
-  campaignId: string;
-  data: unknown;
-}
+};
 
 export type ResumeResult =
   /** Every event after the client's last one, still in the buffer. */
@@ -20,7 +22,7 @@ export type ResumeResult =
 
 /** The in-memory live feed: a bounded replay buffer and its subscribers. */
 export interface LiveEventHub {
-  publish(event: Omit<LiveEvent, 'id'>): LiveEvent;
+  publish(event: LiveEventInput): LiveEvent;
   /** Calls `listener` for every event published from now on; returns the unsubscribe. */
   subscribe(listener: (event: LiveEvent) => void): () => void;
   /** Events after `lastEventId` (the SSE `Last-Event-ID` of a reconnecting client). */

@@ -2,9 +2,12 @@ import type { Logger } from 'pino';
 import type { AttemptTransition } from '../calls/attempt-runner.js';
 import type { Clock } from '../calls/ports.js';
 import type { LiveEventHub } from './live-event-hub.js';
+import type { LiveEventData } from './live-event-schemas.js';
 
 /** Reads a campaign's status and counters for a `campaign` event; undefined once it is gone. */
-export type CampaignSnapshotReader = (campaignId: string) => Promise<unknown | undefined>;
+export type CampaignSnapshotReader = (
+  campaignId: string,
+) => Promise<LiveEventData['campaign'] | undefined>;
 
 /** Feeds the hub: attempt transitions as they commit, campaign counters shortly after. */
 export interface LiveFeed {

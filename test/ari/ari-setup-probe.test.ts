@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AMD_HOP_VERSION_LABEL } from '../../src/ari/amd-hop.js';
 import { createAriSetupProbe } from '../../src/ari/ari-setup-probe.js';
 import { channelIdFor } from '../../src/calls/attempt-input.js';
+import { systemClock } from '../../src/calls/ports.js';
 import { runSetupChecks } from '../../src/setup/setup-checks.js';
 import {
   loadRecordedChecks,
@@ -36,6 +37,7 @@ function probeFor(url: string, overrides: { password?: string; timeoutMs?: numbe
     url,
     user: CREDENTIALS.user,
     password: overrides.password ?? CREDENTIALS.password,
+    clock: systemClock,
     timeoutMs: overrides.timeoutMs ?? 2_000,
     nextId: () => 'test',
   });

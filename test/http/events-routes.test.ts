@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type HttpServer, listenHttp } from '../../src/http/http-server.js';
-import type { ImportEventData } from '../../src/http/import-feed.js';
 import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
 import { openSse, type ReceivedEvent, type SseConnection } from '../support/sse-client.js';
 
@@ -41,7 +40,7 @@ async function setUp(options: Parameters<typeof createApiHarness>[0] = {}) {
 }
 
 const attemptsIn = (events: readonly ReceivedEvent[]) =>
-  events.filter((e) => e.event === 'attempt').map((e) => JSON.parse(e.data));
+  events.flatMap((e) => (e.type === 'attempt' ? [e.data] : []));
 const attempts = (c: SseConnection) => attemptsIn(c.events);
 
 describe('GET /api/events', () => {
@@ -51,7 +50,7 @@ describe('GET /api/events', () => {
     const committedAt = new Map<string, number>();
     x.runner.onTransition((t) => committedAt.set(`${t.attemptId}:${t.seq}`, performance.now()));
     const live = await connect();
-    await live.waitFor((e) => e.event === 'ready');
+    await live.waitFor((e) => e.type === 'ready');
 
     x.scheduler.start();
     expect((await post(`/api/campaigns/${CAMPAIGN}/start`)).status).toBe(200);
@@ -61,11 +60,11 @@ describe('GET /api/events', () => {
     // Every transition committed so far, no more and no fewer.
     await live.waitUntil((all) => attemptsIn(all).length >= committedAt.size);
 
-    const received = live.events.filter((e) => e.event === 'attempt');
+    const received = live.events.flatMap((e) => (e.type === 'attempt' ? [e] : []));
     expect(received.length).toBe(committedAt.size);
     expect(committedAt.size).toBeGreaterThanOrEqual(6);
     for (const event of received) {
-      const data = JSON.parse(event.data);
+      const { data } = event;
       const committed = committedAt.get(`${data.attemptId}:${data.seq}`);
       expect(committed).toBeDefined();
       // Pushed as committed, not gathered for a later send (the counters' 250 ms interval
@@ -89,15 +88,15 @@ describe('GET /api/events', () => {
     await post(`/api/campaigns/${CAMPAIGN}/start`);
     await x.quiet();
     const running = await live.waitFor(
-      (e) => e.event === 'campaign' && JSON.parse(e.data).campaign.status === 'running',
+      (e) => e.type === 'campaign' && e.data.campaign.status === 'running',
     );
-    expect(JSON.parse(running.data).campaign.id).toBe(CAMPAIGN);
+    expect(running.type === 'campaign' && running.data.campaign.id).toBe(CAMPAIGN);
     // Further changes inside 250 ms come together once the interval has passed.
     await x.advance(300);
     const counters = await live.waitFor(
-      (e) => e.event === 'campaign' && JSON.parse(e.data).stats.liveTotal === 3,
+      (e) => e.type === 'campaign' && e.data.stats.liveTotal === 3,
     );
-    expect(JSON.parse(counters.data).stats.live).toEqual({ dialing: 3 });
+    expect(counters.type === 'campaign' && counters.data.stats.live).toEqual({ dialing: 3 });
   });
 
   it('resumes after Last-Event-ID with exactly the missed events, or says reset', async () => {
@@ -106,7 +105,7 @@ describe('GET /api/events', () => {
     x.scheduler.start();
     await post(`/api/campaigns/${CAMPAIGN}/start`);
     await x.quiet();
-    await first.waitFor((e) => e.event === 'attempt');
+    await first.waitFor((e) => e.type === 'attempt');
     const seen = first.events.filter((e) => e.id !== undefined);
     const lastId = seen.at(-1)?.id ?? '';
     first.close();
@@ -123,7 +122,7 @@ describe('GET /api/events', () => {
     expect(attempts(resumed).filter((a) => a.done)).toHaveLength(3);
 
     const stale = await connect('', { 'last-event-id': 'another-run-7' });
-    await stale.waitFor((e) => e.event === 'reset');
+    await stale.waitFor((e) => e.type === 'reset');
   });
 
   it('filters by campaign', async () => {
@@ -134,26 +133,68 @@ describe('GET /api/events', () => {
     await post(`/api/campaigns/${CAMPAIGN}/start`);
     await post('/api/campaigns/other/start');
     await x.quiet();
-    await mine.waitFor((e) => e.event === 'attempt');
+    await mine.waitFor((e) => e.type === 'attempt');
     // A marker sent after both campaigns' calls started: the stream keeps the hub's order,
     // so once it is here, any event of the first campaign let through would be too.
     await post('/api/campaigns/other/pause');
     await x.advance(300); // campaign events within 250 ms of the last are sent together
-    await mine.waitFor(
-      (e) => e.event === 'campaign' && JSON.parse(e.data).campaign.status === 'paused',
-    );
+    await mine.waitFor((e) => e.type === 'campaign' && e.data.campaign.status === 'paused');
     const campaigns = new Set(
       mine.events
         .filter((e) => e.id !== undefined)
-        .map((e) => JSON.parse(e.data).campaignId ?? JSON.parse(e.data).campaign?.id),
+        .map((e) =>
+          e.type === 'campaign'
+            ? e.data.campaign.id
+            : 'campaignId' in e.data
+              ? e.data.campaignId
+              : null,
+        ),
     );
     expect([...campaigns]).toEqual(['other']);
+  });
+
+  it('documents each event’s data in the OpenAPI document, from the same schemas', async () => {
+    const { x } = await setUp();
+    const doc = (await x.call('GET', '/api/openapi.json')).body;
+    const stream = doc.paths['/api/events'].get.responses['200'].content['text/event-stream'];
+    expect(stream.schema).toEqual({ $ref: '#/components/schemas/LiveEventFrame' });
+    const schemas = doc.components.schemas;
+    const frames = schemas.LiveEventFrame.anyOf as Array<{
+      properties: { event: { enum?: string[]; const?: string }; data: { $ref: string } };
+    }>;
+    expect(
+      frames.map((f) => [
+        f.properties.event.const ?? f.properties.event.enum?.[0],
+        f.properties.data.$ref,
+      ]),
+    ).toEqual([
+      ['attempt', '#/components/schemas/LiveAttemptEvent'],
+      ['campaign', '#/components/schemas/LiveCampaignEvent'],
+      ['leads', '#/components/schemas/LiveLeadsEvent'],
+      ['import', '#/components/schemas/LiveImportEvent'],
+      ['ready', '#/components/schemas/LiveControlEvent'],
+      ['reset', '#/components/schemas/LiveControlEvent'],
+    ]);
+    expect(schemas.LiveAttemptEvent.required).toEqual([
+      'attemptId',
+      'leadId',
+      'campaignId',
+      'seq',
+      'event',
+      'at',
+      'state',
+      'done',
+      'outcome',
+    ]);
+    expect(schemas.LiveCampaignEvent.properties.campaign).toEqual({
+      $ref: '#/components/schemas/Campaign',
+    });
   });
 
   it('forgets a client once it disconnects', async () => {
     const { x, connect } = await setUp();
     const live = await connect();
-    await live.waitFor((e) => e.event === 'ready');
+    await live.waitFor((e) => e.type === 'ready');
     expect(x.liveFanout.clientCount()).toBe(1);
     live.close();
     await vi.waitFor(() => expect(x.liveFanout.clientCount()).toBe(0));
@@ -164,13 +205,13 @@ describe('GET /api/events', () => {
     const { connect } = await setUp({ apiToken: token });
     await expect(connect()).rejects.toThrow(/401/);
     const live = await connect('', { authorization: `Bearer ${token}` });
-    await live.waitFor((e) => e.event === 'ready');
+    await live.waitFor((e) => e.type === 'ready');
   });
 
   it('sends a background import’s progress and then its end, counts included', async () => {
     const { x, connect, postCsv } = await setUp({ leadUploads: { inMemoryBytes: 1024 } });
     const live = await connect(`?campaignId=${CAMPAIGN}`);
-    await live.waitFor((e) => e.event === 'ready');
+    await live.waitFor((e) => e.type === 'ready');
     let csv = 'phone,name\n';
     for (let n = 0; n < 300; n++) csv += `+1415${2_000_000 + n},Lead ${n}\n`;
     csv += 'call me maybe,Broken\n';
@@ -178,12 +219,10 @@ describe('GET /api/events', () => {
     const response = await postCsv(`/api/campaigns/${CAMPAIGN}/leads/import`, csv);
     expect(response.status).toBe(202);
     const { importId } = (await response.json()) as { importId: string };
-    await live.waitFor((e) => e.event === 'import' && JSON.parse(e.data).state !== 'running');
+    await live.waitFor((e) => e.type === 'import' && e.data.state !== 'running');
     await x.importsSettled();
 
-    const updates = live.events
-      .filter((e) => e.event === 'import')
-      .map((e) => JSON.parse(e.data) as ImportEventData);
+    const updates = live.events.flatMap((e) => (e.type === 'import' ? [e.data] : []));
     expect(updates[0]).toMatchObject({
       importId,
       campaignId: CAMPAIGN,
@@ -217,7 +256,7 @@ describe('GET /api/events', () => {
     });
     // The final event comes once the leads are in: the campaign's counters show them.
     const counters = await live.waitFor(
-      (e) => e.event === 'campaign' && JSON.parse(e.data).stats.leads.pending >= 300,
+      (e) => e.type === 'campaign' && (e.data.stats.leads.pending ?? 0) >= 300,
     );
     expect(counters).toBeDefined();
   });

@@ -3,7 +3,7 @@ import { createLiveEventHub } from '../../src/http/live-event-hub.js';
 
 const publishN = (hub: ReturnType<typeof createLiveEventHub>, n: number) =>
   Array.from({ length: n }, (_, i) =>
-    hub.publish({ type: 'attempt', campaignId: 'c', data: { i } }),
+    hub.publish({ type: 'leads', campaignId: 'c', data: { campaignId: 'c', leadIds: [`l-${i}`] } }),
   );
 
 describe('the live event hub', () => {

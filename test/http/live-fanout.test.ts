@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLiveEventHub, type LiveEventHub } from '../../src/http/live-event-hub.js';
+import type { LiveEventData } from '../../src/http/live-event-schemas.js';
 import { createLiveFanout, type LiveFanout } from '../../src/http/live-fanout.js';
 
 let fanout: LiveFanout | undefined;
@@ -38,25 +39,38 @@ function reader(stream: ReadableStream<Uint8Array>) {
   };
 }
 
-const attemptEvent = (n: number, data: unknown = { n }) => ({
-  type: 'attempt' as const,
-  campaignId: n % 2 === 0 ? 'even' : 'odd',
-  data,
-});
+/** The `n`th attempt event, of campaign `even` or `odd`; `state` may pad it. */
+function attemptEvent(n: number, state = 'ringing') {
+  const campaignId = n % 2 === 0 ? 'even' : 'odd';
+  const data: LiveEventData['attempt'] = {
+    attemptId: `a-${n}`,
+    leadId: `l-${n}`,
+    campaignId,
+    seq: n,
+    event: 'ORIGINATED',
+    at: n,
+    state,
+    done: false,
+    outcome: null,
+  };
+  return { type: 'attempt' as const, campaignId, data };
+}
 
 describe('createLiveFanout', () => {
   it('serialises each event once however many clients follow it, and sends each the same frame', async () => {
     const { hub, fanout } = setUp();
     const clients = Array.from({ length: 50 }, () => reader(fanout.open({})));
     let serialised = 0;
-    hub.publish(
-      attemptEvent(1, {
+    const event = attemptEvent(1);
+    hub.publish({
+      ...event,
+      data: Object.assign(event.data, {
         toJSON() {
           serialised += 1;
           return { attemptId: 'a-1' };
         },
       }),
-    );
+    });
     const frame = 'id: b1-1\nevent: attempt\ndata: {"attemptId":"a-1"}\n\n';
     const texts = await Promise.all(clients.map((c) => c.until((t) => t.includes(frame))));
     expect(serialised).toBe(1);
@@ -75,9 +89,9 @@ describe('createLiveFanout', () => {
     const { hub, fanout } = setUp({ maxQueuedBytes: 4_096 });
     const stalled = fanout.open({});
     const fast = reader(fanout.open({}));
-    const payload = 'x'.repeat(200);
+    const payload = 'x'.repeat(100);
     for (let n = 1; n <= 100; n += 1) {
-      hub.publish(attemptEvent(n, { n, payload }));
+      hub.publish(attemptEvent(n, payload));
       // One round per event: the fast client reads each, the stalled one piles them up.
       await fast.until((t) => t.includes(`id: b1-${n}\n`));
     }

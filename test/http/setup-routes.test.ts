@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAriSetupProbe } from '../../src/ari/ari-setup-probe.js';
+import { systemClock } from '../../src/calls/ports.js';
 import type { ProbeResult, SetupProbe } from '../../src/setup/setup-checks.js';
 import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
 import {
@@ -40,6 +41,7 @@ async function againstAsterisk(overrides: Partial<RecordedAriOptions> = {}) {
     url: ari.url,
     user: ASTERISK.user,
     password: ASTERISK.password,
+    clock: systemClock,
     timeoutMs: 2_000,
     nextId: () => 'test',
   });

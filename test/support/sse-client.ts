@@ -1,12 +1,14 @@
 import { EventSourceParserStream } from 'eventsource-parser/stream';
+import { type LiveEventMessage, parseLiveEvent } from '../../src/http/live-event-schemas.js';
 
-/** One server-sent event as received, with when it arrived (performance.now()). */
-export interface ReceivedEvent {
+/**
+ * One event of `/api/events` as received: its name (`type`) and data, read through the
+ * live events' schemas, its id, and when it arrived (performance.now()).
+ */
+export type ReceivedEvent = LiveEventMessage & {
   id: string | undefined;
-  event: string;
-  data: string;
   receivedAt: number;
-}
+};
 
 /** A live connection to an event stream, collecting what it receives. */
 export interface SseConnection {
@@ -21,7 +23,10 @@ export interface SseConnection {
   close(): void;
 }
 
-/** Opens `url` with fetch and parses the text/event-stream as it arrives (eventsource-parser). */
+/**
+ * Opens `url` with fetch and parses the text/event-stream as it arrives (eventsource-parser),
+ * each event's data through its schema: an event that does not fit fails every wait.
+ */
 export async function openSse(
   url: string,
   headers: Record<string, string> = {},
@@ -36,6 +41,7 @@ export async function openSse(
   }
   const events: ReceivedEvent[] = [];
   const waiters = new Set<() => void>();
+  let misfit: Error | undefined;
   const reader = response.body
     .pipeThrough(new TextDecoderStream())
     .pipeThrough(new EventSourceParserStream())
@@ -45,12 +51,13 @@ export async function openSse(
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
-        events.push({
-          id: value.id,
-          event: value.event ?? 'message',
-          data: value.data,
-          receivedAt: performance.now(),
-        });
+        try {
+          // `message` is EventSource's default type, which the parser leaves out.
+          const message = parseLiveEvent(value.event ?? 'message', value.data);
+          events.push({ ...message, id: value.id, receivedAt: performance.now() });
+        } catch (error) {
+          misfit ??= error as Error;
+        }
         for (const wake of waiters) wake();
       }
     } catch {
@@ -60,6 +67,12 @@ export async function openSse(
   function waitUntil(holds: (all: readonly ReceivedEvent[]) => boolean, timeoutMs = 5_000) {
     return new Promise<void>((resolve, reject) => {
       const check = () => {
+        if (misfit !== undefined) {
+          waiters.delete(check);
+          clearTimeout(timer);
+          reject(misfit);
+          return true;
+        }
         if (!holds(events)) return false;
         waiters.delete(check);
         clearTimeout(timer);
@@ -70,7 +83,7 @@ export async function openSse(
         waiters.delete(check);
         reject(
           new Error(
-            `not there within ${timeoutMs} ms; got ${events.map((e) => e.event).join(', ')}`,
+            `not there within ${timeoutMs} ms; got ${events.map((e) => e.type).join(', ')}`,
           ),
         );
       }, timeoutMs);

@@ -1,51 +1,23 @@
+import type { LiveEventData } from 'dialstate-api/live-events';
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { createSignal } from 'solid-js';
-import type { Campaign, CampaignStats, ImportStatus } from './api.js';
 import { authHeaders, loadApiToken } from './api-token.js';
 import { markTokenNeeded } from './auth-state.js';
 
+// The events' types come from the server's schemas (src/http/live-event-schemas.ts), as
+// types only: the UI bundles no zod and trusts the server to send what they say.
+
 /** An attempt's committed transition, as `/api/events` sends it. */
-export interface LiveAttemptEvent {
-  attemptId: string;
-  leadId: string;
-  campaignId: string;
-  seq: number;
-  event: string;
-  at: number;
-  state: string;
-  done: boolean;
-  outcome: string | null;
-}
-
+export type LiveAttemptEvent = LiveEventData['attempt'];
 /** A campaign's status and counters after a change. */
-export interface LiveCampaignEvent {
-  campaign: Campaign;
-  stats: CampaignStats;
-}
-
+export type LiveCampaignEvent = LiveEventData['campaign'];
 /**
  * A background import's progress (files over 1 MiB): at most 4 a second while it runs,
  * then once with `state` completed or failed when it has ended.
  */
-export interface LiveImportEvent {
-  importId: string;
-  campaignId: string;
-  fileName: string;
-  state: 'running' | 'completed' | 'failed';
-  phase: string;
-  percent: number | null;
-  rowsRead: number;
-  rowsPerSecond: number;
-  elapsedMs: number;
-  counts: ImportStatus['counts'];
-  error: string | null;
-}
-
+export type LiveImportEvent = LiveEventData['import'];
 /** Leads changed other than by a call; `leadIds` null when many did (reload the list). */
-export interface LiveLeadsEvent {
-  campaignId: string;
-  leadIds: string[] | null;
-}
+export type LiveLeadsEvent = LiveEventData['leads'];
 
 /** What a page listens to. `reload` means: events may have been missed, fetch afresh. */
 export interface LiveHandlers {
