@@ -1,50 +1,38 @@
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { recoverOrphanedLeads } from '../../src/calls/lead-recovery.js';
 import { createAttemptJournal } from '../../src/store/attempt-journal.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
 import { createLeadRecoveryStore } from '../../src/store/lead-recovery-store.js';
 import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
 import {
-  createTempDir,
   NO_FACTS,
-  openMigratedStore,
-  sampleCampaign,
   sampleCommit,
   sampleLeads,
   sampleNewAttempt,
   T0,
-  type TempDir,
 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const CAMPAIGN = 'campaign-reminders';
 const RETRY = { maxAttempts: 2, retryAfterMinutes: { interrupted: 5, busy: 10 } };
 
-let dir: TempDir;
-let store: Store;
+const workspace = useStoreWorkspace({
+  campaigns: [{ id: CAMPAIGN, retry: RETRY }],
+  leads: sampleLeads(CAMPAIGN, 4),
+});
 let leads: LeadRepository;
 let clock: SimulatedClock;
 
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-  await createCampaignRepository(store.db).insert(sampleCampaign({ id: CAMPAIGN, retry: RETRY }));
-  leads = createLeadRepository(store.db);
-  await leads.insert(sampleLeads(CAMPAIGN, 4));
+beforeEach(() => {
+  leads = createLeadRepository(workspace.store.db);
   clock = new SimulatedClock();
   clock.set(T0 + 60_000);
 });
 
-afterEach(async () => {
-  await store.close();
-  dir.remove();
-});
-
 function recover() {
   return recoverOrphanedLeads({
-    store: createLeadRecoveryStore(store.db),
+    store: createLeadRecoveryStore(workspace.store.db),
     clock,
     log: pino({ level: 'silent' }),
   });
@@ -52,12 +40,12 @@ function recover() {
 
 describe('recoverOrphanedLeads', () => {
   it('sends a lead left dialing without any attempt back as interrupted, per the retry policy', async () => {
-    await store.db
+    await workspace.store.db
       .updateTable('lead')
       .set({ state: 'dialing', attempts: 1, active_attempt_id: 'attempt-gone' })
       .where('id', '=', 'lead-1')
       .execute();
-    await store.db
+    await workspace.store.db
       .updateTable('lead')
       .set({ state: 'dialing', attempts: 2, active_attempt_id: null })
       .where('id', '=', 'lead-2')
@@ -83,7 +71,7 @@ describe('recoverOrphanedLeads', () => {
   });
 
   it("moves a lead on with its ended attempt's own outcome and end time", async () => {
-    const journal = createAttemptJournal(store);
+    const journal = createAttemptJournal(workspace.store);
     const created = await journal.createAttempt(sampleNewAttempt('attempt-1', CAMPAIGN, 'lead-3'));
     if (!created.ok) throw new Error('could not claim');
     await journal.commit(
@@ -111,7 +99,7 @@ describe('recoverOrphanedLeads', () => {
   });
 
   it('leaves a lead whose attempt is live alone', async () => {
-    const journal = createAttemptJournal(store);
+    const journal = createAttemptJournal(workspace.store);
     await journal.createAttempt(sampleNewAttempt('attempt-1', CAMPAIGN, 'lead-4'));
     expect(await recover()).toEqual({ released: [] });
     expect(await leads.get('lead-4')).toMatchObject({

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { AttemptCommit, StoredAttempt } from '../../src/calls/ports.js';
 import type { AttemptFacts } from '../../src/machines/attempt-types.js';
 import {
@@ -6,41 +6,29 @@ import {
   JournalConflictError,
   type SqliteAttemptJournal,
 } from '../../src/store/attempt-journal.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
 import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
 import {
-  createTempDir,
   NO_FACTS,
-  openMigratedStore,
-  sampleCampaign,
   sampleCommit,
   sampleLeads,
   sampleNewAttempt,
   T0,
-  type TempDir,
 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const CAMPAIGN = 'campaign-reminders';
 const RETRY = { maxAttempts: 2, retryAfterMinutes: { busy: 15 } };
 
-let dir: TempDir;
-let store: Store;
+const workspace = useStoreWorkspace({
+  campaigns: [{ id: CAMPAIGN, retry: RETRY }],
+  leads: sampleLeads(CAMPAIGN, 3),
+});
 let journal: SqliteAttemptJournal;
 let leads: LeadRepository;
 
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-  await createCampaignRepository(store.db).insert(sampleCampaign({ id: CAMPAIGN, retry: RETRY }));
-  leads = createLeadRepository(store.db);
-  await leads.insert(sampleLeads(CAMPAIGN, 3));
-  journal = createAttemptJournal(store);
-});
-
-afterEach(async () => {
-  await store.close();
-  dir.remove();
+beforeEach(() => {
+  journal = createAttemptJournal(workspace.store);
+  leads = createLeadRepository(workspace.store.db);
 });
 
 async function start(attemptId: string, leadId: string, at = T0): Promise<StoredAttempt> {
@@ -177,7 +165,7 @@ describe('attempt journal: commits', () => {
       done: false,
       snapshot: commit.snapshot,
     });
-    const row = await store.db
+    const row = await workspace.store.db
       .selectFrom('attempt')
       .selectAll()
       .where('id', '=', 'attempt-1')
@@ -445,10 +433,8 @@ describe('attempt journal: loading', () => {
     await journal.commit(first);
     await journal.commit(second);
     const stored = await journal.loadAttempt('attempt-1');
-    await store.close();
-
-    store = await openMigratedStore(dir);
-    const reopened = createAttemptJournal(store);
+    await workspace.reopen();
+    const reopened = createAttemptJournal(workspace.store);
     expect(await reopened.loadAttempt('attempt-1')).toEqual(stored);
     expect(await reopened.loadEntries('attempt-1')).toEqual([first.entry, second.entry]);
     expect(await reopened.listOpenAttempts()).toEqual([stored]);

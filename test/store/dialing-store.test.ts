@@ -1,51 +1,42 @@
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { DialingStore, StoredAttempt } from '../../src/calls/ports.js';
 import {
   createAttemptJournal,
   type SqliteAttemptJournal,
 } from '../../src/store/attempt-journal.js';
 import { type CampaignRepository, createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
 import { createDialingStore } from '../../src/store/dialing-store.js';
 import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
 import {
-  createTempDir,
   NO_FACTS,
-  openMigratedStore,
-  sampleCampaign,
   sampleCommit,
   sampleLeads,
   sampleNewAttempt,
   T0,
-  type TempDir,
 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const A = 'campaign-a';
 const B = 'campaign-b';
 
-let dir: TempDir;
-let store: Store;
+const workspace = useStoreWorkspace({
+  campaigns: [
+    { id: A, status: 'running' },
+    { id: B, status: 'running', createdAt: T0 + 1 },
+  ],
+  leads: [...sampleLeads(A, 3), ...sampleLeads(B, 2, 10)],
+});
 let campaigns: CampaignRepository;
 let leads: LeadRepository;
 let journal: SqliteAttemptJournal;
 let dialing: DialingStore;
 
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-  campaigns = createCampaignRepository(store.db);
-  await campaigns.insert(sampleCampaign({ id: A, status: 'running' }));
-  await campaigns.insert(sampleCampaign({ id: B, status: 'running', createdAt: T0 + 1 }));
-  leads = createLeadRepository(store.db);
-  await leads.insert([...sampleLeads(A, 3), ...sampleLeads(B, 2, 10)]);
-  journal = createAttemptJournal(store);
-  dialing = createDialingStore(store.db, journal);
-});
-
-afterEach(async () => {
-  await store.close();
-  dir.remove();
+beforeEach(() => {
+  campaigns = createCampaignRepository(workspace.store.db);
+  leads = createLeadRepository(workspace.store.db);
+  journal = createAttemptJournal(workspace.store);
+  dialing = createDialingStore(workspace.store.db, journal);
 });
 
 async function claim(attemptId: string, campaignId: string, leadId: string, at = T0) {
@@ -94,12 +85,12 @@ describe('the dialing store', () => {
   });
 
   it('reads the earliest due time among pending leads', async () => {
-    await store.db
+    await workspace.store.db
       .updateTable('lead')
       .set({ next_attempt_at: T0 + 5_000 })
       .where('campaign_id', '=', B)
       .execute();
-    await store.db
+    await workspace.store.db
       .updateTable('lead')
       .set({ next_attempt_at: T0 + 1_000 })
       .where('id', '=', 'lead-11')
@@ -127,12 +118,12 @@ describe('the dialing store', () => {
   });
 
   it('completes a campaign only once no lead is pending or dialing and no attempt is open', async () => {
-    await store.db
+    await workspace.store.db
       .updateTable('lead')
       .set({ state: 'completed' })
       .where('campaign_id', '=', B)
       .execute();
-    await store.db
+    await workspace.store.db
       .updateTable('lead')
       .set({ state: 'failed' })
       .where('id', 'in', ['lead-2', 'lead-3'])
@@ -147,12 +138,12 @@ describe('the dialing store', () => {
   });
 
   it('keeps a campaign with a lead waiting for a retry running', async () => {
-    await store.db
+    await workspace.store.db
       .updateTable('lead')
       .set({ state: 'completed' })
       .where('id', 'in', ['lead-1', 'lead-2'])
       .execute();
-    await store.db
+    await workspace.store.db
       .updateTable('lead')
       .set({ next_attempt_at: T0 + 3_600_000 })
       .where('id', '=', 'lead-3')
@@ -176,7 +167,7 @@ describe('the dialing store', () => {
     const { rows } = await sql<{ detail: string }>`
       explain query plan
       select campaign_id from attempt where done = 0
-    `.execute(store.db);
+    `.execute(workspace.store.db);
     expect(rows.map((row) => row.detail).join('\n')).toBe('SCAN attempt USING INDEX attempt_open');
   });
 });

@@ -1,45 +1,33 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { LeadClaimRequest, LeadClaimVerdict } from '../../src/calls/ports.js';
 import type { Lead } from '../../src/campaign/lead.js';
 import { createAttemptJournal } from '../../src/store/attempt-journal.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
 import { createDncRepository } from '../../src/store/dnc.js';
 import { createLeadClaimer, type LeadClaimer } from '../../src/store/lead-claims.js';
 import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
 import {
-  createTempDir,
-  openMigratedStore,
   sampleCampaign,
   sampleLead,
   sampleLeads,
   sampleNewAttempt,
   T0,
-  type TempDir,
 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const CAMPAIGN = 'campaign-reminders';
 
-let dir: TempDir;
-let store: Store;
+const workspace = useStoreWorkspace({ campaigns: [{ id: CAMPAIGN }] });
 let leads: LeadRepository;
 let claimer: LeadClaimer;
 let ids = 0;
 
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-  await createCampaignRepository(store.db).insert(sampleCampaign({ id: CAMPAIGN }));
-  leads = createLeadRepository(store.db);
-  claimer = createLeadClaimer(createAttemptJournal(store));
+beforeEach(() => {
+  leads = createLeadRepository(workspace.store.db);
+  claimer = createLeadClaimer(createAttemptJournal(workspace.store));
   ids = 0;
-});
-
-afterEach(async () => {
-  await store.close();
-  dir.remove();
 });
 
 /** Claims every lead it is offered with a fresh attempt. */
@@ -58,7 +46,7 @@ async function claimedLeadId(overrides: Partial<LeadClaimRequest> = {}): Promise
 }
 
 async function setLead(id: string, columns: { next_attempt_at?: number; attempts?: number }) {
-  await store.db.updateTable('lead').set(columns).where('id', '=', id).execute();
+  await workspace.store.db.updateTable('lead').set(columns).where('id', '=', id).execute();
 }
 
 describe('claiming the next due lead', () => {
@@ -109,7 +97,7 @@ describe('claiming the next due lead', () => {
 
   it('finishes a lead on the global or the campaign do-not-call list as dnc, with the reason', async () => {
     await leads.insert(sampleLeads(CAMPAIGN, 3));
-    const dnc = createDncRepository(store.db);
+    const dnc = createDncRepository(workspace.store.db);
     await dnc.add({ campaignId: null, phone: '+15550200001', reason: 'asked', createdAt: T0 });
     await dnc.add({ campaignId: CAMPAIGN, phone: '+15550200002', reason: null, createdAt: T0 });
 
@@ -127,9 +115,11 @@ describe('claiming the next due lead', () => {
   });
 
   it("ignores another campaign's do-not-call list", async () => {
-    await createCampaignRepository(store.db).insert(sampleCampaign({ id: 'campaign-other' }));
+    await createCampaignRepository(workspace.store.db).insert(
+      sampleCampaign({ id: 'campaign-other' }),
+    );
     await leads.insert(sampleLeads(CAMPAIGN, 1));
-    await createDncRepository(store.db).add({
+    await createDncRepository(workspace.store.db).add({
       campaignId: 'campaign-other',
       phone: '+15550200001',
       reason: null,
@@ -150,7 +140,7 @@ describe('claiming the next due lead', () => {
 
   it('counts only the attempts made since the lead was last recycled for a redial', async () => {
     await leads.insert(sampleLeads(CAMPAIGN, 1));
-    await store.db
+    await workspace.store.db
       .updateTable('lead')
       .set({ attempts: 3, recycled_attempts: 3 })
       .where('id', '=', 'lead-1')
@@ -194,7 +184,7 @@ describe('claiming the next due lead', () => {
     const claimed = results.flatMap((result) => (result.ok ? [result.lead.id] : []));
     expect(claimed).toHaveLength(60);
     expect(new Set(claimed).size).toBe(60);
-    const attempts = await store.db
+    const attempts = await workspace.store.db
       .selectFrom('attempt')
       .select(['lead_id', (eb) => eb.fn.countAll<number>().as('count')])
       .groupBy('lead_id')
@@ -209,11 +199,11 @@ describe('claiming from several processes at once', () => {
     const LEADS = 600;
     const PROCESSES = 4;
     await leads.insert(sampleLeads(CAMPAIGN, LEADS));
-    await store.close();
+    await workspace.store.close();
 
     const child = join(import.meta.dirname, '../support/claim-child.ts');
     const children = Array.from({ length: PROCESSES }, (_, index) =>
-      startClaimer([child, join(dir.path, 'dialstate.db'), CAMPAIGN, `p${index}`]),
+      startClaimer([child, join(workspace.dir.path, 'dialstate.db'), CAMPAIGN, `p${index}`]),
     );
     // Once every child has loaded and opened the database, they start claiming together.
     await Promise.all(children.map((c) => c.ready));
@@ -227,8 +217,8 @@ describe('claiming from several processes at once', () => {
     // Each process got a share: they really ran side by side.
     expect(perProcess.filter((ids) => ids.length > 0).length).toBeGreaterThan(1);
 
-    store = await openMigratedStore(dir);
-    const rows = await store.db.selectFrom('attempt').select('lead_id').execute();
+    await workspace.reopen();
+    const rows = await workspace.store.db.selectFrom('attempt').select('lead_id').execute();
     expect(rows).toHaveLength(LEADS);
     expect(new Set(rows.map((row) => row.lead_id)).size).toBe(LEADS);
   }, 60_000);

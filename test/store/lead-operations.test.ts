@@ -1,47 +1,35 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { StoredAttempt } from '../../src/calls/ports.js';
 import type { LeadState } from '../../src/campaign/retry-policy.js';
 import {
   createAttemptJournal,
   type SqliteAttemptJournal,
 } from '../../src/store/attempt-journal.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
 import { createLeadOperations, type LeadOperations } from '../../src/store/lead-operations.js';
 import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
 import {
-  createTempDir,
   NO_FACTS,
-  openMigratedStore,
-  sampleCampaign,
   sampleCommit,
   sampleLeads,
   sampleNewAttempt,
   T0,
-  type TempDir,
 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const CAMPAIGN = 'campaign-reminders';
 
-let dir: TempDir;
-let store: Store;
+const workspace = useStoreWorkspace({
+  campaigns: [{ id: CAMPAIGN }],
+  leads: sampleLeads(CAMPAIGN, 3),
+});
 let leads: LeadRepository;
 let journal: SqliteAttemptJournal;
 let operations: LeadOperations;
 
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-  await createCampaignRepository(store.db).insert(sampleCampaign({ id: CAMPAIGN }));
-  leads = createLeadRepository(store.db);
-  await leads.insert(sampleLeads(CAMPAIGN, 3));
-  journal = createAttemptJournal(store);
-  operations = createLeadOperations(store.db);
-});
-
-afterEach(async () => {
-  await store.close();
-  dir.remove();
+beforeEach(() => {
+  leads = createLeadRepository(workspace.store.db);
+  journal = createAttemptJournal(workspace.store);
+  operations = createLeadOperations(workspace.store.db);
 });
 
 async function claim(attemptId: string, leadId: string): Promise<StoredAttempt> {
@@ -74,7 +62,7 @@ async function endBusy(attempt: StoredAttempt, state: 'pending' | 'failed') {
 }
 
 async function attemptRows(leadId: string): Promise<number> {
-  const rows = await store.db
+  const rows = await workspace.store.db
     .selectFrom('attempt')
     .select('id')
     .where('lead_id', '=', leadId)

@@ -1,34 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
-import {
-  createTempDir,
-  openMigratedStore,
-  sampleCampaign,
-  sampleLead,
-  sampleLeads,
-  T0,
-  type TempDir,
-} from '../support/store-fixtures.js';
+import { sampleLead, sampleLeads, T0 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const CAMPAIGN = 'campaign-reminders';
 const OTHER = 'campaign-follow-up';
 
-let dir: TempDir;
-let store: Store;
-let leads: LeadRepository;
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-  const campaigns = createCampaignRepository(store.db);
-  await campaigns.insert(sampleCampaign({ id: CAMPAIGN }));
-  await campaigns.insert(sampleCampaign({ id: OTHER, name: 'Follow-up' }));
-  leads = createLeadRepository(store.db);
+const workspace = useStoreWorkspace({
+  campaigns: [{ id: CAMPAIGN }, { id: OTHER, name: 'Follow-up' }],
 });
-afterEach(async () => {
-  await store.close();
-  dir.remove();
+let leads: LeadRepository;
+beforeEach(() => {
+  leads = createLeadRepository(workspace.store.db);
 });
 
 describe('lead repository', () => {

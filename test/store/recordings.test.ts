@@ -1,14 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
 import { createRecordingRepository, type Recording } from '../../src/store/recordings.js';
-import {
-  createTempDir,
-  openMigratedStore,
-  sampleCampaign,
-  T0,
-  type TempDir,
-} from '../support/store-fixtures.js';
+import { sampleCampaign, T0 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
 function sampleRecording(id: string, name: string): Recording {
   return {
@@ -24,20 +18,11 @@ function sampleRecording(id: string, name: string): Recording {
   };
 }
 
-let dir: TempDir;
-let store: Store;
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-});
-afterEach(async () => {
-  await store.close();
-  dir.remove();
-});
+const workspace = useStoreWorkspace();
 
 describe('recording repository', () => {
   it('stores recordings and lists them by name', async () => {
-    const recordings = createRecordingRepository(store.db);
+    const recordings = createRecordingRepository(workspace.store.db);
     const voicemail = sampleRecording('rec-voicemail', 'Voicemail message');
     const consent = sampleRecording('rec-consent', 'Consent prompt');
     await recordings.insert(voicemail);
@@ -48,8 +33,8 @@ describe('recording repository', () => {
   });
 
   it('refuses to delete a recording a campaign uses, and deletes it once unused', async () => {
-    const recordings = createRecordingRepository(store.db);
-    const campaigns = createCampaignRepository(store.db);
+    const recordings = createRecordingRepository(workspace.store.db);
+    const campaigns = createCampaignRepository(workspace.store.db);
     await recordings.insert(sampleRecording('rec-consent', 'Consent prompt'));
     const campaign = sampleCampaign({
       consent: { enabled: true, recordingId: 'rec-consent', timeoutSec: 8 },
@@ -69,7 +54,7 @@ describe('recording repository', () => {
   });
 
   it('refuses a campaign that names a recording that does not exist', async () => {
-    const campaigns = createCampaignRepository(store.db);
+    const campaigns = createCampaignRepository(workspace.store.db);
     const campaign = sampleCampaign({
       voicemail: { enabled: true, recordingId: 'rec-missing', greetingMaxWaitSec: 20 },
     });
@@ -77,7 +62,7 @@ describe('recording repository', () => {
   });
 
   it('renames a recording, and finds none to rename under an unknown id', async () => {
-    const recordings = createRecordingRepository(store.db);
+    const recordings = createRecordingRepository(workspace.store.db);
     const consent = sampleRecording('rec-consent', 'Consent prompt');
     await recordings.insert(consent);
 
@@ -88,8 +73,8 @@ describe('recording repository', () => {
   });
 
   it('tells which campaigns use each recording and as what, archived ones included', async () => {
-    const recordings = createRecordingRepository(store.db);
-    const campaigns = createCampaignRepository(store.db);
+    const recordings = createRecordingRepository(workspace.store.db);
+    const campaigns = createCampaignRepository(workspace.store.db);
     await recordings.insert(sampleRecording('rec-consent', 'Consent prompt'));
     await recordings.insert(sampleRecording('rec-voicemail', 'Voicemail message'));
     await recordings.insert(sampleRecording('rec-unused', 'Unused'));
@@ -133,7 +118,7 @@ describe('recording repository', () => {
   });
 
   it('remembers a shipped recording as installed after it is deleted, and installs it only once', async () => {
-    const recordings = createRecordingRepository(store.db);
+    const recordings = createRecordingRepository(workspace.store.db);
     const shipped = sampleRecording('default-consent', 'Default consent prompt');
     await recordings.insertShipped('consent', shipped);
     await recordings.insertShipped('consent', { ...shipped, name: 'Installed twice' });

@@ -8,8 +8,9 @@ import { DEFAULT_RETRY_POLICY } from '../../src/campaign/retry-policy.js';
 import type { PersistedAttemptSnapshot } from '../../src/machines/attempt-step.js';
 import type { AttemptEvent, AttemptFacts, AttemptInput } from '../../src/machines/attempt-types.js';
 import type { NewAttempt } from '../../src/store/attempt-journal.js';
+import { createCampaignRepository } from '../../src/store/campaigns.js';
 import { openDatabase, type Store, type SynchronousMode } from '../../src/store/db.js';
-import type { NewLead } from '../../src/store/leads.js';
+import { createLeadRepository, type NewLead } from '../../src/store/leads.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 
 /** 2026-11-24T14:00:00Z: every fixture time is counted from here. */
@@ -37,6 +38,21 @@ export async function openMigratedStore(
   });
   await migrateToLatest(store.db);
   return store;
+}
+
+/** What a test starts from: sample campaigns (by overrides) and leads, inserted in order. */
+export interface StoreSeed {
+  campaigns?: readonly Partial<Campaign>[];
+  leads?: readonly NewLead[];
+}
+
+/** Inserts the seed's campaigns, then its leads; throws if the leads are refused. */
+export async function seedStore(store: Store, seed: StoreSeed): Promise<void> {
+  const campaigns = createCampaignRepository(store.db);
+  for (const overrides of seed.campaigns ?? []) await campaigns.insert(sampleCampaign(overrides));
+  if (!seed.leads?.length) return;
+  const inserted = await createLeadRepository(store.db).insert(seed.leads);
+  if (!inserted.ok) throw new Error(`could not seed the leads: ${inserted.reason}`);
 }
 
 /** A weekday-office-hours campaign in New York, with dialstate's defaults elsewhere. */
