@@ -15,6 +15,7 @@ import {
   openMigratedStore,
   sampleCampaign,
   sampleLead,
+  seedDatabase,
   type TempDir,
 } from './support/store-fixtures.js';
 
@@ -157,19 +158,13 @@ function anytimeCampaign(overrides: Partial<Campaign> = {}): Campaign {
 }
 
 /** Seeds a campaign and leads whose phones end in the given simulator suffixes. */
-async function seed(dirPath: TempDir, campaign: Campaign, suffixes: string[]): Promise<void> {
-  const store = await openMigratedStore(dirPath);
-  try {
-    await createCampaignRepository(store.db).insert(campaign);
-    const inserted = await createLeadRepository(store.db).insert(
-      suffixes.map((suffix, index) =>
-        sampleLead(campaign.id, index + 1, { phone: `+15550300${suffix}` }),
-      ),
-    );
-    if (!inserted.ok) throw new Error('could not seed the leads');
-  } finally {
-    await store.close();
-  }
+function seed(dirPath: TempDir, campaign: Campaign, suffixes: string[]): Promise<void> {
+  return seedDatabase(dirPath, {
+    campaigns: [campaign],
+    leads: suffixes.map((suffix, index) =>
+      sampleLead(campaign.id, index + 1, { phone: `+15550300${suffix}` }),
+    ),
+  });
 }
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {

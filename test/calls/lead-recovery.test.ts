@@ -2,16 +2,8 @@ import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { recoverOrphanedLeads } from '../../src/calls/lead-recovery.js';
-import { createAttemptJournal } from '../../src/store/attempt-journal.js';
 import { createLeadRecoveryStore } from '../../src/store/lead-recovery-store.js';
-import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
-import {
-  NO_FACTS,
-  sampleCommit,
-  sampleLeads,
-  sampleNewAttempt,
-  T0,
-} from '../support/store-fixtures.js';
+import { NO_FACTS, sampleFinalCommit, sampleLeads, T0 } from '../support/store-fixtures.js';
 import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const CAMPAIGN = 'campaign-reminders';
@@ -21,11 +13,9 @@ const workspace = useStoreWorkspace({
   campaigns: [{ id: CAMPAIGN, retry: RETRY }],
   leads: sampleLeads(CAMPAIGN, 4),
 });
-let leads: LeadRepository;
 let clock: SimulatedClock;
 
 beforeEach(() => {
-  leads = createLeadRepository(workspace.store.db);
   clock = new SimulatedClock();
   clock.set(T0 + 60_000);
 });
@@ -57,41 +47,34 @@ describe('recoverOrphanedLeads', () => {
       { leadId: 'lead-1', outcome: 'interrupted', state: 'pending' },
       { leadId: 'lead-2', outcome: 'interrupted', state: 'failed' },
     ]);
-    expect(await leads.get('lead-1')).toMatchObject({
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'pending',
       nextAttemptAt: T0 + 60_000 + 5 * 60_000,
       lastOutcome: 'interrupted',
       lastError: 'left dialing, but its attempt attempt-gone is missing',
       activeAttemptId: null,
     });
-    expect(await leads.get('lead-2')).toMatchObject({
+    expect(await workspace.leads.get('lead-2')).toMatchObject({
       state: 'failed',
       lastError: 'left dialing without an attempt',
     });
   });
 
   it("moves a lead on with its ended attempt's own outcome and end time", async () => {
-    const journal = createAttemptJournal(workspace.store);
-    const created = await journal.createAttempt(sampleNewAttempt('attempt-1', CAMPAIGN, 'lead-3'));
-    if (!created.ok) throw new Error('could not claim');
-    await journal.commit(
-      sampleCommit(
-        created.attempt,
-        1,
-        { type: 'channel.hungUp', at: T0 + 900, cause: 17 },
-        {
-          state: 'done',
-          done: true,
-          facts: { ...NO_FACTS, endedAt: T0 + 900, outcome: 'busy' },
-        },
-      ),
+    const attempt = await workspace.claim('attempt-1', CAMPAIGN, 'lead-3');
+    await workspace.journal.commit(
+      sampleFinalCommit(attempt, 1, {
+        at: T0 + 900,
+        cause: 17,
+        facts: { ...NO_FACTS, endedAt: T0 + 900, outcome: 'busy' },
+      }),
     );
     // The commit ended the attempt but (unlike the runner's) did not move the lead.
-    expect((await leads.get('lead-3'))?.state).toBe('dialing');
+    expect((await workspace.leads.get('lead-3'))?.state).toBe('dialing');
 
     await recover();
 
-    expect(await leads.get('lead-3')).toMatchObject({
+    expect(await workspace.leads.get('lead-3')).toMatchObject({
       state: 'pending',
       lastOutcome: 'busy',
       nextAttemptAt: T0 + 900 + 10 * 60_000,
@@ -99,10 +82,9 @@ describe('recoverOrphanedLeads', () => {
   });
 
   it('leaves a lead whose attempt is live alone', async () => {
-    const journal = createAttemptJournal(workspace.store);
-    await journal.createAttempt(sampleNewAttempt('attempt-1', CAMPAIGN, 'lead-4'));
+    await workspace.claim('attempt-1', CAMPAIGN, 'lead-4');
     expect(await recover()).toEqual({ released: [] });
-    expect(await leads.get('lead-4')).toMatchObject({
+    expect(await workspace.leads.get('lead-4')).toMatchObject({
       state: 'dialing',
       activeAttemptId: 'attempt-1',
     });

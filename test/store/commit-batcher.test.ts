@@ -1,27 +1,15 @@
 import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createCommitBatcher } from '../../src/store/commit-batcher.js';
+import { createRecordingRepository } from '../../src/store/recordings.js';
 import type { Database } from '../../src/store/schema.js';
-import { T0 } from '../support/store-fixtures.js';
+import { sampleRecording } from '../support/store-fixtures.js';
 import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const workspace = useStoreWorkspace();
 
 function addRecording(trx: Kysely<Database>, id: string) {
-  return trx
-    .insertInto('recording')
-    .values({
-      id,
-      name: id,
-      file_name: `${id}.ulaw`,
-      media_uri: `sound:dialstate/${id}`,
-      duration_ms: 1000,
-      size_bytes: 8000,
-      sha256: 'ab',
-      created_at: T0,
-      updated_at: T0,
-    })
-    .execute();
+  return createRecordingRepository(trx).insert(sampleRecording(id));
 }
 
 async function recordingIds(): Promise<string[]> {

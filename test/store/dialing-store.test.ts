@@ -1,20 +1,8 @@
 import { sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DialingStore, StoredAttempt } from '../../src/calls/ports.js';
-import {
-  createAttemptJournal,
-  type SqliteAttemptJournal,
-} from '../../src/store/attempt-journal.js';
-import { type CampaignRepository, createCampaignRepository } from '../../src/store/campaigns.js';
 import { createDialingStore } from '../../src/store/dialing-store.js';
-import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
-import {
-  NO_FACTS,
-  sampleCommit,
-  sampleLeads,
-  sampleNewAttempt,
-  T0,
-} from '../support/store-fixtures.js';
+import { NO_FACTS, sampleFinalCommit, sampleLeads, T0 } from '../support/store-fixtures.js';
 import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const A = 'campaign-a';
@@ -27,42 +15,27 @@ const workspace = useStoreWorkspace({
   ],
   leads: [...sampleLeads(A, 3), ...sampleLeads(B, 2, 10)],
 });
-let campaigns: CampaignRepository;
-let leads: LeadRepository;
-let journal: SqliteAttemptJournal;
 let dialing: DialingStore;
 
 beforeEach(() => {
-  campaigns = createCampaignRepository(workspace.store.db);
-  leads = createLeadRepository(workspace.store.db);
-  journal = createAttemptJournal(workspace.store);
-  dialing = createDialingStore(workspace.store.db, journal);
+  dialing = createDialingStore(workspace.store.db, workspace.journal);
 });
 
-async function claim(attemptId: string, campaignId: string, leadId: string, at = T0) {
-  const created = await journal.createAttempt(sampleNewAttempt(attemptId, campaignId, leadId, at));
-  if (!created.ok) throw new Error(`could not claim ${leadId}`);
-  return created.attempt;
-}
+const claim = workspace.claim;
 
 async function end(attempt: StoredAttempt, at: number) {
-  await journal.commit(
-    sampleCommit(
-      attempt,
-      1,
-      { type: 'channel.hungUp', at, cause: 16 },
-      {
-        state: 'done',
-        facts: { ...NO_FACTS, endedAt: at, outcome: 'machine_detected' },
-        done: true,
-        lead: {
-          leadId: attempt.leadId,
-          outcome: 'machine_detected',
-          error: null,
-          next: { state: 'completed', nextAttemptAt: null },
-        },
+  await workspace.journal.commit(
+    sampleFinalCommit(attempt, 1, {
+      at,
+      cause: 16,
+      facts: { ...NO_FACTS, endedAt: at, outcome: 'machine_detected' },
+      lead: {
+        leadId: attempt.leadId,
+        outcome: 'machine_detected',
+        error: null,
+        next: { state: 'completed', nextAttemptAt: null },
       },
-    ),
+    }),
   );
 }
 
@@ -101,7 +74,7 @@ describe('the dialing store', () => {
   });
 
   it('lists only running campaigns, but reads any one campaign', async () => {
-    await campaigns.changeStatus(B, 'running', 'paused', null, T0);
+    await workspace.campaigns.changeStatus(B, 'running', 'paused', null, T0);
     const { campaigns: running } = await dialing.loadRunning();
     expect(running.map((c) => c.campaign.id)).toEqual([A]);
     expect((await dialing.loadCampaign(B))?.campaign.campaign.status).toBe('paused');
@@ -110,7 +83,7 @@ describe('the dialing store', () => {
 
   it('pauses a running campaign with its reason, and only a running one', async () => {
     expect(await dialing.pauseCampaign(A, 'circuit breaker', T0 + 1)).toBe(true);
-    expect(await campaigns.get(A)).toMatchObject({
+    expect(await workspace.campaigns.get(A)).toMatchObject({
       status: 'paused',
       statusReason: 'circuit breaker',
     });
@@ -134,7 +107,7 @@ describe('the dialing store', () => {
     await end(attempt, T0 + 2);
     expect(await dialing.completeCampaignIfFinished(A, T0 + 3)).toBe(true);
     expect(await dialing.completeCampaignIfFinished(B, T0 + 3)).toBe(true);
-    expect((await campaigns.get(A))?.status).toBe('completed');
+    expect((await workspace.campaigns.get(A))?.status).toBe('completed');
   });
 
   it('keeps a campaign with a lead waiting for a retry running', async () => {
@@ -156,11 +129,11 @@ describe('the dialing store', () => {
     expect(await dialing.completeCampaignPastEnd(A, 'the end date passed', T0 + 1)).toBe(false);
     await end(attempt, T0 + 2);
     expect(await dialing.completeCampaignPastEnd(A, 'the end date passed', T0 + 3)).toBe(true);
-    expect(await campaigns.get(A)).toMatchObject({
+    expect(await workspace.campaigns.get(A)).toMatchObject({
       status: 'completed',
       statusReason: 'the end date passed',
     });
-    expect((await leads.countByState(A)).pending).toBeGreaterThan(0);
+    expect((await workspace.leads.countByState(A)).pending).toBeGreaterThan(0);
   });
 
   it('counts open attempts from the partial index on open attempts', async () => {

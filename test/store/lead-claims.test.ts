@@ -7,7 +7,6 @@ import { createAttemptJournal } from '../../src/store/attempt-journal.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
 import { createDncRepository } from '../../src/store/dnc.js';
 import { createLeadClaimer, type LeadClaimer } from '../../src/store/lead-claims.js';
-import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
 import {
   sampleCampaign,
   sampleLead,
@@ -20,12 +19,10 @@ import { useStoreWorkspace } from '../support/store-workspace.js';
 const CAMPAIGN = 'campaign-reminders';
 
 const workspace = useStoreWorkspace({ campaigns: [{ id: CAMPAIGN }] });
-let leads: LeadRepository;
 let claimer: LeadClaimer;
 let ids = 0;
 
 beforeEach(() => {
-  leads = createLeadRepository(workspace.store.db);
   claimer = createLeadClaimer(createAttemptJournal(workspace.store));
   ids = 0;
 });
@@ -51,7 +48,7 @@ async function setLead(id: string, columns: { next_attempt_at?: number; attempts
 
 describe('claiming the next due lead', () => {
   it('claims by due time, then priority, then import order', async () => {
-    await leads.insert([
+    await workspace.leads.insert([
       sampleLead(CAMPAIGN, 1),
       sampleLead(CAMPAIGN, 2, { priority: 5 }),
       sampleLead(CAMPAIGN, 3),
@@ -70,14 +67,14 @@ describe('claiming the next due lead', () => {
   });
 
   it('claims the lead with its attempt row and moves it to dialing', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 1));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 1));
     const result = await claimer.claimNextLead(request());
     expect(result).toMatchObject({
       ok: true,
       lead: { id: 'lead-1', state: 'pending', attempts: 0 },
       attempt: { attemptId: 'attempt-1', attemptNumber: 1, uncountedAttempts: 0 },
     });
-    expect(await leads.get('lead-1')).toMatchObject({
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'dialing',
       attempts: 1,
       activeAttemptId: 'attempt-1',
@@ -85,7 +82,7 @@ describe('claiming the next due lead', () => {
   });
 
   it('leaves a lead alone until it is due', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 1));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 1));
     await setLead('lead-1', { next_attempt_at: T0 + 1 });
     expect(await claimer.claimNextLead(request())).toEqual({
       ok: false,
@@ -96,19 +93,19 @@ describe('claiming the next due lead', () => {
   });
 
   it('finishes a lead on the global or the campaign do-not-call list as dnc, with the reason', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 3));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 3));
     const dnc = createDncRepository(workspace.store.db);
     await dnc.add({ campaignId: null, phone: '+15550200001', reason: 'asked', createdAt: T0 });
     await dnc.add({ campaignId: CAMPAIGN, phone: '+15550200002', reason: null, createdAt: T0 });
 
     expect(await claimedLeadId()).toBe('lead-3');
 
-    expect(await leads.get('lead-1')).toMatchObject({
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'dnc',
       lastError: 'on the global do-not-call list (asked)',
       attempts: 0,
     });
-    expect(await leads.get('lead-2')).toMatchObject({
+    expect(await workspace.leads.get('lead-2')).toMatchObject({
       state: 'dnc',
       lastError: "on the campaign's do-not-call list",
     });
@@ -118,7 +115,7 @@ describe('claiming the next due lead', () => {
     await createCampaignRepository(workspace.store.db).insert(
       sampleCampaign({ id: 'campaign-other' }),
     );
-    await leads.insert(sampleLeads(CAMPAIGN, 1));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 1));
     await createDncRepository(workspace.store.db).add({
       campaignId: 'campaign-other',
       phone: '+15550200001',
@@ -129,17 +126,17 @@ describe('claiming the next due lead', () => {
   });
 
   it('finishes a lead that had all its attempts as failed', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 2));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 2));
     await setLead('lead-1', { attempts: 3 });
     expect(await claimedLeadId()).toBe('lead-2');
-    expect(await leads.get('lead-1')).toMatchObject({
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'failed',
       lastError: 'no attempts left (3 of 3)',
     });
   });
 
   it('counts only the attempts made since the lead was last recycled for a redial', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 1));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 1));
     await workspace.store.db
       .updateTable('lead')
       .set({ attempts: 3, recycled_attempts: 3 })
@@ -153,11 +150,11 @@ describe('claiming the next due lead', () => {
   });
 
   it('leaves a skipped lead pending and claims the next one', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 3));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 3));
     const consider = (lead: Lead): LeadClaimVerdict =>
       lead.id === 'lead-3' ? claimAll(lead) : { verdict: 'skip' };
     expect(await claimedLeadId({ consider })).toBe('lead-3');
-    expect((await leads.get('lead-1'))?.state).toBe('pending');
+    expect((await workspace.leads.get('lead-1'))?.state).toBe('pending');
     expect(await claimer.claimNextLead(request({ consider }))).toEqual({
       ok: false,
       reason: 'nothingClaimable',
@@ -166,18 +163,18 @@ describe('claiming the next due lead', () => {
   });
 
   it('finishes a lead the claimer can never call as failed, with its error', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 2));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 2));
     const consider = (lead: Lead): LeadClaimVerdict =>
       lead.id === 'lead-1' ? { verdict: 'fail', error: 'unknown time zone' } : claimAll(lead);
     expect(await claimedLeadId({ consider })).toBe('lead-2');
-    expect(await leads.get('lead-1')).toMatchObject({
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'failed',
       lastError: 'unknown time zone',
     });
   });
 
   it('gives every lead to exactly one of many simultaneous claims', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 60));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 60));
     const results = await Promise.all(
       Array.from({ length: 100 }, () => claimer.claimNextLead(request())),
     );
@@ -198,7 +195,7 @@ describe('claiming from several processes at once', () => {
   it('never gives the same lead to two processes claiming from one database file', async () => {
     const LEADS = 600;
     const PROCESSES = 4;
-    await leads.insert(sampleLeads(CAMPAIGN, LEADS));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, LEADS));
     await workspace.store.close();
 
     const child = join(import.meta.dirname, '../support/claim-child.ts');

@@ -1,30 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
-import { createRecordingRepository, type Recording } from '../../src/store/recordings.js';
-import { sampleCampaign, T0 } from '../support/store-fixtures.js';
+import { createRecordingRepository } from '../../src/store/recordings.js';
+import { sampleCampaign, sampleRecording, T0 } from '../support/store-fixtures.js';
 import { useStoreWorkspace } from '../support/store-workspace.js';
-
-function sampleRecording(id: string, name: string): Recording {
-  return {
-    id,
-    name,
-    fileName: `${id}.ulaw`,
-    mediaUri: `sound:dialstate/${id}`,
-    durationMs: 4_200,
-    sizeBytes: 33_600,
-    sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
-    createdAt: T0,
-    updatedAt: T0,
-  };
-}
 
 const workspace = useStoreWorkspace();
 
 describe('recording repository', () => {
   it('stores recordings and lists them by name', async () => {
     const recordings = createRecordingRepository(workspace.store.db);
-    const voicemail = sampleRecording('rec-voicemail', 'Voicemail message');
-    const consent = sampleRecording('rec-consent', 'Consent prompt');
+    const voicemail = sampleRecording('rec-voicemail', { name: 'Voicemail message' });
+    const consent = sampleRecording('rec-consent', { name: 'Consent prompt' });
     await recordings.insert(voicemail);
     await recordings.insert(consent);
 
@@ -35,7 +21,7 @@ describe('recording repository', () => {
   it('refuses to delete a recording a campaign uses, and deletes it once unused', async () => {
     const recordings = createRecordingRepository(workspace.store.db);
     const campaigns = createCampaignRepository(workspace.store.db);
-    await recordings.insert(sampleRecording('rec-consent', 'Consent prompt'));
+    await recordings.insert(sampleRecording('rec-consent', { name: 'Consent prompt' }));
     const campaign = sampleCampaign({
       consent: { enabled: true, recordingId: 'rec-consent', timeoutSec: 8 },
     });
@@ -63,7 +49,7 @@ describe('recording repository', () => {
 
   it('renames a recording, and finds none to rename under an unknown id', async () => {
     const recordings = createRecordingRepository(workspace.store.db);
-    const consent = sampleRecording('rec-consent', 'Consent prompt');
+    const consent = sampleRecording('rec-consent', { name: 'Consent prompt' });
     await recordings.insert(consent);
 
     const renamed = await recordings.rename('rec-consent', 'Consent, short', T0 + 1000);
@@ -75,9 +61,9 @@ describe('recording repository', () => {
   it('tells which campaigns use each recording and as what, archived ones included', async () => {
     const recordings = createRecordingRepository(workspace.store.db);
     const campaigns = createCampaignRepository(workspace.store.db);
-    await recordings.insert(sampleRecording('rec-consent', 'Consent prompt'));
-    await recordings.insert(sampleRecording('rec-voicemail', 'Voicemail message'));
-    await recordings.insert(sampleRecording('rec-unused', 'Unused'));
+    await recordings.insert(sampleRecording('rec-consent', { name: 'Consent prompt' }));
+    await recordings.insert(sampleRecording('rec-voicemail', { name: 'Voicemail message' }));
+    await recordings.insert(sampleRecording('rec-unused', { name: 'Unused' }));
     await campaigns.insert(
       sampleCampaign({
         id: 'campaign-b',
@@ -119,7 +105,7 @@ describe('recording repository', () => {
 
   it('remembers a shipped recording as installed after it is deleted, and installs it only once', async () => {
     const recordings = createRecordingRepository(workspace.store.db);
-    const shipped = sampleRecording('default-consent', 'Default consent prompt');
+    const shipped = sampleRecording('default-consent', { name: 'Default consent prompt' });
     await recordings.insertShipped('consent', shipped);
     await recordings.insertShipped('consent', { ...shipped, name: 'Installed twice' });
 
