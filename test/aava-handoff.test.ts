@@ -1,15 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createAriSetupProbe } from '../src/ari/ari-setup-probe.js';
 import { systemClock } from '../src/calls/ports.js';
 import { doctorCommand } from '../src/cli/doctor-command.js';
 import { loadConfig } from '../src/config.js';
 import { type Dialstate, startDialstate } from '../src/main.js';
-import { createSimulator, type Simulator } from '../src/sim/simulator.js';
+import { createSimulator } from '../src/sim/simulator.js';
 import { openDatabase } from '../src/store/db.js';
 import { createLeadRepository } from '../src/store/leads.js';
+import { useCleanup } from './support/cleanup.js';
 import { createTempDir, sampleLead, type TempDir } from './support/store-fixtures.js';
 
 /**
@@ -25,34 +26,28 @@ const PASSWORD = 'aava-handoff-secret';
 // Scenario time runs 50 times faster; the settle time is scaled with it (2 s → 40 ms).
 const TIME_SCALE = 0.02;
 
+const later = useCleanup();
 let dir: TempDir | undefined;
-let sim: Simulator | undefined;
 let dialstate: Dialstate | undefined;
 
-afterEach(async () => {
-  await dialstate?.stop();
-  await sim?.stop();
-  dir?.remove();
-  dialstate = undefined;
-  sim = undefined;
-  dir = undefined;
-});
-
 async function start(options: { aavaConnected?: boolean } = {}) {
-  dir = createTempDir();
-  const mediaDir = join(dir.path, 'media');
+  const made = createTempDir();
+  later(made.remove);
+  dir = made;
+  const mediaDir = join(made.path, 'media');
   mkdirSync(mediaDir, { recursive: true });
-  sim = createSimulator({
+  const sim = createSimulator({
     user: USER,
     password: PASSWORD,
     timeScale: TIME_SCALE,
     mediaDir,
     aava: { connected: options.aavaConnected ?? true },
   });
+  later(() => sim.stop());
   const { url } = await sim.start();
-  dialstate = await startDialstate(
+  const started = await startDialstate(
     loadConfig({
-      DIALSTATE_DATA_DIR: dir.path,
+      DIALSTATE_DATA_DIR: made.path,
       DIALSTATE_HTTP_PORT: '0',
       DIALSTATE_ARI_URL: url,
       DIALSTATE_ARI_USER: USER,
@@ -62,7 +57,9 @@ async function start(options: { aavaConnected?: boolean } = {}) {
     }),
     silent,
   );
-  return { sim, dialstate };
+  later(() => started.stop());
+  dialstate = started;
+  return { sim, dialstate: started };
 }
 
 async function api(method: string, path: string, body?: unknown, type = 'application/json') {

@@ -10,11 +10,13 @@ import { createCampaignRepository } from '../src/store/campaigns.js';
 import type { Store } from '../src/store/db.js';
 import { createLeadRepository } from '../src/store/leads.js';
 import { createHarness } from './support/harness.js';
+import { until } from './support/serve-child.js';
 import {
   createTempDir,
   openMigratedStore,
   sampleCampaign,
   sampleLead,
+  seedDatabase,
   type TempDir,
 } from './support/store-fixtures.js';
 
@@ -157,28 +159,30 @@ function anytimeCampaign(overrides: Partial<Campaign> = {}): Campaign {
 }
 
 /** Seeds a campaign and leads whose phones end in the given simulator suffixes. */
-async function seed(dirPath: TempDir, campaign: Campaign, suffixes: string[]): Promise<void> {
-  const store = await openMigratedStore(dirPath);
-  try {
-    await createCampaignRepository(store.db).insert(campaign);
-    const inserted = await createLeadRepository(store.db).insert(
-      suffixes.map((suffix, index) =>
-        sampleLead(campaign.id, index + 1, { phone: `+15550300${suffix}` }),
-      ),
-    );
-    if (!inserted.ok) throw new Error('could not seed the leads');
-  } finally {
-    await store.close();
-  }
+function seed(dirPath: TempDir, campaign: Campaign, suffixes: string[]): Promise<void> {
+  return seedDatabase(dirPath, {
+    campaigns: [campaign],
+    leads: suffixes.map((suffix, index) =>
+      sampleLead(campaign.id, index + 1, { phone: `+15550300${suffix}` }),
+    ),
+  });
 }
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Reads `read` until `done` holds of what it returns (see `until`), and returns that. */
+async function readUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+): Promise<T> {
+  let value = await read();
+  await until(
+    async () => {
+      value = await read();
+      return done(value);
+    },
+    { what },
+  );
+  return value;
 }
 
 const fast = (path: string) =>
@@ -197,9 +201,10 @@ describe('startDialstate: the campaign engine', () => {
     try {
       reader = await openMigratedStore(dir);
       const db = reader.db;
-      const campaign = await until(
+      const campaign = await readUntil(
         () => createCampaignRepository(db).get('campaign-reminders'),
         (c) => c?.status === 'completed',
+        'the campaign completed',
       );
       expect(campaign?.status).toBe('completed');
       const leads = await db
@@ -237,9 +242,10 @@ describe('startDialstate: the campaign engine', () => {
     try {
       reader = await openMigratedStore(dir);
       const db = reader.db;
-      const lead = await until(
+      const lead = await readUntil(
         () => createLeadRepository(db).get('lead-1'),
         (l) => l?.state === 'failed',
+        'lead-1 failed',
       );
       // Back to pending as interrupted (its first attempt), then dialed: invalid number.
       expect(lead).toMatchObject({ state: 'failed', attempts: 1, lastOutcome: 'invalid_number' });
@@ -263,7 +269,9 @@ describe('startDialstate: the campaign engine', () => {
     try {
       const open = () =>
         reader.db.selectFrom('attempt').select('id').where('done', '=', 0).execute();
-      expect((await until(open, (rows) => rows.length === 3)).length).toBe(3);
+      expect((await readUntil(open, (rows) => rows.length === 3, 'three calls open')).length).toBe(
+        3,
+      );
       await first.stop();
       // Nothing was lost or made up: the calls are still open in the journal.
       expect((await open()).length).toBe(3);
@@ -306,9 +314,10 @@ describe('startDialstate: the default prompts', () => {
       await seed(dir, anytimeCampaign(onDefaults), ['01', '04']);
       reader = await openMigratedStore(dir);
       const db = reader.db;
-      await until(
+      await readUntil(
         () => createCampaignRepository(db).get('campaign-reminders'),
         (c) => c?.status === 'completed',
+        'the campaign completed',
       );
       const leads = await db
         .selectFrom('lead')

@@ -17,12 +17,10 @@ import type { AttemptOutcome } from '../../src/machines/attempt-types.js';
 import { SCENARIOS as SIM_SCENARIOS } from '../../src/sim/sim-scenarios.js';
 import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { createAttemptJournal } from '../../src/store/attempt-journal.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
 import type { Store } from '../../src/store/db.js';
 import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
 import {
-  createTempDir,
-  openMigratedStore,
+  openSeededStore,
   sampleCampaign,
   sampleLeads,
   T0,
@@ -82,18 +80,17 @@ async function startDialer(): Promise<Dialer> {
   // Every byte between the dialer and the simulator passes here, and can be cut.
   const proxy = await createTcpProxy(url);
   const log = pino({ level: 'silent' });
-  const dir = createTempDir();
-  const store = await openMigratedStore(dir);
-  const journal = createAttemptJournal(store);
-  const leads = createLeadRepository(store.db);
   const campaign = sampleCampaign({
     status: 'running',
     consent: { enabled: true, recordingId: null, timeoutSec: 8 },
     voicemail: { enabled: true, recordingId: null, greetingMaxWaitSec: 20 },
   });
-  await createCampaignRepository(store.db).insert(campaign);
-  const inserted = await leads.insert(sampleLeads(campaign.id, LONG_TALK_LEAD + 1));
-  if (!inserted.ok) throw new Error('could not insert the leads');
+  const { dir, store } = await openSeededStore({
+    campaigns: [campaign],
+    leads: sampleLeads(campaign.id, LONG_TALK_LEAD + 1),
+  });
+  const journal = createAttemptJournal(store);
+  const leads = createLeadRepository(store.db);
 
   const gateway = createAriGateway({
     url: proxy.url,

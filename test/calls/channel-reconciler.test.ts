@@ -81,10 +81,12 @@ describe('createChannelReconciler', () => {
     let fail = true;
     let running = 0;
     let overlapped = false;
+    // A listing stays open until the test lets it go, so a second one could only overlap it.
+    let held: Promise<void> = Promise.resolve();
     const channels = directory(async () => {
       running += 1;
       overlapped ||= running > 1;
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await held;
       running -= 1;
       if (fail) throw new Error('ARI not reachable');
       return [];
@@ -99,7 +101,16 @@ describe('createChannelReconciler', () => {
     await expect(reconciler.reconcile()).rejects.toThrow('ARI not reachable');
     expect(h.runner.isLive(id)).toBe(true);
     fail = false;
-    const [first, second] = await Promise.all([reconciler.reconcile(), reconciler.reconcile()]);
+    let release = () => {};
+    held = new Promise((resolve) => {
+      release = resolve;
+    });
+    const both = Promise.all([reconciler.reconcile(), reconciler.reconcile()]);
+    // One turn of the event loop: both calls have run as far as they can without I/O.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(channels.calls).toBe(2);
+    release();
+    const [first, second] = await both;
     expect(first.lost).toEqual([id]);
     expect(second).toEqual({ checked: 0, lost: [], playbacksEnded: [] });
     expect(overlapped).toBe(false);

@@ -7,6 +7,7 @@ import type { AttemptOutcome } from '../../src/machines/attempt-types.js';
 import { createAttemptJournal } from '../../src/store/attempt-journal.js';
 import type { Store } from '../../src/store/db.js';
 import { seedDialingCampaign } from '../support/dialing-seed.js';
+import { untilLeadsFinished } from '../support/human-campaign-run.js';
 import { seededRandom, spawnServe } from '../support/serve-child.js';
 import { createTempDir, openMigratedStore, type TempDir } from '../support/store-fixtures.js';
 
@@ -101,17 +102,7 @@ describe('crash recovery', () => {
       await Promise.race([last.ready, last.exited]);
       const reader = await openMigratedStore(dir);
       try {
-        const deadline = Date.now() + (FULL ? 240_000 : 60_000);
-        while (Date.now() < deadline) {
-          const unfinished = await reader.db
-            .selectFrom('lead')
-            .select((eb) => eb.fn.countAll<number>().as('count'))
-            .where('campaign_id', '=', CAMPAIGN)
-            .where('state', 'in', ['pending', 'dialing'])
-            .executeTakeFirstOrThrow();
-          if (unfinished.count === 0) break;
-          await new Promise((resolve) => setTimeout(resolve, 250));
-        }
+        await untilLeadsFinished(reader, FULL ? 240_000 : 60_000);
         last.child.kill('SIGTERM');
         const code = await last.exited;
         lastOutput = last.stderr();
@@ -119,6 +110,8 @@ describe('crash recovery', () => {
 
         await checkInvariants(reader);
       } finally {
+        // Not left running if the leads never finished: a no-op once it has exited.
+        last.child.kill('SIGKILL');
         await reader.close();
       }
       expect(lastOutput).not.toMatch(/"level":(50|60)/);

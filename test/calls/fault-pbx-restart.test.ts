@@ -1,9 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Dialstate } from '../../src/main.js';
-import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
+import { describe, expect, it } from 'vitest';
+import { createSimulator } from '../../src/sim/simulator.js';
+import { useCleanup } from '../support/cleanup.js';
 import { startHumanCampaign, untilLeadsFinished } from '../support/human-campaign-run.js';
 import { seededRandom, until } from '../support/serve-child.js';
-import { createTempDir, openMigratedStore, type TempDir } from '../support/store-fixtures.js';
+import { createTempDir, openMigratedStore } from '../support/store-fixtures.js';
 
 /**
  * Fault test 2: the PBX restarts twice while calls are live and the scheduler runs
@@ -19,22 +19,17 @@ const USER = 'dialstate';
 const PASSWORD = 'restart-live';
 const LEADS = 40;
 
-let dir: TempDir | undefined;
-let sim: Simulator | undefined;
-let dialstate: Dialstate | undefined;
-afterAll(async () => {
-  await dialstate?.stop();
-  await sim?.stop();
-  dir?.remove();
-});
+const later = useCleanup();
 
 describe('a PBX restart with calls live', () => {
   it('interrupts and retries the cut calls, fails and abandons none, and dials nothing while down', async () => {
     const random = seededRandom(SEED);
-    sim = createSimulator({ user: USER, password: PASSWORD, timeScale: 0.05 });
+    const sim = createSimulator({ user: USER, password: PASSWORD, timeScale: 0.05 });
+    later(() => sim.stop());
     const { url } = await sim.start();
-    dir = createTempDir();
-    dialstate = await startHumanCampaign({
+    const dir = createTempDir();
+    later(dir.remove);
+    const dialstate = await startHumanCampaign({
       dir,
       ari: { url, user: USER, password: PASSWORD },
       campaignId: CAMPAIGN,
@@ -42,6 +37,7 @@ describe('a PBX restart with calls live', () => {
       prefix: '55508',
       maxConcurrent: 8,
     });
+    later(() => dialstate.stop());
 
     const downs: Array<{ from: number; to: number }> = [];
     for (let restart = 0; restart < 2; restart += 1) {

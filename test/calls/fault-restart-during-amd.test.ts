@@ -1,10 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SCENARIOS, type SimScenario } from '../../src/sim/sim-scenarios.js';
-import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
+import { createSimulator } from '../../src/sim/simulator.js';
+import { useCleanup } from '../support/cleanup.js';
 import { seedDialingCampaign } from '../support/dialing-seed.js';
 import { untilLeadsFinished } from '../support/human-campaign-run.js';
 import { seededRandom, spawnServe, until } from '../support/serve-child.js';
-import { createTempDir, openMigratedStore, type TempDir } from '../support/store-fixtures.js';
+import { createTempDir, openMigratedStore } from '../support/store-fixtures.js';
 
 /**
  * Fault test 1: `dialstate serve` is SIGKILLed while every answered caller of the
@@ -37,19 +38,14 @@ function phonesFor(random: () => number, count: number): string[] {
   );
 }
 
-let dir: TempDir | undefined;
-let sim: Simulator | undefined;
-afterAll(async () => {
-  await sim?.stop();
-  dir?.remove();
-});
+const later = useCleanup();
 
 describe('a dialstate restart while callers are in the AMD hop', () => {
   it('loses no answered caller: each goes on to its hand-off or voicemail drop', async () => {
     const random = seededRandom(SEED);
     const callers = 6;
     const phones = phonesFor(random, callers);
-    sim = createSimulator({
+    const sim = createSimulator({
       user: USER,
       password: PASSWORD,
       timeScale: TIME_SCALE,
@@ -58,8 +54,10 @@ describe('a dialstate restart while callers are in the AMD hop', () => {
         { number: /04$/, scenario: slow(SCENARIOS.machine) },
       ],
     });
+    later(() => sim.stop());
     const { url } = await sim.start();
-    dir = createTempDir();
+    const dir = createTempDir();
+    later(dir.remove);
     await seedDialingCampaign(
       dir,
       {
@@ -79,7 +77,7 @@ describe('a dialstate restart while callers are in the AMD hop', () => {
       DIALSTATE_HANDOFF_SETTLE_MS: '500',
     };
     const continues = () =>
-      sim?.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/continue')) ?? [];
+      sim.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/continue'));
 
     const first = spawnServe(dir.path, env);
     await until(() => continues().length === callers, {

@@ -1,50 +1,28 @@
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { recoverOrphanedLeads } from '../../src/calls/lead-recovery.js';
-import { createAttemptJournal } from '../../src/store/attempt-journal.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
 import { createLeadRecoveryStore } from '../../src/store/lead-recovery-store.js';
-import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
-import {
-  createTempDir,
-  NO_FACTS,
-  openMigratedStore,
-  sampleCampaign,
-  sampleCommit,
-  sampleLeads,
-  sampleNewAttempt,
-  T0,
-  type TempDir,
-} from '../support/store-fixtures.js';
+import { NO_FACTS, sampleFinalCommit, sampleLeads, T0 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const CAMPAIGN = 'campaign-reminders';
 const RETRY = { maxAttempts: 2, retryAfterMinutes: { interrupted: 5, busy: 10 } };
 
-let dir: TempDir;
-let store: Store;
-let leads: LeadRepository;
+const workspace = useStoreWorkspace({
+  campaigns: [{ id: CAMPAIGN, retry: RETRY }],
+  leads: sampleLeads(CAMPAIGN, 4),
+});
 let clock: SimulatedClock;
 
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-  await createCampaignRepository(store.db).insert(sampleCampaign({ id: CAMPAIGN, retry: RETRY }));
-  leads = createLeadRepository(store.db);
-  await leads.insert(sampleLeads(CAMPAIGN, 4));
+beforeEach(() => {
   clock = new SimulatedClock();
   clock.set(T0 + 60_000);
 });
 
-afterEach(async () => {
-  await store.close();
-  dir.remove();
-});
-
 function recover() {
   return recoverOrphanedLeads({
-    store: createLeadRecoveryStore(store.db),
+    store: createLeadRecoveryStore(workspace.store.db),
     clock,
     log: pino({ level: 'silent' }),
   });
@@ -52,12 +30,12 @@ function recover() {
 
 describe('recoverOrphanedLeads', () => {
   it('sends a lead left dialing without any attempt back as interrupted, per the retry policy', async () => {
-    await store.db
+    await workspace.store.db
       .updateTable('lead')
       .set({ state: 'dialing', attempts: 1, active_attempt_id: 'attempt-gone' })
       .where('id', '=', 'lead-1')
       .execute();
-    await store.db
+    await workspace.store.db
       .updateTable('lead')
       .set({ state: 'dialing', attempts: 2, active_attempt_id: null })
       .where('id', '=', 'lead-2')
@@ -69,41 +47,34 @@ describe('recoverOrphanedLeads', () => {
       { leadId: 'lead-1', outcome: 'interrupted', state: 'pending' },
       { leadId: 'lead-2', outcome: 'interrupted', state: 'failed' },
     ]);
-    expect(await leads.get('lead-1')).toMatchObject({
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'pending',
       nextAttemptAt: T0 + 60_000 + 5 * 60_000,
       lastOutcome: 'interrupted',
       lastError: 'left dialing, but its attempt attempt-gone is missing',
       activeAttemptId: null,
     });
-    expect(await leads.get('lead-2')).toMatchObject({
+    expect(await workspace.leads.get('lead-2')).toMatchObject({
       state: 'failed',
       lastError: 'left dialing without an attempt',
     });
   });
 
   it("moves a lead on with its ended attempt's own outcome and end time", async () => {
-    const journal = createAttemptJournal(store);
-    const created = await journal.createAttempt(sampleNewAttempt('attempt-1', CAMPAIGN, 'lead-3'));
-    if (!created.ok) throw new Error('could not claim');
-    await journal.commit(
-      sampleCommit(
-        created.attempt,
-        1,
-        { type: 'channel.hungUp', at: T0 + 900, cause: 17 },
-        {
-          state: 'done',
-          done: true,
-          facts: { ...NO_FACTS, endedAt: T0 + 900, outcome: 'busy' },
-        },
-      ),
+    const attempt = await workspace.claim('attempt-1', CAMPAIGN, 'lead-3');
+    await workspace.journal.commit(
+      sampleFinalCommit(attempt, 1, {
+        at: T0 + 900,
+        cause: 17,
+        facts: { ...NO_FACTS, endedAt: T0 + 900, outcome: 'busy' },
+      }),
     );
     // The commit ended the attempt but (unlike the runner's) did not move the lead.
-    expect((await leads.get('lead-3'))?.state).toBe('dialing');
+    expect((await workspace.leads.get('lead-3'))?.state).toBe('dialing');
 
     await recover();
 
-    expect(await leads.get('lead-3')).toMatchObject({
+    expect(await workspace.leads.get('lead-3')).toMatchObject({
       state: 'pending',
       lastOutcome: 'busy',
       nextAttemptAt: T0 + 900 + 10 * 60_000,
@@ -111,10 +82,9 @@ describe('recoverOrphanedLeads', () => {
   });
 
   it('leaves a lead whose attempt is live alone', async () => {
-    const journal = createAttemptJournal(store);
-    await journal.createAttempt(sampleNewAttempt('attempt-1', CAMPAIGN, 'lead-4'));
+    await workspace.claim('attempt-1', CAMPAIGN, 'lead-4');
     expect(await recover()).toEqual({ released: [] });
-    expect(await leads.get('lead-4')).toMatchObject({
+    expect(await workspace.leads.get('lead-4')).toMatchObject({
       state: 'dialing',
       activeAttemptId: 'attempt-1',
     });

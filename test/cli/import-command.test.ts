@@ -4,13 +4,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dncCommand } from '../../src/cli/dnc-command.js';
 import { importCommand } from '../../src/cli/import-command.js';
 import { loadConfig } from '../../src/config.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
 import { createLeadRepository } from '../../src/store/leads.js';
 import { dialstate } from '../support/dialstate-cli.js';
 import {
   createTempDir,
   openMigratedStore,
-  sampleCampaign,
+  seedDatabase,
   type TempDir,
 } from '../support/store-fixtures.js';
 import { writeWorkbook } from '../support/xlsx-fixtures.js';
@@ -19,9 +18,7 @@ let dir: TempDir;
 let db: string[];
 beforeAll(async () => {
   dir = createTempDir();
-  const store = await openMigratedStore(dir);
-  await createCampaignRepository(store.db).insert(sampleCampaign({ id: 'spring' }));
-  await store.close();
+  await seedDatabase(dir, { campaigns: [{ id: 'spring' }] });
   db = ['--db', path.join(dir.path, 'dialstate.db')];
 });
 afterAll(() => dir.remove());

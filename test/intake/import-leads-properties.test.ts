@@ -5,17 +5,15 @@ import { createPhoneNormalizer } from '../../src/campaign/phone-number.js';
 import { type ImportLeadsResult, importLeads } from '../../src/intake/import-leads.js';
 import type { LeadImportCounts } from '../../src/intake/lead-import.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
-import { openDatabase, type Store } from '../../src/store/db.js';
+import type { Store } from '../../src/store/db.js';
 import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
 import { createLeadRepository } from '../../src/store/leads.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
-import { sampleCampaign, T0 } from '../support/store-fixtures.js';
+import { openMemoryStore, sampleCampaign, T0 } from '../support/store-fixtures.js';
 
 let store: Store;
 let runs = 0;
 beforeAll(async () => {
-  store = openDatabase({ path: ':memory:' });
-  await migrateToLatest(store.db);
+  store = await openMemoryStore();
 });
 afterAll(async () => {
   await store.close();

@@ -5,12 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { INTERRUPTED_IMPORT_ERROR } from '../../src/intake/lead-import-recovery.js';
 import { startDialstate } from '../../src/main.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
 import { createLeadImportRepository } from '../../src/store/lead-imports.js';
 import {
   createTempDir,
   openMigratedStore,
-  sampleCampaign,
+  seedDatabase,
   type TempDir,
 } from '../support/store-fixtures.js';
 
@@ -24,9 +23,7 @@ afterEach(() => {
 
 async function prepare(): Promise<TempDir> {
   const created = createTempDir();
-  const store = await openMigratedStore(created);
-  await createCampaignRepository(store.db).insert(sampleCampaign({ id: CAMPAIGN }));
-  await store.close();
+  await seedDatabase(created, { campaigns: [{ id: CAMPAIGN }] });
   return created;
 }
 

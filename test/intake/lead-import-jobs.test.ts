@@ -6,6 +6,7 @@ import type { Store } from '../../src/store/db.js';
 import { createLeadImportRepository } from '../../src/store/lead-imports.js';
 import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
 import { CAMPAIGN_ID, leadsOf, openIntakeStore } from '../support/lead-intake.js';
+import { until } from '../support/serve-child.js';
 import { T0 } from '../support/store-fixtures.js';
 
 let store: Store;
@@ -19,19 +20,30 @@ afterEach(async () => {
 function gatedSource(parts: string[]) {
   const gates: (() => void)[] = [];
   let opened = 0;
+  let exhausted = false;
   async function* source() {
-    for (const part of parts) {
-      await new Promise<void>((resolve) => gates.push(resolve));
-      yield part;
+    try {
+      for (const part of parts) {
+        await new Promise<void>((resolve) => gates.push(resolve));
+        yield part;
+      }
+    } finally {
+      // Run to its end, or stopped by the import (which then wants no more).
+      exhausted = true;
     }
   }
+  // The import asks for a chunk only once it is done with the one before.
+  const asked = () => gates.length > opened;
   return {
     source: source(),
     /** Lets the next chunk through and waits until the import has taken it in. */
     async release() {
-      while (gates.length === opened) await new Promise((r) => setImmediate(r));
+      await until(asked, { what: 'the import asked for the next chunk', everyMs: 5 });
       gates[opened++]?.();
-      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      await until(() => asked() || exhausted, {
+        what: 'the import took the chunk in',
+        everyMs: 5,
+      });
     },
   };
 }

@@ -10,15 +10,15 @@ import {
 import { createCampaignRepository } from '../../src/store/campaigns.js';
 import { createRecordingRepository } from '../../src/store/recordings.js';
 import { decodeUlaw, decodeWav, sine, toneAmplitude, wavFile } from '../support/audio-fixtures.js';
-import { useMediaWorkspace } from '../support/media-workspace.js';
 import { sampleCampaign, T0 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const ID_1 = '00000000-0000-4000-8000-000000000001';
 const ID_2 = '00000000-0000-4000-8000-000000000002';
 
 const tone = wavFile(44100, [sine({ rate: 44100, seconds: 1.5, frequency: 1000 })], '16');
 
-const workspace = useMediaWorkspace();
+const workspace = useStoreWorkspace();
 
 function library(overrides: Partial<RecordingLibraryOptions> = {}): RecordingLibrary {
   let next = 0;

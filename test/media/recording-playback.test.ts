@@ -6,10 +6,10 @@ import { createRecordingRepository, type Recording } from '../../src/store/recor
 import { type AriEvent, ariRest, EventRecorder } from '../sim/support/ari-recorder.js';
 import { createManualClock } from '../sim/support/manual-clock.js';
 import { sine, wavFile } from '../support/audio-fixtures.js';
-import { useMediaWorkspace } from '../support/media-workspace.js';
 import { T0 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
-const workspace = useMediaWorkspace();
+const workspace = useStoreWorkspace();
 
 /** Uploads 2.345 s of stereo 48 kHz audio. */
 async function upload(): Promise<Recording> {

@@ -11,10 +11,10 @@ import {
 import { createCampaignRepository } from '../../src/store/campaigns.js';
 import { createRecordingRepository } from '../../src/store/recordings.js';
 import { decodeUlaw } from '../support/audio-fixtures.js';
-import { useMediaWorkspace } from '../support/media-workspace.js';
 import { sampleCampaign, T0 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
-const workspace = useMediaWorkspace();
+const workspace = useStoreWorkspace();
 
 const install = (at = T0) =>
   installShippedPrompts({

@@ -75,7 +75,7 @@ describe('simulator authentication, errors and doctor checks', () => {
 
   it('sends nothing when a websocket connects', async () => {
     const recorder = await EventRecorder.connect(url, 'quiet');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await recorder.flush();
     expect(recorder.events).toEqual([]);
     recorder.close();
   });

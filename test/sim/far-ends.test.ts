@@ -383,7 +383,6 @@ describe('the simulated far ends in scenario time', () => {
     const { url } = await sim.start();
     const rest = ariRest(url);
     const dialer = await EventRecorder.connect(url, 'dialstate');
-    const flush = () => new Promise((resolve) => setTimeout(resolve, 20));
     const at = (event: AriEvent) => Date.parse(String(event.timestamp).replace('+0000', 'Z'));
 
     await rest.post('/channels', {
@@ -394,7 +393,7 @@ describe('the simulated far ends in scenario time', () => {
     advance(0);
     const ringing = await dialer.waitFor((e) => e.type === 'Dial' && e.dialstatus === 'RINGING');
     advance(999);
-    await flush();
+    await dialer.flush();
     expect(dialer.events.some((e) => e.type === 'StasisStart')).toBe(false);
     advance(1);
     const answered = await dialer.waitFor((e) => e.type === 'StasisStart');
@@ -404,7 +403,7 @@ describe('the simulated far ends in scenario time', () => {
     advance(0);
     const started = await dialer.waitFor((e) => e.type === 'PlaybackStarted');
     advance(1999);
-    await flush();
+    await dialer.flush();
     expect(dialer.events.some((e) => e.type === 'PlaybackFinished')).toBe(false);
     advance(1);
     const finished = await dialer.waitFor((e) => e.type === 'PlaybackFinished');

@@ -1,52 +1,27 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AttemptCommit, StoredAttempt } from '../../src/calls/ports.js';
 import type { AttemptFacts } from '../../src/machines/attempt-types.js';
+import { createAttemptJournal, JournalConflictError } from '../../src/store/attempt-journal.js';
 import {
-  createAttemptJournal,
-  JournalConflictError,
-  type SqliteAttemptJournal,
-} from '../../src/store/attempt-journal.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
-import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
-import {
-  createTempDir,
   NO_FACTS,
-  openMigratedStore,
-  sampleCampaign,
   sampleCommit,
+  sampleFinalCommit,
   sampleLeads,
   sampleNewAttempt,
   T0,
-  type TempDir,
 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const CAMPAIGN = 'campaign-reminders';
 const RETRY = { maxAttempts: 2, retryAfterMinutes: { busy: 15 } };
 
-let dir: TempDir;
-let store: Store;
-let journal: SqliteAttemptJournal;
-let leads: LeadRepository;
-
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-  await createCampaignRepository(store.db).insert(sampleCampaign({ id: CAMPAIGN, retry: RETRY }));
-  leads = createLeadRepository(store.db);
-  await leads.insert(sampleLeads(CAMPAIGN, 3));
-  journal = createAttemptJournal(store);
+const workspace = useStoreWorkspace({
+  campaigns: [{ id: CAMPAIGN, retry: RETRY }],
+  leads: sampleLeads(CAMPAIGN, 3),
 });
 
-afterEach(async () => {
-  await store.close();
-  dir.remove();
-});
-
-async function start(attemptId: string, leadId: string, at = T0): Promise<StoredAttempt> {
-  const created = await journal.createAttempt(sampleNewAttempt(attemptId, CAMPAIGN, leadId, at));
-  if (!created.ok) throw new Error(`could not claim ${leadId}: ${created.reason}`);
-  return created.attempt;
+function start(attemptId: string, leadId: string, at = T0): Promise<StoredAttempt> {
+  return workspace.claim(attemptId, CAMPAIGN, leadId, at);
 }
 
 const ended: AttemptFacts = {
@@ -64,17 +39,7 @@ function finalCommit(
   seq: number,
   next: AttemptCommit['lead'],
 ): AttemptCommit {
-  return sampleCommit(
-    attempt,
-    seq,
-    { type: 'channel.hungUp', at: T0 + 900, cause: 0 },
-    {
-      state: 'done',
-      facts: ended,
-      done: true,
-      lead: next,
-    },
-  );
+  return sampleFinalCommit(attempt, seq, { at: T0 + 900, cause: 0, facts: ended, lead: next });
 }
 
 describe('attempt journal: creating attempts', () => {
@@ -93,8 +58,8 @@ describe('attempt journal: creating attempts', () => {
       timers: [],
       retry: RETRY,
     });
-    expect(await journal.loadAttempt('attempt-1')).toEqual(attempt);
-    expect(await leads.get('lead-1')).toMatchObject({
+    expect(await workspace.journal.loadAttempt('attempt-1')).toEqual(attempt);
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'dialing',
       attempts: 1,
       activeAttemptId: 'attempt-1',
@@ -104,30 +69,38 @@ describe('attempt journal: creating attempts', () => {
   it('refuses to claim a lead that is no longer pending, writing nothing', async () => {
     await start('attempt-1', 'lead-1');
 
-    const again = await journal.createAttempt(sampleNewAttempt('attempt-2', CAMPAIGN, 'lead-1'));
+    const again = await workspace.journal.createAttempt(
+      sampleNewAttempt('attempt-2', CAMPAIGN, 'lead-1'),
+    );
 
     expect(again).toEqual({ ok: false, reason: 'leadNotPending' });
-    expect(await journal.loadAttempt('attempt-2')).toBeUndefined();
-    expect(await leads.get('lead-1')).toMatchObject({ attempts: 1, activeAttemptId: 'attempt-1' });
+    expect(await workspace.journal.loadAttempt('attempt-2')).toBeUndefined();
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
+      attempts: 1,
+      activeAttemptId: 'attempt-1',
+    });
   });
 
   it('gives a lead to only one of two simultaneous claims', async () => {
     const claims = await Promise.all([
-      journal.createAttempt(sampleNewAttempt('attempt-1', CAMPAIGN, 'lead-1')),
-      journal.createAttempt(sampleNewAttempt('attempt-2', CAMPAIGN, 'lead-1')),
+      workspace.journal.createAttempt(sampleNewAttempt('attempt-1', CAMPAIGN, 'lead-1')),
+      workspace.journal.createAttempt(sampleNewAttempt('attempt-2', CAMPAIGN, 'lead-1')),
     ]);
 
     expect(claims.map((claim) => claim.ok)).toEqual([true, false]);
-    expect(await journal.loadAttempt('attempt-2')).toBeUndefined();
-    expect(await leads.get('lead-1')).toMatchObject({ attempts: 1, activeAttemptId: 'attempt-1' });
+    expect(await workspace.journal.loadAttempt('attempt-2')).toBeUndefined();
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
+      attempts: 1,
+      activeAttemptId: 'attempt-1',
+    });
   });
 
   it('refuses to claim a lead for a campaign it does not belong to', async () => {
-    const other = await journal.createAttempt(
+    const other = await workspace.journal.createAttempt(
       sampleNewAttempt('attempt-1', 'campaign-x', 'lead-1'),
     );
     expect(other).toEqual({ ok: false, reason: 'leadNotPending' });
-    expect((await leads.get('lead-1'))?.state).toBe('pending');
+    expect((await workspace.leads.get('lead-1'))?.state).toBe('pending');
   });
 });
 
@@ -168,16 +141,16 @@ describe('attempt journal: commits', () => {
       { type: 'timer.start', timerId: 'xstate.after.handOff', delayMs: 10_000 },
     ];
 
-    await journal.commit(commit);
+    await workspace.journal.commit(commit);
 
-    expect(await journal.loadEntries('attempt-1')).toEqual([commit.entry]);
-    expect(await journal.loadAttempt('attempt-1')).toMatchObject({
+    expect(await workspace.journal.loadEntries('attempt-1')).toEqual([commit.entry]);
+    expect(await workspace.journal.loadAttempt('attempt-1')).toMatchObject({
       seq: 1,
       state: 'handingOff',
       done: false,
       snapshot: commit.snapshot,
     });
-    const row = await store.db
+    const row = await workspace.store.db
       .selectFrom('attempt')
       .selectAll()
       .where('id', '=', 'attempt-1')
@@ -206,8 +179,8 @@ describe('attempt journal: commits', () => {
   it('refuses a commit whose seq is not the next one and leaves the attempt unchanged', async () => {
     const attempt = await start('attempt-1', 'lead-1');
     const first = sampleCommit(attempt, 1, { type: 'attempt.started', at: T0 + 1 });
-    await journal.commit(first);
-    const before = await journal.loadAttempt('attempt-1');
+    await workspace.journal.commit(first);
+    const before = await workspace.journal.loadAttempt('attempt-1');
 
     const skipped = sampleCommit(
       attempt,
@@ -218,19 +191,19 @@ describe('attempt journal: commits', () => {
         startTimers: [{ timerId: 'xstate.after.ring', dueAt: T0 + 35_000 }],
       },
     );
-    await expect(journal.commit(skipped)).rejects.toThrow(JournalConflictError);
-    await expect(journal.commit(skipped)).rejects.toThrow(
+    await expect(workspace.journal.commit(skipped)).rejects.toThrow(JournalConflictError);
+    await expect(workspace.journal.commit(skipped)).rejects.toThrow(
       'attempt attempt-1: cannot commit seq 3: the journal is at seq 1, so the next seq is 2',
     );
-    await expect(journal.commit(first)).rejects.toThrow(JournalConflictError);
+    await expect(workspace.journal.commit(first)).rejects.toThrow(JournalConflictError);
 
-    expect(await journal.loadAttempt('attempt-1')).toEqual(before);
-    expect(await journal.loadEntries('attempt-1')).toEqual([first.entry]);
+    expect(await workspace.journal.loadAttempt('attempt-1')).toEqual(before);
+    expect(await workspace.journal.loadEntries('attempt-1')).toEqual([first.entry]);
   });
 
   it('refuses a commit once the attempt is done', async () => {
     const attempt = await start('attempt-1', 'lead-1');
-    await journal.commit(
+    await workspace.journal.commit(
       finalCommit(attempt, 1, {
         leadId: 'lead-1',
         outcome: 'busy',
@@ -240,8 +213,10 @@ describe('attempt journal: commits', () => {
     );
 
     const late = sampleCommit(attempt, 2, { type: 'channel.lost', at: T0 + 1000 });
-    await expect(journal.commit(late)).rejects.toThrow(/the attempt is already done \(at seq 1\)/);
-    expect(await journal.loadEntries('attempt-1')).toHaveLength(1);
+    await expect(workspace.journal.commit(late)).rejects.toThrow(
+      /the attempt is already done \(at seq 1\)/,
+    );
+    expect(await workspace.journal.loadEntries('attempt-1')).toHaveLength(1);
   });
 
   it('refuses a commit for an attempt it does not know', async () => {
@@ -250,12 +225,12 @@ describe('attempt journal: commits', () => {
       type: 'attempt.started',
       at: T0,
     });
-    await expect(journal.commit(stranger)).rejects.toThrow(/no such attempt/);
+    await expect(workspace.journal.commit(stranger)).rejects.toThrow(/no such attempt/);
   });
 
   it('starts, restarts and cancels timers, and clears them when the attempt ends', async () => {
     const attempt = await start('attempt-1', 'lead-1');
-    await journal.commit(
+    await workspace.journal.commit(
       sampleCommit(
         attempt,
         1,
@@ -268,12 +243,12 @@ describe('attempt journal: commits', () => {
         },
       ),
     );
-    expect((await journal.loadAttempt('attempt-1'))?.timers).toEqual([
+    expect((await workspace.journal.loadAttempt('attempt-1'))?.timers).toEqual([
       { timerId: 'xstate.after.amd', dueAt: T0 + 20_000 },
       { timerId: 'xstate.after.ring', dueAt: T0 + 35_000 },
     ]);
 
-    await journal.commit(
+    await workspace.journal.commit(
       sampleCommit(
         attempt,
         2,
@@ -284,11 +259,11 @@ describe('attempt journal: commits', () => {
         },
       ),
     );
-    expect((await journal.loadAttempt('attempt-1'))?.timers).toEqual([
+    expect((await workspace.journal.loadAttempt('attempt-1'))?.timers).toEqual([
       { timerId: 'xstate.after.ring', dueAt: T0 + 40_000 },
     ]);
 
-    await journal.commit(
+    await workspace.journal.commit(
       finalCommit(attempt, 3, {
         leadId: 'lead-1',
         outcome: 'busy',
@@ -296,12 +271,12 @@ describe('attempt journal: commits', () => {
         next: { state: 'pending', nextAttemptAt: T0 + 900_900 },
       }),
     );
-    expect((await journal.loadAttempt('attempt-1'))?.timers).toEqual([]);
+    expect((await workspace.journal.loadAttempt('attempt-1'))?.timers).toEqual([]);
   });
 
   it('moves the lead as decided when its attempt ends and releases it', async () => {
     const attempt = await start('attempt-1', 'lead-1');
-    await journal.commit(
+    await workspace.journal.commit(
       finalCommit(attempt, 1, {
         leadId: 'lead-1',
         outcome: 'busy',
@@ -310,8 +285,11 @@ describe('attempt journal: commits', () => {
       }),
     );
 
-    expect(await journal.loadAttempt('attempt-1')).toMatchObject({ done: true, state: 'done' });
-    expect(await leads.get('lead-1')).toMatchObject({
+    expect(await workspace.journal.loadAttempt('attempt-1')).toMatchObject({
+      done: true,
+      state: 'done',
+    });
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'pending',
       attempts: 1,
       nextAttemptAt: T0 + 900_900,
@@ -325,7 +303,7 @@ describe('attempt journal: commits', () => {
 
   it('keeps the due time of a lead that is not retried', async () => {
     const attempt = await start('attempt-1', 'lead-1');
-    await journal.commit(
+    await workspace.journal.commit(
       finalCommit(attempt, 1, {
         leadId: 'lead-1',
         outcome: 'failed',
@@ -333,7 +311,7 @@ describe('attempt journal: commits', () => {
         next: { state: 'failed', nextAttemptAt: null },
       }),
     );
-    expect(await leads.get('lead-1')).toMatchObject({
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'failed',
       nextAttemptAt: 0,
       lastOutcome: 'failed',
@@ -344,7 +322,7 @@ describe('attempt journal: commits', () => {
 
   it('writes nothing of a final commit when its lead is no longer dialing for the attempt', async () => {
     const attempt = await start('attempt-1', 'lead-1');
-    await journal.commit(
+    await workspace.journal.commit(
       sampleCommit(
         attempt,
         1,
@@ -354,8 +332,8 @@ describe('attempt journal: commits', () => {
         },
       ),
     );
-    const before = await journal.loadAttempt('attempt-1');
-    await leads.changeState('lead-1', 'dialing', 'canceled', {}, T0 + 100);
+    const before = await workspace.journal.loadAttempt('attempt-1');
+    await workspace.leads.changeState('lead-1', 'dialing', 'canceled', {}, T0 + 100);
 
     const final = finalCommit(attempt, 2, {
       leadId: 'lead-1',
@@ -363,11 +341,11 @@ describe('attempt journal: commits', () => {
       error: null,
       next: { state: 'pending', nextAttemptAt: T0 + 900_900 },
     });
-    await expect(journal.commit(final)).rejects.toThrow(/lead lead-1 is not dialing/);
+    await expect(workspace.journal.commit(final)).rejects.toThrow(/lead lead-1 is not dialing/);
 
-    expect(await journal.loadAttempt('attempt-1')).toEqual(before);
-    expect(await journal.loadEntries('attempt-1')).toHaveLength(1);
-    expect((await leads.get('lead-1'))?.state).toBe('canceled');
+    expect(await workspace.journal.loadAttempt('attempt-1')).toEqual(before);
+    expect(await workspace.journal.loadEntries('attempt-1')).toHaveLength(1);
+    expect((await workspace.leads.get('lead-1'))?.state).toBe('canceled');
   });
 
   it('fails only the conflicting one of several concurrent commits', async () => {
@@ -376,16 +354,16 @@ describe('attempt journal: commits', () => {
     const c = await start('attempt-3', 'lead-3');
 
     const results = await Promise.allSettled([
-      journal.commit(sampleCommit(a, 1, { type: 'attempt.started', at: T0 })),
-      journal.commit(sampleCommit(b, 7, { type: 'attempt.started', at: T0 })),
-      journal.commit(sampleCommit(c, 1, { type: 'attempt.started', at: T0 })),
+      workspace.journal.commit(sampleCommit(a, 1, { type: 'attempt.started', at: T0 })),
+      workspace.journal.commit(sampleCommit(b, 7, { type: 'attempt.started', at: T0 })),
+      workspace.journal.commit(sampleCommit(c, 1, { type: 'attempt.started', at: T0 })),
     ]);
 
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(JournalConflictError);
-    expect(await journal.loadEntries('attempt-1')).toHaveLength(1);
-    expect(await journal.loadEntries('attempt-2')).toEqual([]);
-    expect(await journal.loadEntries('attempt-3')).toHaveLength(1);
+    expect(await workspace.journal.loadEntries('attempt-1')).toHaveLength(1);
+    expect(await workspace.journal.loadEntries('attempt-2')).toEqual([]);
+    expect(await workspace.journal.loadEntries('attempt-3')).toHaveLength(1);
   });
 });
 
@@ -394,7 +372,7 @@ describe('attempt journal: loading', () => {
     const late = await start('attempt-late', 'lead-1', T0 + 2_000);
     const early = await start('attempt-early', 'lead-2', T0 + 1_000);
     const finished = await start('attempt-done', 'lead-3', T0);
-    await journal.commit(
+    await workspace.journal.commit(
       sampleCommit(
         late,
         1,
@@ -404,7 +382,7 @@ describe('attempt journal: loading', () => {
         },
       ),
     );
-    await journal.commit(
+    await workspace.journal.commit(
       finalCommit(finished, 1, {
         leadId: 'lead-3',
         outcome: 'busy',
@@ -413,7 +391,7 @@ describe('attempt journal: loading', () => {
       }),
     );
 
-    const open = await journal.listOpenAttempts();
+    const open = await workspace.journal.listOpenAttempts();
 
     expect(open.map((attempt) => attempt.attemptId)).toEqual(['attempt-early', 'attempt-late']);
     expect(open[0]).toEqual(early);
@@ -442,13 +420,11 @@ describe('attempt journal: loading', () => {
         state: 'dialing.ringing',
       },
     );
-    await journal.commit(first);
-    await journal.commit(second);
-    const stored = await journal.loadAttempt('attempt-1');
-    await store.close();
-
-    store = await openMigratedStore(dir);
-    const reopened = createAttemptJournal(store);
+    await workspace.journal.commit(first);
+    await workspace.journal.commit(second);
+    const stored = await workspace.journal.loadAttempt('attempt-1');
+    await workspace.reopen();
+    const reopened = createAttemptJournal(workspace.store);
     expect(await reopened.loadAttempt('attempt-1')).toEqual(stored);
     expect(await reopened.loadEntries('attempt-1')).toEqual([first.entry, second.entry]);
     expect(await reopened.listOpenAttempts()).toEqual([stored]);

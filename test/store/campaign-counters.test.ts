@@ -1,19 +1,10 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCampaignStatsReader } from '../../src/store/campaign-stats.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
-import { createLeadRepository } from '../../src/store/leads.js';
 import * as counters from '../../src/store/migrations/202611271000_campaign_counters.js';
-import {
-  createTempDir,
-  openMigratedStore,
-  sampleCampaign,
-  sampleLeads,
-  T0,
-  type TempDir,
-} from '../support/store-fixtures.js';
+import { sampleLeads, T0 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const CAMPAIGNS = ['campaign-a', 'campaign-b'] as const;
 const STATES = ['pending', 'dialing', 'completed', 'failed', 'canceled', 'dnc'] as const;
@@ -22,30 +13,17 @@ const QUARTER_HOUR = 15 * 60_000;
 /** A local midnight: the bound the campaigns list and the live feed pass as `since`. */
 const MIDNIGHT = T0 - 14 * 3_600_000;
 
-let dir: TempDir;
-let store: Store;
-
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-  const campaigns = createCampaignRepository(store.db);
-  for (const [index, id] of CAMPAIGNS.entries()) {
-    await campaigns.insert(sampleCampaign({ id }));
-    await createLeadRepository(store.db).insert(sampleLeads(id, 12, 1 + 100 * index));
-  }
-});
-
-afterEach(async () => {
-  await store.close();
-  dir.remove();
+const workspace = useStoreWorkspace({
+  campaigns: CAMPAIGNS.map((id) => ({ id })),
+  leads: CAMPAIGNS.flatMap((id, index) => sampleLeads(id, 12, 1 + 100 * index)),
 });
 
 /** The counts the way they were read before the counters: GROUP BY over the rows. */
 function truth(campaignId: string, since: number) {
-  const leads = store
+  const leads = workspace.store
     .prepare('select state, count(*) as n from lead where campaign_id = ? group by state')
     .all([campaignId]) as { state: string; n: number }[];
-  const outcomes = store
+  const outcomes = workspace.store
     .prepare(
       `select outcome, count(*) as n, sum(ended_at >= ?) as recent from attempt
        where campaign_id = ? and done = 1 group by outcome`,
@@ -63,7 +41,7 @@ function truth(campaignId: string, since: number) {
 }
 
 async function expectCountersMatch(since = MIDNIGHT) {
-  const reader = createCampaignStatsReader(store.db);
+  const reader = createCampaignStatsReader(workspace.store.db);
   for (const id of CAMPAIGNS) {
     const stats = await reader.stats(id, since);
     const expected = truth(id, since);
@@ -75,7 +53,7 @@ async function expectCountersMatch(since = MIDNIGHT) {
 
 function insertAttempt(id: string, campaignId: string, leadId: string, endedAt: number | null) {
   const done = endedAt === null ? 0 : 1;
-  store
+  workspace.store
     .prepare(
       `insert into attempt (id, campaign_id, lead_id, attempt_number, machine_version, channel_id,
          snapshot, state, done, outcome, ended_at, created_at, updated_at)
@@ -126,7 +104,9 @@ const change: fc.Arbitrary<Change> = fc.oneof(
 let serial = 0;
 function apply(step: Change) {
   const ids = (table: string, where = 'true') =>
-    store.prepare(`select id, campaign_id from ${table} where ${where} order by id`).all([]) as {
+    workspace.store
+      .prepare(`select id, campaign_id from ${table} where ${where} order by id`)
+      .all([]) as {
       id: string;
       campaign_id: string;
     }[];
@@ -135,12 +115,15 @@ function apply(step: Change) {
   switch (step.kind) {
     case 'leadState': {
       const lead = pickFrom(ids('lead'), step.lead);
-      if (lead) store.prepare('update lead set state = ? where id = ?').run([step.state, lead.id]);
+      if (lead)
+        workspace.store
+          .prepare('update lead set state = ? where id = ?')
+          .run([step.state, lead.id]);
       return;
     }
     case 'addLead': {
       const campaignId = CAMPAIGNS[step.campaign] ?? CAMPAIGNS[0];
-      store
+      workspace.store
         .prepare(
           `insert into lead (id, campaign_id, phone, custom_vars, state, import_seq, created_at, updated_at)
            values (?, ?, ?, '{}', 'pending', ?, ?, ?)`,
@@ -157,7 +140,7 @@ function apply(step: Change) {
     }
     case 'deleteLead': {
       const lead = pickFrom(ids('lead'), step.lead);
-      if (lead) store.prepare('delete from lead where id = ?').run([lead.id]);
+      if (lead) workspace.store.prepare('delete from lead where id = ?').run([lead.id]);
       return;
     }
     case 'openAttempt': {
@@ -168,7 +151,7 @@ function apply(step: Change) {
     case 'endAttempt': {
       const open = pickFrom(ids('attempt', 'done = 0'), step.pick);
       if (open) {
-        store
+        workspace.store
           .prepare(
             "update attempt set done = 1, state = 'done', outcome = ?, ended_at = ? where id = ?",
           )
@@ -178,7 +161,7 @@ function apply(step: Change) {
     }
     case 'deleteAttempt': {
       const attempt = pickFrom(ids('attempt'), step.pick);
-      if (attempt) store.prepare('delete from attempt where id = ?').run([attempt.id]);
+      if (attempt) workspace.store.prepare('delete from attempt where id = ?').run([attempt.id]);
       return;
     }
   }
@@ -201,17 +184,17 @@ describe('campaign counters kept by triggers', () => {
     insertAttempt('ended-at-insert', 'campaign-a', 'lead-1', MIDNIGHT + 1);
     await expectCountersMatch();
     expect(
-      (await createCampaignStatsReader(store.db).stats('campaign-a', MIDNIGHT)).outcomes,
+      (await createCampaignStatsReader(workspace.store.db).stats('campaign-a', MIDNIGHT)).outcomes,
     ).toEqual({
       busy: 1,
     });
 
-    await sql`delete from campaign where id = 'campaign-a'`.execute(store.db);
+    await sql`delete from campaign where id = 'campaign-a'`.execute(workspace.store.db);
     const left = await sql<{ n: number }>`select
         (select count(*) from campaign_lead_count where campaign_id = 'campaign-a')
       + (select count(*) from campaign_outcome_count where campaign_id = 'campaign-a')
       + (select count(*) from campaign_outcome_bucket where campaign_id = 'campaign-a') as n`.execute(
-      store.db,
+      workspace.store.db,
     );
     expect(left.rows[0]?.n).toBe(0);
     await expectCountersMatch();
@@ -220,12 +203,12 @@ describe('campaign counters kept by triggers', () => {
   it('are filled from the rows already there when the migration runs', async () => {
     insertAttempt('before-1', 'campaign-a', 'lead-1', MIDNIGHT - 1);
     insertAttempt('before-2', 'campaign-b', 'lead-102', MIDNIGHT + QUARTER_HOUR);
-    store.prepare("update lead set state = 'completed' where id = 'lead-1'").run([]);
-    await counters.down(store.db);
+    workspace.store.prepare("update lead set state = 'completed' where id = 'lead-1'").run([]);
+    await counters.down(workspace.store.db);
     // Changes made while there were no counters at all.
     insertAttempt('between', 'campaign-b', 'lead-103', MIDNIGHT + 2 * QUARTER_HOUR);
-    store.prepare("delete from lead where id = 'lead-104'").run([]);
-    await counters.up(store.db);
+    workspace.store.prepare("delete from lead where id = 'lead-104'").run([]);
+    await counters.up(workspace.store.db);
     await expectCountersMatch();
   });
 });

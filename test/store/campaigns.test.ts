@@ -1,30 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
 import { createLeadRepository } from '../../src/store/leads.js';
-import {
-  createTempDir,
-  openMigratedStore,
-  sampleCampaign,
-  sampleLeads,
-  T0,
-  type TempDir,
-} from '../support/store-fixtures.js';
+import { sampleCampaign, sampleLeads, T0 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
-let dir: TempDir;
-let store: Store;
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-});
-afterEach(async () => {
-  await store.close();
-  dir.remove();
-});
+const workspace = useStoreWorkspace();
 
 describe('campaign repository', () => {
   it('stores a campaign and reads back exactly what it was given', async () => {
-    const campaigns = createCampaignRepository(store.db);
+    const campaigns = createCampaignRepository(workspace.store.db);
     const campaign = sampleCampaign({
       aiTarget: { kind: 'app', app: 'ai-agent', args: ['en', 'reminder'] },
       startsAt: T0,
@@ -37,14 +21,14 @@ describe('campaign repository', () => {
   });
 
   it('lists campaigns oldest first', async () => {
-    const campaigns = createCampaignRepository(store.db);
+    const campaigns = createCampaignRepository(workspace.store.db);
     await campaigns.insert(sampleCampaign({ id: 'campaign-b', createdAt: T0 + 1 }));
     await campaigns.insert(sampleCampaign({ id: 'campaign-a', createdAt: T0 + 2 }));
     expect((await campaigns.list()).map((c) => c.id)).toEqual(['campaign-b', 'campaign-a']);
   });
 
   it('changes only the settings it is given', async () => {
-    const campaigns = createCampaignRepository(store.db);
+    const campaigns = createCampaignRepository(workspace.store.db);
     const campaign = sampleCampaign();
     await campaigns.insert(campaign);
     const window = { start: '22:00', end: '06:00', days: [6, 7] };
@@ -64,7 +48,7 @@ describe('campaign repository', () => {
   });
 
   it('changes status only from the expected status', async () => {
-    const campaigns = createCampaignRepository(store.db);
+    const campaigns = createCampaignRepository(workspace.store.db);
     const campaign = sampleCampaign();
     await campaigns.insert(campaign);
 
@@ -85,15 +69,15 @@ describe('campaign repository', () => {
   });
 
   it('rejects a status outside the campaign vocabulary', async () => {
-    const campaigns = createCampaignRepository(store.db);
+    const campaigns = createCampaignRepository(workspace.store.db);
     await expect(
       campaigns.insert(sampleCampaign({ status: 'dialing' as 'running' })),
     ).rejects.toThrow(/CHECK constraint failed/);
   });
 
   it('deletes a campaign together with its leads', async () => {
-    const campaigns = createCampaignRepository(store.db);
-    const leads = createLeadRepository(store.db);
+    const campaigns = createCampaignRepository(workspace.store.db);
+    const leads = createLeadRepository(workspace.store.db);
     const campaign = sampleCampaign();
     await campaigns.insert(campaign);
     await leads.insert(sampleLeads(campaign.id, 2));

@@ -1,46 +1,29 @@
 import { type Kysely, sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCommitBatcher } from '../../src/store/commit-batcher.js';
-import type { Store } from '../../src/store/db.js';
+import { createRecordingRepository } from '../../src/store/recordings.js';
 import type { Database } from '../../src/store/schema.js';
-import { createTempDir, openMigratedStore, T0, type TempDir } from '../support/store-fixtures.js';
+import { sampleRecording } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
-let dir: TempDir;
-let store: Store;
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-});
-afterEach(async () => {
-  await store.close();
-  dir.remove();
-});
+const workspace = useStoreWorkspace();
 
 function addRecording(trx: Kysely<Database>, id: string) {
-  return trx
-    .insertInto('recording')
-    .values({
-      id,
-      name: id,
-      file_name: `${id}.ulaw`,
-      media_uri: `sound:dialstate/${id}`,
-      duration_ms: 1000,
-      size_bytes: 8000,
-      sha256: 'ab',
-      created_at: T0,
-      updated_at: T0,
-    })
-    .execute();
+  return createRecordingRepository(trx).insert(sampleRecording(id));
 }
 
 async function recordingIds(): Promise<string[]> {
-  const rows = await store.db.selectFrom('recording').select('id').orderBy('id').execute();
+  const rows = await workspace.store.db
+    .selectFrom('recording')
+    .select('id')
+    .orderBy('id')
+    .execute();
   return rows.map((row) => row.id);
 }
 
 describe('commit batcher', () => {
   it('runs the units queued in one turn in a single transaction', async () => {
-    const batcher = createCommitBatcher(store);
+    const batcher = createCommitBatcher(workspace.store);
     const seen: Kysely<Database>[] = [];
     const unit = (id: string) => async (trx: Kysely<Database>) => {
       seen.push(trx);
@@ -57,7 +40,7 @@ describe('commit batcher', () => {
   });
 
   it('rolls back only the unit that fails', async () => {
-    const batcher = createCommitBatcher(store);
+    const batcher = createCommitBatcher(workspace.store);
     const results = await Promise.allSettled([
       batcher.run((trx) => addRecording(trx, 'a')),
       batcher.run(async (trx) => {
@@ -72,7 +55,7 @@ describe('commit batcher', () => {
   });
 
   it('fails every unit of a batch whose transaction is gone, writing none of them', async () => {
-    const batcher = createCommitBatcher(store);
+    const batcher = createCommitBatcher(workspace.store);
     const results = await Promise.allSettled([
       batcher.run((trx) => addRecording(trx, 'a')),
       batcher.run(async (trx) => {
@@ -88,7 +71,7 @@ describe('commit batcher', () => {
   });
 
   it('splits a long queue into several transactions', async () => {
-    const batcher = createCommitBatcher(store);
+    const batcher = createCommitBatcher(workspace.store);
     const seen = new Set<Kysely<Database>>();
     await Promise.all(
       Array.from({ length: 300 }, (_, index) =>

@@ -1,77 +1,41 @@
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { DialingStore, StoredAttempt } from '../../src/calls/ports.js';
-import {
-  createAttemptJournal,
-  type SqliteAttemptJournal,
-} from '../../src/store/attempt-journal.js';
-import { type CampaignRepository, createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
 import { createDialingStore } from '../../src/store/dialing-store.js';
-import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
-import {
-  createTempDir,
-  NO_FACTS,
-  openMigratedStore,
-  sampleCampaign,
-  sampleCommit,
-  sampleLeads,
-  sampleNewAttempt,
-  T0,
-  type TempDir,
-} from '../support/store-fixtures.js';
+import { NO_FACTS, sampleFinalCommit, sampleLeads, T0 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const A = 'campaign-a';
 const B = 'campaign-b';
 
-let dir: TempDir;
-let store: Store;
-let campaigns: CampaignRepository;
-let leads: LeadRepository;
-let journal: SqliteAttemptJournal;
+const workspace = useStoreWorkspace({
+  campaigns: [
+    { id: A, status: 'running' },
+    { id: B, status: 'running', createdAt: T0 + 1 },
+  ],
+  leads: [...sampleLeads(A, 3), ...sampleLeads(B, 2, 10)],
+});
 let dialing: DialingStore;
 
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-  campaigns = createCampaignRepository(store.db);
-  await campaigns.insert(sampleCampaign({ id: A, status: 'running' }));
-  await campaigns.insert(sampleCampaign({ id: B, status: 'running', createdAt: T0 + 1 }));
-  leads = createLeadRepository(store.db);
-  await leads.insert([...sampleLeads(A, 3), ...sampleLeads(B, 2, 10)]);
-  journal = createAttemptJournal(store);
-  dialing = createDialingStore(store.db, journal);
+beforeEach(() => {
+  dialing = createDialingStore(workspace.store.db, workspace.journal);
 });
 
-afterEach(async () => {
-  await store.close();
-  dir.remove();
-});
-
-async function claim(attemptId: string, campaignId: string, leadId: string, at = T0) {
-  const created = await journal.createAttempt(sampleNewAttempt(attemptId, campaignId, leadId, at));
-  if (!created.ok) throw new Error(`could not claim ${leadId}`);
-  return created.attempt;
-}
+const claim = workspace.claim;
 
 async function end(attempt: StoredAttempt, at: number) {
-  await journal.commit(
-    sampleCommit(
-      attempt,
-      1,
-      { type: 'channel.hungUp', at, cause: 16 },
-      {
-        state: 'done',
-        facts: { ...NO_FACTS, endedAt: at, outcome: 'machine_detected' },
-        done: true,
-        lead: {
-          leadId: attempt.leadId,
-          outcome: 'machine_detected',
-          error: null,
-          next: { state: 'completed', nextAttemptAt: null },
-        },
+  await workspace.journal.commit(
+    sampleFinalCommit(attempt, 1, {
+      at,
+      cause: 16,
+      facts: { ...NO_FACTS, endedAt: at, outcome: 'machine_detected' },
+      lead: {
+        leadId: attempt.leadId,
+        outcome: 'machine_detected',
+        error: null,
+        next: { state: 'completed', nextAttemptAt: null },
       },
-    ),
+    }),
   );
 }
 
@@ -94,12 +58,12 @@ describe('the dialing store', () => {
   });
 
   it('reads the earliest due time among pending leads', async () => {
-    await store.db
+    await workspace.store.db
       .updateTable('lead')
       .set({ next_attempt_at: T0 + 5_000 })
       .where('campaign_id', '=', B)
       .execute();
-    await store.db
+    await workspace.store.db
       .updateTable('lead')
       .set({ next_attempt_at: T0 + 1_000 })
       .where('id', '=', 'lead-11')
@@ -110,7 +74,7 @@ describe('the dialing store', () => {
   });
 
   it('lists only running campaigns, but reads any one campaign', async () => {
-    await campaigns.changeStatus(B, 'running', 'paused', null, T0);
+    await workspace.campaigns.changeStatus(B, 'running', 'paused', null, T0);
     const { campaigns: running } = await dialing.loadRunning();
     expect(running.map((c) => c.campaign.id)).toEqual([A]);
     expect((await dialing.loadCampaign(B))?.campaign.campaign.status).toBe('paused');
@@ -119,7 +83,7 @@ describe('the dialing store', () => {
 
   it('pauses a running campaign with its reason, and only a running one', async () => {
     expect(await dialing.pauseCampaign(A, 'circuit breaker', T0 + 1)).toBe(true);
-    expect(await campaigns.get(A)).toMatchObject({
+    expect(await workspace.campaigns.get(A)).toMatchObject({
       status: 'paused',
       statusReason: 'circuit breaker',
     });
@@ -127,12 +91,12 @@ describe('the dialing store', () => {
   });
 
   it('completes a campaign only once no lead is pending or dialing and no attempt is open', async () => {
-    await store.db
+    await workspace.store.db
       .updateTable('lead')
       .set({ state: 'completed' })
       .where('campaign_id', '=', B)
       .execute();
-    await store.db
+    await workspace.store.db
       .updateTable('lead')
       .set({ state: 'failed' })
       .where('id', 'in', ['lead-2', 'lead-3'])
@@ -143,16 +107,16 @@ describe('the dialing store', () => {
     await end(attempt, T0 + 2);
     expect(await dialing.completeCampaignIfFinished(A, T0 + 3)).toBe(true);
     expect(await dialing.completeCampaignIfFinished(B, T0 + 3)).toBe(true);
-    expect((await campaigns.get(A))?.status).toBe('completed');
+    expect((await workspace.campaigns.get(A))?.status).toBe('completed');
   });
 
   it('keeps a campaign with a lead waiting for a retry running', async () => {
-    await store.db
+    await workspace.store.db
       .updateTable('lead')
       .set({ state: 'completed' })
       .where('id', 'in', ['lead-1', 'lead-2'])
       .execute();
-    await store.db
+    await workspace.store.db
       .updateTable('lead')
       .set({ next_attempt_at: T0 + 3_600_000 })
       .where('id', '=', 'lead-3')
@@ -165,18 +129,18 @@ describe('the dialing store', () => {
     expect(await dialing.completeCampaignPastEnd(A, 'the end date passed', T0 + 1)).toBe(false);
     await end(attempt, T0 + 2);
     expect(await dialing.completeCampaignPastEnd(A, 'the end date passed', T0 + 3)).toBe(true);
-    expect(await campaigns.get(A)).toMatchObject({
+    expect(await workspace.campaigns.get(A)).toMatchObject({
       status: 'completed',
       statusReason: 'the end date passed',
     });
-    expect((await leads.countByState(A)).pending).toBeGreaterThan(0);
+    expect((await workspace.leads.countByState(A)).pending).toBeGreaterThan(0);
   });
 
   it('counts open attempts from the partial index on open attempts', async () => {
     const { rows } = await sql<{ detail: string }>`
       explain query plan
       select campaign_id from attempt where done = 0
-    `.execute(store.db);
+    `.execute(workspace.store.db);
     expect(rows.map((row) => row.detail).join('\n')).toBe('SCAN attempt USING INDEX attempt_open');
   });
 });

@@ -1,33 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createDncRepository, type DncRepository } from '../../src/store/dnc.js';
-import {
-  createTempDir,
-  openMigratedStore,
-  sampleCampaign,
-  T0,
-  type TempDir,
-} from '../support/store-fixtures.js';
+import { T0 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const CAMPAIGN = 'campaign-reminders';
 const OTHER = 'campaign-follow-up';
 const PHONE = '+15550200001';
 
-let dir: TempDir;
-let store: Store;
+const workspace = useStoreWorkspace({ campaigns: [{ id: CAMPAIGN }, { id: OTHER }] });
 let dnc: DncRepository;
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-  const campaigns = createCampaignRepository(store.db);
-  await campaigns.insert(sampleCampaign({ id: CAMPAIGN }));
-  await campaigns.insert(sampleCampaign({ id: OTHER }));
-  dnc = createDncRepository(store.db);
-});
-afterEach(async () => {
-  await store.close();
-  dir.remove();
+beforeEach(() => {
+  dnc = createDncRepository(workspace.store.db);
 });
 
 describe('DNC repository', () => {

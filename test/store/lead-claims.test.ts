@@ -1,45 +1,30 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { LeadClaimRequest, LeadClaimVerdict } from '../../src/calls/ports.js';
 import type { Lead } from '../../src/campaign/lead.js';
 import { createAttemptJournal } from '../../src/store/attempt-journal.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
 import { createDncRepository } from '../../src/store/dnc.js';
 import { createLeadClaimer, type LeadClaimer } from '../../src/store/lead-claims.js';
-import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
 import {
-  createTempDir,
-  openMigratedStore,
   sampleCampaign,
   sampleLead,
   sampleLeads,
   sampleNewAttempt,
   T0,
-  type TempDir,
 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const CAMPAIGN = 'campaign-reminders';
 
-let dir: TempDir;
-let store: Store;
-let leads: LeadRepository;
+const workspace = useStoreWorkspace({ campaigns: [{ id: CAMPAIGN }] });
 let claimer: LeadClaimer;
 let ids = 0;
 
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-  await createCampaignRepository(store.db).insert(sampleCampaign({ id: CAMPAIGN }));
-  leads = createLeadRepository(store.db);
-  claimer = createLeadClaimer(createAttemptJournal(store));
+beforeEach(() => {
+  claimer = createLeadClaimer(createAttemptJournal(workspace.store));
   ids = 0;
-});
-
-afterEach(async () => {
-  await store.close();
-  dir.remove();
 });
 
 /** Claims every lead it is offered with a fresh attempt. */
@@ -58,12 +43,12 @@ async function claimedLeadId(overrides: Partial<LeadClaimRequest> = {}): Promise
 }
 
 async function setLead(id: string, columns: { next_attempt_at?: number; attempts?: number }) {
-  await store.db.updateTable('lead').set(columns).where('id', '=', id).execute();
+  await workspace.store.db.updateTable('lead').set(columns).where('id', '=', id).execute();
 }
 
 describe('claiming the next due lead', () => {
   it('claims by due time, then priority, then import order', async () => {
-    await leads.insert([
+    await workspace.leads.insert([
       sampleLead(CAMPAIGN, 1),
       sampleLead(CAMPAIGN, 2, { priority: 5 }),
       sampleLead(CAMPAIGN, 3),
@@ -82,14 +67,14 @@ describe('claiming the next due lead', () => {
   });
 
   it('claims the lead with its attempt row and moves it to dialing', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 1));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 1));
     const result = await claimer.claimNextLead(request());
     expect(result).toMatchObject({
       ok: true,
       lead: { id: 'lead-1', state: 'pending', attempts: 0 },
       attempt: { attemptId: 'attempt-1', attemptNumber: 1, uncountedAttempts: 0 },
     });
-    expect(await leads.get('lead-1')).toMatchObject({
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'dialing',
       attempts: 1,
       activeAttemptId: 'attempt-1',
@@ -97,7 +82,7 @@ describe('claiming the next due lead', () => {
   });
 
   it('leaves a lead alone until it is due', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 1));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 1));
     await setLead('lead-1', { next_attempt_at: T0 + 1 });
     expect(await claimer.claimNextLead(request())).toEqual({
       ok: false,
@@ -108,28 +93,30 @@ describe('claiming the next due lead', () => {
   });
 
   it('finishes a lead on the global or the campaign do-not-call list as dnc, with the reason', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 3));
-    const dnc = createDncRepository(store.db);
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 3));
+    const dnc = createDncRepository(workspace.store.db);
     await dnc.add({ campaignId: null, phone: '+15550200001', reason: 'asked', createdAt: T0 });
     await dnc.add({ campaignId: CAMPAIGN, phone: '+15550200002', reason: null, createdAt: T0 });
 
     expect(await claimedLeadId()).toBe('lead-3');
 
-    expect(await leads.get('lead-1')).toMatchObject({
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'dnc',
       lastError: 'on the global do-not-call list (asked)',
       attempts: 0,
     });
-    expect(await leads.get('lead-2')).toMatchObject({
+    expect(await workspace.leads.get('lead-2')).toMatchObject({
       state: 'dnc',
       lastError: "on the campaign's do-not-call list",
     });
   });
 
   it("ignores another campaign's do-not-call list", async () => {
-    await createCampaignRepository(store.db).insert(sampleCampaign({ id: 'campaign-other' }));
-    await leads.insert(sampleLeads(CAMPAIGN, 1));
-    await createDncRepository(store.db).add({
+    await createCampaignRepository(workspace.store.db).insert(
+      sampleCampaign({ id: 'campaign-other' }),
+    );
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 1));
+    await createDncRepository(workspace.store.db).add({
       campaignId: 'campaign-other',
       phone: '+15550200001',
       reason: null,
@@ -139,18 +126,18 @@ describe('claiming the next due lead', () => {
   });
 
   it('finishes a lead that had all its attempts as failed', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 2));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 2));
     await setLead('lead-1', { attempts: 3 });
     expect(await claimedLeadId()).toBe('lead-2');
-    expect(await leads.get('lead-1')).toMatchObject({
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'failed',
       lastError: 'no attempts left (3 of 3)',
     });
   });
 
   it('counts only the attempts made since the lead was last recycled for a redial', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 1));
-    await store.db
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 1));
+    await workspace.store.db
       .updateTable('lead')
       .set({ attempts: 3, recycled_attempts: 3 })
       .where('id', '=', 'lead-1')
@@ -163,11 +150,11 @@ describe('claiming the next due lead', () => {
   });
 
   it('leaves a skipped lead pending and claims the next one', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 3));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 3));
     const consider = (lead: Lead): LeadClaimVerdict =>
       lead.id === 'lead-3' ? claimAll(lead) : { verdict: 'skip' };
     expect(await claimedLeadId({ consider })).toBe('lead-3');
-    expect((await leads.get('lead-1'))?.state).toBe('pending');
+    expect((await workspace.leads.get('lead-1'))?.state).toBe('pending');
     expect(await claimer.claimNextLead(request({ consider }))).toEqual({
       ok: false,
       reason: 'nothingClaimable',
@@ -176,25 +163,25 @@ describe('claiming the next due lead', () => {
   });
 
   it('finishes a lead the claimer can never call as failed, with its error', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 2));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 2));
     const consider = (lead: Lead): LeadClaimVerdict =>
       lead.id === 'lead-1' ? { verdict: 'fail', error: 'unknown time zone' } : claimAll(lead);
     expect(await claimedLeadId({ consider })).toBe('lead-2');
-    expect(await leads.get('lead-1')).toMatchObject({
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'failed',
       lastError: 'unknown time zone',
     });
   });
 
   it('gives every lead to exactly one of many simultaneous claims', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 60));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 60));
     const results = await Promise.all(
       Array.from({ length: 100 }, () => claimer.claimNextLead(request())),
     );
     const claimed = results.flatMap((result) => (result.ok ? [result.lead.id] : []));
     expect(claimed).toHaveLength(60);
     expect(new Set(claimed).size).toBe(60);
-    const attempts = await store.db
+    const attempts = await workspace.store.db
       .selectFrom('attempt')
       .select(['lead_id', (eb) => eb.fn.countAll<number>().as('count')])
       .groupBy('lead_id')
@@ -208,12 +195,12 @@ describe('claiming from several processes at once', () => {
   it('never gives the same lead to two processes claiming from one database file', async () => {
     const LEADS = 600;
     const PROCESSES = 4;
-    await leads.insert(sampleLeads(CAMPAIGN, LEADS));
-    await store.close();
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, LEADS));
+    await workspace.store.close();
 
     const child = join(import.meta.dirname, '../support/claim-child.ts');
     const children = Array.from({ length: PROCESSES }, (_, index) =>
-      startClaimer([child, join(dir.path, 'dialstate.db'), CAMPAIGN, `p${index}`]),
+      startClaimer([child, join(workspace.dir.path, 'dialstate.db'), CAMPAIGN, `p${index}`]),
     );
     // Once every child has loaded and opened the database, they start claiming together.
     await Promise.all(children.map((c) => c.ready));
@@ -227,8 +214,8 @@ describe('claiming from several processes at once', () => {
     // Each process got a share: they really ran side by side.
     expect(perProcess.filter((ids) => ids.length > 0).length).toBeGreaterThan(1);
 
-    store = await openMigratedStore(dir);
-    const rows = await store.db.selectFrom('attempt').select('lead_id').execute();
+    await workspace.reopen();
+    const rows = await workspace.store.db.selectFrom('attempt').select('lead_id').execute();
     expect(rows).toHaveLength(LEADS);
     expect(new Set(rows.map((row) => row.lead_id)).size).toBe(LEADS);
   }, 60_000);

@@ -1,35 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { LeadImportIssue } from '../../src/intake/lead-import.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
 import {
   createLeadImportRepository,
   type LeadImportRepository,
 } from '../../src/store/lead-imports.js';
 import { createLeadRepository } from '../../src/store/leads.js';
-import {
-  createTempDir,
-  openMigratedStore,
-  sampleCampaign,
-  sampleLead,
-  T0,
-  type TempDir,
-} from '../support/store-fixtures.js';
+import { sampleLead, T0 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const CAMPAIGN = 'campaign-reminders';
 
-let dir: TempDir;
-let store: Store;
+const workspace = useStoreWorkspace({ campaigns: [{ id: CAMPAIGN }] });
 let imports: LeadImportRepository;
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-  await createCampaignRepository(store.db).insert(sampleCampaign({ id: CAMPAIGN }));
-  imports = createLeadImportRepository(store.db);
-});
-afterEach(async () => {
-  await store.close();
-  dir.remove();
+beforeEach(() => {
+  imports = createLeadImportRepository(workspace.store.db);
 });
 
 const COUNTS = { totalRows: 4, accepted: 2, updated: 0, duplicates: 1, rejected: 1, dncBlocked: 0 };
@@ -174,7 +158,7 @@ describe('lead import repository', () => {
       startedAt: T0,
     });
     await imports.addIssues('import-1', ISSUES);
-    const leads = createLeadRepository(store.db);
+    const leads = createLeadRepository(workspace.store.db);
     await leads.insert([sampleLead(CAMPAIGN, 1, { importId: 'import-1' })]);
 
     expect(await imports.delete('import-1')).toBe(true);

@@ -1,80 +1,45 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { StoredAttempt } from '../../src/calls/ports.js';
 import type { LeadState } from '../../src/campaign/retry-policy.js';
-import {
-  createAttemptJournal,
-  type SqliteAttemptJournal,
-} from '../../src/store/attempt-journal.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
 import { createLeadOperations, type LeadOperations } from '../../src/store/lead-operations.js';
-import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
-import {
-  createTempDir,
-  NO_FACTS,
-  openMigratedStore,
-  sampleCampaign,
-  sampleCommit,
-  sampleLeads,
-  sampleNewAttempt,
-  T0,
-  type TempDir,
-} from '../support/store-fixtures.js';
+import { NO_FACTS, sampleFinalCommit, sampleLeads, T0 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const CAMPAIGN = 'campaign-reminders';
 
-let dir: TempDir;
-let store: Store;
-let leads: LeadRepository;
-let journal: SqliteAttemptJournal;
+const workspace = useStoreWorkspace({
+  campaigns: [{ id: CAMPAIGN }],
+  leads: sampleLeads(CAMPAIGN, 3),
+});
 let operations: LeadOperations;
 
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-  await createCampaignRepository(store.db).insert(sampleCampaign({ id: CAMPAIGN }));
-  leads = createLeadRepository(store.db);
-  await leads.insert(sampleLeads(CAMPAIGN, 3));
-  journal = createAttemptJournal(store);
-  operations = createLeadOperations(store.db);
+beforeEach(() => {
+  operations = createLeadOperations(workspace.store.db);
 });
 
-afterEach(async () => {
-  await store.close();
-  dir.remove();
-});
-
-async function claim(attemptId: string, leadId: string): Promise<StoredAttempt> {
-  const created = await journal.createAttempt(sampleNewAttempt(attemptId, CAMPAIGN, leadId));
-  if (!created.ok) throw new Error(`could not claim ${leadId}`);
-  return created.attempt;
+function claim(attemptId: string, leadId: string): Promise<StoredAttempt> {
+  return workspace.claim(attemptId, CAMPAIGN, leadId);
 }
 
 /** Ends an attempt busy, its lead going to `state`. */
 async function endBusy(attempt: StoredAttempt, state: 'pending' | 'failed') {
-  const facts = { ...NO_FACTS, endedAt: T0 + 900, outcome: 'busy' as const };
-  await journal.commit(
-    sampleCommit(
-      attempt,
-      1,
-      { type: 'channel.hungUp', at: T0 + 900, cause: 17 },
-      {
-        state: 'done',
-        facts,
-        done: true,
-        lead: {
-          leadId: attempt.leadId,
-          outcome: 'busy',
-          error: null,
-          next: { state, nextAttemptAt: state === 'pending' ? T0 + 60_000 : null },
-        },
+  await workspace.journal.commit(
+    sampleFinalCommit(attempt, 1, {
+      at: T0 + 900,
+      cause: 17,
+      facts: { ...NO_FACTS, endedAt: T0 + 900, outcome: 'busy' },
+      lead: {
+        leadId: attempt.leadId,
+        outcome: 'busy',
+        error: null,
+        next: { state, nextAttemptAt: state === 'pending' ? T0 + 60_000 : null },
       },
-    ),
+    }),
   );
 }
 
 async function attemptRows(leadId: string): Promise<number> {
-  const rows = await store.db
+  const rows = await workspace.store.db
     .selectFrom('attempt')
     .select('id')
     .where('lead_id', '=', leadId)
@@ -88,7 +53,7 @@ describe('recycling a lead', () => {
 
     expect(await operations.recycle('lead-1', 'redial', T0 + 5_000)).toEqual({ ok: true });
 
-    expect(await leads.get('lead-1')).toMatchObject({
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'pending',
       attempts: 1,
       nextAttemptAt: 0,
@@ -97,7 +62,9 @@ describe('recycling a lead', () => {
     expect(await attemptRows('lead-1')).toBe(1);
     const next = await claim('attempt-2', 'lead-1');
     expect(next).toMatchObject({ attemptNumber: 2, uncountedAttempts: 1 });
-    expect(await journal.loadAttempt('attempt-2')).toMatchObject({ uncountedAttempts: 1 });
+    expect(await workspace.journal.loadAttempt('attempt-2')).toMatchObject({
+      uncountedAttempts: 1,
+    });
   });
 
   it('resets a lead: back to pending with no attempts and no history', async () => {
@@ -105,21 +72,21 @@ describe('recycling a lead', () => {
 
     expect(await operations.recycle('lead-1', 'reset', T0 + 5_000)).toEqual({ ok: true });
 
-    expect(await leads.get('lead-1')).toMatchObject({
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'pending',
       attempts: 0,
       lastOutcome: null,
       lastError: null,
     });
     expect(await attemptRows('lead-1')).toBe(0);
-    expect(await journal.loadEntries('attempt-1')).toEqual([]);
+    expect(await workspace.journal.loadEntries('attempt-1')).toEqual([]);
     expect(await claim('attempt-2', 'lead-1')).toMatchObject({ attemptNumber: 1 });
   });
 
   it.each(['completed', 'failed', 'canceled', 'dnc'] satisfies LeadState[])(
     'recycles a %s lead',
     async (state) => {
-      await leads.changeState('lead-1', 'pending', state, {}, T0);
+      await workspace.leads.changeState('lead-1', 'pending', state, {}, T0);
       expect(await operations.recycle('lead-1', 'redial', T0)).toEqual({ ok: true });
     },
   );
@@ -145,7 +112,7 @@ describe('recycling a lead', () => {
 describe('canceling pending leads', () => {
   it('cancels a pending lead so that it is never dialed', async () => {
     expect(await operations.cancelPending('lead-1', T0)).toEqual({ ok: true });
-    expect(await leads.get('lead-1')).toMatchObject({
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'canceled',
       lastError: 'canceled by the operator before it was dialed',
     });
@@ -164,7 +131,7 @@ describe('canceling pending leads', () => {
   it('cancels every pending lead of a campaign and leaves the others', async () => {
     await claim('attempt-1', 'lead-1');
     expect(await operations.cancelAllPending(CAMPAIGN, T0)).toBe(2);
-    expect(await leads.countByState(CAMPAIGN)).toMatchObject({ dialing: 1, canceled: 2 });
+    expect(await workspace.leads.countByState(CAMPAIGN)).toMatchObject({ dialing: 1, canceled: 2 });
   });
 });
 
@@ -172,13 +139,13 @@ describe('deleting a lead', () => {
   it('deletes a finished lead with its attempts', async () => {
     await endBusy(await claim('attempt-1', 'lead-1'), 'failed');
     expect(await operations.delete('lead-1')).toEqual({ ok: true });
-    expect(await leads.get('lead-1')).toBeUndefined();
+    expect(await workspace.leads.get('lead-1')).toBeUndefined();
     expect(await attemptRows('lead-1')).toBe(0);
   });
 
   it('refuses to delete a lead while it is being dialed', async () => {
     await claim('attempt-1', 'lead-1');
     expect(await operations.delete('lead-1')).toMatchObject({ ok: false, state: 'dialing' });
-    expect(await leads.get('lead-1')).toBeDefined();
+    expect(await workspace.leads.get('lead-1')).toBeDefined();
   });
 });

@@ -1,40 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
-import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
-import {
-  createTempDir,
-  openMigratedStore,
-  sampleCampaign,
-  sampleLead,
-  sampleLeads,
-  T0,
-  type TempDir,
-} from '../support/store-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { sampleLead, sampleLeads, T0 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
 const CAMPAIGN = 'campaign-reminders';
 const OTHER = 'campaign-follow-up';
 
-let dir: TempDir;
-let store: Store;
-let leads: LeadRepository;
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-  const campaigns = createCampaignRepository(store.db);
-  await campaigns.insert(sampleCampaign({ id: CAMPAIGN }));
-  await campaigns.insert(sampleCampaign({ id: OTHER, name: 'Follow-up' }));
-  leads = createLeadRepository(store.db);
-});
-afterEach(async () => {
-  await store.close();
-  dir.remove();
+const workspace = useStoreWorkspace({
+  campaigns: [{ id: CAMPAIGN }, { id: OTHER, name: 'Follow-up' }],
 });
 
 describe('lead repository', () => {
   it('inserts a batch of pending leads and reads each back', async () => {
-    expect(await leads.insert(sampleLeads(CAMPAIGN, 3))).toEqual({ ok: true, inserted: 3 });
-    expect(await leads.get('lead-1')).toEqual({
+    expect(await workspace.leads.insert(sampleLeads(CAMPAIGN, 3))).toEqual({
+      ok: true,
+      inserted: 3,
+    });
+    expect(await workspace.leads.get('lead-1')).toEqual({
       id: 'lead-1',
       campaignId: CAMPAIGN,
       phone: '+15550200001',
@@ -65,41 +46,41 @@ describe('lead repository', () => {
       extension: 's',
       priority: 1,
     } as const;
-    await leads.insert([{ ...lead, aiTarget }]);
-    expect((await leads.get('lead-1'))?.aiTarget).toEqual(aiTarget);
+    await workspace.leads.insert([{ ...lead, aiTarget }]);
+    expect((await workspace.leads.get('lead-1'))?.aiTarget).toEqual(aiTarget);
   });
 
   it('refuses a phone the campaign already has and inserts nothing of the batch', async () => {
-    await leads.insert([sampleLead(CAMPAIGN, 1)]);
+    await workspace.leads.insert([sampleLead(CAMPAIGN, 1)]);
     const batch = [
       ...sampleLeads(CAMPAIGN, 2, 10),
       sampleLead(CAMPAIGN, 20, { phone: '+15550200001' }),
     ];
 
-    expect(await leads.insert(batch)).toEqual({
+    expect(await workspace.leads.insert(batch)).toEqual({
       ok: false,
       reason: 'duplicatePhone',
       leadId: 'lead-20',
       phone: '+15550200001',
     });
-    expect(await leads.get('lead-10')).toBeUndefined();
-    expect((await leads.countByState(CAMPAIGN)).pending).toBe(1);
+    expect(await workspace.leads.get('lead-10')).toBeUndefined();
+    expect((await workspace.leads.countByState(CAMPAIGN)).pending).toBe(1);
   });
 
   it('accepts the same phone in another campaign', async () => {
-    await leads.insert([sampleLead(CAMPAIGN, 1)]);
+    await workspace.leads.insert([sampleLead(CAMPAIGN, 1)]);
     const again = sampleLead(OTHER, 1, { id: 'lead-other' });
-    expect(await leads.insert([again])).toEqual({ ok: true, inserted: 1 });
+    expect(await workspace.leads.insert([again])).toEqual({ ok: true, inserted: 1 });
   });
 
   it('lists a campaign page by page in import order, optionally of one state', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 5).reverse());
-    await leads.insert(sampleLeads(OTHER, 1, 100));
-    await leads.changeState('lead-2', 'pending', 'canceled', {}, T0 + 1);
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 5).reverse());
+    await workspace.leads.insert(sampleLeads(OTHER, 1, 100));
+    await workspace.leads.changeState('lead-2', 'pending', 'canceled', {}, T0 + 1);
 
-    const page = await leads.listByCampaign(CAMPAIGN, { limit: 2, offset: 1 });
+    const page = await workspace.leads.listByCampaign(CAMPAIGN, { limit: 2, offset: 1 });
     expect(page.map((lead) => lead.id)).toEqual(['lead-2', 'lead-3']);
-    const pending = await leads.listByCampaign(CAMPAIGN, {
+    const pending = await workspace.leads.listByCampaign(CAMPAIGN, {
       state: 'pending',
       limit: 10,
       offset: 0,
@@ -108,17 +89,27 @@ describe('lead repository', () => {
   });
 
   it('changes state only from the expected state, with its patch', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 1));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 1));
 
-    expect(await leads.changeState('lead-1', 'dialing', 'failed', {}, T0 + 1)).toBe(false);
-    expect((await leads.get('lead-1'))?.state).toBe('pending');
+    expect(await workspace.leads.changeState('lead-1', 'dialing', 'failed', {}, T0 + 1)).toBe(
+      false,
+    );
+    expect((await workspace.leads.get('lead-1'))?.state).toBe('pending');
 
     const patch = { nextAttemptAt: T0 + 60_000, lastOutcome: 'busy' as const, priority: 5 };
-    expect(await leads.changeState('lead-1', 'pending', 'pending', patch, T0 + 2)).toBe(true);
+    expect(await workspace.leads.changeState('lead-1', 'pending', 'pending', patch, T0 + 2)).toBe(
+      true,
+    );
     expect(
-      await leads.changeState('lead-1', 'pending', 'dnc', { lastError: 'opted out' }, T0 + 3),
+      await workspace.leads.changeState(
+        'lead-1',
+        'pending',
+        'dnc',
+        { lastError: 'opted out' },
+        T0 + 3,
+      ),
     ).toBe(true);
-    expect(await leads.get('lead-1')).toMatchObject({
+    expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'dnc',
       nextAttemptAt: T0 + 60_000,
       lastOutcome: 'busy',
@@ -129,18 +120,18 @@ describe('lead repository', () => {
   });
 
   it('rejects a state outside the lead vocabulary', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 1));
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 1));
     await expect(
-      leads.changeState('lead-1', 'pending', 'retrying' as 'pending', {}, T0),
+      workspace.leads.changeState('lead-1', 'pending', 'retrying' as 'pending', {}, T0),
     ).rejects.toThrow(/CHECK constraint failed/);
   });
 
   it('counts the leads of a campaign in every state', async () => {
-    await leads.insert(sampleLeads(CAMPAIGN, 3));
-    await leads.insert(sampleLeads(OTHER, 2, 10));
-    await leads.changeState('lead-3', 'pending', 'completed', {}, T0);
+    await workspace.leads.insert(sampleLeads(CAMPAIGN, 3));
+    await workspace.leads.insert(sampleLeads(OTHER, 2, 10));
+    await workspace.leads.changeState('lead-3', 'pending', 'completed', {}, T0);
 
-    expect(await leads.countByState(CAMPAIGN)).toEqual({
+    expect(await workspace.leads.countByState(CAMPAIGN)).toEqual({
       pending: 2,
       dialing: 0,
       completed: 1,

@@ -1,45 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
-import { createRecordingRepository, type Recording } from '../../src/store/recordings.js';
-import {
-  createTempDir,
-  openMigratedStore,
-  sampleCampaign,
-  T0,
-  type TempDir,
-} from '../support/store-fixtures.js';
+import { createRecordingRepository } from '../../src/store/recordings.js';
+import { sampleCampaign, sampleRecording, T0 } from '../support/store-fixtures.js';
+import { useStoreWorkspace } from '../support/store-workspace.js';
 
-function sampleRecording(id: string, name: string): Recording {
-  return {
-    id,
-    name,
-    fileName: `${id}.ulaw`,
-    mediaUri: `sound:dialstate/${id}`,
-    durationMs: 4_200,
-    sizeBytes: 33_600,
-    sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
-    createdAt: T0,
-    updatedAt: T0,
-  };
-}
-
-let dir: TempDir;
-let store: Store;
-beforeEach(async () => {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
-});
-afterEach(async () => {
-  await store.close();
-  dir.remove();
-});
+const workspace = useStoreWorkspace();
 
 describe('recording repository', () => {
   it('stores recordings and lists them by name', async () => {
-    const recordings = createRecordingRepository(store.db);
-    const voicemail = sampleRecording('rec-voicemail', 'Voicemail message');
-    const consent = sampleRecording('rec-consent', 'Consent prompt');
+    const recordings = createRecordingRepository(workspace.store.db);
+    const voicemail = sampleRecording('rec-voicemail', { name: 'Voicemail message' });
+    const consent = sampleRecording('rec-consent', { name: 'Consent prompt' });
     await recordings.insert(voicemail);
     await recordings.insert(consent);
 
@@ -48,9 +19,9 @@ describe('recording repository', () => {
   });
 
   it('refuses to delete a recording a campaign uses, and deletes it once unused', async () => {
-    const recordings = createRecordingRepository(store.db);
-    const campaigns = createCampaignRepository(store.db);
-    await recordings.insert(sampleRecording('rec-consent', 'Consent prompt'));
+    const recordings = createRecordingRepository(workspace.store.db);
+    const campaigns = createCampaignRepository(workspace.store.db);
+    await recordings.insert(sampleRecording('rec-consent', { name: 'Consent prompt' }));
     const campaign = sampleCampaign({
       consent: { enabled: true, recordingId: 'rec-consent', timeoutSec: 8 },
     });
@@ -69,7 +40,7 @@ describe('recording repository', () => {
   });
 
   it('refuses a campaign that names a recording that does not exist', async () => {
-    const campaigns = createCampaignRepository(store.db);
+    const campaigns = createCampaignRepository(workspace.store.db);
     const campaign = sampleCampaign({
       voicemail: { enabled: true, recordingId: 'rec-missing', greetingMaxWaitSec: 20 },
     });
@@ -77,8 +48,8 @@ describe('recording repository', () => {
   });
 
   it('renames a recording, and finds none to rename under an unknown id', async () => {
-    const recordings = createRecordingRepository(store.db);
-    const consent = sampleRecording('rec-consent', 'Consent prompt');
+    const recordings = createRecordingRepository(workspace.store.db);
+    const consent = sampleRecording('rec-consent', { name: 'Consent prompt' });
     await recordings.insert(consent);
 
     const renamed = await recordings.rename('rec-consent', 'Consent, short', T0 + 1000);
@@ -88,11 +59,11 @@ describe('recording repository', () => {
   });
 
   it('tells which campaigns use each recording and as what, archived ones included', async () => {
-    const recordings = createRecordingRepository(store.db);
-    const campaigns = createCampaignRepository(store.db);
-    await recordings.insert(sampleRecording('rec-consent', 'Consent prompt'));
-    await recordings.insert(sampleRecording('rec-voicemail', 'Voicemail message'));
-    await recordings.insert(sampleRecording('rec-unused', 'Unused'));
+    const recordings = createRecordingRepository(workspace.store.db);
+    const campaigns = createCampaignRepository(workspace.store.db);
+    await recordings.insert(sampleRecording('rec-consent', { name: 'Consent prompt' }));
+    await recordings.insert(sampleRecording('rec-voicemail', { name: 'Voicemail message' }));
+    await recordings.insert(sampleRecording('rec-unused', { name: 'Unused' }));
     await campaigns.insert(
       sampleCampaign({
         id: 'campaign-b',
@@ -133,8 +104,8 @@ describe('recording repository', () => {
   });
 
   it('remembers a shipped recording as installed after it is deleted, and installs it only once', async () => {
-    const recordings = createRecordingRepository(store.db);
-    const shipped = sampleRecording('default-consent', 'Default consent prompt');
+    const recordings = createRecordingRepository(workspace.store.db);
+    const shipped = sampleRecording('default-consent', { name: 'Default consent prompt' });
     await recordings.insertShipped('consent', shipped);
     await recordings.insertShipped('consent', { ...shipped, name: 'Installed twice' });
 

@@ -13,7 +13,6 @@ import {
   createAttemptJournal,
   type SqliteAttemptJournal,
 } from '../../src/store/attempt-journal.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
 import type { Store } from '../../src/store/db.js';
 import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
 import { FakeCallControl } from './fake-call-control.js';
@@ -22,6 +21,7 @@ import {
   openMigratedStore,
   sampleCampaign,
   sampleLeads,
+  seedStore,
   T0,
   type TempDir,
 } from './store-fixtures.js';
@@ -84,12 +84,12 @@ export async function createHarness(
   const store = await openMigratedStore(dir);
   const journal = createAttemptJournal(store);
   const leads = createLeadRepository(store.db);
-  const campaigns = createCampaignRepository(store.db);
   const campaign = sampleCampaign({ status: 'running', ...options.campaign });
   if (options.seed ?? !options.dir) {
-    await campaigns.insert(campaign);
-    const inserted = await leads.insert(sampleLeads(campaign.id, options.leads ?? 3));
-    if (!inserted.ok) throw new Error('could not insert sample leads');
+    await seedStore(store, {
+      campaigns: [campaign],
+      leads: sampleLeads(campaign.id, options.leads ?? 3),
+    });
   }
   const clock = new SimulatedClock();
   clock.set(options.now ?? T0);

@@ -5,23 +5,18 @@ import {
   importLeads,
   type LeadImportReport,
 } from '../../src/intake/import-leads.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
-import { openDatabase, type Store } from '../../src/store/db.js';
+import type { Store } from '../../src/store/db.js';
 import { createDncRepository } from '../../src/store/dnc.js';
 import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
 import { createLeadRepository } from '../../src/store/leads.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
-import { sampleCampaign, sampleLead, T0 } from './store-fixtures.js';
+import { openMemoryStore, sampleLead, seedStore, T0 } from './store-fixtures.js';
 
 export const CAMPAIGN_ID = 'campaign-reminders';
 
 /** A fresh in-memory database with one campaign (US numbers, no extensions by default). */
 export async function openIntakeStore(overrides: Partial<Campaign> = {}): Promise<Store> {
-  const store = openDatabase({ path: ':memory:' });
-  await migrateToLatest(store.db);
-  await createCampaignRepository(store.db).insert(
-    sampleCampaign({ id: CAMPAIGN_ID, ...overrides }),
-  );
+  const store = await openMemoryStore();
+  await seedStore(store, { campaigns: [{ id: CAMPAIGN_ID, ...overrides }] });
   return store;
 }
 

@@ -14,30 +14,14 @@ import type { TargetProblem } from '../../src/setup/ai-target-checks.js';
 import { createCampaignControlStore } from '../../src/store/campaign-control-store.js';
 import { type CampaignRepository, createCampaignRepository } from '../../src/store/campaigns.js';
 import { createDialingStore } from '../../src/store/dialing-store.js';
-import { createLeadRepository } from '../../src/store/leads.js';
-import { createRecordingRepository, type Recording } from '../../src/store/recordings.js';
 import { createHarness, type Harness } from './harness.js';
 import {
   createTempDir,
-  openMigratedStore,
   sampleCampaign,
   sampleLeads,
-  T0,
+  sampleRecording,
+  seedDatabase,
 } from './store-fixtures.js';
-
-function sampleRecording(id: string): Recording {
-  return {
-    id,
-    name: id,
-    fileName: `${id}.ulaw`,
-    mediaUri: `sound:dialstate/${id}`,
-    durationMs: 2_000,
-    sizeBytes: 16_000,
-    sha256: '0'.repeat(64),
-    createdAt: T0,
-    updatedAt: T0,
-  };
-}
 
 /** An attempt that has not ended, as the store holds it. */
 export interface OpenAttempt {
@@ -101,19 +85,12 @@ export async function createSchedulerHarness(
     minIntervalMs: 0,
     ...options.campaign,
   };
-  const seed = await openMigratedStore(dir);
-  try {
-    const recordings = createRecordingRepository(seed.db);
-    for (const id of options.withRecordings ?? []) await recordings.insert(sampleRecording(id));
-    const campaign = sampleCampaign({ status: 'running', ...campaignOverrides });
-    await createCampaignRepository(seed.db).insert(campaign);
-    const inserted = await createLeadRepository(seed.db).insert(
-      sampleLeads(campaign.id, options.leads ?? 3),
-    );
-    if (!inserted.ok) throw new Error('could not insert the leads');
-  } finally {
-    await seed.close();
-  }
+  const seeded = sampleCampaign({ status: 'running', ...campaignOverrides });
+  await seedDatabase(dir, {
+    recordings: (options.withRecordings ?? []).map((id) => sampleRecording(id)),
+    campaigns: [seeded],
+    leads: sampleLeads(seeded.id, options.leads ?? 3),
+  });
   const base = await createHarness({
     dir,
     seed: false,

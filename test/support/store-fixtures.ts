@@ -8,9 +8,11 @@ import { DEFAULT_RETRY_POLICY } from '../../src/campaign/retry-policy.js';
 import type { PersistedAttemptSnapshot } from '../../src/machines/attempt-step.js';
 import type { AttemptEvent, AttemptFacts, AttemptInput } from '../../src/machines/attempt-types.js';
 import type { NewAttempt } from '../../src/store/attempt-journal.js';
+import { createCampaignRepository } from '../../src/store/campaigns.js';
 import { openDatabase, type Store, type SynchronousMode } from '../../src/store/db.js';
-import type { NewLead } from '../../src/store/leads.js';
+import { createLeadRepository, type NewLead } from '../../src/store/leads.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
+import { createRecordingRepository, type Recording } from '../../src/store/recordings.js';
 
 /** 2026-11-24T14:00:00Z: every fixture time is counted from here. */
 export const T0 = Date.UTC(2026, 10, 24, 14, 0, 0);
@@ -37,6 +39,77 @@ export async function openMigratedStore(
   });
   await migrateToLatest(store.db);
   return store;
+}
+
+/** A migrated database in memory, for tests that need no file (and no second connection). */
+export async function openMemoryStore(): Promise<Store> {
+  const store = openDatabase({ path: ':memory:' });
+  await migrateToLatest(store.db);
+  return store;
+}
+
+/**
+ * What a test starts from, inserted in this order (a campaign may refer to a recording, a
+ * lead to a campaign): recordings, sample campaigns (by their overrides), then leads.
+ */
+export interface StoreSeed {
+  recordings?: readonly Recording[];
+  campaigns?: readonly Partial<Campaign>[];
+  leads?: readonly NewLead[];
+}
+
+/** Inserts the seed into an open store; throws if the leads are refused. */
+export async function seedStore(store: Store, seed: StoreSeed): Promise<void> {
+  const recordings = createRecordingRepository(store.db);
+  for (const recording of seed.recordings ?? []) await recordings.insert(recording);
+  const campaigns = createCampaignRepository(store.db);
+  for (const overrides of seed.campaigns ?? []) await campaigns.insert(sampleCampaign(overrides));
+  if (!seed.leads?.length) return;
+  const inserted = await createLeadRepository(store.db).insert(seed.leads);
+  if (!inserted.ok) throw new Error(`could not seed the leads: ${inserted.reason}`);
+}
+
+/**
+ * Migrates and seeds the database file of `dir` and closes it again, for a test that then
+ * hands the folder to something that opens it itself (a child process, startDialstate).
+ */
+export async function seedDatabase(dir: TempDir, seed: StoreSeed): Promise<void> {
+  const store = await openMigratedStore(dir);
+  try {
+    await seedStore(store, seed);
+  } finally {
+    await store.close();
+  }
+}
+
+/** A temp dir of its own holding a migrated database seeded with `seed`, left open. */
+export async function openSeededStore(seed: StoreSeed): Promise<{ dir: TempDir; store: Store }> {
+  const dir = createTempDir();
+  const store = await openMigratedStore(dir);
+  try {
+    await seedStore(store, seed);
+  } catch (error) {
+    await store.close();
+    dir.remove();
+    throw error;
+  }
+  return { dir, store };
+}
+
+/** A stored recording named after its id; durationMs etc. are plausible for 2 s of audio. */
+export function sampleRecording(id: string, overrides: Partial<Recording> = {}): Recording {
+  return {
+    id,
+    name: id,
+    fileName: `${id}.ulaw`,
+    mediaUri: `sound:dialstate/${id}`,
+    durationMs: 2_000,
+    sizeBytes: 16_000,
+    sha256: '0'.repeat(64),
+    createdAt: T0,
+    updatedAt: T0,
+    ...overrides,
+  };
 }
 
 /** A weekday-office-hours campaign in New York, with dialstate's defaults elsewhere. */
@@ -187,4 +260,18 @@ export function sampleCommit(
     cancelTimers: options.cancelTimers ?? [],
     lead: options.lead ?? null,
   };
+}
+
+/** The last commit of an attempt, ended by a hang-up at `at`: done, with these facts. */
+export function sampleFinalCommit(
+  attempt: StoredAttempt,
+  seq: number,
+  end: { at: number; cause: number; facts: AttemptFacts; lead?: AttemptCommit['lead'] },
+): AttemptCommit {
+  return sampleCommit(
+    attempt,
+    seq,
+    { type: 'channel.hungUp', at: end.at, cause: end.cause },
+    { state: 'done', done: true, facts: end.facts, lead: end.lead ?? null },
+  );
 }

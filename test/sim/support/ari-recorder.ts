@@ -87,6 +87,20 @@ export class EventRecorder {
     );
   }
 
+  /**
+   * Resolves once every event the server sent before this call has arrived: the pong to a
+   * ping comes back on the same socket behind them. Lets a test say that something was NOT
+   * sent without waiting an arbitrary time for it.
+   */
+  flush(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#ws.once('pong', () => resolve());
+      this.#ws.ping(undefined, undefined, (error) => {
+        if (error) reject(error);
+      });
+    });
+  }
+
   /** Calls `listener` when the server closes the websocket (or it is closed here). */
   onClose(listener: () => void): void {
     this.#ws.on('close', listener);
