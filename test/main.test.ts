@@ -10,7 +10,6 @@ import { createCampaignRepository } from '../src/store/campaigns.js';
 import type { Store } from '../src/store/db.js';
 import { createLeadRepository } from '../src/store/leads.js';
 import { createHarness } from './support/harness.js';
-import { until } from './support/serve-child.js';
 import {
   createTempDir,
   openMigratedStore,
@@ -19,6 +18,7 @@ import {
   seedDatabase,
   type TempDir,
 } from './support/store-fixtures.js';
+import { until } from './support/until.js';
 
 const silent = pino({ level: 'silent' });
 let dir: TempDir | undefined;

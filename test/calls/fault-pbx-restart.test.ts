@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createSimulator } from '../../src/sim/simulator.js';
 import { useCleanup } from '../support/cleanup.js';
 import { startHumanCampaign, untilLeadsFinished } from '../support/human-campaign-run.js';
-import { seededRandom, until } from '../support/serve-child.js';
+import { seededRandom } from '../support/serve-child.js';
 import { createTempDir, openMigratedStore } from '../support/store-fixtures.js';
+import { until } from '../support/until.js';
 
 /**
  * Fault test 2: the PBX restarts twice while calls are live and the scheduler runs

@@ -4,8 +4,9 @@ import { createSimulator } from '../../src/sim/simulator.js';
 import { useCleanup } from '../support/cleanup.js';
 import { seedDialingCampaign } from '../support/dialing-seed.js';
 import { untilLeadsFinished } from '../support/human-campaign-run.js';
-import { seededRandom, spawnServe, until } from '../support/serve-child.js';
+import { seededRandom, spawnServe } from '../support/serve-child.js';
 import { createTempDir, openMigratedStore } from '../support/store-fixtures.js';
+import { until } from '../support/until.js';
 
 /**
  * Fault test 1: `dialstate serve` is SIGKILLed while every answered caller of the

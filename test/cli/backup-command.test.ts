@@ -6,8 +6,9 @@ import { createAttemptJournal } from '../../src/store/attempt-journal.js';
 import type { Store } from '../../src/store/db.js';
 import { seedDialingCampaign } from '../support/dialing-seed.js';
 import { dialstateWithEnv } from '../support/dialstate-cli.js';
-import { spawnServe, until } from '../support/serve-child.js';
+import { spawnServe } from '../support/serve-child.js';
 import { createTempDir, openMigratedStore } from '../support/store-fixtures.js';
+import { until } from '../support/until.js';
 
 /**
  * `dialstate backup` against a real `dialstate serve` (a child process dialing its

@@ -6,8 +6,8 @@ import type { Store } from '../../src/store/db.js';
 import { createLeadImportRepository } from '../../src/store/lead-imports.js';
 import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
 import { CAMPAIGN_ID, leadsOf, openIntakeStore } from '../support/lead-intake.js';
-import { until } from '../support/serve-child.js';
 import { T0 } from '../support/store-fixtures.js';
+import { until } from '../support/until.js';
 
 let store: Store;
 let jobs: LeadImportJobs | undefined;

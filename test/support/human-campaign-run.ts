@@ -3,8 +3,8 @@ import { loadConfig } from '../../src/config.js';
 import { type Dialstate, startDialstate } from '../../src/main.js';
 import type { Store } from '../../src/store/db.js';
 import { seedDialingCampaign } from './dialing-seed.js';
-import { until } from './serve-child.js';
 import type { TempDir } from './store-fixtures.js';
+import { until } from './until.js';
 
 /**
  * Seeds a campaign of `leads` people who accept (numbers ending in 01), retried at once

@@ -1,8 +1,9 @@
 import type { Dialstate } from '../../src/main.js';
 import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { startHumanCampaign } from './human-campaign-run.js';
-import { seededRandom, until } from './serve-child.js';
+import { seededRandom } from './serve-child.js';
 import { createTempDir, type TempDir } from './store-fixtures.js';
+import { until } from './until.js';
 
 /** One PBX restart, measured from the moment ARI answers again (ms). */
 export interface PbxRestartRound {

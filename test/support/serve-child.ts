@@ -56,15 +56,3 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-/** Resolves once `check` holds, polling every `everyMs`; rejects after `timeoutMs`. */
-export async function until(
-  check: () => boolean | Promise<boolean>,
-  { timeoutMs = 60_000, everyMs = 50, what = 'the condition' } = {},
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not hold within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
