@@ -9,6 +9,7 @@ import {
   createAriEventStream,
 } from './ari-event-stream.js';
 import { type RoutedAttemptEvent, translateAriEvent } from './ari-events.js';
+import { type AriHttpPool, createAriHttpPool } from './ari-http-pool.js';
 import { type AriRest, createAriRest, DEFAULT_REQUEST_TIMEOUT_MS } from './ari-rest.js';
 import { type ChannelIds, dialstateChannelIds } from './channel-ids.js';
 import { createHangupOrdering } from './hangup-ordering.js';
@@ -41,6 +42,13 @@ export interface AriGatewayOptions extends AriEndpoint {
   heartbeatMs?: number;
   /** Longest hold of an unanswered call's hang-up while waiting for the far end's (ms). */
   hangupHoldMs?: number;
+  /** Most sockets the REST requests keep open to ARI (default 32, see ari-http-pool.ts). */
+  maxSockets?: number;
+  /**
+   * `swagger` sends REST requests through ari-client's swagger-client, one new connection
+   * per request, as before the pool: only for benchmarks that compare the two.
+   */
+  restTransport?: 'pool' | 'swagger';
 }
 
 /** A channel as `GET /channels` lists it. */
@@ -93,7 +101,7 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
   const reconnectListeners = new Set<() => void | Promise<void>>();
   const lossListeners = new Set<(loss: { reason: string; at: number }) => void>();
   let lastState: AriConnectionStatus['state'] | null = null;
-  let connected: { rest: AriRest; stream: AriEventStream } | null = null;
+  let connected: { rest: AriRest; stream: AriEventStream; pool: AriHttpPool } | null = null;
   // Whether the event websocket is up. While it is not, requests fail at once with no
   // status, as a refused connection would, rather than waiting out their timeout.
   let linkUp = false;
@@ -184,13 +192,19 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
         }
       },
     });
-    const clientRest = createAriRest(client, { clock, timeoutMs: requestTimeoutMs });
+    const pool = createAriHttpPool({ ...options, maxSockets: options.maxSockets });
+    const clientRest = createAriRest(client, {
+      clock,
+      timeoutMs: requestTimeoutMs,
+      pool: options.restTransport === 'swagger' ? undefined : pool,
+    });
     await stream.open();
     if (closed) {
       stream.close();
+      pool.close();
       throw new Error('the ARI gateway was closed while connecting');
     }
-    connected = { rest: clientRest, stream };
+    connected = { rest: clientRest, stream, pool };
     linkUp = true;
     log.info({ url: options.url, app: options.app }, 'connected to ARI');
   }
@@ -268,6 +282,7 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
       if (closed) return;
       closed = true;
       connected?.stream.close();
+      connected?.pool.close();
       connected = null;
       linkUp = false;
       ordering.flush();

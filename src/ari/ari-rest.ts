@@ -2,6 +2,7 @@ import type { Client } from 'ari-client';
 import type { Clock } from '../calls/ports.js';
 import { shortErrorText } from './ari-error-text.js';
 import { AriConnectionError, AriRequestError } from './ari-errors.js';
+import type { AriHttpPool, AriOperationDoc } from './ari-http-pool.js';
 
 /** Default longest wait for ARI to answer one REST request (ms). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -31,7 +32,7 @@ type SwaggerInvoke = (
 ) => void;
 
 interface SwaggerResource {
-  operations?: Record<string, { parameters?: { name: string; paramType: string }[] }>;
+  operations?: Record<string, Partial<AriOperationDoc> | undefined>;
   [operation: string]: unknown;
 }
 
@@ -53,7 +54,12 @@ interface ClientInternals {
  */
 export function createAriRest(
   client: Client,
-  options: { clock: Clock; timeoutMs?: number },
+  options: {
+    clock: Clock;
+    timeoutMs?: number;
+    /** Sends the requests on this pool of kept-alive sockets instead of swagger-client's. */
+    pool?: AriHttpPool;
+  },
 ): AriRest {
   const { clock } = options;
   const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -74,10 +80,13 @@ export function createAriRest(
           new AriRequestError(`${resource}.${operation}`, 'no such operation in the api-docs'),
         );
       }
-      const args = withBodyParameters(api.operations?.[operation]?.parameters ?? [], params);
+      const doc = api.operations?.[operation];
+      const args = withBodyParameters(doc?.parameters ?? [], params);
       return new Promise((resolve, reject) => {
         let settled = false;
+        let abandon: (() => void) | undefined;
         const timer = clock.setTimeout(() => {
+          abandon?.();
           settle(() =>
             reject(
               new AriRequestError(`${resource}.${operation}`, `no answer within ${timeoutMs} ms`),
@@ -90,15 +99,22 @@ export function createAriRest(
           clock.clearTimeout(timer);
           finish();
         }
+        const onSuccess = (response: SwaggerResponse) => settle(() => resolve(parseBody(response)));
+        const onError = (response: SwaggerResponse) =>
+          settle(() => reject(requestError(resource, operation, response)));
         try {
-          (invoke as SwaggerInvoke).call(
-            api,
-            args,
-            (response) => settle(() => resolve(parseBody(response))),
-            (response) => settle(() => reject(requestError(resource, operation, response))),
-          );
+          if (options.pool && doc?.method && doc.path) {
+            abandon = options.pool.send(
+              { method: doc.method, path: doc.path, parameters: doc.parameters },
+              args,
+              onSuccess,
+              onError,
+            );
+          } else {
+            (invoke as SwaggerInvoke).call(api, args, onSuccess, onError);
+          }
         } catch (error) {
-          // swagger-client throws strings, e.g. for a missing path parameter.
+          // Both throw strings, e.g. for a missing path parameter.
           settle(() =>
             reject(
               new AriRequestError(`${resource}.${operation}`, `not sent: ${String(error)}`, {

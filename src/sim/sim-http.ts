@@ -5,7 +5,7 @@ import { SIMULATED_VERSION } from './sim-asterisk-info.js';
 import { type AriCredentials, AUTH_REQUIRED_BODY, isAuthorized } from './sim-auth.js';
 import type { SimPbx } from './sim-pbx.js';
 import { registerChannelRoutes } from './sim-rest-channels.js';
-import { ariJson } from './sim-rest-io.js';
+import { ariJson, requestText } from './sim-rest-io.js';
 import { registerSystemRoutes, type SystemRoutesDeps } from './sim-rest-system.js';
 
 /** An authorized REST request, as the simulator received it. */
@@ -23,6 +23,8 @@ export interface SimHttpDeps extends SystemRoutesDeps {
   credentials: AriCredentials;
   /** Sees every authorized request, e.g. for tests asserting what a client sent. */
   recordRequest?: (request: SimRequestRecord) => void;
+  /** Writes out the websocket frames held back to leave together. */
+  flushEvents?: () => void;
   /** True while the PBX shuts down: every request gets Asterisk's HTML 503 page. */
   shuttingDown?: () => boolean;
   log?: Logger;
@@ -51,6 +53,8 @@ export function createSimHttpApp(deps: SimHttpDeps): Hono {
     }
     await next();
     c.header('Server', `Asterisk/${SIMULATED_VERSION}`);
+    // The events this request caused go out before its answer (see sim-websocket.ts).
+    deps.flushEvents?.();
   });
 
   // Everything under /ari needs credentials, the api-docs included (fact 18).
@@ -62,7 +66,7 @@ export function createSimHttpApp(deps: SimHttpDeps): Hono {
       return ariJson(c, AUTH_REQUIRED_BODY, 401);
     }
     if (deps.recordRequest) {
-      const text = c.req.method === 'GET' ? '' : await c.req.text();
+      const text = await requestText(c);
       let body: unknown = null;
       try {
         body = text.trim() === '' ? null : JSON.parse(text);
