@@ -78,6 +78,8 @@ export interface Stack {
   leads: LeadRepository;
   /** The embedded simulator; absent when dialing through a real ARI. */
   sim: Simulator | null;
+  /** Where the gateway dials: the simulator's or the given ARI. */
+  ari: { url: string; user: string; password: string };
   gateway: AriGateway;
   runner: AttemptRunner;
   router: EventRouter;
@@ -121,7 +123,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   });
   const router = createEventRouter({ source: gateway, runner, reconciler, log });
   await gateway.connect();
-  return { dir, store, journal, leads, sim, gateway, runner, router };
+  return { dir, store, journal, leads, sim, ari, gateway, runner, router };
 }
 
 async function startedSim(sim: Simulator | null): Promise<{ url: string }> {
