@@ -1,8 +1,6 @@
 /** Where an app's events go: one websocket connection. */
 export interface AppSocket {
   send(frame: string): void;
-  /** Writes out frames held back to leave together, if the socket holds any. */
-  flush?(): void;
 }
 
 /** An event without the per-app envelope fields (`application`, `asterisk_id`). */
@@ -25,8 +23,6 @@ export interface StasisApps {
   registered(): string[];
   /** Sends `message` to `app` with the envelope fields of fact 21 filled in. */
   deliver(app: string, message: AppMessage): void;
-  /** Writes out every socket's held-back frames now (before a REST answer leaves). */
-  flush(): void;
 }
 
 export interface StasisAppsOptions {
@@ -85,9 +81,5 @@ class SocketRegistry implements StasisApps {
     const socket = this.#owners.get(app);
     if (!socket) return;
     socket.send(JSON.stringify({ ...message, asterisk_id: this.#asteriskId, application: app }));
-  }
-
-  flush(): void {
-    for (const socket of new Set(this.#owners.values())) socket.flush?.();
   }
 }

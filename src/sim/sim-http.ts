@@ -23,8 +23,6 @@ export interface SimHttpDeps extends SystemRoutesDeps {
   credentials: AriCredentials;
   /** Sees every authorized request, e.g. for tests asserting what a client sent. */
   recordRequest?: (request: SimRequestRecord) => void;
-  /** Writes out the websocket frames held back to leave together. */
-  flushEvents?: () => void;
   /** True while the PBX shuts down: every request gets Asterisk's HTML 503 page. */
   shuttingDown?: () => boolean;
   log?: Logger;
@@ -53,8 +51,6 @@ export function createSimHttpApp(deps: SimHttpDeps): Hono {
     }
     await next();
     c.header('Server', `Asterisk/${SIMULATED_VERSION}`);
-    // The events this request caused go out before its answer (see sim-websocket.ts).
-    deps.flushEvents?.();
   });
 
   // Everything under /ari needs credentials, the api-docs included (fact 18).

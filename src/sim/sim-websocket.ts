@@ -52,29 +52,10 @@ export function attachEventsWebsocket(server: Server, deps: EventsWebsocketDeps)
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       sockets.add(ws);
-      // Frames sent in one turn of the event loop leave in one write: the socket is
-      // corked at the first and uncorked once the turn's synchronous work is done, or
-      // before a REST answer leaves (`flush`), so a request's events still reach the
-      // client ahead of its answer, as they did one write each. A call's events come in
-      // bursts (an originate alone makes several), and one system call per frame was
-      // the largest share of the simulator's CPU time under load.
-      let corked = false;
-      const uncork = () => {
-        if (!corked) return;
-        corked = false;
-        socket.uncork();
-      };
       const appSocket: AppSocket = {
         send: (frame) => {
-          if (ws.readyState !== WebSocket.OPEN) return;
-          if (!corked) {
-            corked = true;
-            socket.cork();
-            process.nextTick(uncork);
-          }
-          ws.send(frame);
+          if (ws.readyState === WebSocket.OPEN) ws.send(frame);
         },
-        flush: uncork,
       };
       deps.apps.register(appSocket, apps);
       deps.log?.debug({ apps }, 'simulated ARI websocket connected');

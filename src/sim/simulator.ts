@@ -205,7 +205,6 @@ class RunningSimulator implements Simulator {
       modules: options.modules ?? DEFAULT_MODULES,
       timestamp,
       shuttingDown: () => this.#shuttingDown,
-      flushEvents: () => apps.flush(),
       recordRequest: (request) => {
         this.#requests.push(request);
         if (this.#requests.length > REQUESTS_KEPT) this.#requests.shift();
