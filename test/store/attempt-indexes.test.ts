@@ -160,6 +160,21 @@ describe('indexes of the tables a claim and a call event write', () => {
       const { rows } = await sql<{ n: number }>`select n from campaign_outcome_count
         where campaign_id = 'c' and outcome = 'busy'`.execute(old.db);
       expect(rows).toEqual([{ n: 1 }]);
+
+      // And back down: the unique index and the rowid timer table return, rows kept.
+      await migrateTo(old.db, '202612061200_dnc_opt_out_source');
+      expect(await rowids()).toEqual(order.filter((row) => row.id === 'a2'));
+      const { rows: indexes } = await sql<{ name: string }>`select name
+        from pragma_index_list('attempt') where "unique" = 1 order by name`.execute(old.db);
+      expect(indexes.map((index) => index.name)).toEqual([
+        'sqlite_autoindex_attempt_1',
+        'sqlite_autoindex_attempt_2',
+      ]);
+      const { rows: timerKind } = await sql<{
+        wr: number;
+      }>`select wr from pragma_table_list('attempt_timer')`.execute(old.db);
+      expect(timerKind).toEqual([{ wr: 0 }]);
+      expect(await count('attempt_timer')).toBe(1);
     } finally {
       await old.close();
     }

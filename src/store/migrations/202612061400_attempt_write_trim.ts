@@ -76,8 +76,12 @@ async function rebuild(db: Kysely<any>, definitions: Record<string, string>): Pr
         const names = columns.map((column) => `"${column.name}"`).join(', ');
         const staging = `${table}_rebuilt`;
         await sql.raw(`create table "${staging}" ${definition}`).execute(trx);
-        // A WITHOUT ROWID table has no rowid to keep; the attempt's orders the lists.
-        const rowid = definition.endsWith('without rowid') ? '' : 'rowid, ';
+        // A WITHOUT ROWID table has no rowid to keep, on either side; the attempt's is
+        // kept, since the attempt lists order by it.
+        const { rows: kind } = await sql<{ wr: number }>`select wr
+          from pragma_table_list(${table})`.execute(trx);
+        const rowid =
+          kind[0]?.wr === 1 || definition.endsWith('without rowid') ? '' : 'rowid, ';
         await sql
           .raw(
             `insert into "${staging}" (${rowid}${names}) select ${rowid}${names} from "${table}"`,
