@@ -3,14 +3,14 @@
  * by dialstate, back to back in one process, against the same ARI.
  *
  *   npm run bench:ari-overhead -- [--live 1,10,50] [--attempts 1000] [--rounds 2]
- *     [--synchronous FULL|NORMAL] [--url http://pbx:8088 --user u --password p --number N]
+ *     [--synchronous FULL|NORMAL] [--url http://pbx:8088 --user u --password p]
  *
  * Without `--url`, against the embedded simulator's congestion far end (a call that is
  * refused at once, so the rate is the callers', not the far end's). With `--url`, against
- * a real Asterisk: `--number` is what both dial (through `from-internal`, as dialstate
- * does); pick one that fails fast (a congestion or busy route), since every call rings
- * it. dialstate's app is `dialstate` and the bare loop's `dialstate-bare`: on a real PBX
- * both need the ARI user's permission, nothing else.
+ * a real Asterisk: both dial `Local/+1555NNNNNN09@from-internal` (the simulator's
+ * congestion numbers, one per lead), so route that pattern to congestion there, e.g.
+ * `exten => _+1555XXXXXX09,1,Congestion()` in `from-internal`; every attempt must end
+ * `congestion`. dialstate's app is `dialstate` and the bare loop's `dialstate-bare`.
  *
  * At each concurrency L, `--rounds` times in turn:
  * - *bare*: ari-client (`connect`, `start`), L loops each originating a call with the
@@ -44,7 +44,6 @@ const { values } = parseArgs({
     url: { type: 'string' },
     user: { type: 'string' },
     password: { type: 'string' },
-    number: { type: 'string' },
   },
 });
 const levels = (values.live ?? '').split(',').map(Number);
@@ -54,8 +53,8 @@ const synchronous = values.synchronous?.toUpperCase();
 if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
   throw new Error(`--synchronous must be FULL or NORMAL, not ${values.synchronous}`);
 }
-if (values.url && !(values.user && values.password && values.number)) {
-  throw new Error('--url needs --user, --password and --number');
+if (values.url && !(values.user && values.password)) {
+  throw new Error('--url needs --user and --password');
 }
 
 const options: StackOptions = {
@@ -139,9 +138,7 @@ try {
   const warm = await drive(stack, options, { first: 0, leads: 1, live: 1 });
   if (warm.problems.length > 0) throw new Error(warm.problems.join('\n'));
   const command = await firstOriginate(stack);
-  const body = await originateBody(
-    values.number ? { ...command, number: values.number, endpoint: undefined } : command,
-  );
+  const body = await originateBody(command);
 
   const client = await connect(stack.ari.url, stack.ari.user, stack.ari.password);
   const waiting = new Map<string, () => void>();

@@ -5,11 +5,12 @@
  *
  *   npm run bench:sim-throughput -- [--synchronous FULL|NORMAL] [--live 1,100,1000]
  *     [--seconds 6 | --attempts N[,N…]] [--time-scale 0] [--scenarios busy,congestion,…]
- *     [--rest pool,swagger]
+ *     [--rest pool,swagger] [--keep-going]
  *
  * `--rest` names the REST transports to run each level with, in turn in this process:
  * `pool` (the gateway's kept-alive socket pool, the default) and `swagger` (ari-client's
  * own requests, a new connection each, as before the pool), for a ratio in one run.
+ * `--keep-going` reports a level whose checks failed after the table, instead of stopping.
  *
  * A live level L keeps L attempts in flight: each of L workers claims a pending lead
  * (`journal.createAttempt`, as the scheduler does), starts its attempt, waits for its
@@ -243,6 +244,7 @@ const { values } = parseArgs({
     'time-scale': { type: 'string', default: '0' },
     scenarios: { type: 'string', default: 'busy,congestion,invalid-number' },
     rest: { type: 'string', default: 'pool' },
+    'keep-going': { type: 'boolean', default: false },
   },
 });
 const synchronous = values.synchronous?.toUpperCase();
@@ -271,11 +273,20 @@ if (counts.length > 1 && counts.length !== levels.length) {
 
 const loadBefore = os.loadavg()[0] ?? 0;
 const results = [];
+/** Levels whose checks failed, with `--keep-going`: reported after the table. */
+const failures: string[] = [];
 for (const [index, live] of levels.entries()) {
   for (const rest of transports as Options['rest'][]) {
-    results.push(
-      await runLevel({ ...options, rest }, live, counts.length > 1 ? counts[index] : counts[0]),
-    );
+    try {
+      results.push(
+        await runLevel({ ...options, rest }, live, counts.length > 1 ? counts[index] : counts[0]),
+      );
+    } catch (error) {
+      if (!values['keep-going']) throw error;
+      failures.push(
+        `live ${live} (${rest}) FAILED: ${String(error).split('\n').slice(0, 4).join('; ')}`,
+      );
+    }
   }
 }
 
@@ -310,3 +321,4 @@ for (const r of results) {
         : `; listen queue overflows (system-wide) ${r.listenOverflows}`),
   );
 }
+for (const failure of failures) console.log(failure);

@@ -80,8 +80,7 @@ async function rebuild(db: Kysely<any>, definitions: Record<string, string>): Pr
         // kept, since the attempt lists order by it.
         const { rows: kind } = await sql<{ wr: number }>`select wr
           from pragma_table_list(${table})`.execute(trx);
-        const rowid =
-          kind[0]?.wr === 1 || definition.endsWith('without rowid') ? '' : 'rowid, ';
+        const rowid = kind[0]?.wr === 1 || definition.endsWith('without rowid') ? '' : 'rowid, ';
         await sql
           .raw(
             `insert into "${staging}" (${rowid}${names}) select ${rowid}${names} from "${table}"`,
