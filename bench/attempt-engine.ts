@@ -3,6 +3,10 @@
  * the real SQLite journal (file, WAL), under synchronous=NORMAL and FULL.
  *
  *   npm run bench:attempt-engine -- [--attempts 10000] [--light 1000]
+ *     [--synchronous NORMAL,FULL] [--schema latest,before-trim] [--rounds 1]
+ *
+ * `--schema` runs each load on each schema in turn (see bench-fixtures.ts `BenchSchema`),
+ * `--rounds` times, so that what a migration changed is a ratio within one run.
  *
  * Every attempt follows one of four recorded-shape scenarios (consent + hand-off,
  * voicemail drop, busy, no answer) and is claimed from a pending lead first, as the
@@ -29,8 +33,13 @@ import { createAttemptJournal } from '../src/store/attempt-journal.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
 import { openDatabase, type SynchronousMode } from '../src/store/db.js';
 import { createLeadRepository } from '../src/store/leads.js';
-import { migrateToLatest } from '../src/store/migrate.js';
-import { benchCampaign, benchInput } from './bench-fixtures.js';
+import {
+  type BenchSchema,
+  benchCampaign,
+  benchInput,
+  benchSchemas,
+  migrateBenchSchema,
+} from './bench-fixtures.js';
 
 type Script = (input: AttemptInput) => Omit<AttemptEvent, 'at'>[];
 
@@ -83,6 +92,7 @@ const instantCallControl: CallControl = {
 };
 
 interface Result {
+  schema: BenchSchema;
   synchronous: SynchronousMode;
   concurrency: number;
   attempts: number;
@@ -96,6 +106,7 @@ interface Result {
 }
 
 async function run(
+  schema: BenchSchema,
   synchronous: SynchronousMode,
   attempts: number,
   concurrency: number,
@@ -103,7 +114,7 @@ async function run(
   const dir = mkdtempSync(path.join(os.tmpdir(), 'dialstate-bench-'));
   const dbPath = path.join(dir, 'bench.db');
   const store = openDatabase({ path: dbPath, synchronous });
-  await migrateToLatest(store.db);
+  await migrateBenchSchema(store.db, schema);
   const journal = createAttemptJournal(store);
   const campaign = benchCampaign();
   await createCampaignRepository(store.db).insert(campaign);
@@ -189,6 +200,7 @@ async function run(
   const fileBytes = statSync(dbPath).size;
   rmSync(dir, { recursive: true, force: true });
   return {
+    schema,
     synchronous,
     concurrency,
     attempts,
@@ -210,22 +222,38 @@ const { values } = parseArgs({
   options: {
     attempts: { type: 'string', default: '10000' },
     light: { type: 'string', default: '1000' },
+    synchronous: { type: 'string', default: 'NORMAL,FULL' },
+    schema: { type: 'string', default: 'latest' },
+    rounds: { type: 'string', default: '1' },
   },
 });
+const modes = (values.synchronous ?? '').split(',').map((mode) => {
+  if (mode !== 'NORMAL' && mode !== 'FULL') throw new Error(`not a synchronous mode: ${mode}`);
+  return mode;
+});
+const schemas = benchSchemas(values.schema ?? '');
+const loadBefore = os.loadavg().map((n) => n.toFixed(2));
 const results: Result[] = [];
-for (const mode of ['NORMAL', 'FULL'] as const) {
-  results.push(await run(mode, Number(values.attempts), 50));
-  results.push(await run(mode, Number(values.light), 1));
+for (const mode of modes) {
+  for (let round = 0; round < Number(values.rounds); round += 1) {
+    for (const schema of schemas)
+      results.push(await run(schema, mode, Number(values.attempts), 50));
+    for (const schema of schemas) results.push(await run(schema, mode, Number(values.light), 1));
+  }
 }
 console.log(
-  `attempt engine, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`,
+  `attempt engine, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, ` +
+    `load average ${loadBefore.join(' ')} before, ${os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')} after`,
 );
 console.log(
-  '| synchronous | live at once | attempts | events | seconds | events/s | p50 ms | p99 ms | journal B/attempt | file B/attempt |',
+  '| schema | synchronous | live at once | attempts | events | seconds | events/s | p50 ms | p99 ms | journal B/attempt | file B/attempt |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
-    `| ${r.synchronous} | ${r.concurrency} | ${r.attempts} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.journalBytesPerAttempt} | ${r.fileBytesPerAttempt} |`,
+    `| ${r.schema} | ${r.synchronous} | ${r.concurrency} | ${r.attempts} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.journalBytesPerAttempt} | ${r.fileBytesPerAttempt} |`,
   );
 }

@@ -1,9 +1,12 @@
+import type { Kysely } from 'kysely';
 import { buildAttemptInput, type PlayableMedia } from '../src/calls/attempt-input.js';
 import { DEFAULT_AMD_PARAMETERS } from '../src/campaign/amd-parameters.js';
 import type { Campaign } from '../src/campaign/campaign.js';
 import type { Lead } from '../src/campaign/lead.js';
 import { DEFAULT_RETRY_POLICY } from '../src/campaign/retry-policy.js';
 import type { AttemptInput } from '../src/machines/attempt-types.js';
+import { migrateTo, migrateToLatest } from '../src/store/migrate.js';
+import type { Database } from '../src/store/schema.js';
 
 /** A campaign with every feature on: consent gate, voicemail drop, dialplan AI target. */
 export function benchCampaign(): Campaign {
@@ -83,4 +86,25 @@ export function benchInput(
     consentMedia: media.consent,
     voicemailMedia: media.voicemail,
   });
+}
+
+/**
+ * The schemas a benchmark can compare in one run: `latest`, or `before-trim`, the schema
+ * before migration 202612061400 (attempt.channel_id's unique index, attempt_timer as a
+ * rowid table), to measure what that migration changed against a baseline.
+ */
+export type BenchSchema = 'latest' | 'before-trim';
+
+export function benchSchemas(text: string): BenchSchema[] {
+  return text.split(',').map((name) => {
+    if (name !== 'latest' && name !== 'before-trim') {
+      throw new Error(`--schema takes latest or before-trim, not ${name}`);
+    }
+    return name;
+  });
+}
+
+export async function migrateBenchSchema(db: Kysely<Database>, schema: BenchSchema): Promise<void> {
+  if (schema === 'latest') await migrateToLatest(db);
+  else await migrateTo(db, '202612061200_dnc_opt_out_source');
 }

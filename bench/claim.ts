@@ -3,7 +3,12 @@
  * due lead through the partial index, check DNC and the attempt budget, compare-and-set
  * the lead and insert the attempt row) with 1,000,000 leads in the campaign.
  *
- *   npm run bench:claim -- [--leads 1000000] [--claims 10000]
+ *   npm run bench:claim -- [--leads 1000000] [--claims 10000] [--synchronous FULL,NORMAL]
+ *     [--schema latest,before-trim] [--rounds 1]
+ *
+ * `--schema` measures each setting on each schema in turn, migrating the same loaded
+ * database down and up between them (see bench-fixtures.ts `BenchSchema`), `--rounds`
+ * times: what a migration changed, as a ratio within one run.
  *
  * A tenth of the leads are due later than now and 1% are on the do-not-call list, so the
  * claim query has to walk past some of them, as in a real campaign. The database is
@@ -27,15 +32,23 @@ import { createDialingStore } from '../src/store/dialing-store.js';
 import { createDncRepository } from '../src/store/dnc.js';
 import { createLeadClaimer } from '../src/store/lead-claims.js';
 import { createLeadRepository } from '../src/store/leads.js';
-import { migrateToLatest } from '../src/store/migrate.js';
-import { benchCampaign, benchInput } from './bench-fixtures.js';
+import { benchCampaign, benchInput, benchSchemas, migrateBenchSchema } from './bench-fixtures.js';
 
 const { values } = parseArgs({
   options: {
     leads: { type: 'string', default: '1000000' },
     claims: { type: 'string', default: '10000' },
+    synchronous: { type: 'string', default: 'FULL,NORMAL' },
+    schema: { type: 'string', default: 'latest' },
+    rounds: { type: 'string', default: '1' },
   },
 });
+const schemas = benchSchemas(values.schema ?? '');
+const modes = (values.synchronous ?? '').split(',').map((mode) => {
+  if (mode !== 'NORMAL' && mode !== 'FULL') throw new Error(`not a synchronous mode: ${mode}`);
+  return mode;
+});
+const loadBefore = os.loadavg().map((n) => n.toFixed(2));
 const leadCount = Number(values.leads);
 const claimCount = Number(values.claims);
 const NOW = Date.UTC(2026, 10, 24, 15, 0, 0);
@@ -44,7 +57,7 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'dialstate-claim-'));
 const store = openDatabase({
   path: path.join(dir, 'claim.db'),
 });
-await migrateToLatest(store.db);
+await migrateBenchSchema(store.db, schemas[0] ?? 'latest');
 const campaign = benchCampaign();
 await createCampaignRepository(store.db).insert(campaign);
 const leads = createLeadRepository(store.db);
@@ -175,25 +188,33 @@ passMs.sort((a, b) => a - b);
 const passLine = `scheduler pass (loadRunning, 500 runs): mean ${(passMs.reduce((a, b) => a + b, 0) / passMs.length).toFixed(3)} ms, p50 ${passMs[250]?.toFixed(3)} ms, p99 ${passMs[495]?.toFixed(3)} ms`;
 
 const rows: string[] = [];
-for (const synchronous of ['FULL', 'NORMAL'] as const) {
+for (const synchronous of modes) {
   store.prepare(`pragma synchronous = ${synchronous}`).run([]);
-  for (const together of [1, 16]) {
-    const r = await run(together);
-    if (r.claimed !== claimCount) throw new Error(`claimed ${r.claimed} of ${claimCount}`);
-    rows.push(
-      `| ${synchronous} | ${leadCount} | ${together} | ${claimCount} | ${Math.round(claimCount / r.seconds)} | ${((r.seconds * 1000) / claimCount).toFixed(3)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.workMean.toFixed(3)} | ${r.workP99.toFixed(3)} | ${r.considerMean.toFixed(3)} |`,
-    );
+  for (let round = 0; round < Number(values.rounds); round += 1) {
+    for (const schema of schemas) {
+      await migrateBenchSchema(store.db, schema);
+      for (const together of [1, 16]) {
+        const r = await run(together);
+        if (r.claimed !== claimCount) throw new Error(`claimed ${r.claimed} of ${claimCount}`);
+        rows.push(
+          `| ${schema} | ${synchronous} | ${leadCount} | ${together} | ${claimCount} | ${Math.round(claimCount / r.seconds)} | ${((r.seconds * 1000) / claimCount).toFixed(3)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.workMean.toFixed(3)} | ${r.workP99.toFixed(3)} | ${r.considerMean.toFixed(3)} |`,
+        );
+      }
+    }
   }
 }
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 
 console.log(
-  `claim, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, leads loaded in ${loadSeconds.toFixed(1)} s, load average ${os.loadavg()[0]?.toFixed(2)}`,
+  `claim, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, leads loaded in ${loadSeconds.toFixed(1)} s, load average ${loadBefore.join(' ')} before, ${os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ')} after`,
 );
 console.log(
-  '| synchronous | leads | together | claims | claims/s | ms per claim | p50 ms | p99 ms | work mean ms | work p99 ms | of which attempt input ms |',
+  '| schema | synchronous | leads | together | claims | claims/s | ms per claim | p50 ms | p99 ms | work mean ms | work p99 ms | of which attempt input ms |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
 console.log(passLine);

@@ -9,7 +9,9 @@ import {
   createAriEventStream,
 } from './ari-event-stream.js';
 import { type RoutedAttemptEvent, translateAriEvent } from './ari-events.js';
+import type { AriRestTransport } from './ari-http-pool.js';
 import {
+  type AriHttp,
   type AriRest,
   createAriHttp,
   createAriRest,
@@ -46,6 +48,13 @@ export interface AriGatewayOptions extends AriEndpoint {
   heartbeatMs?: number;
   /** Longest hold of an unanswered call's hang-up while waiting for the far end's (ms). */
   hangupHoldMs?: number;
+  /** Most sockets the REST requests keep open to ARI (default 32, see ari-http-pool.ts). */
+  maxSockets?: number;
+  /**
+   * `per-request` opens a new connection for every REST request, as ari-client's
+   * swagger-client did before the pool: only for benchmarks that compare the two.
+   */
+  restTransport?: AriRestTransport;
 }
 
 /** A channel as `GET /channels` lists it. */
@@ -98,7 +107,7 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
   const reconnectListeners = new Set<() => void | Promise<void>>();
   const lossListeners = new Set<(loss: { reason: string; at: number }) => void>();
   let lastState: AriConnectionStatus['state'] | null = null;
-  let connected: { rest: AriRest; stream: AriEventStream } | null = null;
+  let connected: { rest: AriRest; stream: AriEventStream; http: AriHttp } | null = null;
   // Whether the event websocket is up. While it is not, requests fail at once with no
   // status, as a refused connection would, rather than waiting out their timeout.
   let linkUp = false;
@@ -195,14 +204,17 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
       password: options.password,
       clock,
       timeoutMs: requestTimeoutMs,
+      maxSockets: options.maxSockets,
+      transport: options.restTransport,
     });
     const clientRest = createAriRest(client, http);
     await stream.open();
     if (closed) {
       stream.close();
+      http.close();
       throw new Error('the ARI gateway was closed while connecting');
     }
-    connected = { rest: clientRest, stream };
+    connected = { rest: clientRest, stream, http };
     linkUp = true;
     log.info({ url: options.url, app: options.app }, 'connected to ARI');
   }
@@ -280,6 +292,7 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
       if (closed) return;
       closed = true;
       connected?.stream.close();
+      connected?.http.close();
       connected = null;
       linkUp = false;
       ordering.flush();

@@ -1,7 +1,9 @@
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Client } from 'ari-client';
 import type { Clock } from '../calls/ports.js';
 import { shortErrorText } from './ari-error-text.js';
 import { AriConnectionError, AriRequestError } from './ari-errors.js';
+import { type AriRestTransport, createAriSockets } from './ari-http-pool.js';
 
 /** Default longest wait for ARI to answer one REST request (ms). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -15,6 +17,10 @@ export interface AriHttpOptions {
   clock: Clock;
   /** Longest wait for one answer, body included (ms). Default {@link DEFAULT_REQUEST_TIMEOUT_MS}. */
   timeoutMs?: number;
+  /** Most sockets kept open to ARI at once (default 32, see ari-http-pool.ts). */
+  maxSockets?: number;
+  /** `pool` (default) or `per-request`, for benchmarks only (see ari-http-pool.ts). */
+  transport?: AriRestTransport;
 }
 
 /** One request to ARI and what came of it; `what` names it for messages (`GET http://…/ari/…`). */
@@ -52,17 +58,59 @@ export interface AriHttp {
    * rejects: a request that got no answer resolves with `answered: false`.
    */
   request(method: string, path: string, options?: AriRequestOptions): Promise<AriExchange>;
+  /** Closes the kept sockets; later requests open new ones. */
+  close(): void;
 }
 
 /**
- * Builds ARI's HTTP client over `fetch`. The time limit runs on the injected clock and
- * covers reading the body, so a server that stalls mid-answer is given up on too.
+ * Builds ARI's HTTP client on a bounded pool of kept-alive sockets (ari-http-pool.ts).
+ * The time limit runs on the injected clock and covers reading the body, so a server
+ * that stalls mid-answer is given up on too; the time a request waits for a free socket
+ * counts against it.
  */
 export function createAriHttp(options: AriHttpOptions): AriHttp {
   const { clock } = options;
   const baseUrl = options.url.replace(/\/+$/, '');
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const authorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`;
+  const sockets = createAriSockets(baseUrl, options);
+  const root = new URL(baseUrl);
+  const hostname = root.hostname.replace(/^\[|\]$/g, '');
+  const port = root.port === '' ? (root.protocol === 'https:' ? 443 : 80) : Number(root.port);
+  const prefix = root.pathname.replace(/\/+$/, '');
+
+  /** One exchange on one socket; a kept socket the server closed meanwhile says so. */
+  function exchange(
+    method: string,
+    target: string,
+    body: string | undefined,
+    onRequest: (request: ClientRequest) => void,
+  ): Promise<{ status: number; text: string } | { error: unknown; reused: boolean }> {
+    return new Promise((resolve) => {
+      const headers: Record<string, string | number> = {
+        authorization,
+        accept: 'application/json',
+      };
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = Buffer.byteLength(body);
+      }
+      const request = sockets.transport.request(
+        { agent: sockets.agent, hostname, port, method, path: target, headers },
+        (response: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
+          );
+          response.on('error', (error) => resolve({ error, reused: false }));
+        },
+      );
+      request.on('error', (error) => resolve({ error, reused: request.reusedSocket }));
+      onRequest(request);
+      request.end(body);
+    });
+  }
 
   return {
     baseUrl,
@@ -73,36 +121,46 @@ export function createAriHttp(options: AriHttpOptions): AriHttp {
     async request(method, path, requestOptions = {}) {
       const timeoutMs = requestOptions.timeoutMs ?? defaultTimeoutMs;
       const search = queryString(requestOptions.query ?? {});
-      const url = `${baseUrl}/ari${path}${search ? `?${search}` : ''}`;
-      const what = `${method} ${url}`;
-      const headers: Record<string, string> = { authorization, accept: 'application/json' };
-      if (requestOptions.body !== undefined) headers['content-type'] = 'application/json';
-      const abort = new AbortController();
+      const target = `${prefix}/ari${path}${search ? `?${search}` : ''}`;
+      const what = `${method} ${baseUrl}/ari${path}${search ? `?${search}` : ''}`;
+      const body =
+        requestOptions.body === undefined ? undefined : JSON.stringify(requestOptions.body);
+      let current: ClientRequest | undefined;
       let timedOut = false;
       const timer = clock.setTimeout(() => {
         timedOut = true;
-        abort.abort();
+        current?.destroy(new Error('timed out'));
       }, timeoutMs);
       try {
-        const response = await fetch(url, {
-          method,
-          headers,
-          body: requestOptions.body === undefined ? undefined : JSON.stringify(requestOptions.body),
-          signal: abort.signal,
+        let outcome = await exchange(method, target, body, (r) => {
+          current = r;
         });
-        const text = await response.text();
-        return { answered: true, what, status: response.status, body: parseBody(text) };
-      } catch (error) {
-        return {
-          answered: false,
-          what,
-          timedOut,
-          reason: timedOut ? `no answer within ${timeoutMs} ms` : networkReason(error),
-          cause: error,
-        };
+        // A kept socket the server closed just as we wrote on it fails before any answer:
+        // the request never reached ARI, so it is sent once more on a fresh socket
+        // (Node's advice for kept-alive agents). An originate is safe to send again: its
+        // channel id is ours, and a second one would be refused as a duplicate.
+        if ('error' in outcome && outcome.reused && !timedOut) {
+          outcome = await exchange(method, target, body, (r) => {
+            current = r;
+          });
+        }
+        if ('error' in outcome) {
+          return {
+            answered: false,
+            what,
+            timedOut,
+            reason: timedOut ? `no answer within ${timeoutMs} ms` : networkReason(outcome.error),
+            cause: outcome.error,
+          };
+        }
+        return { answered: true, what, status: outcome.status, body: parseBody(outcome.text) };
       } finally {
         clock.clearTimeout(timer);
       }
+    },
+
+    close() {
+      sockets.agent.destroy();
     },
   };
 }
@@ -132,18 +190,17 @@ const NETWORK_ERRORS: Record<string, string> = {
   EHOSTUNREACH: 'no route to host',
   ENETUNREACH: 'network unreachable',
   ECONNRESET: 'the connection was reset',
-  UND_ERR_SOCKET: 'the connection was closed',
+  EPIPE: 'the connection was closed',
   ETIMEDOUT: 'connecting timed out',
 };
 
 function networkReason(error: unknown): string {
-  // undici reports the socket error (ECONNREFUSED, ENOTFOUND, …) as the cause of "fetch failed".
-  const cause =
-    error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
-  const code = cause?.code;
+  // Node's socket errors carry the code (ECONNREFUSED, ENOTFOUND, …) themselves.
+  const failure = error as NodeJS.ErrnoException | undefined;
+  const code = failure?.code;
   const words = code ? NETWORK_ERRORS[code] : undefined;
   if (words) return `${words} (${code})`;
-  return code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  return code ?? (error instanceof Error ? error.message : String(error));
 }
 
 /** Calls ARI operations by resource and nickname, keeping the HTTP status of failures. */

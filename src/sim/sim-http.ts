@@ -5,7 +5,7 @@ import { SIMULATED_VERSION } from './sim-asterisk-info.js';
 import { type AriCredentials, AUTH_REQUIRED_BODY, isAuthorized } from './sim-auth.js';
 import type { SimPbx } from './sim-pbx.js';
 import { registerChannelRoutes } from './sim-rest-channels.js';
-import { ariJson } from './sim-rest-io.js';
+import { ariJson, requestText } from './sim-rest-io.js';
 import { registerSystemRoutes, type SystemRoutesDeps } from './sim-rest-system.js';
 
 /** An authorized REST request, as the simulator received it. */
@@ -62,7 +62,7 @@ export function createSimHttpApp(deps: SimHttpDeps): Hono {
       return ariJson(c, AUTH_REQUIRED_BODY, 401);
     }
     if (deps.recordRequest) {
-      const text = c.req.method === 'GET' ? '' : await c.req.text();
+      const text = await requestText(c);
       let body: unknown = null;
       try {
         body = text.trim() === '' ? null : JSON.parse(text);

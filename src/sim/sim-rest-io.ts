@@ -11,7 +11,7 @@ export type AriParams = Readonly<Record<string, unknown>>;
  */
 export async function readAriParams(c: Context): Promise<AriResult<AriParams>> {
   const params: Record<string, unknown> = {};
-  const text = c.req.method === 'GET' ? '' : await c.req.text();
+  const text = await requestText(c);
   if (text.trim() !== '') {
     let body: unknown;
     try {
@@ -26,6 +26,18 @@ export async function readAriParams(c: Context): Promise<AriResult<AriParams>> {
     params[name] = values.length > 1 ? values.join(',') : values[0];
   }
   return { ok: true, value: params };
+}
+
+/**
+ * A request's body as text; '' for a GET and for a request that declares an empty body
+ * (most ARI commands: continue, hangup, play), which is not read: reading it builds a
+ * web stream for nothing, a visible share of the simulator's time per request.
+ */
+export async function requestText(c: Context): Promise<string> {
+  if (c.req.method === 'GET') return '';
+  const declaredEmpty =
+    c.req.header('content-length') === '0' && c.req.header('transfer-encoding') === undefined;
+  return declaredEmpty ? '' : c.req.text();
 }
 
 /** A string parameter, or undefined. Numbers and booleans are accepted as text. */

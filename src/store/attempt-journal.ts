@@ -89,8 +89,11 @@ function journalEntryFromRow(row: Selectable<AttemptEventTable>): JournalEntry {
   };
 }
 
-/** The statements of one journal commit, prepared once per connection. */
-const COMMIT_SQL = {
+/**
+ * The statements of one journal commit, prepared once per connection; exported so a
+ * test can check the query plan of the real text.
+ */
+export const COMMIT_SQL = {
   update: `update attempt set
       seq = ?, state = ?, snapshot = ?, outcome = ?, error = ?,
       started_at = ?, answered_at = ?, handed_off_at = ?, ended_at = ?,
@@ -194,8 +197,8 @@ function writeAttemptCommit(prepare: Store['prepare'], c: AttemptCommit): void {
   }
 }
 
-/** The statements of a claim's attempt creation, prepared once per connection. */
-const CREATE_SQL = {
+/** The statements of a claim's attempt creation, prepared once per connection (exported as above). */
+export const CREATE_SQL = {
   claimLead: `update lead set state = 'dialing', attempts = attempts + 1,
       active_attempt_id = ?, last_attempt_id = ?, updated_at = ?
     where id = ? and campaign_id = ? and state = 'pending'

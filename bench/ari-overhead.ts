@@ -1,0 +1,186 @@
+/**
+ * What dialstate costs on top of ARI: the same calls made by a bare ari-client loop and
+ * by dialstate, back to back in one process, against the same ARI.
+ *
+ *   npm run bench:ari-overhead -- [--live 1,10,50] [--attempts 1000] [--rounds 2]
+ *     [--synchronous FULL|NORMAL] [--url http://pbx:8088 --user u --password p]
+ *
+ * Without `--url`, against the embedded simulator's congestion far end (a call that is
+ * refused at once, so the rate is the callers', not the far end's). With `--url`, against
+ * a real Asterisk: both dial `Local/+1555NNNNNN09@from-internal` (the simulator's
+ * congestion numbers, one per lead), so route that pattern to congestion there, e.g.
+ * `exten => _+1555XXXXXX09,1,Congestion()` in `from-internal`; every attempt must end
+ * `congestion`. dialstate's app is `dialstate` and the bare loop's `dialstate-bare`.
+ *
+ * At each concurrency L, `--rounds` times in turn:
+ * - *bare*: ari-client (`connect`, `start`), L loops each originating a call with the
+ *   body dialstate sends (the first attempt's originate, replayed through dialstate's
+ *   own call control with a recording REST stub, so endpoint, app arguments, caller id,
+ *   timeout and variables are the same) and waiting for its `ChannelDestroyed`;
+ * - *dialstate*: L workers claiming a lead, running its attempt through the runner,
+ *   journal (SQLite, file, WAL) and gateway until it ends (bench/sim-stack.ts `drive`,
+ *   which also checks every attempt's outcome and its single originate).
+ * The ratio is dialstate's calls/s over the bare loop's, both measured in the same round.
+ */
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { connect } from 'ari-client';
+import { sql } from 'kysely';
+import { createAriCallControl } from '../src/ari/ari-call-control.js';
+import type { AriRest } from '../src/ari/ari-rest.js';
+import { quietSwaggerDeprecationNotice } from '../src/ari/quiet-swagger.js';
+import type { AttemptCommandParams } from '../src/machines/attempt-types.js';
+import { closeStack, drive, insertLeads, openStack, type StackOptions } from './sim-stack.js';
+
+const BARE_APP = 'dialstate-bare';
+
+const { values } = parseArgs({
+  options: {
+    live: { type: 'string', default: '1,10,50' },
+    attempts: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '2' },
+    synchronous: { type: 'string', default: 'FULL' },
+    url: { type: 'string' },
+    user: { type: 'string' },
+    password: { type: 'string' },
+  },
+});
+const levels = (values.live ?? '').split(',').map(Number);
+const attempts = Number(values.attempts);
+const rounds = Number(values.rounds);
+const synchronous = values.synchronous?.toUpperCase();
+if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
+  throw new Error(`--synchronous must be FULL or NORMAL, not ${values.synchronous}`);
+}
+if (values.url && !(values.user && values.password)) {
+  throw new Error('--url needs --user and --password');
+}
+
+const options: StackOptions = {
+  synchronous,
+  timeScale: 0,
+  scenarios: ['congestion'],
+  rest: 'pool',
+  ari: values.url
+    ? { url: values.url, user: values.user ?? '', password: values.password ?? '' }
+    : undefined,
+};
+
+/** The REST parameters dialstate's call control sends for an originate command. */
+async function originateBody(command: AttemptCommandParams['originate']) {
+  let captured: Record<string, unknown> = {};
+  const recording: AriRest = {
+    async call(_resource, _operation, params) {
+      captured = params ?? {};
+      return undefined;
+    },
+  };
+  const control = createAriCallControl(recording, {
+    app: BARE_APP,
+    dialContext: 'from-internal',
+    amdContext: 'aava-outbound-amd',
+  });
+  await control.originate(command);
+  return captured;
+}
+
+/** The originate command of the journal's first attempt. */
+async function firstOriginate(
+  stack: Awaited<ReturnType<typeof openStack>>,
+): Promise<AttemptCommandParams['originate']> {
+  const { rows } = await sql<{ commands: string }>`select commands from attempt_event
+    where commands like '%"originate"%' order by rowid limit 1`.execute(stack.store.db);
+  const commands = JSON.parse(rows[0]?.commands ?? '[]') as {
+    type: string;
+    params: AttemptCommandParams['originate'];
+  }[];
+  const originate = commands.find((command) => command.type === 'originate');
+  if (!originate) throw new Error('no originate journaled');
+  return originate.params;
+}
+
+/** `calls` calls with `live` in flight through a bare ari-client; calls per second. */
+async function bareRun(
+  client: Awaited<ReturnType<typeof connect>>,
+  waiting: Map<string, () => void>,
+  body: Record<string, unknown>,
+  calls: number,
+  live: number,
+  tag: string,
+): Promise<number> {
+  let next = 0;
+  const t0 = performance.now();
+  async function loop(): Promise<void> {
+    while (next < calls) {
+      const channelId = `bare-${tag}-${next++}`;
+      const ended = new Promise<void>((resolve) => waiting.set(channelId, resolve));
+      await client.channels.originate({
+        ...body,
+        channelId,
+        otherChannelId: `${channelId};2`,
+      } as Parameters<typeof client.channels.originate>[0]);
+      await ended;
+    }
+  }
+  await Promise.all(Array.from({ length: live }, loop));
+  return calls / ((performance.now() - t0) / 1000);
+}
+
+quietSwaggerDeprecationNotice();
+const loadBefore = os.loadavg().map((n) => n.toFixed(2));
+const stack = await openStack(options);
+const rows: string[] = [];
+try {
+  // Leads for every dialstate pass, plus a first attempt whose originate the bare loop copies.
+  const perLevel = attempts * rounds;
+  await insertLeads(stack, 0, 1 + perLevel * levels.length, options.scenarios);
+  const warm = await drive(stack, options, { first: 0, leads: 1, live: 1 });
+  if (warm.problems.length > 0) throw new Error(warm.problems.join('\n'));
+  const command = await firstOriginate(stack);
+  const body = await originateBody(command);
+
+  const client = await connect(stack.ari.url, stack.ari.user, stack.ari.password);
+  const waiting = new Map<string, () => void>();
+  client.on('ChannelDestroyed', (event: { channel?: { id?: string } }) => {
+    const id = event.channel?.id ?? '';
+    waiting.get(id)?.();
+    waiting.delete(id);
+  });
+  await new Promise<void>((resolve, reject) =>
+    client.start(BARE_APP, (error: unknown) => (error ? reject(error) : resolve())),
+  );
+  // ari-client's start() calls back once the websocket is open; its first calls warm up too.
+  await bareRun(client, waiting, body, 20, 1, 'warm');
+
+  let first = 1;
+  for (const live of levels) {
+    for (let round = 1; round <= rounds; round += 1) {
+      const bare = await bareRun(client, waiting, body, attempts, live, `${live}-${round}`);
+      const run = await drive(stack, options, { first, leads: attempts, live });
+      first += attempts;
+      if (run.problems.length > 0) throw new Error(`live ${live}:\n${run.problems.join('\n')}`);
+      const ours = run.claimed / (run.ms / 1000);
+      rows.push(
+        `| ${live} | ${round} | ${attempts} | ${Math.round(bare)} | ${Math.round(ours)} | ${(ours / bare).toFixed(2)} |`,
+      );
+      console.error(rows.at(-1));
+    }
+  }
+  client.stop();
+} finally {
+  await closeStack(stack);
+}
+
+const cpus = os.cpus();
+console.log(
+  `dialstate vs a bare ari-client loop, ${values.url ? `ARI at ${values.url}` : 'embedded simulator, congestion far end'}; ` +
+    `node ${process.version}, ${cpus.length} cores, ${cpus[0]?.model ?? ''}, synchronous=${synchronous}; ` +
+    `load average ${loadBefore.join(' ')} before, ${os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')} after`,
+);
+console.log('| in flight | round | calls | bare calls/s | dialstate calls/s | dialstate ÷ bare |');
+console.log('|---|---|---|---|---|---|');
+for (const row of rows) console.log(row);

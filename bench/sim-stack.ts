@@ -1,0 +1,376 @@
+/**
+ * The dialer stack the end-to-end benchmarks drive (bench/sim-throughput.ts,
+ * bench/ari-overhead.ts): a file database, the attempt journal, runner, event router and
+ * ARI gateway, against the embedded simulator or a given ARI, and the loop that keeps L
+ * attempts live (`drive`) with the checks every pass makes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import { pino } from 'pino';
+import { type AriGateway, createAriGateway } from '../src/ari/ari-gateway.js';
+import type { PlayableMedia } from '../src/calls/attempt-input.js';
+import { type AttemptRunner, createAttemptRunner } from '../src/calls/attempt-runner.js';
+import { createChannelReconciler } from '../src/calls/channel-reconciler.js';
+import { createEventRouter, type EventRouter } from '../src/calls/event-router.js';
+import { systemClock } from '../src/calls/ports.js';
+import { ATTEMPT_MACHINE_VERSION } from '../src/machines/attempt.js';
+import { createAttemptSnapshot } from '../src/machines/attempt-step.js';
+import type { AttemptOutcome } from '../src/machines/attempt-types.js';
+import { createSimulator, type SimRequestRecord, type Simulator } from '../src/sim/simulator.js';
+import { createAttemptJournal, type SqliteAttemptJournal } from '../src/store/attempt-journal.js';
+import { createCampaignRepository } from '../src/store/campaigns.js';
+import { openDatabase, type Store, type SynchronousMode } from '../src/store/db.js';
+import { createLeadRepository, type LeadRepository } from '../src/store/leads.js';
+import { migrateToLatest } from '../src/store/migrate.js';
+import { benchCampaign, benchInput } from './bench-fixtures.js';
+
+const APP = 'dialstate';
+/** The embedded simulator's credentials. */
+export const SIM_USER = 'dialstate';
+export const SIM_PASSWORD = 'bench-secret';
+/** Stock sounds the simulator plays, with their real lengths. */
+export const SIM_MEDIA: { consent: PlayableMedia; voicemail: PlayableMedia } = {
+  consent: { uri: 'sound:if-correct-press', durationMs: 1970 },
+  voicemail: { uri: 'sound:vm-intro', durationMs: 5650 },
+};
+/** The simulator's far ends (docs/simulator.md): number suffix and the outcome they give. */
+export const FAR_ENDS: Record<string, { suffix: string; outcome: AttemptOutcome }> = {
+  human: { suffix: '01', outcome: 'answered_human' },
+  'consent-deny': { suffix: '02', outcome: 'consent_denied' },
+  'consent-silent': { suffix: '03', outcome: 'consent_timeout' },
+  machine: { suffix: '04', outcome: 'voicemail_dropped' },
+  'silent-line': { suffix: '05', outcome: 'voicemail_dropped' },
+  notsure: { suffix: '06', outcome: 'voicemail_dropped' },
+  busy: { suffix: '07', outcome: 'busy' },
+  'no-answer': { suffix: '08', outcome: 'no_answer' },
+  congestion: { suffix: '09', outcome: 'congestion' },
+  'invalid-number': { suffix: '10', outcome: 'invalid_number' },
+  'hangup-during-amd': { suffix: '11', outcome: 'abandoned' },
+  'hangup-during-prompt': { suffix: '12', outcome: 'abandoned' },
+  'hangup-during-voicemail': { suffix: '13', outcome: 'machine_detected' },
+  'slow-answer': { suffix: '14', outcome: 'answered_human' },
+  'hangup-during-talk': { suffix: '15', outcome: 'answered_human' },
+};
+/** How long the probe before each measured run claims leads (ms). */
+export const PROBE_MS = 1000;
+/** How long the memory pass after each measured run claims leads (ms); sampled from 1 s on. */
+export const MEMORY_MS = 3000;
+/** A run in which no attempt ends for this long fails (ms). */
+const STALL_MS = 30_000;
+
+export interface StackOptions {
+  synchronous: SynchronousMode;
+  timeScale: number;
+  scenarios: string[];
+  rest: 'pool' | 'per-request';
+  /** A real ARI to dial through instead of the embedded simulator. */
+  ari?: { url: string; user: string; password: string };
+}
+
+/** Everything one level runs on, built fresh. */
+export interface Stack {
+  dir: string;
+  store: Store;
+  journal: SqliteAttemptJournal;
+  leads: LeadRepository;
+  /** The embedded simulator; absent when dialing through a real ARI. */
+  sim: Simulator | null;
+  /** Where the gateway dials: the simulator's or the given ARI. */
+  ari: { url: string; user: string; password: string };
+  gateway: AriGateway;
+  runner: AttemptRunner;
+  router: EventRouter;
+}
+
+export async function openStack(options: StackOptions): Promise<Stack> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'dialstate-bench-'));
+  const store = openDatabase({
+    path: path.join(dir, 'bench.db'),
+    synchronous: options.synchronous,
+  });
+  await migrateToLatest(store.db);
+  const journal = createAttemptJournal(store);
+  await createCampaignRepository(store.db).insert(benchCampaign());
+  const leads = createLeadRepository(store.db);
+  const sim = options.ari
+    ? null
+    : createSimulator({ user: SIM_USER, password: SIM_PASSWORD, timeScale: options.timeScale });
+  const ari = options.ari ?? { ...(await startedSim(sim)), user: SIM_USER, password: SIM_PASSWORD };
+  const log = pino({ level: 'silent' });
+  const gateway = createAriGateway({
+    ...ari,
+    app: APP,
+    dialContext: 'from-internal',
+    amdContext: 'aava-outbound-amd',
+    clock: systemClock,
+    log,
+    restTransport: options.rest,
+  });
+  const runner = createAttemptRunner({
+    journal,
+    callControl: gateway.callControl,
+    clock: systemClock,
+    log,
+  });
+  const reconciler = createChannelReconciler({
+    runner,
+    channels: gateway,
+    clock: systemClock,
+    log,
+  });
+  const router = createEventRouter({ source: gateway, runner, reconciler, log });
+  await gateway.connect();
+  return { dir, store, journal, leads, sim, ari, gateway, runner, router };
+}
+
+async function startedSim(sim: Simulator | null): Promise<{ url: string }> {
+  if (!sim) throw new Error('no simulator to start');
+  return sim.start();
+}
+
+export async function closeStack(stack: Stack): Promise<void> {
+  stack.router.stop();
+  await stack.runner.stop();
+  await stack.gateway.close();
+  await stack.sim?.stop();
+  await stack.store.close();
+  rmSync(stack.dir, { recursive: true, force: true });
+}
+
+/** Lead n's phone: its last two digits pick the far end. */
+export function phoneOf(n: number, scenarios: readonly string[]): string {
+  const scenario = scenarios[n % scenarios.length] as string;
+  const { suffix } = FAR_ENDS[scenario] as { suffix: string };
+  return `+1555${String(n).padStart(6, '0')}${suffix}`;
+}
+
+export async function insertLeads(
+  stack: Stack,
+  from: number,
+  to: number,
+  scenarios: readonly string[],
+) {
+  const BATCH = 5000;
+  for (let i = from; i < to; i += BATCH) {
+    const batch = Array.from({ length: Math.min(BATCH, to - i) }, (_, j) => ({
+      id: `lead-${i + j}`,
+      campaignId: benchCampaign().id,
+      phone: phoneOf(i + j, scenarios),
+      name: null,
+      timezone: null,
+      callerId: null,
+      customVars: {},
+      importId: null,
+      importSeq: i + j,
+      createdAt: 0,
+    }));
+    const inserted = await stack.leads.insert(batch);
+    if (!inserted.ok) throw new Error(`could not insert leads: ${inserted.reason}`);
+  }
+}
+
+/**
+ * Counts originates per attempt from the simulator's `requests()`, which keeps only the
+ * last few hundred: polled on every journaled event, it takes the records after the
+ * last one it saw (the same objects), and reports it if that one already dropped out.
+ */
+function createOriginateCounter(sim: Simulator, first: number, leads: number) {
+  const perAttempt = new Uint8Array(leads);
+  // Requests before this point belong to earlier attempts.
+  let last: SimRequestRecord | undefined = sim.requests().at(-1);
+  let total = 0;
+  let missed = false;
+  return {
+    poll(): void {
+      const records = sim.requests();
+      let from = 0;
+      if (last !== undefined) {
+        from = records.lastIndexOf(last) + 1;
+        if (from === 0) missed = true;
+      }
+      for (let i = from; i < records.length; i += 1) {
+        const record = records[i] as SimRequestRecord;
+        if (record.method !== 'POST' || record.path !== '/ari/channels') continue;
+        total += 1;
+        const n = Number(/^dialstate-att-(\d+)$/.exec(record.query.channelId ?? '')?.[1] ?? -1);
+        if (n >= first && n < first + leads)
+          perAttempt[n - first] = (perAttempt[n - first] ?? 0) + 1;
+      }
+      last = records.at(-1) ?? last;
+    },
+    /** What is wrong, if anything, for the first `claimed` attempts. */
+    problems(claimed: number): string[] {
+      const problems: string[] = [];
+      if (missed) problems.push('requests() was polled too rarely: originates may be missing');
+      const wrong = perAttempt.findIndex((c, i) => c !== (i < claimed ? 1 : 0));
+      if (wrong !== -1) {
+        problems.push(`att-${first + wrong} was originated ${perAttempt[wrong]} times`);
+      }
+      if (total !== claimed) problems.push(`${total} originates for ${claimed} attempts`);
+      return problems;
+    },
+  };
+}
+
+/** One pass at a live level. */
+export interface Pass {
+  /** Number of the first lead; leads `first` to `first + leads - 1` are pending. */
+  first: number;
+  leads: number;
+  live: number;
+  /** Stops claiming once this much time passed (ms); the attempts claimed still end. */
+  untilMs?: number;
+  /** When to sample memory (ms from the start), if leads are still being claimed then. */
+  sampleAtMs?: number[];
+}
+
+export interface PassResult {
+  /** Attempts claimed, hence ended: leads `first` to `first + claimed - 1`. */
+  claimed: number;
+  /** Journaled events (transitions). */
+  events: number;
+  /** From the first claim to the last end. */
+  ms: number;
+  /** Claim-to-end time of each attempt (ms). */
+  times: Float64Array;
+  /** `scenario → outcome` counts. */
+  outcomes: Map<string, number>;
+  samples: { rss: number; heap: number; inRunner: number }[];
+  problems: string[];
+}
+
+/**
+ * Keeps `live` attempts in flight: each worker claims a lead, starts its attempt, waits
+ * for its end and claims the next, until the leads run out or `untilMs` has passed.
+ */
+export async function drive(stack: Stack, options: StackOptions, pass: Pass): Promise<PassResult> {
+  const { runner, journal } = stack;
+  const { first, leads, live } = pass;
+  const times = new Float64Array(leads);
+  const outcomes = new Map<string, number>();
+  const problems: string[] = [];
+  const samples: PassResult['samples'] = [];
+  const ending = new Map<string, (outcome: AttemptOutcome | null) => void>();
+  // Against a real ARI the originates are counted in the journal only (checkEnded).
+  const originates = stack.sim ? createOriginateCounter(stack.sim, first, leads) : null;
+  let events = 0;
+  let lastEnd = performance.now();
+  const off = runner.onTransition((transition) => {
+    events += 1;
+    originates?.poll();
+    if (!transition.done) return;
+    ending.get(transition.attemptId)?.(transition.outcome);
+    ending.delete(transition.attemptId);
+  });
+  const stall = setInterval(() => {
+    if (performance.now() - lastEnd < STALL_MS) return;
+    console.error(`no attempt ended for ${STALL_MS} ms; in the runner: ${runner.liveAttemptIds()}`);
+    process.exit(1);
+  }, 1000);
+
+  let next = 0;
+  const t0 = performance.now();
+  const claiming = () =>
+    next < leads && (pass.untilMs === undefined || performance.now() - t0 < pass.untilMs);
+  const samplers = (pass.sampleAtMs ?? []).map((ms) =>
+    setTimeout(async () => {
+      if (!claiming()) return;
+      const inRunner = runner.liveAttemptIds().length;
+      const heap = collectedHeap();
+      samples.push({ rss: await rssSoon(), heap, inRunner });
+    }, ms),
+  );
+
+  async function worker(): Promise<void> {
+    while (claiming()) {
+      const i = next++;
+      const n = first + i;
+      const attemptId = `att-${n}`;
+      const begin = performance.now();
+      const input = benchInput(
+        attemptId,
+        `lead-${n}`,
+        benchCampaign().id,
+        phoneOf(n, options.scenarios),
+        SIM_MEDIA,
+      );
+      const created = await journal.createAttempt({
+        attemptId,
+        campaignId: input.campaignId,
+        leadId: input.leadId,
+        machineVersion: ATTEMPT_MACHINE_VERSION,
+        input,
+        snapshot: createAttemptSnapshot(input),
+        state: 'idle',
+        at: Date.now(),
+      });
+      if (!created.ok) throw new Error(`could not claim lead-${n}: ${created.reason}`);
+      const ended = new Promise<AttemptOutcome | null>((resolve) => ending.set(attemptId, resolve));
+      await runner.start(created.attempt);
+      const outcome = await ended;
+      lastEnd = performance.now();
+      times[i] = lastEnd - begin;
+      const scenario = options.scenarios[n % options.scenarios.length] as string;
+      const key = `${scenario} → ${outcome}`;
+      outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+      if (outcome !== FAR_ENDS[scenario]?.outcome && problems.length < 10) {
+        problems.push(`${attemptId} (${scenario}) ended ${outcome}`);
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: live }, worker));
+  const ms = performance.now() - t0;
+  for (const sampler of samplers) clearTimeout(sampler);
+  clearInterval(stall);
+  await runner.settled();
+  originates?.poll();
+  off();
+  const claimed = Math.min(next, leads);
+  if (originates) problems.push(...originates.problems(claimed));
+  return { claimed, events, ms, times: times.subarray(0, claimed), outcomes, samples, problems };
+}
+
+/** Checks the database and Asterisk agree that all `count` attempts are over. */
+export async function checkEnded(stack: Stack, count: number): Promise<string[]> {
+  const problems: string[] = [];
+  const [attempts] = (
+    await sql<{ total: number; open: number; originates: number }>`
+      select count(*) as total, coalesce(sum(done = 0), 0) as open,
+        (select count(*) from attempt_event, json_each(attempt_event.commands)
+          where json_extract(json_each.value, '$.type') = 'originate') as originates
+      from attempt`.execute(stack.store.db)
+  ).rows;
+  if (attempts?.total !== count)
+    problems.push(`${attempts?.total} attempts journaled, not ${count}`);
+  if (attempts?.open !== 0) problems.push(`${attempts?.open} attempts still open in the journal`);
+  if (attempts?.originates !== count) {
+    problems.push(`${attempts?.originates} originate commands journaled for ${count} attempts`);
+  }
+  const [dialing] = (
+    await sql<{ n: number }>`select count(*) as n from lead where state = 'dialing'`.execute(
+      stack.store.db,
+    )
+  ).rows;
+  if (dialing?.n !== 0) problems.push(`${dialing?.n} leads still dialing`);
+  if (stack.runner.liveAttemptIds().length > 0) problems.push('the runner still has live attempts');
+  const channels = await stack.gateway.listChannels();
+  if (channels.length > 0) problems.push(`${channels.length} channels left in Asterisk`);
+  return problems;
+}
+
+export const gc = (globalThis as { gc?: () => void }).gc;
+
+/** Heap in use, right after a full collection when `gc` is exposed. */
+export function collectedHeap(): number {
+  gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+/** RSS a moment from now: V8 hands the pages a collection freed back from another thread. */
+export async function rssSoon(): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return process.memoryUsage.rss();
+}
