@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { buildApiDeps, wireLiveFeed, wireMetrics } from './api-wiring.js';
 import type { AriConnectionStatus } from './ari/ari-event-stream.js';
 import { createAriGateway } from './ari/ari-gateway.js';
 import { createAriSetupProbe } from './ari/ari-setup-probe.js';
@@ -34,6 +33,7 @@ import { createLeadRecoveryStore } from './store/lead-recovery-store.js';
 import { openMigratedStore } from './store/open-migrated-store.js';
 import { createRecordingRepository, type RecordingRepository } from './store/recordings.js';
 import { DIALSTATE_VERSION } from './version.js';
+import { buildApiRouters, wireLiveFeed, wireMetrics } from './wiring/api.js';
 
 /** Each ARI request of `GET /api/setup/checks` (ms). */
 const SETUP_PROBE_REQUEST_TIMEOUT_MS = 3_000;
@@ -302,37 +302,38 @@ export async function startDialstate(
   });
 
   const live = wireLiveFeed({ store, runner, clock: systemClock, log: logger });
-  const app = createApp(
-    buildApiDeps({
-      store,
-      control,
-      scheduler,
-      live,
-      recordings: library,
-      setup: {
-        app: config.ari.app,
-        amdContext: config.dial.amdContext,
-        dialContext: config.dial.context,
-        outboundIdentity: config.dial.outboundIdentity,
-        mediaDir: config.mediaDir,
-        aavaHandoffContext: config.dial.aavaHandoffContext,
-        simulated: pbx.sim !== null,
-        probe: setupProbe,
-        listTargets: async () =>
-          campaignTargets(
-            await createCampaignRepository(store.db).list(),
-            config.dial.aavaHandoffContext,
-          ),
-        checksTimeoutMs: SETUP_CHECKS_TIMEOUT_MS,
-      },
-      ariStatus: () => ari,
-      storage: storage.status,
-      metrics,
-      clock: systemClock,
-      log: logger,
-    }),
-    { apiToken: config.http.apiToken, version: DIALSTATE_VERSION },
-  );
+  const api = buildApiRouters({
+    store,
+    control,
+    scheduler,
+    live,
+    recordings: library,
+    setup: {
+      app: config.ari.app,
+      amdContext: config.dial.amdContext,
+      dialContext: config.dial.context,
+      outboundIdentity: config.dial.outboundIdentity,
+      mediaDir: config.mediaDir,
+      aavaHandoffContext: config.dial.aavaHandoffContext,
+      simulated: pbx.sim !== null,
+      probe: setupProbe,
+      listTargets: async () =>
+        campaignTargets(
+          await createCampaignRepository(store.db).list(),
+          config.dial.aavaHandoffContext,
+        ),
+      checksTimeoutMs: SETUP_CHECKS_TIMEOUT_MS,
+    },
+    ariStatus: () => ari,
+    storage: storage.status,
+    metrics,
+    clock: systemClock,
+    log: logger,
+  });
+  const app = createApp(api.routers, {
+    apiToken: config.http.apiToken,
+    version: DIALSTATE_VERSION,
+  });
   // Claims stop first; queued events are committed before ARI and the database close.
   async function stopEngine(): Promise<void> {
     live.stop();

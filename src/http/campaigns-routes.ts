@@ -1,7 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Logger } from 'pino';
+import type { Clock } from '../calls/ports.js';
 import type { Campaign, CampaignSettings } from '../campaign/campaign.js';
 import { CAMPAIGN_DEFAULTS } from '../campaign/campaign-defaults.js';
-import type { ApiDeps } from './api-deps.js';
+import type { DialingStatus } from '../campaign/dialing-status.js';
+import type { CampaignControl } from '../control/campaign-control.js';
+import type { CampaignRepository, CampaignStatsReader } from '../control/campaign-reads.js';
+import type { RecordingLibrary } from '../media/recording-library.js';
 import { ApiError, errorResponse, notFound, validationError } from './api-error.js';
 import { createRouter } from './api-router.js';
 import {
@@ -13,6 +18,7 @@ import {
 import { statsSchema, statusSchema } from './campaign-status-schemas.js';
 import { checkCampaignReferences, checkCampaignSettings } from './campaign-validation.js';
 import { campaignView, dialingStatusView, startOfCampaignDay } from './campaign-views.js';
+import type { LiveFeed } from './live-feed.js';
 import { jsonResponse as json, jsonBody } from './openapi-content.js';
 
 const TAG = ['Campaigns'];
@@ -108,7 +114,22 @@ const routes = {
  * `/api/campaigns`: campaign settings, counters and dialing status; the lifecycle actions
  * are in campaign-actions-routes.ts.
  */
-export function campaignsRoutes(deps: ApiDeps) {
+/** What the campaign routes read and change. */
+export interface CampaignsRoutesDeps {
+  campaigns: CampaignRepository;
+  campaignStats: Pick<CampaignStatsReader, 'stats'>;
+  control: Pick<CampaignControl, 'delete'>;
+  /** Why the campaign is not starting a call now (the scheduler's answer); undefined if unknown. */
+  dialingStatus(campaignId: string): Promise<DialingStatus | undefined>;
+  /** Recordings a campaign's settings name must exist. */
+  recordings: Pick<RecordingLibrary, 'get'>;
+  liveFeed: Pick<LiveFeed, 'campaignChanged'>;
+  clock: Clock;
+  newId(): string;
+  log: Logger;
+}
+
+export function campaignsRoutes(deps: CampaignsRoutesDeps) {
   const { campaigns, clock } = deps;
   const recordingExists = async (id: string) => (await deps.recordings.get(id)) !== undefined;
 
@@ -167,20 +188,12 @@ export function campaignsRoutes(deps: ApiDeps) {
     })
     .openapi(routes.delete, async (c) => {
       const { id } = c.req.valid('param');
-      const campaign = await load(id);
-      if (campaign.status === 'running') {
-        throw new ApiError('conflict', 'a running campaign cannot be deleted; stop it first');
+      const result = await deps.control.delete(id);
+      if (!result.ok) {
+        if (result.reason === 'notFound') throw notFound('campaign', id);
+        const details = result.live === undefined ? undefined : { live: result.live };
+        throw new ApiError('conflict', result.message, details);
       }
-      const live = await deps.campaignStats.countOpenAttempts(id);
-      if (live > 0) {
-        throw new ApiError(
-          'conflict',
-          `the campaign has ${live} live call${live === 1 ? '' : 's'}; wait for them to end`,
-          { live },
-        );
-      }
-      if (!(await campaigns.delete(id))) throw notFound('campaign', id);
-      deps.log.info({ campaignId: id }, 'campaign deleted');
       return c.body(null, 204);
     })
     .openapi(routes.clone, async (c) => {

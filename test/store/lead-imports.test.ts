@@ -1,11 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LeadImportIssue } from '../../src/intake/lead-import.js';
+import type { LeadImportRepository } from '../../src/intake/lead-intake-ports.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
 import type { Store } from '../../src/store/db.js';
-import {
-  createLeadImportRepository,
-  type LeadImportRepository,
-} from '../../src/store/lead-imports.js';
+import { createLeadImportRepository } from '../../src/store/lead-imports.js';
 import { createLeadRepository } from '../../src/store/leads.js';
 import {
   createTempDir,

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
-import { buildApiDeps, wireLiveFeed, wireMetrics } from '../../src/api-wiring.js';
 import { createStorageHealth, type StorageHealth } from '../../src/calls/storage-health.js';
 import { createApp } from '../../src/http/app.js';
 import type { CsvUploadLimits } from '../../src/http/csv-upload.js';
@@ -11,6 +10,7 @@ import type { SetupGuideDeps } from '../../src/http/setup-routes.js';
 import { createRecordingLibrary } from '../../src/media/recording-library.js';
 import type { SetupProbe } from '../../src/setup/setup-checks.js';
 import { createRecordingRepository } from '../../src/store/recordings.js';
+import { buildApiRouters, wireLiveFeed, wireMetrics } from '../../src/wiring/api.js';
 import { createSchedulerHarness, type SchedulerHarness } from './scheduler-harness.js';
 
 export interface ApiResponse {
@@ -89,7 +89,7 @@ export async function createApiHarness(
   });
   const mediaDir = join(x.dir.path, 'media');
   let recordingIds = 0;
-  const deps = buildApiDeps({
+  const api = buildApiRouters({
     store: x.store,
     control,
     scheduler: x.scheduler,
@@ -121,7 +121,7 @@ export async function createApiHarness(
     newId: () => `id-${++ids}`,
     leadUploads: { spoolDir: x.dir.path, ...options.leadUploads },
   });
-  const app = createApp(deps, { apiToken: options.apiToken ?? null, version: 'test' });
+  const app = createApp(api.routers, { apiToken: options.apiToken ?? null, version: 'test' });
   return {
     ...x,
     app,
@@ -129,9 +129,9 @@ export async function createApiHarness(
     liveHub: live.hub,
     liveFanout: live.fanout,
     storage,
-    importsSettled: () => deps.leadImportJobs.settled(),
+    importsSettled: () => api.leadImportJobs.settled(),
     async close() {
-      await deps.leadImportJobs.settled();
+      await api.leadImportJobs.settled();
       live.stop();
       metrics.stop();
       storage.stop();
