@@ -29,6 +29,7 @@ import { createCampaignControlStore } from '../src/store/campaign-control-store.
 import { openDatabase } from '../src/store/db.js';
 import { createRecordingRepository } from '../src/store/recordings.js';
 import { buildApiRouters, wireLiveFeed } from '../src/wiring/api.js';
+import { databaseParts } from '../src/wiring/database.js';
 import { benchCampaign } from './bench-fixtures.js';
 import { seedLeadsPage } from './leads-page-data.js';
 
@@ -94,9 +95,10 @@ const idle = {
     status: () => ({ running: false, lastPassAt: null, lastPassFailed: false }),
   },
 };
-const live = wireLiveFeed({ store, runner: idle.runner, clock: systemClock, log });
+const database = databaseParts(store);
+const live = wireLiveFeed({ database, runner: idle.runner, clock: systemClock, log });
 const api = buildApiRouters({
-  store,
+  database,
   control: createCampaignControl({
     store: createCampaignControlStore(store.db),
     scheduler: idle.scheduler,

@@ -21,21 +21,7 @@ import { DEFAULT_CSV_LIMITS } from '../intake/csv-reader.js';
 import { createLeadImportJobs, type LeadImportJobs } from '../intake/lead-import-jobs.js';
 import type { RecordingLibrary } from '../media/recording-library.js';
 import { createDialstateMetrics, type DialstateMetrics } from '../metrics/dialstate-metrics.js';
-import { createAttemptJournal } from '../store/attempt-journal.js';
-import { createAttemptListReader } from '../store/attempt-list.js';
-import { createCampaignStatsReader } from '../store/campaign-stats.js';
-import { createCampaignRepository } from '../store/campaigns.js';
-import { pingDatabase } from '../store/database-ping.js';
-import type { Store } from '../store/db.js';
-import { createDncListStore } from '../store/dnc-list-store.js';
-import { createDncPageReader } from '../store/dnc-page-reader.js';
-import { createEvidenceAttemptReader } from '../store/evidence-attempts.js';
-import { createLeadImportRepository } from '../store/lead-imports.js';
-import { createLeadIntakeStore } from '../store/lead-intake-store.js';
-import { createLeadListReader } from '../store/lead-list.js';
-import { createLeadOperations } from '../store/lead-operations.js';
-import { createMetricsReader } from '../store/metrics-reader.js';
-import { createOptOutStore } from '../store/opt-outs.js';
+import type { DatabaseParts } from './database.js';
 
 /** Longest `/health` waits for the database's answer (ms). */
 const HEALTH_DATABASE_TIMEOUT_MS = 2_000;
@@ -63,14 +49,13 @@ export interface LiveWiring {
  * `/api/events` clients, with the campaign's status and counters after it.
  */
 export function wireLiveFeed(parts: {
-  store: Store;
+  database: Pick<DatabaseParts, 'campaigns' | 'campaignStats'>;
   runner: Pick<AttemptRunner, 'onTransition'>;
   clock: Clock;
   log: Logger;
 }): LiveWiring {
-  const { store, clock } = parts;
-  const campaigns = createCampaignRepository(store.db);
-  const stats = createCampaignStatsReader(store.db);
+  const { clock } = parts;
+  const { campaigns, campaignStats: stats } = parts.database;
   const hub = createLiveEventHub({ boot: randomUUID().slice(0, 8) });
   const fanout = createLiveFanout({ hub });
   const feed = createLiveFeed({
@@ -106,7 +91,7 @@ export function wireLiveFeed(parts: {
  * counters follow transitions from then on.
  */
 export function wireMetrics(parts: {
-  store: Store;
+  database: Pick<DatabaseParts, 'metricsReader'>;
   runner: Pick<AttemptRunner, 'onTransition'>;
   clock: Clock;
   ariConnected: () => boolean;
@@ -116,7 +101,7 @@ export function wireMetrics(parts: {
 }): DialstateMetrics {
   return createDialstateMetrics({
     runner: parts.runner,
-    reader: createMetricsReader(parts.store.db),
+    reader: parts.database.metricsReader,
     clock: parts.clock,
     ariConnected: parts.ariConnected,
     storage: parts.storage,
@@ -127,7 +112,7 @@ export function wireMetrics(parts: {
 
 /** The API's routers over the store and the running engine, each with what it uses. */
 export function buildApiRouters(parts: {
-  store: Store;
+  database: DatabaseParts;
   control: CampaignControl;
   scheduler: Pick<CampaignScheduler, 'whyNotDialing' | 'status'>;
   live: LiveWiring;
@@ -142,17 +127,12 @@ export function buildApiRouters(parts: {
   /** Lead upload limits; large uploads are spooled to the OS temp folder by default. */
   leadUploads?: Partial<CsvUploadLimits>;
 }): { routers: ApiRouters; leadImportJobs: LeadImportJobs } {
-  const { store, control, scheduler, clock, recordings } = parts;
+  const { database, control, scheduler, clock, recordings } = parts;
   const newId = parts.newId ?? randomUUID;
   const log = parts.log.child({ component: 'http' });
   const liveFeed = parts.live.feed;
-  const campaigns = createCampaignRepository(store.db);
-  const campaignStats = createCampaignStatsReader(store.db);
-  const leadList = createLeadListReader(store.db);
-  const attemptList = createAttemptListReader(store.db);
-  const journal = createAttemptJournal(store);
-  const optOuts = createOptOutStore(store.db);
-  const leadIntake = createLeadIntakeStore(store);
+  const { campaigns, campaignStats, leadList, attemptList, journal, optOuts, leadIntake } =
+    database;
   const leadImportJobs = createLeadImportJobs({
     store: leadIntake,
     clock,
@@ -163,7 +143,7 @@ export function buildApiRouters(parts: {
     onChange: createImportFeed({ hub: parts.live.hub, clock }),
   });
   const leadControl = createLeadControl({
-    store: createLeadOperations(store.db),
+    store: database.leadOperations,
     clock,
     log: parts.log.child({ component: 'control' }),
   });
@@ -183,8 +163,8 @@ export function buildApiRouters(parts: {
     events: parts.live.fanout,
     recordings: { recordings, log },
     dnc: {
-      dncLists: createDncListStore(store),
-      dncPages: createDncPageReader(store.db),
+      dncLists: database.dncLists,
+      dncPages: database.dncPages,
       campaigns,
       clock,
       log,
@@ -205,7 +185,7 @@ export function buildApiRouters(parts: {
     },
     leadImports: {
       campaigns,
-      leadImports: createLeadImportRepository(store.db),
+      leadImports: database.leadImports,
       leadImportJobs,
       leadIntake,
       leadUploads: { ...LEAD_UPLOADS, spoolDir: tmpdir(), ...parts.leadUploads },
@@ -220,13 +200,13 @@ export function buildApiRouters(parts: {
       journal,
       optOuts,
       recordings,
-      evidenceAttempts: createEvidenceAttemptReader(store.db),
+      evidenceAttempts: database.evidenceAttempts,
       campaigns,
       log,
     },
     health: {
       health: {
-        pingDatabase: () => pingDatabase(store.db),
+        pingDatabase: () => database.ping(),
         storage: parts.storage,
         ari: parts.ariStatus,
         scheduler: () => scheduler.status(),

@@ -11,6 +11,7 @@ import { createRecordingLibrary } from '../../src/media/recording-library.js';
 import type { SetupProbe } from '../../src/setup/setup-checks.js';
 import { createRecordingRepository } from '../../src/store/recordings.js';
 import { buildApiRouters, wireLiveFeed, wireMetrics } from '../../src/wiring/api.js';
+import { databaseParts } from '../../src/wiring/database.js';
 import { createSchedulerHarness, type SchedulerHarness } from './scheduler-harness.js';
 
 export interface ApiResponse {
@@ -74,13 +75,14 @@ export async function createApiHarness(
     campaign: { status: 'draft', ...options.campaign },
   });
   const log = pino({ level: 'silent' });
+  const database = databaseParts(x.store);
   const control = x.control();
   let ids = 0;
-  const live = wireLiveFeed({ store: x.store, runner: x.runner, clock: x.clock, log });
+  const live = wireLiveFeed({ database, runner: x.runner, clock: x.clock, log });
   const ariConnected = () => x.ari.connected;
   const storage = createStorageHealth({ clock: x.clock, log, unwritableAfterMs: 10_000 });
   const metrics = wireMetrics({
-    store: x.store,
+    database,
     runner: x.runner,
     clock: x.clock,
     ariConnected,
@@ -90,7 +92,7 @@ export async function createApiHarness(
   const mediaDir = join(x.dir.path, 'media');
   let recordingIds = 0;
   const api = buildApiRouters({
-    store: x.store,
+    database,
     control,
     scheduler: x.scheduler,
     live,
