@@ -12,8 +12,10 @@ import type { SetupProbe } from '../../src/setup/setup-checks.js';
 import { createRecordingRepository } from '../../src/store/recordings.js';
 import { buildApiRouters, wireLiveFeed, wireMetrics } from '../../src/wiring/api.js';
 import { databaseParts } from '../../src/wiring/database.js';
+import { type ApiClient, createApiClient } from './api-client.js';
 import { createSchedulerHarness, type SchedulerHarness } from './scheduler-harness.js';
 
+/** A raw answer (`call`): for what the typed client cannot send, e.g. a body the API must refuse. */
 export interface ApiResponse {
   status: number;
   headers: Headers;
@@ -22,7 +24,12 @@ export interface ApiResponse {
   body: any;
 }
 
-export interface ApiHarness extends SchedulerHarness {
+/**
+ * The API over a running engine. `api`, `ok` and `refused` are typed by the routes
+ * (test/support/api-client.ts); `call` sends anything, for bodies the routes' types
+ * exclude, uploads, downloads and headers.
+ */
+export interface ApiHarness extends SchedulerHarness, ApiClient {
   app: ReturnType<typeof createApp>;
   /** The recording library's folder (`<dir>/media`, created by the first upload). */
   mediaDir: string;
@@ -34,7 +41,7 @@ export interface ApiHarness extends SchedulerHarness {
   liveFanout: LiveFanout;
   /** What `/health` and `/metrics` say about database writes; tests report writes to it. */
   storage: StorageHealth;
-  /** Sends a request to the app in process (`app.request`), with JSON for a body object. */
+  /** Sends any request to the app in process (`app.request`), with JSON for a body object. */
   call(
     method: string,
     path: string,
@@ -126,6 +133,7 @@ export async function createApiHarness(
   const app = createApp(api.routers, { apiToken: options.apiToken ?? null, version: 'test' });
   return {
     ...x,
+    ...createApiClient(app),
     app,
     mediaDir,
     liveHub: live.hub,
