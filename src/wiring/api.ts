@@ -6,6 +6,7 @@ import type { CampaignScheduler } from '../calls/campaign-scheduler.js';
 import type { Clock } from '../calls/ports.js';
 import type { StorageStatus } from '../calls/storage-health.js';
 import type { CampaignControl } from '../control/campaign-control.js';
+import { createCampaignEditing } from '../control/campaign-editing.js';
 import { createLeadControl } from '../control/lead-control.js';
 import type { ApiRouters } from '../http/app.js';
 import { campaignView, startOfCampaignDay } from '../http/campaign-views.js';
@@ -152,12 +153,15 @@ export function buildApiRouters(parts: {
       campaigns,
       campaignStats,
       control,
+      editing: createCampaignEditing({
+        store: database.campaignEditing,
+        clock,
+        newId,
+        log: parts.log.child({ component: 'control' }),
+      }),
       dialingStatus: (campaignId) => scheduler.whyNotDialing(campaignId),
-      recordings,
       liveFeed,
       clock,
-      newId,
-      log,
     },
     campaignActions: { campaigns, control, liveFeed },
     events: parts.live.fanout,

@@ -5,6 +5,7 @@ import type { OptOutStore } from '../compliance/opt-out.js';
 import type { Config } from '../config.js';
 import type { AttemptListReader } from '../control/attempt-reads.js';
 import type { CampaignControlStore } from '../control/campaign-control.js';
+import type { CampaignEditingStore } from '../control/campaign-editing.js';
 import type { CampaignRepository, CampaignStatsReader } from '../control/campaign-reads.js';
 import type { LeadListReader } from '../control/lead-reads.js';
 import type {
@@ -16,6 +17,7 @@ import type {
 import { createAttemptJournal, type SqliteAttemptJournal } from '../store/attempt-journal.js';
 import { createAttemptListReader } from '../store/attempt-list.js';
 import { createCampaignControlStore } from '../store/campaign-control-store.js';
+import { createCampaignEditingStore } from '../store/campaign-editing-store.js';
 import { createCampaignStatsReader } from '../store/campaign-stats.js';
 import { createCampaignRepository } from '../store/campaigns.js';
 import { pingDatabase } from '../store/database-ping.js';
@@ -52,6 +54,7 @@ export interface DatabaseParts {
   readonly dncEntries: DncRepository;
   readonly recordings: RecordingRepository;
   readonly campaignControl: CampaignControlStore;
+  readonly campaignEditing: CampaignEditingStore;
   readonly leadRecovery: LeadRecoveryStore;
   /** The scheduler's store; it claims leads in the journal's group commit. */
   readonly dialing: DialingStore;
@@ -100,6 +103,7 @@ export function databaseParts(store: Store): DatabaseParts {
     dncEntries: () => createDncRepository(db),
     recordings: () => createRecordingRepository(db),
     campaignControl: () => createCampaignControlStore(db),
+    campaignEditing: () => createCampaignEditingStore(db),
     leadRecovery: () => createLeadRecoveryStore(db),
     dialing: () => createDialingStore(db, adapters.journal),
     campaignStats: () => createCampaignStatsReader(db),
