@@ -19,7 +19,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import SQLite from 'better-sqlite3';
 import { pino } from 'pino';
-import { buildApiDeps, wireLiveFeed } from '../src/api-wiring.js';
 import { systemClock } from '../src/calls/ports.js';
 import { createCampaignControl } from '../src/control/campaign-control.js';
 import { createApp } from '../src/http/app.js';
@@ -29,6 +28,8 @@ import type { SetupProbe } from '../src/setup/setup-checks.js';
 import { createCampaignControlStore } from '../src/store/campaign-control-store.js';
 import { openDatabase } from '../src/store/db.js';
 import { createRecordingRepository } from '../src/store/recordings.js';
+import { buildApiRouters, wireLiveFeed } from '../src/wiring/api.js';
+import { databaseParts } from '../src/wiring/database.js';
 import { benchCampaign } from './bench-fixtures.js';
 import { seedLeadsPage } from './leads-page-data.js';
 
@@ -94,48 +95,47 @@ const idle = {
     status: () => ({ running: false, lastPassAt: null, lastPassFailed: false }),
   },
 };
-const live = wireLiveFeed({ store, runner: idle.runner, clock: systemClock, log });
-const app = createApp(
-  buildApiDeps({
-    store,
-    control: createCampaignControl({
-      store: createCampaignControlStore(store.db),
-      scheduler: idle.scheduler,
-      runner: idle.runner,
-      clock: systemClock,
-      defaultDialString: 'Local/{number}@from-internal',
-      aavaHandoffContext: 'dialstate-aava-handoff',
-      checkTarget: async () => null,
-      log,
-    }),
+const database = databaseParts(store);
+const live = wireLiveFeed({ database, runner: idle.runner, clock: systemClock, log });
+const api = buildApiRouters({
+  database,
+  control: createCampaignControl({
+    store: createCampaignControlStore(store.db),
     scheduler: idle.scheduler,
-    live,
-    recordings: createRecordingLibrary({
-      recordings: createRecordingRepository(store.db),
-      mediaDir: path.join(dir, 'media'),
-      clock: systemClock,
-      newId: () => 'unused',
-    }),
-    setup: {
-      app: 'dialstate',
-      amdContext: 'aava-outbound-amd',
-      dialContext: 'from-internal',
-      outboundIdentity: '6789',
-      mediaDir: path.join(dir, 'media'),
-      aavaHandoffContext: 'dialstate-aava-handoff',
-      listTargets: async () => [],
-      simulated: true,
-      probe,
-      checksTimeoutMs: 1_000,
-    },
-    ariStatus: () => ({ state: 'disconnected', since: null }),
-    storage: () => ({ writable: true, failingSince: null }),
-    metrics: { contentType: 'text/plain', render: async () => '' },
+    runner: idle.runner,
     clock: systemClock,
+    defaultDialString: 'Local/{number}@from-internal',
+    aavaHandoffContext: 'dialstate-aava-handoff',
+    checkTarget: async () => null,
     log,
   }),
-  { apiToken: null, version: 'bench' },
-);
+  scheduler: idle.scheduler,
+  live,
+  recordings: createRecordingLibrary({
+    recordings: createRecordingRepository(store.db),
+    mediaDir: path.join(dir, 'media'),
+    clock: systemClock,
+    newId: () => 'unused',
+  }),
+  setup: {
+    app: 'dialstate',
+    amdContext: 'aava-outbound-amd',
+    dialContext: 'from-internal',
+    outboundIdentity: '6789',
+    mediaDir: path.join(dir, 'media'),
+    aavaHandoffContext: 'dialstate-aava-handoff',
+    listTargets: async () => [],
+    simulated: true,
+    probe,
+    checksTimeoutMs: 1_000,
+  },
+  ariStatus: () => ({ state: 'disconnected', since: null }),
+  storage: () => ({ writable: true, failingSince: null }),
+  metrics: { contentType: 'text/plain', render: async () => '' },
+  clock: systemClock,
+  log,
+});
+const app = createApp(api.routers, { apiToken: null, version: 'bench' });
 
 const LEADS = `/api/campaigns/${campaign.id}/leads`;
 interface Case {

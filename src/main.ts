@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { buildApiDeps, wireLiveFeed, wireMetrics } from './api-wiring.js';
 import type { AriConnectionStatus } from './ari/ari-event-stream.js';
 import { createAriGateway } from './ari/ari-gateway.js';
 import { createAriSetupProbe } from './ari/ari-setup-probe.js';
@@ -25,15 +24,10 @@ import { createRecordingLibrary, type RecordingLibrary } from './media/recording
 import { installShippedPrompts } from './media/shipped-prompts.js';
 import { campaignTargets, checkAiTarget } from './setup/ai-target-checks.js';
 import { createSimulator, type Simulator } from './sim/simulator.js';
-import { createAttemptJournal } from './store/attempt-journal.js';
-import { createCampaignControlStore } from './store/campaign-control-store.js';
-import { createCampaignRepository } from './store/campaigns.js';
-import { createDialingStore } from './store/dialing-store.js';
-import { createLeadImportRepository } from './store/lead-imports.js';
-import { createLeadRecoveryStore } from './store/lead-recovery-store.js';
-import { openMigratedStore } from './store/open-migrated-store.js';
-import { createRecordingRepository, type RecordingRepository } from './store/recordings.js';
+import type { RecordingRepository } from './store/recordings.js';
 import { DIALSTATE_VERSION } from './version.js';
+import { buildApiRouters, wireLiveFeed, wireMetrics } from './wiring/api.js';
+import { openDatabaseParts } from './wiring/database.js';
 
 /** Each ARI request of `GET /api/setup/checks` (ms). */
 const SETUP_PROBE_REQUEST_TIMEOUT_MS = 3_000;
@@ -133,12 +127,12 @@ export async function startDialstate(
   seams: StartSeams = {},
 ): Promise<Dialstate> {
   const logger = log ?? createLogger(config.logLevel);
-  const { store, applied } = await openMigratedStore(config.db);
-  logger.info({ db: config.db.path, migrations: applied }, 'database ready');
+  const database = await openDatabaseParts(config.db);
+  logger.info({ db: config.db.path, migrations: database.applied }, 'database ready');
 
   // Lead imports a previous run left half way: none of their leads were written.
   await recoverInterruptedImports({
-    imports: createLeadImportRepository(store.db),
+    imports: database.leadImports,
     clock: systemClock,
     log: logger,
   });
@@ -164,7 +158,7 @@ export async function startDialstate(
     await gateway.connect();
   } catch (error) {
     await pbx.sim?.stop();
-    await store.close();
+    await database.close();
     throw error;
   }
   // Connected since connect() resolved; the gateway reports every change after that.
@@ -177,7 +171,7 @@ export async function startDialstate(
   });
   const ariConnected = () => ari.state === 'connected';
 
-  const journal = createAttemptJournal(store);
+  const { journal } = database;
   const storage = createStorageHealth({
     clock: systemClock,
     log: logger.child({ component: 'storage' }),
@@ -192,7 +186,7 @@ export async function startDialstate(
   });
   // Before any attempt is resumed: the counters see every transition of this run.
   const metrics = wireMetrics({
-    store,
+    database,
     runner,
     clock: systemClock,
     ariConnected,
@@ -219,13 +213,13 @@ export async function startDialstate(
   // Interrupted attempts have moved their leads on; a lead still dialing has none live.
   const recoverLeads = () =>
     recoverOrphanedLeads({
-      store: createLeadRecoveryStore(store.db),
+      store: database.leadRecovery,
       clock: systemClock,
       log: logger,
     });
   await recoverLeads();
 
-  const recordings = createRecordingRepository(store.db);
+  const { recordings } = database;
   await installDefaultPrompts(recordings, config.mediaDir, logger);
   const library = createRecordingLibrary({
     recordings,
@@ -242,7 +236,7 @@ export async function startDialstate(
   });
   runner.onTransition((transition) => originateHold.observe(transition));
   const scheduler = createCampaignScheduler({
-    store: createDialingStore(store.db, journal),
+    store: database.dialing,
     runner,
     clock: systemClock,
     log: logger.child({ component: 'scheduler' }),
@@ -292,7 +286,7 @@ export async function startDialstate(
     timeoutMs: SETUP_PROBE_REQUEST_TIMEOUT_MS,
   });
   const control = createCampaignControl({
-    store: createCampaignControlStore(store.db),
+    store: database.campaignControl,
     scheduler,
     runner,
     clock: systemClock,
@@ -302,38 +296,36 @@ export async function startDialstate(
     checkTarget: (target) => checkAiTarget(setupProbe, target),
   });
 
-  const live = wireLiveFeed({ store, runner, clock: systemClock, log: logger });
-  const app = createApp(
-    buildApiDeps({
-      store,
-      control,
-      scheduler,
-      live,
-      recordings: library,
-      setup: {
-        app: config.ari.app,
-        amdContext: config.dial.amdContext,
-        dialContext: config.dial.context,
-        outboundIdentity: config.dial.outboundIdentity,
-        mediaDir: config.mediaDir,
-        aavaHandoffContext: config.dial.aavaHandoffContext,
-        simulated: pbx.sim !== null,
-        probe: setupProbe,
-        listTargets: async () =>
-          campaignTargets(
-            await createCampaignRepository(store.db).list(),
-            config.dial.aavaHandoffContext,
-          ),
-        checksTimeoutMs: SETUP_CHECKS_TIMEOUT_MS,
-      },
-      ariStatus: () => ari,
-      storage: storage.status,
-      metrics,
-      clock: systemClock,
-      log: logger,
-    }),
-    { apiToken: config.http.apiToken, version: DIALSTATE_VERSION },
-  );
+  const live = wireLiveFeed({ database, runner, clock: systemClock, log: logger });
+  const api = buildApiRouters({
+    database,
+    control,
+    scheduler,
+    live,
+    recordings: library,
+    setup: {
+      app: config.ari.app,
+      amdContext: config.dial.amdContext,
+      dialContext: config.dial.context,
+      outboundIdentity: config.dial.outboundIdentity,
+      mediaDir: config.mediaDir,
+      aavaHandoffContext: config.dial.aavaHandoffContext,
+      simulated: pbx.sim !== null,
+      probe: setupProbe,
+      listTargets: async () =>
+        campaignTargets(await database.campaigns.list(), config.dial.aavaHandoffContext),
+      checksTimeoutMs: SETUP_CHECKS_TIMEOUT_MS,
+    },
+    ariStatus: () => ari,
+    storage: storage.status,
+    metrics,
+    clock: systemClock,
+    log: logger,
+  });
+  const app = createApp(api.routers, {
+    apiToken: config.http.apiToken,
+    version: DIALSTATE_VERSION,
+  });
   // Claims stop first; queued events are committed before ARI and the database close.
   async function stopEngine(): Promise<void> {
     live.stop();
@@ -346,7 +338,7 @@ export async function startDialstate(
     storage.stop();
     await gateway.close();
     await pbx.sim?.stop();
-    await store.close();
+    await database.close();
   }
   let http: HttpServer;
   try {

@@ -9,9 +9,7 @@ import {
   removeFromDnc,
 } from '../compliance/do-not-call-lists.js';
 import type { Config } from '../config.js';
-import { createDncRepository } from '../store/dnc.js';
-import { createDncListStore } from '../store/dnc-list-store.js';
-import { openMigratedStore } from '../store/open-migrated-store.js';
+import { withDatabase } from '../wiring/database.js';
 
 export interface DncCommandOptions {
   /** The campaign's list; the global list when absent. */
@@ -47,12 +45,11 @@ export async function dncCommand(
   const list = options.campaign
     ? `the do-not-call list of ${options.campaign}`
     : 'the global do-not-call list';
-  const { store } = await openMigratedStore(config.db);
-  try {
-    const deps = { store: createDncListStore(store), clock: systemClock };
+  return withDatabase(config.db, async (database) => {
+    const deps = { store: database.dncLists, clock: systemClock };
     switch (action) {
       case 'list': {
-        const entries = await createDncRepository(store.db).list(scope.campaignId);
+        const entries = await database.dncEntries.list(scope.campaignId);
         if (options.json) console.log(JSON.stringify(entries, null, 2));
         else {
           for (const entry of entries) {
@@ -109,9 +106,7 @@ export async function dncCommand(
         return report.status === 'completed' ? 0 : 1;
       }
     }
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 function printChange(action: string, phone: string, list: string, result: DncChangeResult): number {

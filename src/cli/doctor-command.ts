@@ -10,8 +10,7 @@ import {
   type SetupCheck,
   type SetupProbe,
 } from '../setup/setup-checks.js';
-import { createCampaignRepository } from '../store/campaigns.js';
-import { openMigratedStore } from '../store/open-migrated-store.js';
+import { withDatabase } from '../wiring/database.js';
 
 const MARKS = { pass: '✓', warn: '!', fail: '✗' } as const;
 
@@ -76,13 +75,9 @@ export async function doctorCommand(
  */
 async function storedTargets(config: Config): Promise<CampaignTarget[]> {
   if (!existsSync(config.db.path)) return [];
-  const { store } = await openMigratedStore(config.db);
-  try {
-    const campaigns = await createCampaignRepository(store.db).list();
-    return campaignTargets(campaigns, config.dial.aavaHandoffContext);
-  } finally {
-    await store.close();
-  }
+  return withDatabase(config.db, async (database) =>
+    campaignTargets(await database.campaigns.list(), config.dial.aavaHandoffContext),
+  );
 }
 
 function formatCheck(check: SetupCheck): string {

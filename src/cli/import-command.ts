@@ -12,10 +12,8 @@ import {
   type LeadImportMode,
 } from '../intake/lead-import.js';
 import { errorCsvChunks } from '../intake/lead-import-error-csv.js';
-import type { Store } from '../store/db.js';
-import { createLeadImportRepository } from '../store/lead-imports.js';
-import { createLeadIntakeStore } from '../store/lead-intake-store.js';
-import { openMigratedStore } from '../store/open-migrated-store.js';
+import type { LeadImportRepository } from '../intake/lead-intake-ports.js';
+import { withDatabase } from '../wiring/database.js';
 import { createProgressBar } from './progress-bar.js';
 
 export interface ImportCommandOptions {
@@ -62,11 +60,10 @@ export async function importCommand(
     return 1;
   }
 
-  const { store } = await openMigratedStore(config.db);
-  try {
+  return withDatabase(config.db, async (database) => {
     const bar = createProgressBar(process.stderr);
     const result = await importLeads(
-      { store: createLeadIntakeStore(store), clock: systemClock, newImportId: () => newImportId() },
+      { store: database.leadIntake, clock: systemClock, newImportId: () => newImportId() },
       {
         campaignId,
         fileName: basename(file),
@@ -88,13 +85,11 @@ export async function importCommand(
     }
     const { report } = result;
     if (options.errors && report.errorCount > 0)
-      await writeErrorCsv(store, report.importId, options.errors);
+      await writeErrorCsv(database.leadImports, report.importId, options.errors);
     if (options.json) console.log(JSON.stringify(report, null, 2));
     else printReport(file, campaignId, report, options.errors);
     return report.status === 'completed' ? 0 : 1;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 function printReport(
@@ -144,8 +139,11 @@ function formatIssue(issue: LeadImportIssue): string {
   return `${where.padEnd(10)} ${issue.severity.padEnd(7)} ${what ? `${what}: ` : ''}${issue.reason}`;
 }
 
-async function writeErrorCsv(store: Store, importId: string, path: string): Promise<void> {
-  const imports = createLeadImportRepository(store.db);
+async function writeErrorCsv(
+  imports: LeadImportRepository,
+  importId: string,
+  path: string,
+): Promise<void> {
   const header = (await imports.get(importId))?.header ?? [];
   async function* pages() {
     let afterRow = 0;

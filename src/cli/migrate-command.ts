@@ -1,10 +1,11 @@
 import type { Config } from '../config.js';
-import { openMigratedStore } from '../store/open-migrated-store.js';
+import { openDatabaseParts } from '../wiring/database.js';
 
 /** `dialstate migrate`: applies pending migrations and says which. */
 export async function migrateCommand(config: Config): Promise<number> {
-  const { store, applied } = await openMigratedStore(config.db);
-  await store.close();
+  const database = await openDatabaseParts(config.db);
+  await database.close();
+  const { applied } = database;
   console.log(
     applied.length === 0
       ? `${config.db.path}: schema already up to date`

@@ -1,8 +1,7 @@
 import { replayStoredAttempt } from '../calls/replay-stored-attempt.js';
 import type { Config } from '../config.js';
 import { ATTEMPT_MACHINE_VERSION } from '../machines/attempt.js';
-import { createAttemptJournal } from '../store/attempt-journal.js';
-import { openMigratedStore } from '../store/open-migrated-store.js';
+import { withDatabase } from '../wiring/database.js';
 import { formatTimeline } from './format-timeline.js';
 
 /** `dialstate replay`: re-runs a stored attempt and prints its timeline. */
@@ -11,9 +10,8 @@ export async function replayCommand(
   attemptId: string,
   options: { json: boolean },
 ): Promise<number> {
-  const { store } = await openMigratedStore(config.db);
-  try {
-    const replayed = await replayStoredAttempt(createAttemptJournal(store), attemptId);
+  return withDatabase(config.db, async (database) => {
+    const replayed = await replayStoredAttempt(database.journal, attemptId);
     if (!replayed) {
       console.error(`no attempt ${attemptId} in ${config.db.path}`);
       return 1;
@@ -53,7 +51,5 @@ export async function replayCommand(
       );
     }
     return mismatch ? 1 : 0;
-  } finally {
-    await store.close();
-  }
+  });
 }

@@ -31,6 +31,14 @@ export interface ConsentEvidenceDeps {
   listRecordings(): Promise<{ id: string; name: string; sha256: string; mediaUri: string }[]>;
 }
 
+/** Which attempts consent evidence covers: a lead's, or a campaign's a batch at a time. */
+export interface EvidenceAttemptReader {
+  /** Undefined when there is no such lead; else its attempts, oldest first. */
+  attemptIdsOfLead(leadId: string): Promise<string[] | undefined>;
+  /** A campaign's attempts in creation order, `limit` at a time after `after` (an attempt id). */
+  attemptIdsOfCampaign(campaignId: string, after: string | null, limit: number): Promise<string[]>;
+}
+
 /**
  * Reads the evidence of attempts by id, from their journals (the same evidence a replay
  * reproduces, not the attempt's summary columns). Create one per export: it reads the

@@ -14,21 +14,14 @@ import type { Lead } from '../campaign/lead.js';
 import type { LeadState } from '../campaign/retry-policy.js';
 import type { AiTarget } from '../machines/attempt-types.js';
 import type { TargetProblem } from '../setup/ai-target-checks.js';
+import type { CampaignRepository } from './campaign-reads.js';
 
 /** What operator actions read and change; the store's repositories provide it. */
-export interface CampaignControlStore {
+export interface CampaignControlStore extends Pick<CampaignRepository, 'changeStatus'> {
   getCampaign(id: string): Promise<Campaign | undefined>;
   getLead(id: string): Promise<Lead | undefined>;
   countLeadsByState(campaignId: string): Promise<Record<LeadState, number>>;
   recordingExists(id: string): Promise<boolean>;
-  /** Compare-and-set of the campaign status; false when it was not `from`. */
-  changeStatus(
-    id: string,
-    from: CampaignStatus,
-    to: CampaignStatus,
-    reason: string | null,
-    at: number,
-  ): Promise<boolean>;
   /**
    * `changeStatus` and canceling every pending lead of the campaign, in one transaction:
    * either both happen or neither. Returns how many leads were canceled; null, changing
@@ -42,6 +35,10 @@ export interface CampaignControlStore {
   ): Promise<number | null>;
   /** Cancels one pending lead; false when it was not pending. */
   cancelPendingLead(leadId: string, at: number): Promise<boolean>;
+  /** Attempts of the campaign that have not ended. */
+  countOpenAttempts(campaignId: string): Promise<number>;
+  /** Deletes a campaign with its leads, attempts and imports; false when there was none. */
+  deleteCampaign(id: string): Promise<boolean>;
 }
 
 export type CampaignActionResult =
@@ -52,6 +49,12 @@ export type CampaignActionResult =
   | { ok: false; reason: 'preconditions'; problems: StartProblem[] }
   /** The status changed while the action ran (another operator, the scheduler); retry. */
   | { ok: false; reason: 'conflict'; message: string };
+
+export type DeleteCampaignResult =
+  | { ok: true }
+  | { ok: false; reason: 'notFound' }
+  /** Running, or with calls still live: nothing was deleted. */
+  | { ok: false; reason: 'busy'; message: string; live?: number };
 
 export type CancelLeadResult =
   | { ok: true; canceled: 'pending' | 'liveAttempt' }
@@ -68,6 +71,11 @@ export interface CampaignControl {
   stop(campaignId: string, options?: { cancelPending?: boolean }): Promise<CampaignActionResult>;
   archive(campaignId: string): Promise<CampaignActionResult>;
   unarchive(campaignId: string): Promise<CampaignActionResult>;
+  /**
+   * Deletes a campaign with its leads and their history; refused while it runs or while
+   * a call of it is live, so that no attempt loses its lead under it.
+   */
+  delete(campaignId: string): Promise<DeleteCampaignResult>;
   /**
    * Cancels a lead: a pending one is never dialed; one being dialed has its live call
    * hung up, and its attempt ends `canceled` (the lead with it).
@@ -168,6 +176,30 @@ export function createCampaignControl(deps: {
     stop: (id, options) => act(id, 'stop', options),
     archive: (id) => act(id, 'archive'),
     unarchive: (id) => act(id, 'unarchive'),
+    async delete(campaignId) {
+      const campaign = await store.getCampaign(campaignId);
+      if (campaign === undefined) return { ok: false, reason: 'notFound' };
+      if (campaign.status === 'running') {
+        return {
+          ok: false,
+          reason: 'busy',
+          message: 'a running campaign cannot be deleted; stop it first',
+        };
+      }
+      const live = await store.countOpenAttempts(campaignId);
+      if (live > 0) {
+        const calls = `${live} live call${live === 1 ? '' : 's'}`;
+        return {
+          ok: false,
+          reason: 'busy',
+          message: `the campaign has ${calls}; wait for them to end`,
+          live,
+        };
+      }
+      if (!(await store.deleteCampaign(campaignId))) return { ok: false, reason: 'notFound' };
+      log.info({ campaignId }, 'campaign deleted');
+      return { ok: true };
+    },
     async cancelLead(leadId) {
       const lead = await store.getLead(leadId);
       if (lead === undefined) return { ok: false, reason: 'notFound' };

@@ -1,25 +1,29 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
-import type { ApiDeps } from './api-deps.js';
+import type { Logger } from 'pino';
 import { API_DOCS_ASSETS, apiDocsRoutes } from './api-docs.js';
 import { ApiError, type ApiErrorCode } from './api-error.js';
-import { attemptsRoutes } from './attempts-routes.js';
+import { type AttemptsRoutesDeps, attemptsRoutes } from './attempts-routes.js';
 import { bearerAuth } from './bearer-auth.js';
-import { campaignActionsRoutes } from './campaign-actions-routes.js';
-import { campaignsRoutes } from './campaigns-routes.js';
-import { dncRoutes } from './dnc-routes.js';
+import {
+  type CampaignActionsRoutesDeps,
+  campaignActionsRoutes,
+} from './campaign-actions-routes.js';
+import { type CampaignsRoutesDeps, campaignsRoutes } from './campaigns-routes.js';
+import { type DncRoutesDeps, dncRoutes } from './dnc-routes.js';
 import { eventsRoutes } from './events-routes.js';
-import { evidenceRoutes } from './evidence-routes.js';
-import { healthRoutes } from './health-routes.js';
+import { type EvidenceRoutesDeps, evidenceRoutes } from './evidence-routes.js';
+import { type HealthRoutesDeps, healthRoutes } from './health-routes.js';
 import { jsonBodyLimit } from './json-body-limit.js';
-import { leadCsvRoutes } from './lead-csv-routes.js';
-import { leadImportRoutes } from './lead-import-routes.js';
-import { leadsRoutes } from './leads-routes.js';
+import { type LeadCsvRoutesDeps, leadCsvRoutes } from './lead-csv-routes.js';
+import { type LeadImportRoutesDeps, leadImportRoutes } from './lead-import-routes.js';
+import { type LeadsRoutesDeps, leadsRoutes } from './leads-routes.js';
+import type { LiveFanout } from './live-fanout.js';
 import { metaRoutes } from './meta-routes.js';
-import { metricsRoutes } from './metrics-routes.js';
-import { optOutRoutes } from './opt-out-routes.js';
-import { recordingsRoutes } from './recordings-routes.js';
-import { setupRoutes } from './setup-routes.js';
+import { type MetricsRoutesDeps, metricsRoutes } from './metrics-routes.js';
+import { type OptOutRoutesDeps, optOutRoutes } from './opt-out-routes.js';
+import { type RecordingsRoutesDeps, recordingsRoutes } from './recordings-routes.js';
+import { type SetupRoutesDeps, setupRoutes } from './setup-routes.js';
 import { webUi } from './web-ui.js';
 
 export interface ApiOptions {
@@ -29,6 +33,30 @@ export interface ApiOptions {
   version: string;
 }
 
+/**
+ * Each router's own dependencies, as the composition root (src/main.ts) builds them;
+ * a router sees only what it declares, and this module only mounts them.
+ */
+export interface ApiRouters {
+  campaigns: CampaignsRoutesDeps;
+  campaignActions: CampaignActionsRoutesDeps;
+  /** The live feed's delivery to `/api/events` clients. */
+  events: Pick<LiveFanout, 'open'>;
+  recordings: RecordingsRoutesDeps;
+  dnc: DncRoutesDeps;
+  optOuts: OptOutRoutesDeps;
+  setup: SetupRoutesDeps;
+  leads: LeadsRoutesDeps;
+  leadImports: LeadImportRoutesDeps;
+  leadCsv: LeadCsvRoutesDeps;
+  attempts: AttemptsRoutesDeps;
+  evidence: EvidenceRoutesDeps;
+  health: HealthRoutesDeps;
+  metrics: MetricsRoutesDeps;
+  /** Where requests that fail unexpectedly are logged. */
+  log: Logger;
+}
+
 /** Hono's own refusals (a body that is not JSON, a media type a route does not take). */
 const HTTP_EXCEPTION_CODES: Partial<Record<number, ApiErrorCode>> = {
   413: 'payloadTooLarge',
@@ -36,20 +64,20 @@ const HTTP_EXCEPTION_CODES: Partial<Record<number, ApiErrorCode>> = {
 };
 
 /** Builds the `/api` routes; kept apart so that their type is the typed client's. */
-function apiRoutes(deps: ApiDeps) {
+function apiRoutes(deps: ApiRouters) {
   return new OpenAPIHono()
-    .route('/campaigns', campaignsRoutes(deps))
-    .route('/campaigns', campaignActionsRoutes(deps))
-    .route('/events', eventsRoutes(deps.liveFanout))
-    .route('/recordings', recordingsRoutes(deps))
-    .route('/', dncRoutes(deps))
-    .route('/', optOutRoutes(deps))
-    .route('/setup', setupRoutes(deps))
-    .route('/', leadsRoutes(deps))
-    .route('/', leadImportRoutes(deps))
-    .route('/', leadCsvRoutes(deps))
-    .route('/', attemptsRoutes(deps))
-    .route('/', evidenceRoutes(deps))
+    .route('/campaigns', campaignsRoutes(deps.campaigns))
+    .route('/campaigns', campaignActionsRoutes(deps.campaignActions))
+    .route('/events', eventsRoutes(deps.events))
+    .route('/recordings', recordingsRoutes(deps.recordings))
+    .route('/', dncRoutes(deps.dnc))
+    .route('/', optOutRoutes(deps.optOuts))
+    .route('/setup', setupRoutes(deps.setup))
+    .route('/', leadsRoutes(deps.leads))
+    .route('/', leadImportRoutes(deps.leadImports))
+    .route('/', leadCsvRoutes(deps.leadCsv))
+    .route('/', attemptsRoutes(deps.attempts))
+    .route('/', evidenceRoutes(deps.evidence))
     .route('/meta', metaRoutes());
 }
 
@@ -61,7 +89,7 @@ export type ApiType = ReturnType<typeof apiRoutes>;
  * `/api/openapi.json` and an interactive page at `/api/docs`. Every error is answered as
  * `{ error: { code, message, details } }`.
  */
-export function createApp(deps: ApiDeps, options: ApiOptions) {
+export function createApp(deps: ApiRouters, options: ApiOptions) {
   const app = new OpenAPIHono();
 
   app.onError((error, c) => {
@@ -93,8 +121,8 @@ export function createApp(deps: ApiDeps, options: ApiOptions) {
   // After the token check: a request without the token is refused before its body is looked at.
   app.use('/api/*', jsonBodyLimit());
   app.route('/api', apiRoutes(deps));
-  app.route('/', healthRoutes(deps));
-  app.route('/', metricsRoutes(deps));
+  app.route('/', healthRoutes(deps.health));
+  app.route('/', metricsRoutes(deps.metrics));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -1,8 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Logger } from 'pino';
+import type { AttemptJournal } from '../calls/ports.js';
 import { replayStoredAttempt } from '../calls/replay-stored-attempt.js';
+import type { AttemptCursor, AttemptListReader, AttemptListRow } from '../control/attempt-reads.js';
+import type { CampaignControl } from '../control/campaign-control.js';
+import type { CampaignRepository } from '../control/campaign-reads.js';
 import { ATTEMPT_MACHINE_VERSION } from '../machines/attempt.js';
-import type { AttemptCursor, AttemptListRow } from '../store/attempt-list.js';
-import type { ApiDeps } from './api-deps.js';
 import { ApiError, errorResponse, notFound } from './api-error.js';
 import { createRouter } from './api-router.js';
 import {
@@ -14,6 +17,7 @@ import {
 } from './attempt-schemas.js';
 import { campaignIdParam } from './campaign-schemas.js';
 import { type CsvCell, csvDownload, csvRows, isoTime, seconds } from './csv-download.js';
+import type { LiveFeed } from './live-feed.js';
 import { csvResponse, jsonResponse as json } from './openapi-content.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 
@@ -138,7 +142,18 @@ const routes = {
  * Attempts: `/api/campaigns/{id}/attempts` (the call log and its CSV) and
  * `/api/attempts/{id}` (one attempt, its timeline, canceling it).
  */
-export function attemptsRoutes(deps: ApiDeps) {
+/** What the attempts routes read and change. */
+export interface AttemptsRoutesDeps {
+  attemptList: AttemptListReader;
+  campaigns: Pick<CampaignRepository, 'get'>;
+  /** Attempts and their journals, for timelines and replay. */
+  journal: Pick<AttemptJournal, 'loadAttempt' | 'loadEntries'>;
+  control: Pick<CampaignControl, 'cancelAttempt'>;
+  liveFeed: Pick<LiveFeed, 'campaignChanged'>;
+  log: Logger;
+}
+
+export function attemptsRoutes(deps: AttemptsRoutesDeps) {
   const { attemptList } = deps;
 
   async function load(id: string) {

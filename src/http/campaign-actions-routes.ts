@@ -1,11 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { CampaignActionResult } from '../control/campaign-control.js';
-import type { ApiDeps } from './api-deps.js';
+import type { CampaignActionResult, CampaignControl } from '../control/campaign-control.js';
+import type { CampaignRepository } from '../control/campaign-reads.js';
 import { ApiError, errorResponse, notFound } from './api-error.js';
 import { createRouter } from './api-router.js';
 import { campaignIdParam } from './campaign-schemas.js';
 import { actionResultSchema, stopBodySchema } from './campaign-status-schemas.js';
 import { campaignView } from './campaign-views.js';
+import type { LiveFeed } from './live-feed.js';
 import { jsonResponse as json } from './openapi-content.js';
 
 const TAG = ['Campaigns'];
@@ -61,7 +62,15 @@ function actionError(campaignId: string, result: Exclude<CampaignActionResult, {
  * `/api/campaigns/{id}/start|pause|stop|archive|unarchive`: the lifecycle actions, which
  * the campaign control checks against the transition table.
  */
-export function campaignActionsRoutes(deps: ApiDeps) {
+/** What the lifecycle actions read and change. */
+export interface CampaignActionsRoutesDeps {
+  campaigns: Pick<CampaignRepository, 'get'>;
+  control: Pick<CampaignControl, 'start' | 'pause' | 'stop' | 'archive' | 'unarchive'>;
+  /** Tells live clients about the change (the engine does not report operator actions). */
+  liveFeed: Pick<LiveFeed, 'campaignChanged' | 'leadsChanged'>;
+}
+
+export function campaignActionsRoutes(deps: CampaignActionsRoutesDeps) {
   const { campaigns, control } = deps;
 
   async function acted(id: string, result: CampaignActionResult) {

@@ -1,7 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Campaign, CampaignSettings } from '../campaign/campaign.js';
-import { CAMPAIGN_DEFAULTS } from '../campaign/campaign-defaults.js';
-import type { ApiDeps } from './api-deps.js';
+import type { Clock } from '../calls/ports.js';
+import type { Campaign } from '../campaign/campaign.js';
+import type { DialingStatus } from '../campaign/dialing-status.js';
+import type { CampaignControl } from '../control/campaign-control.js';
+import type { CampaignEditing, CampaignEditResult } from '../control/campaign-editing.js';
+import type { CampaignRepository, CampaignStatsReader } from '../control/campaign-reads.js';
 import { ApiError, errorResponse, notFound, validationError } from './api-error.js';
 import { createRouter } from './api-router.js';
 import {
@@ -11,8 +14,8 @@ import {
   newCampaignSchema,
 } from './campaign-schemas.js';
 import { statsSchema, statusSchema } from './campaign-status-schemas.js';
-import { checkCampaignReferences, checkCampaignSettings } from './campaign-validation.js';
 import { campaignView, dialingStatusView, startOfCampaignDay } from './campaign-views.js';
+import type { LiveFeed } from './live-feed.js';
 import { jsonResponse as json, jsonBody } from './openapi-content.js';
 
 const TAG = ['Campaigns'];
@@ -108,23 +111,41 @@ const routes = {
  * `/api/campaigns`: campaign settings, counters and dialing status; the lifecycle actions
  * are in campaign-actions-routes.ts.
  */
-export function campaignsRoutes(deps: ApiDeps) {
-  const { campaigns, clock } = deps;
-  const recordingExists = async (id: string) => (await deps.recordings.get(id)) !== undefined;
+/** What the campaign routes read and change. */
+export interface CampaignsRoutesDeps {
+  campaigns: Pick<CampaignRepository, 'get' | 'list'>;
+  campaignStats: Pick<CampaignStatsReader, 'stats'>;
+  /** Creating, changing and cloning campaigns, with their rules. */
+  editing: CampaignEditing;
+  control: Pick<CampaignControl, 'delete'>;
+  /** Why the campaign is not starting a call now (the scheduler's answer); undefined if unknown. */
+  dialingStatus(campaignId: string): Promise<DialingStatus | undefined>;
+  liveFeed: Pick<LiveFeed, 'campaignChanged'>;
+  clock: Clock;
+}
 
-  /** Refuses settings with every problem at once: field rules across fields, then references. */
-  async function checkOrThrow(settings: CampaignSettings, given: Partial<CampaignSettings>) {
-    const issues = [
-      ...checkCampaignSettings(settings),
-      ...(await checkCampaignReferences(given, recordingExists)),
-    ];
-    if (issues.length > 0) throw validationError(issues);
-  }
+export function campaignsRoutes(deps: CampaignsRoutesDeps) {
+  const { campaigns, clock } = deps;
 
   async function load(id: string): Promise<Campaign> {
     const campaign = await campaigns.get(id);
     if (campaign === undefined) throw notFound('campaign', id);
     return campaign;
+  }
+
+  /** The campaign written, or the refusal as the API answers it. */
+  function edited(id: string | null, result: CampaignEditResult): Campaign {
+    if (result.ok) return result.campaign;
+    switch (result.reason) {
+      case 'notFound':
+        throw notFound('campaign', id ?? '');
+      case 'archived':
+        throw new ApiError('conflict', result.message);
+      case 'invalid':
+        throw validationError(
+          result.issues.map((issue) => ({ path: `body.${issue.field}`, message: issue.message })),
+        );
+    }
   }
 
   return createRouter()
@@ -133,21 +154,8 @@ export function campaignsRoutes(deps: ApiDeps) {
       return c.json({ campaigns: all.map(campaignView) }, 200);
     })
     .openapi(routes.create, async (c) => {
-      const given = c.req.valid('json');
-      const settings = { ...CAMPAIGN_DEFAULTS, ...given };
-      await checkOrThrow(settings, given);
-      const at = clock.now();
-      const campaign: Campaign = {
-        ...settings,
-        id: deps.newId(),
-        status: 'draft',
-        statusReason: null,
-        createdAt: at,
-        updatedAt: at,
-      };
-      await campaigns.insert(campaign);
+      const campaign = edited(null, await deps.editing.create(c.req.valid('json')));
       deps.liveFeed.campaignChanged(campaign.id);
-      deps.log.info({ campaignId: campaign.id }, 'campaign created');
       return c.json(campaignView(campaign), 201);
     })
     .openapi(routes.get, async (c) =>
@@ -155,47 +163,23 @@ export function campaignsRoutes(deps: ApiDeps) {
     )
     .openapi(routes.patch, async (c) => {
       const { id } = c.req.valid('param');
-      const patch = c.req.valid('json');
-      const current = await load(id);
-      if (current.status === 'archived') {
-        throw new ApiError('conflict', 'an archived campaign cannot change; unarchive it first');
-      }
-      await checkOrThrow({ ...current, ...patch }, patch);
-      if (!(await campaigns.update(id, patch, clock.now()))) throw notFound('campaign', id);
+      const campaign = edited(id, await deps.editing.update(id, c.req.valid('json')));
       deps.liveFeed.campaignChanged(id);
-      return c.json(campaignView(await load(id)), 200);
+      return c.json(campaignView(campaign), 200);
     })
     .openapi(routes.delete, async (c) => {
       const { id } = c.req.valid('param');
-      const campaign = await load(id);
-      if (campaign.status === 'running') {
-        throw new ApiError('conflict', 'a running campaign cannot be deleted; stop it first');
+      const result = await deps.control.delete(id);
+      if (!result.ok) {
+        if (result.reason === 'notFound') throw notFound('campaign', id);
+        const details = result.live === undefined ? undefined : { live: result.live };
+        throw new ApiError('conflict', result.message, details);
       }
-      const live = await deps.campaignStats.countOpenAttempts(id);
-      if (live > 0) {
-        throw new ApiError(
-          'conflict',
-          `the campaign has ${live} live call${live === 1 ? '' : 's'}; wait for them to end`,
-          { live },
-        );
-      }
-      if (!(await campaigns.delete(id))) throw notFound('campaign', id);
-      deps.log.info({ campaignId: id }, 'campaign deleted');
       return c.body(null, 204);
     })
     .openapi(routes.clone, async (c) => {
-      const source = await load(c.req.valid('param').id);
-      const at = clock.now();
-      const copy: Campaign = {
-        ...source,
-        id: deps.newId(),
-        name: `${source.name} (copy)`.slice(0, 120),
-        status: 'draft',
-        statusReason: null,
-        createdAt: at,
-        updatedAt: at,
-      };
-      await campaigns.insert(copy);
+      const { id } = c.req.valid('param');
+      const copy = edited(id, await deps.editing.clone(id));
       deps.liveFeed.campaignChanged(copy.id);
       return c.json(campaignView(copy), 201);
     })

@@ -1,6 +1,9 @@
 import { Readable } from 'node:stream';
 import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
+import type { Clock } from '../calls/ports.js';
+import type { DncPageReader } from '../compliance/dnc-reads.js';
 import {
   addToDnc,
   type DncChangeResult,
@@ -9,8 +12,9 @@ import {
   importDnc,
   removeFromDnc,
 } from '../compliance/do-not-call-lists.js';
+import type { CampaignRepository } from '../control/campaign-reads.js';
 import { DEFAULT_CSV_LIMITS } from '../intake/csv-reader.js';
-import type { ApiDeps } from './api-deps.js';
+import type { DncListStore } from '../intake/lead-intake-ports.js';
 import { ApiError, errorResponse, notFound } from './api-error.js';
 import { createRouter } from './api-router.js';
 import { campaignIdParam } from './campaign-schemas.js';
@@ -180,7 +184,17 @@ async function importSource(c: Context) {
  * `/api/dnc` and `/api/campaigns/{id}/dnc`: the do-not-call lists, a page at a time;
  * single numbers added and removed, normalised as lead numbers are; CSV imports.
  */
-export function dncRoutes(deps: ApiDeps) {
+/** What the do-not-call routes read and change. */
+export interface DncRoutesDeps {
+  /** The do-not-call lists, as the DNC service changes them. */
+  dncLists: DncListStore;
+  dncPages: DncPageReader;
+  campaigns: Pick<CampaignRepository, 'get'>;
+  clock: Clock;
+  log: Logger;
+}
+
+export function dncRoutes(deps: DncRoutesDeps) {
   const service = { store: deps.dncLists, clock: deps.clock };
   const GLOBAL: DncScope = { campaignId: null };
 

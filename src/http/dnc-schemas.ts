@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { DncEntry } from '../store/dnc.js';
+import type { DncEntry } from '../compliance/dnc-reads.js';
 
 const region = z
   .string()

@@ -1,9 +1,14 @@
 import { createRoute } from '@hono/zod-openapi';
+import type { Logger } from 'pino';
+import type { AttemptJournal } from '../calls/ports.js';
 import {
   type AttemptEvidenceRecord,
   createEvidenceReader,
+  type EvidenceAttemptReader,
 } from '../compliance/consent-evidence.js';
-import type { ApiDeps } from './api-deps.js';
+import type { OptOutStore } from '../compliance/opt-out.js';
+import type { CampaignRepository } from '../control/campaign-reads.js';
+import type { RecordingLibrary } from '../media/recording-library.js';
 import { errorResponse, notFound } from './api-error.js';
 import { createRouter } from './api-router.js';
 import { campaignIdParam } from './campaign-schemas.js';
@@ -110,12 +115,18 @@ function csvRow(e: AttemptEvidenceRecord): CsvCell[] {
 }
 
 /** `/api/leads/{id}/evidence.json` and `/api/campaigns/{id}/evidence.csv`: consent and contact evidence. */
-export function evidenceRoutes(
-  deps: Pick<
-    ApiDeps,
-    'journal' | 'optOuts' | 'recordings' | 'evidenceAttempts' | 'campaigns' | 'log'
-  >,
-) {
+/** What the evidence exports read. */
+export interface EvidenceRoutesDeps {
+  journal: Pick<AttemptJournal, 'loadAttempt' | 'loadEntries'>;
+  optOuts: Pick<OptOutStore, 'optOutsOfAttempt'>;
+  recordings: Pick<RecordingLibrary, 'list'>;
+  /** Which attempts consent evidence covers. */
+  evidenceAttempts: EvidenceAttemptReader;
+  campaigns: Pick<CampaignRepository, 'get'>;
+  log: Logger;
+}
+
+export function evidenceRoutes(deps: EvidenceRoutesDeps) {
   const reader = () =>
     createEvidenceReader({
       journal: deps.journal,

@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Logger } from 'pino';
 import type { SchedulerStatus } from '../calls/campaign-scheduler.js';
+import type { Clock } from '../calls/ports.js';
 import type { StorageStatus } from '../calls/storage-health.js';
-import type { ApiDeps } from './api-deps.js';
 import { createRouter } from './api-router.js';
 
 /** Where the parts `/health` reports on come from. */
@@ -71,7 +72,14 @@ const route = createRoute({
 });
 
 /** `GET /health`, outside `/api` and open. */
-export function healthRoutes(deps: ApiDeps) {
+/** What `/health` reads. */
+export interface HealthRoutesDeps {
+  health: HealthDeps;
+  clock: Clock;
+  log: Logger;
+}
+
+export function healthRoutes(deps: HealthRoutesDeps) {
   const { health, clock, log } = deps;
 
   /** The database's answer time, or null when it did not answer in time. */

@@ -1,7 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
+import type { Logger } from 'pino';
+import type { CampaignRepository } from '../control/campaign-reads.js';
+import type { LeadCursor, LeadListReader, LeadListRow } from '../control/lead-reads.js';
 import { SAMPLE_LEADS_CSV } from '../intake/lead-csv-sample.js';
-import type { LeadCursor, LeadListRow } from '../store/lead-list.js';
-import type { ApiDeps } from './api-deps.js';
 import { errorResponse, notFound } from './api-error.js';
 import { createRouter } from './api-router.js';
 import { campaignIdParam } from './campaign-schemas.js';
@@ -83,7 +84,14 @@ const routes = {
 };
 
 /** `/api/campaigns/{id}/leads/sample.csv` and `/export.csv`: lead CSV files to download. */
-export function leadCsvRoutes(deps: ApiDeps) {
+/** What the lead CSV export reads. */
+export interface LeadCsvRoutesDeps {
+  campaigns: Pick<CampaignRepository, 'get'>;
+  leadList: Pick<LeadListReader, 'page'>;
+  log: Logger;
+}
+
+export function leadCsvRoutes(deps: LeadCsvRoutesDeps) {
   async function load(id: string) {
     const campaign = await deps.campaigns.get(id);
     if (campaign === undefined) throw notFound('campaign', id);

@@ -1,13 +1,17 @@
 import { createReadStream } from 'node:fs';
 import { createRoute, type z } from '@hono/zod-openapi';
+import type { Logger } from 'pino';
+import type { Clock } from '../calls/ports.js';
+import type { CampaignRepository } from '../control/campaign-reads.js';
 import { importLeads } from '../intake/import-leads.js';
 import { errorCsvChunks } from '../intake/lead-import-error-csv.js';
-import type { ApiDeps } from './api-deps.js';
+import type { LeadImportJobs } from '../intake/lead-import-jobs.js';
+import type { LeadImportRepository, LeadImportStore } from '../intake/lead-intake-ports.js';
 import { ApiError, errorResponse, notFound, validationError } from './api-error.js';
 import { createRouter } from './api-router.js';
 import { campaignIdParam } from './campaign-schemas.js';
 import { csvDownload } from './csv-download.js';
-import { type CsvUpload, receiveCsvUpload, XLSX_TYPE } from './csv-upload.js';
+import { type CsvUpload, type CsvUploadLimits, receiveCsvUpload, XLSX_TYPE } from './csv-upload.js';
 import {
   formModeSchema,
   importAcceptedSchema,
@@ -17,6 +21,7 @@ import {
   importStatusSchema,
 } from './lead-import-schemas.js';
 import { reportView, statusView } from './lead-import-status.js';
+import type { LiveFeed } from './live-feed.js';
 import { csvResponse as csvFile, jsonResponse as json } from './openapi-content.js';
 
 const TAG = ['Lead imports'];
@@ -95,7 +100,23 @@ const routes = {
  * Lead imports: `POST /api/campaigns/{id}/leads/import` (CSV files, answered at once or
  * run in the background), `/api/imports/{id}` (progress) and its error CSV.
  */
-export function leadImportRoutes(deps: ApiDeps) {
+/** What the lead import routes read and change. */
+export interface LeadImportRoutesDeps {
+  campaigns: Pick<CampaignRepository, 'get'>;
+  /** Lead import records and the issues of their rows. */
+  leadImports: LeadImportRepository;
+  /** Imports too large to answer in their request, running after it. */
+  leadImportJobs: LeadImportJobs;
+  leadIntake: LeadImportStore;
+  /** How lead CSV uploads are received; files past `inMemoryBytes` are imported in the background. */
+  leadUploads: CsvUploadLimits;
+  liveFeed: Pick<LiveFeed, 'campaignChanged' | 'leadsChanged'>;
+  clock: Clock;
+  newId(): string;
+  log: Logger;
+}
+
+export function leadImportRoutes(deps: LeadImportRoutesDeps) {
   const { leadImports, leadImportJobs, clock, log } = deps;
 
   function modeOf(upload: CsvUpload, query: z.infer<typeof importQuerySchema>) {

@@ -7,7 +7,7 @@ import {
   type LeadListReader,
   type LeadPage,
   leadOrderOf,
-} from '../store/lead-list.js';
+} from '../control/lead-reads.js';
 import { validationError } from './api-error.js';
 import type { leadExportQuery } from './lead-schemas.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';

@@ -1,5 +1,5 @@
+import type { LeadListRow } from '../control/lead-reads.js';
 import type { LeadIssue } from '../intake/lead-input.js';
-import type { LeadListRow } from '../store/lead-list.js';
 
 /** A lead as the API shows it: its import position is the store's business. */
 export function leadView(row: LeadListRow) {

@@ -1,7 +1,13 @@
 import { createRoute } from '@hono/zod-openapi';
+import type { Logger } from 'pino';
+import type { Clock } from '../calls/ports.js';
+import type { AttemptListReader } from '../control/attempt-reads.js';
+import type { CampaignControl } from '../control/campaign-control.js';
+import type { CampaignRepository } from '../control/campaign-reads.js';
+import type { LeadActionResult, LeadControl } from '../control/lead-control.js';
+import type { LeadListReader } from '../control/lead-reads.js';
 import { addLead } from '../intake/add-lead.js';
-import type { LeadOperationResult } from '../store/lead-operations.js';
-import type { ApiDeps } from './api-deps.js';
+import type { LeadAddStore } from '../intake/lead-intake-ports.js';
 import { ApiError, errorResponse, notFound, validationError } from './api-error.js';
 import { createRouter } from './api-router.js';
 import { leadAttemptsSchema } from './attempt-schemas.js';
@@ -19,6 +25,7 @@ import {
   recycleBodySchema,
 } from './lead-schemas.js';
 import { issuePath, leadView } from './lead-views.js';
+import type { LiveFeed } from './live-feed.js';
 import { jsonResponse as json, jsonBody } from './openapi-content.js';
 
 const TAG = ['Leads'];
@@ -124,12 +131,31 @@ const routes = {
   }),
 };
 
+/** What the leads routes read and change. */
+export interface LeadsRoutesDeps {
+  /** Leads with their latest attempt, a page at a time. */
+  leadList: LeadListReader;
+  /** The operator's actions on one lead: recycle, ignore, delete. */
+  leadControl: LeadControl;
+  /** Canceling a lead whatever it is doing (its live call too). */
+  control: Pick<CampaignControl, 'cancelLead'>;
+  campaigns: Pick<CampaignRepository, 'get'>;
+  attemptList: Pick<AttemptListReader, 'listByLead'>;
+  /** Adding a lead by hand. */
+  leadIntake: LeadAddStore;
+  /** Tells live clients about the change (the engine does not report operator actions). */
+  liveFeed: Pick<LiveFeed, 'leadsChanged'>;
+  clock: Clock;
+  newId(): string;
+  log: Logger;
+}
+
 /**
  * Leads: `/api/campaigns/{id}/leads` (the leads table, adding one by hand) and
  * `/api/leads/{id}` (one lead, its call history, the operator's actions on it).
  */
-export function leadsRoutes(deps: ApiDeps) {
-  const { leadList, leadOperations, clock, log } = deps;
+export function leadsRoutes(deps: LeadsRoutesDeps) {
+  const { leadList, leadControl, clock, log } = deps;
 
   async function load(id: string) {
     const lead = await leadList.get(id);
@@ -137,7 +163,7 @@ export function leadsRoutes(deps: ApiDeps) {
     return leadView(lead);
   }
 
-  async function acted(id: string, result: LeadOperationResult) {
+  async function acted(id: string, result: LeadActionResult) {
     if (!result.ok) {
       throw result.reason === 'notFound'
         ? notFound('lead', id)
@@ -202,25 +228,23 @@ export function leadsRoutes(deps: ApiDeps) {
     })
     .openapi(routes.delete, async (c) => {
       const { id } = c.req.valid('param');
-      const { campaignId } = await load(id);
-      const result = await leadOperations.delete(id);
+      const result = await leadControl.delete(id);
       if (!result.ok) {
         throw result.reason === 'notFound'
           ? notFound('lead', id)
           : new ApiError('conflict', result.message, { state: result.state });
       }
-      log.info({ campaignId, leadId: id }, 'lead deleted');
-      deps.liveFeed.leadsChanged(campaignId, [id]);
+      deps.liveFeed.leadsChanged(result.campaignId, [id]);
       return c.body(null, 204);
     })
     .openapi(routes.recycle, async (c) => {
       const { id } = c.req.valid('param');
       const { mode } = c.req.valid('json');
-      return c.json(await acted(id, await leadOperations.recycle(id, mode, clock.now())), 200);
+      return c.json(await acted(id, await leadControl.recycle(id, mode)), 200);
     })
     .openapi(routes.ignore, async (c) => {
       const { id } = c.req.valid('param');
-      return c.json(await acted(id, await leadOperations.cancelPending(id, clock.now())), 200);
+      return c.json(await acted(id, await leadControl.ignore(id)), 200);
     })
     .openapi(routes.cancel, async (c) => {
       const { id } = c.req.valid('param');

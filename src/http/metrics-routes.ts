@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { ApiDeps } from './api-deps.js';
 import { errorResponse } from './api-error.js';
 import { createRouter } from './api-router.js';
 
@@ -26,7 +25,12 @@ const route = createRoute({
 });
 
 /** `GET /metrics`, outside `/api`. */
-export function metricsRoutes(deps: ApiDeps) {
+/** What `/metrics` serves. */
+export interface MetricsRoutesDeps {
+  metrics: MetricsDeps;
+}
+
+export function metricsRoutes(deps: MetricsRoutesDeps) {
   return createRouter().openapi(route, async (c) => {
     const text = await deps.metrics.render();
     return c.text(text, 200, {

@@ -64,12 +64,16 @@ const route = createRoute({
   },
 });
 
-/** `/api/opt-outs`: a callee's "do not call me again", from the AI agent during the call. */
-export function optOutRoutes(deps: {
+/** What the opt-out route records. */
+export interface OptOutRoutesDeps {
+  /** Callees' opt-outs asked during their call. */
   optOuts: OptOutStore;
   clock: Pick<Clock, 'now'>;
   log: { info(fields: object, message: string): void };
-}) {
+}
+
+/** `/api/opt-outs`: a callee's "do not call me again", from the AI agent during the call. */
+export function optOutRoutes(deps: OptOutRoutesDeps) {
   return createRouter().openapi(route, async (c) => {
     const result = await recordOptOut(
       { store: deps.optOuts, clock: deps.clock },

@@ -1,8 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import type { Logger } from 'pino';
 import { DEFAULT_AUDIO_LIMITS } from '../media/asterisk-audio.js';
-import type { RecordingUpload, UploadRecordingResult } from '../media/recording-library.js';
-import type { ApiDeps } from './api-deps.js';
+import type {
+  RecordingLibrary,
+  RecordingUpload,
+  UploadRecordingResult,
+} from '../media/recording-library.js';
 import {
   ApiError,
   type ApiErrorCode,
@@ -157,7 +161,14 @@ async function readUpload(
 }
 
 /** `/api/recordings`: the recording library (consent prompts and voicemail messages). */
-export function recordingsRoutes(deps: ApiDeps) {
+/** What the recording routes read and change. */
+export interface RecordingsRoutesDeps {
+  /** The recording library (uploads converted into the media folder). */
+  recordings: RecordingLibrary;
+  log: Logger;
+}
+
+export function recordingsRoutes(deps: RecordingsRoutesDeps) {
   const { recordings } = deps;
 
   return createRouter()

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { renderAmdDialplan } from '../ari/amd-dialplan.js';
 import { AMD_HOP_VERSION_LABEL } from '../ari/amd-hop.js';
+import type { Clock } from '../calls/ports.js';
 import type { CampaignTarget } from '../setup/ai-target-checks.js';
 import {
   hasFailedCheck,
@@ -8,7 +9,6 @@ import {
   type SetupCheck,
   type SetupProbe,
 } from '../setup/setup-checks.js';
-import type { ApiDeps } from './api-deps.js';
 import { ApiError, errorResponse } from './api-error.js';
 import { createRouter } from './api-router.js';
 
@@ -101,7 +101,13 @@ const routes = {
 };
 
 /** `/api/setup`: the setup guide's dialplan and the deployment checks. */
-export function setupRoutes(deps: ApiDeps) {
+/** What the setup guide shows and runs. */
+export interface SetupRoutesDeps {
+  setup: SetupGuideDeps;
+  clock: Clock;
+}
+
+export function setupRoutes(deps: SetupRoutesDeps) {
   const { setup, clock } = deps;
   const names = {
     app: setup.app,

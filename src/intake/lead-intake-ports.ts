@@ -1,6 +1,12 @@
 import type { Campaign } from '../campaign/campaign.js';
 import type { DncMatch } from '../campaign/do-not-call.js';
-import type { LeadImportCounts, LeadImportIssue, LeadImportMode } from './lead-import.js';
+import type {
+  LeadImport,
+  LeadImportCounts,
+  LeadImportIssue,
+  LeadImportMode,
+  LeadImportStatus,
+} from './lead-import.js';
 import type { LeadDraft } from './lead-input.js';
 
 export type { DncMatch };
@@ -124,4 +130,54 @@ export interface DncListStore {
   /** Takes the number off that list; false when it was not on it. */
   remove(phone: string, campaignId: string | null): Promise<boolean>;
   beginImport(campaignId: string | null): Promise<DncImportRun>;
+}
+
+/** Which issues of an import to read: errors only, and a page of them. */
+export interface IssuePage {
+  severity?: LeadImportIssue['severity'];
+  /** Only issues of rows after this one. */
+  afterRow?: number;
+  /** About this many issues (whole rows: see `listIssues`). */
+  limit?: number;
+}
+
+/** Lead imports and the issues found in their rows. */
+export interface LeadImportRepository {
+  /** Records a new import as `running` with zero counts. */
+  start(started: {
+    id: string;
+    campaignId: string;
+    fileName: string;
+    mode: LeadImportMode;
+    /** Size of the file when known; defaults to unknown. */
+    bytesTotal?: number | null;
+    startedAt: number;
+  }): Promise<void>;
+  /** Sets the final status and counts; false when there is no such running import. */
+  finish(
+    id: string,
+    result: {
+      status: Exclude<LeadImportStatus, 'running'>;
+      counts: LeadImportCounts;
+      error: string | null;
+    },
+    at: number,
+  ): Promise<boolean>;
+  addIssues(importId: string, issues: readonly LeadImportIssue[]): Promise<void>;
+  get(id: string): Promise<LeadImport | undefined>;
+  /** The campaign's imports, newest first. */
+  listByCampaign(campaignId: string): Promise<LeadImport[]>;
+  /**
+   * The issues of an import in row order (a row's issues in the order found): all of
+   * them, or one page when asked. A page holds whole rows: it runs past `limit` to give
+   * its last row's every issue, so the next page starts after that row.
+   */
+  listIssues(importId: string, page?: IssuePage): Promise<LeadImportIssue[]>;
+  /**
+   * Marks every import still `running` as failed with `error`: run on start, when no
+   * import of this process can be running. Returns the ids it marked.
+   */
+  failRunning(error: string, at: number): Promise<string[]>;
+  /** Deletes the import and its issues; its leads stay. */
+  delete(id: string): Promise<boolean>;
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CampaignControlStore } from '../control/campaign-control.js';
+import { createCampaignStatsReader } from './campaign-stats.js';
 import { createCampaignRepository } from './campaigns.js';
 import { createLeadOperations } from './lead-operations.js';
 import { createLeadRepository } from './leads.js';
@@ -12,6 +13,7 @@ export function createCampaignControlStore(db: Kysely<Database>): CampaignContro
   const leads = createLeadRepository(db);
   const recordings = createRecordingRepository(db);
   const operations = createLeadOperations(db);
+  const stats = createCampaignStatsReader(db);
   return {
     getCampaign: (id) => campaigns.get(id),
     getLead: (id) => leads.get(id),
@@ -25,6 +27,8 @@ export function createCampaignControlStore(db: Kysely<Database>): CampaignContro
         }
         return createLeadOperations(trx).cancelAllPending(id, at);
       }),
-    cancelPendingLead: async (leadId, at) => (await operations.cancelPending(leadId, at)).ok,
+    cancelPendingLead: (leadId, at) => operations.cancelPending(leadId, at),
+    countOpenAttempts: (campaignId) => stats.countOpenAttempts(campaignId),
+    deleteCampaign: (id) => campaigns.delete(id),
   };
 }

@@ -1,25 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { LEAD_STATES, type LeadState } from '../campaign/retry-policy.js';
+import type { CampaignStatsReader } from '../control/campaign-reads.js';
 import type { Database } from './schema.js';
-
-/** Counters of one campaign, as the API and UI show them. */
-export interface CampaignStats {
-  leads: Record<LeadState, number>;
-  /** Ended attempts by outcome, all time and since `since`. */
-  outcomes: Record<string, number>;
-  outcomesSince: Record<string, number>;
-  /** Open attempts by the top-level state they are in (`dialing`, `screening`, `talking`…). */
-  live: Record<string, number>;
-  liveTotal: number;
-}
-
-/** Read-only counters of campaigns. */
-export interface CampaignStatsReader {
-  /** The campaign's counters; `since` (epoch ms) bounds `outcomesSince`, e.g. local midnight. */
-  stats(campaignId: string, since: number): Promise<CampaignStats>;
-  /** Attempts of the campaign that have not ended. */
-  countOpenAttempts(campaignId: string): Promise<number>;
-}
 
 /**
  * Width of the buckets of ended attempts in `campaign_outcome_bucket` (ms), as migration

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Campaign, CampaignSettings, CampaignStatus } from '../campaign/campaign.js';
+import type { CampaignRepository } from '../control/campaign-reads.js';
 import type { CampaignTable, Database } from './schema.js';
 
 type CampaignRow = Selectable<CampaignTable>;
@@ -99,30 +100,6 @@ function campaignToRow(campaign: Campaign): Insertable<CampaignTable> {
     created_at: campaign.createdAt,
     updated_at: campaign.updatedAt,
   };
-}
-
-/** Campaigns and their settings. */
-export interface CampaignRepository {
-  insert(campaign: Campaign): Promise<void>;
-  get(id: string): Promise<Campaign | undefined>;
-  /** Every campaign, oldest first. */
-  list(): Promise<Campaign[]>;
-  /** Changes the given settings; returns false when there is no such campaign. */
-  update(id: string, settings: Partial<CampaignSettings>, at: number): Promise<boolean>;
-  /**
-   * Moves a campaign from `from` to `to` (compare-and-set): returns false, changing
-   * nothing, when the campaign is not in `from` (or does not exist). Checking that the
-   * transition is allowed is the caller's business.
-   */
-  changeStatus(
-    id: string,
-    from: CampaignStatus,
-    to: CampaignStatus,
-    reason: string | null,
-    at: number,
-  ): Promise<boolean>;
-  /** Deletes a campaign with its leads, attempts and imports; false when there was none. */
-  delete(id: string): Promise<boolean>;
 }
 
 /** Creates the campaign repository over a migrated database. */

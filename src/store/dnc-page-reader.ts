@@ -1,31 +1,7 @@
 import { type Kysely, sql } from 'kysely';
-import { type DncEntry, dncEntryFromRow } from './dnc.js';
+import type { DncPageReader } from '../compliance/dnc-reads.js';
+import { dncEntryFromRow } from './dnc.js';
 import type { Database } from './schema.js';
-
-/** Which part of a do-not-call list to read. */
-export interface DncPageQuery {
-  /** At most this many entries. */
-  limit: number;
-  /** Only entries whose phone sorts after this one: the previous page's `nextAfter`. */
-  after?: string | null;
-  /** Only phones containing these characters, e.g. `555` or `+4420`. */
-  search?: string | null;
-}
-
-/** One page of a do-not-call list, by phone. */
-export interface DncPage {
-  entries: DncEntry[];
-  /** Entries of the list that match the search, on every page. */
-  total: number;
-  /** `after` for the next page; null on the last one. */
-  nextAfter: string | null;
-}
-
-/** Reads do-not-call lists a page at a time, for the API. */
-export interface DncPageReader {
-  /** A page of the global list (`campaignId` null) or of a campaign's. */
-  page(campaignId: string | null, query: DncPageQuery): Promise<DncPage>;
-}
 
 // The unique index is on this expression: written the same way, the scope and the phone
 // order come from the index, so a page costs its own rows whatever the list's length.

@@ -1,16 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { DncEntry } from '../compliance/dnc-reads.js';
 import type { Database, DncTable } from './schema.js';
-
-/** A do-not-call entry: a phone that is never dialed, globally or in one campaign. */
-export interface DncEntry {
-  id: number;
-  /** `null` for the global list. */
-  campaignId: string | null;
-  /** Normalised, like lead phones. */
-  phone: string;
-  reason: string | null;
-  createdAt: number;
-}
 
 export interface NewDncEntry {
   campaignId: string | null;

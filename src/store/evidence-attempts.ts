@@ -1,14 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { EvidenceAttemptReader } from '../compliance/consent-evidence.js';
 import { createLeadRepository } from './leads.js';
 import type { Database } from './schema.js';
-
-/** Which attempts consent evidence covers: a lead's, or a campaign's a batch at a time. */
-export interface EvidenceAttemptReader {
-  /** Undefined when there is no such lead; else its attempts, oldest first. */
-  attemptIdsOfLead(leadId: string): Promise<string[] | undefined>;
-  /** A campaign's attempts in creation order, `limit` at a time after `after` (an attempt id). */
-  attemptIdsOfCampaign(campaignId: string, after: string | null, limit: number): Promise<string[]>;
-}
 
 /** Creates the reader over a migrated database. */
 export function createEvidenceAttemptReader(db: Kysely<Database>): EvidenceAttemptReader {

@@ -212,7 +212,7 @@ describe('campaign scheduler: retries and claims', () => {
       await x.advance(10 * MINUTE);
     }
     expect((await x.lead(1)).state).toBe('failed');
-    await createLeadOperations(x.store.db).recycle('lead-1', 'redial', x.clock.now());
+    await createLeadOperations(x.store.db).recycle('lead-1', 'failed', 'redial', x.clock.now());
     await x.campaigns.changeStatus(CAMPAIGN, 'completed', 'running', null, x.clock.now());
     await x.quiet();
     await x.hangUp('attempt-4', BUSY);

@@ -110,7 +110,7 @@ describe('campaign control', () => {
     expect(await statusOf(x)).toBe('completed');
     expect(await control.start(CAMPAIGN)).toMatchObject({ reason: 'preconditions' });
 
-    await createLeadOperations(x.store.db).recycle('lead-1', 'redial', x.clock.now());
+    await createLeadOperations(x.store.db).recycle('lead-1', 'failed', 'redial', x.clock.now());
     expect(await control.start(CAMPAIGN)).toMatchObject({ ok: true, status: 'running' });
     await x.quiet();
     expect(x.originates()).toBe(2);
@@ -137,5 +137,27 @@ describe('campaign control', () => {
       state: 'failed',
     });
     expect((await x.openAttempts()).map((a) => a.leadId)).toEqual(['lead-3']);
+  });
+
+  it('refuses to delete a running campaign, or one with a live call, and deletes it after', async () => {
+    const { x, control } = await setUp({ campaign: { maxConcurrent: 1 } });
+    expect(await control.delete(CAMPAIGN)).toEqual({
+      ok: false,
+      reason: 'busy',
+      message: 'a running campaign cannot be deleted; stop it first',
+    });
+    expect(await control.pause(CAMPAIGN)).toMatchObject({ ok: true });
+    // Paused, its call still live: deleting it would take the attempt's lead from under it.
+    expect(await control.delete(CAMPAIGN)).toEqual({
+      ok: false,
+      reason: 'busy',
+      message: 'the campaign has 1 live call; wait for them to end',
+      live: 1,
+    });
+    expect(await statusOf(x)).toBe('paused');
+    await x.hangUp('attempt-1', INVALID_NUMBER);
+    expect(await control.delete(CAMPAIGN)).toEqual({ ok: true });
+    expect(await x.campaigns.get(CAMPAIGN)).toBeUndefined();
+    expect(await control.delete(CAMPAIGN)).toEqual({ ok: false, reason: 'notFound' });
   });
 });

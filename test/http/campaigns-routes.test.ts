@@ -7,10 +7,8 @@ const setUp = apiHarnessPerTest();
 describe('creating and reading campaigns', () => {
   it('creates a draft with the defaults for what the request leaves out', async () => {
     const x = await setUp();
-    const created = await x.call('POST', '/api/campaigns', {
-      name: 'Flu shots',
-      timezone: 'Europe/London',
-      maxConcurrent: 5,
+    const created = await x.api('$post', '/campaigns', {
+      json: { name: 'Flu shots', timezone: 'Europe/London', maxConcurrent: 5 },
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
@@ -25,10 +23,9 @@ describe('creating and reading campaigns', () => {
       amd: { initialSilence: 2000, greeting: 2000, notSureAs: 'machine' },
       availableActions: expect.arrayContaining(['start']),
     });
-    const fetched = await x.call('GET', '/api/campaigns/id-1');
-    expect(fetched.body).toEqual(created.body);
-    const list = await x.call('GET', '/api/campaigns');
-    expect(list.body.campaigns.map((c: { id: string }) => c.id)).toEqual([CAMPAIGN, 'id-1']);
+    expect(await x.ok('$get', '/campaigns/:id', { param: { id: 'id-1' } })).toEqual(created.body);
+    const list = await x.ok('$get', '/campaigns', {});
+    expect(list.campaigns.map((c) => c.id)).toEqual([CAMPAIGN, 'id-1']);
   });
 
   it('refuses bad settings with every problem and where it is, creating nothing', async () => {
@@ -123,12 +120,14 @@ describe('creating and reading campaigns', () => {
 describe('changing, cloning and deleting', () => {
   it('changes some settings and keeps the rest', async () => {
     const x = await setUp();
-    const response = await x.call('PATCH', `/api/campaigns/${CAMPAIGN}`, {
-      maxConcurrent: 7,
-      window: { start: '22:00', end: '06:00', days: [1, 2, 3, 4, 5, 6, 7] },
+    const changed = await x.ok('$patch', '/campaigns/:id', {
+      param: { id: CAMPAIGN },
+      json: {
+        maxConcurrent: 7,
+        window: { start: '22:00', end: '06:00', days: [1, 2, 3, 4, 5, 6, 7] },
+      },
     });
-    expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({
+    expect(changed).toMatchObject({
       maxConcurrent: 7,
       window: { start: '22:00', end: '06:00' },
       name: 'Appointment reminders',
@@ -138,17 +137,17 @@ describe('changing, cloning and deleting', () => {
 
   it('refuses a change that breaks the settings, changing nothing', async () => {
     const x = await setUp();
-    const response = await x.call('PATCH', `/api/campaigns/${CAMPAIGN}`, {
-      maxConcurrent: 9,
-      ringTimeoutSec: 1,
+    const refused = await x.refused('$patch', '/campaigns/:id', {
+      param: { id: CAMPAIGN },
+      json: { maxConcurrent: 9, ringTimeoutSec: 1 },
     });
-    expect(response.status).toBe(400);
+    expect(refused.status).toBe(400);
     expect((await x.campaigns.get(CAMPAIGN))?.maxConcurrent).not.toBe(9);
   });
 
   it('clones the settings into a new draft without leads', async () => {
     const x = await setUp({ campaign: { status: 'running' } });
-    const response = await x.call('POST', `/api/campaigns/${CAMPAIGN}/clone`);
+    const response = await x.api('$post', '/campaigns/:id/clone', { param: { id: CAMPAIGN } });
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({
       id: 'id-1',
@@ -156,33 +155,36 @@ describe('changing, cloning and deleting', () => {
       status: 'draft',
       timezone: 'America/New_York',
     });
-    const stats = await x.call('GET', '/api/campaigns/id-1/stats');
-    expect(stats.body.leads.pending).toBe(0);
+    const stats = await x.ok('$get', '/campaigns/:id/stats', { param: { id: 'id-1' } });
+    expect(stats.leads.pending).toBe(0);
   });
 
   it('refuses to delete a running campaign, and one with live calls', async () => {
     const x = await setUp({ campaign: { status: 'running' } });
     x.scheduler.start();
     await x.quiet();
-    const running = await x.call('DELETE', `/api/campaigns/${CAMPAIGN}`);
+    const campaign = { param: { id: CAMPAIGN } };
+    const running = await x.refused('$delete', '/campaigns/:id', campaign);
     expect(running.status).toBe(409);
-    expect(running.body.error.message).toMatch(/running/);
+    expect(running.message).toMatch(/running/);
 
-    expect((await x.call('POST', `/api/campaigns/${CAMPAIGN}/pause`)).status).toBe(200);
-    const live = await x.call('DELETE', `/api/campaigns/${CAMPAIGN}`);
-    expect(live.status).toBe(409);
-    expect(live.body.error.details.live).toBe(3);
+    await x.ok('$post', '/campaigns/:id/pause', campaign);
+    const live = await x.refused('$delete', '/campaigns/:id', campaign);
+    expect(live).toMatchObject({ status: 409, details: { live: 3 } });
 
     for (const attempt of await x.openAttempts()) await x.hangUp(attempt.attemptId, 17);
-    expect((await x.call('DELETE', `/api/campaigns/${CAMPAIGN}`)).status).toBe(204);
-    expect((await x.call('GET', `/api/campaigns/${CAMPAIGN}`)).status).toBe(404);
+    expect((await x.api('$delete', '/campaigns/:id', campaign)).status).toBe(204);
+    expect((await x.refused('$get', '/campaigns/:id', campaign)).status).toBe(404);
   });
 
   it('refuses changes to an archived campaign', async () => {
     const x = await setUp({ campaign: { status: 'completed' } });
-    expect((await x.call('POST', `/api/campaigns/${CAMPAIGN}/archive`)).status).toBe(200);
-    const response = await x.call('PATCH', `/api/campaigns/${CAMPAIGN}`, { maxConcurrent: 2 });
-    expect(response.status).toBe(409);
+    await x.ok('$post', '/campaigns/:id/archive', { param: { id: CAMPAIGN } });
+    const refused = await x.refused('$patch', '/campaigns/:id', {
+      param: { id: CAMPAIGN },
+      json: { maxConcurrent: 2 },
+    });
+    expect(refused.status).toBe(409);
   });
 });
 

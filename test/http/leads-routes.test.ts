@@ -280,85 +280,95 @@ describe('one lead and the actions on it', () => {
 
   it('recycles a finished lead: redial keeps its history, reset deletes it', async () => {
     const x = await campaignWithHistory();
-    const redial = await x.call('POST', '/api/leads/lead-3/recycle', { mode: 'redial' });
-    expect(redial.status).toBe(200);
-    expect(redial.body.lead).toMatchObject({ state: 'pending', attempts: 1, nextAttemptAt: 0 });
-    expect((await x.call('GET', '/api/leads/lead-3/attempts')).body.attempts).toHaveLength(1);
+    const lead = (id: string) => ({ param: { id } });
+    const redial = await x.ok('$post', '/leads/:id/recycle', {
+      ...lead('lead-3'),
+      json: { mode: 'redial' },
+    });
+    expect(redial.lead).toMatchObject({ state: 'pending', attempts: 1, nextAttemptAt: 0 });
+    expect((await x.ok('$get', '/leads/:id/attempts', lead('lead-3'))).attempts).toHaveLength(1);
 
-    const reset = await x.call('POST', '/api/leads/lead-1/recycle', { mode: 'reset' });
-    expect(reset.status).toBe(200);
-    expect(reset.body.lead).toMatchObject({ state: 'pending', attempts: 0, lastOutcome: null });
-    expect(reset.body.lead.lastAttempt).toBeNull();
-    expect((await x.call('GET', '/api/leads/lead-1/attempts')).body.attempts).toEqual([]);
+    const reset = await x.ok('$post', '/leads/:id/recycle', {
+      ...lead('lead-1'),
+      json: { mode: 'reset' },
+    });
+    expect(reset.lead).toMatchObject({ state: 'pending', attempts: 0, lastOutcome: null });
+    expect(reset.lead.lastAttempt).toBeNull();
+    expect((await x.ok('$get', '/leads/:id/attempts', lead('lead-1'))).attempts).toEqual([]);
 
-    const pending = await x.call('POST', '/api/leads/lead-5/recycle', { mode: 'redial' });
-    expect(pending.status).toBe(409);
-    expect(pending.body.error.details.state).toBe('pending');
+    const pending = await x.refused('$post', '/leads/:id/recycle', {
+      ...lead('lead-5'),
+      json: { mode: 'redial' },
+    });
+    expect(pending).toMatchObject({ status: 409, details: { state: 'pending' } });
+    // Bodies the route's type excludes go raw.
     expect((await x.call('POST', '/api/leads/lead-5/recycle', { mode: 'again' })).status).toBe(400);
     expect((await x.call('POST', '/api/leads/lead-5/recycle')).status).toBe(400);
-    expect((await x.call('POST', '/api/leads/nope/recycle', { mode: 'reset' })).status).toBe(404);
+    expect(
+      await x.refused('$post', '/leads/:id/recycle', { ...lead('nope'), json: { mode: 'reset' } }),
+    ).toMatchObject({ status: 404, code: 'notFound' });
   });
 
   it('ignores pending leads only; cancel also hangs up a live call', async () => {
     const x = await campaignWithHistory();
-    const ignored = await x.call('POST', '/api/leads/lead-5/ignore');
-    expect(ignored.status).toBe(200);
-    expect(ignored.body.lead).toMatchObject({ state: 'canceled' });
-    const live = await x.call('POST', '/api/leads/lead-4/ignore');
+    const lead = (id: string) => ({ param: { id } });
+    const ignored = await x.ok('$post', '/leads/:id/ignore', lead('lead-5'));
+    expect(ignored.lead).toMatchObject({ state: 'canceled' });
+    const live = await x.refused('$post', '/leads/:id/ignore', lead('lead-4'));
     expect(live.status).toBe(409);
-    expect(live.body.error.message).toMatch(/live attempt/);
+    expect(live.message).toMatch(/live attempt/);
 
-    const canceledPending = await x.call('POST', '/api/leads/lead-6/cancel');
-    expect(canceledPending.status).toBe(200);
-    expect(canceledPending.body).toMatchObject({
-      canceled: 'pending',
-      lead: { state: 'canceled' },
-    });
+    const canceledPending = await x.ok('$post', '/leads/:id/cancel', lead('lead-6'));
+    expect(canceledPending).toMatchObject({ canceled: 'pending', lead: { state: 'canceled' } });
 
     const hangUps = x.callControl.count('hangUp');
-    const canceledLive = await x.call('POST', '/api/leads/lead-4/cancel');
-    expect(canceledLive.status).toBe(200);
-    expect(canceledLive.body.canceled).toBe('liveAttempt');
+    const canceledLive = await x.ok('$post', '/leads/:id/cancel', lead('lead-4'));
+    expect(canceledLive.canceled).toBe('liveAttempt');
     await x.runner.settled();
     expect(x.callControl.count('hangUp')).toBe(hangUps + 1);
 
-    const finished = await x.call('POST', '/api/leads/lead-1/cancel');
-    expect(finished.status).toBe(409);
-    expect(finished.body.error.details).toEqual({ state: 'completed' });
-    expect((await x.call('POST', '/api/leads/nope/cancel')).status).toBe(404);
-    expect((await x.call('POST', '/api/leads/nope/ignore')).status).toBe(404);
+    const finished = await x.refused('$post', '/leads/:id/cancel', lead('lead-1'));
+    expect(finished).toMatchObject({ status: 409, details: { state: 'completed' } });
+    expect((await x.refused('$post', '/leads/:id/cancel', lead('nope'))).status).toBe(404);
+    expect((await x.refused('$post', '/leads/:id/ignore', lead('nope'))).status).toBe(404);
   });
 
   it("tells the live feed which leads an operator's actions changed", async () => {
     const x = await campaignWithHistory();
+    const lead = (id: string) => ({ param: { id } });
     const changed: unknown[] = [];
     x.liveHub.subscribe((event) => {
       if (event.type === 'leads') changed.push(event.data);
     });
-    await x.call('POST', '/api/leads/lead-5/ignore');
-    await x.call('POST', '/api/leads/lead-1/recycle', { mode: 'redial' });
-    await x.call('DELETE', '/api/leads/lead-2');
-    const added = await x.call('POST', LEADS, { phone: '+14155550199' });
-    expect(added.status).toBe(201);
+    await x.ok('$post', '/leads/:id/ignore', lead('lead-5'));
+    await x.ok('$post', '/leads/:id/recycle', { ...lead('lead-1'), json: { mode: 'redial' } });
+    await x.ok('$delete', '/leads/:id', lead('lead-2'));
+    const added = await x.ok('$post', '/campaigns/:id/leads', {
+      param: { id: CAMPAIGN },
+      json: { phone: '+14155550199' },
+    });
     // A refused action changes nothing and says nothing.
-    expect((await x.call('POST', '/api/leads/lead-4/ignore')).status).toBe(409);
+    expect((await x.refused('$post', '/leads/:id/ignore', lead('lead-4'))).status).toBe(409);
     expect(changed).toEqual([
       { campaignId: CAMPAIGN, leadIds: ['lead-5'] },
       { campaignId: CAMPAIGN, leadIds: ['lead-1'] },
       { campaignId: CAMPAIGN, leadIds: ['lead-2'] },
-      { campaignId: CAMPAIGN, leadIds: [added.body.lead.id] },
+      { campaignId: CAMPAIGN, leadIds: [added.lead.id] },
     ]);
   });
 
   it('deletes a lead with its attempts, but not while it is dialed', async () => {
     const x = await campaignWithHistory();
-    const live = await x.call('DELETE', '/api/leads/lead-4');
-    expect(live.status).toBe(409);
-    expect(live.body.error.code).toBe('conflict');
-    expect((await x.call('DELETE', '/api/leads/lead-1')).status).toBe(204);
-    expect((await x.call('GET', '/api/leads/lead-1')).status).toBe(404);
-    const attempts = await x.call('GET', `/api/campaigns/${CAMPAIGN}/attempts`);
-    expect(attempts.body.attempts.map((a: { leadId: string }) => a.leadId)).not.toContain('lead-1');
-    expect((await x.call('DELETE', '/api/leads/lead-1')).status).toBe(404);
+    const lead = (id: string) => ({ param: { id } });
+    const live = await x.refused('$delete', '/leads/:id', lead('lead-4'));
+    expect(live).toMatchObject({ status: 409, code: 'conflict' });
+    expect((await x.api('$delete', '/leads/:id', lead('lead-1'))).status).toBe(204);
+    expect((await x.refused('$get', '/leads/:id', lead('lead-1'))).status).toBe(404);
+    const attempts = await x.ok('$get', '/campaigns/:id/attempts', {
+      param: { id: CAMPAIGN },
+      query: {},
+    });
+    expect(attempts.attempts.map((a) => a.leadId)).not.toContain('lead-1');
+    expect((await x.refused('$delete', '/leads/:id', lead('lead-1'))).status).toBe(404);
   });
 });

@@ -51,7 +51,7 @@ describe('recycling a lead', () => {
   it('redials a failed lead: back to pending, history kept, a fresh set of attempts', async () => {
     await endBusy(await claim('attempt-1', 'lead-1'), 'failed');
 
-    expect(await operations.recycle('lead-1', 'redial', T0 + 5_000)).toEqual({ ok: true });
+    expect(await operations.recycle('lead-1', 'failed', 'redial', T0 + 5_000)).toBe(true);
 
     expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'pending',
@@ -70,7 +70,7 @@ describe('recycling a lead', () => {
   it('resets a lead: back to pending with no attempts and no history', async () => {
     await endBusy(await claim('attempt-1', 'lead-1'), 'failed');
 
-    expect(await operations.recycle('lead-1', 'reset', T0 + 5_000)).toEqual({ ok: true });
+    expect(await operations.recycle('lead-1', 'failed', 'reset', T0 + 5_000)).toBe(true);
 
     expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'pending',
@@ -87,45 +87,40 @@ describe('recycling a lead', () => {
     'recycles a %s lead',
     async (state) => {
       await workspace.leads.changeState('lead-1', 'pending', state, {}, T0);
-      expect(await operations.recycle('lead-1', 'redial', T0)).toEqual({ ok: true });
+      expect(await operations.recycle('lead-1', state, 'redial', T0)).toBe(true);
     },
   );
 
-  it('refuses to recycle a lead that is pending or being dialed', async () => {
+  it('changes nothing when the lead is no longer in the state it was read in', async () => {
     await claim('attempt-1', 'lead-1');
-    expect(await operations.recycle('lead-1', 'reset', T0)).toEqual({
-      ok: false,
-      reason: 'wrongState',
-      state: 'dialing',
-      message:
-        'cannot recycle a lead that is dialing; only completed, failed, canceled, dnc leads can be recycled',
-    });
+    expect(await operations.recycle('lead-1', 'failed', 'reset', T0)).toBe(false);
     expect(await attemptRows('lead-1')).toBe(1);
-    expect(await operations.recycle('lead-2', 'redial', T0)).toMatchObject({ state: 'pending' });
-    expect(await operations.recycle('lead-9', 'redial', T0)).toEqual({
-      ok: false,
-      reason: 'notFound',
+    expect(await workspace.leads.get('lead-1')).toMatchObject({ state: 'dialing' });
+    expect(await operations.recycle('lead-9', 'failed', 'redial', T0)).toBe(false);
+  });
+
+  it("reads a lead's campaign and state, and nothing for an unknown lead", async () => {
+    expect(await operations.leadState('lead-1')).toEqual({
+      campaignId: CAMPAIGN,
+      state: 'pending',
     });
+    expect(await operations.leadState('lead-9')).toBeUndefined();
   });
 });
 
 describe('canceling pending leads', () => {
   it('cancels a pending lead so that it is never dialed', async () => {
-    expect(await operations.cancelPending('lead-1', T0)).toEqual({ ok: true });
+    expect(await operations.cancelPending('lead-1', T0)).toBe(true);
     expect(await workspace.leads.get('lead-1')).toMatchObject({
       state: 'canceled',
       lastError: 'canceled by the operator before it was dialed',
     });
   });
 
-  it('refuses to cancel a lead being dialed, pointing at its live attempt', async () => {
+  it('leaves a lead being dialed as it is', async () => {
     await claim('attempt-1', 'lead-1');
-    expect(await operations.cancelPending('lead-1', T0)).toEqual({
-      ok: false,
-      reason: 'wrongState',
-      state: 'dialing',
-      message: 'cannot cancel a lead that is dialing this way; cancel its live attempt instead',
-    });
+    expect(await operations.cancelPending('lead-1', T0)).toBe(false);
+    expect(await workspace.leads.get('lead-1')).toMatchObject({ state: 'dialing' });
   });
 
   it('cancels every pending lead of a campaign and leaves the others', async () => {
@@ -138,14 +133,14 @@ describe('canceling pending leads', () => {
 describe('deleting a lead', () => {
   it('deletes a finished lead with its attempts', async () => {
     await endBusy(await claim('attempt-1', 'lead-1'), 'failed');
-    expect(await operations.delete('lead-1')).toEqual({ ok: true });
+    expect(await operations.deleteIdle('lead-1')).toBe(true);
     expect(await workspace.leads.get('lead-1')).toBeUndefined();
     expect(await attemptRows('lead-1')).toBe(0);
   });
 
   it('refuses to delete a lead while it is being dialed', async () => {
     await claim('attempt-1', 'lead-1');
-    expect(await operations.delete('lead-1')).toMatchObject({ ok: false, state: 'dialing' });
+    expect(await operations.deleteIdle('lead-1')).toBe(false);
     expect(await workspace.leads.get('lead-1')).toBeDefined();
   });
 });

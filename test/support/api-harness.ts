@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
-import { buildApiDeps, wireLiveFeed, wireMetrics } from '../../src/api-wiring.js';
 import { createStorageHealth, type StorageHealth } from '../../src/calls/storage-health.js';
 import { createApp } from '../../src/http/app.js';
 import type { CsvUploadLimits } from '../../src/http/csv-upload.js';
@@ -11,8 +10,12 @@ import type { SetupGuideDeps } from '../../src/http/setup-routes.js';
 import { createRecordingLibrary } from '../../src/media/recording-library.js';
 import type { SetupProbe } from '../../src/setup/setup-checks.js';
 import { createRecordingRepository } from '../../src/store/recordings.js';
+import { buildApiRouters, wireLiveFeed, wireMetrics } from '../../src/wiring/api.js';
+import { databaseParts } from '../../src/wiring/database.js';
+import { type ApiClient, createApiClient } from './api-client.js';
 import { createSchedulerHarness, type SchedulerHarness } from './scheduler-harness.js';
 
+/** A raw answer (`call`): for what the typed client cannot send, e.g. a body the API must refuse. */
 export interface ApiResponse {
   status: number;
   headers: Headers;
@@ -21,7 +24,12 @@ export interface ApiResponse {
   body: any;
 }
 
-export interface ApiHarness extends SchedulerHarness {
+/**
+ * The API over a running engine. `api`, `ok` and `refused` are typed by the routes
+ * (test/support/api-client.ts); `call` sends anything, for bodies the routes' types
+ * exclude, uploads, downloads and headers.
+ */
+export interface ApiHarness extends SchedulerHarness, ApiClient {
   app: ReturnType<typeof createApp>;
   /** The recording library's folder (`<dir>/media`, created by the first upload). */
   mediaDir: string;
@@ -33,7 +41,7 @@ export interface ApiHarness extends SchedulerHarness {
   liveFanout: LiveFanout;
   /** What `/health` and `/metrics` say about database writes; tests report writes to it. */
   storage: StorageHealth;
-  /** Sends a request to the app in process (`app.request`), with JSON for a body object. */
+  /** Sends any request to the app in process (`app.request`), with JSON for a body object. */
   call(
     method: string,
     path: string,
@@ -74,13 +82,14 @@ export async function createApiHarness(
     campaign: { status: 'draft', ...options.campaign },
   });
   const log = pino({ level: 'silent' });
+  const database = databaseParts(x.store);
   const control = x.control();
   let ids = 0;
-  const live = wireLiveFeed({ store: x.store, runner: x.runner, clock: x.clock, log });
+  const live = wireLiveFeed({ database, runner: x.runner, clock: x.clock, log });
   const ariConnected = () => x.ari.connected;
   const storage = createStorageHealth({ clock: x.clock, log, unwritableAfterMs: 10_000 });
   const metrics = wireMetrics({
-    store: x.store,
+    database,
     runner: x.runner,
     clock: x.clock,
     ariConnected,
@@ -89,8 +98,8 @@ export async function createApiHarness(
   });
   const mediaDir = join(x.dir.path, 'media');
   let recordingIds = 0;
-  const deps = buildApiDeps({
-    store: x.store,
+  const api = buildApiRouters({
+    database,
     control,
     scheduler: x.scheduler,
     live,
@@ -121,17 +130,18 @@ export async function createApiHarness(
     newId: () => `id-${++ids}`,
     leadUploads: { spoolDir: x.dir.path, ...options.leadUploads },
   });
-  const app = createApp(deps, { apiToken: options.apiToken ?? null, version: 'test' });
+  const app = createApp(api.routers, { apiToken: options.apiToken ?? null, version: 'test' });
   return {
     ...x,
+    ...createApiClient(app),
     app,
     mediaDir,
     liveHub: live.hub,
     liveFanout: live.fanout,
     storage,
-    importsSettled: () => deps.leadImportJobs.settled(),
+    importsSettled: () => api.leadImportJobs.settled(),
     async close() {
-      await deps.leadImportJobs.settled();
+      await api.leadImportJobs.settled();
       live.stop();
       metrics.stop();
       storage.stop();

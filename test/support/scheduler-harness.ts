@@ -9,10 +9,11 @@ import {
 import type { DialingStore } from '../../src/calls/ports.js';
 import type { Campaign } from '../../src/campaign/campaign.js';
 import { type CampaignControl, createCampaignControl } from '../../src/control/campaign-control.js';
+import type { CampaignRepository } from '../../src/control/campaign-reads.js';
 import type { AiTarget } from '../../src/machines/attempt-types.js';
 import type { TargetProblem } from '../../src/setup/ai-target-checks.js';
 import { createCampaignControlStore } from '../../src/store/campaign-control-store.js';
-import { type CampaignRepository, createCampaignRepository } from '../../src/store/campaigns.js';
+import { createCampaignRepository } from '../../src/store/campaigns.js';
 import { createDialingStore } from '../../src/store/dialing-store.js';
 import { createHarness, type Harness } from './harness.js';
 import {

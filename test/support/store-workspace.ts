@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import type { StoredAttempt } from '../../src/calls/ports.js';
+import type { CampaignRepository } from '../../src/control/campaign-reads.js';
 import {
   createAttemptJournal,
   type SqliteAttemptJournal,
 } from '../../src/store/attempt-journal.js';
-import { type CampaignRepository, createCampaignRepository } from '../../src/store/campaigns.js';
+import { createCampaignRepository } from '../../src/store/campaigns.js';
 import type { Store } from '../../src/store/db.js';
 import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
 import {
