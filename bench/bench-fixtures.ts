@@ -1,3 +1,4 @@
+import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
 import { buildAttemptInput, type PlayableMedia } from '../src/calls/attempt-input.js';
 import { DEFAULT_AMD_PARAMETERS } from '../src/campaign/amd-parameters.js';
 import type { Campaign } from '../src/campaign/campaign.js';
@@ -16,6 +17,8 @@ export function benchCampaign(): Campaign {
     window: { start: '00:00', end: '00:00', days: [1, 2, 3, 4, 5, 6, 7] },
     startsAt: null,
     endsAt: null,
+    blackoutDates: [],
+    frequencyCaps: NO_FREQUENCY_CAPS,
     maxConcurrent: 100,
     minIntervalMs: 0,
     ringTimeoutSec: 30,
@@ -56,6 +59,8 @@ export function benchInput(
     phone,
     name: null,
     timezone: null,
+    phoneZones: [],
+    waitReason: null,
     callerId: null,
     customVars: { appointment: '2026-11-25 10:30' },
     aiTarget: null,

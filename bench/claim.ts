@@ -3,13 +3,16 @@
  * due lead through the partial index, check DNC and the attempt budget, compare-and-set
  * the lead and insert the attempt row) with 1,000,000 leads in the campaign.
  *
- *   npm run bench:claim -- [--leads 1000000] [--claims 10000]
+ *   npm run bench:claim -- [--leads 1000000] [--claims 10000] [--caps 3]
  *
  * A tenth of the leads are due later than now and 1% are on the do-not-call list, so the
  * claim query has to walk past some of them, as in a real campaign. The database is
  * loaded once; then, in the same process, claims run under synchronous FULL and NORMAL,
  * one at a time (each its own transaction) and 16 issued together (as a scheduler pass
- * filling free slots does: they share one transaction and one commit).
+ * filling free slots does: they share one transaction and one commit). With `--caps N`
+ * every claim also checks the call-frequency caps (N per 24 h, 3N per 7 days, 10N per
+ * 30 days): the lookup of the number's attempts across campaigns that a server with caps
+ * set pays on each lead it is about to claim.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import type { LeadClaimVerdict } from '../src/calls/ports.js';
+import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
 import type { Lead } from '../src/campaign/lead.js';
 import { ATTEMPT_MACHINE_VERSION } from '../src/machines/attempt.js';
 import { createAttemptSnapshot } from '../src/machines/attempt-step.js';
@@ -34,10 +38,16 @@ const { values } = parseArgs({
   options: {
     leads: { type: 'string', default: '1000000' },
     claims: { type: 'string', default: '10000' },
+    caps: { type: 'string', default: '0' },
   },
 });
 const leadCount = Number(values.leads);
 const claimCount = Number(values.claims);
+const capPer24h = Number(values.caps);
+const frequencyCaps =
+  capPer24h > 0
+    ? { per24h: capPer24h, per7d: 3 * capPer24h, per30d: 10 * capPer24h }
+    : NO_FREQUENCY_CAPS;
 const NOW = Date.UTC(2026, 10, 24, 15, 0, 0);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dialstate-claim-'));
@@ -104,6 +114,7 @@ const claimOne = () => {
     campaignId: campaign.id,
     at: NOW,
     maxAttempts: campaign.retry.maxAttempts,
+    frequencyCaps,
     consider: (lead) => {
       const t0 = process.hrtime.bigint();
       const verdict = decide(lead);
@@ -189,7 +200,7 @@ await store.close();
 rmSync(dir, { recursive: true, force: true });
 
 console.log(
-  `claim, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, leads loaded in ${loadSeconds.toFixed(1)} s, load average ${os.loadavg()[0]?.toFixed(2)}`,
+  `claim${capPer24h > 0 ? ` with caps ${capPer24h}/${3 * capPer24h}/${10 * capPer24h}` : ''}, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, leads loaded in ${loadSeconds.toFixed(1)} s, load average ${os.loadavg()[0]?.toFixed(2)}`,
 );
 console.log(
   '| synchronous | leads | together | claims | claims/s | ms per claim | p50 ms | p99 ms | work mean ms | work p99 ms | of which attempt input ms |',

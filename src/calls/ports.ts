@@ -1,3 +1,4 @@
+import type { FrequencyCaps } from '../campaign/frequency-caps.js';
 import type { Campaign } from '../campaign/campaign.js';
 import type { Lead } from '../campaign/lead.js';
 import type { LeadAfterAttempt, RetryPolicy } from '../campaign/retry-policy.js';
@@ -170,6 +171,12 @@ export interface LeadClaimRequest {
   at: number;
   /** The retry policy's `maxAttempts`: a lead that had them all is finished as `failed`. */
   maxAttempts: number;
+  /**
+   * The call-frequency caps in force (server and campaign together): a lead about to be
+   * claimed whose number had that many attempts, in any campaign, within a window is not
+   * claimed but put off, pending, until the cap allows (`nextAttemptAt`, `waitReason`).
+   */
+  frequencyCaps: FrequencyCaps;
   /** Called for each candidate, in claim order, until one is claimed. */
   consider(lead: Lead): LeadClaimVerdict;
 }

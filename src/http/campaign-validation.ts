@@ -1,4 +1,5 @@
 import { checkAmdParameters } from '../campaign/amd-parameters.js';
+import { validateBlackoutDates } from '../campaign/blackout-dates.js';
 import { validateCallingWindow } from '../campaign/calling-window.js';
 import type { CampaignSettings } from '../campaign/campaign.js';
 import type { ValidationIssue } from './api-error.js';
@@ -14,6 +15,8 @@ export function checkCampaignSettings(settings: CampaignSettings): ValidationIss
     issues.push({ path: 'body.window', message });
   for (const message of checkAmdParameters(settings.amd))
     issues.push({ path: 'body.amd', message });
+  for (const message of validateBlackoutDates(settings.blackoutDates))
+    issues.push({ path: 'body.blackoutDates', message });
   return issues;
 }
 

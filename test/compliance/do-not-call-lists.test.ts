@@ -1,3 +1,4 @@
+import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lead } from '../../src/campaign/lead.js';
 import { addToDnc, importDnc, removeFromDnc } from '../../src/compliance/do-not-call-lists.js';
@@ -122,6 +123,7 @@ describe('do-not-call lists', () => {
       campaignId: CAMPAIGN_ID,
       at: T0,
       maxAttempts: 3,
+      frequencyCaps: NO_FREQUENCY_CAPS,
       consider: (lead: Lead) => ({
         verdict: 'claim',
         attempt: sampleNewAttempt('attempt-1', CAMPAIGN_ID, lead.id),

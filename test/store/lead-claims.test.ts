@@ -1,3 +1,4 @@
+import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -49,7 +50,14 @@ function claimAll(lead: Lead): LeadClaimVerdict {
 }
 
 function request(overrides: Partial<LeadClaimRequest> = {}): LeadClaimRequest {
-  return { campaignId: CAMPAIGN, at: T0, maxAttempts: 3, consider: claimAll, ...overrides };
+  return {
+    campaignId: CAMPAIGN,
+    at: T0,
+    maxAttempts: 3,
+    frequencyCaps: NO_FREQUENCY_CAPS,
+    consider: claimAll,
+    ...overrides,
+  };
 }
 
 async function claimedLeadId(overrides: Partial<LeadClaimRequest> = {}): Promise<string | null> {

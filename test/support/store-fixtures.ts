@@ -1,3 +1,4 @@
+import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,8 @@ export function sampleCampaign(overrides: Partial<Campaign> = {}): Campaign {
     window: { start: '09:00', end: '18:00', days: [1, 2, 3, 4, 5] },
     startsAt: null,
     endsAt: null,
+    blackoutDates: [],
+    frequencyCaps: NO_FREQUENCY_CAPS,
     maxConcurrent: 4,
     minIntervalMs: 500,
     ringTimeoutSec: 30,
