@@ -1,7 +1,7 @@
-import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
 import { buildAttemptInput, type PlayableMedia } from '../src/calls/attempt-input.js';
 import { DEFAULT_AMD_PARAMETERS } from '../src/campaign/amd-parameters.js';
 import type { Campaign } from '../src/campaign/campaign.js';
+import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
 import type { Lead } from '../src/campaign/lead.js';
 import { DEFAULT_RETRY_POLICY } from '../src/campaign/retry-policy.js';
 import type { AttemptInput } from '../src/machines/attempt-types.js';

@@ -130,7 +130,7 @@ export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
   DIALSTATE_BLACKOUT_DATES: {
     group: 'Compliance',
     description:
-      'Days no campaign calls, comma-separated `YYYY-MM-DD` days or `YYYY-MM-DD..YYYY-MM-DD` ranges (both ends included), e.g. `2026-12-25,2026-12-31..2027-01-01`. Each is a local calendar day in the zone a lead is called in (its own, its number\'s, else the campaign\'s). Campaigns add their own (`blackoutDates`). An invalid date stops the server from starting. Presets to copy: `GET /api/blackout-presets`.',
+      "Days no campaign calls, comma-separated `YYYY-MM-DD` days or `YYYY-MM-DD..YYYY-MM-DD` ranges (both ends included), e.g. `2026-12-25,2026-12-31..2027-01-01`. Each is a local calendar day in the zone a lead is called in (its own, its number's, else the campaign's). Campaigns add their own (`blackoutDates`). An invalid date stops the server from starting. Presets to copy: `GET /api/blackout-presets`.",
     defaultText: 'none',
   },
   DIALSTATE_CIRCUIT_BREAKER_FAILURES: {

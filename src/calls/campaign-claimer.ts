@@ -47,7 +47,10 @@ export function createCampaignClaimer(deps: {
       ...validateFrequencyCaps(campaign.frequencyCaps),
     ];
     if (calendarProblems.length > 0) {
-      await pause(campaign.id, `the compliance settings are invalid: ${calendarProblems.join('; ')}`);
+      await pause(
+        campaign.id,
+        `the compliance settings are invalid: ${calendarProblems.join('; ')}`,
+      );
       return { started: false, retryAt: null };
     }
     const media = await resolveCampaignMedia(campaign, deps.findMedia);

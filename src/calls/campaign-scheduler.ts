@@ -105,6 +105,7 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
   const pollIntervalMs = deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const breaker = createOriginateCircuitBreaker(deps.circuitBreakerThreshold);
   const holds = createWindowHolds(pollIntervalMs);
+  const compliance = deps.compliance ?? NO_SERVER_COMPLIANCE;
   const completeIfDone = createCampaignCompletion({ store, clock, log });
   const claimFor = createCampaignClaimer({
     store,
@@ -114,7 +115,7 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
     findMedia: deps.findMedia,
     newAttemptId: deps.newAttemptId,
     holds,
-    server: deps.compliance ?? NO_SERVER_COMPLIANCE,
+    server: compliance,
     pause,
   });
   /** Order of each campaign's latest originate, for fair turns within one ms. */
@@ -335,6 +336,7 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         at,
         campaign: {
           ...state.campaign,
+          blackoutDates: [...state.campaign.blackoutDates, ...compliance.blackoutDates],
           live: state.live,
           lastOriginateAt: state.lastOriginateAt,
         },
@@ -345,6 +347,7 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         circuitBreaker:
           trip === null ? { open: false } : { open: true, reason: trip, retryAt: null },
         nextDueAt: state.nextDueAt,
+        nextDueWaitReason: state.nextDueWaitReason ?? null,
         leadsOutsideWindow: holds.leadsOutsideWindow(state.campaign, at),
       });
     },

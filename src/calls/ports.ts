@@ -1,5 +1,5 @@
-import type { FrequencyCaps } from '../campaign/frequency-caps.js';
 import type { Campaign } from '../campaign/campaign.js';
+import type { FrequencyCaps } from '../campaign/frequency-caps.js';
 import type { Lead } from '../campaign/lead.js';
 import type { LeadAfterAttempt, RetryPolicy } from '../campaign/retry-policy.js';
 import type { PersistedAttemptSnapshot } from '../machines/attempt-step.js';
@@ -198,6 +198,11 @@ export interface CampaignDialingState {
   lastOriginateAt: number | null;
   /** Earliest `nextAttemptAt` among the campaign's pending leads; null when none is pending. */
   nextDueAt: number | null;
+  /**
+   * Why the first pending lead was put off at its claim (a frequency cap), if it was;
+   * read by `loadCampaign` only (for "why not dialing"), undefined from `loadRunning`.
+   */
+  nextDueWaitReason?: string | null;
   /** Whether a lead of the campaign is `dialing`. */
   hasDialingLeads: boolean;
 }

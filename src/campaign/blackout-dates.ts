@@ -1,4 +1,4 @@
-import { IANAZone } from 'luxon';
+import type { IANAZone } from 'luxon';
 import { instantOfLocalTime, localTimeOf, startOfLocalDay } from './local-time.js';
 
 /**
@@ -49,7 +49,9 @@ export function validateBlackoutDates(entries: readonly BlackoutDate[]): string[
     const from = dateValue(entry.from);
     const to = dateValue(entry.to);
     if (from === null) problems.push(`${label}: "${entry.from}" is not a YYYY-MM-DD date`);
-    if (to === null) problems.push(`${label}: "${entry.to}" is not a YYYY-MM-DD date`);
+    if (to === null && entry.to !== entry.from) {
+      problems.push(`${label}: "${entry.to}" is not a YYYY-MM-DD date`);
+    }
     if (from === null || to === null) return;
     if (to < from) problems.push(`${label}: ends before it starts`);
     else if ((to - from) / DAY + 1 > MAX_RANGE_DAYS) {
@@ -98,7 +100,11 @@ export function blackoutAt(
  * itself when its day is free, else the local midnight after the run of blacked-out
  * days (ranges that touch or overlap are stepped over together).
  */
-export function endOfBlackout(entries: readonly BlackoutDate[], zone: IANAZone, at: number): number {
+export function endOfBlackout(
+  entries: readonly BlackoutDate[],
+  zone: IANAZone,
+  at: number,
+): number {
   let instant = at;
   // Each step moves past one entry's last day; no list has more entries than this.
   for (let step = 0; step <= entries.length; step += 1) {

@@ -1,6 +1,6 @@
-import { NO_FREQUENCY_CAPS } from './frequency-caps.js';
 import { DEFAULT_AMD_PARAMETERS } from './amd-parameters.js';
 import type { CampaignSettings } from './campaign.js';
+import { NO_FREQUENCY_CAPS } from './frequency-caps.js';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
 
 /**

@@ -102,7 +102,8 @@ function checkZone(
   at: number,
   zoneName: string,
 ): LeadWindowCheck {
-  const window = checkCallingWindow(settings, at, zoneName);
+  // The campaign's own zone as such: a bad one is reported once, as the campaign's.
+  const window = checkCallingWindow(settings, at, zoneName === settings.timezone ? null : zoneName);
   if (!window.open) {
     if (window.opensAt === null || blackouts.length === 0) return window;
     const zone = IANAZone.create(zoneName);

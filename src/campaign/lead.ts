@@ -22,7 +22,7 @@ export interface Lead {
    * IANA zones the number maps to (country, and area code for NANP numbers), derived when
    * the lead was added; empty when none is known. Used when `timezone` is null.
    */
-  phoneZones: readonly string[];
+  phoneZones: string[];
   /** Why the next attempt was put off at the last claim (a frequency cap); null if not. */
   waitReason: string | null;
   callerId: string | null;

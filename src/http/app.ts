@@ -5,6 +5,7 @@ import { API_DOCS_ASSETS, apiDocsRoutes } from './api-docs.js';
 import { ApiError, type ApiErrorCode } from './api-error.js';
 import { attemptsRoutes } from './attempts-routes.js';
 import { bearerAuth } from './bearer-auth.js';
+import { blackoutPresetsRoutes } from './blackout-presets-routes.js';
 import { campaignActionsRoutes } from './campaign-actions-routes.js';
 import { campaignsRoutes } from './campaigns-routes.js';
 import { dncRoutes } from './dnc-routes.js';
@@ -50,7 +51,8 @@ function apiRoutes(deps: ApiDeps) {
     .route('/', leadCsvRoutes(deps))
     .route('/', attemptsRoutes(deps))
     .route('/', evidenceRoutes(deps))
-    .route('/meta', metaRoutes());
+    .route('/meta', metaRoutes())
+    .route('/blackout-presets', blackoutPresetsRoutes());
 }
 
 /** The API's routes and their types, for the web UI's typed client (`hono/client`). */

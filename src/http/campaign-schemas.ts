@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { IANAZone } from 'luxon';
 import { AMD_PARAMETER_NAMES, DEFAULT_AMD_PARAMETERS } from '../campaign/amd-parameters.js';
+import { MAX_BLACKOUT_ENTRIES } from '../campaign/blackout-dates.js';
 import { AAVA_DEFAULT_APP, CAMPAIGN_STATUSES } from '../campaign/campaign.js';
 import { CAMPAIGN_ACTIONS } from '../campaign/campaign-lifecycle.js';
-import { MAX_BLACKOUT_ENTRIES } from '../campaign/blackout-dates.js';
 import { checkDialString, DIAL_PLACEHOLDERS, DIAL_TECHNOLOGIES } from '../campaign/dial-string.js';
 import {
   appArgumentProblem,

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteStatement } from 'kysely';
-import { phoneZonesColumn } from './phone-zones.js';
 import { explainDatabaseFailure } from './database-access-error.js';
+import { phoneZonesColumn } from './phone-zones.js';
 import type { Database } from './schema.js';
 import { createStatementCache } from './statement-cache.js';
 

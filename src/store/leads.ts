@@ -1,8 +1,8 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Lead } from '../campaign/lead.js';
-import { phoneZonesColumn, zonesOfColumn } from './phone-zones.js';
 import { LEAD_STATES, type LeadState } from '../campaign/retry-policy.js';
 import type { AiTarget, AttemptOutcome } from '../machines/attempt-types.js';
+import { phoneZonesColumn, zonesOfColumn } from './phone-zones.js';
 import type { Database, LeadTable } from './schema.js';
 
 /** A lead as it enters a campaign: by import or by hand. */

@@ -1,5 +1,5 @@
-import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import type { Lead } from '../../src/campaign/lead.js';
 import { addToDnc, importDnc, removeFromDnc } from '../../src/compliance/do-not-call-lists.js';
 import { createAttemptJournal } from '../../src/store/attempt-journal.js';

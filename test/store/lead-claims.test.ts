@@ -1,8 +1,8 @@
-import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LeadClaimRequest, LeadClaimVerdict } from '../../src/calls/ports.js';
+import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import type { Lead } from '../../src/campaign/lead.js';
 import { createAttemptJournal } from '../../src/store/attempt-journal.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';

@@ -1,10 +1,10 @@
-import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AttemptCommit, StoredAttempt } from '../../src/calls/ports.js';
 import { DEFAULT_AMD_PARAMETERS } from '../../src/campaign/amd-parameters.js';
 import type { Campaign } from '../../src/campaign/campaign.js';
+import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/campaign/retry-policy.js';
 import type { PersistedAttemptSnapshot } from '../../src/machines/attempt-step.js';
 import type { AttemptEvent, AttemptFacts, AttemptInput } from '../../src/machines/attempt-types.js';
