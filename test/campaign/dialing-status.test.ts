@@ -345,3 +345,40 @@ describe('describeDialingStatus', () => {
     );
   });
 });
+
+describe('blackout dates and frequency caps in the status', () => {
+  it("closes the campaign's window on a blackout day in its zone, with when it opens after", () => {
+    const status = explainNotDialing(
+      withCampaign({ blackoutDates: [{ from: '2026-03-09', to: '2026-03-09', name: 'Closed' }] }),
+    );
+    expect(status).toEqual({
+      ok: false,
+      reason: 'outsideWindow',
+      window: 'blackout',
+      detail: '2026-03-09 (Closed) is a blackout date in America/New_York',
+      opensAt: Date.parse('2026-03-10T09:00-04:00'),
+    });
+    expect(describeDialingStatus(status, NEW_YORK)).toBe(
+      'A blackout date: 2026-03-09 (Closed) is a blackout date in America/New_York; the window opens Tue 10 Mar 09:00 (America/New_York).',
+    );
+  });
+
+  it('names the cap the next due lead waits for', () => {
+    const reason =
+      'frequency cap: 3 calls to this number in the last 7 days (limit 3, across all campaigns)';
+    const status = explainNotDialing({
+      ...ready,
+      nextDueAt: AT + 60_000,
+      nextDueWaitReason: reason,
+    });
+    expect(status).toEqual({
+      ok: false,
+      reason: 'nothingDue',
+      nextDueAt: AT + 60_000,
+      waitReason: reason,
+    });
+    expect(describeDialingStatus(status, NEW_YORK)).toBe(
+      `No lead is due yet; the next is due Mon 9 Mar 10:01 (America/New_York), held back by a ${reason}.`,
+    );
+  });
+});

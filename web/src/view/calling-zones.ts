@@ -1,4 +1,8 @@
-import type { Lead } from '../api/api.js';
+/** What of a lead its calling zones depend on (the API's `Lead` has both). */
+interface LeadZones {
+  timezone: string | null;
+  phoneZones: readonly string[];
+}
 
 /**
  * The time zones a lead is called in, in words: its own; else its number's (all of them
@@ -6,7 +10,7 @@ import type { Lead } from '../api/api.js';
  * the same way at each claim (src/campaign/lead-window.ts).
  */
 export function describeCallingZones(
-  lead: Pick<Lead, 'timezone' | 'phoneZones'>,
+  lead: LeadZones,
   campaignZone: string,
 ): string {
   if (lead.timezone !== null) return `${lead.timezone} (the lead's own)`;
@@ -18,7 +22,7 @@ export function describeCallingZones(
 
 /** The zone a lead's times read best in: its own, its number's first, else the campaign's. */
 export function leadDisplayZone(
-  lead: Pick<Lead, 'timezone' | 'phoneZones'>,
+  lead: LeadZones,
   campaignZone: string,
 ): string {
   return lead.timezone ?? lead.phoneZones[0] ?? campaignZone;
