@@ -9,10 +9,7 @@ interface LeadZones {
  * must be inside the calling window at once); else the campaign's. The server decides
  * the same way at each claim (src/campaign/lead-window.ts).
  */
-export function describeCallingZones(
-  lead: LeadZones,
-  campaignZone: string,
-): string {
+export function describeCallingZones(lead: LeadZones, campaignZone: string): string {
   if (lead.timezone !== null) return `${lead.timezone} (the lead's own)`;
   const [only, ...more] = lead.phoneZones;
   if (only === undefined) return `${campaignZone} (the campaign's: the number gives none)`;
@@ -21,9 +18,6 @@ export function describeCallingZones(
 }
 
 /** The zone a lead's times read best in: its own, its number's first, else the campaign's. */
-export function leadDisplayZone(
-  lead: LeadZones,
-  campaignZone: string,
-): string {
+export function leadDisplayZone(lead: LeadZones, campaignZone: string): string {
   return lead.timezone ?? lead.phoneZones[0] ?? campaignZone;
 }
