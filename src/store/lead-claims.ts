@@ -62,7 +62,9 @@ export interface LeadClaimer {
    * campaign's `pending` leads with `next_attempt_at ≤ at`, by due time, then priority
    * (highest first), then import order. Each is checked at this moment: a lead on the
    * global or the campaign's do-not-call list becomes `dnc`, one that had all its
-   * attempts becomes `failed`, and the rest go to `request.consider`. The whole claim
+   * attempts becomes `failed`, and the rest go to `request.consider`. A lead it would
+   * claim whose number is at a frequency cap (attempts in any campaign) is put off
+   * instead: still `pending`, due when the cap allows, with the reason. The whole claim
    * (reading candidates, finishing the ones that can never be called, the chosen lead's
    * compare-and-set and its attempt row) is one synchronous unit of a shared
    * transaction, so concurrent claims see each other's effects and never get the same
