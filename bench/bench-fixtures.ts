@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { buildAttemptInput, type PlayableMedia } from '../src/calls/attempt-input.js';
 import { DEFAULT_AMD_PARAMETERS } from '../src/campaign/amd-parameters.js';
 import type { Campaign } from '../src/campaign/campaign.js';
+import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
 import type { Lead } from '../src/campaign/lead.js';
 import { DEFAULT_RETRY_POLICY } from '../src/campaign/retry-policy.js';
 import type { AttemptInput } from '../src/machines/attempt-types.js';
@@ -19,6 +20,8 @@ export function benchCampaign(): Campaign {
     window: { start: '00:00', end: '00:00', days: [1, 2, 3, 4, 5, 6, 7] },
     startsAt: null,
     endsAt: null,
+    blackoutDates: [],
+    frequencyCaps: NO_FREQUENCY_CAPS,
     maxConcurrent: 100,
     minIntervalMs: 0,
     ringTimeoutSec: 30,
@@ -59,6 +62,8 @@ export function benchInput(
     phone,
     name: null,
     timezone: null,
+    phoneZones: [],
+    waitReason: null,
     callerId: null,
     customVars: { appointment: '2026-11-25 10:30' },
     aiTarget: null,
@@ -90,7 +95,7 @@ export function benchInput(
 
 /**
  * The schemas a benchmark can compare in one run: `latest`, or `before-trim`, the schema
- * before migration 202612061400 (attempt.channel_id's unique index, attempt_timer as a
+ * before migration 202612061500 (attempt.channel_id's unique index, attempt_timer as a
  * rowid table), to measure what that migration changed against a baseline.
  */
 export type BenchSchema = 'latest' | 'before-trim';
@@ -106,5 +111,5 @@ export function benchSchemas(text: string): BenchSchema[] {
 
 export async function migrateBenchSchema(db: Kysely<Database>, schema: BenchSchema): Promise<void> {
   if (schema === 'latest') await migrateToLatest(db);
-  else await migrateTo(db, '202612061200_dnc_opt_out_source');
+  else await migrateTo(db, '202612061410_campaign_blackouts_and_caps');
 }

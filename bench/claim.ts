@@ -4,17 +4,23 @@
  * the lead and insert the attempt row) with 1,000,000 leads in the campaign.
  *
  *   npm run bench:claim -- [--leads 1000000] [--claims 10000] [--synchronous FULL,NORMAL]
- *     [--schema latest,before-trim] [--rounds 1]
+ *     [--schema latest,before-trim] [--rounds 1] [--caps 3]
  *
  * `--schema` measures each setting on each schema in turn, migrating the same loaded
  * database down and up between them (see bench-fixtures.ts `BenchSchema`), `--rounds`
  * times: what a migration changed, as a ratio within one run.
  *
+ * `--caps N` turns on frequency caps (N per 24 h, 3N per 7 days, 10N per 30 days), whose
+ * check runs inside each claim.
+ *
  * A tenth of the leads are due later than now and 1% are on the do-not-call list, so the
  * claim query has to walk past some of them, as in a real campaign. The database is
  * loaded once; then, in the same process, claims run under synchronous FULL and NORMAL,
  * one at a time (each its own transaction) and 16 issued together (as a scheduler pass
- * filling free slots does: they share one transaction and one commit).
+ * filling free slots does: they share one transaction and one commit). With `--caps N`
+ * every claim also checks the call-frequency caps (N per 24 h, 3N per 7 days, 10N per
+ * 30 days): the lookup of the number's attempts across campaigns that a server with caps
+ * set pays on each lead it is about to claim.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +28,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import type { LeadClaimVerdict } from '../src/calls/ports.js';
+import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
 import type { Lead } from '../src/campaign/lead.js';
 import { ATTEMPT_MACHINE_VERSION } from '../src/machines/attempt.js';
 import { createAttemptSnapshot } from '../src/machines/attempt-step.js';
@@ -41,6 +48,7 @@ const { values } = parseArgs({
     synchronous: { type: 'string', default: 'FULL,NORMAL' },
     schema: { type: 'string', default: 'latest' },
     rounds: { type: 'string', default: '1' },
+    caps: { type: 'string', default: '0' },
   },
 });
 const schemas = benchSchemas(values.schema ?? '');
@@ -51,6 +59,11 @@ const modes = (values.synchronous ?? '').split(',').map((mode) => {
 const loadBefore = os.loadavg().map((n) => n.toFixed(2));
 const leadCount = Number(values.leads);
 const claimCount = Number(values.claims);
+const capPer24h = Number(values.caps);
+const frequencyCaps =
+  capPer24h > 0
+    ? { per24h: capPer24h, per7d: 3 * capPer24h, per30d: 10 * capPer24h }
+    : NO_FREQUENCY_CAPS;
 const NOW = Date.UTC(2026, 10, 24, 15, 0, 0);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dialstate-claim-'));
@@ -117,6 +130,7 @@ const claimOne = () => {
     campaignId: campaign.id,
     at: NOW,
     maxAttempts: campaign.retry.maxAttempts,
+    frequencyCaps,
     consider: (lead) => {
       const t0 = process.hrtime.bigint();
       const verdict = decide(lead);
@@ -207,7 +221,7 @@ await store.close();
 rmSync(dir, { recursive: true, force: true });
 
 console.log(
-  `claim, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, leads loaded in ${loadSeconds.toFixed(1)} s, load average ${loadBefore.join(' ')} before, ${os
+  `claim${capPer24h > 0 ? ` with caps ${capPer24h}/${3 * capPer24h}/${10 * capPer24h}` : ''}, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, leads loaded in ${loadSeconds.toFixed(1)} s, load average ${loadBefore.join(' ')} before, ${os
     .loadavg()
     .map((n) => n.toFixed(2))
     .join(' ')} after`,

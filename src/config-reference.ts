@@ -6,7 +6,7 @@ export type SettingName = keyof typeof CONFIG_SCHEMA.shape;
 
 /** What the reference says of one setting besides what the schema already knows. */
 export interface SettingDoc {
-  group: 'Asterisk ARI' | 'Dialplan and media' | 'Storage' | 'HTTP API' | 'Engine';
+  group: 'Asterisk ARI' | 'Dialplan and media' | 'Storage' | 'HTTP API' | 'Engine' | 'Compliance';
   /** What it changes, in a sentence or two. */
   description: string;
   /** The default when the schema cannot say it (it depends on other settings). */
@@ -114,6 +114,25 @@ export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
     group: 'Engine',
     description: 'Most live calls across all campaigns.',
   },
+  DIALSTATE_CAP_PER_24H: {
+    group: 'Compliance',
+    description:
+      'Most call attempts to one number in any rolling 24 hours, counted across every campaign (every attempt counts, answered or not); 0 = no limit. A number at its cap is not dialed: its lead stays pending, due when the oldest attempt in the window leaves it, with the reason on the lead. A campaign may set a stricter cap of its own (`frequencyCaps`).',
+  },
+  DIALSTATE_CAP_PER_7D: {
+    group: 'Compliance',
+    description: 'As `DIALSTATE_CAP_PER_24H`, over any rolling 7 days; 0 = no limit.',
+  },
+  DIALSTATE_CAP_PER_30D: {
+    group: 'Compliance',
+    description: 'As `DIALSTATE_CAP_PER_24H`, over any rolling 30 days; 0 = no limit.',
+  },
+  DIALSTATE_BLACKOUT_DATES: {
+    group: 'Compliance',
+    description:
+      "Days no campaign calls, comma-separated `YYYY-MM-DD` days or `YYYY-MM-DD..YYYY-MM-DD` ranges (both ends included), e.g. `2026-12-25,2026-12-31..2027-01-01`. Each is a local calendar day in the zone a lead is called in (its own, its number's, else the campaign's). Campaigns add their own (`blackoutDates`). An invalid date stops the server from starting. Presets to copy: `GET /api/blackout-presets`.",
+    defaultText: 'none',
+  },
   DIALSTATE_CIRCUIT_BREAKER_FAILURES: {
     group: 'Engine',
     description:
@@ -178,6 +197,7 @@ const GROUPS: readonly SettingDoc['group'][] = [
   'Storage',
   'HTTP API',
   'Engine',
+  'Compliance',
 ];
 
 const INTRO = `# Configuration reference

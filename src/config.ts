@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { type BlackoutDate, parseBlackoutList } from './campaign/blackout-dates.js';
 import { checkDialString, defaultDialString } from './campaign/dial-string.js';
+import type { FrequencyCaps } from './campaign/frequency-caps.js';
 
 /** Thrown when the environment does not describe a usable configuration. */
 export class ConfigError extends Error {
@@ -57,6 +59,13 @@ export interface Config {
   readonly http: { readonly host: string; readonly port: number; readonly apiToken: string | null };
   /** Most live calls across all campaigns. */
   readonly maxChannels: number;
+  /** What every campaign's calls obey besides its own settings. */
+  readonly compliance: {
+    /** Days with no calling at all, in each callee's local calendar. */
+    readonly blackoutDates: readonly BlackoutDate[];
+    /** Most attempts to one number across campaigns per rolling window; null = off. */
+    readonly frequencyCaps: FrequencyCaps;
+  };
   /** Calls in a row that fail before an answer and so pause their campaign (circuit breaker). */
   readonly circuitBreakerFailures: number;
   /**
@@ -70,6 +79,8 @@ export interface Config {
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
+/** Most attempts to one number in a rolling window, across campaigns; 0 = no limit. */
+const callCap = z.coerce.number().int().min(0).max(1_000).default(0);
 
 /**
  * Every setting, by its environment variable name, with its type, range and default.
@@ -118,12 +129,28 @@ export const CONFIG_SCHEMA = z.object({
     })
     .optional(),
   DIALSTATE_MAX_CHANNELS: z.coerce.number().int().min(1).max(10_000).default(10),
+  DIALSTATE_CAP_PER_24H: callCap,
+  DIALSTATE_CAP_PER_7D: callCap,
+  DIALSTATE_CAP_PER_30D: callCap,
+  DIALSTATE_BLACKOUT_DATES: z
+    .string()
+    .superRefine((text, ctx) => {
+      const parsed = parseBlackoutList(text);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problems.join('; ') });
+    })
+    .default(''),
   DIALSTATE_CIRCUIT_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
   DIALSTATE_SIM_TIME_SCALE: z.coerce.number().min(0.001).max(1).default(1),
   DIALSTATE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
 });
+
+/** The entries of a blackout list the schema has already checked. */
+function blackoutsOf(text: string): BlackoutDate[] {
+  const parsed = parseBlackoutList(text);
+  return parsed.ok ? parsed.entries : [];
+}
 
 /** Why the API token cannot protect the API, or null. */
 function apiTokenProblem(token: string): string | null {
@@ -207,6 +234,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       apiToken: e.DIALSTATE_API_TOKEN ?? null,
     }),
     maxChannels: e.DIALSTATE_MAX_CHANNELS,
+    compliance: {
+      blackoutDates: blackoutsOf(e.DIALSTATE_BLACKOUT_DATES),
+      frequencyCaps: {
+        per24h: e.DIALSTATE_CAP_PER_24H || null,
+        per7d: e.DIALSTATE_CAP_PER_7D || null,
+        per30d: e.DIALSTATE_CAP_PER_30D || null,
+      },
+    },
     circuitBreakerFailures: e.DIALSTATE_CIRCUIT_BREAKER_FAILURES,
     simTimeScale: e.DIALSTATE_SIM_TIME_SCALE,
     logLevel: e.DIALSTATE_LOG_LEVEL,

@@ -242,6 +242,7 @@ export async function startDialstate(
     log: logger.child({ component: 'scheduler' }),
     maxChannels: config.maxChannels,
     circuitBreakerThreshold: config.circuitBreakerFailures,
+    compliance: config.compliance,
     identity: {
       stasisApp: config.ari.app,
       outboundIdentity: config.dial.outboundIdentity,

@@ -68,6 +68,25 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/AAVA_OUTBOUND_EXTENSION_IDENTITY/);
   });
 
+  it('reads the compliance settings, 0 as no cap, and refuses an invalid calendar', () => {
+    const config = loadConfig({
+      DIALSTATE_CAP_PER_24H: '2',
+      DIALSTATE_CAP_PER_7D: '0',
+      DIALSTATE_BLACKOUT_DATES: '2026-12-25,2026-12-31..2027-01-01',
+    });
+    expect(config.compliance).toEqual({
+      frequencyCaps: { per24h: 2, per7d: null, per30d: null },
+      blackoutDates: [
+        { from: '2026-12-25', to: '2026-12-25', name: null },
+        { from: '2026-12-31', to: '2027-01-01', name: null },
+      ],
+    });
+    expect(problemsOf({ DIALSTATE_BLACKOUT_DATES: '2026-02-30' })).toEqual([
+      'DIALSTATE_BLACKOUT_DATES: blackout 1 (2026-02-30): "2026-02-30" is not a YYYY-MM-DD date',
+    ]);
+    expect(problemsOf({ DIALSTATE_CAP_PER_30D: '-1' })[0]).toMatch(/^DIALSTATE_CAP_PER_30D/);
+  });
+
   it('refuses to expose the API beyond loopback without a token', () => {
     expect(problemsOf({ DIALSTATE_HTTP_HOST: '0.0.0.0' })).toEqual([
       'DIALSTATE_HTTP_HOST: 0.0.0.0 is not loopback; set DIALSTATE_API_TOKEN to expose the API',

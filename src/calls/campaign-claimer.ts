@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
+import { validateBlackoutDates } from '../campaign/blackout-dates.js';
 import { validateCallingWindow } from '../campaign/calling-window.js';
 import type { Campaign } from '../campaign/campaign.js';
+import { validateFrequencyCaps } from '../campaign/frequency-caps.js';
 import type { DialIdentity, PlayableMedia } from './attempt-input.js';
 import type { AttemptRunner } from './attempt-runner.js';
-import { prepareClaim, resolveCampaignMedia } from './claim-request.js';
+import { prepareClaim, resolveCampaignMedia, type ServerCompliance } from './claim-request.js';
 import type { DialingStore } from './ports.js';
 import type { WindowHolds } from './window-holds.js';
 
@@ -15,8 +17,9 @@ export type ClaimForCampaign = (campaign: Campaign, at: number) => Promise<Campa
 
 /**
  * Creates the claimer. It fails closed: settings that would make every call wrong (an
- * invalid calling window, a consent or voicemail recording missing from the library)
- * pause the campaign with the reason instead of dialing. When every due lead is outside
+ * invalid calling window, blackout calendar or frequency caps, a consent or voicemail
+ * recording missing from the library) pause the campaign with the reason instead of
+ * dialing. When every due lead is outside
  * its own window it records a hold and says when the first opens.
  */
 export function createCampaignClaimer(deps: {
@@ -27,6 +30,8 @@ export function createCampaignClaimer(deps: {
   findMedia(recordingId: string): Promise<PlayableMedia | undefined>;
   newAttemptId(): string;
   holds: Pick<WindowHolds, 'hold'>;
+  /** The server's blackout dates and frequency caps, checked at start (src/config.ts). */
+  server: ServerCompliance;
   /** Pauses a running campaign with the reason. */
   pause(campaignId: string, reason: string): Promise<void>;
 }): ClaimForCampaign {
@@ -35,6 +40,17 @@ export function createCampaignClaimer(deps: {
     const windowProblems = validateCallingWindow(campaign);
     if (windowProblems.length > 0) {
       await pause(campaign.id, `the calling window is invalid: ${windowProblems.join('; ')}`);
+      return { started: false, retryAt: null };
+    }
+    const calendarProblems = [
+      ...validateBlackoutDates(campaign.blackoutDates),
+      ...validateFrequencyCaps(campaign.frequencyCaps),
+    ];
+    if (calendarProblems.length > 0) {
+      await pause(
+        campaign.id,
+        `the compliance settings are invalid: ${calendarProblems.join('; ')}`,
+      );
       return { started: false, retryAt: null };
     }
     const media = await resolveCampaignMedia(campaign, deps.findMedia);
@@ -48,6 +64,7 @@ export function createCampaignClaimer(deps: {
       media,
       identity: deps.identity,
       newAttemptId: deps.newAttemptId,
+      server: deps.server,
     });
     const result = await store.claimNextLead(claim.request);
     if (!result.ok) {

@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
 import type { Campaign } from '../campaign/campaign.js';
 import { type DialingStatus, explainNotDialing } from '../campaign/dialing-status.js';
+import { NO_FREQUENCY_CAPS } from '../campaign/frequency-caps.js';
 import { type GlobalPacing, type PacingCandidate, pickNextCampaign } from '../campaign/pacing.js';
 import type { DialIdentity, PlayableMedia } from './attempt-input.js';
 import type { AttemptRunner } from './attempt-runner.js';
 import { type CampaignClaimResult, createCampaignClaimer } from './campaign-claimer.js';
 import { createCampaignCompletion } from './campaign-completion.js';
+import type { ServerCompliance } from './claim-request.js';
 import { circuitTripDetail, createOriginateCircuitBreaker } from './originate-circuit-breaker.js';
 import type { CampaignDialingState, Clock, DialingStore } from './ports.js';
 import { createWindowHolds } from './window-holds.js';
@@ -43,7 +45,14 @@ export interface CampaignSchedulerDeps {
   circuitBreakerThreshold?: number;
   /** Longest time between two passes (ms); default {@link DEFAULT_POLL_INTERVAL_MS}. */
   pollIntervalMs?: number;
+  /** The server's blackout dates and frequency caps; none when not given. */
+  compliance?: ServerCompliance;
 }
+
+const NO_SERVER_COMPLIANCE: ServerCompliance = {
+  blackoutDates: [],
+  frequencyCaps: NO_FREQUENCY_CAPS,
+};
 
 /** Whether the scheduler is at work, for health checks. */
 export interface SchedulerStatus {
@@ -96,6 +105,7 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
   const pollIntervalMs = deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const breaker = createOriginateCircuitBreaker(deps.circuitBreakerThreshold);
   const holds = createWindowHolds(pollIntervalMs);
+  const compliance = deps.compliance ?? NO_SERVER_COMPLIANCE;
   const completeIfDone = createCampaignCompletion({ store, clock, log });
   const claimFor = createCampaignClaimer({
     store,
@@ -105,6 +115,7 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
     findMedia: deps.findMedia,
     newAttemptId: deps.newAttemptId,
     holds,
+    server: compliance,
     pause,
   });
   /** Order of each campaign's latest originate, for fair turns within one ms. */
@@ -325,6 +336,7 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         at,
         campaign: {
           ...state.campaign,
+          blackoutDates: [...state.campaign.blackoutDates, ...compliance.blackoutDates],
           live: state.live,
           lastOriginateAt: state.lastOriginateAt,
         },
@@ -335,6 +347,7 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         circuitBreaker:
           trip === null ? { open: false } : { open: true, reason: trip, retryAt: null },
         nextDueAt: state.nextDueAt,
+        nextDueWaitReason: state.nextDueWaitReason ?? null,
         leadsOutsideWindow: holds.leadsOutsideWindow(state.campaign, at),
       });
     },

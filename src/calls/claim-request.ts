@@ -1,5 +1,7 @@
-import { checkCallingWindow } from '../campaign/calling-window.js';
+import type { BlackoutDate } from '../campaign/blackout-dates.js';
 import type { Campaign } from '../campaign/campaign.js';
+import { effectiveCaps, type FrequencyCaps } from '../campaign/frequency-caps.js';
+import { callingZonesOf, checkLeadWindow } from '../campaign/lead-window.js';
 import { ATTEMPT_MACHINE_VERSION } from '../machines/attempt.js';
 import { createAttemptSnapshot, stateToString } from '../machines/attempt-step.js';
 import { buildAttemptInput, type DialIdentity, type PlayableMedia } from './attempt-input.js';
@@ -40,6 +42,14 @@ export async function resolveCampaignMedia(
   return { ok: true, consent: consent.media, voicemail: voicemail.media };
 }
 
+/** What the server's settings add to every campaign's claims. */
+export interface ServerCompliance {
+  /** Blackout dates of the whole server (`DIALSTATE_BLACKOUT_DATES`). */
+  blackoutDates: readonly BlackoutDate[];
+  /** Call-frequency caps of the whole server (`DIALSTATE_CAP_PER_*`); null = off. */
+  frequencyCaps: FrequencyCaps;
+}
+
 /** A claim request for one campaign, and what its leads' calling windows said. */
 export interface PreparedClaim {
   request: LeadClaimRequest;
@@ -49,10 +59,13 @@ export interface PreparedClaim {
 
 /**
  * The claim of the next lead of `campaign` at `at`: each due lead is checked against
- * the calling window in its own time zone (else the campaign's) at this moment and,
- * when it may be called, gets its attempt input fixed from the campaign and lead as
- * they are now. A lead whose time zone is unknown, or whose variables are too large to
- * hand over, can never be called: it is finished as failed with the reason.
+ * the calling window and the blackout dates (the campaign's and the server's) in its
+ * own time zone, else in those of its number (all of them, when it may ring in
+ * several), else the campaign's, at this moment and, when it may be called, gets its
+ * attempt input fixed from the campaign and lead as they are now. A lead whose time
+ * zone is unknown, whose number's zones never share an open window, or whose variables
+ * are too large to hand over, can never be called: it is finished as failed with the
+ * reason. The frequency caps go with the request, for the store to check at the claim.
  */
 export function prepareClaim(args: {
   campaign: Campaign;
@@ -60,18 +73,33 @@ export function prepareClaim(args: {
   media: { consent: PlayableMedia | null; voicemail: PlayableMedia | null };
   identity: DialIdentity;
   newAttemptId: () => string;
+  server: ServerCompliance;
 }): PreparedClaim {
-  const { campaign, at, media, identity, newAttemptId } = args;
+  const { campaign, at, media, identity, newAttemptId, server } = args;
+  const blackouts =
+    server.blackoutDates.length === 0
+      ? campaign.blackoutDates
+      : [...campaign.blackoutDates, ...server.blackoutDates];
   let opening: number | null = null;
   const request: LeadClaimRequest = {
     campaignId: campaign.id,
     at,
     maxAttempts: campaign.retry.maxAttempts,
+    frequencyCaps: effectiveCaps(server.frequencyCaps, campaign.frequencyCaps),
     consider(lead) {
-      const window = checkCallingWindow(campaign, at, lead.timezone);
+      const { zones, source } = callingZonesOf(campaign, lead);
+      const window = checkLeadWindow(campaign, blackouts, at, zones);
       if (!window.open) {
         if (window.reason === 'invalid') {
           return { verdict: 'fail', error: `cannot be called: ${window.detail}` };
+        }
+        if (window.opensAt === null && source === 'number' && zones.length > 1) {
+          if (window.reason !== 'afterEnd') {
+            return {
+              verdict: 'fail',
+              error: `cannot be called: its number may ring in ${zones.join(', ')} and the calling window is never open in all of them at once; give the lead its time zone`,
+            };
+          }
         }
         if (window.opensAt !== null) {
           opening = opening === null ? window.opensAt : Math.min(opening, window.opensAt);

@@ -1,4 +1,5 @@
 import type { Campaign } from '../campaign/campaign.js';
+import type { FrequencyCaps } from '../campaign/frequency-caps.js';
 import type { Lead } from '../campaign/lead.js';
 import type { LeadAfterAttempt, RetryPolicy } from '../campaign/retry-policy.js';
 import type { PersistedAttemptSnapshot } from '../machines/attempt-step.js';
@@ -170,6 +171,12 @@ export interface LeadClaimRequest {
   at: number;
   /** The retry policy's `maxAttempts`: a lead that had them all is finished as `failed`. */
   maxAttempts: number;
+  /**
+   * The call-frequency caps in force (server and campaign together): a lead about to be
+   * claimed whose number had that many attempts, in any campaign, within a window is not
+   * claimed but put off, pending, until the cap allows (`nextAttemptAt`, `waitReason`).
+   */
+  frequencyCaps: FrequencyCaps;
   /** Called for each candidate, in claim order, until one is claimed. */
   consider(lead: Lead): LeadClaimVerdict;
 }
@@ -191,6 +198,11 @@ export interface CampaignDialingState {
   lastOriginateAt: number | null;
   /** Earliest `nextAttemptAt` among the campaign's pending leads; null when none is pending. */
   nextDueAt: number | null;
+  /**
+   * Why the first pending lead was put off at its claim (a frequency cap), if it was;
+   * read by `loadCampaign` only (for "why not dialing"), undefined from `loadRunning`.
+   */
+  nextDueWaitReason?: string | null;
   /** Whether a lead of the campaign is `dialing`. */
   hasDialingLeads: boolean;
 }

@@ -179,13 +179,20 @@ function openingFrom(
 type Position = { open: true; closesAt: number | null } | { open: false; opensAt: number | null };
 
 /**
- * The last position computed for each schedule, with the instants it holds for: an open
- * position holds until its run of stretches closes, a closed one until the next opens.
- * Every claim checks the window, and most ask about the same few schedules a moment
- * apart; computing a position walks up to the horizon's stretches through the zone's
- * offsets (an all-day window, which never closes, walks all of them: ~200 µs a check).
+ * The last two positions computed for each schedule, with the instants each holds for:
+ * an open position holds until its run of stretches closes, a closed one until the next
+ * opens. Every claim checks the window, and most ask about the same few schedules a
+ * moment apart; computing a position walks up to the horizon's stretches through the
+ * zone's offsets (an all-day window, which never closes, walks all of them: ~200 µs a
+ * check). Two, not one: a lead whose number spans several zones is also checked at the
+ * instant they all open, and that look ahead must not push out the position of now.
  */
-const positions = new Map<string, { from: number; until: number; position: Position }>();
+interface KnownPosition {
+  from: number;
+  until: number;
+  position: Position;
+}
+const positions = new Map<string, [KnownPosition, KnownPosition?]>();
 const POSITIONS_KEPT = 1_000;
 
 /** Forgets every remembered position (for tests that compare with a fresh computation). */
@@ -196,11 +203,16 @@ export function forgetCallingWindowPositions(): void {
 function locate(schedule: Schedule, at: number): Position {
   const key = `${schedule.zone.name}|${schedule.start}|${schedule.end}|${[...schedule.days].join(',')}`;
   const known = positions.get(key);
-  if (known && at >= known.from && at < known.until) return known.position;
+  if (known !== undefined) {
+    for (const entry of known) {
+      if (entry !== undefined && at >= entry.from && at < entry.until) return entry.position;
+    }
+  }
   const position = locateUncached(schedule, at);
   const until = position.open ? position.closesAt : position.opensAt;
-  if (positions.size >= POSITIONS_KEPT) positions.clear();
-  positions.set(key, { from: at, until: until ?? Number.POSITIVE_INFINITY, position });
+  const entry = { from: at, until: until ?? Number.POSITIVE_INFINITY, position };
+  if (known === undefined && positions.size >= POSITIONS_KEPT) positions.clear();
+  positions.set(key, [entry, known?.[0]]);
   return position;
 }
 

@@ -1,5 +1,6 @@
 import { DEFAULT_AMD_PARAMETERS } from './amd-parameters.js';
 import type { CampaignSettings } from './campaign.js';
+import { NO_FREQUENCY_CAPS } from './frequency-caps.js';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
 
 /**
@@ -11,6 +12,8 @@ export const CAMPAIGN_DEFAULTS: Omit<CampaignSettings, 'name' | 'timezone'> = {
   window: { start: '09:00', end: '17:00', days: [1, 2, 3, 4, 5] },
   startsAt: null,
   endsAt: null,
+  blackoutDates: [],
+  frequencyCaps: NO_FREQUENCY_CAPS,
   maxConcurrent: 1,
   minIntervalMs: 1000,
   ringTimeoutSec: 30,

@@ -16,6 +16,7 @@
  */
 
 import { checkAmdParameters } from './amd-parameters.js';
+import { validateBlackoutDates } from './blackout-dates.js';
 import {
   type CallingWindowSettings,
   checkCallingWindow,
@@ -25,6 +26,7 @@ import {
 import type { Campaign, CampaignStatus } from './campaign.js';
 import { aiTargetProblems, campaignTextProblems } from './campaign-pbx-check.js';
 import { checkDialString, isLocalDialString } from './dial-string.js';
+import { validateFrequencyCaps } from './frequency-caps.js';
 
 /** What moves a campaign. `complete` is the scheduler's; the others are the operator's. */
 export const CAMPAIGN_ACTIONS = [
@@ -128,6 +130,8 @@ export type StartProblemCode =
   | 'voicemailWithoutRecording'
   | 'invalidWindow'
   | 'windowNeverOpens'
+  | 'invalidBlackoutDates'
+  | 'invalidFrequencyCaps'
   | 'invalidPacing'
   | 'invalidRingTimeout'
   | 'invalidConsentTimeout'
@@ -192,6 +196,18 @@ export function checkStartPreconditions(campaign: Campaign, facts: StartFacts): 
       'windowNeverOpens',
       'the calling window never opens again (the campaign is past its end date)',
     );
+  }
+
+  const blackoutProblems = validateBlackoutDates(campaign.blackoutDates);
+  if (blackoutProblems.length > 0) {
+    problem(
+      'invalidBlackoutDates',
+      `the blackout dates are invalid: ${blackoutProblems.join('; ')}`,
+    );
+  }
+  const capProblems = validateFrequencyCaps(campaign.frequencyCaps);
+  if (capProblems.length > 0) {
+    problem('invalidFrequencyCaps', `the frequency caps are invalid: ${capProblems.join('; ')}`);
   }
 
   if (!Number.isInteger(campaign.maxConcurrent) || campaign.maxConcurrent < 1) {

@@ -1,5 +1,7 @@
 import type { AiTarget } from '../machines/attempt-types.js';
 import type { AmdParameters } from './amd-parameters.js';
+import type { BlackoutDate } from './blackout-dates.js';
+import type { FrequencyCaps } from './frequency-caps.js';
 import type { RetryPolicy } from './retry-policy.js';
 
 export const CAMPAIGN_STATUSES = [
@@ -43,6 +45,13 @@ export interface CampaignSettings {
   /** Optional absolute bounds of the campaign (epoch ms). */
   startsAt: number | null;
   endsAt: number | null;
+  /**
+   * Days with no calling, each a local calendar day in the zone a lead is called in
+   * (src/campaign/blackout-dates.ts); the server's (`DIALSTATE_BLACKOUT_DATES`) apply too.
+   */
+  blackoutDates: BlackoutDate[];
+  /** Caps stricter than the server's for this campaign's calls (null: the server's). */
+  frequencyCaps: FrequencyCaps;
   maxConcurrent: number;
   /** Least time between two originates of this campaign (ms). */
   minIntervalMs: number;

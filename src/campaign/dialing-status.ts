@@ -1,10 +1,8 @@
 import { DateTime, IANAZone } from 'luxon';
-import {
-  type CallingWindowClosedReason,
-  type CallingWindowSettings,
-  checkCallingWindow,
-} from './calling-window.js';
+import type { BlackoutDate } from './blackout-dates.js';
+import type { CallingWindowSettings } from './calling-window.js';
 import type { CampaignStatus } from './campaign.js';
+import { checkLeadWindow, type LeadWindowClosedReason } from './lead-window.js';
 import { type CampaignPacing, type GlobalPacing, pacingVerdict } from './pacing.js';
 
 /** Everything that decides whether a campaign can start a call now, gathered by the caller. */
@@ -12,7 +10,12 @@ export interface DialingFacts {
   /** Epoch ms of the question. */
   at: number;
   campaign: CallingWindowSettings &
-    CampaignPacing & { status: CampaignStatus; statusReason: string | null };
+    CampaignPacing & {
+      status: CampaignStatus;
+      statusReason: string | null;
+      /** The campaign's blackout dates and the server's together. */
+      blackoutDates: readonly BlackoutDate[];
+    };
   global: GlobalPacing;
   /** False while database writes keep failing (see calls/storage-health.ts). */
   storageWritable: boolean;
@@ -23,6 +26,8 @@ export interface DialingFacts {
   circuitBreaker: { open: false } | { open: true; reason: string; retryAt: number | null };
   /** Earliest `nextAttemptAt` among the campaign's pending leads; null when none is pending. */
   nextDueAt: number | null;
+  /** Why that first pending lead was put off (a frequency cap), when it was; else null. */
+  nextDueWaitReason?: string | null;
   /**
    * Set when the latest claim found every due lead outside the calling window of its own
    * time zone, with the earliest opening among them (null when none opens again).
@@ -56,11 +61,11 @@ export type DialingStatus =
   | {
       ok: false;
       reason: 'outsideWindow';
-      window: CallingWindowClosedReason;
+      window: LeadWindowClosedReason;
       detail: string;
       opensAt: number | null;
     }
-  | { ok: false; reason: 'nothingDue'; nextDueAt: number | null }
+  | { ok: false; reason: 'nothingDue'; nextDueAt: number | null; waitReason: string | null }
   | { ok: false; reason: 'leadsOutsideWindow'; opensAt: number | null }
   | { ok: false; reason: 'atCampaignCapacity'; live: number; maxConcurrent: number }
   | { ok: false; reason: 'atGlobalCapacity'; live: number; maxChannels: number }
@@ -77,8 +82,9 @@ export type DialingStatus =
  * channel cap, pacing. Nothing due and leads outside their windows come before capacity
  * and pacing because a freed slot would not start a call either.
  *
- * The window is checked here in the campaign's time zone; leads with a time zone of
- * their own are checked in it when they are claimed, hence `leadsOutsideWindow`.
+ * The window and the blackout dates are checked here in the campaign's time zone; leads
+ * called in a zone of their own (the lead's, or its number's) are checked in it when
+ * they are claimed, hence `leadsOutsideWindow`: they wait for their own morning.
  */
 export function explainNotDialing(facts: DialingFacts): DialingStatus {
   const { at, campaign, global } = facts;
@@ -97,13 +103,18 @@ export function explainNotDialing(facts: DialingFacts): DialingStatus {
   if (!facts.storageWritable) return { ok: false, reason: 'storageUnwritable' };
   if (!facts.ariConnected) return { ok: false, reason: 'ariDisconnected' };
   if (facts.pbxHold) return { ok: false, reason: 'pbxUnhealthy', detail: facts.pbxHold };
-  const window = checkCallingWindow(campaign, at);
+  const window = checkLeadWindow(campaign, campaign.blackoutDates, at, [campaign.timezone]);
   if (!window.open) {
     const { reason, detail, opensAt } = window;
     return { ok: false, reason: 'outsideWindow', window: reason, detail, opensAt };
   }
   if (facts.nextDueAt === null || facts.nextDueAt > at) {
-    return { ok: false, reason: 'nothingDue', nextDueAt: facts.nextDueAt };
+    return {
+      ok: false,
+      reason: 'nothingDue',
+      nextDueAt: facts.nextDueAt,
+      waitReason: facts.nextDueAt === null ? null : (facts.nextDueWaitReason ?? null),
+    };
   }
   if (facts.leadsOutsideWindow !== null) {
     return { ok: false, reason: 'leadsOutsideWindow', opensAt: facts.leadsOutsideWindow.opensAt };
@@ -158,13 +169,14 @@ export function describeDialingStatus(status: DialingStatus, timezone: string): 
         status.opensAt === null ? null : when(status.opensAt),
       );
     case 'nothingDue':
-      return status.nextDueAt === null
-        ? 'No leads are waiting to be called.'
-        : `No lead is due yet; the next is due ${when(status.nextDueAt)}.`;
+      if (status.nextDueAt === null) return 'No leads are waiting to be called.';
+      return status.waitReason === null
+        ? `No lead is due yet; the next is due ${when(status.nextDueAt)}.`
+        : `No lead is due yet; the next is due ${when(status.nextDueAt)}, held back by a ${status.waitReason}.`;
     case 'leadsOutsideWindow':
       return status.opensAt === null
-        ? 'Every due lead is outside the calling window in its own time zone, and none opens again.'
-        : `Every due lead is outside the calling window in its own time zone; the first opens ${when(status.opensAt)}.`;
+        ? 'Every due lead waits for its own calling hours (the time zone of the lead or of its number, or a blackout date there), and none opens again.'
+        : `Every due lead waits for its own calling hours (the time zone of the lead or of its number, or a blackout date there); the first opens ${when(status.opensAt)}.`;
     case 'atCampaignCapacity':
       return `At capacity: ${status.live} of ${status.maxConcurrent} calls live for this campaign.`;
     case 'atGlobalCapacity':
@@ -175,7 +187,7 @@ export function describeDialingStatus(status: DialingStatus, timezone: string): 
 }
 
 function describeClosedWindow(
-  reason: CallingWindowClosedReason,
+  reason: LeadWindowClosedReason,
   detail: string,
   opens: string | null,
 ): string {
@@ -189,6 +201,8 @@ function describeClosedWindow(
       return `The campaign has not reached its start date; the window ${opening}.`;
     case 'afterEnd':
       return 'The campaign is past its end date; no more calls will start.';
+    case 'blackout':
+      return `A blackout date: ${detail}; the window ${opening}.`;
     case 'invalid':
       return `The calling window settings are invalid (${detail}); nothing is dialed until they are fixed.`;
   }

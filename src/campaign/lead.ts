@@ -18,6 +18,13 @@ export interface Lead {
   name: string | null;
   /** IANA time zone of the lead, when it differs from the campaign's. */
   timezone: string | null;
+  /**
+   * IANA zones the number maps to (country, and area code for NANP numbers), derived when
+   * the lead was added; empty when none is known. Used when `timezone` is null.
+   */
+  phoneZones: string[];
+  /** Why the next attempt was put off at the last claim (a frequency cap); null if not. */
+  waitReason: string | null;
   callerId: string | null;
   /** Free data handed to the AI target with the call. */
   customVars: Record<string, string>;

@@ -1,5 +1,6 @@
 import type { Clock } from '../calls/ports.js';
 import { checkAmdParameters } from '../campaign/amd-parameters.js';
+import { validateBlackoutDates } from '../campaign/blackout-dates.js';
 import { validateCallingWindow } from '../campaign/calling-window.js';
 import type { Campaign, CampaignSettings } from '../campaign/campaign.js';
 import { CAMPAIGN_DEFAULTS } from '../campaign/campaign-defaults.js';
@@ -53,6 +54,10 @@ export function checkCampaignSettings(settings: CampaignSettings): SettingsIssue
   return [
     ...validateCallingWindow(settings).map((message) => ({ field: 'window', message })),
     ...checkAmdParameters(settings.amd).map((message) => ({ field: 'amd', message })),
+    ...validateBlackoutDates(settings.blackoutDates).map((message) => ({
+      field: 'blackoutDates',
+      message,
+    })),
   ];
 }
 

@@ -5,6 +5,7 @@ import { API_DOCS_ASSETS, apiDocsRoutes } from './api-docs.js';
 import { ApiError, type ApiErrorCode } from './api-error.js';
 import { type AttemptsRoutesDeps, attemptsRoutes } from './attempts-routes.js';
 import { bearerAuth } from './bearer-auth.js';
+import { blackoutPresetsRoutes } from './blackout-presets-routes.js';
 import {
   type CampaignActionsRoutesDeps,
   campaignActionsRoutes,
@@ -78,7 +79,8 @@ function apiRoutes(deps: ApiRouters) {
     .route('/', leadCsvRoutes(deps.leadCsv))
     .route('/', attemptsRoutes(deps.attempts))
     .route('/', evidenceRoutes(deps.evidence))
-    .route('/meta', metaRoutes());
+    .route('/meta', metaRoutes())
+    .route('/blackout-presets', blackoutPresetsRoutes());
 }
 
 /** The API's routes and their types, for the web UI's typed client (`hono/client`). */

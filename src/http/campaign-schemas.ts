@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { IANAZone } from 'luxon';
 import { AMD_PARAMETER_NAMES, DEFAULT_AMD_PARAMETERS } from '../campaign/amd-parameters.js';
+import { MAX_BLACKOUT_ENTRIES } from '../campaign/blackout-dates.js';
 import { AAVA_DEFAULT_APP, CAMPAIGN_STATUSES } from '../campaign/campaign.js';
 import { CAMPAIGN_ACTIONS } from '../campaign/campaign-lifecycle.js';
 import { checkDialString, DIAL_PLACEHOLDERS, DIAL_TECHNOLOGIES } from '../campaign/dial-string.js';
@@ -23,6 +24,31 @@ const timezone = z
   .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone, e.g. Europe/London')
   .openapi({ example: 'America/New_York' });
 const epochMs = z.number().int().nonnegative();
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a YYYY-MM-DD date')
+  .openapi({ example: '2026-12-25' });
+
+/** One blackout entry; the list is checked as a whole (real dates, ranges in order). */
+export const blackoutDateSchema = z
+  .object({
+    from: isoDate,
+    to: isoDate,
+    name: z.string().max(120).nullable().default(null),
+  })
+  .strict()
+  .openapi('BlackoutDate', {
+    description: 'A day (from == to) or a range of days, both included, with no calling.',
+  });
+
+const callCap = z.number().int().min(0).max(1_000).nullable();
+const frequencyCapsSchema = z
+  .object({ per24h: callCap, per7d: callCap, per30d: callCap })
+  .strict()
+  .openapi('FrequencyCaps', {
+    description:
+      "Most attempts to one number within a rolling 24 hours / 7 days / 30 days, counted across every campaign, for this campaign's calls: only stricter than the server's DIALSTATE_CAP_PER_* applies (null or 0: the server's). A capped lead waits, pending.",
+  });
 
 /** A string checked by one of the PBX rules (src/campaign/pbx-strings.ts), whose sentence is the message. */
 const pbxString = (problem: (value: string) => string | null) =>
@@ -126,6 +152,11 @@ export const campaignSettingsSchema = z
       .openapi({ description: 'Daily window in local time; start == end means all day.' }),
     startsAt: epochMs.nullable(),
     endsAt: epochMs.nullable(),
+    blackoutDates: z.array(blackoutDateSchema).max(MAX_BLACKOUT_ENTRIES).openapi({
+      description:
+        "Days with no calling (holidays), each a local calendar day in the zone a lead is called in (its own, its number's, else the campaign's); the server's DIALSTATE_BLACKOUT_DATES apply too. Presets: GET /api/blackout-presets.",
+    }),
+    frequencyCaps: frequencyCapsSchema,
     maxConcurrent: z.number().int().min(1).max(1000),
     minIntervalMs: z.number().int().min(0).max(3_600_000),
     ringTimeoutSec: z.number().int().min(5).max(300),

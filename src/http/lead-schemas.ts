@@ -16,7 +16,19 @@ export const leadSchema = z
       .string()
       .openapi({ description: 'E.164, or the digits of an extension', example: '+14155550101' }),
     name: z.string().nullable(),
-    timezone: z.string().nullable(),
+    timezone: z.string().nullable().openapi({
+      description:
+        "The lead's own IANA time zone; null: it is called in its number's zones (phoneZones), else the campaign's",
+    }),
+    phoneZones: z.array(z.string()).openapi({
+      description:
+        "IANA zones the number maps to (country, and area code for NANP numbers), derived when the lead was added; when the lead has no time zone of its own it is called only while the window is open in all of them. Empty: unknown (an extension, a non-geographic number), the campaign's zone applies",
+      example: ['America/Denver', 'America/North_Dakota/Center'],
+    }),
+    waitReason: z.string().nullable().openapi({
+      description:
+        'Why the last claim put the next attempt off to nextAttemptAt (a call-frequency cap); null otherwise',
+    }),
     callerId: z.string().nullable(),
     customVars: z.record(z.string(), z.string()),
     aiTarget: aiTargetSchema.nullable(),

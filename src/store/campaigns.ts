@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Campaign, CampaignSettings, CampaignStatus } from '../campaign/campaign.js';
+import { NO_FREQUENCY_CAPS } from '../campaign/frequency-caps.js';
 import type { CampaignRepository } from '../control/campaign-reads.js';
 import type { CampaignTable, Database } from './schema.js';
 
@@ -20,6 +21,8 @@ export function campaignFromRow(row: CampaignRow): Campaign {
     },
     startsAt: row.starts_at,
     endsAt: row.ends_at,
+    blackoutDates: JSON.parse(row.blackout_dates),
+    frequencyCaps: { ...NO_FREQUENCY_CAPS, ...JSON.parse(row.frequency_caps) },
     maxConcurrent: row.max_concurrent,
     minIntervalMs: row.min_interval_ms,
     ringTimeoutSec: row.ring_timeout_sec,
@@ -60,6 +63,12 @@ function settingsToColumns(settings: Partial<CampaignSettings>): Updateable<Camp
   }
   if (settings.startsAt !== undefined) columns.starts_at = settings.startsAt;
   if (settings.endsAt !== undefined) columns.ends_at = settings.endsAt;
+  if (settings.blackoutDates !== undefined) {
+    columns.blackout_dates = JSON.stringify(settings.blackoutDates);
+  }
+  if (settings.frequencyCaps !== undefined) {
+    columns.frequency_caps = JSON.stringify(settings.frequencyCaps);
+  }
   if (settings.maxConcurrent !== undefined) columns.max_concurrent = settings.maxConcurrent;
   if (settings.minIntervalMs !== undefined) columns.min_interval_ms = settings.minIntervalMs;
   if (settings.ringTimeoutSec !== undefined) columns.ring_timeout_sec = settings.ringTimeoutSec;

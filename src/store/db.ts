@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteStatement } from 'kysely';
 import { explainDatabaseFailure } from './database-access-error.js';
+import { phoneZonesColumn } from './phone-zones.js';
 import type { Database } from './schema.js';
 import { createStatementCache } from './statement-cache.js';
 
@@ -37,6 +38,8 @@ export interface Store {
 }
 
 const IN_MEMORY = ':memory:';
+/** SQL function: `dialstate_phone_zones(phone)` is the `lead.phone_zones` value of a number. */
+export const PHONE_ZONES_FUNCTION = 'dialstate_phone_zones';
 /**
  * How long a write waits for another connection's lock before failing (ms). better-sqlite3
  * waits synchronously: the whole process stands still for as long.
@@ -70,6 +73,12 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
     connection.pragma('foreign_keys = ON');
     connection.pragma(`busy_timeout = ${busyTimeoutMs}`);
     connection.pragma(`synchronous = ${synchronous}`);
+    // The time zones of a lead's number, derived where leads are written (imports insert
+    // rows set-wise in SQL) and stored in `lead.phone_zones`, so a claim never maps a
+    // number itself. Deterministic: the same number always maps the same, in one build.
+    connection.function(PHONE_ZONES_FUNCTION, { deterministic: true }, (phone: unknown) =>
+      typeof phone === 'string' ? phoneZonesColumn(phone) : null,
+    );
   } catch (error) {
     connection?.close();
     const explained = explainDatabaseFailure(path, error);

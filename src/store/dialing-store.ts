@@ -88,10 +88,23 @@ export function createDialingStore(
     },
 
     async loadCampaign(campaignId) {
-      const row = await campaignsWithState().where('id', '=', campaignId).executeTakeFirst();
+      const row = await campaignsWithState()
+        .select(
+          // The first lead in claim order, through the partial claim index (see lead-claims).
+          sql<string | null>`(select l.wait_reason from lead l
+            where l.campaign_id = campaign.id and l.state = 'pending'
+            order by l.next_attempt_at, l.priority desc, l.import_seq limit 1)`.as(
+            'next_due_wait_reason',
+          ),
+        )
+        .where('id', '=', campaignId)
+        .executeTakeFirst();
       if (row === undefined) return undefined;
       const live = await liveByCampaign();
-      return { campaign: stateOf(row, live), live: total(live) };
+      return {
+        campaign: { ...stateOf(row, live), nextDueWaitReason: row.next_due_wait_reason },
+        live: total(live),
+      };
     },
 
     claimNextLead: (request) => claimer.claimNextLead(request),

@@ -1,6 +1,14 @@
 import type { Selectable } from 'kysely';
 import type { LeadClaimRequest, LeadClaimResult } from '../calls/ports.js';
+import {
+  CAP_WINDOWS,
+  type CapVerdict,
+  checkFrequencyCaps,
+  type FrequencyCaps,
+  hasCaps,
+} from '../campaign/frequency-caps.js';
 import { type SqliteAttemptJournal, writeNewAttempt } from './attempt-journal.js';
+import type { Store } from './db.js';
 import { leadFromRow } from './leads.js';
 import type { LeadTable } from './schema.js';
 
@@ -34,6 +42,15 @@ export const CLAIM_SQL = {
     limit ${BATCH} offset ?`,
   finish: `update lead set state = ?, last_error = ?, updated_at = ?
     where id = ? and state = 'pending'`,
+  // Attempts made to a number, in any campaign, newest first, back to a bound: the
+  // frequency caps. lead_phone finds the number's leads, attempt_lead their attempts.
+  attemptsToPhone: `select a.created_at as at from lead l
+    join attempt a on a.lead_id = l.id
+    where l.phone = ? and a.created_at > ?
+    order by a.created_at desc limit ?`,
+  putOff: `update lead set next_attempt_at = ?, wait_reason = ?, updated_at = ?
+    where id = ? and state = 'pending'`,
+  clearWait: `update lead set wait_reason = null where id = ?`,
 } as const;
 
 type CandidateRow = Selectable<LeadTable> & { dnc_entry: string | null };
@@ -45,7 +62,9 @@ export interface LeadClaimer {
    * campaign's `pending` leads with `next_attempt_at ≤ at`, by due time, then priority
    * (highest first), then import order. Each is checked at this moment: a lead on the
    * global or the campaign's do-not-call list becomes `dnc`, one that had all its
-   * attempts becomes `failed`, and the rest go to `request.consider`. The whole claim
+   * attempts becomes `failed`, and the rest go to `request.consider`. A lead it would
+   * claim whose number is at a frequency cap (attempts in any campaign) is put off
+   * instead: still `pending`, due when the cap allows, with the reason. The whole claim
    * (reading candidates, finishing the ones that can never be called, the chosen lead's
    * compare-and-set and its attempt row) is one synchronous unit of a shared
    * transaction, so concurrent claims see each other's effects and never get the same
@@ -54,14 +73,40 @@ export interface LeadClaimer {
   claimNextLead(request: LeadClaimRequest): Promise<LeadClaimResult>;
 }
 
+/**
+ * The cap check of one claim: reads the attempts to a number within the longest window
+ * a cap looks at (no more of them than the highest cap) and says whether one more would
+ * break a cap. Without caps it reads nothing.
+ */
+function capCheck(
+  prepare: Store['prepare'],
+  caps: FrequencyCaps,
+  at: number,
+): (phone: string) => CapVerdict {
+  if (!hasCaps(caps)) return () => ({ capped: false });
+  const longest = Math.max(...CAP_WINDOWS.filter(({ key }) => caps[key] !== null).map((w) => w.ms));
+  const most = Math.max(...CAP_WINDOWS.map(({ key }) => caps[key] ?? 0));
+  return (phone) => {
+    const rows = prepare(CLAIM_SQL.attemptsToPhone).all([phone, at - longest, most]) as {
+      at: number;
+    }[];
+    return checkFrequencyCaps(
+      caps,
+      rows.map((row) => row.at),
+      at,
+    );
+  };
+}
+
 /** Creates the claimer over a migrated database and its attempt journal. */
 export function createLeadClaimer(journal: Pick<SqliteAttemptJournal, 'transact'>): LeadClaimer {
   return {
     claimNextLead(request) {
       return journal.transact((prepare): LeadClaimResult => {
-        const { campaignId, at, maxAttempts } = request;
+        const { campaignId, at, maxAttempts, frequencyCaps } = request;
         const finish = (leadId: string, state: 'dnc' | 'failed', error: string) =>
           prepare(CLAIM_SQL.finish).run([state, error, at, leadId]);
+        const capped = capCheck(prepare, frequencyCaps, at);
         let skipped = 0;
         for (let looked = 0; looked < CLAIM_SCAN_LIMIT; ) {
           const rows = prepare(CLAIM_SQL.dueLeads).all([campaignId, at, skipped]) as CandidateRow[];
@@ -87,8 +132,16 @@ export function createLeadClaimer(journal: Pick<SqliteAttemptJournal, 'transact'
               finish(row.id, 'failed', verdict.error);
               continue;
             }
+            const cap = capped(row.phone);
+            if (cap.capped) {
+              // Not an error and not for good: the lead waits, pending, out of the scan.
+              prepare(CLAIM_SQL.putOff).run([cap.dueAt, cap.reason, at, row.id]);
+              continue;
+            }
             const created = writeNewAttempt(prepare, verdict.attempt);
-            if (created.ok) return { ok: true, lead, attempt: created.attempt };
+            if (!created.ok) continue;
+            if (row.wait_reason !== null) prepare(CLAIM_SQL.clearWait).run([row.id]);
+            return { ok: true, lead, attempt: created.attempt };
           }
           // Fewer rows than asked: nothing due beyond them.
           if (rows.length < BATCH) break;

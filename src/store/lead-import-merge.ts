@@ -54,9 +54,10 @@ export function mergeStagedLeads(
   const inserted = Number(
     store
       .prepare(
-        `insert into lead (id, campaign_id, phone, name, timezone, caller_id, custom_vars,
-           state, last_error, import_id, import_seq, created_at, updated_at)
-         select ${leadId}, ?, s.phone, s.name, s.timezone, s.caller_id, s.custom_vars,
+        `insert into lead (id, campaign_id, phone, phone_zones, name, timezone, caller_id,
+           custom_vars, state, last_error, import_id, import_seq, created_at, updated_at)
+         select ${leadId}, ?, s.phone, dialstate_phone_zones(s.phone), s.name, s.timezone,
+           s.caller_id, s.custom_vars,
            s.state, s.note, ?, ? + s.row_number, ?, ?
          from ${rows} s where true order by s.row_number
          on conflict (campaign_id, phone) do nothing`,

@@ -64,15 +64,17 @@ export function createLeadIntakeStore(store: Store): LeadImportStore & LeadAddSt
         () => {
           const inserted = store
             .prepare(
-              `insert into lead (id, campaign_id, phone, name, timezone, caller_id, custom_vars,
-                 state, last_error, import_seq, created_at, updated_at)
-               select ?, ?, ?, ?, ?, ?, ?, ?, ?, ifnull(max(import_seq), 0) + 1, ?, ?
+              `insert into lead (id, campaign_id, phone, phone_zones, name, timezone, caller_id,
+                 custom_vars, state, last_error, import_seq, created_at, updated_at)
+               select ?, ?, ?, dialstate_phone_zones(?), ?, ?, ?, ?, ?, ?,
+                 ifnull(max(import_seq), 0) + 1, ?, ?
                from lead where campaign_id = ?
                on conflict (campaign_id, phone) do nothing`,
             )
             .run([
               lead.id,
               lead.campaignId,
+              lead.phone,
               lead.phone,
               lead.name,
               lead.timezone,

@@ -32,6 +32,8 @@ export function createLeadOperations(db: Kysely<Database>): LeadOperations {
           .set((eb) => ({
             state: 'pending',
             next_attempt_at: 0,
+            // A cap's reason from before is no longer what holds it; the next claim says.
+            wait_reason: null,
             updated_at: at,
             ...(mode === 'reset'
               ? {

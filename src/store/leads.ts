@@ -2,6 +2,7 @@ import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Lead } from '../campaign/lead.js';
 import { LEAD_STATES, type LeadState } from '../campaign/retry-policy.js';
 import type { AiTarget, AttemptOutcome } from '../machines/attempt-types.js';
+import { phoneZonesColumn, zonesOfColumn } from './phone-zones.js';
 import type { Database, LeadTable } from './schema.js';
 
 /** A lead as it enters a campaign: by import or by hand. */
@@ -55,6 +56,8 @@ export function leadFromRow(row: Selectable<LeadTable>): Lead {
     phone: row.phone,
     name: row.name,
     timezone: row.timezone,
+    phoneZones: zonesOfColumn(row.phone_zones),
+    waitReason: row.wait_reason,
     callerId: row.caller_id,
     customVars: JSON.parse(row.custom_vars),
     aiTarget: row.ai_target === null ? null : (JSON.parse(row.ai_target) as AiTarget),
@@ -124,6 +127,7 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
                 id: lead.id,
                 campaign_id: lead.campaignId,
                 phone: lead.phone,
+                phone_zones: phoneZonesColumn(lead.phone),
                 name: lead.name,
                 timezone: lead.timezone,
                 caller_id: lead.callerId,

@@ -7,7 +7,9 @@ import * as leadListIndexes from './migrations/202611261000_lead_list_indexes.js
 import * as campaignCounters from './migrations/202611271000_campaign_counters.js';
 import * as campaignDialString from './migrations/202612061000_campaign_dial_string.js';
 import * as dncOptOutSource from './migrations/202612061200_dnc_opt_out_source.js';
-import * as attemptWriteTrim from './migrations/202612061400_attempt_write_trim.js';
+import * as leadPhoneZones from './migrations/202612061400_lead_phone_zones.js';
+import * as campaignBlackoutsAndCaps from './migrations/202612061410_campaign_blackouts_and_caps.js';
+import * as attemptWriteTrim from './migrations/202612061500_attempt_write_trim.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder: the same list works from the TypeScript
@@ -21,7 +23,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '202611271000_campaign_counters': campaignCounters,
   '202612061000_campaign_dial_string': campaignDialString,
   '202612061200_dnc_opt_out_source': dncOptOutSource,
-  '202612061400_attempt_write_trim': attemptWriteTrim,
+  '202612061400_lead_phone_zones': leadPhoneZones,
+  '202612061410_campaign_blackouts_and_caps': campaignBlackoutsAndCaps,
+  '202612061500_attempt_write_trim': attemptWriteTrim,
 };
 
 /** The names of the migrations this build knows, oldest first. */

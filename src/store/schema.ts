@@ -22,6 +22,10 @@ export interface CampaignTable {
   window_days: string;
   starts_at: number | null;
   ends_at: number | null;
+  /** JSON `BlackoutDate[]`. */
+  blackout_dates: Defaulted<string>;
+  /** JSON `FrequencyCaps`. */
+  frequency_caps: Defaulted<string>;
   max_concurrent: number;
   min_interval_ms: number;
   ring_timeout_sec: number;
@@ -56,6 +60,10 @@ export interface LeadTable {
   phone: string;
   name: string | null;
   timezone: string | null;
+  /** IANA zones of the number, space-separated; null when none is known (see phone-zones.ts). */
+  phone_zones: Defaulted<string | null>;
+  /** Why the lead's next attempt was put off at its claim (a frequency cap); null otherwise. */
+  wait_reason: Defaulted<string | null>;
   caller_id: string | null;
   /** JSON object of strings. */
   custom_vars: Defaulted<string>;

@@ -9,6 +9,8 @@ const lead: Lead = {
   phone: '+15550200007',
   name: 'Ada',
   timezone: null,
+  phoneZones: [],
+  waitReason: null,
   callerId: null,
   customVars: { appointment: '2026-11-25 10:30' },
   aiTarget: null,

@@ -13,19 +13,33 @@ async function moveLeadsTo(x: SchedulerHarness, timezone: string): Promise<void>
   await x.store.db.updateTable('lead').set({ timezone }).execute();
 }
 
+/** Starts the scheduler and checks that every due lead waits for its own window. */
+async function startWithEveryLeadWaitingUntil(x: SchedulerHarness, opensAt: number) {
+  x.scheduler.start();
+  await x.quiet();
+  expect(x.originates()).toBe(0);
+  expect(await x.scheduler.whyNotDialing(CAMPAIGN)).toEqual({
+    ok: false,
+    reason: 'leadsOutsideWindow',
+    opensAt,
+  });
+}
+
+/** Gives a lead another number, with the zones it maps to. */
+async function renumber(x: SchedulerHarness, id: string, phone: string, zones: string) {
+  await x.store.db
+    .updateTable('lead')
+    .set({ phone, phone_zones: zones })
+    .where('id', '=', id)
+    .execute();
+}
+
 describe('campaign scheduler: why not dialing', () => {
   it("says every due lead is outside its own window, and when the first opens, while the campaign's is open", async () => {
     const x = await harness();
     // 09:00 in New York (the campaign's window is open) is 06:00 in Los Angeles.
     await moveLeadsTo(x, 'America/Los_Angeles');
-    x.scheduler.start();
-    await x.quiet();
-    expect(x.originates()).toBe(0);
-    expect(await x.scheduler.whyNotDialing(CAMPAIGN)).toEqual({
-      ok: false,
-      reason: 'leadsOutsideWindow',
-      opensAt: T0 + 3 * HOUR,
-    });
+    await startWithEveryLeadWaitingUntil(x, T0 + 3 * HOUR);
 
     await x.advance(3 * HOUR);
     expect(x.originates()).toBe(3);
@@ -33,7 +47,27 @@ describe('campaign scheduler: why not dialing', () => {
       ok: false,
       reason: 'nothingDue',
       nextDueAt: null,
+      waitReason: null,
     });
+  });
+
+  it('waits for the own morning of leads whose number is in another zone, and two-zone numbers for both', async () => {
+    const x = await harness();
+    // T0 is 09:00 in New York: 06:00 in Los Angeles (213), 05:00 in Anchorage and 04:00 in
+    // Adak (907).
+    await renumber(x, 'lead-1', '+12135550101', 'America/Los_Angeles');
+    await renumber(x, 'lead-2', '+19075550102', 'America/Adak America/Anchorage');
+    await renumber(x, 'lead-3', '+19075550103', 'America/Adak America/Anchorage');
+    await startWithEveryLeadWaitingUntil(x, T0 + 3 * HOUR);
+    await x.advance(3 * HOUR);
+    expect(x.originates()).toBe(1);
+    // 09:00 in Anchorage is still 08:00 in Adak: the 907 numbers wait for Adak.
+    await x.advance(HOUR);
+    expect(x.originates()).toBe(1);
+    await x.advance(HOUR - 1);
+    expect(x.originates()).toBe(1);
+    await x.advance(1);
+    expect(x.originates()).toBe(3);
   });
 
   it('forgets what the leads said once the campaign settings change', async () => {

@@ -184,6 +184,7 @@ describe('campaign scheduler: retries and claims', () => {
       ok: false,
       reason: 'nothingDue',
       nextDueAt: T0 + 10 * MINUTE,
+      waitReason: null,
     });
     await x.advance(1);
     expect(x.originates()).toBe(2);

@@ -21,6 +21,7 @@ const ready: DialingFacts = {
     window: { start: '09:00', end: '17:00', days: [1, 2, 3, 4, 5] },
     startsAt: null,
     endsAt: null,
+    blackoutDates: [],
     maxConcurrent: 3,
     minIntervalMs: 2_000,
     live: 1,
@@ -129,12 +130,12 @@ describe('explainNotDialing', () => {
     [
       'no lead due yet, with when the next is',
       { ...ready, nextDueAt: AT + 600_000 },
-      { ok: false, reason: 'nothingDue', nextDueAt: AT + 600_000 },
+      { ok: false, reason: 'nothingDue', nextDueAt: AT + 600_000, waitReason: null },
     ],
     [
       'no pending lead at all',
       { ...ready, nextDueAt: null },
-      { ok: false, reason: 'nothingDue', nextDueAt: null },
+      { ok: false, reason: 'nothingDue', nextDueAt: null, waitReason: null },
     ],
     [
       'the campaign at its max concurrent',
@@ -249,11 +250,11 @@ describe('describeDialingStatus', () => {
     ],
     [
       { ok: false, reason: 'leadsOutsideWindow', opensAt: Date.parse('2026-03-09T12:00-04:00') },
-      'Every due lead is outside the calling window in its own time zone; the first opens Mon 9 Mar 12:00 (America/New_York).',
+      'Every due lead waits for its own calling hours (the time zone of the lead or of its number, or a blackout date there); the first opens Mon 9 Mar 12:00 (America/New_York).',
     ],
     [
       { ok: false, reason: 'leadsOutsideWindow', opensAt: null },
-      'Every due lead is outside the calling window in its own time zone, and none opens again.',
+      'Every due lead waits for its own calling hours (the time zone of the lead or of its number, or a blackout date there), and none opens again.',
     ],
     [
       {
@@ -304,10 +305,18 @@ describe('describeDialingStatus', () => {
       'The calling window settings are invalid (window has no days of the week); nothing is dialed until they are fixed.',
     ],
     [
-      { ok: false, reason: 'nothingDue', nextDueAt: Date.parse('2026-03-09T11:30-04:00') },
+      {
+        ok: false,
+        reason: 'nothingDue',
+        nextDueAt: Date.parse('2026-03-09T11:30-04:00'),
+        waitReason: null,
+      },
       'No lead is due yet; the next is due Mon 9 Mar 11:30 (America/New_York).',
     ],
-    [{ ok: false, reason: 'nothingDue', nextDueAt: null }, 'No leads are waiting to be called.'],
+    [
+      { ok: false, reason: 'nothingDue', nextDueAt: null, waitReason: null },
+      'No leads are waiting to be called.',
+    ],
     [
       { ok: false, reason: 'atCampaignCapacity', live: 3, maxConcurrent: 3 },
       'At capacity: 3 of 3 calls live for this campaign.',
@@ -329,9 +338,47 @@ describe('describeDialingStatus', () => {
       ok: false,
       reason: 'nothingDue',
       nextDueAt: Date.parse('2026-03-09T11:30Z'),
+      waitReason: null,
     };
     expect(describeDialingStatus(status, 'Nowhere/Special')).toBe(
       'No lead is due yet; the next is due Mon 9 Mar 11:30 (UTC).',
+    );
+  });
+});
+
+describe('blackout dates and frequency caps in the status', () => {
+  it("closes the campaign's window on a blackout day in its zone, with when it opens after", () => {
+    const status = explainNotDialing(
+      withCampaign({ blackoutDates: [{ from: '2026-03-09', to: '2026-03-09', name: 'Closed' }] }),
+    );
+    expect(status).toEqual({
+      ok: false,
+      reason: 'outsideWindow',
+      window: 'blackout',
+      detail: '2026-03-09 (Closed) is a blackout date in America/New_York',
+      opensAt: Date.parse('2026-03-10T09:00-04:00'),
+    });
+    expect(describeDialingStatus(status, NEW_YORK)).toBe(
+      'A blackout date: 2026-03-09 (Closed) is a blackout date in America/New_York; the window opens Tue 10 Mar 09:00 (America/New_York).',
+    );
+  });
+
+  it('names the cap the next due lead waits for', () => {
+    const reason =
+      'frequency cap: 3 calls to this number in the last 7 days (limit 3, across all campaigns)';
+    const status = explainNotDialing({
+      ...ready,
+      nextDueAt: AT + 60_000,
+      nextDueWaitReason: reason,
+    });
+    expect(status).toEqual({
+      ok: false,
+      reason: 'nothingDue',
+      nextDueAt: AT + 60_000,
+      waitReason: reason,
+    });
+    expect(describeDialingStatus(status, NEW_YORK)).toBe(
+      `No lead is due yet; the next is due Mon 9 Mar 10:01 (America/New_York), held back by a ${reason}.`,
     );
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import type { Lead } from '../../src/campaign/lead.js';
 import { addToDnc, importDnc, removeFromDnc } from '../../src/compliance/do-not-call-lists.js';
 import { createAttemptJournal } from '../../src/store/attempt-journal.js';
@@ -122,6 +123,7 @@ describe('do-not-call lists', () => {
       campaignId: CAMPAIGN_ID,
       at: T0,
       maxAttempts: 3,
+      frequencyCaps: NO_FREQUENCY_CAPS,
       consider: (lead: Lead) => ({
         verdict: 'claim',
         attempt: sampleNewAttempt('attempt-1', CAMPAIGN_ID, lead.id),

@@ -48,7 +48,7 @@ describe('lifecycle actions', () => {
       dialing: false,
       reason: 'leadsOutsideWindow',
       message:
-        'Every due lead is outside the calling window in its own time zone; the first opens Tue 24 Nov 12:00 (America/New_York).',
+        'Every due lead waits for its own calling hours (the time zone of the lead or of its number, or a blackout date there); the first opens Tue 24 Nov 12:00 (America/New_York).',
       window: { open: true },
       nextWindowOpensAt: Date.parse('2026-11-24T12:00-05:00'),
     });

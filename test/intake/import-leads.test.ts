@@ -327,3 +327,24 @@ async function errorCsvOf(importId: string): Promise<string> {
   }
   return csv;
 }
+
+describe("imported leads' number zones", () => {
+  it('derives the zones of every imported number as it is merged', async () => {
+    store = await openIntakeStore();
+    const text =
+      'phone,name,timezone\n+1 907 555 0100,Adak or Anchorage,\n+1 415 555 0100,SF,\n+1 800 555 0100,Toll free,\n+1 212 555 0100,Own zone,Europe/Paris\n';
+    await runImport(store, { text });
+    const rows = await store.db
+      .selectFrom('lead')
+      .select(['phone', 'timezone', 'phone_zones'])
+      .orderBy('import_seq')
+      .execute();
+    expect(rows).toEqual([
+      { phone: '+19075550100', timezone: null, phone_zones: 'America/Adak America/Anchorage' },
+      { phone: '+14155550100', timezone: null, phone_zones: 'America/Los_Angeles' },
+      { phone: '+18005550100', timezone: null, phone_zones: null },
+      // Kept even with a zone of its own: the lead's zone wins at the claim.
+      { phone: '+12125550100', timezone: 'Europe/Paris', phone_zones: 'America/New_York' },
+    ]);
+  });
+});

@@ -38,6 +38,7 @@ const INDEXES: Record<string, string[]> = {
     'lead_campaign_state_outcome', // lead list by outcome
     'lead_claim', // the claim's candidates (partial: pending only)
     'lead_import_id', // deleting an import
+    'lead_phone', // frequency caps: a number's calls in every campaign
     'sqlite_autoindex_lead_1', // primary key
     'sqlite_autoindex_lead_2', // one lead per phone in a campaign
   ],
@@ -109,7 +110,7 @@ describe('indexes of the tables a claim and a call event write', () => {
     // a timer and an event, and the attempt list's rowid order kept.
     const old = openDatabase({ path: join(dir.path, 'old.db') });
     try {
-      await migrateTo(old.db, '202612061200_dnc_opt_out_source');
+      await migrateTo(old.db, '202612061410_campaign_blackouts_and_caps');
       const now = 1_700_000_000_000;
       await createCampaignRepository(old.db).insert(sampleCampaign({ id: 'c' }));
       await createLeadRepository(old.db).insert([sampleLead('c', 1, { id: 'l' })]);
@@ -138,7 +139,7 @@ describe('indexes of the tables a claim and a call event write', () => {
       const order = await rowids();
       expect(order.map((row) => row.id)).toEqual(['a2', 'a1']);
 
-      expect(await migrateToLatest(old.db)).toEqual(['202612061400_attempt_write_trim']);
+      expect(await migrateToLatest(old.db)).toEqual(['202612061500_attempt_write_trim']);
       expect(await rowids()).toEqual(order);
       const count = async (table: string) =>
         Number(
@@ -162,7 +163,7 @@ describe('indexes of the tables a claim and a call event write', () => {
       expect(rows).toEqual([{ n: 1 }]);
 
       // And back down: the unique index and the rowid timer table return, rows kept.
-      await migrateTo(old.db, '202612061200_dnc_opt_out_source');
+      await migrateTo(old.db, '202612061410_campaign_blackouts_and_caps');
       expect(await rowids()).toEqual(order.filter((row) => row.id === 'a2'));
       const { rows: indexes } = await sql<{ name: string }>`select name
         from pragma_index_list('attempt') where "unique" = 1 order by name`.execute(old.db);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LeadClaimRequest, LeadClaimVerdict } from '../../src/calls/ports.js';
+import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import type { Lead } from '../../src/campaign/lead.js';
 import { createAttemptJournal } from '../../src/store/attempt-journal.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
@@ -34,7 +35,14 @@ function claimAll(lead: Lead): LeadClaimVerdict {
 }
 
 function request(overrides: Partial<LeadClaimRequest> = {}): LeadClaimRequest {
-  return { campaignId: CAMPAIGN, at: T0, maxAttempts: 3, consider: claimAll, ...overrides };
+  return {
+    campaignId: CAMPAIGN,
+    at: T0,
+    maxAttempts: 3,
+    frequencyCaps: NO_FREQUENCY_CAPS,
+    consider: claimAll,
+    ...overrides,
+  };
 }
 
 async function claimedLeadId(overrides: Partial<LeadClaimRequest> = {}): Promise<string | null> {

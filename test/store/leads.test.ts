@@ -21,6 +21,9 @@ describe('lead repository', () => {
       phone: '+15550200001',
       name: 'Lead 1',
       timezone: null,
+      // A 555 number: NANP places it nowhere, so the campaign's zone applies.
+      phoneZones: [],
+      waitReason: null,
       callerId: null,
       customVars: { appointment: '2026-11-25 10:30' },
       aiTarget: null,

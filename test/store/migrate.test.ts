@@ -41,7 +41,9 @@ describe('migrateToLatest', () => {
         '202611271000_campaign_counters',
         '202612061000_campaign_dial_string',
         '202612061200_dnc_opt_out_source',
-        '202612061400_attempt_write_trim',
+        '202612061400_lead_phone_zones',
+        '202612061410_campaign_blackouts_and_caps',
+        '202612061500_attempt_write_trim',
       ]);
       const tables = await store.db.introspection.getTables();
       expect(tables.map((table) => table.name).sort()).toEqual(TABLES);

@@ -8,6 +8,7 @@
  *
  * Usage: node --import tsx claim-child.ts <db path> <campaign id> <name>
  */
+import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import { createAttemptJournal } from '../../src/store/attempt-journal.js';
 import { openDatabase } from '../../src/store/db.js';
 import { createLeadClaimer } from '../../src/store/lead-claims.js';
@@ -28,6 +29,7 @@ async function claimUntilNoneLeft(): Promise<void> {
       campaignId: campaignId as string,
       at: T0,
       maxAttempts: 3,
+      frequencyCaps: NO_FREQUENCY_CAPS,
       consider: (lead) => {
         ids += 1;
         return {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AttemptCommit, StoredAttempt } from '../../src/calls/ports.js';
 import { DEFAULT_AMD_PARAMETERS } from '../../src/campaign/amd-parameters.js';
 import type { Campaign } from '../../src/campaign/campaign.js';
+import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/campaign/retry-policy.js';
 import type { PersistedAttemptSnapshot } from '../../src/machines/attempt-step.js';
 import type { AttemptEvent, AttemptFacts, AttemptInput } from '../../src/machines/attempt-types.js';
@@ -123,6 +124,8 @@ export function sampleCampaign(overrides: Partial<Campaign> = {}): Campaign {
     window: { start: '09:00', end: '18:00', days: [1, 2, 3, 4, 5] },
     startsAt: null,
     endsAt: null,
+    blackoutDates: [],
+    frequencyCaps: NO_FREQUENCY_CAPS,
     maxConcurrent: 4,
     minIntervalMs: 500,
     ringTimeoutSec: 30,

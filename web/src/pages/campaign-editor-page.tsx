@@ -1,7 +1,7 @@
 import { useNavigate } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { createStore, unwrap } from 'solid-js/store';
-import { type CampaignSettings, request } from '../api/api.js';
+import { request } from '../api/api.js';
 import { ApiFailure, describeFailure } from '../api/api-failure.js';
 import { loadServerMeta } from '../api/server-meta.js';
 import { AmdFields } from '../components/amd-fields.js';
@@ -14,6 +14,7 @@ import { notify } from '../state/notices.js';
 import {
   type CampaignForm,
   FORM_KEYS,
+  type FormSettings,
   formFromSettings,
   toSettings,
 } from '../view/campaign-form.js';
@@ -93,7 +94,7 @@ function EditorForm(props: {
     event.preventDefault();
     const built = toSettings(unwrap(form));
     if (!built.ok) return showIssues(built.issues);
-    const body: CampaignSettings = built.settings;
+    const body: FormSettings = built.settings;
     setSaving(true);
     try {
       const saved =

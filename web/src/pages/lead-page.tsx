@@ -6,6 +6,7 @@ import { subscribeLive } from '../api/live-events.js';
 import { AttemptTimeline } from '../components/attempt-timeline.js';
 import { LeadActions } from '../components/lead-actions.js';
 import { Link } from '../components/link.js';
+import { describeCallingZones, leadDisplayZone } from '../view/calling-zones.js';
 import { formatDateTime } from '../view/format.js';
 import { outcomeLabel } from '../view/labels.js';
 
@@ -37,7 +38,11 @@ export function LeadPage(props: { campaignId: string; leadId: string }) {
     },
   });
   onCleanup(unsubscribe);
-  const timezone = () => lead.latest?.timezone ?? campaign.latest?.timezone ?? 'UTC';
+  const campaignZone = () => campaign.latest?.timezone ?? 'UTC';
+  const timezone = () => {
+    const current = lead.latest;
+    return current ? leadDisplayZone(current, campaignZone()) : campaignZone();
+  };
   const campaignHref = () => `/campaigns/${encodeURIComponent(props.campaignId)}`;
 
   return (
@@ -87,10 +92,13 @@ export function LeadPage(props: { campaignId: string; leadId: string }) {
                 </dd>
               </div>
               <div>
-                <dt>Time zone</dt>
-                <dd>{timezone()}</dd>
+                <dt>Called in</dt>
+                <dd>{describeCallingZones(l(), campaignZone())}</dd>
               </div>
             </dl>
+            <Show when={l().state === 'pending' && l().waitReason}>
+              {(reason) => <p>Waits: {reason()}</p>}
+            </Show>
             <Show when={l().lastError}>
               {(error) => <p class="error-cell">Last error: {error()}</p>}
             </Show>

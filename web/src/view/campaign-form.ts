@@ -65,8 +65,12 @@ export interface CampaignForm {
   retry: Record<string, { on: boolean; minutes: string }>;
 }
 
-/** The campaign settings the API takes, as this form produces them. */
-export type FormSettings = CampaignSettings;
+/**
+ * The campaign settings the API takes, as this form produces them. Blackout dates and
+ * frequency caps are set through the API; the form leaves them as they are (a new
+ * campaign gets none).
+ */
+export type FormSettings = Omit<CampaignSettings, 'blackoutDates' | 'frequencyCaps'>;
 
 /** Every key a message can be placed on: the API's paths without `body.`. */
 export const FORM_KEYS: ReadonlySet<string> = new Set([

