@@ -31,6 +31,10 @@ export function benchCampaign(): Campaign {
     voicemail: { enabled: true, recordingId: null, greetingMaxWaitSec: 20 },
     amd: { ...DEFAULT_AMD_PARAMETERS, notSureAs: 'machine' },
     retry: DEFAULT_RETRY_POLICY,
+    optOutDigit: null,
+    optOutRecordingId: null,
+    abandonCapPercent: null,
+    safeHarbourRecordingId: null,
     createdAt: 0,
     updatedAt: 0,
   };

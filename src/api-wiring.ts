@@ -18,8 +18,10 @@ import type { MetricsDeps } from './http/metrics-routes.js';
 import type { SetupGuideDeps } from './http/setup-routes.js';
 import { DEFAULT_CSV_LIMITS } from './intake/csv-reader.js';
 import { createLeadImportJobs } from './intake/lead-import-jobs.js';
+import { DEFAULT_ABANDON_THRESHOLD_MS } from './machines/call-timing.js';
 import type { RecordingLibrary } from './media/recording-library.js';
 import { createDialstateMetrics, type DialstateMetrics } from './metrics/dialstate-metrics.js';
+import { createAbandonmentReader } from './store/answered-calls.js';
 import { createAttemptJournal } from './store/attempt-journal.js';
 import { createAttemptListReader } from './store/attempt-list.js';
 import { createCampaignStatsReader } from './store/campaign-stats.js';
@@ -106,6 +108,8 @@ export function wireLiveFeed(parts: {
  */
 export function wireMetrics(parts: {
   store: Store;
+  /** How soon a person must be attended (DIALSTATE_ABANDON_THRESHOLD_MS); 2 s by default. */
+  abandonThresholdMs?: number;
   runner: Pick<AttemptRunner, 'onTransition'>;
   clock: Clock;
   ariConnected: () => boolean;
@@ -116,6 +120,10 @@ export function wireMetrics(parts: {
   return createDialstateMetrics({
     runner: parts.runner,
     reader: createMetricsReader(parts.store.db),
+    abandonment: createAbandonmentReader(
+      parts.store.db,
+      parts.abandonThresholdMs ?? DEFAULT_ABANDON_THRESHOLD_MS,
+    ),
     clock: parts.clock,
     ariConnected: parts.ariConnected,
     storage: parts.storage,
@@ -127,6 +135,8 @@ export function wireMetrics(parts: {
 /** The API's dependencies over the store and the running engine (part of the composition root). */
 export function buildApiDeps(parts: {
   store: Store;
+  /** How soon a person must be attended (DIALSTATE_ABANDON_THRESHOLD_MS); 2 s by default. */
+  abandonThresholdMs?: number;
   control: CampaignControl;
   scheduler: Pick<CampaignScheduler, 'whyNotDialing' | 'status'>;
   live: LiveWiring;
@@ -149,6 +159,11 @@ export function buildApiDeps(parts: {
     liveFeed: parts.live.feed,
     campaigns: createCampaignRepository(store.db),
     campaignStats: createCampaignStatsReader(store.db),
+    abandonment: createAbandonmentReader(
+      store.db,
+      parts.abandonThresholdMs ?? DEFAULT_ABANDON_THRESHOLD_MS,
+    ),
+    abandonThresholdMs: parts.abandonThresholdMs ?? DEFAULT_ABANDON_THRESHOLD_MS,
     control,
     dialingStatus: (campaignId) => scheduler.whyNotDialing(campaignId),
     leadList: createLeadListReader(store.db),

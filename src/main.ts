@@ -14,6 +14,7 @@ import { type AttemptJournal, systemClock } from './calls/ports.js';
 import { reconcileAfterStorageOutage } from './calls/reconcile-after-storage-outage.js';
 import { createStorageHealth } from './calls/storage-health.js';
 import { CAMPAIGN_DEFAULTS } from './campaign/campaign-defaults.js';
+import { listOptOutDigits } from './compliance/opt-out-digit.js';
 import type { Config } from './config.js';
 import { type CampaignControl, createCampaignControl } from './control/campaign-control.js';
 import { createApp } from './http/app.js';
@@ -25,6 +26,7 @@ import { createRecordingLibrary, type RecordingLibrary } from './media/recording
 import { installShippedPrompts } from './media/shipped-prompts.js';
 import { campaignTargets, checkAiTarget } from './setup/ai-target-checks.js';
 import { createSimulator, type Simulator } from './sim/simulator.js';
+import { createAbandonmentReader } from './store/answered-calls.js';
 import { createAttemptJournal } from './store/attempt-journal.js';
 import { createCampaignControlStore } from './store/campaign-control-store.js';
 import { createCampaignRepository } from './store/campaigns.js';
@@ -32,6 +34,7 @@ import { createDialingStore } from './store/dialing-store.js';
 import { createLeadImportRepository } from './store/lead-imports.js';
 import { createLeadRecoveryStore } from './store/lead-recovery-store.js';
 import { openMigratedStore } from './store/open-migrated-store.js';
+import { createOptOutStore } from './store/opt-outs.js';
 import { createRecordingRepository, type RecordingRepository } from './store/recordings.js';
 import { DIALSTATE_VERSION } from './version.js';
 
@@ -193,12 +196,20 @@ export async function startDialstate(
   // Before any attempt is resumed: the counters see every transition of this run.
   const metrics = wireMetrics({
     store,
+    abandonThresholdMs: config.abandonThresholdMs,
     runner,
     clock: systemClock,
     ariConnected,
     storage: storage.status,
     log: logger,
     processMetrics: true,
+  });
+  // Before any attempt is resumed, like the metrics: an opt-out at a resumed call counts.
+  const stopOptOutDigits = listOptOutDigits({
+    runner,
+    store: createOptOutStore(store.db),
+    clock: systemClock,
+    log: logger.child({ component: 'opt-out' }),
   });
   const reconciler = createChannelReconciler({
     runner,
@@ -267,6 +278,7 @@ export async function startDialstate(
     storageWritable: storage.isWritable,
     pbxHold: originateHold.reason,
     newAttemptId: randomUUID,
+    abandonment: createAbandonmentReader(store.db, config.abandonThresholdMs),
   });
   const stopStorageRecovery = reconcileAfterStorageOutage({
     storage,
@@ -305,6 +317,7 @@ export async function startDialstate(
   const app = createApp(
     buildApiDeps({
       store,
+      abandonThresholdMs: config.abandonThresholdMs,
       control,
       scheduler,
       live,
@@ -337,6 +350,7 @@ export async function startDialstate(
   async function stopEngine(): Promise<void> {
     live.stop();
     metrics.stop();
+    stopOptOutDigits();
     stopStorageRecovery();
     await scheduler.stop();
     originateHold.stop();

@@ -6,6 +6,7 @@ import type { CampaignControl } from '../control/campaign-control.js';
 import type { LeadImportJobs } from '../intake/lead-import-jobs.js';
 import type { DncListStore, LeadAddStore, LeadImportStore } from '../intake/lead-intake-ports.js';
 import type { RecordingLibrary } from '../media/recording-library.js';
+import type { AbandonmentReader } from '../store/answered-calls.js';
 import type { AttemptListReader } from '../store/attempt-list.js';
 import type { CampaignStatsReader } from '../store/campaign-stats.js';
 import type { CampaignRepository } from '../store/campaigns.js';
@@ -28,6 +29,10 @@ import type { SetupGuideDeps } from './setup-routes.js';
 export interface ApiDeps {
   campaigns: CampaignRepository;
   campaignStats: CampaignStatsReader;
+  /** Abandoned calls per campaign over the rules' windows. */
+  abandonment: AbandonmentReader;
+  /** How soon a person must be attended for the call not to count as abandoned (ms). */
+  abandonThresholdMs: number;
   control: CampaignControl;
   /** Why the campaign is not starting a call now (the scheduler's answer); undefined if unknown. */
   dialingStatus(campaignId: string): Promise<DialingStatus | undefined>;

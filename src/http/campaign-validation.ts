@@ -21,6 +21,8 @@ export function checkCampaignSettings(settings: CampaignSettings): ValidationIss
 const RECORDING_REFERENCES = [
   ['body.consent.recordingId', (s: Partial<CampaignSettings>) => s.consent?.recordingId],
   ['body.voicemail.recordingId', (s: Partial<CampaignSettings>) => s.voicemail?.recordingId],
+  ['body.optOutRecordingId', (s: Partial<CampaignSettings>) => s.optOutRecordingId],
+  ['body.safeHarbourRecordingId', (s: Partial<CampaignSettings>) => s.safeHarbourRecordingId],
 ] as const;
 
 /**

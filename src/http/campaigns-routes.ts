@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Campaign, CampaignSettings } from '../campaign/campaign.js';
 import { CAMPAIGN_DEFAULTS } from '../campaign/campaign-defaults.js';
+import { abandonmentView } from './abandonment-view.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, errorResponse, notFound, validationError } from './api-error.js';
 import { createRouter } from './api-router.js';
@@ -203,7 +204,15 @@ export function campaignsRoutes(deps: ApiDeps) {
       const campaign = await load(c.req.valid('param').id);
       const since = startOfCampaignDay(campaign, clock.now());
       const { outcomesSince, ...stats } = await deps.campaignStats.stats(campaign.id, since);
-      return c.json({ ...stats, outcomesToday: outcomesSince }, 200);
+      const abandonment = await deps.abandonment.stats(campaign.id, clock.now());
+      return c.json(
+        {
+          ...stats,
+          outcomesToday: outcomesSince,
+          abandonment: abandonmentView(abandonment, campaign, deps.abandonThresholdMs),
+        },
+        200,
+      );
     })
     .openapi(routes.status, async (c) => {
       const campaign = await load(c.req.valid('param').id);

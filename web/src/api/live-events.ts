@@ -17,10 +17,13 @@ export interface LiveAttemptEvent {
   outcome: string | null;
 }
 
-/** A campaign's status and counters after a change. */
+/**
+ * A campaign's status and counters after a change. The abandoned-call rates are not in
+ * it (they are read over 30 days of calls): `GET …/stats` has them.
+ */
 export interface LiveCampaignEvent {
   campaign: Campaign;
-  stats: CampaignStats;
+  stats: Omit<CampaignStats, 'abandonment'>;
 }
 
 /**

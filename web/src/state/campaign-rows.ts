@@ -118,17 +118,20 @@ export function createCampaignRows(onlyId?: string) {
     campaign({ campaign, stats }) {
       if (onlyId !== undefined && campaign.id !== onlyId) return;
       if (rows[campaign.id] === undefined) {
-        setRows(campaign.id, { campaign, stats, status: null, clockSkewMs: 0 });
+        setRows(campaign.id, { campaign, stats: null, status: null, clockSkewMs: 0 });
         setOrder((ids) => [...ids, campaign.id]);
       } else {
         setRows(
           campaign.id,
           produce((row) => {
             row.campaign = campaign;
-            row.stats = stats;
+            // The feed's counters, with the rates read last (the feed has none).
+            row.stats =
+              row.stats === null ? null : { ...stats, abandonment: row.stats.abandonment };
           }),
         );
       }
+      if (rows[campaign.id]?.stats === null) void loadStats(campaign.id);
       void loadStatus(campaign.id);
     },
     reload: () => void loadAll(),
