@@ -53,10 +53,11 @@ export type AbandonCapVerdict =
 const percent = (value: number) => `${Number(value.toFixed(2))} %`;
 
 /**
- * What the cap does now. Over the cap in a window with at least
- * {@link ABANDON_CAP_MIN_ANSWERED} answered calls: pause. Exactly at the cap is within
- * it (the rules say "not more than"). Otherwise, when one more abandoned call would put
- * a window over the cap: slow. A null cap does nothing.
+ * What the cap does now, window by window. With at least
+ * {@link ABANDON_CAP_MIN_ANSWERED} answered calls: over the cap pauses (exactly at the
+ * cap is within it: the rules say "not more than"), and slows when one more abandoned
+ * call would put it over. With fewer: a rate over the cap slows (it is one call or two),
+ * none abandoned dials freely. A null cap does nothing.
  */
 export function abandonCapVerdict(
   capPercent: number | null,
@@ -67,7 +68,8 @@ export function abandonCapVerdict(
   for (const window of ['last30d', 'last24h'] as const) {
     const counts = windows[window];
     const rate = abandonRatePercent(counts);
-    if (rate !== null && rate > capPercent && counts.answered >= ABANDON_CAP_MIN_ANSWERED) {
+    const sampled = counts.answered >= ABANDON_CAP_MIN_ANSWERED;
+    if (rate !== null && rate > capPercent && sampled) {
       return {
         action: 'pause',
         detail: `abandoned calls at ${percent(rate)} of ${counts.answered} answered over ${WINDOW_WORDS[window]}, above the ${percent(capPercent)} cap`,
@@ -77,8 +79,11 @@ export function abandonCapVerdict(
       answered: counts.answered + 1,
       abandoned: counts.abandoned + 1,
     });
-    if (slow === null && next !== null && next > capPercent) {
+    if (slow !== null) continue;
+    if (sampled && next !== null && next > capPercent) {
       slow = `slowed: one more abandoned call would put the rate over ${WINDOW_WORDS[window]} (${counts.abandoned} of ${counts.answered}) above the ${percent(capPercent)} cap`;
+    } else if (!sampled && rate !== null && rate > capPercent) {
+      slow = `slowed: ${counts.abandoned} of ${counts.answered} answered over ${WINDOW_WORDS[window]} abandoned, above the ${percent(capPercent)} cap (it pauses from ${ABANDON_CAP_MIN_ANSWERED} answered on)`;
     }
   }
   return slow === null ? { action: 'none' } : { action: 'slow', detail: slow };

@@ -137,7 +137,8 @@ export function createAbandonmentReader(
       const rows = await db
         .selectFrom('answered_call')
         .select((eb) => [
-          sql<number>`ended_at / ${DAY_MS}`.as('day'),
+          // Bound numbers are REAL in SQLite: the division is not an integer one by itself.
+          sql<number>`cast(ended_at / ${DAY_MS} as integer)`.as('day'),
           eb.fn.countAll<number>().as('answered'),
           eb.fn.coalesce(eb.fn.sum<number>(abandoned), eb.lit(0)).as('abandoned'),
         ])

@@ -6,6 +6,7 @@ import { migrateToLatest } from '../../src/store/migrate.js';
 import { createTempDir, type TempDir } from '../support/store-fixtures.js';
 
 const TABLES = [
+  'answered_call',
   'attempt',
   'attempt_event',
   'attempt_input',
@@ -41,6 +42,8 @@ describe('migrateToLatest', () => {
         '202611271000_campaign_counters',
         '202612061000_campaign_dial_string',
         '202612061200_dnc_opt_out_source',
+        '202612061400_answered_call_timing',
+        '202612061410_campaign_abandonment_settings',
       ]);
       const tables = await store.db.introspection.getTables();
       expect(tables.map((table) => table.name).sort()).toEqual(TABLES);
