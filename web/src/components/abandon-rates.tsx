@@ -3,6 +3,9 @@ import type { CampaignStats } from '../api/api.js';
 import { formatCount } from '../view/format.js';
 
 type Abandonment = CampaignStats['abandonment'];
+
+/** Height of the per-day trend, and so of its tallest bar (rem). */
+const TREND_REM = 3;
 type Counts = Abandonment['last24h'];
 
 /** "1.25 % (1 of 80)", or "no answered call" when none was answered. */
@@ -52,7 +55,9 @@ export function AbandonRates(props: { abandonment: Abandonment | undefined }) {
                   title={`${day.day}: ${describe(day)}`}
                   aria-label={`${day.day}: ${describe(day)}`}
                   classList={{ over: over(day, a().capPercent), empty: day.answered === 0 }}
-                  style={{ height: `${Math.max(2, ((day.ratePercent ?? 0) / top(a())) * 100)}%` }}
+                  style={{
+                    height: `${Math.max(0.15, ((day.ratePercent ?? 0) / top(a())) * TREND_REM).toFixed(2)}rem`,
+                  }}
                 />
               )}
             </For>
