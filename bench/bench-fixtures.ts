@@ -37,6 +37,10 @@ export function benchCampaign(): Campaign {
     voicemail: { enabled: true, recordingId: null, greetingMaxWaitSec: 20 },
     amd: { ...DEFAULT_AMD_PARAMETERS, notSureAs: 'machine' },
     retry: DEFAULT_RETRY_POLICY,
+    optOutDigit: null,
+    optOutRecordingId: null,
+    abandonCapPercent: null,
+    safeHarbourRecordingId: null,
     createdAt: 0,
     updatedAt: 0,
   };
@@ -111,5 +115,5 @@ export function benchSchemas(text: string): BenchSchema[] {
 
 export async function migrateBenchSchema(db: Kysely<Database>, schema: BenchSchema): Promise<void> {
   if (schema === 'latest') await migrateToLatest(db);
-  else await migrateTo(db, '202612061410_campaign_blackouts_and_caps');
+  else await migrateTo(db, '202612061430_campaign_abandonment_settings');
 }

@@ -138,6 +138,11 @@ export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
     description:
       'Calls of a campaign in a row that fail before anyone answers (ARI refusing the originate, a wrong dial context…) and so pause it, with the reason.',
   },
+  DIALSTATE_ABANDON_THRESHOLD_MS: {
+    group: 'Engine',
+    description:
+      "How soon after the end of a person's greeting (AMD's verdict) they must hear the consent prompt or reach the AI target for the call not to count as abandoned (ms); exactly this long is in time. The rates per campaign (24 h, 30 days) and each campaign's `abandonCapPercent` use it.",
+  },
   DIALSTATE_SIM_TIME_SCALE: {
     group: 'Engine',
     description:

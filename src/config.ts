@@ -69,6 +69,11 @@ export interface Config {
   /** Calls in a row that fail before an answer and so pause their campaign (circuit breaker). */
   readonly circuitBreakerFailures: number;
   /**
+   * How soon after the end of their greeting a person must be attended for the call not
+   * to count as abandoned (ms): the 2 s of the US TSR and Ofcom.
+   */
+  readonly abandonThresholdMs: number;
+  /**
    * Real ms per scenario ms of the embedded simulator: 1 is real time, 0.1 ten times
    * faster. Only for the simulator (demos, tests); a real Asterisk ignores it.
    */
@@ -140,6 +145,7 @@ export const CONFIG_SCHEMA = z.object({
     })
     .default(''),
   DIALSTATE_CIRCUIT_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
+  DIALSTATE_ABANDON_THRESHOLD_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   DIALSTATE_SIM_TIME_SCALE: z.coerce.number().min(0.001).max(1).default(1),
   DIALSTATE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -243,6 +249,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       },
     },
     circuitBreakerFailures: e.DIALSTATE_CIRCUIT_BREAKER_FAILURES,
+    abandonThresholdMs: e.DIALSTATE_ABANDON_THRESHOLD_MS,
     simTimeScale: e.DIALSTATE_SIM_TIME_SCALE,
     logLevel: e.DIALSTATE_LOG_LEVEL,
   });

@@ -13,6 +13,7 @@ import { type AttemptJournal, systemClock } from './calls/ports.js';
 import { reconcileAfterStorageOutage } from './calls/reconcile-after-storage-outage.js';
 import { createStorageHealth } from './calls/storage-health.js';
 import { CAMPAIGN_DEFAULTS } from './campaign/campaign-defaults.js';
+import { listOptOutDigits } from './compliance/opt-out-digit.js';
 import type { Config } from './config.js';
 import { type CampaignControl, createCampaignControl } from './control/campaign-control.js';
 import { createApp } from './http/app.js';
@@ -185,14 +186,23 @@ export async function startDialstate(
     storage,
   });
   // Before any attempt is resumed: the counters see every transition of this run.
+  const abandonment = database.abandonment(config.abandonThresholdMs);
   const metrics = wireMetrics({
     database,
+    abandonThresholdMs: config.abandonThresholdMs,
     runner,
     clock: systemClock,
     ariConnected,
     storage: storage.status,
     log: logger,
     processMetrics: true,
+  });
+  // Before any attempt is resumed, like the metrics: an opt-out at a resumed call counts.
+  const stopOptOutDigits = listOptOutDigits({
+    runner,
+    store: database.optOuts,
+    clock: systemClock,
+    log: logger.child({ component: 'opt-out' }),
   });
   const reconciler = createChannelReconciler({
     runner,
@@ -262,6 +272,7 @@ export async function startDialstate(
     storageWritable: storage.isWritable,
     pbxHold: originateHold.reason,
     newAttemptId: randomUUID,
+    abandonment,
   });
   const stopStorageRecovery = reconcileAfterStorageOutage({
     storage,
@@ -300,6 +311,7 @@ export async function startDialstate(
   const live = wireLiveFeed({ database, runner, clock: systemClock, log: logger });
   const api = buildApiRouters({
     database,
+    abandonThresholdMs: config.abandonThresholdMs,
     control,
     scheduler,
     live,
@@ -331,6 +343,7 @@ export async function startDialstate(
   async function stopEngine(): Promise<void> {
     live.stop();
     metrics.stop();
+    stopOptOutDigits();
     stopStorageRecovery();
     await scheduler.stop();
     originateHold.stop();

@@ -43,8 +43,11 @@ export type AriEvent =
 /** A domain event and the attempt it belongs to. */
 export type RoutedAttemptEvent = AttemptEventDelivery;
 
-/** Playback ids the attempt machine gives its media: `<attemptId>-consent`, `-voicemail`. */
-const MACHINE_PLAYBACK_ID = /^(.+)-(?:consent|voicemail)$/;
+/**
+ * Playback ids the attempt machine gives its media: `<attemptId>-consent`, `-voicemail`,
+ * `-safe-harbour`, `-opt-out`.
+ */
+const MACHINE_PLAYBACK_ID = /^(.+)-(?:consent|voicemail|safe-harbour|opt-out)$/;
 const CHANNEL_TARGET_PREFIX = 'channel:';
 
 /**

@@ -54,6 +54,9 @@ export function buildAttemptInput(args: {
   identity: DialIdentity;
   consentMedia: PlayableMedia | null;
   voicemailMedia: PlayableMedia | null;
+  /** The opt-out digit's confirmation; null or absent hangs up at once. */
+  optOutMedia?: PlayableMedia | null;
+  safeHarbourMedia?: PlayableMedia | null;
 }): AttemptInput {
   const { attemptId, campaign, lead, identity, consentMedia, voicemailMedia } = args;
   const { notSureAs, ...amdParameters } = campaign.amd;
@@ -98,6 +101,16 @@ export function buildAttemptInput(args: {
             media: consentMedia.uri,
             timeoutMs: campaign.consent.timeoutSec * 1000,
             promptMaxMs: consentMedia.durationMs + PLAYBACK_SLACK_MS,
+            // Left out when off: the input is then what it was before the digit existed.
+            ...(campaign.optOutDigit === null
+              ? {}
+              : {
+                  optOut: {
+                    digit: campaign.optOutDigit,
+                    media: args.optOutMedia?.uri ?? null,
+                    playbackMaxMs: (args.optOutMedia?.durationMs ?? 0) + PLAYBACK_SLACK_MS,
+                  },
+                }),
           }
         : null,
     voicemail:
@@ -110,6 +123,14 @@ export function buildAttemptInput(args: {
         : null,
     aiTarget,
     handOffVariables,
+    ...(args.safeHarbourMedia
+      ? {
+          safeHarbour: {
+            media: args.safeHarbourMedia.uri,
+            playbackMaxMs: args.safeHarbourMedia.durationMs + PLAYBACK_SLACK_MS,
+          },
+        }
+      : {}),
     ...(identity.handOffSettleMs === undefined
       ? {}
       : { handOffSettleMs: identity.handOffSettleMs }),

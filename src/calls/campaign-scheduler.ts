@@ -3,6 +3,12 @@ import type { Campaign } from '../campaign/campaign.js';
 import { type DialingStatus, explainNotDialing } from '../campaign/dialing-status.js';
 import { NO_FREQUENCY_CAPS } from '../campaign/frequency-caps.js';
 import { type GlobalPacing, type PacingCandidate, pickNextCampaign } from '../campaign/pacing.js';
+import {
+  ABANDON_CAP_REASON_PREFIX,
+  type AbandonCountsSource,
+  createAbandonCapHold,
+  slowedPacing,
+} from './abandon-cap-hold.js';
 import type { DialIdentity, PlayableMedia } from './attempt-input.js';
 import type { AttemptRunner } from './attempt-runner.js';
 import { type CampaignClaimResult, createCampaignClaimer } from './campaign-claimer.js';
@@ -17,6 +23,12 @@ import { createWindowHolds } from './window-holds.js';
  * holds the database (and the event loop) while it runs.
  */
 const MAX_CLAIMS_PER_ROUND = 32;
+
+/** What a scheduler without abandoned-call counts sees: nothing answered. */
+const NO_ANSWERED_CALLS = {
+  last24h: { answered: 0, abandoned: 0 },
+  last30d: { answered: 0, abandoned: 0 },
+};
 
 /** Longest time between two passes when nothing asks for one sooner (ms). */
 export const DEFAULT_POLL_INTERVAL_MS = 5_000;
@@ -47,6 +59,11 @@ export interface CampaignSchedulerDeps {
   pollIntervalMs?: number;
   /** The server's blackout dates and frequency caps; none when not given. */
   compliance?: ServerCompliance;
+  /**
+   * The abandoned-call counts a campaign's `abandonCapPercent` is held to; without it
+   * no cap applies.
+   */
+  abandonment?: AbandonCountsSource;
 }
 
 const NO_SERVER_COMPLIANCE: ServerCompliance = {
@@ -106,6 +123,10 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
   const breaker = createOriginateCircuitBreaker(deps.circuitBreakerThreshold);
   const holds = createWindowHolds(pollIntervalMs);
   const compliance = deps.compliance ?? NO_SERVER_COMPLIANCE;
+  const abandonCap = createAbandonCapHold(
+    deps.abandonment ?? { windows: async () => NO_ANSWERED_CALLS },
+    pollIntervalMs,
+  );
   const completeIfDone = createCampaignCompletion({ store, clock, log });
   const claimFor = createCampaignClaimer({
     store,
@@ -205,11 +226,16 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
       wake(heldUntil);
       return null;
     }
+    // Over its abandoned-call cap the campaign pauses; close to it, it dials slower.
+    const cap = await abandonCap.verdict(campaign, at);
+    if (cap.action === 'pause') {
+      await pause(campaign.id, `${ABANDON_CAP_REASON_PREFIX}${cap.detail}`);
+      return null;
+    }
     return {
       campaign,
       campaignId: campaign.id,
-      maxConcurrent: campaign.maxConcurrent,
-      minIntervalMs: campaign.minIntervalMs,
+      ...slowedPacing(campaign, cap),
       live: state.live,
       lastOriginateAt: state.lastOriginateAt,
       lastOriginateSeq: originateSeqs.get(campaign.id) ?? 0,
@@ -307,7 +333,10 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
           });
         }
         // A slot is free: look for the next call at once rather than at the next timer.
-        if (transition.done) void tick();
+        if (transition.done) {
+          abandonCap.invalidate(transition.campaignId);
+          void tick();
+        }
       });
       void tick();
     },
@@ -332,14 +361,20 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
       const at = clock.now();
       // A tripped breaker pauses the campaign; it stays open until the operator starts it.
       const trip = circuitTripDetail(state.campaign);
+      const cap =
+        state.campaign.status === 'running'
+          ? await abandonCap.verdict(state.campaign, at)
+          : ({ action: 'none' } as const);
       return explainNotDialing({
         at,
         campaign: {
           ...state.campaign,
           blackoutDates: [...state.campaign.blackoutDates, ...compliance.blackoutDates],
+          ...slowedPacing(state.campaign, cap),
           live: state.live,
           lastOriginateAt: state.lastOriginateAt,
         },
+        abandonSlowed: cap.action === 'slow' ? cap.detail : null,
         global: { maxChannels, live },
         storageWritable: deps.storageWritable?.() ?? true,
         ariConnected: deps.ariConnected(),

@@ -9,13 +9,24 @@ import type { LeadClaimRequest } from './ports.js';
 
 /** The recordings a campaign's calls play, looked up once per claim. */
 export type CampaignMedia =
-  | { ok: true; consent: PlayableMedia | null; voicemail: PlayableMedia | null }
+  | ({ ok: true } & CampaignRecordings)
   /** A recording the campaign needs is not in the library: nothing may be dialed. */
   | { ok: false; reason: string };
 
+/** The recordings of a campaign's calls; the optional ones are absent or null when unset. */
+export interface CampaignRecordings {
+  consent: PlayableMedia | null;
+  voicemail: PlayableMedia | null;
+  /** The opt-out digit's confirmation. */
+  optOut?: PlayableMedia | null;
+  /** The safe-harbour message. */
+  safeHarbour?: PlayableMedia | null;
+}
+
 /**
- * Finds the consent prompt and voicemail message of a campaign. Fails closed: a campaign
- * that promises a consent gate or a drop whose recording is missing gets no calls.
+ * Finds the consent prompt, voicemail message, opt-out confirmation and safe-harbour
+ * message of a campaign. Fails closed: a campaign that promises one of them whose
+ * recording is missing gets no calls.
  */
 export async function resolveCampaignMedia(
   campaign: Campaign,
@@ -39,7 +50,30 @@ export async function resolveCampaignMedia(
   if (!consent.ok) return consent;
   const voicemail = await lookup('voicemail');
   if (!voicemail.ok) return voicemail;
-  return { ok: true, consent: consent.media, voicemail: voicemail.media };
+  const optional = async (recordingId: string | null, which: string) => {
+    if (recordingId === null) return { ok: true as const, media: null };
+    const media = await findMedia(recordingId);
+    if (media !== undefined) return { ok: true as const, media };
+    return {
+      ok: false as const,
+      reason: `the ${which} recording ${recordingId} is not in the library`,
+    };
+  };
+  // The confirmation is played only after the digit, which only the consent gate asks.
+  const optOut = await optional(
+    campaign.consent.enabled && campaign.optOutDigit !== null ? campaign.optOutRecordingId : null,
+    'opt-out confirmation',
+  );
+  if (!optOut.ok) return optOut;
+  const safeHarbour = await optional(campaign.safeHarbourRecordingId, 'safe-harbour');
+  if (!safeHarbour.ok) return safeHarbour;
+  return {
+    ok: true,
+    consent: consent.media,
+    voicemail: voicemail.media,
+    optOut: optOut.media,
+    safeHarbour: safeHarbour.media,
+  };
 }
 
 /** What the server's settings add to every campaign's claims. */
@@ -70,7 +104,7 @@ export interface PreparedClaim {
 export function prepareClaim(args: {
   campaign: Campaign;
   at: number;
-  media: { consent: PlayableMedia | null; voicemail: PlayableMedia | null };
+  media: CampaignRecordings;
   identity: DialIdentity;
   newAttemptId: () => string;
   server: ServerCompliance;
@@ -116,6 +150,8 @@ export function prepareClaim(args: {
           identity,
           consentMedia: media.consent,
           voicemailMedia: media.voicemail,
+          optOutMedia: media.optOut ?? null,
+          safeHarbourMedia: media.safeHarbour ?? null,
         });
       } catch (error) {
         return {

@@ -46,8 +46,13 @@ export async function lostPlaybackEnd(args: {
 }
 
 function mediaDurationMs(attempt: StoredAttempt, media: string): number | null {
-  const { consent, voicemail } = attempt.input;
+  const { consent, voicemail, safeHarbour } = attempt.input;
   if (consent && consent.media === media) return consent.promptMaxMs - PLAYBACK_SLACK_MS;
   if (voicemail && voicemail.media === media) return voicemail.playbackMaxMs - PLAYBACK_SLACK_MS;
+  if (safeHarbour && safeHarbour.media === media) {
+    return safeHarbour.playbackMaxMs - PLAYBACK_SLACK_MS;
+  }
+  const optOut = consent?.optOut;
+  if (optOut?.media === media) return optOut.playbackMaxMs - PLAYBACK_SLACK_MS;
   return null;
 }

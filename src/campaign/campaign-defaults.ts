@@ -30,4 +30,9 @@ export const CAMPAIGN_DEFAULTS: Omit<CampaignSettings, 'name' | 'timezone'> = {
   voicemail: { enabled: false, recordingId: null, greetingMaxWaitSec: 20 },
   amd: { ...DEFAULT_AMD_PARAMETERS, notSureAs: 'machine' },
   retry: DEFAULT_RETRY_POLICY,
+  // Compliance options: off until the operator sets them.
+  optOutDigit: null,
+  optOutRecordingId: null,
+  abandonCapPercent: null,
+  safeHarbourRecordingId: null,
 };

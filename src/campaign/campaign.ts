@@ -72,9 +72,27 @@ export interface CampaignSettings {
   aiProvider: string | null;
   aiAgent: string | null;
   consent: { enabled: boolean; recordingId: string | null; timeoutSec: number };
+  /**
+   * A third digit at the consent prompt meaning "never call me" (besides 1 and 2);
+   * null = none. Pressing it lists the number on the global do-not-call list.
+   */
+  optOutDigit: string | null;
+  /** Played after the opt-out digit, before hanging up; null hangs up at once. */
+  optOutRecordingId: string | null;
   voicemail: { enabled: boolean; recordingId: string | null; greetingMaxWaitSec: number };
   amd: AmdParameters & { notSureAs: 'machine' | 'human' };
   retry: RetryPolicy;
+  /**
+   * Cap on the campaign's abandoned-call rate over the last 30 days and the last 24
+   * hours, in percent (3 for the US TSR and Ofcom); null = no cap
+   * (src/campaign/abandon-cap.ts).
+   */
+  abandonCapPercent: number | null;
+  /**
+   * The safe-harbour recording: names the caller and a call-back number, played to a
+   * person the hand-off could not connect before hanging up; null = none.
+   */
+  safeHarbourRecordingId: string | null;
 }
 
 export interface Campaign extends CampaignSettings {

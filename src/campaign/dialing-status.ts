@@ -33,6 +33,11 @@ export interface DialingFacts {
    * time zone, with the earliest opening among them (null when none opens again).
    */
   leadsOutsideWindow: { opensAt: number | null } | null;
+  /**
+   * Why the campaign's pacing is slowed by its abandoned-call cap (the pacing in
+   * `campaign` is the slowed one); null or absent when it is not.
+   */
+  abandonSlowed?: string | null;
 }
 
 /** Every reason `explainNotDialing` may give, in the order it checks them. */
@@ -45,6 +50,7 @@ export const DIALING_STATUS_REASONS = [
   'outsideWindow',
   'nothingDue',
   'leadsOutsideWindow',
+  'abandonSlowed',
   'atCampaignCapacity',
   'atGlobalCapacity',
   'pacing',
@@ -67,6 +73,7 @@ export type DialingStatus =
     }
   | { ok: false; reason: 'nothingDue'; nextDueAt: number | null; waitReason: string | null }
   | { ok: false; reason: 'leadsOutsideWindow'; opensAt: number | null }
+  | { ok: false; reason: 'abandonSlowed'; detail: string; retryAt: number | null }
   | { ok: false; reason: 'atCampaignCapacity'; live: number; maxConcurrent: number }
   | { ok: false; reason: 'atGlobalCapacity'; live: number; maxChannels: number }
   | { ok: false; reason: 'pacing'; retryAt: number };
@@ -121,6 +128,15 @@ export function explainNotDialing(facts: DialingFacts): DialingStatus {
   }
   const pacing = pacingVerdict({ at, campaign, global });
   if (pacing.ok) return { ok: true };
+  // The slowed pacing holds it back where the campaign's own might not have.
+  if (facts.abandonSlowed) {
+    return {
+      ok: false,
+      reason: 'abandonSlowed',
+      detail: facts.abandonSlowed,
+      retryAt: pacing.retryAt,
+    };
+  }
   switch (pacing.reason) {
     case 'atCampaignCapacity':
       return {
@@ -177,6 +193,8 @@ export function describeDialingStatus(status: DialingStatus, timezone: string): 
       return status.opensAt === null
         ? 'Every due lead waits for its own calling hours (the time zone of the lead or of its number, or a blackout date there), and none opens again.'
         : `Every due lead waits for its own calling hours (the time zone of the lead or of its number, or a blackout date there); the first opens ${when(status.opensAt)}.`;
+    case 'abandonSlowed':
+      return `Abandoned-call cap: ${status.detail}; one call at a time${status.retryAt === null ? '' : `, the next may start at ${when(status.retryAt, 'HH:mm:ss')}`}.`;
     case 'atCampaignCapacity':
       return `At capacity: ${status.live} of ${status.maxConcurrent} calls live for this campaign.`;
     case 'atGlobalCapacity':

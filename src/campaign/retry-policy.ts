@@ -36,6 +36,7 @@ const NEVER_RETRIED: ReadonlySet<AttemptOutcome> = new Set<AttemptOutcome>([
   'answered_human',
   'voicemail_dropped',
   'consent_denied',
+  'opted_out',
   'canceled',
 ]);
 

@@ -191,6 +191,27 @@ export const campaignSettingsSchema = z
       maxAttempts: z.number().int().min(1).max(20),
       retryAfterMinutes: z.partialRecord(outcomeEnum, z.number().int().min(1).max(43_200)),
     }),
+    optOutDigit: z
+      .string()
+      .regex(/^[03-9*#]$/, 'must be one key other than 1 (accept) and 2 (deny): 0, 3–9, * or #')
+      .nullable()
+      .openapi({
+        description:
+          'A third key at the consent prompt meaning "never call me": the number goes on the global do-not-call list and the call ends (outcome opted_out). null: none.',
+        example: '9',
+      }),
+    optOutRecordingId: z.string().min(1).nullable().openapi({
+      description: 'Played after the opt-out key before hanging up; null hangs up at once.',
+    }),
+    abandonCapPercent: z.number().min(0.1).max(100).nullable().openapi({
+      description:
+        'Cap on the abandoned-call rate over the last 30 days and 24 hours, in percent (3 for the US TSR and Ofcom): close to it the campaign dials one call at a time, over it it pauses with the reason. null: no cap.',
+      example: 3,
+    }),
+    safeHarbourRecordingId: z.string().min(1).nullable().openapi({
+      description:
+        'A recording naming the caller and a call-back number, played to a person the hand-off could not connect before hanging up. null: none.',
+    }),
   })
   .strict()
   .openapi('CampaignSettings');

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { DIALING_STATUS_REASONS } from '../campaign/dialing-status.js';
+import { abandonmentSchema } from './abandonment-view.js';
 import { campaignSchema } from './campaign-schemas.js';
 
 /** What a lifecycle action answers: the campaign after it, and the leads it canceled. */
@@ -25,6 +26,7 @@ export const statsSchema = z
     outcomesToday: z.record(z.string(), z.number().int()),
     live: z.record(z.string(), z.number().int()),
     liveTotal: z.number().int(),
+    abandonment: abandonmentSchema,
   })
   .openapi('CampaignStats');
 

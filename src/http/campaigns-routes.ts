@@ -2,9 +2,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Clock } from '../calls/ports.js';
 import type { Campaign } from '../campaign/campaign.js';
 import type { DialingStatus } from '../campaign/dialing-status.js';
+import type { AbandonmentReader } from '../compliance/abandonment-reads.js';
 import type { CampaignControl } from '../control/campaign-control.js';
 import type { CampaignEditing, CampaignEditResult } from '../control/campaign-editing.js';
 import type { CampaignRepository, CampaignStatsReader } from '../control/campaign-reads.js';
+import { abandonmentView } from './abandonment-view.js';
 import { ApiError, errorResponse, notFound, validationError } from './api-error.js';
 import { createRouter } from './api-router.js';
 import {
@@ -115,6 +117,10 @@ const routes = {
 export interface CampaignsRoutesDeps {
   campaigns: Pick<CampaignRepository, 'get' | 'list'>;
   campaignStats: Pick<CampaignStatsReader, 'stats'>;
+  /** Abandoned calls per campaign over the rules' windows. */
+  abandonment: Pick<AbandonmentReader, 'stats'>;
+  /** How soon a person must be attended for the call not to count as abandoned (ms). */
+  abandonThresholdMs: number;
   /** Creating, changing and cloning campaigns, with their rules. */
   editing: CampaignEditing;
   control: Pick<CampaignControl, 'delete'>;
@@ -187,7 +193,15 @@ export function campaignsRoutes(deps: CampaignsRoutesDeps) {
       const campaign = await load(c.req.valid('param').id);
       const since = startOfCampaignDay(campaign, clock.now());
       const { outcomesSince, ...stats } = await deps.campaignStats.stats(campaign.id, since);
-      return c.json({ ...stats, outcomesToday: outcomesSince }, 200);
+      const abandonment = await deps.abandonment.stats(campaign.id, clock.now());
+      return c.json(
+        {
+          ...stats,
+          outcomesToday: outcomesSince,
+          abandonment: abandonmentView(abandonment, campaign, deps.abandonThresholdMs),
+        },
+        200,
+      );
     })
     .openapi(routes.status, async (c) => {
       const campaign = await load(c.req.valid('param').id);

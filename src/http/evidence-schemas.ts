@@ -41,6 +41,21 @@ export const attemptEvidenceSchema = z
     }),
     endedBy: z.enum(['caller', 'agent', 'transfer']).nullable(),
     transferredTo: z.string().nullable(),
+    attended: z
+      .object({
+        greetingEndedAt: z.number().int(),
+        firstAudioAt: time,
+        connectedAt: time,
+        answerToFirstAudioMs: time,
+        greetingToFirstAudioMs: time,
+        greetingToConnectionMs: time,
+        ourSideFailed: z.boolean(),
+      })
+      .nullable()
+      .openapi({
+        description:
+          "How quickly the person was attended, for the abandoned-call rules: the end of the greeting (AMD's verdict), the first audio (consent prompt or connection) and the connection to the AI target. Null when no person answered.",
+      }),
     optOuts: z.array(
       z.object({
         phone: z.string(),

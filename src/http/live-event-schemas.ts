@@ -27,7 +27,11 @@ export const attemptEventSchema = z
 
 /** `campaign`: the campaign and its counters, at most every 250 ms per campaign while it changes. */
 export const campaignEventSchema = z
-  .object({ campaign: campaignSchema, stats: statsSchema })
+  .object({
+    campaign: campaignSchema,
+    // The abandoned-call rates are read over 30 days of calls: GET …/stats has them.
+    stats: statsSchema.omit({ abandonment: true }),
+  })
   .openapi('LiveCampaignEvent');
 
 /** `leads`: leads changed other than by a call; `leadIds` null when many did (reload the list). */

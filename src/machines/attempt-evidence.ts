@@ -1,6 +1,7 @@
 import { type AttemptJournalRecord, ReplayMismatchError, replayAttempt } from './attempt-replay.js';
 import { createAttemptSnapshot, stepAttempt } from './attempt-step.js';
 import type { AttemptFacts, AttemptOutcome, CallEndedBy } from './attempt-types.js';
+import { deriveCallTiming } from './call-timing.js';
 
 /** Whether this build's machine reproduces the journal the evidence comes from. */
 export type EvidenceReplay =
@@ -37,12 +38,50 @@ export interface AttemptEvidence {
   handOffConfirmedAt: number | null;
   endedBy: CallEndedBy | null;
   transferredTo: string | null;
+  /**
+   * How quickly a person who answered was attended (call-timing.ts): null when AMD did
+   * not take the answer for a person.
+   */
+  attended: {
+    /** The end of the greeting (AMD's verdict). */
+    greetingEndedAt: number;
+    /** The consent prompt starting, or the connection; null when neither came. */
+    firstAudioAt: number | null;
+    /** The call reaching the AI target, confirmed; null when it did not. */
+    connectedAt: number | null;
+    answerToFirstAudioMs: number | null;
+    greetingToFirstAudioMs: number | null;
+    greetingToConnectionMs: number | null;
+    /** Our side ended it unconnected (hand-off failed, our failure or interruption). */
+    ourSideFailed: boolean;
+  } | null;
   outcome: AttemptOutcome | null;
   error: string | null;
   replay: EvidenceReplay;
 }
 
 const inConsent = (state: string) => state.startsWith('askingConsent');
+
+/** The abandoned-call timing of the journal, as evidence shows it. */
+function attendedOf(
+  record: AttemptJournalRecord,
+  outcome: AttemptOutcome | null,
+): AttemptEvidence['attended'] {
+  const timing = deriveCallTiming(record.input, record.entries, outcome);
+  const greeting = timing.greetingEndedAt;
+  if (!timing.human || greeting === null) return null;
+  const since = (from: number | null, to: number | null) =>
+    from === null || to === null ? null : to - from;
+  return {
+    greetingEndedAt: greeting,
+    firstAudioAt: timing.firstAudioAt,
+    connectedAt: timing.connectedAt,
+    answerToFirstAudioMs: since(timing.answeredAt, timing.firstAudioAt),
+    greetingToFirstAudioMs: since(greeting, timing.firstAudioAt),
+    greetingToConnectionMs: since(greeting, timing.connectedAt),
+    ourSideFailed: timing.ourSideFailed,
+  };
+}
 
 /** The facts after every event, from the machine of the journal's version. */
 function factsAfterJournal(record: AttemptJournalRecord): {
@@ -87,6 +126,7 @@ export function deriveAttemptEvidence(record: AttemptJournalRecord): AttemptEvid
     handOffConfirmedAt: facts?.handOffConfirmedAt ?? facts?.handedOffAt ?? null,
     endedBy: facts?.endedBy ?? null,
     transferredTo: facts?.transferredTo ?? null,
+    attended: attendedOf(record, facts?.outcome ?? null),
     outcome: facts?.outcome ?? null,
     error: facts?.error ?? null,
     replay,

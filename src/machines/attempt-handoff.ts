@@ -40,10 +40,14 @@ function endedBeforeConfirmed(context: AttemptContext, event: AttemptEvent): str
  * The AI target did not take the call: it never left our app, or never showed up in the
  * target context. Bounds the wait in each of those two steps of a hand-off.
  */
-const handOffTimedOut = {
-  target: '#attempt.hangingUp',
-  actions: decide('handoff_failed', () => 'the AI target did not take the call in time'),
-} as const;
+const handOffLate = decide('handoff_failed', () => 'the AI target did not take the call in time');
+const handOffTimedOut = { target: '#attempt.hangingUp', actions: handOffLate } as const;
+
+const moveFailed = decide(
+  'handoff_failed',
+  (event) =>
+    `ARI could not move the call to app "${(event as Ev<'channel.moveFailed'>).destination}": is the app connected?`,
+);
 
 // Leaving our Stasis app is not proof of a hand-off: the call must be seen where the
 // target is, and still be up after the settle time.
@@ -59,7 +63,14 @@ export const handingOffState = attemptSetup.createStateConfig({
   initial: 'requested',
   states: {
     requested: {
-      after: { handOffTimeout: handOffTimedOut },
+      // Still in our app: with a safe-harbour message the person hears it before we
+      // hang up, otherwise the call ends at once.
+      after: {
+        handOffTimeout: [
+          { guard: 'hasSafeHarbour', target: '#attempt.safeHarbour', actions: handOffLate },
+          handOffTimedOut,
+        ],
+      },
       on: {
         // A move to another app is confirmed by leaving ours: an app nobody holds
         // gets ApplicationMoveFailed instead, and the channel stays with us.
@@ -67,14 +78,10 @@ export const handingOffState = attemptSetup.createStateConfig({
           { guard: 'isAppTarget', target: 'settling', actions: 'recordHandOff' },
           { target: 'entering', actions: 'recordHandOff' },
         ],
-        'channel.moveFailed': {
-          target: '#attempt.hangingUp',
-          actions: decide(
-            'handoff_failed',
-            (event) =>
-              `ARI could not move the call to app "${(event as Ev<'channel.moveFailed'>).destination}": is the app connected?`,
-          ),
-        },
+        'channel.moveFailed': [
+          { guard: 'hasSafeHarbour', target: '#attempt.safeHarbour', actions: moveFailed },
+          { target: '#attempt.hangingUp', actions: moveFailed },
+        ],
         // Still ours: the callee hung up before the hand-off.
         'channel.hangupRequested': [
           endedAmbiguously('abandoned'),
@@ -153,6 +160,12 @@ export const handingOffState = attemptSetup.createStateConfig({
         guard: { type: 'isTransientFailureOf', params: { command: 'handOff' } },
         target: 'hangingUp',
         actions: decide('interrupted', interruptedBy),
+      },
+      // ARI refused the hand-off (4xx): the call never left our app.
+      {
+        guard: 'isHandOffFailureWithSafeHarbour',
+        target: 'safeHarbour',
+        actions: decide('handoff_failed', describeFailure),
       },
       {
         guard: 'isHandOffFailure',

@@ -60,6 +60,14 @@ export function voicemailPlaybackId(input: AttemptInput): string {
   return `${input.attemptId}-voicemail`;
 }
 
+export function safeHarbourPlaybackId(input: AttemptInput): string {
+  return `${input.attemptId}-safe-harbour`;
+}
+
+export function optOutPlaybackId(input: AttemptInput): string {
+  return `${input.attemptId}-opt-out`;
+}
+
 function isFailureOf(command: CommandName) {
   return ({ event }: { event: AttemptEvent }) =>
     event.type === 'command.failed' && event.command === command;
@@ -204,6 +212,16 @@ export const attemptSetup = setup({
     hasVoicemailDrop: ({ context }) => context.input.voicemail !== null,
     isAcceptDigit: ({ event }) => (event as Ev<'dtmf.received'>).digit === CONSENT_DIGIT_ACCEPT,
     isDenyDigit: ({ event }) => (event as Ev<'dtmf.received'>).digit === CONSENT_DIGIT_DENY,
+    // Absent in every input made before the opt-out digit existed: never matches then.
+    isOptOutDigit: ({ context, event }) =>
+      context.input.consent?.optOut !== undefined &&
+      (event as Ev<'dtmf.received'>).digit === context.input.consent.optOut.digit,
+    hasOptOutMessage: ({ context }) => (context.input.consent?.optOut?.media ?? null) !== null,
+    hasSafeHarbour: ({ context }) => context.input.safeHarbour !== undefined,
+    isSafeHarbourEnd: ({ context, event }) =>
+      (event as Ev<'playback.finished'>).playbackId === safeHarbourPlaybackId(context.input),
+    isOptOutMessageEnd: ({ context, event }) =>
+      (event as Ev<'playback.finished'>).playbackId === optOutPlaybackId(context.input),
     isConsentPromptDone: ({ context, event }) => {
       const e = event as Ev<'playback.finished'>;
       return e.playbackId === consentPlaybackId(context.input) && e.state === 'done';
@@ -245,6 +263,8 @@ export const attemptSetup = setup({
     isContinueFailure: isFailureOf('continueToAmd'),
     isPlayFailure: isFailureOf('play'),
     isHandOffFailure: isFailureOf('handOff'),
+    isHandOffFailureWithSafeHarbour: ({ context, event }) =>
+      isFailureOf('handOff')({ event }) && context.input.safeHarbour !== undefined,
     isHangUpFailure: isFailureOf('hangUp'),
   },
   delays: {
@@ -258,6 +278,8 @@ export const attemptSetup = setup({
     handOffSettle: ({ context }) => context.input.handOffSettleMs ?? HAND_OFF_SETTLE_MS,
     pbxLossGrace: PBX_LOSS_GRACE_MS,
     releaseTimeout: RELEASE_TIMEOUT_MS,
+    safeHarbourTimeout: ({ context }) => context.input.safeHarbour?.playbackMaxMs ?? 0,
+    optOutMessageTimeout: ({ context }) => context.input.consent?.optOut?.playbackMaxMs ?? 0,
     hangUpTimeout: HANG_UP_TIMEOUT_MS,
   },
 });

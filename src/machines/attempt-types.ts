@@ -13,6 +13,8 @@ export const ATTEMPT_OUTCOMES = [
   'machine_detected',
   'consent_denied',
   'consent_timeout',
+  /** The callee pressed the campaign's opt-out digit: the number went on the do-not-call list. */
+  'opted_out',
   'abandoned',
   'busy',
   'no_answer',
@@ -62,6 +64,31 @@ export interface ConsentSettings {
   timeoutMs: number;
   /** Longest the prompt may take to play before we listen anyway (ms). */
   promptMaxMs: number;
+  /**
+   * A third digit meaning "never call me" (besides 1 accept and 2 deny), and what is
+   * played before hanging up on it. Absent: no opt-out digit (as before it existed).
+   */
+  optOut?: OptOutDigitSettings;
+}
+
+/** The consent prompt's opt-out digit and its closing message. */
+export interface OptOutDigitSettings {
+  digit: string;
+  /** Media URI of the message confirming the opt-out; null hangs up at once. */
+  media: string | null;
+  /** Longest the message may take to play before the call is hung up anyway (ms). */
+  playbackMaxMs: number;
+}
+
+/**
+ * The message played to a person our side could not connect (the hand-off failed, no
+ * agent took the call) before hanging up: it names the caller and a number to call back.
+ */
+export interface SafeHarbourSettings {
+  /** Media URI of the message. */
+  media: string;
+  /** Longest the message may take to play before the call is hung up anyway (ms). */
+  playbackMaxMs: number;
 }
 
 export interface VoicemailSettings {
@@ -114,6 +141,8 @@ export interface AttemptInput {
    * Machine version 2 on; absent means the machine's default.
    */
   handOffSettleMs?: number;
+  /** The safe-harbour message, when the campaign has one; absent plays nothing. */
+  safeHarbour?: SafeHarbourSettings;
 }
 
 /** Command names that can fail and report back with `command.failed`. */

@@ -1,4 +1,5 @@
 import { assign } from 'xstate';
+import { optingOutState, safeHarbourState } from './attempt-closing.js';
 import { handingOffState, releasingState, talkingState } from './attempt-handoff.js';
 import {
   attemptSetup,
@@ -32,6 +33,11 @@ export {
  * (docs/decisions/002-machine-versioning.md).
  */
 export const ATTEMPT_MACHINE_VERSION = 2;
+
+/** Why an attempt ended `opted_out`: the digit the callee pressed. */
+function optedOutBy(event: { type: string; digit?: string }): string {
+  return `pressed ${event.digit ?? '?'}: asked not to be called again`;
+}
 
 /**
  * The attempt machine: one outbound call from originate to its single terminal
@@ -263,6 +269,18 @@ export const attemptMachine = attemptSetup.createMachine({
                 target: '#attempt.hangingUp',
                 actions: ['recordDigit', decide('consent_denied')],
               },
+              {
+                guard: 'isOptOutDigit',
+                target: '#attempt.optingOut',
+                actions: [
+                  'recordDigit',
+                  {
+                    type: 'stopPlayback',
+                    params: ({ context }) => ({ playbackId: consentPlaybackId(context.input) }),
+                  },
+                  decide('opted_out', optedOutBy),
+                ],
+              },
               { actions: 'recordDigit' },
             ],
             'playback.finished': [
@@ -302,6 +320,11 @@ export const attemptMachine = attemptSetup.createMachine({
                 target: '#attempt.hangingUp',
                 actions: ['recordDigit', decide('consent_denied')],
               },
+              {
+                guard: 'isOptOutDigit',
+                target: '#attempt.optingOut',
+                actions: ['recordDigit', decide('opted_out', optedOutBy)],
+              },
               { actions: 'recordDigit' },
             ],
           },
@@ -317,6 +340,9 @@ export const attemptMachine = attemptSetup.createMachine({
     handingOff: handingOffState,
     releasing: releasingState,
     talking: talkingState,
+    // Entered only with the campaign's optional settings (absent from older inputs).
+    safeHarbour: safeHarbourState,
+    optingOut: optingOutState,
 
     // The channel went with cause 0: the PBX stopping, or a dialplan that went nowhere.
     // The connection loss that would explain it comes within moments, or not at all.

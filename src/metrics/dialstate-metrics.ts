@@ -3,6 +3,12 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { AttemptRunner } from '../calls/attempt-runner.js';
 import type { Clock } from '../calls/ports.js';
 import type { StorageStatus } from '../calls/storage-health.js';
+import {
+  ABANDON_WINDOWS,
+  type AbandonWindow,
+  abandonRatePercent,
+} from '../campaign/abandon-cap.js';
+import type { AbandonmentReader } from '../compliance/abandonment-reads.js';
 import { ATTEMPT_OUTCOMES } from '../machines/attempt-types.js';
 import type { MetricsReader } from '../store/metrics-reader.js';
 import { createAttemptLatencies } from './attempt-latencies.js';
@@ -20,6 +26,8 @@ export interface DialstateMetrics {
 export interface DialstateMetricsDeps {
   runner: Pick<AttemptRunner, 'onTransition'>;
   reader: MetricsReader;
+  /** Abandoned calls per campaign over the rules' windows; left out of the scrape without it. */
+  abandonment?: Pick<AbandonmentReader, 'allCampaigns'>;
   clock: Pick<Clock, 'now'>;
   ariConnected(): boolean;
   /** Whether database writes work, and how many failed (see `createStorageHealth`). */
@@ -141,6 +149,67 @@ export function createDialstateMetrics(deps: DialstateMetricsDeps): DialstateMet
       this.inc(deps.storage().failures);
     },
   });
+
+  // Read once per scrape for the three gauges below: the collects of one scrape run
+  // together, and each would otherwise query the same rows.
+  let abandonRead: {
+    at: number;
+    read: Promise<
+      Map<string, Record<AbandonWindow, { answered: number; abandoned: number }>> | undefined
+    >;
+  } | null = null;
+  const abandonCounts = () => {
+    const at = deps.clock.now();
+    const source = deps.abandonment;
+    if (source === undefined) return Promise.resolve(undefined);
+    if (abandonRead === null || abandonRead.at !== at) {
+      abandonRead = {
+        at,
+        read: readOrWarn('the abandoned calls', () => source.allCampaigns(at)),
+      };
+    }
+    return abandonRead.read;
+  };
+  const windowLabel = (window: AbandonWindow) => (window === 'last24h' ? '24h' : '30d');
+  const abandonGauge = (
+    name: string,
+    help: string,
+    value: (counts: { answered: number; abandoned: number }) => number | null,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['campaign', 'window'] as const,
+      registers,
+      async collect() {
+        this.reset();
+        const counts = await abandonCounts();
+        for (const [campaign, windows] of counts ?? []) {
+          for (const window of Object.keys(ABANDON_WINDOWS) as AbandonWindow[]) {
+            const v = value(windows[window]);
+            if (v !== null) this.set({ campaign, window: windowLabel(window) }, v);
+          }
+        }
+      },
+    });
+  abandonGauge(
+    'dialstate_answered_calls',
+    'Calls a person answered per campaign over the rolling window (24h, 30d).',
+    (counts) => counts.answered,
+  );
+  abandonGauge(
+    'dialstate_abandoned_calls',
+    'Calls a person answered that were abandoned (not attended within DIALSTATE_ABANDON_THRESHOLD_MS of the greeting, or not connected by our side), per campaign over the rolling window.',
+    (counts) => counts.abandoned,
+  );
+  abandonGauge(
+    'dialstate_abandoned_call_rate',
+    'Abandoned of answered calls per campaign over the rolling window, as a ratio (0.03 is 3 %); absent while none was answered.',
+    (counts) => {
+      const rate = abandonRatePercent(counts);
+      return rate === null ? null : rate / 100;
+    },
+  );
 
   const latencies = createAttemptLatencies();
   const unsubscribe = deps.runner.onTransition((transition) => {

@@ -152,6 +152,12 @@ export const SCENARIOS = {
     summary: 'as human, then hangs up 3 s into the hand-off, before the agent does',
     hangUp: { after: 'handoff', ms: 3000 },
   },
+  'opt-out': {
+    ...HUMAN,
+    name: 'opt-out',
+    summary: 'a human who presses 9 ("never call me") when prompted',
+    keypress: { digit: '9', afterPlaybackMs: 1500 },
+  },
   transfer: {
     ...HUMAN,
     name: 'transfer',
@@ -184,6 +190,7 @@ export const NUMBER_SUFFIX_RULES: ReadonlyArray<{ suffix: string; scenario: Scen
   { suffix: '14', scenario: 'slow-answer' },
   { suffix: '15', scenario: 'hangup-during-talk' },
   { suffix: '16', scenario: 'transfer' },
+  { suffix: '17', scenario: 'opt-out' },
 ];
 
 /** A rule given at creation: checked before the suffix table, first match wins. */

@@ -11,6 +11,7 @@ import {
 import type { RetryPolicy } from '../campaign/retry-policy.js';
 import { factsOf, type PersistedAttemptSnapshot } from '../machines/attempt-step.js';
 import type { AttemptInput } from '../machines/attempt-types.js';
+import { recordAnsweredCall } from './answered-calls.js';
 import { createCommitBatcher } from './commit-batcher.js';
 import type { Store } from './db.js';
 import type { AttemptEventTable, AttemptTable } from './schema.js';
@@ -169,6 +170,8 @@ function writeAttemptCommit(prepare: Store['prepare'], c: AttemptCommit): void {
 
   if (c.done) {
     prepare(COMMIT_SQL.deleteTimers).run([attemptId]);
+    // In the same transaction as the end: no answered call goes uncounted.
+    recordAnsweredCall(prepare, attemptId, facts.outcome);
   } else {
     // Cancel before start: a step that restarts a timer names it in both.
     for (const timerId of c.cancelTimers) prepare(COMMIT_SQL.deleteTimer).run([attemptId, timerId]);

@@ -39,6 +39,8 @@ export function campaignFromRow(row: CampaignRow): Campaign {
       recordingId: row.consent_recording_id,
       timeoutSec: row.consent_timeout_sec,
     },
+    optOutDigit: row.consent_opt_out_digit,
+    optOutRecordingId: row.consent_opt_out_recording_id,
     voicemail: {
       enabled: row.voicemail_enabled === 1,
       recordingId: row.voicemail_recording_id,
@@ -46,6 +48,8 @@ export function campaignFromRow(row: CampaignRow): Campaign {
     },
     amd: JSON.parse(row.amd),
     retry: JSON.parse(row.retry),
+    abandonCapPercent: row.abandon_cap_percent,
+    safeHarbourRecordingId: row.safe_harbour_recording_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -94,6 +98,16 @@ function settingsToColumns(settings: Partial<CampaignSettings>): Updateable<Camp
   }
   if (settings.amd !== undefined) columns.amd = JSON.stringify(settings.amd);
   if (settings.retry !== undefined) columns.retry = JSON.stringify(settings.retry);
+  if (settings.optOutDigit !== undefined) columns.consent_opt_out_digit = settings.optOutDigit;
+  if (settings.optOutRecordingId !== undefined) {
+    columns.consent_opt_out_recording_id = settings.optOutRecordingId;
+  }
+  if (settings.abandonCapPercent !== undefined) {
+    columns.abandon_cap_percent = settings.abandonCapPercent;
+  }
+  if (settings.safeHarbourRecordingId !== undefined) {
+    columns.safe_harbour_recording_id = settings.safeHarbourRecordingId;
+  }
   return columns;
 }
 

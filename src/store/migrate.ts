@@ -9,6 +9,8 @@ import * as campaignDialString from './migrations/202612061000_campaign_dial_str
 import * as dncOptOutSource from './migrations/202612061200_dnc_opt_out_source.js';
 import * as leadPhoneZones from './migrations/202612061400_lead_phone_zones.js';
 import * as campaignBlackoutsAndCaps from './migrations/202612061410_campaign_blackouts_and_caps.js';
+import * as answeredCallTiming from './migrations/202612061420_answered_call_timing.js';
+import * as campaignAbandonmentSettings from './migrations/202612061430_campaign_abandonment_settings.js';
 import * as attemptWriteTrim from './migrations/202612061500_attempt_write_trim.js';
 import type { Database } from './schema.js';
 
@@ -25,6 +27,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '202612061200_dnc_opt_out_source': dncOptOutSource,
   '202612061400_lead_phone_zones': leadPhoneZones,
   '202612061410_campaign_blackouts_and_caps': campaignBlackoutsAndCaps,
+  '202612061420_answered_call_timing': answeredCallTiming,
+  '202612061430_campaign_abandonment_settings': campaignAbandonmentSettings,
   '202612061500_attempt_write_trim': attemptWriteTrim,
 };
 

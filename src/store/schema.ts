@@ -45,6 +45,11 @@ export interface CampaignTable {
   voicemail_enabled: number;
   voicemail_recording_id: string | null;
   voicemail_greeting_max_wait_sec: number;
+  /** Cap on the rolling abandoned-call rate, percent; null = none. */
+  abandon_cap_percent: Defaulted<number | null>;
+  consent_opt_out_digit: Defaulted<string | null>;
+  consent_opt_out_recording_id: Defaulted<string | null>;
+  safe_harbour_recording_id: Defaulted<string | null>;
   /** JSON `AmdParameters & { notSureAs }`. */
   amd: string;
   /** JSON `RetryPolicy`. */
@@ -229,6 +234,22 @@ export interface CampaignOutcomeBucketTable {
   n: number;
 }
 
+/** An ended attempt a person answered, with the moments the abandoned-call rules measure. */
+export interface AnsweredCallTable {
+  attempt_id: string;
+  campaign_id: string;
+  ended_at: number;
+  answered_at: number | null;
+  /** AMD's verdict: the end of the callee's greeting. */
+  greeting_ended_at: number;
+  /** Consent prompt start or connection, whichever came first; null when neither. */
+  first_audio_at: number | null;
+  /** The call reached the AI target (confirmed); null when it did not. */
+  connected_at: number | null;
+  callee_left_at: number | null;
+  our_side_failed: number;
+}
+
 /** Every table of the dialstate database. */
 export interface Database {
   campaign: CampaignTable;
@@ -245,4 +266,5 @@ export interface Database {
   campaign_lead_count: CampaignLeadCountTable;
   campaign_outcome_count: CampaignOutcomeCountTable;
   campaign_outcome_bucket: CampaignOutcomeBucketTable;
+  answered_call: AnsweredCallTable;
 }

@@ -20,6 +20,7 @@ import type { MetricsDeps } from '../http/metrics-routes.js';
 import type { SetupGuideDeps } from '../http/setup-routes.js';
 import { DEFAULT_CSV_LIMITS } from '../intake/csv-reader.js';
 import { createLeadImportJobs, type LeadImportJobs } from '../intake/lead-import-jobs.js';
+import { DEFAULT_ABANDON_THRESHOLD_MS } from '../machines/call-timing.js';
 import type { RecordingLibrary } from '../media/recording-library.js';
 import { createDialstateMetrics, type DialstateMetrics } from '../metrics/dialstate-metrics.js';
 import type { DatabaseParts } from './database.js';
@@ -92,7 +93,9 @@ export function wireLiveFeed(parts: {
  * counters follow transitions from then on.
  */
 export function wireMetrics(parts: {
-  database: Pick<DatabaseParts, 'metricsReader'>;
+  database: Pick<DatabaseParts, 'metricsReader' | 'abandonment'>;
+  /** How soon a person must be attended (DIALSTATE_ABANDON_THRESHOLD_MS); 2 s by default. */
+  abandonThresholdMs?: number;
   runner: Pick<AttemptRunner, 'onTransition'>;
   clock: Clock;
   ariConnected: () => boolean;
@@ -103,6 +106,9 @@ export function wireMetrics(parts: {
   return createDialstateMetrics({
     runner: parts.runner,
     reader: parts.database.metricsReader,
+    abandonment: parts.database.abandonment(
+      parts.abandonThresholdMs ?? DEFAULT_ABANDON_THRESHOLD_MS,
+    ),
     clock: parts.clock,
     ariConnected: parts.ariConnected,
     storage: parts.storage,
@@ -114,6 +120,8 @@ export function wireMetrics(parts: {
 /** The API's routers over the store and the running engine, each with what it uses. */
 export function buildApiRouters(parts: {
   database: DatabaseParts;
+  /** How soon a person must be attended (DIALSTATE_ABANDON_THRESHOLD_MS); 2 s by default. */
+  abandonThresholdMs?: number;
   control: CampaignControl;
   scheduler: Pick<CampaignScheduler, 'whyNotDialing' | 'status'>;
   live: LiveWiring;
@@ -132,6 +140,7 @@ export function buildApiRouters(parts: {
   const newId = parts.newId ?? randomUUID;
   const log = parts.log.child({ component: 'http' });
   const liveFeed = parts.live.feed;
+  const abandonThresholdMs = parts.abandonThresholdMs ?? DEFAULT_ABANDON_THRESHOLD_MS;
   const { campaigns, campaignStats, leadList, attemptList, journal, optOuts, leadIntake } =
     database;
   const leadImportJobs = createLeadImportJobs({
@@ -152,6 +161,8 @@ export function buildApiRouters(parts: {
     campaigns: {
       campaigns,
       campaignStats,
+      abandonment: database.abandonment(abandonThresholdMs),
+      abandonThresholdMs,
       control,
       editing: createCampaignEditing({
         store: database.campaignEditing,

@@ -1,4 +1,5 @@
 import type { DialingStore, LeadRecoveryStore } from '../calls/ports.js';
+import type { AbandonmentReader } from '../compliance/abandonment-reads.js';
 import type { EvidenceAttemptReader } from '../compliance/consent-evidence.js';
 import type { DncPageReader } from '../compliance/dnc-reads.js';
 import type { OptOutStore } from '../compliance/opt-out.js';
@@ -14,6 +15,7 @@ import type {
   LeadImportRepository,
   LeadImportStore,
 } from '../intake/lead-intake-ports.js';
+import { createAbandonmentReader } from '../store/answered-calls.js';
 import { createAttemptJournal, type SqliteAttemptJournal } from '../store/attempt-journal.js';
 import { createAttemptListReader } from '../store/attempt-list.js';
 import { createCampaignControlStore } from '../store/campaign-control-store.js';
@@ -65,6 +67,8 @@ export interface DatabaseParts {
   readonly dncPages: DncPageReader;
   readonly evidenceAttempts: EvidenceAttemptReader;
   readonly metricsReader: MetricsReader;
+  /** Abandoned calls, each counted against `thresholdMs` (DIALSTATE_ABANDON_THRESHOLD_MS). */
+  abandonment(thresholdMs: number): AbandonmentReader;
   /** A trivial query; rejects when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -93,29 +97,32 @@ function builtOnFirstUse<T extends object>(builders: { [K in keyof T]: () => T[K
 /** The parts over a store already open (and migrated). */
 export function databaseParts(store: Store): DatabaseParts {
   const { db } = store;
-  const adapters: Omit<DatabaseParts, 'store' | 'ping' | 'close'> = builtOnFirstUse({
-    campaigns: () => createCampaignRepository(db),
-    journal: () => createAttemptJournal(store),
-    leadIntake: () => createLeadIntakeStore(store),
-    leadImports: () => createLeadImportRepository(db),
-    leadOperations: () => createLeadOperations(db),
-    dncLists: () => createDncListStore(store),
-    dncEntries: () => createDncRepository(db),
-    recordings: () => createRecordingRepository(db),
-    campaignControl: () => createCampaignControlStore(db),
-    campaignEditing: () => createCampaignEditingStore(db),
-    leadRecovery: () => createLeadRecoveryStore(db),
-    dialing: () => createDialingStore(db, adapters.journal),
-    campaignStats: () => createCampaignStatsReader(db),
-    leadList: () => createLeadListReader(db),
-    attemptList: () => createAttemptListReader(db),
-    optOuts: () => createOptOutStore(db),
-    dncPages: () => createDncPageReader(db),
-    evidenceAttempts: () => createEvidenceAttemptReader(db),
-    metricsReader: () => createMetricsReader(db),
-  });
+  const adapters: Omit<DatabaseParts, 'store' | 'ping' | 'close' | 'abandonment'> = builtOnFirstUse(
+    {
+      campaigns: () => createCampaignRepository(db),
+      journal: () => createAttemptJournal(store),
+      leadIntake: () => createLeadIntakeStore(store),
+      leadImports: () => createLeadImportRepository(db),
+      leadOperations: () => createLeadOperations(db),
+      dncLists: () => createDncListStore(store),
+      dncEntries: () => createDncRepository(db),
+      recordings: () => createRecordingRepository(db),
+      campaignControl: () => createCampaignControlStore(db),
+      campaignEditing: () => createCampaignEditingStore(db),
+      leadRecovery: () => createLeadRecoveryStore(db),
+      dialing: () => createDialingStore(db, adapters.journal),
+      campaignStats: () => createCampaignStatsReader(db),
+      leadList: () => createLeadListReader(db),
+      attemptList: () => createAttemptListReader(db),
+      optOuts: () => createOptOutStore(db),
+      dncPages: () => createDncPageReader(db),
+      evidenceAttempts: () => createEvidenceAttemptReader(db),
+      metricsReader: () => createMetricsReader(db),
+    },
+  );
   return Object.assign(adapters, {
     store,
+    abandonment: (thresholdMs: number) => createAbandonmentReader(db, thresholdMs),
     ping: () => pingDatabase(db),
     close: () => store.close(),
   });

@@ -172,6 +172,7 @@ describe('explainNotDialing', () => {
       circuitBreaker: { open: true, reason: 'trunk down', retryAt: null },
       nextDueAt: null,
       leadsOutsideWindow: { opensAt: null },
+      abandonSlowed: 'slowed: one more abandoned call would put the rate above the cap',
     };
     const fixes: ((f: DialingFacts) => DialingFacts)[] = [
       (f) => ({ ...f, circuitBreaker: { open: false } }),
@@ -182,6 +183,7 @@ describe('explainNotDialing', () => {
       (f) => ({ ...f, at: f.at - 8 * 3_600_000 }),
       (f) => ({ ...f, nextDueAt: f.at }),
       (f) => ({ ...f, leadsOutsideWindow: null }),
+      (f) => ({ ...f, abandonSlowed: null }),
       (f) => ({ ...f, campaign: { ...f.campaign, live: 0 } }),
       (f) => ({ ...f, global: { ...f.global, maxChannels: 10 } }),
       (f) => ({ ...f, campaign: { ...f.campaign, lastOriginateAt: null } }),

@@ -53,6 +53,9 @@ describe('/metrics', () => {
       dialstate_ari_connected: 'gauge',
       dialstate_storage_writable: 'gauge',
       dialstate_storage_write_failures_total: 'counter',
+      dialstate_answered_calls: 'gauge',
+      dialstate_abandoned_calls: 'gauge',
+      dialstate_abandoned_call_rate: 'gauge',
     });
     // Every outcome is there from zero, so that rate() works from the first call.
     for (const outcome of ATTEMPT_OUTCOMES) {

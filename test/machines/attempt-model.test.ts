@@ -18,8 +18,15 @@ import {
 } from '../../src/machines/attempt-types.js';
 import { classifyUnanswered } from '../../src/machines/unanswered-outcome.js';
 import { driveAttempt } from '../support/attempt-driver.js';
-import { consentPlaybackId, ev, voicemailPlaybackId } from '../support/attempt-events.js';
 import {
+  consentPlaybackId,
+  ev,
+  optOutPlaybackId,
+  safeHarbourPlaybackId,
+  voicemailPlaybackId,
+} from '../support/attempt-events.js';
+import {
+  COMPLIANCE_VARIANTS,
   INPUT_VARIANTS,
   type InputVariant,
   SAMPLE_CONSENT,
@@ -57,6 +64,7 @@ const VARIANTS: readonly InputVariant[] = [
     name: 'consent on, voicemail on, NOTSURE as machine, AAVA target',
     input: aavaTargetInput({ consent: SAMPLE_CONSENT, voicemail: SAMPLE_VOICEMAIL }),
   },
+  ...COMPLIANCE_VARIANTS,
 ];
 const COMMANDS: CommandName[] = [
   'originate',
@@ -88,10 +96,13 @@ const MODEL_EVENTS: ModelEvent[] = [
   ev.dtmf('1', t(6_000)),
   ev.dtmf('2', t(6_000)),
   ev.dtmf('5', t(6_000)),
+  ev.dtmf('9', t(6_000)),
   ev.playbackFinished(consentPlaybackId(PLAYBACK_OWNER), 'done', t(5_000)),
   ev.playbackFinished(consentPlaybackId(PLAYBACK_OWNER), 'failed', t(5_000)),
   ev.playbackFinished(voicemailPlaybackId(PLAYBACK_OWNER), 'done', t(20_000)),
   ev.playbackFinished(voicemailPlaybackId(PLAYBACK_OWNER), 'failed', t(20_000)),
+  ev.playbackFinished(safeHarbourPlaybackId(PLAYBACK_OWNER), 'done', t(16_000)),
+  ev.playbackFinished(optOutPlaybackId(PLAYBACK_OWNER), 'done', t(9_000)),
   ev.greetingEnded(t(15_000)),
   ...COMMANDS.map((command) => ev.commandFailed(command, 404, 'Channel not found', t(10))),
   ...COMMANDS.map((command) => ev.commandFailed(command, 503, 'Service Unavailable', t(10))),
@@ -380,7 +391,9 @@ function decidedBy(
       return e.status === 'HANGUP' ? 'abandoned' : 'failed';
     }
     case 'dtmf.received':
-      return asked && e.digit === '2' ? 'consent_denied' : 'unchanged';
+      if (asked && e.digit === '2') return 'consent_denied';
+      // The opt-out digit, only where the campaign has one.
+      return asked && e.digit === input.consent?.optOut?.digit ? 'opted_out' : 'unchanged';
     case 'playback.finished':
       if (state === 'askingConsent.prompting' && e.playbackId.endsWith('-consent')) {
         return e.state === 'done' ? 'unchanged' : 'failed';
@@ -445,8 +458,8 @@ describe('attempt machine model', () => {
   });
 
   it('explores every input variant', () => {
-    expect(VARIANTS).toHaveLength(9);
-    expect(new Set(model.paths.map((path) => path.variant)).size).toBe(9);
+    expect(VARIANTS).toHaveLength(11);
+    expect(new Set(model.paths.map((path) => path.variant)).size).toBe(11);
     expect(new Set(VARIANTS.map((variant) => variant.input.aiTarget.kind))).toEqual(
       new Set(['app', 'dialplan', 'aava']),
     );
@@ -463,6 +476,9 @@ describe('attempt machine model', () => {
         'attempt.handingOff.settling',
         'attempt.releasing',
         'attempt.ending',
+        'attempt.safeHarbour',
+        'attempt.optingOut.routing',
+        'attempt.optingOut.confirming',
       ]),
     );
     expect(ALL_STATE_IDS.length).toBeGreaterThanOrEqual(21);

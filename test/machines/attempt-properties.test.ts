@@ -15,8 +15,19 @@ import {
   type CommandName,
 } from '../../src/machines/attempt-types.js';
 import { type AttemptDrive, armedTimers, createAttemptDrive } from '../support/attempt-driver.js';
-import { consentPlaybackId, ev, voicemailPlaybackId } from '../support/attempt-events.js';
-import { INPUT_VARIANTS, type InputVariant, t } from '../support/attempt-inputs.js';
+import {
+  consentPlaybackId,
+  ev,
+  optOutPlaybackId,
+  safeHarbourPlaybackId,
+  voicemailPlaybackId,
+} from '../support/attempt-events.js';
+import {
+  COMPLIANCE_VARIANTS,
+  INPUT_VARIANTS,
+  type InputVariant,
+  t,
+} from '../support/attempt-inputs.js';
 import { AAVA_AI_TARGET, aavaTargetInput } from '../support/attempt-stories.js';
 
 const SEED = 42;
@@ -66,6 +77,7 @@ const cause = fc.integer({ min: 0, max: 127 });
 const VARIANTS: readonly InputVariant[] = [
   ...INPUT_VARIANTS,
   { name: 'AAVA target', input: aavaTargetInput() },
+  ...COMPLIANCE_VARIANTS,
 ];
 
 /** The context a hand-off lands in, for dialplan and AAVA targets. */
@@ -77,6 +89,8 @@ function eventBody(input: AttemptInput): fc.Arbitrary<EventBody> {
   const playbackId = fc.constantFrom(
     consentPlaybackId(input.attemptId),
     voicemailPlaybackId(input.attemptId),
+    safeHarbourPlaybackId(input.attemptId),
+    optOutPlaybackId(input.attemptId),
     'att-0002-consent',
     'unrelated',
   );
@@ -275,12 +289,27 @@ function plausibleNext(input: AttemptInput): Record<string, Array<EventBody | Du
       { type: 'playback.finished', playbackId: consent, state: 'done' },
       { type: 'dtmf.received', digit: '1' },
       { type: 'dtmf.received', digit: '2' },
+      { type: 'dtmf.received', digit: '9' },
       { type: 'channel.hangupRequested', cause: 16 },
     ],
     'askingConsent.listening': [
       { type: 'dtmf.received', digit: '1' },
       { type: 'dtmf.received', digit: '2' },
       { type: 'dtmf.received', digit: '3' },
+      { type: 'dtmf.received', digit: '9' },
+    ],
+    safeHarbour: [
+      { type: 'playback.started', playbackId: safeHarbourPlaybackId(input.attemptId) },
+      {
+        type: 'playback.finished',
+        playbackId: safeHarbourPlaybackId(input.attemptId),
+        state: 'done',
+      },
+      { type: 'channel.hangupRequested', cause: 16 },
+    ],
+    'optingOut.confirming': [
+      { type: 'playback.finished', playbackId: optOutPlaybackId(input.attemptId), state: 'done' },
+      { type: 'channel.hangupRequested', cause: 16 },
     ],
     'handingOff.requested': [
       { type: 'channel.leftStasis' },

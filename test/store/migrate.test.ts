@@ -6,6 +6,7 @@ import { migrateToLatest } from '../../src/store/migrate.js';
 import { createTempDir, type TempDir } from '../support/store-fixtures.js';
 
 const TABLES = [
+  'answered_call',
   'attempt',
   'attempt_event',
   'attempt_input',
@@ -43,6 +44,8 @@ describe('migrateToLatest', () => {
         '202612061200_dnc_opt_out_source',
         '202612061400_lead_phone_zones',
         '202612061410_campaign_blackouts_and_caps',
+        '202612061420_answered_call_timing',
+        '202612061430_campaign_abandonment_settings',
         '202612061500_attempt_write_trim',
       ]);
       const tables = await store.db.introspection.getTables();

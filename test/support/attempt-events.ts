@@ -95,3 +95,13 @@ export function consentPlaybackId(attemptId: string): string {
 export function voicemailPlaybackId(attemptId: string): string {
   return `${attemptId}-voicemail`;
 }
+
+/** The playback id the machine gives the safe-harbour message of an attempt. */
+export function safeHarbourPlaybackId(attemptId: string): string {
+  return `${attemptId}-safe-harbour`;
+}
+
+/** The playback id the machine gives the opt-out confirmation of an attempt. */
+export function optOutPlaybackId(attemptId: string): string {
+  return `${attemptId}-opt-out`;
+}

@@ -2,6 +2,7 @@ import type {
   AiTarget,
   AttemptInput,
   ConsentSettings,
+  SafeHarbourSettings,
   VoicemailSettings,
 } from '../../src/machines/attempt-types.js';
 
@@ -35,6 +36,18 @@ export const SAMPLE_VOICEMAIL: VoicemailSettings = {
   media: 'sound:dialstate/voicemail-7c1e',
   greetingMaxWaitMs: 20_000,
   playbackMaxMs: 10_650,
+};
+
+/** The consent prompt with `9` meaning "never call me", confirmed by a 3.1 s message. */
+export const SAMPLE_CONSENT_OPT_OUT: ConsentSettings = {
+  ...SAMPLE_CONSENT,
+  optOut: { digit: '9', media: 'sound:dialstate/opt-out-51d0', playbackMaxMs: 8_100 },
+};
+
+/** A 4.2 s message naming the caller and a call-back number, with 5 s of slack. */
+export const SAMPLE_SAFE_HARBOUR: SafeHarbourSettings = {
+  media: 'sound:dialstate/safe-harbour-9b21',
+  playbackMaxMs: 9_200,
 };
 
 /** Hand-off by moving the channel to an AI agent's own ARI application. */
@@ -131,3 +144,21 @@ export const INPUT_VARIANTS: readonly InputVariant[] = [false, true].flatMap((co
     }),
   ),
 );
+
+/**
+ * The campaign shapes of the compliance options: the opt-out digit (with and without
+ * its message) and the safe-harbour message, on an app and a dialplan target.
+ */
+export const COMPLIANCE_VARIANTS: readonly InputVariant[] = [
+  {
+    name: 'consent with opt-out digit and message, safe harbour, app target',
+    input: sampleInput({ consent: SAMPLE_CONSENT_OPT_OUT, safeHarbour: SAMPLE_SAFE_HARBOUR }),
+  },
+  {
+    name: 'consent with a silent opt-out digit, safe harbour, dialplan target',
+    input: dialplanTargetInput({
+      consent: { ...SAMPLE_CONSENT, optOut: { digit: '9', media: null, playbackMaxMs: 0 } },
+      safeHarbour: SAMPLE_SAFE_HARBOUR,
+    }),
+  },
+];

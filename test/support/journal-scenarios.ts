@@ -5,6 +5,7 @@
  */
 import { ev } from './attempt-events.js';
 import { clock, input, type JournalScenario, type ScenarioTimer } from './journal-scenario-kit.js';
+import { complianceScenarios } from './journal-scenarios-compliance.js';
 import { faultScenarios } from './journal-scenarios-faults.js';
 import { confirmedHandOffScenarios, consentScenarios } from './journal-scenarios-handoff.js';
 import { failedHandOffScenarios } from './journal-scenarios-handoff-failed.js';
@@ -182,4 +183,5 @@ export const JOURNAL_SCENARIOS: readonly JournalScenario[] = [
   ...unansweredScenarios(),
   ...operatorScenarios(),
   ...faultScenarios(),
+  ...complianceScenarios(),
 ];

@@ -45,6 +45,27 @@ describe('campaign form', () => {
     if (result.ok) expect(campaignSettingsSchema.safeParse(result.settings).success).toBe(true);
   });
 
+  it('round-trips the compliance settings, and empty as off', () => {
+    const settings = {
+      ...base,
+      optOutDigit: '9',
+      optOutRecordingId: 'rec-goodbye',
+      abandonCapPercent: 2.5,
+      safeHarbourRecordingId: 'rec-safe-harbour',
+    };
+    const result = toSettings(formFromSettings(settings));
+    expect(result).toEqual({ ok: true, settings });
+    if (result.ok) expect(campaignSettingsSchema.safeParse(result.settings).success).toBe(true);
+    expect(toSettings(form({ optOutDigit: ' ', abandonCapPercent: '' }))).toMatchObject({
+      ok: true,
+      settings: { optOutDigit: null, abandonCapPercent: null },
+    });
+    expect(toSettings(form({ abandonCapPercent: 'three' }))).toEqual({
+      ok: false,
+      issues: [{ path: 'abandonCapPercent', message: '“three” is not a number' }],
+    });
+  });
+
   it('sends numbers exactly as typed, fractions and out-of-range values included', () => {
     const result = toSettings(form({ maxConcurrent: '2.5', ringTimeoutSec: '0' }));
     expect(result.ok && result.settings.maxConcurrent).toBe(2.5);

@@ -142,6 +142,9 @@ describe('web UI in a browser', () => {
       await row(name).locator(`td[data-outcome="${outcome}"]`).waitFor({ timeout: 20_000 });
     }
     await page.locator('[data-counter="done today"]', { hasText: '5' }).waitFor();
+    // One person answered and was attended in time: no abandoned call.
+    await page.locator('[data-abandon-window="24h"]', { hasText: '0 % (0 of 1)' }).waitFor();
+    await page.locator('[data-abandon-window="30d"]', { hasText: '0 % (0 of 1)' }).waitFor();
     expect(await row('Lead human').locator('td').nth(5).textContent()).toBe('HUMAN');
     expect(await page.evaluate('window.__notReloaded')).toBe(true);
     await screenshot(page, 'campaign-done');

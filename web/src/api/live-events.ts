@@ -9,7 +9,10 @@ import { markTokenNeeded } from './auth-state.js';
 
 /** An attempt's committed transition, as `/api/events` sends it. */
 export type LiveAttemptEvent = LiveEventData['attempt'];
-/** A campaign's status and counters after a change. */
+/**
+ * A campaign's status and counters after a change. The abandoned-call rates are not in
+ * it (they are read over 30 days of calls): `GET …/stats` has them.
+ */
 export type LiveCampaignEvent = LiveEventData['campaign'];
 /**
  * A background import's progress (files over 1 MiB): at most 4 a second while it runs,

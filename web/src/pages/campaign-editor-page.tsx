@@ -6,6 +6,7 @@ import { ApiFailure, describeFailure } from '../api/api-failure.js';
 import { loadServerMeta } from '../api/server-meta.js';
 import { AmdFields } from '../components/amd-fields.js';
 import { CallFlowFields } from '../components/call-flow-fields.js';
+import { ComplianceFields } from '../components/compliance-fields.js';
 import { fieldId } from '../components/field.js';
 import { Link } from '../components/link.js';
 import { RetryFields } from '../components/retry-fields.js';
@@ -143,6 +144,7 @@ function EditorForm(props: {
       </section>
       <ScheduleFields {...sectionProps} />
       <CallFlowFields {...sectionProps} recordings={props.recordings} />
+      <ComplianceFields {...sectionProps} recordings={props.recordings} />
       <RetryFields {...sectionProps} />
       <AmdFields {...sectionProps} />
       <div class="form-buttons">

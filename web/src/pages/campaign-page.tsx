@@ -1,5 +1,6 @@
 import { useNavigate } from '@solidjs/router';
 import { For, Show } from 'solid-js';
+import { AbandonRates } from '../components/abandon-rates.js';
 import { CampaignActions } from '../components/campaign-actions.js';
 import { CampaignClocks } from '../components/campaign-clocks.js';
 import { ErrorBox } from '../components/error-box.js';
@@ -59,6 +60,7 @@ export function CampaignPage(props: { id: string }) {
               </Show>
             </p>
             <LiveCounters stats={r().stats} label={r().campaign.name} />
+            <AbandonRates abandonment={r().stats?.abandonment} />
             <Show when={r().stats}>
               {(stats) => (
                 <dl class="lead-states">

@@ -27,6 +27,11 @@ function nextStatusChange(status: DialingStatus): number | null {
 
 /** The longest a status refresh waits for a known change (setTimeout's limit is ~24.8 days). */
 const MAX_WAIT_MS = 2 ** 31 - 1;
+/**
+ * How long after a change the counters are read again for the abandoned-call rates,
+ * which the feed does not carry (ms): changes within it share one read.
+ */
+const RATES_REREAD_MS = 3_000;
 
 /**
  * The campaigns (all, or just `onlyId`) with counters and dialing status. Loads them
@@ -40,6 +45,19 @@ export function createCampaignRows(onlyId?: string) {
   const [loaded, setLoaded] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   const statusTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  const rateTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  /** Reads the counters (and so the rates) again shortly, once for a burst of changes. */
+  function rereadRates(id: string): void {
+    if (rateTimers.has(id) || disposed) return;
+    rateTimers.set(
+      id,
+      setTimeout(() => {
+        rateTimers.delete(id);
+        void loadStats(id);
+      }, RATES_REREAD_MS),
+    );
+  }
   const statusInFlight = new Map<string, { again: boolean }>();
   let disposed = false;
 
@@ -118,17 +136,21 @@ export function createCampaignRows(onlyId?: string) {
     campaign({ campaign, stats }) {
       if (onlyId !== undefined && campaign.id !== onlyId) return;
       if (rows[campaign.id] === undefined) {
-        setRows(campaign.id, { campaign, stats, status: null, clockSkewMs: 0 });
+        setRows(campaign.id, { campaign, stats: null, status: null, clockSkewMs: 0 });
         setOrder((ids) => [...ids, campaign.id]);
       } else {
         setRows(
           campaign.id,
           produce((row) => {
             row.campaign = campaign;
-            row.stats = stats;
+            // The feed's counters, with the rates read last (the feed has none).
+            row.stats =
+              row.stats === null ? null : { ...stats, abandonment: row.stats.abandonment };
           }),
         );
       }
+      if (rows[campaign.id]?.stats === null) void loadStats(campaign.id);
+      else rereadRates(campaign.id);
       void loadStatus(campaign.id);
     },
     reload: () => void loadAll(),
@@ -137,6 +159,7 @@ export function createCampaignRows(onlyId?: string) {
     disposed = true;
     unsubscribe();
     for (const timer of statusTimers.values()) clearTimeout(timer);
+    for (const timer of rateTimers.values()) clearTimeout(timer);
   });
 
   void loadAll();

@@ -59,6 +59,12 @@ export interface CampaignForm {
   voicemailEnabled: boolean;
   voicemailRecordingId: string;
   voicemailGreetingMaxWaitSec: string;
+  /** Empty = no opt-out key. */
+  optOutDigit: string;
+  optOutRecordingId: string;
+  safeHarbourRecordingId: string;
+  /** Empty = no cap. */
+  abandonCapPercent: string;
   amd: Record<AmdFieldName, string>;
   notSureAs: 'machine' | 'human';
   maxAttempts: string;
@@ -155,6 +161,10 @@ export function formFromSettings(s: FormSettings): CampaignForm {
     voicemailEnabled: s.voicemail.enabled,
     voicemailRecordingId: s.voicemail.recordingId ?? '',
     voicemailGreetingMaxWaitSec: str(s.voicemail.greetingMaxWaitSec),
+    optOutDigit: s.optOutDigit ?? '',
+    optOutRecordingId: s.optOutRecordingId ?? '',
+    safeHarbourRecordingId: s.safeHarbourRecordingId ?? '',
+    abandonCapPercent: s.abandonCapPercent === null ? '' : str(s.abandonCapPercent),
     amd: Object.fromEntries(AMD_FIELDS.map((f) => [f.name, str(s.amd[f.name])])) as Record<
       AmdFieldName,
       string
@@ -246,6 +256,13 @@ export function toSettings(
       notSureAs: form.notSureAs,
     },
     retry: { maxAttempts: num('retry.maxAttempts', form.maxAttempts), retryAfterMinutes },
+    optOutDigit: orNull(form.optOutDigit.trim()),
+    optOutRecordingId: orNull(form.optOutRecordingId),
+    safeHarbourRecordingId: orNull(form.safeHarbourRecordingId),
+    abandonCapPercent:
+      form.abandonCapPercent.trim() === ''
+        ? null
+        : num('abandonCapPercent', form.abandonCapPercent.trim()),
   };
   return issues.length === 0 ? { ok: true, settings } : { ok: false, issues };
 }

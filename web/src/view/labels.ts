@@ -35,6 +35,7 @@ const OUTCOME_LABELS: Record<string, string> = {
   voicemail_dropped: 'voicemail left',
   machine_detected: 'machine',
   consent_denied: 'consent denied',
+  opted_out: 'opted out',
   consent_timeout: 'no consent answer',
   abandoned: 'abandoned',
   busy: 'busy',
