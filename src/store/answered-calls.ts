@@ -4,11 +4,7 @@ import {
   type AbandonCounts,
   type AbandonWindow,
 } from '../campaign/abandon-cap.js';
-import type {
-  AbandonDay,
-  AbandonmentReader,
-  AbandonmentStats,
-} from '../compliance/abandonment-reads.js';
+import type { AbandonDay, AbandonmentReader } from '../compliance/abandonment-reads.js';
 import type { RecordedStep } from '../machines/attempt-replay.js';
 import type { AttemptInput, AttemptOutcome } from '../machines/attempt-types.js';
 import { deriveCallTiming } from '../machines/call-timing.js';
