@@ -43,6 +43,8 @@ export interface CampaignEditing {
 const RECORDING_REFERENCES = [
   ['consent.recordingId', (s: Partial<CampaignSettings>) => s.consent?.recordingId],
   ['voicemail.recordingId', (s: Partial<CampaignSettings>) => s.voicemail?.recordingId],
+  ['optOutRecordingId', (s: Partial<CampaignSettings>) => s.optOutRecordingId],
+  ['safeHarbourRecordingId', (s: Partial<CampaignSettings>) => s.safeHarbourRecordingId],
 ] as const;
 
 /**

@@ -19,17 +19,22 @@ export interface LeadMenuTarget {
  * recycled row element can show another lead by then: the lead's id finds its row.
  */
 function buttonOf(target: LeadMenuTarget): HTMLButtonElement | null {
+  return rowButtonOf(target) ?? (target.button.isConnected ? target.button : null);
+}
+
+/** The lead's button in the rows on screen now, if its row is one of them. */
+function rowButtonOf(target: LeadMenuTarget): HTMLButtonElement | null {
   const row = document.querySelector(`tr[data-lead-id="${CSS.escape(target.lead.id)}"]`);
-  const button = row?.querySelector<HTMLButtonElement>(`button[aria-controls="${LEAD_MENU_ID}"]`);
-  return button ?? (target.button.isConnected ? target.button : null);
+  return row?.querySelector<HTMLButtonElement>(`button[aria-controls="${LEAD_MENU_ID}"]`) ?? null;
 }
 
 /**
  * The leads table's one actions menu, opened by any row's "Actions" button: a row has
  * room for one button at a laptop's width, not four, and one shared menu keeps building a
  * row (which scrolling does all the time) cheap. It is a popover, so it sits in the top
- * layer where the table's clipping and containment cannot cut it, and closes on Escape, a
- * click elsewhere or scrolling; arrow keys move between its items, and focus goes back to
+ * layer where the table's clipping and containment cannot cut it, follows its button as
+ * the page or the table scrolls (closing once the button is out of sight), and closes on
+ * Escape or a click elsewhere; arrow keys move between its items, and focus goes back to
  * the row's button when it closes.
  */
 export function LeadActionsMenu(
@@ -55,18 +60,38 @@ export function LeadActionsMenu(
     if (menu?.matches(':popover-open')) menu.hidePopover();
   };
 
-  createEffect(() => {
-    const target = props.target;
-    if (target === null || menu === undefined) return;
-    // Read once, as it opens: nothing is measured while the table scrolls.
-    const at = target.button.getBoundingClientRect();
+  /**
+   * Puts the menu by its button (below it, or above when there is no room), or hides it
+   * when the button is out of sight. Read when it opens and as anything scrolls: the
+   * page's own scroll anchoring moves the table when something above it changes size
+   * (a counter, a status line), and the menu follows instead of closing under the keys.
+   */
+  const place = (button: HTMLElement | null) => {
+    if (menu === undefined) return;
+    const at = button?.getBoundingClientRect();
+    const scroller = button?.closest('section.table-scroll')?.getBoundingClientRect();
+    const inSight =
+      at !== undefined &&
+      at.bottom > Math.max(0, scroller?.top ?? 0) &&
+      at.top < Math.min(window.innerHeight, scroller?.bottom ?? window.innerHeight);
+    if (!inSight) return hide();
     menu.style.right = `${Math.max(4, window.innerWidth - at.right)}px`;
     const below = window.innerHeight - at.bottom > MENU_ROOM;
     menu.style.top = below ? `${at.bottom + 2}px` : 'auto';
     menu.style.bottom = below ? 'auto' : `${window.innerHeight - at.top + 2}px`;
+  };
+  // The lead's own row: a recycled row that scrolled out now shows another lead.
+  const follow = () => {
+    if (shown !== null) place(rowButtonOf(shown));
+  };
+
+  createEffect(() => {
+    const target = props.target;
+    if (target === null || menu === undefined) return;
     shown = target;
     target.button.setAttribute('aria-expanded', 'true');
     if (!menu.matches(':popover-open')) menu.showPopover();
+    place(target.button);
     items()[0]?.focus();
   });
 
@@ -89,10 +114,10 @@ export function LeadActionsMenu(
     // focus where it puts it.
     const toggled = (event: Event) => {
       if ((event as ToggleEvent).newState === 'open') {
-        window.addEventListener('scroll', hide, { capture: true, passive: true });
+        window.addEventListener('scroll', follow, { capture: true, passive: true });
         return;
       }
-      window.removeEventListener('scroll', hide, { capture: true });
+      window.removeEventListener('scroll', follow, { capture: true });
       const target = shown;
       shown = null;
       if (target !== null) {
@@ -108,7 +133,7 @@ export function LeadActionsMenu(
     };
     menu?.addEventListener('beforetoggle', closing);
     menu?.addEventListener('toggle', toggled);
-    onCleanup(() => window.removeEventListener('scroll', hide, { capture: true }));
+    onCleanup(() => window.removeEventListener('scroll', follow, { capture: true }));
   });
 
   const move = (event: KeyboardEvent) => {
