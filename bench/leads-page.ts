@@ -27,6 +27,7 @@ import { encodeCursor } from '../src/http/page-cursor.js';
 import { createRecordingLibrary } from '../src/media/recording-library.js';
 import type { SetupProbe } from '../src/setup/setup-checks.js';
 import { createCampaignControlStore } from '../src/store/campaign-control-store.js';
+import { startCampaignPurger } from '../src/store/campaign-purge.js';
 import { openDatabase } from '../src/store/db.js';
 import { createRecordingRepository } from '../src/store/recordings.js';
 import { benchCampaign } from './bench-fixtures.js';
@@ -98,6 +99,7 @@ const live = wireLiveFeed({ store, runner: idle.runner, clock: systemClock, log 
 const app = createApp(
   buildApiDeps({
     store,
+    campaignPurge: startCampaignPurger({ store, log }),
     control: createCampaignControl({
       store: createCampaignControlStore(store.db),
       scheduler: idle.scheduler,

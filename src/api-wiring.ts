@@ -128,6 +128,7 @@ export function wireMetrics(parts: {
 export function buildApiDeps(parts: {
   store: Store;
   control: CampaignControl;
+  campaignPurge: ApiDeps['campaignPurge'];
   scheduler: Pick<CampaignScheduler, 'whyNotDialing' | 'status'>;
   live: LiveWiring;
   recordings: RecordingLibrary;
@@ -148,6 +149,7 @@ export function buildApiDeps(parts: {
     liveFanout: parts.live.fanout,
     liveFeed: parts.live.feed,
     campaigns: createCampaignRepository(store.db),
+    campaignPurge: parts.campaignPurge,
     campaignStats: createCampaignStatsReader(store.db),
     control,
     dialingStatus: (campaignId) => scheduler.whyNotDialing(campaignId),

@@ -27,6 +27,7 @@ import { campaignTargets, checkAiTarget } from './setup/ai-target-checks.js';
 import { createSimulator, type Simulator } from './sim/simulator.js';
 import { createAttemptJournal } from './store/attempt-journal.js';
 import { createCampaignControlStore } from './store/campaign-control-store.js';
+import { startCampaignPurger } from './store/campaign-purge.js';
 import { createCampaignRepository } from './store/campaigns.js';
 import { createDialingStore } from './store/dialing-store.js';
 import { createLeadImportRepository } from './store/lead-imports.js';
@@ -302,10 +303,16 @@ export async function startDialstate(
   });
 
   const live = wireLiveFeed({ store, runner, clock: systemClock, log: logger });
+  // Campaigns deleted before the last stop are removed first, then each after its delete.
+  const campaignPurge = startCampaignPurger({
+    store,
+    log: logger.child({ component: 'campaign-purge' }),
+  });
   const app = createApp(
     buildApiDeps({
       store,
       control,
+      campaignPurge,
       scheduler,
       live,
       recordings: library,
@@ -338,6 +345,7 @@ export async function startDialstate(
     live.stop();
     metrics.stop();
     stopStorageRecovery();
+    await campaignPurge.stop();
     await scheduler.stop();
     originateHold.stop();
     router.stop();

@@ -7,6 +7,7 @@ import type { LeadImportJobs } from '../intake/lead-import-jobs.js';
 import type { DncListStore, LeadAddStore, LeadImportStore } from '../intake/lead-intake-ports.js';
 import type { RecordingLibrary } from '../media/recording-library.js';
 import type { AttemptListReader } from '../store/attempt-list.js';
+import type { CampaignPurger } from '../store/campaign-purge.js';
 import type { CampaignStatsReader } from '../store/campaign-stats.js';
 import type { CampaignRepository } from '../store/campaigns.js';
 import type { DncPageReader } from '../store/dnc-page-reader.js';
@@ -27,6 +28,8 @@ import type { SetupGuideDeps } from './setup-routes.js';
  */
 export interface ApiDeps {
   campaigns: CampaignRepository;
+  /** Removes deleted campaigns' rows in the background; woken after a delete. */
+  campaignPurge: Pick<CampaignPurger, 'wake'>;
   campaignStats: CampaignStatsReader;
   control: CampaignControl;
   /** Why the campaign is not starting a call now (the scheduler's answer); undefined if unknown. */

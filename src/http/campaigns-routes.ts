@@ -179,7 +179,9 @@ export function campaignsRoutes(deps: ApiDeps) {
           { live },
         );
       }
-      if (!(await campaigns.delete(id))) throw notFound('campaign', id);
+      if (!(await campaigns.delete(id, clock.now()))) throw notFound('campaign', id);
+      // Gone for every reader now; its rows are removed in slices in the background.
+      deps.campaignPurge.wake();
       deps.log.info({ campaignId: id }, 'campaign deleted');
       return c.body(null, 204);
     })

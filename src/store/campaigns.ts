@@ -121,8 +121,12 @@ export interface CampaignRepository {
     reason: string | null,
     at: number,
   ): Promise<boolean>;
-  /** Deletes a campaign with its leads, attempts and imports; false when there was none. */
-  delete(id: string): Promise<boolean>;
+  /**
+   * Deletes a campaign: from now on no reader sees it, and its leads, attempts and
+   * imports are removed in the background (`startCampaignPurger`); false when there was
+   * none.
+   */
+  delete(id: string, at: number): Promise<boolean>;
 }
 
 /** Creates the campaign repository over a migrated database. */
@@ -137,6 +141,7 @@ export function createCampaignRepository(db: Kysely<Database>): CampaignReposito
         .selectFrom('campaign')
         .selectAll()
         .where('id', '=', id)
+        .where('deleting_at', 'is', null)
         .executeTakeFirst();
       return row && campaignFromRow(row);
     },
@@ -145,6 +150,7 @@ export function createCampaignRepository(db: Kysely<Database>): CampaignReposito
       const rows = await db
         .selectFrom('campaign')
         .selectAll()
+        .where('deleting_at', 'is', null)
         .orderBy('created_at')
         .orderBy('id')
         .execute();
@@ -156,6 +162,7 @@ export function createCampaignRepository(db: Kysely<Database>): CampaignReposito
         .updateTable('campaign')
         .set({ ...settingsToColumns(settings), updated_at: at })
         .where('id', '=', id)
+        .where('deleting_at', 'is', null)
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
@@ -166,13 +173,22 @@ export function createCampaignRepository(db: Kysely<Database>): CampaignReposito
         .set({ status: to, status_reason: reason, updated_at: at })
         .where('id', '=', id)
         .where('status', '=', from)
+        .where('deleting_at', 'is', null)
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
 
-    async delete(id) {
-      const result = await db.deleteFrom('campaign').where('id', '=', id).executeTakeFirst();
-      return result.numDeletedRows > 0n;
+    async delete(id, at) {
+      // A mark, not a DELETE: the cascade through a big campaign's leads and attempts
+      // would hold the event loop for seconds (ADR 020).
+      const result = await db
+        .updateTable('campaign')
+        // Its recordings are free at once: the campaign no longer plays them.
+        .set({ deleting_at: at, consent_recording_id: null, voicemail_recording_id: null })
+        .where('id', '=', id)
+        .where('deleting_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
     },
   };
 }

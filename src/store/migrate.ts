@@ -7,6 +7,7 @@ import * as leadListIndexes from './migrations/202611261000_lead_list_indexes.js
 import * as campaignCounters from './migrations/202611271000_campaign_counters.js';
 import * as campaignDialString from './migrations/202612061000_campaign_dial_string.js';
 import * as dncOptOutSource from './migrations/202612061200_dnc_opt_out_source.js';
+import * as backgroundDeleteAndMerge from './migrations/202612061400_background_delete_and_merge.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder: the same list works from the TypeScript
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '202611271000_campaign_counters': campaignCounters,
   '202612061000_campaign_dial_string': campaignDialString,
   '202612061200_dnc_opt_out_source': dncOptOutSource,
+  '202612061400_background_delete_and_merge': backgroundDeleteAndMerge,
 };
 
 /** The names of the migrations this build knows, oldest first. */

@@ -10,6 +10,7 @@ import type { LiveFanout } from '../../src/http/live-fanout.js';
 import type { SetupGuideDeps } from '../../src/http/setup-routes.js';
 import { createRecordingLibrary } from '../../src/media/recording-library.js';
 import type { SetupProbe } from '../../src/setup/setup-checks.js';
+import { type CampaignPurger, startCampaignPurger } from '../../src/store/campaign-purge.js';
 import { createRecordingRepository } from '../../src/store/recordings.js';
 import { createSchedulerHarness, type SchedulerHarness } from './scheduler-harness.js';
 
@@ -27,6 +28,8 @@ export interface ApiHarness extends SchedulerHarness {
   mediaDir: string;
   /** Resolves once every lead import running in the background has ended. */
   importsSettled(): Promise<void>;
+  /** Removes deleted campaigns' rows in the background, as `serve` does. */
+  campaignPurge: CampaignPurger;
   /** The live feed's hub, as `/api/events` reads it. */
   liveHub: LiveEventHub;
   /** Its delivery to `/api/events` clients. */
@@ -89,9 +92,11 @@ export async function createApiHarness(
   });
   const mediaDir = join(x.dir.path, 'media');
   let recordingIds = 0;
+  const campaignPurge = startCampaignPurger({ store: x.store, log });
   const deps = buildApiDeps({
     store: x.store,
     control,
+    campaignPurge,
     scheduler: x.scheduler,
     live,
     recordings: createRecordingLibrary({
@@ -130,8 +135,10 @@ export async function createApiHarness(
     liveFanout: live.fanout,
     storage,
     importsSettled: () => deps.leadImportJobs.settled(),
+    campaignPurge,
     async close() {
       await deps.leadImportJobs.settled();
+      await campaignPurge.stop();
       live.stop();
       metrics.stop();
       storage.stop();
