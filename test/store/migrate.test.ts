@@ -41,6 +41,7 @@ describe('migrateToLatest', () => {
         '202611271000_campaign_counters',
         '202612061000_campaign_dial_string',
         '202612061200_dnc_opt_out_source',
+        '202612061400_background_delete_and_merge',
       ]);
       const tables = await store.db.introspection.getTables();
       expect(tables.map((table) => table.name).sort()).toEqual(TABLES);
