@@ -30,6 +30,7 @@ import { createCampaignControlStore } from './store/campaign-control-store.js';
 import { startCampaignPurger } from './store/campaign-purge.js';
 import { createCampaignRepository } from './store/campaigns.js';
 import { createDialingStore } from './store/dialing-store.js';
+import { resumeImportMerges } from './store/lead-import-resume.js';
 import { createLeadImportRepository } from './store/lead-imports.js';
 import { createLeadRecoveryStore } from './store/lead-recovery-store.js';
 import { openMigratedStore } from './store/open-migrated-store.js';
@@ -137,11 +138,17 @@ export async function startDialstate(
   const { store, applied } = await openMigratedStore(config.db);
   logger.info({ db: config.db.path, migrations: applied }, 'database ready');
 
-  // Lead imports a previous run left half way: none of their leads were written.
+  // Lead imports a previous run left half way: those still reading their file have no
+  // lead written and are marked failed; those merging are finished in the background.
   await recoverInterruptedImports({
     imports: createLeadImportRepository(store.db),
     clock: systemClock,
     log: logger,
+  });
+  const importMerges = resumeImportMerges({
+    store,
+    log: logger.child({ component: 'lead-import' }),
+    now: () => systemClock.now(),
   });
 
   const pbx = await resolvePbx(config, logger);
@@ -346,6 +353,7 @@ export async function startDialstate(
     metrics.stop();
     stopStorageRecovery();
     await campaignPurge.stop();
+    await importMerges.stop();
     await scheduler.stop();
     originateHold.stop();
     router.stop();

@@ -190,6 +190,8 @@ export interface LeadImportTable {
   finished_at: number | null;
   /** The next staged row to merge once the file is read whole; NULL before and after. */
   merge_next_row: Defaulted<number | null>;
+  /** The campaign's last `import_seq` when the merge began. */
+  merge_seq_base: Defaulted<number>;
   merged_pending: Defaulted<number>;
   merged_dnc: Defaulted<number>;
   merged_updated_pending: Defaulted<number>;

@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startCampaignPurger } from '../../src/store/campaign-purge.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
 import type { Store } from '../../src/store/db.js';
@@ -10,12 +10,8 @@ import {
   countCampaignRows,
   seedCampaignRows,
 } from '../support/campaign-rows-seed.js';
-import {
-  createTempDir,
-  openMigratedStore,
-  sampleCampaign,
-  type TempDir,
-} from '../support/store-fixtures.js';
+import { fileStorePerTest } from '../support/file-store.js';
+import { sampleCampaign } from '../support/store-fixtures.js';
 
 const silent = pino({ level: 'silent' });
 const BIG = 'campaign-big';
@@ -27,18 +23,10 @@ const OTHER = 'campaign-other';
 const SLICE_BOUND_MS = 150;
 const STALL_BOUND_MS = 250;
 
-let dir: TempDir | undefined;
-let store: Store | undefined;
-afterEach(async () => {
-  await store?.close();
-  store = undefined;
-  dir?.remove();
-  dir = undefined;
-});
+const files = fileStorePerTest();
 
 async function prepare(leads: number): Promise<Store> {
-  dir = createTempDir();
-  store = await openMigratedStore(dir);
+  const store = await files.open();
   const campaigns = createCampaignRepository(store.db);
   await campaigns.insert(sampleCampaign({ id: BIG, status: 'stopped' }));
   await campaigns.insert(sampleCampaign({ id: OTHER }));
@@ -138,8 +126,7 @@ describe('deleting a big campaign', () => {
     expect(await createCampaignRepository(s.db).get(BIG)).toBeUndefined();
     await s.close();
 
-    if (dir === undefined) throw new Error('no temp dir');
-    store = await openMigratedStore(dir);
+    const store = await files.open();
     const restarted = startCampaignPurger({ store, log: silent });
     await restarted.idle();
     expect(countCampaignRows(store, BIG)).toEqual(gone());

@@ -11,13 +11,16 @@ import type { Kysely } from 'kysely';
  * - `lead_import.merge_next_row`: set once an import's file has been read whole and its
  *   staged rows are on disk (the import can no longer fail); the merge moves them into
  *   the campaign from this row on, a slice per transaction, and a restart resumes it.
- *   The `merged_*` columns add up what the committed slices inserted and updated.
+ *   `merge_seq_base` is the campaign's last import position when the merge began (the
+ *   import's leads follow it in row order); the `merged_*` columns add up what the
+ *   committed slices inserted and updated.
  */
 // biome-ignore lint/suspicious/noExplicitAny: see above.
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('campaign').addColumn('deleting_at', 'integer').execute();
   await db.schema.alterTable('lead_import').addColumn('merge_next_row', 'integer').execute();
   for (const column of [
+    'merge_seq_base',
     'merged_pending',
     'merged_dnc',
     'merged_updated_pending',
@@ -40,6 +43,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     'merged_updated_pending',
     'merged_dnc',
     'merged_pending',
+    'merge_seq_base',
     'merge_next_row',
   ]) {
     await db.schema.alterTable('lead_import').dropColumn(column).execute();
