@@ -4,6 +4,7 @@ import type { Campaign } from '../src/campaign/campaign.js';
 import type { Lead } from '../src/campaign/lead.js';
 import { DEFAULT_RETRY_POLICY } from '../src/campaign/retry-policy.js';
 import type { AttemptInput } from '../src/machines/attempt-types.js';
+import type { NewLead } from '../src/store/leads.js';
 
 /** A campaign with every feature on: consent gate, voicemail drop, dialplan AI target. */
 export function benchCampaign(): Campaign {
@@ -83,4 +84,26 @@ export function benchInput(
     consentMedia: media.consent,
     voicemailMedia: media.voicemail,
   });
+}
+
+/** A bare lead (no name, time zone or variables), as the benches seed them. */
+export function benchLead(
+  id: string,
+  campaignId: string,
+  phone: string,
+  importSeq: number,
+  createdAt = 0,
+): NewLead {
+  return {
+    id,
+    campaignId,
+    phone,
+    name: null,
+    timezone: null,
+    callerId: null,
+    customVars: {},
+    importId: null,
+    importSeq,
+    createdAt,
+  };
 }

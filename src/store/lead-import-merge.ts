@@ -5,11 +5,16 @@ import { runSliced, type SlicedWorkOptions } from './sliced-work.js';
 import { withConnection } from './sync-transaction.js';
 
 /**
- * Staged rows merged per chunk: about 5–15 ms of SQLite work (each new lead goes into
- * the lead table's eight B-trees and bumps its campaign's counter), so that a slice of
- * ~20 ms holds one to a few chunks.
+ * Staged rows merged per chunk, to start with. A new lead goes into the lead table's
+ * eight B-trees and bumps its campaign's counter: 10–100 µs a row, depending on the
+ * machine's load and how much of the indexes is cached. So the chunk adapts: it shrinks
+ * when one took longer than `CHUNK_MS` and grows when it took less than half of that,
+ * keeping a slice (its ~20 ms budget plus the chunk that overran it) short.
  */
-const ROWS_PER_CHUNK = 500;
+const FIRST_ROWS_PER_CHUNK = 256;
+const MIN_ROWS_PER_CHUNK = 16;
+const MAX_ROWS_PER_CHUNK = 4096;
+const CHUNK_MS = 5;
 
 /** One chunk's share of the merge: which rows, into which campaign, how. */
 interface MergeRange {
@@ -122,7 +127,7 @@ const READ_STATE = `select m.status, m.campaign_id, m.mode, m.merge_next_row, m.
 
 /**
  * Merges an import whose file has been read whole (`merge_next_row` set) into its
- * campaign, `ROWS_PER_CHUNK` staged rows at a time, in transactions of about 20 ms with
+ * campaign, a chunk of staged rows at a time, in transactions of about 20 ms with
  * the event loop yielded between them (`runSliced`). Each chunk commits with the next
  * row to merge and the running totals, so a restart picks up where it stopped; the last
  * transaction marks the import `completed` with its final counts.
@@ -149,6 +154,7 @@ export async function mergeImportInSlices(
   );
   let longest = 0;
   let stopped = false;
+  let rowsPerChunk = FIRST_ROWS_PER_CHUNK;
   const ended = await runSliced(
     store,
     () => {
@@ -180,7 +186,8 @@ export async function mergeImportInSlices(
           .run([at, importId]);
         return true;
       }
-      const to = Math.min(lastRow, from + ROWS_PER_CHUNK - 1);
+      const to = Math.min(lastRow, from + rowsPerChunk - 1);
+      const began = performance.now();
       const merged = mergeRange(
         store,
         {
@@ -212,6 +219,9 @@ export async function mergeImportInSlices(
           merged.lateDuplicates,
           importId,
         ]);
+      const took = performance.now() - began;
+      if (took > CHUNK_MS) rowsPerChunk = Math.max(MIN_ROWS_PER_CHUNK, rowsPerChunk >> 1);
+      else if (took < CHUNK_MS / 2) rowsPerChunk = Math.min(MAX_ROWS_PER_CHUNK, rowsPerChunk * 2);
       return false;
     },
     {
