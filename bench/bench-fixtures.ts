@@ -6,6 +6,7 @@ import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
 import type { Lead } from '../src/campaign/lead.js';
 import { DEFAULT_RETRY_POLICY } from '../src/campaign/retry-policy.js';
 import type { AttemptInput } from '../src/machines/attempt-types.js';
+import type { NewLead } from '../src/store/leads.js';
 import { migrateTo, migrateToLatest } from '../src/store/migrate.js';
 import type { Database } from '../src/store/schema.js';
 
@@ -115,5 +116,27 @@ export function benchSchemas(text: string): BenchSchema[] {
 
 export async function migrateBenchSchema(db: Kysely<Database>, schema: BenchSchema): Promise<void> {
   if (schema === 'latest') await migrateToLatest(db);
-  else await migrateTo(db, '202612061430_campaign_abandonment_settings');
+  else await migrateTo(db, '202612061440_background_delete_and_merge');
+}
+
+/** A bare lead (no name, time zone or variables), as the benches seed them. */
+export function benchLead(
+  id: string,
+  campaignId: string,
+  phone: string,
+  importSeq: number,
+  createdAt = 0,
+): NewLead {
+  return {
+    id,
+    campaignId,
+    phone,
+    name: null,
+    timezone: null,
+    callerId: null,
+    customVars: {},
+    importId: null,
+    importSeq,
+    createdAt,
+  };
 }

@@ -25,6 +25,8 @@ import { createRecordingLibrary, type RecordingLibrary } from './media/recording
 import { installShippedPrompts } from './media/shipped-prompts.js';
 import { campaignTargets, checkAiTarget } from './setup/ai-target-checks.js';
 import { createSimulator, type Simulator } from './sim/simulator.js';
+import { startCampaignPurger } from './store/campaign-purge.js';
+import { resumeImportMerges } from './store/lead-import-resume.js';
 import type { RecordingRepository } from './store/recordings.js';
 import { DIALSTATE_VERSION } from './version.js';
 import { buildApiRouters, wireLiveFeed, wireMetrics } from './wiring/api.js';
@@ -131,11 +133,17 @@ export async function startDialstate(
   const database = await openDatabaseParts(config.db);
   logger.info({ db: config.db.path, migrations: database.applied }, 'database ready');
 
-  // Lead imports a previous run left half way: none of their leads were written.
+  // Lead imports a previous run left half way: those still reading their file have no
+  // lead written and are marked failed; those merging are finished in the background.
   await recoverInterruptedImports({
     imports: database.leadImports,
     clock: systemClock,
     log: logger,
+  });
+  const importMerges = resumeImportMerges({
+    store: database.store,
+    log: logger.child({ component: 'lead-import' }),
+    now: () => systemClock.now(),
   });
 
   const pbx = await resolvePbx(config, logger);
@@ -297,8 +305,14 @@ export async function startDialstate(
     clock: systemClock,
     timeoutMs: SETUP_PROBE_REQUEST_TIMEOUT_MS,
   });
+  // Campaigns deleted before the last stop are removed first, then each after its delete.
+  const campaignPurge = startCampaignPurger({
+    store: database.store,
+    log: logger.child({ component: 'campaign-purge' }),
+  });
   const control = createCampaignControl({
     store: database.campaignControl,
+    purge: campaignPurge,
     scheduler,
     runner,
     clock: systemClock,
@@ -345,6 +359,8 @@ export async function startDialstate(
     metrics.stop();
     stopOptOutDigits();
     stopStorageRecovery();
+    await campaignPurge.stop();
+    await importMerges.stop();
     await scheduler.stop();
     originateHold.stop();
     router.stop();

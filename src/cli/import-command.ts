@@ -112,7 +112,9 @@ function printReport(
     );
     const rate = seconds > 0 ? `, ${n(counts.totalRows / seconds)} rows/s` : '';
     const merge =
-      report.mergeBlockedMs === null ? '' : `; the final merge took ${n(report.mergeBlockedMs)} ms`;
+      report.mergeBlockedMs === null
+        ? ''
+        : `; the merge held the database at most ${n(report.mergeBlockedMs)} ms at a time`;
     console.log(`  ${seconds.toFixed(1)} s${rate}${merge}`);
   }
   if (report.issues.length > 0) {

@@ -37,8 +37,11 @@ export interface CampaignControlStore extends Pick<CampaignRepository, 'changeSt
   cancelPendingLead(leadId: string, at: number): Promise<boolean>;
   /** Attempts of the campaign that have not ended. */
   countOpenAttempts(campaignId: string): Promise<number>;
-  /** Deletes a campaign with its leads, attempts and imports; false when there was none. */
-  deleteCampaign(id: string): Promise<boolean>;
+  /**
+   * Deletes a campaign: no reader sees it from then on, and its leads, attempts and
+   * imports are removed in the background; false when there was none.
+   */
+  deleteCampaign(id: string, at: number): Promise<boolean>;
 }
 
 export type CampaignActionResult =
@@ -101,6 +104,8 @@ export function createCampaignControl(deps: {
   aavaHandoffContext: string;
   /** Asks the PBX whether a hand-off target can take calls; null when it can. */
   checkTarget(target: AiTarget): Promise<TargetProblem | null>;
+  /** Told after a delete, so that the campaign's rows are removed soon (ADR 024). */
+  purge?: { wake(): void };
 }): CampaignControl {
   const { store, scheduler, runner, clock, log } = deps;
 
@@ -196,7 +201,11 @@ export function createCampaignControl(deps: {
           live,
         };
       }
-      if (!(await store.deleteCampaign(campaignId))) return { ok: false, reason: 'notFound' };
+      if (!(await store.deleteCampaign(campaignId, clock.now()))) {
+        return { ok: false, reason: 'notFound' };
+      }
+      // Gone for every reader now; its rows are removed in slices in the background.
+      deps.purge?.wake();
       log.info({ campaignId }, 'campaign deleted');
       return { ok: true };
     },

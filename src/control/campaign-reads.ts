@@ -23,8 +23,12 @@ export interface CampaignRepository {
     reason: string | null,
     at: number,
   ): Promise<boolean>;
-  /** Deletes a campaign with its leads, attempts and imports; false when there was none. */
-  delete(id: string): Promise<boolean>;
+  /**
+   * Deletes a campaign: from now on no reader sees it, and its leads, attempts and
+   * imports are removed in the background (`startCampaignPurger`); false when there was
+   * none.
+   */
+  delete(id: string, at: number): Promise<boolean>;
 }
 
 /** Counters of one campaign, as the API and UI show them. */

@@ -59,7 +59,7 @@ export interface LeadImportReport {
   issues: LeadImportIssue[];
   errorCount: number;
   warningCount: number;
-  /** How long the final merge held the database and the event loop (ms); null if none ran. */
+  /** The longest the merge held the database and the event loop at once (ms); null if none ran. */
   mergeBlockedMs: number | null;
   elapsedMs: number;
 }
@@ -90,8 +90,9 @@ const SAVE_EVERY_MS = 1000;
  * Rows stream in batches through the one lead validator; each number is normalised and
  * deduplicated within the file, checked against the campaign's leads (skipped, or
  * updated in `update_existing` mode) and the do-not-call lists (stored as `dnc`). Valid
- * rows are staged out of sight; a final merge adds them to the campaign in one
- * transaction (docs/decisions/009-lead-import-staging.md). Rejected rows, duplicates and
+ * rows are staged out of sight; once the whole file is read the import is decided, and
+ * a merge adds them to the campaign in short transactions, finished after a restart if
+ * need be (docs/decisions/009-lead-import-staging.md, 020). Rejected rows, duplicates and
  * fallbacks are recorded as issues, row by row.
  */
 export async function importLeads(

@@ -36,7 +36,7 @@ export type LeadImportMerge =
       updated: { pending: number; dnc: number };
       /** Staged rows whose number became a lead of the campaign after they were read. */
       lateDuplicates: number;
-      /** How long the merge held the database and the event loop (ms). */
+      /** The longest the merge held the database and the event loop at once (ms). */
       blockedMs: number;
     }
   /** The import is no longer running (a restart marked it failed); nothing was merged. */
@@ -55,9 +55,10 @@ export interface LeadImportRun {
    */
   saveProgress(counts: LeadImportCounts, bytesRead: number): Promise<boolean>;
   /**
-   * In one transaction: updates existing leads (`update_existing`), inserts the rest
-   * in row order, and marks the import completed with `counts` (which the caller
-   * derives from the result, so it is passed back through `finalCounts`).
+   * Commits to the import (from here on it completes, after a restart if need be), then
+   * in short transactions: updates existing leads (`update_existing`), inserts the rest
+   * in row order, and marks the import completed with its counts (the counts before the
+   * merge come from `finalCounts`, which the caller derives from a merge's result).
    */
   merge(
     finalCounts: (merge: Extract<LeadImportMerge, { ok: true }>) => LeadImportCounts,

@@ -29,6 +29,6 @@ export function createCampaignControlStore(db: Kysely<Database>): CampaignContro
       }),
     cancelPendingLead: (leadId, at) => operations.cancelPending(leadId, at),
     countOpenAttempts: (campaignId) => stats.countOpenAttempts(campaignId),
-    deleteCampaign: (id) => campaigns.delete(id),
+    deleteCampaign: (id, at) => campaigns.delete(id, at),
   };
 }

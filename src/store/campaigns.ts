@@ -137,6 +137,7 @@ export function createCampaignRepository(db: Kysely<Database>): CampaignReposito
         .selectFrom('campaign')
         .selectAll()
         .where('id', '=', id)
+        .where('deleting_at', 'is', null)
         .executeTakeFirst();
       return row && campaignFromRow(row);
     },
@@ -145,6 +146,7 @@ export function createCampaignRepository(db: Kysely<Database>): CampaignReposito
       const rows = await db
         .selectFrom('campaign')
         .selectAll()
+        .where('deleting_at', 'is', null)
         .orderBy('created_at')
         .orderBy('id')
         .execute();
@@ -156,6 +158,7 @@ export function createCampaignRepository(db: Kysely<Database>): CampaignReposito
         .updateTable('campaign')
         .set({ ...settingsToColumns(settings), updated_at: at })
         .where('id', '=', id)
+        .where('deleting_at', 'is', null)
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
@@ -166,13 +169,28 @@ export function createCampaignRepository(db: Kysely<Database>): CampaignReposito
         .set({ status: to, status_reason: reason, updated_at: at })
         .where('id', '=', id)
         .where('status', '=', from)
+        .where('deleting_at', 'is', null)
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
 
-    async delete(id) {
-      const result = await db.deleteFrom('campaign').where('id', '=', id).executeTakeFirst();
-      return result.numDeletedRows > 0n;
+    async delete(id, at) {
+      // A mark, not a DELETE: the cascade through a big campaign's leads and attempts
+      // would hold the event loop for seconds (ADR 024).
+      const result = await db
+        .updateTable('campaign')
+        // Its recordings are free at once: the campaign no longer plays them.
+        .set({
+          deleting_at: at,
+          consent_recording_id: null,
+          voicemail_recording_id: null,
+          consent_opt_out_recording_id: null,
+          safe_harbour_recording_id: null,
+        })
+        .where('id', '=', id)
+        .where('deleting_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
     },
   };
 }

@@ -20,6 +20,7 @@ export function createDialingStore(
     return db
       .selectFrom('campaign')
       .selectAll('campaign')
+      .where('campaign.deleting_at', 'is', null)
       .select([
         // Literal states, so that SQLite may use the partial claim index (see lead-claims).
         sql<number | null>`(select min(l.next_attempt_at) from lead l

@@ -1,37 +1,52 @@
-import type { LeadImportMode } from '../intake/lead-import.js';
+import type { MergedCounts } from '../intake/lead-import-tally.js';
 import type { LeadImportMerge } from '../intake/lead-intake-ports.js';
 import type { Store } from './db.js';
+import { runSliced, type SlicedWorkOptions } from './sliced-work.js';
+import { withConnection } from './sync-transaction.js';
 
-/** One import's staged leads, as the merge reads them. */
-export interface StagedImport {
+/**
+ * Staged rows merged per chunk, to start with. A new lead goes into the lead table's
+ * eight B-trees and bumps its campaign's counter: 10–100 µs a row, depending on the
+ * machine's load and how much of the indexes is cached. So the chunk adapts: it shrinks
+ * when one took longer than `CHUNK_MS` and grows when it took less than half of that,
+ * keeping a slice (its ~20 ms budget plus the chunk that overran it) short.
+ */
+const FIRST_ROWS_PER_CHUNK = 256;
+const MIN_ROWS_PER_CHUNK = 16;
+const MAX_ROWS_PER_CHUNK = 4096;
+const CHUNK_MS = 5;
+
+/** One chunk's share of the merge: which rows, into which campaign, how. */
+interface MergeRange {
   importId: string;
   campaignId: string;
-  mode: LeadImportMode;
-  /** The temp table holding the staged rows. */
+  mode: string;
   rows: string;
-  /** Rows staged, by the state they asked for. */
-  staged: { pending: number; dnc: number };
+  /** The campaign's last import position when the merge began. */
+  base: number;
+  from: number;
+  to: number;
 }
 
 /**
- * Moves an import's staged leads into the campaign: updates the leads that have their
+ * Moves staged rows `from`..`to` into the campaign: updates the leads that have their
  * numbers (`update_existing`), then inserts the rest in row order, each with the id
- * `<import id>-<row, 8 digits>` and an import position after the campaign's last lead.
- * A number that became a lead after its row was read is skipped (`skip_existing`) and
- * listed. Synchronous: run it inside the transaction that completes the import.
+ * `<import id>-<row, 8 digits>` and the import position `base + row`. A number that
+ * became a lead after its row was read is skipped (`skip_existing`) and listed.
+ * Synchronous: run it inside a transaction.
  */
-export function mergeStagedLeads(
-  store: Store,
-  staging: StagedImport,
-  at: number,
-): Omit<Extract<LeadImportMerge, { ok: true }>, 'blockedMs'> {
-  const { importId, campaignId, mode, rows, staged } = staging;
+function mergeRange(store: Store, range: MergeRange, at: number): MergedCounts {
+  const { importId, campaignId, mode, rows, base, from, to } = range;
   const prefix = `${importId}-`;
   const leadId = `? || printf('%08d', s.row_number)`;
-
-  const [last] = store
-    .prepare('select ifnull(max(import_seq), 0) as base from lead where campaign_id = ?')
-    .all([campaignId]) as { base: number }[];
+  const [staged] = store
+    .prepare(
+      `select count(*) as n, ifnull(sum(state = 'dnc'), 0) as dnc from ${rows}
+       where row_number between ? and ?`,
+    )
+    .all([from, to]) as { n: number; dnc: number }[];
+  const total = staged?.n ?? 0;
+  const stagedDnc = staged?.dnc ?? 0;
   const updated =
     mode === 'update_existing'
       ? Number(
@@ -45,10 +60,10 @@ export function mergeStagedLeads(
                  last_error = case when s.state = 'dnc' and lead.state = 'pending' then s.note else lead.last_error end,
                  state = case when s.state = 'dnc' and lead.state = 'pending' then 'dnc' else lead.state end,
                  updated_at = ?
-               from ${rows} as s
+               from (select * from ${rows} where row_number between ? and ?) as s
                where lead.campaign_id = ? and lead.phone = s.phone`,
             )
-            .run([at, campaignId]).changes,
+            .run([at, from, to, campaignId]).changes,
         )
       : 0;
   const inserted = Number(
@@ -59,13 +74,12 @@ export function mergeStagedLeads(
          select ${leadId}, ?, s.phone, dialstate_phone_zones(s.phone), s.name, s.timezone,
            s.caller_id, s.custom_vars,
            s.state, s.note, ?, ? + s.row_number, ?, ?
-         from ${rows} s where true order by s.row_number
+         from ${rows} s where s.row_number between ? and ? order by s.row_number
          on conflict (campaign_id, phone) do nothing`,
       )
-      .run([prefix, campaignId, importId, last?.base ?? 0, at, at]).changes,
+      .run([prefix, campaignId, importId, base, at, at, from, to]).changes,
   );
 
-  const total = staged.pending + staged.dnc;
   // Every staged row is updated or inserted, except (skip_existing) numbers that became
   // leads after their row was read: list those, then split what was inserted by state.
   const lateDuplicates = mode === 'update_existing' ? 0 : total - inserted;
@@ -75,25 +89,174 @@ export function mergeStagedLeads(
         `insert into lead_import_issue (import_id, row_number, severity, field, value, reason, raw)
          select ?, s.row_number, 'warning', 'phone', s.phone,
            'already a lead of this campaign (added while the file was read); skipped', null
-         from ${rows} s where not exists (select 1 from lead where id = ${leadId})`,
+         from ${rows} s where s.row_number between ? and ?
+           and not exists (select 1 from lead where id = ${leadId})`,
       )
-      .run([importId, prefix]);
+      .run([importId, from, to, prefix]);
   }
-  let insertedDnc = staged.dnc;
+  let insertedDnc = stagedDnc;
   if (inserted !== total) {
     const [row] = store
       .prepare(
         `select count(*) as n from ${rows} s
-         where s.state = 'dnc' and exists (select 1 from lead where id = ${leadId})`,
+         where s.row_number between ? and ? and s.state = 'dnc'
+           and exists (select 1 from lead where id = ${leadId})`,
       )
-      .all([prefix]) as { n: number }[];
+      .all([from, to, prefix]) as { n: number }[];
     insertedDnc = row?.n ?? 0;
   }
-  const updatedDnc = mode === 'update_existing' ? staged.dnc - insertedDnc : 0;
+  const updatedDnc = mode === 'update_existing' ? stagedDnc - insertedDnc : 0;
   return {
-    ok: true,
     inserted: { pending: inserted - insertedDnc, dnc: insertedDnc },
     updated: { pending: updated - updatedDnc, dnc: updatedDnc },
     lateDuplicates,
+  };
+}
+
+interface MergeState {
+  status: string;
+  campaign_id: string;
+  mode: string;
+  merge_next_row: number | null;
+  merge_seq_base: number;
+  deleting_at: number | null;
+}
+
+const READ_STATE = `select m.status, m.campaign_id, m.mode, m.merge_next_row, m.merge_seq_base,
+    c.deleting_at
+  from lead_import m join campaign c on c.id = m.campaign_id where m.id = ?`;
+
+/**
+ * Merges an import whose file has been read whole (`merge_next_row` set) into its
+ * campaign, a chunk of staged rows at a time, in transactions of about 20 ms with
+ * the event loop yielded between them (`runSliced`). Each chunk commits with the next
+ * row to merge and the running totals, so a restart picks up where it stopped; the last
+ * transaction marks the import `completed` with its final counts.
+ *
+ * Stops, merging no more, when the import is no longer running or its campaign was
+ * deleted (the import is then marked failed, and the purge removes what was merged).
+ * `blockedMs` is the longest slice.
+ */
+export async function mergeImportInSlices(
+  store: Store,
+  staged: { importId: string; rows: string },
+  at: number,
+  slices: SlicedWorkOptions = {},
+): Promise<LeadImportMerge> {
+  const { importId, rows } = staged;
+  const lastRow = await withConnection(
+    store,
+    () =>
+      (
+        store.prepare(`select ifnull(max(row_number), 0) as n from ${rows}`).all([]) as {
+          n: number;
+        }[]
+      )[0]?.n ?? 0,
+  );
+  let longest = 0;
+  let stopped = false;
+  let rowsPerChunk = FIRST_ROWS_PER_CHUNK;
+  const ended = await runSliced(
+    store,
+    () => {
+      const [state] = store.prepare(READ_STATE).all([importId]) as MergeState[];
+      if (state === undefined || state.status !== 'running' || state.merge_next_row === null) {
+        stopped = true;
+        return true;
+      }
+      if (state.deleting_at !== null) {
+        store
+          .prepare(
+            `update lead_import set status = 'failed', merge_next_row = null, finished_at = ?,
+               error = 'stopped: the campaign was deleted' where id = ?`,
+          )
+          .run([at, importId]);
+        stopped = true;
+        return true;
+      }
+      const from = state.merge_next_row;
+      if (from > lastRow) {
+        store
+          .prepare(
+            `update lead_import set status = 'completed', merge_next_row = null,
+               accepted = merged_pending, updated = merged_updated_pending,
+               duplicates = duplicates + merged_late_duplicates,
+               dnc_blocked = merged_dnc + merged_updated_dnc, finished_at = ?
+             where id = ?`,
+          )
+          .run([at, importId]);
+        return true;
+      }
+      const to = Math.min(lastRow, from + rowsPerChunk - 1);
+      const began = performance.now();
+      const merged = mergeRange(
+        store,
+        {
+          importId,
+          campaignId: state.campaign_id,
+          mode: state.mode,
+          rows,
+          base: state.merge_seq_base,
+          from,
+          to,
+        },
+        at,
+      );
+      store
+        .prepare(
+          `update lead_import set merge_next_row = ?,
+             merged_pending = merged_pending + ?, merged_dnc = merged_dnc + ?,
+             merged_updated_pending = merged_updated_pending + ?,
+             merged_updated_dnc = merged_updated_dnc + ?,
+             merged_late_duplicates = merged_late_duplicates + ?
+           where id = ?`,
+        )
+        .run([
+          to + 1,
+          merged.inserted.pending,
+          merged.inserted.dnc,
+          merged.updated.pending,
+          merged.updated.dnc,
+          merged.lateDuplicates,
+          importId,
+        ]);
+      const took = performance.now() - began;
+      if (took > CHUNK_MS) rowsPerChunk = Math.max(MIN_ROWS_PER_CHUNK, rowsPerChunk >> 1);
+      else if (took < CHUNK_MS / 2) rowsPerChunk = Math.min(MAX_ROWS_PER_CHUNK, rowsPerChunk * 2);
+      return false;
+    },
+    {
+      ...slices,
+      onSlice: (ms) => {
+        longest = Math.max(longest, ms);
+        slices.onSlice?.(ms);
+      },
+    },
+  );
+  // Stopped by the caller (shutting down): the merge resumes at the next start.
+  if (stopped || ended === 'stopped') return { ok: false, reason: 'notRunning' };
+  const [totals] = await withConnection(
+    store,
+    () =>
+      store
+        .prepare(
+          `select merged_pending, merged_dnc, merged_updated_pending, merged_updated_dnc,
+             merged_late_duplicates from lead_import where id = ?`,
+        )
+        .all([importId]) as {
+        merged_pending: number;
+        merged_dnc: number;
+        merged_updated_pending: number;
+        merged_updated_dnc: number;
+        merged_late_duplicates: number;
+      }[],
+  );
+  if (totals === undefined) return { ok: false, reason: 'notRunning' };
+  return {
+    ok: true,
+    inserted: { pending: totals.merged_pending, dnc: totals.merged_dnc },
+    updated: { pending: totals.merged_updated_pending, dnc: totals.merged_updated_dnc },
+    lateDuplicates: totals.merged_late_duplicates,
+    blockedMs: longest,
   };
 }

@@ -1,44 +1,42 @@
 import type { LeadImportCounts, LeadImportIssue } from '../intake/lead-import.js';
-import type {
-  LeadImportMerge,
-  LeadImportRun,
-  LeadImportStart,
-  StagedLead,
-} from '../intake/lead-intake-ports.js';
+import type { LeadImportRun, LeadImportStart, StagedLead } from '../intake/lead-intake-ports.js';
 import type { Store } from './db.js';
-import { mergeStagedLeads } from './lead-import-merge.js';
+import { mergeImportInSlices } from './lead-import-merge.js';
+import { type ImportStaging, openImportStaging } from './lead-import-staging.js';
+import type { SlicedWorkOptions } from './sliced-work.js';
 import { syncTransaction, withConnection } from './sync-transaction.js';
 import { claimTempSlot, releaseTempSlot } from './temp-table-slots.js';
 
 /**
- * Opens the staging of one import: its leads and issues go to temp tables (private to
- * this connection, never written to the database file, gone with the connection when
- * the process dies), and reach the real tables only in `merge`, all at once.
+ * Opens the staging of one import: its rows go to a staging file of their own beside
+ * the database (`lead-import-staging.ts`), its issues to a temp table, and they reach
+ * the real tables only in `merge`.
  *
- * A crash at any point before the merge's commit therefore leaves no lead of the
- * import behind; the import itself stays `running` until the next start marks it
- * failed (`LeadImportRepository.failRunning`).
+ * A crash at any point before the merge begins leaves no lead of the import behind;
+ * the import stays `running` until the next start marks it failed
+ * (`LeadImportRepository.failRunning`). Once the merge has begun (the whole file read,
+ * its rows flushed to disk) the import no longer fails: it is merged in slices, and a
+ * restart finishes the merge (ADR 024).
  */
 export async function openLeadImportRun(
   store: Store,
   start: LeadImportStart,
+  slices: Pick<SlicedWorkOptions, 'sliceMs' | 'onSlice'> = {},
 ): Promise<LeadImportRun> {
   const slot = claimTempSlot(store);
-  const rows = `temp.lead_import_rows_${slot}`;
   const issues = `temp.lead_import_issues_${slot}`;
   const { importId, campaignId, mode } = start;
+  let staging: ImportStaging;
+  try {
+    staging = await openImportStaging(store, slot, importId);
+  } catch (error) {
+    releaseTempSlot(store, slot);
+    throw error;
+  }
+  const { rows } = staging;
   try {
     await syncTransaction(store, () => {
-      store.prepare(`drop table if exists ${rows}`).run([]);
       store.prepare(`drop table if exists ${issues}`).run([]);
-      // row_number is the rowid: rows are appended in order, the cheapest insert there is.
-      store
-        .prepare(
-          `create table ${rows} (row_number integer primary key, phone text not null,
-            name text, timezone text, caller_id text, custom_vars text not null,
-            state text not null, note text)`,
-        )
-        .run([]);
       store
         .prepare(
           `create table ${issues} (row_number integer not null, severity text not null,
@@ -53,26 +51,24 @@ export async function openLeadImportRun(
         .run([importId, campaignId, start.fileName, mode, start.bytesTotal, start.startedAt]);
     });
   } catch (error) {
+    await staging.remove().catch(() => undefined);
     releaseTempSlot(store, slot);
     throw error;
   }
 
-  // Counted as staged, so the merge need not count the staging table.
-  const staged = { pending: 0, dnc: 0 };
   let closed = false;
   async function dropStaging(): Promise<void> {
     if (closed) return;
     closed = true;
     try {
+      await staging.remove();
       await withConnection(store, () => {
-        store.prepare(`drop table if exists ${rows}`).run([]);
         store.prepare(`drop table if exists ${issues}`).run([]);
       });
     } finally {
       releaseTempSlot(store, slot);
     }
   }
-
   /** Moves the staged issues to the import's issues; inside a transaction. */
   function flushIssues(): void {
     store
@@ -103,7 +99,6 @@ export async function openLeadImportRun(
            values (?, ?, ?, ?, ?, ?, ?, ?)`,
         );
         for (const lead of leads) {
-          staged[lead.state] += 1;
           insertLead.run([
             lead.rowNumber,
             lead.phone,
@@ -151,44 +146,58 @@ export async function openLeadImportRun(
     },
 
     async merge(finalCounts, at) {
-      let outcome: LeadImportMerge;
-      let heldMs = 0;
+      // Kept when the merge broke off half way (the store closing, an I/O error): the
+      // next start finishes it from this file (resumeImportMerges).
+      let keepStaging = false;
       try {
-        outcome = await syncTransaction(
+        // The point of no return: every row is read, validated and on disk. From the
+        // commit below on, the import completes, if need be after a restart (ADR 024).
+        staging.sync();
+        const decided = await syncTransaction(
           store,
-          (): LeadImportMerge => {
-            const running = store
-              .prepare(`update lead_import set finished_at = ? where id = ? and status = 'running'`)
-              .run([at, importId]);
-            if (Number(running.changes) === 0) return { ok: false, reason: 'notRunning' };
-            flushIssues();
-            const merged = mergeStagedLeads(
-              store,
-              { importId, campaignId, mode, rows, staged },
-              at,
+          () => {
+            const before = countValues(
+              finalCounts({
+                ok: true,
+                inserted: { pending: 0, dnc: 0 },
+                updated: { pending: 0, dnc: 0 },
+                lateDuplicates: 0,
+                blockedMs: 0,
+              }),
             );
-            const result = { ...merged, blockedMs: 0 };
-            const counts = finalCounts(result);
-            store
+            const running = store
               .prepare(
-                `update lead_import set status = 'completed', total_rows = ?, accepted = ?,
-                   updated = ?, duplicates = ?, rejected = ?, dnc_blocked = ?, finished_at = ?
-                 where id = ?`,
+                `update lead_import set merge_next_row = 1,
+                   merge_seq_base = (select ifnull(max(import_seq), 0) from lead where campaign_id = ?),
+                   total_rows = ?, accepted = ?, updated = ?, duplicates = ?, rejected = ?,
+                   dnc_blocked = ?
+                 where id = ? and status = 'running' and merge_next_row is null
+                   and exists (select 1 from campaign where id = ? and deleting_at is null)`,
               )
-              .run([...countValues(counts), at, importId]);
-            return result;
+              .run([campaignId, ...before, importId, campaignId]);
+            if (Number(running.changes) === 0) return false;
+            flushIssues();
+            return true;
           },
-          {
-            immediate: true,
-            onHeld: (ms) => {
-              heldMs = ms;
-            },
-          },
+          { immediate: true },
         );
+        if (!decided) return { ok: false, reason: 'notRunning' };
+        keepStaging = true;
+        const merged = await mergeImportInSlices(store, { importId, rows }, at, slices);
+        keepStaging = false;
+        return merged;
       } finally {
-        await dropStaging();
+        if (keepStaging) {
+          closed = true;
+          try {
+            await staging.detach();
+          } finally {
+            releaseTempSlot(store, slot);
+          }
+        } else {
+          await dropStaging();
+        }
       }
-      return outcome.ok ? { ...outcome, blockedMs: heldMs } : outcome;
     },
 
     async fail(error, counts, at) {
@@ -201,7 +210,7 @@ export async function openLeadImportRun(
               .prepare(
                 `update lead_import set status = 'failed', error = ?, total_rows = ?, accepted = 0,
                    updated = 0, duplicates = ?, rejected = ?, dnc_blocked = 0, finished_at = ?
-                 where id = ? and status = 'running'`,
+                 where id = ? and status = 'running' and merge_next_row is null`,
               )
               .run([error, counts.totalRows, counts.duplicates, counts.rejected, at, importId]);
           },

@@ -144,6 +144,8 @@ export function createLeadImportRepository(db: Kysely<Database>): LeadImportRepo
         .updateTable('lead_import')
         .set({ status: 'failed', error, finished_at: at })
         .where('status', '=', 'running')
+        // A merge under way is finished at the start, not failed (ADR 024).
+        .where('merge_next_row', 'is', null)
         .returning('id')
         .execute();
       return rows.map((row) => row.id);

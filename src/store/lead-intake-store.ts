@@ -2,6 +2,7 @@ import type { DncMatch, LeadAddStore, LeadImportStore } from '../intake/lead-int
 import { createCampaignRepository } from './campaigns.js';
 import type { Store } from './db.js';
 import { openLeadImportRun } from './lead-import-run.js';
+import type { SlicedWorkOptions } from './sliced-work.js';
 import { syncTransaction, withConnection } from './sync-transaction.js';
 
 /** The per-batch lookups of an import; exported for the test of their query plans. */
@@ -16,12 +17,16 @@ export const INTAKE_LOOKUP_SQL = {
 };
 
 /** Creates the store side of lead intake (CSV imports, leads added by hand) over a migrated database. */
-export function createLeadIntakeStore(store: Store): LeadImportStore & LeadAddStore {
+export function createLeadIntakeStore(
+  store: Store,
+  /** How an import's merge is sliced (the defaults, or a bench's or a test's). */
+  mergeSlices: Pick<SlicedWorkOptions, 'sliceMs' | 'onSlice'> = {},
+): LeadImportStore & LeadAddStore {
   const campaigns = createCampaignRepository(store.db);
   return {
     getCampaign: (campaignId) => campaigns.get(campaignId),
 
-    begin: (start) => openLeadImportRun(store, start),
+    begin: (start) => openLeadImportRun(store, start, mergeSlices),
 
     async findExisting(campaignId, phones) {
       if (phones.length === 0) return new Set();

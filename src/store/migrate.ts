@@ -11,6 +11,7 @@ import * as leadPhoneZones from './migrations/202612061400_lead_phone_zones.js';
 import * as campaignBlackoutsAndCaps from './migrations/202612061410_campaign_blackouts_and_caps.js';
 import * as answeredCallTiming from './migrations/202612061420_answered_call_timing.js';
 import * as campaignAbandonmentSettings from './migrations/202612061430_campaign_abandonment_settings.js';
+import * as backgroundDeleteAndMerge from './migrations/202612061440_background_delete_and_merge.js';
 import * as attemptWriteTrim from './migrations/202612061500_attempt_write_trim.js';
 import type { Database } from './schema.js';
 
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '202612061410_campaign_blackouts_and_caps': campaignBlackoutsAndCaps,
   '202612061420_answered_call_timing': answeredCallTiming,
   '202612061430_campaign_abandonment_settings': campaignAbandonmentSettings,
+  '202612061440_background_delete_and_merge': backgroundDeleteAndMerge,
   '202612061500_attempt_write_trim': attemptWriteTrim,
 };
 

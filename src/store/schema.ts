@@ -14,6 +14,8 @@ export interface CampaignTable {
   name: string;
   status: string;
   status_reason: string | null;
+  /** When the campaign was deleted; its rows are being removed in the background. */
+  deleting_at: Defaulted<number | null>;
   timezone: string;
   /** `HH:MM`. */
   window_start: string;
@@ -199,6 +201,15 @@ export interface LeadImportTable {
   bytes_total: number | null;
   started_at: number;
   finished_at: number | null;
+  /** The next staged row to merge once the file is read whole; NULL before and after. */
+  merge_next_row: Defaulted<number | null>;
+  /** The campaign's last `import_seq` when the merge began. */
+  merge_seq_base: Defaulted<number>;
+  merged_pending: Defaulted<number>;
+  merged_dnc: Defaulted<number>;
+  merged_updated_pending: Defaulted<number>;
+  merged_updated_dnc: Defaulted<number>;
+  merged_late_duplicates: Defaulted<number>;
 }
 
 export interface LeadImportIssueTable {

@@ -80,15 +80,14 @@ describe('importLeads', () => {
         onProgress: (progress) => seen.push(progress),
       },
     );
+    // 10,002 rows in batches of 1,024: ten batches.
     expect(seen.map((p) => p.phase)).toEqual([
-      'reading',
-      'reading',
-      'reading',
+      ...Array.from({ length: 10 }, () => 'reading'),
       'merging',
       'completed',
     ]);
     expect(seen.at(-1)?.percent).toBe(100);
-    expect(seen[0]?.counts.totalRows).toBe(4096);
+    expect(seen[0]?.counts.totalRows).toBe(1024);
     expect(report.counts).toEqual({
       totalRows: 10_002,
       accepted: 10_000,

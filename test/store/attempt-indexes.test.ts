@@ -110,7 +110,7 @@ describe('indexes of the tables a claim and a call event write', () => {
     // a timer and an event, and the attempt list's rowid order kept.
     const old = openDatabase({ path: join(dir.path, 'old.db') });
     try {
-      await migrateTo(old.db, '202612061430_campaign_abandonment_settings');
+      await migrateTo(old.db, '202612061440_background_delete_and_merge');
       const now = 1_700_000_000_000;
       await createCampaignRepository(old.db).insert(sampleCampaign({ id: 'c' }));
       await createLeadRepository(old.db).insert([sampleLead('c', 1, { id: 'l' })]);
@@ -163,7 +163,7 @@ describe('indexes of the tables a claim and a call event write', () => {
       expect(rows).toEqual([{ n: 1 }]);
 
       // And back down: the unique index and the rowid timer table return, rows kept.
-      await migrateTo(old.db, '202612061430_campaign_abandonment_settings');
+      await migrateTo(old.db, '202612061440_background_delete_and_merge');
       expect(await rowids()).toEqual(order.filter((row) => row.id === 'a2'));
       const { rows: indexes } = await sql<{ name: string }>`select name
         from pragma_index_list('attempt') where "unique" = 1 order by name`.execute(old.db);

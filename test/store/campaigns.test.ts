@@ -1,4 +1,6 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { startCampaignPurger } from '../../src/store/campaign-purge.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
 import { createLeadRepository } from '../../src/store/leads.js';
 import { sampleCampaign, sampleLeads, T0 } from '../support/store-fixtures.js';
@@ -75,16 +77,22 @@ describe('campaign repository', () => {
     ).rejects.toThrow(/CHECK constraint failed/);
   });
 
-  it('deletes a campaign together with its leads', async () => {
+  it('deletes a campaign at once for readers, and its leads in the background', async () => {
     const campaigns = createCampaignRepository(workspace.store.db);
     const leads = createLeadRepository(workspace.store.db);
     const campaign = sampleCampaign();
     await campaigns.insert(campaign);
     await leads.insert(sampleLeads(campaign.id, 2));
 
-    expect(await campaigns.delete(campaign.id)).toBe(true);
+    expect(await campaigns.delete(campaign.id, 1)).toBe(true);
     expect(await campaigns.get(campaign.id)).toBeUndefined();
+    expect(await campaigns.list()).toEqual([]);
+    expect(await campaigns.update(campaign.id, { name: 'x' }, 2)).toBe(false);
+    expect(await campaigns.delete(campaign.id, 2)).toBe(false);
+
+    const purger = startCampaignPurger({ store: workspace.store, log: pino({ level: 'silent' }) });
+    await purger.idle();
     expect(await leads.get('lead-1')).toBeUndefined();
-    expect(await campaigns.delete(campaign.id)).toBe(false);
+    expect(await workspace.store.db.selectFrom('campaign').select('id').execute()).toEqual([]);
   });
 });

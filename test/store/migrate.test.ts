@@ -46,6 +46,7 @@ describe('migrateToLatest', () => {
         '202612061410_campaign_blackouts_and_caps',
         '202612061420_answered_call_timing',
         '202612061430_campaign_abandonment_settings',
+        '202612061440_background_delete_and_merge',
         '202612061500_attempt_write_trim',
       ]);
       const tables = await store.db.introspection.getTables();

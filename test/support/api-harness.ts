@@ -9,6 +9,7 @@ import type { LiveFanout } from '../../src/http/live-fanout.js';
 import type { SetupGuideDeps } from '../../src/http/setup-routes.js';
 import { createRecordingLibrary } from '../../src/media/recording-library.js';
 import type { SetupProbe } from '../../src/setup/setup-checks.js';
+import { type CampaignPurger, startCampaignPurger } from '../../src/store/campaign-purge.js';
 import { createRecordingRepository } from '../../src/store/recordings.js';
 import { buildApiRouters, wireLiveFeed, wireMetrics } from '../../src/wiring/api.js';
 import { databaseParts } from '../../src/wiring/database.js';
@@ -35,6 +36,8 @@ export interface ApiHarness extends SchedulerHarness, ApiClient {
   mediaDir: string;
   /** Resolves once every lead import running in the background has ended. */
   importsSettled(): Promise<void>;
+  /** Removes deleted campaigns' rows in the background, as `serve` does. */
+  campaignPurge: CampaignPurger;
   /** The live feed's hub, as `/api/events` reads it. */
   liveHub: LiveEventHub;
   /** Its delivery to `/api/events` clients. */
@@ -83,7 +86,8 @@ export async function createApiHarness(
   });
   const log = pino({ level: 'silent' });
   const database = databaseParts(x.store);
-  const control = x.control();
+  const campaignPurge = startCampaignPurger({ store: x.store, log });
+  const control = x.control({ purge: campaignPurge });
   let ids = 0;
   const live = wireLiveFeed({ database, runner: x.runner, clock: x.clock, log });
   const ariConnected = () => x.ari.connected;
@@ -140,8 +144,10 @@ export async function createApiHarness(
     liveFanout: live.fanout,
     storage,
     importsSettled: () => api.leadImportJobs.settled(),
+    campaignPurge,
     async close() {
       await api.leadImportJobs.settled();
+      await campaignPurge.stop();
       live.stop();
       metrics.stop();
       storage.stop();

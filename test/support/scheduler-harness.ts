@@ -53,7 +53,7 @@ export interface SchedulerHarness extends Harness {
   hangUp(attemptId: string, cause: number): Promise<void>;
   originates(): number;
   /** The operator's controls over this harness's store, scheduler and runner. */
-  control(): CampaignControl;
+  control(extra?: { purge?: { wake(): void } }): CampaignControl;
 }
 
 /**
@@ -175,8 +175,9 @@ export async function createSchedulerHarness(
       await harness.quiet();
     },
     originates: () => base.callControl.count('originate'),
-    control: () =>
+    control: (extra = {}) =>
       createCampaignControl({
+        ...extra,
         store: createCampaignControlStore(base.store.db),
         scheduler,
         runner: base.runner,
