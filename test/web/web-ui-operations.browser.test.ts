@@ -178,11 +178,11 @@ describe('web UI operations in a browser', () => {
     expect(await page.getByLabel('In any 24 hours').inputValue()).toBe('2');
     expect(await page.getByLabel('In any 7 days').inputValue()).toBe('');
     expect((await api(`/campaigns/${cloneId}`)).body).toMatchObject(expected);
+    await screenshot(page, 'editor-blackouts');
     // Saving the clone's editor unchanged sends the same settings back.
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('heading', { level: 1, name: /Keyboard campaign \(copy\)/ }).waitFor();
     expect((await api(`/campaigns/${cloneId}`)).body).toMatchObject(expected);
-    await screenshot(page, 'editor-blackouts');
   });
 
   it('fits the leads table on a laptop screen, actions and headers uncut', async () => {
