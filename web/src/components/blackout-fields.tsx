@@ -127,7 +127,7 @@ export function BlackoutFields(props: EditorSectionProps) {
                       />
                     </td>
                     <td>
-                      <TextField maxLength={120} {...cell('name', 'Name')} />
+                      <TextField class="blackout-name" maxLength={120} {...cell('name', 'Name')} />
                     </td>
                     <td>
                       <button
