@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_AMD_PARAMETERS } from '../../src/campaign/amd-parameters.js';
 import { CAMPAIGN_DEFAULTS } from '../../src/campaign/campaign-defaults.js';
+import { usFederalHolidays } from '../../src/compliance/holiday-presets.js';
 import { campaignSettingsSchema } from '../../src/http/campaign-schemas.js';
 import { AMD_FIELDS } from '../../web/src/view/amd-help.js';
 import {
+  appendBlackouts,
   type CampaignForm,
   formFromSettings,
+  formKeys,
   toSettings,
 } from '../../web/src/view/campaign-form.js';
+import { placeIssues } from '../../web/src/view/field-issues.js';
 
 // A new campaign's form starts from the server's defaults (GET /api/meta serves them).
 const base = { ...CAMPAIGN_DEFAULTS, name: 'Reminders', timezone: 'Europe/London' };
@@ -124,5 +128,96 @@ describe('campaign form', () => {
       app: 'agent',
       args: ['a', 'b c'],
     });
+  });
+
+  it('round-trips blackout dates and frequency caps, empty caps as the server’s', () => {
+    const settings = {
+      ...base,
+      blackoutDates: [
+        { from: '2026-12-24', to: '2026-12-26', name: 'Christmas' },
+        { from: '2027-01-01', to: '2027-01-01', name: null },
+      ],
+      frequencyCaps: { per24h: 1, per7d: null, per30d: 6 },
+    };
+    const edited = formFromSettings(settings);
+    expect(edited.blackoutDates).toEqual([
+      { from: '2026-12-24', to: '2026-12-26', name: 'Christmas' },
+      { from: '2027-01-01', to: '2027-01-01', name: '' },
+    ]);
+    expect([edited.capPer24h, edited.capPer7d, edited.capPer30d]).toEqual(['1', '', '6']);
+    const result = toSettings(edited);
+    expect(result).toEqual({ ok: true, settings });
+    if (result.ok) expect(campaignSettingsSchema.safeParse(result.settings).success).toBe(true);
+  });
+
+  it('reads an empty “to” as the “from” day alone and a blank name as none', () => {
+    const result = toSettings(
+      form({ blackoutDates: [{ from: '2026-07-03', to: '', name: '  ' }], capPer7d: ' 3 ' }),
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      settings: {
+        blackoutDates: [{ from: '2026-07-03', to: '2026-07-03', name: null }],
+        frequencyCaps: { per24h: null, per7d: 3, per30d: null },
+      },
+    });
+  });
+
+  it('refuses a blackout row without its first day and a cap that is not a number', () => {
+    const result = toSettings(
+      form({
+        blackoutDates: [
+          { from: '2026-07-03', to: '', name: '' },
+          { from: '', to: '2026-07-05', name: 'Weekend' },
+        ],
+        capPer24h: 'two',
+      }),
+    );
+    expect(result).toEqual({
+      ok: false,
+      issues: [
+        { path: 'blackoutDates.1.from', message: 'required' },
+        { path: 'frequencyCaps.per24h', message: '“two” is not a number' },
+      ],
+    });
+  });
+
+  it('places the API’s blackout issues at the entry they name, and list-wide ones on the list', () => {
+    const placed = placeIssues(
+      [
+        { path: 'body.blackoutDates.1.name', message: 'too long' },
+        {
+          path: 'body.blackoutDates',
+          message: 'blackout 2 (2026-07-05..2026-07-01): ends before it starts',
+        },
+        { path: 'body.frequencyCaps.per30d', message: 'at most 1000' },
+      ],
+      formKeys(2),
+    );
+    expect(placed).toEqual({
+      byField: {
+        'blackoutDates.1.name': ['too long'],
+        blackoutDates: ['blackout 2 (2026-07-05..2026-07-01): ends before it starts'],
+        'frequencyCaps.per30d': ['at most 1000'],
+      },
+      unplaced: [],
+    });
+    // A row no longer shown: the issue goes to the list rather than nowhere.
+    expect(
+      placeIssues([{ path: 'body.blackoutDates.4.to', message: 'x' }], formKeys(2)).byField,
+    ).toEqual({ blackoutDates: ['x'] });
+  });
+
+  it('adds a holiday preset’s days that are not listed yet, keeping the rows typed', () => {
+    const preset = usFederalHolidays(2027, 1).blackoutDates;
+    const christmas = preset.find((day) => day.name === 'Christmas Day');
+    if (christmas === undefined) throw new Error('the preset has no Christmas Day');
+    const mine = { from: christmas.from, to: christmas.to, name: 'Closed' };
+    const typed = [{ from: '2027-08-02', to: '', name: 'Staff day' }, mine];
+    const once = appendBlackouts(typed, preset);
+    expect(once.added).toBe(preset.length - 1);
+    expect(once.rows.slice(0, 2)).toEqual(typed);
+    expect(once.rows.filter((row) => row.from === christmas.from)).toEqual([mine]);
+    expect(appendBlackouts(once.rows, preset)).toEqual({ rows: once.rows, added: 0 });
   });
 });

@@ -116,6 +116,75 @@ describe('web UI operations in a browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Keyboard campaign' }).waitFor();
   });
 
+  it('sets blackout dates and a frequency cap in the editor, and a clone keeps them', async () => {
+    // The campaign the keyboard made, whose page the last test ended on.
+    const id = decodeURIComponent(page.url().split('/').at(-1) ?? '');
+    expect((await api<{ name: string }>(`/campaigns/${id}`)).body.name).toBe('Keyboard campaign');
+    await page.goto(`/campaigns/${id}/edit`);
+    await page.getByRole('heading', { name: 'Campaign settings' }).waitFor();
+    const from = (n: number) => page.getByLabel(new RegExp(`^From, blackout ${n}( |$)`));
+    const to = (n: number) => page.getByLabel(new RegExp(`^To, blackout ${n}( |$)`));
+
+    // A new row takes the keyboard to its first day; a second one is removed again.
+    await page.getByRole('button', { name: 'Add a blackout day' }).focus();
+    await page.keyboard.press('Enter');
+    await from(1).waitFor();
+    expect(await focusedId()).toBe('field-blackoutDates-0-from');
+    await from(1).fill('2030-12-26');
+    // Before its first day: the API refuses the list, naming the entry.
+    await to(1).fill('2030-12-24');
+    await page.getByLabel(/^Name, blackout 1( |$)/).fill('Staff party');
+    await page.getByRole('button', { name: 'Add a blackout day' }).click();
+    await from(2).waitFor();
+    await page.getByRole('button', { name: /^Remove blackout 2( |$)/ }).click();
+    expect(await from(2).count()).toBe(0);
+    await page.getByLabel('In any 24 hours').fill('2');
+
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const listErrors = page.locator('#field-blackoutDates');
+    await listErrors.waitFor();
+    expect(await listErrors.textContent()).toContain('blackout 1 (2030-12-26..2030-12-24)');
+    expect(await listErrors.textContent()).toContain('ends before it starts');
+    expect(await api<{ blackoutDates: unknown[] }>(`/campaigns/${id}`)).toMatchObject({
+      body: { blackoutDates: [] },
+    });
+
+    await to(1).fill('2030-12-27');
+    await page.getByRole('button', { name: 'Add US federal holidays' }).click();
+    await page.getByText(/^Added \d+ days of /).waitFor();
+    const presets =
+      await api<{ blackoutDates: { from: string; to: string; name: string }[] }[]>(
+        '/blackout-presets',
+      );
+    const holidays = presets.body[0]?.blackoutDates ?? [];
+    expect(holidays.length).toBeGreaterThan(10);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Keyboard campaign' }).waitFor();
+
+    const expected = {
+      blackoutDates: [{ from: '2030-12-26', to: '2030-12-27', name: 'Staff party' }, ...holidays],
+      frequencyCaps: { per24h: 2, per7d: null, per30d: null },
+    };
+    expect((await api(`/campaigns/${id}`)).body).toMatchObject(expected);
+
+    // A clone opens in the editor with the same days and caps, and holds them.
+    await page.getByRole('button', { name: 'Clone', exact: true }).click();
+    await page.waitForURL(/\/campaigns\/[^/]+\/edit$/);
+    const cloneId = decodeURIComponent(page.url().split('/').at(-2) ?? '');
+    expect(cloneId).not.toBe(id);
+    await from(1).waitFor();
+    expect(await from(1).inputValue()).toBe('2030-12-26');
+    expect(await to(1).inputValue()).toBe('2030-12-27');
+    expect(await page.getByLabel('In any 24 hours').inputValue()).toBe('2');
+    expect(await page.getByLabel('In any 7 days').inputValue()).toBe('');
+    expect((await api(`/campaigns/${cloneId}`)).body).toMatchObject(expected);
+    await screenshot(page, 'editor-blackouts');
+    // Saving the clone's editor unchanged sends the same settings back.
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('heading', { level: 1, name: /Keyboard campaign \(copy\)/ }).waitFor();
+    expect((await api(`/campaigns/${cloneId}`)).body).toMatchObject(expected);
+  });
+
   it('fits the leads table on a laptop screen, actions and headers uncut', async () => {
     await page.goto(`/campaigns/${opsId}`);
     await row('Hana Human').waitFor();

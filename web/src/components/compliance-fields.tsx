@@ -4,7 +4,8 @@ import { FieldErrors, fieldId, NumberField, SelectField, TextField } from './fie
 
 /**
  * The campaign's compliance options: the consent prompt's opt-out key, the safe-harbour
- * message and the cap on abandoned calls. All off until set.
+ * message, the cap on abandoned calls and the caps on calls to one number. All off (or
+ * the server's) until set.
  */
 export function ComplianceFields(
   props: EditorSectionProps & { recordings: readonly RecordingChoice[] },
@@ -50,6 +51,32 @@ export function ComplianceFields(
           {...bind('abandonCapPercent', 'abandonCapPercent')}
         />
       </div>
+      <fieldset aria-describedby={`${fieldId('frequencyCaps')} frequency-caps-help`}>
+        <legend>Calls to one number</legend>
+        <p class="help" id="frequency-caps-help">
+          Most attempts to the same number, counted across every campaign. Empty: the server's
+          limit. A number here only applies when it is stricter than the server's (0 is the server's
+          too); a capped lead waits.
+        </p>
+        <FieldErrors id={fieldId('frequencyCaps')} messages={props.errors('frequencyCaps')} />
+        <div class="field-row">
+          <NumberField
+            label="In any 24 hours"
+            unit="calls"
+            {...bind('capPer24h', 'frequencyCaps.per24h')}
+          />
+          <NumberField
+            label="In any 7 days"
+            unit="calls"
+            {...bind('capPer7d', 'frequencyCaps.per7d')}
+          />
+          <NumberField
+            label="In any 30 days"
+            unit="calls"
+            {...bind('capPer30d', 'frequencyCaps.per30d')}
+          />
+        </div>
+      </fieldset>
     </fieldset>
   );
 }

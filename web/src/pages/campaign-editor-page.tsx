@@ -5,6 +5,7 @@ import { request } from '../api/api.js';
 import { ApiFailure, describeFailure } from '../api/api-failure.js';
 import { loadServerMeta } from '../api/server-meta.js';
 import { AmdFields } from '../components/amd-fields.js';
+import { BlackoutFields } from '../components/blackout-fields.js';
 import { CallFlowFields } from '../components/call-flow-fields.js';
 import { ComplianceFields } from '../components/compliance-fields.js';
 import { fieldId } from '../components/field.js';
@@ -14,9 +15,9 @@ import { ScheduleFields } from '../components/schedule-fields.js';
 import { notify } from '../state/notices.js';
 import {
   type CampaignForm,
-  FORM_KEYS,
   type FormSettings,
   formFromSettings,
+  formKeys,
   toSettings,
 } from '../view/campaign-form.js';
 import { placeIssues } from '../view/field-issues.js';
@@ -82,7 +83,7 @@ function EditorForm(props: {
   const [form, set] = createStore<CampaignForm>(structuredClone(props.initial));
   const [issues, setIssues] = createSignal<{ path: string; message: string }[]>([]);
   const [saving, setSaving] = createSignal(false);
-  const placed = () => placeIssues(issues(), FORM_KEYS);
+  const placed = () => placeIssues(issues(), formKeys(form.blackoutDates.length));
   const errors = (key: string) => placed().byField[key];
   let summary: HTMLDivElement | undefined;
 
@@ -143,6 +144,7 @@ function EditorForm(props: {
         </Show>
       </section>
       <ScheduleFields {...sectionProps} />
+      <BlackoutFields {...sectionProps} />
       <CallFlowFields {...sectionProps} recordings={props.recordings} />
       <ComplianceFields {...sectionProps} recordings={props.recordings} />
       <RetryFields {...sectionProps} />

@@ -65,18 +65,27 @@ export interface CampaignForm {
   safeHarbourRecordingId: string;
   /** Empty = no cap. */
   abandonCapPercent: string;
+  /** Days with no calling, as typed; an empty `to` is the `from` day alone. */
+  blackoutDates: BlackoutRow[];
+  /** Most attempts to one number over 24 hours, 7 days, 30 days; empty = the server's. */
+  capPer24h: string;
+  capPer7d: string;
+  capPer30d: string;
   amd: Record<AmdFieldName, string>;
   notSureAs: 'machine' | 'human';
   maxAttempts: string;
   retry: Record<string, { on: boolean; minutes: string }>;
 }
 
-/**
- * The campaign settings the API takes, as this form produces them. Blackout dates and
- * frequency caps are set through the API; the form leaves them as they are (a new
- * campaign gets none).
- */
-export type FormSettings = Omit<CampaignSettings, 'blackoutDates' | 'frequencyCaps'>;
+/** One blackout entry in the editor: `YYYY-MM-DD` days (a date input's value) and a name. */
+export interface BlackoutRow {
+  from: string;
+  to: string;
+  name: string;
+}
+
+/** The campaign settings the API takes, every one of which this form edits. */
+export type FormSettings = CampaignSettings;
 
 /** Every key a message can be placed on: the API's paths without `body.`. */
 export const FORM_KEYS: ReadonlySet<string> = new Set([
@@ -120,7 +129,47 @@ export const FORM_KEYS: ReadonlySet<string> = new Set([
   'retry.maxAttempts',
   'retry.retryAfterMinutes',
   ...RETRYABLE_OUTCOMES.map((o) => `retry.retryAfterMinutes.${o}`),
+  'optOutDigit',
+  'optOutRecordingId',
+  'safeHarbourRecordingId',
+  'abandonCapPercent',
+  'blackoutDates',
+  'frequencyCaps',
+  'frequencyCaps.per24h',
+  'frequencyCaps.per7d',
+  'frequencyCaps.per30d',
 ]);
+
+/**
+ * FORM_KEYS and the keys of each blackout row shown (`blackoutDates.2.to`), so that an
+ * issue about one entry lands at its input rather than on the list as a whole.
+ */
+export function formKeys(blackoutRows: number): ReadonlySet<string> {
+  const keys = new Set(FORM_KEYS);
+  for (let i = 0; i < blackoutRows; i++) {
+    for (const part of ['', '.from', '.to', '.name']) keys.add(`blackoutDates.${i}${part}`);
+  }
+  return keys;
+}
+
+/**
+ * `list` followed by the entries of `extra` it does not hold yet (the same first and
+ * last day), e.g. a holiday preset added to days already typed; also says how many.
+ */
+export function appendBlackouts(
+  list: readonly BlackoutRow[],
+  extra: readonly { from: string; to: string; name: string | null }[],
+): { rows: BlackoutRow[]; added: number } {
+  const key = (row: { from: string; to: string }) => `${row.from}..${row.to || row.from}`;
+  const present = new Set(list.map(key));
+  const rows = [...list];
+  for (const entry of extra) {
+    if (present.has(key(entry))) continue;
+    present.add(key(entry));
+    rows.push({ from: entry.from, to: entry.to, name: entry.name ?? '' });
+  }
+  return { rows, added: rows.length - list.length };
+}
 
 const str = (n: number) => String(n);
 
@@ -165,6 +214,14 @@ export function formFromSettings(s: FormSettings): CampaignForm {
     optOutRecordingId: s.optOutRecordingId ?? '',
     safeHarbourRecordingId: s.safeHarbourRecordingId ?? '',
     abandonCapPercent: s.abandonCapPercent === null ? '' : str(s.abandonCapPercent),
+    blackoutDates: s.blackoutDates.map((entry) => ({
+      from: entry.from,
+      to: entry.to,
+      name: entry.name ?? '',
+    })),
+    capPer24h: s.frequencyCaps.per24h === null ? '' : str(s.frequencyCaps.per24h),
+    capPer7d: s.frequencyCaps.per7d === null ? '' : str(s.frequencyCaps.per7d),
+    capPer30d: s.frequencyCaps.per30d === null ? '' : str(s.frequencyCaps.per30d),
     amd: Object.fromEntries(AMD_FIELDS.map((f) => [f.name, str(s.amd[f.name])])) as Record<
       AmdFieldName,
       string
@@ -210,6 +267,8 @@ export function toSettings(
     return at;
   };
   const orNull = (text: string) => (text === '' ? null : text);
+  const optionalNum = (key: string, text: string) =>
+    text.trim() === '' ? null : num(key, text.trim());
 
   const retryAfterMinutes: Record<string, number> = {};
   for (const outcome of RETRYABLE_OUTCOMES) {
@@ -259,10 +318,23 @@ export function toSettings(
     optOutDigit: orNull(form.optOutDigit.trim()),
     optOutRecordingId: orNull(form.optOutRecordingId),
     safeHarbourRecordingId: orNull(form.safeHarbourRecordingId),
-    abandonCapPercent:
-      form.abandonCapPercent.trim() === ''
-        ? null
-        : num('abandonCapPercent', form.abandonCapPercent.trim()),
+    abandonCapPercent: optionalNum('abandonCapPercent', form.abandonCapPercent),
+    blackoutDates: form.blackoutDates.map((row, index) => {
+      // A date input gives a YYYY-MM-DD day or nothing; real dates and the order of a
+      // range are the API's to check (it names the entry).
+      if (row.from === '')
+        issues.push({ path: `blackoutDates.${index}.from`, message: 'required' });
+      return {
+        from: row.from,
+        to: row.to === '' ? row.from : row.to,
+        name: row.name.trim() === '' ? null : row.name,
+      };
+    }),
+    frequencyCaps: {
+      per24h: optionalNum('frequencyCaps.per24h', form.capPer24h),
+      per7d: optionalNum('frequencyCaps.per7d', form.capPer7d),
+      per30d: optionalNum('frequencyCaps.per30d', form.capPer30d),
+    },
   };
   return issues.length === 0 ? { ok: true, settings } : { ok: false, issues };
 }
