@@ -286,3 +286,13 @@ function checkRetryPolicy({ retry }: Campaign): string[] {
   }
   return problems;
 }
+
+/**
+ * Why a campaign takes no leads now, or null when it does: an archived campaign is closed
+ * to new leads, whether they come one at a time, from a file or from the command line.
+ */
+export function leadsRefusedBy(campaign: Pick<Campaign, 'status'>): string | null {
+  return campaign.status === 'archived'
+    ? 'an archived campaign takes no leads; unarchive it first'
+    : null;
+}

@@ -79,7 +79,9 @@ export async function importCommand(
       console.error(
         result.reason === 'campaignNotFound'
           ? `import: no campaign "${campaignId}" in ${config.db.path}`
-          : `import: campaign "${campaignId}" cannot read phone numbers: ${result.message}`,
+          : result.reason === 'campaignClosed'
+            ? `import: campaign "${campaignId}": ${result.message}`
+            : `import: campaign "${campaignId}" cannot read phone numbers: ${result.message}`,
       );
       return 1;
     }

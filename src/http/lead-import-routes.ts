@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createRoute, type z } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
 import type { Clock } from '../calls/ports.js';
+import { leadsRefusedBy } from '../campaign/campaign-lifecycle.js';
 import type { CampaignRepository } from '../control/campaign-reads.js';
 import { importLeads } from '../intake/import-leads.js';
 import { errorCsvChunks } from '../intake/lead-import-error-csv.js';
@@ -137,9 +138,9 @@ export function leadImportRoutes(deps: LeadImportRoutesDeps) {
       const query = c.req.valid('query');
       const campaign = await deps.campaigns.get(id);
       if (campaign === undefined) throw notFound('campaign', id);
-      if (campaign.status === 'archived') {
-        throw new ApiError('conflict', 'an archived campaign takes no leads; unarchive it first');
-      }
+      // Refused before the upload is read, by the same rule the import itself applies.
+      const refused = leadsRefusedBy(campaign);
+      if (refused !== null) throw new ApiError('conflict', refused);
       const upload = await receiveCsvUpload(c.req.raw, deps.leadUploads, query.fileName);
       const { file, fileName, format } = upload;
       let mode: ReturnType<typeof modeOf>;
@@ -192,7 +193,12 @@ export function leadImportRoutes(deps: LeadImportRoutesDeps) {
       if (!result.ok) {
         throw result.reason === 'campaignNotFound'
           ? notFound('campaign', id)
-          : new ApiError('conflict', `the campaign cannot read numbers: ${result.message}`);
+          : new ApiError(
+              'conflict',
+              result.reason === 'campaignClosed'
+                ? result.message
+                : `the campaign cannot read numbers: ${result.message}`,
+            );
       }
       const report = reportView(result.report);
       log.info(

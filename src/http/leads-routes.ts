@@ -184,11 +184,6 @@ export function leadsRoutes(deps: LeadsRoutesDeps) {
     })
     .openapi(routes.add, async (c) => {
       const { id } = c.req.valid('param');
-      const campaign = await deps.campaigns.get(id);
-      if (campaign === undefined) throw notFound('campaign', id);
-      if (campaign.status === 'archived') {
-        throw new ApiError('conflict', 'an archived campaign takes no leads; unarchive it first');
-      }
       const result = await addLead(
         { store: deps.leadIntake, clock, newLeadId: deps.newId },
         id,
@@ -198,6 +193,8 @@ export function leadsRoutes(deps: LeadsRoutesDeps) {
         switch (result.reason) {
           case 'campaignNotFound':
             throw notFound('campaign', id);
+          case 'campaignClosed':
+            throw new ApiError('conflict', result.message);
           case 'invalidCampaign':
             throw new ApiError('conflict', `the campaign cannot read numbers: ${result.message}`);
           case 'duplicatePhone':

@@ -1,9 +1,12 @@
 import type { Campaign } from '../campaign/campaign.js';
+import { leadsRefusedBy } from '../campaign/campaign-lifecycle.js';
 import { createLeadValidator, type LeadInput, type LeadValidation } from './lead-input.js';
 
 export type CampaignLeadValidator =
   | { ok: true; campaign: Campaign; validate: (input: LeadInput) => LeadValidation }
   | { ok: false; reason: 'campaignNotFound' }
+  /** The campaign takes no leads now (archived). */
+  | { ok: false; reason: 'campaignClosed'; message: string }
   /** The campaign's settings cannot read numbers (an unknown default region). */
   | { ok: false; reason: 'invalidCampaign'; message: string };
 
@@ -15,6 +18,8 @@ export async function loadCampaignLeadValidator(
 ): Promise<CampaignLeadValidator> {
   const campaign = await store.getCampaign(campaignId);
   if (!campaign) return { ok: false, reason: 'campaignNotFound' };
+  const refused = leadsRefusedBy(campaign);
+  if (refused !== null) return { ok: false, reason: 'campaignClosed', message: refused };
   try {
     const validate = createLeadValidator({
       defaultRegion: campaign.defaultRegion,

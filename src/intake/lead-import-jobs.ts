@@ -96,7 +96,9 @@ export function createLeadImportJobs(deps: {
         const error =
           result.reason === 'campaignNotFound'
             ? 'the campaign no longer exists'
-            : `the campaign cannot read phone numbers: ${result.message}`;
+            : result.reason === 'campaignClosed'
+              ? result.message
+              : `the campaign cannot read phone numbers: ${result.message}`;
         if (status) {
           status.error = error;
           status.progress = { ...status.progress, phase: 'failed' };

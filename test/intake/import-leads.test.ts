@@ -68,6 +68,18 @@ describe('importLeads', () => {
     expect(result).toMatchObject({ ok: false, reason: 'invalidCampaign' });
   });
 
+  it('refuses an archived campaign with the reason, keeping no import and no lead', async () => {
+    store = await openIntakeStore({ status: 'archived' });
+    const result = await importFrom(chunks('phone\n+12125550101\n'));
+    expect(result).toEqual({
+      ok: false,
+      reason: 'campaignClosed',
+      message: 'an archived campaign takes no leads; unarchive it first',
+    });
+    expect(await store.db.selectFrom('lead').select('id').execute()).toEqual([]);
+    expect(await store.db.selectFrom('lead_import').select('id').execute()).toEqual([]);
+  });
+
   it('reports progress batch by batch, then the merge, with counts that add up', async () => {
     store = await openIntakeStore();
     const seen: LeadImportProgress[] = [];
