@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
+import { z } from 'zod';
 import { createStorageHealth, type StorageHealth } from '../../src/calls/storage-health.js';
+import { type ErrorBody, errorBodySchema, type ValidationIssue } from '../../src/http/api-error.js';
 import { createApp } from '../../src/http/app.js';
 import type { CsvUploadLimits } from '../../src/http/csv-upload.js';
 import type { LiveEventHub } from '../../src/http/live-event-hub.js';
@@ -19,10 +21,24 @@ import { createSchedulerHarness, type SchedulerHarness } from './scheduler-harne
 export interface ApiResponse {
   status: number;
   headers: Headers;
-  /** Parsed JSON when the response is JSON, else the text. */
-  // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies by their documented shape
+  /** Parsed JSON when the response is JSON, else the text: read it through a type or a parse. */
+  // biome-ignore lint/suspicious/noExplicitAny: until every test reads bodies by a type or a parse
   body: any;
 }
+
+/** The error of a raw refusal, checked against the API's error shape (fails the test otherwise). */
+export function errorOf(response: ApiResponse): ErrorBody['error'] {
+  return errorBodySchema.parse(response.body).error;
+}
+
+/** The issues of a validation error (`details.issues`), each a path and a message. */
+export function issuesOf(error: { details?: unknown }): ValidationIssue[] {
+  return issuesSchema.parse(error.details).issues;
+}
+
+const issuesSchema = z.object({
+  issues: z.array(z.object({ path: z.string(), message: z.string() })),
+});
 
 /**
  * The API over a running engine. `api`, `ok` and `refused` are typed by the routes
