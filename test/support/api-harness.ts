@@ -26,6 +26,14 @@ export interface ApiResponse {
   body: any;
 }
 
+/** The text of a raw answer that is not JSON (a CSV, a page); fails the test on JSON. */
+export function textOf(response: ApiResponse): string {
+  if (typeof response.body !== 'string') {
+    throw new Error(`expected a text body, got ${JSON.stringify(response.body)}`);
+  }
+  return response.body;
+}
+
 /** The error of a raw refusal, checked against the API's error shape (fails the test otherwise). */
 export function errorOf(response: ApiResponse): ErrorBody['error'] {
   return errorBodySchema.parse(response.body).error;
@@ -34,6 +42,19 @@ export function errorOf(response: ApiResponse): ErrorBody['error'] {
 /** The issues of a validation error (`details.issues`), each a path and a message. */
 export function issuesOf(error: { details?: unknown }): ValidationIssue[] {
   return issuesSchema.parse(error.details).issues;
+}
+
+/** The parts of the served OpenAPI document the tests read; the rest is kept unread. */
+const openApiSchema = z.object({
+  openapi: z.string(),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+  components: z.object({ schemas: z.record(z.string(), z.unknown()) }),
+  security: z.unknown().optional(),
+});
+
+/** The OpenAPI document of a raw `/api/openapi.json` answer, checked for its outline. */
+export function openApiOf(response: ApiResponse): z.infer<typeof openApiSchema> {
+  return openApiSchema.parse(response.body);
 }
 
 const issuesSchema = z.object({
