@@ -118,16 +118,15 @@ describe('strings that reach the PBX', () => {
 
   it('takes what Asterisk takes: a named caller id, accents in text, FreePBX names', async () => {
     const x = await setUp();
-    const response = await x.api('$post', '/campaigns', {
-      json: {
-        name: 'Rappels – café ☕',
-        timezone: 'UTC',
-        callerId: '"Cabinet Müller" <+33123456789>',
-        aiTarget: { kind: 'dialplan', context: 'from-internal', extension: '*98', priority: 1 },
-        aiContext: 'Rappeler le rendez-vous de demain, poliment.',
-        aiProvider: 'openai_realtime',
-      },
-    });
+    const json = {
+      name: 'Rappels – café ☕',
+      timezone: 'UTC',
+      callerId: '"Cabinet Müller" <+33123456789>',
+      aiTarget: { kind: 'dialplan', context: 'from-internal', extension: '*98', priority: 1 },
+      aiContext: 'Rappeler le rendez-vous de demain, poliment.',
+      aiProvider: 'openai_realtime',
+    } as const;
+    const response = await x.api('$post', '/campaigns', { json });
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({
       callerId: '"Cabinet Müller" <+33123456789>',
