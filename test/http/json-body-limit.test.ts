@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HttpServer, listenHttp } from '../../src/http/http-server.js';
 import { JSON_BODY_MAX_BYTES } from '../../src/http/json-body-limit.js';
-import { apiHarnessPerTest } from '../support/api-harness.js';
+import { apiHarnessPerTest, issuesOf } from '../support/api-harness.js';
 
 const setUp = apiHarnessPerTest();
 let server: HttpServer | undefined;
@@ -74,7 +74,7 @@ describe('JSON body limit', () => {
     // to send the rest (the HTTP server discards up to 64 MiB before closing).
     expect(result.sentAll).toBe(false);
     expect(result.sent).toBeLessThan(limit);
-    expect((await x.call('GET', '/api/campaigns')).body.campaigns).toHaveLength(1);
+    expect((await x.ok('$get', '/campaigns', {})).campaigns).toHaveLength(1);
   });
 
   it('refuses a JSON body whose Content-Length is past the limit before reading any of it', async () => {
@@ -103,9 +103,9 @@ describe('JSON body limit', () => {
   it('reads a JSON body just under the limit as usual', async () => {
     const x = await setUp();
     const name = 'x'.repeat(JSON_BODY_MAX_BYTES - 100);
-    const response = await x.call('POST', '/api/campaigns', { name, timezone: 'UTC' });
+    const response = await x.refused('$post', '/campaigns', { json: { name, timezone: 'UTC' } });
     expect(response.status).toBe(400);
-    expect(response.body.error.details.issues).toEqual([
+    expect(issuesOf(response)).toEqual([
       { path: 'body.name', message: expect.stringMatching(/120/) },
     ]);
   });

@@ -34,6 +34,21 @@ export function textOf(response: ApiResponse): string {
   return response.body;
 }
 
+/**
+ * The value at `keys` in a parsed JSON body, reading as `body.a.b` would: a missing last key
+ * is `undefined`, a missing step on the way fails the test.
+ */
+export function jsonAt(body: unknown, ...keys: string[]): unknown {
+  let at = body;
+  for (const [i, key] of keys.entries()) {
+    if (typeof at !== 'object' || at === null) {
+      throw new Error(`no ${keys.slice(0, i).join('.') || 'body'} to read ${key} from`);
+    }
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
+}
+
 /** The error of a raw refusal, checked against the API's error shape (fails the test otherwise). */
 export function errorOf(response: ApiResponse): ErrorBody['error'] {
   return errorBodySchema.parse(response.body).error;
