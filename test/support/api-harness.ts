@@ -22,8 +22,7 @@ export interface ApiResponse {
   status: number;
   headers: Headers;
   /** Parsed JSON when the response is JSON, else the text: read it through a type or a parse. */
-  // biome-ignore lint/suspicious/noExplicitAny: until every test reads bodies by a type or a parse
-  body: any;
+  body: unknown;
 }
 
 /** The text of a raw answer that is not JSON (a CSV, a page); fails the test on JSON. */
