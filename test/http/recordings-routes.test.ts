@@ -1,8 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { uploadedRecordingSchema } from '../../src/http/recording-schemas.js';
 import { DEFAULT_AUDIO_LIMITS } from '../../src/media/asterisk-audio.js';
-import { type ApiHarness, apiHarnessPerTest, errorOf } from '../support/api-harness.js';
+import { type ApiHarness, apiHarnessPerTest, errorOf, issuesOf } from '../support/api-harness.js';
 import { encodeG711, sine, wavFile } from '../support/audio-fixtures.js';
 import { endlessBody } from '../support/endless-body.js';
 
@@ -22,12 +23,8 @@ async function send(x: ApiHarness, method: string, path: string, init: RequestIn
   const response = await x.app.request(path, { method, ...init });
   const isJson = response.headers.get('content-type')?.includes('json') ?? false;
   const bytes = new Uint8Array(await response.arrayBuffer());
-  return {
-    status: response.status,
-    headers: response.headers,
-    bytes,
-    body: isJson ? JSON.parse(new TextDecoder().decode(bytes)) : null,
-  };
+  const body: unknown = isJson ? JSON.parse(new TextDecoder().decode(bytes)) : null;
+  return { status: response.status, headers: response.headers, bytes, body };
 }
 
 function form(fields: Record<string, string | Blob>, fileName = 'welcome.wav'): FormData {
@@ -39,6 +36,9 @@ function form(fields: Record<string, string | Blob>, fileName = 'welcome.wav'): 
   return data;
 }
 
+/** The recording an upload answers (an upload goes raw, so its answer is parsed). */
+const uploadedOf = (response: { body: unknown }) => uploadedRecordingSchema.parse(response.body);
+
 const wavBlob = (bytes: Uint8Array = tone) => new Blob([bytes], { type: 'audio/wav' });
 
 async function uploadTone(x: ApiHarness, name = 'Welcome') {
@@ -46,7 +46,7 @@ async function uploadTone(x: ApiHarness, name = 'Welcome') {
     body: form({ file: wavBlob(), name }),
   });
   expect(response.status).toBe(201);
-  return response.body as { id: string; name: string; audioUrl: string };
+  return uploadedOf(response);
 }
 
 describe('uploading recordings', () => {
@@ -69,9 +69,9 @@ describe('uploading recordings', () => {
       updatedAt: x.clock.now(),
       source: { format: 'wav-pcm-16', sampleRate: 16000, channels: 1 },
     });
-    const { source: _source, ...recording } = response.body;
-    expect((await x.call('GET', '/api/recordings')).body).toEqual({ recordings: [recording] });
-    expect((await x.call('GET', '/api/recordings/rec-1')).body).toEqual(recording);
+    const { source: _source, ...recording } = uploadedOf(response);
+    expect(await x.ok('$get', '/recordings', {})).toEqual({ recordings: [recording] });
+    expect(await x.ok('$get', '/recordings/:id', byId('rec-1'))).toEqual(recording);
   });
 
   it('names a multipart upload after its file when no name is given', async () => {
@@ -80,7 +80,7 @@ describe('uploading recordings', () => {
       body: form({ file: wavBlob() }, 'Voicemail v2.wav'),
     });
     expect(response.status).toBe(201);
-    expect(response.body.name).toBe('Voicemail v2');
+    expect(uploadedOf(response).name).toBe('Voicemail v2');
   });
 
   it('takes the audio itself as the body, named by ?name=, raw μ-law declared by its type', async () => {
@@ -114,7 +114,7 @@ describe('uploading recordings', () => {
       headers: { 'content-type': 'audio/mpeg' },
     });
     expect(mp3.status).toBe(415);
-    expect(mp3.body.error).toMatchObject({
+    expect(errorOf(mp3)).toMatchObject({
       code: 'unsupportedMediaType',
       message: expect.stringContaining('MP3'),
       details: { reason: 'unsupportedType' },
@@ -131,7 +131,7 @@ describe('uploading recordings', () => {
       headers: { 'content-type': 'audio/wav' },
     });
     expect(broken.status).toBe(400);
-    expect(broken.body.error.details).toEqual({ reason: 'invalidAudio' });
+    expect(errorOf(broken).details).toEqual({ reason: 'invalidAudio' });
 
     // Five minutes and a second of 8 kHz μ-law: small, but longer than a prompt may be.
     const long = new Uint8Array((DEFAULT_AUDIO_LIMITS.maxDurationMs / 1000 + 1) * 8000).fill(0xff);
@@ -140,7 +140,7 @@ describe('uploading recordings', () => {
       headers: { 'content-type': 'audio/basic' },
     });
     expect(tooLong.status).toBe(413);
-    expect(tooLong.body.error).toMatchObject({
+    expect(errorOf(tooLong)).toMatchObject({
       code: 'payloadTooLarge',
       details: { reason: 'tooLong' },
     });
@@ -154,13 +154,13 @@ describe('uploading recordings', () => {
       headers: { 'content-type': 'audio/wav' },
     });
     expect(noName.status).toBe(400);
-    expect(noName.body.error.details.issues).toEqual([
+    expect(issuesOf(errorOf(noName))).toEqual([
       { path: 'query.name', message: expect.any(String) },
     ]);
 
     const noFile = await send(x, 'POST', '/api/recordings', { body: form({ name: 'Empty' }) });
     expect(noFile.status).toBe(400);
-    expect(noFile.body.error.details.issues[0].path).toBe('body.file');
+    expect(issuesOf(errorOf(noFile))[0]?.path).toBe('body.file');
 
     const fileAsText = await send(x, 'POST', '/api/recordings', {
       body: form({ file: 'not a file', name: 'Text' }),
@@ -172,7 +172,7 @@ describe('uploading recordings', () => {
         body: form({ file: wavBlob(), name }),
       });
       expect(response.status).toBe(400);
-      expect(response.body.error.details).toEqual({ reason: 'invalidName' });
+      expect(errorOf(response).details).toEqual({ reason: 'invalidName' });
     }
     expect(readdirSafe(x.mediaDir)).toEqual([]);
   });
@@ -187,7 +187,7 @@ describe('uploading recordings', () => {
       endless.init({ 'content-type': 'audio/wav', 'content-length': String(1024 * MIB) }),
     );
     expect(response.status).toBe(413);
-    expect(response.body.error).toMatchObject({
+    expect(errorOf(response)).toMatchObject({
       code: 'payloadTooLarge',
       message: expect.stringContaining('MiB'),
     });
@@ -324,7 +324,7 @@ describe('ids and names from outside', () => {
       body: form({ file: wavBlob(), name: '../../evil' }, '../../../tmp/evil.wav'),
     });
     expect(response.status).toBe(201);
-    expect(response.body.name).toBe('../../evil');
+    expect(uploadedOf(response).name).toBe('../../evil');
     expect(readdirSafe(x.mediaDir).sort()).toEqual([
       'dialstate-rec-rec-1-preview.wav',
       'dialstate-rec-rec-1.ulaw',
