@@ -129,7 +129,7 @@ describe('/health', () => {
 
   it('needs no token, even when the API does', async () => {
     const x = await running({ apiToken: TOKEN });
-    expect((await x.call('GET', '/api/campaigns')).status).toBe(401);
+    expect((await x.api('$get', '/campaigns', {})).status).toBe(401);
     expect((await x.call('GET', '/health')).status).toBe(200);
   });
 

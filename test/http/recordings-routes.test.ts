@@ -337,7 +337,7 @@ describe('ids and names from outside', () => {
 describe('authentication', () => {
   it('needs the token for every recording route when one is configured', async () => {
     const x = await setUp({ apiToken: TOKEN });
-    expect((await x.call('GET', '/api/recordings')).status).toBe(401);
+    expect((await x.api('$get', '/recordings', {})).status).toBe(401);
     expect((await x.call('GET', '/api/recordings/rec-1/audio')).status).toBe(401);
     const upload = await send(x, 'POST', '/api/recordings?name=A', {
       body: tone,
