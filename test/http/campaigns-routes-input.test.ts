@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { uploadedRecordingSchema } from '../../src/http/recording-schemas.js';
 import { type ApiHarness, apiHarnessPerTest, issuesOf } from '../support/api-harness.js';
 
 const CAMPAIGN = 'campaign-reminders';
@@ -13,7 +14,7 @@ async function uploadRecording(x: ApiHarness): Promise<string> {
     body: new Uint8Array(8000).fill(0xff),
   });
   expect(response.status).toBe(201);
-  return ((await response.json()) as { id: string }).id;
+  return uploadedRecordingSchema.parse(await response.json()).id;
 }
 
 function issuePaths(error: { details?: unknown }): string[] {

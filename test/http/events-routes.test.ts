@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { type HttpServer, listenHttp } from '../../src/http/http-server.js';
+import { importAcceptedSchema } from '../../src/http/lead-import-schemas.js';
 import { type ApiHarness, createApiHarness, jsonAt, openApiOf } from '../support/api-harness.js';
 import { openSse, type ReceivedEvent, type SseConnection } from '../support/sse-client.js';
 
@@ -229,7 +230,7 @@ describe('GET /api/events', () => {
 
     const response = await postCsv(`/api/campaigns/${CAMPAIGN}/leads/import`, csv);
     expect(response.status).toBe(202);
-    const { importId } = (await response.json()) as { importId: string };
+    const { importId } = importAcceptedSchema.parse(await response.json());
     await live.waitFor((e) => e.type === 'import' && e.data.state !== 'running');
     await x.importsSettled();
 
