@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ATTEMPT_MACHINE_VERSION } from '../../src/machines/attempt.js';
-import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
+import { type ApiHarness, createApiHarness, issuesOf, textOf } from '../support/api-harness.js';
 
 const CAMPAIGN = 'campaign-reminders';
 const ATTEMPTS = `/api/campaigns/${CAMPAIGN}/attempts`;
+const campaign = { param: { id: CAMPAIGN } };
+const attempt = (id: string) => ({ param: { id } });
 
 let h: ApiHarness | undefined;
 afterEach(async () => {
@@ -31,13 +33,17 @@ async function campaignWithAttempts(leads: number, busy: number): Promise<ApiHar
 describe('the call log', () => {
   it('lists attempts newest first, a page at a time, with the lead they called', async () => {
     const x = await campaignWithAttempts(5, 3);
-    const first = await x.call('GET', `${ATTEMPTS}?limit=2`);
-    expect(first.status).toBe(200);
-    expect(first.body.hasMore).toBe(true);
-    const second = await x.call('GET', `${ATTEMPTS}?limit=2&cursor=${first.body.nextCursor}`);
-    const third = await x.call('GET', `${ATTEMPTS}?limit=2&cursor=${second.body.nextCursor}`);
-    expect(third.body).toMatchObject({ hasMore: false, nextCursor: null });
-    const all = [...first.body.attempts, ...second.body.attempts, ...third.body.attempts];
+    const page = (cursor?: string | null) =>
+      x.ok('$get', '/campaigns/:id/attempts', {
+        ...campaign,
+        query: { limit: '2', ...(cursor == null ? {} : { cursor }) },
+      });
+    const first = await page();
+    expect(first.hasMore).toBe(true);
+    const second = await page(first.nextCursor);
+    const third = await page(second.nextCursor);
+    expect(third).toMatchObject({ hasMore: false, nextCursor: null });
+    const all = [...first.attempts, ...second.attempts, ...third.attempts];
     expect(all).toHaveLength(5);
     expect(new Set(all.map((a) => a.id)).size).toBe(5);
     const created = all.map((a) => a.createdAt);
@@ -57,11 +63,13 @@ describe('the call log', () => {
 
   it('refuses bad limits, bad cursors and unknown campaigns', async () => {
     const x = await campaignWithAttempts(1, 0);
-    expect((await x.call('GET', `${ATTEMPTS}?limit=500`)).status).toBe(400);
-    const bad = await x.call('GET', `${ATTEMPTS}?cursor=eyJ4IjoxfQ`);
+    const list = (query: { limit?: string; cursor?: string }, id = CAMPAIGN) =>
+      x.refused('$get', '/campaigns/:id/attempts', { param: { id }, query });
+    expect((await list({ limit: '500' })).status).toBe(400);
+    const bad = await list({ cursor: 'eyJ4IjoxfQ' });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.issues[0].path).toBe('query.cursor');
-    expect((await x.call('GET', '/api/campaigns/nope/attempts')).status).toBe(404);
+    expect(issuesOf(bad)[0]?.path).toBe('query.cursor');
+    expect((await list({}, 'nope')).status).toBe(404);
     expect((await x.call('GET', '/api/campaigns/nope/attempts/export.csv')).status).toBe(404);
   });
 
@@ -71,7 +79,7 @@ describe('the call log', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(response.headers.get('content-disposition')).toContain(`attempts-${CAMPAIGN}.csv`);
-    const lines = response.body
+    const lines = textOf(response)
       .replace(/^\uFEFF/, '')
       .trim()
       .split('\r\n');
@@ -89,12 +97,11 @@ describe('the call log', () => {
 describe('one attempt', () => {
   it('shows an attempt, and answers 404 for an unknown one', async () => {
     const x = await campaignWithAttempts(1, 1);
-    const attempt = await x.call('GET', '/api/attempts/attempt-1');
-    expect(attempt.status).toBe(200);
-    expect(attempt.body).toMatchObject({ id: 'attempt-1', leadId: 'lead-1', outcome: 'busy' });
-    expect((await x.call('GET', '/api/attempts/nope')).status).toBe(404);
-    expect((await x.call('GET', '/api/attempts/nope/timeline')).status).toBe(404);
-    expect((await x.call('POST', '/api/attempts/nope/cancel')).status).toBe(404);
+    const shown = await x.ok('$get', '/attempts/:id', attempt('attempt-1'));
+    expect(shown).toMatchObject({ id: 'attempt-1', leadId: 'lead-1', outcome: 'busy' });
+    expect((await x.refused('$get', '/attempts/:id', attempt('nope'))).status).toBe(404);
+    expect((await x.refused('$get', '/attempts/:id/timeline', attempt('nope'))).status).toBe(404);
+    expect((await x.refused('$post', '/attempts/:id/cancel', attempt('nope'))).status).toBe(404);
   });
 
   it('shows the timeline dialstate replay prints, and that this build replays it', async () => {
@@ -116,9 +123,7 @@ describe('one attempt', () => {
     await x.advance(45_000);
     await x.hangUp('attempt-1', 16);
 
-    const response = await x.call('GET', '/api/attempts/attempt-1/timeline');
-    expect(response.status).toBe(200);
-    const timeline = response.body;
+    const timeline = await x.ok('$get', '/attempts/:id/timeline', attempt('attempt-1'));
     expect(timeline).toMatchObject({
       attemptId: 'attempt-1',
       campaignId: CAMPAIGN,
@@ -131,7 +136,7 @@ describe('one attempt', () => {
       talkMs: 45_000,
       replay: { status: 'ok', seq: null, message: null },
     });
-    expect(timeline.spans.map((s: { state: string }) => s.state)).toEqual([
+    expect(timeline.spans.map((s) => s.state)).toEqual([
       'dialing.originating',
       'dialing.ringing',
       'screening',
@@ -142,17 +147,15 @@ describe('one attempt', () => {
       'done',
     ]);
     expect(timeline.spans.at(-1)).toMatchObject({ state: 'done', durationMs: 0 });
-    const ringing = timeline.spans.find((s: { state: string }) => s.state === 'dialing.ringing');
-    expect(ringing.durationMs).toBe(1_000);
-    const amd = timeline.markers.find((m: { type: string }) => m.type === 'amd.completed');
+    const ringing = timeline.spans.find((s) => s.state === 'dialing.ringing');
+    expect(ringing?.durationMs).toBe(1_000);
+    const amd = timeline.markers.find((m) => m.type === 'amd.completed');
     expect(amd).toMatchObject({
       event: { status: 'HUMAN', cause: 'HUMAN-500-500' },
       stateAfter: 'handingOff.requested',
       commands: [expect.objectContaining({ type: 'handOff' })],
     });
-    expect(timeline.markers.map((m: { seq: number }) => m.seq)).toEqual(
-      timeline.markers.map((_: unknown, i: number) => i + 1),
-    );
+    expect(timeline.markers.map((m) => m.seq)).toEqual(timeline.markers.map((_, i) => i + 1));
   });
 
   it('reports a journal this build does not reproduce, at the seq it diverges', async () => {
@@ -164,26 +167,23 @@ describe('one attempt', () => {
       .where('attempt_id', '=', 'attempt-1')
       .where('seq', '=', 2)
       .execute();
-    const response = await x.call('GET', '/api/attempts/attempt-1/timeline');
-    expect(response.status).toBe(200);
-    expect(response.body.replay).toMatchObject({ status: 'mismatch', seq: 2 });
-    expect(response.body.replay.message).toMatch(/seq 2/);
+    const timeline = await x.ok('$get', '/attempts/:id/timeline', attempt('attempt-1'));
+    expect(timeline.replay).toMatchObject({ status: 'mismatch', seq: 2 });
+    expect(timeline.replay.message).toMatch(/seq 2/);
   });
 
   it('cancels a live attempt, and refuses an ended one', async () => {
     const x = await campaignWithAttempts(2, 1);
     const hangUps = x.callControl.count('hangUp');
-    const live = await x.call('POST', '/api/attempts/attempt-2/cancel');
-    expect(live.status).toBe(200);
-    expect(live.body.id).toBe('attempt-2');
+    const live = await x.ok('$post', '/attempts/:id/cancel', attempt('attempt-2'));
+    expect(live.id).toBe('attempt-2');
     await x.runner.settled();
     expect(x.callControl.count('hangUp')).toBe(hangUps + 1);
     await x.hangUp('attempt-2', 16);
-    expect((await x.call('GET', '/api/attempts/attempt-2')).body.outcome).toBe('canceled');
-    expect((await x.call('GET', '/api/leads/lead-2')).body.state).toBe('canceled');
+    expect((await x.ok('$get', '/attempts/:id', attempt('attempt-2'))).outcome).toBe('canceled');
+    expect((await x.ok('$get', '/leads/:id', attempt('lead-2'))).state).toBe('canceled');
 
-    const ended = await x.call('POST', '/api/attempts/attempt-1/cancel');
-    expect(ended.status).toBe(409);
-    expect(ended.body.error).toMatchObject({ code: 'conflict', details: { outcome: 'busy' } });
+    const ended = await x.refused('$post', '/attempts/:id/cancel', attempt('attempt-1'));
+    expect(ended).toMatchObject({ status: 409, code: 'conflict', details: { outcome: 'busy' } });
   });
 });

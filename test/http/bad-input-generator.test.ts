@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { API_ERROR_STATUS, errorBodySchema } from '../../src/http/api-error.js';
-import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
+import { type ApiHarness, createApiHarness, openApiOf } from '../support/api-harness.js';
 
 /**
  * A seeded run of generated bad requests over every route of the OpenAPI document: hostile
@@ -10,6 +11,17 @@ import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
  * no answer is a 5xx, and every error has the documented `{ error: { code, message,
  * details } }` body with the status its code stands for.
  */
+
+/** The operations of the OpenAPI document and the query parameters each documents. */
+const operationsSchema = z.object({
+  paths: z.record(
+    z.string(),
+    z.record(
+      z.string(),
+      z.object({ parameters: z.array(z.object({ in: z.string(), name: z.string() })).optional() }),
+    ),
+  ),
+});
 
 const SEED = 1414;
 const RUNS = 400;
@@ -196,9 +208,7 @@ describe('generated bad requests over every route', () => {
   let operations: Operation[];
   beforeAll(async () => {
     x = await createApiHarness({ leads: 3 });
-    const doc = (await x.call('GET', '/api/openapi.json')).body as {
-      paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>>;
-    };
+    const doc = operationsSchema.parse(openApiOf(await x.call('GET', '/api/openapi.json')));
     operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => ({
         method,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiHarnessPerTest } from '../support/api-harness.js';
+import { apiHarnessPerTest, errorOf, issuesOf } from '../support/api-harness.js';
 import { countCampaignRows, seedCampaignRows } from '../support/campaign-rows-seed.js';
 
 const CAMPAIGN = 'campaign-reminders';
@@ -39,8 +39,8 @@ describe('creating and reading campaigns', () => {
       dialEverything: true,
     });
     expect(response.status).toBe(400);
-    expect(response.body.error.code).toBe('validation');
-    const paths = response.body.error.details.issues.map((i: { path: string }) => i.path);
+    expect(errorOf(response).code).toBe('validation');
+    const paths = issuesOf(errorOf(response)).map((i) => i.path);
     expect(paths).toEqual(
       expect.arrayContaining([
         'body.name',
@@ -50,9 +50,9 @@ describe('creating and reading campaigns', () => {
         'body.maxConcurrent',
       ]),
     );
-    expect(response.body.error.message).toMatch(/and \d+ more/);
-    const list = await x.call('GET', '/api/campaigns');
-    expect(list.body.campaigns).toHaveLength(1);
+    expect(errorOf(response).message).toMatch(/and \d+ more/);
+    const list = await x.ok('$get', '/campaigns', {});
+    expect(list.campaigns).toHaveLength(1);
   });
 
   it('refuses unknown fields rather than ignoring them', async () => {
@@ -63,19 +63,16 @@ describe('creating and reading campaigns', () => {
       maxConcurent: 3,
     });
     expect(response.status).toBe(400);
-    expect(JSON.stringify(response.body.error.details)).toContain('maxConcurent');
+    expect(JSON.stringify(errorOf(response).details)).toContain('maxConcurent');
   });
 
   it('checks settings across fields: an absolute end before the start', async () => {
     const x = await setUp();
-    const response = await x.call('POST', '/api/campaigns', {
-      name: 'A',
-      timezone: 'UTC',
-      startsAt: 2_000,
-      endsAt: 1_000,
+    const refused = await x.refused('$post', '/campaigns', {
+      json: { name: 'A', timezone: 'UTC', startsAt: 2_000, endsAt: 1_000 },
     });
-    expect(response.status).toBe(400);
-    expect(response.body.error.details.issues).toEqual([
+    expect(refused.status).toBe(400);
+    expect(issuesOf(refused)).toEqual([
       { path: 'body.window', message: expect.stringMatching(/startsAt|end/) },
     ]);
   });
@@ -84,12 +81,14 @@ describe('creating and reading campaigns', () => {
     const x = await setUp();
     const response = await x.call('POST', '/api/campaigns', '{"name": ');
     expect(response.status).toBe(400);
-    expect(response.body.error.code).toBe('validation');
+    expect(errorOf(response).code).toBe('validation');
   });
 
   it('answers unknown campaigns and routes with 404', async () => {
     const x = await setUp();
-    expect((await x.call('GET', '/api/campaigns/nope')).body).toEqual({
+    const unknown = await x.api('$get', '/campaigns/:id', { param: { id: 'nope' } });
+    expect(unknown).toMatchObject({ ok: false, status: 404 });
+    expect(unknown.body).toEqual({
       error: { code: 'notFound', message: 'campaign nope does not exist' },
     });
     expect((await x.call('GET', '/api/nothing-here')).status).toBe(404);
@@ -97,24 +96,24 @@ describe('creating and reading campaigns', () => {
 
   it('answers 404 for an unknown id on every campaign route, changing nothing', async () => {
     const x = await setUp();
-    const calls: [string, string, unknown?][] = [
-      ['PATCH', '/api/campaigns/nope', { maxConcurrent: 2 }],
-      ['DELETE', '/api/campaigns/nope'],
-      ['POST', '/api/campaigns/nope/clone'],
-      ['GET', '/api/campaigns/nope/stats'],
-      ['GET', '/api/campaigns/nope/status'],
-    ];
-    for (const [method, path, body] of calls) {
-      const response = await x.call(method, path, body);
-      expect({ method, path, status: response.status, body: response.body }).toEqual({
-        method,
-        path,
+    const nope = { param: { id: 'nope' } };
+    const refusals = {
+      patch: await x.refused('$patch', '/campaigns/:id', { ...nope, json: { maxConcurrent: 2 } }),
+      delete: await x.refused('$delete', '/campaigns/:id', nope),
+      clone: await x.refused('$post', '/campaigns/:id/clone', nope),
+      stats: await x.refused('$get', '/campaigns/:id/stats', nope),
+      status: await x.refused('$get', '/campaigns/:id/status', nope),
+    };
+    for (const [route, refused] of Object.entries(refusals)) {
+      expect({ route, ...refused }).toEqual({
+        route,
         status: 404,
-        body: { error: { code: 'notFound', message: 'campaign nope does not exist' } },
+        code: 'notFound',
+        message: 'campaign nope does not exist',
       });
     }
-    const list = await x.call('GET', '/api/campaigns');
-    expect(list.body.campaigns.map((c: { id: string }) => c.id)).toEqual([CAMPAIGN]);
+    const list = await x.ok('$get', '/campaigns', {});
+    expect(list.campaigns.map((c) => c.id)).toEqual([CAMPAIGN]);
   });
 });
 
@@ -180,12 +179,9 @@ describe('changing, cloning and deleting', () => {
 
   it('deletes a big campaign at once, and keeps answering while its rows are removed', async () => {
     const x = await setUp({ campaign: { status: 'stopped' } });
-    const created = await x.call('POST', '/api/campaigns', {
-      name: 'Other',
-      timezone: 'Europe/London',
+    const { id: other } = await x.ok('$post', '/campaigns', {
+      json: { name: 'Other', timezone: 'Europe/London' },
     });
-    expect(created.status).toBe(201);
-    const other: string = created.body.id;
     await seedCampaignRows(x.store, CAMPAIGN, { leads: 40_000 });
 
     // The harness's health is whatever its idle engine reports; it must not change.
@@ -195,8 +191,8 @@ describe('changing, cloning and deleting', () => {
     expect(performance.now() - began).toBeLessThan(1000);
     expect((await x.call('GET', `/api/campaigns/${CAMPAIGN}`)).status).toBe(404);
     expect((await x.call('GET', `/api/campaigns/${CAMPAIGN}/leads`)).status).toBe(404);
-    const list = await x.call('GET', '/api/campaigns');
-    expect(list.body.campaigns.map((c: { id: string }) => c.id)).toEqual([other]);
+    const list = await x.ok('$get', '/campaigns', {});
+    expect(list.campaigns.map((c) => c.id)).toEqual([other]);
 
     let purging = true;
     const purged = x.campaignPurge.idle().then(() => {
@@ -234,22 +230,18 @@ describe('bearer token', () => {
 
   it('refuses requests without the right token, and lets the right one in', async () => {
     const x = await setUp({ apiToken: TOKEN });
-    const none = await x.call('GET', '/api/campaigns');
+    const none = await x.api('$get', '/campaigns', {});
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toContain('Bearer');
-    expect(none.body.error.code).toBe('unauthorized');
-    const wrong = await x.call('GET', '/api/campaigns', undefined, {
-      authorization: `Bearer ${TOKEN}x`,
-    });
+    expect(none.ok ? none.body : none.body.error.code).toBe('unauthorized');
+    const wrong = await x.api('$get', '/campaigns', {}, { authorization: `Bearer ${TOKEN}x` });
     expect(wrong.status).toBe(401);
-    const right = await x.call('GET', '/api/campaigns', undefined, {
-      authorization: `Bearer ${TOKEN}`,
-    });
+    const right = await x.api('$get', '/campaigns', {}, { authorization: `Bearer ${TOKEN}` });
     expect(right.status).toBe(200);
   });
 
   it('needs no token when none is configured', async () => {
     const x = await setUp();
-    expect((await x.call('GET', '/api/campaigns')).status).toBe(200);
+    expect((await x.api('$get', '/campaigns', {})).status).toBe(200);
   });
 });

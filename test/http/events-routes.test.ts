@@ -1,9 +1,21 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { type HttpServer, listenHttp } from '../../src/http/http-server.js';
-import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
+import { importAcceptedSchema } from '../../src/http/lead-import-schemas.js';
+import { type ApiHarness, createApiHarness, jsonAt, openApiOf } from '../support/api-harness.js';
 import { openSse, type ReceivedEvent, type SseConnection } from '../support/sse-client.js';
 
 const CAMPAIGN = 'campaign-reminders';
+
+/** The frames of the event stream as the OpenAPI document lists them: an event name and a data schema. */
+const frameSchemas = z.array(
+  z.object({
+    properties: z.object({
+      event: z.object({ enum: z.array(z.string()).optional(), const: z.string().optional() }),
+      data: z.object({ $ref: z.string() }),
+    }),
+  }),
+);
 
 let h: ApiHarness | undefined;
 let server: HttpServer | undefined;
@@ -155,13 +167,13 @@ describe('GET /api/events', () => {
 
   it('documents each event’s data in the OpenAPI document, from the same schemas', async () => {
     const { x } = await setUp();
-    const doc = (await x.call('GET', '/api/openapi.json')).body;
-    const stream = doc.paths['/api/events'].get.responses['200'].content['text/event-stream'];
-    expect(stream.schema).toEqual({ $ref: '#/components/schemas/LiveEventFrame' });
+    const doc = openApiOf(await x.call('GET', '/api/openapi.json'));
+    const events = ['/api/events', 'get', 'responses', '200', 'content', 'text/event-stream'];
+    expect(jsonAt(doc.paths, ...events, 'schema')).toEqual({
+      $ref: '#/components/schemas/LiveEventFrame',
+    });
     const schemas = doc.components.schemas;
-    const frames = schemas.LiveEventFrame.anyOf as Array<{
-      properties: { event: { enum?: string[]; const?: string }; data: { $ref: string } };
-    }>;
+    const frames = frameSchemas.parse(jsonAt(schemas, 'LiveEventFrame', 'anyOf'));
     expect(
       frames.map((f) => [
         f.properties.event.const ?? f.properties.event.enum?.[0],
@@ -175,7 +187,7 @@ describe('GET /api/events', () => {
       ['ready', '#/components/schemas/LiveControlEvent'],
       ['reset', '#/components/schemas/LiveControlEvent'],
     ]);
-    expect(schemas.LiveAttemptEvent.required).toEqual([
+    expect(jsonAt(schemas, 'LiveAttemptEvent', 'required')).toEqual([
       'attemptId',
       'leadId',
       'campaignId',
@@ -186,7 +198,7 @@ describe('GET /api/events', () => {
       'done',
       'outcome',
     ]);
-    expect(schemas.LiveCampaignEvent.properties.campaign).toEqual({
+    expect(jsonAt(schemas, 'LiveCampaignEvent', 'properties', 'campaign')).toEqual({
       $ref: '#/components/schemas/Campaign',
     });
   });
@@ -218,7 +230,7 @@ describe('GET /api/events', () => {
 
     const response = await postCsv(`/api/campaigns/${CAMPAIGN}/leads/import`, csv);
     expect(response.status).toBe(202);
-    const { importId } = (await response.json()) as { importId: string };
+    const { importId } = importAcceptedSchema.parse(await response.json());
     await live.waitFor((e) => e.type === 'import' && e.data.state !== 'running');
     await x.importsSettled();
 

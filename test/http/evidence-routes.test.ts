@@ -1,13 +1,25 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { createRecordingRepository } from '../../src/store/recordings.js';
-import { apiHarnessPerTest } from '../support/api-harness.js';
+import { type ApiHarness, apiHarnessPerTest, textOf } from '../support/api-harness.js';
 import { loadJournalFixture } from '../support/journal-fixtures.js';
 import { T0 } from '../support/store-fixtures.js';
 import { storeJournal } from '../support/stored-journal.js';
 
 const setUp = apiHarnessPerTest();
 const SHA = 'ab'.repeat(32);
+
+/** The evidence of a lead's calls, as `/leads/:id/evidence.json` answers it. */
+const evidence = (x: ApiHarness, id: string) =>
+  x.api('$get', '/leads/:id/evidence.json', { param: { id } });
+
+/** The attempts of a called lead's evidence, answered with a 200. */
+const evidenceAttempts = async (x: ApiHarness, id: string) => {
+  const answer = await evidence(x, id);
+  expect(answer.status).toBe(200);
+  if (!answer.ok) throw new Error(`${answer.status}: ${answer.body.error.message}`);
+  return answer.body.attempts;
+};
 
 /** One lead called three times: consent accepted (v1), consent denied (v2), transferred onward (v2). */
 async function leadWithThreeCalls() {
@@ -36,20 +48,14 @@ async function leadWithThreeCalls() {
 describe("a lead's evidence", () => {
   it('lists every attempt with the evidence its journal holds, for machine versions 1 and 2', async () => {
     const x = await leadWithThreeCalls();
-    const optOut = await x.call('POST', '/api/opt-outs', {
-      attemptId: 'att-1004',
-      reason: 'stop calling me',
+    const optOut = await x.api('$post', '/opt-outs', {
+      json: { attemptId: 'att-1004', reason: 'stop calling me' },
     });
     expect(optOut.status).toBe(200);
 
-    const response = await x.call('GET', '/api/leads/lead-0042/evidence.json');
-    expect(response.status).toBe(200);
-    const [accepted, denied, transferred] = response.body.attempts;
-    expect(response.body.attempts.map((a: { attemptId: string }) => a.attemptId)).toEqual([
-      'att-1002',
-      'att-1004',
-      'att-1011',
-    ]);
+    const attempts = await evidenceAttempts(x, 'lead-0042');
+    const [accepted, denied, transferred] = attempts;
+    expect(attempts.map((a) => a.attemptId)).toEqual(['att-1002', 'att-1004', 'att-1011']);
     expect(accepted).toMatchObject({
       machineVersion: 1,
       phone: '+15551230042',
@@ -107,7 +113,7 @@ describe("a lead's evidence", () => {
       .set({ amd_status: 'MACHINE', digits: '9' })
       .where('id', '=', 'att-1002')
       .execute();
-    const [accepted] = (await x.call('GET', '/api/leads/lead-0042/evidence.json')).body.attempts;
+    const [accepted] = await evidenceAttempts(x, 'lead-0042');
     expect(accepted).toMatchObject({ amdStatus: 'HUMAN', consentDigit: '1' });
   });
 
@@ -119,7 +125,7 @@ describe("a lead's evidence", () => {
       .where('attempt_id', '=', 'att-1002')
       .where('seq', '=', 12)
       .execute();
-    const [accepted] = (await x.call('GET', '/api/leads/lead-0042/evidence.json')).body.attempts;
+    const [accepted] = await evidenceAttempts(x, 'lead-0042');
     expect(accepted).toMatchObject({
       replay: { status: 'mismatch', seq: 12 },
       consentDigit: '2',
@@ -129,22 +135,22 @@ describe("a lead's evidence", () => {
 
   it('answers an empty list for a lead never called and 404 for an unknown lead', async () => {
     const x = await setUp({ leads: 1 });
-    const none = await x.call('GET', '/api/leads/lead-1/evidence.json');
+    const none = await evidence(x, 'lead-1');
     expect(none).toMatchObject({ status: 200, body: { leadId: 'lead-1', attempts: [] } });
-    const missing = await x.call('GET', '/api/leads/nope/evidence.json');
+    const missing = await x.refused('$get', '/leads/:id/evidence.json', { param: { id: 'nope' } });
     expect(missing.status).toBe(404);
-    expect(missing.body.error.message).toBe('lead nope does not exist');
+    expect(missing.message).toBe('lead nope does not exist');
   });
 });
 
 describe("a campaign's evidence CSV", () => {
   it('has one row per attempt, times in ISO 8601, and cells a spreadsheet would run escaped', async () => {
     const x = await leadWithThreeCalls();
-    await x.call('POST', '/api/opt-outs', { attemptId: 'att-1004', reason: 'stop' });
+    await x.ok('$post', '/opt-outs', { json: { attemptId: 'att-1004', reason: 'stop' } });
     const response = await x.call('GET', '/api/campaigns/cmp-reminders/evidence.csv');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    const rows: Record<string, string>[] = parse(response.body, { bom: true, columns: true });
+    const rows: Record<string, string>[] = parse(textOf(response), { bom: true, columns: true });
     expect(rows.map((r) => r.attempt_id)).toEqual(['att-1002', 'att-1004', 'att-1011']);
     expect(rows[0]).toMatchObject({
       phone: "'+15551230042",

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
+import { type ApiHarness, createApiHarness, jsonAt, openApiOf } from '../support/api-harness.js';
 
 const TOKEN = 'a-long-enough-secret-token';
 
@@ -50,7 +50,7 @@ describe('/health', () => {
     h = await createApiHarness();
     const response = await h.call('GET', '/health');
     expect(response.status).toBe(503);
-    expect(response.body.scheduler).toEqual({
+    expect(jsonAt(response.body, 'scheduler')).toEqual({
       ok: false,
       running: false,
       lastPassAt: null,
@@ -59,7 +59,9 @@ describe('/health', () => {
     h.scheduler.start();
     await h.quiet();
     await h.scheduler.stop();
-    expect((await h.call('GET', '/health')).body.scheduler).toMatchObject({ running: false });
+    expect(jsonAt((await h.call('GET', '/health')).body, 'scheduler')).toMatchObject({
+      running: false,
+    });
   });
 
   it('is 503 when the database cannot answer, and so cannot the scheduler', async () => {
@@ -88,7 +90,7 @@ describe('/health', () => {
     x.clock.increment(2_000);
     const response = await pending;
     expect(response.status).toBe(503);
-    expect(response.body.database).toEqual({
+    expect(jsonAt(response.body, 'database')).toEqual({
       ok: false,
       latencyMs: null,
       writable: true,
@@ -106,7 +108,7 @@ describe('/health', () => {
     // Within the bound: a failing write is shown, but the process is still healthy.
     let response = await x.call('GET', '/health');
     expect(response.status).toBe(200);
-    expect(response.body.database).toEqual({
+    expect(jsonAt(response.body, 'database')).toEqual({
       ok: true,
       latencyMs: 0,
       writable: true,
@@ -127,14 +129,14 @@ describe('/health', () => {
 
   it('needs no token, even when the API does', async () => {
     const x = await running({ apiToken: TOKEN });
-    expect((await x.call('GET', '/api/campaigns')).status).toBe(401);
+    expect((await x.api('$get', '/campaigns', {})).status).toBe(401);
     expect((await x.call('GET', '/health')).status).toBe(200);
   });
 
   it('is documented as open in the OpenAPI document', async () => {
     const x = await running({ apiToken: TOKEN });
-    const doc = (await x.call('GET', '/api/openapi.json')).body;
-    expect(doc.paths['/health'].get.security).toEqual([]);
-    expect(doc.paths['/metrics'].get.security).toBeUndefined();
+    const doc = openApiOf(await x.call('GET', '/api/openapi.json'));
+    expect(jsonAt(doc.paths, '/health', 'get', 'security')).toEqual([]);
+    expect(jsonAt(doc.paths, '/metrics', 'get', 'security')).toBeUndefined();
   });
 });

@@ -2,9 +2,10 @@ import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type ErrorBody, errorBodySchema } from '../../src/http/api-error.js';
 import { type HttpServer, listenHttp } from '../../src/http/http-server.js';
 import { JSON_BODY_MAX_BYTES } from '../../src/http/json-body-limit.js';
-import { apiHarnessPerTest } from '../support/api-harness.js';
+import { apiHarnessPerTest, issuesOf } from '../support/api-harness.js';
 
 const setUp = apiHarnessPerTest();
 let server: HttpServer | undefined;
@@ -16,7 +17,7 @@ afterEach(async () => {
 /** What a client saw sending a chunked JSON body of up to `maxBytes` to a real server. */
 interface StreamedPost {
   status: number;
-  body: { error: { code: string; message: string; details: unknown } };
+  body: ErrorBody;
   /** Bytes of the body the client got to hand to its socket. */
   sent: number;
   /** Whether the client sent the whole body (false: the server closed the connection first). */
@@ -55,7 +56,7 @@ async function postStreamed(url: string, maxBytes: number): Promise<StreamedPost
     () => false,
   );
   const { status, text } = await response;
-  return { status, body: JSON.parse(text), sent, sentAll };
+  return { status, body: errorBodySchema.parse(JSON.parse(text)), sent, sentAll };
 }
 
 describe('JSON body limit', () => {
@@ -74,7 +75,7 @@ describe('JSON body limit', () => {
     // to send the rest (the HTTP server discards up to 64 MiB before closing).
     expect(result.sentAll).toBe(false);
     expect(result.sent).toBeLessThan(limit);
-    expect((await x.call('GET', '/api/campaigns')).body.campaigns).toHaveLength(1);
+    expect((await x.ok('$get', '/campaigns', {})).campaigns).toHaveLength(1);
   });
 
   it('refuses a JSON body whose Content-Length is past the limit before reading any of it', async () => {
@@ -93,9 +94,7 @@ describe('JSON body limit', () => {
       duplex: 'half',
     } as RequestInit);
     expect(response.status).toBe(413);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
-      'payloadTooLarge',
-    );
+    expect(errorBodySchema.parse(await response.json()).error.code).toBe('payloadTooLarge');
     // A stream pulls once when it is built, to fill its queue; nothing read it since.
     expect(pulled).toBe(1);
   });
@@ -103,9 +102,9 @@ describe('JSON body limit', () => {
   it('reads a JSON body just under the limit as usual', async () => {
     const x = await setUp();
     const name = 'x'.repeat(JSON_BODY_MAX_BYTES - 100);
-    const response = await x.call('POST', '/api/campaigns', { name, timezone: 'UTC' });
+    const response = await x.refused('$post', '/campaigns', { json: { name, timezone: 'UTC' } });
     expect(response.status).toBe(400);
-    expect(response.body.error.details.issues).toEqual([
+    expect(issuesOf(response)).toEqual([
       { path: 'body.name', message: expect.stringMatching(/120/) },
     ]);
   });

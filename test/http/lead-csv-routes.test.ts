@@ -70,7 +70,7 @@ describe('exporting leads as CSV', () => {
     expect(all[0]?.lead_id).toBe('lead-1');
     expect(all.at(-1)?.lead_id).toBe('lead-2345');
 
-    await x.call('POST', '/api/leads/lead-7/ignore');
+    await x.ok('$post', '/leads/:id/ignore', { param: { id: 'lead-7' } });
     const canceled = await rowsOf(x, `${EXPORT}?state=canceled`);
     expect(canceled.map((row) => row.lead_id)).toEqual(['lead-7']);
     expect(canceled[0]?.last_error).toMatch(/canceled by the operator/);

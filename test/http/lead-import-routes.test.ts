@@ -1,10 +1,21 @@
 import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ApiHarness, type ApiResponse, createApiHarness } from '../support/api-harness.js';
+import type { z } from 'zod';
+import { importAcceptedSchema, importReportSchema } from '../../src/http/lead-import-schemas.js';
+import {
+  type ApiHarness,
+  type ApiResponse,
+  createApiHarness,
+  errorOf,
+  issuesOf,
+  jsonAt,
+  textOf,
+} from '../support/api-harness.js';
 import { endlessBody } from '../support/endless-body.js';
 
 const CAMPAIGN = 'campaign-reminders';
 const IMPORT = `/api/campaigns/${CAMPAIGN}/leads/import`;
+const campaign = { param: { id: CAMPAIGN } };
 
 let h: ApiHarness | undefined;
 afterEach(async () => {
@@ -28,6 +39,21 @@ async function send(x: ApiHarness, path: string, init: RequestInit): Promise<Api
     body: isJson ? JSON.parse(text) : text,
   };
 }
+
+/** The report of an import that ran in the request (an upload goes raw, so its answer is parsed). */
+const reportOf = (response: ApiResponse): z.infer<typeof importReportSchema> =>
+  importReportSchema.parse(response.body);
+
+/** The answer to an import moved to the background (202). */
+const acceptedOf = (response: ApiResponse): z.infer<typeof importAcceptedSchema> =>
+  importAcceptedSchema.parse(response.body);
+
+/** An import's status, through the typed client. */
+const importStatus = (x: ApiHarness, id: string) => x.ok('$get', '/imports/:id', { param: { id } });
+
+/** The campaign's leads, through the typed client. */
+const leadPage = (x: ApiHarness, query: { q?: string; limit?: string } = {}) =>
+  x.ok('$get', '/campaigns/:id/leads', { ...campaign, query });
 
 function form(csv: string | Uint8Array, fields: Record<string, string> = {}, type = 'text/csv') {
   const body = new FormData();
@@ -54,26 +80,24 @@ describe('importing a CSV file in the request', () => {
       'content-type': 'text/csv',
     });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({
+    const report = reportOf(response);
+    expect(report).toMatchObject({
       status: 'completed',
       error: null,
       counts: { totalRows: 3, accepted: 2, rejected: 1, duplicates: 0, updated: 0, dncBlocked: 0 },
       errorCount: 1,
       issues: [expect.objectContaining({ rowNumber: 3, severity: 'error', field: 'phone' })],
     });
-    expect(response.body.issues[0]).not.toHaveProperty('raw');
-    const importId = response.body.importId;
-    expect(response.body.errorsCsvUrl).toBe(`/api/imports/${importId}/errors.csv`);
+    // Read from the answer as sent: the parse above keeps only the fields it knows.
+    expect(jsonAt(response.body, 'issues', '0')).not.toHaveProperty('raw');
+    const importId = report.importId;
+    expect(report.errorsCsvUrl).toBe(`/api/imports/${importId}/errors.csv`);
 
-    const leads = await x.call('GET', `/api/campaigns/${CAMPAIGN}/leads`);
-    expect(leads.body.leads.map((l: { phone: string }) => l.phone)).toEqual([
-      '+14155550101',
-      '+12125550102',
-    ]);
+    const leads = await leadPage(x);
+    expect(leads.leads.map((l) => l.phone)).toEqual(['+14155550101', '+12125550102']);
 
-    const status = await x.call('GET', `/api/imports/${importId}`);
-    expect(status.status).toBe(200);
-    expect(status.body).toMatchObject({
+    const status = await importStatus(x, importId);
+    expect(status).toMatchObject({
       id: importId,
       campaignId: CAMPAIGN,
       fileName: 'october.csv',
@@ -89,8 +113,8 @@ describe('importing a CSV file in the request', () => {
     expect(errors.status).toBe(200);
     expect(errors.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(errors.headers.get('content-disposition')).toContain('october-errors.csv');
-    expect(errors.body.split('\n')[0]).toBe('phone,name,import_row,import_error');
-    expect(errors.body).toContain('not a number,Bob,3,phone:');
+    expect(textOf(errors).split('\n')[0]).toBe('phone,name,import_row,import_error');
+    expect(textOf(errors)).toContain('not a number,Bob,3,phone:');
   });
 
   it('imports the file of a multipart form, with its mode field', async () => {
@@ -100,20 +124,21 @@ describe('importing a CSV file in the request', () => {
       body: form('phone,name\n+14155550101,Ada\n'),
     });
     expect(first.status).toBe(200);
-    expect(first.body.counts.accepted).toBe(1);
+    expect(reportOf(first).counts.accepted).toBe(1);
 
     const again = 'phone,name\n+14155550101,Ada Lovelace\n+14155550102,Grace\n';
     const skipped = await send(x, IMPORT, { method: 'POST', body: form(again) });
-    expect(skipped.body.counts).toMatchObject({ accepted: 1, duplicates: 1, updated: 0 });
+    expect(reportOf(skipped).counts).toMatchObject({ accepted: 1, duplicates: 1, updated: 0 });
     const updated = await send(x, `${IMPORT}?mode=skip_existing`, {
       method: 'POST',
       body: form(again, { mode: 'update_existing' }),
     });
-    expect(updated.body.counts).toMatchObject({ updated: 2, accepted: 0 });
-    const status = await x.call('GET', `/api/imports/${updated.body.importId}`);
-    expect(status.body).toMatchObject({ fileName: 'my leads.csv', mode: 'update_existing' });
-    const leads = await x.call('GET', `/api/campaigns/${CAMPAIGN}/leads?q=Ada`);
-    expect(leads.body.leads[0].name).toBe('Ada Lovelace');
+    const updatedReport = reportOf(updated);
+    expect(updatedReport.counts).toMatchObject({ updated: 2, accepted: 0 });
+    const status = await importStatus(x, updatedReport.importId);
+    expect(status).toMatchObject({ fileName: 'my leads.csv', mode: 'update_existing' });
+    const leads = await leadPage(x, { q: 'Ada' });
+    expect(leads.leads[0]?.name).toBe('Ada Lovelace');
   });
 
   it('imports the sample CSV it serves without a warning', async () => {
@@ -122,8 +147,8 @@ describe('importing a CSV file in the request', () => {
     expect(sample.status).toBe(200);
     expect(sample.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(sample.headers.get('content-disposition')).toContain('dialstate-leads-sample.csv');
-    const imported = await x.call('POST', IMPORT, sample.body, { 'content-type': 'text/csv' });
-    expect(imported.body).toMatchObject({
+    const imported = await x.call('POST', IMPORT, textOf(sample), { 'content-type': 'text/csv' });
+    expect(reportOf(imported)).toMatchObject({
       counts: { accepted: 4 },
       errorCount: 0,
       warningCount: 0,
@@ -136,15 +161,14 @@ describe('importing a CSV file in the request', () => {
     const csv = 'phone,name\n+14155550101,"Ada\n+14155550102,Grace\n';
     const response = await x.call('POST', IMPORT, csv, { 'content-type': 'text/csv' });
     expect(response.status).toBe(400);
-    expect(response.body.error.code).toBe('validation');
-    expect(response.body.error.message).toMatch(/cannot be imported: .*quote/);
-    expect(response.body.error.details.import).toMatchObject({ status: 'failed' });
-    const status = await x.call(
-      'GET',
-      `/api/imports/${response.body.error.details.import.importId}`,
-    );
-    expect(status.body).toMatchObject({ status: 'failed', phase: 'failed' });
-    expect((await x.call('GET', `/api/campaigns/${CAMPAIGN}/leads`)).body.leads).toEqual([]);
+    const error = errorOf(response);
+    expect(error.code).toBe('validation');
+    expect(error.message).toMatch(/cannot be imported: .*quote/);
+    const failed = importReportSchema.parse(jsonAt(error.details, 'import'));
+    expect(failed).toMatchObject({ status: 'failed' });
+    const status = await importStatus(x, failed.importId);
+    expect(status).toMatchObject({ status: 'failed', phase: 'failed' });
+    expect((await leadPage(x)).leads).toEqual([]);
   });
 });
 
@@ -154,19 +178,18 @@ describe('importing a large file in the background', () => {
     const csv = leadsCsv(2_000);
     const response = await send(x, IMPORT, { method: 'POST', body: form(csv) });
     expect(response.status).toBe(202);
-    const { importId, statusUrl } = response.body;
-    expect(response.body.status).toBe('running');
+    const { importId, statusUrl, status } = acceptedOf(response);
+    expect(status).toBe('running');
     expect(statusUrl).toBe(`/api/imports/${importId}`);
     expect(response.headers.get('location')).toBe(statusUrl);
 
-    const early = await x.call('GET', statusUrl);
-    expect(early.status).toBe(200);
-    expect(['running', 'completed']).toContain(early.body.status);
-    expect(early.body.bytesTotal).toBe(Buffer.byteLength(csv));
+    const early = await importStatus(x, importId);
+    expect(['running', 'completed']).toContain(early.status);
+    expect(early.bytesTotal).toBe(Buffer.byteLength(csv));
 
     await x.importsSettled();
-    const done = await x.call('GET', statusUrl);
-    expect(done.body).toMatchObject({
+    const done = await importStatus(x, importId);
+    expect(done).toMatchObject({
       status: 'completed',
       phase: 'completed',
       percent: 100,
@@ -175,10 +198,9 @@ describe('importing a large file in the background', () => {
       errorsCsvUrl: null,
     });
     // The harness's clock stands still while the import runs: no rate to report.
-    expect(done.body).toMatchObject({ elapsedMs: 0, rowsPerSecond: null });
+    expect(done).toMatchObject({ elapsedMs: 0, rowsPerSecond: null });
     expect(readdirSync(x.dir.path).filter((f) => f.startsWith('dialstate-upload-'))).toEqual([]);
-    const page = await x.call('GET', `/api/campaigns/${CAMPAIGN}/leads?limit=200`);
-    expect(page.body.hasMore).toBe(true);
+    expect((await leadPage(x, { limit: '200' })).hasMore).toBe(true);
   });
 
   it('imports a large text/csv body in the background too', async () => {
@@ -186,15 +208,18 @@ describe('importing a large file in the background', () => {
     const csv = `${leadsCsv(300)}garbage,\n`;
     const response = await x.call('POST', IMPORT, csv, { 'content-type': 'text/csv' });
     expect(response.status).toBe(202);
+    const { importId, statusUrl } = acceptedOf(response);
+    expect(statusUrl).toBe(`/api/imports/${importId}`);
     await x.importsSettled();
-    const done = await x.call('GET', response.body.statusUrl);
-    expect(done.body).toMatchObject({
+    const done = await importStatus(x, importId);
+    expect(done).toMatchObject({
       status: 'completed',
       counts: { accepted: 300, rejected: 1 },
     });
-    expect(done.body.errorsCsvUrl).toBe(`/api/imports/${response.body.importId}/errors.csv`);
-    const errors = await x.call('GET', done.body.errorsCsvUrl);
-    expect(errors.body.trim().split('\n')).toHaveLength(2);
+    const errorsCsvUrl = `/api/imports/${importId}/errors.csv`;
+    expect(done.errorsCsvUrl).toBe(errorsCsvUrl);
+    const errors = await x.call('GET', errorsCsvUrl);
+    expect(textOf(errors).trim().split('\n')).toHaveLength(2);
   });
 });
 
@@ -203,13 +228,13 @@ describe('refusing uploads', () => {
     const x = await setUp();
     const json = await x.call('POST', IMPORT, { phone: '+14155550101' });
     expect(json.status).toBe(415);
-    expect(json.body.error.code).toBe('unsupportedMediaType');
+    expect(errorOf(json).code).toBe('unsupportedMediaType');
     const image = await send(x, IMPORT, { method: 'POST', body: form('GIF89a', {}, 'image/gif') });
     expect(image.status).toBe(415);
     const xls = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
     const workbook = await send(x, IMPORT, { method: 'POST', body: form(xls) });
     expect(workbook.status).toBe(415);
-    expect(workbook.body.error.message).toMatch(/\.xls workbook.*\.xlsx workbook/);
+    expect(errorOf(workbook).message).toMatch(/\.xls workbook.*\.xlsx workbook/);
     const declared = await x.call('POST', IMPORT, '%PDF-1.7 …', { 'content-type': 'text/csv' });
     expect(declared.status).toBe(415);
   });
@@ -221,7 +246,7 @@ describe('refusing uploads', () => {
       'content-length': String(10 * 1024 * 1024),
     });
     expect(declared.status).toBe(413);
-    expect(declared.body.error).toMatchObject({
+    expect(errorOf(declared)).toMatchObject({
       code: 'payloadTooLarge',
       details: { maxBytes: 2048 },
     });
@@ -245,7 +270,7 @@ describe('refusing uploads', () => {
     noFile.append('mode', 'skip_existing');
     const missing = await send(x, IMPORT, { method: 'POST', body: noFile });
     expect(missing.status).toBe(400);
-    expect(missing.body.error.message).toMatch(/"file"/);
+    expect(errorOf(missing).message).toMatch(/"file"/);
 
     const truncated = await send(x, IMPORT, {
       method: 'POST',
@@ -253,14 +278,14 @@ describe('refusing uploads', () => {
       headers: { 'content-type': 'multipart/form-data; boundary=xyz' },
     });
     expect(truncated.status).toBe(400);
-    expect(truncated.body.error.message).toMatch(/multipart/);
+    expect(errorOf(truncated).message).toMatch(/multipart/);
 
     const badField = await send(x, IMPORT, {
       method: 'POST',
       body: form('phone\n', { mode: 'merge' }),
     });
     expect(badField.status).toBe(400);
-    expect(badField.body.error.details.issues).toEqual([
+    expect(issuesOf(errorOf(badField))).toEqual([
       { path: 'body.mode', message: expect.any(String) },
     ]);
     const badQuery = await x.call('POST', `${IMPORT}?mode=merge`, 'phone\n', {
@@ -272,10 +297,10 @@ describe('refusing uploads', () => {
       'content-type': 'text/csv',
     });
     expect(nobody.status).toBe(404);
-    expect((await x.call('GET', '/api/imports/nope')).status).toBe(404);
+    expect((await x.refused('$get', '/imports/:id', { param: { id: 'nope' } })).status).toBe(404);
     expect((await x.call('GET', '/api/imports/nope/errors.csv')).status).toBe(404);
 
-    expect((await x.call('POST', `/api/campaigns/${CAMPAIGN}/archive`)).status).toBe(200);
+    expect((await x.api('$post', '/campaigns/:id/archive', campaign)).status).toBe(200);
     const archived = await x.call('POST', IMPORT, 'phone\n+14155550101\n', {
       'content-type': 'text/csv',
     });

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { errorBodySchema } from '../../src/http/api-error.js';
 import { XLSX_TYPE } from '../../src/http/csv-upload.js';
-import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
+import { importAcceptedSchema, importReportSchema } from '../../src/http/lead-import-schemas.js';
+import { type ApiHarness, createApiHarness, textOf } from '../support/api-harness.js';
 import {
   createWorkbookDir,
   writeStreamedWorkbook,
@@ -36,11 +38,11 @@ describe('importing an .xlsx workbook over the API', () => {
       body: await small(),
     });
     expect(response.status).toBe(200);
-    const report = (await response.json()) as { errorsCsvUrl: string };
+    const report = importReportSchema.parse(await response.json());
     expect(report).toMatchObject({ counts: { accepted: 1, rejected: 1 }, errorCount: 1 });
-    const errors = await h.app.request(report.errorsCsvUrl);
+    const errors = await h.call('GET', String(report.errorsCsvUrl));
     expect(errors.headers.get('content-disposition')).toContain('october-errors.csv');
-    expect(await errors.text()).toContain('not a number,Bob,2,');
+    expect(textOf(errors)).toContain('not a number,Bob,2,');
   });
 
   it('takes it as a form file named .xlsx, in the background when large', async () => {
@@ -55,10 +57,11 @@ describe('importing an .xlsx workbook over the API', () => {
     body.append('mode', 'update_existing');
     const response = await h.app.request(IMPORT, { method: 'POST', body });
     expect(response.status).toBe(202);
-    const { statusUrl } = (await response.json()) as { statusUrl: string };
+    const { importId, statusUrl } = importAcceptedSchema.parse(await response.json());
+    expect(statusUrl).toBe(`/api/imports/${importId}`);
     await h.importsSettled();
-    const done = await h.call('GET', statusUrl);
-    expect(done.body).toMatchObject({
+    const done = await h.ok('$get', '/imports/:id', { param: { id: importId } });
+    expect(done).toMatchObject({
       status: 'completed',
       fileName: 'big.xlsx',
       mode: 'update_existing',
@@ -73,7 +76,7 @@ describe('importing an .xlsx workbook over the API', () => {
     body.append('file', new File(['phone\n+14155550101\n'], 'leads.xlsx'));
     const response = await h.app.request(IMPORT, { method: 'POST', body });
     expect(response.status).toBe(415);
-    const refused = (await response.json()) as { error: { message: string } };
+    const refused = errorBodySchema.parse(await response.json());
     expect(refused.error.message).toContain('not an .xlsx workbook');
   });
 });

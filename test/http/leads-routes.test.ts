@@ -1,28 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { createLeadRepository } from '../../src/store/leads.js';
-import { type ApiHarness, apiHarnessPerTest } from '../support/api-harness.js';
+import type { LeadListQuery, LeadPage } from '../../web/src/api/api-types.js';
+import { type ApiHarness, apiHarnessPerTest, errorOf, issuesOf } from '../support/api-harness.js';
 import { sampleLead } from '../support/store-fixtures.js';
 
 const CAMPAIGN = 'campaign-reminders';
 const LEADS = `/api/campaigns/${CAMPAIGN}/leads`;
+const campaign = { param: { id: CAMPAIGN } };
 
 const setUp = apiHarnessPerTest();
 
 /** Ids of a list response's leads. */
 const ids = (body: { leads: { id: string }[] }) => body.leads.map((lead) => lead.id);
 
+/** A page of the campaign's leads for a query. */
+const leadPage = (x: ApiHarness, query: LeadListQuery = {}) =>
+  x.ok('$get', '/campaigns/:id/leads', { ...campaign, query });
+
 /** Walks every page of a list query, `limit` at a time; returns the ids in order. */
-async function allPages(x: ApiHarness, query: string, limit: number): Promise<string[]> {
+async function allPages(x: ApiHarness, query: LeadListQuery, limit: number): Promise<string[]> {
   const seen: string[] = [];
   let cursor: string | null = null;
   do {
-    const suffix = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-    const page = await x.call('GET', `${LEADS}?limit=${limit}${query}${suffix}`);
-    expect(page.status).toBe(200);
-    expect(page.body.leads.length).toBeLessThanOrEqual(limit);
-    seen.push(...ids(page.body));
-    expect(page.body.hasMore).toBe(page.body.nextCursor !== null);
-    cursor = page.body.nextCursor;
+    const page: LeadPage = await leadPage(x, {
+      ...query,
+      limit: String(limit),
+      ...(cursor === null ? {} : { cursor }),
+    });
+    expect(page.leads.length).toBeLessThanOrEqual(limit);
+    seen.push(...ids(page));
+    expect(page.hasMore).toBe(page.nextCursor !== null);
+    cursor = page.nextCursor;
   } while (cursor !== null);
   return seen;
 }
@@ -38,7 +46,7 @@ async function campaignWithHistory(): Promise<ApiHarness> {
   await x.quiet();
   const [a1, a2, a3] = await x.openAttempts();
   if (!a1 || !a2 || !a3) throw new Error('expected 4 live attempts');
-  expect((await x.call('POST', `/api/campaigns/${CAMPAIGN}/pause`)).status).toBe(200);
+  expect((await x.api('$post', '/campaigns/:id/pause', campaign)).status).toBe(200);
   await x.send(a1.attemptId, { type: 'channel.ringing' });
   await x.advance(2_000);
   await x.send(a1.attemptId, { type: 'channel.answered' });
@@ -63,11 +71,11 @@ async function campaignWithHistory(): Promise<ApiHarness> {
 describe('the leads table', () => {
   it('lists leads in import order with their latest attempt', async () => {
     const x = await campaignWithHistory();
-    const page = await x.call('GET', LEADS);
-    expect(page.status).toBe(200);
-    expect(ids(page.body)).toEqual(['lead-1', 'lead-2', 'lead-3', 'lead-4', 'lead-5', 'lead-6']);
-    expect(page.body).toMatchObject({ hasMore: false, nextCursor: null });
-    const [human, busy, invalid, dialing, fresh] = page.body.leads;
+    const page = await leadPage(x);
+    expect(ids(page)).toEqual(['lead-1', 'lead-2', 'lead-3', 'lead-4', 'lead-5', 'lead-6']);
+    expect(page).toMatchObject({ hasMore: false, nextCursor: null });
+    const [human, busy, invalid, dialing, fresh] = page.leads;
+    if (!human || !busy || !dialing) throw new Error('expected six leads');
     expect(human).toMatchObject({
       phone: '+15550200001',
       name: 'Lead 1',
@@ -86,29 +94,25 @@ describe('the leads table', () => {
         state: 'done',
       },
     });
-    expect(human.lastAttempt.durationMs).toBeGreaterThanOrEqual(34_500);
+    expect(human.lastAttempt?.durationMs).toBeGreaterThanOrEqual(34_500);
     expect(human).not.toHaveProperty('importSeq');
     expect(busy).toMatchObject({ state: 'pending', lastOutcome: 'busy' });
     expect(busy.lastAttempt).toMatchObject({ outcome: 'busy', hangupCause: 17 });
     expect(invalid).toMatchObject({ state: 'failed', lastOutcome: 'invalid_number' });
     expect(dialing).toMatchObject({ state: 'dialing', lastAttempt: { live: true, outcome: null } });
-    expect(dialing.activeAttemptId).toBe(dialing.lastAttempt.id);
-    expect(dialing.lastAttempt.durationMs).toBeNull();
+    expect(dialing.activeAttemptId).toBe(dialing.lastAttempt?.id);
+    expect(dialing.lastAttempt?.durationMs).toBeNull();
     expect(fresh).toMatchObject({ state: 'pending', attempts: 0, lastAttempt: null });
   });
 
   it('filters by state, by outcome and by both', async () => {
     const x = await campaignWithHistory();
-    expect(ids((await x.call('GET', `${LEADS}?state=pending`)).body)).toEqual([
-      'lead-2',
-      'lead-5',
-      'lead-6',
+    expect(ids(await leadPage(x, { state: 'pending' }))).toEqual(['lead-2', 'lead-5', 'lead-6']);
+    expect(ids(await leadPage(x, { outcome: 'busy' }))).toEqual(['lead-2']);
+    expect(ids(await leadPage(x, { state: 'failed', outcome: 'invalid_number' }))).toEqual([
+      'lead-3',
     ]);
-    expect(ids((await x.call('GET', `${LEADS}?outcome=busy`)).body)).toEqual(['lead-2']);
-    expect(ids((await x.call('GET', `${LEADS}?state=failed&outcome=invalid_number`)).body)).toEqual(
-      ['lead-3'],
-    );
-    expect(ids((await x.call('GET', `${LEADS}?state=completed&outcome=busy`)).body)).toEqual([]);
+    expect(ids(await leadPage(x, { state: 'completed', outcome: 'busy' }))).toEqual([]);
   });
 
   it('searches numbers in the spellings people type, and names by their start in any case', async () => {
@@ -120,8 +124,7 @@ describe('the leads table', () => {
       sampleLead(CAMPAIGN, 6, { phone: '+14155550199', name: 'Adam Smith' }),
       sampleLead(CAMPAIGN, 7, { phone: '+13125550104', name: 'Grace Hopper' }),
     ]);
-    const search = async (q: string) =>
-      ids((await x.call('GET', `${LEADS}?q=${encodeURIComponent(q)}`)).body);
+    const search = async (q: string) => ids(await leadPage(x, { q }));
     expect(await search('(415) 555-01')).toEqual(['lead-4', 'lead-6']);
     expect(await search('+1 415 555 0101')).toEqual(['lead-4']);
     expect(await search('1415')).toEqual(['lead-4', 'lead-6']);
@@ -133,9 +136,9 @@ describe('the leads table', () => {
     expect(await search('Ada L')).toEqual(['lead-4']);
     expect(await search('%')).toEqual([]);
     expect(await search('zz')).toEqual([]);
-    const combined = await x.call('GET', `${LEADS}?q=ada&state=pending&limit=1`);
-    expect(ids(combined.body)).toEqual(['lead-5']);
-    expect(combined.body.hasMore).toBe(true);
+    const combined = await leadPage(x, { q: 'ada', state: 'pending', limit: '1' });
+    expect(ids(combined)).toEqual(['lead-5']);
+    expect(combined.hasMore).toBe(true);
   });
 
   it('pages through every lead once, in each order, with ties in names', async () => {
@@ -151,11 +154,11 @@ describe('the leads table', () => {
         }),
       ),
     );
-    const byImport = await allPages(x, '', 5);
+    const byImport = await allPages(x, {}, 5);
     expect(byImport).toHaveLength(24);
     expect(byImport[0]).toBe('lead-1');
     expect(byImport.at(-1)).toBe('lead-100');
-    expect(await allPages(x, '&state=dnc', 2)).toEqual([
+    expect(await allPages(x, { state: 'dnc' }, 2)).toEqual([
       'lead-120',
       'lead-116',
       'lead-112',
@@ -163,13 +166,13 @@ describe('the leads table', () => {
       'lead-104',
       'lead-100',
     ]);
-    const anns = await allPages(x, '&q=an', 3);
+    const anns = await allPages(x, { q: 'an' }, 3);
     expect(anns).toHaveLength(16);
     expect(new Set(anns).size).toBe(16);
-    const phones = await allPages(x, '&q=555', 4);
+    const phones = await allPages(x, { q: '555' }, 4);
     expect(phones).toHaveLength(24);
     expect(new Set(phones).size).toBe(24);
-    expect(await allPages(x, '&outcome=busy', 3)).toEqual([]);
+    expect(await allPages(x, { outcome: 'busy' }, 3)).toEqual([]);
   });
 
   it('refuses bad filters, limits and cursors with the problem and where it is', async () => {
@@ -177,8 +180,9 @@ describe('the leads table', () => {
     const bad = async (query: string) => {
       const response = await x.call('GET', `${LEADS}?${query}`);
       expect(response.status).toBe(400);
-      expect(response.body.error.code).toBe('validation');
-      return response.body.error.details.issues.map((i: { path: string }) => i.path);
+      const error = errorOf(response);
+      expect(error.code).toBe('validation');
+      return issuesOf(error).map((i) => i.path);
     };
     expect(await bad('state=ringing')).toEqual(['query.state']);
     expect(await bad('outcome=maybe')).toEqual(['query.outcome']);
@@ -186,23 +190,31 @@ describe('the leads table', () => {
     expect(await bad('limit=0')).toEqual(['query.limit']);
     expect(await bad('limit=ten')).toEqual(['query.limit']);
     expect(await bad('cursor=not-a-cursor')).toEqual(['query.cursor']);
-    const phonePage = await x.call('GET', `${LEADS}?q=555&limit=1`);
-    expect(await bad(`cursor=${phonePage.body.nextCursor}`)).toEqual(['query.cursor']);
+    const phonePage = await leadPage(x, { q: '555', limit: '1' });
+    expect(await bad(`cursor=${phonePage.nextCursor}`)).toEqual(['query.cursor']);
     expect(await bad(`q=${'a'.repeat(101)}`)).toEqual(['query.q']);
-    expect((await x.call('GET', '/api/campaigns/nope/leads')).status).toBe(404);
+    const unknown = await x.api('$get', '/campaigns/:id/leads', {
+      param: { id: 'nope' },
+      query: {},
+    });
+    expect(unknown.status).toBe(404);
   });
 });
 
 describe('adding a lead by hand', () => {
   it('normalises the number and reports fallbacks as warnings', async () => {
     const x = await setUp({ leads: 1 });
-    const response = await x.call('POST', LEADS, {
-      phone: '(415) 555-0101',
-      name: '  Ada Lovelace ',
-      timezone: 'Mars/Olympus',
-      customVars: { doctor: 'Dr. Smith', visits: 3, vip: true },
+    const response = await x.api('$post', '/campaigns/:id/leads', {
+      ...campaign,
+      json: {
+        phone: '(415) 555-0101',
+        name: '  Ada Lovelace ',
+        timezone: 'Mars/Olympus',
+        customVars: { doctor: 'Dr. Smith', visits: 3, vip: true },
+      },
     });
     expect(response.status).toBe(201);
+    if (!response.ok) throw new Error(response.body.error.message);
     expect(response.body.lead).toMatchObject({
       id: 'id-1',
       phone: '+14155550101',
@@ -215,43 +227,47 @@ describe('adding a lead by hand', () => {
     expect(response.body.warnings).toEqual([
       expect.objectContaining({ field: 'timezone', value: 'Mars/Olympus' }),
     ]);
-    const list = await x.call('GET', LEADS);
-    expect(ids(list.body)).toEqual(['lead-1', 'id-1']);
+    expect(ids(await leadPage(x))).toEqual(['lead-1', 'id-1']);
   });
 
   it('stores a number on a do-not-call list as dnc', async () => {
     const x = await setUp();
-    expect((await x.call('POST', '/api/dnc', { phone: '+14155550101' })).status).toBe(201);
-    const response = await x.call('POST', LEADS, { phone: '+1 415 555 0101' });
+    expect((await x.api('$post', '/dnc', { json: { phone: '+14155550101' } })).status).toBe(201);
+    const response = await x.api('$post', '/campaigns/:id/leads', {
+      ...campaign,
+      json: { phone: '+1 415 555 0101' },
+    });
     expect(response.status).toBe(201);
+    if (!response.ok) throw new Error(response.body.error.message);
     expect(response.body.lead.state).toBe('dnc');
-    expect(response.body.warnings[0].reason).toMatch(/do-not-call/);
+    expect(response.body.warnings[0]?.reason).toMatch(/do-not-call/);
   });
 
   it('refuses an invalid lead with every problem, a duplicate, and an archived campaign', async () => {
     const x = await setUp({ leads: 1 });
-    const invalid = await x.call('POST', LEADS, { phone: 'call me', customVars: { a: 'x' } });
+    const lead = (phone: string, id = CAMPAIGN) => ({ param: { id }, json: { phone } });
+    const LEAD = '/campaigns/:id/leads';
+    const invalid = await x.refused('$post', '/campaigns/:id/leads', {
+      ...campaign,
+      json: { phone: 'call me', customVars: { a: 'x' } },
+    });
     expect(invalid.status).toBe(400);
-    expect(invalid.body.error.details.issues).toEqual([
-      { path: 'body.phone', message: expect.any(String) },
-    ]);
+    expect(issuesOf(invalid)).toEqual([{ path: 'body.phone', message: expect.any(String) }]);
     const schema = await x.call('POST', LEADS, { phone: '+14155550101', nickname: 'x' });
     expect(schema.status).toBe(400);
-    expect(JSON.stringify(schema.body.error.details)).toContain('nickname');
+    expect(JSON.stringify(errorOf(schema).details)).toContain('nickname');
     const nested = await x.call('POST', LEADS, { phone: '+14155550101', customVars: { a: {} } });
     expect(nested.status).toBe(400);
 
-    expect((await x.call('POST', LEADS, { phone: '+1 415 555 0101' })).status).toBe(201);
-    const duplicate = await x.call('POST', LEADS, { phone: '(415) 555-0101' });
+    expect((await x.api('$post', LEAD, lead('+1 415 555 0101'))).status).toBe(201);
+    const duplicate = await x.refused('$post', LEAD, lead('(415) 555-0101'));
     expect(duplicate.status).toBe(409);
-    expect(duplicate.body.error.details).toEqual({ leadId: 'id-1' });
+    expect(duplicate.details).toEqual({ leadId: 'id-1' });
 
-    expect(
-      (await x.call('POST', '/api/campaigns/nope/leads', { phone: '+14155550101' })).status,
-    ).toBe(404);
-    expect((await x.call('POST', `/api/campaigns/${CAMPAIGN}/archive`)).status).toBe(200);
-    const archived = await x.call('POST', LEADS, { phone: '+14155550102' });
-    expect(archived.body.error.message).toMatch(/archived/);
+    expect((await x.refused('$post', LEAD, lead('+14155550101', 'nope'))).status).toBe(404);
+    expect((await x.api('$post', '/campaigns/:id/archive', campaign)).status).toBe(200);
+    const archived = await x.refused('$post', LEAD, lead('+14155550102'));
+    expect(archived.message).toMatch(/archived/);
     expect(archived.status).toBe(409);
   });
 });
@@ -259,23 +275,20 @@ describe('adding a lead by hand', () => {
 describe('one lead and the actions on it', () => {
   it('shows a lead and its call history, newest first', async () => {
     const x = await campaignWithHistory();
-    await x.call('POST', `/api/campaigns/${CAMPAIGN}/start`);
+    await x.ok('$post', '/campaigns/:id/start', campaign);
     await x.advance(10 * 60_000);
-    const lead = await x.call('GET', '/api/leads/lead-2');
-    expect(lead.status).toBe(200);
-    expect(lead.body).toMatchObject({ id: 'lead-2', state: 'dialing', attempts: 2 });
-    const history = await x.call('GET', '/api/leads/lead-2/attempts');
-    expect(history.status).toBe(200);
-    expect(history.body.attempts.map((a: { attemptNumber: number }) => a.attemptNumber)).toEqual([
-      2, 1,
-    ]);
-    expect(history.body.attempts[1]).toMatchObject({
+    const lead = await x.ok('$get', '/leads/:id', { param: { id: 'lead-2' } });
+    expect(lead).toMatchObject({ id: 'lead-2', state: 'dialing', attempts: 2 });
+    const history = await x.ok('$get', '/leads/:id/attempts', { param: { id: 'lead-2' } });
+    expect(history.attempts.map((a) => a.attemptNumber)).toEqual([2, 1]);
+    expect(history.attempts[1]).toMatchObject({
       outcome: 'busy',
       phone: '+15550200002',
       leadName: 'Lead 2',
     });
-    expect((await x.call('GET', '/api/leads/nope')).status).toBe(404);
-    expect((await x.call('GET', '/api/leads/nope/attempts')).status).toBe(404);
+    const nope = { param: { id: 'nope' } };
+    expect((await x.refused('$get', '/leads/:id', nope)).status).toBe(404);
+    expect((await x.refused('$get', '/leads/:id/attempts', nope)).status).toBe(404);
   });
 
   it('recycles a finished lead: redial keeps its history, reset deletes it', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ATTEMPT_OUTCOMES } from '../../src/machines/attempt-types.js';
-import { type ApiHarness, apiHarnessPerTest } from '../support/api-harness.js';
+import { type ApiHarness, apiHarnessPerTest, textOf } from '../support/api-harness.js';
 import { runImport } from '../support/lead-intake.js';
 
 const TOKEN = 'a-long-enough-secret-token';
@@ -36,7 +36,7 @@ async function scrape(x: ApiHarness, headers: Record<string, string> = {}): Prom
   const response = await x.call('GET', '/metrics', undefined, headers);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-  return parseExposition(response.body);
+  return parseExposition(textOf(response));
 }
 
 describe('/metrics', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ApiHarness, createApiHarness } from '../support/api-harness.js';
+import { type ApiHarness, createApiHarness, openApiOf, textOf } from '../support/api-harness.js';
 
 let h: ApiHarness | undefined;
 afterEach(async () => {
@@ -28,9 +28,9 @@ describe('the OpenAPI document', () => {
     const x = await setUp();
     const response = await x.call('GET', '/api/openapi.json');
     expect(response.status).toBe(200);
-    const doc = response.body;
+    const doc = openApiOf(response);
     expect(doc.openapi).toBe('3.1.0');
-    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+    const documented = Object.entries(doc.paths)
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();
     expect(documented).toEqual(servedRoutes(x));
@@ -43,12 +43,12 @@ describe('the OpenAPI document', () => {
     const x = await setUp();
     const page = await x.call('GET', '/api/docs');
     expect(page.status).toBe(200);
-    expect(page.body).toContain('/api/openapi.json');
+    expect(textOf(page)).toContain('/api/openapi.json');
   });
 
   it('serves the docs page with its own assets: it loads on a network without internet', async () => {
     const x = await setUp();
-    const page = String((await x.call('GET', '/api/docs')).body);
+    const page = textOf(await x.call('GET', '/api/docs'));
     // Every address the page names, in attributes and in its script.
     const addresses = [...page.matchAll(/(?:src|href)="([^"]*)"|url: '([^']*)'/g)].map(
       (m) => m[1] ?? m[2] ?? '',
@@ -63,7 +63,7 @@ describe('the OpenAPI document', () => {
       const asset = await x.call('GET', address);
       expect(asset.status, address).toBe(200);
       expect(asset.headers.get('content-type')).toMatch(/^text\/(css|javascript)/);
-      expect(String(asset.body).length).toBeGreaterThan(10_000);
+      expect(textOf(asset).length).toBeGreaterThan(10_000);
     }
     // Only the page's files, nothing else of the package.
     expect((await x.call('GET', '/api/docs/assets/swagger-ui-dist/package.json')).status).toBe(404);

@@ -1,7 +1,9 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { uploadedRecordingSchema } from '../../src/http/recording-schemas.js';
 import { type Dialstate, startDialstate } from '../../src/main.js';
+import { createApiClient } from '../support/api-client.js';
 import { sine, wavFile } from '../support/audio-fixtures.js';
 import { createTempDir, type TempDir } from '../support/store-fixtures.js';
 
@@ -39,9 +41,12 @@ describe('the operations routes of a running dialstate', () => {
       scheduler: { running: true },
     });
 
-    const checks = await fetch(`${httpUrl}/api/setup/checks`);
+    // The typed client, over the real server's HTTP.
+    const client = createApiClient({ request: (path, init) => fetch(`${httpUrl}${path}`, init) });
+    const checks = await client.api('$get', '/setup/checks', {});
     expect(checks.status).toBe(200);
-    const report = (await checks.json()) as { ok: boolean; simulated: boolean; checks: unknown[] };
+    if (!checks.ok) throw new Error(checks.body.error.message);
+    const report = checks.body;
     expect(report).toMatchObject({ ok: true, simulated: true });
     expect(report.checks).toHaveLength(8);
     // The embedded simulator runs the current AMD hop, and the check reads its version.
@@ -49,10 +54,7 @@ describe('the operations routes of a running dialstate', () => {
       expect.objectContaining({ id: 'amd-hop-version', ok: true }),
     );
 
-    const dialplan = (await (await fetch(`${httpUrl}/api/setup/dialplan`)).json()) as {
-      simulated: boolean;
-      text: string;
-    };
+    const dialplan = await client.ok('$get', '/setup/dialplan', {});
     expect(dialplan.simulated).toBe(true);
     expect(dialplan.text).toContain('[aava-outbound-amd]');
 
@@ -70,7 +72,7 @@ describe('the operations routes of a running dialstate', () => {
     body.append('name', 'Tone');
     const uploaded = await fetch(`${httpUrl}/api/recordings`, { method: 'POST', body });
     expect(uploaded.status).toBe(201);
-    const recording = (await uploaded.json()) as { mediaUri: string; audioUrl: string };
+    const recording = uploadedRecordingSchema.parse(await uploaded.json());
     expect(recording.mediaUri).toContain(`${dir?.path}/media/`);
     const audio = await fetch(`${httpUrl}${recording.audioUrl}`);
     expect(audio.status).toBe(200);

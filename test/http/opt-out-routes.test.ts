@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { apiHarnessPerTest } from '../support/api-harness.js';
+import { type ApiHarness, apiHarnessPerTest, errorOf } from '../support/api-harness.js';
 
 const CAMPAIGN = 'campaign-reminders';
 const setUp = apiHarnessPerTest();
+
+/** How many numbers the global do-not-call list holds. */
+const globalTotal = async (x: ApiHarness) => (await x.ok('$get', '/dnc', { query: {} })).total;
 
 /** A running campaign of two leads, both being called. */
 async function liveCalls() {
@@ -19,10 +22,8 @@ describe('opting out during a call', () => {
   it('lists the number globally with its source, answers the same when asked again, and the lead is never dialed again', async () => {
     const { x, attemptOf } = await liveCalls();
     const attemptId = attemptOf('lead-1');
-    const first = await x.call('POST', '/api/opt-outs', {
-      leadId: 'lead-1',
-      phone: '+15550200001',
-      reason: 'do not call me again',
+    const first = await x.api('$post', '/opt-outs', {
+      json: { leadId: 'lead-1', phone: '+15550200001', reason: 'do not call me again' },
     });
     expect(first.status).toBe(200);
     expect(first.body).toEqual({
@@ -34,13 +35,13 @@ describe('opting out during a call', () => {
     });
     await x.advance(1_000);
     // The same call named another way, later and with other words: nothing changes.
-    const again = await x.call('POST', '/api/opt-outs', { attemptId, reason: 'stop' });
-    const byChannel = await x.call('POST', '/api/opt-outs', {
-      channelId: `dialstate-${attemptId}`,
+    const again = await x.api('$post', '/opt-outs', { json: { attemptId, reason: 'stop' } });
+    const byChannel = await x.api('$post', '/opt-outs', {
+      json: { channelId: `dialstate-${attemptId}` },
     });
     expect(again).toMatchObject({ status: 200, body: first.body });
     expect(byChannel).toMatchObject({ status: 200, body: first.body });
-    const listed = (await x.call('GET', '/api/dnc')).body;
+    const listed = await x.ok('$get', '/dnc', { query: {} });
     expect(listed.total).toBe(1);
     expect(listed.entries[0]).toMatchObject({
       phone: '+15550200001',
@@ -59,11 +60,16 @@ describe('opting out during a call', () => {
 
   it("puts the number on the call's campaign list when asked to", async () => {
     const { x } = await liveCalls();
-    const response = await x.call('POST', '/api/opt-outs', { leadId: 'lead-2', scope: 'campaign' });
-    expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ list: CAMPAIGN, reason: null });
-    expect((await x.call('GET', '/api/dnc')).body.total).toBe(0);
-    expect((await x.call('GET', `/api/campaigns/${CAMPAIGN}/dnc`)).body.total).toBe(1);
+    const response = await x.ok('$post', '/opt-outs', {
+      json: { leadId: 'lead-2', scope: 'campaign' },
+    });
+    expect(response).toMatchObject({ list: CAMPAIGN, reason: null });
+    expect(await globalTotal(x)).toBe(0);
+    const campaignList = await x.ok('$get', '/campaigns/:id/dnc', {
+      param: { id: CAMPAIGN },
+      query: {},
+    });
+    expect(campaignList.total).toBe(1);
   });
 
   it('refuses a request naming no call, several calls, or a number the call did not dial, and lists nothing', async () => {
@@ -77,25 +83,28 @@ describe('opting out during a call', () => {
       await x.call('POST', '/api/opt-outs', 'not json'),
     ];
     expect(refused.map((r) => r.status)).toEqual([400, 400, 400, 400, 400, 400]);
-    expect(refused[2]?.body.error.message).toBe('the call dialed +15550200001, not +15550200002');
-    expect((await x.call('GET', '/api/dnc')).body.total).toBe(0);
+    const wrongNumber = refused[2];
+    expect(wrongNumber && errorOf(wrongNumber).message).toBe(
+      'the call dialed +15550200001, not +15550200002',
+    );
+    expect(await globalTotal(x)).toBe(0);
   });
 
   it('answers 404 for an unknown attempt, channel or lead, and for a lead never called', async () => {
     const x = await setUp({ leads: 1 });
     const missing = [
-      await x.call('POST', '/api/opt-outs', { attemptId: 'nope' }),
-      await x.call('POST', '/api/opt-outs', { channelId: 'someone-else' }),
-      await x.call('POST', '/api/opt-outs', { leadId: 'nope' }),
-      await x.call('POST', '/api/opt-outs', { leadId: 'lead-1' }),
+      await x.refused('$post', '/opt-outs', { json: { attemptId: 'nope' } }),
+      await x.refused('$post', '/opt-outs', { json: { channelId: 'someone-else' } }),
+      await x.refused('$post', '/opt-outs', { json: { leadId: 'nope' } }),
+      await x.refused('$post', '/opt-outs', { json: { leadId: 'lead-1' } }),
     ];
     expect(missing.map((r) => r.status)).toEqual([404, 404, 404, 404]);
-    expect(missing[3]?.body.error.message).toBe('lead lead-1 has not been called');
-    expect((await x.call('GET', '/api/dnc')).body.total).toBe(0);
+    expect(missing[3]?.message).toBe('lead lead-1 has not been called');
+    expect(await globalTotal(x)).toBe(0);
   });
 
   it('needs the API token when one is configured', async () => {
     const x = await setUp({ leads: 1, apiToken: 'secret' });
-    expect((await x.call('POST', '/api/opt-outs', { leadId: 'lead-1' })).status).toBe(401);
+    expect((await x.api('$post', '/opt-outs', { json: { leadId: 'lead-1' } })).status).toBe(401);
   });
 });

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { uploadedRecordingSchema } from '../../src/http/recording-schemas.js';
 import { DEFAULT_AUDIO_LIMITS } from '../../src/media/asterisk-audio.js';
-import { type ApiHarness, apiHarnessPerTest } from '../support/api-harness.js';
+import { type ApiHarness, apiHarnessPerTest, errorOf, issuesOf } from '../support/api-harness.js';
 import { encodeG711, sine, wavFile } from '../support/audio-fixtures.js';
 import { endlessBody } from '../support/endless-body.js';
 
@@ -13,17 +14,17 @@ const tone = wavFile(16000, [sine({ rate: 16000, seconds: 1.5, frequency: 440 })
 
 const setUp = apiHarnessPerTest();
 
+/** The recordings the library lists. */
+const listRecordings = async (x: ApiHarness) => (await x.ok('$get', '/recordings', {})).recordings;
+const byId = (id: string) => ({ param: { id } });
+
 /** Sends any body (multipart, raw bytes, a stream) and reads the answer like `call`. */
 async function send(x: ApiHarness, method: string, path: string, init: RequestInit = {}) {
   const response = await x.app.request(path, { method, ...init });
   const isJson = response.headers.get('content-type')?.includes('json') ?? false;
   const bytes = new Uint8Array(await response.arrayBuffer());
-  return {
-    status: response.status,
-    headers: response.headers,
-    bytes,
-    body: isJson ? JSON.parse(new TextDecoder().decode(bytes)) : null,
-  };
+  const body: unknown = isJson ? JSON.parse(new TextDecoder().decode(bytes)) : null;
+  return { status: response.status, headers: response.headers, bytes, body };
 }
 
 function form(fields: Record<string, string | Blob>, fileName = 'welcome.wav'): FormData {
@@ -35,6 +36,9 @@ function form(fields: Record<string, string | Blob>, fileName = 'welcome.wav'): 
   return data;
 }
 
+/** The recording an upload answers (an upload goes raw, so its answer is parsed). */
+const uploadedOf = (response: { body: unknown }) => uploadedRecordingSchema.parse(response.body);
+
 const wavBlob = (bytes: Uint8Array = tone) => new Blob([bytes], { type: 'audio/wav' });
 
 async function uploadTone(x: ApiHarness, name = 'Welcome') {
@@ -42,7 +46,7 @@ async function uploadTone(x: ApiHarness, name = 'Welcome') {
     body: form({ file: wavBlob(), name }),
   });
   expect(response.status).toBe(201);
-  return response.body as { id: string; name: string; audioUrl: string };
+  return uploadedOf(response);
 }
 
 describe('uploading recordings', () => {
@@ -65,9 +69,9 @@ describe('uploading recordings', () => {
       updatedAt: x.clock.now(),
       source: { format: 'wav-pcm-16', sampleRate: 16000, channels: 1 },
     });
-    const { source: _source, ...recording } = response.body;
-    expect((await x.call('GET', '/api/recordings')).body).toEqual({ recordings: [recording] });
-    expect((await x.call('GET', '/api/recordings/rec-1')).body).toEqual(recording);
+    const { source: _source, ...recording } = uploadedOf(response);
+    expect(await x.ok('$get', '/recordings', {})).toEqual({ recordings: [recording] });
+    expect(await x.ok('$get', '/recordings/:id', byId('rec-1'))).toEqual(recording);
   });
 
   it('names a multipart upload after its file when no name is given', async () => {
@@ -76,7 +80,7 @@ describe('uploading recordings', () => {
       body: form({ file: wavBlob() }, 'Voicemail v2.wav'),
     });
     expect(response.status).toBe(201);
-    expect(response.body.name).toBe('Voicemail v2');
+    expect(uploadedOf(response).name).toBe('Voicemail v2');
   });
 
   it('takes the audio itself as the body, named by ?name=, raw μ-law declared by its type', async () => {
@@ -110,7 +114,7 @@ describe('uploading recordings', () => {
       headers: { 'content-type': 'audio/mpeg' },
     });
     expect(mp3.status).toBe(415);
-    expect(mp3.body.error).toMatchObject({
+    expect(errorOf(mp3)).toMatchObject({
       code: 'unsupportedMediaType',
       message: expect.stringContaining('MP3'),
       details: { reason: 'unsupportedType' },
@@ -127,7 +131,7 @@ describe('uploading recordings', () => {
       headers: { 'content-type': 'audio/wav' },
     });
     expect(broken.status).toBe(400);
-    expect(broken.body.error.details).toEqual({ reason: 'invalidAudio' });
+    expect(errorOf(broken).details).toEqual({ reason: 'invalidAudio' });
 
     // Five minutes and a second of 8 kHz μ-law: small, but longer than a prompt may be.
     const long = new Uint8Array((DEFAULT_AUDIO_LIMITS.maxDurationMs / 1000 + 1) * 8000).fill(0xff);
@@ -136,11 +140,11 @@ describe('uploading recordings', () => {
       headers: { 'content-type': 'audio/basic' },
     });
     expect(tooLong.status).toBe(413);
-    expect(tooLong.body.error).toMatchObject({
+    expect(errorOf(tooLong)).toMatchObject({
       code: 'payloadTooLarge',
       details: { reason: 'tooLong' },
     });
-    expect((await x.call('GET', '/api/recordings')).body.recordings).toEqual([]);
+    expect(await listRecordings(x)).toEqual([]);
   });
 
   it('refuses a missing name or file, and names that cannot be shown', async () => {
@@ -150,13 +154,13 @@ describe('uploading recordings', () => {
       headers: { 'content-type': 'audio/wav' },
     });
     expect(noName.status).toBe(400);
-    expect(noName.body.error.details.issues).toEqual([
+    expect(issuesOf(errorOf(noName))).toEqual([
       { path: 'query.name', message: expect.any(String) },
     ]);
 
     const noFile = await send(x, 'POST', '/api/recordings', { body: form({ name: 'Empty' }) });
     expect(noFile.status).toBe(400);
-    expect(noFile.body.error.details.issues[0].path).toBe('body.file');
+    expect(issuesOf(errorOf(noFile))[0]?.path).toBe('body.file');
 
     const fileAsText = await send(x, 'POST', '/api/recordings', {
       body: form({ file: 'not a file', name: 'Text' }),
@@ -168,7 +172,7 @@ describe('uploading recordings', () => {
         body: form({ file: wavBlob(), name }),
       });
       expect(response.status).toBe(400);
-      expect(response.body.error.details).toEqual({ reason: 'invalidName' });
+      expect(errorOf(response).details).toEqual({ reason: 'invalidName' });
     }
     expect(readdirSafe(x.mediaDir)).toEqual([]);
   });
@@ -183,7 +187,7 @@ describe('uploading recordings', () => {
       endless.init({ 'content-type': 'audio/wav', 'content-length': String(1024 * MIB) }),
     );
     expect(response.status).toBe(413);
-    expect(response.body.error).toMatchObject({
+    expect(errorOf(response)).toMatchObject({
       code: 'payloadTooLarge',
       message: expect.stringContaining('MiB'),
     });
@@ -228,7 +232,7 @@ describe('the preview audio', () => {
     const x = await setUp();
     const response = await x.call('GET', '/api/recordings/rec-9/audio');
     expect(response.status).toBe(404);
-    expect(response.body.error.code).toBe('notFound');
+    expect(errorOf(response).code).toBe('notFound');
   });
 });
 
@@ -237,36 +241,48 @@ describe('renaming and deleting', () => {
     const x = await setUp();
     await uploadTone(x, 'Old name');
     x.clock.increment(5_000);
-    const renamed = await x.call('PATCH', '/api/recordings/rec-1', { name: ' New name ' });
-    expect(renamed.status).toBe(200);
-    expect(renamed.body).toMatchObject({ name: 'New name', updatedAt: x.clock.now() });
+    const renamed = await x.ok('$patch', '/recordings/:id', {
+      ...byId('rec-1'),
+      json: { name: ' New name ' },
+    });
+    expect(renamed).toMatchObject({ name: 'New name', updatedAt: x.clock.now() });
 
-    expect((await x.call('PATCH', '/api/recordings/rec-1', { name: '' })).status).toBe(400);
+    const empty = await x.refused('$patch', '/recordings/:id', {
+      ...byId('rec-1'),
+      json: { name: '' },
+    });
+    expect(empty.status).toBe(400);
+    // Bodies the route's type excludes go raw.
     expect((await x.call('PATCH', '/api/recordings/rec-1', { name: 42 })).status).toBe(400);
     expect((await x.call('PATCH', '/api/recordings/rec-1', { name: 'A', x: 1 })).status).toBe(400);
     expect((await x.call('PATCH', '/api/recordings/rec-1', {})).status).toBe(400);
-    expect((await x.call('PATCH', '/api/recordings/rec-9', { name: 'A' })).status).toBe(404);
-    expect((await x.call('GET', '/api/recordings/rec-1')).body.name).toBe('New name');
+    const unknown = await x.refused('$patch', '/recordings/:id', {
+      ...byId('rec-9'),
+      json: { name: 'A' },
+    });
+    expect(unknown.status).toBe(404);
+    expect((await x.ok('$get', '/recordings/:id', byId('rec-1'))).name).toBe('New name');
   });
 
   it('refuses to delete a recording a campaign uses, naming the campaign; deletes it once unused', async () => {
     const x = await setUp();
     const { id } = await uploadTone(x, 'Consent prompt');
     const consent = { enabled: true, recordingId: id, timeoutSec: 8 };
-    expect((await x.call('PATCH', `/api/campaigns/${CAMPAIGN}`, { consent })).status).toBe(200);
+    const campaign = { param: { id: CAMPAIGN } };
+    await x.ok('$patch', '/campaigns/:id', { ...campaign, json: { consent } });
 
-    const listed = await x.call('GET', `/api/recordings/${id}`);
+    const listed = await x.ok('$get', '/recordings/:id', byId(id));
     const use = {
       campaignId: CAMPAIGN,
       campaignName: 'Appointment reminders',
       campaignStatus: 'draft',
       roles: ['consent'],
     };
-    expect(listed.body.usedBy).toEqual([use]);
+    expect(listed.usedBy).toEqual([use]);
 
-    const refused = await x.call('DELETE', `/api/recordings/${id}`);
-    expect(refused.status).toBe(409);
-    expect(refused.body.error).toMatchObject({
+    const refused = await x.refused('$delete', '/recordings/:id', byId(id));
+    expect(refused).toMatchObject({
+      status: 409,
       code: 'conflict',
       message: expect.stringContaining('"Appointment reminders"'),
       details: { usedBy: [use] },
@@ -274,11 +290,11 @@ describe('renaming and deleting', () => {
     expect(readdirSafe(x.mediaDir)).toHaveLength(2);
 
     const off = { enabled: false, recordingId: null, timeoutSec: 8 };
-    await x.call('PATCH', `/api/campaigns/${CAMPAIGN}`, { consent: off });
-    expect((await x.call('DELETE', `/api/recordings/${id}`)).status).toBe(204);
-    expect((await x.call('GET', `/api/recordings/${id}`)).status).toBe(404);
+    await x.ok('$patch', '/campaigns/:id', { ...campaign, json: { consent: off } });
+    expect((await x.api('$delete', '/recordings/:id', byId(id))).status).toBe(204);
+    expect((await x.refused('$get', '/recordings/:id', byId(id))).status).toBe(404);
     expect(readdirSafe(x.mediaDir)).toEqual([]);
-    expect((await x.call('DELETE', `/api/recordings/${id}`)).status).toBe(404);
+    expect((await x.refused('$delete', '/recordings/:id', byId(id))).status).toBe(404);
   });
 });
 
@@ -298,7 +314,7 @@ describe('ids and names from outside', () => {
       expect((await x.call('DELETE', `/api/recordings/${id}`)).status).toBe(404);
     }
     expect(existsSync(database)).toBe(true);
-    expect((await x.call('GET', '/api/recordings')).body.recordings).toHaveLength(1);
+    expect(await listRecordings(x)).toHaveLength(1);
   });
 
   it('keeps a name or file name with a path as a display name only: files are named by id', async () => {
@@ -308,7 +324,7 @@ describe('ids and names from outside', () => {
       body: form({ file: wavBlob(), name: '../../evil' }, '../../../tmp/evil.wav'),
     });
     expect(response.status).toBe(201);
-    expect(response.body.name).toBe('../../evil');
+    expect(uploadedOf(response).name).toBe('../../evil');
     expect(readdirSafe(x.mediaDir).sort()).toEqual([
       'dialstate-rec-rec-1-preview.wav',
       'dialstate-rec-rec-1.ulaw',
@@ -321,7 +337,7 @@ describe('ids and names from outside', () => {
 describe('authentication', () => {
   it('needs the token for every recording route when one is configured', async () => {
     const x = await setUp({ apiToken: TOKEN });
-    expect((await x.call('GET', '/api/recordings')).status).toBe(401);
+    expect((await x.api('$get', '/recordings', {})).status).toBe(401);
     expect((await x.call('GET', '/api/recordings/rec-1/audio')).status).toBe(401);
     const upload = await send(x, 'POST', '/api/recordings?name=A', {
       body: tone,

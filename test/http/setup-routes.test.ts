@@ -53,7 +53,7 @@ async function againstAsterisk(overrides: Partial<RecordedAriOptions> = {}) {
 describe('the setup dialplan', () => {
   it('is the shipped dialplan when the names are the defaults', async () => {
     const x = await setUp();
-    const response = await x.call('GET', '/api/setup/dialplan');
+    const response = await x.api('$get', '/setup/dialplan', {});
     expect(response.status).toBe(200);
     const shipped = readFileSync(join('dialplan', 'extensions_dialstate.conf'), 'utf8');
     expect(response.body).toEqual({
@@ -73,7 +73,7 @@ describe('the setup dialplan', () => {
 
   it('is rendered with the configured context and app', async () => {
     const x = await setUp({ setup: { amdContext: 'my-amd', app: 'outbound_2' } });
-    const { text, names } = (await x.call('GET', '/api/setup/dialplan')).body;
+    const { text, names } = await x.ok('$get', '/setup/dialplan', {});
     expect(text).toContain('\n[my-amd]\n');
     expect(text).toContain('})}?outbound_2:');
     expect(text).not.toContain('aava-outbound-amd');
@@ -82,19 +82,18 @@ describe('the setup dialplan', () => {
 
   it('says which configured name cannot be used in a dialplan', async () => {
     const x = await setUp({ setup: { amdContext: 'amd context;x' } });
-    const response = await x.call('GET', '/api/setup/dialplan');
+    const response = await x.refused('$get', '/setup/dialplan', {});
     expect(response.status).toBe(500);
-    expect(response.body.error.message).toContain('"amd context;x"');
+    expect(response.message).toContain('"amd context;x"');
   });
 });
 
 describe('the setup checks', () => {
   it("runs the doctor's checks against Asterisk: all pass on a complete setup", async () => {
     const x = await againstAsterisk();
-    const response = await x.call('GET', '/api/setup/checks');
-    expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ ok: true, simulated: false });
-    expect(response.body.checks.map((c: { id: string; ok: boolean }) => [c.id, c.ok])).toEqual([
+    const checks = await x.ok('$get', '/setup/checks', {});
+    expect(checks).toMatchObject({ ok: true, simulated: false });
+    expect(checks.checks.map((c) => [c.id, c.ok])).toEqual([
       ['ari-reachable', true],
       ['ari-credentials', true],
       ['app-amd', true],
@@ -108,9 +107,9 @@ describe('the setup checks', () => {
 
   it('fails the missing pieces with their fixes; a disconnected app fails too, as this process should hold it', async () => {
     const x = await againstAsterisk({ modules: [], connectedApps: [] });
-    const { body } = await x.call('GET', '/api/setup/checks');
+    const body = await x.ok('$get', '/setup/checks', {});
     expect(body.ok).toBe(false);
-    const byId = Object.fromEntries(body.checks.map((c: { id: string }) => [c.id, c]));
+    const byId = Object.fromEntries(body.checks.map((c) => [c.id, c]));
     expect(byId['app-amd']).toMatchObject({
       ok: false,
       fix: expect.stringContaining('module load'),
@@ -120,10 +119,9 @@ describe('the setup checks', () => {
 
   it('reports an ARI it cannot reach as a failed check, not as an error', async () => {
     const x = await setUp();
-    const response = await x.call('GET', '/api/setup/checks');
-    expect(response.status).toBe(200);
-    expect(response.body.ok).toBe(false);
-    expect(response.body.checks[0]).toMatchObject({ id: 'ari-reachable', ok: false });
+    const checks = await x.ok('$get', '/setup/checks', {});
+    expect(checks.ok).toBe(false);
+    expect(checks.checks[0]).toMatchObject({ id: 'ari-reachable', ok: false });
   });
 
   it('gives up after the time limit, and clients asking at once share one run', async () => {
@@ -142,13 +140,13 @@ describe('the setup checks', () => {
       mediaDirAccess: async () => ({ ok: true, ownerOnly: false }),
     };
     const x = await setUp({ setup: { probe: silent, checksTimeoutMs: 5_000 } });
-    const first = x.call('GET', '/api/setup/checks');
-    const second = x.call('GET', '/api/setup/checks');
+    const first = x.api('$get', '/setup/checks', {});
+    const second = x.api('$get', '/setup/checks', {});
     await new Promise((resolve) => setImmediate(resolve));
     x.clock.increment(5_000);
     for (const response of await Promise.all([first, second])) {
       expect(response.status).toBe(503);
-      expect(response.body.error).toEqual({
+      expect(response.ok ? response.body : response.body.error).toEqual({
         code: 'unavailable',
         message: 'the checks did not finish within 5000 ms',
       });
@@ -157,20 +155,18 @@ describe('the setup checks', () => {
     // The late answer ends that run; the next request starts a fresh one.
     answer({ ok: true, value: { version: '22.10.1' } });
     await new Promise((resolve) => setImmediate(resolve));
-    const third = x.call('GET', '/api/setup/checks');
+    const third = x.ok('$get', '/setup/checks', {});
     await new Promise((resolve) => setImmediate(resolve));
     answer({ ok: true, value: { version: '22.10.1' } });
-    expect((await third).body.ok).toBe(true);
+    expect((await third).ok).toBe(true);
     expect(pings).toBe(2);
   });
 
   it('needs the token when one is configured', async () => {
     const x = await setUp({ apiToken: TOKEN });
-    expect((await x.call('GET', '/api/setup/checks')).status).toBe(401);
-    expect((await x.call('GET', '/api/setup/dialplan')).status).toBe(401);
-    const ok = await x.call('GET', '/api/setup/dialplan', undefined, {
-      authorization: `Bearer ${TOKEN}`,
-    });
+    expect((await x.api('$get', '/setup/checks', {})).status).toBe(401);
+    expect((await x.api('$get', '/setup/dialplan', {})).status).toBe(401);
+    const ok = await x.api('$get', '/setup/dialplan', {}, { authorization: `Bearer ${TOKEN}` });
     expect(ok.status).toBe(200);
   });
 });

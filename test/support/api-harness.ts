@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
+import { z } from 'zod';
 import { createStorageHealth, type StorageHealth } from '../../src/calls/storage-health.js';
+import { type ErrorBody, errorBodySchema, type ValidationIssue } from '../../src/http/api-error.js';
 import { createApp } from '../../src/http/app.js';
 import type { CsvUploadLimits } from '../../src/http/csv-upload.js';
 import type { LiveEventHub } from '../../src/http/live-event-hub.js';
@@ -20,10 +22,59 @@ import { createSchedulerHarness, type SchedulerHarness } from './scheduler-harne
 export interface ApiResponse {
   status: number;
   headers: Headers;
-  /** Parsed JSON when the response is JSON, else the text. */
-  // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies by their documented shape
-  body: any;
+  /** Parsed JSON when the response is JSON, else the text: read it through a type or a parse. */
+  body: unknown;
 }
+
+/** The text of a raw answer that is not JSON (a CSV, a page); fails the test on JSON. */
+export function textOf(response: ApiResponse): string {
+  if (typeof response.body !== 'string') {
+    throw new Error(`expected a text body, got ${JSON.stringify(response.body)}`);
+  }
+  return response.body;
+}
+
+/**
+ * The value at `keys` in a parsed JSON body, reading as `body.a.b` would: a missing last key
+ * is `undefined`, a missing step on the way fails the test.
+ */
+export function jsonAt(body: unknown, ...keys: string[]): unknown {
+  let at = body;
+  for (const [i, key] of keys.entries()) {
+    if (typeof at !== 'object' || at === null) {
+      throw new Error(`no ${keys.slice(0, i).join('.') || 'body'} to read ${key} from`);
+    }
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
+}
+
+/** The error of a raw refusal, checked against the API's error shape (fails the test otherwise). */
+export function errorOf(response: ApiResponse): ErrorBody['error'] {
+  return errorBodySchema.parse(response.body).error;
+}
+
+/** The issues of a validation error (`details.issues`), each a path and a message. */
+export function issuesOf(error: { details?: unknown }): ValidationIssue[] {
+  return issuesSchema.parse(error.details).issues;
+}
+
+/** The parts of the served OpenAPI document the tests read; the rest is kept unread. */
+const openApiSchema = z.object({
+  openapi: z.string(),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+  components: z.object({ schemas: z.record(z.string(), z.unknown()) }),
+  security: z.unknown().optional(),
+});
+
+/** The OpenAPI document of a raw `/api/openapi.json` answer, checked for its outline. */
+export function openApiOf(response: ApiResponse): z.infer<typeof openApiSchema> {
+  return openApiSchema.parse(response.body);
+}
+
+const issuesSchema = z.object({
+  issues: z.array(z.object({ path: z.string(), message: z.string() })),
+});
 
 /**
  * The API over a running engine. `api`, `ok` and `refused` are typed by the routes
