@@ -1,27 +1,17 @@
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { type Dialstate, startDialstate } from '../../src/main.js';
 import type { Store } from '../../src/store/db.js';
+import { useCleanup } from '../support/cleanup.js';
 import { seedDialingCampaign } from '../support/dialing-seed.js';
-import { createTempDir, openMigratedStore, type TempDir } from '../support/store-fixtures.js';
+import { createTempDir, openMigratedStore } from '../support/store-fixtures.js';
 import { until } from '../support/until.js';
 
 const CAMPAIGN = 'campaign-capped';
 const LEADS = 25;
 
-let dir: TempDir | undefined;
-let dialstate: Dialstate | undefined;
-let reader: Store | undefined;
-
-afterEach(async () => {
-  await dialstate?.stop();
-  await reader?.close();
-  dir?.remove();
-  dialstate = undefined;
-  reader = undefined;
-  dir = undefined;
-});
+const later = useCleanup();
 
 /**
  * Dialstate with its embedded simulator 20× faster than real time, dialing a campaign
@@ -29,7 +19,8 @@ afterEach(async () => {
  * hand-off fails (ApplicationMoveFailed), so every person is abandoned.
  */
 async function startCappedCampaign(): Promise<{ dialstate: Dialstate; reader: Store }> {
-  dir = createTempDir();
+  const dir = createTempDir();
+  later(() => dir.remove());
   const phones = Array.from({ length: LEADS }, (_, i) => `+1555${String(i).padStart(4, '0')}01`);
   await seedDialingCampaign(
     dir,
@@ -44,7 +35,7 @@ async function startCappedCampaign(): Promise<{ dialstate: Dialstate; reader: St
     },
     phones,
   );
-  dialstate = await startDialstate(
+  const dialstate = await startDialstate(
     loadConfig({
       DIALSTATE_DATA_DIR: dir.path,
       DIALSTATE_HTTP_PORT: '0',
@@ -53,7 +44,9 @@ async function startCappedCampaign(): Promise<{ dialstate: Dialstate; reader: St
     }),
     pino({ level: 'silent' }),
   );
-  reader = await openMigratedStore(dir);
+  later(() => dialstate.stop());
+  const reader = await openMigratedStore(dir);
+  later(() => reader.close());
   return { dialstate, reader };
 }
 

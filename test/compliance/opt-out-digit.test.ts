@@ -1,33 +1,23 @@
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { type Dialstate, startDialstate } from '../../src/main.js';
-import type { Store } from '../../src/store/db.js';
+import { startDialstate } from '../../src/main.js';
+import { useCleanup } from '../support/cleanup.js';
 import { seedDialingCampaign } from '../support/dialing-seed.js';
 import { untilLeadsFinished } from '../support/human-campaign-run.js';
-import { createTempDir, openMigratedStore, type TempDir } from '../support/store-fixtures.js';
+import { createTempDir, openMigratedStore } from '../support/store-fixtures.js';
 import { until } from '../support/until.js';
 
 const CAMPAIGN = 'campaign-opt-out';
 /** The simulator's far end for numbers ending in 17 presses 9 at the consent prompt. */
 const PHONE = '+15550000117';
 
-let dir: TempDir | undefined;
-let dialstate: Dialstate | undefined;
-let reader: Store | undefined;
-
-afterEach(async () => {
-  await dialstate?.stop();
-  await reader?.close();
-  dir?.remove();
-  dialstate = undefined;
-  reader = undefined;
-  dir = undefined;
-});
+const later = useCleanup();
 
 describe('the opt-out digit at the consent prompt', () => {
   it('ends the call opted_out, politely, and lists the number as do-not-call with the call as its source', async () => {
-    dir = createTempDir();
+    const dir = createTempDir();
+    later(() => dir.remove());
     await seedDialingCampaign(
       dir,
       {
@@ -39,7 +29,7 @@ describe('the opt-out digit at the consent prompt', () => {
       },
       [PHONE],
     );
-    dialstate = await startDialstate(
+    const dialstate = await startDialstate(
       loadConfig({
         DIALSTATE_DATA_DIR: dir.path,
         DIALSTATE_HTTP_PORT: '0',
@@ -47,8 +37,9 @@ describe('the opt-out digit at the consent prompt', () => {
       }),
       pino({ level: 'silent' }),
     );
+    later(() => dialstate.stop());
     const store = await openMigratedStore(dir);
-    reader = store;
+    later(() => store.close());
     await untilLeadsFinished(store, 60_000);
 
     const attempt = await store.db
