@@ -170,8 +170,10 @@ function writeAttemptCommit(prepare: Store['prepare'], c: AttemptCommit): void {
 
   if (c.done) {
     prepare(COMMIT_SQL.deleteTimers).run([attemptId]);
-    // In the same transaction as the end: no answered call goes uncounted.
-    recordAnsweredCall(prepare, attemptId, facts.outcome);
+    // In the same transaction as the end: no answered call goes uncounted. A call never
+    // answered had no person on it (most endings: busy, no answer), so its journal is
+    // not read back.
+    if (facts.answeredAt !== null) recordAnsweredCall(prepare, attemptId, facts.outcome);
   } else {
     // Cancel before start: a step that restarts a timer names it in both.
     for (const timerId of c.cancelTimers) prepare(COMMIT_SQL.deleteTimer).run([attemptId, timerId]);
