@@ -21,6 +21,15 @@
  *   journal (SQLite, file, WAL) and gateway until it ends (bench/sim-stack.ts `drive`,
  *   which also checks every attempt's outcome and its single originate).
  * The ratio is dialstate's calls/s over the bare loop's, both measured in the same round.
+ *
+ * Then, in the same round, the floor the journal sets: *commits alone*, L loops each
+ * making, per attempt, as many transactions one after the other as a dialstate attempt
+ * of that run committed (its claim and each journaled event), each a ~400-byte insert,
+ * through the same group-commit batcher on the same database file and `synchronous`.
+ * An attempt's commits cannot overlap its own call (each event is durable before its
+ * effects run), so at 1 in flight dialstate takes at least the bare call's time plus
+ * its commits' time: `ceiling` = t(bare) / (t(bare) + t(commits alone)) is the best
+ * ratio the journal leaves, before any CPU of dialstate's own.
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -100,6 +109,48 @@ async function firstOriginate(
   return originate.params;
 }
 
+/** Commits per attempt in the journal: each journaled event, plus the claim. */
+async function commitsPerAttempt(stack: Awaited<ReturnType<typeof openStack>>): Promise<number> {
+  const { rows } = await sql<{ events: number; attempts: number }>`select
+    (select count(*) from attempt_event) as events,
+    (select count(*) from attempt) as attempts`.execute(stack.store.db);
+  const row = rows[0];
+  if (!row || row.attempts === 0) throw new Error('no attempt journaled');
+  return row.events / row.attempts + 1;
+}
+
+const FLOOR_ROW = 'x'.repeat(400);
+
+/**
+ * `attempts` attempts' worth of commits alone (`commits` each, in turn), `live` loops at
+ * once, through the journal's batcher; attempts per second.
+ */
+async function commitsAloneRun(
+  stack: Awaited<ReturnType<typeof openStack>>,
+  attempts: number,
+  commits: number,
+  live: number,
+): Promise<number> {
+  let next = 0;
+  const whole = Math.floor(commits);
+  // A fractional mean (some attempts journal an event more): that many make one more.
+  const withOneMore = Math.round(attempts * (commits - whole));
+  const t0 = performance.now();
+  async function loop(): Promise<void> {
+    while (next < attempts) {
+      const n = next++;
+      const mine = n < withOneMore ? whole + 1 : whole;
+      for (let i = 0; i < mine; i += 1) {
+        await stack.journal.transact((prepare) =>
+          prepare('insert into bench_commit_floor (body) values (?)').run([FLOOR_ROW]),
+        );
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: live }, loop));
+  return attempts / ((performance.now() - t0) / 1000);
+}
+
 /** `calls` calls with `live` in flight through a bare ari-client; calls per second. */
 async function bareRun(
   client: Awaited<ReturnType<typeof connect>>,
@@ -138,6 +189,9 @@ try {
   const warm = await drive(stack, options, { first: 0, leads: 1, live: 1 });
   if (warm.problems.length > 0) throw new Error(warm.problems.join('\n'));
   const command = await firstOriginate(stack);
+  await sql`create table bench_commit_floor (id integer primary key, body text not null)`.execute(
+    stack.store.db,
+  );
   const body = await originateBody(command);
 
   const client = await connect(stack.ari.url, stack.ari.user, stack.ari.password);
@@ -161,8 +215,11 @@ try {
       first += attempts;
       if (run.problems.length > 0) throw new Error(`live ${live}:\n${run.problems.join('\n')}`);
       const ours = run.claimed / (run.ms / 1000);
+      const commits = await commitsPerAttempt(stack);
+      const alone = await commitsAloneRun(stack, attempts, commits, live);
+      const ceiling = 1 / bare / (1 / bare + 1 / alone);
       rows.push(
-        `| ${live} | ${round} | ${attempts} | ${Math.round(bare)} | ${Math.round(ours)} | ${(ours / bare).toFixed(2)} |`,
+        `| ${live} | ${round} | ${attempts} | ${Math.round(bare)} | ${Math.round(ours)} | ${(ours / bare).toFixed(2)} | ${commits.toFixed(1)} | ${Math.round(alone)} | ${ceiling.toFixed(2)} |`,
       );
       console.error(rows.at(-1));
     }
@@ -181,6 +238,8 @@ console.log(
       .map((n) => n.toFixed(2))
       .join(' ')} after`,
 );
-console.log('| in flight | round | calls | bare calls/s | dialstate calls/s | dialstate ÷ bare |');
-console.log('|---|---|---|---|---|---|');
+console.log(
+  '| in flight | round | calls | bare calls/s | dialstate calls/s | dialstate ÷ bare | commits/attempt | commits alone, attempts/s | ceiling ÷ bare |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);

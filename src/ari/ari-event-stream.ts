@@ -31,6 +31,11 @@ export interface AriEventStreamOptions {
   /** Mean interval of the `GET /asterisk/ping` probes while disconnected (ms, ±20 % jitter). */
   probeIntervalMs: number;
   onMessage(raw: unknown): void;
+  /**
+   * Frames, still as text, that are dropped without being parsed: those nobody reads
+   * (see ari-frame-filter.ts). Never drop `ApplicationReplaced`, which the stream reads.
+   */
+  skipFrame?(text: string): boolean;
   onStatus(status: AriConnectionStatus): void;
   /** After every reconnect (not the first connect). */
   onReconnected(): void;
@@ -204,6 +209,7 @@ export function createAriEventStream(options: AriEventStreamOptions): AriEventSt
 
   function onFrame(text: string): void {
     if (phase !== 'connected') return;
+    if (options.skipFrame?.(text)) return;
     let raw: unknown;
     try {
       raw = JSON.parse(text);

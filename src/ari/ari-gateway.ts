@@ -9,6 +9,7 @@ import {
   createAriEventStream,
 } from './ari-event-stream.js';
 import { type RoutedAttemptEvent, translateAriEvent } from './ari-events.js';
+import { isNoiseFrame } from './ari-frame-filter.js';
 import type { AriRestTransport } from './ari-http-pool.js';
 import {
   type AriHttp,
@@ -171,6 +172,7 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
       openTimeoutMs: requestTimeoutMs,
       heartbeatMs: options.heartbeatMs ?? 20_000,
       probeIntervalMs: options.probeIntervalMs ?? 500,
+      skipFrame: (text) => isNoiseFrame(text, ids),
       onMessage(raw) {
         const routed = translateAriEvent(raw, clock.now(), ids, quietContexts);
         if (routed) ordering.push(routed);

@@ -58,6 +58,8 @@ export class SimChannel {
   ownCause: number | null = null;
   destroyed = false;
   readonly #variables = new Map<string, string>();
+  /** `createdAt` as Asterisk writes it, formatted once: every event's snapshot carries it. */
+  #creationtime: string | undefined;
 
   constructor(init: {
     id: string;
@@ -91,6 +93,11 @@ export class SimChannel {
     this.dialplan = { context, exten, priority, app_name: app, app_data: data };
   }
 
+  #creationTime(): string {
+    this.#creationtime ??= formatAsteriskTime(this.createdAt);
+    return this.#creationtime;
+  }
+
   snapshot(): ChannelSnapshot {
     return {
       id: this.id,
@@ -101,7 +108,7 @@ export class SimChannel {
       connected: { ...this.connected },
       accountcode: '',
       dialplan: { ...this.dialplan },
-      creationtime: formatAsteriskTime(this.createdAt),
+      creationtime: this.#creationTime(),
       language: 'en',
     };
   }
@@ -109,5 +116,6 @@ export class SimChannel {
 
 /** `__FOO` and `_FOO` are `FOO` made inheritable; reads use the bare name. */
 function bareName(name: string): string {
-  return name.replace(/^_{1,2}/, '');
+  // Most names have no prefix: that common case is answered without a regular expression.
+  return name.startsWith('_') ? name.replace(/^_{1,2}/, '') : name;
 }

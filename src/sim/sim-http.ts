@@ -23,6 +23,8 @@ export interface SimHttpDeps extends SystemRoutesDeps {
   credentials: AriCredentials;
   /** Sees every authorized request, e.g. for tests asserting what a client sent. */
   recordRequest?: (request: SimRequestRecord) => void;
+  /** Writes out the websocket frames held for the end of the turn (see sim-websocket.ts). */
+  flushEvents?: () => void;
   /** True while the PBX shuts down: every request gets Asterisk's HTML 503 page. */
   shuttingDown?: () => boolean;
   log?: Logger;
@@ -45,12 +47,14 @@ export function createSimHttpApp(deps: SimHttpDeps): Hono {
   const app = new Hono();
 
   app.use('*', async (c, next) => {
-    if (deps.shuttingDown?.()) {
-      c.header('Server', `Asterisk/${SIMULATED_VERSION}`);
-      return c.html(SHUTTING_DOWN_PAGE, 503);
-    }
-    await next();
+    // Set before the answer is made, so that it is built with it: a header added to a
+    // finished answer makes hono copy it into a web Response with a streamed body,
+    // which was the largest single cost of a REST answer.
     c.header('Server', `Asterisk/${SIMULATED_VERSION}`);
+    if (deps.shuttingDown?.()) return c.html(SHUTTING_DOWN_PAGE, 503);
+    await next();
+    // The events this request caused go out ahead of its answer.
+    deps.flushEvents?.();
   });
 
   // Everything under /ari needs credentials, the api-docs included (fact 18).

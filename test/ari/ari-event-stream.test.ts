@@ -30,7 +30,14 @@ async function simulator(): Promise<{ sim: Simulator; url: string }> {
   return { sim, url };
 }
 
-function stream(baseUrl: string, overrides: { heartbeatMs?: number; openTimeoutMs?: number } = {}) {
+function stream(
+  baseUrl: string,
+  overrides: {
+    heartbeatMs?: number;
+    openTimeoutMs?: number;
+    skipFrame?: (text: string) => boolean;
+  } = {},
+) {
   const statuses: AriConnectionStatus[] = [];
   const messages: Array<{ type?: string }> = [];
   let reconnects = 0;
@@ -45,6 +52,7 @@ function stream(baseUrl: string, overrides: { heartbeatMs?: number; openTimeoutM
     openTimeoutMs: overrides.openTimeoutMs ?? 2_000,
     heartbeatMs: overrides.heartbeatMs ?? 0,
     probeIntervalMs: 100,
+    skipFrame: overrides.skipFrame,
     onMessage: (raw) => messages.push(raw as { type?: string }),
     onStatus: (status) => statuses.push(status),
     onReconnected: () => {
@@ -68,6 +76,31 @@ describe('createAriEventStream', () => {
       channelId: 'frames',
     });
     await vi.waitFor(() => expect(messages.map((m) => m.type)).toContain('ChannelDestroyed'));
+  });
+
+  it('drops the frames skipFrame names before parsing them, and still hears ApplicationReplaced', async () => {
+    const { url } = await simulator();
+    const seen: string[] = [];
+    // Skips every frame but the ends of channels, and ApplicationReplaced, as the gateway's filter must.
+    const skipFrame = (text: string) => {
+      seen.push(text);
+      return !text.includes('"ChannelDestroyed"') && !text.includes('"ApplicationReplaced"');
+    };
+    const { events, messages, states } = stream(url, { skipFrame });
+    await events.open();
+    await ariRest(url, USER, PASSWORD).post('/channels', {
+      endpoint: 'Local/5550107@from-internal',
+      app: 'dialstate',
+      channelId: 'skipped',
+    });
+    await vi.waitFor(() =>
+      expect(messages.filter((m) => m.type === 'ChannelDestroyed')).toHaveLength(2),
+    );
+    expect(seen.length).toBeGreaterThan(2);
+    expect(new Set(messages.map((m) => m.type))).toEqual(new Set(['ChannelDestroyed']));
+    const other = stream(url);
+    await other.events.open();
+    await vi.waitFor(() => expect(states()).toContain('disconnected'));
   });
 
   it('fails to open with a clear error when nothing answers', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { DEFAULT_MODULES } from '../../src/sim/sim-asterisk-info.js';
+import { DEFAULT_MODULES, SIMULATED_VERSION } from '../../src/sim/sim-asterisk-info.js';
 import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { type AriRest, ariRest, EventRecorder } from './support/ari-recorder.js';
 import { loadTrace } from './support/real-ari.js';
@@ -222,5 +222,27 @@ describe('simulator authentication, errors and doctor checks', () => {
     });
     expect((await rest.delete('/channels/ringing-1')).status).toBe(204);
     recorder.close();
+  });
+  it('names itself Asterisk in the Server header of every answer: JSON, empty, refused, unknown', async () => {
+    const auth = `Basic ${Buffer.from('dialstate:secret').toString('base64')}`;
+    const answers = [
+      await fetch(`${url}/ari/asterisk/info`, { headers: { authorization: auth } }),
+      await fetch(`${url}/ari/asterisk/info`),
+      await fetch(`${url}/ari/no-such-resource`, { headers: { authorization: auth } }),
+      await fetch(`${url}/ari/channels/nobody`, {
+        method: 'DELETE',
+        headers: { authorization: auth },
+      }),
+      await fetch(`${url}/ari/channels`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-length': '0' },
+      }),
+    ];
+    for (const answer of answers) await answer.text();
+    expect(answers.map((answer) => answer.status)).toEqual([200, 401, 404, 404, 400]);
+    for (const answer of answers) {
+      expect(answer.headers.get('server')).toBe(`Asterisk/${SIMULATED_VERSION}`);
+    }
+    expect(answers[0]?.headers.get('content-type')).toBe('application/json');
   });
 });
