@@ -23,6 +23,8 @@ export interface StasisApps {
   registered(): string[];
   /** Sends `message` to `app` with the envelope fields of fact 21 filled in. */
   deliver(app: string, message: AppMessage): void;
+  /** As `deliver`, for a message already serialized (a JSON object's text). */
+  deliverText(app: string, text: string): void;
 }
 
 export interface StasisAppsOptions {
@@ -79,11 +81,14 @@ class SocketRegistry implements StasisApps {
   }
 
   deliver(app: string, message: AppMessage): void {
+    if (this.#owners.has(app)) this.deliverText(app, JSON.stringify(message));
+  }
+
+  deliverText(app: string, text: string): void {
     const socket = this.#owners.get(app);
     if (!socket) return;
     // The envelope's two fields go last, after the event's own: appended to the text
     // rather than copied into a new object with the event's fields, for every event.
-    const text = JSON.stringify(message);
     socket.send(`${text.slice(0, -1)}${this.#envelope(app)}`);
   }
 

@@ -44,10 +44,15 @@ export class SimChannel {
   readonly id: string;
   readonly name: string;
   readonly createdAt: number;
-  state: ChannelState;
-  caller: CallerId = { name: '', number: '' };
-  connected: CallerId = { name: '', number: '' };
-  dialplan: DialplanLocation;
+  #state: ChannelState;
+  #caller: CallerId = { name: '', number: '' };
+  #connected: CallerId = { name: '', number: '' };
+  #dialplan: DialplanLocation;
+  /**
+   * The snapshot as JSON, kept until a field of it changes: every event of the channel
+   * carries it, and a refused call alone sends a dozen (see `snapshotJson`).
+   */
+  #json: string | undefined;
   /** Apps that receive this channel's events whether or not it is in their Stasis. */
   readonly subscribers = new Set<string>();
   /** The Stasis app the channel is in now, if any. */
@@ -71,8 +76,38 @@ export class SimChannel {
     this.id = init.id;
     this.name = init.name;
     this.createdAt = init.createdAt;
-    this.state = init.state;
-    this.dialplan = init.dialplan;
+    this.#state = init.state;
+    this.#dialplan = init.dialplan;
+  }
+
+  get state(): ChannelState {
+    return this.#state;
+  }
+
+  set state(state: ChannelState) {
+    this.#state = state;
+    this.#json = undefined;
+  }
+
+  /** Changed through `identify` only, so that the snapshot's JSON stays true. */
+  get caller(): Readonly<CallerId> {
+    return this.#caller;
+  }
+
+  get connected(): Readonly<CallerId> {
+    return this.#connected;
+  }
+
+  /** Sets the caller and/or connected line ids (copied). */
+  identify(ids: { caller?: Readonly<CallerId>; connected?: Readonly<CallerId> }): void {
+    if (ids.caller) this.#caller = { ...ids.caller };
+    if (ids.connected) this.#connected = { ...ids.connected };
+    this.#json = undefined;
+  }
+
+  /** Where the channel is; moved by `step` only. */
+  get dialplan(): Readonly<DialplanLocation> {
+    return this.#dialplan;
   }
 
   /** The variable, looked up by its name without the `_`/`__` inheritance prefix. */
@@ -90,12 +125,19 @@ export class SimChannel {
 
   /** Moves to a dialplan step, as `ChannelDialplan` reports it. */
   step(context: string, exten: string, priority: number, app: string, data: string): void {
-    this.dialplan = { context, exten, priority, app_name: app, app_data: data };
+    this.#dialplan = { context, exten, priority, app_name: app, app_data: data };
+    this.#json = undefined;
   }
 
   #creationTime(): string {
     this.#creationtime ??= formatAsteriskTime(this.createdAt);
     return this.#creationtime;
+  }
+
+  /** `JSON.stringify(this.snapshot())`, made once per change of the channel. */
+  snapshotJson(): string {
+    this.#json ??= JSON.stringify(this.snapshot());
+    return this.#json;
   }
 
   snapshot(): ChannelSnapshot {

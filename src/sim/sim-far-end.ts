@@ -70,8 +70,7 @@ export function startDial(world: SimWorld, call: SimCall): void {
     peer.setVariable(name, value);
     events.channel('ChannelVarset', peer, { variable: name, value });
   }
-  peer.caller = { ...local.caller };
-  peer.connected = { ...local.connected };
+  peer.identify({ caller: local.caller, connected: local.connected });
   events.channel('ChannelCallerId', peer, {
     caller_presentation: 0,
     caller_presentation_txt: 'Presentation Allowed, Not Screened',

@@ -285,8 +285,7 @@ export class SimPbx {
         app_data: '',
       },
     });
-    local.caller = { ...plan.caller };
-    local.connected = { ...plan.caller };
+    local.identify({ caller: plan.caller, connected: plan.caller });
     for (const [name, value] of plan.variables) {
       if (name.includes('(')) applyOriginateFunction(local, name, value);
       else local.setVariable(name, value);

@@ -77,8 +77,8 @@ export function writeChannelVariable(
     else return ariError(400, 'Failed to execute function');
   } else if (fnName === 'CALLERID') {
     if (args[0] === 'num' || args[0] === 'number')
-      channel.caller = { ...channel.caller, number: value };
-    else if (args[0] === 'name') channel.caller = { ...channel.caller, name: value };
+      channel.identify({ caller: { ...channel.caller, number: value } });
+    else if (args[0] === 'name') channel.identify({ caller: { ...channel.caller, name: value } });
   }
   return ariOk(undefined);
 }
@@ -88,8 +88,8 @@ export function applyOriginateFunction(channel: SimChannel, name: string, value:
   const fn = asFunction(name);
   if (fn?.[0] !== 'CALLERID') return;
   if (fn[1][0] === 'num' || fn[1][0] === 'number')
-    channel.caller = { ...channel.caller, number: value };
-  else if (fn[1][0] === 'name') channel.caller = { ...channel.caller, name: value };
+    channel.identify({ caller: { ...channel.caller, number: value } });
+  else if (fn[1][0] === 'name') channel.identify({ caller: { ...channel.caller, name: value } });
 }
 
 function callerIdPart(channel: SimChannel, part: string): AriResult<string> {
