@@ -159,9 +159,10 @@ async function bareRun(
   calls: number,
   live: number,
   tag: string,
-): Promise<number> {
+): Promise<{ rate: number; cpuMsPerCall: number }> {
   let next = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   async function loop(): Promise<void> {
     while (next < calls) {
       const channelId = `bare-${tag}-${next++}`;
@@ -175,7 +176,11 @@ async function bareRun(
     }
   }
   await Promise.all(Array.from({ length: live }, loop));
-  return calls / ((performance.now() - t0) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    rate: calls / ((performance.now() - t0) / 1000),
+    cpuMsPerCall: (cpu.user + cpu.system) / 1000 / calls,
+  };
 }
 
 quietSwaggerDeprecationNotice();
@@ -210,7 +215,14 @@ try {
   let first = 1;
   for (const live of levels) {
     for (let round = 1; round <= rounds; round += 1) {
-      const bare = await bareRun(client, waiting, body, attempts, live, `${live}-${round}`);
+      const { rate: bare, cpuMsPerCall: bareCpu } = await bareRun(
+        client,
+        waiting,
+        body,
+        attempts,
+        live,
+        `${live}-${round}`,
+      );
       const run = await drive(stack, options, { first, leads: attempts, live });
       first += attempts;
       if (run.problems.length > 0) throw new Error(`live ${live}:\n${run.problems.join('\n')}`);
@@ -219,7 +231,7 @@ try {
       const alone = await commitsAloneRun(stack, attempts, commits, live);
       const ceiling = 1 / bare / (1 / bare + 1 / alone);
       rows.push(
-        `| ${live} | ${round} | ${attempts} | ${Math.round(bare)} | ${Math.round(ours)} | ${(ours / bare).toFixed(2)} | ${commits.toFixed(1)} | ${Math.round(alone)} | ${ceiling.toFixed(2)} |`,
+        `| ${live} | ${round} | ${attempts} | ${Math.round(bare)} | ${Math.round(ours)} | ${(ours / bare).toFixed(2)} | ${bareCpu.toFixed(3)} | ${(run.cpuMs / run.claimed).toFixed(3)} | ${commits.toFixed(1)} | ${Math.round(alone)} | ${ceiling.toFixed(2)} |`,
       );
       console.error(rows.at(-1));
     }
@@ -239,7 +251,7 @@ console.log(
       .join(' ')} after`,
 );
 console.log(
-  '| in flight | round | calls | bare calls/s | dialstate calls/s | dialstate ÷ bare | commits/attempt | commits alone, attempts/s | ceiling ÷ bare |',
+  '| in flight | round | calls | bare calls/s | dialstate calls/s | dialstate ÷ bare | bare CPU ms/call | dialstate CPU ms/call | commits/attempt | commits alone, attempts/s | ceiling ÷ bare |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);

@@ -234,6 +234,11 @@ export interface PassResult {
   events: number;
   /** From the first claim to the last end. */
   ms: number;
+  /**
+   * CPU time the process used meanwhile (user and system, every thread): the simulator's
+   * share included. Unlike the rate, it hardly depends on how busy the machine is.
+   */
+  cpuMs: number;
   /** Claim-to-end time of each attempt (ms). */
   times: Float64Array;
   /** `scenario → outcome` counts. */
@@ -273,6 +278,7 @@ export async function drive(stack: Stack, options: StackOptions, pass: Pass): Pr
 
   let next = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const claiming = () =>
     next < leads && (pass.untilMs === undefined || performance.now() - t0 < pass.untilMs);
   const samplers = (pass.sampleAtMs ?? []).map((ms) =>
@@ -323,6 +329,8 @@ export async function drive(stack: Stack, options: StackOptions, pass: Pass): Pr
   }
   await Promise.all(Array.from({ length: live }, worker));
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   for (const sampler of samplers) clearTimeout(sampler);
   clearInterval(stall);
   await runner.settled();
@@ -330,7 +338,16 @@ export async function drive(stack: Stack, options: StackOptions, pass: Pass): Pr
   off();
   const claimed = Math.min(next, leads);
   if (originates) problems.push(...originates.problems(claimed));
-  return { claimed, events, ms, times: times.subarray(0, claimed), outcomes, samples, problems };
+  return {
+    claimed,
+    events,
+    ms,
+    cpuMs,
+    times: times.subarray(0, claimed),
+    outcomes,
+    samples,
+    problems,
+  };
 }
 
 /** Checks the database and Asterisk agree that all `count` attempts are over. */

@@ -83,6 +83,8 @@ interface Result {
   /** Claim-to-end time per attempt. */
   meanMs: number;
   p99Ms: number;
+  /** CPU time of the process per attempt (dialer and simulator together). */
+  cpuMsPerAttempt: number;
   restRssMb: number;
   plateauRssMb: number;
   rssKbPerLive: number;
@@ -206,6 +208,7 @@ async function runLevel(options: Options, live: number, fixed: number | undefine
       eventsPerSecond: Math.round(events / seconds),
       meanMs: round(mean(times), 2),
       p99Ms: round(times[Math.min(times.length - 1, Math.floor(0.99 * times.length))] ?? 0, 2),
+      cpuMsPerAttempt: round(run.cpuMs / run.claimed, 3),
       restRssMb: round(rest.rss / 2 ** 20, 1),
       plateauRssMb: round(plateauRss / 2 ** 20, 1),
       rssKbPerLive: round((plateauRss - rest.rss) / 1024 / live, 1),
@@ -302,12 +305,12 @@ console.log(
     (gc ? 'memory after a full GC' : 'no --expose-gc: memory includes uncollected garbage'),
 );
 console.log(
-  '| live at once | REST | attempts | journal rows | seconds | attempts/s | events/s | mean ms/attempt | p99 ms/attempt | RSS at rest MB | RSS with L live MB | RSS KB/live attempt | heap KB/live attempt |',
+  '| live at once | REST | attempts | journal rows | seconds | attempts/s | events/s | mean ms/attempt | p99 ms/attempt | CPU ms/attempt | RSS at rest MB | RSS with L live MB | RSS KB/live attempt | heap KB/live attempt |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
-    `| ${r.live} | ${r.rest} | ${r.attempts} | ${r.events} | ${r.seconds} | ${r.attemptsPerSecond} | ${r.eventsPerSecond} | ${r.meanMs} | ${r.p99Ms} | ${r.restRssMb} | ${r.plateauRssMb} | ${r.rssKbPerLive} | ${r.heapKbPerLive} |`,
+    `| ${r.live} | ${r.rest} | ${r.attempts} | ${r.events} | ${r.seconds} | ${r.attemptsPerSecond} | ${r.eventsPerSecond} | ${r.meanMs} | ${r.p99Ms} | ${r.cpuMsPerAttempt} | ${r.restRssMb} | ${r.plateauRssMb} | ${r.rssKbPerLive} | ${r.heapKbPerLive} |`,
   );
 }
 console.log('');
