@@ -29,7 +29,9 @@
  * An attempt's commits cannot overlap its own call (each event is durable before its
  * effects run), so at 1 in flight dialstate takes at least the bare call's time plus
  * its commits' time: `ceiling` = t(bare) / (t(bare) + t(commits alone)) is the best
- * ratio the journal leaves, before any CPU of dialstate's own.
+ * ratio the journal leaves, before any CPU of dialstate's own. Each side's CPU time per
+ * call (`process.cpuUsage`, the simulator's included) is given too: on a busy machine it
+ * says more than the rates.
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';

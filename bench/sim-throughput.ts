@@ -19,8 +19,9 @@
  * a fresh database, simulator and gateway, and runs three passes on them:
  * 1. a probe of about a second (warms the JIT, sockets and SQLite cache up, and sizes
  *    the leads of the others);
- * 2. the measured run: attempts/s and journal rows/s over its whole length, and each
- *    attempt's time from its claim to the commit of its last event;
+ * 2. the measured run: attempts/s and journal rows/s over its whole length, each
+ *    attempt's time from its claim to the commit of its last event, and the process's
+ *    CPU time per attempt (dialer and simulator; steadier than the rate on a busy machine);
  * 3. a memory pass of 3 s: RSS and heap sampled four times with L attempts live, minus
  *    the mean of the same taken at rest just before and after it, divided by L. With
  *    `--expose-gc` (`NODE_OPTIONS=--expose-gc npm run bench:sim-throughput`) every
