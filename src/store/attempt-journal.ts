@@ -128,9 +128,10 @@ export const COMMIT_SQL = {
  *
  * This runs for every call event, so it runs prepared statements synchronously rather
  * than through the query builder: building, compiling and awaiting each query cost
- * more than SQLite takes to run it (docs/BENCHMARKS.md).
+ * more than SQLite takes to run it (docs/BENCHMARKS.md). Exported for the benchmark
+ * that measures the floor under these writes (bench/journal-floor.ts).
  */
-function writeAttemptCommit(prepare: Store['prepare'], c: AttemptCommit): void {
+export function writeAttemptCommit(prepare: Store['prepare'], c: AttemptCommit): void {
   const { entry, facts, lead } = c;
   const { attemptId, seq, event } = entry;
   const updated = prepare(c.done ? COMMIT_SQL.updateFinal : COMMIT_SQL.update).run([
