@@ -4,14 +4,15 @@
  *
  *   npm run bench:attempt-engine -- [--attempts 10000] [--light 1000]
  *     [--synchronous NORMAL,FULL] [--schema latest,before-trim] [--rounds 1]
- *     [--variant engine,floor,floor-savepoints]
+ *     [--variant engine,baseline,floor,floor-savepoints] [--baseline <checkout dir>]
  *
  * `--schema` runs each load on each schema in turn (see bench-fixtures.ts `BenchSchema`),
  * `--rounds` times, so that what a migration changed is a ratio within one run.
  * `--variant floor` runs the same load's SQL statements alone in a bare better-sqlite3
  * loop (bench/journal-floor.ts), in turn with the engine, so that the distance to what
  * SQLite itself takes is a ratio within one run too; `floor-savepoints` adds a savepoint
- * around each unit, as the group commit once did.
+ * around each unit, as the group commit once did. `--variant baseline` runs the engine of
+ * another checkout (`--baseline`, see engine-kit.ts), in turn with this one.
  *
  * Every attempt follows one of four recorded-shape scenarios (consent + hand-off,
  * voicemail drop, busy, no answer) and is claimed from a pending lead first, as the
@@ -28,13 +29,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { pino } from 'pino';
-import { createAttemptRunner } from '../src/calls/attempt-runner.js';
 import { systemClock } from '../src/calls/ports.js';
 import type { AttemptEvent } from '../src/machines/attempt-types.js';
-import { createAttemptJournal } from '../src/store/attempt-journal.js';
-import { createCampaignRepository } from '../src/store/campaigns.js';
-import { openDatabase, type Store, type SynchronousMode } from '../src/store/db.js';
-import { createLeadRepository } from '../src/store/leads.js';
+import type { Store, SynchronousMode } from '../src/store/db.js';
 import {
   type BenchSchema,
   benchCampaign,
@@ -42,14 +39,17 @@ import {
   benchSchemas,
   migrateBenchSchema,
 } from './bench-fixtures.js';
+import { type EngineKit, loadEngineKit } from './engine-kit.js';
 import { benchAttempt, benchPhone, instantCallControl, scenarioOf } from './engine-scenarios.js';
 import { recordAttemptUnits, runJournalFloor } from './journal-floor.js';
 
 /**
- * What runs the load: the engine, or the floor under it (bench/journal-floor.ts: its
- * statements alone, with or without a savepoint around each unit).
+ * What runs the load: the engine, an earlier engine (`--baseline <dir>`, engine-kit.ts),
+ * or the floor under this one (bench/journal-floor.ts: its statements alone, with or
+ * without a savepoint around each unit).
  */
-type Variant = 'engine' | 'floor' | 'floor-savepoints';
+type Variant = 'engine' | 'baseline' | 'floor' | 'floor-savepoints';
+const VARIANTS: readonly Variant[] = ['engine', 'baseline', 'floor', 'floor-savepoints'];
 
 interface Result {
   variant: Variant;
@@ -73,13 +73,16 @@ async function run(
   attempts: number,
   concurrency: number,
 ): Promise<Result> {
+  const kit = variant === 'baseline' ? await baselineKit() : await thisKit;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'dialstate-bench-'));
   const dbPath = path.join(dir, 'bench.db');
-  let store = openDatabase({ path: dbPath, synchronous });
-  await migrateBenchSchema(store.db, schema);
+  let store = kit.openDatabase({ path: dbPath, synchronous });
+  // A baseline runs its own migrations; `before-trim` is this checkout's down-migration.
+  if (schema === 'latest') await kit.migrateToLatest(store.db);
+  else await migrateBenchSchema(store.db, schema);
   const campaign = benchCampaign();
-  await createCampaignRepository(store.db).insert(campaign);
-  const leads = createLeadRepository(store.db);
+  await kit.createCampaignRepository(store.db).insert(campaign);
+  const leads = kit.createLeadRepository(store.db);
   const BATCH = 5000;
   for (let i = 0; i < attempts; i += BATCH) {
     const count = Math.min(BATCH, attempts - i);
@@ -91,8 +94,8 @@ async function run(
   }
 
   let measured: { events: number; seconds: number; latencies: number[] };
-  if (variant === 'engine') {
-    measured = await runEngine(store, campaign.id, attempts, concurrency);
+  if (variant === 'engine' || variant === 'baseline') {
+    measured = await runEngine(kit, store, campaign.id, attempts, concurrency);
   } else {
     await store.close();
     const recorded = await recordAttemptUnits(attempts, campaign.id);
@@ -104,7 +107,7 @@ async function run(
       variant === 'floor-savepoints',
     );
     measured = { ...floor, latencies: [] };
-    store = openDatabase({ path: dbPath, synchronous });
+    store = kit.openDatabase({ path: dbPath, synchronous });
   }
 
   const sorted = measured.latencies.sort((a, b) => a - b);
@@ -135,13 +138,14 @@ async function run(
 
 /** Claims and plays `attempts` attempts through the real runner, `concurrency` at once. */
 async function runEngine(
+  kit: EngineKit,
   store: Store,
   campaignId: string,
   attempts: number,
   concurrency: number,
 ): Promise<{ events: number; seconds: number; latencies: number[] }> {
-  const journal = createAttemptJournal(store);
-  const runner = createAttemptRunner({
+  const journal = kit.createAttemptJournal(store);
+  const runner = kit.createAttemptRunner({
     journal,
     callControl: instantCallControl,
     clock: systemClock,
@@ -155,7 +159,7 @@ async function runEngine(
     for (;;) {
       const n = next++;
       if (n >= attempts) return;
-      const attempt = benchAttempt(n, campaignId);
+      const attempt = benchAttempt(n, campaignId, kit);
       const { input } = attempt;
       const created = await journal.createAttempt(attempt);
       if (!created.ok) throw new Error(`could not claim lead-${n}`);
@@ -188,6 +192,7 @@ const { values } = parseArgs({
     schema: { type: 'string', default: 'latest' },
     rounds: { type: 'string', default: '1' },
     variant: { type: 'string', default: 'engine' },
+    baseline: { type: 'string' },
   },
 });
 const modes = (values.synchronous ?? '').split(',').map((mode) => {
@@ -196,11 +201,18 @@ const modes = (values.synchronous ?? '').split(',').map((mode) => {
 });
 const schemas = benchSchemas(values.schema ?? '');
 const variants = (values.variant ?? '').split(',').map((name) => {
-  if (name !== 'engine' && name !== 'floor' && name !== 'floor-savepoints') {
-    throw new Error(`--variant takes engine, floor or floor-savepoints, not ${name}`);
-  }
-  return name;
+  const variant = VARIANTS.find((known) => known === name);
+  if (variant === undefined) throw new Error(`--variant takes ${VARIANTS.join(', ')}, not ${name}`);
+  return variant;
 });
+const thisKit = loadEngineKit();
+let baseline: Promise<EngineKit> | undefined;
+function baselineKit(): Promise<EngineKit> {
+  const dir = values.baseline;
+  if (dir === undefined) throw new Error('--variant baseline needs --baseline <checkout dir>');
+  baseline ??= loadEngineKit(path.resolve(dir));
+  return baseline;
+}
 const loadBefore = os.loadavg().map((n) => n.toFixed(2));
 const results: Result[] = [];
 for (const mode of modes) {

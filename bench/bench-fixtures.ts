@@ -122,15 +122,26 @@ export async function migrateBenchSchema(db: Kysely<Database>, schema: BenchSche
   else await migrateTo(db, '202612061440_background_delete_and_merge');
 }
 
+/** How an engine makes a new attempt's snapshot: this checkout's, or a baseline's (engine-kit.ts). */
+export interface SnapshotMaker {
+  createAttemptSnapshot: (input: AttemptInput) => NewAttempt['snapshot'];
+  machineVersion: number;
+}
+
+const THIS_ENGINE: SnapshotMaker = {
+  createAttemptSnapshot,
+  machineVersion: ATTEMPT_MACHINE_VERSION,
+};
+
 /** A new attempt of `input`, in its machine's initial state, as a claim creates it now. */
-export function newBenchAttempt(input: AttemptInput): NewAttempt {
+export function newBenchAttempt(input: AttemptInput, engine = THIS_ENGINE): NewAttempt {
   return {
     attemptId: input.attemptId,
     campaignId: input.campaignId,
     leadId: input.leadId,
-    machineVersion: ATTEMPT_MACHINE_VERSION,
+    machineVersion: engine.machineVersion,
     input,
-    snapshot: createAttemptSnapshot(input),
+    snapshot: engine.createAttemptSnapshot(input),
     state: 'idle',
     at: Date.now(),
   };

@@ -6,7 +6,7 @@
  */
 import type { CallControl, NewAttempt } from '../src/calls/ports.js';
 import type { AttemptEvent, AttemptInput } from '../src/machines/attempt-types.js';
-import { benchInput, newBenchAttempt } from './bench-fixtures.js';
+import { benchInput, newBenchAttempt, type SnapshotMaker } from './bench-fixtures.js';
 
 export type Script = (input: AttemptInput) => Omit<AttemptEvent, 'at'>[];
 
@@ -70,6 +70,6 @@ export function benchPhone(n: number): string {
 }
 
 /** The `n`th benchmark attempt, on lead `lead-n`, as a claim creates it. */
-export function benchAttempt(n: number, campaignId: string): NewAttempt {
-  return newBenchAttempt(benchInput(`att-${n}`, `lead-${n}`, campaignId, benchPhone(n)));
+export function benchAttempt(n: number, campaignId: string, engine?: SnapshotMaker): NewAttempt {
+  return newBenchAttempt(benchInput(`att-${n}`, `lead-${n}`, campaignId, benchPhone(n)), engine);
 }
