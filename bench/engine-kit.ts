@@ -13,6 +13,7 @@ import type * as Step from '../src/machines/attempt-step.js';
 import type * as Journal from '../src/store/attempt-journal.js';
 import type * as Campaigns from '../src/store/campaigns.js';
 import type * as Db from '../src/store/db.js';
+import type * as Claims from '../src/store/lead-claims.js';
 import type * as Leads from '../src/store/leads.js';
 import type * as Migrate from '../src/store/migrate.js';
 
@@ -24,6 +25,7 @@ export interface EngineKit {
   createAttemptSnapshot: typeof Step.createAttemptSnapshot;
   createCampaignRepository: typeof Campaigns.createCampaignRepository;
   createLeadRepository: typeof Leads.createLeadRepository;
+  createLeadClaimer: typeof Claims.createLeadClaimer;
   machineVersion: number;
 }
 
@@ -31,16 +33,19 @@ export interface EngineKit {
 export async function loadEngineKit(root: string = path.resolve(import.meta.dirname, '..')) {
   const load = <T>(file: string): Promise<T> =>
     import(pathToFileURL(path.join(root, 'src', file)).href) as Promise<T>;
-  const [db, migrate, journal, runner, step, machine, campaigns, leads] = await Promise.all([
-    load<typeof Db>('store/db.ts'),
-    load<typeof Migrate>('store/migrate.ts'),
-    load<typeof Journal>('store/attempt-journal.ts'),
-    load<typeof Runner>('calls/attempt-runner.ts'),
-    load<typeof Step>('machines/attempt-step.ts'),
-    load<typeof Machine>('machines/attempt.ts'),
-    load<typeof Campaigns>('store/campaigns.ts'),
-    load<typeof Leads>('store/leads.ts'),
-  ]);
+  const [db, migrate, journal, runner, step, machine, campaigns, leads, claims] = await Promise.all(
+    [
+      load<typeof Db>('store/db.ts'),
+      load<typeof Migrate>('store/migrate.ts'),
+      load<typeof Journal>('store/attempt-journal.ts'),
+      load<typeof Runner>('calls/attempt-runner.ts'),
+      load<typeof Step>('machines/attempt-step.ts'),
+      load<typeof Machine>('machines/attempt.ts'),
+      load<typeof Campaigns>('store/campaigns.ts'),
+      load<typeof Leads>('store/leads.ts'),
+      load<typeof Claims>('store/lead-claims.ts'),
+    ],
+  );
   const kit: EngineKit = {
     openDatabase: db.openDatabase,
     migrateToLatest: migrate.migrateToLatest,
@@ -49,6 +54,7 @@ export async function loadEngineKit(root: string = path.resolve(import.meta.dirn
     createAttemptSnapshot: step.createAttemptSnapshot,
     createCampaignRepository: campaigns.createCampaignRepository,
     createLeadRepository: leads.createLeadRepository,
+    createLeadClaimer: claims.createLeadClaimer,
     machineVersion: machine.ATTEMPT_MACHINE_VERSION,
   };
   return kit;
