@@ -4,9 +4,15 @@
  *
  *   npm run bench:attempt-engine -- [--attempts 10000] [--light 1000]
  *     [--synchronous NORMAL,FULL] [--schema latest,before-trim] [--rounds 1]
+ *     [--variant engine,baseline,floor,floor-savepoints] [--baseline <checkout dir>]
  *
  * `--schema` runs each load on each schema in turn (see bench-fixtures.ts `BenchSchema`),
  * `--rounds` times, so that what a migration changed is a ratio within one run.
+ * `--variant floor` runs the same load's SQL statements alone in a bare better-sqlite3
+ * loop (bench/journal-floor.ts), in turn with the engine, so that the distance to what
+ * SQLite itself takes is a ratio within one run too; `floor-savepoints` adds a savepoint
+ * around each unit, as the group commit once did. `--variant baseline` runs the engine of
+ * another checkout (`--baseline`, see engine-kit.ts), in turn with this one.
  *
  * Every attempt follows one of four recorded-shape scenarios (consent + hand-off,
  * voicemail drop, busy, no answer) and is claimed from a pending lead first, as the
@@ -23,75 +29,30 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { pino } from 'pino';
-import { createAttemptRunner } from '../src/calls/attempt-runner.js';
-import type { CallControl } from '../src/calls/ports.js';
 import { systemClock } from '../src/calls/ports.js';
-import { ATTEMPT_MACHINE_VERSION } from '../src/machines/attempt.js';
-import { createAttemptSnapshot } from '../src/machines/attempt-step.js';
-import type { AttemptEvent, AttemptInput } from '../src/machines/attempt-types.js';
-import { createAttemptJournal } from '../src/store/attempt-journal.js';
-import { createCampaignRepository } from '../src/store/campaigns.js';
-import { openDatabase, type SynchronousMode } from '../src/store/db.js';
-import { createLeadRepository } from '../src/store/leads.js';
+import type { AttemptEvent } from '../src/machines/attempt-types.js';
+import type { Store, SynchronousMode } from '../src/store/db.js';
 import {
   type BenchSchema,
   benchCampaign,
-  benchInput,
+  benchLead,
   benchSchemas,
   migrateBenchSchema,
 } from './bench-fixtures.js';
+import { type EngineKit, loadEngineKit } from './engine-kit.js';
+import { benchAttempt, benchPhone, instantCallControl, scenarioOf } from './engine-scenarios.js';
+import { recordAttemptUnits, runJournalFloor } from './journal-floor.js';
 
-type Script = (input: AttemptInput) => Omit<AttemptEvent, 'at'>[];
-
-const SCENARIOS: Record<string, Script> = {
-  consentHandOff: (input) => [
-    { type: 'channel.ringing' },
-    { type: 'dial.statusChanged', dialStatus: 'ANSWER' },
-    { type: 'channel.answered' },
-    { type: 'channel.leftStasis' },
-    { type: 'amd.completed', status: 'HUMAN', cause: 'HUMAN-803-800' },
-    { type: 'playback.started', playbackId: `${input.attemptId}-consent` },
-    { type: 'playback.finished', playbackId: `${input.attemptId}-consent`, state: 'done' },
-    { type: 'dtmf.received', digit: '1' },
-    { type: 'channel.leftStasis' },
-    { type: 'farEnd.hungUp', cause: 16 },
-    { type: 'channel.hungUp', cause: 16 },
-  ],
-  voicemailDrop: (input) => [
-    { type: 'channel.ringing' },
-    { type: 'channel.answered' },
-    { type: 'channel.leftStasis' },
-    { type: 'amd.completed', status: 'MACHINE', cause: 'MAXWORDS-3-2' },
-    { type: 'greeting.ended' },
-    { type: 'playback.started', playbackId: `${input.attemptId}-voicemail` },
-    { type: 'playback.finished', playbackId: `${input.attemptId}-voicemail`, state: 'done' },
-    { type: 'channel.leftStasis' },
-    { type: 'channel.hungUp', cause: 16 },
-  ],
-  busy: () => [
-    { type: 'dial.statusChanged', dialStatus: 'BUSY' },
-    { type: 'farEnd.hungUp', cause: 17 },
-    { type: 'channel.hungUp', cause: 0 },
-  ],
-  noAnswer: () => [
-    { type: 'channel.ringing' },
-    { type: 'dial.statusChanged', dialStatus: 'RINGING' },
-    { type: 'farEnd.hungUp', cause: 19 },
-    { type: 'channel.hungUp', cause: 19 },
-  ],
-};
-
-const instantCallControl: CallControl = {
-  originate: async () => {},
-  continueToAmd: async () => {},
-  play: async () => {},
-  stopPlayback: async () => {},
-  detectGreetingEnd: async () => {},
-  handOff: async () => {},
-  hangUp: async () => {},
-};
+/**
+ * What runs the load: the engine, an earlier engine (`--baseline <dir>`, engine-kit.ts),
+ * or the floor under this one (bench/journal-floor.ts: its statements alone, with or
+ * without a savepoint around each unit).
+ */
+type Variant = 'engine' | 'baseline' | 'floor' | 'floor-savepoints';
+const VARIANTS: readonly Variant[] = ['engine', 'baseline', 'floor', 'floor-savepoints'];
 
 interface Result {
+  variant: Variant;
   schema: BenchSchema;
   synchronous: SynchronousMode;
   concurrency: number;
@@ -106,92 +67,52 @@ interface Result {
 }
 
 async function run(
+  variant: Variant,
   schema: BenchSchema,
   synchronous: SynchronousMode,
   attempts: number,
   concurrency: number,
 ): Promise<Result> {
+  const kit = variant === 'baseline' ? await baselineKit() : await thisKit;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'dialstate-bench-'));
   const dbPath = path.join(dir, 'bench.db');
-  const store = openDatabase({ path: dbPath, synchronous });
-  await migrateBenchSchema(store.db, schema);
-  const journal = createAttemptJournal(store);
+  let store = kit.openDatabase({ path: dbPath, synchronous });
+  // A baseline runs its own migrations; `before-trim` is this checkout's down-migration.
+  if (schema === 'latest') await kit.migrateToLatest(store.db);
+  else await migrateBenchSchema(store.db, schema);
   const campaign = benchCampaign();
-  await createCampaignRepository(store.db).insert(campaign);
-  const leads = createLeadRepository(store.db);
+  await kit.createCampaignRepository(store.db).insert(campaign);
+  const leads = kit.createLeadRepository(store.db);
   const BATCH = 5000;
   for (let i = 0; i < attempts; i += BATCH) {
-    const batch = Array.from({ length: Math.min(BATCH, attempts - i) }, (_, j) => {
-      const n = i + j;
-      return {
-        id: `lead-${n}`,
-        campaignId: campaign.id,
-        phone: `+1555${String(n).padStart(7, '0')}`,
-        name: null,
-        timezone: null,
-        callerId: null,
-        customVars: {},
-        importId: null,
-        importSeq: n,
-        createdAt: 0,
-      };
-    });
-    await leads.insert(batch);
+    const count = Math.min(BATCH, attempts - i);
+    await leads.insert(
+      Array.from({ length: count }, (_, j) =>
+        benchLead(`lead-${i + j}`, campaign.id, benchPhone(i + j), i + j),
+      ),
+    );
   }
 
-  const runner = createAttemptRunner({
-    journal,
-    callControl: instantCallControl,
-    clock: systemClock,
-    log: pino({ level: 'silent' }),
-  });
-  const latencies = new Float64Array(attempts * 12);
-  let events = 0;
-  const names = Object.keys(SCENARIOS);
-  let next = 0;
-  const started = process.hrtime.bigint();
-
-  async function worker(): Promise<void> {
-    for (;;) {
-      const n = next++;
-      if (n >= attempts) return;
-      const input = benchInput(
-        `att-${n}`,
-        `lead-${n}`,
-        campaign.id,
-        `+1555${String(n).padStart(7, '0')}`,
-      );
-      const snapshot = createAttemptSnapshot(input);
-      const created = await journal.createAttempt({
-        attemptId: input.attemptId,
-        campaignId: campaign.id,
-        leadId: input.leadId,
-        machineVersion: ATTEMPT_MACHINE_VERSION,
-        input,
-        snapshot,
-        state: 'idle',
-        at: Date.now(),
-      });
-      if (!created.ok) throw new Error(`could not claim lead-${n}`);
-      let t0 = process.hrtime.bigint();
-      await runner.start(created.attempt);
-      latencies[events++] = Number(process.hrtime.bigint() - t0) / 1e6;
-      const script = SCENARIOS[names[n % names.length] as string] as Script;
-      for (const event of script(input)) {
-        t0 = process.hrtime.bigint();
-        await runner.dispatch(input.attemptId, { ...event, at: Date.now() } as AttemptEvent);
-        latencies[events++] = Number(process.hrtime.bigint() - t0) / 1e6;
-      }
-      if (runner.isLive(input.attemptId)) throw new Error(`attempt ${input.attemptId} did not end`);
-    }
+  let measured: { events: number; seconds: number; latencies: number[] };
+  if (variant === 'engine' || variant === 'baseline') {
+    measured = await runEngine(kit, store, campaign.id, attempts, concurrency);
+  } else {
+    await store.close();
+    const recorded = await recordAttemptUnits(attempts, campaign.id);
+    const floor = runJournalFloor(
+      dbPath,
+      synchronous,
+      recorded,
+      concurrency,
+      variant === 'floor-savepoints',
+    );
+    measured = { ...floor, latencies: [] };
+    store = kit.openDatabase({ path: dbPath, synchronous });
   }
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  await runner.settled();
 
-  const sorted = Array.from(latencies.subarray(0, events)).sort((a, b) => a - b);
+  const sorted = measured.latencies.sort((a, b) => a - b);
   const pct = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+    sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
   const { rows } = await sql<{ bytes: number }>`
     select sum(length(payload) + length(commands) + length(timers) + length(state) + length(type) + 16) as bytes
     from attempt_event`.execute(store.db);
@@ -200,18 +121,63 @@ async function run(
   const fileBytes = statSync(dbPath).size;
   rmSync(dir, { recursive: true, force: true });
   return {
+    variant,
     schema,
     synchronous,
     concurrency,
     attempts,
-    events,
-    seconds: round(seconds),
-    eventsPerSecond: Math.round(events / seconds),
+    events: measured.events,
+    seconds: round(measured.seconds),
+    eventsPerSecond: Math.round(measured.events / measured.seconds),
     p50Ms: round(pct(0.5)),
     p99Ms: round(pct(0.99)),
     journalBytesPerAttempt: Math.round((rows[0]?.bytes ?? 0) / attempts),
     fileBytesPerAttempt: Math.round(fileBytes / attempts),
   };
+}
+
+/** Claims and plays `attempts` attempts through the real runner, `concurrency` at once. */
+async function runEngine(
+  kit: EngineKit,
+  store: Store,
+  campaignId: string,
+  attempts: number,
+  concurrency: number,
+): Promise<{ events: number; seconds: number; latencies: number[] }> {
+  const journal = kit.createAttemptJournal(store);
+  const runner = kit.createAttemptRunner({
+    journal,
+    callControl: instantCallControl,
+    clock: systemClock,
+    log: pino({ level: 'silent' }),
+  });
+  const latencies: number[] = [];
+  let next = 0;
+  const started = process.hrtime.bigint();
+
+  async function worker(): Promise<void> {
+    for (;;) {
+      const n = next++;
+      if (n >= attempts) return;
+      const attempt = benchAttempt(n, campaignId, kit);
+      const { input } = attempt;
+      const created = await journal.createAttempt(attempt);
+      if (!created.ok) throw new Error(`could not claim lead-${n}`);
+      let t0 = process.hrtime.bigint();
+      await runner.start(created.attempt);
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      for (const event of scenarioOf(n)(input)) {
+        t0 = process.hrtime.bigint();
+        await runner.dispatch(input.attemptId, { ...event, at: Date.now() } as AttemptEvent);
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+      if (runner.isLive(input.attemptId)) throw new Error(`attempt ${input.attemptId} did not end`);
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await runner.settled();
+  return { events: latencies.length, seconds, latencies };
 }
 
 function round(n: number): number {
@@ -225,6 +191,8 @@ const { values } = parseArgs({
     synchronous: { type: 'string', default: 'NORMAL,FULL' },
     schema: { type: 'string', default: 'latest' },
     rounds: { type: 'string', default: '1' },
+    variant: { type: 'string', default: 'engine' },
+    baseline: { type: 'string' },
   },
 });
 const modes = (values.synchronous ?? '').split(',').map((mode) => {
@@ -232,13 +200,33 @@ const modes = (values.synchronous ?? '').split(',').map((mode) => {
   return mode;
 });
 const schemas = benchSchemas(values.schema ?? '');
+const variants = (values.variant ?? '').split(',').map((name) => {
+  const variant = VARIANTS.find((known) => known === name);
+  if (variant === undefined) throw new Error(`--variant takes ${VARIANTS.join(', ')}, not ${name}`);
+  return variant;
+});
+const thisKit = loadEngineKit();
+let baseline: Promise<EngineKit> | undefined;
+function baselineKit(): Promise<EngineKit> {
+  const dir = values.baseline;
+  if (dir === undefined) throw new Error('--variant baseline needs --baseline <checkout dir>');
+  baseline ??= loadEngineKit(path.resolve(dir));
+  return baseline;
+}
 const loadBefore = os.loadavg().map((n) => n.toFixed(2));
 const results: Result[] = [];
 for (const mode of modes) {
   for (let round = 0; round < Number(values.rounds); round += 1) {
-    for (const schema of schemas)
-      results.push(await run(schema, mode, Number(values.attempts), 50));
-    for (const schema of schemas) results.push(await run(schema, mode, Number(values.light), 1));
+    for (const [attempts, live] of [
+      [Number(values.attempts), 50],
+      [Number(values.light), 1],
+    ] as const) {
+      for (const schema of schemas) {
+        for (const variant of variants) {
+          results.push(await run(variant, schema, mode, attempts, live));
+        }
+      }
+    }
   }
 }
 console.log(
@@ -249,11 +237,11 @@ console.log(
       .join(' ')} after`,
 );
 console.log(
-  '| schema | synchronous | live at once | attempts | events | seconds | events/s | p50 ms | p99 ms | journal B/attempt | file B/attempt |',
+  '| variant | schema | synchronous | live at once | attempts | events | seconds | events/s | p50 ms | p99 ms | journal B/attempt | file B/attempt |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
-    `| ${r.schema} | ${r.synchronous} | ${r.concurrency} | ${r.attempts} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.journalBytesPerAttempt} | ${r.fileBytesPerAttempt} |`,
+    `| ${r.variant} | ${r.schema} | ${r.synchronous} | ${r.concurrency} | ${r.attempts} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.journalBytesPerAttempt} | ${r.fileBytesPerAttempt} |`,
   );
 }

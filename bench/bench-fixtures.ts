@@ -1,10 +1,13 @@
 import type { Kysely } from 'kysely';
 import { buildAttemptInput, type PlayableMedia } from '../src/calls/attempt-input.js';
+import type { NewAttempt } from '../src/calls/ports.js';
 import { DEFAULT_AMD_PARAMETERS } from '../src/campaign/amd-parameters.js';
 import type { Campaign } from '../src/campaign/campaign.js';
 import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
 import type { Lead } from '../src/campaign/lead.js';
 import { DEFAULT_RETRY_POLICY } from '../src/campaign/retry-policy.js';
+import { ATTEMPT_MACHINE_VERSION } from '../src/machines/attempt.js';
+import { createAttemptSnapshot } from '../src/machines/attempt-step.js';
 import type { AttemptInput } from '../src/machines/attempt-types.js';
 import type { NewLead } from '../src/store/leads.js';
 import { migrateTo, migrateToLatest } from '../src/store/migrate.js';
@@ -117,6 +120,31 @@ export function benchSchemas(text: string): BenchSchema[] {
 export async function migrateBenchSchema(db: Kysely<Database>, schema: BenchSchema): Promise<void> {
   if (schema === 'latest') await migrateToLatest(db);
   else await migrateTo(db, '202612061440_background_delete_and_merge');
+}
+
+/** How an engine makes a new attempt's snapshot: this checkout's, or a baseline's (engine-kit.ts). */
+export interface SnapshotMaker {
+  createAttemptSnapshot: (input: AttemptInput) => NewAttempt['snapshot'];
+  machineVersion: number;
+}
+
+const THIS_ENGINE: SnapshotMaker = {
+  createAttemptSnapshot,
+  machineVersion: ATTEMPT_MACHINE_VERSION,
+};
+
+/** A new attempt of `input`, in its machine's initial state, as a claim creates it now. */
+export function newBenchAttempt(input: AttemptInput, engine = THIS_ENGINE): NewAttempt {
+  return {
+    attemptId: input.attemptId,
+    campaignId: input.campaignId,
+    leadId: input.leadId,
+    machineVersion: engine.machineVersion,
+    input,
+    snapshot: engine.createAttemptSnapshot(input),
+    state: 'idle',
+    at: Date.now(),
+  };
 }
 
 /** A bare lead (no name, time zone or variables), as the benches seed them. */

@@ -5,10 +5,14 @@
  *
  *   npm run bench:claim -- [--leads 1000000] [--claims 10000] [--synchronous FULL,NORMAL]
  *     [--schema latest,before-trim] [--rounds 1] [--caps 3]
+ *     [--variant engine,baseline --baseline <checkout dir>]
  *
  * `--schema` measures each setting on each schema in turn, migrating the same loaded
  * database down and up between them (see bench-fixtures.ts `BenchSchema`), `--rounds`
  * times: what a migration changed, as a ratio within one run.
+ *
+ * `--variant baseline` claims with the engine of another checkout too (engine-kit.ts),
+ * in turn with this one on the same database, each claim from a fresh lead.
  *
  * `--caps N` turns on frequency caps (N per 24 h, 3N per 7 days, 10N per 30 days), whose
  * check runs inside each claim.
@@ -27,19 +31,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import type { LeadClaimVerdict } from '../src/calls/ports.js';
+import type { LeadClaimResult, LeadClaimVerdict } from '../src/calls/ports.js';
 import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
-import type { Lead } from '../src/campaign/lead.js';
-import { ATTEMPT_MACHINE_VERSION } from '../src/machines/attempt.js';
-import { createAttemptSnapshot } from '../src/machines/attempt-step.js';
 import { createAttemptJournal } from '../src/store/attempt-journal.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
-import { openDatabase } from '../src/store/db.js';
+import { openDatabase, type Store } from '../src/store/db.js';
 import { createDialingStore } from '../src/store/dialing-store.js';
 import { createDncRepository } from '../src/store/dnc.js';
-import { createLeadClaimer } from '../src/store/lead-claims.js';
 import { createLeadRepository } from '../src/store/leads.js';
-import { benchCampaign, benchInput, benchSchemas, migrateBenchSchema } from './bench-fixtures.js';
+import {
+  benchCampaign,
+  benchInput,
+  benchSchemas,
+  migrateBenchSchema,
+  newBenchAttempt,
+} from './bench-fixtures.js';
+import { type EngineKit, loadEngineKit } from './engine-kit.js';
 
 const { values } = parseArgs({
   options: {
@@ -49,7 +56,18 @@ const { values } = parseArgs({
     schema: { type: 'string', default: 'latest' },
     rounds: { type: 'string', default: '1' },
     caps: { type: 'string', default: '0' },
+    variant: { type: 'string', default: 'engine' },
+    baseline: { type: 'string' },
   },
+});
+const variants = (values.variant ?? '').split(',').map((name) => {
+  if (name !== 'engine' && name !== 'baseline') {
+    throw new Error(`--variant takes engine or baseline, not ${name}`);
+  }
+  if (name === 'baseline' && values.baseline === undefined) {
+    throw new Error('--variant baseline needs --baseline <checkout dir>');
+  }
+  return name;
 });
 const schemas = benchSchemas(values.schema ?? '');
 const modes = (values.synchronous ?? '').split(',').map((mode) => {
@@ -67,9 +85,8 @@ const frequencyCaps =
 const NOW = Date.UTC(2026, 10, 24, 15, 0, 0);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dialstate-claim-'));
-const store = openDatabase({
-  path: path.join(dir, 'claim.db'),
-});
+const dbPath = path.join(dir, 'claim.db');
+const store = openDatabase({ path: dbPath });
 await migrateBenchSchema(store.db, schemas[0] ?? 'latest');
 const campaign = benchCampaign();
 await createCampaignRepository(store.db).insert(campaign);
@@ -107,57 +124,54 @@ for (let n = 7; n < leadCount; n += 100) {
 }
 const loadSeconds = Number(process.hrtime.bigint() - loadStart) / 1e9;
 
-const journal = createAttemptJournal(store);
 // Times the claim's own work (candidate query, checks, compare-and-set, attempt row):
 // synchronous statements inside the shared transaction, so this excludes the commit.
 let workMs: number[] = [];
 let considerMs: number[] = [];
-const claimer = createLeadClaimer({
-  transact: (work) =>
-    journal.transact((prepare) => {
-      const t0 = process.hrtime.bigint();
-      try {
-        return work(prepare);
-      } finally {
-        workMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      }
-    }),
-});
 let attemptSeq = 0;
-const claimOne = () => {
-  const n = attemptSeq++;
-  return claimer.claimNextLead({
-    campaignId: campaign.id,
-    at: NOW,
-    maxAttempts: campaign.retry.maxAttempts,
-    frequencyCaps,
-    consider: (lead) => {
-      const t0 = process.hrtime.bigint();
-      const verdict = decide(lead);
-      considerMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      return verdict;
-    },
+
+/**
+ * The claimer of an engine (this checkout's, or a baseline's over its own connection to
+ * the same file, engine-kit.ts), timing each claim's work and its `consider`.
+ */
+function claimerOf(kit: EngineKit, over: Store) {
+  const journal = kit.createAttemptJournal(over);
+  const claimer = kit.createLeadClaimer({
+    transact: (work) =>
+      journal.transact((prepare) => {
+        const t0 = process.hrtime.bigint();
+        try {
+          return work(prepare);
+        } finally {
+          workMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        }
+      }),
   });
-  function decide(lead: Lead): LeadClaimVerdict {
-    const input = benchInput(`att-${n}`, lead.id, campaign.id, lead.phone);
-    return {
-      verdict: 'claim',
-      attempt: {
-        attemptId: input.attemptId,
-        campaignId: campaign.id,
-        leadId: lead.id,
-        machineVersion: ATTEMPT_MACHINE_VERSION,
-        input,
-        snapshot: createAttemptSnapshot(input),
-        state: 'idle',
-        at: NOW,
+  return () => {
+    const n = attemptSeq++;
+    return claimer.claimNextLead({
+      campaignId: campaign.id,
+      at: NOW,
+      maxAttempts: campaign.retry.maxAttempts,
+      frequencyCaps,
+      consider: (lead) => {
+        const t0 = process.hrtime.bigint();
+        const verdict: LeadClaimVerdict = {
+          verdict: 'claim',
+          attempt: {
+            ...newBenchAttempt(benchInput(`att-${n}`, lead.id, campaign.id, lead.phone), kit),
+            at: NOW,
+          },
+        };
+        considerMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        return verdict;
       },
-    };
-  }
-};
+    });
+  };
+}
 
 /** Runs `claimCount` claims, `together` at a time; latency per claim until its commit. */
-async function run(together: number) {
+async function run(claimOne: () => Promise<LeadClaimResult>, together: number) {
   const latencies: number[] = [];
   workMs = [];
   considerMs = [];
@@ -191,7 +205,7 @@ async function run(together: number) {
 
 // The scheduler's pass reads every running campaign's state (next due lead, dialing
 // leads, live attempts) before it claims: its cost with this many leads.
-const dialing = createDialingStore(store.db, journal);
+const dialing = createDialingStore(store.db, createAttemptJournal(store));
 const passMs: number[] = [];
 for (let i = 0; i < 500; i++) {
   const t0 = process.hrtime.bigint();
@@ -201,22 +215,31 @@ for (let i = 0; i < 500; i++) {
 passMs.sort((a, b) => a - b);
 const passLine = `scheduler pass (loadRunning, 500 runs): mean ${(passMs.reduce((a, b) => a + b, 0) / passMs.length).toFixed(3)} ms, p50 ${passMs[250]?.toFixed(3)} ms, p99 ${passMs[495]?.toFixed(3)} ms`;
 
+const engines: { variant: string; store: Store; claimOne: () => Promise<LeadClaimResult> }[] = [];
+for (const variant of variants) {
+  const kit = await loadEngineKit(variant === 'baseline' ? values.baseline : undefined);
+  const over = variant === 'baseline' ? kit.openDatabase({ path: dbPath }) : store;
+  engines.push({ variant, store: over, claimOne: claimerOf(kit, over) });
+}
 const rows: string[] = [];
 for (const synchronous of modes) {
-  store.prepare(`pragma synchronous = ${synchronous}`).run([]);
+  for (const engine of engines) engine.store.prepare(`pragma synchronous = ${synchronous}`).run([]);
   for (let round = 0; round < Number(values.rounds); round += 1) {
     for (const schema of schemas) {
       await migrateBenchSchema(store.db, schema);
       for (const together of [1, 16]) {
-        const r = await run(together);
-        if (r.claimed !== claimCount) throw new Error(`claimed ${r.claimed} of ${claimCount}`);
-        rows.push(
-          `| ${schema} | ${synchronous} | ${leadCount} | ${together} | ${claimCount} | ${Math.round(claimCount / r.seconds)} | ${((r.seconds * 1000) / claimCount).toFixed(3)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.workMean.toFixed(3)} | ${r.workP99.toFixed(3)} | ${r.considerMean.toFixed(3)} |`,
-        );
+        for (const engine of engines) {
+          const r = await run(engine.claimOne, together);
+          if (r.claimed !== claimCount) throw new Error(`claimed ${r.claimed} of ${claimCount}`);
+          rows.push(
+            `| ${engine.variant} | ${schema} | ${synchronous} | ${leadCount} | ${together} | ${claimCount} | ${Math.round(claimCount / r.seconds)} | ${((r.seconds * 1000) / claimCount).toFixed(3)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.workMean.toFixed(3)} | ${r.workP99.toFixed(3)} | ${r.considerMean.toFixed(3)} |`,
+          );
+        }
       }
     }
   }
 }
+for (const engine of engines) if (engine.store !== store) await engine.store.close();
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 
@@ -227,8 +250,8 @@ console.log(
     .join(' ')} after`,
 );
 console.log(
-  '| schema | synchronous | leads | together | claims | claims/s | ms per claim | p50 ms | p99 ms | work mean ms | work p99 ms | of which attempt input ms |',
+  '| variant | schema | synchronous | leads | together | claims | claims/s | ms per claim | p50 ms | p99 ms | work mean ms | work p99 ms | of which attempt input ms |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
 console.log(passLine);

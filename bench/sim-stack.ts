@@ -16,8 +16,6 @@ import { type AttemptRunner, createAttemptRunner } from '../src/calls/attempt-ru
 import { createChannelReconciler } from '../src/calls/channel-reconciler.js';
 import { createEventRouter, type EventRouter } from '../src/calls/event-router.js';
 import { systemClock } from '../src/calls/ports.js';
-import { ATTEMPT_MACHINE_VERSION } from '../src/machines/attempt.js';
-import { createAttemptSnapshot } from '../src/machines/attempt-step.js';
 import type { AttemptOutcome } from '../src/machines/attempt-types.js';
 import { createSimulator, type SimRequestRecord, type Simulator } from '../src/sim/simulator.js';
 import { createAttemptJournal, type SqliteAttemptJournal } from '../src/store/attempt-journal.js';
@@ -25,7 +23,7 @@ import { createCampaignRepository } from '../src/store/campaigns.js';
 import { openDatabase, type Store, type SynchronousMode } from '../src/store/db.js';
 import { createLeadRepository, type LeadRepository } from '../src/store/leads.js';
 import { migrateToLatest } from '../src/store/migrate.js';
-import { benchCampaign, benchInput } from './bench-fixtures.js';
+import { benchCampaign, benchInput, newBenchAttempt } from './bench-fixtures.js';
 
 const APP = 'dialstate';
 /** The embedded simulator's credentials. */
@@ -303,16 +301,7 @@ export async function drive(stack: Stack, options: StackOptions, pass: Pass): Pr
         phoneOf(n, options.scenarios),
         SIM_MEDIA,
       );
-      const created = await journal.createAttempt({
-        attemptId,
-        campaignId: input.campaignId,
-        leadId: input.leadId,
-        machineVersion: ATTEMPT_MACHINE_VERSION,
-        input,
-        snapshot: createAttemptSnapshot(input),
-        state: 'idle',
-        at: Date.now(),
-      });
+      const created = await journal.createAttempt(newBenchAttempt(input));
       if (!created.ok) throw new Error(`could not claim lead-${n}: ${created.reason}`);
       const ended = new Promise<AttemptOutcome | null>((resolve) => ending.set(attemptId, resolve));
       await runner.start(created.attempt);

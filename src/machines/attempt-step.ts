@@ -1,10 +1,4 @@
-import {
-  type AnyActorScope,
-  createActor,
-  initialTransition,
-  type SnapshotFrom,
-  type StateValue,
-} from 'xstate';
+import { type AnyActorScope, createActor, type SnapshotFrom, type StateValue } from 'xstate';
 import {
   ATTEMPT_MACHINE_VERSION,
   type AttemptContext,
@@ -113,14 +107,46 @@ function createStepper(machine: typeof attemptMachine) {
       collected.push(action);
     },
   } as unknown as AnyActorScope;
-  return (
-    snapshot: SnapshotFrom<typeof attemptMachine>,
-    event: AttemptEvent,
-  ): [SnapshotFrom<typeof attemptMachine>, ExecutableAction[]] => {
-    collected = [];
-    const next = machine.transition(snapshot, event, scope);
-    return [next, collected];
+  return {
+    step(
+      snapshot: SnapshotFrom<typeof attemptMachine>,
+      event: AttemptEvent,
+    ): [SnapshotFrom<typeof attemptMachine>, ExecutableAction[]] {
+      collected = [];
+      const next = machine.transition(snapshot, event, scope);
+      return [next, collected];
+    },
+    /**
+     * The initial snapshot, as `initialTransition()` makes it: that builds a fresh
+     * actor, whose constructor runs the initial transition once more (with no input).
+     */
+    initial(input: AttemptInput): SnapshotFrom<typeof attemptMachine> {
+      collected = [];
+      return machine.getInitialSnapshot(scope, input);
+    },
   };
+}
+
+/**
+ * The machine snapshot each persisted snapshot this process made was persisted from,
+ * with its machine: the next step of a live attempt starts from it instead of resolving
+ * the persisted form again (finding its state nodes, about a sixth of a step). The
+ * two are the same to a transition: the machine has no history states, children or
+ * parallel regions, whose data the persisted form would leave out; test/machines/
+ * attempt-step.test.ts checks steps from either agree.
+ */
+const resolvedFrom = new WeakMap<
+  PersistedAttemptSnapshot,
+  { machine: typeof attemptMachine; snapshot: SnapshotFrom<typeof attemptMachine> }
+>();
+
+function resolve(
+  machine: typeof attemptMachine,
+  persisted: PersistedAttemptSnapshot,
+): SnapshotFrom<typeof attemptMachine> {
+  const known = resolvedFrom.get(persisted);
+  if (known !== undefined && known.machine === machine) return known.snapshot;
+  return machine.resolveState(persisted);
 }
 
 const steppers = new Map<typeof attemptMachine, ReturnType<typeof createStepper>>();
@@ -139,8 +165,8 @@ export function createAttemptSnapshot(
   input: AttemptInput,
   version: number = ATTEMPT_MACHINE_VERSION,
 ): PersistedAttemptSnapshot {
-  const [snapshot] = initialTransition(machineFor(version), input);
-  return persist(snapshot);
+  const machine = machineFor(version);
+  return persist(machine, stepperFor(machine).initial(input));
 }
 
 /**
@@ -153,12 +179,12 @@ export function stepAttempt(
   version: number = ATTEMPT_MACHINE_VERSION,
 ): AttemptStep {
   const machine = machineFor(version);
-  const current = machine.resolveState(persisted);
+  const current = resolve(machine, persisted);
   // XState's pure `transition()` still takes the root's transitions from a final state
   // (a late `operator.canceled` would re-enter `hangingUp` and emit `hangUp`): a done
   // attempt ignores every event.
   if (current.status === 'done') {
-    const snapshot = persist(current);
+    const snapshot = persist(machine, current);
     return {
       snapshot,
       state: stateToString(current.value),
@@ -168,7 +194,7 @@ export function stepAttempt(
       timers: [],
     };
   }
-  const [next, actions] = stepperFor(machine)(current, toMachineEvent(event));
+  const [next, actions] = stepperFor(machine).step(current, toMachineEvent(event));
   const commands: AttemptCommand[] = [];
   const timers: TimerCommand[] = [];
   for (const action of actions) {
@@ -184,7 +210,7 @@ export function stepAttempt(
       throw new UnknownActionError(type);
     }
   }
-  const snapshot = persist(next);
+  const snapshot = persist(machine, next);
   return {
     snapshot,
     state: stateToString(next.value),
@@ -216,8 +242,13 @@ function toMachineEvent(event: AttemptEvent): AttemptEvent {
   return { type: event.timerId, at: event.at } as unknown as AttemptEvent;
 }
 
-function persist(snapshot: SnapshotFrom<typeof attemptMachine>): PersistedAttemptSnapshot {
+function persist(
+  machine: typeof attemptMachine,
+  snapshot: SnapshotFrom<typeof attemptMachine>,
+): PersistedAttemptSnapshot {
   // Value and context are plain JSON data (inputs and events are JSON, and every
   // `assign` builds new objects), so they are shared rather than copied.
-  return { value: snapshot.value, context: snapshot.context };
+  const persisted = { value: snapshot.value, context: snapshot.context };
+  resolvedFrom.set(persisted, { machine, snapshot });
+  return persisted;
 }

@@ -10,7 +10,7 @@ import {
 } from '../calls/ports.js';
 import type { RetryPolicy } from '../campaign/retry-policy.js';
 import { factsOf, type PersistedAttemptSnapshot } from '../machines/attempt-step.js';
-import type { AttemptInput } from '../machines/attempt-types.js';
+import type { AttemptFacts, AttemptInput } from '../machines/attempt-types.js';
 import { recordAnsweredCall } from './answered-calls.js';
 import { createCommitBatcher } from './commit-batcher.js';
 import type { Store } from './db.js';
@@ -50,9 +50,10 @@ type AttemptRow = Selectable<AttemptTable> & {
 /**
  * The snapshot as stored: without `context.input`, which the attempt's `input` column
  * already holds. The snapshot is rewritten on every event, and the input is most of it.
+ * `facts` is the context without its input (`factsOf`), which a step has made already.
  */
-function snapshotToColumn(snapshot: PersistedAttemptSnapshot): string {
-  return JSON.stringify({ value: snapshot.value, context: factsOf(snapshot.context) });
+function snapshotToColumn(snapshot: PersistedAttemptSnapshot, facts: AttemptFacts): string {
+  return JSON.stringify({ value: snapshot.value, context: facts });
 }
 
 function snapshotFromColumn(column: string, input: AttemptInput): PersistedAttemptSnapshot {
@@ -128,15 +129,16 @@ export const COMMIT_SQL = {
  *
  * This runs for every call event, so it runs prepared statements synchronously rather
  * than through the query builder: building, compiling and awaiting each query cost
- * more than SQLite takes to run it (docs/BENCHMARKS.md).
+ * more than SQLite takes to run it (docs/BENCHMARKS.md). Exported for the benchmark
+ * that measures the floor under these writes (bench/journal-floor.ts).
  */
-function writeAttemptCommit(prepare: Store['prepare'], c: AttemptCommit): void {
+export function writeAttemptCommit(prepare: Store['prepare'], c: AttemptCommit): void {
   const { entry, facts, lead } = c;
   const { attemptId, seq, event } = entry;
   const updated = prepare(c.done ? COMMIT_SQL.updateFinal : COMMIT_SQL.update).run([
     seq,
     entry.state,
-    snapshotToColumn(c.snapshot),
+    snapshotToColumn(c.snapshot, facts),
     facts.outcome,
     facts.error,
     facts.startedAt,
@@ -245,7 +247,7 @@ export function writeNewAttempt(
     lead.attempts,
     attempt.machineVersion,
     input.channelId,
-    snapshotToColumn(attempt.snapshot),
+    snapshotToColumn(attempt.snapshot, factsOf(attempt.snapshot.context)),
     attempt.state,
     at,
     at,

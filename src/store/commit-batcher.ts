@@ -9,9 +9,14 @@ const MAX_BATCH = 256;
 export interface CommitBatcher {
   /**
    * Runs `work` in a transaction shared with other units queued in the same turn of
-   * the event loop, each inside its own savepoint. Resolves once the transaction is
-   * committed; rejects with the unit's own error (its writes rolled back, the others
-   * unaffected) or with the commit's error (nothing of the batch written).
+   * the event loop. Resolves once the transaction is committed; rejects with the unit's
+   * own error (its writes rolled back, the others unaffected) or with the commit's error
+   * (nothing of the batch written).
+   *
+   * `work` may run twice: when a unit of the batch fails, the whole transaction is
+   * rolled back and the batch runs again with each unit in a savepoint (see
+   * `inImmediateTransaction`). So `work` must only act on the database, or do nothing
+   * outside it that a second run would get wrong.
    */
   run<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
 }
@@ -22,7 +27,7 @@ interface Unit {
   reject: (error: unknown) => void;
 }
 
-type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+type Settled = Result<unknown>;
 
 /**
  * Creates a batcher over a database (group commit). A write transaction costs SQLite
@@ -79,30 +84,64 @@ export function createCommitBatcher(store: Store): CommitBatcher {
  * deferred transaction, another process committing between that read and the first
  * write makes SQLite refuse the write at once (SQLITE_BUSY, no waiting), whereas an
  * immediate one waits for the write lock up front, within the busy timeout.
+ *
+ * Units rarely fail (a journal conflict, a claim's own error), so the batch first runs
+ * with no savepoints: a savepoint per unit makes SQLite copy every page a unit first
+ * touches into a statement journal, about a quarter of the batch's SQLite time
+ * (bench:attempt-engine `--variant floor,floor-savepoints`). If a unit throws, its
+ * writes cannot be told apart from the others': the transaction is rolled back and the
+ * batch runs again, each unit in its own savepoint, so that only the failed one is
+ * undone. A lone unit never needs one: its failure rolls back the whole transaction.
  */
 async function inImmediateTransaction(
   store: Store,
   trx: Kysely<Database>,
   batch: readonly Unit[],
 ): Promise<Settled[]> {
+  const together = await inTransaction(store, async (): Promise<Result<unknown[]>> => {
+    const values: unknown[] = [];
+    for (const unit of batch) {
+      try {
+        values.push(await unit.work(trx));
+      } catch (error) {
+        return { ok: false, error };
+      }
+    }
+    return { ok: true, value: values };
+  });
+  if (together.ok) return together.value.map((value) => ({ ok: true, value }));
+  if (batch.length === 1) return [together];
+  const isolated = await inTransaction(store, async (): Promise<Result<Settled[]>> => {
+    const results: Settled[] = [];
+    for (const unit of batch) results.push(await runInSavepoint(store, trx, unit));
+    return { ok: true, value: results };
+  });
+  if (!isolated.ok) throw isolated.error;
+  return isolated.value;
+}
+
+type Result<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/**
+ * Runs `work` between `begin immediate` and `commit`; rolls back instead when it throws
+ * or answers a failure (a unit failed: nothing of the batch may be kept as it is).
+ */
+async function inTransaction<T>(store: Store, work: () => Promise<Result<T>>): Promise<Result<T>> {
   store.prepare('begin immediate').run([]);
   try {
-    const [only] = batch;
-    let results: Settled[];
-    // A lone unit needs no savepoint: its failure rolls back the whole transaction.
-    if (batch.length === 1 && only !== undefined) {
-      results = [{ ok: true, value: await only.work(trx) }];
-    } else {
-      results = [];
-      for (const unit of batch) results.push(await runInSavepoint(store, trx, unit));
-    }
-    store.prepare('commit').run([]);
-    return results;
+    const result = await work();
+    if (result.ok) store.prepare('commit').run([]);
+    else rollback(store);
+    return result;
   } catch (error) {
-    // Nothing to roll back when SQLite already did (I/O error, disk full).
-    if (store.inTransaction()) store.prepare('rollback').run([]);
+    rollback(store);
     throw error;
   }
+}
+
+function rollback(store: Store): void {
+  // Nothing to roll back when SQLite already did (I/O error, disk full).
+  if (store.inTransaction()) store.prepare('rollback').run([]);
 }
 
 // Run on the connection the transaction holds, as prepared statements: they surround

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { ATTEMPT_MACHINE_VERSION, attemptMachine } from '../../src/machines/attempt.js';
 import { createAttemptSnapshot, stepAttempt } from '../../src/machines/attempt-step.js';
@@ -59,6 +59,47 @@ describe('stepAttempt', () => {
       expect(step.snapshot.context).toEqual(next.context);
       reference = next;
       persisted = step.snapshot;
+    }
+  });
+
+  // A live attempt's next step starts from the machine snapshot its persisted one was
+  // made from; after a restart it starts from the stored JSON. Both must step alike.
+  it.each(journalFixtureFiles())(
+    'steps %s alike from a live snapshot and from its stored JSON',
+    (file) => {
+      const fixture = loadJournalFixture(file);
+      const version = fixture.machineVersion;
+      const resolveState = vi.spyOn(machineOf(version), 'resolveState');
+      try {
+        let live = createAttemptSnapshot(fixture.input, version);
+        for (const entry of fixture.entries) {
+          const stored = JSON.parse(JSON.stringify(live)) as typeof live;
+          resolveState.mockClear();
+          const fromLive = stepAttempt(live, entry.event, version);
+          expect(resolveState).not.toHaveBeenCalled();
+          const fromStored = stepAttempt(stored, entry.event, version);
+          expect(resolveState).toHaveBeenCalledTimes(1);
+          expect(JSON.parse(JSON.stringify(fromStored))).toEqual(
+            JSON.parse(JSON.stringify(fromLive)),
+          );
+          live = fromLive.snapshot;
+        }
+      } finally {
+        resolveState.mockRestore();
+      }
+    },
+  );
+
+  it('makes the initial snapshot XState initialTransition() makes, of every version', () => {
+    for (const file of ['busy.v1.json', 'busy.v2.json']) {
+      const fixture = loadJournalFixture(file);
+      const [reference] = initialTransition(machineOf(fixture.machineVersion), fixture.input);
+      const snapshot = createAttemptSnapshot(fixture.input, fixture.machineVersion);
+      expect({ file, value: snapshot.value, context: snapshot.context }).toEqual({
+        file,
+        value: reference.value,
+        context: reference.context,
+      });
     }
   });
 

@@ -21,6 +21,22 @@ async function recordingIds(): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
+const TRANSACTION = new Set(['begin immediate', 'commit', 'rollback']);
+
+/** A batcher over the workspace's store that notes every statement it prepares itself. */
+function recordingBatcher() {
+  const statements: string[] = [];
+  const { store } = workspace;
+  const batcher = createCommitBatcher({
+    ...store,
+    prepare(text) {
+      statements.push(text);
+      return store.prepare(text);
+    },
+  });
+  return { batcher, statements };
+}
+
 describe('commit batcher', () => {
   it('runs the units queued in one turn in a single transaction', async () => {
     const batcher = createCommitBatcher(workspace.store);
@@ -68,6 +84,56 @@ describe('commit batcher', () => {
 
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect(await recordingIds()).toEqual([]);
+  });
+
+  it('writes a batch whose units all succeed without a savepoint, each unit run once', async () => {
+    const { batcher, statements } = recordingBatcher();
+    const runs: string[] = [];
+    const unit = (id: string) => async (trx: Kysely<Database>) => {
+      runs.push(id);
+      await addRecording(trx, id);
+    };
+    await Promise.all([batcher.run(unit('a')), batcher.run(unit('b')), batcher.run(unit('c'))]);
+
+    expect(runs).toEqual(['a', 'b', 'c']);
+    expect(statements.filter((text) => /savepoint|release/.test(text))).toEqual([]);
+    expect(statements.filter((text) => TRANSACTION.has(text))).toEqual([
+      'begin immediate',
+      'commit',
+    ]);
+    expect(await recordingIds()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('runs a batch again unit by unit in savepoints when one of its units fails', async () => {
+    const { batcher, statements } = recordingBatcher();
+    const runs: string[] = [];
+    const results = await Promise.allSettled([
+      batcher.run(async (trx) => {
+        runs.push('a');
+        await addRecording(trx, 'a');
+      }),
+      batcher.run(async (trx) => {
+        runs.push('b');
+        await addRecording(trx, 'b');
+        throw new Error('unit b failed');
+      }),
+      batcher.run(async (trx) => {
+        runs.push('c');
+        await addRecording(trx, 'c');
+      }),
+    ]);
+
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    // The first pass stopped at b and was rolled back; the second ran all three.
+    expect(runs).toEqual(['a', 'b', 'a', 'b', 'c']);
+    expect(statements.filter((text) => TRANSACTION.has(text))).toEqual([
+      'begin immediate',
+      'rollback',
+      'begin immediate',
+      'commit',
+    ]);
+    expect(statements.filter((text) => text === 'savepoint batched_unit')).toHaveLength(3);
+    expect(await recordingIds()).toEqual(['a', 'c']);
   });
 
   it('splits a long queue into several transactions', async () => {

@@ -1,0 +1,61 @@
+/**
+ * The engine's parts a benchmark drives, loaded from this checkout or from another one
+ * (`--baseline <dir>`: a checkout of an earlier commit, e.g. made with
+ * `git archive <commit> src | tar -x -C <dir>` and a `node_modules` link), so that an
+ * earlier engine runs in the same process, in turn with this one: on a shared machine
+ * only a ratio measured that way says what a change bought.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as Runner from '../src/calls/attempt-runner.js';
+import type * as Machine from '../src/machines/attempt.js';
+import type * as Step from '../src/machines/attempt-step.js';
+import type * as Journal from '../src/store/attempt-journal.js';
+import type * as Campaigns from '../src/store/campaigns.js';
+import type * as Db from '../src/store/db.js';
+import type * as Claims from '../src/store/lead-claims.js';
+import type * as Leads from '../src/store/leads.js';
+import type * as Migrate from '../src/store/migrate.js';
+
+export interface EngineKit {
+  openDatabase: typeof Db.openDatabase;
+  migrateToLatest: typeof Migrate.migrateToLatest;
+  createAttemptJournal: typeof Journal.createAttemptJournal;
+  createAttemptRunner: typeof Runner.createAttemptRunner;
+  createAttemptSnapshot: typeof Step.createAttemptSnapshot;
+  createCampaignRepository: typeof Campaigns.createCampaignRepository;
+  createLeadRepository: typeof Leads.createLeadRepository;
+  createLeadClaimer: typeof Claims.createLeadClaimer;
+  machineVersion: number;
+}
+
+/** Loads the engine from `root` (a checkout's top folder); this checkout's by default. */
+export async function loadEngineKit(root: string = path.resolve(import.meta.dirname, '..')) {
+  const load = <T>(file: string): Promise<T> =>
+    import(pathToFileURL(path.join(root, 'src', file)).href) as Promise<T>;
+  const [db, migrate, journal, runner, step, machine, campaigns, leads, claims] = await Promise.all(
+    [
+      load<typeof Db>('store/db.ts'),
+      load<typeof Migrate>('store/migrate.ts'),
+      load<typeof Journal>('store/attempt-journal.ts'),
+      load<typeof Runner>('calls/attempt-runner.ts'),
+      load<typeof Step>('machines/attempt-step.ts'),
+      load<typeof Machine>('machines/attempt.ts'),
+      load<typeof Campaigns>('store/campaigns.ts'),
+      load<typeof Leads>('store/leads.ts'),
+      load<typeof Claims>('store/lead-claims.ts'),
+    ],
+  );
+  const kit: EngineKit = {
+    openDatabase: db.openDatabase,
+    migrateToLatest: migrate.migrateToLatest,
+    createAttemptJournal: journal.createAttemptJournal,
+    createAttemptRunner: runner.createAttemptRunner,
+    createAttemptSnapshot: step.createAttemptSnapshot,
+    createCampaignRepository: campaigns.createCampaignRepository,
+    createLeadRepository: leads.createLeadRepository,
+    createLeadClaimer: claims.createLeadClaimer,
+    machineVersion: machine.ATTEMPT_MACHINE_VERSION,
+  };
+  return kit;
+}
