@@ -176,12 +176,17 @@ export function databaseParts(store: Store): DatabaseParts {
 }
 
 /**
- * PostgreSQL's adapters of the dialect-specific parts. A part not here yet makes opening
- * a PostgreSQL database fail at once, naming it, rather than a command failing half way.
+ * PostgreSQL's adapters of the dialect-specific parts, each built from the database and
+ * the other parts (the claims share the journal's group commit). A part not here yet
+ * makes opening a PostgreSQL database fail at once, naming it, rather than a command
+ * failing half way.
  */
-const POSTGRES_PARTS: {
-  [K in keyof DialectParts]?: (postgres: PostgresStore) => DialectParts[K];
-} = {};
+const POSTGRES_PARTS: PostgresPartBuilders = {};
+
+/** Builders of the dialect-specific parts on PostgreSQL, by part. */
+export type PostgresPartBuilders = {
+  [K in keyof DialectParts]?: (postgres: PostgresStore, parts: DatabaseParts) => DialectParts[K];
+};
 
 /** Thrown when opening PostgreSQL for parts that have no PostgreSQL adapter yet. */
 export class PostgresPartsMissingError extends Error {
@@ -196,19 +201,23 @@ export class PostgresPartsMissingError extends Error {
 }
 
 /**
- * The parts over a PostgreSQL database already open (and migrated).
+ * The parts over a PostgreSQL database already open (and migrated); `builders` are the
+ * dialect-specific ones (PostgreSQL's adapters; tests pass their own).
  *
- * @throws PostgresPartsMissingError while a dialect-specific part has no PostgreSQL adapter.
+ * @throws PostgresPartsMissingError while a dialect-specific part has no builder.
  */
-export function postgresDatabaseParts(postgres: PostgresStore): DatabaseParts {
+export function postgresDatabaseParts(
+  postgres: PostgresStore,
+  builders: PostgresPartBuilders = POSTGRES_PARTS,
+): DatabaseParts {
   const missing = (Object.keys(DIALECT_PART_NAMES) as (keyof DialectParts)[]).filter(
-    (part) => POSTGRES_PARTS[part] === undefined,
+    (part) => builders[part] === undefined,
   );
   if (missing.length > 0) throw new PostgresPartsMissingError(missing);
   const dialectPart = <K extends keyof DialectParts>(part: K): DialectParts[K] => {
-    const build = POSTGRES_PARTS[part];
+    const build = builders[part];
     if (build === undefined) throw new PostgresPartsMissingError([part]);
-    return build(postgres);
+    return build(postgres, parts);
   };
   const { db } = postgres;
   const adapters: SharedParts &
@@ -219,15 +228,17 @@ export function postgresDatabaseParts(postgres: PostgresStore): DatabaseParts {
     dncLists: () => dialectPart('dncLists'),
     dialing: () => dialectPart('dialing'),
   });
-  return Object.assign(adapters, {
+  const parts: DatabaseParts = Object.assign(adapters, {
     dialect: 'postgres' as const,
     location: postgres.displayUrl,
     abandonment: (thresholdMs: number) => createAbandonmentReader(db, thresholdMs),
-    resumeImportMerges: dialectPart('resumeImportMerges'),
-    startCampaignPurger: dialectPart('startCampaignPurger'),
+    resumeImportMerges: (deps: { log: Logger; now: () => number }) =>
+      dialectPart('resumeImportMerges')(deps),
+    startCampaignPurger: (deps: { log: Logger }) => dialectPart('startCampaignPurger')(deps),
     ping: () => pingDatabase(db),
     close: () => postgres.close(),
   });
+  return parts;
 }
 
 /**
