@@ -82,6 +82,12 @@ export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
     description: 'The SQLite database file (`dialstate backup` copies it).',
     defaultText: '`<DIALSTATE_DATA_DIR>/dialstate.db`',
   },
+  DIALSTATE_DATABASE_URL: {
+    group: 'Storage',
+    description:
+      'A PostgreSQL database instead of the SQLite file (`postgres://user:password@host:5432/dialstate`, libpq parameters such as `?sslmode=require` allowed): several dialstate nodes can then share it (ADR 025). Its role must own the database (the schema adds the `citext` extension). The password is never shown: logs, `/health` and `config check` mask it. Set, the `DIALSTATE_DB_PATH`, `DIALSTATE_DB_SYNCHRONOUS` and `DIALSTATE_DB_BUSY_TIMEOUT_MS` settings of SQLite do nothing.',
+    defaultText: 'unset (SQLite at `DIALSTATE_DB_PATH`)',
+  },
   DIALSTATE_DB_SYNCHRONOUS: {
     group: 'Storage',
     description:

@@ -46,6 +46,11 @@ export interface Config {
   /** Folder of recordings Asterisk can play. */
   readonly mediaDir: string;
   readonly db: {
+    /**
+     * The PostgreSQL database (`postgres://…`), or null for SQLite at `path`. Holds its
+     * password: show it only through `maskDatabaseUrl`.
+     */
+    readonly url: string | null;
     readonly path: string;
     readonly synchronous: 'NORMAL' | 'FULL';
     /** How long a write waits for another connection's lock before failing (ms). */
@@ -120,6 +125,13 @@ export const CONFIG_SCHEMA = z.object({
   AAVA_MEDIA_DIR: nonEmpty.optional(),
   DIALSTATE_DATA_DIR: nonEmpty.default('data'),
   DIALSTATE_DB_PATH: nonEmpty.optional(),
+  // The message never repeats the value: it may hold a password.
+  DIALSTATE_DATABASE_URL: nonEmpty
+    .refine(
+      (url) => /^postgres(ql)?:\/\/[^\s]+$/.test(url),
+      'must be a PostgreSQL URL: postgres://user:password@host:5432/database (or postgresql://…)',
+    )
+    .optional(),
   DIALSTATE_DB_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
   DIALSTATE_DB_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   DIALSTATE_DB_UNWRITABLE_AFTER_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
@@ -229,6 +241,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     mediaDir:
       e.AAVA_MEDIA_DIR ?? (embedded ? path.join(e.DIALSTATE_DATA_DIR, 'media') : DEFAULT_MEDIA_DIR),
     db: Object.freeze({
+      url: e.DIALSTATE_DATABASE_URL ?? null,
       path: e.DIALSTATE_DB_PATH ?? path.join(e.DIALSTATE_DATA_DIR, 'dialstate.db'),
       synchronous: e.DIALSTATE_DB_SYNCHRONOUS,
       busyTimeoutMs: e.DIALSTATE_DB_BUSY_TIMEOUT_MS,

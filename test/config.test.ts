@@ -26,6 +26,7 @@ describe('loadConfig', () => {
     });
     expect(config.mediaDir).toBe('data/media');
     expect(config.db).toEqual({
+      url: null,
       path: 'data/dialstate.db',
       synchronous: 'FULL',
       busyTimeoutMs: 5_000,
@@ -144,6 +145,17 @@ describe('loadConfig', () => {
       expect.stringMatching(/^DIALSTATE_DB_BUSY_TIMEOUT_MS: /),
       expect.stringMatching(/^DIALSTATE_DB_UNWRITABLE_AFTER_MS: /),
     ]);
+  });
+
+  it('selects PostgreSQL by URL, and refuses another URL without repeating it', () => {
+    const url = 'postgresql://dialstate:s3cret@db.example:5432/dialstate?sslmode=require';
+    expect(loadConfig({ DIALSTATE_DATABASE_URL: url }).db.url).toBe(url);
+    expect(loadConfig({ DIALSTATE_DATABASE_URL: 'postgres://h/d' }).db.url).toBe('postgres://h/d');
+    const problems = problemsOf({ DIALSTATE_DATABASE_URL: 'mysql://root:s3cret@db/dialstate' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^DIALSTATE_DATABASE_URL: must be a PostgreSQL URL/),
+    ]);
+    expect(problems.join()).not.toContain('s3cret');
   });
 
   it('treats empty variables as unset, as .env files write them', () => {

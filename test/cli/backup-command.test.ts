@@ -152,4 +152,27 @@ describe('dialstate backup and restore', () => {
       other.remove();
     }
   });
+
+  it('refuses on PostgreSQL, pointing at its own tools, and touches no file', async () => {
+    const other = createTempDir();
+    try {
+      // Refused before any connection: nothing needs to listen at the URL.
+      const postgres = {
+        ...env,
+        DIALSTATE_DATA_DIR: other.path,
+        DIALSTATE_DATABASE_URL: 'postgres://dialstate:s3cret@127.0.0.1:1/calls',
+      };
+      const backup = await dialstateWithEnv(postgres, 'backup', join(other.path, 'copy.db'));
+      expect(backup.code).toBe(1);
+      expect(backup.stderr).toContain('backup: copies the SQLite database file');
+      expect(backup.stderr).toContain('pg_dump');
+      const restore = await dialstateWithEnv(postgres, 'restore', NOT_A_DATABASE);
+      expect(restore.code).toBe(1);
+      expect(restore.stderr).toContain('pg_restore');
+      expect(`${backup.stderr}${restore.stderr}`).not.toContain('s3cret');
+      expect(readdirSync(other.path)).toEqual([]);
+    } finally {
+      other.remove();
+    }
+  });
 });
