@@ -153,10 +153,10 @@ function zonesOfStaged(store: Store, rows: string): string {
 
 /**
  * Merges an import whose file has been read whole (`merge_next_row` set) into its
- * campaign, a chunk of staged rows at a time, in transactions of about 20 ms with
- * the event loop yielded between them (`runSliced`). Each chunk commits with the next
- * row to merge and the running totals, so a restart picks up where it stopped; the last
- * transaction marks the import `completed` with its final counts.
+ * campaign, a chunk of staged rows at a time, in transactions of about
+ * `MERGE_SLICE_MS` with the event loop yielded between them (`runSliced`). Each chunk
+ * commits with the next row to merge and the running totals, so a restart picks up where
+ * it stopped; the last transaction marks the import `completed` with its final counts.
  *
  * Stops, merging no more, when the import is no longer running or its campaign was
  * deleted (the import is then marked failed, and the purge removes what was merged).

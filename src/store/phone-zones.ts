@@ -41,8 +41,9 @@ interface PrefixZones {
 /**
  * Decoded zones per matched prefix. An import maps a million numbers onto a few hundred
  * prefixes; splitting, checking each zone against the time-zone database and sorting
- * once per prefix instead of once per number makes the mapping ~10× cheaper a number.
- * Bounded by the mapping's own size (a few thousand prefixes).
+ * once per prefix instead of once per number takes 1.4–1.9× less CPU a number (0.4–0.6
+ * µs against 0.6–1.2 µs, 100,000 numbers of the shared generator's file). Bounded by the
+ * mapping's own size (a few thousand prefixes).
  */
 const decoded = new Map<string, PrefixZones>();
 const NO_ZONES: PrefixZones = { zones: [], column: null };
