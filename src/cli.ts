@@ -71,6 +71,10 @@ async function main(argv: string[]): Promise<number> {
     overrides: values.db ? { DIALSTATE_DB_PATH: values.db } : ({} as Record<string, string>),
     envFile: values.config,
   };
+  if (command === 'import' && values.sample) {
+    // Before the settings: the sample needs neither them nor the database.
+    return (await import('./cli/import-sample-command.js')).importSampleCommand();
+  }
   const { loadProcessConfig, readProcessEnvironment } = await import('./config.js');
   if (command === 'config') {
     if (positionals[0] !== 'check') {
@@ -129,8 +133,7 @@ async function main(argv: string[]): Promise<number> {
       return replayCommand(config, attemptId, { json: values.json ?? false });
     }
     case 'import': {
-      const { importCommand, importSampleCommand } = await import('./cli/import-command.js');
-      if (values.sample) return importSampleCommand();
+      const { importCommand } = await import('./cli/import-command.js');
       const [campaignId, file] = positionals;
       if (!campaignId || !file) {
         console.error(

@@ -5,7 +5,6 @@ import { basename } from 'node:path';
 import { systemClock } from '../calls/ports.js';
 import type { Config } from '../config.js';
 import { importLeads, type LeadImportReport, newImportId } from '../intake/import-leads.js';
-import { SAMPLE_LEADS_CSV } from '../intake/lead-csv-sample.js';
 import {
   LEAD_IMPORT_MODES,
   type LeadImportIssue,
@@ -27,12 +26,6 @@ export interface ImportCommandOptions {
 const SHOWN_ISSUES = 20;
 /** Issues read per page when writing the error CSV. */
 const ERROR_PAGE = 5_000;
-
-/** `dialstate import --sample`: the sample CSV, to start a file from. */
-export function importSampleCommand(): number {
-  process.stdout.write(SAMPLE_LEADS_CSV);
-  return 0;
-}
 
 /**
  * `dialstate import <campaign> <file>`: imports a CSV file of leads (or, named `.xlsx`, the

@@ -1,20 +1,28 @@
 import type { MergedCounts } from '../intake/lead-import-tally.js';
 import type { LeadImportMerge } from '../intake/lead-intake-ports.js';
-import type { Store } from './db.js';
+import { PHONE_ZONES_FUNCTION, type Store } from './db.js';
 import { runSliced, type SlicedWorkOptions } from './sliced-work.js';
 import { withConnection } from './sync-transaction.js';
 
 /**
  * Staged rows merged per chunk, to start with. A new lead goes into the lead table's
- * eight B-trees and bumps its campaign's counter: 10–100 µs a row, depending on the
+ * nine B-trees and bumps its campaign's counter: 10–100 µs a row, depending on the
  * machine's load and how much of the indexes is cached. So the chunk adapts: it shrinks
  * when one took longer than `CHUNK_MS` and grows when it took less than half of that,
- * keeping a slice (its ~20 ms budget plus the chunk that overran it) short.
+ * keeping a slice (its budget plus the chunk that overran it) under ~50 ms.
  */
 const FIRST_ROWS_PER_CHUNK = 256;
 const MIN_ROWS_PER_CHUNK = 16;
 const MAX_ROWS_PER_CHUNK = 4096;
-const CHUNK_MS = 5;
+const CHUNK_MS = 8;
+/**
+ * The merge's transactions: ~35 ms of work each (plus at most one chunk over). Each
+ * commit writes every page its slice touched to the WAL, and a million random phone
+ * numbers touch a new leaf of the phone indexes nearly every row: the fewer commits, the
+ * fewer times the same pages are written. 35 + 8 ms stays within the ~50 ms a
+ * transaction may hold the event loop (docs/BENCHMARKS.md, the import's stalls).
+ */
+export const MERGE_SLICE_MS = 35;
 
 /** One chunk's share of the merge: which rows, into which campaign, how. */
 interface MergeRange {
@@ -24,6 +32,8 @@ interface MergeRange {
   rows: string;
   /** The campaign's last import position when the merge began. */
   base: number;
+  /** SQL for a staged row's `lead.phone_zones` (`s` is the staged row). */
+  zones: string;
   from: number;
   to: number;
 }
@@ -36,7 +46,7 @@ interface MergeRange {
  * Synchronous: run it inside a transaction.
  */
 function mergeRange(store: Store, range: MergeRange, at: number): MergedCounts {
-  const { importId, campaignId, mode, rows, base, from, to } = range;
+  const { importId, campaignId, mode, rows, base, zones, from, to } = range;
   const prefix = `${importId}-`;
   const leadId = `? || printf('%08d', s.row_number)`;
   const [staged] = store
@@ -71,7 +81,7 @@ function mergeRange(store: Store, range: MergeRange, at: number): MergedCounts {
       .prepare(
         `insert into lead (id, campaign_id, phone, phone_zones, name, timezone, caller_id,
            custom_vars, state, last_error, import_id, import_seq, created_at, updated_at)
-         select ${leadId}, ?, s.phone, dialstate_phone_zones(s.phone), s.name, s.timezone,
+         select ${leadId}, ?, s.phone, ${zones}, s.name, s.timezone,
            s.caller_id, s.custom_vars,
            s.state, s.note, ?, ? + s.row_number, ?, ?
          from ${rows} s where s.row_number between ? and ? order by s.row_number
@@ -127,11 +137,26 @@ const READ_STATE = `select m.status, m.campaign_id, m.mode, m.merge_next_row, m.
   from lead_import m join campaign c on c.id = m.campaign_id where m.id = ?`;
 
 /**
+ * The staged rows' phone zones: their own column, or — rows staged by a version that
+ * did not store them, their merge resumed after an upgrade — the number mapped in SQL.
+ */
+function zonesOfStaged(store: Store, rows: string): string {
+  const dot = rows.indexOf('.');
+  const [schema, table] = dot < 0 ? ['main', rows] : [rows.slice(0, dot), rows.slice(dot + 1)];
+  const columns = store.prepare(`pragma ${schema}.table_info(${table})`).all([]) as {
+    name: string;
+  }[];
+  return columns.some((column) => column.name === 'phone_zones')
+    ? 's.phone_zones'
+    : `${PHONE_ZONES_FUNCTION}(s.phone)`;
+}
+
+/**
  * Merges an import whose file has been read whole (`merge_next_row` set) into its
- * campaign, a chunk of staged rows at a time, in transactions of about 20 ms with
- * the event loop yielded between them (`runSliced`). Each chunk commits with the next
- * row to merge and the running totals, so a restart picks up where it stopped; the last
- * transaction marks the import `completed` with its final counts.
+ * campaign, a chunk of staged rows at a time, in transactions of about
+ * `MERGE_SLICE_MS` with the event loop yielded between them (`runSliced`). Each chunk
+ * commits with the next row to merge and the running totals, so a restart picks up where
+ * it stopped; the last transaction marks the import `completed` with its final counts.
  *
  * Stops, merging no more, when the import is no longer running or its campaign was
  * deleted (the import is then marked failed, and the purge removes what was merged).
@@ -144,15 +169,15 @@ export async function mergeImportInSlices(
   slices: SlicedWorkOptions = {},
 ): Promise<LeadImportMerge> {
   const { importId, rows } = staged;
-  const lastRow = await withConnection(
-    store,
-    () =>
+  const { lastRow, zones } = await withConnection(store, () => ({
+    lastRow:
       (
         store.prepare(`select ifnull(max(row_number), 0) as n from ${rows}`).all([]) as {
           n: number;
         }[]
       )[0]?.n ?? 0,
-  );
+    zones: zonesOfStaged(store, rows),
+  }));
   let longest = 0;
   let stopped = false;
   let rowsPerChunk = FIRST_ROWS_PER_CHUNK;
@@ -197,6 +222,7 @@ export async function mergeImportInSlices(
           mode: state.mode,
           rows,
           base: state.merge_seq_base,
+          zones,
           from,
           to,
         },
@@ -226,6 +252,7 @@ export async function mergeImportInSlices(
       return false;
     },
     {
+      sliceMs: MERGE_SLICE_MS,
       ...slices,
       onSlice: (ms) => {
         longest = Math.max(longest, ms);

@@ -3,6 +3,7 @@ import type { LeadImportRun, LeadImportStart, StagedLead } from '../intake/lead-
 import type { Store } from './db.js';
 import { mergeImportInSlices } from './lead-import-merge.js';
 import { type ImportStaging, openImportStaging } from './lead-import-staging.js';
+import { phoneZonesColumn } from './phone-zones.js';
 import type { SlicedWorkOptions } from './sliced-work.js';
 import { syncTransaction, withConnection } from './sync-transaction.js';
 import { claimTempSlot, releaseTempSlot } from './temp-table-slots.js';
@@ -95,8 +96,9 @@ export async function openLeadImportRun(
       if (leads.length === 0 && found.length === 0) return;
       await syncTransaction(store, () => {
         const insertLead = store.prepare(
-          `insert into ${rows} (row_number, phone, name, timezone, caller_id, custom_vars, state, note)
-           values (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `insert into ${rows} (row_number, phone, name, timezone, caller_id, custom_vars, state,
+             note, phone_zones)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         );
         for (const lead of leads) {
           insertLead.run([
@@ -108,6 +110,7 @@ export async function openLeadImportRun(
             lead.customVars,
             lead.state,
             lead.note,
+            phoneZonesColumn(lead.phone),
           ]);
         }
         const insertIssue = store.prepare(

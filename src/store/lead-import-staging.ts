@@ -101,12 +101,14 @@ export async function openImportStaging(
 function createRowsTable(store: Store, rows: string, dropFirst: boolean): void {
   if (dropFirst) store.prepare(`drop table if exists ${rows}`).run([]);
   // row_number is the rowid: rows are appended in order, the cheapest insert there is,
-  // and the merge reads them back by rowid range.
+  // and the merge reads them back by rowid range. phone_zones is the number's
+  // `lead.phone_zones`, worked out when the row is staged: in the merge, a call into
+  // JavaScript per row from SQL would cost a fifth of its time.
   store
     .prepare(
       `create table ${rows} (row_number integer primary key, phone text not null,
         name text, timezone text, caller_id text, custom_vars text not null,
-        state text not null, note text)`,
+        state text not null, note text, phone_zones text)`,
     )
     .run([]);
 }

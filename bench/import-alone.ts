@@ -1,0 +1,273 @@
+/**
+ * The importer on its own, the way an operator runs it: `dialstate import <campaign>
+ * <file> --json` in a process of its own on a fresh database (UUID campaign), timed with
+ * `/usr/bin/time` (wall seconds, peak RSS). Several builds run in turn in the same
+ * invocation, so that a speed-up is a ratio measured under the same load:
+ *
+ *   npm run build   (and the baseline's build: `npx tsc -p tsconfig.build.json` in its checkout)
+ *   npx tsx bench/import-alone.ts --variants base=/path/to/old/dist/src/cli.js,new=dist/src/cli.js \
+ *     [--rows 1000000] [--rounds 2] [--floor]
+ *
+ * `--floor` then measures what SQLite alone costs for the same rows, in a process of its
+ * own (not on a busy event loop): the leads the last import stored, read back and
+ * inserted raw into a fresh migrated database (same indexes, triggers and foreign keys),
+ * 50,000 rows a transaction, in turn:
+ * - `per-row`: one prepared INSERT a row, SQLite's default 2 MB page cache (the floor
+ *   docs/BENCHMARKS.md gave before);
+ * - `per-row-cache`: the same with a 64 MB page cache;
+ * - `per-row-cache-memjournal`: and statement journals in memory (`temp_store = memory`):
+ *   with the counters' trigger each row's INSERT keeps one, spilled to a temp file;
+ * - `set-wise-cache`: the rows staged in a file first (not timed), then one
+ *   `INSERT … SELECT` per 50,000 rows, as the merge does but in big transactions.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createCampaignRepository } from '../src/store/campaigns.js';
+import { openDatabase, type Store } from '../src/store/db.js';
+import { migrateToLatest } from '../src/store/migrate.js';
+import { benchCampaign } from './bench-fixtures.js';
+
+const GENERATOR = '/work/shared/bench/gen_leads.py';
+const CAMPAIGN_ID = '6f1c2a4e-8d3b-4c7a-9e21-0b5f3d7c9a11';
+const FLOOR_BATCH = 50_000;
+/** The page cache of the `-cache` floors (KiB): 64 MB instead of SQLite's 2 MB. */
+const FLOOR_CACHE_KIB = 65_536;
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    rounds: { type: 'string', default: '1' },
+    variants: { type: 'string', default: `new=${path.resolve('dist/src/cli.js')}` },
+    floor: { type: 'boolean', default: false },
+    generator: { type: 'string', default: GENERATOR },
+    // Internal: the floor's own process.
+    'floor-from': { type: 'string' },
+  },
+});
+
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').trim().split(' ').slice(0, 3).join(' ');
+
+async function compare(): Promise<void> {
+  const variants = values.variants.split(',').map((spec) => {
+    const [name, cli] = spec.split('=');
+    if (!name || !cli) throw new Error(`--variants takes name=path/to/cli.js, not "${spec}"`);
+    return { name, cli: path.resolve(cli) };
+  });
+  const work = mkdtempSync(path.join(os.tmpdir(), 'dialstate-import-alone-'));
+  const file = path.join(work, 'leads.csv');
+  execFileSync('python3', [values.generator, values.rows, file, '--seed', '7']);
+  console.log(
+    `importer alone, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, ` +
+      `${values.rows} rows, ${(statSync(file).size / 1e6).toFixed(1)} MB`,
+  );
+  console.log(
+    '| round | build | loadavg before | wall s | CPU s (user + sys) | import s | longest merge slice ms | peak RSS MB | accepted / duplicates / rejected | leads |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  let lastDb: string | null = null;
+  const walls = new Map<string, number[]>();
+  const cpus = new Map<string, number[]>();
+  for (let round = 1; round <= Number(values.rounds); round++) {
+    for (const variant of variants) {
+      const dir = path.join(work, `${variant.name}-${round}`);
+      const env = { ...process.env, DIALSTATE_DATA_DIR: dir, DIALSTATE_LOG_LEVEL: 'warn' };
+      execFileSync(process.execPath, [variant.cli, 'migrate'], { env, stdio: 'ignore' });
+      const dbPath = path.join(dir, 'dialstate.db');
+      const setup = openDatabase({ path: dbPath });
+      await createCampaignRepository(setup.db).insert({ ...benchCampaign(), id: CAMPAIGN_ID });
+      await setup.close();
+      const before = loadavg();
+      const run = spawnSync(
+        '/usr/bin/time',
+        [
+          '-f',
+          'TIME %e %M %U %S',
+          process.execPath,
+          variant.cli,
+          'import',
+          CAMPAIGN_ID,
+          file,
+          '--json',
+        ],
+        { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      );
+      const timeLine = run.stderr.split('\n').find((line) => line.startsWith('TIME '));
+      if (run.status !== 0 || timeLine === undefined) {
+        throw new Error(`${variant.name} failed (${run.status}): ${run.stderr.slice(-2000)}`);
+      }
+      const [, wall, kib, user, system] = timeLine.split(' ');
+      const cpu = Number(user) + Number(system);
+      const report = JSON.parse(run.stdout) as {
+        elapsedMs: number;
+        mergeBlockedMs: number | null;
+        counts: { accepted: number; duplicates: number; rejected: number };
+      };
+      const reader = openDatabase({ path: dbPath });
+      const leads = (reader.prepare('select count(*) as n from lead').all([]) as { n: number }[])[0]
+        ?.n;
+      await reader.close();
+      walls.set(variant.name, [...(walls.get(variant.name) ?? []), Number(wall)]);
+      cpus.set(variant.name, [...(cpus.get(variant.name) ?? []), cpu]);
+      const { counts } = report;
+      console.log(
+        `| ${round} | ${variant.name} | ${before} | ${Number(wall).toFixed(2)} | ${cpu.toFixed(2)} | ` +
+          `${(report.elapsedMs / 1000).toFixed(2)} | ${report.mergeBlockedMs?.toFixed(0) ?? '–'} | ` +
+          `${(Number(kib) / 1024).toFixed(0)} | ${counts.accepted} / ${counts.duplicates} / ${counts.rejected} | ${leads} |`,
+      );
+      if (lastDb !== null) rmSync(path.dirname(lastDb), { recursive: true, force: true });
+      lastDb = dbPath;
+    }
+  }
+  const [first, ...others] = variants;
+  if (first !== undefined) {
+    for (const other of others) {
+      for (const [what, times] of [
+        ['wall', walls],
+        ['CPU', cpus],
+      ] as const) {
+        const ratios = (times.get(first.name) ?? []).map(
+          (base, n) => base / (times.get(other.name)?.[n] ?? Number.NaN),
+        );
+        console.log(
+          `${first.name} ÷ ${other.name} ${what}, per round: ${ratios.map((r) => r.toFixed(2)).join(', ')}`,
+        );
+      }
+    }
+  }
+  console.log(`loadavg at end ${loadavg()}`);
+  if (values.floor && lastDb !== null) {
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), '--floor-from', lastDb],
+      { stdio: 'inherit' },
+    );
+    if (child.status !== 0) throw new Error('the floor failed');
+  }
+  rmSync(work, { recursive: true, force: true });
+}
+
+/** Column list of the lead table, as the import stored the rows. */
+const LEAD_COLUMNS = [
+  'id',
+  'campaign_id',
+  'phone',
+  'phone_zones',
+  'name',
+  'timezone',
+  'caller_id',
+  'custom_vars',
+  'state',
+  'last_error',
+  'import_id',
+  'import_seq',
+  'created_at',
+  'updated_at',
+] as const;
+
+async function floor(sourceDb: string): Promise<void> {
+  const source = openDatabase({ path: sourceDb });
+  const rows = (
+    source
+      .prepare(`select ${LEAD_COLUMNS.join(', ')} from lead order by import_seq`)
+      .all([]) as Record<string, unknown>[]
+  ).map((lead) => LEAD_COLUMNS.map((column) => lead[column]));
+  const imports = source.prepare('select * from lead_import').all([]) as Record<string, unknown>[];
+  await source.close();
+  console.log(
+    `floor: ${rows.length} leads as the import stored them, raw into a fresh database, ` +
+      `${FLOOR_BATCH} rows a transaction, own process`,
+  );
+  console.log('| floor | loadavg before | wall s | CPU s (user + sys) | rows/s (wall) |');
+  console.log('|---|---|---|---|---|');
+  for (const variant of [
+    'per-row',
+    'per-row-cache',
+    'per-row-cache-memjournal',
+    'set-wise-cache',
+  ] as const) {
+    const dir = mkdtempSync(path.join(path.dirname(sourceDb), 'floor-'));
+    const store = openDatabase({ path: path.join(dir, 'floor.db') });
+    await migrateToLatest(store.db);
+    await createCampaignRepository(store.db).insert({ ...benchCampaign(), id: CAMPAIGN_ID });
+    const before = loadavg();
+    const { seconds, cpu } = await store.db.connection().execute(async () => {
+      for (const row of imports) {
+        const columns = Object.keys(row);
+        store
+          .prepare(
+            `insert into lead_import (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`,
+          )
+          .run(Object.values(row));
+      }
+      if (variant !== 'per-row') store.prepare(`pragma cache_size = -${FLOOR_CACHE_KIB}`).run([]);
+      if (variant === 'per-row-cache-memjournal')
+        store.prepare('pragma temp_store = memory').run([]);
+      return variant === 'set-wise-cache' ? setWise(store, rows) : perRow(store, rows);
+    });
+    console.log(
+      `| ${variant} | ${before} | ${seconds.toFixed(2)} | ${((cpu.user + cpu.system) / 1e6).toFixed(2)} | ` +
+        `${Math.round(rows.length / seconds)} |`,
+    );
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const placeholders = LEAD_COLUMNS.map(() => '?').join(', ');
+
+/** Wall and CPU seconds of the timed part of a floor. */
+interface FloorTime {
+  seconds: number;
+  cpu: NodeJS.CpuUsage;
+}
+
+function timed(work: () => void): FloorTime {
+  const began = performance.now();
+  const cpu = process.cpuUsage();
+  work();
+  return { seconds: (performance.now() - began) / 1000, cpu: process.cpuUsage(cpu) };
+}
+
+function perRow(store: Store, rows: unknown[][]): FloorTime {
+  const insert = store.prepare(
+    `insert into lead (${LEAD_COLUMNS.join(', ')}) values (${placeholders})`,
+  );
+  return timed(() => {
+    for (let i = 0; i < rows.length; i += FLOOR_BATCH) {
+      store.prepare('begin').run([]);
+      for (const row of rows.slice(i, i + FLOOR_BATCH)) insert.run(row);
+      store.prepare('commit').run([]);
+    }
+  });
+}
+
+function setWise(store: Store, rows: unknown[][]): FloorTime {
+  store.prepare('create temp table staged as select * from lead where 0').run([]);
+  const stage = store.prepare(
+    `insert into temp.staged (${LEAD_COLUMNS.join(', ')}) values (${placeholders})`,
+  );
+  store.prepare('begin').run([]);
+  for (const row of rows) stage.run(row);
+  store.prepare('commit').run([]);
+  const move = store.prepare(
+    `insert into lead (${LEAD_COLUMNS.join(', ')}) select ${LEAD_COLUMNS.join(', ')}
+     from temp.staged where rowid between ? and ?`,
+  );
+  return timed(() => {
+    for (let i = 0; i < rows.length; i += FLOOR_BATCH) {
+      store.prepare('begin').run([]);
+      move.run([i + 1, i + FLOOR_BATCH]);
+      store.prepare('commit').run([]);
+    }
+  });
+}
+
+if (values['floor-from'] !== undefined) {
+  await floor(values['floor-from']);
+} else {
+  await compare();
+}
