@@ -38,6 +38,9 @@ import { createLeadRecoveryStore } from '../store/lead-recovery-store.js';
 import { createMetricsReader, type MetricsReader } from '../store/metrics-reader.js';
 import { openMigratedStore } from '../store/open-migrated-store.js';
 import { createOptOutStore } from '../store/opt-outs.js';
+import { createPostgresDncListStore } from '../store/postgres/dnc-list-store.js';
+import { createPostgresLeadIntakeStore } from '../store/postgres/lead-intake-store.js';
+import type { PostgresStore } from '../store/postgres/open-postgres.js';
 import { createRecordingRepository, type RecordingRepository } from '../store/recordings.js';
 
 /**
@@ -126,6 +129,21 @@ export function databaseParts(store: Store): DatabaseParts {
     ping: () => pingDatabase(db),
     close: () => store.close(),
   });
+}
+
+/**
+ * The intake adapters over a PostgreSQL database: lead imports (and leads added by
+ * hand), their records, and the do-not-call lists. The import records are the shared
+ * Kysely repository's.
+ */
+export function postgresIntakeParts({
+  db,
+}: PostgresStore): Pick<DatabaseParts, 'leadIntake' | 'leadImports' | 'dncLists'> {
+  return {
+    leadIntake: createPostgresLeadIntakeStore(db),
+    leadImports: createLeadImportRepository(db),
+    dncLists: createPostgresDncListStore(db),
+  };
 }
 
 /**

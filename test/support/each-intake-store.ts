@@ -15,11 +15,11 @@ import { type ImportMergeResumer, resumeImportMerges } from '../../src/store/lea
 import { createLeadImportRepository } from '../../src/store/lead-imports.js';
 import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
 import { startPostgresCampaignPurger } from '../../src/store/postgres/campaign-purge.js';
-import { createPostgresDncListStore } from '../../src/store/postgres/dnc-list-store.js';
 import { resumePostgresImportMerges } from '../../src/store/postgres/import-resume.js';
 import { createPostgresLeadIntakeStore } from '../../src/store/postgres/lead-intake-store.js';
 import { openPostgres } from '../../src/store/postgres/open-postgres.js';
 import type { Database } from '../../src/store/schema.js';
+import { postgresIntakeParts } from '../../src/wiring/database.js';
 import { createPostgresDatabase, postgresAvailable } from './postgres.js';
 import { createTempDir, openMigratedStore, T0 } from './store-fixtures.js';
 
@@ -88,8 +88,9 @@ async function openPostgresStore(): Promise<Opened> {
       dialect: 'postgres',
       db,
       intake: (onSlice) => createPostgresLeadIntakeStore(db, { onSlice }),
-      imports: createLeadImportRepository(db),
-      dncLists: createPostgresDncListStore(db),
+      // As the server wires them.
+      imports: postgresIntakeParts(postgres).leadImports,
+      dncLists: postgresIntakeParts(postgres).dncLists,
       startPurger: () => startPostgresCampaignPurger({ db, log: silent }),
       resumeMerges: () => resumePostgresImportMerges({ db, log: silent, now: () => T0 }),
       async stagingsLeft() {
