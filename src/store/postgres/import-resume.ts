@@ -39,7 +39,7 @@ export function resumePostgresImportMerges(deps: {
   async function resumeOne(importId: string, stopped: () => boolean): Promise<void> {
     let staging: Awaited<ReturnType<typeof openPostgresImportStaging>>;
     try {
-      staging = await openPostgresImportStaging(db, importId, true);
+      staging = await openPostgresImportStaging(db, importId);
     } catch (error) {
       log.error({ err: error, importId }, 'a lead import merge cannot be finished');
       await db

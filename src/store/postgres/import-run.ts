@@ -3,7 +3,11 @@ import type { LeadImportRun, LeadImportStart } from '../../intake/lead-intake-po
 import { importCountColumns } from '../lead-imports.js';
 import type { Database } from '../schema.js';
 import { mergePostgresImport, type PostgresMergeOptions } from './import-merge.js';
-import { flushStagedIssues, openPostgresImportStaging } from './import-staging.js';
+import {
+  createStagingTables,
+  flushStagedIssues,
+  openPostgresImportStaging,
+} from './import-staging.js';
 
 /** A merge's result before it merged anything: the counts of the file as read. */
 const NOTHING_MERGED = {
@@ -31,9 +35,9 @@ export async function openPostgresLeadImportRun(
   mergeOptions: Pick<PostgresMergeOptions, 'onSlice'> = {},
 ): Promise<LeadImportRun> {
   const { importId, campaignId, mode } = start;
-  const staging = await openPostgresImportStaging(db, importId);
-  try {
-    await db
+  await db.transaction().execute(async (trx) => {
+    await createStagingTables(trx, importId);
+    await trx
       .insertInto('lead_import')
       .values({
         id: importId,
@@ -45,10 +49,8 @@ export async function openPostgresLeadImportRun(
         started_at: start.startedAt,
       })
       .execute();
-  } catch (error) {
-    await staging.remove().catch(() => undefined);
-    throw error;
-  }
+  });
+  const staging = await openPostgresImportStaging(db, importId);
 
   let closed = false;
   async function dropStaging(): Promise<void> {

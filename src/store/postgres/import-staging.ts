@@ -46,36 +46,41 @@ export function stagingTablesOf(importId: string): { rows: string; issues: strin
 const TEXT = 'text collate "C"';
 
 /**
- * Creates the staging of import `importId` (or, `existing`, opens the one a stopped run
- * left, failing when its rows are gone).
+ * Creates the staging tables of import `importId`, in `trx`: the import's `lead_import`
+ * row goes in the same transaction, so that no start (on any node) ever sees the tables
+ * without their running import and drops them (`dropStaleStagings`).
+ */
+export async function createStagingTables(trx: Kysely<Database>, importId: string): Promise<void> {
+  const names = stagingTablesOf(importId);
+  const rows = sql.id(names.rows);
+  const issues = sql.id(names.issues);
+  await sql`drop table if exists ${rows}, ${issues}`.execute(trx);
+  // row_number is the key: the merge reads rows back by row range, in order.
+  await sql`create unlogged table ${rows} (row_number integer primary key,
+      phone ${sql.raw(TEXT)} not null, phone_zones ${sql.raw(TEXT)}, name ${sql.raw(TEXT)},
+      timezone ${sql.raw(TEXT)}, caller_id ${sql.raw(TEXT)}, custom_vars text not null,
+      state ${sql.raw(TEXT)} not null, note text)`.execute(trx);
+  await sql`create unlogged table ${issues} (seq bigint generated always as identity,
+      row_number integer not null, severity text not null, field text, value text,
+      reason text not null, raw text)`.execute(trx);
+  await sql`comment on table ${rows} is ${sql.lit(importId)}`.execute(trx);
+  await sql`comment on table ${issues} is ${sql.lit(importId)}`.execute(trx);
+}
+
+/**
+ * Opens the staging of import `importId` that `createStagingTables` made (a live import's,
+ * or one a stopped run left, to finish its merge); fails when its rows are gone.
  */
 export async function openPostgresImportStaging(
   db: Kysely<Database>,
   importId: string,
-  existing = false,
 ): Promise<PostgresImportStaging> {
   const names = stagingTablesOf(importId);
   const rows = sql.id(names.rows);
   const issues = sql.id(names.issues);
-  if (existing) {
-    const { rows: found } = await sql<{ present: boolean }>`
-      select to_regclass(${names.rows}) is not null as present`.execute(db);
-    if (!found[0]?.present) throw new Error(`the staged rows are gone (table ${names.rows})`);
-  } else {
-    await db.transaction().execute(async (trx) => {
-      await sql`drop table if exists ${rows}, ${issues}`.execute(trx);
-      // row_number is the key: the merge reads rows back by row range, in order.
-      await sql`create unlogged table ${rows} (row_number integer primary key,
-          phone ${sql.raw(TEXT)} not null, phone_zones ${sql.raw(TEXT)}, name ${sql.raw(TEXT)},
-          timezone ${sql.raw(TEXT)}, caller_id ${sql.raw(TEXT)}, custom_vars text not null,
-          state ${sql.raw(TEXT)} not null, note text)`.execute(trx);
-      await sql`create unlogged table ${issues} (seq bigint generated always as identity,
-          row_number integer not null, severity text not null, field text, value text,
-          reason text not null, raw text)`.execute(trx);
-      await sql`comment on table ${rows} is ${sql.lit(importId)}`.execute(trx);
-      await sql`comment on table ${issues} is ${sql.lit(importId)}`.execute(trx);
-    });
-  }
+  const { rows: found } = await sql<{ present: boolean }>`
+    select to_regclass(${names.rows}) is not null as present`.execute(db);
+  if (!found[0]?.present) throw new Error(`the staged rows are gone (table ${names.rows})`);
   return {
     rows: `"${names.rows}"`,
 
