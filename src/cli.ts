@@ -9,6 +9,10 @@ const USAGE = `usage: dialstate <command> [options]
 commands:
   serve                       run the dialer (migrates the database first)
   migrate [--db PATH]         bring the database schema up to date
+  migrate --to postgres://USER:PASSWORD@HOST/DB [--db PATH]
+                              copy the SQLite database into an empty PostgreSQL
+                              database, then check it (row counts, counters, a
+                              replay of 100 ended attempts); stop the server first
   replay <attemptId> [--db PATH] [--json]
                               re-run a stored attempt through the machine, check it
                               reproduces every recorded step, and print its timeline
@@ -54,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       db: { type: 'string' },
+      to: { type: 'string' },
       json: { type: 'boolean', default: false },
       port: { type: 'string' },
       'time-scale': { type: 'string' },
@@ -89,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       return (await import('./cli/serve-command.js')).serveCommand(config);
     case 'migrate':
-      return (await import('./cli/migrate-command.js')).migrateCommand(config);
+      return (await import('./cli/migrate-command.js')).migrateCommand(config, { to: values.to });
     case 'doctor':
       return (await import('./cli/doctor-command.js')).doctorCommand(config);
     case 'sim': {

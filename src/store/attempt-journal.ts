@@ -80,7 +80,8 @@ function storedAttemptFromRow(row: AttemptRow, timers: TimerDeadline[]): StoredA
   };
 }
 
-function journalEntryFromRow(row: Selectable<AttemptEventTable>): JournalEntry {
+/** A journal row as the machine replays it. */
+export function journalEntryFromRow(row: Selectable<AttemptEventTable>): JournalEntry {
   return {
     attemptId: row.attempt_id,
     seq: row.seq,

@@ -1,5 +1,7 @@
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Store } from './db.js';
+import type { Database } from './schema.js';
 import { runSliced, type SlicedWorkOptions } from './sliced-work.js';
 
 /**
@@ -7,8 +9,12 @@ import { runSliced, type SlicedWorkOptions } from './sliced-work.js';
  * parents, so that no delete cascades into more than a chunk's worth of rows (an
  * attempt's journal goes with it: a hundred attempts are a few thousand event rows).
  * The campaign row goes last; its trigger drops the campaign's counters.
+ *
+ * The same text runs on PostgreSQL (src/store/postgres/campaign-purge.ts), where the
+ * four tables read by `rowid` have a real `rowid` column and `dnc` is read by its `id`
+ * (SQLite's rowid alias).
  */
-const PHASES: readonly { sql: string; limit: number }[] = [
+export const CAMPAIGN_PURGE_PHASES: readonly { sql: string; limit: number }[] = [
   {
     sql: `delete from attempt where rowid in
             (select rowid from attempt where campaign_id = ? limit ?)`,
@@ -31,7 +37,7 @@ const PHASES: readonly { sql: string; limit: number }[] = [
     limit: 100,
   },
   {
-    sql: 'delete from dnc where rowid in (select rowid from dnc where campaign_id = ? limit ?)',
+    sql: 'delete from dnc where id in (select id from dnc where campaign_id = ? limit ?)',
     limit: 2000,
   },
 ];
@@ -44,7 +50,7 @@ const PHASES: readonly { sql: string; limit: number }[] = [
 export function campaignPurgeChunk(store: Store, campaignId: string): () => boolean {
   let phase = 0;
   return () => {
-    const current = PHASES[phase];
+    const current = CAMPAIGN_PURGE_PHASES[phase];
     if (current === undefined) {
       store
         .prepare('delete from campaign where id = ? and deleting_at is not null')
@@ -80,14 +86,33 @@ export function startCampaignPurger(deps: {
   log: Logger;
   slices?: Pick<SlicedWorkOptions, 'sliceMs' | 'onSlice'>;
 }): CampaignPurger {
-  const { store, log } = deps;
+  const { store } = deps;
+  return startPurgeLoop({
+    db: store.db,
+    log: deps.log,
+    removeCampaign: (campaignId, shouldStop) =>
+      runSliced(store, campaignPurgeChunk(store, campaignId), { ...deps.slices, shouldStop }),
+  });
+}
+
+/**
+ * The purger's loop, whatever the database: finds the deleted campaigns oldest first and
+ * has `removeCampaign` remove each (until `shouldStop`); on a failure, tries again a
+ * second later.
+ */
+export function startPurgeLoop(deps: {
+  db: Kysely<Database>;
+  log: Logger;
+  removeCampaign(campaignId: string, shouldStop: () => boolean): Promise<'done' | 'stopped'>;
+}): CampaignPurger {
+  const { db, log } = deps;
   let running: Promise<void> | undefined;
   let requested = false;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
 
   async function nextDeleted(): Promise<string | undefined> {
-    const row = await store.db
+    const row = await db
       .selectFrom('campaign')
       .select('id')
       .where('deleting_at', 'is not', null)
@@ -106,10 +131,7 @@ export function startCampaignPurger(deps: {
         return;
       }
       const began = performance.now();
-      const result = await runSliced(store, campaignPurgeChunk(store, campaignId), {
-        ...deps.slices,
-        shouldStop: () => stopped,
-      });
+      const result = await deps.removeCampaign(campaignId, () => stopped);
       if (result === 'done') {
         log.info(
           { campaignId, ms: Math.round(performance.now() - began) },

@@ -1,7 +1,9 @@
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Store } from './db.js';
 import { mergeImportInSlices } from './lead-import-merge.js';
 import { openImportStaging } from './lead-import-staging.js';
+import type { Database } from './schema.js';
 import { syncTransaction } from './sync-transaction.js';
 import { claimTempSlot, releaseTempSlot } from './temp-table-slots.js';
 
@@ -27,9 +29,9 @@ export function resumeImportMerges(deps: {
   now: () => number;
 }): ImportMergeResumer {
   const { store, log } = deps;
-  let stopped = false;
+  return resumeEachMerge({ db: store.db, log, resumeOne });
 
-  async function resumeOne(importId: string): Promise<void> {
+  async function resumeOne(importId: string, stopped: () => boolean): Promise<void> {
     const slot = claimTempSlot(store);
     try {
       let staging: Awaited<ReturnType<typeof openImportStaging>>;
@@ -51,18 +53,34 @@ export function resumeImportMerges(deps: {
         store,
         { importId, rows: staging.rows },
         deps.now(),
-        { shouldStop: () => stopped },
+        { shouldStop: stopped },
       );
-      if (stopped) return;
+      if (stopped()) return;
       await staging.remove();
       log.info({ importId, merged }, 'interrupted lead import merge finished');
     } finally {
       releaseTempSlot(store, slot);
     }
   }
+}
+
+/**
+ * The resumer's loop, whatever the database: runs `beforeAll` (clean-up), then
+ * `resumeOne` for every import whose merge a stopped run left half way, oldest first,
+ * one after the other, until stopped.
+ */
+export function resumeEachMerge(deps: {
+  db: Kysely<Database>;
+  log: Logger;
+  beforeAll?: () => Promise<void>;
+  resumeOne(importId: string, stopped: () => boolean): Promise<void>;
+}): ImportMergeResumer {
+  const { db, log } = deps;
+  let stopped = false;
 
   async function run(): Promise<void> {
-    const pending = await store.db
+    await deps.beforeAll?.();
+    const pending = await db
       .selectFrom('lead_import')
       .select('id')
       .where('status', '=', 'running')
@@ -71,7 +89,7 @@ export function resumeImportMerges(deps: {
       .execute();
     for (const { id } of pending) {
       if (stopped) return;
-      await resumeOne(id);
+      await deps.resumeOne(id, () => stopped);
     }
   }
 

@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type {
   LeadImport,
+  LeadImportCounts,
   LeadImportIssue,
   LeadImportMode,
   LeadImportStatus,
@@ -28,6 +29,18 @@ export function leadImportFromRow(row: Selectable<LeadImportTable>): LeadImport 
     bytesTotal: row.bytes_total,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+  };
+}
+
+/** An import's counts as its `lead_import` columns. */
+export function importCountColumns(counts: LeadImportCounts) {
+  return {
+    total_rows: counts.totalRows,
+    accepted: counts.accepted,
+    updated: counts.updated,
+    duplicates: counts.duplicates,
+    rejected: counts.rejected,
+    dnc_blocked: counts.dncBlocked,
   };
 }
 
@@ -63,17 +76,7 @@ export function createLeadImportRepository(db: Kysely<Database>): LeadImportRepo
     async finish(id, { status, counts, error }, at) {
       const result = await db
         .updateTable('lead_import')
-        .set({
-          status,
-          error,
-          total_rows: counts.totalRows,
-          accepted: counts.accepted,
-          updated: counts.updated,
-          duplicates: counts.duplicates,
-          rejected: counts.rejected,
-          dnc_blocked: counts.dncBlocked,
-          finished_at: at,
-        })
+        .set({ status, error, ...importCountColumns(counts), finished_at: at })
         .where('id', '=', id)
         .where('status', '=', 'running')
         .executeTakeFirst();

@@ -16,6 +16,22 @@ export const INTAKE_LOOKUP_SQL = {
     cross join dnc d on ifnull(d.campaign_id, '') in ('', ?) and d.phone = j.value`,
 };
 
+/** The do-not-call matches of a batch's numbers, from their listings (global, campaign). */
+export function dncMatchesOf(
+  rows: readonly { phone: string; campaign_id: string | null; reason: string | null }[],
+): Map<string, DncMatch> {
+  const blocked = new Map<string, DncMatch>();
+  for (const row of rows) {
+    // The global list wins, as at claim time.
+    if (blocked.get(row.phone)?.scope === 'global') continue;
+    blocked.set(row.phone, {
+      scope: row.campaign_id === null ? 'global' : 'campaign',
+      reason: row.reason,
+    });
+  }
+  return blocked;
+}
+
 /** Creates the store side of lead intake (CSV imports, leads added by hand) over a migrated database. */
 export function createLeadIntakeStore(
   store: Store,
@@ -41,8 +57,7 @@ export function createLeadIntakeStore(
     },
 
     async findBlocked(campaignId, phones) {
-      const blocked = new Map<string, DncMatch>();
-      if (phones.length === 0) return blocked;
+      if (phones.length === 0) return new Map();
       const rows = await withConnection(
         store,
         () =>
@@ -52,15 +67,7 @@ export function createLeadIntakeStore(
             reason: string | null;
           }[],
       );
-      for (const row of rows) {
-        // The global list wins, as at claim time.
-        if (blocked.get(row.phone)?.scope === 'global') continue;
-        blocked.set(row.phone, {
-          scope: row.campaign_id === null ? 'global' : 'campaign',
-          reason: row.reason,
-        });
-      }
-      return blocked;
+      return dncMatchesOf(rows);
     },
 
     async insertLead(lead) {

@@ -42,6 +42,10 @@ import { createLeadRecoveryStore } from '../store/lead-recovery-store.js';
 import { createMetricsReader, type MetricsReader } from '../store/metrics-reader.js';
 import { openMigratedStore } from '../store/open-migrated-store.js';
 import { createOptOutStore } from '../store/opt-outs.js';
+import { startPostgresCampaignPurger } from '../store/postgres/campaign-purge.js';
+import { createPostgresDncListStore } from '../store/postgres/dnc-list-store.js';
+import { resumePostgresImportMerges } from '../store/postgres/import-resume.js';
+import { createPostgresLeadIntakeStore } from '../store/postgres/lead-intake-store.js';
 import { migratePostgresToLatest } from '../store/postgres/migrate-postgres.js';
 import { openPostgres, type PostgresStore } from '../store/postgres/open-postgres.js';
 import { createRecordingRepository, type RecordingRepository } from '../store/recordings.js';
@@ -181,7 +185,18 @@ export function databaseParts(store: Store): DatabaseParts {
  * makes opening a PostgreSQL database fail at once, naming it, rather than a command
  * failing half way.
  */
-const POSTGRES_PARTS: PostgresPartBuilders = {};
+const POSTGRES_PARTS: PostgresPartBuilders = {
+  leadIntake: ({ db }) => createPostgresLeadIntakeStore(db),
+  dncLists: ({ db }) => createPostgresDncListStore(db),
+  resumeImportMerges:
+    ({ db }) =>
+    (deps) =>
+      resumePostgresImportMerges({ db, ...deps }),
+  startCampaignPurger:
+    ({ db }) =>
+    (deps) =>
+      startPostgresCampaignPurger({ db, ...deps }),
+};
 
 /** Builders of the dialect-specific parts on PostgreSQL, by part. */
 export type PostgresPartBuilders = {

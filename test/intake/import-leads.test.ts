@@ -11,6 +11,7 @@ import type { Store } from '../../src/store/db.js';
 import { createLeadImportRepository } from '../../src/store/lead-imports.js';
 import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
 import { createLeadRepository } from '../../src/store/leads.js';
+import { chunks, rows } from '../support/csv-chunks.js';
 import {
   addDncEntries,
   addExistingLeads,
@@ -27,20 +28,6 @@ let store: Store;
 afterEach(async () => {
   await store?.close();
 });
-
-/** `count` rows of distinct valid US numbers, from +1 415 200 0000 on. */
-function rows(count: number, from = 0): string {
-  let text = '';
-  for (let n = from; n < from + count; n++) text += `+1415${2_000_000 + n},Lead ${n}\n`;
-  return text;
-}
-
-async function* chunks(...parts: (string | Error)[]): AsyncGenerator<string> {
-  for (const part of parts) {
-    if (part instanceof Error) throw part;
-    yield part;
-  }
-}
 
 function importFrom(source: AsyncIterable<string>, onProgress?: (p: LeadImportProgress) => void) {
   return importLeads(
