@@ -1,0 +1,152 @@
+import type { Kysely } from 'kysely';
+import { afterEach, beforeEach, describe } from 'vitest';
+import type {
+  AttemptJournal,
+  DialingStore,
+  LeadRecoveryStore,
+  NewAttempt,
+} from '../../src/calls/ports.js';
+import { type CreateAttemptResult, createAttemptJournal } from '../../src/store/attempt-journal.js';
+import { openDatabase } from '../../src/store/db.js';
+import { createDialingStore } from '../../src/store/dialing-store.js';
+import { createLeadClaimer, type LeadClaimer } from '../../src/store/lead-claims.js';
+import { createLeadRecoveryStore } from '../../src/store/lead-recovery-store.js';
+import { openPostgres } from '../../src/store/postgres/open-postgres.js';
+import { createPostgresAttemptJournal } from '../../src/store/postgres/postgres-attempt-journal.js';
+import { createPostgresLeadClaimer } from '../../src/store/postgres/postgres-lead-claims.js';
+import type { Database } from '../../src/store/schema.js';
+import { createPostgresDatabase, postgresAvailable } from './postgres.js';
+import { createTempDir, openMigratedStore, type StoreSeed, seedStore } from './store-fixtures.js';
+
+/** One dialstate node's hot path over the database: its own connection (or pool). */
+export interface DialingNode {
+  readonly nodeId: string;
+  readonly db: Kysely<Database>;
+  readonly journal: AttemptJournal & {
+    createAttempt(attempt: NewAttempt): Promise<CreateAttemptResult>;
+  };
+  readonly claimer: LeadClaimer;
+  readonly dialing: DialingStore;
+  readonly leadRecovery: LeadRecoveryStore;
+}
+
+/** A fresh migrated database of one dialect, as a hot-path contract test sees it. */
+export interface DialingStoreUnderTest {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** The first node, `node-a`, opened for every test. */
+  readonly node: DialingNode;
+  /** Another node on the same database, over a connection of its own. */
+  openNode(nodeId: string): Promise<DialingNode>;
+  seed(seed: StoreSeed): Promise<void>;
+}
+
+interface Opened {
+  openNode(nodeId: string): Promise<DialingNode>;
+  remove(): Promise<void>;
+}
+
+/** Opens nodes over one database, closing each with the database. */
+function nodeOpener(
+  open: (nodeId: string) => Promise<{ node: DialingNode; close(): Promise<void> }>,
+) {
+  const closers: (() => Promise<void>)[] = [];
+  return {
+    async openNode(nodeId: string) {
+      const { node, close } = await open(nodeId);
+      closers.push(close);
+      return node;
+    },
+    async closeAll() {
+      for (const close of closers.splice(0)) await close();
+    },
+  };
+}
+
+async function openSqlite(): Promise<Opened> {
+  const dir = createTempDir();
+  // Migrated once; each node then opens the file as a process of its own would.
+  await (await openMigratedStore(dir)).close();
+  const nodes = nodeOpener(async (nodeId) => {
+    const store = openDatabase({ path: `${dir.path}/dialstate.db` });
+    const journal = createAttemptJournal(store);
+    const claimer = createLeadClaimer(journal);
+    const node: DialingNode = {
+      nodeId,
+      db: store.db,
+      journal,
+      claimer,
+      dialing: createDialingStore(store.db, claimer),
+      leadRecovery: createLeadRecoveryStore(store.db),
+    };
+    return { node, close: () => store.close() };
+  });
+  return {
+    openNode: nodes.openNode,
+    async remove() {
+      await nodes.closeAll();
+      dir.remove();
+    },
+  };
+}
+
+async function openPostgresNodes(): Promise<Opened> {
+  const database = await createPostgresDatabase();
+  const nodes = nodeOpener(async (nodeId) => {
+    const postgres = openPostgres({ url: database.url, maxConnections: 4 });
+    const journal = createPostgresAttemptJournal(postgres.db, nodeId);
+    const claimer = createPostgresLeadClaimer(journal);
+    const node: DialingNode = {
+      nodeId,
+      db: postgres.db,
+      journal,
+      claimer,
+      dialing: createDialingStore(postgres.db, claimer),
+      leadRecovery: createLeadRecoveryStore(postgres.db),
+    };
+    return { node, close: () => postgres.close() };
+  });
+  return {
+    openNode: nodes.openNode,
+    async remove() {
+      await nodes.closeAll();
+      await database.drop();
+    },
+  };
+}
+
+/**
+ * The hot path's contract (journal, claims, lead recovery): `body` declares its tests
+ * once, and they run on a fresh SQLite file and on a fresh PostgreSQL database each
+ * (PostgreSQL's skipped when this run has none; see test/support/postgres.ts).
+ */
+export function describeEachDialingStore(
+  name: string,
+  body: (store: () => DialingStoreUnderTest) => void,
+): void {
+  const openers = { sqlite: openSqlite, postgres: openPostgresNodes } as const;
+  for (const dialect of ['sqlite', 'postgres'] as const) {
+    describe.skipIf(dialect === 'postgres' && !postgresAvailable())(`${name} (${dialect})`, () => {
+      let current: (DialingStoreUnderTest & { remove(): Promise<void> }) | undefined;
+      beforeEach(async () => {
+        const opened = await openers[dialect]();
+        const node = await opened.openNode('node-a');
+        current = {
+          dialect,
+          node,
+          openNode: opened.openNode,
+          seed: (seed) => seedStore(node, seed),
+          remove: opened.remove,
+        };
+      });
+      afterEach(async () => {
+        const opened = current;
+        current = undefined;
+        await opened?.remove();
+      });
+      body(() => {
+        if (current === undefined) throw new Error('the store is only there inside a test');
+        return current;
+      });
+    });
+  }
+}
