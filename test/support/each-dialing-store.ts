@@ -3,9 +3,11 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type {
   AttemptJournal,
   DialingStore,
+  LeadClaimRequest,
   LeadRecoveryStore,
   NewAttempt,
 } from '../../src/calls/ports.js';
+import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import { type CreateAttemptResult, createAttemptJournal } from '../../src/store/attempt-journal.js';
 import { openDatabase } from '../../src/store/db.js';
 import { createDialingStore } from '../../src/store/dialing-store.js';
@@ -16,7 +18,13 @@ import { createPostgresAttemptJournal } from '../../src/store/postgres/postgres-
 import { createPostgresLeadClaimer } from '../../src/store/postgres/postgres-lead-claims.js';
 import type { Database } from '../../src/store/schema.js';
 import { createPostgresDatabase, postgresAvailable } from './postgres.js';
-import { createTempDir, openMigratedStore, type StoreSeed, seedStore } from './store-fixtures.js';
+import {
+  createTempDir,
+  openMigratedStore,
+  type StoreSeed,
+  sampleNewAttempt,
+  seedStore,
+} from './store-fixtures.js';
 
 /** One dialstate node's hot path over the database: its own connection (or pool). */
 export interface DialingNode {
@@ -114,6 +122,8 @@ async function openPostgresNodes(): Promise<Opened> {
   };
 }
 
+const OPENERS = { sqlite: openSqlite, postgres: openPostgresNodes } as const;
+
 /**
  * The hot path's contract (journal, claims, lead recovery): `body` declares its tests
  * once, and they run on a fresh SQLite file and on a fresh PostgreSQL database each
@@ -123,30 +133,64 @@ export function describeEachDialingStore(
   name: string,
   body: (store: () => DialingStoreUnderTest) => void,
 ): void {
-  const openers = { sqlite: openSqlite, postgres: openPostgresNodes } as const;
-  for (const dialect of ['sqlite', 'postgres'] as const) {
-    describe.skipIf(dialect === 'postgres' && !postgresAvailable())(`${name} (${dialect})`, () => {
-      let current: (DialingStoreUnderTest & { remove(): Promise<void> }) | undefined;
-      beforeEach(async () => {
-        const opened = await openers[dialect]();
-        const node = await opened.openNode('node-a');
-        current = {
-          dialect,
-          node,
-          openNode: opened.openNode,
-          seed: (seed) => seedStore(node, seed),
-          remove: opened.remove,
-        };
-      });
-      afterEach(async () => {
-        const opened = current;
-        current = undefined;
-        await opened?.remove();
-      });
-      body(() => {
-        if (current === undefined) throw new Error('the store is only there inside a test');
-        return current;
-      });
+  for (const dialect of ['sqlite', 'postgres'] as const) describeDialingStore(dialect, name, body);
+}
+
+/** The same on one dialect only: for what only that dialect promises (nodes sharing one database). */
+export function describeDialingStore(
+  dialect: DialingStoreUnderTest['dialect'],
+  name: string,
+  body: (store: () => DialingStoreUnderTest) => void,
+): void {
+  describe.skipIf(dialect === 'postgres' && !postgresAvailable())(`${name} (${dialect})`, () => {
+    let current: (DialingStoreUnderTest & { remove(): Promise<void> }) | undefined;
+    beforeEach(async () => {
+      const opened = await OPENERS[dialect]();
+      const node = await opened.openNode('node-a');
+      current = {
+        dialect,
+        node,
+        openNode: opened.openNode,
+        seed: (seed) => seedStore(node, seed),
+        remove: opened.remove,
+      };
     });
-  }
+    afterEach(async () => {
+      const opened = current;
+      current = undefined;
+      await opened?.remove();
+    });
+    body(() => {
+      if (current === undefined) throw new Error('the store is only there inside a test');
+      return current;
+    });
+  });
+}
+
+let claimIds = 0;
+
+/**
+ * A claim of the next due lead of `campaignId` by `node` at `at`, as the scheduler asks
+ * it (3 attempts, no caps), taking every lead offered with a fresh attempt of the node.
+ */
+export function claimRequest(
+  node: DialingNode,
+  campaignId: string,
+  at: number,
+  overrides: Partial<LeadClaimRequest> = {},
+): LeadClaimRequest {
+  return {
+    campaignId,
+    at,
+    maxAttempts: 3,
+    frequencyCaps: NO_FREQUENCY_CAPS,
+    consider: (lead) => {
+      claimIds += 1;
+      return {
+        verdict: 'claim',
+        attempt: sampleNewAttempt(`${node.nodeId}-${claimIds}`, campaignId, lead.id, at),
+      };
+    },
+    ...overrides,
+  };
 }
