@@ -1,3 +1,4 @@
+import type { NodeLeaseStore } from '../calls/node-lease.js';
 import type { DialingStore, LeadRecoveryStore } from '../calls/ports.js';
 import type { AbandonmentReader } from '../compliance/abandonment-reads.js';
 import type { EvidenceAttemptReader } from '../compliance/consent-evidence.js';
@@ -58,6 +59,8 @@ export interface DatabaseParts {
   readonly campaignControl: CampaignControlStore;
   readonly campaignEditing: CampaignEditingStore;
   readonly leadRecovery: LeadRecoveryStore;
+  /** This node's lease where several nodes share the database; null on SQLite (one node). */
+  readonly nodeLeases: NodeLeaseStore | null;
   /** The scheduler's store; it claims leads in the journal's group commit. */
   readonly dialing: DialingStore;
   readonly campaignStats: CampaignStatsReader;
@@ -110,6 +113,7 @@ export function databaseParts(store: Store): DatabaseParts {
       campaignControl: () => createCampaignControlStore(db),
       campaignEditing: () => createCampaignEditingStore(db),
       leadRecovery: () => createLeadRecoveryStore(db),
+      nodeLeases: () => null,
       dialing: () => createDialingStore(db, adapters.journal),
       campaignStats: () => createCampaignStatsReader(db),
       leadList: () => createLeadListReader(db),
