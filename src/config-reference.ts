@@ -82,6 +82,12 @@ export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
     description: 'The SQLite database file (`dialstate backup` copies it).',
     defaultText: '`<DIALSTATE_DATA_DIR>/dialstate.db`',
   },
+  DIALSTATE_DATABASE_URL: {
+    group: 'Storage',
+    description:
+      'A PostgreSQL database instead of the SQLite file (`postgres://user:password@host:5432/dialstate`, libpq parameters such as `?sslmode=require` allowed): several dialstate nodes can then share it (ADR 025). Its role must own the database (the schema adds the `citext` extension). The password is never shown: logs, `/health` and `config check` mask it. Set, the `DIALSTATE_DB_PATH`, `DIALSTATE_DB_SYNCHRONOUS` and `DIALSTATE_DB_BUSY_TIMEOUT_MS` settings of SQLite do nothing.',
+    defaultText: 'unset (SQLite at `DIALSTATE_DB_PATH`)',
+  },
   DIALSTATE_DB_SYNCHRONOUS: {
     group: 'Storage',
     description:
@@ -96,6 +102,12 @@ export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
     group: 'Storage',
     description:
       'How long writes may keep failing (disk full, I/O errors, a lock held elsewhere) before dialstate reports storage unwritable: it logs it, claims no new call, and /health answers 503 until writes work again (ms).',
+  },
+  DIALSTATE_NODE_ID: {
+    group: 'Storage',
+    description:
+      "This node's name among the dialstate nodes sharing one PostgreSQL database (`DIALSTATE_DATABASE_URL`): each node owns the calls it claims and keeps a lease on them by a heartbeat; when a node stops beating for 15 s, another takes its open calls over and squares them with the PBX (ADR 025). A node restarted under the same name resumes its own calls at once. Every node sharing a database needs its own name. Unused with SQLite.",
+    defaultText: "the host's name",
   },
   DIALSTATE_HTTP_HOST: {
     group: 'HTTP API',

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
@@ -46,6 +47,11 @@ export interface Config {
   /** Folder of recordings Asterisk can play. */
   readonly mediaDir: string;
   readonly db: {
+    /**
+     * The PostgreSQL database (`postgres://…`), or null for SQLite at `path`. Holds its
+     * password: show it only through `maskDatabaseUrl`.
+     */
+    readonly url: string | null;
     readonly path: string;
     readonly synchronous: 'NORMAL' | 'FULL';
     /** How long a write waits for another connection's lock before failing (ms). */
@@ -55,6 +61,11 @@ export interface Config {
      * stops claiming and answers 503 on `/health` (ms).
      */
     readonly unwritableAfterMs: number;
+    /**
+     * This node's name among the nodes sharing a PostgreSQL database: it owns the calls
+     * it claims, and a restart under the same name resumes them (ADR 025).
+     */
+    readonly nodeId: string;
   };
   readonly http: { readonly host: string; readonly port: number; readonly apiToken: string | null };
   /** Most live calls across all campaigns. */
@@ -120,9 +131,20 @@ export const CONFIG_SCHEMA = z.object({
   AAVA_MEDIA_DIR: nonEmpty.optional(),
   DIALSTATE_DATA_DIR: nonEmpty.default('data'),
   DIALSTATE_DB_PATH: nonEmpty.optional(),
+  // The message never repeats the value: it may hold a password.
+  DIALSTATE_DATABASE_URL: nonEmpty
+    .refine(
+      (url) => /^postgres(ql)?:\/\/[^\s]+$/.test(url),
+      'must be a PostgreSQL URL: postgres://user:password@host:5432/database (or postgresql://…)',
+    )
+    .optional(),
   DIALSTATE_DB_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
   DIALSTATE_DB_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   DIALSTATE_DB_UNWRITABLE_AFTER_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  DIALSTATE_NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
+    .optional(),
   DIALSTATE_HTTP_HOST: nonEmpty.default('127.0.0.1'),
   DIALSTATE_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DIALSTATE_API_TOKEN: z
@@ -229,10 +251,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     mediaDir:
       e.AAVA_MEDIA_DIR ?? (embedded ? path.join(e.DIALSTATE_DATA_DIR, 'media') : DEFAULT_MEDIA_DIR),
     db: Object.freeze({
+      url: e.DIALSTATE_DATABASE_URL ?? null,
       path: e.DIALSTATE_DB_PATH ?? path.join(e.DIALSTATE_DATA_DIR, 'dialstate.db'),
       synchronous: e.DIALSTATE_DB_SYNCHRONOUS,
       busyTimeoutMs: e.DIALSTATE_DB_BUSY_TIMEOUT_MS,
       unwritableAfterMs: e.DIALSTATE_DB_UNWRITABLE_AFTER_MS,
+      // The host's name: stable across restarts, so a restarted node resumes its own calls.
+      nodeId: e.DIALSTATE_NODE_ID ?? hostname(),
     }),
     http: Object.freeze({
       host: e.DIALSTATE_HTTP_HOST,

@@ -25,8 +25,6 @@ import { createRecordingLibrary, type RecordingLibrary } from './media/recording
 import { installShippedPrompts } from './media/shipped-prompts.js';
 import { campaignTargets, checkAiTarget } from './setup/ai-target-checks.js';
 import { createSimulator, type Simulator } from './sim/simulator.js';
-import { startCampaignPurger } from './store/campaign-purge.js';
-import { resumeImportMerges } from './store/lead-import-resume.js';
 import type { RecordingRepository } from './store/recordings.js';
 import { DIALSTATE_VERSION } from './version.js';
 import { buildApiRouters, wireLiveFeed, wireMetrics } from './wiring/api.js';
@@ -132,7 +130,10 @@ export async function startDialstate(
 ): Promise<Dialstate> {
   const logger = log ?? createLogger(config.logLevel);
   const database = await openDatabaseParts(config.db);
-  logger.info({ db: config.db.path, migrations: database.applied }, 'database ready');
+  logger.info(
+    { db: database.location, dialect: database.dialect, migrations: database.applied },
+    'database ready',
+  );
 
   // Lead imports a previous run left half way: those still reading their file have no
   // lead written and are marked failed; those merging are finished in the background.
@@ -141,8 +142,7 @@ export async function startDialstate(
     clock: systemClock,
     log: logger,
   });
-  const importMerges = resumeImportMerges({
-    store: database.store,
+  const importMerges = database.resumeImportMerges({
     log: logger.child({ component: 'lead-import' }),
     now: () => systemClock.now(),
   });
@@ -317,8 +317,7 @@ export async function startDialstate(
     timeoutMs: SETUP_PROBE_REQUEST_TIMEOUT_MS,
   });
   // Campaigns deleted before the last stop are removed first, then each after its delete.
-  const campaignPurge = startCampaignPurger({
-    store: database.store,
+  const campaignPurge = database.startCampaignPurger({
     log: logger.child({ component: 'campaign-purge' }),
   });
   const control = createCampaignControl({

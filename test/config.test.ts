@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_MEDIA_DIR, loadConfig } from '../src/config.js';
 
@@ -26,10 +27,12 @@ describe('loadConfig', () => {
     });
     expect(config.mediaDir).toBe('data/media');
     expect(config.db).toEqual({
+      url: null,
       path: 'data/dialstate.db',
       synchronous: 'FULL',
       busyTimeoutMs: 5_000,
       unwritableAfterMs: 10_000,
+      nodeId: hostname(),
     });
     expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, apiToken: null });
     expect(config.maxChannels).toBe(10);
@@ -144,6 +147,17 @@ describe('loadConfig', () => {
       expect.stringMatching(/^DIALSTATE_DB_BUSY_TIMEOUT_MS: /),
       expect.stringMatching(/^DIALSTATE_DB_UNWRITABLE_AFTER_MS: /),
     ]);
+  });
+
+  it('selects PostgreSQL by URL, and refuses another URL without repeating it', () => {
+    const url = 'postgresql://dialstate:s3cret@db.example:5432/dialstate?sslmode=require';
+    expect(loadConfig({ DIALSTATE_DATABASE_URL: url }).db.url).toBe(url);
+    expect(loadConfig({ DIALSTATE_DATABASE_URL: 'postgres://h/d' }).db.url).toBe('postgres://h/d');
+    const problems = problemsOf({ DIALSTATE_DATABASE_URL: 'mysql://root:s3cret@db/dialstate' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^DIALSTATE_DATABASE_URL: must be a PostgreSQL URL/),
+    ]);
+    expect(problems.join()).not.toContain('s3cret');
   });
 
   it('treats empty variables as unset, as .env files write them', () => {

@@ -16,6 +16,7 @@ export async function backupCommand(
   file: string,
   options: { force: boolean },
 ): Promise<number> {
+  if (config.db.url !== null) return refuseOnPostgres('backup');
   const started = Date.now();
   let lastPercent = -1;
   try {
@@ -53,6 +54,7 @@ export async function backupCommand(
  * (a server running, a damaged or newer backup).
  */
 export function restoreCommand(config: Config, file: string): number {
+  if (config.db.url !== null) return refuseOnPostgres('restore');
   try {
     const { previous, counts } = restoreDatabase(file, config.db.path);
     console.log(
@@ -67,4 +69,13 @@ export function restoreCommand(config: Config, file: string): number {
     console.error(`restore: ${(error as Error).message}${hint}`);
     return 1;
   }
+}
+
+/** `backup` and `restore` copy the SQLite file; a PostgreSQL database has its own tools. */
+function refuseOnPostgres(command: 'backup' | 'restore'): number {
+  console.error(
+    `${command}: copies the SQLite database file, and DIALSTATE_DATABASE_URL selects PostgreSQL: ` +
+      `use PostgreSQL's ${command === 'backup' ? 'pg_dump' : 'pg_restore'} instead`,
+  );
+  return 1;
 }

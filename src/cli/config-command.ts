@@ -6,6 +6,7 @@ import {
   type ProcessEnvironment,
 } from '../config.js';
 import { SETTING_DOCS, type SettingName } from '../config-reference.js';
+import { maskDatabaseUrl } from '../store/postgres/open-postgres.js';
 
 /** The settings whose default depends on others: shown as the configuration resolved them. */
 const RESOLVED: Partial<Record<SettingName, (config: Config) => string>> = {
@@ -45,10 +46,20 @@ export function configCheckCommand(environment: ProcessEnvironment): number {
   return 1;
 }
 
+/** The settings that hold a secret inside a value worth seeing: shown with it masked. */
+const MASKED: Partial<Record<SettingName, (value: string) => string>> = {
+  DIALSTATE_DATABASE_URL: maskDatabaseUrl,
+};
+
 function shownValue(name: SettingName, raw: string | undefined, config: Config | null): string {
   const given = raw === undefined || raw === '' ? undefined : raw;
   if (SETTING_DOCS[name].secret) {
     return given === undefined ? '(unset)' : '•••••• (set)';
+  }
+  const mask = MASKED[name];
+  if (mask && given !== undefined) {
+    const valid = CONFIG_SCHEMA.shape[name].safeParse(given).success;
+    return valid ? mask(given) : `${JSON.stringify(mask(given))} (invalid)`;
   }
   const resolve = RESOLVED[name];
   if (given === undefined && resolve) {

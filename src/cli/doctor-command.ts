@@ -70,11 +70,11 @@ export async function doctorCommand(
 }
 
 /**
- * The targets of the database's running and paused campaigns. A database that does not
- * exist yet has none (doctor is often run before the first start).
+ * The targets of the database's running and paused campaigns. A SQLite file that does
+ * not exist yet has none (doctor is often run before the first start).
  */
 async function storedTargets(config: Config): Promise<CampaignTarget[]> {
-  if (!existsSync(config.db.path)) return [];
+  if (config.db.url === null && !existsSync(config.db.path)) return [];
   return withDatabase(config.db, async (database) =>
     campaignTargets(await database.campaigns.list(), config.dial.aavaHandoffContext),
   );

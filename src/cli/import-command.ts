@@ -78,7 +78,7 @@ export async function importCommand(
     if (!result.ok) {
       console.error(
         result.reason === 'campaignNotFound'
-          ? `import: no campaign "${campaignId}" in ${config.db.path}`
+          ? `import: no campaign "${campaignId}" in ${database.location}`
           : result.reason === 'campaignClosed'
             ? `import: campaign "${campaignId}": ${result.message}`
             : `import: campaign "${campaignId}" cannot read phone numbers: ${result.message}`,

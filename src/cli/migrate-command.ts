@@ -1,15 +1,13 @@
 import type { Config } from '../config.js';
-import { openDatabaseParts } from '../wiring/database.js';
+import { migrateDatabase } from '../wiring/database.js';
 
 /** `dialstate migrate`: applies pending migrations and says which. */
 export async function migrateCommand(config: Config): Promise<number> {
-  const database = await openDatabaseParts(config.db);
-  await database.close();
-  const { applied } = database;
+  const { location, applied } = await migrateDatabase(config.db);
   console.log(
     applied.length === 0
-      ? `${config.db.path}: schema already up to date`
-      : `${config.db.path}: applied ${applied.join(', ')}`,
+      ? `${location}: schema already up to date`
+      : `${location}: applied ${applied.join(', ')}`,
   );
   return 0;
 }

@@ -13,7 +13,7 @@ export async function replayCommand(
   return withDatabase(config.db, async (database) => {
     const replayed = await replayStoredAttempt(database.journal, attemptId);
     if (!replayed) {
-      console.error(`no attempt ${attemptId} in ${config.db.path}`);
+      console.error(`no attempt ${attemptId} in ${database.location}`);
       return 1;
     }
     const { attempt, entries, timeline, replay } = replayed;

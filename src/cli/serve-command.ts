@@ -10,12 +10,12 @@ import { acquireServerLock } from '../store/server-lock.js';
  * journal for the next start to restore. A second signal exits at once; everything
  * committed is safe, and the next start reconciles the rest.
  *
- * It holds the database's server lock while it runs, so a second server or a
- * `dialstate restore` on the same database is refused.
+ * On SQLite it holds the database's server lock while it runs, so a second server or a
+ * `dialstate restore` on the same database is refused. On PostgreSQL several servers
+ * share the database by design: there is no lock.
  */
 export async function serveCommand(config: Config): Promise<number> {
-  mkdirSync(dirname(config.db.path), { recursive: true });
-  const lock = acquireServerLock(config.db.path);
+  const lock = serverLockOf(config);
   const dialstate = await startDialstate(config).catch((error: unknown) => {
     lock.release();
     throw error;
@@ -43,4 +43,11 @@ export async function serveCommand(config: Config): Promise<number> {
   await dialstate.stop();
   lock.release();
   return 0;
+}
+
+/** The SQLite file's server lock, or none on PostgreSQL. */
+function serverLockOf(config: Config): { release(): void } {
+  if (config.db.url !== null) return { release() {} };
+  mkdirSync(dirname(config.db.path), { recursive: true });
+  return acquireServerLock(config.db.path);
 }

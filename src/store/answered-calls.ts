@@ -86,9 +86,12 @@ export function recordAnsweredCall(
  * after the greeting, or never, unless they left within that time.
  */
 function abandonedExpr(thresholdMs: number) {
+  // Every branch a number: PostgreSQL's comparisons are booleans, which it neither mixes
+  // with numbers in a CASE nor sums.
   return sql<number>`case
     when our_side_failed = 1 then 1
-    when first_audio_at is not null then first_audio_at - greeting_ended_at > ${thresholdMs}
+    when first_audio_at is not null
+      then case when first_audio_at - greeting_ended_at > ${thresholdMs} then 1 else 0 end
     when callee_left_at is not null and callee_left_at - greeting_ended_at <= ${thresholdMs} then 0
     else 1 end`;
 }

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { LEAD_STATES, type LeadState } from '../campaign/retry-policy.js';
 import type { CampaignStatsReader } from '../control/campaign-reads.js';
+import { indexedBy } from './dialect.js';
 import type { Database } from './schema.js';
 
 /**
@@ -17,9 +18,10 @@ const OUTCOME_BUCKET_MS = 15 * 60_000;
 export function createCampaignStatsReader(db: Kysely<Database>): CampaignStatsReader {
   // `indexed by`: through the partial index on open attempts, a handful of rows whatever
   // the campaign's history; by campaign, SQLite would walk every attempt it ever made.
+  const openAttempts = indexedBy(db, 'attempt_open');
   function openAttemptStates(campaignId: string) {
     return sql<{ state: string; n: number }>`select state, count(*) as n
-      from attempt indexed by attempt_open
+      from attempt ${openAttempts}
       where done = 0 and campaign_id = ${campaignId}
       group by state`.execute(db);
   }

@@ -25,6 +25,8 @@ export interface OpenDatabaseOptions {
 /** An open dialstate database. */
 export interface Store {
   db: Kysely<Database>;
+  /** The database file (`:memory:` for a private in-memory database). */
+  readonly path: string;
   /**
    * The prepared statement for `sql`, from the same cache and connection Kysely uses.
    * For the few statements run on every call event; only call it while holding the
@@ -92,6 +94,7 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
 
   return {
     db,
+    path,
     prepare: (sql) => statements.prepare(sql),
     inTransaction: () => sqlite.inTransaction,
     async close() {

@@ -2,6 +2,7 @@ import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Lead } from '../campaign/lead.js';
 import { LEAD_STATES, type LeadState } from '../campaign/retry-policy.js';
 import type { AiTarget, AttemptOutcome } from '../machines/attempt-types.js';
+import { isUniqueViolation } from './constraint-errors.js';
 import { phoneZonesColumn, zonesOfColumn } from './phone-zones.js';
 import type { Database, LeadTable } from './schema.js';
 
@@ -82,10 +83,6 @@ function patchToColumns(patch: LeadStatePatch): Updateable<LeadTable> {
   if (patch.activeAttemptId !== undefined) columns.active_attempt_id = patch.activeAttemptId;
   if (patch.priority !== undefined) columns.priority = patch.priority;
   return columns;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** Leads of campaigns. Every state change is a compare-and-set on the expected state. */

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { indexedBy } from './dialect.js';
 import type { Database } from './schema.js';
 
 /** Row totals of lead imports, summed over every import the database holds. */
@@ -19,11 +20,12 @@ export interface MetricsReader {
 
 /** Creates the reader over a migrated database. */
 export function createMetricsReader(db: Kysely<Database>): MetricsReader {
+  const openAttempts = indexedBy(db, 'attempt_open');
   return {
     async liveAttemptsByState() {
       // Through the partial index on open attempts: a handful of rows whatever the history.
       const { rows } = await sql<{ state: string; n: number }>`select state, count(*) as n
-        from attempt indexed by attempt_open where done = 0 group by state`.execute(db);
+        from attempt ${openAttempts} where done = 0 group by state`.execute(db);
       const live: Record<string, number> = {};
       for (const row of rows) {
         const top = row.state.split('.')[0] ?? row.state;

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { CampaignStatus } from '../campaign/campaign.js';
+import { isForeignKeyViolation } from './constraint-errors.js';
 import type { Database, RecordingTable } from './schema.js';
 
 /** An uploaded prompt or voicemail message, converted for Asterisk. */
@@ -133,7 +134,7 @@ export function createRecordingRepository(db: Kysely<Database>): RecordingReposi
         return result.numDeletedRows > 0n ? { ok: true } : { ok: false, reason: 'notFound' };
       } catch (error) {
         // The campaign foreign keys are the authority on "in use": no check-then-delete race.
-        if ((error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+        if (isForeignKeyViolation(error)) {
           return { ok: false, reason: 'inUse' };
         }
         throw error;

@@ -64,6 +64,29 @@ describe('dialstate config check', () => {
     expect(result.stdout).toContain('No problem found.');
   });
 
+  it('shows the PostgreSQL URL with its password masked, valid or not', async () => {
+    const valid = await dialstateWithEnv(
+      { ...CLEAN, DIALSTATE_DATABASE_URL: 'postgres://dialstate:s3cret@db.example:5432/calls' },
+      'config',
+      'check',
+    );
+    expect(valid.code).toBe(0);
+    expect(valid.stdout).not.toContain('s3cret');
+    expect(lineOf(valid.stdout, 'DIALSTATE_DATABASE_URL')).toMatch(
+      /postgres:\/\/dialstate:\*\*\*@db\.example:5432\/calls\s+environment$/,
+    );
+    const invalid = await dialstateWithEnv(
+      { ...CLEAN, DIALSTATE_DATABASE_URL: 'mysql://root:s3cret@db.example/calls' },
+      'config',
+      'check',
+    );
+    expect(invalid.code).toBe(1);
+    expect(invalid.stdout).not.toContain('s3cret');
+    expect(lineOf(invalid.stdout, 'DIALSTATE_DATABASE_URL')).toContain(
+      '"mysql://root:***@db.example/calls" (invalid)',
+    );
+  });
+
   it('names a missing env file instead of running without it', async () => {
     const result = await dialstateWithEnv(CLEAN, 'serve', '--config', '/nonexistent/dialstate.env');
     expect(result.code).toBe(1);

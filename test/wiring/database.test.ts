@@ -1,7 +1,19 @@
 import path from 'node:path';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabaseParts, withDatabase } from '../../src/wiring/database.js';
+import type { Config } from '../../src/config.js';
+import { knownPostgresMigrationNames } from '../../src/store/postgres/migrate-postgres.js';
+import {
+  type DatabaseParts,
+  migrateDatabase,
+  openDatabaseParts,
+  PostgresPartsMissingError,
+  withDatabase,
+} from '../../src/wiring/database.js';
+import { useCleanup } from '../support/cleanup.js';
+import { createPostgresDatabase, postgresAvailable } from '../support/postgres.js';
 import { createTempDir, sampleCampaign, type TempDir } from '../support/store-fixtures.js';
+import { until } from '../support/until.js';
 
 let dir: TempDir | undefined;
 afterEach(() => {
@@ -9,21 +21,26 @@ afterEach(() => {
   dir = undefined;
 });
 
-function dbConfig() {
+function dbConfig(url: string | null = null): Config['db'] {
   dir = createTempDir();
   return {
+    url,
     path: path.join(dir.path, 'dialstate.db'),
-    synchronous: 'NORMAL' as const,
+    synchronous: 'NORMAL',
     busyTimeoutMs: 5_000,
     unwritableAfterMs: 10_000,
+    nodeId: 'node-test',
   };
 }
 
 describe('the database parts', () => {
   it('builds each adapter once, on first use, over the one migrated database', async () => {
-    const parts = await openDatabaseParts(dbConfig());
+    const config = dbConfig();
+    const parts = await openDatabaseParts(config);
     try {
       expect(parts.applied.length).toBeGreaterThan(0);
+      expect(parts.dialect).toBe('sqlite');
+      expect(parts.location).toBe(config.path);
       expect(Object.getOwnPropertyDescriptor(parts, 'campaigns')?.get).toBeDefined();
       const campaigns = parts.campaigns;
       expect(parts.campaigns).toBe(campaigns);
@@ -38,18 +55,91 @@ describe('the database parts', () => {
 
   it('closes the database after a command, also when it fails', async () => {
     const config = dbConfig();
-    let seen: Awaited<ReturnType<typeof openDatabaseParts>>['store'] | undefined;
+    let seen: DatabaseParts | undefined;
     await expect(
       withDatabase(config, async (parts) => {
-        seen = parts.store;
+        seen = parts;
         throw new Error('command failed');
       }),
     ).rejects.toThrow('command failed');
     expect(seen).toBeDefined();
-    await expect(seen?.db.selectFrom('campaign').selectAll().execute()).rejects.toThrow();
+    await expect(seen?.ping()).rejects.toThrow();
     // The file stays usable: the next command opens it again.
     await withDatabase(config, async (parts) => {
       expect(await parts.campaigns.list()).toEqual([]);
     });
+  });
+
+  it('migrates the SQLite file for `dialstate migrate`, once', async () => {
+    const config = dbConfig();
+    expect((await migrateDatabase(config)).applied.length).toBeGreaterThan(0);
+    expect(await migrateDatabase(config)).toEqual({ location: config.path, applied: [] });
+  });
+});
+
+describe.skipIf(!postgresAvailable())('the database parts on PostgreSQL', () => {
+  const cleanup = useCleanup();
+
+  /** A fresh empty database's URL, with a password (the test server trusts any). */
+  async function emptyDatabaseUrl(): Promise<string> {
+    const database = await createPostgresDatabase({ migrated: false });
+    cleanup(() => database.drop());
+    const url = new URL(database.url);
+    url.password = 's3cret-pw';
+    return url.toString();
+  }
+
+  /** Connections the pools of dialstate hold to the database of `url`. */
+  async function dialstateConnections(url: string): Promise<number> {
+    const client = new pg.Client({ connectionString: url, application_name: 'test' });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: string }>(
+        `select count(*) as n from pg_stat_activity
+         where datname = current_database() and application_name = 'dialstate'`,
+      );
+      return Number(rows[0]?.n);
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('migrates the database selected by DIALSTATE_DATABASE_URL, showing it without its password', async () => {
+    const url = await emptyDatabaseUrl();
+    const first = await migrateDatabase(dbConfig(url));
+    expect(first.applied).toEqual(knownPostgresMigrationNames());
+    expect(first.location).toContain(':***@');
+    expect(first.location).not.toContain('s3cret-pw');
+    expect((await migrateDatabase(dbConfig(url))).applied).toEqual([]);
+    await until(async () => (await dialstateConnections(url)) === 0, {
+      timeoutMs: 30_000,
+      what: 'the migration connections closed',
+    });
+  });
+
+  it('refuses to open while a part has no PostgreSQL adapter, naming it, and leaves no connection open', async () => {
+    const url = await emptyDatabaseUrl();
+    const opening = openDatabaseParts(dbConfig(url));
+    await expect(opening).rejects.toBeInstanceOf(PostgresPartsMissingError);
+    const error = (await opening.catch((e: unknown) => e)) as PostgresPartsMissingError;
+    expect(error.message).toMatch(
+      /^PostgreSQL store: not available on PostgreSQL yet: .*lead imports/,
+    );
+    // The hot path has its PostgreSQL adapters: it is not named.
+    expect(error.message).not.toMatch(/attempt journal|claims|node leases/);
+    expect(error.message).not.toContain('s3cret-pw');
+    await until(async () => (await dialstateConnections(url)) === 0, {
+      timeoutMs: 30_000,
+      what: 'the refused pool closed',
+    });
+  });
+
+  it('says which database it could not reach, without the password', async () => {
+    const opening = migrateDatabase(dbConfig('postgres://dialstate:s3cret-pw@127.0.0.1:1/calls'));
+    const error = (await opening.catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe(
+      'could not open the PostgreSQL database at postgres://dialstate:***@127.0.0.1:1/calls',
+    );
+    expect(String(error.cause)).not.toContain('s3cret-pw');
   });
 });

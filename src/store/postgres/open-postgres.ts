@@ -54,7 +54,7 @@ export function isPostgresUrl(url: string): boolean {
 
 /**
  * `url` with its password replaced by `***`, so it can be logged. A URL that does not
- * parse is shown as its scheme only: it may hold a password in a form we cannot find.
+ * parse is not shown at all: it may hold a password in a form we cannot find.
  */
 export function maskDatabaseUrl(url: string): string {
   try {
@@ -64,8 +64,7 @@ export function maskDatabaseUrl(url: string): string {
     if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
     return parsed.toString();
   } catch {
-    const scheme = url.split('//')[0] ?? '';
-    return `${scheme}//…`;
+    return '(a database URL that does not parse)';
   }
 }
 
