@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { afterEach, beforeEach, describe } from 'vitest';
 import type {
   AttemptJournal,
   DialingStore,
@@ -17,7 +16,8 @@ import { openPostgres } from '../../src/store/postgres/open-postgres.js';
 import { createPostgresAttemptJournal } from '../../src/store/postgres/postgres-attempt-journal.js';
 import { createPostgresLeadClaimer } from '../../src/store/postgres/postgres-lead-claims.js';
 import type { Database } from '../../src/store/schema.js';
-import { createPostgresDatabase, postgresAvailable } from './postgres.js';
+import { describeOnDialect } from './each-store.js';
+import { createPostgresDatabase } from './postgres.js';
 import {
   createTempDir,
   openMigratedStore,
@@ -142,29 +142,22 @@ export function describeDialingStore(
   name: string,
   body: (store: () => DialingStoreUnderTest) => void,
 ): void {
-  describe.skipIf(dialect === 'postgres' && !postgresAvailable())(`${name} (${dialect})`, () => {
-    let current: (DialingStoreUnderTest & { remove(): Promise<void> }) | undefined;
-    beforeEach(async () => {
+  describeOnDialect(
+    dialect,
+    name,
+    async () => {
       const opened = await OPENERS[dialect]();
       const node = await opened.openNode('node-a');
-      current = {
+      const store: DialingStoreUnderTest = {
         dialect,
         node,
         openNode: opened.openNode,
         seed: (seed) => seedStore(node, seed),
-        remove: opened.remove,
       };
-    });
-    afterEach(async () => {
-      const opened = current;
-      current = undefined;
-      await opened?.remove();
-    });
-    body(() => {
-      if (current === undefined) throw new Error('the store is only there inside a test');
-      return current;
-    });
-  });
+      return { store, remove: opened.remove };
+    },
+    body,
+  );
 }
 
 let claimIds = 0;
