@@ -9,6 +9,7 @@ import { createPostgresNodeLeases } from '../../src/store/postgres/postgres-node
 import { type DialingNode, describeDialingStore } from '../support/each-dialing-store.js';
 import { FakeCallControl } from '../support/fake-call-control.js';
 import { sampleLeads, sampleNewAttempt, T0 } from '../support/store-fixtures.js';
+import { until } from '../support/until.js';
 
 const C = 'campaign-1';
 const LEASE_MS = 15_000;
@@ -102,5 +103,39 @@ describeDialingStore('postgres', 'taking over the attempts of a dead node', (sto
     await lease.stop();
     await engineB.runner.stop();
     await engineA.runner.stop();
+  });
+
+  it('renews its lease every heartbeat interval once started', async () => {
+    const clock = new SimulatedClock();
+    clock.set(T0);
+    const b = store().node;
+    const heartbeatAt = async () =>
+      (
+        await b.db
+          .selectFrom('dialstate_node')
+          .select('heartbeat_at')
+          .where('node_id', '=', b.nodeId)
+          .executeTakeFirst()
+      )?.heartbeat_at;
+    const squared: string[][] = [];
+    const lease = createNodeLease({
+      leases: createPostgresNodeLeases(b.db, { nodeId: b.nodeId, leaseMs: LEASE_MS }),
+      clock,
+      log: silent,
+      heartbeatMs: 5_000,
+      squareTakenOver: async (ids) => {
+        squared.push(ids);
+      },
+    });
+    // The first beat is armed by the time start() resolves.
+    expect(await lease.start()).toEqual({ takenOver: [] });
+    expect(await heartbeatAt()).toBe(T0);
+    clock.increment(5_000);
+    await until(async () => (await heartbeatAt()) === T0 + 5_000, {
+      timeoutMs: 30_000,
+      what: 'the second heartbeat',
+    });
+    expect(squared).toEqual([]);
+    await lease.stop();
   });
 });
