@@ -103,6 +103,12 @@ export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
     description:
       'How long writes may keep failing (disk full, I/O errors, a lock held elsewhere) before dialstate reports storage unwritable: it logs it, claims no new call, and /health answers 503 until writes work again (ms).',
   },
+  DIALSTATE_NODE_ID: {
+    group: 'Storage',
+    description:
+      "This node's name among the dialstate nodes sharing one PostgreSQL database (`DIALSTATE_DATABASE_URL`): each node owns the calls it claims and keeps a lease on them by a heartbeat; when a node stops beating for 15 s, another takes its open calls over and squares them with the PBX (ADR 025). A node restarted under the same name resumes its own calls at once. Every node sharing a database needs its own name. Unused with SQLite.",
+    defaultText: "the host's name",
+  },
   DIALSTATE_HTTP_HOST: {
     group: 'HTTP API',
     description:

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
@@ -60,6 +61,11 @@ export interface Config {
      * stops claiming and answers 503 on `/health` (ms).
      */
     readonly unwritableAfterMs: number;
+    /**
+     * This node's name among the nodes sharing a PostgreSQL database: it owns the calls
+     * it claims, and a restart under the same name resumes them (ADR 025).
+     */
+    readonly nodeId: string;
   };
   readonly http: { readonly host: string; readonly port: number; readonly apiToken: string | null };
   /** Most live calls across all campaigns. */
@@ -135,6 +141,10 @@ export const CONFIG_SCHEMA = z.object({
   DIALSTATE_DB_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
   DIALSTATE_DB_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   DIALSTATE_DB_UNWRITABLE_AFTER_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  DIALSTATE_NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
+    .optional(),
   DIALSTATE_HTTP_HOST: nonEmpty.default('127.0.0.1'),
   DIALSTATE_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DIALSTATE_API_TOKEN: z
@@ -246,6 +256,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       synchronous: e.DIALSTATE_DB_SYNCHRONOUS,
       busyTimeoutMs: e.DIALSTATE_DB_BUSY_TIMEOUT_MS,
       unwritableAfterMs: e.DIALSTATE_DB_UNWRITABLE_AFTER_MS,
+      // The host's name: stable across restarts, so a restarted node resumes its own calls.
+      nodeId: e.DIALSTATE_NODE_ID ?? hostname(),
     }),
     http: Object.freeze({
       host: e.DIALSTATE_HTTP_HOST,

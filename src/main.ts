@@ -29,6 +29,7 @@ import type { RecordingRepository } from './store/recordings.js';
 import { DIALSTATE_VERSION } from './version.js';
 import { buildApiRouters, wireLiveFeed, wireMetrics } from './wiring/api.js';
 import { openDatabaseParts } from './wiring/database.js';
+import { startNodeLease } from './wiring/node-lease.js';
 
 /** Each ARI request of `GET /api/setup/checks` (ms). */
 const SETUP_PROBE_REQUEST_TIMEOUT_MS = 3_000;
@@ -221,13 +222,6 @@ export async function startDialstate(
     log: logger,
   });
   const router = createEventRouter({ source: gateway, runner, reconciler, log: logger });
-  const open = await runner.resumeOpenAttempts();
-  const report = await reconciler.reconcile();
-  runner.resumeTimers();
-  logger.info(
-    { resumed: open.length, interrupted: report.lost.length },
-    'open attempts restored and reconciled',
-  );
   // Interrupted attempts have moved their leads on; a lead still dialing has none live.
   const recoverLeads = () =>
     recoverOrphanedLeads({
@@ -235,6 +229,23 @@ export async function startDialstate(
       clock: systemClock,
       log: logger,
     });
+  // Nodes sharing one database: the open attempts of dead nodes become this node's.
+  const nodeLease = await startNodeLease({
+    leases: database.nodeLeases,
+    journal,
+    runner,
+    reconciler,
+    recoverLeads,
+    clock: systemClock,
+    log: logger,
+  });
+  const open = await runner.resumeOpenAttempts();
+  const report = await reconciler.reconcile();
+  runner.resumeTimers();
+  logger.info(
+    { resumed: open.length, interrupted: report.lost.length },
+    'open attempts restored and reconciled',
+  );
   await recoverLeads();
 
   const { recordings } = database;
@@ -363,6 +374,8 @@ export async function startDialstate(
     await scheduler.stop();
     originateHold.stop();
     router.stop();
+    // Before the runner: a heartbeat squaring attempts taken over needs it running.
+    await nodeLease?.stop();
     await runner.stop();
     storage.stop();
     await gateway.close();

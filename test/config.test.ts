@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_MEDIA_DIR, loadConfig } from '../src/config.js';
 
@@ -31,6 +32,7 @@ describe('loadConfig', () => {
       synchronous: 'FULL',
       busyTimeoutMs: 5_000,
       unwritableAfterMs: 10_000,
+      nodeId: hostname(),
     });
     expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, apiToken: null });
     expect(config.maxChannels).toBe(10);

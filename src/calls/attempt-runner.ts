@@ -64,6 +64,12 @@ export interface AttemptRunner {
    * the fate of a call whose channel is already known to be gone.
    */
   resumeOpenAttempts(): Promise<StoredAttempt[]>;
+  /**
+   * Takes charge of these open attempts, as `resumeOpenAttempts` does of all (timers
+   * held until `resumeTimers`): those another node ran until it died. One already live
+   * here is left as it is.
+   */
+  resumeAttempts(attempts: readonly StoredAttempt[]): void;
   /** Arms the persisted timers of the attempts `resumeOpenAttempts` took charge of. */
   resumeTimers(): void;
   isLive(attemptId: string): boolean;
@@ -287,6 +293,9 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
       const open = await journal.listOpenAttempts();
       for (const stored of open) adopt(stored, { armTimers: false });
       return open;
+    },
+    resumeAttempts(attempts) {
+      for (const stored of attempts) adopt(stored, { armTimers: false });
     },
     resumeTimers() {
       const held = heldTimers;

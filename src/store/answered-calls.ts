@@ -14,8 +14,8 @@ import type { Database } from './schema.js';
 const DAY_MS = 24 * 3_600_000;
 
 /** The statements of recording an answered call, prepared once per connection. */
-const RECORD_SQL = {
-  inputOf: `select a.campaign_id as campaignId, i.input as input
+export const RECORD_SQL = {
+  inputOf: `select a.campaign_id as "campaignId", i.input as input
     from attempt a join attempt_input i on i.attempt_id = a.id where a.id = ?`,
   journalOf: `select seq, payload, state, commands from attempt_event
     where attempt_id = ? order by seq`,
@@ -23,6 +23,44 @@ const RECORD_SQL = {
       greeting_ended_at, first_audio_at, connected_at, callee_left_at, our_side_failed)
     values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 } as const;
+
+/** What `RECORD_SQL.inputOf` and `RECORD_SQL.journalOf` read. */
+export interface AnsweredCallSource {
+  attempt: { campaignId: string; input: string };
+  journal: { seq: number; payload: string; state: string; commands: string }[];
+}
+
+/**
+ * The `answered_call` row of an attempt that just ended (the parameters of
+ * `RECORD_SQL.insert`, in order), or null when no person answered it.
+ */
+export function answeredCallValues(
+  attemptId: string,
+  { attempt, journal }: AnsweredCallSource,
+  outcome: AttemptOutcome | null,
+): (string | number | null)[] | null {
+  const input = JSON.parse(attempt.input) as AttemptInput;
+  const entries: RecordedStep[] = journal.map((entry) => ({
+    seq: entry.seq,
+    event: JSON.parse(entry.payload),
+    state: entry.state,
+    commands: JSON.parse(entry.commands),
+    timers: [],
+  }));
+  const timing = deriveCallTiming(input, entries, outcome);
+  if (!timing.human || timing.greetingEndedAt === null || timing.endedAt === null) return null;
+  return [
+    attemptId,
+    attempt.campaignId,
+    timing.endedAt,
+    timing.answeredAt,
+    timing.greetingEndedAt,
+    timing.firstAudioAt,
+    timing.connectedAt,
+    timing.calleeLeftAt,
+    timing.ourSideFailed ? 1 : 0,
+  ];
+}
 
 /**
  * Records the timing of an attempt that just ended, in the caller's transaction, when a
@@ -35,38 +73,11 @@ export function recordAnsweredCall(
   attemptId: string,
   outcome: AttemptOutcome | null,
 ): void {
-  const [row] = prepare(RECORD_SQL.inputOf).all([attemptId]) as {
-    campaignId: string;
-    input: string;
-  }[];
-  if (row === undefined) return;
-  const input = JSON.parse(row.input) as AttemptInput;
-  const rows = prepare(RECORD_SQL.journalOf).all([attemptId]) as {
-    seq: number;
-    payload: string;
-    state: string;
-    commands: string;
-  }[];
-  const entries: RecordedStep[] = rows.map((entry) => ({
-    seq: entry.seq,
-    event: JSON.parse(entry.payload),
-    state: entry.state,
-    commands: JSON.parse(entry.commands),
-    timers: [],
-  }));
-  const timing = deriveCallTiming(input, entries, outcome);
-  if (!timing.human || timing.greetingEndedAt === null || timing.endedAt === null) return;
-  prepare(RECORD_SQL.insert).run([
-    attemptId,
-    row.campaignId,
-    timing.endedAt,
-    timing.answeredAt,
-    timing.greetingEndedAt,
-    timing.firstAudioAt,
-    timing.connectedAt,
-    timing.calleeLeftAt,
-    timing.ourSideFailed ? 1 : 0,
-  ]);
+  const [attempt] = prepare(RECORD_SQL.inputOf).all([attemptId]) as AnsweredCallSource['attempt'][];
+  if (attempt === undefined) return;
+  const journal = prepare(RECORD_SQL.journalOf).all([attemptId]) as AnsweredCallSource['journal'];
+  const values = answeredCallValues(attemptId, { attempt, journal }, outcome);
+  if (values !== null) prepare(RECORD_SQL.insert).run(values);
 }
 
 /**

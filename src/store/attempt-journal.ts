@@ -1,20 +1,16 @@
-import type { Selectable } from 'kysely';
 import {
   type AttemptCommit,
   type AttemptJournal,
   JournalConflictError,
-  type JournalEntry,
   type NewAttempt,
   type StoredAttempt,
-  type TimerDeadline,
 } from '../calls/ports.js';
 import type { RetryPolicy } from '../campaign/retry-policy.js';
-import { factsOf, type PersistedAttemptSnapshot } from '../machines/attempt-step.js';
-import type { AttemptFacts, AttemptInput } from '../machines/attempt-types.js';
+import { factsOf } from '../machines/attempt-step.js';
 import { recordAnsweredCall } from './answered-calls.js';
+import { createAttemptJournalReads, snapshotToColumn } from './attempt-journal-reads.js';
 import { createCommitBatcher } from './commit-batcher.js';
 import type { Store } from './db.js';
-import type { AttemptEventTable, AttemptTable } from './schema.js';
 
 export type { NewAttempt } from '../calls/ports.js';
 export { JournalConflictError };
@@ -39,57 +35,6 @@ export interface SqliteAttemptJournal extends AttemptJournal {
    * atomically, such as a claim's read of candidates and its compare-and-sets.
    */
   transact<T>(work: (prepare: Store['prepare']) => T): Promise<T>;
-}
-
-type AttemptRow = Selectable<AttemptTable> & {
-  retry: string;
-  input: string;
-  recycled_attempts: number;
-};
-
-/**
- * The snapshot as stored: without `context.input`, which the attempt's `input` column
- * already holds. The snapshot is rewritten on every event, and the input is most of it.
- * `facts` is the context without its input (`factsOf`), which a step has made already.
- */
-function snapshotToColumn(snapshot: PersistedAttemptSnapshot, facts: AttemptFacts): string {
-  return JSON.stringify({ value: snapshot.value, context: facts });
-}
-
-function snapshotFromColumn(column: string, input: AttemptInput): PersistedAttemptSnapshot {
-  const { value, context } = JSON.parse(column);
-  return { value, context: { ...context, input } };
-}
-
-function storedAttemptFromRow(row: AttemptRow, timers: TimerDeadline[]): StoredAttempt {
-  const input: AttemptInput = JSON.parse(row.input);
-  return {
-    attemptId: row.id,
-    campaignId: row.campaign_id,
-    leadId: row.lead_id,
-    attemptNumber: row.attempt_number,
-    uncountedAttempts: row.recycled_attempts,
-    machineVersion: row.machine_version,
-    input,
-    snapshot: snapshotFromColumn(row.snapshot, input),
-    seq: row.seq,
-    state: row.state,
-    done: row.done === 1,
-    timers,
-    retry: JSON.parse(row.retry) as RetryPolicy,
-  };
-}
-
-/** A journal row as the machine replays it. */
-export function journalEntryFromRow(row: Selectable<AttemptEventTable>): JournalEntry {
-  return {
-    attemptId: row.attempt_id,
-    seq: row.seq,
-    event: JSON.parse(row.payload),
-    state: row.state,
-    commands: JSON.parse(row.commands),
-    timers: JSON.parse(row.timers),
-  };
 }
 
 /**
@@ -123,21 +68,11 @@ export const COMMIT_SQL = {
     where id = ? and state = 'dialing' and active_attempt_id = ?`,
 } as const;
 
-/**
- * Writes one journal commit in the caller's transaction: attempt row, journal row,
- * timers and, when the attempt ended, its lead. Throws `JournalConflictError` (the
- * caller rolls back) when the commit does not follow the stored attempt.
- *
- * This runs for every call event, so it runs prepared statements synchronously rather
- * than through the query builder: building, compiling and awaiting each query cost
- * more than SQLite takes to run it (docs/BENCHMARKS.md). Exported for the benchmark
- * that measures the floor under these writes (bench/journal-floor.ts).
- */
-export function writeAttemptCommit(prepare: Store['prepare'], c: AttemptCommit): void {
-  const { entry, facts, lead } = c;
-  const { attemptId, seq, event } = entry;
-  const updated = prepare(c.done ? COMMIT_SQL.updateFinal : COMMIT_SQL.update).run([
-    seq,
+/** The parameters of `COMMIT_SQL.update` (and `updateFinal`) for a commit, in order. */
+export function updateParameters(c: AttemptCommit): unknown[] {
+  const { entry, facts } = c;
+  return [
+    entry.seq,
     entry.state,
     snapshotToColumn(c.snapshot, facts),
     facts.outcome,
@@ -152,24 +87,63 @@ export function writeAttemptCommit(prepare: Store['prepare'], c: AttemptCommit):
     facts.amdStatus,
     facts.amdCause,
     facts.digits,
-    event.at,
-    attemptId,
-    seq - 1,
-  ]);
+    entry.event.at,
+    entry.attemptId,
+    entry.seq - 1,
+  ];
+}
+
+/** The parameters of `COMMIT_SQL.insertEvent` for a commit, in order. */
+export function eventParameters({ entry }: AttemptCommit): unknown[] {
+  return [
+    entry.attemptId,
+    entry.seq,
+    entry.event.at,
+    entry.event.type,
+    JSON.stringify(entry.event),
+    entry.state,
+    JSON.stringify(entry.commands),
+    JSON.stringify(entry.timers),
+  ];
+}
+
+/** The parameters of `COMMIT_SQL.moveLead` for a commit that ends its attempt, in order. */
+export function moveLeadParameters(
+  { entry }: AttemptCommit,
+  lead: NonNullable<AttemptCommit['lead']>,
+): unknown[] {
+  return [
+    lead.next.state,
+    lead.next.nextAttemptAt,
+    lead.outcome,
+    lead.error,
+    entry.event.at,
+    lead.leadId,
+    entry.attemptId,
+  ];
+}
+
+/**
+ * Writes one journal commit in the caller's transaction: attempt row, journal row,
+ * timers and, when the attempt ended, its lead. Throws `JournalConflictError` (the
+ * caller rolls back) when the commit does not follow the stored attempt.
+ *
+ * This runs for every call event, so it runs prepared statements synchronously rather
+ * than through the query builder: building, compiling and awaiting each query cost
+ * more than SQLite takes to run it (docs/BENCHMARKS.md). Exported for the benchmark
+ * that measures the floor under these writes (bench/journal-floor.ts).
+ */
+export function writeAttemptCommit(prepare: Store['prepare'], c: AttemptCommit): void {
+  const { entry, facts, lead } = c;
+  const { attemptId, seq } = entry;
+  const updated = prepare(c.done ? COMMIT_SQL.updateFinal : COMMIT_SQL.update).run(
+    updateParameters(c),
+  );
   if (Number(updated.changes) !== 1) {
     throw new JournalConflictError(attemptId, seq, explainConflict(prepare, attemptId));
   }
 
-  prepare(COMMIT_SQL.insertEvent).run([
-    attemptId,
-    seq,
-    event.at,
-    event.type,
-    JSON.stringify(event),
-    entry.state,
-    JSON.stringify(entry.commands),
-    JSON.stringify(entry.timers),
-  ]);
+  prepare(COMMIT_SQL.insertEvent).run(eventParameters(c));
 
   if (c.done) {
     prepare(COMMIT_SQL.deleteTimers).run([attemptId]);
@@ -186,15 +160,7 @@ export function writeAttemptCommit(prepare: Store['prepare'], c: AttemptCommit):
   }
 
   if (lead !== null) {
-    const moved = prepare(COMMIT_SQL.moveLead).run([
-      lead.next.state,
-      lead.next.nextAttemptAt,
-      lead.outcome,
-      lead.error,
-      event.at,
-      lead.leadId,
-      attemptId,
-    ]);
+    const moved = prepare(COMMIT_SQL.moveLead).run(moveLeadParameters(c, lead));
     if (Number(moved.changes) !== 1) {
       throw new JournalConflictError(
         attemptId,
@@ -241,62 +207,69 @@ export function writeNewAttempt(
     retry: string;
   }[];
   if (campaign === undefined) throw new Error(`campaign ${campaignId} of lead ${leadId} is gone`);
-  prepare(CREATE_SQL.insertAttempt).run([
-    attemptId,
-    campaignId,
-    leadId,
-    lead.attempts,
+  prepare(CREATE_SQL.insertAttempt).run(newAttemptParameters(attempt, lead.attempts));
+  prepare(CREATE_SQL.insertInput).run([attemptId, JSON.stringify(input)]);
+  return { ok: true, attempt: storedNewAttempt(attempt, lead, campaign.retry) };
+}
+
+/** The parameters of `CREATE_SQL.insertAttempt` for a new attempt, in order. */
+export function newAttemptParameters(attempt: NewAttempt, attemptNumber: number): unknown[] {
+  const { at } = attempt;
+  return [
+    attempt.attemptId,
+    attempt.campaignId,
+    attempt.leadId,
+    attemptNumber,
     attempt.machineVersion,
-    input.channelId,
+    attempt.input.channelId,
     snapshotToColumn(attempt.snapshot, factsOf(attempt.snapshot.context)),
     attempt.state,
     at,
     at,
-  ]);
-  prepare(CREATE_SQL.insertInput).run([attemptId, JSON.stringify(input)]);
+  ];
+}
+
+/** A new attempt as stored by its claim: its lead's counts, its campaign's retry policy. */
+export function storedNewAttempt(
+  attempt: NewAttempt,
+  lead: { attempts: number; recycled_attempts: number },
+  retry: string,
+): StoredAttempt {
   return {
-    ok: true,
-    attempt: {
-      attemptId,
-      campaignId,
-      leadId,
-      attemptNumber: lead.attempts,
-      uncountedAttempts: lead.recycled_attempts,
-      machineVersion: attempt.machineVersion,
-      input,
-      snapshot: attempt.snapshot,
-      seq: 0,
-      state: attempt.state,
-      done: false,
-      timers: [],
-      retry: JSON.parse(campaign.retry) as RetryPolicy,
-    },
+    attemptId: attempt.attemptId,
+    campaignId: attempt.campaignId,
+    leadId: attempt.leadId,
+    attemptNumber: lead.attempts,
+    uncountedAttempts: lead.recycled_attempts,
+    machineVersion: attempt.machineVersion,
+    input: attempt.input,
+    snapshot: attempt.snapshot,
+    seq: 0,
+    state: attempt.state,
+    done: false,
+    timers: [],
+    retry: JSON.parse(retry) as RetryPolicy,
   };
 }
 
-/** Why an attempt refused a commit, read before the rollback. */
-function explainConflict(prepare: Store['prepare'], attemptId: string): string {
-  const [row] = prepare('select seq, done from attempt where id = ?').all([attemptId]) as {
-    seq: number;
-    done: number;
-  }[];
+/** The statement reading why an attempt refused a commit (see `describeConflict`). */
+const CONFLICT_SQL = 'select seq, done from attempt where id = ?';
+
+/** Why an attempt refused a commit, from its row as read before the rollback. */
+export function describeConflict(row: { seq: number; done: number } | undefined): string {
   if (row === undefined) return 'no such attempt';
   if (row.done === 1) return `the attempt is already done (at seq ${row.seq})`;
   return `the journal is at seq ${row.seq}, so the next seq is ${row.seq + 1}`;
 }
 
+function explainConflict(prepare: Store['prepare'], attemptId: string): string {
+  const [row] = prepare(CONFLICT_SQL).all([attemptId]) as { seq: number; done: number }[];
+  return describeConflict(row);
+}
+
 /** Creates the attempt journal over a migrated database. */
 export function createAttemptJournal(store: Store): SqliteAttemptJournal {
-  const { db } = store;
   const batcher = createCommitBatcher(store);
-  const selectAttempts = () =>
-    db
-      .selectFrom('attempt')
-      .innerJoin('campaign', 'campaign.id', 'attempt.campaign_id')
-      .innerJoin('attempt_input', 'attempt_input.attempt_id', 'attempt.id')
-      .innerJoin('lead', 'lead.id', 'attempt.lead_id')
-      .selectAll('attempt')
-      .select(['campaign.retry', 'attempt_input.input', 'lead.recycled_attempts']);
 
   return {
     createAttempt(attempt) {
@@ -312,50 +285,6 @@ export function createAttemptJournal(store: Store): SqliteAttemptJournal {
       await batcher.run(async () => writeAttemptCommit(store.prepare, c));
     },
 
-    async loadAttempt(attemptId) {
-      const row = await selectAttempts().where('attempt.id', '=', attemptId).executeTakeFirst();
-      if (row === undefined) return undefined;
-      const timers = await db
-        .selectFrom('attempt_timer')
-        .select(['timer_id as timerId', 'due_at as dueAt'])
-        .where('attempt_id', '=', attemptId)
-        .orderBy('due_at')
-        .orderBy('timer_id')
-        .execute();
-      return storedAttemptFromRow(row, timers);
-    },
-
-    async listOpenAttempts() {
-      const rows = await selectAttempts()
-        .where('attempt.done', '=', 0)
-        .orderBy('attempt.created_at')
-        .orderBy('attempt.id')
-        .execute();
-      const timers = await db
-        .selectFrom('attempt_timer')
-        .innerJoin('attempt', 'attempt.id', 'attempt_timer.attempt_id')
-        .select(['attempt_timer.attempt_id', 'timer_id', 'due_at'])
-        .where('attempt.done', '=', 0)
-        .orderBy('due_at')
-        .orderBy('timer_id')
-        .execute();
-      const timersByAttempt = new Map<string, TimerDeadline[]>();
-      for (const timer of timers) {
-        const list = timersByAttempt.get(timer.attempt_id) ?? [];
-        list.push({ timerId: timer.timer_id, dueAt: timer.due_at });
-        timersByAttempt.set(timer.attempt_id, list);
-      }
-      return rows.map((row) => storedAttemptFromRow(row, timersByAttempt.get(row.id) ?? []));
-    },
-
-    async loadEntries(attemptId) {
-      const rows = await db
-        .selectFrom('attempt_event')
-        .selectAll()
-        .where('attempt_id', '=', attemptId)
-        .orderBy('seq')
-        .execute();
-      return rows.map(journalEntryFromRow);
-    },
+    ...createAttemptJournalReads(store.db),
   };
 }

@@ -21,22 +21,26 @@ export interface CommitBatcher {
   run<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
 }
 
-interface Unit {
+/** One unit of work waiting for its batch. */
+export interface BatchUnit {
   work: (trx: Kysely<Database>) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
-type Settled = Result<unknown>;
+/** How one unit of a batch went, in the batch's order. */
+export type Settled = Result<unknown>;
 
 /**
- * Creates a batcher over a database (group commit). A write transaction costs SQLite
- * file locks and WAL writes whatever it contains, so many concurrent attempts committing
- * their events together cost little more than one of them alone.
+ * The queue of a group commit: units queued in the same turn of the event loop are
+ * handed together (at most MAX_BATCH) to `runBatch`, which writes them in one
+ * transaction and says how each went; a `runBatch` that throws fails every unit of its
+ * batch with that error (nothing of it written). Each dialect brings its `runBatch`.
  */
-export function createCommitBatcher(store: Store): CommitBatcher {
-  const { db } = store;
-  let queue: Unit[] = [];
+export function createBatchQueue(
+  runBatch: (batch: readonly BatchUnit[]) => Promise<Settled[]>,
+): CommitBatcher {
+  let queue: BatchUnit[] = [];
   let scheduled = false;
 
   function schedule(): void {
@@ -53,10 +57,10 @@ export function createCommitBatcher(store: Store): CommitBatcher {
     });
   }
 
-  async function flush(batch: Unit[]): Promise<void> {
+  async function flush(batch: BatchUnit[]): Promise<void> {
     let settled: Settled[];
     try {
-      settled = await db.connection().execute((trx) => inImmediateTransaction(store, trx, batch));
+      settled = await runBatch(batch);
     } catch (error) {
       for (const unit of batch) unit.reject(error);
       return;
@@ -79,6 +83,17 @@ export function createCommitBatcher(store: Store): CommitBatcher {
 }
 
 /**
+ * Creates a batcher over a database (group commit). A write transaction costs SQLite
+ * file locks and WAL writes whatever it contains, so many concurrent attempts committing
+ * their events together cost little more than one of them alone.
+ */
+export function createCommitBatcher(store: Store): CommitBatcher {
+  return createBatchQueue((batch) =>
+    store.db.connection().execute((trx) => inImmediateTransaction(store, trx, batch)),
+  );
+}
+
+/**
  * Runs the batch in one `BEGIN IMMEDIATE` transaction on the connection `trx` holds.
  * Immediate, because units read before they write (a claim reads its candidates): in a
  * deferred transaction, another process committing between that read and the first
@@ -96,7 +111,7 @@ export function createCommitBatcher(store: Store): CommitBatcher {
 async function inImmediateTransaction(
   store: Store,
   trx: Kysely<Database>,
-  batch: readonly Unit[],
+  batch: readonly BatchUnit[],
 ): Promise<Settled[]> {
   const together = await inTransaction(store, async (): Promise<Result<unknown[]>> => {
     const values: unknown[] = [];
@@ -146,7 +161,11 @@ function rollback(store: Store): void {
 
 // Run on the connection the transaction holds, as prepared statements: they surround
 // every unit, so building them as queries each time would cost more than running them.
-async function runInSavepoint(store: Store, trx: Kysely<Database>, unit: Unit): Promise<Settled> {
+async function runInSavepoint(
+  store: Store,
+  trx: Kysely<Database>,
+  unit: BatchUnit,
+): Promise<Settled> {
   store.prepare('savepoint batched_unit').run([]);
   try {
     const value = await unit.work(trx);

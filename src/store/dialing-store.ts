@@ -2,19 +2,20 @@ import { type Kysely, sql } from 'kysely';
 import type { CampaignDialingState, DialingStore } from '../calls/ports.js';
 import type { SqliteAttemptJournal } from './attempt-journal.js';
 import { campaignFromRow } from './campaigns.js';
-import { createLeadClaimer } from './lead-claims.js';
+import { createLeadClaimer, type LeadClaimer } from './lead-claims.js';
 import type { Database } from './schema.js';
 
 /**
- * Creates the scheduler's store over a migrated database and its attempt journal.
- * Reads are written to use the partial indexes on pending leads and open attempts, so
- * a scheduler pass costs the same with ten leads or a million.
+ * Creates the scheduler's store over a migrated database and the claimer of its
+ * dialect, or SQLite's attempt journal to claim through. Reads are written to use the
+ * partial indexes on pending leads and open attempts, so a scheduler pass costs the
+ * same with ten leads or a million.
  */
 export function createDialingStore(
   db: Kysely<Database>,
-  journal: Pick<SqliteAttemptJournal, 'transact'>,
+  claims: Pick<SqliteAttemptJournal, 'transact'> | LeadClaimer,
 ): DialingStore {
-  const claimer = createLeadClaimer(journal);
+  const claimer = 'claimNextLead' in claims ? claims : createLeadClaimer(claims);
 
   function campaignsWithState() {
     return db
@@ -25,8 +26,11 @@ export function createDialingStore(
         // Literal states, so that SQLite may use the partial claim index (see lead-claims).
         sql<number | null>`(select min(l.next_attempt_at) from lead l
           where l.campaign_id = campaign.id and l.state = 'pending')`.as('next_due_at'),
-        sql<number>`exists(select 1 from lead l
-          where l.campaign_id = campaign.id and l.state = 'dialing')`.as('has_dialing'),
+        // A number on both dialects: PostgreSQL's `exists` is a boolean.
+        sql<number>`case when exists(select 1 from lead l
+          where l.campaign_id = campaign.id and l.state = 'dialing') then 1 else 0 end`.as(
+          'has_dialing',
+        ),
       ]);
   }
 

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { LeadClaimRequest, LeadClaimResult } from '../calls/ports.js';
+import type { LeadClaimRequest, LeadClaimResult, NewAttempt } from '../calls/ports.js';
 import {
   CAP_WINDOWS,
   type CapVerdict,
@@ -7,13 +7,14 @@ import {
   type FrequencyCaps,
   hasCaps,
 } from '../campaign/frequency-caps.js';
+import type { Lead } from '../campaign/lead.js';
 import { type SqliteAttemptJournal, writeNewAttempt } from './attempt-journal.js';
 import type { Store } from './db.js';
 import { leadFromRow } from './leads.js';
 import type { LeadTable } from './schema.js';
 
 /** Candidates read per query while looking for a lead to claim; most claims take the first. */
-const BATCH = 4;
+export const CLAIM_BATCH = 4;
 /**
  * Most due leads one claim looks at. Leads skipped (outside their own calling window)
  * stay pending and ahead in the order, so the bound keeps a claim cheap when many are.
@@ -39,7 +40,7 @@ export const CLAIM_SQL = {
     from lead
     where lead.campaign_id = ? and lead.state = 'pending' and lead.next_attempt_at <= ?
     order by lead.next_attempt_at, lead.priority desc, lead.import_seq
-    limit ${BATCH} offset ?`,
+    limit ${CLAIM_BATCH} offset ?`,
   finish: `update lead set state = ?, last_error = ?, updated_at = ?
     where id = ? and state = 'pending'`,
   // Attempts made to a number, in any campaign, newest first, back to a bound: the
@@ -53,7 +54,7 @@ export const CLAIM_SQL = {
   clearWait: `update lead set wait_reason = null where id = ?`,
 } as const;
 
-type CandidateRow = Selectable<LeadTable> & { dnc_entry: string | null };
+export type CandidateRow = Selectable<LeadTable> & { dnc_entry: string | null };
 
 /** Claims due leads of a campaign for new attempts. */
 export interface LeadClaimer {
@@ -74,20 +75,30 @@ export interface LeadClaimer {
 }
 
 /**
- * The cap check of one claim: reads the attempts to a number within the longest window
- * a cap looks at (no more of them than the highest cap) and says whether one more would
- * break a cap. Without caps it reads nothing.
+ * What the cap check of one claim reads: the attempts to a number within the longest
+ * window a cap looks at, and no more of them than the highest cap. Null without caps
+ * (nothing to read).
  */
+export function capReadBounds(
+  caps: FrequencyCaps,
+  at: number,
+): { since: number; most: number } | null {
+  if (!hasCaps(caps)) return null;
+  const longest = Math.max(...CAP_WINDOWS.filter(({ key }) => caps[key] !== null).map((w) => w.ms));
+  const most = Math.max(...CAP_WINDOWS.map(({ key }) => caps[key] ?? 0));
+  return { since: at - longest, most };
+}
+
+/** The cap check of one claim: whether one more attempt to a number would break a cap. */
 function capCheck(
   prepare: Store['prepare'],
   caps: FrequencyCaps,
   at: number,
 ): (phone: string) => CapVerdict {
-  if (!hasCaps(caps)) return () => ({ capped: false });
-  const longest = Math.max(...CAP_WINDOWS.filter(({ key }) => caps[key] !== null).map((w) => w.ms));
-  const most = Math.max(...CAP_WINDOWS.map(({ key }) => caps[key] ?? 0));
+  const bounds = capReadBounds(caps, at);
+  if (bounds === null) return () => ({ capped: false });
   return (phone) => {
-    const rows = prepare(CLAIM_SQL.attemptsToPhone).all([phone, at - longest, most]) as {
+    const rows = prepare(CLAIM_SQL.attemptsToPhone).all([phone, bounds.since, bounds.most]) as {
       at: number;
     }[];
     return checkFrequencyCaps(
@@ -98,12 +109,45 @@ function capCheck(
   };
 }
 
+/** What a claim does with one candidate before the cap check (see `judgeCandidate`). */
+export type CandidateJudgement =
+  /** Finish it for good, still pending until then. */
+  | { action: 'finish'; state: 'dnc' | 'failed'; error: string }
+  /** Leave it pending: skipped (outside its window), counted in `skipped`. */
+  | { action: 'skip' }
+  /** Claim it with this attempt, unless a frequency cap puts it off. */
+  | { action: 'claim'; lead: Lead; attempt: NewAttempt };
+
+/**
+ * The claim's rules for one due candidate, the same on every dialect: on a do-not-call
+ * list → `dnc`; out of attempts → `failed`; otherwise what `request.consider` says.
+ */
+export function judgeCandidate(row: CandidateRow, request: LeadClaimRequest): CandidateJudgement {
+  if (row.dnc_entry !== null) {
+    return { action: 'finish', state: 'dnc', error: `on ${row.dnc_entry}` };
+  }
+  const counted = row.attempts - row.recycled_attempts;
+  if (counted >= request.maxAttempts) {
+    return {
+      action: 'finish',
+      state: 'failed',
+      error: `no attempts left (${counted} of ${request.maxAttempts})`,
+    };
+  }
+  const lead = leadFromRow(row);
+  const verdict = request.consider(lead);
+  if (verdict.verdict === 'skip') return { action: 'skip' };
+  if (verdict.verdict === 'fail')
+    return { action: 'finish', state: 'failed', error: verdict.error };
+  return { action: 'claim', lead, attempt: verdict.attempt };
+}
+
 /** Creates the claimer over a migrated database and its attempt journal. */
 export function createLeadClaimer(journal: Pick<SqliteAttemptJournal, 'transact'>): LeadClaimer {
   return {
     claimNextLead(request) {
       return journal.transact((prepare): LeadClaimResult => {
-        const { campaignId, at, maxAttempts, frequencyCaps } = request;
+        const { campaignId, at, frequencyCaps } = request;
         const finish = (leadId: string, state: 'dnc' | 'failed', error: string) =>
           prepare(CLAIM_SQL.finish).run([state, error, at, leadId]);
         const capped = capCheck(prepare, frequencyCaps, at);
@@ -113,23 +157,13 @@ export function createLeadClaimer(journal: Pick<SqliteAttemptJournal, 'transact'
           if (rows.length === 0) break;
           for (const row of rows) {
             looked += 1;
-            if (row.dnc_entry !== null) {
-              finish(row.id, 'dnc', `on ${row.dnc_entry}`);
+            const judged = judgeCandidate(row, request);
+            if (judged.action === 'finish') {
+              finish(row.id, judged.state, judged.error);
               continue;
             }
-            const counted = row.attempts - row.recycled_attempts;
-            if (counted >= maxAttempts) {
-              finish(row.id, 'failed', `no attempts left (${counted} of ${maxAttempts})`);
-              continue;
-            }
-            const lead = leadFromRow(row);
-            const verdict = request.consider(lead);
-            if (verdict.verdict === 'skip') {
+            if (judged.action === 'skip') {
               skipped += 1;
-              continue;
-            }
-            if (verdict.verdict === 'fail') {
-              finish(row.id, 'failed', verdict.error);
               continue;
             }
             const cap = capped(row.phone);
@@ -138,13 +172,13 @@ export function createLeadClaimer(journal: Pick<SqliteAttemptJournal, 'transact'
               prepare(CLAIM_SQL.putOff).run([cap.dueAt, cap.reason, at, row.id]);
               continue;
             }
-            const created = writeNewAttempt(prepare, verdict.attempt);
+            const created = writeNewAttempt(prepare, judged.attempt);
             if (!created.ok) continue;
             if (row.wait_reason !== null) prepare(CLAIM_SQL.clearWait).run([row.id]);
-            return { ok: true, lead, attempt: created.attempt };
+            return { ok: true, lead: judged.lead, attempt: created.attempt };
           }
           // Fewer rows than asked: nothing due beyond them.
-          if (rows.length < BATCH) break;
+          if (rows.length < CLAIM_BATCH) break;
         }
         return { ok: false, reason: 'nothingClaimable', skipped };
       });

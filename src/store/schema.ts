@@ -119,6 +119,11 @@ export interface AttemptTable {
   digits: Defaulted<string>;
   created_at: number;
   updated_at: number;
+  /**
+   * The node running the attempt while it is open (PostgreSQL, several nodes); null on
+   * SQLite, which has one node, and for attempts no node has taken yet.
+   */
+  owner_node: string | null;
 }
 
 /** The input of an attempt, written once when it is created. */
@@ -261,6 +266,16 @@ export interface AnsweredCallTable {
   our_side_failed: number;
 }
 
+/** A dialstate node sharing the database, and its lease (PostgreSQL; empty on SQLite). */
+export interface DialstateNodeTable {
+  node_id: string;
+  started_at: number;
+  /** Epoch ms of the node's latest heartbeat. */
+  heartbeat_at: number;
+  /** How long after its heartbeat the node counts as alive (ms). */
+  lease_ms: number;
+}
+
 /** Every table of the dialstate database. */
 export interface Database {
   campaign: CampaignTable;
@@ -278,4 +293,5 @@ export interface Database {
   campaign_outcome_count: CampaignOutcomeCountTable;
   campaign_outcome_bucket: CampaignOutcomeBucketTable;
   answered_call: AnsweredCallTable;
+  dialstate_node: DialstateNodeTable;
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { DialingStore, LeadRecoveryStore } from '../calls/ports.js';
+import type { NodeLeaseStore } from '../calls/node-lease.js';
+import type { AttemptJournal, DialingStore, LeadRecoveryStore } from '../calls/ports.js';
 import type { AbandonmentReader } from '../compliance/abandonment-reads.js';
 import type { EvidenceAttemptReader } from '../compliance/consent-evidence.js';
 import type { DncPageReader } from '../compliance/dnc-reads.js';
@@ -17,7 +18,7 @@ import type {
   LeadImportStore,
 } from '../intake/lead-intake-ports.js';
 import { createAbandonmentReader } from '../store/answered-calls.js';
-import { createAttemptJournal, type SqliteAttemptJournal } from '../store/attempt-journal.js';
+import { createAttemptJournal } from '../store/attempt-journal.js';
 import { createAttemptListReader } from '../store/attempt-list.js';
 import { createCampaignControlStore } from '../store/campaign-control-store.js';
 import { createCampaignEditingStore } from '../store/campaign-editing-store.js';
@@ -48,7 +49,14 @@ import { resumePostgresImportMerges } from '../store/postgres/import-resume.js';
 import { createPostgresLeadIntakeStore } from '../store/postgres/lead-intake-store.js';
 import { migratePostgresToLatest } from '../store/postgres/migrate-postgres.js';
 import { openPostgres, type PostgresStore } from '../store/postgres/open-postgres.js';
+import {
+  createPostgresAttemptJournal,
+  type PostgresAttemptJournal,
+} from '../store/postgres/postgres-attempt-journal.js';
+import { createPostgresLeadClaimer } from '../store/postgres/postgres-lead-claims.js';
+import { createPostgresNodeLeases } from '../store/postgres/postgres-node-leases.js';
 import { createRecordingRepository, type RecordingRepository } from '../store/recordings.js';
+import { NODE_LEASE_MS } from './node-lease.js';
 
 /**
  * The store's adapters over one open database, for the server and every command alike:
@@ -60,7 +68,7 @@ export interface DatabaseParts {
   /** Where the database is, for logs and messages: its file, or its URL with the password masked. */
   readonly location: string;
   readonly campaigns: CampaignRepository;
-  readonly journal: SqliteAttemptJournal;
+  readonly journal: AttemptJournal;
   /** Adding leads, by hand and by CSV import. */
   readonly leadIntake: LeadImportStore & LeadAddStore;
   readonly leadImports: LeadImportRepository;
@@ -71,6 +79,8 @@ export interface DatabaseParts {
   readonly campaignControl: CampaignControlStore;
   readonly campaignEditing: CampaignEditingStore;
   readonly leadRecovery: LeadRecoveryStore;
+  /** This node's lease where several nodes share the database; null on SQLite (one node). */
+  readonly nodeLeases: NodeLeaseStore | null;
   /** The scheduler's store; it claims leads in the journal's group commit. */
   readonly dialing: DialingStore;
   readonly campaignStats: CampaignStatsReader;
@@ -117,18 +127,14 @@ function builtOnFirstUse<T extends object>(builders: { [K in keyof T]: () => T[K
  */
 type DialectParts = Pick<
   DatabaseParts,
-  'journal' | 'leadIntake' | 'dncLists' | 'dialing' | 'resumeImportMerges' | 'startCampaignPurger'
+  | 'journal'
+  | 'leadIntake'
+  | 'dncLists'
+  | 'dialing'
+  | 'nodeLeases'
+  | 'resumeImportMerges'
+  | 'startCampaignPurger'
 >;
-
-/** What each dialect-specific part does, for the message naming those missing. */
-const DIALECT_PART_NAMES: Record<keyof DialectParts, string> = {
-  journal: 'the attempt journal',
-  dialing: "the dialer's claims",
-  leadIntake: 'lead imports and leads added by hand',
-  resumeImportMerges: 'resuming interrupted lead imports',
-  dncLists: 'do-not-call list imports',
-  startCampaignPurger: 'deleting campaigns',
-};
 
 /** The parts of every dialect alike: plain Kysely over `db`. */
 type SharedParts = Omit<
@@ -159,14 +165,23 @@ function sharedBuilders(db: Store['db']): { [K in keyof SharedParts]: () => Shar
 /** The parts over a SQLite store already open (and migrated). */
 export function databaseParts(store: Store): DatabaseParts {
   const { db } = store;
+  // Built once, for the runner and the claims alike: they share its group commit.
+  let journal: ReturnType<typeof createAttemptJournal> | undefined;
+  const sqliteJournal = () => {
+    journal ??= createAttemptJournal(store);
+    return journal;
+  };
   const adapters: SharedParts &
-    Pick<DialectParts, 'journal' | 'leadIntake' | 'dncLists' | 'dialing'> = builtOnFirstUse({
-    ...sharedBuilders(db),
-    journal: () => createAttemptJournal(store),
-    leadIntake: () => createLeadIntakeStore(store),
-    dncLists: () => createDncListStore(store),
-    dialing: () => createDialingStore(db, adapters.journal),
-  });
+    Pick<DialectParts, 'journal' | 'leadIntake' | 'dncLists' | 'dialing' | 'nodeLeases'> =
+    builtOnFirstUse({
+      ...sharedBuilders(db),
+      journal: sqliteJournal,
+      leadIntake: () => createLeadIntakeStore(store),
+      dncLists: () => createDncListStore(store),
+      dialing: () => createDialingStore(db, sqliteJournal()),
+      // One node has the file to itself: no lease to keep.
+      nodeLeases: () => null,
+    });
   return Object.assign(adapters, {
     dialect: 'sqlite' as const,
     location: store.path,
@@ -180,12 +195,17 @@ export function databaseParts(store: Store): DatabaseParts {
 }
 
 /**
- * PostgreSQL's adapters of the dialect-specific parts, each built from the database and
- * the other parts (the claims share the journal's group commit). A part not here yet
- * makes opening a PostgreSQL database fail at once, naming it, rather than a command
- * failing half way.
+ * PostgreSQL's adapters of the dialect-specific parts, one for each (the type says so):
+ * the journal is built once per node, for the runner and the claims alike, since they
+ * share its group commit.
  */
-const POSTGRES_PARTS: PostgresPartBuilders = {
+const POSTGRES_PARTS: {
+  [K in keyof DialectParts]: (postgres: PostgresStore, node: PostgresNode) => DialectParts[K];
+} = {
+  journal: ({ db }, node) => node.journal(db),
+  dialing: ({ db }, node) => createDialingStore(db, createPostgresLeadClaimer(node.journal(db))),
+  nodeLeases: ({ db }, node) =>
+    createPostgresNodeLeases(db, { nodeId: node.nodeId, leaseMs: NODE_LEASE_MS }),
   leadIntake: ({ db }) => createPostgresLeadIntakeStore(db),
   dncLists: ({ db }) => createPostgresDncListStore(db),
   resumeImportMerges:
@@ -198,62 +218,54 @@ const POSTGRES_PARTS: PostgresPartBuilders = {
       startPostgresCampaignPurger({ db, ...deps }),
 };
 
-/** Builders of the dialect-specific parts on PostgreSQL, by part. */
-export type PostgresPartBuilders = {
-  [K in keyof DialectParts]?: (postgres: PostgresStore, parts: DatabaseParts) => DialectParts[K];
-};
-
-/** Thrown when opening PostgreSQL for parts that have no PostgreSQL adapter yet. */
-export class PostgresPartsMissingError extends Error {
-  constructor(readonly missing: readonly (keyof DialectParts)[]) {
-    super(
-      `PostgreSQL store: not available on PostgreSQL yet: ${missing
-        .map((part) => DIALECT_PART_NAMES[part])
-        .join(', ')}; unset DIALSTATE_DATABASE_URL to use SQLite`,
-    );
-    this.name = 'PostgresPartsMissingError';
-  }
+/**
+ * This node on a shared PostgreSQL database: its name, and its journal, built once for
+ * the runner and the claims alike (they share its group commit).
+ */
+interface PostgresNode {
+  nodeId: string;
+  journal(db: PostgresStore['db']): PostgresAttemptJournal;
 }
 
-/**
- * The parts over a PostgreSQL database already open (and migrated); `builders` are the
- * dialect-specific ones (PostgreSQL's adapters; tests pass their own).
- *
- * @throws PostgresPartsMissingError while a dialect-specific part has no builder.
- */
+function postgresNode(nodeId: string): PostgresNode {
+  let journal: PostgresAttemptJournal | undefined;
+  return {
+    nodeId,
+    journal(db) {
+      journal ??= createPostgresAttemptJournal(db, nodeId);
+      return journal;
+    },
+  };
+}
+
+/** The parts over a PostgreSQL database already open (and migrated), for node `nodeId`. */
 export function postgresDatabaseParts(
   postgres: PostgresStore,
-  builders: PostgresPartBuilders = POSTGRES_PARTS,
+  options: { nodeId: string },
 ): DatabaseParts {
-  const missing = (Object.keys(DIALECT_PART_NAMES) as (keyof DialectParts)[]).filter(
-    (part) => builders[part] === undefined,
-  );
-  if (missing.length > 0) throw new PostgresPartsMissingError(missing);
-  const dialectPart = <K extends keyof DialectParts>(part: K): DialectParts[K] => {
-    const build = builders[part];
-    if (build === undefined) throw new PostgresPartsMissingError([part]);
-    return build(postgres, parts);
-  };
+  const node = postgresNode(options.nodeId);
+  const dialectPart = <K extends keyof DialectParts>(part: K): DialectParts[K] =>
+    POSTGRES_PARTS[part](postgres, node);
   const { db } = postgres;
   const adapters: SharedParts &
-    Pick<DialectParts, 'journal' | 'leadIntake' | 'dncLists' | 'dialing'> = builtOnFirstUse({
-    ...sharedBuilders(db),
-    journal: () => dialectPart('journal'),
-    leadIntake: () => dialectPart('leadIntake'),
-    dncLists: () => dialectPart('dncLists'),
-    dialing: () => dialectPart('dialing'),
-  });
-  const parts: DatabaseParts = Object.assign(adapters, {
+    Pick<DialectParts, 'journal' | 'leadIntake' | 'dncLists' | 'dialing' | 'nodeLeases'> =
+    builtOnFirstUse({
+      ...sharedBuilders(db),
+      journal: () => dialectPart('journal'),
+      leadIntake: () => dialectPart('leadIntake'),
+      dncLists: () => dialectPart('dncLists'),
+      dialing: () => dialectPart('dialing'),
+      nodeLeases: () => dialectPart('nodeLeases'),
+    });
+  return Object.assign(adapters, {
     dialect: 'postgres' as const,
     location: postgres.displayUrl,
     abandonment: (thresholdMs: number) => createAbandonmentReader(db, thresholdMs),
-    resumeImportMerges: (deps: { log: Logger; now: () => number }) =>
-      dialectPart('resumeImportMerges')(deps),
-    startCampaignPurger: (deps: { log: Logger }) => dialectPart('startCampaignPurger')(deps),
+    resumeImportMerges: dialectPart('resumeImportMerges'),
+    startCampaignPurger: dialectPart('startCampaignPurger'),
     ping: () => pingDatabase(db),
     close: () => postgres.close(),
   });
-  return parts;
 }
 
 /**
@@ -269,7 +281,7 @@ export async function openDatabaseParts(
   }
   const { postgres, applied } = await openMigratedPostgres(db.url);
   try {
-    return Object.assign(postgresDatabaseParts(postgres), { applied });
+    return Object.assign(postgresDatabaseParts(postgres, { nodeId: db.nodeId }), { applied });
   } catch (error) {
     await postgres.close();
     throw error;

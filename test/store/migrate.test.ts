@@ -15,6 +15,7 @@ const TABLES = [
   'campaign_lead_count',
   'campaign_outcome_bucket',
   'campaign_outcome_count',
+  'dialstate_node',
   'dnc',
   'lead',
   'lead_import',
@@ -48,6 +49,7 @@ describe('migrateToLatest', () => {
         '202612061430_campaign_abandonment_settings',
         '202612061440_background_delete_and_merge',
         '202612061500_attempt_write_trim',
+        '202612061600_node_leases',
       ]);
       const tables = await store.db.introspection.getTables();
       expect(tables.map((table) => table.name).sort()).toEqual(TABLES);

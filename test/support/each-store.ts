@@ -47,21 +47,34 @@ const OPENERS: Record<StoreDialect, Opener> = {
  */
 export function describeEachStore(name: string, body: (store: () => StoreUnderTest) => void): void {
   for (const dialect of ['sqlite', 'postgres'] as const) {
-    const skip = dialect === 'postgres' && !postgresAvailable();
-    describe.skipIf(skip)(`${name} (${dialect})`, () => {
-      let current: Awaited<ReturnType<Opener>> | undefined;
-      beforeEach(async () => {
-        current = await OPENERS[dialect]();
-      });
-      afterEach(async () => {
-        const opened = current;
-        current = undefined;
-        await opened?.remove();
-      });
-      body(() => {
-        if (current === undefined) throw new Error('the store is only there inside a test');
-        return current.store;
-      });
-    });
+    describeOnDialect(dialect, name, OPENERS[dialect], body);
   }
+}
+
+/**
+ * One dialect's describe of a contract: `open` makes the test's fixture before each test
+ * and `remove` undoes it after; skipped on PostgreSQL when this run has none.
+ */
+export function describeOnDialect<T>(
+  dialect: StoreDialect,
+  name: string,
+  open: () => Promise<{ store: T; remove(): Promise<void> }>,
+  body: (store: () => T) => void,
+): void {
+  const skip = dialect === 'postgres' && !postgresAvailable();
+  describe.skipIf(skip)(`${name} (${dialect})`, () => {
+    let current: { store: T; remove(): Promise<void> } | undefined;
+    beforeEach(async () => {
+      current = await open();
+    });
+    afterEach(async () => {
+      const opened = current;
+      current = undefined;
+      await opened?.remove();
+    });
+    body(() => {
+      if (current === undefined) throw new Error('the store is only there inside a test');
+      return current.store;
+    });
+  });
 }

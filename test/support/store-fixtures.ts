@@ -60,7 +60,7 @@ export interface StoreSeed {
 }
 
 /** Inserts the seed into an open store; throws if the leads are refused. */
-export async function seedStore(store: Store, seed: StoreSeed): Promise<void> {
+export async function seedStore(store: Pick<Store, 'db'>, seed: StoreSeed): Promise<void> {
   const recordings = createRecordingRepository(store.db);
   for (const recording of seed.recordings ?? []) await recordings.insert(recording);
   const campaigns = createCampaignRepository(store.db);

@@ -2,18 +2,11 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
-import {
-  knownPostgresMigrationNames,
-  migratePostgresToLatest,
-} from '../../src/store/postgres/migrate-postgres.js';
-import { openPostgres } from '../../src/store/postgres/open-postgres.js';
+import { knownPostgresMigrationNames } from '../../src/store/postgres/migrate-postgres.js';
 import {
   type DatabaseParts,
   migrateDatabase,
   openDatabaseParts,
-  type PostgresPartBuilders,
-  PostgresPartsMissingError,
-  postgresDatabaseParts,
   withDatabase,
 } from '../../src/wiring/database.js';
 import { useCleanup } from '../support/cleanup.js';
@@ -35,6 +28,7 @@ function dbConfig(url: string | null = null): Config['db'] {
     synchronous: 'NORMAL',
     busyTimeoutMs: 5_000,
     unwritableAfterMs: 10_000,
+    nodeId: 'node-test',
   };
 }
 
@@ -122,55 +116,27 @@ describe.skipIf(!postgresAvailable())('the database parts on PostgreSQL', () => 
     });
   });
 
-  it('refuses to open while a part has no PostgreSQL adapter, naming it, and leaves no connection open', async () => {
+  it('opens every part over PostgreSQL, building each on first use, and closes its pool', async () => {
     const url = await emptyDatabaseUrl();
-    const opening = openDatabaseParts(dbConfig(url));
-    await expect(opening).rejects.toBeInstanceOf(PostgresPartsMissingError);
-    const error = (await opening.catch((e: unknown) => e)) as PostgresPartsMissingError;
-    expect(error.message).toMatch(
-      /^PostgreSQL store: not available on PostgreSQL yet: .*the attempt journal/,
-    );
-    expect(error.message).not.toContain('s3cret-pw');
-    await until(async () => (await dialstateConnections(url)) === 0, {
-      timeoutMs: 30_000,
-      what: 'the refused pool closed',
-    });
-  });
-
-  it('builds the shared parts over PostgreSQL, and each dialect-specific one once, from the others', async () => {
-    const url = await emptyDatabaseUrl();
-    const postgres = openPostgres({ url });
-    cleanup(() => postgres.close());
-    await migratePostgresToLatest(postgres.db);
-    // Stand-ins for the PostgreSQL adapters: what matters here is how they are built.
-    const built: string[] = [];
-    const standIn = <T>(name: string, value: T) => {
-      built.push(name);
-      return value;
-    };
-    const journal = { transact: () => undefined } as unknown as DatabaseParts['journal'];
-    const builders: PostgresPartBuilders = {
-      journal: () => standIn('journal', journal),
-      dialing: (_, parts) =>
-        standIn('dialing', { journal: parts.journal } as unknown as DatabaseParts['dialing']),
-      leadIntake: () => standIn('leadIntake', {} as DatabaseParts['leadIntake']),
-      dncLists: () => standIn('dncLists', {} as DatabaseParts['dncLists']),
-      resumeImportMerges: () => () => ({ done: Promise.resolve(), stop: async () => {} }),
-      startCampaignPurger: () => () => ({ wake() {}, idle: async () => {}, stop: async () => {} }),
-    };
-    const parts = postgresDatabaseParts(postgres, builders);
+    const parts = await openDatabaseParts(dbConfig(url));
     expect(parts.dialect).toBe('postgres');
+    expect(parts.location).toContain(':***@');
     expect(parts.location).not.toContain('s3cret-pw');
-    expect(built).toEqual([]);
     await parts.campaigns.insert(sampleCampaign({ id: 'campaign-1' }));
     expect((await parts.campaignControl.getCampaign('campaign-1'))?.id).toBe('campaign-1');
-    expect(parts.dialing).toEqual({ journal });
+    // Built once: the runner and the claims must share one journal (one group commit).
+    expect(parts.journal).toBe(parts.journal);
     expect(parts.dialing).toBe(parts.dialing);
-    expect(parts.journal).toBe(journal);
-    expect(built).toEqual(['journal', 'dialing']);
+    expect(parts.nodeLeases).not.toBeNull();
+    const running = await parts.dialing.loadRunning();
+    expect(running).toEqual({ campaigns: [], live: 0 });
     await expect(parts.ping()).resolves.toBeUndefined();
     await parts.close();
     await expect(parts.ping()).rejects.toThrow();
+    await until(async () => (await dialstateConnections(url)) === 0, {
+      timeoutMs: 30_000,
+      what: 'the pool closed',
+    });
   });
 
   it('says which database it could not reach, without the password', async () => {

@@ -2,12 +2,14 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import { MigrationError } from '../migrate.js';
 import type { Database } from '../schema.js';
 import * as initial from './migrations/202612060900_initial.js';
+import * as nodeLeases from './migrations/202612061600_node_leases.js';
 
 // Listed in code, like the SQLite migrations (src/store/migrate.ts), so that the same
 // list works from the sources and from the compiled dist/. PostgreSQL has its own list:
 // its first migration is the SQLite schema as it stood when PostgreSQL came, whole.
 const MIGRATIONS: Record<string, Migration> = {
   '202612060900_initial': initial,
+  '202612061600_node_leases': nodeLeases,
 };
 
 /** The names of the PostgreSQL migrations this build knows, oldest first. */
