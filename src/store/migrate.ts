@@ -13,6 +13,7 @@ import * as answeredCallTiming from './migrations/202612061420_answered_call_tim
 import * as campaignAbandonmentSettings from './migrations/202612061430_campaign_abandonment_settings.js';
 import * as backgroundDeleteAndMerge from './migrations/202612061440_background_delete_and_merge.js';
 import * as attemptWriteTrim from './migrations/202612061500_attempt_write_trim.js';
+import * as campaignPbxs from './migrations/202612061600_campaign_pbxs.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder: the same list works from the TypeScript
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '202612061430_campaign_abandonment_settings': campaignAbandonmentSettings,
   '202612061440_background_delete_and_merge': backgroundDeleteAndMerge,
   '202612061500_attempt_write_trim': attemptWriteTrim,
+  '202612061600_campaign_pbxs': campaignPbxs,
 };
 
 /** The names of the migrations this build knows, oldest first. */
