@@ -122,10 +122,13 @@ export function parsePbxDocument(
       }),
     );
   });
+  // Over every entry, valid or not, so that one round of fixes is enough.
   const seen = new Set<string>();
-  for (const pbx of pbxs) {
-    if (seen.has(pbx.name)) problems.push(`${where}: the name ${pbx.name} is used twice`);
-    seen.add(pbx.name);
+  for (const raw of top.data.pbxs) {
+    const name = nameOf(raw);
+    if (name === null) continue;
+    if (seen.has(name)) problems.push(`${where}: the name ${name} is used twice`);
+    seen.add(name);
   }
   if (problems.length === 0 && !pbxs.some((pbx) => pbx.enabled)) {
     problems.push(`${where}: every PBX is disabled; enable at least one`);
@@ -133,13 +136,17 @@ export function parsePbxDocument(
   return problems.length > 0 ? { ok: false, problems } : { ok: true, pbxs };
 }
 
-/** `pbxs[2] (name "b")`: where an entry is, and its name when it has a usable one. */
-function entryLabel(raw: unknown, index: number): string {
+/** An entry's name when it has a valid one, else null. */
+function nameOf(raw: unknown): string | null {
   const name =
     typeof raw === 'object' && raw !== null ? (raw as { name?: unknown }).name : undefined;
-  return typeof name === 'string' && NAME.test(name)
-    ? `pbxs[${index}] (${name})`
-    : `pbxs[${index}]`;
+  return typeof name === 'string' && NAME.test(name) ? name : null;
+}
+
+/** `pbxs[2] (b)`: where an entry is, and its name when it has a valid one. */
+function entryLabel(raw: unknown, index: number): string {
+  const name = nameOf(raw);
+  return name === null ? `pbxs[${index}]` : `pbxs[${index}] (${name})`;
 }
 
 function pathOf(path: readonly PropertyKey[]): string {
