@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config.js';
 import { useCleanup } from './support/cleanup.js';
+import { configProblemsOf } from './support/config-problems.js';
 import { createTempDir } from './support/store-fixtures.js';
 
 const later = useCleanup();
@@ -16,15 +17,7 @@ function pbxFile(text: string, name = 'pbxs.yaml'): string {
   return file;
 }
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = configProblemsOf;
 
 describe('the PBX file', () => {
   it('reads several PBXs from JSON, the other settings filling what an entry leaves out', () => {
