@@ -116,10 +116,13 @@ function settingsToColumns(settings: Partial<CampaignSettings>): Updateable<Camp
 }
 
 function campaignToRow(campaign: Campaign): Insertable<CampaignTable> {
-  // A whole campaign carries every setting, so every settings column is set.
-  const settings = settingsToColumns(campaign) as Required<Updateable<CampaignTable>>;
+  // A whole campaign carries every setting, so every settings column is set; but `pbxs`,
+  // whose default (null, every PBX) is the column's, so that a row written this way also
+  // fits a database from before the column (tests that seed an older schema).
+  const { pbxs, ...settings } = settingsToColumns(campaign) as Required<Updateable<CampaignTable>>;
   return {
     ...settings,
+    ...(pbxs === null ? {} : { pbxs }),
     id: campaign.id,
     status: campaign.status,
     status_reason: campaign.statusReason,

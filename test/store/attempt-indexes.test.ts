@@ -139,7 +139,10 @@ describe('indexes of the tables a claim and a call event write', () => {
       const order = await rowids();
       expect(order.map((row) => row.id)).toEqual(['a2', 'a1']);
 
-      expect(await migrateToLatest(old.db)).toEqual(['202612061500_attempt_write_trim']);
+      expect(await migrateToLatest(old.db)).toEqual([
+        '202612061500_attempt_write_trim',
+        '202612061600_campaign_pbxs',
+      ]);
       expect(await rowids()).toEqual(order);
       const count = async (table: string) =>
         Number(
