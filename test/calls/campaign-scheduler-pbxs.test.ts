@@ -60,6 +60,18 @@ async function pbxOfAttempts(x: SchedulerHarness): Promise<(string | undefined)[
   return rows.map((row) => (JSON.parse(row.input) as { pbx?: string }).pbx);
 }
 
+/** Only a can take calls at first: five failed originates there trip the breaker for a alone. */
+async function tripOnA() {
+  const started = await start({ leads: 20, maxConcurrent: 1 });
+  const { x, pbxs } = started;
+  pbxs.b.unavailable = 'not connected to its ARI (disconnected)';
+  for (let i = 0; i < 5; i += 1) x.callControl.failNext('originate', 400, 'Allocation failed');
+  x.scheduler.start();
+  await x.quiet();
+  expect(x.originates()).toBe(5);
+  return started;
+}
+
 describe('campaign scheduler: several PBXs', () => {
   it("gives each call the least loaded PBX, under each one's cap, with its identity", async () => {
     const { x, pbxs } = await start({ leads: 8, maxConcurrent: 8 });
@@ -100,13 +112,7 @@ describe('campaign scheduler: several PBXs', () => {
   });
 
   it('keeps a campaign off the PBX its calls keep failing on, and pauses it once every PBX failed', async () => {
-    const { x, pbxs } = await start({ leads: 20, maxConcurrent: 1 });
-    // Only a can take calls at first: its five failures trip the breaker for a alone.
-    pbxs.b.unavailable = 'not connected to its ARI (disconnected)';
-    for (let i = 0; i < 5; i += 1) x.callControl.failNext('originate', 400, 'Allocation failed');
-    x.scheduler.start();
-    await x.quiet();
-    expect(x.originates()).toBe(5);
+    const { x, pbxs } = await tripOnA();
     expect((await x.campaigns.get(CAMPAIGN))?.status).toBe('running');
     expect(await x.scheduler.whyNotDialing(CAMPAIGN)).toMatchObject({
       reason: 'pbxUnhealthy',
@@ -133,12 +139,7 @@ describe('campaign scheduler: several PBXs', () => {
   });
 
   it('gives a tripped PBX calls again after the hold', async () => {
-    const { x, pbxs } = await start({ leads: 20, maxConcurrent: 1 });
-    pbxs.b.unavailable = 'not connected to its ARI (disconnected)';
-    for (let i = 0; i < 5; i += 1) x.callControl.failNext('originate', 400, 'Allocation failed');
-    x.scheduler.start();
-    await x.quiet();
-    expect(x.originates()).toBe(5);
+    const { x } = await tripOnA();
     await x.advance(PBX_TRIP_HOLD_MS);
     expect(x.originates()).toBe(6);
     expect((await pbxOfAttempts(x)).at(-1)).toBe('a');
