@@ -345,6 +345,25 @@ export async function startDialstate(
       aavaHandoffContext: config.dial.aavaHandoffContext,
       simulated,
       probe: setupProbe,
+      // Several PBXs: the checks run against each one.
+      ...(connections.several
+        ? {
+            pbxs: resolved.map((each) => ({
+              name: each.config.name,
+              app: each.config.app,
+              probe:
+                each === pbx
+                  ? setupProbe
+                  : createAriSetupProbe({
+                      url: each.url,
+                      user: each.config.user,
+                      password: each.password,
+                      clock: systemClock,
+                      timeoutMs: SETUP_PROBE_REQUEST_TIMEOUT_MS,
+                    }),
+            })),
+          }
+        : {}),
       listTargets: async () =>
         campaignTargets(await database.campaigns.list(), config.dial.aavaHandoffContext),
       checksTimeoutMs: SETUP_CHECKS_TIMEOUT_MS,
