@@ -37,6 +37,7 @@ export function benchCampaign(): Campaign {
     aiProvider: 'local',
     aiAgent: 'agent-1',
     dialString: null,
+    pbxs: null,
     consent: { enabled: true, recordingId: null, timeoutSec: 8 },
     voicemail: { enabled: true, recordingId: null, greetingMaxWaitSec: 20 },
     amd: { ...DEFAULT_AMD_PARAMETERS, notSureAs: 'machine' },

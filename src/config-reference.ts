@@ -37,6 +37,17 @@ export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
     description:
       'Name of our Stasis application; the dialplan returns calls to it. One per dialstate process.',
   },
+  DIALSTATE_PBX_FILE: {
+    group: 'Asterisk ARI',
+    description:
+      'A YAML or JSON file listing several Asterisk servers (see "Several PBXs" below); instead of `DIALSTATE_ARI_URL`. `DIALSTATE_ARI_USER`, `DIALSTATE_ARI_APP` and `DIALSTATE_MAX_CHANNELS` are the defaults of entries that leave them out. Every problem of the file is reported at start, passwords never shown.',
+    defaultText: 'unset (the one PBX of `DIALSTATE_ARI_URL`)',
+  },
+  DIALSTATE_SIM_PBXS: {
+    group: 'Asterisk ARI',
+    description:
+      'Without `DIALSTATE_ARI_URL` or `DIALSTATE_PBX_FILE`: how many embedded simulated Asterisk servers to start (named `sim-1`, `sim-2`…), for demos and tests of several PBXs.',
+  },
   DIALSTATE_DIAL_CONTEXT: {
     group: 'Dialplan and media',
     description: 'Context of the `Local/<number>@<context>` channels dialstate originates.',
@@ -243,6 +254,34 @@ with — each setting's value, with the password and token masked, and where it 
 and every problem at once; it exits 1 when there is one. [.env.example](../.env.example)
 is a file to start from.`;
 
+const SEVERAL_PBXS = `## Several PBXs
+
+One dialstate process can place calls on several Asterisk servers. List them in a YAML or
+JSON file and name it with \`DIALSTATE_PBX_FILE\` (instead of \`DIALSTATE_ARI_URL\`):
+
+\`\`\`yaml
+pbxs:
+  - name: east             # unique: letters, digits, "-" or "_"; campaigns name PBXs by it
+    url: http://10.0.0.11:8088
+    password: secret-east  # never shown in logs, /health, doctor or config check
+    maxChannels: 30        # most live calls on this PBX (default DIALSTATE_MAX_CHANNELS)
+  - name: west
+    url: http://10.0.0.12:8088
+    user: dialstate        # default DIALSTATE_ARI_USER
+    app: dialstate         # default DIALSTATE_ARI_APP
+    password: secret-west
+    dialString: PJSIP/{e164digits}@west-trunk   # default DIALSTATE_DIAL_STRING
+    enabled: false         # left out: not connected, given no call (default true)
+\`\`\`
+
+Every problem of the file (a missing password, a bad URL, a name used twice, no PBX
+enabled…) is reported at once when a command starts. Each call goes to the least loaded
+PBX the campaign may use (a campaign's \`pbxs\` names them; null = all) that is connected,
+not held after a failed originate and under its \`maxChannels\`, within
+\`DIALSTATE_MAX_CHANNELS\` over all of them; a call stays on its PBX until it ends, restarts
+included. \`/health\`, \`/metrics\` (label \`pbx\`), \`/api/setup/checks\` and
+\`dialstate doctor\` report each PBX (ADR 028).`;
+
 /** docs/configuration.md: every setting with its default, values and effect, by group. */
 export function renderConfigReference(): string {
   const names = Object.keys(SETTING_DOCS) as SettingName[];
@@ -261,5 +300,5 @@ export function renderConfigReference(): string {
       ...rows,
     ].join('\n');
   });
-  return `${[INTRO, ...sections].join('\n\n')}\n`;
+  return `${[INTRO, ...sections, SEVERAL_PBXS].join('\n\n')}\n`;
 }

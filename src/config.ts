@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type BlackoutDate, parseBlackoutList } from './campaign/blackout-dates.js';
 import { checkDialString, defaultDialString } from './campaign/dial-string.js';
 import type { FrequencyCaps } from './campaign/frequency-caps.js';
+import { type PbxConfig, pbxsFromEnvironment, readPbxFile } from './pbx-config.js';
 
 /** Thrown when the environment does not describe a usable configuration. */
 export class ConfigError extends Error {
@@ -27,6 +28,13 @@ export interface Config {
     /** Our Stasis application's name. */
     readonly app: string;
   };
+  /**
+   * Every PBX calls are placed on, in the order given (the first takes attempts that
+   * name none): the one of `ari`, the embedded simulators, or those of the PBX file.
+   */
+  readonly pbxs: readonly PbxConfig[];
+  /** Where the PBXs came from: `DIALSTATE_PBX_FILE`'s path, or null for the environment. */
+  readonly pbxFile: string | null;
   readonly dial: {
     /** Dialplan context of `Local/<number>@<context>` originates. */
     readonly context: string;
@@ -110,6 +118,8 @@ export const CONFIG_SCHEMA = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "-" or "_"')
     .default('dialstate'),
+  DIALSTATE_PBX_FILE: nonEmpty.optional(),
+  DIALSTATE_SIM_PBXS: z.coerce.number().int().min(1).max(16).default(1),
   DIALSTATE_DIAL_CONTEXT: nonEmpty.default('from-internal'),
   DIALSTATE_DIAL_STRING: z
     .string()
@@ -203,6 +213,17 @@ function crossProblems(given: Readonly<Record<string, string | undefined>>): str
   if (given.DIALSTATE_ARI_URL && !given.DIALSTATE_ARI_PASSWORD) {
     problems.push('DIALSTATE_ARI_PASSWORD: required when DIALSTATE_ARI_URL is set');
   }
+  if (given.DIALSTATE_PBX_FILE && given.DIALSTATE_ARI_URL) {
+    problems.push(
+      'DIALSTATE_PBX_FILE: the PBX file lists every PBX; unset DIALSTATE_ARI_URL (or the file)',
+    );
+  }
+  const simulators = Number(given.DIALSTATE_SIM_PBXS ?? '1');
+  if (simulators > 1 && (given.DIALSTATE_ARI_URL || given.DIALSTATE_PBX_FILE)) {
+    problems.push(
+      'DIALSTATE_SIM_PBXS: embedded simulators are for a process without DIALSTATE_ARI_URL or DIALSTATE_PBX_FILE',
+    );
+  }
   return problems;
 }
 
@@ -220,6 +241,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
   );
   const parsed = CONFIG_SCHEMA.safeParse(present);
+  // The PBX file is read even when other settings are wrong: one run reports its
+  // problems with theirs.
+  const pbxFile = present.DIALSTATE_PBX_FILE?.trim();
+  const fromFile =
+    pbxFile === undefined
+      ? null
+      : readPbxFile(pbxFile, {
+          user: parsed.data?.DIALSTATE_ARI_USER ?? 'dialstate',
+          app: parsed.data?.DIALSTATE_ARI_APP ?? 'dialstate',
+          maxChannels: parsed.data?.DIALSTATE_MAX_CHANNELS ?? 10,
+        });
   // The rules between settings are checked on what was given, so that one run reports
   // them together with the problems of single settings.
   const problems = [
@@ -227,18 +259,26 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       ? []
       : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
     ...crossProblems(present),
+    ...(fromFile !== null && !fromFile.ok ? fromFile.problems : []),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
+  const ari = {
+    url: e.DIALSTATE_ARI_URL ?? null,
+    user: e.DIALSTATE_ARI_USER,
+    password: e.DIALSTATE_ARI_PASSWORD,
+    app: e.DIALSTATE_ARI_APP,
+  };
 
-  const embedded = e.DIALSTATE_ARI_URL === undefined;
+  const pbxs =
+    fromFile?.ok === true
+      ? fromFile.pbxs
+      : pbxsFromEnvironment(ari, e.DIALSTATE_MAX_CHANNELS, e.DIALSTATE_SIM_PBXS);
+  const embedded = pbxs.every((pbx) => pbx.url === null);
   return Object.freeze({
-    ari: Object.freeze({
-      url: e.DIALSTATE_ARI_URL ?? null,
-      user: e.DIALSTATE_ARI_USER,
-      password: e.DIALSTATE_ARI_PASSWORD,
-      app: e.DIALSTATE_ARI_APP,
-    }),
+    ari: Object.freeze(ari),
+    pbxs: Object.freeze(pbxs),
+    pbxFile: pbxFile ?? null,
     dial: Object.freeze({
       context: e.DIALSTATE_DIAL_CONTEXT,
       outboundIdentity: e.AAVA_OUTBOUND_EXTENSION_IDENTITY,

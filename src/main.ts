@@ -1,14 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import type { AriConnectionStatus } from './ari/ari-event-stream.js';
-import { createAriGateway } from './ari/ari-gateway.js';
 import { createAriSetupProbe } from './ari/ari-setup-probe.js';
 import { type AttemptRunner, createAttemptRunner } from './calls/attempt-runner.js';
 import { type CampaignScheduler, createCampaignScheduler } from './calls/campaign-scheduler.js';
-import { createChannelReconciler } from './calls/channel-reconciler.js';
-import { createEventRouter } from './calls/event-router.js';
 import { recoverOrphanedLeads } from './calls/lead-recovery.js';
-import { createOriginateHealthHold } from './calls/originate-health-hold.js';
 import { type AttemptJournal, systemClock } from './calls/ports.js';
 import { reconcileAfterStorageOutage } from './calls/reconcile-after-storage-outage.js';
 import { createStorageHealth } from './calls/storage-health.js';
@@ -23,6 +18,7 @@ import { createLogger, type Logger } from './logger.js';
 import { HAND_OFF_SETTLE_MS } from './machines/attempt.js';
 import { createRecordingLibrary, type RecordingLibrary } from './media/recording-library.js';
 import { installShippedPrompts } from './media/shipped-prompts.js';
+import type { PbxConfig } from './pbx-config.js';
 import { campaignTargets, checkAiTarget } from './setup/ai-target-checks.js';
 import { createSimulator, type Simulator } from './sim/simulator.js';
 import type { RecordingRepository } from './store/recordings.js';
@@ -30,6 +26,12 @@ import { DIALSTATE_VERSION } from './version.js';
 import { buildApiRouters, wireLiveFeed, wireMetrics } from './wiring/api.js';
 import { openDatabaseParts } from './wiring/database.js';
 import { startNodeLease } from './wiring/node-lease.js';
+import {
+  createPbxConnections,
+  createPbxPool,
+  type PbxStatus,
+  type ResolvedPbx,
+} from './wiring/pbx-pool.js';
 
 /** Each ARI request of `GET /api/setup/checks` (ms). */
 const SETUP_PROBE_REQUEST_TIMEOUT_MS = 3_000;
@@ -40,8 +42,10 @@ const SETUP_CHECKS_TIMEOUT_MS = 15_000;
 export interface Dialstate {
   /** True when the PBX is the embedded simulator: no real call is ever placed. */
   readonly simulated: boolean;
-  /** The ARI base URL in use. */
+  /** The ARI base URL in use (the first PBX's). */
   readonly ariUrl: string;
+  /** Every enabled PBX with its connection and load. */
+  pbxs(): PbxStatus[];
   /** Where the HTTP API (and web UI) listens. */
   readonly httpUrl: string;
   readonly runner: AttemptRunner;
@@ -58,16 +62,28 @@ export interface Dialstate {
   stop(): Promise<void>;
 }
 
-/** Where the PBX is: the configured Asterisk, or a simulator started for this process. */
-async function resolvePbx(config: Config, log: Logger) {
-  if (config.ari.url !== null) {
-    return { url: config.ari.url, user: config.ari.user, password: config.ari.password, sim: null };
+/** Where each enabled PBX is: its configured Asterisk, or a simulator started for it. */
+async function resolvePbxs(config: Config, log: Logger): Promise<ResolvedPbx[]> {
+  const resolved: ResolvedPbx[] = [];
+  try {
+    for (const pbx of config.pbxs) {
+      if (pbx.enabled) resolved.push(await resolvePbx(config, pbx, log));
+    }
+  } catch (error) {
+    for (const pbx of resolved) await pbx.sim?.stop();
+    throw error;
   }
+  return resolved;
+}
+
+async function resolvePbx(config: Config, pbx: PbxConfig, log: Logger): Promise<ResolvedPbx> {
+  if (pbx.url !== null) return { config: pbx, url: pbx.url, password: pbx.password, sim: null };
   // A fresh secret per run: the simulator listens on loopback and only we talk to it.
   const password = randomBytes(16).toString('hex');
   await mkdir(config.mediaDir, { recursive: true });
+  const several = config.pbxs.length > 1;
   const sim: Simulator = createSimulator({
-    user: config.ari.user,
+    user: pbx.user,
     password,
     timeScale: config.simTimeScale,
     mediaDir: config.mediaDir,
@@ -83,10 +99,10 @@ async function resolvePbx(config: Config, log: Logger) {
         ? [CAMPAIGN_DEFAULTS.aiTarget.context]
         : []),
     ],
-    log: log.child({ component: 'sim' }),
+    log: log.child(several ? { component: 'sim', pbx: pbx.name } : { component: 'sim' }),
   });
   const { url } = await sim.start();
-  return { url, user: config.ari.user, password, sim };
+  return { config: pbx, url, password, sim };
 }
 
 /**
@@ -147,39 +163,30 @@ export async function startDialstate(
     now: () => systemClock.now(),
   });
 
-  const pbx = await resolvePbx(config, logger);
-  if (pbx.sim) {
+  const resolved = await resolvePbxs(config, logger);
+  const pbx = resolved[0] as ResolvedPbx;
+  const simulated = resolved.every((each) => each.sim !== null);
+  if (simulated) {
     logger.warn(
-      { ariUrl: pbx.url },
+      { ariUrl: pbx.url, pbxs: resolved.length },
       'EMBEDDED SIMULATED ASTERISK: no real calls are placed; set DIALSTATE_ARI_URL for a real PBX',
     );
   }
-  const gateway = createAriGateway({
-    url: pbx.url,
-    user: pbx.user,
-    password: pbx.password,
-    app: config.ari.app,
+  const connections = createPbxConnections({
+    pbxs: resolved,
     dialContext: config.dial.context,
     amdContext: config.dial.amdContext,
     clock: systemClock,
-    log: logger.child({ component: 'ari' }),
+    log: logger,
   });
+  const gateway = connections.first;
   try {
-    await gateway.connect();
+    await connections.connect();
   } catch (error) {
-    await pbx.sim?.stop();
+    await connections.close();
     await database.close();
     throw error;
   }
-  // Connected since connect() resolved; the gateway reports every change after that.
-  let ari: { state: AriConnectionStatus['state']; since: number } = {
-    state: 'connected',
-    since: systemClock.now(),
-  };
-  gateway.onConnection((status) => {
-    ari = { state: status.state, since: status.at };
-  });
-  const ariConnected = () => ari.state === 'connected';
 
   const { journal } = database;
   const storage = createStorageHealth({
@@ -190,10 +197,35 @@ export async function startDialstate(
   const runner = createAttemptRunner({
     journal: seams.wrapJournal?.(journal) ?? journal,
     callControl: gateway.callControl,
+    // Several PBXs: each attempt's commands go to the PBX it lives on.
+    ...(connections.several ? { callControlFor: connections.callControlFor } : {}),
     clock: systemClock,
     log: logger,
     storage,
   });
+  const identity = {
+    stasisApp: config.ari.app,
+    outboundIdentity: config.dial.outboundIdentity,
+    defaultDialString: config.dial.dialString,
+    aavaHandoffContext: config.dial.aavaHandoffContext,
+    handOffSettleMs:
+      config.dial.handOffSettleMs ??
+      // The simulator's far ends talk in scaled time: so must the settle time, or a
+      // sped-up agent would hang up inside it.
+      (simulated ? Math.round(HAND_OFF_SETTLE_MS * config.simTimeScale) : HAND_OFF_SETTLE_MS),
+  };
+  const pool = createPbxPool({
+    connections,
+    identity,
+    runner,
+    journal,
+    clock: systemClock,
+    log: logger,
+  });
+  // One PBX: as it always was. Several: the scheduler asks the pool for each call.
+  const ariConnected = connections.several
+    ? () => pool.loads().some((load) => load.unavailable === null)
+    : pool.firstConnected;
   // Before any attempt is resumed: the counters see every transition of this run.
   const abandonment = database.abandonment(config.abandonThresholdMs);
   const metrics = wireMetrics({
@@ -202,6 +234,7 @@ export async function startDialstate(
     runner,
     clock: systemClock,
     ariConnected,
+    ...(connections.several ? { pbxs: () => pool.status() } : {}),
     storage: storage.status,
     log: logger,
     processMetrics: true,
@@ -213,15 +246,8 @@ export async function startDialstate(
     clock: systemClock,
     log: logger.child({ component: 'opt-out' }),
   });
-  const reconciler = createChannelReconciler({
-    runner,
-    channels: gateway,
-    journal,
-    playbacks: gateway,
-    clock: systemClock,
-    log: logger,
-  });
-  const router = createEventRouter({ source: gateway, runner, reconciler, log: logger });
+  const { reconciler } = pool;
+  pool.route();
   // Interrupted attempts have moved their leads on; a lead still dialing has none live.
   const recoverLeads = () =>
     recoverOrphanedLeads({
@@ -256,14 +282,6 @@ export async function startDialstate(
     clock: systemClock,
     newId: randomUUID,
   });
-  // A 5xx or unanswered originate holds claiming until ARI answers a ping again.
-  const originateHold = createOriginateHealthHold({
-    clock: systemClock,
-    log: logger.child({ component: 'scheduler' }),
-    probe: () => gateway.ping(),
-    onRelease: () => void scheduler.tick(),
-  });
-  runner.onTransition((transition) => originateHold.observe(transition));
   const scheduler = createCampaignScheduler({
     store: database.dialing,
     runner,
@@ -272,24 +290,15 @@ export async function startDialstate(
     maxChannels: config.maxChannels,
     circuitBreakerThreshold: config.circuitBreakerFailures,
     compliance: config.compliance,
-    identity: {
-      stasisApp: config.ari.app,
-      outboundIdentity: config.dial.outboundIdentity,
-      defaultDialString: config.dial.dialString,
-      aavaHandoffContext: config.dial.aavaHandoffContext,
-      handOffSettleMs:
-        config.dial.handOffSettleMs ??
-        // The simulator's far ends talk in scaled time: so must the settle time, or a
-        // sped-up agent would hang up inside it.
-        (pbx.sim ? Math.round(HAND_OFF_SETTLE_MS * config.simTimeScale) : HAND_OFF_SETTLE_MS),
-    },
+    identity,
     async findMedia(recordingId) {
       const recording = await recordings.get(recordingId);
       return recording && { uri: recording.mediaUri, durationMs: recording.durationMs };
     },
     ariConnected,
     storageWritable: storage.isWritable,
-    pbxHold: originateHold.reason,
+    pbxHold: pool.firstHold,
+    ...(connections.several ? { pbxs: pool } : {}),
     newAttemptId: randomUUID,
     abandonment,
   });
@@ -301,17 +310,13 @@ export async function startDialstate(
     log: logger,
   });
   scheduler.start();
-  // Back from a lost connection: dial at once rather than at the next poll (a hold
-  // after a failed originate is lifted once ARI answers a ping, tried at once too).
-  gateway.onConnection((status) => {
-    if (status.state !== 'connected') return;
-    originateHold.probeNow();
-    void scheduler.tick();
-  });
+  // A 5xx or unanswered originate holds claiming on its PBX until it answers a ping
+  // again; a PBX back (connected, or its hold lifted) brings a pass at once.
+  pool.onReady(() => void scheduler.tick());
   // The simulator too: it answers the same ARI questions, so the checks run end to end.
   const setupProbe = createAriSetupProbe({
     url: pbx.url,
-    user: pbx.user,
+    user: pbx.config.user,
     password: pbx.password,
     clock: systemClock,
     timeoutMs: SETUP_PROBE_REQUEST_TIMEOUT_MS,
@@ -329,6 +334,7 @@ export async function startDialstate(
     log: logger,
     defaultDialString: config.dial.dialString,
     aavaHandoffContext: config.dial.aavaHandoffContext,
+    ...(connections.several ? { pbxNames: resolved.map((each) => each.config.name) } : {}),
     checkTarget: (target) => checkAiTarget(setupProbe, target),
   });
 
@@ -347,13 +353,36 @@ export async function startDialstate(
       outboundIdentity: config.dial.outboundIdentity,
       mediaDir: config.mediaDir,
       aavaHandoffContext: config.dial.aavaHandoffContext,
-      simulated: pbx.sim !== null,
+      simulated,
       probe: setupProbe,
+      // Several PBXs: the checks run against each one.
+      ...(connections.several
+        ? {
+            pbxs: resolved.map((each) => ({
+              name: each.config.name,
+              app: each.config.app,
+              probe:
+                each === pbx
+                  ? setupProbe
+                  : createAriSetupProbe({
+                      url: each.url,
+                      user: each.config.user,
+                      password: each.password,
+                      clock: systemClock,
+                      timeoutMs: SETUP_PROBE_REQUEST_TIMEOUT_MS,
+                    }),
+            })),
+          }
+        : {}),
       listTargets: async () =>
         campaignTargets(await database.campaigns.list(), config.dial.aavaHandoffContext),
       checksTimeoutMs: SETUP_CHECKS_TIMEOUT_MS,
     },
-    ariStatus: () => ari,
+    ariStatus: () => {
+      const first = pool.status()[0] as PbxStatus;
+      return { state: first.state, since: first.since };
+    },
+    ...(connections.several ? { pbxStatus: () => pool.status() } : {}),
     storage: storage.status,
     metrics,
     clock: systemClock,
@@ -372,14 +401,12 @@ export async function startDialstate(
     await campaignPurge.stop();
     await importMerges.stop();
     await scheduler.stop();
-    originateHold.stop();
-    router.stop();
-    // Before the runner: a heartbeat squaring attempts taken over needs it running.
+    // Before the runner and the PBXs: a heartbeat squaring attempts taken over needs them.
     await nodeLease?.stop();
+    pool.stop();
     await runner.stop();
     storage.stop();
-    await gateway.close();
-    await pbx.sim?.stop();
+    await connections.close();
     await database.close();
   }
   let http: HttpServer;
@@ -395,8 +422,9 @@ export async function startDialstate(
   logger.info({ url: http.url, auth: config.http.apiToken !== null }, 'HTTP API listening');
 
   return {
-    simulated: pbx.sim !== null,
+    simulated,
     ariUrl: pbx.url,
+    pbxs: () => pool.status(),
     httpUrl: http.url,
     runner,
     scheduler,

@@ -1,16 +1,9 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_MEDIA_DIR, loadConfig } from '../src/config.js';
+import { DEFAULT_MEDIA_DIR, loadConfig } from '../src/config.js';
+import { configProblemsOf } from './support/config-problems.js';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = configProblemsOf;
 
 describe('loadConfig', () => {
   it('runs against the embedded simulator with a local data folder by default', () => {

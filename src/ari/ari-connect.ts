@@ -57,13 +57,29 @@ export async function connectAriClient(
   }
   quietSwaggerDeprecationNotice();
   try {
-    return await connect(base, endpoint.user, endpoint.password);
+    return await oneAtATime(() => connect(base, endpoint.user, endpoint.password));
   } catch (error) {
     throw new AriConnectionError(`could not load ARI's api-docs from ${base}: ${reasonOf(error)}`, {
       reason: 'failed',
       cause: error,
     });
   }
+}
+
+/** The tail of the api-docs loads in this process (see {@link oneAtATime}). */
+let loading: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs one ari-client connection at a time in this process. ari-client sets the
+ * credentials of its api-docs load process-wide just before the load: two loads at once
+ * (several PBXs connecting) would each go out with the other's, and a 401 there escapes
+ * as an uncaught exception (see above). Once loaded, requests go with their own
+ * credentials (ari-rest.ts), so only the load needs the turn.
+ */
+function oneAtATime<T>(load: () => Promise<T>): Promise<T> {
+  const turn = loading.then(load, load);
+  loading = turn.catch(() => {});
+  return turn;
 }
 
 async function checkApiDocs(

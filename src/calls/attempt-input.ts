@@ -57,6 +57,8 @@ export function buildAttemptInput(args: {
   /** The opt-out digit's confirmation; null or absent hangs up at once. */
   optOutMedia?: PlayableMedia | null;
   safeHarbourMedia?: PlayableMedia | null;
+  /** The PBX chosen for the call; absent with a single PBX (the input stays as it was). */
+  pbx?: string;
 }): AttemptInput {
   const { attemptId, campaign, lead, identity, consentMedia, voicemailMedia } = args;
   const { notSureAs, ...amdParameters } = campaign.amd;
@@ -134,6 +136,7 @@ export function buildAttemptInput(args: {
     ...(identity.handOffSettleMs === undefined
       ? {}
       : { handOffSettleMs: identity.handOffSettleMs }),
+    ...(args.pbx === undefined ? {} : { pbx: args.pbx }),
     originateVariables: {
       // FreePBX routes the call as if the identity extension dialed it.
       AMPUSER: identity.outboundIdentity,

@@ -29,11 +29,18 @@ export interface AttemptTransition {
   done: boolean;
   outcome: AttemptOutcome | null;
   commands: AttemptCommand[];
+  /** The attempt's PBX, when its input names one (several PBXs). */
+  pbx?: string;
 }
 
 export interface AttemptRunnerDeps {
   journal: AttemptJournal;
   callControl: CallControl;
+  /**
+   * The call control of the PBX an attempt lives on (several PBXs); `callControl` for
+   * every attempt when not given.
+   */
+  callControlFor?(attempt: StoredAttempt): CallControl;
   clock: Clock;
   log: Logger;
   /** Told the result of every journal commit (see `createStorageHealth`). */
@@ -74,6 +81,8 @@ export interface AttemptRunner {
   resumeTimers(): void;
   isLive(attemptId: string): boolean;
   liveAttemptIds(): string[];
+  /** The PBX a live attempt's input names; undefined when it names none or is not live. */
+  pbxOf(attemptId: string): string | undefined;
   /** Subscribes to committed transitions; returns the unsubscribe function. */
   onTransition(listener: (transition: AttemptTransition) => void): () => void;
   /** Resolves once every queued event and command has been dealt with. */
@@ -252,14 +261,16 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
       done: step.done,
       outcome,
       commands: step.commands,
+      ...(stored.input.pbx === undefined ? {} : { pbx: stored.input.pbx }),
     };
     for (const listener of listeners) listener(transition);
   }
 
   async function execute(attempt: LiveAttempt, commands: AttemptCommand[]): Promise<void> {
+    const control = deps.callControlFor?.(attempt.stored) ?? callControl;
     for (const command of commands) {
       try {
-        await (callControl[command.type] as (params: AttemptCommand['params']) => Promise<void>)(
+        await (control[command.type] as (params: AttemptCommand['params']) => Promise<void>)(
           command.params,
         );
       } catch (error) {
@@ -308,6 +319,7 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
     },
     isLive: (attemptId) => live.has(attemptId),
     liveAttemptIds: () => [...live.keys()],
+    pbxOf: (attemptId) => live.get(attemptId)?.stored.input.pbx,
     onTransition(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -12,8 +12,21 @@ import type { WindowHolds } from './window-holds.js';
 /** What one claim for a campaign came to: a call started, or when to look again. */
 export type CampaignClaimResult = { started: true } | { started: false; retryAt: number | null };
 
-/** Claims and starts one call of a running campaign whose pacing allows one now. */
-export type ClaimForCampaign = (campaign: Campaign, at: number) => Promise<CampaignClaimResult>;
+/** The PBX a claim's call goes to, with what its calls carry of it. */
+export interface ClaimPbx {
+  name: string;
+  identity: DialIdentity;
+}
+
+/**
+ * Claims and starts one call of a running campaign whose pacing allows one now, on `pbx`
+ * when given (several PBXs), else with the claimer's identity.
+ */
+export type ClaimForCampaign = (
+  campaign: Campaign,
+  at: number,
+  pbx?: ClaimPbx,
+) => Promise<CampaignClaimResult>;
 
 /**
  * Creates the claimer. It fails closed: settings that would make every call wrong (an
@@ -36,7 +49,7 @@ export function createCampaignClaimer(deps: {
   pause(campaignId: string, reason: string): Promise<void>;
 }): ClaimForCampaign {
   const { store, runner, log, holds, pause } = deps;
-  return async (campaign, at) => {
+  return async (campaign, at, pbx) => {
     const windowProblems = validateCallingWindow(campaign);
     if (windowProblems.length > 0) {
       await pause(campaign.id, `the calling window is invalid: ${windowProblems.join('; ')}`);
@@ -62,9 +75,10 @@ export function createCampaignClaimer(deps: {
       campaign,
       at,
       media,
-      identity: deps.identity,
+      identity: pbx?.identity ?? deps.identity,
       newAttemptId: deps.newAttemptId,
       server: deps.server,
+      ...(pbx === undefined ? {} : { pbx: pbx.name }),
     });
     const result = await store.claimNextLead(claim.request);
     if (!result.ok) {

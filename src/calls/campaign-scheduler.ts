@@ -3,6 +3,7 @@ import type { Campaign } from '../campaign/campaign.js';
 import { type DialingStatus, explainNotDialing } from '../campaign/dialing-status.js';
 import { NO_FREQUENCY_CAPS } from '../campaign/frequency-caps.js';
 import { type GlobalPacing, type PacingCandidate, pickNextCampaign } from '../campaign/pacing.js';
+import { choosePbx, type PbxLoad } from '../campaign/pbx-choice.js';
 import {
   ABANDON_CAP_REASON_PREFIX,
   type AbandonCountsSource,
@@ -11,11 +12,15 @@ import {
 } from './abandon-cap-hold.js';
 import type { DialIdentity, PlayableMedia } from './attempt-input.js';
 import type { AttemptRunner } from './attempt-runner.js';
-import { type CampaignClaimResult, createCampaignClaimer } from './campaign-claimer.js';
+import {
+  type CampaignClaimResult,
+  type ClaimPbx,
+  createCampaignClaimer,
+} from './campaign-claimer.js';
 import { createCampaignCompletion } from './campaign-completion.js';
 import type { ServerCompliance } from './claim-request.js';
 import { circuitTripDetail, createOriginateCircuitBreaker } from './originate-circuit-breaker.js';
-import type { CampaignDialingState, Clock, DialingStore } from './ports.js';
+import type { CampaignDialingState, Clock, DialingStore, PbxRoster } from './ports.js';
 import { createWindowHolds } from './window-holds.js';
 
 /**
@@ -29,6 +34,12 @@ const NO_ANSWERED_CALLS = {
   last24h: { answered: 0, abandoned: 0 },
   last30d: { answered: 0, abandoned: 0 },
 };
+
+/**
+ * How long a campaign keeps off a PBX on which its calls tripped the circuit breaker,
+ * while it has another to dial on (ms). Then the PBX gets its calls again.
+ */
+export const PBX_TRIP_HOLD_MS = 60_000;
 
 /** Longest time between two passes when nothing asks for one sooner (ms). */
 export const DEFAULT_POLL_INTERVAL_MS = 5_000;
@@ -52,6 +63,12 @@ export interface CampaignSchedulerDeps {
   storageWritable?(): boolean;
   /** Why the PBX is held from dialing though connected (see OriginateHealthHold); null if not. */
   pbxHold?(): string | null;
+  /**
+   * Several PBXs (ADR 028): each call goes to the least loaded one the campaign may use
+   * that is healthy and under its own cap, and the circuit breaker counts per PBX.
+   * `ariConnected` and `pbxHold` are then not read. One PBX when not given.
+   */
+  pbxs?: PbxRoster;
   newAttemptId(): string;
   /** Consecutive calls failed before an answer that pause a campaign (default 5). */
   circuitBreakerThreshold?: number;
@@ -108,6 +125,8 @@ interface Claim {
   seq: number;
   previousSeq: number | undefined;
   previousAt: number | null;
+  /** The PBX whose slot the claim holds (several PBXs), given back if it fails. */
+  pbx: PbxLoad | undefined;
   claim: Promise<CampaignClaimResult>;
 }
 
@@ -120,7 +139,12 @@ interface Claim {
 export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignScheduler {
   const { store, runner, clock, log, maxChannels } = deps;
   const pollIntervalMs = deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-  const breaker = createOriginateCircuitBreaker(deps.circuitBreakerThreshold);
+  const roster = deps.pbxs;
+  const breaker = createOriginateCircuitBreaker(deps.circuitBreakerThreshold, {
+    perPbx: roster !== undefined,
+  });
+  /** Several PBXs: until when each campaign keeps off a PBX its breaker tripped on. */
+  const pbxTrips = new Map<string, Map<string, number>>();
   const holds = createWindowHolds(pollIntervalMs);
   const compliance = deps.compliance ?? NO_SERVER_COMPLIANCE;
   const abandonCap = createAbandonCapHold(
@@ -189,6 +213,8 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
     try {
       const { campaigns, live } = await store.loadRunning();
       const global: GlobalPacing = { maxChannels, live };
+      // Read once: each claim of the pass counts against the PBX it is given.
+      const pbxLoads = roster?.loads() ?? null;
       const candidates: Candidate[] = [];
       for (const state of campaigns) {
         const candidate = await candidateOf(state, start, wake);
@@ -197,8 +223,10 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
       // Unwritable storage: a claim could not be recorded, nor its call's events. A PBX
       // that just failed an originate with a 5xx or no answer is held until it answers.
       const storageWritable = deps.storageWritable?.() ?? true;
-      if (deps.ariConnected() && storageWritable && !deps.pbxHold?.()) {
-        await claimInTurn(candidates, global, wake);
+      // With several PBXs each claim is given a healthy one, or none (claimInTurn).
+      const pbxReady = pbxLoads !== null || (deps.ariConnected() && !deps.pbxHold?.());
+      if (storageWritable && pbxReady) {
+        await claimInTurn(candidates, global, pbxLoads, wake);
       }
       lastPass = { at: clock.now(), failed: false };
     } catch (error) {
@@ -245,6 +273,7 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
   async function claimInTurn(
     candidates: Candidate[],
     global: GlobalPacing,
+    pbxLoads: PbxLoad[] | null,
     wake: (at: number | null) => void,
   ): Promise<void> {
     while (candidates.length > 0 && !stopped) {
@@ -263,6 +292,13 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         }
         const candidate = candidates.find((c) => c.campaignId === pick.campaignId);
         if (candidate === undefined) break;
+        const placed = pbxLoads === null ? null : placeOnPbx(candidate, pbxLoads, at, wake);
+        if (placed === false) {
+          // No PBX of the campaign can take a call: out of this pass. A PBX back, a
+          // hold lifted or an ending attempt brings the next one.
+          candidates.splice(candidates.indexOf(candidate), 1);
+          continue;
+        }
         const previousSeq = candidate.lastOriginateSeq;
         const previousAt = candidate.lastOriginateAt;
         originates += 1;
@@ -270,8 +306,15 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         candidate.lastOriginateAt = at;
         candidate.lastOriginateSeq = originates;
         global.live += 1;
-        const claim = claimFor(candidate.campaign, at);
-        round.push({ candidate, seq: originates, previousSeq, previousAt, claim });
+        const claim = claimFor(candidate.campaign, at, placed?.pbx);
+        round.push({
+          candidate,
+          seq: originates,
+          previousSeq,
+          previousAt,
+          pbx: placed?.load,
+          claim,
+        });
       }
       if (round.length === 0) return;
       const results = await Promise.all(round.map((entry) => entry.claim));
@@ -303,6 +346,7 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
       }
       global.live -= 1;
       candidate.live -= 1;
+      if (entry.pbx) entry.pbx.live -= 1;
       const index = candidates.indexOf(candidate);
       if (index >= 0) candidates.splice(index, 1);
       wake(claimed?.retryAt ?? null);
@@ -314,8 +358,75 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
     }
   }
 
+  /**
+   * The PBX a campaign's next call goes to, its slot counted; false when none can take
+   * it (several PBXs).
+   */
+  function placeOnPbx(
+    candidate: Candidate,
+    pbxLoads: PbxLoad[],
+    at: number,
+    wake: (at: number | null) => void,
+  ): { pbx: ClaimPbx; load: PbxLoad } | false {
+    const choice = choosePbx(
+      pbxLoads,
+      candidate.campaign.pbxs,
+      trippedPbxs(candidate.campaignId, at, wake),
+    );
+    const load = choice.ok ? pbxLoads.find((pbx) => pbx.name === choice.pbx) : undefined;
+    if (roster === undefined || load === undefined) return false;
+    load.live += 1;
+    return { pbx: { name: load.name, identity: roster.identityOf(load.name) }, load };
+  }
+
+  /** The PBXs a campaign keeps off now (its breaker tripped on them); wakes when one ends. */
+  function trippedPbxs(
+    campaignId: string,
+    at: number,
+    wake: (at: number | null) => void = () => {},
+  ): Set<string> {
+    const trips = pbxTrips.get(campaignId);
+    const held = new Set<string>();
+    if (trips === undefined) return held;
+    for (const [pbx, until] of trips) {
+      if (until > at) {
+        held.add(pbx);
+        wake(until);
+      } else trips.delete(pbx);
+    }
+    if (trips.size === 0) pbxTrips.delete(campaignId);
+    return held;
+  }
+
+  /**
+   * Several PBXs: a trip on one PBX keeps the campaign off it for a while; the campaign
+   * is paused only when every PBX it may use is tripped (its own settings are at fault,
+   * or every PBX is).
+   */
+  async function tripOnPbx(campaignId: string, pbx: string, reason: string): Promise<void> {
+    const at = clock.now();
+    const trips = pbxTrips.get(campaignId) ?? new Map<string, number>();
+    trips.set(pbx, at + PBX_TRIP_HOLD_MS);
+    pbxTrips.set(campaignId, trips);
+    const loaded = await store.loadCampaign(campaignId);
+    const allowed = loaded?.campaign.campaign.pbxs ?? null;
+    const usable = (roster?.loads() ?? [])
+      .map((load) => load.name)
+      .filter((name) => allowed === null || allowed.includes(name));
+    const held = trippedPbxs(campaignId, at);
+    if (usable.every((name) => held.has(name))) {
+      await pause(campaignId, reason);
+      return;
+    }
+    log.warn(
+      { campaignId, pbx, reason, untilMs: PBX_TRIP_HOLD_MS },
+      "campaign's calls keep failing on one PBX: it dials on the others",
+    );
+  }
+
   async function pause(campaignId: string, reason: string): Promise<void> {
     if (await store.pauseCampaign(campaignId, reason, clock.now())) {
+      pbxTrips.delete(campaignId);
       breaker.reset(campaignId);
       log.warn({ campaignId, reason }, 'campaign paused');
     }
@@ -328,7 +439,11 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
       unsubscribe = runner.onTransition((transition) => {
         const trip = breaker.observe(transition);
         if (trip) {
-          pause(trip.campaignId, trip.reason).catch((error: unknown) => {
+          const acted =
+            trip.pbx === undefined
+              ? pause(trip.campaignId, trip.reason)
+              : tripOnPbx(trip.campaignId, trip.pbx, trip.reason);
+          acted.catch((error: unknown) => {
             log.error({ err: error, campaignId: trip.campaignId }, 'could not pause the campaign');
           });
         }
@@ -365,6 +480,11 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         state.campaign.status === 'running'
           ? await abandonCap.verdict(state.campaign, at)
           : ({ action: 'none' } as const);
+      // Several PBXs: the campaign dials while one of its PBXs can take a call.
+      const pbxChoice =
+        roster === undefined
+          ? null
+          : choosePbx(roster.loads(), state.campaign.pbxs, trippedPbxs(campaignId, at));
       return explainNotDialing({
         at,
         campaign: {
@@ -377,8 +497,13 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
         abandonSlowed: cap.action === 'slow' ? cap.detail : null,
         global: { maxChannels, live },
         storageWritable: deps.storageWritable?.() ?? true,
-        ariConnected: deps.ariConnected(),
-        pbxHold: deps.pbxHold?.() ?? null,
+        ariConnected: pbxChoice === null ? deps.ariConnected() : true,
+        pbxHold:
+          pbxChoice === null
+            ? (deps.pbxHold?.() ?? null)
+            : pbxChoice.ok
+              ? null
+              : `no PBX can take a call: ${pbxChoice.detail}`,
         circuitBreaker:
           trip === null ? { open: false } : { open: true, reason: trip, retryAt: null },
         nextDueAt: state.nextDueAt,

@@ -29,6 +29,11 @@ export interface ChannelReconcilerDeps {
   channels: ChannelDirectory;
   clock: Clock;
   log: Logger;
+  /**
+   * Whether a live attempt lives on the PBX `channels` lists (several PBXs): the others
+   * are squared with their own PBX. Every attempt when not given.
+   */
+  owns?: (attemptId: string) => boolean;
   /** The channel of an attempt; dialstate's deterministic id by default. */
   channelIdOf?: (attemptId: string) => string;
   /**
@@ -53,13 +58,16 @@ export function createChannelReconciler(deps: ChannelReconcilerDeps): ChannelRec
   async function run(): Promise<ReconcileReport> {
     // Only attempts live now are judged, and only once their queued work is done: an
     // originate still in flight has no channel yet, and must not be taken for lost.
-    const candidates = runner.liveAttemptIds();
+    const { owns } = deps;
+    const candidates =
+      owns === undefined ? runner.liveAttemptIds() : runner.liveAttemptIds().filter(owns);
     await runner.settled();
     const live = new Set((await channels.listChannels()).map((channel) => channel.id));
     const lost: string[] = [];
     const playbacksEnded: string[] = [];
     for (const attemptId of candidates) {
       if (!runner.isLive(attemptId)) continue;
+      if (owns !== undefined && !owns(attemptId)) continue;
       if (live.has(channelIdOf(attemptId))) {
         if (await endLostPlayback(attemptId)) playbacksEnded.push(attemptId);
         continue;

@@ -108,6 +108,8 @@ export function prepareClaim(args: {
   identity: DialIdentity;
   newAttemptId: () => string;
   server: ServerCompliance;
+  /** The PBX chosen for the call, recorded in its input; absent with a single PBX. */
+  pbx?: string;
 }): PreparedClaim {
   const { campaign, at, media, identity, newAttemptId, server } = args;
   const blackouts =
@@ -152,6 +154,7 @@ export function prepareClaim(args: {
           voicemailMedia: media.voicemail,
           optOutMedia: media.optOut ?? null,
           safeHarbourMedia: media.safeHarbour ?? null,
+          ...(args.pbx === undefined ? {} : { pbx: args.pbx }),
         });
       } catch (error) {
         return {

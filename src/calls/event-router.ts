@@ -20,17 +20,25 @@ export function createEventRouter(deps: {
   runner: AttemptRunner;
   reconciler: ChannelReconciler;
   log: Logger;
+  /**
+   * Whether an attempt lives on this source's PBX (several PBXs): only those hear of
+   * its connection loss or take its events. Every attempt when not given.
+   */
+  owns?: (attemptId: string) => boolean;
 }): EventRouter {
   const { source, runner, reconciler, log } = deps;
+  const owns = deps.owns ?? (() => true);
   const unsubscribe = [
     source.onEvent(({ attemptId, event }) => {
+      // Channel ids are unique across PBXs: this is a stray, not a call of ours here.
+      if (!owns(attemptId)) return;
       runner.dispatch(attemptId, event).catch((error: unknown) => {
         // The runner logged the failed commit; this only ties it to the delivery.
         log.error({ err: error, attemptId, event: event.type }, 'event could not be recorded');
       });
     }),
     source.onConnectionLost(({ reason, at }) => {
-      const live = runner.liveAttemptIds();
+      const live = runner.liveAttemptIds().filter(owns);
       log.warn({ reason, liveAttempts: live.length }, 'lost the connection to the PBX');
       for (const attemptId of live) {
         runner.dispatch(attemptId, { type: 'pbx.lost', at, reason }).catch((error: unknown) => {

@@ -28,6 +28,8 @@ export function circuitTripDetail(campaign: {
 /** A campaign whose calls keep failing before anyone answers, and why. */
 export interface CircuitTrip {
   campaignId: string;
+  /** The PBX whose calls of the campaign failed, when the breaker counts per PBX. */
+  pbx?: string;
   /** For the campaign's status reason, e.g. "5 calls in a row failed before …". */
   reason: string;
 }
@@ -45,14 +47,21 @@ export interface OriginateCircuitBreaker {
    * transition completes a run of `threshold` failures; the run then starts again.
    */
   observe(transition: AttemptTransition): CircuitTrip | null;
-  /** Forgets a campaign's run of failures, e.g. when it is started again. */
+  /** Forgets a campaign's runs of failures (on every PBX), e.g. when it is started again. */
   reset(campaignId: string): void;
 }
 
+/**
+ * `perPbx`: runs are counted per campaign and PBX (several PBXs, ADR 028), so that one
+ * broken PBX trips only its own run; a transition without a PBX counts for the campaign.
+ */
 export function createOriginateCircuitBreaker(
   threshold: number = DEFAULT_CIRCUIT_BREAKER_THRESHOLD,
+  options: { perPbx?: boolean } = {},
 ): OriginateCircuitBreaker {
-  const failures = new Map<string, number>();
+  /** Runs of failures by campaign, then by PBX ('' for none). */
+  const failures = new Map<string, Map<string, number>>();
+  const pbxOf = (t: AttemptTransition) => (options.perPbx ? (t.pbx ?? '') : '');
   /** Live attempts that were answered: their failures are not the trunk's. */
   const answered = new Set<string>();
   /** The last command failure of each live attempt, to say what went wrong. */
@@ -69,18 +78,24 @@ export function createOriginateCircuitBreaker(
       const wasAnswered = answered.delete(t.attemptId);
       const error = lastError.get(t.attemptId) ?? `the call ended on ${t.event.type}`;
       lastError.delete(t.attemptId);
+      const pbx = pbxOf(t);
+      const runs = failures.get(t.campaignId) ?? new Map<string, number>();
       if (t.outcome !== 'failed' || wasAnswered) {
-        failures.delete(t.campaignId);
+        runs.delete(pbx);
+        if (runs.size === 0) failures.delete(t.campaignId);
         return null;
       }
-      const run = (failures.get(t.campaignId) ?? 0) + 1;
+      const run = (runs.get(pbx) ?? 0) + 1;
+      failures.set(t.campaignId, runs);
       if (run < threshold) {
-        failures.set(t.campaignId, run);
+        runs.set(pbx, run);
         return null;
       }
-      failures.delete(t.campaignId);
+      runs.delete(pbx);
+      if (runs.size === 0) failures.delete(t.campaignId);
       return {
         campaignId: t.campaignId,
+        ...(pbx === '' ? {} : { pbx }),
         reason: `${TRIP_REASON_PREFIX}${run === 1 ? 'a call' : `${run} calls in a row`} failed before being answered (last: ${error})`,
       };
     },

@@ -1,6 +1,7 @@
 import type { Campaign } from '../campaign/campaign.js';
 import type { FrequencyCaps } from '../campaign/frequency-caps.js';
 import type { Lead } from '../campaign/lead.js';
+import type { PbxLoad } from '../campaign/pbx-choice.js';
 import type { LeadAfterAttempt, RetryPolicy } from '../campaign/retry-policy.js';
 import type { PersistedAttemptSnapshot } from '../machines/attempt-step.js';
 import type {
@@ -12,6 +13,7 @@ import type {
   AttemptOutcome,
   TimerCommand,
 } from '../machines/attempt-types.js';
+import type { DialIdentity } from './attempt-input.js';
 
 /** Time, injected: the runner never reads the system clock itself. */
 export interface Clock {
@@ -289,4 +291,15 @@ export interface AttemptEventSource {
 export interface ChannelDirectory {
   /** Every live channel (both halves of a Local channel). */
   listChannels(): Promise<{ id: string }[]>;
+}
+
+/**
+ * The PBXs calls are placed on, when there are several (ADR 028): what the scheduler
+ * needs to give each call one.
+ */
+export interface PbxRoster {
+  /** Every enabled PBX, in configured order, with its health and attempts live now. */
+  loads(): PbxLoad[];
+  /** What calls placed on the PBX carry of it: its Stasis app, its default dial string. */
+  identityOf(pbx: string): DialIdentity;
 }

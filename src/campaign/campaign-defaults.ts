@@ -26,6 +26,7 @@ export const CAMPAIGN_DEFAULTS: Omit<CampaignSettings, 'name' | 'timezone'> = {
   aiProvider: null,
   aiAgent: null,
   dialString: null,
+  pbxs: null,
   consent: { enabled: false, recordingId: null, timeoutSec: 8 },
   voicemail: { enabled: false, recordingId: null, greetingMaxWaitSec: 20 },
   amd: { ...DEFAULT_AMD_PARAMETERS, notSureAs: 'machine' },

@@ -122,6 +122,8 @@ export interface StartFacts {
   recordings: { consent: boolean; voicemail: boolean };
   /** The dial string of campaigns that set none (the server's). */
   defaultDialString: string;
+  /** The names of the enabled PBXs; absent = not checked. */
+  pbxNames?: readonly string[];
 }
 
 export type StartProblemCode =
@@ -142,7 +144,8 @@ export type StartProblemCode =
   | 'invalidDialString'
   | 'aavaNeedsTrunk'
   | 'aiTargetMissing'
-  | 'invalidPbxText';
+  | 'invalidPbxText'
+  | 'unknownPbx';
 
 /** One reason a campaign cannot start, with a sentence for the operator. */
 export interface StartProblem {
@@ -255,6 +258,17 @@ export function checkStartPreconditions(campaign: Campaign, facts: StartFacts): 
   const textProblems = campaignTextProblems(campaign);
   if (textProblems.length > 0) {
     problem('invalidPbxText', `text sent to the PBX is refused: ${textProblems.join('; ')}`);
+  }
+  const { pbxNames } = facts;
+  const unknownPbxs =
+    pbxNames === undefined || campaign.pbxs === null
+      ? []
+      : campaign.pbxs.filter((name) => !pbxNames.includes(name));
+  if (unknownPbxs.length > 0) {
+    problem(
+      'unknownPbx',
+      `the campaign names PBXs that are not configured and enabled: ${unknownPbxs.join(', ')} (enabled: ${pbxNames?.join(', ')})`,
+    );
   }
   const dialString = campaign.dialString ?? facts.defaultDialString;
   const dialCheck = checkDialString(dialString);

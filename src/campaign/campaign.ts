@@ -68,6 +68,11 @@ export interface CampaignSettings {
    * default (`DIALSTATE_DIAL_STRING`).
    */
   dialString: string | null;
+  /**
+   * The PBXs (by name, `DIALSTATE_PBX_FILE`) this campaign's calls may go to; null = every
+   * enabled one. Irrelevant with a single PBX.
+   */
+  pbxs: string[] | null;
   aiContext: string | null;
   aiProvider: string | null;
   aiAgent: string | null;

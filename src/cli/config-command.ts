@@ -6,6 +6,7 @@ import {
   type ProcessEnvironment,
 } from '../config.js';
 import { SETTING_DOCS, type SettingName } from '../config-reference.js';
+import { redactedPbx } from '../pbx-config.js';
 import { maskDatabaseUrl } from '../store/postgres/open-postgres.js';
 
 /** The settings whose default depends on others: shown as the configuration resolved them. */
@@ -36,6 +37,11 @@ export function configCheckCommand(environment: ProcessEnvironment): number {
     return `  ${name.padEnd(width)}  ${value.padEnd(34)}  ${source}`;
   });
   console.log(['Effective configuration (value, then where it came from):', ...rows].join('\n'));
+  if (config !== null && (config.pbxFile !== null || config.pbxs.length > 1)) {
+    console.log(
+      `\nPBXs (${config.pbxFile ?? 'DIALSTATE_SIM_PBXS'}):\n${pbxRows(config).join('\n')}`,
+    );
+  }
   if (problems.length === 0) {
     console.log('\nNo problem found. (`dialstate doctor` checks the Asterisk side.)');
     return 0;
@@ -68,4 +74,12 @@ function shownValue(name: SettingName, raw: string | undefined, config: Config |
   const parsed = CONFIG_SCHEMA.shape[name].safeParse(given);
   if (!parsed.success) return `${JSON.stringify(given)} (invalid)`;
   return parsed.data === undefined ? '(unset)' : String(parsed.data);
+}
+
+/** One line per PBX, its password masked. */
+function pbxRows(config: Config): string[] {
+  return config.pbxs.map((pbx) => {
+    const shown = redactedPbx(pbx);
+    return `  ${shown.name}  ${shown.url ?? 'embedded simulator'}  user ${shown.user}  password ${shown.password}  app ${shown.app}  maxChannels ${shown.maxChannels}  dialString ${shown.dialString ?? '(server default)'}${shown.enabled ? '' : '  (disabled)'}`;
+  });
 }

@@ -30,6 +30,7 @@ export async function doctorCommand(
 ): Promise<number> {
   const print = io.print ?? ((line: string) => console.log(line));
   let probe = io.probe;
+  if (!probe && config.pbxs.length > 1) return doctorEachPbx(config, { ...io, print });
   if (!probe) {
     if (config.ari.url === null) {
       print(
@@ -67,6 +68,29 @@ export async function doctorCommand(
   print('');
   print(summary(checks));
   return hasFailedCheck(checks) ? 1 : 0;
+}
+
+/**
+ * Several PBXs: the checks of each enabled one in turn, under its name (its password
+ * never printed). 1 when a check of any PBX failed.
+ */
+async function doctorEachPbx(
+  config: Config,
+  io: Parameters<typeof doctorCommand>[1] & { print: (line: string) => void },
+): Promise<number> {
+  let code = 0;
+  for (const pbx of config.pbxs) {
+    io.print(`── PBX ${pbx.name}${pbx.enabled ? '' : ': disabled, not checked'}`);
+    if (!pbx.enabled) continue;
+    const one: Config = {
+      ...config,
+      ari: { url: pbx.url, user: pbx.user, password: pbx.password, app: pbx.app },
+      pbxs: [pbx],
+    };
+    code = Math.max(code, await doctorCommand(one, io));
+    io.print('');
+  }
+  return code;
 }
 
 /**

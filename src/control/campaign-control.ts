@@ -100,6 +100,8 @@ export function createCampaignControl(deps: {
   log: Logger;
   /** The dial string of campaigns that set none. */
   defaultDialString: string;
+  /** The enabled PBXs' names: a campaign naming another cannot start. Absent = unchecked. */
+  pbxNames?: readonly string[];
   /** The rendered context `aava` targets are continued into. */
   aavaHandoffContext: string;
   /** Asks the PBX whether a hand-off target can take calls; null when it can. */
@@ -130,6 +132,7 @@ export function createCampaignControl(deps: {
           voicemail: await exists(campaign.voicemail.recordingId),
         },
         defaultDialString: deps.defaultDialString,
+        ...(deps.pbxNames === undefined ? {} : { pbxNames: deps.pbxNames }),
       });
       // Asked of the PBX last, and only for a campaign otherwise ready: a missing target
       // would turn every consenting human into handoff_failed.

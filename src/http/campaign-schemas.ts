@@ -174,6 +174,17 @@ export const campaignSettingsSchema = z
     aiProvider: channelVariable.openapi({ description: 'AI_PROVIDER for the AI target' }),
     aiAgent: channelVariable.openapi({ description: 'AI_AGENT for the AI target' }),
     dialString: dialString.nullable(),
+    pbxs: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be the name of a configured PBX'))
+      .min(1, 'must name at least one PBX, or be null for every one')
+      .max(64)
+      .refine((names) => new Set(names).size === names.length, 'must not repeat a PBX')
+      .nullable()
+      .openapi({
+        description:
+          "The PBXs (names from DIALSTATE_PBX_FILE) this campaign's calls may go to, the least loaded first; null: every enabled one.",
+        example: ['east', 'west'],
+      }),
     consent: z.object({
       enabled: z.boolean(),
       recordingId: z.string().min(1).nullable(),

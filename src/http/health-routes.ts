@@ -14,11 +14,42 @@ export interface HealthDeps {
   /** The ARI websocket: `since` is when it entered that state (epoch ms). */
   ari(): { state: 'connected' | 'disconnected' | 'reconnecting'; since: number | null };
   scheduler(): SchedulerStatus;
+  /**
+   * Several PBXs: each one's connection, hold and load. `ari` is then ok while one of
+   * them is connected: a PBX down pauses only its own calls.
+   */
+  pbxs?(): PbxHealth[];
   /** True when the PBX is the embedded simulator. */
   simulated: boolean;
   /** Longest the database may take to answer before it counts as down (ms). */
   databaseTimeoutMs: number;
 }
+
+/** One PBX as `/health` reports it (several PBXs); never its password. */
+export interface PbxHealth {
+  name: string;
+  url: string;
+  state: 'connected' | 'disconnected' | 'reconnecting';
+  since: number;
+  hold: string | null;
+  live: number;
+  maxChannels: number;
+}
+
+const pbxHealthSchema = z
+  .object({
+    name: z.string(),
+    ok: z.boolean().openapi({ description: 'Connected and not held: it takes calls.' }),
+    url: z.string(),
+    state: z.enum(['connected', 'disconnected', 'reconnecting']),
+    since: z.number().int(),
+    hold: z.string().nullable().openapi({
+      description: 'Why claims on it are held though connected (a failed originate); null if not.',
+    }),
+    live: z.number().int().openapi({ description: 'Attempts live on it now.' }),
+    maxChannels: z.number().int(),
+  })
+  .openapi('PbxHealth');
 
 const healthSchema = z
   .object({
@@ -47,6 +78,10 @@ const healthSchema = z
       running: z.boolean(),
       lastPassAt: z.number().int().nullable(),
       lastPassFailed: z.boolean(),
+    }),
+    pbxs: z.array(pbxHealthSchema).optional().openapi({
+      description:
+        'With several PBXs (DIALSTATE_PBX_FILE, DIALSTATE_SIM_PBXS): each one; `ari` is then ok while one is connected.',
     }),
   })
   .openapi('Health');
@@ -105,7 +140,12 @@ export function healthRoutes(deps: HealthRoutesDeps) {
 
   return createRouter().openapi(route, async (c) => {
     const latencyMs = await databaseLatency();
-    const ari = health.ari();
+    const pbxs = health.pbxs?.().map((pbx) => ({
+      ok: pbx.state === 'connected' && pbx.hold === null,
+      ...pbx,
+    }));
+    const connected = pbxs?.find((pbx) => pbx.state === 'connected');
+    const ari = connected ? { state: connected.state, since: connected.since } : health.ari();
     const scheduler = health.scheduler();
     const storage = health.storage();
     const parts = {
@@ -124,6 +164,7 @@ export function healthRoutes(deps: HealthRoutesDeps) {
       simulated: health.simulated,
       checkedAt: clock.now(),
       ...parts,
+      ...(pbxs === undefined ? {} : { pbxs }),
     };
     c.header('Cache-Control', 'no-store');
     return healthy ? c.json(body, 200) : c.json(body, 503);

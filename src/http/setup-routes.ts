@@ -32,6 +32,11 @@ export interface SetupGuideDeps {
   simulated: boolean;
   /** `dialstate doctor`'s probe, against the PBX this process uses. */
   probe: SetupProbe;
+  /**
+   * Several PBXs: each one's name, app and probe. The checks then run against each, their
+   * titles starting with the PBX's name, and `pbxs` says which PBX passed.
+   */
+  pbxs?: readonly { name: string; app: string; probe: SetupProbe }[];
   /** Longest the checks may take together (ms); each ARI request has its own limit too. */
   checksTimeoutMs: number;
 }
@@ -68,6 +73,13 @@ const checksSchema = z
     }),
     checks: z.array(checkSchema),
     durationMs: z.number().int(),
+    pbxs: z
+      .array(z.object({ name: z.string(), ok: z.boolean() }))
+      .optional()
+      .openapi({
+        description:
+          'With several PBXs: whether each passed (no check failed). Its checks are those whose id starts with its name and a colon.',
+      }),
   })
   .openapi('SetupChecks');
 
@@ -117,23 +129,34 @@ export function setupRoutes(deps: SetupRoutesDeps) {
     mediaDir: setup.mediaDir,
     aavaHandoffContext: setup.aavaHandoffContext,
   };
+  /** The checks of one PBX, named after it when there are several. */
+  interface PbxChecks {
+    name: string | null;
+    checks: SetupCheck[];
+  }
   // Clients asking at once share one run: each run opens a temporary app in Asterisk.
-  let running: Promise<SetupCheck[]> | null = null;
+  let running: Promise<PbxChecks[]> | null = null;
 
-  function checksWithin(ms: number): Promise<SetupCheck[]> {
+  function checksWithin(ms: number): Promise<PbxChecks[]> {
+    const pbxs = setup.pbxs ?? [{ name: null, app: setup.app, probe: setup.probe }];
     running ??= setup
       .listTargets()
       .then((targets) =>
-        runSetupChecks(setup.probe, {
-          app: setup.app,
-          amdContext: setup.amdContext,
-          dialContext: setup.dialContext,
-          mediaDir: setup.mediaDir,
-          hopVersionLabel: AMD_HOP_VERSION_LABEL,
-          // This process holds the app: a disconnected one is a failure, not a warning.
-          expectAppConnected: true,
-          targets,
-        }),
+        Promise.all(
+          pbxs.map(async ({ name, app, probe }) => ({
+            name,
+            checks: await runSetupChecks(probe, {
+              app,
+              amdContext: setup.amdContext,
+              dialContext: setup.dialContext,
+              mediaDir: setup.mediaDir,
+              hopVersionLabel: AMD_HOP_VERSION_LABEL,
+              // This process holds the app: a disconnected one is a failure, not a warning.
+              expectAppConnected: true,
+              targets,
+            }),
+          })),
+        ),
       )
       .finally(() => {
         running = null;
@@ -167,13 +190,31 @@ export function setupRoutes(deps: SetupRoutesDeps) {
     })
     .openapi(routes.checks, async (c) => {
       const started = clock.now();
-      const checks = await checksWithin(setup.checksTimeoutMs);
+      const perPbx = await checksWithin(setup.checksTimeoutMs);
+      const failed = perPbx.some((each) => hasFailedCheck(each.checks));
+      const checks = perPbx.flatMap(({ name, checks }) =>
+        name === null
+          ? checks
+          : checks.map((check) => ({
+              ...check,
+              id: `${name}:${check.id}`,
+              title: `${name}: ${check.title}`,
+            })),
+      );
       return c.json(
         {
-          ok: !hasFailedCheck(checks),
+          ok: !failed,
           simulated: setup.simulated,
           checks,
           durationMs: Math.max(0, clock.now() - started),
+          ...(setup.pbxs === undefined
+            ? {}
+            : {
+                pbxs: perPbx.map(({ name, checks }) => ({
+                  name: name ?? '',
+                  ok: !hasFailedCheck(checks),
+                })),
+              }),
         },
         200,
       );

@@ -143,6 +143,12 @@ export interface AttemptInput {
   handOffSettleMs?: number;
   /** The safe-harbour message, when the campaign has one; absent plays nothing. */
   safeHarbour?: SafeHarbourSettings;
+  /**
+   * The PBX the call is placed on and lives on until it ends, restarts included (its
+   * name in the PBX file). Absent with a single PBX: the first configured one. The
+   * machine never reads it; the runner routes the attempt's commands and events by it.
+   */
+  pbx?: string;
 }
 
 /** Command names that can fail and report back with `command.failed`. */

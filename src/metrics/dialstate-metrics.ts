@@ -30,6 +30,8 @@ export interface DialstateMetricsDeps {
   abandonment?: Pick<AbandonmentReader, 'allCampaigns'>;
   clock: Pick<Clock, 'now'>;
   ariConnected(): boolean;
+  /** Several PBXs: each one's connection and load, as gauges labelled `pbx`. */
+  pbxs?(): { name: string; state: string; live: number; maxChannels: number }[];
   /** Whether database writes work, and how many failed (see `createStorageHealth`). */
   storage(): Pick<StorageStatus, 'writable' | 'failures'>;
   log: Logger;
@@ -129,6 +131,37 @@ export function createDialstateMetrics(deps: DialstateMetricsDeps): DialstateMet
       this.set(deps.ariConnected() ? 1 : 0);
     },
   });
+
+  const { pbxs } = deps;
+  if (pbxs) {
+    new Gauge({
+      name: 'dialstate_pbx_connected',
+      help: "1 while the PBX's ARI websocket is connected, else 0 (several PBXs).",
+      labelNames: ['pbx'],
+      registers,
+      collect() {
+        for (const pbx of pbxs()) this.set({ pbx: pbx.name }, pbx.state === 'connected' ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'dialstate_pbx_live_calls',
+      help: 'Attempts live on the PBX now (several PBXs).',
+      labelNames: ['pbx'],
+      registers,
+      collect() {
+        for (const pbx of pbxs()) this.set({ pbx: pbx.name }, pbx.live);
+      },
+    });
+    new Gauge({
+      name: 'dialstate_pbx_max_channels',
+      help: 'Most attempts live at once on the PBX (its maxChannels; several PBXs).',
+      labelNames: ['pbx'],
+      registers,
+      collect() {
+        for (const pbx of pbxs()) this.set({ pbx: pbx.name }, pbx.maxChannels);
+      },
+    });
+  }
 
   new Gauge({
     name: 'dialstate_storage_writable',

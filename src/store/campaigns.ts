@@ -34,6 +34,7 @@ export function campaignFromRow(row: CampaignRow): Campaign {
     aiProvider: row.ai_provider,
     aiAgent: row.ai_agent,
     dialString: row.dial_string,
+    pbxs: row.pbxs === null ? null : JSON.parse(row.pbxs),
     consent: {
       enabled: row.consent_enabled === 1,
       recordingId: row.consent_recording_id,
@@ -86,6 +87,9 @@ function settingsToColumns(settings: Partial<CampaignSettings>): Updateable<Camp
   if (settings.aiProvider !== undefined) columns.ai_provider = settings.aiProvider;
   if (settings.aiAgent !== undefined) columns.ai_agent = settings.aiAgent;
   if (settings.dialString !== undefined) columns.dial_string = settings.dialString;
+  if (settings.pbxs !== undefined) {
+    columns.pbxs = settings.pbxs === null ? null : JSON.stringify(settings.pbxs);
+  }
   if (settings.consent !== undefined) {
     columns.consent_enabled = settings.consent.enabled ? 1 : 0;
     columns.consent_recording_id = settings.consent.recordingId;
@@ -112,10 +116,13 @@ function settingsToColumns(settings: Partial<CampaignSettings>): Updateable<Camp
 }
 
 function campaignToRow(campaign: Campaign): Insertable<CampaignTable> {
-  // A whole campaign carries every setting, so every settings column is set.
-  const settings = settingsToColumns(campaign) as Required<Updateable<CampaignTable>>;
+  // A whole campaign carries every setting, so every settings column is set; but `pbxs`,
+  // whose default (null, every PBX) is the column's, so that a row written this way also
+  // fits a database from before the column (tests that seed an older schema).
+  const { pbxs, ...settings } = settingsToColumns(campaign) as Required<Updateable<CampaignTable>>;
   return {
     ...settings,
+    ...(pbxs === null ? {} : { pbxs }),
     id: campaign.id,
     status: campaign.status,
     status_reason: campaign.statusReason,

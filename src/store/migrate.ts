@@ -14,6 +14,7 @@ import * as campaignAbandonmentSettings from './migrations/202612061430_campaign
 import * as backgroundDeleteAndMerge from './migrations/202612061440_background_delete_and_merge.js';
 import * as attemptWriteTrim from './migrations/202612061500_attempt_write_trim.js';
 import * as nodeLeases from './migrations/202612061600_node_leases.js';
+import * as campaignPbxs from './migrations/202612061610_campaign_pbxs.js';
 import type { Database } from './schema.js';
 
 // Listed in code rather than read from a folder: the same list works from the TypeScript
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '202612061440_background_delete_and_merge': backgroundDeleteAndMerge,
   '202612061500_attempt_write_trim': attemptWriteTrim,
   '202612061600_node_leases': nodeLeases,
+  '202612061610_campaign_pbxs': campaignPbxs,
 };
 
 /** The names of the migrations this build knows, oldest first. */

@@ -41,6 +41,8 @@ export interface CampaignTable {
   ai_agent: string | null;
   /** Template of the originated endpoint; null = the server's default. */
   dial_string: string | null;
+  /** JSON array of PBX names the campaign's calls may use; null = every one. */
+  pbxs: string | null;
   consent_enabled: number;
   consent_recording_id: string | null;
   consent_timeout_sec: number;

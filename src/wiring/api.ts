@@ -22,7 +22,11 @@ import { DEFAULT_CSV_LIMITS } from '../intake/csv-reader.js';
 import { createLeadImportJobs, type LeadImportJobs } from '../intake/lead-import-jobs.js';
 import { DEFAULT_ABANDON_THRESHOLD_MS } from '../machines/call-timing.js';
 import type { RecordingLibrary } from '../media/recording-library.js';
-import { createDialstateMetrics, type DialstateMetrics } from '../metrics/dialstate-metrics.js';
+import {
+  createDialstateMetrics,
+  type DialstateMetrics,
+  type DialstateMetricsDeps,
+} from '../metrics/dialstate-metrics.js';
 import type { DatabaseParts } from './database.js';
 
 /** Longest `/health` waits for the database's answer (ms). */
@@ -99,6 +103,8 @@ export function wireMetrics(parts: {
   runner: Pick<AttemptRunner, 'onTransition'>;
   clock: Clock;
   ariConnected: () => boolean;
+  /** Several PBXs: each one's connection and load, for the gauges labelled `pbx`. */
+  pbxs?: DialstateMetricsDeps['pbxs'];
   storage: () => StorageStatus;
   log: Logger;
   processMetrics?: boolean;
@@ -111,6 +117,7 @@ export function wireMetrics(parts: {
     ),
     clock: parts.clock,
     ariConnected: parts.ariConnected,
+    ...(parts.pbxs ? { pbxs: parts.pbxs } : {}),
     storage: parts.storage,
     log: parts.log.child({ component: 'metrics' }),
     processMetrics: parts.processMetrics ?? false,
@@ -128,6 +135,8 @@ export function buildApiRouters(parts: {
   recordings: RecordingLibrary;
   setup: SetupGuideDeps;
   ariStatus: HealthDeps['ari'];
+  /** Several PBXs: each one for `/health`. */
+  pbxStatus?: HealthDeps['pbxs'];
   storage: HealthDeps['storage'];
   metrics: MetricsDeps;
   clock: Clock;
@@ -224,6 +233,7 @@ export function buildApiRouters(parts: {
         pingDatabase: () => database.ping(),
         storage: parts.storage,
         ari: parts.ariStatus,
+        ...(parts.pbxStatus ? { pbxs: parts.pbxStatus } : {}),
         scheduler: () => scheduler.status(),
         simulated: parts.setup.simulated,
         databaseTimeoutMs: HEALTH_DATABASE_TIMEOUT_MS,

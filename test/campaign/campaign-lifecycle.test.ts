@@ -148,6 +148,21 @@ describe('checkStartPreconditions', () => {
     );
   });
 
+  it('refuses a campaign naming a PBX that is not configured and enabled', () => {
+    const campaign = { ...ready, pbxs: ['east', 'gone'] };
+    const pbxFacts = { ...facts, pbxNames: ['east', 'west'] };
+    expect(checkStartPreconditions(campaign, pbxFacts)).toEqual([
+      {
+        code: 'unknownPbx',
+        message:
+          'the campaign names PBXs that are not configured and enabled: gone (enabled: east, west)',
+      },
+    ]);
+    expect(checkStartPreconditions({ ...ready, pbxs: ['west'] }, pbxFacts)).toEqual([]);
+    // One PBX: the names are not checked (every campaign dials on it).
+    expect(checkStartPreconditions(campaign, facts)).toEqual([]);
+  });
+
   it('reports every problem at once', () => {
     const campaign = {
       ...ready,

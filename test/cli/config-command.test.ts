@@ -92,4 +92,29 @@ describe('dialstate config check', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('--config: cannot read /nonexistent/dialstate.env');
   });
+
+  it('lists the PBXs of the PBX file with their passwords masked', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dialstate-config-'));
+    const file = path.join(dir, 'pbxs.yaml');
+    writeFileSync(
+      file,
+      [
+        'pbxs:',
+        '  - { name: east, url: "http://10.0.0.11:8088", password: east-secret, maxChannels: 30 }',
+        '  - { name: west, url: "http://10.0.0.12:8088", password: west-secret, enabled: false }',
+      ].join('\n'),
+    );
+    const result = await dialstateWithEnv(
+      { ...CLEAN, DIALSTATE_PBX_FILE: file },
+      'config',
+      'check',
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/east-secret|west-secret/);
+    expect(result.stdout).toContain(`PBXs (${file}):`);
+    expect(result.stdout).toMatch(
+      /east {2}http:\/\/10\.0\.0\.11:8088 .* password •+ .*maxChannels 30/,
+    );
+    expect(result.stdout).toMatch(/west .*maxChannels 10 .*\(disabled\)$/m);
+  });
 });

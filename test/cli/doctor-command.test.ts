@@ -1,7 +1,14 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { doctorCommand } from '../../src/cli/doctor-command.js';
 import { loadConfig } from '../../src/config.js';
 import type { ProbeResult, SetupProbe } from '../../src/setup/setup-checks.js';
+import { createSimulator } from '../../src/sim/simulator.js';
+import { useCleanup } from '../support/cleanup.js';
+import { createTempDir } from '../support/store-fixtures.js';
+
+const later = useCleanup();
 
 const config = loadConfig({
   DIALSTATE_ARI_URL: 'http://pbx.example:8088',
@@ -75,5 +82,42 @@ describe('doctorCommand', () => {
     const code = await doctorCommand(loadConfig({}), { print: (line) => lines.push(line) });
     expect(code).toBe(0);
     expect(lines.join('\n')).toContain('! Asterisk ARI configured: DIALSTATE_ARI_URL is not set');
+  });
+
+  it('checks each PBX of the PBX file under its name, and fails when one of them does', async () => {
+    const sim = createSimulator({ user: 'dialstate', password: 'east-secret' });
+    later(() => sim.stop());
+    const { url } = await sim.start();
+    // A port nothing listens on: the stopped simulator's.
+    const gone = createSimulator({ user: 'dialstate', password: 'west-secret' });
+    const { url: goneUrl } = await gone.start();
+    await gone.stop();
+    const dir = createTempDir();
+    later(dir.remove);
+    const file = path.join(dir.path, 'pbxs.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        pbxs: [
+          { name: 'east', url, password: 'east-secret' },
+          { name: 'west', url: goneUrl, password: 'west-secret' },
+          { name: 'north', url: 'http://127.0.0.1:9', password: 'north-secret', enabled: false },
+        ],
+      }),
+    );
+    const lines: string[] = [];
+    const code = await doctorCommand(
+      loadConfig({ DIALSTATE_PBX_FILE: file, AAVA_MEDIA_DIR: dir.path }),
+      { print: (line) => lines.push(line), targets: async () => [] },
+    );
+    const output = lines.join('\n');
+    expect(code).toBe(1);
+    const east = output.slice(output.indexOf('── PBX east'), output.indexOf('── PBX west'));
+    const west = output.slice(output.indexOf('── PBX west'), output.indexOf('── PBX north'));
+    expect(east).toContain(`dialstate doctor: ${url} as dialstate, app dialstate`);
+    expect(east).toMatch(/✓ Asterisk ARI answers: /);
+    expect(west).toMatch(/✗ Asterisk ARI answers: /);
+    expect(output).toContain('── PBX north: disabled, not checked');
+    expect(output).not.toMatch(/secret/);
   });
 });

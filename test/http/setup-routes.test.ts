@@ -117,6 +117,42 @@ describe('the setup checks', () => {
     expect(byId['app-connected']).toMatchObject({ ok: false });
   });
 
+  it('with several PBXs, checks each under its name and says which passed', async () => {
+    ari = await startRecordedAriServer(ASTERISK);
+    const probeOf = (url: string) =>
+      createAriSetupProbe({
+        url,
+        user: ASTERISK.user,
+        password: ASTERISK.password,
+        clock: systemClock,
+        timeoutMs: 2_000,
+        nextId: () => 'test',
+      });
+    const east = probeOf(ari.url);
+    // Port 9 (discard): nothing answers ARI there.
+    const west = probeOf('http://127.0.0.1:9');
+    const x = await setUp({
+      setup: {
+        probe: east,
+        pbxs: [
+          { name: 'east', app: 'dialstate', probe: east },
+          { name: 'west', app: 'dialstate', probe: west },
+        ],
+      },
+    });
+    mkdirSync(x.mediaDir, { recursive: true });
+    const body = await x.ok('$get', '/setup/checks', {});
+    expect(body.ok).toBe(false);
+    expect(body.pbxs).toEqual([
+      { name: 'east', ok: true },
+      { name: 'west', ok: false },
+    ]);
+    const byId = Object.fromEntries(body.checks.map((c) => [c.id, c]));
+    expect(byId['east:amd-context']).toMatchObject({ ok: true });
+    expect(byId['west:ari-reachable']).toMatchObject({ ok: false });
+    expect(byId['west:ari-reachable']?.title).toMatch(/^west: /);
+  });
+
   it('reports an ARI it cannot reach as a failed check, not as an error', async () => {
     const x = await setUp();
     const checks = await x.ok('$get', '/setup/checks', {});

@@ -22,6 +22,17 @@ describe('campaign repository', () => {
     expect(await campaigns.get('campaign-missing')).toBeUndefined();
   });
 
+  it('keeps the PBXs a campaign names, and every PBX again once they are cleared', async () => {
+    const campaigns = createCampaignRepository(workspace.store.db);
+    const campaign = sampleCampaign({ pbxs: ['east', 'west'] });
+    await campaigns.insert(campaign);
+    expect((await campaigns.get(campaign.id))?.pbxs).toEqual(['east', 'west']);
+    await campaigns.update(campaign.id, { pbxs: null }, T0 + 1);
+    expect((await campaigns.get(campaign.id))?.pbxs).toBeNull();
+    await campaigns.update(campaign.id, { pbxs: ['north'] }, T0 + 2);
+    expect((await campaigns.get(campaign.id))?.pbxs).toEqual(['north']);
+  });
+
   it('lists campaigns oldest first', async () => {
     const campaigns = createCampaignRepository(workspace.store.db);
     await campaigns.insert(sampleCampaign({ id: 'campaign-b', createdAt: T0 + 1 }));

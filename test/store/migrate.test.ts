@@ -50,6 +50,7 @@ describe('migrateToLatest', () => {
         '202612061440_background_delete_and_merge',
         '202612061500_attempt_write_trim',
         '202612061600_node_leases',
+        '202612061610_campaign_pbxs',
       ]);
       const tables = await store.db.introspection.getTables();
       expect(tables.map((table) => table.name).sort()).toEqual(TABLES);

@@ -52,10 +52,18 @@ export async function startHumanCampaign(options: {
   );
 }
 
-/** Resolves once no lead of the database is pending or dialing. */
-export function untilLeadsFinished(store: Store, timeoutMs = 90_000): Promise<void> {
+/**
+ * Resolves once no lead of the database is pending or dialing; `sample` is called at each
+ * look, e.g. to record how many calls a PBX has live.
+ */
+export function untilLeadsFinished(
+  store: Store,
+  timeoutMs = 90_000,
+  sample: () => void = () => {},
+): Promise<void> {
   return until(
     async () => {
+      sample();
       const open = await store.db
         .selectFrom('lead')
         .select((eb) => eb.fn.countAll<number>().as('count'))

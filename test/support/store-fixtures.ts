@@ -137,6 +137,7 @@ export function sampleCampaign(overrides: Partial<Campaign> = {}): Campaign {
     aiProvider: 'openai',
     aiAgent: null,
     dialString: null,
+    pbxs: null,
     consent: { enabled: true, recordingId: null, timeoutSec: 8 },
     voicemail: { enabled: false, recordingId: null, greetingMaxWaitSec: 20 },
     amd: { ...DEFAULT_AMD_PARAMETERS, notSureAs: 'machine' },

@@ -49,6 +49,17 @@ describe('campaign form', () => {
     if (result.ok) expect(campaignSettingsSchema.safeParse(result.settings).success).toBe(true);
   });
 
+  it('round-trips the PBXs a campaign names, and an empty list as every PBX', () => {
+    const settings = { ...base, pbxs: ['east', 'west'] };
+    expect(formFromSettings(settings).pbxs).toBe('east, west');
+    expect(toSettings(formFromSettings(settings))).toEqual({ ok: true, settings });
+    expect(toSettings(form({ pbxs: ' east ,, west ' }))).toEqual({
+      ok: true,
+      settings: { ...base, pbxs: ['east', 'west'] },
+    });
+    expect(toSettings(form({ pbxs: '  ' }))).toEqual({ ok: true, settings: base });
+  });
+
   it('round-trips the compliance settings, and empty as off', () => {
     const settings = {
       ...base,

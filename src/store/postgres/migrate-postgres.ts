@@ -3,6 +3,7 @@ import { MigrationError } from '../migrate.js';
 import type { Database } from '../schema.js';
 import * as initial from './migrations/202612060900_initial.js';
 import * as nodeLeases from './migrations/202612061600_node_leases.js';
+import * as campaignPbxs from './migrations/202612061610_campaign_pbxs.js';
 
 // Listed in code, like the SQLite migrations (src/store/migrate.ts), so that the same
 // list works from the sources and from the compiled dist/. PostgreSQL has its own list:
@@ -10,6 +11,7 @@ import * as nodeLeases from './migrations/202612061600_node_leases.js';
 const MIGRATIONS: Record<string, Migration> = {
   '202612060900_initial': initial,
   '202612061600_node_leases': nodeLeases,
+  '202612061610_campaign_pbxs': campaignPbxs,
 };
 
 /** The names of the PostgreSQL migrations this build knows, oldest first. */

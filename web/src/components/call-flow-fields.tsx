@@ -116,6 +116,7 @@ export function CallFlowFields(
         </Show>
         <div class="field-row">
           <TextField label="Dial string" {...bind('dialString', 'dialString')} />
+          <TextField label="PBXs (names, comma-separated; empty = all)" {...bind('pbxs', 'pbxs')} />
         </div>
         <p class="help">
           How a lead's number is dialed, e.g. Local/{'{number}'}@from-internal (FreePBX's outbound

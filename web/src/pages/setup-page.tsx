@@ -1,6 +1,8 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { request } from '../api/api.js';
 import { describeFailure } from '../api/api-failure.js';
+import { PbxTable } from '../components/pbx-table.js';
+import { loadSystemHealth } from '../state/system-health.js';
 
 /** The setup guide: the dialplan to install (with a copy button), the steps, and the doctor's checks. */
 export function SetupPage() {
@@ -80,10 +82,18 @@ export function SetupPage() {
       <h2>2. Check it</h2>
       <p>
         The same checks as <code>dialstate doctor</code>, run now against the PBX this server uses.{' '}
-        <button type="button" onClick={() => void refetch()} disabled={checks.loading}>
+        <button
+          type="button"
+          onClick={() => {
+            void refetch();
+            void loadSystemHealth();
+          }}
+          disabled={checks.loading}
+        >
           {checks.loading ? 'Checking…' : 'Run the checks again'}
         </button>
       </p>
+      <PbxTable />
       <Show when={checks.error}>
         <p class="error-box">{describeFailure(checks.error)}</p>
       </Show>

@@ -6,6 +6,21 @@ export interface SystemHealth {
   /** The PBX is the embedded simulator: no real call is placed. */
   simulated: boolean;
   ari: { ok: boolean; state: string };
+  /** With several PBXs: each one's connection, hold and live calls. */
+  pbxs?: PbxHealth[];
+}
+
+/** One PBX as `/health` reports it (several PBXs). */
+export interface PbxHealth {
+  name: string;
+  /** Connected and not held: it takes calls. */
+  ok: boolean;
+  url: string;
+  state: 'connected' | 'disconnected' | 'reconnecting';
+  since: number;
+  hold: string | null;
+  live: number;
+  maxChannels: number;
 }
 
 const [health, setHealth] = createSignal<SystemHealth | null>(null);

@@ -50,6 +50,8 @@ export interface CampaignForm {
   aavaAudioProfile: string;
   /** Empty = the server's default dial string. */
   dialString: string;
+  /** PBX names, comma-separated; empty = every PBX. */
+  pbxs: string;
   aiContext: string;
   aiProvider: string;
   aiAgent: string;
@@ -113,6 +115,7 @@ export const FORM_KEYS: ReadonlySet<string> = new Set([
   'aiTarget.provider',
   'aiTarget.audioProfile',
   'dialString',
+  'pbxs',
   'aiContext',
   'aiProvider',
   'aiAgent',
@@ -201,6 +204,7 @@ export function formFromSettings(s: FormSettings): CampaignForm {
     aavaProvider: target.kind === 'aava' ? (target.provider ?? '') : '',
     aavaAudioProfile: target.kind === 'aava' ? (target.audioProfile ?? '') : '',
     dialString: s.dialString ?? '',
+    pbxs: (s.pbxs ?? []).join(', '),
     aiContext: s.aiContext ?? '',
     aiProvider: s.aiProvider ?? '',
     aiAgent: s.aiAgent ?? '',
@@ -295,6 +299,7 @@ export function toSettings(
     allowExtensions: form.allowExtensions,
     aiTarget: aiTargetOf(form, num),
     dialString: orNull(form.dialString),
+    pbxs: pbxNamesOf(form.pbxs),
     aiContext: orNull(form.aiContext),
     aiProvider: orNull(form.aiProvider),
     aiAgent: orNull(form.aiAgent),
@@ -367,4 +372,13 @@ function aiTargetOf(
         audioProfile: form.aavaAudioProfile === '' ? null : form.aavaAudioProfile,
       };
   }
+}
+
+/** The PBX names of the form's comma-separated list; null (every PBX) when it is empty. */
+function pbxNamesOf(text: string): string[] | null {
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  return names.length === 0 ? null : names;
 }

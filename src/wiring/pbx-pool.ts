@@ -1,0 +1,387 @@
+import type { Logger } from 'pino';
+import type { AriConnectionStatus } from '../ari/ari-event-stream.js';
+import { type AriGateway, createAriGateway } from '../ari/ari-gateway.js';
+import type { DialIdentity } from '../calls/attempt-input.js';
+import type { AttemptRunner } from '../calls/attempt-runner.js';
+import {
+  type ChannelReconciler,
+  createChannelReconciler,
+  type ReconcileReport,
+} from '../calls/channel-reconciler.js';
+import { createEventRouter, type EventRouter } from '../calls/event-router.js';
+import {
+  createOriginateHealthHold,
+  type OriginateHealthHold,
+} from '../calls/originate-health-hold.js';
+import {
+  type AttemptJournal,
+  type CallControl,
+  CallControlError,
+  type Clock,
+  type PbxRoster,
+} from '../calls/ports.js';
+import type { PbxLoad } from '../campaign/pbx-choice.js';
+import type { PbxConfig } from '../pbx-config.js';
+import type { Simulator } from '../sim/simulator.js';
+
+/** Pause before a PBX that could not be reached at start is tried again (ms). */
+const RECONNECT_PAUSE_MS = 2_000;
+
+/** One enabled PBX with the simulator started for it, if it is embedded. */
+export interface ResolvedPbx {
+  config: PbxConfig;
+  /** The URL in use: the configured one, or the simulator's. */
+  url: string;
+  password: string;
+  sim: Simulator | null;
+}
+
+/** A PBX as `/health`, `/metrics` and the UI show it; never its password. */
+export interface PbxStatus {
+  name: string;
+  url: string;
+  simulated: boolean;
+  state: AriConnectionStatus['state'];
+  /** Epoch ms of the latest change of `state`. */
+  since: number;
+  /** Why claims are held on it though connected (a failed originate); null if not. */
+  hold: string | null;
+  live: number;
+  maxChannels: number;
+}
+
+/** The enabled PBXs' gateways and connections, before the engine exists. */
+export interface PbxConnections {
+  readonly pbxs: readonly ResolvedPbx[];
+  /** Whether there are several PBXs: attempts then name theirs. */
+  readonly several: boolean;
+  /** The gateway of the first PBX: the one attempts that name no PBX live on. */
+  readonly first: AriGateway;
+  /**
+   * Connects. One PBX: fails when it cannot be reached, as the single gateway always
+   * did. Several: fails only when none can be reached; the others are retried in the
+   * background (and squared with their attempts by the pool once connected).
+   */
+  connect(): Promise<void>;
+  /** The call control of the PBX an attempt lives on (the first when it names none). */
+  callControlFor(attempt: { input: { pbx?: string } }): CallControl;
+  /** Closes every connection and stops every simulator: last, once the engine stopped. */
+  close(): Promise<void>;
+}
+
+/** Every enabled PBX with the engine: health, load, reconciliation (ADR 028). */
+export interface PbxPool extends PbxRoster {
+  /** Squares every live attempt with its own PBX (those connected); one report for all. */
+  readonly reconciler: ChannelReconciler;
+  /** Routes each PBX's events and connection losses to its own attempts. */
+  route(): void;
+  status(): PbxStatus[];
+  /** Whether the first PBX is connected (one PBX: the scheduler's `ariConnected`). */
+  firstConnected(): boolean;
+  /** Why the first PBX is held (one PBX: the scheduler's `pbxHold`). */
+  firstHold(): string | null;
+  /** Called when a PBX can take calls again: connected, or its hold lifted. */
+  onReady(listener: () => void): void;
+  /** Stops holds, retries and event routing: first, while the engine stops. */
+  stop(): void;
+}
+
+interface Link {
+  pbx: ResolvedPbx;
+  gateway: AriGateway;
+  state: AriConnectionStatus['state'];
+  since: number;
+  /** Told once a PBX unreachable at start is connected (the pool squares it then). */
+  onLate: (() => void) | null;
+}
+
+const LINKS = new WeakMap<PbxConnections, Link[]>();
+
+/** Creates a gateway per enabled PBX; nothing is opened before `connect()`. */
+export function createPbxConnections(deps: {
+  pbxs: readonly ResolvedPbx[];
+  dialContext: string;
+  amdContext: string;
+  clock: Clock;
+  log: Logger;
+}): PbxConnections {
+  const { clock, log } = deps;
+  if (deps.pbxs.length === 0) throw new Error('no PBX is enabled');
+  const several = deps.pbxs.length > 1;
+  let closed = false;
+  let retryTimer: unknown = null;
+  const links: Link[] = deps.pbxs.map((pbx) => {
+    const link: Link = {
+      pbx,
+      gateway: createAriGateway({
+        url: pbx.url,
+        user: pbx.config.user,
+        password: pbx.password,
+        app: pbx.config.app,
+        dialContext: deps.dialContext,
+        amdContext: deps.amdContext,
+        clock,
+        log: (several ? log.child({ pbx: pbx.config.name }) : log).child({ component: 'ari' }),
+      }),
+      state: 'disconnected',
+      since: clock.now(),
+      onLate: null,
+    };
+    link.gateway.onConnection((status) => {
+      link.state = status.state;
+      link.since = status.at;
+    });
+    return link;
+  });
+  const first = links[0] as Link;
+
+  async function connectOne(link: Link): Promise<void> {
+    await link.gateway.connect();
+    // Connected since connect() resolved; the gateway reports every change after that.
+    link.state = 'connected';
+    link.since = clock.now();
+  }
+
+  /** Retries the PBXs that could not be reached, until each is, or the pool closes. */
+  function retryLater(pending: Link[]): void {
+    if (closed || pending.length === 0) return;
+    retryTimer = clock.setTimeout(async () => {
+      retryTimer = null;
+      const still: Link[] = [];
+      for (const link of pending) {
+        try {
+          await connectOne(link);
+          log.info({ pbx: link.pbx.config.name }, 'PBX unreachable at start is connected');
+          link.onLate?.();
+        } catch (error) {
+          if (closed) return;
+          log.warn({ err: error, pbx: link.pbx.config.name }, 'PBX still unreachable');
+          still.push(link);
+        }
+      }
+      retryLater(still);
+    }, RECONNECT_PAUSE_MS);
+  }
+
+  function refused(name: string): CallControl {
+    const refuse = () =>
+      Promise.reject(new CallControlError(`the PBX ${name} is not configured or not enabled`));
+    return {
+      originate: refuse,
+      continueToAmd: refuse,
+      play: refuse,
+      stopPlayback: refuse,
+      detectGreetingEnd: refuse,
+      handOff: refuse,
+      hangUp: refuse,
+    };
+  }
+
+  const connections: PbxConnections = {
+    pbxs: deps.pbxs,
+    several,
+    first: first.gateway,
+    async connect() {
+      if (!several) {
+        await connectOne(first);
+        return;
+      }
+      const results = await Promise.allSettled(links.map(connectOne));
+      const failed = links.filter((_, i) => results[i]?.status === 'rejected');
+      if (failed.length === links.length) {
+        const result = results[0];
+        throw result?.status === 'rejected' ? result.reason : new Error('no PBX could be reached');
+      }
+      for (const link of failed) {
+        const result = results[links.indexOf(link)];
+        log.warn(
+          {
+            pbx: link.pbx.config.name,
+            err: result?.status === 'rejected' ? result.reason : undefined,
+          },
+          'PBX unreachable at start; dialing on the others and retrying it',
+        );
+      }
+      retryLater(failed);
+    },
+    callControlFor(attempt) {
+      const name = attempt.input.pbx ?? first.pbx.config.name;
+      return links.find((l) => l.pbx.config.name === name)?.gateway.callControl ?? refused(name);
+    },
+    async close() {
+      closed = true;
+      if (retryTimer !== null) clock.clearTimeout(retryTimer);
+      for (const link of links) await link.gateway.close();
+      for (const pbx of deps.pbxs) await pbx.sim?.stop();
+    },
+  };
+  LINKS.set(connections, links);
+  return connections;
+}
+
+interface Member {
+  link: Link;
+  hold: OriginateHealthHold;
+  reconciler: ChannelReconciler;
+  router: EventRouter | null;
+}
+
+/**
+ * Creates the pool over connected PBXs. An attempt lives on the PBX its input names (the
+ * first when none): only that PBX's events, connection losses and reconciliations reach
+ * it, and its holds count its originates. One whose PBX is not enabled (any more) has
+ * no channel anywhere we can reach, and is reconciled as lost.
+ */
+export function createPbxPool(deps: {
+  connections: PbxConnections;
+  identity: DialIdentity;
+  runner: AttemptRunner;
+  journal: Pick<AttemptJournal, 'loadAttempt' | 'loadEntries'>;
+  clock: Clock;
+  log: Logger;
+}): PbxPool {
+  const { connections, runner, clock, log } = deps;
+  const links = LINKS.get(connections) ?? [];
+  const { several } = connections;
+  const firstName = (links[0] as Link).pbx.config.name;
+  const readyListeners: (() => void)[] = [];
+  const ready = () => {
+    for (const listener of readyListeners) listener();
+  };
+
+  /** The PBX an attempt lives on: the one its input names, else the first. */
+  const pbxNameOf = (attemptId: string) => runner.pbxOf(attemptId) ?? firstName;
+  const enabled = new Set(links.map((link) => link.pbx.config.name));
+  const ownerOf = (name: string) =>
+    several ? { owns: (attemptId: string) => pbxNameOf(attemptId) === name } : {};
+
+  const members: Member[] = links.map((link) => {
+    const name = link.pbx.config.name;
+    const pbxLog = several ? log.child({ pbx: name }) : log;
+    const { gateway } = link;
+    const member: Member = {
+      link,
+      router: null,
+      // A 5xx or unanswered originate holds claiming on this PBX until it answers a ping.
+      hold: createOriginateHealthHold({
+        clock,
+        log: pbxLog.child({ component: 'scheduler' }),
+        probe: () => gateway.ping(),
+        onRelease: ready,
+      }),
+      reconciler: createChannelReconciler({
+        runner,
+        channels: gateway,
+        journal: deps.journal,
+        playbacks: gateway,
+        clock,
+        log: pbxLog,
+        ...ownerOf(name),
+      }),
+    };
+    gateway.onConnection((status) => {
+      if (status.state !== 'connected') return;
+      // Back from a lost connection: a hold after a failed originate is lifted once
+      // ARI answers a ping, tried at once; dialing resumes at once too.
+      member.hold.probeNow();
+      ready();
+    });
+    link.onLate = () => {
+      member.reconciler
+        .reconcile()
+        .then((report) => log.info({ pbx: name, ...report }, 'attempts squared with the PBX'))
+        .catch((error: unknown) => log.error({ err: error, pbx: name }, 'could not reconcile'))
+        .finally(ready);
+    };
+    runner.onTransition((transition) => {
+      if ((transition.pbx ?? firstName) === name) member.hold.observe(transition);
+    });
+    return member;
+  });
+
+  // Attempts on a PBX that is not enabled (any more) have no channel we can reach.
+  const strays = createChannelReconciler({
+    runner,
+    channels: { listChannels: async () => [] },
+    clock,
+    log,
+    owns: (attemptId) => !enabled.has(pbxNameOf(attemptId)),
+  });
+
+  function liveOn(name: string): number {
+    let live = 0;
+    for (const attemptId of runner.liveAttemptIds()) if (pbxNameOf(attemptId) === name) live += 1;
+    return live;
+  }
+
+  return {
+    reconciler: {
+      async reconcile() {
+        const reports: ReconcileReport[] = [await strays.reconcile()];
+        for (const member of members) {
+          // A PBX not connected is squared once it is (onLate, or its reconnect).
+          if (several && member.link.state !== 'connected') continue;
+          reports.push(await member.reconciler.reconcile());
+        }
+        return {
+          checked: reports.reduce((sum, report) => sum + report.checked, 0),
+          lost: reports.flatMap((report) => report.lost),
+          playbacksEnded: reports.flatMap((report) => report.playbacksEnded),
+        };
+      },
+    },
+    route() {
+      for (const member of members) {
+        const name = member.link.pbx.config.name;
+        member.router = createEventRouter({
+          source: member.link.gateway,
+          runner,
+          reconciler: member.reconciler,
+          log: several ? log.child({ pbx: name }) : log,
+          ...ownerOf(name),
+        });
+      }
+    },
+    loads(): PbxLoad[] {
+      return members.map(({ link, hold }) => ({
+        name: link.pbx.config.name,
+        maxChannels: link.pbx.config.maxChannels,
+        live: liveOn(link.pbx.config.name),
+        unavailable:
+          link.state !== 'connected' ? `not connected to its ARI (${link.state})` : hold.reason(),
+      }));
+    },
+    identityOf(name) {
+      const pbx = links.find((link) => link.pbx.config.name === name)?.pbx.config;
+      return {
+        ...deps.identity,
+        stasisApp: pbx?.app ?? deps.identity.stasisApp,
+        defaultDialString: pbx?.dialString ?? deps.identity.defaultDialString,
+      };
+    },
+    status() {
+      return members.map(({ link, hold }) => ({
+        name: link.pbx.config.name,
+        url: link.pbx.url,
+        simulated: link.pbx.sim !== null,
+        state: link.state,
+        since: link.since,
+        hold: hold.reason(),
+        live: liveOn(link.pbx.config.name),
+        maxChannels: link.pbx.config.maxChannels,
+      }));
+    },
+    firstConnected: () => links[0]?.state === 'connected',
+    firstHold: () => members[0]?.hold.reason() ?? null,
+    onReady(listener) {
+      readyListeners.push(listener);
+    },
+    stop() {
+      for (const member of members) {
+        member.hold.stop();
+        member.router?.stop();
+        member.link.onLate = null;
+      }
+    },
+  };
+}
