@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       dialString: 'Local/{number}@from-internal',
       aavaHandoffContext: 'dialstate-aava-handoff',
       handOffSettleMs: null,
+      hopWaitMs: 15_000,
     });
     expect(config.mediaDir).toBe('data/media');
     expect(config.db).toEqual({
@@ -143,6 +144,13 @@ describe('loadConfig', () => {
     ).toEqual([
       expect.stringMatching(/^DIALSTATE_DB_BUSY_TIMEOUT_MS: /),
       expect.stringMatching(/^DIALSTATE_DB_UNWRITABLE_AFTER_MS: /),
+    ]);
+  });
+
+  it('takes the AMD hop wait as whole ms, up to 10 minutes', () => {
+    expect(loadConfig({ DIALSTATE_HOP_WAIT_MS: '60000' }).dial.hopWaitMs).toBe(60_000);
+    expect(problemsOf({ DIALSTATE_HOP_WAIT_MS: '600001' })).toEqual([
+      expect.stringMatching(/^DIALSTATE_HOP_WAIT_MS: /),
     ]);
   });
 
