@@ -69,6 +69,11 @@ export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
       'How long the AI target must keep a call before the hand-off counts as `answered_human` (ms); a hang-up within it is `handoff_failed`.',
     defaultText: '2000 (scaled by DIALSTATE_SIM_TIME_SCALE against the embedded simulator)',
   },
+  DIALSTATE_HOP_WAIT_MS: {
+    group: 'Dialplan and media',
+    description:
+      'How long the AMD hop keeps an answered caller on the line while dialstate is not connected (a restart) before it hangs up (ms, counted by the PBX). Give it more than a restart takes on this host: a caller it hangs up is `interrupted` and dialed again later.',
+  },
   AAVA_OUTBOUND_EXTENSION_IDENTITY: {
     group: 'Dialplan and media',
     description: 'Extension FreePBX treats our calls as coming from (`AMPUSER`, `CALLERID(num)`).',

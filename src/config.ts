@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_HOP_WAIT_MS } from './campaign/amd-parameters.js';
 import { type BlackoutDate, parseBlackoutList } from './campaign/blackout-dates.js';
 import { checkDialString, defaultDialString } from './campaign/dial-string.js';
 import type { FrequencyCaps } from './campaign/frequency-caps.js';
@@ -51,6 +52,11 @@ export interface Config {
      * machine's default (2 s), scaled with the embedded simulator's time.
      */
     readonly handOffSettleMs: number | null;
+    /**
+     * How long the AMD hop keeps an answered caller while dialstate is not connected,
+     * e.g. restarting, before it hangs up (ms, as the PBX counts it).
+     */
+    readonly hopWaitMs: number;
   };
   /** Folder of recordings Asterisk can play. */
   readonly mediaDir: string;
@@ -129,6 +135,7 @@ export const CONFIG_SCHEMA = z.object({
     })
     .optional(),
   DIALSTATE_HANDOFF_SETTLE_MS: z.coerce.number().int().min(0).max(60_000).optional(),
+  DIALSTATE_HOP_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_HOP_WAIT_MS),
   DIALSTATE_AAVA_HANDOFF_CONTEXT: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "-" or "_"')
@@ -286,6 +293,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       dialString: e.DIALSTATE_DIAL_STRING ?? defaultDialString(e.DIALSTATE_DIAL_CONTEXT),
       aavaHandoffContext: e.DIALSTATE_AAVA_HANDOFF_CONTEXT,
       handOffSettleMs: e.DIALSTATE_HANDOFF_SETTLE_MS ?? null,
+      hopWaitMs: e.DIALSTATE_HOP_WAIT_MS,
     }),
     // The embedded simulator plays media from the data folder: no real Asterisk reads it.
     mediaDir:

@@ -208,6 +208,7 @@ export async function startDialstate(
     outboundIdentity: config.dial.outboundIdentity,
     defaultDialString: config.dial.dialString,
     aavaHandoffContext: config.dial.aavaHandoffContext,
+    hopWaitMs: config.dial.hopWaitMs,
     handOffSettleMs:
       config.dial.handOffSettleMs ??
       // The simulator's far ends talk in scaled time: so must the settle time, or a

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       dialString: 'Local/{number}@from-internal',
       aavaHandoffContext: 'dialstate-aava-handoff',
       handOffSettleMs: null,
+      hopWaitMs: 15_000,
     });
     expect(config.mediaDir).toBe('data/media');
     expect(config.db).toEqual({
@@ -151,6 +152,13 @@ describe('loadConfig', () => {
       expect.stringMatching(/^DIALSTATE_DATABASE_URL: must be a PostgreSQL URL/),
     ]);
     expect(problems.join()).not.toContain('s3cret');
+  });
+
+  it('takes the AMD hop wait as whole ms, up to 10 minutes', () => {
+    expect(loadConfig({ DIALSTATE_HOP_WAIT_MS: '60000' }).dial.hopWaitMs).toBe(60_000);
+    expect(problemsOf({ DIALSTATE_HOP_WAIT_MS: '600001' })).toEqual([
+      expect.stringMatching(/^DIALSTATE_HOP_WAIT_MS: /),
+    ]);
   });
 
   it('treats empty variables as unset, as .env files write them', () => {

@@ -77,6 +77,11 @@ export interface AttemptRunner {
    * here is left as it is.
    */
   resumeAttempts(attempts: readonly StoredAttempt[]): void;
+  /**
+   * Calls `listener` once `resumeOpenAttempts` has taken charge of the open attempts, before
+   * it returns (at once if it already has); returns the unsubscribe function.
+   */
+  onResumed(listener: () => void): () => void;
   /** Arms the persisted timers of the attempts `resumeOpenAttempts` took charge of. */
   resumeTimers(): void;
   isLive(attemptId: string): boolean;
@@ -122,6 +127,8 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
   let stopped = false;
   /** Timers of resumed attempts, armed by `resumeTimers()` after reconciliation. */
   let heldTimers: { attempt: LiveAttempt; deadlines: TimerDeadline[] }[] = [];
+  let resumed = false;
+  const resumedListeners = new Set<() => void>();
 
   function adopt(stored: StoredAttempt, { armTimers }: { armTimers: boolean }): LiveAttempt {
     const existing = live.get(stored.attemptId);
@@ -303,10 +310,21 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
     async resumeOpenAttempts() {
       const open = await journal.listOpenAttempts();
       for (const stored of open) adopt(stored, { armTimers: false });
+      resumed = true;
+      for (const listener of resumedListeners) listener();
+      resumedListeners.clear();
       return open;
     },
     resumeAttempts(attempts) {
       for (const stored of attempts) adopt(stored, { armTimers: false });
+    },
+    onResumed(listener) {
+      if (resumed) {
+        listener();
+        return () => {};
+      }
+      resumedListeners.add(listener);
+      return () => resumedListeners.delete(listener);
     },
     resumeTimers() {
       const held = heldTimers;

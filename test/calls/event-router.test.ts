@@ -122,6 +122,64 @@ describe('createEventRouter', () => {
     });
   });
 
+  it('keeps the events of an attempt not yet resumed after a restart, and delivers them in order once it is', async () => {
+    const { h } = await setup();
+    const id = await h.launch(1);
+    // The process dies; the next one listens to the PBX before it restores open attempts.
+    const next = await createHarness({ leads: 2, dir: h.dir, seed: false, now: h.clock.now() });
+    open.push(next);
+    const source = fakeSource();
+    const log = pino({ level: 'silent' });
+    const reconciler = createChannelReconciler({
+      runner: next.runner,
+      channels: { listChannels: async () => [{ id: `dialstate-${id}` }] },
+      clock: next.clock,
+      log,
+    });
+    createEventRouter({ source, runner: next.runner, reconciler, log });
+    const at = next.clock.now();
+    source.emit({ attemptId: id, event: { type: 'dial.statusChanged', at, dialStatus: 'BUSY' } });
+    source.emit({ attemptId: id, event: { type: 'farEnd.hungUp', at, cause: 17 } });
+    source.emit({ attemptId: 'not-ours', event: { type: 'channel.ringing', at } });
+    source.lost('websocket closed', at + 1);
+    await next.runner.settled();
+    expect((await next.journal.loadEntries(id)).map((e) => e.event.type)).toEqual([
+      'attempt.started',
+    ]);
+
+    await next.runner.resumeOpenAttempts();
+    // Delivered as they came, ahead of an event that comes after the resume.
+    source.emit({ attemptId: id, event: { type: 'channel.hungUp', at: at + 2, cause: 0 } });
+    await next.runner.settled();
+    const entries = await next.journal.loadEntries(id);
+    expect(entries.map((e) => e.event.type)).toEqual([
+      'attempt.started',
+      'dial.statusChanged',
+      'farEnd.hungUp',
+      'pbx.lost',
+      'channel.hungUp',
+    ]);
+    expect(next.runner.isLive(id)).toBe(false);
+    expect(await next.lead(1)).toMatchObject({ lastOutcome: 'busy' });
+    expect(next.runner.isLive('not-ours')).toBe(false);
+  });
+
+  it('delivers at once once the runner has resumed, and drops what it does not hold', async () => {
+    const { h, source } = await setup();
+    await h.runner.resumeOpenAttempts();
+    source.emit({ attemptId: 'not-ours', event: { type: 'channel.ringing', at: h.clock.now() } });
+    const id = await h.launch(1);
+    source.emit({
+      attemptId: id,
+      event: { type: 'dial.statusChanged', at: h.clock.now(), dialStatus: 'BUSY' },
+    });
+    await h.runner.settled();
+    expect((await h.journal.loadEntries(id)).map((e) => e.event.type)).toEqual([
+      'attempt.started',
+      'dial.statusChanged',
+    ]);
+  });
+
   it('stops listening when stopped', async () => {
     const { source, router } = await setup();
     expect(source.listeners()).toBe(3);

@@ -76,6 +76,10 @@ describe('a dialstate restart while callers are in the AMD hop', () => {
       DIALSTATE_MAX_CHANNELS: String(callers),
       // The agent talks 5 s in scenario time, 2.5 s here: settle well within that.
       DIALSTATE_HANDOFF_SETTLE_MS: '500',
+      // The hop's default 15 s (7.5 s real here) is for a built install restarted by its
+      // service manager. This restart boots through tsx on a shared machine, which alone
+      // took 8–9 s under load: a shorter hop wait hangs every caller up first.
+      DIALSTATE_HOP_WAIT_MS: '120000',
     };
     const continues = () =>
       sim.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/continue'));
