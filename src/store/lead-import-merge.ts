@@ -254,9 +254,9 @@ export async function mergeImportInSlices(
     {
       sliceMs: MERGE_SLICE_MS,
       ...slices,
-      onSlice: (ms) => {
+      onSlice: (ms, cpuMs) => {
         longest = Math.max(longest, ms);
-        slices.onSlice?.(ms);
+        slices.onSlice?.(ms, cpuMs);
       },
     },
   );

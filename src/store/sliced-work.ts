@@ -9,8 +9,11 @@ export interface SlicedWorkOptions {
   sliceMs?: number;
   /** Asked between slices: true ends the work early, with what is committed so far. */
   shouldStop?: () => boolean;
-  /** How long each slice held the event loop, BEGIN to COMMIT (ms). */
-  onSlice?: (heldMs: number) => void;
+  /**
+   * How long each slice held the event loop, BEGIN to COMMIT (ms), and the CPU time it
+   * took (ms; see `syncTransaction`).
+   */
+  onSlice?: (heldMs: number, cpuMs: number) => void;
 }
 
 /**

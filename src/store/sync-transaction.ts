@@ -12,16 +12,19 @@ import type { Store } from './db.js';
  *
  * `immediate` takes the write lock up front (for work that writes the main database,
  * so that another process cannot make it fail half way with SQLITE_BUSY). `onHeld`
- * learns how long the transaction held the thread, BEGIN to COMMIT (ms). Rolls back and
- * rethrows when `work` throws.
+ * learns how long the transaction held the thread, BEGIN to COMMIT (ms), and how much
+ * CPU time the process spent meanwhile (ms): on a loaded machine the first includes the
+ * time the thread waited for a core, the second is the transaction's own work. Rolls
+ * back and rethrows when `work` throws.
  */
 export async function syncTransaction<T>(
   store: Store,
   work: () => T,
-  options: { immediate?: boolean; onHeld?: (ms: number) => void } = {},
+  options: { immediate?: boolean; onHeld?: (ms: number, cpuMs: number) => void } = {},
 ): Promise<T> {
   return store.db.connection().execute(async (): Promise<T> => {
     const began = performance.now();
+    const cpuBefore = process.cpuUsage();
     store.prepare(options.immediate ? 'begin immediate' : 'begin').run([]);
     let result: T;
     try {
@@ -32,7 +35,10 @@ export async function syncTransaction<T>(
       rollback(store);
       throw error;
     } finally {
-      options.onHeld?.(performance.now() - began);
+      if (options.onHeld) {
+        const cpu = process.cpuUsage(cpuBefore);
+        options.onHeld(performance.now() - began, (cpu.user + cpu.system) / 1000);
+      }
     }
     return result;
   });

@@ -1,4 +1,3 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { startCampaignPurger } from '../../src/store/campaign-purge.js';
@@ -17,11 +16,13 @@ const silent = pino({ level: 'silent' });
 const BIG = 'campaign-big';
 const OTHER = 'campaign-other';
 /**
- * The slice target is 20 ms; the bounds leave room for a loaded 2-core machine, where a
- * chunk started just before the budget ran out may itself take a few times longer.
+ * The slice target is 20 ms; the bounds leave room for a chunk started just before the
+ * budget ran out. Slices are bounded by their CPU time: what a slice itself costs. Wall
+ * times (a slice's, the event loop's delay) also count the time the thread waited for a
+ * core, which on a shared machine can be anything; the other work's share is checked by
+ * counting its writes between slices instead.
  */
 const SLICE_BOUND_MS = 150;
-const STALL_BOUND_MS = 250;
 
 const files = fileStorePerTest();
 
@@ -60,43 +61,35 @@ describe('deleting a big campaign', () => {
     expect((await campaigns.list()).map((c) => c.id)).toEqual([OTHER]);
 
     const slices: number[] = [];
-    const delay = monitorEventLoopDelay({ resolution: 5 });
-    delay.enable();
     const purger = startCampaignPurger({
       store: s,
       log: silent,
-      slices: { onSlice: (ms) => slices.push(ms) },
+      slices: { onSlice: (_ms, cpuMs) => slices.push(cpuMs) },
     });
     // Meanwhile another campaign is read and written, as calls and the API would.
     let otherWrites = 0;
-    let slowest = 0;
     let purging = true;
     const purged = purger.idle().then(() => {
       purging = false;
     });
     while (purging) {
-      const began = performance.now();
       await syncTransaction(s, () =>
         s
           .prepare(`update lead set updated_at = updated_at + 1 where id = ?`)
           .run([`${OTHER}-lead-1`]),
       );
       expect(await campaigns.get(OTHER)).toBeDefined();
-      slowest = Math.max(slowest, performance.now() - began);
       otherWrites += 1;
       // As a request or a call event would: the next one comes in a later turn.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await purged;
-    delay.disable();
 
     expect(countCampaignRows(s, BIG)).toEqual(gone());
     expect(countCampaignRows(s, OTHER)).toEqual(other);
     expect(slices.length).toBeGreaterThan(10);
     expect(Math.max(...slices)).toBeLessThan(SLICE_BOUND_MS);
     expect(otherWrites).toBeGreaterThan(slices.length / 2);
-    expect(slowest).toBeLessThan(STALL_BOUND_MS);
-    expect(delay.max / 1e6).toBeLessThan(STALL_BOUND_MS);
     await purger.stop();
   });
 
