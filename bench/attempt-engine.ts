@@ -366,8 +366,11 @@ for (const r of results) {
   );
 }
 // Each PostgreSQL run beside the SQLite engine run before it (same load, same round).
+const roundOf = new Map<number, number>();
 for (const [n, r] of results.entries()) {
   if (r.store !== 'postgres') continue;
+  const round = (roundOf.get(r.concurrency) ?? 0) + 1;
+  roundOf.set(r.concurrency, round);
   const sqlite = results
     .slice(0, n)
     .findLast(
@@ -380,6 +383,6 @@ for (const [n, r] of results.entries()) {
     );
   if (sqlite === undefined) continue;
   console.log(
-    `${r.concurrency} live: PostgreSQL ÷ SQLite events/s ${(r.eventsPerSecond / sqlite.eventsPerSecond).toFixed(2)}, p50 ${(r.p50Ms / sqlite.p50Ms).toFixed(2)}, p99 ${(r.p99Ms / sqlite.p99Ms).toFixed(2)}`,
+    `run ${round}, ${r.concurrency} live: PostgreSQL ÷ SQLite events/s ${(r.eventsPerSecond / sqlite.eventsPerSecond).toFixed(2)}, p50 ${(r.p50Ms / sqlite.p50Ms).toFixed(2)}, p99 ${(r.p99Ms / sqlite.p99Ms).toFixed(2)}`,
   );
 }

@@ -355,7 +355,7 @@ for (const name of stores) {
 const rows: string[] = [];
 const ratioLines: string[] = [];
 /** Seconds per run, by store, in run order: the PostgreSQL ÷ SQLite ratios of each run. */
-const secondsOf = new Map<string, number[]>();
+const secondsOf = new Map<string, number>();
 for (const synchronous of modes) {
   for (const engine of engines) engine.setSynchronous(synchronous);
   for (let round = 0; round < Number(values.rounds); round += 1) {
@@ -370,13 +370,13 @@ for (const synchronous of modes) {
           const r = await run(engine.claimOne, together, engine.db);
           if (r.claimed !== claimCount) throw new Error(`claimed ${r.claimed} of ${claimCount}`);
           const key = `${round} ${schema} ${synchronous} ${together} ${engine.variant}`;
-          secondsOf.set(`${engine.store} ${key}`, [r.seconds]);
+          secondsOf.set(`${engine.store} ${key}`, r.seconds);
           const durability = engine.store === 'postgres' ? 'on (fsync on)' : synchronous;
           rows.push(
             `| ${engine.store} | ${engine.variant} | ${schema} | ${durability} | ${leadCount} | ${together} | ${claimCount} | ${Math.round(claimCount / r.seconds)} | ${((r.seconds * 1000) / claimCount).toFixed(3)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.workMean.toFixed(3)} | ${r.workP99.toFixed(3)} | ${r.considerMean.toFixed(3)} |`,
           );
           if (engine.store === 'postgres') {
-            const sqliteSeconds = secondsOf.get(`sqlite ${key}`)?.[0];
+            const sqliteSeconds = secondsOf.get(`sqlite ${key}`);
             if (sqliteSeconds !== undefined) {
               ratioLines.push(
                 `round ${round + 1}, ${together} together: PostgreSQL ÷ SQLite ms per claim ${(r.seconds / sqliteSeconds).toFixed(2)}`,
