@@ -5,6 +5,7 @@
  *   npm run bench:attempt-engine -- [--attempts 10000] [--light 1000]
  *     [--synchronous NORMAL,FULL] [--schema latest,before-trim] [--rounds 1]
  *     [--variant engine,baseline,floor,floor-savepoints] [--baseline <checkout dir>]
+ *     [--store sqlite,postgres [--postgres-url postgres://…]]
  *
  * `--schema` runs each load on each schema in turn (see bench-fixtures.ts `BenchSchema`),
  * `--rounds` times, so that what a migration changed is a ratio within one run.
@@ -22,16 +23,33 @@
  * - light: one attempt at a time (the latency of a single event on an idle engine).
  * Latency is measured per event, from dispatch until its commit. Call control answers
  * at once: this measures the engine, not Asterisk.
+ *
+ * `--store sqlite,postgres` runs each load on PostgreSQL too, right after SQLite's (a
+ * fresh database each, on a throwaway cluster this process starts or the server at
+ * `--postgres-url`; see bench-postgres.ts): this checkout's engine over the PostgreSQL
+ * journal and its group commit, as one node runs it. PostgreSQL keeps its defaults
+ * (fsync on, synchronous_commit on), the pair of SQLite's FULL: it runs in the FULL
+ * rounds only, on the latest schema, as the `engine` variant. Its "file B/attempt" is
+ * `pg_database_size` (the empty migrated database's size included).
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { pino } from 'pino';
+import type { AttemptJournal } from '../src/calls/ports.js';
 import { systemClock } from '../src/calls/ports.js';
 import type { AttemptEvent } from '../src/machines/attempt-types.js';
-import type { Store, SynchronousMode } from '../src/store/db.js';
+import { createCampaignRepository } from '../src/store/campaigns.js';
+import type { SynchronousMode } from '../src/store/db.js';
+import { createLeadRepository, type LeadRepository } from '../src/store/leads.js';
+import { openPostgres } from '../src/store/postgres/open-postgres.js';
+import {
+  createPostgresAttemptJournal,
+  type PostgresAttemptJournal,
+} from '../src/store/postgres/postgres-attempt-journal.js';
+import type { Database } from '../src/store/schema.js';
 import {
   type BenchSchema,
   benchCampaign,
@@ -39,6 +57,13 @@ import {
   benchSchemas,
   migrateBenchSchema,
 } from './bench-fixtures.js';
+import {
+  type BenchPostgres,
+  type BenchStore,
+  benchStores,
+  postgresDatabaseBytes,
+  startBenchPostgres,
+} from './bench-postgres.js';
 import { type EngineKit, loadEngineKit } from './engine-kit.js';
 import { benchAttempt, benchPhone, instantCallControl, scenarioOf } from './engine-scenarios.js';
 import { recordAttemptUnits, runJournalFloor } from './journal-floor.js';
@@ -52,6 +77,7 @@ type Variant = 'engine' | 'baseline' | 'floor' | 'floor-savepoints';
 const VARIANTS: readonly Variant[] = ['engine', 'baseline', 'floor', 'floor-savepoints'];
 
 interface Result {
+  store: BenchStore;
   variant: Variant;
   schema: BenchSchema;
   synchronous: SynchronousMode;
@@ -64,6 +90,63 @@ interface Result {
   p99Ms: number;
   journalBytesPerAttempt: number;
   fileBytesPerAttempt: number;
+}
+
+/** One pending lead per attempt, as the claims find them. */
+async function insertBenchLeads(
+  leads: Pick<LeadRepository, 'insert'>,
+  campaignId: string,
+  attempts: number,
+): Promise<void> {
+  const BATCH = 5000;
+  for (let i = 0; i < attempts; i += BATCH) {
+    const count = Math.min(BATCH, attempts - i);
+    await leads.insert(
+      Array.from({ length: count }, (_, j) =>
+        benchLead(`lead-${i + j}`, campaignId, benchPhone(i + j), i + j),
+      ),
+    );
+  }
+}
+
+/** The journal's bytes: the text of every event row (either dialect), plus 16 a row. */
+async function journalBytes(db: Kysely<Database>): Promise<number> {
+  const { rows } = await sql<{ bytes: number }>`
+    select sum(length(payload) + length(commands) + length(timers) + length(state) + length(type) + 16) as bytes
+    from attempt_event`.execute(db);
+  return rows[0]?.bytes ?? 0;
+}
+
+/** A run's figures from what it measured and the sizes it left. */
+function figures(
+  measured: { events: number; seconds: number; latencies: number[] },
+  attempts: number,
+  journal: number,
+  file: number,
+): Pick<
+  Result,
+  | 'attempts'
+  | 'events'
+  | 'seconds'
+  | 'eventsPerSecond'
+  | 'p50Ms'
+  | 'p99Ms'
+  | 'journalBytesPerAttempt'
+  | 'fileBytesPerAttempt'
+> {
+  const sorted = measured.latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+  return {
+    attempts,
+    events: measured.events,
+    seconds: round(measured.seconds),
+    eventsPerSecond: Math.round(measured.events / measured.seconds),
+    p50Ms: round(pct(0.5)),
+    p99Ms: round(pct(0.99)),
+    journalBytesPerAttempt: Math.round(journal / attempts),
+    fileBytesPerAttempt: Math.round(file / attempts),
+  };
 }
 
 async function run(
@@ -82,20 +165,17 @@ async function run(
   else await migrateBenchSchema(store.db, schema);
   const campaign = benchCampaign();
   await kit.createCampaignRepository(store.db).insert(campaign);
-  const leads = kit.createLeadRepository(store.db);
-  const BATCH = 5000;
-  for (let i = 0; i < attempts; i += BATCH) {
-    const count = Math.min(BATCH, attempts - i);
-    await leads.insert(
-      Array.from({ length: count }, (_, j) =>
-        benchLead(`lead-${i + j}`, campaign.id, benchPhone(i + j), i + j),
-      ),
-    );
-  }
+  await insertBenchLeads(kit.createLeadRepository(store.db), campaign.id, attempts);
 
   let measured: { events: number; seconds: number; latencies: number[] };
   if (variant === 'engine' || variant === 'baseline') {
-    measured = await runEngine(kit, store, campaign.id, attempts, concurrency);
+    measured = await runEngine(
+      kit,
+      kit.createAttemptJournal(store),
+      campaign.id,
+      attempts,
+      concurrency,
+    );
   } else {
     await store.close();
     const recorded = await recordAttemptUnits(attempts, campaign.id);
@@ -110,41 +190,29 @@ async function run(
     store = kit.openDatabase({ path: dbPath, synchronous });
   }
 
-  const sorted = measured.latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-  const { rows } = await sql<{ bytes: number }>`
-    select sum(length(payload) + length(commands) + length(timers) + length(state) + length(type) + 16) as bytes
-    from attempt_event`.execute(store.db);
+  const bytes = await journalBytes(store.db);
   await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db);
   await store.close();
   const fileBytes = statSync(dbPath).size;
   rmSync(dir, { recursive: true, force: true });
   return {
+    store: 'sqlite',
     variant,
     schema,
     synchronous,
     concurrency,
-    attempts,
-    events: measured.events,
-    seconds: round(measured.seconds),
-    eventsPerSecond: Math.round(measured.events / measured.seconds),
-    p50Ms: round(pct(0.5)),
-    p99Ms: round(pct(0.99)),
-    journalBytesPerAttempt: Math.round((rows[0]?.bytes ?? 0) / attempts),
-    fileBytesPerAttempt: Math.round(fileBytes / attempts),
+    ...figures(measured, attempts, bytes, fileBytes),
   };
 }
 
 /** Claims and plays `attempts` attempts through the real runner, `concurrency` at once. */
 async function runEngine(
   kit: EngineKit,
-  store: Store,
+  journal: AttemptJournal & Pick<PostgresAttemptJournal, 'createAttempt'>,
   campaignId: string,
   attempts: number,
   concurrency: number,
 ): Promise<{ events: number; seconds: number; latencies: number[] }> {
-  const journal = kit.createAttemptJournal(store);
   const runner = kit.createAttemptRunner({
     journal,
     callControl: instantCallControl,
@@ -180,6 +248,40 @@ async function runEngine(
   return { events: latencies.length, seconds, latencies };
 }
 
+/**
+ * The same load through this checkout's engine over a fresh PostgreSQL database, as one
+ * node (`bench-node`) runs it: its journal, group commit and claims' attempt rows.
+ */
+async function runPostgres(
+  server: BenchPostgres,
+  attempts: number,
+  concurrency: number,
+): Promise<Result> {
+  const kit = await thisKit;
+  const database = await server.newDatabase();
+  const postgres = openPostgres({ url: database.url });
+  try {
+    const campaign = benchCampaign();
+    await createCampaignRepository(postgres.db).insert(campaign);
+    await insertBenchLeads(createLeadRepository(postgres.db), campaign.id, attempts);
+    const journal = createPostgresAttemptJournal(postgres.db, 'bench-node');
+    const measured = await runEngine(kit, journal, campaign.id, attempts, concurrency);
+    const bytes = await journalBytes(postgres.db);
+    const databaseBytes = await postgresDatabaseBytes(database.url);
+    return {
+      store: 'postgres',
+      variant: 'engine',
+      schema: 'latest',
+      synchronous: 'FULL',
+      concurrency,
+      ...figures(measured, attempts, bytes, databaseBytes),
+    };
+  } finally {
+    await postgres.close();
+    await database.drop();
+  }
+}
+
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
@@ -193,8 +295,14 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     variant: { type: 'string', default: 'engine' },
     baseline: { type: 'string' },
+    store: { type: 'string', default: 'sqlite' },
+    'postgres-url': { type: 'string' },
   },
 });
+const stores = benchStores(values.store ?? '');
+const postgresServer = stores.includes('postgres')
+  ? await startBenchPostgres(values['postgres-url'])
+  : null;
 const modes = (values.synchronous ?? '').split(',').map((mode) => {
   if (mode !== 'NORMAL' && mode !== 'FULL') throw new Error(`not a synchronous mode: ${mode}`);
   return mode;
@@ -221,27 +329,60 @@ for (const mode of modes) {
       [Number(values.attempts), 50],
       [Number(values.light), 1],
     ] as const) {
-      for (const schema of schemas) {
-        for (const variant of variants) {
-          results.push(await run(variant, schema, mode, attempts, live));
+      for (const store of stores) {
+        if (store === 'postgres') {
+          // PostgreSQL's durability pairs with FULL; its schema has no down-migrations.
+          if (postgresServer !== null && mode === 'FULL') {
+            results.push(await runPostgres(postgresServer, attempts, live));
+          }
+          continue;
+        }
+        for (const schema of schemas) {
+          for (const variant of variants) {
+            results.push(await run(variant, schema, mode, attempts, live));
+          }
         }
       }
     }
   }
 }
+await postgresServer?.close();
 console.log(
   `attempt engine, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, ` +
     `load average ${loadBefore.join(' ')} before, ${os
       .loadavg()
       .map((n) => n.toFixed(2))
-      .join(' ')} after`,
+      .join(
+        ' ',
+      )} after${postgresServer === null ? '' : `, PostgreSQL: ${postgresServer.description}`}`,
 );
 console.log(
-  '| variant | schema | synchronous | live at once | attempts | events | seconds | events/s | p50 ms | p99 ms | journal B/attempt | file B/attempt |',
+  '| store | variant | schema | synchronous | live at once | attempts | events | seconds | events/s | p50 ms | p99 ms | journal B/attempt | file B/attempt |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
-    `| ${r.variant} | ${r.schema} | ${r.synchronous} | ${r.concurrency} | ${r.attempts} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.journalBytesPerAttempt} | ${r.fileBytesPerAttempt} |`,
+    `| ${r.store} | ${r.variant} | ${r.schema} | ${r.store === 'postgres' ? 'on (fsync on)' : r.synchronous} | ${r.concurrency} | ${r.attempts} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.journalBytesPerAttempt} | ${r.fileBytesPerAttempt} |`,
+  );
+}
+// Each PostgreSQL run beside the SQLite engine run before it (same load, same round).
+const roundOf = new Map<number, number>();
+for (const [n, r] of results.entries()) {
+  if (r.store !== 'postgres') continue;
+  const round = (roundOf.get(r.concurrency) ?? 0) + 1;
+  roundOf.set(r.concurrency, round);
+  const sqlite = results
+    .slice(0, n)
+    .findLast(
+      (other) =>
+        other.store === 'sqlite' &&
+        other.variant === 'engine' &&
+        other.synchronous === 'FULL' &&
+        other.schema === 'latest' &&
+        other.concurrency === r.concurrency,
+    );
+  if (sqlite === undefined) continue;
+  console.log(
+    `run ${round}, ${r.concurrency} live: PostgreSQL ÷ SQLite events/s ${(r.eventsPerSecond / sqlite.eventsPerSecond).toFixed(2)}, p50 ${(r.p50Ms / sqlite.p50Ms).toFixed(2)}, p99 ${(r.p99Ms / sqlite.p99Ms).toFixed(2)}`,
   );
 }

@@ -6,6 +6,7 @@
  *   npm run bench:claim -- [--leads 1000000] [--claims 10000] [--synchronous FULL,NORMAL]
  *     [--schema latest,before-trim] [--rounds 1] [--caps 3]
  *     [--variant engine,baseline --baseline <checkout dir>]
+ *     [--store sqlite,postgres [--postgres-url postgres://…]]
  *
  * `--schema` measures each setting on each schema in turn, migrating the same loaded
  * database down and up between them (see bench-fixtures.ts `BenchSchema`), `--rounds`
@@ -16,6 +17,16 @@
  *
  * `--caps N` turns on frequency caps (N per 24 h, 3N per 7 days, 10N per 30 days), whose
  * check runs inside each claim.
+ *
+ * `--store sqlite,postgres` loads the same leads into a PostgreSQL database too (a
+ * throwaway cluster this process starts, or the server at `--postgres-url`; see
+ * bench-postgres.ts) and claims there in turn with SQLite, one run each per round and
+ * group size, so that the machine's load hits both alike. PostgreSQL runs with its
+ * defaults (fsync on, synchronous_commit on), the pair of SQLite's FULL: it runs under
+ * `--synchronous FULL` only, on the latest schema, with this checkout's engine. Its claim
+ * also locks the campaign's row and counts the campaign's open attempts (several nodes
+ * share the pacing, ADR 025); so that count stays realistic, every 100 claims the open
+ * attempts are closed (untimed, on both stores alike), as calls ending would.
  *
  * A tenth of the leads are due later than now and 1% are on the do-not-call list, so the
  * claim query has to walk past some of them, as in a real campaign. The database is
@@ -30,7 +41,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { LeadClaimResult, LeadClaimVerdict } from '../src/calls/ports.js';
 import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
 import { createAttemptJournal } from '../src/store/attempt-journal.js';
@@ -38,7 +49,12 @@ import { createCampaignRepository } from '../src/store/campaigns.js';
 import { openDatabase, type Store } from '../src/store/db.js';
 import { createDialingStore } from '../src/store/dialing-store.js';
 import { createDncRepository } from '../src/store/dnc.js';
-import { createLeadRepository } from '../src/store/leads.js';
+import type { LeadClaimer } from '../src/store/lead-claims.js';
+import { phoneZonesColumn } from '../src/store/phone-zones.js';
+import { openPostgres, type PostgresStore } from '../src/store/postgres/open-postgres.js';
+import { createPostgresAttemptJournal } from '../src/store/postgres/postgres-attempt-journal.js';
+import { createPostgresLeadClaimer } from '../src/store/postgres/postgres-lead-claims.js';
+import type { Database } from '../src/store/schema.js';
 import {
   benchCampaign,
   benchInput,
@@ -46,6 +62,7 @@ import {
   migrateBenchSchema,
   newBenchAttempt,
 } from './bench-fixtures.js';
+import { type BenchDatabase, benchStores, startBenchPostgres } from './bench-postgres.js';
 import { type EngineKit, loadEngineKit } from './engine-kit.js';
 
 const { values } = parseArgs({
@@ -58,8 +75,11 @@ const { values } = parseArgs({
     caps: { type: 'string', default: '0' },
     variant: { type: 'string', default: 'engine' },
     baseline: { type: 'string' },
+    store: { type: 'string', default: 'sqlite' },
+    'postgres-url': { type: 'string' },
   },
 });
+const stores = benchStores(values.store ?? '');
 const variants = (values.variant ?? '').split(',').map((name) => {
   if (name !== 'engine' && name !== 'baseline') {
     throw new Error(`--variant takes engine or baseline, not ${name}`);
@@ -84,45 +104,71 @@ const frequencyCaps =
     : NO_FREQUENCY_CAPS;
 const NOW = Date.UTC(2026, 10, 24, 15, 0, 0);
 
+// Claims may leave up to 100 + 16 attempts open between the closings (see the header):
+// PostgreSQL's claim refuses past max_concurrent, SQLite's does not read it.
+const campaign = { ...benchCampaign(), maxConcurrent: 1000 };
+const phoneOf = (n: number) => `+1555${String(n).padStart(7, '0')}`;
+
+/**
+ * The campaign and its leads, in multi-row inserts (2,000 rows a statement: under both
+ * engines' parameter limits); a tenth due in an hour, 1% on the do-not-call list.
+ */
+async function loadLeads(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Promise<number> {
+  const started = process.hrtime.bigint();
+  await createCampaignRepository(db).insert(campaign);
+  const BATCH = 2_000;
+  for (let i = 0; i < leadCount; i += BATCH) {
+    const rows = Array.from({ length: Math.min(BATCH, leadCount - i) }, (_, j) => {
+      const n = i + j;
+      return {
+        id: `lead-${n}`,
+        campaign_id: campaign.id,
+        phone: phoneOf(n),
+        phone_zones: phoneZonesColumn(phoneOf(n)),
+        name: null,
+        timezone: null,
+        caller_id: null,
+        custom_vars: '{}',
+        ai_target: null,
+        state: 'pending',
+        priority: 0,
+        import_id: null,
+        import_seq: n,
+        created_at: NOW,
+        updated_at: NOW,
+      };
+    });
+    await db.insertInto('lead').values(rows).execute();
+  }
+  // A tenth of the leads are due in an hour, spread through the import order.
+  await sql`update lead set next_attempt_at = ${NOW + 3_600_000} where import_seq % 10 = 3`.execute(
+    db,
+  );
+  const dnc = createDncRepository(db);
+  for (let n = 7; n < leadCount; n += 100) {
+    await dnc.add({ phone: phoneOf(n), campaignId: null, reason: 'bench', createdAt: NOW });
+  }
+  // Fresh statistics, as autovacuum would have them on a loaded database.
+  if (dialect === 'postgres') await sql`analyze`.execute(db);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dialstate-claim-'));
 const dbPath = path.join(dir, 'claim.db');
 const store = openDatabase({ path: dbPath });
 await migrateBenchSchema(store.db, schemas[0] ?? 'latest');
-const campaign = benchCampaign();
-await createCampaignRepository(store.db).insert(campaign);
-const leads = createLeadRepository(store.db);
-const dnc = createDncRepository(store.db);
-const phoneOf = (n: number) => `+1555${String(n).padStart(7, '0')}`;
-
-const loadStart = process.hrtime.bigint();
-const BATCH = 20_000;
-for (let i = 0; i < leadCount; i += BATCH) {
-  const batch = Array.from({ length: Math.min(BATCH, leadCount - i) }, (_, j) => {
-    const n = i + j;
-    return {
-      id: `lead-${n}`,
-      campaignId: campaign.id,
-      phone: phoneOf(n),
-      name: null,
-      timezone: null,
-      callerId: null,
-      customVars: {},
-      importId: null,
-      importSeq: n,
-      createdAt: NOW,
-    };
-  });
-  const inserted = await leads.insert(batch);
-  if (!inserted.ok) throw new Error('lead insert failed');
+const benchPostgres = stores.includes('postgres')
+  ? await startBenchPostgres(values['postgres-url'])
+  : null;
+let postgresDatabase: BenchDatabase | null = null;
+let postgres: PostgresStore | null = null;
+if (benchPostgres !== null) {
+  postgresDatabase = await benchPostgres.newDatabase();
+  postgres = openPostgres({ url: postgresDatabase.url });
 }
-// A tenth of the leads are due in an hour, spread through the import order.
-await sql`update lead set next_attempt_at = ${NOW + 3_600_000} where import_seq % 10 = 3`.execute(
-  store.db,
-);
-for (let n = 7; n < leadCount; n += 100) {
-  await dnc.add({ phone: phoneOf(n), campaignId: null, reason: 'bench', createdAt: NOW });
-}
-const loadSeconds = Number(process.hrtime.bigint() - loadStart) / 1e9;
+const loadSeconds = new Map<string, number>();
+if (stores.includes('sqlite')) loadSeconds.set('sqlite', await loadLeads(store.db, 'sqlite'));
+if (postgres !== null) loadSeconds.set('postgres', await loadLeads(postgres.db, 'postgres'));
 
 // Times the claim's own work (candidate query, checks, compare-and-set, attempt row):
 // synchronous statements inside the shared transaction, so this excludes the commit.
@@ -147,6 +193,32 @@ function claimerOf(kit: EngineKit, over: Store) {
         }
       }),
   });
+  return claimOneWith(claimer, kit);
+}
+
+/**
+ * The claimer of PostgreSQL, in its node's group commit, timing each claim's work (its
+ * statements' round trips inside the shared transaction, without the commit).
+ */
+function postgresClaimerOf(over: PostgresStore) {
+  const journal = createPostgresAttemptJournal(over.db, 'bench-node');
+  const claimer = createPostgresLeadClaimer({
+    nodeId: journal.nodeId,
+    transact: (work) =>
+      journal.transact(async (trx) => {
+        const t0 = process.hrtime.bigint();
+        try {
+          return await work(trx);
+        } finally {
+          workMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        }
+      }),
+  });
+  return claimOneWith(claimer);
+}
+
+/** One claim of the next lead with `claimer`, timing its `consider`. */
+function claimOneWith(claimer: LeadClaimer, kit?: EngineKit) {
   return () => {
     const n = attemptSeq++;
     return claimer.claimNextLead({
@@ -170,12 +242,22 @@ function claimerOf(kit: EngineKit, over: Store) {
   };
 }
 
+/** Closes every open attempt, as calls ending would (untimed; see the header). */
+async function closeOpenAttempts(db: Kysely<Database>): Promise<void> {
+  await db.updateTable('attempt').set({ done: 1 }).where('done', '=', 0).execute();
+}
+
 /** Runs `claimCount` claims, `together` at a time; latency per claim until its commit. */
-async function run(claimOne: () => Promise<LeadClaimResult>, together: number) {
+async function run(
+  claimOne: () => Promise<LeadClaimResult>,
+  together: number,
+  db: Kysely<Database>,
+) {
   const latencies: number[] = [];
   workMs = [];
   considerMs = [];
   let claimed = 0;
+  let closingNs = 0n;
   const started = process.hrtime.bigint();
   for (let i = 0; i < claimCount; i += together) {
     const t0 = process.hrtime.bigint();
@@ -186,8 +268,13 @@ async function run(claimOne: () => Promise<LeadClaimResult>, together: number) {
       }),
     );
     await Promise.all(group);
+    if (Math.floor((i + together) / 100) > Math.floor(i / 100)) {
+      const paused = process.hrtime.bigint();
+      await closeOpenAttempts(db);
+      closingNs += process.hrtime.bigint() - paused;
+    }
   }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const seconds = Number(process.hrtime.bigint() - started - closingNs) / 1e9;
   const pct = (values: number[], p: number) => {
     const sorted = [...values].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
@@ -204,54 +291,120 @@ async function run(claimOne: () => Promise<LeadClaimResult>, together: number) {
 }
 
 // The scheduler's pass reads every running campaign's state (next due lead, dialing
-// leads, live attempts) before it claims: its cost with this many leads.
-const dialing = createDialingStore(store.db, createAttemptJournal(store));
-const passMs: number[] = [];
-for (let i = 0; i < 500; i++) {
-  const t0 = process.hrtime.bigint();
-  await dialing.loadRunning();
-  passMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+// leads, live attempts) before it claims: its cost with this many leads, on each store.
+const passLines: string[] = [];
+async function timePasses(name: string, dialing: ReturnType<typeof createDialingStore>) {
+  const passMs: number[] = [];
+  for (let i = 0; i < 500; i++) {
+    const t0 = process.hrtime.bigint();
+    await dialing.loadRunning();
+    passMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  passMs.sort((a, b) => a - b);
+  passLines.push(
+    `${name} scheduler pass (loadRunning, 500 runs): mean ${(passMs.reduce((a, b) => a + b, 0) / passMs.length).toFixed(3)} ms, p50 ${passMs[250]?.toFixed(3)} ms, p99 ${passMs[495]?.toFixed(3)} ms`,
+  );
 }
-passMs.sort((a, b) => a - b);
-const passLine = `scheduler pass (loadRunning, 500 runs): mean ${(passMs.reduce((a, b) => a + b, 0) / passMs.length).toFixed(3)} ms, p50 ${passMs[250]?.toFixed(3)} ms, p99 ${passMs[495]?.toFixed(3)} ms`;
+if (stores.includes('sqlite')) {
+  await timePasses('sqlite', createDialingStore(store.db, createAttemptJournal(store)));
+}
+if (postgres !== null) {
+  const journal = createPostgresAttemptJournal(postgres.db, 'bench-node');
+  await timePasses('postgres', createDialingStore(postgres.db, createPostgresLeadClaimer(journal)));
+}
 
-const engines: { variant: string; store: Store; claimOne: () => Promise<LeadClaimResult> }[] = [];
-for (const variant of variants) {
-  const kit = await loadEngineKit(variant === 'baseline' ? values.baseline : undefined);
-  const over = variant === 'baseline' ? kit.openDatabase({ path: dbPath }) : store;
-  engines.push({ variant, store: over, claimOne: claimerOf(kit, over) });
+interface ClaimEngine {
+  variant: string;
+  store: 'sqlite' | 'postgres';
+  db: Kysely<Database>;
+  /** Sets SQLite's synchronous mode on the engine's connection; PostgreSQL has none. */
+  setSynchronous: (mode: string) => void;
+  claimOne: () => Promise<LeadClaimResult>;
+  close: () => Promise<void>;
+}
+const engines: ClaimEngine[] = [];
+for (const name of stores) {
+  if (name === 'postgres') {
+    if (postgres === null) continue;
+    const over = postgres;
+    engines.push({
+      variant: 'engine',
+      store: 'postgres',
+      db: over.db,
+      setSynchronous: () => {},
+      claimOne: postgresClaimerOf(over),
+      close: async () => {},
+    });
+    continue;
+  }
+  for (const variant of variants) {
+    const kit = await loadEngineKit(variant === 'baseline' ? values.baseline : undefined);
+    const over = variant === 'baseline' ? kit.openDatabase({ path: dbPath }) : store;
+    engines.push({
+      variant,
+      store: 'sqlite',
+      db: over.db,
+      setSynchronous: (mode) => over.prepare(`pragma synchronous = ${mode}`).run([]),
+      claimOne: claimerOf(kit, over),
+      close: async () => {
+        if (over !== store) await over.close();
+      },
+    });
+  }
 }
 const rows: string[] = [];
+const ratioLines: string[] = [];
+/** Seconds per run, by store, in run order: the PostgreSQL ÷ SQLite ratios of each run. */
+const secondsOf = new Map<string, number>();
 for (const synchronous of modes) {
-  for (const engine of engines) engine.store.prepare(`pragma synchronous = ${synchronous}`).run([]);
+  for (const engine of engines) engine.setSynchronous(synchronous);
   for (let round = 0; round < Number(values.rounds); round += 1) {
     for (const schema of schemas) {
       await migrateBenchSchema(store.db, schema);
       for (const together of [1, 16]) {
         for (const engine of engines) {
-          const r = await run(engine.claimOne, together);
+          // PostgreSQL's durability pairs with FULL; its schema has no down-migrations.
+          if (engine.store === 'postgres' && (synchronous !== 'FULL' || schema !== 'latest')) {
+            continue;
+          }
+          const r = await run(engine.claimOne, together, engine.db);
           if (r.claimed !== claimCount) throw new Error(`claimed ${r.claimed} of ${claimCount}`);
+          const key = `${round} ${schema} ${synchronous} ${together} ${engine.variant}`;
+          secondsOf.set(`${engine.store} ${key}`, r.seconds);
+          const durability = engine.store === 'postgres' ? 'on (fsync on)' : synchronous;
           rows.push(
-            `| ${engine.variant} | ${schema} | ${synchronous} | ${leadCount} | ${together} | ${claimCount} | ${Math.round(claimCount / r.seconds)} | ${((r.seconds * 1000) / claimCount).toFixed(3)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.workMean.toFixed(3)} | ${r.workP99.toFixed(3)} | ${r.considerMean.toFixed(3)} |`,
+            `| ${engine.store} | ${engine.variant} | ${schema} | ${durability} | ${leadCount} | ${together} | ${claimCount} | ${Math.round(claimCount / r.seconds)} | ${((r.seconds * 1000) / claimCount).toFixed(3)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.workMean.toFixed(3)} | ${r.workP99.toFixed(3)} | ${r.considerMean.toFixed(3)} |`,
           );
+          if (engine.store === 'postgres') {
+            const sqliteSeconds = secondsOf.get(`sqlite ${key}`);
+            if (sqliteSeconds !== undefined) {
+              ratioLines.push(
+                `round ${round + 1}, ${together} together: PostgreSQL ÷ SQLite ms per claim ${(r.seconds / sqliteSeconds).toFixed(2)}`,
+              );
+            }
+          }
         }
       }
     }
   }
 }
-for (const engine of engines) if (engine.store !== store) await engine.store.close();
+for (const engine of engines) await engine.close();
 await store.close();
+await postgres?.close();
+await postgresDatabase?.drop();
+await benchPostgres?.close();
 rmSync(dir, { recursive: true, force: true });
 
 console.log(
-  `claim${capPer24h > 0 ? ` with caps ${capPer24h}/${3 * capPer24h}/${10 * capPer24h}` : ''}, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, leads loaded in ${loadSeconds.toFixed(1)} s, load average ${loadBefore.join(' ')} before, ${os
+  `claim${capPer24h > 0 ? ` with caps ${capPer24h}/${3 * capPer24h}/${10 * capPer24h}` : ''}, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, leads loaded in ${[...loadSeconds].map(([name, seconds]) => `${seconds.toFixed(1)} s (${name})`).join(', ')}${benchPostgres === null ? '' : `, PostgreSQL: ${benchPostgres.description}`}, load average ${loadBefore.join(' ')} before, ${os
     .loadavg()
     .map((n) => n.toFixed(2))
     .join(' ')} after`,
 );
 console.log(
-  '| variant | schema | synchronous | leads | together | claims | claims/s | ms per claim | p50 ms | p99 ms | work mean ms | work p99 ms | of which attempt input ms |',
+  '| store | variant | schema | synchronous | leads | together | claims | claims/s | ms per claim | p50 ms | p99 ms | work mean ms | work p99 ms | of which attempt input ms |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
-console.log(passLine);
+for (const line of passLines) console.log(line);
+for (const line of ratioLines) console.log(line);

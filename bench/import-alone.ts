@@ -6,7 +6,13 @@
  *
  *   npm run build   (and the baseline's build: `npx tsc -p tsconfig.build.json` in its checkout)
  *   npx tsx bench/import-alone.ts --variants base=/path/to/old/dist/src/cli.js,new=dist/src/cli.js \
- *     [--rows 1000000] [--rounds 2] [--floor]
+ *     [--rows 1000000] [--rounds 2] [--floor] [--store sqlite,postgres [--postgres-url postgres://…]]
+ *
+ * `--store sqlite,postgres` imports the file into a fresh PostgreSQL database too
+ * (`DIALSTATE_DATABASE_URL`; a throwaway cluster this process starts with PostgreSQL's
+ * durability defaults, or the server at `--postgres-url`: see bench-postgres.ts), right
+ * after each SQLite import of the same build, and prints PostgreSQL ÷ SQLite per round.
+ * Its CPU column is the importer's process only: the server's own work is not in it.
  *
  * `--floor` then measures what SQLite alone costs for the same rows, in a process of its
  * own (not on a busy event loop): the leads the last import stored, read back and
@@ -29,7 +35,14 @@ import { parseArgs } from 'node:util';
 import { createCampaignRepository } from '../src/store/campaigns.js';
 import { openDatabase, type Store } from '../src/store/db.js';
 import { migrateToLatest } from '../src/store/migrate.js';
+import { openPostgres } from '../src/store/postgres/open-postgres.js';
 import { benchCampaign } from './bench-fixtures.js';
+import {
+  type BenchPostgres,
+  type BenchStore,
+  benchStores,
+  startBenchPostgres,
+} from './bench-postgres.js';
 
 const GENERATOR = '/work/shared/bench/gen_leads.py';
 const CAMPAIGN_ID = '6f1c2a4e-8d3b-4c7a-9e21-0b5f3d7c9a11';
@@ -44,12 +57,73 @@ const { values } = parseArgs({
     variants: { type: 'string', default: `new=${path.resolve('dist/src/cli.js')}` },
     floor: { type: 'boolean', default: false },
     generator: { type: 'string', default: GENERATOR },
+    store: { type: 'string', default: 'sqlite' },
+    'postgres-url': { type: 'string' },
     // Internal: the floor's own process.
     'floor-from': { type: 'string' },
   },
 });
 
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').trim().split(' ').slice(0, 3).join(' ');
+
+/** Where one import goes: a SQLite file in `dir`, or a fresh PostgreSQL database. */
+interface ImportTarget {
+  /** DIALSTATE_DATABASE_URL for the importer; null for SQLite's file in the data folder. */
+  url: string | null;
+  countLeads(): Promise<number>;
+  drop(): Promise<void>;
+}
+
+/** A migrated database holding the benchmark's campaign, ready for the import. */
+async function importTarget(
+  store: BenchStore,
+  dir: string,
+  cli: string,
+  server: BenchPostgres | null,
+): Promise<ImportTarget> {
+  if (store === 'sqlite') {
+    const env = { ...process.env, DIALSTATE_DATA_DIR: dir, DIALSTATE_LOG_LEVEL: 'warn' };
+    execFileSync(process.execPath, [cli, 'migrate'], { env, stdio: 'ignore' });
+    const dbPath = path.join(dir, 'dialstate.db');
+    const setup = openDatabase({ path: dbPath });
+    await createCampaignRepository(setup.db).insert({ ...benchCampaign(), id: CAMPAIGN_ID });
+    await setup.close();
+    return {
+      url: null,
+      async countLeads() {
+        const reader = openDatabase({ path: dbPath });
+        const rows = reader.prepare('select count(*) as n from lead').all([]) as { n: number }[];
+        await reader.close();
+        return rows[0]?.n ?? 0;
+      },
+      drop: async () => {},
+    };
+  }
+  if (server === null) throw new Error('--store postgres without a PostgreSQL server');
+  const database = await server.newDatabase();
+  const setup = openPostgres({ url: database.url, maxConnections: 1 });
+  try {
+    await createCampaignRepository(setup.db).insert({ ...benchCampaign(), id: CAMPAIGN_ID });
+  } finally {
+    await setup.close();
+  }
+  return {
+    url: database.url,
+    async countLeads() {
+      const reader = openPostgres({ url: database.url, maxConnections: 1 });
+      try {
+        const row = await reader.db
+          .selectFrom('lead')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirst();
+        return Number(row?.n ?? 0);
+      } finally {
+        await reader.close();
+      }
+    },
+    drop: () => database.drop(),
+  };
+}
 
 async function compare(): Promise<void> {
   const variants = values.variants.split(',').map((spec) => {
@@ -68,60 +142,81 @@ async function compare(): Promise<void> {
     '| round | build | loadavg before | wall s | CPU s (user + sys) | import s | longest merge slice ms | peak RSS MB | accepted / duplicates / rejected | leads |',
   );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
+  const stores = benchStores(values.store);
+  const server = stores.includes('postgres')
+    ? await startBenchPostgres(values['postgres-url'])
+    : null;
+  if (server !== null) console.log(`PostgreSQL: ${server.description}`);
   let lastDb: string | null = null;
   const walls = new Map<string, number[]>();
   const cpus = new Map<string, number[]>();
+  const storeRatios: string[] = [];
   for (let round = 1; round <= Number(values.rounds); round++) {
     for (const variant of variants) {
-      const dir = path.join(work, `${variant.name}-${round}`);
-      const env = { ...process.env, DIALSTATE_DATA_DIR: dir, DIALSTATE_LOG_LEVEL: 'warn' };
-      execFileSync(process.execPath, [variant.cli, 'migrate'], { env, stdio: 'ignore' });
-      const dbPath = path.join(dir, 'dialstate.db');
-      const setup = openDatabase({ path: dbPath });
-      await createCampaignRepository(setup.db).insert({ ...benchCampaign(), id: CAMPAIGN_ID });
-      await setup.close();
-      const before = loadavg();
-      const run = spawnSync(
-        '/usr/bin/time',
-        [
-          '-f',
-          'TIME %e %M %U %S',
-          process.execPath,
-          variant.cli,
-          'import',
-          CAMPAIGN_ID,
-          file,
-          '--json',
-        ],
-        { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-      );
-      const timeLine = run.stderr.split('\n').find((line) => line.startsWith('TIME '));
-      if (run.status !== 0 || timeLine === undefined) {
-        throw new Error(`${variant.name} failed (${run.status}): ${run.stderr.slice(-2000)}`);
+      for (const store of stores) {
+        const dir = path.join(work, `${variant.name}-${store}-${round}`);
+        const target = await importTarget(store, dir, variant.cli, server);
+        const env = {
+          ...process.env,
+          DIALSTATE_DATA_DIR: dir,
+          DIALSTATE_LOG_LEVEL: 'warn',
+          ...(target.url === null ? {} : { DIALSTATE_DATABASE_URL: target.url }),
+        };
+        const before = loadavg();
+        const run = spawnSync(
+          '/usr/bin/time',
+          [
+            '-f',
+            'TIME %e %M %U %S',
+            process.execPath,
+            variant.cli,
+            'import',
+            CAMPAIGN_ID,
+            file,
+            '--json',
+          ],
+          { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+        );
+        const timeLine = run.stderr.split('\n').find((line) => line.startsWith('TIME '));
+        if (run.status !== 0 || timeLine === undefined) {
+          throw new Error(`${variant.name} failed (${run.status}): ${run.stderr.slice(-2000)}`);
+        }
+        const [, wall, kib, user, system] = timeLine.split(' ');
+        const cpu = Number(user) + Number(system);
+        const report = JSON.parse(run.stdout) as {
+          elapsedMs: number;
+          mergeBlockedMs: number | null;
+          counts: { accepted: number; duplicates: number; rejected: number };
+        };
+        const leads = await target.countLeads();
+        const name = store === 'sqlite' ? variant.name : `${variant.name} (${store})`;
+        walls.set(name, [...(walls.get(name) ?? []), Number(wall)]);
+        cpus.set(name, [...(cpus.get(name) ?? []), cpu]);
+        const { counts } = report;
+        console.log(
+          `| ${round} | ${name} | ${before} | ${Number(wall).toFixed(2)} | ${cpu.toFixed(2)} | ` +
+            `${(report.elapsedMs / 1000).toFixed(2)} | ${report.mergeBlockedMs?.toFixed(0) ?? '–'} | ` +
+            `${(Number(kib) / 1024).toFixed(0)} | ${counts.accepted} / ${counts.duplicates} / ${counts.rejected} | ${leads} |`,
+        );
+        if (store === 'postgres') {
+          const sqliteWall = walls.get(variant.name)?.[round - 1];
+          if (sqliteWall !== undefined) {
+            storeRatios.push(
+              `round ${round}, ${variant.name}: PostgreSQL ÷ SQLite wall ${(Number(wall) / sqliteWall).toFixed(2)}`,
+            );
+          }
+        }
+        await target.drop();
+        // The last SQLite import's file stays for the floor (`--floor`).
+        if (store === 'sqlite') {
+          if (lastDb !== null) rmSync(path.dirname(lastDb), { recursive: true, force: true });
+          lastDb = path.join(dir, 'dialstate.db');
+        } else rmSync(dir, { recursive: true, force: true });
       }
-      const [, wall, kib, user, system] = timeLine.split(' ');
-      const cpu = Number(user) + Number(system);
-      const report = JSON.parse(run.stdout) as {
-        elapsedMs: number;
-        mergeBlockedMs: number | null;
-        counts: { accepted: number; duplicates: number; rejected: number };
-      };
-      const reader = openDatabase({ path: dbPath });
-      const leads = (reader.prepare('select count(*) as n from lead').all([]) as { n: number }[])[0]
-        ?.n;
-      await reader.close();
-      walls.set(variant.name, [...(walls.get(variant.name) ?? []), Number(wall)]);
-      cpus.set(variant.name, [...(cpus.get(variant.name) ?? []), cpu]);
-      const { counts } = report;
-      console.log(
-        `| ${round} | ${variant.name} | ${before} | ${Number(wall).toFixed(2)} | ${cpu.toFixed(2)} | ` +
-          `${(report.elapsedMs / 1000).toFixed(2)} | ${report.mergeBlockedMs?.toFixed(0) ?? '–'} | ` +
-          `${(Number(kib) / 1024).toFixed(0)} | ${counts.accepted} / ${counts.duplicates} / ${counts.rejected} | ${leads} |`,
-      );
-      if (lastDb !== null) rmSync(path.dirname(lastDb), { recursive: true, force: true });
-      lastDb = dbPath;
     }
   }
+  for (const line of storeRatios) console.log(line);
+  await server?.close();
   const [first, ...others] = variants;
   if (first !== undefined) {
     for (const other of others) {

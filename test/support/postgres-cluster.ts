@@ -3,6 +3,7 @@ import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 
 /**
  * A throwaway PostgreSQL cluster for one test run: its data and unix socket in a temp
@@ -88,9 +89,14 @@ function freePort(): Promise<number> {
 
 /**
  * Creates and starts a cluster with the binaries in `binDir`. fsync stays on, as in
- * production: the tests see the durability costs real deployments pay.
+ * production: the tests see the durability costs real deployments pay. `settings` are
+ * written after the tests' own (the last line of a setting wins in postgresql.conf): a
+ * benchmark gives PostgreSQL's default shared_buffers back this way.
  */
-export async function startThrowawayCluster(binDir: string): Promise<ThrowawayCluster> {
+export async function startThrowawayCluster(
+  binDir: string,
+  settings: Readonly<Record<string, string>> = {},
+): Promise<ThrowawayCluster> {
   const runAs = process.getuid?.() === 0 ? postgresUser() : null;
   const dir = mkdtempSync(join(tmpdir(), 'dialstate-pg-'));
   if (runAs !== null) chownSync(dir, runAs.uid, runAs.gid);
@@ -121,6 +127,7 @@ export async function startThrowawayCluster(binDir: string): Promise<ThrowawayCl
           'max_connections = 300',
           'shared_buffers = 32MB',
           'fsync = on',
+          ...Object.entries(settings).map(([name, value]) => `${name} = ${value}`),
           '',
         ].join('\n'),
       );
@@ -153,4 +160,25 @@ export async function stopThrowawayCluster(cluster: ThrowawayCluster): Promise<v
   } finally {
     rmSync(cluster.dir, { recursive: true, force: true });
   }
+}
+
+/** Runs `work` on one connection to `url`, closed afterwards. */
+export async function withClient<T>(
+  url: string,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** `url` with its database replaced by `database`. */
+export function databaseUrl(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
 }

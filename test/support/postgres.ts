@@ -10,16 +10,17 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { migratePostgresToLatest } from '../../src/store/postgres/migrate-postgres.js';
 import { openPostgres } from '../../src/store/postgres/open-postgres.js';
 import {
+  databaseUrl,
   findPostgresBinDir,
   startThrowawayCluster,
   stopThrowawayCluster,
   type ThrowawayCluster,
+  withClient,
 } from './postgres-cluster.js';
 import { until } from './until.js';
 
@@ -91,24 +92,6 @@ export default function setup(project: TestProject): () => Promise<void> {
 function readState(runDir: string): RunState | undefined {
   const path = join(runDir, STATE_FILE);
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RunState) : undefined;
-}
-
-/** Runs `work` on one connection to `url`, closed afterwards. */
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** `url` with its database replaced by `database`. */
-function databaseUrl(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 /** Drops every database of the run on a server it did not start. */
