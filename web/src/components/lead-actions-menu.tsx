@@ -28,6 +28,13 @@ function rowButtonOf(target: LeadMenuTarget): HTMLButtonElement | null {
   return row?.querySelector<HTMLButtonElement>(`button[aria-controls="${LEAD_MENU_ID}"]`) ?? null;
 }
 
+/** The leads table of `button` (its row's, or the one it was in) shows no rows: no height. */
+function tableCollapsed(button: HTMLElement): boolean {
+  const table =
+    button.closest('section.table-scroll') ?? document.querySelector('section.table-scroll');
+  return table !== null && table.clientHeight === 0;
+}
+
 /**
  * The leads table's one actions menu, opened by any row's "Actions" button: a row has
  * room for one button at a laptop's width, not four, and one shared menu keeps building a
@@ -68,6 +75,12 @@ export function LeadActionsMenu(
    */
   const place = (button: HTMLElement | null) => {
     if (menu === undefined) return;
+    // A table squeezed to no height for a moment (the window being resized, the page laid
+    // out at another size for a full-page capture) has its rows dropped and the page
+    // scrolled elsewhere: that is no button scrolled out of sight, and hiding the menu
+    // then would drop the focus in it to the page. It stays, and the next scroll, once
+    // the table has its height back, places it again.
+    if (shown !== null && tableCollapsed(shown.button)) return;
     const at = button?.getBoundingClientRect();
     const scroller = button?.closest('section.table-scroll')?.getBoundingClientRect();
     const inSight =

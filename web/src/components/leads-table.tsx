@@ -37,18 +37,25 @@ export function LeadsTable(props: { campaign: Campaign; list: LeadList; total: n
     estimateSize: () => LEAD_ROW_HEIGHT,
     overscan: 8,
   });
-  const range = createMemo(() => {
-    const items = virtualizer.getVirtualItems();
-    const count = props.list.rows().length;
-    const start = Math.min(items[0]?.index ?? 0, count);
-    const end = Math.min(Math.max(start, (items.at(-1)?.index ?? -1) + 1), count);
-    return {
-      start,
-      end,
-      padTop: start * LEAD_ROW_HEIGHT,
-      padBottom: (count - end) * LEAD_ROW_HEIGHT,
-    };
-  });
+  const range = createMemo<{ start: number; end: number; padTop: number; padBottom: number }>(
+    (last) => {
+      const items = virtualizer.getVirtualItems();
+      const count = props.list.rows().length;
+      // No row on screen while there are rows: the table was measured with no height (the
+      // window mid-resize, the page laid out at another size for a full-page capture). The
+      // rows shown stay, with whatever has focus in them, rather than all being dropped and
+      // built again a moment later.
+      const kept = items.length === 0 && count > 0 && last !== undefined ? last : null;
+      const start = Math.min(kept?.start ?? items[0]?.index ?? 0, count);
+      const end = Math.min(Math.max(start, kept?.end ?? (items.at(-1)?.index ?? -1) + 1), count);
+      return {
+        start,
+        end,
+        padTop: start * LEAD_ROW_HEIGHT,
+        padBottom: (count - end) * LEAD_ROW_HEIGHT,
+      };
+    },
+  );
   const recycle = createRowRecycler<Lead>();
   const visible = createMemo(() => recycle(props.list.rows(), range().start, range().end));
   const [menuTarget, setMenuTarget] = createSignal<LeadMenuTarget | null>(null);
