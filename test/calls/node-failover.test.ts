@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { replayStoredAttempt } from '../../src/calls/replay-stored-attempt.js';
 import { isTerminalLeadState } from '../../src/campaign/lead.js';
 import type { LeadState } from '../../src/campaign/retry-policy.js';
-import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
+import { SCENARIOS } from '../../src/sim/sim-scenarios.js';
+import { createSimulator, type SimScenario, type Simulator } from '../../src/sim/simulator.js';
 import { openPostgres, type PostgresStore } from '../../src/store/postgres/open-postgres.js';
 import { createPostgresAttemptJournal } from '../../src/store/postgres/postgres-attempt-journal.js';
 import {
@@ -33,6 +34,19 @@ const TIME_SCALE = 0.02;
 /** Short, so that node-b takes over within seconds of the kill (ADR 025). */
 const LEASE_MS = 3_000;
 const CHANNELS = 60;
+/** Ring timeout of the campaign (s): the longest a call rings before we hang up. */
+const RING_TIMEOUT_SEC = 10;
+/**
+ * Numbers ending in 90 or 95 ring for 30 s (real time): until our ring timeout, which
+ * outlives the lease, so that such a call is still up when taken over and its end is
+ * heard by the new owner only through the dead node's app.
+ */
+const LONG_CALL = /9[05]$/;
+const LONG_RING: SimScenario = {
+  ...SCENARIOS.human,
+  name: 'long-ring',
+  ringMs: 30_000 / TIME_SCALE,
+};
 const ARI = { user: 'dialstate', password: 'failover-secret' };
 const silent = pino({ level: 'silent' });
 
@@ -146,7 +160,7 @@ describe.skipIf(!postgresAvailable())('two nodes on one PostgreSQL, one killed',
         window: { start: '00:00', end: '00:00', days: [1, 2, 3, 4, 5, 6, 7] },
         maxConcurrent: CHANNELS,
         minIntervalMs: 0,
-        ringTimeoutSec: 5,
+        ringTimeoutSec: RING_TIMEOUT_SEC,
         retry: { maxAttempts: 1, retryAfterMinutes: {} },
         // The simulator's stand-in agent answers in this context.
         aiTarget: { kind: 'dialplan', context: 'ai-agent', extension: 's', priority: 1 },
