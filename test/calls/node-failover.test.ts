@@ -129,7 +129,12 @@ describe.skipIf(!postgresAvailable())('two nodes on one PostgreSQL, one killed',
     cleanups.push(() => database.drop());
     const reader = openPostgres({ url: database.url, maxConnections: 2 });
     cleanups.push(() => reader.close());
-    const sim: Simulator = createSimulator({ ...ARI, timeScale: TIME_SCALE, log: silent });
+    const sim: Simulator = createSimulator({
+      ...ARI,
+      timeScale: TIME_SCALE,
+      rules: [{ number: LONG_CALL, scenario: LONG_RING }],
+      log: silent,
+    });
     const { url: ariUrl } = await sim.start();
     cleanups.push(() => sim.stop());
 
@@ -181,13 +186,28 @@ describe.skipIf(!postgresAvailable())('two nodes on one PostgreSQL, one killed',
     expect(imported.counts.accepted).toBe(LEADS);
     await api(a, `/api/campaigns/${campaignId}/start`, { method: 'POST' });
 
-    // Mid-run, both nodes with live calls: kill node-a.
+    // Mid-run, both nodes with live calls, node-a's with a long-ringing one among them
+    // that has just started (it rings past the takeover): kill node-a.
+    const longCallJustStarted = async (): Promise<boolean> => {
+      const rows = await reader.db
+        .selectFrom('attempt')
+        .innerJoin('lead', 'lead.id', 'attempt.lead_id')
+        .select(['lead.phone', 'attempt.created_at'])
+        .where('attempt.done', '=', 0)
+        .where('attempt.owner_node', '=', a.id)
+        .execute();
+      return rows.some(
+        (row) => LONG_CALL.test(row.phone) && Date.now() - Number(row.created_at) < 3_000,
+      );
+    };
     await until(
       async () => {
         const open = await openByNode(reader);
-        return (open.get(a.id) ?? 0) > 5 && (open.get(b.id) ?? 0) > 5;
+        return (
+          (open.get(a.id) ?? 0) > 5 && (open.get(b.id) ?? 0) > 5 && (await longCallJustStarted())
+        );
       },
-      { timeoutMs: 60_000, what: 'both nodes with live calls' },
+      { timeoutMs: 60_000, what: 'both nodes with live calls, a long one just started on node-a' },
     );
     const leftOpen = (await openByNode(reader)).get(a.id) ?? 0;
     a.run.child.kill('SIGKILL');
@@ -277,6 +297,8 @@ describe.skipIf(!postgresAvailable())('two nodes on one PostgreSQL, one killed',
     expect(b.run.output()).toContain('took over the open attempts of a dead node');
     expect(takenOver.length).toBeGreaterThan(0);
     const continued = takenOver.filter((outcome) => outcome !== 'interrupted');
+    // The long-ringing call still up at the takeover went on: node-b heard its end.
+    expect(continued.length, JSON.stringify(countOf(takenOver))).toBeGreaterThan(0);
 
     b.run.child.kill('SIGTERM');
     expect(await b.run.exited, b.run.output().slice(-4_000)).toBe(0);
