@@ -35,7 +35,7 @@ export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
   DIALSTATE_ARI_APP: {
     group: 'Asterisk ARI',
     description:
-      'Name of our Stasis application; the dialplan returns calls to it. One per dialstate process.',
+      'Name of our Stasis application; the dialplan returns calls to it. One per dialstate process: with `DIALSTATE_DATABASE_URL` set, the node id is added (`dialstate-<DIALSTATE_NODE_ID>`), so nodes sharing one database can share one PBX.',
   },
   DIALSTATE_PBX_FILE: {
     group: 'Asterisk ARI',
@@ -122,8 +122,13 @@ export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
   DIALSTATE_NODE_ID: {
     group: 'Storage',
     description:
-      "This node's name among the dialstate nodes sharing one PostgreSQL database (`DIALSTATE_DATABASE_URL`): each node owns the calls it claims and keeps a lease on them by a heartbeat; when a node stops beating for 15 s, another takes its open calls over and squares them with the PBX (ADR 025). A node restarted under the same name resumes its own calls at once. Every node sharing a database needs its own name. Unused with SQLite.",
+      "This node's name among the dialstate nodes sharing one PostgreSQL database (`DIALSTATE_DATABASE_URL`): each node owns the calls it claims and keeps a lease on them by a heartbeat; when a node stops beating for its lease (`DIALSTATE_NODE_LEASE_MS`), another takes its open calls over and squares them with the PBX (ADR 025). A node restarted under the same name resumes its own calls at once. Every node sharing a database needs its own name. On a shared database the node's Stasis app is `<DIALSTATE_ARI_APP>-<node id>` (and so for each PBX's app), so that nodes sharing a PBX each have theirs. Unused with SQLite.",
     defaultText: "the host's name",
+  },
+  DIALSTATE_NODE_LEASE_MS: {
+    group: 'Storage',
+    description:
+      "How long a node sharing a PostgreSQL database counts as alive after its last heartbeat (ms); it beats three times per lease. Once a node's lease has expired, another node takes its open calls over: a shorter lease takes them over sooner, but a node paused longer than its lease (a long garbage collection, a cut to the database) loses its calls to another. Every node sharing a database should use the same value. Unused with SQLite.",
   },
   DIALSTATE_HTTP_HOST: {
     group: 'HTTP API',

@@ -80,6 +80,11 @@ export interface Config {
      * it claims, and a restart under the same name resumes them (ADR 025).
      */
     readonly nodeId: string;
+    /**
+     * How long a node counts as alive after its last heartbeat (ms); it beats three
+     * times per lease. Another node takes its open calls over once it has expired.
+     */
+    readonly nodeLeaseMs: number;
   };
   readonly http: { readonly host: string; readonly port: number; readonly apiToken: string | null };
   /** Most live calls across all campaigns. */
@@ -162,6 +167,7 @@ export const CONFIG_SCHEMA = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
     .optional(),
+  DIALSTATE_NODE_LEASE_MS: z.coerce.number().int().min(1_500).max(600_000).default(15_000),
   DIALSTATE_HTTP_HOST: nonEmpty.default('127.0.0.1'),
   DIALSTATE_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DIALSTATE_API_TOKEN: z
@@ -192,6 +198,16 @@ export const CONFIG_SCHEMA = z.object({
 });
 
 /** The entries of a blackout list the schema has already checked. */
+/**
+ * The Stasis app of node `nodeId` among nodes sharing a database: `<app>-<nodeId>`.
+ * Asterisk gives an app name to one websocket only, so two nodes under one name would
+ * take it from each other in turn; a name per node also tells the node that takes a
+ * dead node's calls over which app their events go to.
+ */
+export function nodeAppName(app: string, nodeId: string): string {
+  return `${app}-${nodeId}`;
+}
+
 function blackoutsOf(text: string): BlackoutDate[] {
   const parsed = parseBlackoutList(text);
   return parsed.ok ? parsed.entries : [];
@@ -270,16 +286,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
+  const nodeId = e.DIALSTATE_NODE_ID ?? hostname();
+  // Nodes sharing a database may share a PBX too: each needs a Stasis app of its own
+  // there (fact 22), so the app gets the node's name (ADR 025, "One app per node").
+  const appOf = (app: string): string =>
+    e.DIALSTATE_DATABASE_URL === undefined ? app : nodeAppName(app, nodeId);
   const ari = {
     url: e.DIALSTATE_ARI_URL ?? null,
     user: e.DIALSTATE_ARI_USER,
     password: e.DIALSTATE_ARI_PASSWORD,
-    app: e.DIALSTATE_ARI_APP,
+    app: appOf(e.DIALSTATE_ARI_APP),
   };
 
   const pbxs =
     fromFile?.ok === true
-      ? fromFile.pbxs
+      ? fromFile.pbxs.map((pbx) => Object.freeze({ ...pbx, app: appOf(pbx.app) }))
       : pbxsFromEnvironment(ari, e.DIALSTATE_MAX_CHANNELS, e.DIALSTATE_SIM_PBXS);
   const embedded = pbxs.every((pbx) => pbx.url === null);
   return Object.freeze({
@@ -305,7 +326,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       busyTimeoutMs: e.DIALSTATE_DB_BUSY_TIMEOUT_MS,
       unwritableAfterMs: e.DIALSTATE_DB_UNWRITABLE_AFTER_MS,
       // The host's name: stable across restarts, so a restarted node resumes its own calls.
-      nodeId: e.DIALSTATE_NODE_ID ?? hostname(),
+      nodeId,
+      nodeLeaseMs: e.DIALSTATE_NODE_LEASE_MS,
     }),
     http: Object.freeze({
       host: e.DIALSTATE_HTTP_HOST,

@@ -262,11 +262,16 @@ export async function startDialstate(
     journal,
     runner,
     reconciler,
+    adoptApps: (attempts) => pool.adoptAppsOf(attempts),
     recoverLeads,
+    leaseMs: config.db.nodeLeaseMs,
     clock: systemClock,
     log: logger,
   });
   const open = await runner.resumeOpenAttempts();
+  // Attempts taken over at start (or left by a SQLite node before a copy to PostgreSQL)
+  // may live on another node's app: hear it before squaring them.
+  await pool.adoptAppsOf(open);
   const report = await reconciler.reconcile();
   runner.resumeTimers();
   logger.info(

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       busyTimeoutMs: 5_000,
       unwritableAfterMs: 10_000,
       nodeId: hostname(),
+      nodeLeaseMs: 15_000,
     });
     expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, apiToken: null });
     expect(config.maxChannels).toBe(10);
@@ -108,6 +109,26 @@ describe('loadConfig', () => {
     ]);
     expect(problemsOf({ DIALSTATE_API_TOKEN: 'short' })).toEqual([
       'DIALSTATE_API_TOKEN: must be at least 16 characters',
+    ]);
+  });
+
+  it('gives each node sharing a PostgreSQL database a Stasis app of its own, and its lease', () => {
+    const shared = loadConfig({
+      DIALSTATE_DATABASE_URL: 'postgres://dialstate:secret@db.example.net/dialstate',
+      DIALSTATE_NODE_ID: 'node-a',
+      DIALSTATE_NODE_LEASE_MS: '3000',
+      DIALSTATE_ARI_APP: 'dialer',
+      DIALSTATE_SIM_PBXS: '2',
+    });
+    expect(shared.ari.app).toBe('dialer-node-a');
+    expect(shared.pbxs.map((pbx) => pbx.app)).toEqual(['dialer-node-a', 'dialer-node-a']);
+    expect(shared.db.nodeLeaseMs).toBe(3_000);
+    // One node on SQLite: the app as configured.
+    expect(loadConfig({ DIALSTATE_NODE_ID: 'node-a', DIALSTATE_ARI_APP: 'dialer' }).ari.app).toBe(
+      'dialer',
+    );
+    expect(problemsOf({ DIALSTATE_NODE_LEASE_MS: '100' })).toEqual([
+      'DIALSTATE_NODE_LEASE_MS: Too small: expected number to be >=1500',
     ]);
   });
 

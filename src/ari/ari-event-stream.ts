@@ -39,6 +39,11 @@ export interface AriEventStreamOptions {
   onStatus(status: AriConnectionStatus): void;
   /** After every reconnect (not the first connect). */
   onReconnected(): void;
+  /**
+   * When given, `ApplicationReplaced` ends the stream for good and calls this, instead
+   * of taking the app back: for an app adopted from a dead node, whose owner is back.
+   */
+  onReplaced?(): void;
 }
 
 /** The websocket that carries the app's events: opened once, kept open until closed. */
@@ -218,6 +223,13 @@ export function createAriEventStream(options: AriEventStreamOptions): AriEventSt
       return;
     }
     if ((raw as { type?: unknown } | null)?.type === 'ApplicationReplaced') {
+      if (options.onReplaced) {
+        phase = 'closed';
+        cancelTimer();
+        dropSocket('close');
+        options.onReplaced();
+        return;
+      }
       // Another websocket took the app over (fact 22). If it is another process with
       // the same app name, taking it back at once would start a tug of war: back off,
       // more each time, unless the app had been ours for a good while.

@@ -6,6 +6,7 @@ import { AriRequestError } from './ari-errors.js';
 import {
   type AriConnectionStatus,
   type AriEventStream,
+  type AriEventStreamOptions,
   createAriEventStream,
 } from './ari-event-stream.js';
 import { type RoutedAttemptEvent, translateAriEvent } from './ari-events.js';
@@ -93,6 +94,14 @@ export interface AriGateway extends AttemptEventSource, ChannelDirectory {
   moduleLoaded(name: string): Promise<boolean>;
   /** `GET /asterisk/ping`: proves ARI answers with these credentials. */
   ping(): Promise<{ asteriskId: string; timestamp: string }>;
+  /**
+   * Also hears the events of `app`, another node's Stasis app whose calls this node
+   * took over (ADR 025): a websocket of its own for that app, kept open (and reopened
+   * after a loss) until the gateway closes or the app's owner takes it back
+   * (`ApplicationReplaced`). Nothing for our own app or one already adopted.
+   * @throws AriConnectionError when the websocket does not open.
+   */
+  adoptApp(app: string): Promise<void>;
   /** Closes the websocket and delivers any held event; the gateway cannot be reused. */
   close(): Promise<void>;
 }
@@ -114,6 +123,8 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
   let linkUp = false;
   let connecting: Promise<void> | null = null;
   let closed = false;
+  /** The websockets of apps adopted from dead nodes, by app name. */
+  const adopted = new Map<string, AriEventStream>();
 
   function each<T>(listeners: Set<(value: T) => void>, value: T, what: string): void {
     for (const listener of listeners) {
@@ -153,19 +164,26 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
     }
   }
 
-  async function open(): Promise<void> {
-    const client = await connectAriClient(options, {
-      clock,
-      log,
-      attempts: options.connectAttempts ?? 5,
-      backoff,
-      requestTimeoutMs,
-    });
-    const stream = createAriEventStream({
+  function reconnected(): void {
+    for (const listener of reconnectListeners) {
+      Promise.resolve()
+        .then(listener)
+        .catch((error: unknown) =>
+          log.error({ err: error }, 'reconciling after a reconnect failed'),
+        );
+    }
+  }
+
+  /** The event websocket of `app`: its events go the way of every event of the gateway. */
+  function streamOf(
+    app: string,
+    hooks: Pick<AriEventStreamOptions, 'onStatus' | 'onReplaced'>,
+  ): AriEventStream {
+    return createAriEventStream({
       baseUrl: options.url,
       user: options.user,
       password: options.password,
-      app: options.app,
+      app,
       clock,
       log,
       backoff,
@@ -177,6 +195,21 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
         const routed = translateAriEvent(raw, clock.now(), ids, quietContexts);
         if (routed) ordering.push(routed);
       },
+      // Events of the adopted app's calls may have been missed while it was down.
+      onReconnected: reconnected,
+      ...hooks,
+    });
+  }
+
+  async function open(): Promise<void> {
+    const client = await connectAriClient(options, {
+      clock,
+      log,
+      attempts: options.connectAttempts ?? 5,
+      backoff,
+      requestTimeoutMs,
+    });
+    const stream = streamOf(options.app, {
       onStatus(status) {
         linkUp = status.state === 'connected';
         // A loss is told once, when a working connection goes, not at every retry.
@@ -189,15 +222,6 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
         }
         lastState = status.state;
         each(statusListeners, status, 'connection');
-      },
-      onReconnected() {
-        for (const listener of reconnectListeners) {
-          Promise.resolve()
-            .then(listener)
-            .catch((error: unknown) =>
-              log.error({ err: error }, 'reconciling after a reconnect failed'),
-            );
-        }
       },
     });
     const http = createAriHttp({
@@ -290,9 +314,36 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
       };
     },
 
+    async adoptApp(app) {
+      if (closed) throw new Error('the ARI gateway is closed');
+      if (app === options.app || adopted.has(app)) return;
+      const stream = streamOf(app, {
+        // Our own app's link says whether ARI is up; an adopted one only reports.
+        onStatus(status) {
+          if (status.state !== 'connected')
+            log.warn({ app, reason: status.reason }, 'adopted app disconnected');
+        },
+        onReplaced() {
+          adopted.delete(app);
+          log.warn({ app }, 'the node of an adopted app took it back; its events go there now');
+        },
+      });
+      adopted.set(app, stream);
+      try {
+        await stream.open();
+      } catch (error) {
+        adopted.delete(app);
+        throw error;
+      }
+      if (closed) stream.close();
+      else log.info({ app }, "adopted a dead node's app: its calls' events come here now");
+    },
+
     async close() {
       if (closed) return;
       closed = true;
+      for (const stream of adopted.values()) stream.close();
+      adopted.clear();
       connected?.stream.close();
       connected?.http.close();
       connected = null;

@@ -112,13 +112,19 @@ export interface TakeoverSquaringDeps {
   journal: Pick<AttemptJournal, 'loadAttempt'>;
   runner: Pick<AttemptRunner, 'resumeAttempts' | 'resumeTimers'>;
   reconciler: ChannelReconciler;
+  /**
+   * Makes this node hear the events of these attempts' channels, which Asterisk sends
+   * to the Stasis app of the node that placed them (`PbxPool.adoptAppsOf`).
+   */
+  adoptApps(attempts: readonly StoredAttempt[]): Promise<void>;
   /** Moves on leads left dialing without a live attempt (`recoverOrphanedLeads`). */
   recoverLeads(): Promise<unknown>;
 }
 
 /**
  * Squares attempts just taken over from a dead node with the PBX, as a restart squares
- * its own: each still open is resumed (timers held), the channels Asterisk has decide
+ * its own: each still open is resumed (timers held), the dead node's Stasis app is
+ * adopted so that their channels' events come here, the channels Asterisk has decide
  * which go on and which end `interrupted` (`channel.lost`), then the timers of those
  * going on are armed and leads left dialing are moved on.
  */
@@ -127,9 +133,13 @@ export async function squareTakenOverAttempts(
   attemptIds: readonly string[],
 ): Promise<void> {
   const loaded = await Promise.all(attemptIds.map((id) => deps.journal.loadAttempt(id)));
-  deps.runner.resumeAttempts(
-    loaded.filter((attempt): attempt is StoredAttempt => attempt !== undefined && !attempt.done),
+  const open = loaded.filter(
+    (attempt): attempt is StoredAttempt => attempt !== undefined && !attempt.done,
   );
+  deps.runner.resumeAttempts(open);
+  // Their events go to the dead node's app: hear them before squaring, so that an event
+  // after the reconciliation's look at the channels is not missed.
+  await deps.adoptApps(open);
   await deps.reconciler.reconcile();
   deps.runner.resumeTimers();
   await deps.recoverLeads();

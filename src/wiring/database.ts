@@ -56,7 +56,6 @@ import {
 import { createPostgresLeadClaimer } from '../store/postgres/postgres-lead-claims.js';
 import { createPostgresNodeLeases } from '../store/postgres/postgres-node-leases.js';
 import { createRecordingRepository, type RecordingRepository } from '../store/recordings.js';
-import { NODE_LEASE_MS } from './node-lease.js';
 
 /**
  * The store's adapters over one open database, for the server and every command alike:
@@ -194,6 +193,9 @@ export function databaseParts(store: Store): DatabaseParts {
   });
 }
 
+/** A node's lease when none is configured (ms; `DIALSTATE_NODE_LEASE_MS`'s default). */
+const DEFAULT_NODE_LEASE_MS = 15_000;
+
 /**
  * PostgreSQL's adapters of the dialect-specific parts, one for each (the type says so):
  * the journal is built once per node, for the runner and the claims alike, since they
@@ -205,7 +207,7 @@ const POSTGRES_PARTS: {
   journal: ({ db }, node) => node.journal(db),
   dialing: ({ db }, node) => createDialingStore(db, createPostgresLeadClaimer(node.journal(db))),
   nodeLeases: ({ db }, node) =>
-    createPostgresNodeLeases(db, { nodeId: node.nodeId, leaseMs: NODE_LEASE_MS }),
+    createPostgresNodeLeases(db, { nodeId: node.nodeId, leaseMs: node.leaseMs }),
   leadIntake: ({ db }) => createPostgresLeadIntakeStore(db),
   dncLists: ({ db }) => createPostgresDncListStore(db),
   resumeImportMerges:
@@ -224,13 +226,16 @@ const POSTGRES_PARTS: {
  */
 interface PostgresNode {
   nodeId: string;
+  /** How long its heartbeat keeps it alive (ms). */
+  leaseMs: number;
   journal(db: PostgresStore['db']): PostgresAttemptJournal;
 }
 
-function postgresNode(nodeId: string): PostgresNode {
+function postgresNode(nodeId: string, leaseMs: number): PostgresNode {
   let journal: PostgresAttemptJournal | undefined;
   return {
     nodeId,
+    leaseMs,
     journal(db) {
       journal ??= createPostgresAttemptJournal(db, nodeId);
       return journal;
@@ -241,9 +246,9 @@ function postgresNode(nodeId: string): PostgresNode {
 /** The parts over a PostgreSQL database already open (and migrated), for node `nodeId`. */
 export function postgresDatabaseParts(
   postgres: PostgresStore,
-  options: { nodeId: string },
+  options: { nodeId: string; nodeLeaseMs?: number },
 ): DatabaseParts {
-  const node = postgresNode(options.nodeId);
+  const node = postgresNode(options.nodeId, options.nodeLeaseMs ?? DEFAULT_NODE_LEASE_MS);
   const dialectPart = <K extends keyof DialectParts>(part: K): DialectParts[K] =>
     POSTGRES_PARTS[part](postgres, node);
   const { db } = postgres;
@@ -281,7 +286,10 @@ export async function openDatabaseParts(
   }
   const { postgres, applied } = await openMigratedPostgres(db.url);
   try {
-    return Object.assign(postgresDatabaseParts(postgres, { nodeId: db.nodeId }), { applied });
+    return Object.assign(
+      postgresDatabaseParts(postgres, { nodeId: db.nodeId, nodeLeaseMs: db.nodeLeaseMs }),
+      { applied },
+    );
   } catch (error) {
     await postgres.close();
     throw error;

@@ -8,10 +8,8 @@ import {
 } from '../calls/node-lease.js';
 import type { Clock } from '../calls/ports.js';
 
-/** How long a node counts as alive after its heartbeat (ms). */
-export const NODE_LEASE_MS = 15_000;
-/** Time between heartbeats (ms): three fit in a lease, so one late beat costs nothing. */
-const HEARTBEAT_MS = NODE_LEASE_MS / 3;
+/** Beats per lease: three, so one late beat costs nothing. */
+const BEATS_PER_LEASE = 3;
 
 /**
  * Several nodes on one database (PostgreSQL): takes this node's lease, and the open
@@ -20,7 +18,13 @@ const HEARTBEAT_MS = NODE_LEASE_MS / 3;
  * Nothing on a database one node has to itself (SQLite): `leases` is null there.
  */
 export async function startNodeLease(
-  deps: TakeoverSquaringDeps & { leases: NodeLeaseStore | null; clock: Clock; log: Logger },
+  deps: TakeoverSquaringDeps & {
+    leases: NodeLeaseStore | null;
+    /** How long a heartbeat keeps this node alive (ms; `DIALSTATE_NODE_LEASE_MS`). */
+    leaseMs: number;
+    clock: Clock;
+    log: Logger;
+  },
 ): Promise<NodeLease | null> {
   const { leases, clock, log } = deps;
   if (leases === null) return null;
@@ -28,7 +32,7 @@ export async function startNodeLease(
     leases,
     clock,
     log: log.child({ component: 'node-lease', nodeId: leases.nodeId }),
-    heartbeatMs: HEARTBEAT_MS,
+    heartbeatMs: Math.floor(deps.leaseMs / BEATS_PER_LEASE),
     squareTakenOver: (attemptIds) => squareTakenOverAttempts(deps, attemptIds),
   });
   const { takenOver } = await lease.start();

@@ -19,6 +19,7 @@ import {
   CallControlError,
   type Clock,
   type PbxRoster,
+  type StoredAttempt,
 } from '../calls/ports.js';
 import type { PbxLoad } from '../campaign/pbx-choice.js';
 import type { PbxConfig } from '../pbx-config.js';
@@ -82,6 +83,14 @@ export interface PbxPool extends PbxRoster {
   firstHold(): string | null;
   /** Called when a PBX can take calls again: connected, or its hold lifted. */
   onReady(listener: () => void): void;
+  /**
+   * Makes this node hear the events of attempts another node placed (taken over after
+   * it died): each attempt's Stasis app (its `DIALSTATE_STASIS_APP`, where the AMD hop
+   * returns it too) is adopted on its PBX when it is not this node's. Before they are
+   * reconciled, so that no event falls between the reconciliation and the adoption.
+   * A PBX that cannot be reached is logged: its calls are squared when it is back.
+   */
+  adoptAppsOf(attempts: readonly StoredAttempt[]): Promise<void>;
   /** Stops holds, retries and event routing: first, while the engine stops. */
   stop(): void;
 }
@@ -375,6 +384,28 @@ export function createPbxPool(deps: {
     firstHold: () => members[0]?.hold.reason() ?? null,
     onReady(listener) {
       readyListeners.push(listener);
+    },
+    async adoptAppsOf(attempts) {
+      const wanted = new Map<string, { link: Link; app: string }>();
+      for (const attempt of attempts) {
+        const app = attempt.input.originateVariables.DIALSTATE_STASIS_APP;
+        const name = attempt.input.pbx ?? firstName;
+        const link = links.find((each) => each.pbx.config.name === name);
+        if (app === undefined || link === undefined || app === link.pbx.config.app) continue;
+        wanted.set(`${name}\n${app}`, { link, app });
+      }
+      await Promise.all(
+        [...wanted.values()].map(({ link, app }) =>
+          link.gateway
+            .adoptApp(app)
+            .catch((error: unknown) =>
+              log.error(
+                { err: error, app, pbx: link.pbx.config.name },
+                "could not adopt a dead node's app; its calls are squared at the PBX's reconnect",
+              ),
+            ),
+        ),
+      );
     },
     stop() {
       for (const member of members) {

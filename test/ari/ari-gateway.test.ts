@@ -288,6 +288,52 @@ describe('createAriGateway against the simulator', () => {
     await vi.waitFor(() => expect(intruderFrames.join()).toContain('ApplicationReplaced'));
   });
 
+  it("adopts a dead node's app: hears its call, follows it back from the AMD hop, and lets the app go when its owner returns", async () => {
+    // Ten times slower than the other tests: the callee waits 6 s in silence, time for
+    // one gateway to go and another to adopt its app.
+    await sim.stop();
+    sim = createSimulator({ user: USER, password: PASSWORD, timeScale: 0.1 });
+    simUrl = (await sim.start()).url;
+    const dead = gateway();
+    await dead.gw.connect();
+    await originate(dead.gw, 'att-1', '5550101');
+    await vi.waitFor(() => expect(dead.typesOf('att-1')).toContain('channel.answered'), {
+      timeout: 10_000,
+    });
+    // Node A dies: its websocket goes, the call stays in its app.
+    await dead.gw.close();
+
+    const logLines: string[] = [];
+    const heir = gateway({
+      app: 'dialstate-node-b',
+      log: pino({ level: 'info' }, { write: (line: string) => logLines.push(line) }),
+    });
+    await heir.gw.connect();
+    await heir.gw.adoptApp(APP);
+    // The AMD hop returns the channel to its DIALSTATE_STASIS_APP: the adopted app.
+    await heir.gw.callControl.continueToAmd({ channelId: 'dialstate-att-1', amdOptions: '' });
+    await vi.waitFor(() => expect(heir.typesOf('att-1')).toContain('amd.completed'), {
+      timeout: 10_000,
+    });
+
+    // Node A comes back under its name: the heir lets the app go, without taking it back.
+    const returned = new WebSocket(
+      `${simUrl.replace('http', 'ws')}/ari/events?app=${APP}&api_key=${USER}:${PASSWORD}`,
+    );
+    sockets.push(returned);
+    const returnedFrames: string[] = [];
+    returned.on('message', (data) => returnedFrames.push(String(data)));
+    await new Promise((resolve) => returned.once('open', resolve));
+    await heir.gw.callControl.hangUp({ channelId: 'dialstate-att-1' });
+    await vi.waitFor(() => expect(returnedFrames.join()).toContain('ChannelDestroyed'));
+    await vi.waitFor(() => expect(logLines.join()).toContain('took it back'));
+    expect(logLines.join()).not.toContain('adopted app disconnected');
+    expect(returnedFrames.join()).not.toContain('ApplicationReplaced');
+    expect(heir.typesOf('att-1')).not.toContain('channel.hungUp');
+    // Its own app never moved.
+    expect(heir.states()).toEqual(['connected']);
+  });
+
   it('reads and sets channel variables, with null for what ARI does not have', async () => {
     const { gw, typesOf } = gateway();
     await gw.connect();

@@ -57,6 +57,9 @@ describeDialingStore('postgres', 'taking over the attempts of a dead node', (sto
       clock,
       log: silent,
     });
+    // The apps adopted, and whether the reconciliation had run by then.
+    const adopted: { ids: string[]; afterReconcile: boolean }[] = [];
+    let reconciled = false;
     const lease = createNodeLease({
       leases: createPostgresNodeLeases(b.db, { nodeId: b.nodeId, leaseMs: LEASE_MS }),
       clock,
@@ -67,7 +70,18 @@ describeDialingStore('postgres', 'taking over the attempts of a dead node', (sto
           {
             journal: b.journal,
             runner: engineB.runner,
-            reconciler,
+            reconciler: {
+              reconcile: async () => {
+                reconciled = true;
+                return reconciler.reconcile();
+              },
+            },
+            adoptApps: async (attempts) => {
+              adopted.push({
+                ids: attempts.map((attempt) => attempt.attemptId).sort(),
+                afterReconcile: reconciled,
+              });
+            },
             recoverLeads: () => recoverOrphanedLeads({ store: b.leadRecovery, clock, log: silent }),
           },
           ids,
@@ -80,6 +94,8 @@ describeDialingStore('postgres', 'taking over the attempts of a dead node', (sto
     const { takenOver } = await lease.beat();
     expect(takenOver.sort()).toEqual(['a-1', 'a-2']);
     await engineB.runner.settled();
+    // Node A's app is adopted for both, before Asterisk's channels are looked at.
+    expect(adopted).toEqual([{ ids: ['a-1', 'a-2'], afterReconcile: false }]);
 
     expect(engineB.runner.liveAttemptIds()).toEqual(['a-1']);
     expect(await b.journal.loadAttempt('a-2')).toMatchObject({ done: true });

@@ -29,6 +29,7 @@ function dbConfig(url: string | null = null): Config['db'] {
     busyTimeoutMs: 5_000,
     unwritableAfterMs: 10_000,
     nodeId: 'node-test',
+    nodeLeaseMs: 15_000,
   };
 }
 
