@@ -43,6 +43,12 @@ const leadCount = (s: Store) => count(s, 'select count(*) as n from lead where c
 const pendingCount = (s: Store) =>
   count(s, `select count(*) as n from lead where campaign_id = ? and state = 'pending'`);
 
+/**
+ * The merge's time budget per slice in these tests (ms): smaller than the product's, so
+ * that a merge of a few thousand rows takes many slices however fast the machine is.
+ */
+const TEST_SLICE_MS = 5;
+
 function importInto(
   s: Store,
   source: AsyncIterable<string>,
@@ -50,7 +56,7 @@ function importInto(
 ) {
   return importLeads(
     {
-      store: createLeadIntakeStore(s, slices),
+      store: createLeadIntakeStore(s, { sliceMs: TEST_SLICE_MS, ...slices }),
       clock: { now: () => T0 },
       newImportId: () => 'import-s',
     },
