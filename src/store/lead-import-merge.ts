@@ -278,12 +278,29 @@ export async function mergeImportInSlices(
         merged_late_duplicates: number;
       }[],
   );
+  return mergeResultOf(totals, longest);
+}
+
+/** The import's merge totals, as its row keeps them. */
+export interface MergeTotals {
+  merged_pending: number;
+  merged_dnc: number;
+  merged_updated_pending: number;
+  merged_updated_dnc: number;
+  merged_late_duplicates: number;
+}
+
+/**
+ * What a merge answers from the import's totals (either dialect): `notRunning` when the
+ * import's row is gone; `blockedMs` is its longest transaction.
+ */
+export function mergeResultOf(totals: MergeTotals | undefined, blockedMs: number): LeadImportMerge {
   if (totals === undefined) return { ok: false, reason: 'notRunning' };
   return {
     ok: true,
     inserted: { pending: totals.merged_pending, dnc: totals.merged_dnc },
     updated: { pending: totals.merged_updated_pending, dnc: totals.merged_updated_dnc },
     lateDuplicates: totals.merged_late_duplicates,
-    blockedMs: longest,
+    blockedMs,
   };
 }

@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { MergedCounts } from '../../intake/lead-import-tally.js';
 import type { LeadImportMerge } from '../../intake/lead-intake-ports.js';
+import { mergeResultOf } from '../lead-import-merge.js';
 import type { Database } from '../schema.js';
 
 /**
@@ -235,12 +236,5 @@ export async function mergePostgresImport(
     ])
     .where('id', '=', importId)
     .executeTakeFirst();
-  if (totals === undefined) return { ok: false, reason: 'notRunning' };
-  return {
-    ok: true,
-    inserted: { pending: totals.merged_pending, dnc: totals.merged_dnc },
-    updated: { pending: totals.merged_updated_pending, dnc: totals.merged_updated_dnc },
-    lateDuplicates: totals.merged_late_duplicates,
-    blockedMs: longest,
-  };
+  return mergeResultOf(totals, longest);
 }
