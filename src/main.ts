@@ -1,5 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { createAriSetupProbe } from './ari/ari-setup-probe.js';
 import { type AttemptRunner, createAttemptRunner } from './calls/attempt-runner.js';
 import { type CampaignScheduler, createCampaignScheduler } from './calls/campaign-scheduler.js';
@@ -7,7 +6,6 @@ import { recoverOrphanedLeads } from './calls/lead-recovery.js';
 import { type AttemptJournal, systemClock } from './calls/ports.js';
 import { reconcileAfterStorageOutage } from './calls/reconcile-after-storage-outage.js';
 import { createStorageHealth } from './calls/storage-health.js';
-import { CAMPAIGN_DEFAULTS } from './campaign/campaign-defaults.js';
 import { listOptOutDigits } from './compliance/opt-out-digit.js';
 import type { Config } from './config.js';
 import { type CampaignControl, createCampaignControl } from './control/campaign-control.js';
@@ -18,20 +16,15 @@ import { createLogger, type Logger } from './logger.js';
 import { HAND_OFF_SETTLE_MS } from './machines/attempt.js';
 import { createRecordingLibrary, type RecordingLibrary } from './media/recording-library.js';
 import { installShippedPrompts } from './media/shipped-prompts.js';
-import type { PbxConfig } from './pbx-config.js';
 import { campaignTargets, checkAiTarget } from './setup/ai-target-checks.js';
-import { createSimulator, type Simulator } from './sim/simulator.js';
 import type { RecordingRepository } from './store/recordings.js';
 import { DIALSTATE_VERSION } from './version.js';
 import { buildApiRouters, wireLiveFeed, wireMetrics } from './wiring/api.js';
 import { openDatabaseParts } from './wiring/database.js';
 import { startNodeLease } from './wiring/node-lease.js';
-import {
-  createPbxConnections,
-  createPbxPool,
-  type PbxStatus,
-  type ResolvedPbx,
-} from './wiring/pbx-pool.js';
+import { createPbxConnections, type ResolvedPbx } from './wiring/pbx-connections.js';
+import { createPbxPool, type PbxStatus } from './wiring/pbx-pool.js';
+import { resolvePbxs } from './wiring/resolve-pbxs.js';
 
 /** Each ARI request of `GET /api/setup/checks` (ms). */
 const SETUP_PROBE_REQUEST_TIMEOUT_MS = 3_000;
@@ -60,49 +53,6 @@ export interface Dialstate {
    * database. Calls still live stay open in the journal; the next start restores them.
    */
   stop(): Promise<void>;
-}
-
-/** Where each enabled PBX is: its configured Asterisk, or a simulator started for it. */
-async function resolvePbxs(config: Config, log: Logger): Promise<ResolvedPbx[]> {
-  const resolved: ResolvedPbx[] = [];
-  try {
-    for (const pbx of config.pbxs) {
-      if (pbx.enabled) resolved.push(await resolvePbx(config, pbx, log));
-    }
-  } catch (error) {
-    for (const pbx of resolved) await pbx.sim?.stop();
-    throw error;
-  }
-  return resolved;
-}
-
-async function resolvePbx(config: Config, pbx: PbxConfig, log: Logger): Promise<ResolvedPbx> {
-  if (pbx.url !== null) return { config: pbx, url: pbx.url, password: pbx.password, sim: null };
-  // A fresh secret per run: the simulator listens on loopback and only we talk to it.
-  const password = randomBytes(16).toString('hex');
-  await mkdir(config.mediaDir, { recursive: true });
-  const several = config.pbxs.length > 1;
-  const sim: Simulator = createSimulator({
-    user: pbx.user,
-    password,
-    timeScale: config.simTimeScale,
-    mediaDir: config.mediaDir,
-    dialContexts: [config.dial.context],
-    amdContext: config.dial.amdContext,
-    // The stand-in AAVA answers this server's hand-off context (the demo campaign's target).
-    aava: { contexts: [config.dial.aavaHandoffContext] },
-    // The stand-in AI agent answers a new campaign's default hand-off context too, so
-    // that a campaign made with the defaults completes its calls against the simulator.
-    aiContexts: [
-      'ai-agent',
-      ...(CAMPAIGN_DEFAULTS.aiTarget.kind === 'dialplan'
-        ? [CAMPAIGN_DEFAULTS.aiTarget.context]
-        : []),
-    ],
-    log: log.child(several ? { component: 'sim', pbx: pbx.name } : { component: 'sim' }),
-  });
-  const { url } = await sim.start();
-  return { config: pbx, url, password, sim };
 }
 
 /**
