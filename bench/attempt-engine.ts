@@ -58,6 +58,7 @@ import {
   migrateBenchSchema,
 } from './bench-fixtures.js';
 import {
+  BENCH_POOL_SIZE,
   type BenchPostgres,
   type BenchStore,
   benchStores,
@@ -259,7 +260,7 @@ async function runPostgres(
 ): Promise<Result> {
   const kit = await thisKit;
   const database = await server.newDatabase();
-  const postgres = openPostgres({ url: database.url });
+  const postgres = openPostgres({ url: database.url, maxConnections: BENCH_POOL_SIZE });
   try {
     const campaign = benchCampaign();
     await createCampaignRepository(postgres.db).insert(campaign);

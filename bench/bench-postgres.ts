@@ -55,6 +55,12 @@ export interface BenchPostgres {
 }
 
 /**
+ * The pool the benchmarks open: 10 connections, the size docs/BENCHMARKS.md's PostgreSQL
+ * figures were measured with (before `DIALSTATE_DB_POOL_SIZE`), so that new runs compare.
+ */
+export const BENCH_POOL_SIZE = 10;
+
+/**
  * Starts a throwaway cluster (or uses the server at `url`, which must let its user
  * create databases) for a benchmark run.
  */

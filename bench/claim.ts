@@ -62,7 +62,12 @@ import {
   migrateBenchSchema,
   newBenchAttempt,
 } from './bench-fixtures.js';
-import { type BenchDatabase, benchStores, startBenchPostgres } from './bench-postgres.js';
+import {
+  BENCH_POOL_SIZE,
+  type BenchDatabase,
+  benchStores,
+  startBenchPostgres,
+} from './bench-postgres.js';
 import { type EngineKit, loadEngineKit } from './engine-kit.js';
 
 const { values } = parseArgs({
@@ -164,7 +169,7 @@ let postgresDatabase: BenchDatabase | null = null;
 let postgres: PostgresStore | null = null;
 if (benchPostgres !== null) {
   postgresDatabase = await benchPostgres.newDatabase();
-  postgres = openPostgres({ url: postgresDatabase.url });
+  postgres = openPostgres({ url: postgresDatabase.url, maxConnections: BENCH_POOL_SIZE });
 }
 const loadSeconds = new Map<string, number>();
 if (stores.includes('sqlite')) loadSeconds.set('sqlite', await loadLeads(store.db, 'sqlite'));

@@ -130,6 +130,11 @@ export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
     description:
       "How long a node sharing a PostgreSQL database counts as alive after its last heartbeat (ms); it beats three times per lease. Once a node's lease has expired, another node takes its open calls over: a shorter lease takes them over sooner, but a node paused longer than its lease (a long garbage collection, a cut to the database) loses its calls to another. Every node sharing a database should use the same value. Unused with SQLite.",
   },
+  DIALSTATE_DB_POOL_SIZE: {
+    group: 'Storage',
+    description:
+      "Most connections this node opens to the PostgreSQL database (`DIALSTATE_DATABASE_URL`). The journal's group commits run on connections of their own, beside claims, the lease's heartbeat, imports and the API's reads: about one connection per 5 live calls (`DIALSTATE_MAX_CHANNELS`) is enough, 10 ran short at 100 calls. A query that waits over 1 s for a free connection is logged as a warning naming this setting; one that waits 10 s fails with an error saying the pool was full. The pools of all nodes sharing a database, plus 2 for a `dialstate migrate`, must fit in the server's `max_connections` (100 by default, 3 of them kept for superusers). Unused with SQLite.",
+  },
   DIALSTATE_HTTP_HOST: {
     group: 'HTTP API',
     description:

@@ -85,6 +85,11 @@ export interface Config {
      * times per lease. Another node takes its open calls over once it has expired.
      */
     readonly nodeLeaseMs: number;
+    /**
+     * Most connections this node opens to the PostgreSQL database (its pool's size);
+     * unused with SQLite.
+     */
+    readonly poolSize: number;
   };
   readonly http: { readonly host: string; readonly port: number; readonly apiToken: string | null };
   /** Most live calls across all campaigns. */
@@ -110,6 +115,13 @@ export interface Config {
   readonly simTimeScale: number;
   readonly logLevel: LogLevel;
 }
+
+/**
+ * Connections of a node's PostgreSQL pool unless set: enough for about 100 live calls
+ * (10 ran short at 100 in the failover test, ADR 025), and four such nodes fit in
+ * PostgreSQL's default `max_connections` (100, three of them kept for superusers).
+ */
+export const DEFAULT_DB_POOL_SIZE = 20;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -168,6 +180,8 @@ export const CONFIG_SCHEMA = z.object({
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
     .optional(),
   DIALSTATE_NODE_LEASE_MS: z.coerce.number().int().min(1_500).max(600_000).default(15_000),
+  // Two at least: the lease's heartbeat must not wait behind a long import merge.
+  DIALSTATE_DB_POOL_SIZE: z.coerce.number().int().min(2).max(1_000).default(DEFAULT_DB_POOL_SIZE),
   DIALSTATE_HTTP_HOST: nonEmpty.default('127.0.0.1'),
   DIALSTATE_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DIALSTATE_API_TOKEN: z
@@ -328,6 +342,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       // The host's name: stable across restarts, so a restarted node resumes its own calls.
       nodeId,
       nodeLeaseMs: e.DIALSTATE_NODE_LEASE_MS,
+      poolSize: e.DIALSTATE_DB_POOL_SIZE,
     }),
     http: Object.freeze({
       host: e.DIALSTATE_HTTP_HOST,

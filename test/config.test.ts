@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       unwritableAfterMs: 10_000,
       nodeId: hostname(),
       nodeLeaseMs: 15_000,
+      poolSize: 20,
     });
     expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, apiToken: null });
     expect(config.maxChannels).toBe(10);
@@ -161,6 +162,16 @@ describe('loadConfig', () => {
     ).toEqual([
       expect.stringMatching(/^DIALSTATE_DB_BUSY_TIMEOUT_MS: /),
       expect.stringMatching(/^DIALSTATE_DB_UNWRITABLE_AFTER_MS: /),
+    ]);
+  });
+
+  it("takes the PostgreSQL pool's size as a whole number of 2 or more", () => {
+    expect(loadConfig({ DIALSTATE_DB_POOL_SIZE: '48' }).db.poolSize).toBe(48);
+    expect(problemsOf({ DIALSTATE_DB_POOL_SIZE: '1' })).toEqual([
+      'DIALSTATE_DB_POOL_SIZE: Too small: expected number to be >=2',
+    ]);
+    expect(problemsOf({ DIALSTATE_DB_POOL_SIZE: '12.5' })).toEqual([
+      expect.stringMatching(/^DIALSTATE_DB_POOL_SIZE: /),
     ]);
   });
 

@@ -14,6 +14,14 @@ export const AMD_HOP_VERSION = 2;
  */
 export const AMD_HOP_VERSION_LABEL = `dialstate_hop_v${AMD_HOP_VERSION}`;
 
+/**
+ * dialstate's copies of `AMDSTATUS`/`AMDCAUSE`, set by the hop right after `AMD()`:
+ * readable over ARI (`GET /channels/{id}/variable`) for as long as the channel lives,
+ * so a verdict whose `StasisStart` went to nobody can still be read back.
+ */
+export const AMD_STATUS_VARIABLE = 'DIALSTATE_AMDSTATUS';
+export const AMD_CAUSE_VARIABLE = 'DIALSTATE_AMDCAUSE';
+
 /** Pause between two tries of `Stasis()` while the app is not connected (ms). */
 export const HOP_RETRY_INTERVAL_MS = 500;
 
@@ -83,13 +91,13 @@ export function amdHopSteps(defaultApp: string): DialplanStep[] {
     },
     {
       app: 'Set',
-      data: 'DIALSTATE_AMDSTATUS=${AMDSTATUS}',
+      data: `${AMD_STATUS_VARIABLE}=\${AMDSTATUS}`,
       comment: [
         "dialstate's own copies: an agent's dialplan or a later AMD() may overwrite",
         'AMDSTATUS; these stay readable over ARI (GET /channels/{id}/variable).',
       ],
     },
-    { app: 'Set', data: 'DIALSTATE_AMDCAUSE=${AMDCAUSE}' },
+    { app: 'Set', data: `${AMD_CAUSE_VARIABLE}=\${AMDCAUSE}` },
     { app: 'Verbose', data: '2,dialstate AMD ${DIALSTATE_ATTEMPT_ID}: ${AMDSTATUS} ${AMDCAUSE}' },
     {
       app: 'Set',

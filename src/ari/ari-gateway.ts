@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
+import type { AmdVerdict, AmdVerdictDirectory } from '../calls/lost-amd-verdict.js';
 import type { AttemptEventSource, CallControl, ChannelDirectory, Clock } from '../calls/ports.js';
+import { AMD_CAUSE_VARIABLE, AMD_STATUS_VARIABLE } from './amd-hop.js';
 import { createAriCallControl } from './ari-call-control.js';
 import { type AriEndpoint, connectAriClient } from './ari-connect.js';
 import { AriRequestError } from './ari-errors.js';
@@ -67,7 +69,7 @@ export interface AriChannelSummary {
 }
 
 /** The one connection to Asterisk's ARI: events in, call control out. */
-export interface AriGateway extends AttemptEventSource, ChannelDirectory {
+export interface AriGateway extends AttemptEventSource, ChannelDirectory, AmdVerdictDirectory {
   /**
    * Connects (REST and the app's websocket). Retries an unreachable ARI with backoff.
    * @throws AriConnectionError: `unreachable`, `unauthorized` (401) or `failed`.
@@ -162,6 +164,13 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
       if (error instanceof AriRequestError && error.status === 404) return null;
       throw error;
     }
+  }
+
+  async function getVariable(channelId: string, variable: string): Promise<string | null> {
+    const answer = await orNullOn404(
+      rest.call('channels', 'getChannelVar', { channelId, variable }),
+    );
+    return answer === null ? null : String((answer as { value?: unknown }).value ?? '');
   }
 
   function reconnected(): void {
@@ -294,15 +303,22 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
         state: String(channel.state ?? ''),
       }));
     },
+    async returnedVerdict(channelId): Promise<AmdVerdict | null> {
+      const channel = await orNullOn404(rest.call('channels', 'get', { channelId }));
+      const step = (channel as { dialplan?: { context?: unknown; app_name?: unknown } } | null)
+        ?.dialplan;
+      // Back from the hop, the channel waits in the hop's own `Stasis()` step: the
+      // snapshot's dialplan is `<AMD context>,s,<n>,Stasis,"<app>,amd,…"` (fact 6).
+      // Anywhere else it is still in AMD() or in the retry loop, and comes back itself.
+      if (step?.context !== options.amdContext || step.app_name !== 'Stasis') return null;
+      const status = await getVariable(channelId, AMD_STATUS_VARIABLE);
+      if (status === null || status === '') return null;
+      return { status, cause: (await getVariable(channelId, AMD_CAUSE_VARIABLE)) ?? '' };
+    },
     async setVariable(channelId, variable, value) {
       await rest.call('channels', 'setChannelVar', { channelId, variable, value });
     },
-    async getVariable(channelId, variable) {
-      const answer = await orNullOn404(
-        rest.call('channels', 'getChannelVar', { channelId, variable }),
-      );
-      return answer === null ? null : String((answer as { value?: unknown }).value ?? '');
-    },
+    getVariable,
     async moduleLoaded(name) {
       return (await orNullOn404(rest.call('asterisk', 'getModule', { moduleName: name }))) !== null;
     },

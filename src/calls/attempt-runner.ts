@@ -61,6 +61,12 @@ export interface AttemptRunner {
    * journal refused the commit, or the runner stopped before it could be made.
    */
   dispatch(attemptId: string, event: AttemptEvent): Promise<void>;
+  /**
+   * As `dispatch`, for an event rebuilt from what the journal said at `seq`: when its
+   * turn comes, it is processed only if the attempt's last journaled event is still
+   * `seq` (else it is dropped, not journaled). Resolves true when it was processed.
+   */
+  dispatchIfAt(attemptId: string, seq: number, event: AttemptEvent): Promise<boolean>;
   /** Sends `operator.canceled` to a live attempt. Returns false if it is not live. */
   cancel(attemptId: string): Promise<boolean>;
   /**
@@ -185,6 +191,21 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
     return run;
   }
 
+  function dispatchIfAt(attemptId: string, seq: number, event: AttemptEvent): Promise<boolean> {
+    const attempt = live.get(attemptId);
+    if (!attempt || stopped) return Promise.resolve(false);
+    const run = attempt.events.then(async () => {
+      if (attempt.done || attempt.seq !== seq) return false;
+      await process(attempt, event);
+      return true;
+    });
+    attempt.events = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
   async function process(attempt: LiveAttempt, event: AttemptEvent): Promise<void> {
     if (attempt.done) return;
     const { stored } = attempt;
@@ -302,6 +323,7 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
       if (attempt.seq === 0) throw new Error(`attempt ${stored.attemptId} did not start`);
     },
     dispatch,
+    dispatchIfAt,
     async cancel(attemptId) {
       if (!live.has(attemptId)) return false;
       await dispatch(attemptId, { type: 'operator.canceled', at: clock.now() });

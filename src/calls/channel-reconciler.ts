@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
+import type { AttemptEvent } from '../machines/attempt-types.js';
 import { channelIdFor } from './attempt-input.js';
 import type { AttemptRunner } from './attempt-runner.js';
+import { type AmdVerdictDirectory, lostAmdVerdict } from './lost-amd-verdict.js';
 import { lostPlaybackEnd, type PlaybackDirectory } from './lost-playback-end.js';
 import type { AttemptJournal, ChannelDirectory, Clock } from './ports.js';
 
@@ -12,6 +14,8 @@ export interface ReconcileReport {
   lost: string[];
   /** Attempts whose lost `PlaybackFinished` was rebuilt and sent (see `lostPlaybackEnd`). */
   playbacksEnded: string[];
+  /** Attempts whose lost AMD verdict was read back and sent (see `lostAmdVerdict`). */
+  verdictsRebuilt: string[];
 }
 
 /** Squares live attempts with the channels Asterisk really has. */
@@ -37,11 +41,14 @@ export interface ChannelReconcilerDeps {
   /** The channel of an attempt; dialstate's deterministic id by default. */
   channelIdOf?: (attemptId: string) => string;
   /**
-   * With both, an attempt whose channel lives but whose playback ended unseen gets that
-   * end, stamped with the playback's real end, so its timers run from the facts.
+   * With `journal`, an attempt whose channel lives but missed an event that left facts
+   * on the PBX gets that event: with `playbacks`, the end of a playback (stamped with
+   * its real end, so its timers run from the facts); with `verdicts`, the AMD verdict
+   * of a channel back in Stasis from the hop.
    */
   journal?: Pick<AttemptJournal, 'loadAttempt' | 'loadEntries'>;
   playbacks?: PlaybackDirectory;
+  verdicts?: AmdVerdictDirectory;
 }
 
 /**
@@ -65,11 +72,14 @@ export function createChannelReconciler(deps: ChannelReconcilerDeps): ChannelRec
     const live = new Set((await channels.listChannels()).map((channel) => channel.id));
     const lost: string[] = [];
     const playbacksEnded: string[] = [];
+    const verdictsRebuilt: string[] = [];
     for (const attemptId of candidates) {
       if (!runner.isLive(attemptId)) continue;
       if (owns !== undefined && !owns(attemptId)) continue;
       if (live.has(channelIdOf(attemptId))) {
-        if (await endLostPlayback(attemptId)) playbacksEnded.push(attemptId);
+        const rebuilt = await rebuildLostEvent(attemptId);
+        if (rebuilt === 'amd.completed') verdictsRebuilt.push(attemptId);
+        if (rebuilt === 'playback.finished') playbacksEnded.push(attemptId);
         continue;
       }
       lost.push(attemptId);
@@ -79,23 +89,34 @@ export function createChannelReconciler(deps: ChannelReconcilerDeps): ChannelRec
     if (playbacksEnded.length > 0) {
       log.info({ playbacksEnded }, 'playback ends missed while away were rebuilt');
     }
-    return { checked: candidates.length, lost, playbacksEnded };
+    if (verdictsRebuilt.length > 0) {
+      log.info({ verdictsRebuilt }, 'AMD verdicts missed while away were read back from the PBX');
+    }
+    return { checked: candidates.length, lost, playbacksEnded, verdictsRebuilt };
   }
 
-  async function endLostPlayback(attemptId: string): Promise<boolean> {
-    const { journal, playbacks } = deps;
-    if (!journal || !playbacks) return false;
+  /**
+   * Sends a live attempt the event it missed, if the PBX still shows it: its AMD
+   * verdict, or the end of its playback (an attempt waits for one of them at most).
+   * Returns the type of the event sent, or null.
+   */
+  async function rebuildLostEvent(attemptId: string): Promise<AttemptEvent['type'] | null> {
+    const { journal, playbacks, verdicts } = deps;
+    if (!journal || (!playbacks && !verdicts)) return null;
     const attempt = await journal.loadAttempt(attemptId);
-    if (attempt === undefined || attempt.done) return false;
-    const event = await lostPlaybackEnd({
-      attempt,
-      entries: await journal.loadEntries(attemptId),
-      playbacks,
-      now: clock.now(),
-    });
-    if (event === null || !runner.isLive(attemptId)) return false;
-    await runner.dispatch(attemptId, event);
-    return true;
+    if (attempt === undefined || attempt.done) return null;
+    const entries = await journal.loadEntries(attemptId);
+    const now = clock.now();
+    const channelId = channelIdOf(attemptId);
+    let event: AttemptEvent | null = null;
+    if (verdicts) event = await lostAmdVerdict({ attempt, entries, channelId, verdicts, now });
+    if (event === null && playbacks) {
+      event = await lostPlaybackEnd({ attempt, entries, playbacks, now });
+    }
+    // Only if nothing was journaled since the facts were read: the event itself may
+    // have come meanwhile (the hop's StasisStart on its way), and must not count twice.
+    if (event === null || !(await runner.dispatchIfAt(attemptId, attempt.seq, event))) return null;
+    return event.type;
   }
 
   return {

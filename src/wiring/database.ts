@@ -279,12 +279,16 @@ export function postgresDatabaseParts(
  */
 export async function openDatabaseParts(
   db: Config['db'],
+  log?: Logger,
 ): Promise<DatabaseParts & { applied: string[] }> {
   if (db.url === null) {
     const { store, applied } = await openMigratedStore(db);
     return Object.assign(databaseParts(store), { applied });
   }
-  const { postgres, applied } = await openMigratedPostgres(db.url);
+  const { postgres, applied } = await openMigratedPostgres(db.url, {
+    maxConnections: db.poolSize,
+    log,
+  });
   try {
     return Object.assign(
       postgresDatabaseParts(postgres, { nodeId: db.nodeId, nodeLeaseMs: db.nodeLeaseMs }),
@@ -299,8 +303,9 @@ export async function openDatabaseParts(
 /** Opens the PostgreSQL database at `url` and migrates it; closes it again when that fails. */
 async function openMigratedPostgres(
   url: string,
+  pool: { maxConnections: number; log?: Logger },
 ): Promise<{ postgres: PostgresStore; applied: string[] }> {
-  const postgres = openPostgres({ url });
+  const postgres = openPostgres({ url, ...pool });
   try {
     return { postgres, applied: await migratePostgresToLatest(postgres.db) };
   } catch (error) {
@@ -323,7 +328,9 @@ export async function migrateDatabase(
     await store.close();
     return { location: store.path, applied };
   }
-  const { postgres, applied } = await openMigratedPostgres(db.url);
+  const { postgres, applied } = await openMigratedPostgres(db.url, {
+    maxConnections: db.poolSize,
+  });
   await postgres.close();
   return { location: postgres.displayUrl, applied };
 }

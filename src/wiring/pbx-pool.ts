@@ -110,6 +110,7 @@ export function createPbxPool(deps: {
         channels: gateway,
         journal: deps.journal,
         playbacks: gateway,
+        verdicts: gateway,
         clock,
         log: pbxLog,
         ...ownerOf(name),
@@ -163,6 +164,7 @@ export function createPbxPool(deps: {
           checked: reports.reduce((sum, report) => sum + report.checked, 0),
           lost: reports.flatMap((report) => report.lost),
           playbacksEnded: reports.flatMap((report) => report.playbacksEnded),
+          verdictsRebuilt: reports.flatMap((report) => report.verdictsRebuilt),
         };
       },
     },

@@ -347,6 +347,49 @@ describe('createAriGateway against the simulator', () => {
     expect(await gw.channelExists('dialstate-gone')).toBe(false);
   });
 
+  it('reads back the AMD verdict of a channel back in Stasis from the hop, and none while it is still in the hop', async () => {
+    // Ten times slower than the other tests: the callees stay on the line for seconds.
+    await sim.stop();
+    sim = createSimulator({ user: USER, password: PASSWORD, timeScale: 0.1 });
+    simUrl = (await sim.start()).url;
+    const { gw, typesOf } = gateway();
+    await gw.connect();
+    await originate(gw, 'att-1', '5550101');
+    // att-2's hop returns to an app no websocket holds: it waits in the retry loop.
+    await gw.callControl.originate({
+      channelId: 'dialstate-att-2',
+      number: '5550101',
+      callerId: 'Dialstate <6789>',
+      timeoutSec: 30,
+      variables: {
+        __DIALSTATE_ATTEMPT_ID: 'att-2',
+        DIALSTATE_STASIS_APP: 'dialstate-away',
+        DIALSTATE_HOP_WAIT_MS: '600000',
+      },
+    });
+    const waitLong = { timeout: 10_000 };
+    await vi.waitFor(() => expect(typesOf('att-1')).toContain('channel.answered'), waitLong);
+    await vi.waitFor(() => expect(typesOf('att-2')).toContain('channel.answered'), waitLong);
+    // In the originate's own Stasis, not the hop's.
+    expect(await gw.returnedVerdict('dialstate-att-1')).toBeNull();
+
+    await gw.callControl.continueToAmd({ channelId: 'dialstate-att-1', amdOptions: '' });
+    await gw.callControl.continueToAmd({ channelId: 'dialstate-att-2', amdOptions: '' });
+    await vi.waitFor(() => expect(typesOf('att-1')).toContain('amd.completed'), waitLong);
+    expect(await gw.returnedVerdict('dialstate-att-1')).toEqual({
+      status: 'HUMAN',
+      cause: 'HUMAN-800-800',
+    });
+    const hopOf = () => sim.calls().find((call) => call.channelId === 'dialstate-att-2');
+    await vi.waitFor(() => expect(Number(hopOf()?.variables.HOP_WAITED_MS)).toBeGreaterThan(0), {
+      ...waitLong,
+    });
+    // The verdict is on the channel, but the hop will bring it back itself.
+    expect(hopOf()?.variables.DIALSTATE_AMDSTATUS).toBe('HUMAN');
+    expect(await gw.returnedVerdict('dialstate-att-2')).toBeNull();
+    expect(await gw.returnedVerdict('dialstate-gone')).toBeNull();
+  });
+
   it('stops hearing events once closed and cannot be connected again', async () => {
     const { gw, events } = gateway();
     await gw.connect();

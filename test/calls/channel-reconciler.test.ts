@@ -4,6 +4,7 @@ import {
   createChannelReconciler,
   type ReconcileReport,
 } from '../../src/calls/channel-reconciler.js';
+import type { AmdVerdict, AmdVerdictDirectory } from '../../src/calls/lost-amd-verdict.js';
 import type { ChannelDirectory } from '../../src/calls/ports.js';
 import { consentPlaybackId } from '../support/attempt-events.js';
 import { createHarness, type Harness } from '../support/harness.js';
@@ -46,7 +47,7 @@ describe('createChannelReconciler', () => {
     const report = await reconciler.reconcile();
     await h.runner.settled();
 
-    expect(report).toEqual({ checked: 2, lost: [gone], playbacksEnded: [] });
+    expect(report).toEqual({ checked: 2, lost: [gone], playbacksEnded: [], verdictsRebuilt: [] });
     expect(h.runner.isLive(kept)).toBe(true);
     expect(h.runner.isLive(gone)).toBe(false);
     const attempt = await h.journal.loadAttempt(gone);
@@ -71,7 +72,12 @@ describe('createChannelReconciler', () => {
       log: pino({ level: 'silent' }),
     });
 
-    expect(await reconciler.reconcile()).toEqual({ checked: 1, lost: [], playbacksEnded: [] });
+    expect(await reconciler.reconcile()).toEqual({
+      checked: 1,
+      lost: [],
+      playbacksEnded: [],
+      verdictsRebuilt: [],
+    });
     expect(h.runner.isLive(started)).toBe(true);
   });
 
@@ -112,7 +118,7 @@ describe('createChannelReconciler', () => {
     release();
     const [first, second] = await both;
     expect(first.lost).toEqual([id]);
-    expect(second).toEqual({ checked: 0, lost: [], playbacksEnded: [] });
+    expect(second).toEqual({ checked: 0, lost: [], playbacksEnded: [], verdictsRebuilt: [] });
     expect(overlapped).toBe(false);
     expect(channels.calls).toBe(3);
   });
@@ -188,5 +194,131 @@ describe('createChannelReconciler', () => {
       playbacks: { playbackExists: async () => true },
     });
     expect((await reconciler.reconcile()).playbacksEnded).toEqual([]);
+  });
+
+  describe('an AMD verdict missed while away', () => {
+    /** A PBX whose channel is back in Stasis from the hop with `verdict` (null: elsewhere). */
+    function hop(verdict: AmdVerdict | null, meanwhile: () => Promise<void> = async () => {}) {
+      const asked: string[] = [];
+      const verdicts: AmdVerdictDirectory = {
+        async returnedVerdict(channelId) {
+          asked.push(channelId);
+          await meanwhile();
+          return verdict;
+        },
+      };
+      return { asked, verdicts };
+    }
+
+    /** Reconciles the attempt's live channel with `pbx`, over the harness's runner and journal. */
+    function reconcileWith(h: Harness, attemptId: string, pbx: ReturnType<typeof hop>) {
+      return createChannelReconciler({
+        runner: h.runner,
+        channels: directory(async () => [`dialstate-${attemptId}`]),
+        clock: h.clock,
+        log: pino({ level: 'silent' }),
+        journal: h.journal,
+        verdicts: pbx.verdicts,
+      }).reconcile();
+    }
+
+    /** An attempt answered and sent to AMD, then a crash: the verdict came while away. */
+    async function screenedThenRestarted(
+      pbx: ReturnType<typeof hop>,
+      meanwhile?: (restarted: Harness, attemptId: string) => Promise<void>,
+    ) {
+      let h = await harness();
+      open.pop();
+      const attemptId = await h.launch(1);
+      await h.send(attemptId, { type: 'channel.answered' });
+      expect(h.callControl.received.at(-1)?.type).toBe('continueToAmd');
+      let report: ReconcileReport | undefined;
+      // Away a minute: longer than the attempt's AMD timeout, held over the restart.
+      h = await h.crashAndRestart({
+        downForMs: 60_000,
+        async beforeTimers(restarted) {
+          await meanwhile?.(restarted, attemptId);
+          report = await reconcileWith(restarted, attemptId, pbx);
+          await restarted.runner.settled();
+        },
+      });
+      open.push(h);
+      return { h, attemptId, report };
+    }
+
+    it('reads it back from the channel and goes on from it, its timers running from now', async () => {
+      const pbx = hop({ status: 'HUMAN', cause: 'HUMAN-800-800' });
+      const { h, attemptId, report } = await screenedThenRestarted(pbx);
+
+      expect(pbx.asked).toEqual([`dialstate-${attemptId}`]);
+      expect(report?.verdictsRebuilt).toEqual([attemptId]);
+      const entries = await h.journal.loadEntries(attemptId);
+      expect(entries.at(-1)?.event).toEqual({
+        type: 'amd.completed',
+        at: h.clock.now(),
+        status: 'HUMAN',
+        cause: 'HUMAN-800-800',
+      });
+      expect(entries.at(-1)?.state).toBe('askingConsent.prompting');
+      expect(h.callControl.received.at(-1)).toMatchObject({
+        type: 'play',
+        params: { playbackId: consentPlaybackId(attemptId) },
+      });
+      // The AMD timeout that fell due while away was cancelled by the verdict, and the
+      // prompt's bound counts from now: nothing fires at once.
+      await h.advance(1);
+      expect(await h.journal.loadEntries(attemptId)).toHaveLength(entries.length);
+    });
+
+    it('leaves the attempt to its AMD timeout when the channel shows no verdict back', async () => {
+      const pbx = hop(null);
+      const { h, attemptId, report } = await screenedThenRestarted(pbx);
+
+      expect(pbx.asked).toEqual([`dialstate-${attemptId}`]);
+      expect(report?.verdictsRebuilt).toEqual([]);
+      // Today's behaviour: the AMD timeout, due while away, fires once timers are armed.
+      await h.advance(1);
+      const attempt = await h.journal.loadAttempt(attemptId);
+      expect(attempt?.state).toBe('hangingUp');
+      expect(attempt?.snapshot.context).toMatchObject({
+        pendingOutcome: 'failed',
+        error: 'no AMD verdict within the AMD timeout',
+      });
+    });
+
+    it('drops the rebuilt verdict when the real one came while the PBX was asked', async () => {
+      let restarted: Harness | undefined;
+      let id = '';
+      // The hop's StasisStart, on its way while the reconciler reads the channel.
+      const pbx = hop({ status: 'MACHINE', cause: 'MAXWORDS-3-2' }, async () => {
+        await restarted?.runner.dispatch(id, {
+          type: 'amd.completed',
+          at: restarted.clock.now(),
+          status: 'MACHINE',
+          cause: 'MAXWORDS-3-2',
+        });
+      });
+      const { h, attemptId, report } = await screenedThenRestarted(pbx, async (r, attempt) => {
+        restarted = r;
+        id = attempt;
+      });
+
+      expect(report?.verdictsRebuilt).toEqual([]);
+      const verdicts = (await h.journal.loadEntries(attemptId)).filter(
+        (entry) => entry.event.type === 'amd.completed',
+      );
+      expect(verdicts).toHaveLength(1);
+    });
+
+    it('asks nothing for an attempt that already has its verdict', async () => {
+      const h = await harness();
+      const attemptId = await h.launch(1);
+      await h.send(attemptId, { type: 'channel.answered' });
+      await h.send(attemptId, { type: 'amd.completed', status: 'HUMAN', cause: 'HUMAN-1000-1000' });
+      const pbx = hop({ status: 'HUMAN', cause: 'HUMAN-1000-1000' });
+      const report = await reconcileWith(h, attemptId, pbx);
+      expect(report.verdictsRebuilt).toEqual([]);
+      expect(pbx.asked).toEqual([]);
+    });
   });
 });

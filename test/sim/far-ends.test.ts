@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { type AriEvent, type AriRest, ariRest, EventRecorder } from './support/ari-recorder.js';
 import { callFacts } from './support/call-facts.js';
@@ -237,6 +237,55 @@ describe('the simulated far ends', () => {
       await rest.delete('/channels/later');
     } finally {
       restarted.close();
+    }
+  });
+
+  it("keeps the verdict on a channel back in Stasis whose app's websocket went, and tells the app's next websocket nothing", async () => {
+    const dying = await EventRecorder.connect(url, 'vanishing');
+    await rest.post(
+      '/channels',
+      { endpoint: 'Local/5550101@from-internal', app: 'dialstate', channelId: 'kept' },
+      { variables: { __DIALSTATE_ATTEMPT_ID: 'kept', DIALSTATE_STASIS_APP: 'vanishing' } },
+    );
+    await dialer.waitFor((e) => e.type === 'StasisStart' && e.channel?.id === 'kept');
+    // Not set before AMD: 404, as checks.jsonl shows for a variable that is not set.
+    const unset = await rest.get('/channels/kept/variable', { variable: 'DIALSTATE_AMDSTATUS' });
+    expect({ status: unset.status, body: unset.body }).toEqual({
+      status: 404,
+      body: { message: 'Provided variable was not found' },
+    });
+    await rest.post('/channels/kept/continue', { context: 'aava-outbound-amd' });
+    const back = await dying.waitFor((e) => e.type === 'StasisStart' && e.channel?.id === 'kept');
+    expect(back.args).toEqual(['amd', 'kept', 'HUMAN', 'HUMAN-800-800']);
+    // The dialer that got it dies: its websocket goes, the channel stays in Stasis.
+    dying.close();
+    await vi.waitFor(async () =>
+      expect((await rest.get('/applications/vanishing')).status).toBe(404),
+    );
+
+    // What a dialer connecting next can read: the hop's Stasis step (fact 6) and its copies.
+    const channel = await rest.get('/channels/kept');
+    expect(channel.body).toMatchObject({
+      dialplan: {
+        context: 'aava-outbound-amd',
+        exten: 's',
+        app_name: 'Stasis',
+        app_data: 'vanishing,amd,kept,HUMAN,HUMAN-800-800',
+      },
+    });
+    const variable = async (name: string) =>
+      (await rest.get('/channels/kept/variable', { variable: name })).body;
+    expect(await variable('DIALSTATE_AMDSTATUS')).toEqual({ value: 'HUMAN' });
+    expect(await variable('DIALSTATE_AMDCAUSE')).toEqual({ value: 'HUMAN-800-800' });
+    // No StasisStart again for a channel already in the app: only later events come.
+    const next = await EventRecorder.connect(url, 'vanishing');
+    try {
+      await rest.post('/channels/kept/variable', { variable: 'MARK', value: '1' });
+      await next.waitFor((e) => e.type === 'ChannelVarset' && e.variable === 'MARK');
+      expect(next.about('kept').map((e) => e.type)).toEqual(['ChannelVarset']);
+      await rest.delete('/channels/kept');
+    } finally {
+      next.close();
     }
   });
 

@@ -20,7 +20,7 @@ afterEach(() => {
   dir = undefined;
 });
 
-function dbConfig(url: string | null = null): Config['db'] {
+function dbConfig(url: string | null = null, poolSize = 20): Config['db'] {
   dir = createTempDir();
   return {
     url,
@@ -30,6 +30,7 @@ function dbConfig(url: string | null = null): Config['db'] {
     unwritableAfterMs: 10_000,
     nodeId: 'node-test',
     nodeLeaseMs: 15_000,
+    poolSize,
   };
 }
 
@@ -138,6 +139,19 @@ describe.skipIf(!postgresAvailable())('the database parts on PostgreSQL', () => 
       timeoutMs: 30_000,
       what: 'the pool closed',
     });
+  });
+
+  it('opens at most DIALSTATE_DB_POOL_SIZE connections, however many queries come at once', async () => {
+    const url = await emptyDatabaseUrl();
+    const parts = await openDatabaseParts(dbConfig(url, 3));
+    try {
+      // Each query that finds no idle connection opens one while the pool has room:
+      // eight at once open as many as the pool allows, and the rest wait for them.
+      await Promise.all(Array.from({ length: 8 }, () => parts.ping()));
+      expect(await dialstateConnections(url)).toBe(3);
+    } finally {
+      await parts.close();
+    }
   });
 
   it('says which database it could not reach, without the password', async () => {

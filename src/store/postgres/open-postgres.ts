@@ -1,6 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import type { Database } from '../schema.js';
+import { watchPoolWaits } from './pool-waits.js';
 
 /** PostgreSQL's type ids (pg_type.oid) of the types whose text form we parse ourselves. */
 const INT8_OID = 20;
@@ -30,12 +32,19 @@ const SCHEMES = ['postgres:', 'postgresql:'] as const;
 export interface OpenPostgresOptions {
   /** `postgres://user:password@host:port/database?…` (or `postgresql://`). */
   url: string;
-  /** Connections at most; default 10. Each dialstate node holds this many at most. */
-  maxConnections?: number;
+  /**
+   * Connections at most: a node's `DIALSTATE_DB_POOL_SIZE`, or a few for a command.
+   * Queries beyond them wait for one to come free.
+   */
+  maxConnections: number;
   /** Shown in `pg_stat_activity.application_name`; default `dialstate`. */
   applicationName?: string;
   /** How long to wait for a connection (ms) before a query fails; default 10,000. */
   connectTimeoutMs?: number;
+  /** Where waits for a busy pool are reported (see pool-waits.ts); not reported without. */
+  log?: Logger;
+  /** A wait for a connection longer than this is logged (ms); default 1,000. */
+  slowWaitMs?: number;
 }
 
 /** An open PostgreSQL database: the same Kysely schema as SQLite, over a bounded pool. */
@@ -78,9 +87,11 @@ export function maskDatabaseUrl(url: string): string {
 export function openPostgres(options: OpenPostgresOptions): PostgresStore {
   const {
     url,
-    maxConnections = 10,
+    maxConnections,
     applicationName = 'dialstate',
     connectTimeoutMs = 10_000,
+    log,
+    slowWaitMs,
   } = options;
   const displayUrl = maskDatabaseUrl(url);
   if (!isPostgresUrl(url)) {
@@ -100,7 +111,13 @@ export function openPostgres(options: OpenPostgresOptions): PostgresStore {
   // unhandled, that would end the process. The pool replaces the connection; the next
   // query that fails says why.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const watched = watchPoolWaits(pool, {
+    poolSize: maxConnections,
+    connectTimeoutMs,
+    log,
+    slowWaitMs,
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: watched }) });
   let closing: Promise<void> | undefined;
   return {
     db,
