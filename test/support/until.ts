@@ -12,3 +12,25 @@ export async function until(
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/**
+ * Resolves once `remaining()` is 0, polling every `everyMs`; rejects only when it has not
+ * gone down for `stallMs`. For long work whose pace is the machine's load (a campaign
+ * finishing): the test fails when the work is stuck, not when the machine is slow.
+ */
+export async function untilDone(
+  remaining: () => number | Promise<number>,
+  { stallMs = 60_000, everyMs = 250, what = 'the work' } = {},
+): Promise<void> {
+  let left = await remaining();
+  let movedAt = Date.now();
+  while (left > 0) {
+    if (Date.now() - movedAt > stallMs) {
+      throw new Error(`${what} made no progress for ${stallMs} ms (${left} left)`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    const now = await remaining();
+    if (now < left) movedAt = Date.now();
+    left = now;
+  }
+}
