@@ -17,6 +17,7 @@ import { type AttemptRunner, createAttemptRunner } from '../src/calls/attempt-ru
 import { createChannelReconciler } from '../src/calls/channel-reconciler.js';
 import { createEventRouter, type EventRouter } from '../src/calls/event-router.js';
 import { systemClock } from '../src/calls/ports.js';
+import { createLogger } from '../src/logger.js';
 import type { AttemptOutcome } from '../src/machines/attempt-types.js';
 import { createAttemptJournal, type SqliteAttemptJournal } from '../src/store/attempt-journal.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
@@ -70,6 +71,12 @@ export interface StackOptions {
    * process of its own (`process`), as a real PBX would; see bench/sim-host.ts.
    */
   sim?: SimPlacement;
+  /**
+   * `info`: the product's logger at its default level (a JSON line per transition),
+   * writing to /dev/null, as the server writes to its standard output; `silent`
+   * (the default): no log line is made.
+   */
+  log?: 'silent' | 'info';
   /** A real ARI to dial through instead of the simulator. */
   ari?: { url: string; user: string; password: string };
 }
@@ -107,7 +114,10 @@ export async function openStack(options: StackOptions): Promise<Stack> {
         timeScale: options.timeScale,
       });
   const ari = options.ari ?? { url: simUrl(sim), user: SIM_USER, password: SIM_PASSWORD };
-  const log = pino({ level: 'silent' });
+  const log =
+    options.log === 'info'
+      ? createLogger('info', pino.destination('/dev/null'))
+      : pino({ level: 'silent' });
   const gateway = createAriGateway({
     ...ari,
     app: APP,

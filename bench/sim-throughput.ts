@@ -5,7 +5,8 @@
  *
  *   npm run bench:sim-throughput -- [--synchronous FULL|NORMAL] [--live 1,100,1000]
  *     [--seconds 6 | --attempts N[,N…]] [--time-scale 0] [--scenarios busy,congestion,…]
- *     [--sim process,inline] [--rounds 1] [--rest pool,per-request] [--keep-going]
+ *     [--sim process,inline] [--rounds 1] [--rest pool,per-request] [--log silent,info]
+ *     [--keep-going]
  *
  * `--sim` says where the simulator runs, each in turn at every level: `process` (the
  * default) in a child process of its own, reached over loopback like a real Asterisk on
@@ -20,7 +21,8 @@
  * `--rest` names the REST transports to run each level with, in turn in this process:
  * `pool` (the gateway's kept-alive socket pool, the default) and `per-request` (a new
  * connection for each request, as ari-client's own requests made), for a ratio in one run.
- * `--keep-going` reports a level whose checks failed after the table, instead of stopping.
+ * `--log info` logs as the server does by default (a JSON line per transition), to
+ * /dev/null; by default (`silent`) nothing is logged; `--log silent,info` runs both. `--keep-going` reports a level whose checks failed after the table, instead of stopping.
  *
  * A live level L keeps L attempts in flight: each of L workers claims a pending lead
  * (`journal.createAttempt`, as the scheduler does), starts its attempt, waits for its
@@ -92,6 +94,7 @@ interface Result {
   round: number;
   sim: SimPlacement;
   rest: string;
+  log: string;
   attempts: number;
   /** Journal rows written by the measured run. */
   events: number;
@@ -223,6 +226,7 @@ async function runLevel(options: Options, live: number, round: number, fixed: nu
       round,
       sim: options.sim,
       rest: options.rest,
+      log: options.log ?? 'silent',
       attempts: run.claimed,
       events,
       seconds: roundTo(seconds, 2),
@@ -271,6 +275,7 @@ const { values } = parseArgs({
     scenarios: { type: 'string', default: 'busy,congestion,invalid-number' },
     rest: { type: 'string', default: 'pool' },
     sim: { type: 'string', default: 'process' },
+    log: { type: 'string', default: 'silent' },
     rounds: { type: 'string', default: '1' },
     'keep-going': { type: 'boolean', default: false },
   },
@@ -288,9 +293,13 @@ const placements = (values.sim ?? '').split(',') as SimPlacement[];
 for (const sim of placements) {
   if (!SIM_PLACEMENTS.includes(sim)) throw new Error(`--sim takes inline or process, not ${sim}`);
 }
+const logs = (values.log ?? '').split(',') as NonNullable<Options['log']>[];
+for (const log of logs) {
+  if (log !== 'silent' && log !== 'info') throw new Error(`--log takes silent or info, not ${log}`);
+}
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds takes a positive integer');
-const options: Omit<Options, 'rest' | 'sim'> = {
+const options: Omit<Options, 'rest' | 'sim' | 'log'> = {
   synchronous,
   timeScale: Number(values['time-scale']),
   scenarios: (values.scenarios ?? '').split(','),
@@ -313,14 +322,14 @@ for (const [index, live] of levels.entries()) {
   for (let round = 1; round <= rounds; round += 1) {
     // Every other round in reverse, so that no variant always runs first.
     const runs = placements.flatMap((sim) =>
-      (transports as Options['rest'][]).map((rest) => ({ sim, rest })),
+      (transports as Options['rest'][]).flatMap((rest) => logs.map((log) => ({ sim, rest, log }))),
     );
     if (round % 2 === 0) runs.reverse();
-    for (const { sim, rest } of runs) {
+    for (const { sim, rest, log } of runs) {
       try {
         results.push(
           await runLevel(
-            { ...options, rest, sim },
+            { ...options, rest, sim, log },
             live,
             round,
             counts.length > 1 ? counts[index] : counts[0],
@@ -329,7 +338,7 @@ for (const [index, live] of levels.entries()) {
       } catch (error) {
         if (!values['keep-going']) throw error;
         failures.push(
-          `live ${live} round ${round} (${sim}, ${rest}) FAILED: ${String(error).split('\n').slice(0, 4).join('; ')}`,
+          `live ${live} round ${round} (${sim}, ${rest}, log ${log}) FAILED: ${String(error).split('\n').slice(0, 4).join('; ')}`,
         );
       }
     }
@@ -348,23 +357,28 @@ console.log(
     (gc ? 'memory after a full GC' : 'no --expose-gc: memory includes uncollected garbage'),
 );
 console.log(
-  '| live at once | round | simulator | REST | attempts | journal rows | seconds | attempts/s | events/s | mean ms/attempt | p99 ms/attempt | CPU ms/attempt, this process | CPU ms/attempt, simulator process | RSS at rest MB | RSS with L live MB | RSS KB/live attempt | heap KB/live attempt |',
+  '| live at once | round | simulator | REST | log | attempts | journal rows | seconds | attempts/s | events/s | mean ms/attempt | p99 ms/attempt | CPU ms/attempt, this process | CPU ms/attempt, simulator process | RSS at rest MB | RSS with L live MB | RSS KB/live attempt | heap KB/live attempt |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
-    `| ${r.live} | ${r.round} | ${r.sim} | ${r.rest} | ${r.attempts} | ${r.events} | ${r.seconds} | ${r.attemptsPerSecond} | ${r.eventsPerSecond} | ${r.meanMs} | ${r.p99Ms} | ${r.cpuMsPerAttempt} | ${r.simCpuMsPerAttempt ?? '(in this process)'} | ${r.restRssMb} | ${r.plateauRssMb} | ${r.rssKbPerLive} | ${r.heapKbPerLive} |`,
+    `| ${r.live} | ${r.round} | ${r.sim} | ${r.rest} | ${r.log} | ${r.attempts} | ${r.events} | ${r.seconds} | ${r.attemptsPerSecond} | ${r.eventsPerSecond} | ${r.meanMs} | ${r.p99Ms} | ${r.cpuMsPerAttempt} | ${r.simCpuMsPerAttempt ?? '(in this process)'} | ${r.restRssMb} | ${r.plateauRssMb} | ${r.rssKbPerLive} | ${r.heapKbPerLive} |`,
   );
 }
 console.log('');
 for (const r of results) {
   if (r.sim !== 'process') continue;
   const inline = results.find(
-    (o) => o.sim === 'inline' && o.live === r.live && o.round === r.round && o.rest === r.rest,
+    (o) =>
+      o.sim === 'inline' &&
+      o.live === r.live &&
+      o.round === r.round &&
+      o.rest === r.rest &&
+      o.log === r.log,
   );
   if (!inline) continue;
   console.log(
-    `live ${r.live} round ${r.round} (${r.rest}), process ÷ inline: attempts/s ` +
+    `live ${r.live} round ${r.round} (${r.rest}, log ${r.log}), process ÷ inline: attempts/s ` +
       `${(r.attemptsPerSecond / inline.attemptsPerSecond).toFixed(2)}, this process's CPU per attempt ` +
       `${(r.cpuMsPerAttempt / inline.cpuMsPerAttempt).toFixed(2)}, both processes' CPU per attempt ` +
       `${((r.cpuMsPerAttempt + (r.simCpuMsPerAttempt ?? 0)) / inline.cpuMsPerAttempt).toFixed(2)}`,
@@ -373,7 +387,7 @@ for (const r of results) {
 for (const r of results) {
   const outcomes = [...r.outcomes].map(([key, n]) => `${key} ${n}`).join(', ');
   console.log(
-    `live ${r.live} round ${r.round} (${r.sim}, ${r.rest}): one originate per attempt; ${outcomes}; ` +
+    `live ${r.live} round ${r.round} (${r.sim}, ${r.rest}, log ${r.log}): one originate per attempt; ${outcomes}; ` +
       `attempts in the runner at the memory samples ${r.inRunner.join('/')}` +
       (r.listenOverflows === null
         ? ''
