@@ -169,9 +169,12 @@ async function runLevel(options: Options, live: number, round: number, fixed: nu
       untilMs: PROBE_MS,
     });
     const rate = probe.claimed / (probe.ms / 1000);
-    // Timed runs stop claiming after `seconds`; thrice the probe's rate leaves leads over.
-    const leads = fixed ?? Math.ceil(rate * options.seconds * 3) + live;
-    const memoryLeads = Math.ceil((rate * MEMORY_MS * 2) / 1000) + live;
+    // Timed runs stop claiming after `seconds`; thrice the probe's rate leaves leads over,
+    // and at least MIN_RATE's worth: on a busy machine the probe (JIT still warming) can
+    // be several times slower than the run, which then ran out of leads before its time.
+    const sized = Math.max(rate, MIN_RATE) * 3;
+    const leads = fixed ?? Math.ceil(sized * options.seconds) + live;
+    const memoryLeads = Math.ceil((sized * MEMORY_MS) / 1000) + live;
     const first = probeLeads;
     await insertLeads(stack, first, first + leads + memoryLeads, options.scenarios);
 
@@ -214,6 +217,9 @@ async function runLevel(options: Options, live: number, round: number, fixed: nu
     ];
     if (events !== run.events) problems.push(`${events} journal rows, ${run.events} transitions`);
     if (held.samples.length === 0) problems.push('no memory sample was taken with L attempts live');
+    if (fixed === undefined && run.claimed >= leads) {
+      problems.push(`the timed run ran out of its ${leads} leads before ${options.seconds} s`);
+    }
     if (problems.length > 0) throw new Error(`live ${live}:\n${problems.join('\n')}`);
 
     const times = Array.from(run.times).sort((a, b) => a - b);
@@ -251,6 +257,9 @@ async function runLevel(options: Options, live: number, round: number, fixed: nu
     await closeStack(stack);
   }
 }
+
+/** Attempts per second the leads of a timed run are sized for at least (see runLevel). */
+const MIN_RATE = 1000;
 
 function roundTo(n: number, digits: number): number {
   const f = 10 ** digits;
