@@ -166,7 +166,7 @@ export function phoneOf(n: number, scenarios: readonly string[]): string {
 }
 
 export async function insertLeads(
-  stack: Stack,
+  stack: Pick<Stack, 'leads'>,
   from: number,
   to: number,
   scenarios: readonly string[],
