@@ -33,7 +33,7 @@ import { openDatabase, type SynchronousMode } from '../src/store/db.js';
 import { createLeadRepository } from '../src/store/leads.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { benchCampaign } from './bench-fixtures.js';
-import { SCENARIOS } from './engine-scenarios.js';
+import { SCENARIOS, type Script } from './engine-scenarios.js';
 import { recordAttemptUnits, runJournalFloor } from './journal-floor.js';
 import {
   closeStack,
@@ -48,6 +48,8 @@ import {
 } from './sim-stack.js';
 
 const BARE_APP = 'bare-floor';
+/** The journal's shape of a refused call: started, dial status, both hang-ups. */
+const BUSY = SCENARIOS.busy as Script;
 const SCENARIO_MIX = ['busy', 'congestion', 'invalid-number'];
 
 const { values } = parseArgs({
@@ -83,7 +85,14 @@ function cpuMsSince(from: NodeJS.CpuUsage): number {
 async function openBareAri(url: string) {
   const authorization = `Basic ${Buffer.from(`${SIM_USER}:${SIM_PASSWORD}`).toString('base64')}`;
   const root = new URL(url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  // As the gateway's pool (src/ari/ari-http-pool.ts): idle sockets close before the
+  // server's own keep-alive timeout (5 s) would close them under a request.
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: 32,
+    timeout: 4_000,
+    scheduling: 'lifo',
+  });
   const ended = new Map<string, { halves: number; done: () => void }>();
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ari/events?app=${BARE_APP}`, {
     headers: { authorization },
@@ -107,7 +116,16 @@ async function openBareAri(url: string) {
     }
   });
 
-  function originate(channelId: string, phone: string): Promise<void> {
+  /** Sent again once if a kept socket was closed just as it was written on, as the gateway does. */
+  async function originate(channelId: string, phone: string): Promise<void> {
+    const sent = await originateOnce(channelId, phone);
+    if (sent === 'reused socket closed') await originateOnce(channelId, phone);
+  }
+
+  function originateOnce(
+    channelId: string,
+    phone: string,
+  ): Promise<'sent' | 'reused socket closed'> {
     const query = new URLSearchParams({
       endpoint: `Local/${phone}@from-internal`,
       app: BARE_APP,
@@ -133,11 +151,13 @@ async function openBareAri(url: string) {
         },
         (response) => {
           if (response.statusCode !== 200) reject(new Error(`originate: ${response.statusCode}`));
-          response.on('end', resolve);
+          response.on('end', () => resolve('sent'));
           response.resume();
         },
       );
-      request.on('error', reject);
+      request.on('error', (error) =>
+        request.reusedSocket ? resolve('reused socket closed') : reject(error),
+      );
       request.end(body);
     });
   }
@@ -182,7 +202,7 @@ async function sqlAlone(live: number, mode: SynchronousMode): Promise<Measured> 
     await createCampaignRepository(store.db).insert(benchCampaign());
     await insertLeads({ leads: createLeadRepository(store.db) }, 0, attempts, SCENARIO_MIX);
     await store.close();
-    const recorded = await recordAttemptUnits(attempts, benchCampaign().id, () => SCENARIOS.busy);
+    const recorded = await recordAttemptUnits(attempts, benchCampaign().id, () => BUSY);
     const cpu0 = process.cpuUsage();
     const floor = runJournalFloor(dbPath, mode, recorded, live, false);
     return { perSecond: attempts / floor.seconds, cpuMsPerAttempt: cpuMsSince(cpu0) / attempts };

@@ -45,8 +45,8 @@ const DIAL_STATUS_KEY = '"dialstatus":"';
  * Whether a websocket frame, still as text, is an event the gateway would drop: a type
  * it does not read, a far-end step that only our own half's would matter in, or the
  * first `Dial` of a call, whose status is still empty (fact 3). Most frames of a call
- * are such noise (the far end's dialplan steps and variables, caller id updates: 9 of
- * the 13 frames of a refused call, most of an answered one's), and parsing each whole
+ * are such noise (the far end's dialplan steps and variables, caller id updates: 10 of
+ * the 13 frames of a busy call, most of an answered one's), and parsing each whole
  * only to drop it was the dialer's largest cost per event.
  *
  * It reads the frame's `type` and its channel's `id` by their keys, in whatever order
