@@ -24,7 +24,7 @@ import { DEFAULT_RETRY_POLICY } from '../src/campaign/retry-policy.js';
 import type { AttemptEvent } from '../src/machines/attempt-types.js';
 import { CREATE_SQL, writeAttemptCommit, writeNewAttempt } from '../src/store/attempt-journal.js';
 import type { SynchronousMode } from '../src/store/db.js';
-import { benchAttempt, instantCallControl, scenarioOf } from './engine-scenarios.js';
+import { benchAttempt, instantCallControl, type Script, scenarioOf } from './engine-scenarios.js';
 
 /** One statement as the journal ran it: its SQL text, parameters, and whether it returns rows. */
 type RecordedStatement = [sql: string, parameters: unknown[], reader: boolean];
@@ -61,11 +61,13 @@ function recordingPrepare(into: RecordedUnit[]): (sql: string) => SqliteStatemen
 
 /**
  * Plays `attempts` attempts of the engine benchmark through the real runner and
- * returns, per attempt, its units: the claim first, then one per event.
+ * returns, per attempt, its units: the claim first, then one per event. Attempt n
+ * plays `scriptOf(n)`: the engine benchmark's four scenarios in turn by default.
  */
 export async function recordAttemptUnits(
   attempts: number,
   campaignId: string,
+  scriptOf: (n: number) => Script = scenarioOf,
 ): Promise<RecordedUnit[][]> {
   const all: RecordedUnit[][] = [];
   let units: RecordedUnit[] = [];
@@ -92,7 +94,7 @@ export async function recordAttemptUnits(
     if (!created.ok) throw new Error(`recording lead-${n}: ${created.reason}`);
     const stored: StoredAttempt = created.attempt;
     await runner.start(stored);
-    for (const event of scenarioOf(n)(input)) {
+    for (const event of scriptOf(n)(input)) {
       await runner.dispatch(input.attemptId, { ...event, at: Date.now() } as AttemptEvent);
     }
     if (runner.isLive(input.attemptId)) throw new Error(`attempt ${input.attemptId} did not end`);

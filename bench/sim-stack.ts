@@ -1,8 +1,9 @@
 /**
  * The dialer stack the end-to-end benchmarks drive (bench/sim-throughput.ts,
  * bench/ari-overhead.ts): a file database, the attempt journal, runner, event router and
- * ARI gateway, against the embedded simulator or a given ARI, and the loop that keeps L
- * attempts live (`drive`) with the checks every pass makes.
+ * ARI gateway, against the simulator (in this process or in one of its own, see
+ * bench/sim-host.ts) or a given ARI, and the loop that keeps L attempts live (`drive`)
+ * with the checks every pass makes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,17 +17,18 @@ import { type AttemptRunner, createAttemptRunner } from '../src/calls/attempt-ru
 import { createChannelReconciler } from '../src/calls/channel-reconciler.js';
 import { createEventRouter, type EventRouter } from '../src/calls/event-router.js';
 import { systemClock } from '../src/calls/ports.js';
+import { createLogger } from '../src/logger.js';
 import type { AttemptOutcome } from '../src/machines/attempt-types.js';
-import { createSimulator, type SimRequestRecord, type Simulator } from '../src/sim/simulator.js';
 import { createAttemptJournal, type SqliteAttemptJournal } from '../src/store/attempt-journal.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
 import { openDatabase, type Store, type SynchronousMode } from '../src/store/db.js';
 import { createLeadRepository, type LeadRepository } from '../src/store/leads.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { benchCampaign, benchInput, newBenchAttempt } from './bench-fixtures.js';
+import { type SimHost, type SimPlacement, type SimReport, startSimHost } from './sim-host.js';
 
 const APP = 'dialstate';
-/** The embedded simulator's credentials. */
+/** The simulator's credentials. */
 export const SIM_USER = 'dialstate';
 export const SIM_PASSWORD = 'bench-secret';
 /** Stock sounds the simulator plays, with their real lengths. */
@@ -64,7 +66,18 @@ export interface StackOptions {
   timeScale: number;
   scenarios: string[];
   rest: 'pool' | 'per-request';
-  /** A real ARI to dial through instead of the embedded simulator. */
+  /**
+   * Where the simulator runs: in this process (`inline`, the default) or in a child
+   * process of its own (`process`), as a real PBX would; see bench/sim-host.ts.
+   */
+  sim?: SimPlacement;
+  /**
+   * `info`: the product's logger at its default level (a JSON line per transition),
+   * writing to /dev/null, as the server writes to its standard output; `silent`
+   * (the default): no log line is made.
+   */
+  log?: 'silent' | 'info';
+  /** A real ARI to dial through instead of the simulator. */
   ari?: { url: string; user: string; password: string };
 }
 
@@ -74,8 +87,8 @@ export interface Stack {
   store: Store;
   journal: SqliteAttemptJournal;
   leads: LeadRepository;
-  /** The embedded simulator; absent when dialing through a real ARI. */
-  sim: Simulator | null;
+  /** The simulator; absent when dialing through a real ARI. */
+  sim: SimHost | null;
   /** Where the gateway dials: the simulator's or the given ARI. */
   ari: { url: string; user: string; password: string };
   gateway: AriGateway;
@@ -95,9 +108,16 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   const leads = createLeadRepository(store.db);
   const sim = options.ari
     ? null
-    : createSimulator({ user: SIM_USER, password: SIM_PASSWORD, timeScale: options.timeScale });
-  const ari = options.ari ?? { ...(await startedSim(sim)), user: SIM_USER, password: SIM_PASSWORD };
-  const log = pino({ level: 'silent' });
+    : await startSimHost(options.sim ?? 'inline', {
+        user: SIM_USER,
+        password: SIM_PASSWORD,
+        timeScale: options.timeScale,
+      });
+  const ari = options.ari ?? { url: simUrl(sim), user: SIM_USER, password: SIM_PASSWORD };
+  const log =
+    options.log === 'info'
+      ? createLogger('info', pino.destination('/dev/null'))
+      : pino({ level: 'silent' });
   const gateway = createAriGateway({
     ...ari,
     app: APP,
@@ -124,9 +144,9 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   return { dir, store, journal, leads, sim, ari, gateway, runner, router };
 }
 
-async function startedSim(sim: Simulator | null): Promise<{ url: string }> {
-  if (!sim) throw new Error('no simulator to start');
-  return sim.start();
+function simUrl(sim: SimHost | null): string {
+  if (!sim) throw new Error('no simulator to dial');
+  return sim.url;
 }
 
 export async function closeStack(stack: Stack): Promise<void> {
@@ -146,7 +166,7 @@ export function phoneOf(n: number, scenarios: readonly string[]): string {
 }
 
 export async function insertLeads(
-  stack: Stack,
+  stack: Pick<Stack, 'leads'>,
   from: number,
   to: number,
   scenarios: readonly string[],
@@ -170,47 +190,15 @@ export async function insertLeads(
   }
 }
 
-/**
- * Counts originates per attempt from the simulator's `requests()`, which keeps only the
- * last few hundred: polled on every journaled event, it takes the records after the
- * last one it saw (the same objects), and reports it if that one already dropped out.
- */
-function createOriginateCounter(sim: Simulator, first: number, leads: number) {
-  const perAttempt = new Uint8Array(leads);
-  // Requests before this point belong to earlier attempts.
-  let last: SimRequestRecord | undefined = sim.requests().at(-1);
-  let total = 0;
-  let missed = false;
-  return {
-    poll(): void {
-      const records = sim.requests();
-      let from = 0;
-      if (last !== undefined) {
-        from = records.lastIndexOf(last) + 1;
-        if (from === 0) missed = true;
-      }
-      for (let i = from; i < records.length; i += 1) {
-        const record = records[i] as SimRequestRecord;
-        if (record.method !== 'POST' || record.path !== '/ari/channels') continue;
-        total += 1;
-        const n = Number(/^dialstate-att-(\d+)$/.exec(record.query.channelId ?? '')?.[1] ?? -1);
-        if (n >= first && n < first + leads)
-          perAttempt[n - first] = (perAttempt[n - first] ?? 0) + 1;
-      }
-      last = records.at(-1) ?? last;
-    },
-    /** What is wrong, if anything, for the first `claimed` attempts. */
-    problems(claimed: number): string[] {
-      const problems: string[] = [];
-      if (missed) problems.push('requests() was polled too rarely: originates may be missing');
-      const wrong = perAttempt.findIndex((c, i) => c !== (i < claimed ? 1 : 0));
-      if (wrong !== -1) {
-        problems.push(`att-${first + wrong} was originated ${perAttempt[wrong]} times`);
-      }
-      if (total !== claimed) problems.push(`${total} originates for ${claimed} attempts`);
-      return problems;
-    },
-  };
+/** What is wrong with the originates the simulator saw for the first `claimed` attempts. */
+function originateProblems(report: SimReport, first: number, claimed: number): string[] {
+  const problems: string[] = [];
+  const wrong = report.perAttempt.findIndex((c, i) => c !== (i < claimed ? 1 : 0));
+  if (wrong !== -1) {
+    problems.push(`att-${first + wrong} was originated ${report.perAttempt[wrong]} times`);
+  }
+  if (report.total !== claimed) problems.push(`${report.total} originates for ${claimed} attempts`);
+  return problems;
 }
 
 /** One pass at a live level. */
@@ -233,10 +221,13 @@ export interface PassResult {
   /** From the first claim to the last end. */
   ms: number;
   /**
-   * CPU time the process used meanwhile (user and system, every thread): the simulator's
-   * share included. Unlike the rate, it hardly depends on how busy the machine is.
+   * CPU time this process used meanwhile (user and system, every thread): the inline
+   * simulator's share included. Unlike the rate, it hardly depends on how busy the
+   * machine is.
    */
   cpuMs: number;
+  /** CPU time of the simulator's own process meanwhile; null when it is inline or absent. */
+  simCpuMs: number | null;
   /** Claim-to-end time of each attempt (ms). */
   times: Float64Array;
   /** `scenario → outcome` counts. */
@@ -257,13 +248,10 @@ export async function drive(stack: Stack, options: StackOptions, pass: Pass): Pr
   const problems: string[] = [];
   const samples: PassResult['samples'] = [];
   const ending = new Map<string, (outcome: AttemptOutcome | null) => void>();
-  // Against a real ARI the originates are counted in the journal only (checkEnded).
-  const originates = stack.sim ? createOriginateCounter(stack.sim, first, leads) : null;
   let events = 0;
   let lastEnd = performance.now();
   const off = runner.onTransition((transition) => {
     events += 1;
-    originates?.poll();
     if (!transition.done) return;
     ending.get(transition.attemptId)?.(transition.outcome);
     ending.delete(transition.attemptId);
@@ -274,6 +262,8 @@ export async function drive(stack: Stack, options: StackOptions, pass: Pass): Pr
     process.exit(1);
   }, 1000);
 
+  // Against a real ARI the originates are counted in the journal only (checkEnded).
+  await stack.sim?.mark();
   let next = 0;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -323,15 +313,16 @@ export async function drive(stack: Stack, options: StackOptions, pass: Pass): Pr
   for (const sampler of samplers) clearTimeout(sampler);
   clearInterval(stall);
   await runner.settled();
-  originates?.poll();
   off();
   const claimed = Math.min(next, leads);
-  if (originates) problems.push(...originates.problems(claimed));
+  const seen = await stack.sim?.report(first, leads);
+  if (seen) problems.push(...originateProblems(seen, first, claimed));
   return {
     claimed,
     events,
     ms,
     cpuMs,
+    simCpuMs: seen?.cpuMs ?? null,
     times: times.subarray(0, claimed),
     outcomes,
     samples,

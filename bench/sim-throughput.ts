@@ -1,16 +1,28 @@
 /**
  * End-to-end attempt throughput: attempts per second through the real attempt machine
  * and runner, the SQLite journal (file, WAL), the ARI gateway (ari-client over a real
- * loopback websocket and HTTP) and the embedded simulated Asterisk, all in this process.
+ * loopback websocket and HTTP) and the simulated Asterisk.
  *
  *   npm run bench:sim-throughput -- [--synchronous FULL|NORMAL] [--live 1,100,1000]
  *     [--seconds 6 | --attempts N[,N…]] [--time-scale 0] [--scenarios busy,congestion,…]
- *     [--rest pool,per-request] [--keep-going]
+ *     [--sim process,inline] [--rounds 1] [--rest pool,per-request] [--log silent,info]
+ *     [--keep-going]
+ *
+ * `--sim` says where the simulator runs, each in turn at every level: `process` (the
+ * default) in a child process of its own, reached over loopback like a real Asterisk on
+ * another host, so that this process is the dialer alone and its CPU time per attempt
+ * is the dialer's (the child's is measured apart); `inline` in this process, sharing
+ * its event loop and core, as all figures before 2026-12-06 13:00 UTC were taken.
+ * The goal is the dialer's rate (a PBX is another host), hence `process` by default;
+ * `--sim inline,process` gives the ratio of the two in one run. `--rounds N` repeats
+ * each level's runs, every other round in reverse order, so that neither placement
+ * always runs first.
  *
  * `--rest` names the REST transports to run each level with, in turn in this process:
  * `pool` (the gateway's kept-alive socket pool, the default) and `per-request` (a new
  * connection for each request, as ari-client's own requests made), for a ratio in one run.
- * `--keep-going` reports a level whose checks failed after the table, instead of stopping.
+ * `--log info` logs as the server does by default (a JSON line per transition), to
+ * /dev/null; by default (`silent`) nothing is logged; `--log silent,info` runs both. `--keep-going` reports a level whose checks failed after the table, instead of stopping.
  *
  * A live level L keeps L attempts in flight: each of L workers claims a pending lead
  * (`journal.createAttempt`, as the scheduler does), starts its attempt, waits for its
@@ -20,8 +32,9 @@
  * 1. a probe of about a second (warms the JIT, sockets and SQLite cache up, and sizes
  *    the leads of the others);
  * 2. the measured run: attempts/s and journal rows/s over its whole length, each
- *    attempt's time from its claim to the commit of its last event, and the process's
- *    CPU time per attempt (dialer and simulator; steadier than the rate on a busy machine);
+ *    attempt's time from its claim to the commit of its last event, and the CPU time
+ *    per attempt of this process (the dialer, and the simulator when inline) and of the
+ *    simulator's process (steadier than the rate on a busy machine);
  * 3. a memory pass of 3 s: RSS and heap sampled four times with L attempts live, minus
  *    the mean of the same taken at rest just before and after it, divided by L. With
  *    `--expose-gc` (`NODE_OPTIONS=--expose-gc npm run bench:sim-throughput`) every
@@ -41,17 +54,20 @@
  * machine, and attempts/s is then bounded by the calls' simulated length.
  *
  * Checked while measuring, in every pass (any failure exits 1): every attempt ends, with
- * the outcome of its scenario; exactly one originate per attempt, counted both in the
- * simulator's `requests()` and in the journal; the journal has one row per transition;
- * no attempt is open, no lead is left dialing and no channel is left in Asterisk.
+ * the outcome of its scenario; exactly one originate per attempt, counted both by the
+ * simulator (every REST request it receives) and in the journal; the journal has one
+ * row per transition; no attempt is open, no lead is left dialing and no channel is
+ * left in Asterisk.
  *
  * Started with `--cpu-prof`, it prints each measured run's window on stderr for
- * bench/cpu-profile-layers.ts, which splits the profile by layer.
+ * bench/cpu-profile-layers.ts, which splits the profile by layer; the simulator's
+ * process is not profiled.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
+import { SIM_PLACEMENTS, type SimPlacement } from './sim-host.js';
 import {
   checkEnded,
   closeStack,
@@ -70,11 +86,15 @@ import {
 
 interface Options extends StackOptions {
   seconds: number;
+  sim: SimPlacement;
 }
 
 interface Result {
   live: number;
+  round: number;
+  sim: SimPlacement;
   rest: string;
+  log: string;
   attempts: number;
   /** Journal rows written by the measured run. */
   events: number;
@@ -84,8 +104,10 @@ interface Result {
   /** Claim-to-end time per attempt. */
   meanMs: number;
   p99Ms: number;
-  /** CPU time of the process per attempt (dialer and simulator together). */
+  /** CPU time of this process per attempt (the dialer; with the simulator when inline). */
   cpuMsPerAttempt: number;
+  /** CPU time of the simulator's process per attempt; null when inline. */
+  simCpuMsPerAttempt: number | null;
   restRssMb: number;
   plateauRssMb: number;
   rssKbPerLive: number;
@@ -134,7 +156,7 @@ async function memoryAtRest(): Promise<{ rss: number; heap: number }> {
   return { heap: collectedHeap(), rss: await rssSoon() };
 }
 
-async function runLevel(options: Options, live: number, fixed: number | undefined) {
+async function runLevel(options: Options, live: number, round: number, fixed: number | undefined) {
   const stack = await openStack(options);
   try {
     // The probe warms everything up (JIT, sockets, SQLite cache) and measures the rate.
@@ -147,9 +169,12 @@ async function runLevel(options: Options, live: number, fixed: number | undefine
       untilMs: PROBE_MS,
     });
     const rate = probe.claimed / (probe.ms / 1000);
-    // Timed runs stop claiming after `seconds`; thrice the probe's rate leaves leads over.
-    const leads = fixed ?? Math.ceil(rate * options.seconds * 3) + live;
-    const memoryLeads = Math.ceil((rate * MEMORY_MS * 2) / 1000) + live;
+    // Timed runs stop claiming after `seconds`; thrice the probe's rate leaves leads over,
+    // and at least MIN_RATE's worth: on a busy machine the probe (JIT still warming) can
+    // be several times slower than the run, which then ran out of leads before its time.
+    const sized = Math.max(rate, MIN_RATE) * 3;
+    const leads = fixed ?? Math.ceil(sized * options.seconds) + live;
+    const memoryLeads = Math.ceil((sized * MEMORY_MS) / 1000) + live;
     const first = probeLeads;
     await insertLeads(stack, first, first + leads + memoryLeads, options.scenarios);
 
@@ -192,6 +217,9 @@ async function runLevel(options: Options, live: number, fixed: number | undefine
     ];
     if (events !== run.events) problems.push(`${events} journal rows, ${run.events} transitions`);
     if (held.samples.length === 0) problems.push('no memory sample was taken with L attempts live');
+    if (fixed === undefined && run.claimed >= leads) {
+      problems.push(`the timed run ran out of its ${leads} leads before ${options.seconds} s`);
+    }
     if (problems.length > 0) throw new Error(`live ${live}:\n${problems.join('\n')}`);
 
     const times = Array.from(run.times).sort((a, b) => a - b);
@@ -201,19 +229,23 @@ async function runLevel(options: Options, live: number, fixed: number | undefine
     const plateauHeap = mean(held.samples.map((s) => s.heap));
     return {
       live,
+      round,
+      sim: options.sim,
       rest: options.rest,
+      log: options.log ?? 'silent',
       attempts: run.claimed,
       events,
-      seconds: round(seconds, 2),
+      seconds: roundTo(seconds, 2),
       attemptsPerSecond: Math.round(run.claimed / seconds),
       eventsPerSecond: Math.round(events / seconds),
-      meanMs: round(mean(times), 2),
-      p99Ms: round(times[Math.min(times.length - 1, Math.floor(0.99 * times.length))] ?? 0, 2),
-      cpuMsPerAttempt: round(run.cpuMs / run.claimed, 3),
-      restRssMb: round(rest.rss / 2 ** 20, 1),
-      plateauRssMb: round(plateauRss / 2 ** 20, 1),
-      rssKbPerLive: round((plateauRss - rest.rss) / 1024 / live, 1),
-      heapKbPerLive: round((plateauHeap - rest.heap) / 1024 / live, 1),
+      meanMs: roundTo(mean(times), 2),
+      p99Ms: roundTo(times[Math.min(times.length - 1, Math.floor(0.99 * times.length))] ?? 0, 2),
+      cpuMsPerAttempt: roundTo(run.cpuMs / run.claimed, 3),
+      simCpuMsPerAttempt: run.simCpuMs === null ? null : roundTo(run.simCpuMs / run.claimed, 3),
+      restRssMb: roundTo(rest.rss / 2 ** 20, 1),
+      plateauRssMb: roundTo(plateauRss / 2 ** 20, 1),
+      rssKbPerLive: roundTo((plateauRss - rest.rss) / 1024 / live, 1),
+      heapKbPerLive: roundTo((plateauHeap - rest.heap) / 1024 / live, 1),
       outcomes: run.outcomes,
       inRunner: held.samples.map((s) => s.inRunner),
       listenOverflows:
@@ -226,7 +258,10 @@ async function runLevel(options: Options, live: number, fixed: number | undefine
   }
 }
 
-function round(n: number, digits: number): number {
+/** Attempts per second the leads of a timed run are sized for at least (see runLevel). */
+const MIN_RATE = 1000;
+
+function roundTo(n: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
 }
@@ -248,6 +283,9 @@ const { values } = parseArgs({
     'time-scale': { type: 'string', default: '0' },
     scenarios: { type: 'string', default: 'busy,congestion,invalid-number' },
     rest: { type: 'string', default: 'pool' },
+    sim: { type: 'string', default: 'process' },
+    log: { type: 'string', default: 'silent' },
+    rounds: { type: 'string', default: '1' },
     'keep-going': { type: 'boolean', default: false },
   },
 });
@@ -260,7 +298,17 @@ for (const rest of transports) {
   if (rest !== 'pool' && rest !== 'per-request')
     throw new Error(`--rest takes pool or per-request, not ${rest}`);
 }
-const options: Omit<Options, 'rest'> = {
+const placements = (values.sim ?? '').split(',') as SimPlacement[];
+for (const sim of placements) {
+  if (!SIM_PLACEMENTS.includes(sim)) throw new Error(`--sim takes inline or process, not ${sim}`);
+}
+const logs = (values.log ?? '').split(',') as NonNullable<Options['log']>[];
+for (const log of logs) {
+  if (log !== 'silent' && log !== 'info') throw new Error(`--log takes silent or info, not ${log}`);
+}
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds takes a positive integer');
+const options: Omit<Options, 'rest' | 'sim' | 'log'> = {
   synchronous,
   timeScale: Number(values['time-scale']),
   scenarios: (values.scenarios ?? '').split(','),
@@ -280,16 +328,28 @@ const results = [];
 /** Levels whose checks failed, with `--keep-going`: reported after the table. */
 const failures: string[] = [];
 for (const [index, live] of levels.entries()) {
-  for (const rest of transports as Options['rest'][]) {
-    try {
-      results.push(
-        await runLevel({ ...options, rest }, live, counts.length > 1 ? counts[index] : counts[0]),
-      );
-    } catch (error) {
-      if (!values['keep-going']) throw error;
-      failures.push(
-        `live ${live} (${rest}) FAILED: ${String(error).split('\n').slice(0, 4).join('; ')}`,
-      );
+  for (let round = 1; round <= rounds; round += 1) {
+    // Every other round in reverse, so that no variant always runs first.
+    const runs = placements.flatMap((sim) =>
+      (transports as Options['rest'][]).flatMap((rest) => logs.map((log) => ({ sim, rest, log }))),
+    );
+    if (round % 2 === 0) runs.reverse();
+    for (const { sim, rest, log } of runs) {
+      try {
+        results.push(
+          await runLevel(
+            { ...options, rest, sim, log },
+            live,
+            round,
+            counts.length > 1 ? counts[index] : counts[0],
+          ),
+        );
+      } catch (error) {
+        if (!values['keep-going']) throw error;
+        failures.push(
+          `live ${live} round ${round} (${sim}, ${rest}, log ${log}) FAILED: ${String(error).split('\n').slice(0, 4).join('; ')}`,
+        );
+      }
     }
   }
 }
@@ -306,19 +366,37 @@ console.log(
     (gc ? 'memory after a full GC' : 'no --expose-gc: memory includes uncollected garbage'),
 );
 console.log(
-  '| live at once | REST | attempts | journal rows | seconds | attempts/s | events/s | mean ms/attempt | p99 ms/attempt | CPU ms/attempt | RSS at rest MB | RSS with L live MB | RSS KB/live attempt | heap KB/live attempt |',
+  '| live at once | round | simulator | REST | log | attempts | journal rows | seconds | attempts/s | events/s | mean ms/attempt | p99 ms/attempt | CPU ms/attempt, this process | CPU ms/attempt, simulator process | RSS at rest MB | RSS with L live MB | RSS KB/live attempt | heap KB/live attempt |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
-    `| ${r.live} | ${r.rest} | ${r.attempts} | ${r.events} | ${r.seconds} | ${r.attemptsPerSecond} | ${r.eventsPerSecond} | ${r.meanMs} | ${r.p99Ms} | ${r.cpuMsPerAttempt} | ${r.restRssMb} | ${r.plateauRssMb} | ${r.rssKbPerLive} | ${r.heapKbPerLive} |`,
+    `| ${r.live} | ${r.round} | ${r.sim} | ${r.rest} | ${r.log} | ${r.attempts} | ${r.events} | ${r.seconds} | ${r.attemptsPerSecond} | ${r.eventsPerSecond} | ${r.meanMs} | ${r.p99Ms} | ${r.cpuMsPerAttempt} | ${r.simCpuMsPerAttempt ?? '(in this process)'} | ${r.restRssMb} | ${r.plateauRssMb} | ${r.rssKbPerLive} | ${r.heapKbPerLive} |`,
   );
 }
 console.log('');
 for (const r of results) {
+  if (r.sim !== 'process') continue;
+  const inline = results.find(
+    (o) =>
+      o.sim === 'inline' &&
+      o.live === r.live &&
+      o.round === r.round &&
+      o.rest === r.rest &&
+      o.log === r.log,
+  );
+  if (!inline) continue;
+  console.log(
+    `live ${r.live} round ${r.round} (${r.rest}, log ${r.log}), process ÷ inline: attempts/s ` +
+      `${(r.attemptsPerSecond / inline.attemptsPerSecond).toFixed(2)}, this process's CPU per attempt ` +
+      `${(r.cpuMsPerAttempt / inline.cpuMsPerAttempt).toFixed(2)}, both processes' CPU per attempt ` +
+      `${((r.cpuMsPerAttempt + (r.simCpuMsPerAttempt ?? 0)) / inline.cpuMsPerAttempt).toFixed(2)}`,
+  );
+}
+for (const r of results) {
   const outcomes = [...r.outcomes].map(([key, n]) => `${key} ${n}`).join(', ');
   console.log(
-    `live ${r.live} (${r.rest}): one originate per attempt; ${outcomes}; ` +
+    `live ${r.live} round ${r.round} (${r.sim}, ${r.rest}, log ${r.log}): one originate per attempt; ${outcomes}; ` +
       `attempts in the runner at the memory samples ${r.inRunner.join('/')}` +
       (r.listenOverflows === null
         ? ''

@@ -4,6 +4,9 @@ import { AriRequestError } from './ari-errors.js';
 import type { AriRest } from './ari-rest.js';
 import { type ChannelIds, dialstateChannelIds } from './channel-ids.js';
 
+/** A command's answer on success is not read (see `AriRest.call`). */
+const UNREAD = { answer: false } as const;
+
 /** Deployment names the commands need. */
 export interface AriCallControlOptions {
   /** Our Stasis app: answered calls enter it, and `dial,<attemptId>` comes with them. */
@@ -19,7 +22,9 @@ export interface AriCallControlOptions {
 /**
  * Carries out the attempt machine's commands as ARI requests. Each resolves when ARI
  * accepted the request and rejects with a `CallControlError` (status and ARI's message,
- * `cause` set) when it did not; what happens next arrives as events.
+ * `cause` set) when it did not; what happens next arrives as events. ARI's answer to
+ * an accepted command (the new channel's snapshot for an originate) is not read: the
+ * events say the same, in order.
  */
 export function createAriCallControl(rest: AriRest, options: AriCallControlOptions): CallControl {
   const { app, dialContext, amdContext } = options;
@@ -32,7 +37,7 @@ export function createAriCallControl(rest: AriRest, options: AriCallControlOptio
     doing?: string,
   ): Promise<void> {
     try {
-      await rest.call(resource, operation, params);
+      await rest.call(resource, operation, params, UNREAD);
     } catch (error) {
       throw toCallControlError(error, doing);
     }
@@ -75,7 +80,7 @@ export function createAriCallControl(rest: AriRest, options: AriCallControlOptio
 
     async stopPlayback({ playbackId }) {
       try {
-        await rest.call('playbacks', 'stop', { playbackId });
+        await rest.call('playbacks', 'stop', { playbackId }, UNREAD);
       } catch (error) {
         // A playback that already finished is gone (404): it is stopped either way.
         if (error instanceof AriRequestError && error.status === 404) return;

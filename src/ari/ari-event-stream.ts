@@ -151,7 +151,14 @@ export function createAriEventStream(options: AriEventStreamOptions): AriEventSt
 
   function openSocket(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(eventsUrl, { headers: { authorization: http.authorization } });
+      const ws = new WebSocket(eventsUrl, {
+        headers: { authorization: http.authorization },
+        // ws would close the connection (1007) on a text frame that is not valid UTF-8,
+        // and events would be lost until the reconnect: decoded with U+FFFD in place of
+        // the bad bytes, such a frame is read like any other. Checking every frame's
+        // bytes beforehand was also a per-frame cost of its own.
+        skipUTF8Validation: true,
+      });
       const fail = (error: unknown) => {
         clock.clearTimeout(timeout);
         ws.removeAllListeners();

@@ -147,13 +147,13 @@ export function createAriGateway(options: AriGatewayOptions): AriGateway {
   });
 
   const rest: AriRest = {
-    call(resource, operation, params) {
+    call(resource, operation, params, callOptions) {
       if (!connected || !linkUp) {
         return Promise.reject(
           new AriRequestError(`${resource}.${operation}`, 'not connected to ARI'),
         );
       }
-      return connected.rest.call(resource, operation, params);
+      return connected.rest.call(resource, operation, params, callOptions);
     },
   };
 

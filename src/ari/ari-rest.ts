@@ -43,6 +43,12 @@ export interface AriRequestOptions {
   body?: unknown;
   /** This request's own time limit (ms), instead of the client's. */
   timeoutMs?: number;
+  /**
+   * False when the caller does not read a successful answer: a 2xx body is then taken
+   * off the socket and dropped, neither kept nor parsed (`body` is undefined). Any
+   * other status keeps its body, which says why. Default true.
+   */
+  readBody?: boolean;
 }
 
 /** ARI's HTTP API: every request to ARI goes through here, with HTTP Basic auth. */
@@ -84,6 +90,7 @@ export function createAriHttp(options: AriHttpOptions): AriHttp {
     method: string,
     target: string,
     body: string | undefined,
+    readBody: boolean,
     onRequest: (request: ClientRequest) => void,
   ): Promise<{ status: number; text: string } | { error: unknown; reused: boolean }> {
     return new Promise((resolve) => {
@@ -98,12 +105,17 @@ export function createAriHttp(options: AriHttpOptions): AriHttp {
       const request = sockets.transport.request(
         { agent: sockets.agent, hostname, port, method, path: target, headers },
         (response: IncomingMessage) => {
+          const status = response.statusCode ?? 0;
+          response.on('error', (error) => resolve({ error, reused: false }));
+          if (!readBody && status >= 200 && status < 300) {
+            // Read to its end all the same: only then is the socket free for the next request.
+            response.on('end', () => resolve({ status, text: '' }));
+            response.resume();
+            return;
+          }
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () =>
-            resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
-          );
-          response.on('error', (error) => resolve({ error, reused: false }));
+          response.on('end', () => resolve({ status, text: Buffer.concat(chunks).toString() }));
         },
       );
       request.on('error', (error) => resolve({ error, reused: request.reusedSocket }));
@@ -131,8 +143,9 @@ export function createAriHttp(options: AriHttpOptions): AriHttp {
         timedOut = true;
         current?.destroy(new Error('timed out'));
       }, timeoutMs);
+      const readBody = requestOptions.readBody ?? true;
       try {
-        let outcome = await exchange(method, target, body, (r) => {
+        let outcome = await exchange(method, target, body, readBody, (r) => {
           current = r;
         });
         // A kept socket the server closed just as we wrote on it fails before any answer:
@@ -140,7 +153,7 @@ export function createAriHttp(options: AriHttpOptions): AriHttp {
         // (Node's advice for kept-alive agents). An originate is safe to send again: its
         // channel id is ours, and a second one would be refused as a duplicate.
         if ('error' in outcome && outcome.reused && !timedOut) {
-          outcome = await exchange(method, target, body, (r) => {
+          outcome = await exchange(method, target, body, readBody, (r) => {
             current = r;
           });
         }
@@ -211,9 +224,15 @@ export interface AriRest {
    * query string, and body parameters (`variables`) into a JSON body. Resolves with the
    * parsed JSON answer (undefined for an empty one, e.g. 204). Rejects with
    * `AriRequestError`, carrying the status and ARI's message, or with no status when no
-   * answer came in time or the request could not be sent.
+   * answer came in time or the request could not be sent. With `{ answer: false }` a
+   * successful answer is not read (see `readBody`): it resolves with undefined.
    */
-  call(resource: string, operation: string, params?: Record<string, unknown>): Promise<unknown>;
+  call(
+    resource: string,
+    operation: string,
+    params?: Record<string, unknown>,
+    options?: { answer?: boolean },
+  ): Promise<unknown>;
 }
 
 /** An operation as swagger-client 2.0.26 keeps it from ARI's api-docs. */
@@ -254,7 +273,7 @@ export function createAriRest(client: Client, http: AriHttp): AriRest {
   }
 
   return {
-    async call(resource, operation, params = {}) {
+    async call(resource, operation, params = {}, options = {}) {
       const name = `${resource}.${operation}`;
       const spec = apis[resource]?.operations?.[operation];
       if (!spec?.path || !spec.method) {
@@ -262,7 +281,10 @@ export function createAriRest(client: Client, http: AriHttp): AriRest {
       }
       const request = requestFor(spec, params);
       if (typeof request === 'string') throw new AriRequestError(name, `not sent: ${request}`);
-      const exchange = await http.request(spec.method.toUpperCase(), request.path, request);
+      const exchange = await http.request(spec.method.toUpperCase(), request.path, {
+        ...request,
+        readBody: options.answer ?? true,
+      });
       if (!exchange.answered) {
         throw new AriRequestError(name, exchange.reason, { cause: exchange.cause });
       }

@@ -63,6 +63,12 @@ export interface SimulatorOptions {
   asteriskId?: string;
   /** Wall clock and timers; the system clock by default. */
   clock?: SimClock;
+  /**
+   * Told of every authorized REST request as it arrives, however many there are: for a
+   * caller that must see them all, where `requests()` keeps only the last few hundred
+   * (a benchmark counting the originates of thousands of calls).
+   */
+  onRequest?: (request: SimRequestRecord) => void;
   log?: Logger;
 }
 
@@ -210,6 +216,7 @@ class RunningSimulator implements Simulator {
       recordRequest: (request) => {
         this.#requests.push(request);
         if (this.#requests.length > REQUESTS_KEPT) this.#requests.shift();
+        options.onRequest?.(request);
       },
       log,
     });

@@ -12,8 +12,11 @@ interface Call {
 /** An AriRest that records each call and fails the ones it is told to. */
 function recordingRest(fail: (call: Call) => AriRequestError | null = () => null) {
   const calls: Call[] = [];
+  /** The options each request was sent with. */
+  const sentWith: ({ answer?: boolean } | undefined)[] = [];
   const rest: AriRest = {
-    async call(resource, operation, params = {}) {
+    async call(resource, operation, params = {}, options = undefined) {
+      sentWith.push(options);
       const call = { operation: `${resource}.${operation}`, params };
       calls.push(call);
       const error = fail(call);
@@ -21,7 +24,7 @@ function recordingRest(fail: (call: Call) => AriRequestError | null = () => null
       return undefined;
     },
   };
-  return { rest, calls };
+  return { rest, calls, sentWith };
 }
 
 const OPTIONS = { app: 'dialstate', dialContext: 'from-internal', amdContext: 'aava-outbound-amd' };
@@ -52,6 +55,30 @@ describe('createAriCallControl', () => {
         },
       },
     ]);
+  });
+
+  it('sends every command without reading ARI’s answer to it', async () => {
+    const { rest, calls, sentWith } = recordingRest();
+    const control = createAriCallControl(rest, OPTIONS);
+    await control.originate({
+      channelId: CHANNEL,
+      number: '1',
+      callerId: null,
+      timeoutSec: 30,
+      variables: {},
+    });
+    await control.continueToAmd({ channelId: CHANNEL, amdOptions: '' });
+    await control.play({ channelId: CHANNEL, playbackId: 'att-1-consent', media: 'sound:x' });
+    await control.stopPlayback({ playbackId: 'att-1-consent' });
+    await control.detectGreetingEnd({ channelId: CHANNEL });
+    await control.handOff({
+      channelId: CHANNEL,
+      target: { kind: 'app', app: 'agent', args: [] },
+      variables: { A: '1' },
+    });
+    await control.hangUp({ channelId: CHANNEL });
+    expect(calls).toHaveLength(8);
+    expect(sentWith).toEqual(Array.from({ length: 8 }, () => ({ answer: false })));
   });
 
   it('continues into the AMD context, plays with our playback id and arms TALK_DETECT', async () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import { AriConnectionError } from '../../src/ari/ari-errors.js';
 import {
   type AriConnectionStatus,
@@ -170,6 +170,33 @@ describe('createAriEventStream', () => {
     await events.open();
     await vi.waitFor(() => expect(statuses[1]?.state).toBe('disconnected'));
     expect(statuses[1]?.reason).toBe('no answer to a websocket ping within 100 ms');
+  });
+
+  it('reads a frame that is not valid UTF-8 and keeps the connection', async () => {
+    const server: Server = createServer();
+    const sockets = new WebSocketServer({ server });
+    sockets.on('connection', (socket) => {
+      // A caller name in Latin-1: "é" as the one byte 0xE9, sent as a text frame.
+      const bad = Buffer.concat([
+        Buffer.from('{"type":"ChannelCallerId","caller":"Ren'),
+        Buffer.from([0xe9]),
+        Buffer.from('"}'),
+      ]);
+      socket.send(bad, { binary: false });
+      socket.send('{"type":"StasisStart"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => {
+      sockets.close();
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    });
+    const { port } = server.address() as AddressInfo;
+    const { events, messages, states } = stream(`http://127.0.0.1:${port}`);
+    await events.open();
+    await vi.waitFor(() => expect(messages.map((m) => m.type)).toContain('StasisStart'));
+    expect(messages[0]).toEqual({ type: 'ChannelCallerId', caller: 'Ren\ufffd' });
+    expect(states()).toEqual(['connected']);
   });
 
   it('stops the socket on close and reports nothing after', async () => {

@@ -69,6 +69,9 @@ describe('isNoiseFrame', () => {
       '{"type":"ChannelDestroyed","cause":17,"cause_txt":"User busy","channel":{"id":"dialstate-a1;2"}}',
       // Dial is routed by its peer, our own half.
       '{"type":"Dial","dialstatus":"BUSY","peer":{"id":"dialstate-a1"}}',
+      // A channel variable named dialstatus makes the key ambiguous: parsed.
+      '{"type":"Dial","dialstatus":"","peer":{"id":"dialstate-a1","channelvars":{"dialstatus":""}}}',
+      '{"type":"Dial","peer":{"id":"dialstate-a1","channelvars":{"dialstatus":""}},"dialstatus":"BUSY"}',
       // Pretty-printed or escaped: not read by keys, so parsed and translated as usual.
       '{"type": "ChannelCallerId", "channel": {"id": "dialstate-a1;2"}}',
       '{"type":"Channel\\"Odd","channel":{"id":"dialstate-a1;2"}}',
@@ -82,5 +85,15 @@ describe('isNoiseFrame', () => {
         dialstateChannelIds,
       ),
     ).toBe(true);
+  });
+
+  it('drops the first Dial of a call, whose status is still empty, wherever the key comes', () => {
+    for (const text of [
+      '{"type":"Dial","timestamp":"t","dialstatus":"","forward":"","peer":{"id":"dialstate-a1"}}',
+      '{"peer":{"id":"dialstate-a1","name":"Local/x;1"},"dialstatus":"","type":"Dial"}',
+    ]) {
+      expect(isNoiseFrame(text, dialstateChannelIds), text).toBe(true);
+      expect(translateAriEvent(JSON.parse(text), 0, dialstateChannelIds)).toBeNull();
+    }
   });
 });

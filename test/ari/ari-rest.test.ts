@@ -110,6 +110,28 @@ describe('createAriRest over the one ARI HTTP client', () => {
     expect(sim.requests().at(-1)).toMatchObject({ method: 'GET', path: '/ari/channels/no%2Fbody' });
   });
 
+  it('drops an answer the caller does not read, on the same kept socket, and still explains a refusal', async () => {
+    const { sim, http, rest } = await restAgainstSimulator();
+    const params = { endpoint: 'Local/100@from-internal', app: 'dialstate' };
+    const unread = { answer: false };
+    expect(await rest.call('channels', 'originate', { ...params, channelId: 'u-1' }, unread)).toBe(
+      undefined,
+    );
+    // The dropped body was read off the socket: the next requests go out on it and are answered.
+    expect(await rest.call('channels', 'originate', { ...params, channelId: 'u-2' }, unread)).toBe(
+      undefined,
+    );
+    expect(await rest.call('channels', 'get', { channelId: 'u-2' })).toMatchObject({ id: 'u-2' });
+    expect(sim.calls().map((call) => call.channelId)).toEqual(
+      expect.arrayContaining(['u-1', 'u-2']),
+    );
+    await expect(
+      rest.call('channels', 'get', { channelId: 'nobody' }, unread),
+    ).rejects.toMatchObject({ status: 404, detail: 'Channel not found' });
+    const raw = await http.request('GET', '/asterisk/ping', { readBody: false });
+    expect(raw).toMatchObject({ answered: true, status: 200, body: undefined });
+  });
+
   it('keeps a 503 HTML page as its status and first line, never the page', async () => {
     const { sim, rest } = await restAgainstSimulator();
     // REST answers 503 from the start of a shutdown until the listener closes.

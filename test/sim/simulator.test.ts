@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSimulator } from '../../src/sim/simulator.js';
+import { createSimulator, REQUESTS_KEPT, type SimRequestRecord } from '../../src/sim/simulator.js';
 import { ariRest, EventRecorder } from './support/ari-recorder.js';
 
 describe('createSimulator', () => {
@@ -58,6 +58,36 @@ describe('createSimulator', () => {
     ]);
     expect(sim.scenarioFor('42').name).toBe('busy');
     recorder.close();
+    await sim.stop();
+  });
+
+  it('tells onRequest of every authorized request, past the few requests() keeps', async () => {
+    const seen: SimRequestRecord[] = [];
+    const sim = createSimulator({
+      user: 'dialstate',
+      password: 'secret',
+      onRequest: (request) => seen.push(request),
+    });
+    const { url } = await sim.start();
+    const rest = ariRest(url);
+    const count = REQUESTS_KEPT + 20;
+    for (let i = 0; i < count; i += 1) {
+      expect((await rest.get(`/channels/nobody-${i}`)).status).toBe(404);
+    }
+    // Refused credentials are not a request of the client's.
+    expect((await ariRest(url, 'dialstate', 'wrong').get('/asterisk/ping')).status).toBe(401);
+    await rest.post('/channels', { endpoint: 'Local/42@from-internal', app: 'dialstate' });
+
+    expect(seen).toHaveLength(count + 1);
+    expect(seen[0]).toMatchObject({ method: 'GET', path: '/ari/channels/nobody-0' });
+    expect(seen.at(-1)).toEqual({
+      method: 'POST',
+      path: '/ari/channels',
+      query: { endpoint: 'Local/42@from-internal', app: 'dialstate' },
+      body: null,
+    });
+    expect(sim.requests()).toHaveLength(REQUESTS_KEPT);
+    expect(sim.requests().at(-1)).toBe(seen.at(-1));
     await sim.stop();
   });
 });
