@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import * as z from 'zod/mini';
+import english from 'zod/v4/locales/en.js';
 import { DEFAULT_HOP_WAIT_MS } from './campaign/amd-parameters.js';
 import { type BlackoutDate, parseBlackoutList } from './campaign/blackout-dates.js';
 import { checkDialString, defaultDialString } from './campaign/dial-string.js';
@@ -10,7 +11,7 @@ import type { FrequencyCaps } from './campaign/frequency-caps.js';
 import { type PbxConfig, pbxsFromEnvironment, readPbxFile } from './pbx-config.js';
 
 // zod/mini carries no messages of its own: the full zod's English ones, as before.
-z.config(z.locales.en());
+z.config(english());
 
 /** Thrown when the environment does not describe a usable configuration. */
 export class ConfigError extends Error {

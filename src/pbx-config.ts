@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod/mini';
+import english from 'zod/v4/locales/en.js';
 import { checkDialString } from './campaign/dial-string.js';
 
 // zod/mini carries no messages of its own: the full zod's English ones (see config.ts).
-z.config(z.locales.en());
+z.config(english());
 
 /** One Asterisk server dialstate places calls on. */
 export interface PbxConfig {
