@@ -4,7 +4,7 @@
  * all the same), next to the floor of an import, then what each package costs loaded as
  * Node loads it from node_modules and bundled:
  *
- *   npm run build   (and the baseline's build, e.g. `npx tsc -p tsconfig.build.json` in its checkout)
+ *   npm run build   (and the baseline's in its checkout: `npm run build`; before the bundle, `npx tsc -p tsconfig.build.json`)
  *   npm run bench:cli-start -- --variants base=/path/to/old/dist/src/cli.js,new=dist/src/cli.js [--rounds 3]
  *
  * Each figure is the least of `--rounds` runs (getrusage's peak RSS of a fresh process).
