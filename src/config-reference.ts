@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { toJSONSchema } from 'zod/mini';
 import { CONFIG_SCHEMA } from './config.js';
 
 /** The name of a setting: its environment variable. */
@@ -227,7 +227,7 @@ export function defaultOf(name: SettingName): string {
 let fields: Record<string, JsonSchemaField> | undefined;
 function fieldSchemas(): Record<SettingName, JsonSchemaField> {
   fields ??= (
-    z.toJSONSchema(CONFIG_SCHEMA, { io: 'input' }) as {
+    toJSONSchema(CONFIG_SCHEMA, { io: 'input' }) as {
       properties: Record<string, JsonSchemaField>;
     }
   ).properties;

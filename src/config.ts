@@ -2,12 +2,16 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import english from 'zod/v4/locales/en.js';
 import { DEFAULT_HOP_WAIT_MS } from './campaign/amd-parameters.js';
 import { type BlackoutDate, parseBlackoutList } from './campaign/blackout-dates.js';
 import { checkDialString, defaultDialString } from './campaign/dial-string.js';
 import type { FrequencyCaps } from './campaign/frequency-caps.js';
 import { type PbxConfig, pbxsFromEnvironment, readPbxFile } from './pbx-config.js';
+
+// zod/mini carries no messages of its own: the full zod's English ones, as before.
+z.config(english());
 
 /** Thrown when the environment does not describe a usable configuration. */
 export class ConfigError extends Error {
@@ -125,90 +129,106 @@ export const DEFAULT_DB_POOL_SIZE = 20;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-const nonEmpty = z.string().trim().min(1, 'must not be empty');
+const nonEmpty = z.string().check(z.trim(), z.minLength(1, 'must not be empty'));
+/** A whole number given as text (as every environment variable is), from `min` to `max`. */
+const wholeNumber = (min: number, max: number) =>
+  z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max));
 /** Most attempts to one number in a rolling window, across campaigns; 0 = no limit. */
-const callCap = z.coerce.number().int().min(0).max(1_000).default(0);
+const callCap = z._default(wholeNumber(0, 1_000), 0);
+/** Text of letters, digits, "-" or "_": a name Asterisk takes as it is. */
+const plainName = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "-" or "_"'));
 
 /**
  * Every setting, by its environment variable name, with its type, range and default.
- * `docs/configuration.md` is generated from it (src/config-reference.ts).
+ * `docs/configuration.md` is generated from it (src/config-reference.ts). Written with
+ * zod/mini, which a bundle keeps to what it uses: the full zod costs every command that
+ * reads the settings ~10 MB more of RSS (docs/BENCHMARKS.md, "CLI start-up").
  */
 export const CONFIG_SCHEMA = z.object({
-  DIALSTATE_ARI_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-  DIALSTATE_ARI_USER: nonEmpty.default('dialstate'),
-  DIALSTATE_ARI_PASSWORD: z.string().default(''),
-  DIALSTATE_ARI_APP: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "-" or "_"')
-    .default('dialstate'),
-  DIALSTATE_PBX_FILE: nonEmpty.optional(),
-  DIALSTATE_SIM_PBXS: z.coerce.number().int().min(1).max(16).default(1),
-  DIALSTATE_DIAL_CONTEXT: nonEmpty.default('from-internal'),
-  DIALSTATE_DIAL_STRING: z
-    .string()
-    .superRefine((template, ctx) => {
-      const check = checkDialString(template);
-      if (!check.ok) ctx.addIssue({ code: 'custom', message: check.problems.join('; ') });
-    })
-    .optional(),
-  DIALSTATE_HANDOFF_SETTLE_MS: z.coerce.number().int().min(0).max(60_000).optional(),
-  DIALSTATE_HOP_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_HOP_WAIT_MS),
-  DIALSTATE_AAVA_HANDOFF_CONTEXT: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "-" or "_"')
-    .default('dialstate-aava-handoff'),
-  AAVA_OUTBOUND_EXTENSION_IDENTITY: z
-    .string()
-    .regex(/^[0-9]+$/, 'must be an extension number')
-    .default('6789'),
-  AAVA_OUTBOUND_AMD_CONTEXT: nonEmpty.default('aava-outbound-amd'),
-  AAVA_MEDIA_DIR: nonEmpty.optional(),
-  DIALSTATE_DATA_DIR: nonEmpty.default('data'),
-  DIALSTATE_DB_PATH: nonEmpty.optional(),
+  DIALSTATE_ARI_URL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+  DIALSTATE_ARI_USER: z._default(nonEmpty, 'dialstate'),
+  DIALSTATE_ARI_PASSWORD: z._default(z.string(), ''),
+  DIALSTATE_ARI_APP: z._default(plainName, 'dialstate'),
+  DIALSTATE_PBX_FILE: z.optional(nonEmpty),
+  DIALSTATE_SIM_PBXS: z._default(wholeNumber(1, 16), 1),
+  DIALSTATE_DIAL_CONTEXT: z._default(nonEmpty, 'from-internal'),
+  DIALSTATE_DIAL_STRING: z.optional(
+    z.string().check(
+      z.superRefine((template, ctx) => {
+        const check = checkDialString(template);
+        if (!check.ok) ctx.addIssue({ code: 'custom', message: check.problems.join('; ') });
+      }),
+    ),
+  ),
+  DIALSTATE_HANDOFF_SETTLE_MS: z.optional(wholeNumber(0, 60_000)),
+  DIALSTATE_HOP_WAIT_MS: z._default(wholeNumber(0, 600_000), DEFAULT_HOP_WAIT_MS),
+  DIALSTATE_AAVA_HANDOFF_CONTEXT: z._default(plainName, 'dialstate-aava-handoff'),
+  AAVA_OUTBOUND_EXTENSION_IDENTITY: z._default(
+    z.string().check(z.regex(/^[0-9]+$/, 'must be an extension number')),
+    '6789',
+  ),
+  AAVA_OUTBOUND_AMD_CONTEXT: z._default(nonEmpty, 'aava-outbound-amd'),
+  AAVA_MEDIA_DIR: z.optional(nonEmpty),
+  DIALSTATE_DATA_DIR: z._default(nonEmpty, 'data'),
+  DIALSTATE_DB_PATH: z.optional(nonEmpty),
   // The message never repeats the value: it may hold a password.
-  DIALSTATE_DATABASE_URL: nonEmpty
-    .refine(
-      (url) => /^postgres(ql)?:\/\/[^\s]+$/.test(url),
-      'must be a PostgreSQL URL: postgres://user:password@host:5432/database (or postgresql://…)',
-    )
-    .optional(),
-  DIALSTATE_DB_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
-  DIALSTATE_DB_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
-  DIALSTATE_DB_UNWRITABLE_AFTER_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-  DIALSTATE_NODE_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
-    .optional(),
-  DIALSTATE_NODE_LEASE_MS: z.coerce.number().int().min(1_500).max(600_000).default(15_000),
+  DIALSTATE_DATABASE_URL: z.optional(
+    nonEmpty.check(
+      z.refine(
+        (url) => /^postgres(ql)?:\/\/[^\s]+$/.test(url),
+        'must be a PostgreSQL URL: postgres://user:password@host:5432/database (or postgresql://…)',
+      ),
+    ),
+  ),
+  DIALSTATE_DB_SYNCHRONOUS: z._default(z.enum(['NORMAL', 'FULL']), 'FULL'),
+  DIALSTATE_DB_BUSY_TIMEOUT_MS: z._default(wholeNumber(0, 60_000), 5_000),
+  DIALSTATE_DB_UNWRITABLE_AFTER_MS: z._default(wholeNumber(100, 600_000), 10_000),
+  DIALSTATE_NODE_ID: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^[A-Za-z0-9._-]{1,64}$/,
+          'must be 1 to 64 letters, digits, dots, dashes or underscores',
+        ),
+      ),
+  ),
+  DIALSTATE_NODE_LEASE_MS: z._default(wholeNumber(1_500, 600_000), 15_000),
   // Two at least: the lease's heartbeat must not wait behind a long import merge.
-  DIALSTATE_DB_POOL_SIZE: z.coerce.number().int().min(2).max(1_000).default(DEFAULT_DB_POOL_SIZE),
-  DIALSTATE_HTTP_HOST: nonEmpty.default('127.0.0.1'),
-  DIALSTATE_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  DIALSTATE_API_TOKEN: z
-    .string()
-    .min(16, 'must be at least 16 characters')
-    .superRefine((token, ctx) => {
-      const problem = apiTokenProblem(token);
-      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-    })
-    .optional(),
-  DIALSTATE_MAX_CHANNELS: z.coerce.number().int().min(1).max(10_000).default(10),
+  DIALSTATE_DB_POOL_SIZE: z._default(wholeNumber(2, 1_000), DEFAULT_DB_POOL_SIZE),
+  DIALSTATE_HTTP_HOST: z._default(nonEmpty, '127.0.0.1'),
+  DIALSTATE_HTTP_PORT: z._default(wholeNumber(0, 65535), 3000),
+  DIALSTATE_API_TOKEN: z.optional(
+    z.string().check(
+      z.minLength(16, 'must be at least 16 characters'),
+      z.superRefine((token, ctx) => {
+        const problem = apiTokenProblem(token);
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    ),
+  ),
+  DIALSTATE_MAX_CHANNELS: z._default(wholeNumber(1, 10_000), 10),
   DIALSTATE_CAP_PER_24H: callCap,
   DIALSTATE_CAP_PER_7D: callCap,
   DIALSTATE_CAP_PER_30D: callCap,
-  DIALSTATE_BLACKOUT_DATES: z
-    .string()
-    .superRefine((text, ctx) => {
-      const parsed = parseBlackoutList(text);
-      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problems.join('; ') });
-    })
-    .default(''),
-  DIALSTATE_CIRCUIT_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
-  DIALSTATE_ABANDON_THRESHOLD_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
-  DIALSTATE_SIM_TIME_SCALE: z.coerce.number().min(0.001).max(1).default(1),
-  DIALSTATE_LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .default('info'),
+  DIALSTATE_BLACKOUT_DATES: z._default(
+    z.string().check(
+      z.superRefine((text, ctx) => {
+        const parsed = parseBlackoutList(text);
+        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problems.join('; ') });
+      }),
+    ),
+    '',
+  ),
+  DIALSTATE_CIRCUIT_BREAKER_FAILURES: z._default(wholeNumber(1, 1_000), 5),
+  DIALSTATE_ABANDON_THRESHOLD_MS: z._default(wholeNumber(0, 60_000), 2_000),
+  DIALSTATE_SIM_TIME_SCALE: z._default(z.coerce.number().check(z.minimum(0.001), z.maximum(1)), 1),
+  DIALSTATE_LOG_LEVEL: z._default(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    'info',
+  ),
 });
 
 /** The entries of a blackout list the schema has already checked. */

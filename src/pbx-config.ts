@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import english from 'zod/v4/locales/en.js';
 import { checkDialString } from './campaign/dial-string.js';
+
+// zod/mini carries no messages of its own: the full zod's English ones (see config.ts).
+z.config(english());
 
 /** One Asterisk server dialstate places calls on. */
 export interface PbxConfig {
@@ -31,25 +35,27 @@ export interface PbxDefaults {
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const APP = /^[A-Za-z0-9_-]+$/;
 
-const dialString = z.string().superRefine((template, ctx) => {
-  const check = checkDialString(template);
-  if (!check.ok) ctx.addIssue({ code: 'custom', message: check.problems.join('; ') });
-});
+const dialString = z.string().check(
+  z.superRefine((template, ctx) => {
+    const check = checkDialString(template);
+    if (!check.ok) ctx.addIssue({ code: 'custom', message: check.problems.join('; ') });
+  }),
+);
 
 /** One entry of the file as written; the defaults fill what it leaves out. */
 const PBX_ENTRY = z.strictObject({
-  name: z.string().regex(NAME, 'must be 1 to 64 letters, digits, "-" or "_"'),
+  name: z.string().check(z.regex(NAME, 'must be 1 to 64 letters, digits, "-" or "_"')),
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
-  user: z.string().trim().min(1, 'must not be empty').optional(),
-  password: z.string().min(1, 'must not be empty'),
-  app: z.string().regex(APP, 'must be letters, digits, "-" or "_"').optional(),
-  maxChannels: z.number().int().min(1).max(10_000).optional(),
-  dialString: dialString.optional(),
-  enabled: z.boolean().optional(),
+  user: z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty'))),
+  password: z.string().check(z.minLength(1, 'must not be empty')),
+  app: z.optional(z.string().check(z.regex(APP, 'must be letters, digits, "-" or "_"'))),
+  maxChannels: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(10_000))),
+  dialString: z.optional(dialString),
+  enabled: z.optional(z.boolean()),
 });
 
 const PBX_FILE = z.strictObject({
-  pbxs: z.array(z.unknown()).min(1, 'must list at least one PBX'),
+  pbxs: z.array(z.unknown()).check(z.minLength(1, 'must list at least one PBX')),
 });
 
 /**

@@ -42,6 +42,9 @@ describe('the npm package', () => {
       expect(files).toContain(shipped);
     }
     expect(files.filter((name) => /^package\/(src|test|web)\//.test(name))).toEqual([]);
+    // The command is the bundle (scripts/bundle-cli.ts), not tsc's module per source file.
+    expect(files).toContain('package/dist/src/cli/serve-command.js');
+    expect(files).not.toContain('package/dist/src/store/db.js');
 
     const prefix = join(dir, 'prefix');
     await run(

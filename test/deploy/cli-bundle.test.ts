@@ -1,0 +1,172 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleCli, modulesLoadedByUrl } from '../../scripts/bundle-cli.js';
+import { createTempDir, seedDatabase, type TempDir } from '../support/store-fixtures.js';
+
+const run = promisify(execFile);
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const peakHook = path.join(repoRoot, 'test/support/report-peak-rss.mjs');
+
+/**
+ * The most a two-row `dialstate import` may take above the floor (MB of peak RSS), the
+ * floor being what any import needs whatever its code: Node itself, the SQLite driver
+ * with the database open, and ICU's time-zone and number data (time zones are checked
+ * with Intl). 2026-12-06: the bundle 17 MB above it, tsc's output (every module a file
+ * of its own, the full zod, pg loaded for SQLite) 42 MB. What a package adds in a bundle
+ * is often below the noise of this figure (the full zod: ~3 MB): the test below names
+ * what the import must not load.
+ */
+const MAX_ABOVE_FLOOR_MB = 25;
+
+let dir: TempDir;
+/** Where the bundle is, as in the package: it finds node_modules from there. */
+let packageDir: string;
+let cli: string;
+/** esbuild's account of the commands' build (the second). */
+let commands: Metafile;
+let database: string;
+let leads: string;
+beforeAll(async () => {
+  dir = createTempDir();
+  // The bundle where the package has it (dist/src under a folder with package.json and
+  // node_modules), built here from the sources under test.
+  packageDir = path.join(dir.path, 'package');
+  mkdirSync(packageDir);
+  writeFileSync(path.join(packageDir, 'package.json'), '{ "type": "module" }\n');
+  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(packageDir, 'node_modules'));
+  [, commands] = (await bundleCli(path.join(packageDir, 'dist/src'))) as [Metafile, Metafile];
+  cli = path.join(packageDir, 'dist/src/cli.js');
+  await seedDatabase(dir, { campaigns: [{ id: 'spring' }] });
+  database = path.join(dir.path, 'dialstate.db');
+  leads = path.join(dir.path, 'leads.csv');
+  writeFileSync(leads, 'phone,name\n+1 415 555 0101,Ada\n+1 212 555 0102,Grace\n');
+}, 120_000);
+afterAll(() => dir.remove());
+
+/** Peak RSS (MB) of `node <args>`, the least of `rounds` runs; the run's stdout too. */
+async function peakRss(args: string[], rounds = 2): Promise<{ mb: number; stdout: string }> {
+  let best = { mb: Number.POSITIVE_INFINITY, stdout: '' };
+  for (let round = 0; round < rounds; round += 1) {
+    const report = path.join(dir.path, `peak-${round}.txt`);
+    const { stdout } = await run(process.execPath, ['--import', peakHook, ...args], {
+      cwd: packageDir,
+      env: { ...process.env, DIALSTATE_PEAK_RSS_FILE: report },
+    });
+    const mb = Number(readFileSync(report, 'utf8')) / 1024;
+    if (mb < best.mb) best = { mb, stdout };
+  }
+  return best;
+}
+
+/** A process that opens `database` with the driver and uses ICU, and does nothing else. */
+function floorScript(database: string): string {
+  return `
+    const { default: SQLite } = await import('better-sqlite3');
+    const db = new SQLite(${JSON.stringify(database)});
+    db.pragma('journal_mode = WAL');
+    db.prepare('select count(*) from lead').get();
+    db.close();
+    new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York' }).format(0);
+    (1234).toLocaleString('en-US');
+  `;
+}
+
+describe('the bundled dialstate command', () => {
+  it('imports a two-row file within a few MB of the floor of any import', async () => {
+    const imported = await peakRss([
+      cli,
+      'import',
+      'spring',
+      leads,
+      '--db',
+      database,
+      '--mode',
+      'update_existing',
+    ]);
+    expect(imported.stdout).toContain('2 rows:');
+    const floor = await peakRss(['--input-type=module', '-e', floorScript(database)]);
+    expect(floor.mb).toBeGreaterThan(30);
+    expect(
+      imported.mb - floor.mb,
+      `import ${imported.mb.toFixed(1)} MB, floor ${floor.mb.toFixed(1)} MB`,
+    ).toBeLessThanOrEqual(MAX_ABOVE_FLOOR_MB);
+  }, 120_000);
+
+  it('prints --help from the entry file alone', async () => {
+    const { stdout } = await run(process.execPath, [cli, '--help']);
+    expect(stdout).toContain('usage: dialstate <command>');
+  });
+});
+
+/**
+ * What `dialstate import` loads of the bundle: the entry, the settings' chunk and the
+ * import command's, with every file each imports statically (not what they import only
+ * when needed, e.g. the workbook reader or the PostgreSQL side); each file's source
+ * modules and the packages it leaves to node_modules.
+ */
+function loadedByImport(metafile: Metafile): { inputs: string[]; external: string[] } {
+  const outputs = Object.entries(metafile.outputs);
+  const byEntry = (entry: string) => {
+    const found = outputs.find(([, output]) => output.entryPoint === entry);
+    if (found === undefined) throw new Error(`no output for ${entry}`);
+    return found[0];
+  };
+  const loaded = new Set<string>();
+  const external = new Set<string>();
+  const visit = (file: string) => {
+    if (loaded.has(file)) return;
+    loaded.add(file);
+    for (const imported of metafile.outputs[file]?.imports ?? []) {
+      if (imported.kind !== 'import-statement') continue;
+      if (imported.external) external.add(imported.path);
+      else visit(imported.path);
+    }
+  };
+  for (const entry of ['src/cli.ts', 'src/config.ts', 'src/cli/import-command.ts']) {
+    visit(byEntry(entry));
+  }
+  const inputs = [...loaded].flatMap((file) => Object.keys(metafile.outputs[file]?.inputs ?? {}));
+  return { inputs, external: [...external] };
+}
+
+describe('what the bundled dialstate import loads', () => {
+  it('holds no full zod, server, PostgreSQL driver, workbook reader or logger', () => {
+    const { inputs, external } = loadedByImport(commands);
+    expect(inputs).toContain('src/cli/import-command.ts');
+    expect(inputs).toContain('src/intake/import-leads.ts');
+    const heavy = [
+      /node_modules\/zod\/v4\/classic\//, // the API's zod: ~500 KB more in the settings' chunk
+      /node_modules\/zod\/v4\/locales\/(?!en\.js)/, // zod's other languages
+      /^src\/http\//,
+      /node_modules\/(hono|@hono)\//,
+      /node_modules\/exceljs\//,
+    ];
+    for (const pattern of heavy) expect(inputs.filter((input) => pattern.test(input))).toEqual([]);
+    for (const name of ['pg', 'exceljs', 'pino', 'ari-client'])
+      expect(external).not.toContain(name);
+    expect(external).toContain('better-sqlite3');
+  });
+});
+
+describe('modulesLoadedByUrl', () => {
+  it('makes each module src loads by URL beside itself an entry of the bundle', () => {
+    const src = createTempDir();
+    try {
+      mkdirSync(path.join(src.path, 'intake'));
+      writeFileSync(
+        path.join(src.path, 'intake/import-leads.ts'),
+        "const worker = new Worker(new URL('./parse-worker.js', import.meta.url));\n",
+      );
+      writeFileSync(path.join(src.path, 'cli.ts'), "new URL('https://example.com/x.js');\n");
+      expect(modulesLoadedByUrl(src.path)).toEqual({
+        'parse-worker': path.join(src.path, 'intake/parse-worker.ts'),
+      });
+    } finally {
+      src.remove();
+    }
+  });
+});
