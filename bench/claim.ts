@@ -1,7 +1,11 @@
 /**
  * Claiming the next due lead in a large campaign: latency of one claim (select the next
- * due lead through the partial index, check DNC and the attempt budget, compare-and-set
- * the lead and insert the attempt row) with 1,000,000 leads in the campaign.
+ * due lead through the partial index, check DNC and the attempt budget, the campaign
+ * claimer's `consider` (the lead's calling window, its attempt's input and initial
+ * snapshot), compare-and-set the lead and insert the attempt row) with 1,000,000 leads
+ * in the campaign, shaped as a user's (claim-leads.ts: UUID campaign, leads named as
+ * the importer names them, with a name, time zone and custom variables; attempts named
+ * by random UUIDs, as the server names them).
  *
  *   npm run bench:claim -- [--leads 1000000] [--claims 10000] [--synchronous FULL,NORMAL]
  *     [--schema latest,before-trim] [--rounds 1] [--caps 3]
@@ -41,28 +45,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Kysely, sql } from 'kysely';
-import type { LeadClaimResult, LeadClaimVerdict } from '../src/calls/ports.js';
+import type { Kysely } from 'kysely';
+import { prepareClaim } from '../src/calls/claim-request.js';
+import type { LeadClaimResult } from '../src/calls/ports.js';
 import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
 import { createAttemptJournal } from '../src/store/attempt-journal.js';
-import { createCampaignRepository } from '../src/store/campaigns.js';
 import { openDatabase, type Store } from '../src/store/db.js';
 import { createDialingStore } from '../src/store/dialing-store.js';
-import { createDncRepository } from '../src/store/dnc.js';
 import type { LeadClaimer } from '../src/store/lead-claims.js';
-import { phoneZonesColumn } from '../src/store/phone-zones.js';
 import { openPostgres, type PostgresStore } from '../src/store/postgres/open-postgres.js';
 import { createPostgresAttemptJournal } from '../src/store/postgres/postgres-attempt-journal.js';
 import { createPostgresLeadClaimer } from '../src/store/postgres/postgres-lead-claims.js';
 import type { Database } from '../src/store/schema.js';
-import {
-  benchCampaign,
-  benchInput,
-  benchSchemas,
-  migrateBenchSchema,
-  newBenchAttempt,
-} from './bench-fixtures.js';
+import { benchSchemas, migrateBenchSchema } from './bench-fixtures.js';
 import { type BenchDatabase, benchStores, startBenchPostgres } from './bench-postgres.js';
+import {
+  CLAIM_BENCH_NOW,
+  claimBenchCampaign,
+  claimBenchRequest,
+  loadClaimLeads,
+} from './claim-leads.js';
 import { type EngineKit, loadEngineKit } from './engine-kit.js';
 
 const { values } = parseArgs({
@@ -102,56 +104,8 @@ const frequencyCaps =
   capPer24h > 0
     ? { per24h: capPer24h, per7d: 3 * capPer24h, per30d: 10 * capPer24h }
     : NO_FREQUENCY_CAPS;
-const NOW = Date.UTC(2026, 10, 24, 15, 0, 0);
-
-// Claims may leave up to 100 + 16 attempts open between the closings (see the header):
-// PostgreSQL's claim refuses past max_concurrent, SQLite's does not read it.
-const campaign = { ...benchCampaign(), maxConcurrent: 1000 };
-const phoneOf = (n: number) => `+1555${String(n).padStart(7, '0')}`;
-
-/**
- * The campaign and its leads, in multi-row inserts (2,000 rows a statement: under both
- * engines' parameter limits); a tenth due in an hour, 1% on the do-not-call list.
- */
-async function loadLeads(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Promise<number> {
-  const started = process.hrtime.bigint();
-  await createCampaignRepository(db).insert(campaign);
-  const BATCH = 2_000;
-  for (let i = 0; i < leadCount; i += BATCH) {
-    const rows = Array.from({ length: Math.min(BATCH, leadCount - i) }, (_, j) => {
-      const n = i + j;
-      return {
-        id: `lead-${n}`,
-        campaign_id: campaign.id,
-        phone: phoneOf(n),
-        phone_zones: phoneZonesColumn(phoneOf(n)),
-        name: null,
-        timezone: null,
-        caller_id: null,
-        custom_vars: '{}',
-        ai_target: null,
-        state: 'pending',
-        priority: 0,
-        import_id: null,
-        import_seq: n,
-        created_at: NOW,
-        updated_at: NOW,
-      };
-    });
-    await db.insertInto('lead').values(rows).execute();
-  }
-  // A tenth of the leads are due in an hour, spread through the import order.
-  await sql`update lead set next_attempt_at = ${NOW + 3_600_000} where import_seq % 10 = 3`.execute(
-    db,
-  );
-  const dnc = createDncRepository(db);
-  for (let n = 7; n < leadCount; n += 100) {
-    await dnc.add({ phone: phoneOf(n), campaignId: null, reason: 'bench', createdAt: NOW });
-  }
-  // Fresh statistics, as autovacuum would have them on a loaded database.
-  if (dialect === 'postgres') await sql`analyze`.execute(db);
-  return Number(process.hrtime.bigint() - started) / 1e9;
-}
+const NOW = CLAIM_BENCH_NOW;
+const campaign = claimBenchCampaign();
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dialstate-claim-'));
 const dbPath = path.join(dir, 'claim.db');
@@ -167,14 +121,17 @@ if (benchPostgres !== null) {
   postgres = openPostgres({ url: postgresDatabase.url });
 }
 const loadSeconds = new Map<string, number>();
-if (stores.includes('sqlite')) loadSeconds.set('sqlite', await loadLeads(store.db, 'sqlite'));
-if (postgres !== null) loadSeconds.set('postgres', await loadLeads(postgres.db, 'postgres'));
+if (stores.includes('sqlite')) {
+  loadSeconds.set('sqlite', await loadClaimLeads(store.db, 'sqlite', campaign, leadCount));
+}
+if (postgres !== null) {
+  loadSeconds.set('postgres', await loadClaimLeads(postgres.db, 'postgres', campaign, leadCount));
+}
 
 // Times the claim's own work (candidate query, checks, compare-and-set, attempt row):
 // synchronous statements inside the shared transaction, so this excludes the commit.
 let workMs: number[] = [];
 let considerMs: number[] = [];
-let attemptSeq = 0;
 
 /**
  * The claimer of an engine (this checkout's, or a baseline's over its own connection to
@@ -217,29 +174,16 @@ function postgresClaimerOf(over: PostgresStore) {
   return claimOneWith(claimer);
 }
 
-/** One claim of the next lead with `claimer`, timing its `consider`. */
+/**
+ * One claim of the next lead with `claimer`, with the request of the same engine's
+ * campaign claimer (this checkout's unless a baseline's is given), timing its `consider`.
+ */
 function claimOneWith(claimer: LeadClaimer, kit?: EngineKit) {
-  return () => {
-    const n = attemptSeq++;
-    return claimer.claimNextLead({
-      campaignId: campaign.id,
-      at: NOW,
-      maxAttempts: campaign.retry.maxAttempts,
-      frequencyCaps,
-      consider: (lead) => {
-        const t0 = process.hrtime.bigint();
-        const verdict: LeadClaimVerdict = {
-          verdict: 'claim',
-          attempt: {
-            ...newBenchAttempt(benchInput(`att-${n}`, lead.id, campaign.id, lead.phone), kit),
-            at: NOW,
-          },
-        };
-        considerMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        return verdict;
-      },
-    });
-  };
+  const prepare = kit?.prepareClaim ?? prepareClaim;
+  return () =>
+    claimer.claimNextLead(
+      claimBenchRequest(prepare, NOW, frequencyCaps, (ms) => considerMs.push(ms)),
+    );
 }
 
 /** Closes every open attempt, as calls ending would (untimed; see the header). */
@@ -402,7 +346,7 @@ console.log(
     .join(' ')} after`,
 );
 console.log(
-  '| store | variant | schema | synchronous | leads | together | claims | claims/s | ms per claim | p50 ms | p99 ms | work mean ms | work p99 ms | of which attempt input ms |',
+  '| store | variant | schema | synchronous | leads | together | claims | claims/s | ms per claim | p50 ms | p99 ms | work mean ms | work p99 ms | of which consider ms |',
 );
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Runner from '../src/calls/attempt-runner.js';
+import type * as ClaimRequest from '../src/calls/claim-request.js';
 import type * as Machine from '../src/machines/attempt.js';
 import type * as Step from '../src/machines/attempt-step.js';
 import type * as Journal from '../src/store/attempt-journal.js';
@@ -26,6 +27,7 @@ export interface EngineKit {
   createCampaignRepository: typeof Campaigns.createCampaignRepository;
   createLeadRepository: typeof Leads.createLeadRepository;
   createLeadClaimer: typeof Claims.createLeadClaimer;
+  prepareClaim: typeof ClaimRequest.prepareClaim;
   machineVersion: number;
 }
 
@@ -33,8 +35,8 @@ export interface EngineKit {
 export async function loadEngineKit(root: string = path.resolve(import.meta.dirname, '..')) {
   const load = <T>(file: string): Promise<T> =>
     import(pathToFileURL(path.join(root, 'src', file)).href) as Promise<T>;
-  const [db, migrate, journal, runner, step, machine, campaigns, leads, claims] = await Promise.all(
-    [
+  const [db, migrate, journal, runner, step, machine, campaigns, leads, claims, claimRequest] =
+    await Promise.all([
       load<typeof Db>('store/db.ts'),
       load<typeof Migrate>('store/migrate.ts'),
       load<typeof Journal>('store/attempt-journal.ts'),
@@ -44,8 +46,8 @@ export async function loadEngineKit(root: string = path.resolve(import.meta.dirn
       load<typeof Campaigns>('store/campaigns.ts'),
       load<typeof Leads>('store/leads.ts'),
       load<typeof Claims>('store/lead-claims.ts'),
-    ],
-  );
+      load<typeof ClaimRequest>('calls/claim-request.ts'),
+    ]);
   const kit: EngineKit = {
     openDatabase: db.openDatabase,
     migrateToLatest: migrate.migrateToLatest,
@@ -55,6 +57,7 @@ export async function loadEngineKit(root: string = path.resolve(import.meta.dirn
     createCampaignRepository: campaigns.createCampaignRepository,
     createLeadRepository: leads.createLeadRepository,
     createLeadClaimer: claims.createLeadClaimer,
+    prepareClaim: claimRequest.prepareClaim,
     machineVersion: machine.ATTEMPT_MACHINE_VERSION,
   };
   return kit;
