@@ -21,6 +21,7 @@ import { installShippedPrompts } from './media/shipped-prompts.js';
 import type { PbxConfig } from './pbx-config.js';
 import { campaignTargets, checkAiTarget } from './setup/ai-target-checks.js';
 import { createSimulator, type Simulator } from './sim/simulator.js';
+import { newAttemptId } from './store/attempt-ids.js';
 import type { RecordingRepository } from './store/recordings.js';
 import { DIALSTATE_VERSION } from './version.js';
 import { buildApiRouters, wireLiveFeed, wireMetrics } from './wiring/api.js';
@@ -305,7 +306,8 @@ export async function startDialstate(
     storageWritable: storage.isWritable,
     pbxHold: pool.firstHold,
     ...(connections.several ? { pbxs: pool } : {}),
-    newAttemptId: randomUUID,
+    // Time-ordered: each attempt's keys go at the end of their indexes (ADR 030).
+    newAttemptId: () => newAttemptId(),
     abandonment,
   });
   const stopStorageRecovery = reconcileAfterStorageOutage({
