@@ -5,7 +5,6 @@
  * the import benchmark reads; a tenth of them due an hour later and 1% on the global
  * do-not-call list.
  */
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import type { prepareClaim } from '../src/calls/claim-request.js';
 import type { LeadClaimRequest } from '../src/calls/ports.js';
 import type { Campaign } from '../src/campaign/campaign.js';
 import type { FrequencyCaps } from '../src/campaign/frequency-caps.js';
+import { newAttemptId } from '../src/store/attempt-ids.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
 import { openDatabase } from '../src/store/db.js';
 import { createDncRepository } from '../src/store/dnc.js';
@@ -100,21 +100,23 @@ export async function loadClaimLeads(
 /**
  * The request of one claim at `at`, as the campaign claimer makes it (`prepareClaim`
  * of this checkout or a baseline's): each candidate checked against its calling window,
- * then its attempt's input and initial snapshot built, under a random UUID as the server
- * names attempts. `timed` hears how long each candidate's `consider` took, in ms.
+ * then its attempt's input and initial snapshot built, under an id named as the server
+ * names attempts (`newAttemptId`; engine-kit.ts has a baseline's). `timed` hears how
+ * long each candidate's `consider` took, in ms.
  */
 export function claimBenchRequest(
   prepare: typeof prepareClaim,
   at: number,
   frequencyCaps: FrequencyCaps,
   timed: (ms: number) => void,
+  attemptId: () => string = () => newAttemptId(),
 ): LeadClaimRequest {
   const { request } = prepare({
     campaign: claimBenchCampaign(),
     at,
     media: BENCH_MEDIA,
     identity: BENCH_IDENTITY,
-    newAttemptId: randomUUID,
+    newAttemptId: attemptId,
     server: { blackoutDates: [], frequencyCaps },
   });
   return {

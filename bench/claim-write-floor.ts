@@ -3,18 +3,22 @@
  * a claim must make (its candidate read, the lead's compare-and-set, the campaign's last
  * originate, the attempt row, its input), in a better-sqlite3 loop, on copies of one
  * loaded database that each lack one thing (an index, the counters' trigger, foreign
- * keys) or name attempts another way. The copies are claimed from in turn, one
+ * keys) or name attempts as the server did before (random UUIDs). The copies are claimed from in turn, one
  * transaction each, so that the machine's load falls on all alike.
  *
  *   npx tsx bench/claim-write-floor.ts [--leads 1000000] [--claims 4000] [--rounds 4]
- *     [--variants as-is,no-lead-count-trigger,...] [--seed-db <file>]
+ *     [--variants as-is,no-lead-count-trigger,...] [--attempts-before 0] [--seed-db <file>]
+ *
+ * `--attempts-before N` first writes N ended attempts with their inputs into each copy,
+ * named as that copy names attempts: where the attempts' keys fall in their indexes
+ * matters once those no longer fit in SQLite's page cache.
  *
  * The leads are bench/claim.ts's (claim-leads.ts), loaded once into `--seed-db`. Claims
  * run 16 to a transaction, as a scheduler pass's claims share one; only the statements
  * are timed, not BEGIN and COMMIT. The attempt's snapshot and input are JSON of the
  * sizes the engine writes for the benchmark campaign.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +27,7 @@ import SQLite from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import { prepareClaim } from '../src/calls/claim-request.js';
 import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
+import { newAttemptId } from '../src/store/attempt-ids.js';
 import { CREATE_SQL, newAttemptParameters } from '../src/store/attempt-journal.js';
 import { openDatabase } from '../src/store/db.js';
 import { CLAIM_SQL } from '../src/store/lead-claims.js';
@@ -31,12 +36,13 @@ import type { LeadTable } from '../src/store/schema.js';
 import {
   CLAIM_BENCH_NOW,
   claimBenchCampaign,
+  claimBenchLeadId,
   claimBenchRequest,
   claimSeedDatabase,
 } from './claim-leads.js';
 
 /** What each copy lacks, or does differently, as SQL run on it before the claims. */
-const VARIANTS: Record<string, { setup: string[]; ids?: 'time-ordered' }> = {
+const VARIANTS: Record<string, { setup: string[]; ids?: 'random' }> = {
   'as-is': { setup: [] },
   'no-lead-count-trigger': { setup: ['drop trigger lead_count_update'] },
   'no-lead_campaign_state': { setup: ['drop index lead_campaign_state'] },
@@ -45,7 +51,8 @@ const VARIANTS: Record<string, { setup: string[]; ids?: 'time-ordered' }> = {
   'no-attempt_lead': { setup: ['drop index attempt_lead'] },
   'no-attempt_open': { setup: ['drop index attempt_open'] },
   'no-foreign-keys': { setup: ['pragma foreign_keys = off'] },
-  'time-ordered-ids': { setup: [], ids: 'time-ordered' },
+  // Attempts named as the server named them before ADR 030: random UUIDs (version 4).
+  'random-ids': { setup: [], ids: 'random' },
 };
 
 const { values } = parseArgs({
@@ -54,9 +61,11 @@ const { values } = parseArgs({
     claims: { type: 'string', default: '4000' },
     rounds: { type: 'string', default: '4' },
     variants: { type: 'string', default: Object.keys(VARIANTS).join(',') },
+    'attempts-before': { type: 'string', default: '0' },
     'seed-db': { type: 'string' },
   },
 });
+const attemptsBefore = Number(values['attempts-before']);
 const leadCount = Number(values.leads);
 const claimsPerRound = Number(values.claims);
 const rounds = Number(values.rounds);
@@ -69,16 +78,6 @@ const TOGETHER = 16;
 const loadBefore = os.loadavg().map((n) => n.toFixed(2));
 
 const seedPath = await claimSeedDatabase(leadCount, values['seed-db']);
-
-/** A UUID whose first 48 bits are the time in ms (the layout of UUID version 7). */
-function timeOrderedUuid(): string {
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(Date.now(), 0, 6);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 // One real attempt, for the parameters' shapes: its snapshot column and input JSON, made
 // by the campaign claimer for the first due lead.
@@ -94,6 +93,28 @@ if (verdict.verdict !== 'claim') throw new Error('the sample lead was not claima
 const sampleAttempt = verdict.attempt;
 const inputJson = JSON.stringify(sampleAttempt.input);
 
+/**
+ * `--attempts-before` ended attempts, with their inputs, of the leads at the end of the
+ * list (which the claims below do not reach), named as the copy names attempts and made
+ * one ms apart before the claims: a campaign that has been calling for a while.
+ */
+function preloadAttempts(db: SQLite.Database, idOf: (n: number) => string): void {
+  if (attemptsBefore === 0) return;
+  const insertAttempt = db.prepare(CREATE_SQL.insertAttempt);
+  const insertInput = db.prepare(CREATE_SQL.insertInput);
+  db.exec('begin');
+  for (let n = 0; n < attemptsBefore; n += 1) {
+    const id = idOf(n);
+    const leadId = claimBenchLeadId(leadCount - 1 - (n % Math.floor(leadCount / 2)));
+    const attempt = { ...sampleAttempt, attemptId: id, leadId, at: CLAIM_BENCH_NOW - 1e9 + n };
+    insertAttempt.run(newAttemptParameters(attempt, 1));
+    insertInput.run([id, inputJson]);
+  }
+  db.exec('commit');
+  db.exec('update attempt set done = 1');
+  db.pragma('wal_checkpoint(truncate)');
+}
+
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dialstate-claim-write-floor-'));
 const copies = names.map((name) => {
   const file = path.join(dir, `${name}.db`);
@@ -105,10 +126,12 @@ const copies = names.map((name) => {
   const variant = VARIANTS[name] as (typeof VARIANTS)[string];
   for (const statement of variant.setup) db.exec(statement);
   const prepared = (sql: string) => db.prepare(sql);
+  const newId = variant.ids === 'random' ? () => randomUUID() : newAttemptId;
+  preloadAttempts(db, (n) => newId(CLAIM_BENCH_NOW - attemptsBefore + n));
   return {
     name,
     db,
-    newId: variant.ids === 'time-ordered' ? timeOrderedUuid : randomUUID,
+    newId: () => newId(),
     dueLead: prepared(CLAIM_SQL.dueLead),
     claimLead: prepared(CREATE_SQL.claimLead),
     markOriginate: prepared(CREATE_SQL.markOriginate),

@@ -5,7 +5,7 @@
  * snapshot), compare-and-set the lead and insert the attempt row) with 1,000,000 leads
  * in the campaign, shaped as a user's (claim-leads.ts: UUID campaign, leads named as
  * the importer names them, with a name, time zone and custom variables; attempts named
- * by random UUIDs, as the server names them).
+ * as each engine's server names them: time-ordered UUIDs, random ones before).
  *
  *   npm run bench:claim -- [--leads 1000000] [--claims 10000] [--synchronous FULL,NORMAL]
  *     [--schema latest,before-trim] [--rounds 1] [--caps 3]
@@ -49,6 +49,7 @@ import type { Kysely } from 'kysely';
 import { prepareClaim } from '../src/calls/claim-request.js';
 import type { LeadClaimResult } from '../src/calls/ports.js';
 import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
+import { newAttemptId } from '../src/store/attempt-ids.js';
 import { createAttemptJournal } from '../src/store/attempt-journal.js';
 import { openDatabase, type Store } from '../src/store/db.js';
 import { createDialingStore } from '../src/store/dialing-store.js';
@@ -180,9 +181,10 @@ function postgresClaimerOf(over: PostgresStore) {
  */
 function claimOneWith(claimer: LeadClaimer, kit?: EngineKit) {
   const prepare = kit?.prepareClaim ?? prepareClaim;
+  const attemptId = kit?.newAttemptId ?? (() => newAttemptId());
   return () =>
     claimer.claimNextLead(
-      claimBenchRequest(prepare, NOW, frequencyCaps, (ms) => considerMs.push(ms)),
+      claimBenchRequest(prepare, NOW, frequencyCaps, (ms) => considerMs.push(ms), attemptId),
     );
 }
 

@@ -5,12 +5,15 @@
  * earlier engine runs in the same process, in turn with this one: on a shared machine
  * only a ratio measured that way says what a change bought.
  */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Runner from '../src/calls/attempt-runner.js';
 import type * as ClaimRequest from '../src/calls/claim-request.js';
 import type * as Machine from '../src/machines/attempt.js';
 import type * as Step from '../src/machines/attempt-step.js';
+import type * as AttemptIds from '../src/store/attempt-ids.js';
 import type * as Journal from '../src/store/attempt-journal.js';
 import type * as Campaigns from '../src/store/campaigns.js';
 import type * as Db from '../src/store/db.js';
@@ -28,6 +31,8 @@ export interface EngineKit {
   createLeadRepository: typeof Leads.createLeadRepository;
   createLeadClaimer: typeof Claims.createLeadClaimer;
   prepareClaim: typeof ClaimRequest.prepareClaim;
+  /** How the server names attempts: time-ordered ids, or random UUIDs before they were. */
+  newAttemptId: () => string;
   machineVersion: number;
 }
 
@@ -48,6 +53,10 @@ export async function loadEngineKit(root: string = path.resolve(import.meta.dirn
       load<typeof Claims>('store/lead-claims.ts'),
       load<typeof ClaimRequest>('calls/claim-request.ts'),
     ]);
+  // A checkout from before time-ordered attempt ids named attempts by random UUIDs.
+  const ids = existsSync(path.join(root, 'src', 'store', 'attempt-ids.ts'))
+    ? await load<typeof AttemptIds>('store/attempt-ids.ts')
+    : null;
   const kit: EngineKit = {
     openDatabase: db.openDatabase,
     migrateToLatest: migrate.migrateToLatest,
@@ -58,6 +67,7 @@ export async function loadEngineKit(root: string = path.resolve(import.meta.dirn
     createLeadRepository: leads.createLeadRepository,
     createLeadClaimer: claims.createLeadClaimer,
     prepareClaim: claimRequest.prepareClaim,
+    newAttemptId: ids === null ? randomUUID : () => ids.newAttemptId(),
     machineVersion: machine.ATTEMPT_MACHINE_VERSION,
   };
   return kit;
