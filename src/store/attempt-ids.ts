@@ -8,7 +8,7 @@ import { randomFillSync } from 'node:crypto';
  * journal's `(attempt_id, seq)`, its timers') rather than at a random place in each.
  * Once those indexes outgrow SQLite's page cache, a random place is a page read and one
  * more page written per commit: with 300,000 earlier attempts the attempt row and input
- * of a claim took 0.68 and 0.28 times as long under time-ordered ids (bench/
+ * of a claim took 0.73 and 0.59 times the CPU time under time-ordered ids (bench/
  * claim-write-floor.ts, docs/BENCHMARKS.md; ADR 030).
  */
 export function newAttemptId(at: number = Date.now()): string {
