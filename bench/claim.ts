@@ -132,6 +132,15 @@ if (postgres !== null) {
 // Times the claim's own work (candidate query, checks, compare-and-set, attempt row):
 // synchronous statements inside the shared transaction, so this excludes the commit.
 let workMs: number[] = [];
+/**
+ * The same work's CPU time (user and system, µs resolution): on a loaded machine the
+ * wall clock of a unit is mostly the time it was preempted, which this leaves out.
+ */
+let workCpuMs: number[] = [];
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e3;
+};
 let considerMs: number[] = [];
 
 /**
@@ -144,9 +153,11 @@ function claimerOf(kit: EngineKit, over: Store) {
     transact: (work) =>
       journal.transact((prepare) => {
         const t0 = process.hrtime.bigint();
+        const cpu0 = cpuMs();
         try {
           return work(prepare);
         } finally {
+          workCpuMs.push(cpuMs() - cpu0);
           workMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
         }
       }),
@@ -201,6 +212,7 @@ async function run(
 ) {
   const latencies: number[] = [];
   workMs = [];
+  workCpuMs = [];
   considerMs = [];
   let claimed = 0;
   let closingNs = 0n;
@@ -231,7 +243,11 @@ async function run(
     p50: pct(latencies, 0.5),
     p99: pct(latencies, 0.99),
     workMean: workMs.reduce((sum, ms) => sum + ms, 0) / workMs.length,
+    workP50: pct(workMs, 0.5),
     workP99: pct(workMs, 0.99),
+    // PostgreSQL's work waits on its server: its CPU here is not the claim's.
+    workCpuMean:
+      workCpuMs.length === 0 ? null : workCpuMs.reduce((sum, ms) => sum + ms, 0) / workCpuMs.length,
     considerMean: considerMs.reduce((sum, ms) => sum + ms, 0) / considerMs.length,
   };
 }
@@ -302,6 +318,8 @@ const rows: string[] = [];
 const ratioLines: string[] = [];
 /** Seconds per run, by store, in run order: the PostgreSQL ÷ SQLite ratios of each run. */
 const secondsOf = new Map<string, number>();
+/** The baseline's figures of each run, for the engine's run that follows it. */
+const baselineWork = new Map<string, Awaited<ReturnType<typeof run>>>();
 for (const synchronous of modes) {
   for (const engine of engines) engine.setSynchronous(synchronous);
   for (let round = 0; round < Number(values.rounds); round += 1) {
@@ -319,8 +337,20 @@ for (const synchronous of modes) {
           secondsOf.set(`${engine.store} ${key}`, r.seconds);
           const durability = engine.store === 'postgres' ? 'on (fsync on)' : synchronous;
           rows.push(
-            `| ${engine.store} | ${engine.variant} | ${schema} | ${durability} | ${leadCount} | ${together} | ${claimCount} | ${Math.round(claimCount / r.seconds)} | ${((r.seconds * 1000) / claimCount).toFixed(3)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.workMean.toFixed(3)} | ${r.workP99.toFixed(3)} | ${r.considerMean.toFixed(3)} |`,
+            `| ${engine.store} | ${engine.variant} | ${schema} | ${durability} | ${leadCount} | ${together} | ${claimCount} | ${Math.round(claimCount / r.seconds)} | ${((r.seconds * 1000) / claimCount).toFixed(3)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.workMean.toFixed(3)} | ${r.workP50.toFixed(3)} | ${r.workP99.toFixed(3)} | ${r.workCpuMean?.toFixed(3) ?? ''} | ${r.considerMean.toFixed(3)} |`,
           );
+          const workKey = `${round} ${schema} ${synchronous} ${together}`;
+          if (engine.store === 'sqlite' && engine.variant === 'baseline') {
+            baselineWork.set(workKey, r);
+          }
+          const before = baselineWork.get(workKey);
+          if (engine.store === 'sqlite' && engine.variant === 'engine' && before !== undefined) {
+            const ratio = (a: number | null, b: number | null) =>
+              a === null || b === null ? '' : (a / b).toFixed(2);
+            ratioLines.push(
+              `round ${round + 1}, ${schema}, ${synchronous}, ${together} together: engine ÷ baseline claim work CPU ${ratio(r.workCpuMean, before.workCpuMean)}, wall mean ${ratio(r.workMean, before.workMean)}, wall p50 ${ratio(r.workP50, before.workP50)}`,
+            );
+          }
           if (engine.store === 'postgres') {
             const sqliteSeconds = secondsOf.get(`sqlite ${key}`);
             if (sqliteSeconds !== undefined) {
@@ -348,9 +378,9 @@ console.log(
     .join(' ')} after`,
 );
 console.log(
-  '| store | variant | schema | synchronous | leads | together | claims | claims/s | ms per claim | p50 ms | p99 ms | work mean ms | work p99 ms | of which consider ms |',
+  '| store | variant | schema | synchronous | leads | together | claims | claims/s | ms per claim | p50 ms | p99 ms | work mean ms | work p50 ms | work p99 ms | work CPU mean ms | of which consider ms |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
 for (const line of passLines) console.log(line);
 for (const line of ratioLines) console.log(line);
