@@ -6,7 +6,7 @@
  * database, in transactions of the same size.
  *
  *   npx tsx bench/claim-steps.ts [--leads 1000000] [--claims 5000] [--together 1,16]
- *     [--seed-db <file>]
+ *     [--clock cpu] [--seed-db <file>]
  *
  * The leads are those of bench/claim.ts (claim-leads.ts). They are loaded once into
  * `--seed-db` (kept, and reused when it exists); each run claims from two fresh copies
@@ -24,6 +24,7 @@ import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
 import { CREATE_SQL, createAttemptJournal } from '../src/store/attempt-journal.js';
 import { openDatabase, type Store } from '../src/store/db.js';
 import { CLAIM_SQL, createLeadClaimer } from '../src/store/lead-claims.js';
+import { benchClock } from './bench-clock.js';
 import { CLAIM_BENCH_NOW, claimBenchRequest, claimSeedDatabase } from './claim-leads.js';
 
 const { values } = parseArgs({
@@ -31,9 +32,12 @@ const { values } = parseArgs({
     leads: { type: 'string', default: '1000000' },
     claims: { type: 'string', default: '5000' },
     together: { type: 'string', default: '1,16' },
+    clock: { type: 'string', default: 'cpu' },
     'seed-db': { type: 'string' },
   },
 });
+/** Steps are timed by CPU time unless `--clock wall` (bench-clock.ts). */
+const clock = benchClock(values.clock);
 const leadCount = Number(values.leads);
 const claimCount = Number(values.claims);
 const groups = (values.together ?? '').split(',').map(Number);
@@ -71,11 +75,11 @@ function timedPrepare(prepare: Store['prepare']): Store['prepare'] {
     const name = NAMES.get(sql) ?? sql.slice(0, 40);
     const timed = <T>(reader: boolean, parameters: readonly unknown[], call: () => T): T => {
       recording.push([sql, [...parameters], reader]);
-      const t0 = process.hrtime.bigint();
+      const t0 = clock();
       try {
         return call();
       } finally {
-        add(name, process.hrtime.bigint() - t0);
+        add(name, clock() - t0);
       }
     };
     const wrapped: SqliteStatement = {
@@ -94,22 +98,30 @@ const claimer = createLeadClaimer({
   transact: (work) =>
     journal.transact((prepare) => {
       recording = [];
-      const t0 = process.hrtime.bigint();
+      const t0 = clock();
       try {
         return work(timedPrepare(prepare));
       } finally {
-        add('(claim unit)', process.hrtime.bigint() - t0);
+        add('(claim unit)', clock() - t0);
         claimsRecorded.push(recording);
       }
     }),
 });
 
+/** One claim, as the campaign claimer asks it, its `consider` timed on the benchmark's clock. */
 function claimOne() {
-  return claimer.claimNextLead(
-    claimBenchRequest(prepareClaim, CLAIM_BENCH_NOW, NO_FREQUENCY_CAPS, (ms) =>
-      add('consider (window, input, snapshot)', BigInt(Math.round(ms * 1e6))),
-    ),
-  );
+  const request = claimBenchRequest(prepareClaim, CLAIM_BENCH_NOW, NO_FREQUENCY_CAPS, () => {});
+  return claimer.claimNextLead({
+    ...request,
+    consider: (lead) => {
+      const t0 = clock();
+      try {
+        return request.consider(lead);
+      } finally {
+        add('consider (window, input, snapshot)', clock() - t0);
+      }
+    },
+  });
 }
 
 /** The bare loop: the recorded claims, `together` per transaction, statements only timed. */
@@ -133,14 +145,14 @@ function floorOf(recorded: Recorded[][], together: number): number {
   let ns = 0n;
   for (let i = 0; i < prepared.length; i += together) {
     begin.run();
-    const t0 = process.hrtime.bigint();
+    const t0 = clock();
     for (const claim of prepared.slice(i, i + together)) {
       for (const { statement, parameters, reader } of claim) {
         if (reader) statement.all(parameters);
         else statement.run(parameters);
       }
     }
-    ns += process.hrtime.bigint() - t0;
+    ns += clock() - t0;
     commit.run();
   }
   db.close();

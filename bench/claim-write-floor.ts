@@ -34,6 +34,7 @@ import { openDatabase } from '../src/store/db.js';
 import { CLAIM_SQL } from '../src/store/lead-claims.js';
 import { leadFromRow } from '../src/store/leads.js';
 import type { LeadTable } from '../src/store/schema.js';
+import { benchClock } from './bench-clock.js';
 import {
   CLAIM_BENCH_NOW,
   claimBenchCampaign,
@@ -68,21 +69,8 @@ const { values } = parseArgs({
   },
 });
 const attemptsBefore = Number(values['attempts-before']);
-/**
- * The time each statement takes, in ns: the process's CPU time (user and system, µs
- * resolution; a page SQLite reads back from the OS is system time) by default, which a
- * loaded machine's preemptions leave out; or the wall clock (`--clock wall`).
- */
-const clock =
-  values.clock === 'wall'
-    ? () => process.hrtime.bigint()
-    : () => {
-        const { user, system } = process.cpuUsage();
-        return BigInt(user + system) * 1000n;
-      };
-if (values.clock !== 'wall' && values.clock !== 'cpu') {
-  throw new Error(`--clock takes cpu or wall, not ${values.clock}`);
-}
+/** Statements are timed by CPU time unless `--clock wall` (bench-clock.ts). */
+const clock = benchClock(values.clock);
 const leadCount = Number(values.leads);
 const claimsPerRound = Number(values.claims);
 const rounds = Number(values.rounds);
