@@ -10,6 +10,10 @@ describe('newAttemptId', () => {
     expect(id).toMatch(UUID_V7);
     expect(Number.parseInt(id.replaceAll('-', '').slice(0, 12), 16)).toBe(at);
     expect(newAttemptId()).toMatch(UUID_V7);
+    // The whole 48 bits, at both ends.
+    expect(newAttemptId(0)).toMatch(/^00000000-0000-7/);
+    expect(newAttemptId(2 ** 48 - 1)).toMatch(/^ffffffff-ffff-7/);
+    expect(newAttemptId(0x0123456789ab)).toMatch(/^01234567-89ab-7/);
   });
 
   it('sorts ids made later after ids made earlier, as text', () => {
