@@ -1,5 +1,9 @@
 import type { Kysely } from 'kysely';
-import { buildAttemptInput, type PlayableMedia } from '../src/calls/attempt-input.js';
+import {
+  buildAttemptInput,
+  type DialIdentity,
+  type PlayableMedia,
+} from '../src/calls/attempt-input.js';
 import type { NewAttempt } from '../src/calls/ports.js';
 import { DEFAULT_AMD_PARAMETERS } from '../src/campaign/amd-parameters.js';
 import type { Campaign } from '../src/campaign/campaign.js';
@@ -52,9 +56,17 @@ export function benchCampaign(): Campaign {
 }
 
 /** Recordings of the benchmark campaign: names only, call control never plays them. */
-const BENCH_MEDIA: { consent: PlayableMedia; voicemail: PlayableMedia } = {
+export const BENCH_MEDIA: { consent: PlayableMedia; voicemail: PlayableMedia } = {
   consent: { uri: 'sound:dialstate/consent', durationMs: 1970 },
   voicemail: { uri: 'sound:dialstate/voicemail', durationMs: 5650 },
+};
+
+/** The dialer's side of a benchmark call: its Stasis app, dial string and hand-off context. */
+export const BENCH_IDENTITY: DialIdentity = {
+  stasisApp: 'dialstate',
+  outboundIdentity: '6789',
+  defaultDialString: 'Local/{number}@from-internal',
+  aavaHandoffContext: 'dialstate-aava-handoff',
 };
 
 /** The input of one benchmark attempt; `media` names recordings a PBX really plays. */
@@ -91,12 +103,7 @@ export function benchInput(
     attemptId,
     campaign: benchCampaign(),
     lead,
-    identity: {
-      stasisApp: 'dialstate',
-      outboundIdentity: '6789',
-      defaultDialString: 'Local/{number}@from-internal',
-      aavaHandoffContext: 'dialstate-aava-handoff',
-    },
+    identity: BENCH_IDENTITY,
     consentMedia: media.consent,
     voicemailMedia: media.voicemail,
   });

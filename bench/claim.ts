@@ -1,7 +1,11 @@
 /**
  * Claiming the next due lead in a large campaign: latency of one claim (select the next
- * due lead through the partial index, check DNC and the attempt budget, compare-and-set
- * the lead and insert the attempt row) with 1,000,000 leads in the campaign.
+ * due lead through the partial index, check DNC and the attempt budget, the campaign
+ * claimer's `consider` (the lead's calling window, its attempt's input and initial
+ * snapshot), compare-and-set the lead and insert the attempt row) with 1,000,000 leads
+ * in the campaign, shaped as a user's (claim-leads.ts: UUID campaign, leads named as
+ * the importer names them, with a name, time zone and custom variables; attempts named
+ * as each engine's server names them: time-ordered UUIDs, random ones before).
  *
  *   npm run bench:claim -- [--leads 1000000] [--claims 10000] [--synchronous FULL,NORMAL]
  *     [--schema latest,before-trim] [--rounds 1] [--caps 3]
@@ -41,33 +45,32 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Kysely, sql } from 'kysely';
-import type { LeadClaimResult, LeadClaimVerdict } from '../src/calls/ports.js';
+import type { Kysely } from 'kysely';
+import { prepareClaim } from '../src/calls/claim-request.js';
+import type { LeadClaimResult } from '../src/calls/ports.js';
 import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
+import { newAttemptId } from '../src/store/attempt-ids.js';
 import { createAttemptJournal } from '../src/store/attempt-journal.js';
-import { createCampaignRepository } from '../src/store/campaigns.js';
 import { openDatabase, type Store } from '../src/store/db.js';
 import { createDialingStore } from '../src/store/dialing-store.js';
-import { createDncRepository } from '../src/store/dnc.js';
 import type { LeadClaimer } from '../src/store/lead-claims.js';
-import { phoneZonesColumn } from '../src/store/phone-zones.js';
 import { openPostgres, type PostgresStore } from '../src/store/postgres/open-postgres.js';
 import { createPostgresAttemptJournal } from '../src/store/postgres/postgres-attempt-journal.js';
 import { createPostgresLeadClaimer } from '../src/store/postgres/postgres-lead-claims.js';
 import type { Database } from '../src/store/schema.js';
-import {
-  benchCampaign,
-  benchInput,
-  benchSchemas,
-  migrateBenchSchema,
-  newBenchAttempt,
-} from './bench-fixtures.js';
+import { benchSchemas, migrateBenchSchema } from './bench-fixtures.js';
 import {
   BENCH_POOL_SIZE,
   type BenchDatabase,
   benchStores,
   startBenchPostgres,
 } from './bench-postgres.js';
+import {
+  CLAIM_BENCH_NOW,
+  claimBenchCampaign,
+  claimBenchRequest,
+  loadClaimLeads,
+} from './claim-leads.js';
 import { type EngineKit, loadEngineKit } from './engine-kit.js';
 
 const { values } = parseArgs({
@@ -107,56 +110,8 @@ const frequencyCaps =
   capPer24h > 0
     ? { per24h: capPer24h, per7d: 3 * capPer24h, per30d: 10 * capPer24h }
     : NO_FREQUENCY_CAPS;
-const NOW = Date.UTC(2026, 10, 24, 15, 0, 0);
-
-// Claims may leave up to 100 + 16 attempts open between the closings (see the header):
-// PostgreSQL's claim refuses past max_concurrent, SQLite's does not read it.
-const campaign = { ...benchCampaign(), maxConcurrent: 1000 };
-const phoneOf = (n: number) => `+1555${String(n).padStart(7, '0')}`;
-
-/**
- * The campaign and its leads, in multi-row inserts (2,000 rows a statement: under both
- * engines' parameter limits); a tenth due in an hour, 1% on the do-not-call list.
- */
-async function loadLeads(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Promise<number> {
-  const started = process.hrtime.bigint();
-  await createCampaignRepository(db).insert(campaign);
-  const BATCH = 2_000;
-  for (let i = 0; i < leadCount; i += BATCH) {
-    const rows = Array.from({ length: Math.min(BATCH, leadCount - i) }, (_, j) => {
-      const n = i + j;
-      return {
-        id: `lead-${n}`,
-        campaign_id: campaign.id,
-        phone: phoneOf(n),
-        phone_zones: phoneZonesColumn(phoneOf(n)),
-        name: null,
-        timezone: null,
-        caller_id: null,
-        custom_vars: '{}',
-        ai_target: null,
-        state: 'pending',
-        priority: 0,
-        import_id: null,
-        import_seq: n,
-        created_at: NOW,
-        updated_at: NOW,
-      };
-    });
-    await db.insertInto('lead').values(rows).execute();
-  }
-  // A tenth of the leads are due in an hour, spread through the import order.
-  await sql`update lead set next_attempt_at = ${NOW + 3_600_000} where import_seq % 10 = 3`.execute(
-    db,
-  );
-  const dnc = createDncRepository(db);
-  for (let n = 7; n < leadCount; n += 100) {
-    await dnc.add({ phone: phoneOf(n), campaignId: null, reason: 'bench', createdAt: NOW });
-  }
-  // Fresh statistics, as autovacuum would have them on a loaded database.
-  if (dialect === 'postgres') await sql`analyze`.execute(db);
-  return Number(process.hrtime.bigint() - started) / 1e9;
-}
+const NOW = CLAIM_BENCH_NOW;
+const campaign = claimBenchCampaign();
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dialstate-claim-'));
 const dbPath = path.join(dir, 'claim.db');
@@ -172,14 +127,26 @@ if (benchPostgres !== null) {
   postgres = openPostgres({ url: postgresDatabase.url, maxConnections: BENCH_POOL_SIZE });
 }
 const loadSeconds = new Map<string, number>();
-if (stores.includes('sqlite')) loadSeconds.set('sqlite', await loadLeads(store.db, 'sqlite'));
-if (postgres !== null) loadSeconds.set('postgres', await loadLeads(postgres.db, 'postgres'));
+if (stores.includes('sqlite')) {
+  loadSeconds.set('sqlite', await loadClaimLeads(store.db, 'sqlite', campaign, leadCount));
+}
+if (postgres !== null) {
+  loadSeconds.set('postgres', await loadClaimLeads(postgres.db, 'postgres', campaign, leadCount));
+}
 
 // Times the claim's own work (candidate query, checks, compare-and-set, attempt row):
 // synchronous statements inside the shared transaction, so this excludes the commit.
 let workMs: number[] = [];
+/**
+ * The same work's CPU time (user and system, µs resolution): on a loaded machine the
+ * wall clock of a unit is mostly the time it was preempted, which this leaves out.
+ */
+let workCpuMs: number[] = [];
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e3;
+};
 let considerMs: number[] = [];
-let attemptSeq = 0;
 
 /**
  * The claimer of an engine (this checkout's, or a baseline's over its own connection to
@@ -191,9 +158,11 @@ function claimerOf(kit: EngineKit, over: Store) {
     transact: (work) =>
       journal.transact((prepare) => {
         const t0 = process.hrtime.bigint();
+        const cpu0 = cpuMs();
         try {
           return work(prepare);
         } finally {
+          workCpuMs.push(cpuMs() - cpu0);
           workMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
         }
       }),
@@ -222,29 +191,17 @@ function postgresClaimerOf(over: PostgresStore) {
   return claimOneWith(claimer);
 }
 
-/** One claim of the next lead with `claimer`, timing its `consider`. */
+/**
+ * One claim of the next lead with `claimer`, with the request of the same engine's
+ * campaign claimer (this checkout's unless a baseline's is given), timing its `consider`.
+ */
 function claimOneWith(claimer: LeadClaimer, kit?: EngineKit) {
-  return () => {
-    const n = attemptSeq++;
-    return claimer.claimNextLead({
-      campaignId: campaign.id,
-      at: NOW,
-      maxAttempts: campaign.retry.maxAttempts,
-      frequencyCaps,
-      consider: (lead) => {
-        const t0 = process.hrtime.bigint();
-        const verdict: LeadClaimVerdict = {
-          verdict: 'claim',
-          attempt: {
-            ...newBenchAttempt(benchInput(`att-${n}`, lead.id, campaign.id, lead.phone), kit),
-            at: NOW,
-          },
-        };
-        considerMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        return verdict;
-      },
-    });
-  };
+  const prepare = kit?.prepareClaim ?? prepareClaim;
+  const attemptId = kit?.newAttemptId ?? (() => newAttemptId());
+  return () =>
+    claimer.claimNextLead(
+      claimBenchRequest(prepare, NOW, frequencyCaps, (ms) => considerMs.push(ms), attemptId),
+    );
 }
 
 /** Closes every open attempt, as calls ending would (untimed; see the header). */
@@ -260,6 +217,7 @@ async function run(
 ) {
   const latencies: number[] = [];
   workMs = [];
+  workCpuMs = [];
   considerMs = [];
   let claimed = 0;
   let closingNs = 0n;
@@ -290,7 +248,11 @@ async function run(
     p50: pct(latencies, 0.5),
     p99: pct(latencies, 0.99),
     workMean: workMs.reduce((sum, ms) => sum + ms, 0) / workMs.length,
+    workP50: pct(workMs, 0.5),
     workP99: pct(workMs, 0.99),
+    // PostgreSQL's work waits on its server: its CPU here is not the claim's.
+    workCpuMean:
+      workCpuMs.length === 0 ? null : workCpuMs.reduce((sum, ms) => sum + ms, 0) / workCpuMs.length,
     considerMean: considerMs.reduce((sum, ms) => sum + ms, 0) / considerMs.length,
   };
 }
@@ -361,6 +323,8 @@ const rows: string[] = [];
 const ratioLines: string[] = [];
 /** Seconds per run, by store, in run order: the PostgreSQL ÷ SQLite ratios of each run. */
 const secondsOf = new Map<string, number>();
+/** The baseline's figures of each run, for the engine's run that follows it. */
+const baselineWork = new Map<string, Awaited<ReturnType<typeof run>>>();
 for (const synchronous of modes) {
   for (const engine of engines) engine.setSynchronous(synchronous);
   for (let round = 0; round < Number(values.rounds); round += 1) {
@@ -378,8 +342,20 @@ for (const synchronous of modes) {
           secondsOf.set(`${engine.store} ${key}`, r.seconds);
           const durability = engine.store === 'postgres' ? 'on (fsync on)' : synchronous;
           rows.push(
-            `| ${engine.store} | ${engine.variant} | ${schema} | ${durability} | ${leadCount} | ${together} | ${claimCount} | ${Math.round(claimCount / r.seconds)} | ${((r.seconds * 1000) / claimCount).toFixed(3)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.workMean.toFixed(3)} | ${r.workP99.toFixed(3)} | ${r.considerMean.toFixed(3)} |`,
+            `| ${engine.store} | ${engine.variant} | ${schema} | ${durability} | ${leadCount} | ${together} | ${claimCount} | ${Math.round(claimCount / r.seconds)} | ${((r.seconds * 1000) / claimCount).toFixed(3)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.workMean.toFixed(3)} | ${r.workP50.toFixed(3)} | ${r.workP99.toFixed(3)} | ${r.workCpuMean?.toFixed(3) ?? ''} | ${r.considerMean.toFixed(3)} |`,
           );
+          const workKey = `${round} ${schema} ${synchronous} ${together}`;
+          if (engine.store === 'sqlite' && engine.variant === 'baseline') {
+            baselineWork.set(workKey, r);
+          }
+          const before = baselineWork.get(workKey);
+          if (engine.store === 'sqlite' && engine.variant === 'engine' && before !== undefined) {
+            const ratio = (a: number | null, b: number | null) =>
+              a === null || b === null ? '' : (a / b).toFixed(2);
+            ratioLines.push(
+              `round ${round + 1}, ${schema}, ${synchronous}, ${together} together: engine ÷ baseline claim work CPU ${ratio(r.workCpuMean, before.workCpuMean)}, wall mean ${ratio(r.workMean, before.workMean)}, wall p50 ${ratio(r.workP50, before.workP50)}`,
+            );
+          }
           if (engine.store === 'postgres') {
             const sqliteSeconds = secondsOf.get(`sqlite ${key}`);
             if (sqliteSeconds !== undefined) {
@@ -407,9 +383,9 @@ console.log(
     .join(' ')} after`,
 );
 console.log(
-  '| store | variant | schema | synchronous | leads | together | claims | claims/s | ms per claim | p50 ms | p99 ms | work mean ms | work p99 ms | of which attempt input ms |',
+  '| store | variant | schema | synchronous | leads | together | claims | claims/s | ms per claim | p50 ms | p99 ms | work mean ms | work p50 ms | work p99 ms | work CPU mean ms | of which consider ms |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
 for (const line of passLines) console.log(line);
 for (const line of ratioLines) console.log(line);

@@ -5,11 +5,15 @@
  * earlier engine runs in the same process, in turn with this one: on a shared machine
  * only a ratio measured that way says what a change bought.
  */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Runner from '../src/calls/attempt-runner.js';
+import type * as ClaimRequest from '../src/calls/claim-request.js';
 import type * as Machine from '../src/machines/attempt.js';
 import type * as Step from '../src/machines/attempt-step.js';
+import type * as AttemptIds from '../src/store/attempt-ids.js';
 import type * as Journal from '../src/store/attempt-journal.js';
 import type * as Campaigns from '../src/store/campaigns.js';
 import type * as Db from '../src/store/db.js';
@@ -26,6 +30,9 @@ export interface EngineKit {
   createCampaignRepository: typeof Campaigns.createCampaignRepository;
   createLeadRepository: typeof Leads.createLeadRepository;
   createLeadClaimer: typeof Claims.createLeadClaimer;
+  prepareClaim: typeof ClaimRequest.prepareClaim;
+  /** How the server names attempts: time-ordered ids, or random UUIDs before they were. */
+  newAttemptId: () => string;
   machineVersion: number;
 }
 
@@ -33,8 +40,8 @@ export interface EngineKit {
 export async function loadEngineKit(root: string = path.resolve(import.meta.dirname, '..')) {
   const load = <T>(file: string): Promise<T> =>
     import(pathToFileURL(path.join(root, 'src', file)).href) as Promise<T>;
-  const [db, migrate, journal, runner, step, machine, campaigns, leads, claims] = await Promise.all(
-    [
+  const [db, migrate, journal, runner, step, machine, campaigns, leads, claims, claimRequest] =
+    await Promise.all([
       load<typeof Db>('store/db.ts'),
       load<typeof Migrate>('store/migrate.ts'),
       load<typeof Journal>('store/attempt-journal.ts'),
@@ -44,8 +51,12 @@ export async function loadEngineKit(root: string = path.resolve(import.meta.dirn
       load<typeof Campaigns>('store/campaigns.ts'),
       load<typeof Leads>('store/leads.ts'),
       load<typeof Claims>('store/lead-claims.ts'),
-    ],
-  );
+      load<typeof ClaimRequest>('calls/claim-request.ts'),
+    ]);
+  // A checkout from before time-ordered attempt ids named attempts by random UUIDs.
+  const ids = existsSync(path.join(root, 'src', 'store', 'attempt-ids.ts'))
+    ? await load<typeof AttemptIds>('store/attempt-ids.ts')
+    : null;
   const kit: EngineKit = {
     openDatabase: db.openDatabase,
     migrateToLatest: migrate.migrateToLatest,
@@ -55,6 +66,8 @@ export async function loadEngineKit(root: string = path.resolve(import.meta.dirn
     createCampaignRepository: campaigns.createCampaignRepository,
     createLeadRepository: leads.createLeadRepository,
     createLeadClaimer: claims.createLeadClaimer,
+    prepareClaim: claimRequest.prepareClaim,
+    newAttemptId: ids === null ? randomUUID : () => ids.newAttemptId(),
     machineVersion: machine.ATTEMPT_MACHINE_VERSION,
   };
   return kit;

@@ -17,6 +17,7 @@ import { HAND_OFF_SETTLE_MS } from './machines/attempt.js';
 import { createRecordingLibrary, type RecordingLibrary } from './media/recording-library.js';
 import { installShippedPrompts } from './media/shipped-prompts.js';
 import { campaignTargets, checkAiTarget } from './setup/ai-target-checks.js';
+import { newAttemptId } from './store/attempt-ids.js';
 import type { RecordingRepository } from './store/recordings.js';
 import { DIALSTATE_VERSION } from './version.js';
 import { buildApiRouters, wireLiveFeed, wireMetrics } from './wiring/api.js';
@@ -255,7 +256,8 @@ export async function startDialstate(
     storageWritable: storage.isWritable,
     pbxHold: pool.firstHold,
     ...(connections.several ? { pbxs: pool } : {}),
-    newAttemptId: randomUUID,
+    // Time-ordered: each attempt's keys go at the end of their indexes (ADR 031).
+    newAttemptId: () => newAttemptId(),
     abandonment,
   });
   const stopStorageRecovery = reconcileAfterStorageOutage({

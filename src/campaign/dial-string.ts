@@ -102,7 +102,7 @@ export function isLocalDialString(template: string): boolean {
  * dial string may not.
  */
 export function renderDialString(template: string, number: string): string {
-  const check = checkDialString(template);
+  const check = checkedTemplate(template);
   if (!check.ok) throw new RangeError(`invalid dial string: ${check.problems.join('; ')}`);
   const rendered = template.replace(PLACEHOLDER, (_, name: DialPlaceholder) =>
     formatNumber(number, name),
@@ -111,6 +111,25 @@ export function renderDialString(template: string, number: string): string {
     throw new RangeError(`the dial string for ${JSON.stringify(number)} holds invalid characters`);
   }
   return rendered;
+}
+
+/**
+ * The checks of the templates rendered lately. A campaign renders the same template for
+ * every call it makes, and checking it took more than rendering it; the few templates
+ * in use (the server's default, one per campaign or PBX) fit, and a template is checked
+ * again once they do not.
+ */
+const checkedTemplates = new Map<string, DialStringCheck>();
+const MAX_CHECKED_TEMPLATES = 64;
+
+function checkedTemplate(template: string): DialStringCheck {
+  let check = checkedTemplates.get(template);
+  if (check === undefined) {
+    check = checkDialString(template);
+    if (checkedTemplates.size >= MAX_CHECKED_TEMPLATES) checkedTemplates.clear();
+    checkedTemplates.set(template, check);
+  }
+  return check;
 }
 
 function formatNumber(number: string, placeholder: DialPlaceholder): string {

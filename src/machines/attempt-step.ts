@@ -93,6 +93,8 @@ type ExecutableAction = { type: string; params?: unknown };
  */
 function createStepper(machine: typeof attemptMachine) {
   let collected: ExecutableAction[] = [];
+  /** The initial snapshot every attempt's is made from, once one could be (`isTemplate`). */
+  let template: SnapshotFrom<typeof attemptMachine> | undefined;
   const self = createActor(machine, { input: undefined as unknown as AttemptInput });
   const scope = {
     self,
@@ -119,12 +121,50 @@ function createStepper(machine: typeof attemptMachine) {
     /**
      * The initial snapshot, as `initialTransition()` makes it: that builds a fresh
      * actor, whose constructor runs the initial transition once more (with no input).
+     * Made once per machine (see `fromTemplate`), not per attempt: the initial
+     * transition took a sixth of a claim's work (bench/claim-steps.ts).
      */
     initial(input: AttemptInput): SnapshotFrom<typeof attemptMachine> {
+      if (template !== undefined) return fromTemplate(template, input);
       collected = [];
-      return machine.getInitialSnapshot(scope, input);
+      const snapshot = machine.getInitialSnapshot(scope, input);
+      if (isTemplate(snapshot, collected)) template = snapshot;
+      return snapshot;
     },
   };
+}
+
+/**
+ * Whether an initial snapshot can stand for every attempt's: it is active, its initial
+ * transition did nothing but enter its states (no action, no child actor, no history),
+ * so that all it holds of its attempt is the input in its context. Each version's
+ * context is the input beside facts that start out empty, whatever the input
+ * (test/machines/attempt-step.test.ts checks the snapshot of every fixture's input
+ * against XState's own `initialTransition()`).
+ */
+function isTemplate(
+  snapshot: SnapshotFrom<typeof attemptMachine>,
+  actions: readonly ExecutableAction[],
+): boolean {
+  return (
+    snapshot.status === 'active' &&
+    actions.length === 0 &&
+    Object.keys(snapshot.children).length === 0 &&
+    Object.keys(snapshot.historyValue).length === 0
+  );
+}
+
+/**
+ * A new attempt's initial snapshot: the template with the attempt's input in its
+ * context. The rest (state nodes, value, tags) is shared: XState never changes a
+ * snapshot, it makes a new one for each transition; the two containers it fills in a
+ * transition (children, history) are the attempt's own.
+ */
+function fromTemplate(
+  template: SnapshotFrom<typeof attemptMachine>,
+  input: AttemptInput,
+): SnapshotFrom<typeof attemptMachine> {
+  return { ...template, context: { ...template.context, input }, children: {}, historyValue: {} };
 }
 
 /**

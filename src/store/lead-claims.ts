@@ -13,7 +13,10 @@ import type { Store } from './db.js';
 import { leadFromRow } from './leads.js';
 import type { LeadTable } from './schema.js';
 
-/** Candidates read per query while looking for a lead to claim; most claims take the first. */
+/**
+ * Candidates read per query while looking for a lead to claim, after the first one (see
+ * `CLAIM_SQL.dueLead`): each row read costs its do-not-call lookups and a row object.
+ */
 export const CLAIM_BATCH = 4;
 /**
  * Most due leads one claim looks at. Leads skipped (outside their own calling window)
@@ -21,12 +24,11 @@ export const CLAIM_BATCH = 4;
  */
 export const CLAIM_SCAN_LIMIT = 256;
 
-/** The claim's statements; exported so a test can check the query plan of the real text. */
-export const CLAIM_SQL = {
-  // `state = 'pending'` is a literal, not a parameter: SQLite uses the partial index
-  // lead_claim only when it can see that the query asks for pending leads. The offset
-  // steps over leads skipped earlier in the same claim, which stay pending and first.
-  dueLeads: `select lead.*, coalesce(
+/**
+ * The claim's candidates: a campaign's due pending leads in claim order, each with the
+ * do-not-call entry blocking its phone, if any, then `tail` (the limit and offset).
+ */
+const dueLeadsThen = (tail: string) => `select lead.*, coalesce(
         -- The do-not-call entry blocking the phone, if any; the global list wins. Two
         -- lookups on the unique (scope, phone) index, where one ordered query would sort.
         (select 'the global do-not-call list' || ifnull(' (' || d.reason || ')', '')
@@ -40,7 +42,21 @@ export const CLAIM_SQL = {
     from lead
     where lead.campaign_id = ? and lead.state = 'pending' and lead.next_attempt_at <= ?
     order by lead.next_attempt_at, lead.priority desc, lead.import_seq
-    limit ${CLAIM_BATCH} offset ?`,
+    ${tail}`;
+
+/** The claim's statements; exported so a test can check the query plan of the real text. */
+export const CLAIM_SQL = {
+  // `state = 'pending'` is a literal, not a parameter: SQLite uses the partial index
+  // lead_claim only when it can see that the query asks for pending leads. The limits
+  // are literals too: with a bound LIMIT the same query took three to four times as
+  // long (bench/claim-steps.ts).
+  /** The first candidate: most claims take it, and read no other. */
+  dueLead: dueLeadsThen('limit 1'),
+  /**
+   * The next candidates of a claim that stepped past some: the offset steps over leads
+   * skipped earlier in the same claim, which stay pending and first.
+   */
+  dueLeads: dueLeadsThen(`limit ${CLAIM_BATCH} offset ?`),
   finish: `update lead set state = ?, last_error = ?, updated_at = ?
     where id = ? and state = 'pending'`,
   // Attempts made to a number, in any campaign, newest first, back to a bound: the
@@ -153,7 +169,12 @@ export function createLeadClaimer(journal: Pick<SqliteAttemptJournal, 'transact'
         const capped = capCheck(prepare, frequencyCaps, at);
         let skipped = 0;
         for (let looked = 0; looked < CLAIM_SCAN_LIMIT; ) {
-          const rows = prepare(CLAIM_SQL.dueLeads).all([campaignId, at, skipped]) as CandidateRow[];
+          const first = looked === 0;
+          const rows = (
+            first
+              ? prepare(CLAIM_SQL.dueLead).all([campaignId, at])
+              : prepare(CLAIM_SQL.dueLeads).all([campaignId, at, skipped])
+          ) as CandidateRow[];
           if (rows.length === 0) break;
           for (const row of rows) {
             looked += 1;
@@ -178,7 +199,7 @@ export function createLeadClaimer(journal: Pick<SqliteAttemptJournal, 'transact'
             return { ok: true, lead: judged.lead, attempt: created.attempt };
           }
           // Fewer rows than asked: nothing due beyond them.
-          if (rows.length < CLAIM_BATCH) break;
+          if (rows.length < (first ? 1 : CLAIM_BATCH)) break;
         }
         return { ok: false, reason: 'nothingClaimable', skipped };
       });

@@ -103,6 +103,40 @@ describe('stepAttempt', () => {
     }
   });
 
+  // A new attempt's initial snapshot is made from the first one of its machine, with its
+  // own input: for every fixture's input (campaigns with and without consent, voicemail,
+  // opt-out, AAVA hand-off), the snapshot XState makes for that input, and its own.
+  it.each(journalFixtureFiles())(
+    'makes the initial snapshot of %s with its own input, as XState would',
+    (file) => {
+      const fixture = loadJournalFixture(file);
+      const version = fixture.machineVersion;
+      const machine = machineOf(version);
+      const first = createAttemptSnapshot(fixture.input, version);
+      const getInitialSnapshot = vi.spyOn(machine, 'getInitialSnapshot');
+      try {
+        const other = { ...fixture.input, attemptId: 'another', channelId: 'dialstate-another' };
+        const second = createAttemptSnapshot(other, version);
+        // The machine's initial transition is not run again for the second attempt.
+        expect(getInitialSnapshot).not.toHaveBeenCalled();
+        const [reference] = initialTransition(machine, fixture.input);
+        const [otherReference] = initialTransition(machine, other);
+        expect({ value: first.value, context: first.context }).toEqual({
+          value: reference.value,
+          context: reference.context,
+        });
+        expect({ value: second.value, context: second.context }).toEqual({
+          value: otherReference.value,
+          context: otherReference.context,
+        });
+        expect(first.context.input).toBe(fixture.input);
+        expect(second.context.input).toBe(other);
+      } finally {
+        getInitialSnapshot.mockRestore();
+      }
+    },
+  );
+
   it('shares no state between attempts stepped one after another, of one version or two', () => {
     const fixtures = ['aava-handoff.v2.json', 'handoff-stasis-failed.v2.json', 'busy.v1.json'].map(
       loadJournalFixture,

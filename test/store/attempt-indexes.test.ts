@@ -85,6 +85,7 @@ describe('indexes of the tables a claim and a call event write', () => {
 
   it('plans every statement of a claim and of a journal commit through an index', () => {
     const statements: [string, string, unknown[]][] = [
+      ['dueLead', CLAIM_SQL.dueLead, ['c', 1]],
       ['dueLeads', CLAIM_SQL.dueLeads, ['c', 1, 0]],
       ['finish', CLAIM_SQL.finish, ['failed', null, 1, 'l']],
       ['claimLead', CREATE_SQL.claimLead, ['a', 'a', 1, 'l', 'c']],
