@@ -70,21 +70,23 @@ export function createChannelReconciler(deps: ChannelReconcilerDeps): ChannelRec
       owns === undefined ? runner.liveAttemptIds() : runner.liveAttemptIds().filter(owns);
     await runner.settled();
     const live = new Set((await channels.listChannels()).map((channel) => channel.id));
-    const lost: string[] = [];
-    const playbacksEnded: string[] = [];
-    const verdictsRebuilt: string[] = [];
-    for (const attemptId of candidates) {
-      if (!runner.isLive(attemptId)) continue;
-      if (owns !== undefined && !owns(attemptId)) continue;
-      if (live.has(channelIdOf(attemptId))) {
-        const rebuilt = await rebuildLostEvent(attemptId);
-        if (rebuilt === 'amd.completed') verdictsRebuilt.push(attemptId);
-        if (rebuilt === 'playback.finished') playbacksEnded.push(attemptId);
-        continue;
-      }
-      lost.push(attemptId);
-      await runner.dispatch(attemptId, { type: 'channel.lost', at: clock.now() });
-    }
+    // Each attempt is squared on its own and all at once: one at a time, a node taking
+    // over a hundred calls waited out a commit (and the PBX's answers) per call before
+    // the last was looked at, while the calls still up went unwatched, their timers held.
+    const judged = await Promise.all(
+      candidates.map(async (attemptId): Promise<AttemptEvent['type'] | 'lost' | null> => {
+        if (!runner.isLive(attemptId)) return null;
+        if (owns !== undefined && !owns(attemptId)) return null;
+        if (live.has(channelIdOf(attemptId))) return rebuildLostEvent(attemptId);
+        await runner.dispatch(attemptId, { type: 'channel.lost', at: clock.now() });
+        return 'lost';
+      }),
+    );
+    const which = (kind: AttemptEvent['type'] | 'lost') =>
+      candidates.filter((_, i) => judged[i] === kind);
+    const lost = which('lost');
+    const playbacksEnded = which('playback.finished');
+    const verdictsRebuilt = which('amd.completed');
     if (lost.length > 0) log.warn({ lost }, 'attempts whose channel is gone were marked lost');
     if (playbacksEnded.length > 0) {
       log.info({ playbacksEnded }, 'playback ends missed while away were rebuilt');

@@ -270,6 +270,53 @@ describe('createChannelReconciler', () => {
       expect(await h.journal.loadEntries(attemptId)).toHaveLength(entries.length);
     });
 
+    it('asks the PBX about every attempt at once, not one after another', async () => {
+      // A node taking over a hundred calls used to square them one at a time: a PBX
+      // round trip and a commit each before the next, the calls still up unwatched.
+      // Here each answer waits until all three attempts have been asked; one at a time,
+      // the first would wait for the others forever.
+      let h = await harness();
+      open.pop();
+      const ids = [await h.launch(1), await h.launch(2), await h.launch(3)];
+      for (const id of ids) await h.send(id, { type: 'channel.answered' });
+      const asked: string[] = [];
+      let allAsked: () => void = () => {};
+      const barrier = new Promise<void>((resolve) => {
+        allAsked = resolve;
+      });
+      const verdicts: AmdVerdictDirectory = {
+        async returnedVerdict(channelId) {
+          asked.push(channelId);
+          if (asked.length === ids.length) allAsked();
+          const waited = await Promise.race([
+            barrier.then(() => true),
+            new Promise<false>((resolve) => setTimeout(() => resolve(false), 10_000)),
+          ]);
+          if (!waited) throw new Error(`asked about ${channelId} alone: one at a time`);
+          return { status: 'MACHINE', cause: 'LONGGREETING-2000-2000' };
+        },
+      };
+      let report: ReconcileReport | undefined;
+      h = await h.crashAndRestart({
+        downForMs: 60_000,
+        async beforeTimers(restarted) {
+          report = await createChannelReconciler({
+            runner: restarted.runner,
+            channels: directory(async () => ids.map((id) => `dialstate-${id}`)),
+            clock: restarted.clock,
+            log: pino({ level: 'silent' }),
+            journal: restarted.journal,
+            verdicts,
+          }).reconcile();
+          await restarted.runner.settled();
+        },
+      });
+      open.push(h);
+
+      expect([...asked].sort()).toEqual(ids.map((id) => `dialstate-${id}`).sort());
+      expect([...(report?.verdictsRebuilt ?? [])].sort()).toEqual([...ids].sort());
+    });
+
     it('leaves the attempt to its AMD timeout when the channel shows no verdict back', async () => {
       const pbx = hop(null);
       const { h, attemptId, report } = await screenedThenRestarted(pbx);
