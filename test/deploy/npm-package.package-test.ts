@@ -95,6 +95,28 @@ describe('the npm package', () => {
     );
     const dialplan = await (await fetch(`http://127.0.0.1:${port}/api/setup/dialplan`)).text();
     expect(dialplan).toContain('aava-outbound-amd');
+
+    // A lead file, read by the installed package's own reading thread (compiled JS).
+    const created = (await (
+      await fetch(`http://127.0.0.1:${port}/api/campaigns`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Package', timezone: 'UTC' }),
+      })
+    ).json()) as { id: string };
+    const imported = await fetch(
+      `http://127.0.0.1:${port}/api/campaigns/${created.id}/leads/import`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: 'phone,name\n+1 415 555 0101,Ada\nnot a number,Bob\n+1 415 555 0101,Ada again\n',
+      },
+    );
+    expect(imported.status).toBe(200);
+    expect(await imported.json()).toMatchObject({
+      status: 'completed',
+      counts: { totalRows: 3, accepted: 1, rejected: 1, duplicates: 1 },
+    });
     const exited = new Promise((resolve) => server.on('exit', resolve));
     server.kill('SIGTERM');
     expect(await exited).toBe(0);
