@@ -17,6 +17,15 @@ export type LeadFileReader = (
  */
 export const MAX_BATCHES_AHEAD = 4;
 
+/**
+ * The reading thread's heap. Its young generation is kept small: the parser's garbage
+ * dies young, and V8's default (up to 48 MB) made a quarter of a million-row import's
+ * peak RSS for no CPU saved (docs/BENCHMARKS.md). Its old generation is bounded so that
+ * a file that would take more (millions of distinct extensions to deduplicate) fails its
+ * import instead of the process.
+ */
+const READER_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 512 };
+
 export interface LeadFileThreadOptions {
   /** The module the thread runs: `lead-file-worker`, unless a test swaps it. */
   entry?: URL;
@@ -122,7 +131,7 @@ function defaultEntry(): URL {
 }
 
 function startWorker(entry: URL, workerData: LeadFileWorkerData): Worker {
-  const options = { workerData, name: 'dialstate lead file' };
+  const options = { workerData, name: 'dialstate lead file', resourceLimits: READER_HEAP };
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, options);
   // Run from the TypeScript sources (tsx, vitest): tsx compiles the thread's modules,
   // registered in the thread before its entry loads (Node 20 gives a worker's entry to
