@@ -136,6 +136,32 @@ describe('a lead file read in a thread of its own', () => {
     ).rejects.toBe(failure);
   });
 
+  it('closes the source when the file cannot be used, reading no further', async () => {
+    let pulled = 0;
+    let closed = false;
+    async function* source() {
+      try {
+        yield 'name,email\n';
+        for (let chunk = 0; chunk < 1000; chunk++) {
+          pulled += 1;
+          yield 'Ada,ada@example.com\n'.repeat(1000);
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const events: LeadFileEvent[] = [];
+    for await (const event of readLeadFileInThread(source(), READING)) events.push(event);
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: 'header',
+        problem: expect.stringMatching(/^no phone column/),
+      }),
+    ]);
+    expect(closed).toBe(true);
+    expect(pulled).toBeLessThan(10);
+  });
+
   it('gives the same events as reading in place', async () => {
     const text = `phone,name,timezone\n${rows(3000)}not a number,x,\n+14152000001,again,\n+14152000002,y,Nowhere/Land\n`;
     const collect = async (reader: LeadFileReader) => {
