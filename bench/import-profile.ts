@@ -13,19 +13,7 @@
  * what to read.
  */
 import { readFileSync } from 'node:fs';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string };
-  children?: number[];
-}
-
-interface CpuProfile {
-  nodes: ProfileNode[];
-  startTime: number;
-  samples: number[];
-  timeDeltas: number[];
-}
+import type { CpuProfile, ProfileNode } from './cpu-profile.js';
 
 /** Parts by source file of dialstate (the file name without extension). */
 const PARTS_BY_FILE = new Map<string, string>(
