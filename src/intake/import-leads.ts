@@ -77,8 +77,8 @@ export function newImportId(now: number = Date.now()): string {
 
 /**
  * A file known to be this small (bytes) is read in place rather than in a thread: about
- * 2,500 rows, parsed in ~10 ms, where starting the thread takes 30–150 ms (more on a
- * loaded machine) — a small import answered in its request would mostly wait for it.
+ * 2,500 rows, parsed in ~11 ms, where starting the thread took 130–470 ms at load 12 — a
+ * small import answered in its request would mostly wait for it (ADR 029).
  */
 export const READ_IN_PLACE_MAX_BYTES = 256 * 1024;
 
