@@ -97,6 +97,45 @@ describe('a lead file read in a thread of its own', () => {
     });
   });
 
+  it('stops reading an import marked failed while it runs, keeping no lead of it', async () => {
+    store = await openIntakeStore();
+    let closed = false;
+    async function* source() {
+      try {
+        yield 'phone,name\n';
+        for (let chunk = 0; chunk < 200; chunk++) yield rows(1024, chunk * 1024);
+      } finally {
+        closed = true;
+      }
+    }
+    // A clock a second on at every reading, so that progress is saved after every batch.
+    let now = T0;
+    const imports = createLeadImportRepository(store.db);
+    const result = await importLeads(
+      {
+        store: createLeadIntakeStore(store),
+        clock: { now: () => (now += 1000) },
+        newImportId: () => 'import-stopped',
+      },
+      {
+        campaignId: CAMPAIGN_ID,
+        fileName: 'leads.csv',
+        source: source(),
+        onProgress: (progress) => {
+          // As the next start of a restarted server would.
+          if (progress.counts.totalRows === 2048) void imports.failRunning('restarted', now);
+        },
+      },
+    );
+    expect(result.ok && result.report).toMatchObject({
+      status: 'failed',
+      error: 'stopped: the import was marked failed while it ran (by a restart)',
+    });
+    expect(closed).toBe(true);
+    expect(await leadsOf(store)).toEqual([]);
+    expect((await imports.get('import-stopped'))?.totalRows).toBeLessThan(200 * 1024);
+  });
+
   it('reads the file only as fast as its batches are taken', async () => {
     // 1,024 rows a chunk: a batch a chunk.
     let pulled = 0;
