@@ -7,6 +7,7 @@
  *   npm run build   (and the baseline's build: `npx tsc -p tsconfig.build.json` in its checkout)
  *   npx tsx bench/import-alone.ts --variants base=/path/to/old/dist/src/cli.js,new=dist/src/cli.js \
  *     [--rows 1000000] [--rounds 2] [--floor] [--store sqlite,postgres [--postgres-url postgres://…]]
+ *     [--cpu-prof <folder>]
  *
  * `--store sqlite,postgres` imports the file into a fresh PostgreSQL database too
  * (`DIALSTATE_DATABASE_URL`; a throwaway cluster this process starts with PostgreSQL's
@@ -59,6 +60,9 @@ const { values } = parseArgs({
     generator: { type: 'string', default: GENERATOR },
     store: { type: 'string', default: 'sqlite' },
     'postgres-url': { type: 'string' },
+    // A folder: each import is profiled (\`node --cpu-prof\`) into <folder>/<build>-<round>;
+    // bench/import-profile.ts says where the time went.
+    'cpu-prof': { type: 'string' },
     // Internal: the floor's own process.
     'floor-from': { type: 'string' },
   },
@@ -162,6 +166,7 @@ async function compare(): Promise<void> {
           DIALSTATE_LOG_LEVEL: 'warn',
           ...(target.url === null ? {} : { DIALSTATE_DATABASE_URL: target.url }),
         };
+        const name = store === 'sqlite' ? variant.name : `${variant.name} (${store})`;
         const before = loadavg();
         const run = spawnSync(
           '/usr/bin/time',
@@ -169,6 +174,13 @@ async function compare(): Promise<void> {
             '-f',
             'TIME %e %M %U %S',
             process.execPath,
+            ...(values['cpu-prof'] === undefined
+              ? []
+              : [
+                  '--cpu-prof',
+                  '--cpu-prof-dir',
+                  path.join(values['cpu-prof'], `${name}-${round}`),
+                ]),
             variant.cli,
             'import',
             CAMPAIGN_ID,
@@ -189,7 +201,6 @@ async function compare(): Promise<void> {
           counts: { accepted: number; duplicates: number; rejected: number };
         };
         const leads = await target.countLeads();
-        const name = store === 'sqlite' ? variant.name : `${variant.name} (${store})`;
         walls.set(name, [...(walls.get(name) ?? []), Number(wall)]);
         cpus.set(name, [...(cpus.get(name) ?? []), cpu]);
         const { counts } = report;

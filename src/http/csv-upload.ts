@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LeadFileFormat } from '../intake/import-leads.js';
+import type { LeadFileFormat } from '../intake/read-lead-file.js';
 import { ApiError } from './api-error.js';
 import { MultipartError, readMultipart } from './multipart-reader.js';
 

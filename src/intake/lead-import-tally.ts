@@ -56,9 +56,9 @@ export function createLeadImportTally() {
 
   return {
     counts,
-    /** A row read; it is then counted once more by exactly one of the outcomes below. */
-    row(): void {
-      counts.totalRows += 1;
+    /** Rows read; each is then counted once more by exactly one of the outcomes below. */
+    rows(read: number): void {
+      counts.totalRows += read;
     },
     rejected(
       rowNumber: number,

@@ -1,10 +1,8 @@
 import { dncNote } from '../campaign/do-not-call.js';
-import type { CsvRow } from './csv-reader.js';
 import type { LeadImportMode } from './lead-import.js';
 import type { LeadImportTally } from './lead-import-tally.js';
-import type { LeadValidation } from './lead-input.js';
 import type { LeadImportRun, LeadImportStore, StagedLead } from './lead-intake-ports.js';
-import type { SeenPhones } from './seen-phones.js';
+import { CHECKED_LEAD_VALUES, type CheckedBatch } from './read-lead-file.js';
 
 /** What staging one batch needs of its import. */
 export interface LeadBatchContext {
@@ -12,80 +10,61 @@ export interface LeadBatchContext {
   run: LeadImportRun;
   campaignId: string;
   mode: LeadImportMode;
-  readRow: (row: CsvRow) => LeadValidation;
   tally: LeadImportTally;
-  seen: SeenPhones;
 }
 
 /**
- * Validates one batch of rows, drops numbers seen earlier in the file, looks the rest up
- * (already leads of the campaign? on a do-not-call list?) with one query each, counts
- * every row's outcome and stages the batch with its issues in one short transaction.
+ * Counts a batch of checked rows (read, validated and deduplicated within the file by
+ * `readLeadFile`), looks the numbers kept up (already leads of the campaign? on a
+ * do-not-call list?) with one query each, and stages the batch with its issues in one
+ * short transaction.
  */
 export async function stageLeadBatch(
   context: LeadBatchContext,
-  rows: readonly CsvRow[],
+  batch: CheckedBatch,
 ): Promise<void> {
-  const { store, run, campaignId, mode, readRow, tally, seen } = context;
-  const candidates: { rowNumber: number; validation: Extract<LeadValidation, { ok: true }> }[] = [];
-  for (const row of rows) {
-    tally.row();
-    const validation = readRow(row);
-    if (!validation.ok) {
-      tally.rejected(
-        row.rowNumber,
-        validation.errors,
-        validation.warnings,
-        JSON.stringify(row.fields),
-      );
-      continue;
-    }
-    const earlier = seen.firstRowOf(validation.lead.phone, row.rowNumber);
-    if (earlier !== null) {
-      tally.duplicate(
-        row.rowNumber,
-        validation.lead.phone,
-        `same number as row ${earlier}; skipped`,
-      );
-      continue;
-    }
-    tally.warn(row.rowNumber, validation.warnings);
-    candidates.push({ rowNumber: row.rowNumber, validation });
+  const { store, run, campaignId, mode, tally } = context;
+  tally.rows(batch.rows);
+  for (const note of batch.notes) {
+    if (note.kind === 'rejected') {
+      tally.rejected(note.rowNumber, note.errors, note.warnings, note.raw);
+    } else if (note.kind === 'duplicate') {
+      tally.duplicate(note.rowNumber, note.phone, `same number as row ${note.earlierRow}; skipped`);
+    } else tally.warn(note.rowNumber, note.warnings);
   }
 
-  const phones = candidates.map((candidate) => candidate.validation.lead.phone);
+  const { leads } = batch;
+  const phones: string[] = [];
+  for (let at = 1; at < leads.length; at += CHECKED_LEAD_VALUES) phones.push(leads[at] as string);
   const [existing, blocked] = await Promise.all([
     store.findExisting(campaignId, phones),
     store.findBlocked(campaignId, phones),
   ]);
   const staged: StagedLead[] = [];
-  for (const { rowNumber, validation } of candidates) {
-    const { lead } = validation;
-    const isLead = existing.has(lead.phone);
+  for (let at = 0; at < leads.length; at += CHECKED_LEAD_VALUES) {
+    const rowNumber = leads[at] as number;
+    const phone = leads[at + 1] as string;
+    const isLead = existing.has(phone);
     if (isLead && mode === 'skip_existing') {
-      tally.duplicate(rowNumber, lead.phone, 'already a lead of this campaign; skipped');
+      tally.duplicate(rowNumber, phone, 'already a lead of this campaign; skipped');
       continue;
     }
-    const dnc = blocked.get(lead.phone);
+    const dnc = blocked.get(phone);
     if (dnc) {
       tally.staged('dncBlocked');
       tally.warn(rowNumber, [
-        {
-          field: 'phone',
-          value: lead.phone,
-          reason: `${dncNote(dnc)}; stored as dnc, never dialed`,
-        },
+        { field: 'phone', value: phone, reason: `${dncNote(dnc)}; stored as dnc, never dialed` },
       ]);
     } else {
       tally.staged(isLead ? 'updated' : 'accepted');
     }
     staged.push({
       rowNumber,
-      phone: lead.phone,
-      name: lead.name,
-      timezone: lead.timezone,
-      callerId: lead.callerId,
-      customVars: JSON.stringify(lead.customVars),
+      phone,
+      name: leads[at + 2] as string | null,
+      timezone: leads[at + 3] as string | null,
+      callerId: leads[at + 4] as string | null,
+      customVars: leads[at + 5] as string,
       state: dnc ? 'dnc' : 'pending',
       note: dnc ? dncNote(dnc) : null,
     });

@@ -98,6 +98,35 @@ describe('the npm package', () => {
     );
     const dialplan = await (await fetch(`http://127.0.0.1:${port}/api/setup/dialplan`)).text();
     expect(dialplan).toContain('aava-outbound-amd');
+
+    // A lead file past 256 KB, so that the installed package's reading thread (compiled
+    // JS, dist/src/intake/lead-file-worker.js) reads it.
+    const rows = Array.from(
+      { length: 12_000 },
+      (_, n) => `+1415${2_000_000 + n},Lead ${n} of the package test`,
+    );
+    const csv = `phone,name\n${rows.join('\n')}\nnot a number,Bob\n+14152000000,Again\n`;
+    expect(csv.length).toBeGreaterThan(256 * 1024);
+    const created = (await (
+      await fetch(`http://127.0.0.1:${port}/api/campaigns`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Package', timezone: 'UTC' }),
+      })
+    ).json()) as { id: string };
+    const imported = await fetch(
+      `http://127.0.0.1:${port}/api/campaigns/${created.id}/leads/import`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: csv,
+      },
+    );
+    expect(imported.status).toBe(200);
+    expect(await imported.json()).toMatchObject({
+      status: 'completed',
+      counts: { totalRows: 12_002, accepted: 12_000, rejected: 1, duplicates: 1 },
+    });
     const exited = new Promise((resolve) => server.on('exit', resolve));
     server.kill('SIGTERM');
     expect(await exited).toBe(0);

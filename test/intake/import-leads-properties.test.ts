@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPhoneNormalizer } from '../../src/campaign/phone-number.js';
 import { type ImportLeadsResult, importLeads } from '../../src/intake/import-leads.js';
 import type { LeadImportCounts } from '../../src/intake/lead-import.js';
+import { readLeadFile } from '../../src/intake/read-lead-file.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
 import type { Store } from '../../src/store/db.js';
 import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
@@ -29,6 +30,9 @@ async function importInto(parts: (Uint8Array | string | Error)[]) {
       store: createLeadIntakeStore(store),
       clock: { now: () => T0 },
       newImportId: () => `import-${runs}`,
+      // Read in place: hundreds of imports, each thread's start from the TypeScript
+      // sources would dominate. The thread gives the same events (lead-file-thread.test.ts).
+      readLeadFile,
     },
     {
       campaignId,
