@@ -68,6 +68,11 @@ export interface Config {
     readonly url: string | null;
     readonly path: string;
     readonly synchronous: 'NORMAL' | 'FULL';
+    /**
+     * Who copies SQLite's write-ahead log into the database file: a thread of its own
+     * (`background`), or the connection inside the commit that fills it (`automatic`).
+     */
+    readonly checkpoints: 'background' | 'automatic';
     /** How long a write waits for another connection's lock before failing (ms). */
     readonly busyTimeoutMs: number;
     /**
@@ -161,6 +166,7 @@ export const CONFIG_SCHEMA = z.object({
     )
     .optional(),
   DIALSTATE_DB_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
+  DIALSTATE_DB_CHECKPOINTS: z.enum(['background', 'automatic']).default('background'),
   DIALSTATE_DB_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   DIALSTATE_DB_UNWRITABLE_AFTER_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   DIALSTATE_NODE_ID: z
@@ -323,6 +329,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       url: e.DIALSTATE_DATABASE_URL ?? null,
       path: e.DIALSTATE_DB_PATH ?? path.join(e.DIALSTATE_DATA_DIR, 'dialstate.db'),
       synchronous: e.DIALSTATE_DB_SYNCHRONOUS,
+      checkpoints: e.DIALSTATE_DB_CHECKPOINTS,
       busyTimeoutMs: e.DIALSTATE_DB_BUSY_TIMEOUT_MS,
       unwritableAfterMs: e.DIALSTATE_DB_UNWRITABLE_AFTER_MS,
       // The host's name: stable across restarts, so a restarted node resumes its own calls.

@@ -145,7 +145,7 @@ export async function startDialstate(
   seams: StartSeams = {},
 ): Promise<Dialstate> {
   const logger = log ?? createLogger(config.logLevel);
-  const database = await openDatabaseParts(config.db);
+  const database = await openDatabaseParts(config.db, logger.child({ component: 'storage' }));
   logger.info(
     { db: database.location, dialect: database.dialect, migrations: database.applied },
     'database ready',

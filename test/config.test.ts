@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       url: null,
       path: 'data/dialstate.db',
       synchronous: 'FULL',
+      checkpoints: 'background',
       busyTimeoutMs: 5_000,
       unwritableAfterMs: 10_000,
       nodeId: hostname(),
@@ -161,6 +162,14 @@ describe('loadConfig', () => {
     ).toEqual([
       expect.stringMatching(/^DIALSTATE_DB_BUSY_TIMEOUT_MS: /),
       expect.stringMatching(/^DIALSTATE_DB_UNWRITABLE_AFTER_MS: /),
+    ]);
+  });
+
+  it('takes who checkpoints SQLite, a thread of its own unless told otherwise', () => {
+    expect(loadConfig({}).db.checkpoints).toBe('background');
+    expect(loadConfig({ DIALSTATE_DB_CHECKPOINTS: 'automatic' }).db.checkpoints).toBe('automatic');
+    expect(problemsOf({ DIALSTATE_DB_CHECKPOINTS: 'never' })).toEqual([
+      expect.stringMatching(/^DIALSTATE_DB_CHECKPOINTS: /),
     ]);
   });
 

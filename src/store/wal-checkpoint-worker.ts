@@ -1,0 +1,171 @@
+/**
+ * The checkpointer's thread (see wal-checkpointer.ts): a connection of its own to the
+ * database, which copies the write-ahead log into the database file so that the
+ * process's main connection never does it inside a commit on the event loop. It reads
+ * the WAL-index every `pollMs` and checkpoints:
+ * - PASSIVE once `passiveFrames` frames wait: copies what no reader still needs, taking
+ *   no lock a writer waits on;
+ * - RESTART, with new writers held off for at most `busyMs` while it waits for the write
+ *   lock and the readers, once the WAL holds `restartFrames` frames: copies the rest and
+ *   makes the next commit write the WAL from its start again. A WAL starts over only when
+ *   a write begins with every frame copied, which never happens while a writer commits
+ *   back to back (a sliced import merge) or readers always overlap: without this it
+ *   would grow without end. A RESTART that cannot take the write lock asks the long
+ *   writers, through the shared array, for a gap between two transactions (see
+ *   `CONTROL`), and runs in it;
+ * - TRUNCATE, with the same bound, once nothing was written for `idleMs`: the WAL file
+ *   goes back to nothing while there is time for it.
+ * A failure the next poll cannot mend (the file unreadable, an I/O error) ends the
+ * thread with that error: the main connection then checkpoints automatically again.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import SQLite from 'better-sqlite3';
+import {
+  type CheckpointerToMain,
+  type CheckpointKind,
+  type CheckpointWorkerData,
+  CONTROL,
+  PAUSE,
+} from './wal-checkpoint-protocol.js';
+import { parseWalIndex, WAL_INDEX_BYTES, type WalIndexState } from './wal-index.js';
+
+const data = workerData as CheckpointWorkerData;
+const port = parentPort;
+if (port === null) throw new Error('wal-checkpoint-worker runs as a worker thread');
+const control = new Int32Array(data.control);
+
+const connection = new SQLite(data.path, { fileMustExist: true });
+// A checkpoint syncs the WAL before copying and the database after, at this level: the
+// same durability as the main connection's own checkpoints.
+connection.pragma(`synchronous = ${data.synchronous}`);
+connection.pragma(`busy_timeout = ${data.busyMs}`);
+// Reading the journal mode makes sure the WAL-index exists before it is opened below.
+const mode = connection.pragma('journal_mode', { simple: true });
+if (mode !== 'wal') {
+  connection.close();
+  throw new Error(`the database is in ${String(mode)} mode, not WAL`);
+}
+const shm = openSync(`${data.path}-shm`, 'r');
+const bytes = Buffer.alloc(WAL_INDEX_BYTES);
+
+const statements: Record<CheckpointKind, SQLite.Statement> = {
+  PASSIVE: connection.prepare('pragma wal_checkpoint(PASSIVE)'),
+  RESTART: connection.prepare('pragma wal_checkpoint(RESTART)'),
+  TRUNCATE: connection.prepare('pragma wal_checkpoint(TRUNCATE)'),
+};
+
+function readIndex(): WalIndexState | null {
+  const read = readSync(shm, bytes, 0, WAL_INDEX_BYTES, 0);
+  const state = parseWalIndex(bytes.subarray(0, read));
+  if ('unreadable' in state) {
+    if (state.unreadable === 'unsupported') {
+      throw new Error(`${data.path}-shm is not a WAL-index this version of dialstate can read`);
+    }
+    return null;
+  }
+  return state;
+}
+
+function checkpoint(kind: CheckpointKind): boolean {
+  const started = performance.now();
+  const [row] = statements[kind].all() as { busy: number; log: number; checkpointed: number }[];
+  const busy = row?.busy === 1;
+  port?.postMessage({
+    type: 'checkpointed',
+    kind,
+    busy,
+    frames: row?.log ?? 0,
+    backfilled: row?.checkpointed ?? 0,
+    ms: performance.now() - started,
+  } satisfies CheckpointerToMain);
+  return !busy;
+}
+
+let lastChange = -1;
+let lastFrames = -1;
+let changedAt = performance.now();
+/**
+ * How long after a checkpoint that readers or writers kept from finishing the same one
+ * is tried again: a RESTART or TRUNCATE holds new writers off for up to `busyMs`, so they are held
+ * off a twentieth of the time at most.
+ */
+const retryMs = 20 * data.busyMs;
+/**
+ * The WAL as the last PASSIVE checkpoint left it. While readers keep it from copying
+ * more, polls that find it unchanged do not try again until `retryMs` later.
+ */
+let afterPassive = { frames: -1, backfilled: -1, at: 0 };
+/** After a RESTART or TRUNCATE found readers or a writer in the way: not again before then. */
+let forcedNotBefore = 0;
+/** The WAL's `change` when a RESTART last finished: the next commit starts it over. */
+let restartedAt = -1;
+
+function passive(state: WalIndexState, now: number): void {
+  const unchanged =
+    state.frames === afterPassive.frames && state.backfilled === afterPassive.backfilled;
+  if (unchanged && now - afterPassive.at < retryMs) return;
+  checkpoint('PASSIVE');
+  const after = readIndex() ?? state;
+  afterPassive = { frames: after.frames, backfilled: after.backfilled, at: now };
+}
+
+/** A RESTART or TRUNCATE, unless one was kept from finishing less than `retryMs` ago. */
+function force(kind: 'RESTART' | 'TRUNCATE', now: number): boolean {
+  if (now < forcedNotBefore) return false;
+  if (!checkpoint(kind)) {
+    forcedNotBefore = now + retryMs;
+    return false;
+  }
+  if (kind === 'RESTART') restartedAt = readIndex()?.change ?? restartedAt;
+  return true;
+}
+
+/** Ends a gap the long writers gave (or stops asking for one), and wakes the one waiting. */
+function endPause(): void {
+  Atomics.store(control, CONTROL.PAUSE, PAUSE.NONE);
+  Atomics.notify(control, CONTROL.PAUSE);
+}
+
+function poll(): void {
+  if (Atomics.load(control, CONTROL.PAUSE) === PAUSE.GIVEN) {
+    // The long writers wait between two transactions: the write lock is free now.
+    forcedNotBefore = 0;
+    force('RESTART', performance.now());
+    endPause();
+    return;
+  }
+  const state = readIndex();
+  if (state === null) return;
+  const now = performance.now();
+  if (state.change !== lastChange || state.frames !== lastFrames) {
+    lastChange = state.change;
+    lastFrames = state.frames;
+    changedAt = now;
+  }
+  const waiting = state.frames - state.backfilled;
+  if (state.frames >= data.restartFrames && state.change !== restartedAt) {
+    // Most of it without holding writers off first; then the rest, and the start over.
+    if (waiting > 0) passive(state, now);
+    if (force('RESTART', now)) endPause();
+    else Atomics.compareExchange(control, CONTROL.PAUSE, PAUSE.NONE, PAUSE.WANTED);
+  } else if (waiting >= data.passiveFrames) {
+    passive(state, now);
+  } else if (state.frames > 0 && now - changedAt >= data.idleMs) {
+    force('TRUNCATE', now);
+  }
+}
+
+port.postMessage({ type: 'ready' } satisfies CheckpointerToMain);
+try {
+  while (Atomics.load(control, CONTROL.STOP) === 0) {
+    // Asleep until the next poll, or until the main thread gives a gap or says stop.
+    Atomics.wait(control, CONTROL.PAUSE, Atomics.load(control, CONTROL.PAUSE), data.pollMs);
+    if (Atomics.load(control, CONTROL.STOP) === 0) poll();
+  }
+} finally {
+  // Also after an error, which then ends the thread: no lock or file is left behind.
+  endPause();
+  closeSync(shm);
+  connection.close();
+}
