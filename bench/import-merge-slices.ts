@@ -2,7 +2,7 @@
  * What the size of the merge's transactions and the connection's settings cost: the real
  * import (`importLeads`, the store's staging and sliced merge) of the shared generator's
  * file into a fresh database, in one process, once per slice budget and per variant of
- * the connection (`--variants`, see VARIANTS), in turn, `--rounds` times. Reported per
+ * the connection (`--variants`, see CONNECTION_VARIANTS in bench-fixtures.ts), in turn, `--rounds` times. Reported per
  * run: the merge's wall time and CPU time (user + sys, this process: the checkpoint
  * thread's included), its slices and the longest, the WAL file's largest size and the
  * process's largest RSS seen at a slice's end. CPU time is what to compare on a loaded
@@ -10,7 +10,7 @@
  * pages its rows touched to the WAL again.
  *
  *   npx tsx bench/import-merge-slices.ts [--rows 100000] [--slice-ms 35] [--rounds 2]
- *     [--variants before,background,memjournal,both]
+ *     [--variants before,background,memjournal,product] (see CONNECTION_VARIANTS)
  */
 import { execFileSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -19,45 +19,23 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { importLeads } from '../src/intake/import-leads.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
-import type { OpenDatabaseOptions } from '../src/store/db.js';
 import { createLeadIntakeStore } from '../src/store/lead-intake-store.js';
 import { openMigratedStore } from '../src/store/open-migrated-store.js';
-import { benchCampaign } from './bench-fixtures.js';
+import { benchCampaign, connectionVariants } from './bench-fixtures.js';
 
 const GENERATOR = '/work/shared/bench/gen_leads.py';
 const CAMPAIGN_ID = '6f1c2a4e-8d3b-4c7a-9e21-0b5f3d7c9a11';
-/**
- * The connection's settings compared: `before` is the behaviour before the checkpoint
- * thread and in-memory statement journals (SQLite's automatic checkpoint in the commit,
- * temporary files on disk); `product` is openDatabase's defaults with the thread, as
- * `dialstate serve` and `dialstate import` run.
- */
-const VARIANTS: Record<string, Partial<OpenDatabaseOptions>> = {
-  before: { checkpoints: 'automatic', tempStore: 'file' },
-  background: { checkpoints: 'background', tempStore: 'file' },
-  memjournal: { checkpoints: 'automatic', tempStore: 'memory' },
-  both: { checkpoints: 'background', tempStore: 'memory' },
-  'both-cache64': { checkpoints: 'background', tempStore: 'memory', cacheSizeKib: 65_536 },
-  'both-cache4': { checkpoints: 'background', tempStore: 'memory', cacheSizeKib: 4_096 },
-  product: { checkpoints: 'background' },
-};
-
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '100000' },
     'slice-ms': { type: 'string', default: '35' },
     rounds: { type: 'string', default: '2' },
+    // See CONNECTION_VARIANTS (bench-fixtures.ts).
     variants: { type: 'string', default: 'before,product' },
     generator: { type: 'string', default: GENERATOR },
   },
 });
-const variants = values.variants.split(',').map((name) => {
-  const options = VARIANTS[name];
-  if (options === undefined) {
-    throw new Error(`--variants takes ${Object.keys(VARIANTS).join(', ')}, not ${name}`);
-  }
-  return { name, options };
-});
+const variants = connectionVariants(values.variants);
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'dialstate-merge-slices-'));
 const file = path.join(work, 'leads.csv');
