@@ -39,13 +39,17 @@ const connection = new SQLite(data.path, { fileMustExist: true });
 // A checkpoint syncs the WAL before copying and the database after, at this level: the
 // same durability as the main connection's own checkpoints.
 connection.pragma(`synchronous = ${data.synchronous}`);
-connection.pragma(`busy_timeout = ${data.busyMs}`);
-// Reading the journal mode makes sure the WAL-index exists before it is opened below.
+// Its checkpoints copy pages from the WAL to the file without its page cache.
+connection.pragma('cache_size = -256');
+// Reading the journal mode makes sure the WAL-index exists before it is opened below; it
+// may wait for a writer as long as the main connection would.
+connection.pragma('busy_timeout = 5000');
 const mode = connection.pragma('journal_mode', { simple: true });
 if (mode !== 'wal') {
   connection.close();
   throw new Error(`the database is in ${String(mode)} mode, not WAL`);
 }
+connection.pragma(`busy_timeout = ${data.busyMs}`);
 const shm = openSync(`${data.path}-shm`, 'r');
 const bytes = Buffer.alloc(WAL_INDEX_BYTES);
 
