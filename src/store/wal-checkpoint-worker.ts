@@ -149,10 +149,13 @@ function poll(): void {
   }
   const waiting = state.frames - state.backfilled;
   if (state.frames >= data.restartFrames && state.change !== restartedAt) {
-    // Most of it without holding writers off first; then the rest, and the start over.
+    // The long writers are asked for a gap at once: they give it at their next
+    // transaction's end, and wait in it until the RESTART is done. Meanwhile most of the
+    // WAL is copied without holding writers off; then the rest, and the start over
+    // (which other writers, with gaps of their own, let through within `busyMs`).
+    Atomics.compareExchange(control, CONTROL.PAUSE, PAUSE.NONE, PAUSE.WANTED);
     if (waiting > 0) passive(state, now);
     if (force('RESTART', now)) endPause();
-    else Atomics.compareExchange(control, CONTROL.PAUSE, PAUSE.NONE, PAUSE.WANTED);
   } else if (waiting >= data.passiveFrames) {
     passive(state, now);
   } else if (state.frames > 0 && now - changedAt >= data.idleMs) {

@@ -145,14 +145,14 @@ describe('the background WAL checkpointer', () => {
     const insert = store.prepare('insert into filler (body) values (randomblob(1000))');
     let chunks = 0;
     let mostFrames = 0;
-    // ~6,000 pages in 10 ms transactions with no more than a setImmediate between them:
-    // the WAL never starts over by itself then.
+    // ~50,000 pages (about 50 times the restart threshold) in 10 ms transactions with no
+    // more than a setImmediate between them: the WAL never starts over by itself then.
     await runSliced(
       store,
       () => {
         for (let row = 0; row < 3; row++) insert.run([]);
         chunks += 1;
-        return chunks === 3000;
+        return chunks === 25_000;
       },
       {
         sliceMs: 10,
@@ -162,7 +162,9 @@ describe('the background WAL checkpointer', () => {
       },
     );
     expect(store.checkpointStats()?.restart).toBeGreaterThan(0);
-    expect(mostFrames).toBeLessThan(3 * SMALL.restartFrames);
+    // A fast writer outruns the thread for a while past the threshold (the copy before the
+    // restart, the end of the slice under way): bounded, not at the threshold.
+    expect(mostFrames).toBeLessThan(8 * SMALL.restartFrames);
   });
 
   it('stops with the store: the thread closes its connection first, so the last close removes the WAL', async () => {
