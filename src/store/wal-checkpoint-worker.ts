@@ -104,6 +104,8 @@ let afterPassive = { frames: -1, backfilled: -1, at: 0 };
 let forcedNotBefore = 0;
 /** The WAL's `change` when a RESTART last finished: the next commit starts it over. */
 let restartedAt = -1;
+/** When the long writers were last asked for a gap. */
+let wantedAt = 0;
 
 function passive(state: WalIndexState, now: number): void {
   const unchanged =
@@ -151,11 +153,14 @@ function poll(): void {
   if (state.frames >= data.restartFrames && state.change !== restartedAt) {
     // The long writers are asked for a gap at once: they give it at their next
     // transaction's end, and wait in it until the RESTART is done. Meanwhile most of the
-    // WAL is copied without holding writers off; then the rest, and the start over
-    // (which other writers, with gaps of their own, let through within `busyMs`).
-    Atomics.compareExchange(control, CONTROL.PAUSE, PAUSE.NONE, PAUSE.WANTED);
+    // WAL is copied without holding writers off. Only when no long writer answers within
+    // `retryMs` does the RESTART take the write lock between other writers' commits
+    // (they then wait for it, on the event loop, for as long as it copies the rest).
+    if (Atomics.compareExchange(control, CONTROL.PAUSE, PAUSE.NONE, PAUSE.WANTED) === PAUSE.NONE) {
+      wantedAt = now;
+    }
     if (waiting > 0) passive(state, now);
-    if (force('RESTART', now)) endPause();
+    if (now - wantedAt >= retryMs && force('RESTART', now)) endPause();
   } else if (waiting >= data.passiveFrames) {
     passive(state, now);
   } else if (state.frames > 0 && now - changedAt >= data.idleMs) {
