@@ -28,9 +28,21 @@ export interface CheckpointThresholds {
  * - `PAUSE`: the thread asks the process's long writers (sliced background work) to
  *   leave a gap between two transactions for a RESTART: a writer that commits
  *   back to back never lets a checkpoint take the write lock, nor the WAL start over;
- * - `STOP`: set by the main thread to end the thread after its current checkpoint.
+ * - `STOP`: set by the main thread to end the thread after its current checkpoint;
+ * - `WRITER_SEEN`: see `LONG_WRITER_MS`.
  */
-export const CONTROL = { PAUSE: 0, STOP: 1, LENGTH: 2 } as const;
+export const CONTROL = { PAUSE: 0, STOP: 1, WRITER_SEEN: 2, LENGTH: 3 } as const;
+
+/**
+ * `CONTROL.WRITER_SEEN`: when a long writer last passed between two of its transactions,
+ * as `wallClockSlot()`; the thread counts it as running for `LONG_WRITER_MS` after.
+ */
+export const LONG_WRITER_MS = 500;
+
+/** The wall clock in ms, folded into an Int32 slot (both threads read the same clock). */
+export function wallClockSlot(): number {
+  return Date.now() % 2 ** 31;
+}
 
 /** The values of `CONTROL.PAUSE`. */
 export const PAUSE = {

@@ -5,14 +5,14 @@
  * the WAL-index every `pollMs` and checkpoints:
  * - PASSIVE once `passiveFrames` frames wait: copies what no reader still needs, taking
  *   no lock a writer waits on;
- * - RESTART, with new writers held off for at most `busyMs` while it waits for the write
- *   lock and the readers, once the WAL holds `restartFrames` frames: copies the rest and
- *   makes the next commit write the WAL from its start again. A WAL starts over only when
- *   a write begins with every frame copied, which never happens while a writer commits
- *   back to back (a sliced import merge) or readers always overlap: without this it
- *   would grow without end. A RESTART that cannot take the write lock asks the long
- *   writers, through the shared array, for a gap between two transactions (see
- *   `CONTROL`), and runs in it;
+ * - RESTART once the WAL holds `restartFrames` frames: copies the rest and makes the next
+ *   commit write the WAL from its start again. A WAL starts over only when a write
+ *   begins with every frame copied, which never happens while a writer commits back to
+ *   back (a sliced import merge) or readers always overlap: without this it would grow
+ *   without end. The thread first asks the long writers, through the shared array, for
+ *   a gap between two transactions (see `CONTROL`) and runs the RESTART in it; when none
+ *   is running (or none answers within `retryMs`), it takes the write lock between other
+ *   writers' commits, waiting at most `busyMs` for it and for the readers;
  * - TRUNCATE, with the same bound, once nothing was written for `idleMs`: the WAL file
  *   goes back to nothing while there is time for it.
  * A failure the next poll cannot mend (the file unreadable, an I/O error) ends the
@@ -26,7 +26,9 @@ import {
   type CheckpointKind,
   type CheckpointWorkerData,
   CONTROL,
+  LONG_WRITER_MS,
   PAUSE,
+  wallClockSlot,
 } from './wal-checkpoint-protocol.js';
 import { parseWalIndex, WAL_INDEX_BYTES, type WalIndexState } from './wal-index.js';
 
@@ -127,6 +129,13 @@ function force(kind: 'RESTART' | 'TRUNCATE', now: number): boolean {
   return true;
 }
 
+/** Whether a long writer passed between two of its transactions within `LONG_WRITER_MS`. */
+function longWriterRunning(): boolean {
+  const seen = Atomics.load(control, CONTROL.WRITER_SEEN);
+  if (seen === 0) return false;
+  return (wallClockSlot() - seen + 2 ** 31) % 2 ** 31 < LONG_WRITER_MS;
+}
+
 /** Ends a gap the long writers gave (or stops asking for one), and wakes the one waiting. */
 function endPause(): void {
   Atomics.store(control, CONTROL.PAUSE, PAUSE.NONE);
@@ -151,16 +160,19 @@ function poll(): void {
   }
   const waiting = state.frames - state.backfilled;
   if (state.frames >= data.restartFrames && state.change !== restartedAt) {
-    // The long writers are asked for a gap at once: they give it at their next
-    // transaction's end, and wait in it until the RESTART is done. Meanwhile most of the
-    // WAL is copied without holding writers off. Only when no long writer answers within
-    // `retryMs` does the RESTART take the write lock between other writers' commits
-    // (they then wait for it, on the event loop, for as long as it copies the rest).
+    // The long writers are asked for a gap: they give it at their next transaction's
+    // end, and wait in it until the RESTART is done. While one runs, the RESTART waits
+    // for its gap (up to `retryMs`) rather than take the write lock between two of its
+    // transactions, which would make the next one wait on the event loop for as long as
+    // the RESTART copies the rest; with none running, it takes the lock between other
+    // writers' commits at once.
     if (Atomics.compareExchange(control, CONTROL.PAUSE, PAUSE.NONE, PAUSE.WANTED) === PAUSE.NONE) {
       wantedAt = now;
     }
-    if (waiting > 0) passive(state, now);
-    if (now - wantedAt >= retryMs && force('RESTART', now)) endPause();
+    const direct = (!longWriterRunning() || now - wantedAt >= retryMs) && now >= forcedNotBefore;
+    // Not a PASSIVE at every poll while it waits: each syncs, and commits sync behind it.
+    if (waiting >= data.passiveFrames || (direct && waiting > 0)) passive(state, now);
+    if (direct && force('RESTART', now)) endPause();
   } else if (waiting >= data.passiveFrames) {
     passive(state, now);
   } else if (state.frames > 0 && now - changedAt >= data.idleMs) {

@@ -10,6 +10,7 @@ import {
   type CheckpointWorkerData,
   CONTROL,
   PAUSE,
+  wallClockSlot,
 } from './wal-checkpoint-protocol.js';
 
 /**
@@ -172,6 +173,7 @@ export function startWalCheckpointer(
     mode: () => mode,
     stats: () => ({ ...stats }),
     async gap() {
+      Atomics.store(control, CONTROL.WRITER_SEEN, wallClockSlot());
       if (
         Atomics.compareExchange(control, CONTROL.PAUSE, PAUSE.WANTED, PAUSE.GIVEN) !== PAUSE.WANTED
       ) {
