@@ -5,7 +5,7 @@
  *   npm run bench:attempt-engine -- [--attempts 10000] [--light 1000]
  *     [--synchronous NORMAL,FULL] [--schema latest,before-trim] [--rounds 1]
  *     [--variant engine,baseline,floor,floor-savepoints] [--baseline <checkout dir>]
- *     [--store sqlite,postgres [--postgres-url postgres://…]]
+ *     [--store sqlite,postgres [--postgres-url postgres://…]] [--connection product,before]
  *
  * `--schema` runs each load on each schema in turn (see bench-fixtures.ts `BenchSchema`),
  * `--rounds` times, so that what a migration changed is a ratio within one run.
@@ -23,6 +23,12 @@
  * - light: one attempt at a time (the latency of a single event on an idle engine).
  * Latency is measured per event, from dispatch until its commit. Call control answers
  * at once: this measures the engine, not Asterisk.
+ *
+ * `--connection` runs each SQLite load once per setting of the connection, in turn (see
+ * CONNECTION_VARIANTS in bench-fixtures.ts; `before`: the WAL checkpointed inside the
+ * commit that fills it, statement journals in temp files), so that what the checkpoint
+ * thread changed is a ratio within one run; "largest WAL MB" is the WAL file's size at
+ * the end of the run (it is written over in place, so its largest).
  *
  * `--store sqlite,postgres` runs each load on PostgreSQL too, right after SQLite's (a
  * fresh database each, on a throwaway cluster this process starts or the server at
@@ -42,7 +48,7 @@ import type { AttemptJournal } from '../src/calls/ports.js';
 import { systemClock } from '../src/calls/ports.js';
 import type { AttemptEvent } from '../src/machines/attempt-types.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
-import type { SynchronousMode } from '../src/store/db.js';
+import type { OpenDatabaseOptions, SynchronousMode } from '../src/store/db.js';
 import { createLeadRepository, type LeadRepository } from '../src/store/leads.js';
 import { openPostgres } from '../src/store/postgres/open-postgres.js';
 import {
@@ -55,6 +61,7 @@ import {
   benchCampaign,
   benchLead,
   benchSchemas,
+  connectionVariants,
   migrateBenchSchema,
 } from './bench-fixtures.js';
 import {
@@ -80,6 +87,7 @@ const VARIANTS: readonly Variant[] = ['engine', 'baseline', 'floor', 'floor-save
 interface Result {
   store: BenchStore;
   variant: Variant;
+  connection: string;
   schema: BenchSchema;
   synchronous: SynchronousMode;
   concurrency: number;
@@ -91,6 +99,7 @@ interface Result {
   p99Ms: number;
   journalBytesPerAttempt: number;
   fileBytesPerAttempt: number;
+  walMegabytes: number | null;
 }
 
 /** One pending lead per attempt, as the claims find them. */
@@ -152,6 +161,7 @@ function figures(
 
 async function run(
   variant: Variant,
+  connection: { name: string; options: Partial<OpenDatabaseOptions> },
   schema: BenchSchema,
   synchronous: SynchronousMode,
   attempts: number,
@@ -160,7 +170,7 @@ async function run(
   const kit = variant === 'baseline' ? await baselineKit() : await thisKit;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'dialstate-bench-'));
   const dbPath = path.join(dir, 'bench.db');
-  let store = kit.openDatabase({ path: dbPath, synchronous });
+  let store = kit.openDatabase({ path: dbPath, synchronous, ...connection.options });
   // A baseline runs its own migrations; `before-trim` is this checkout's down-migration.
   if (schema === 'latest') await kit.migrateToLatest(store.db);
   else await migrateBenchSchema(store.db, schema);
@@ -170,6 +180,12 @@ async function run(
 
   let measured: { events: number; seconds: number; latencies: number[] };
   if (variant === 'engine' || variant === 'baseline') {
+    // The thread takes a moment to start (longer under tsx): measured once it runs.
+    if (connection.options.checkpoints === 'background' && variant === 'engine') {
+      while (store.checkpoints() !== 'background') {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
     measured = await runEngine(
       kit,
       kit.createAttemptJournal(store),
@@ -192,6 +208,7 @@ async function run(
   }
 
   const bytes = await journalBytes(store.db);
+  const walBytes = statSync(`${dbPath}-wal`, { throwIfNoEntry: false })?.size ?? 0;
   await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db);
   await store.close();
   const fileBytes = statSync(dbPath).size;
@@ -199,10 +216,12 @@ async function run(
   return {
     store: 'sqlite',
     variant,
+    connection: connection.name,
     schema,
     synchronous,
     concurrency,
     ...figures(measured, attempts, bytes, fileBytes),
+    walMegabytes: Math.round(walBytes / 1e5) / 10,
   };
 }
 
@@ -272,6 +291,8 @@ async function runPostgres(
     return {
       store: 'postgres',
       variant: 'engine',
+      connection: '–',
+      walMegabytes: null,
       schema: 'latest',
       synchronous: 'FULL',
       concurrency,
@@ -298,8 +319,10 @@ const { values } = parseArgs({
     baseline: { type: 'string' },
     store: { type: 'string', default: 'sqlite' },
     'postgres-url': { type: 'string' },
+    connection: { type: 'string', default: 'product' },
   },
 });
+const connections = connectionVariants(values.connection ?? '');
 const stores = benchStores(values.store ?? '');
 const postgresServer = stores.includes('postgres')
   ? await startBenchPostgres(values['postgres-url'])
@@ -340,7 +363,9 @@ for (const mode of modes) {
         }
         for (const schema of schemas) {
           for (const variant of variants) {
-            results.push(await run(variant, schema, mode, attempts, live));
+            for (const connection of connections) {
+              results.push(await run(variant, connection, schema, mode, attempts, live));
+            }
           }
         }
       }
@@ -358,12 +383,33 @@ console.log(
       )} after${postgresServer === null ? '' : `, PostgreSQL: ${postgresServer.description}`}`,
 );
 console.log(
-  '| store | variant | schema | synchronous | live at once | attempts | events | seconds | events/s | p50 ms | p99 ms | journal B/attempt | file B/attempt |',
+  '| store | variant | connection | schema | synchronous | live at once | attempts | events | seconds | events/s | p50 ms | p99 ms | journal B/attempt | file B/attempt | largest WAL MB |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
-    `| ${r.store} | ${r.variant} | ${r.schema} | ${r.store === 'postgres' ? 'on (fsync on)' : r.synchronous} | ${r.concurrency} | ${r.attempts} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.journalBytesPerAttempt} | ${r.fileBytesPerAttempt} |`,
+    `| ${r.store} | ${r.variant} | ${r.connection} | ${r.schema} | ${r.store === 'postgres' ? 'on (fsync on)' : r.synchronous} | ${r.concurrency} | ${r.attempts} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.journalBytesPerAttempt} | ${r.fileBytesPerAttempt} | ${r.walMegabytes ?? '–'} |`,
+  );
+}
+// Each connection setting beside the first one's run just before it (same load, same round).
+const [firstConnection] = connections;
+for (const [n, r] of results.entries()) {
+  if (r.store !== 'sqlite' || firstConnection === undefined) continue;
+  if (r.connection === firstConnection.name) continue;
+  const base = results
+    .slice(0, n)
+    .findLast(
+      (other) =>
+        other.store === 'sqlite' &&
+        other.connection === firstConnection.name &&
+        other.variant === r.variant &&
+        other.schema === r.schema &&
+        other.synchronous === r.synchronous &&
+        other.concurrency === r.concurrency,
+    );
+  if (base === undefined) continue;
+  console.log(
+    `${r.synchronous}, ${r.concurrency} live, ${r.variant}: ${r.connection} ÷ ${base.connection} events/s ${(r.eventsPerSecond / base.eventsPerSecond).toFixed(2)}, p50 ${(r.p50Ms / base.p50Ms).toFixed(2)}, p99 ${(r.p99Ms / base.p99Ms).toFixed(2)}`,
   );
 }
 // Each PostgreSQL run beside the SQLite engine run before it (same load, same round).

@@ -13,9 +13,41 @@ import { DEFAULT_RETRY_POLICY } from '../src/campaign/retry-policy.js';
 import { ATTEMPT_MACHINE_VERSION } from '../src/machines/attempt.js';
 import { createAttemptSnapshot } from '../src/machines/attempt-step.js';
 import type { AttemptInput } from '../src/machines/attempt-types.js';
+import type { OpenDatabaseOptions } from '../src/store/db.js';
 import type { NewLead } from '../src/store/leads.js';
 import { migrateTo, migrateToLatest } from '../src/store/migrate.js';
 import type { Database } from '../src/store/schema.js';
+
+/**
+ * Settings of the SQLite connection the benchmarks compare in one run. `before`: as
+ * before the checkpoint thread and in-memory statement journals (SQLite's automatic
+ * checkpoint inside the commit, temporary files on disk); `product`: openDatabase's
+ * defaults with the checkpoint thread, as `dialstate serve` and `dialstate import` run;
+ * the others one change at a time, or another page cache.
+ */
+export const CONNECTION_VARIANTS: Record<string, Partial<OpenDatabaseOptions>> = {
+  before: { checkpoints: 'automatic', tempStore: 'file' },
+  background: { checkpoints: 'background', tempStore: 'file' },
+  memjournal: { checkpoints: 'automatic', tempStore: 'memory' },
+  product: { checkpoints: 'background' },
+  'product-cache64': { checkpoints: 'background', cacheSizeKib: 65_536 },
+  'product-cache4': { checkpoints: 'background', cacheSizeKib: 4_096 },
+};
+
+/** The variants named in `text` (comma-separated), with their settings. */
+export function connectionVariants(
+  text: string,
+): { name: string; options: Partial<OpenDatabaseOptions> }[] {
+  return text.split(',').map((name) => {
+    const options = CONNECTION_VARIANTS[name];
+    if (options === undefined) {
+      throw new Error(
+        `connection variants are ${Object.keys(CONNECTION_VARIANTS).join(', ')}, not ${name}`,
+      );
+    }
+    return { name, options };
+  });
+}
 
 /** A campaign with every feature on: consent gate, voicemail drop, dialplan AI target. */
 export function benchCampaign(): Campaign {

@@ -9,6 +9,9 @@
  *     [--rows 1000000] [--rounds 2] [--floor] [--store sqlite,postgres [--postgres-url postgres://…]]
  *     [--cpu-prof <folder>]
  *
+ * A variant may add settings to its process's environment, to compare settings of one
+ * build: `new-automatic=dist/src/cli.js+DIALSTATE_DB_CHECKPOINTS=automatic`.
+ *
  * `--store sqlite,postgres` imports the file into a fresh PostgreSQL database too
  * (`DIALSTATE_DATABASE_URL`; a throwaway cluster this process starts with PostgreSQL's
  * durability defaults, or the server at `--postgres-url`: see bench-postgres.ts), right
@@ -131,9 +134,20 @@ async function importTarget(
 
 async function compare(): Promise<void> {
   const variants = values.variants.split(',').map((spec) => {
-    const [name, cli] = spec.split('=');
-    if (!name || !cli) throw new Error(`--variants takes name=path/to/cli.js, not "${spec}"`);
-    return { name, cli: path.resolve(cli) };
+    // name=path/to/cli.js, then settings of that run's environment: +KEY=value…
+    const [head = '', ...settings] = spec.split('+');
+    const [name, cli] = head.split('=');
+    if (!name || !cli) {
+      throw new Error(`--variants takes name=path/to/cli.js[+SETTING=value…], not "${spec}"`);
+    }
+    const env = Object.fromEntries(
+      settings.map((setting) => {
+        const at = setting.indexOf('=');
+        if (at < 1) throw new Error(`--variants: "${setting}" is not SETTING=value`);
+        return [setting.slice(0, at), setting.slice(at + 1)];
+      }),
+    );
+    return { name, cli: path.resolve(cli), env };
   });
   const work = mkdtempSync(path.join(os.tmpdir(), 'dialstate-import-alone-'));
   const file = path.join(work, 'leads.csv');
@@ -165,6 +179,7 @@ async function compare(): Promise<void> {
           DIALSTATE_DATA_DIR: dir,
           DIALSTATE_LOG_LEVEL: 'warn',
           ...(target.url === null ? {} : { DIALSTATE_DATABASE_URL: target.url }),
+          ...variant.env,
         };
         const name = store === 'sqlite' ? variant.name : `${variant.name} (${store})`;
         const before = loadavg();

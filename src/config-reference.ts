@@ -101,13 +101,18 @@ export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
   DIALSTATE_DATABASE_URL: {
     group: 'Storage',
     description:
-      'A PostgreSQL database instead of the SQLite file (`postgres://user:password@host:5432/dialstate`, libpq parameters such as `?sslmode=require` allowed): several dialstate nodes can then share it (ADR 025). Its role must own the database (the schema adds the `citext` extension). The password is never shown: logs, `/health` and `config check` mask it. Set, the `DIALSTATE_DB_PATH`, `DIALSTATE_DB_SYNCHRONOUS` and `DIALSTATE_DB_BUSY_TIMEOUT_MS` settings of SQLite do nothing.',
+      'A PostgreSQL database instead of the SQLite file (`postgres://user:password@host:5432/dialstate`, libpq parameters such as `?sslmode=require` allowed): several dialstate nodes can then share it (ADR 025). Its role must own the database (the schema adds the `citext` extension). The password is never shown: logs, `/health` and `config check` mask it. Set, the `DIALSTATE_DB_PATH`, `DIALSTATE_DB_SYNCHRONOUS`, `DIALSTATE_DB_CHECKPOINTS` and `DIALSTATE_DB_BUSY_TIMEOUT_MS` settings of SQLite do nothing.',
     defaultText: 'unset (SQLite at `DIALSTATE_DB_PATH`)',
   },
   DIALSTATE_DB_SYNCHRONOUS: {
     group: 'Storage',
     description:
       '`FULL` fsyncs every commit group and survives a power loss; `NORMAL` may lose the last commits on one (ADR 004).',
+  },
+  DIALSTATE_DB_CHECKPOINTS: {
+    group: 'Storage',
+    description:
+      "Who copies SQLite's write-ahead log into the database file. `background`: a thread with its own connection, so that no commit on the event loop pays for the copy and its fsyncs (a PASSIVE checkpoint past 1,000 pages of log, a RESTART past 4,000 in a gap that long background writes such as an import's merge leave for it, a TRUNCATE after 2 s without writes); if that thread ends, the connection checkpoints by itself again and a warning is logged. `automatic`: SQLite's default, the commit that takes the log past 1,000 pages copies it (ADR 033).",
   },
   DIALSTATE_DB_BUSY_TIMEOUT_MS: {
     group: 'Storage',

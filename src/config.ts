@@ -72,6 +72,11 @@ export interface Config {
     readonly url: string | null;
     readonly path: string;
     readonly synchronous: 'NORMAL' | 'FULL';
+    /**
+     * Who copies SQLite's write-ahead log into the database file: a thread of its own
+     * (`background`), or the connection inside the commit that fills it (`automatic`).
+     */
+    readonly checkpoints: 'background' | 'automatic';
     /** How long a write waits for another connection's lock before failing (ms). */
     readonly busyTimeoutMs: number;
     /**
@@ -183,6 +188,7 @@ export const CONFIG_SCHEMA = z.object({
     ),
   ),
   DIALSTATE_DB_SYNCHRONOUS: z._default(z.enum(['NORMAL', 'FULL']), 'FULL'),
+  DIALSTATE_DB_CHECKPOINTS: z._default(z.enum(['background', 'automatic']), 'background'),
   DIALSTATE_DB_BUSY_TIMEOUT_MS: z._default(wholeNumber(0, 60_000), 5_000),
   DIALSTATE_DB_UNWRITABLE_AFTER_MS: z._default(wholeNumber(100, 600_000), 10_000),
   DIALSTATE_NODE_ID: z.optional(
@@ -357,6 +363,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       url: e.DIALSTATE_DATABASE_URL ?? null,
       path: e.DIALSTATE_DB_PATH ?? path.join(e.DIALSTATE_DATA_DIR, 'dialstate.db'),
       synchronous: e.DIALSTATE_DB_SYNCHRONOUS,
+      checkpoints: e.DIALSTATE_DB_CHECKPOINTS,
       busyTimeoutMs: e.DIALSTATE_DB_BUSY_TIMEOUT_MS,
       unwritableAfterMs: e.DIALSTATE_DB_UNWRITABLE_AFTER_MS,
       // The host's name: stable across restarts, so a restarted node resumes its own calls.

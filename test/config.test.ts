@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       url: null,
       path: 'data/dialstate.db',
       synchronous: 'FULL',
+      checkpoints: 'background',
       busyTimeoutMs: 5_000,
       unwritableAfterMs: 10_000,
       nodeId: hostname(),
@@ -172,6 +173,14 @@ describe('loadConfig', () => {
     ]);
     expect(problemsOf({ DIALSTATE_DB_POOL_SIZE: '12.5' })).toEqual([
       expect.stringMatching(/^DIALSTATE_DB_POOL_SIZE: /),
+    ]);
+  });
+
+  it('takes who checkpoints SQLite, a thread of its own unless told otherwise', () => {
+    expect(loadConfig({}).db.checkpoints).toBe('background');
+    expect(loadConfig({ DIALSTATE_DB_CHECKPOINTS: 'automatic' }).db.checkpoints).toBe('automatic');
+    expect(problemsOf({ DIALSTATE_DB_CHECKPOINTS: 'never' })).toEqual([
+      expect.stringMatching(/^DIALSTATE_DB_CHECKPOINTS: /),
     ]);
   });
 

@@ -2,10 +2,19 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteStatement } from 'kysely';
+import type { Logger } from 'pino';
 import { explainDatabaseFailure } from './database-access-error.js';
 import { phoneZonesColumn } from './phone-zones.js';
 import type { Database } from './schema.js';
 import { createStatementCache } from './statement-cache.js';
+import type { CheckpointThresholds } from './wal-checkpoint-protocol.js';
+import {
+  type CheckpointMode,
+  type CheckpointStats,
+  startWalCheckpointer,
+} from './wal-checkpointer.js';
+
+export type { CheckpointMode, CheckpointStats } from './wal-checkpointer.js';
 
 /**
  * SQLite's durability level. With WAL, `NORMAL` may lose the last commits on power loss
@@ -20,6 +29,22 @@ export interface OpenDatabaseOptions {
   synchronous?: SynchronousMode;
   /** How long a write waits for another connection's lock before failing (ms); default 5,000. */
   busyTimeoutMs?: number;
+  /**
+   * Who checkpoints the WAL (see `CheckpointMode`); defaults to `automatic`. `background`
+   * starts a thread for it; an in-memory database has no WAL and stays `automatic`.
+   */
+  checkpoints?: CheckpointMode;
+  /**
+   * Where SQLite keeps its temporary files, statement journals among them; defaults to
+   * `memory` (see `TEMP_STORE`). `file` is SQLite's default, kept for benchmarks.
+   */
+  tempStore?: 'memory' | 'file';
+  /** The main connection's page cache (KiB); defaults to `CACHE_SIZE_KIB`. */
+  cacheSizeKib?: number;
+  /** The background thread's thresholds (tests use small ones). */
+  checkpointThresholds?: Partial<CheckpointThresholds>;
+  /** Where the background thread's end is reported when nobody asked for it. */
+  log?: Pick<Logger, 'warn'>;
 }
 
 /** An open dialstate database. */
@@ -35,6 +60,19 @@ export interface Store {
   prepare(sql: string): SqliteStatement;
   /** Whether the connection is inside a transaction (SQLite may roll one back by itself). */
   inTransaction(): boolean;
+  /**
+   * Who checkpoints the WAL right now: `background` only while the thread runs (asked
+   * for, started, not ended); otherwise the connection itself, automatically.
+   */
+  checkpoints(): CheckpointMode;
+  /**
+   * Long writers (sliced background work) call it between two transactions: resolves at
+   * once, unless the checkpoint thread needs a gap in the writes to let the WAL start
+   * over; then once it has (the event loop runs meanwhile).
+   */
+  checkpointGap(): Promise<void>;
+  /** What the checkpoint thread has done; null when none was asked for. */
+  checkpointStats(): CheckpointStats | null;
   /** Closes the connection; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -47,6 +85,21 @@ export const PHONE_ZONES_FUNCTION = 'dialstate_phone_zones';
  * waits synchronously: the whole process stands still for as long.
  */
 const BUSY_TIMEOUT_MS = 5000;
+/**
+ * Temporary files in memory: above all the statement journals SQLite keeps for a
+ * statement that may fail half way (an `INSERT … SELECT` into the lead table, with its
+ * trigger and foreign keys, keeps one) and, past 64 KiB, otherwise writes to a temp file:
+ * a fifth of an import merge's CPU (docs/BENCHMARKS.md). Temp tables live there too:
+ * the import's issues and a do-not-call upload's rows while they are staged.
+ */
+const TEMP_STORE = 'memory';
+/** The page cache (KiB): better-sqlite3's build default, 16,000 KiB; see docs/BENCHMARKS.md. */
+const CACHE_SIZE_KIB = 16_000;
+/**
+ * The most the WAL file keeps once it starts over (bytes): a WAL that grew large while
+ * readers kept it from starting over gives the space back at its next start.
+ */
+const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 /**
  * Opens (and creates, with its parent directory) the SQLite database at `path`.
@@ -55,13 +108,26 @@ const BUSY_TIMEOUT_MS = 5000;
  * @throws DatabaseAccessError when the file or its folder cannot be created or written.
  */
 export function openDatabase(options: OpenDatabaseOptions): Store {
-  const { path, synchronous = 'FULL', busyTimeoutMs = BUSY_TIMEOUT_MS } = options;
+  const {
+    path,
+    synchronous = 'FULL',
+    busyTimeoutMs = BUSY_TIMEOUT_MS,
+    checkpoints = 'automatic',
+    tempStore = TEMP_STORE,
+    cacheSizeKib = CACHE_SIZE_KIB,
+  } = options;
   // The mode ends up in a PRAGMA, which cannot take a bound parameter.
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
     throw new Error(`synchronous must be NORMAL or FULL, not "${String(synchronous)}"`);
   }
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
     throw new Error(`busyTimeoutMs must be a whole number of ms, not ${busyTimeoutMs}`);
+  }
+  if (tempStore !== 'memory' && tempStore !== 'file') {
+    throw new Error(`tempStore must be memory or file, not "${String(tempStore)}"`);
+  }
+  if (!Number.isInteger(cacheSizeKib) || cacheSizeKib <= 0) {
+    throw new Error(`cacheSizeKib must be a whole number of KiB, not ${cacheSizeKib}`);
   }
   const inMemory = path === IN_MEMORY;
 
@@ -75,6 +141,10 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
     connection.pragma('foreign_keys = ON');
     connection.pragma(`busy_timeout = ${busyTimeoutMs}`);
     connection.pragma(`synchronous = ${synchronous}`);
+    connection.pragma(`temp_store = ${tempStore}`);
+    // Negative: a size in KiB rather than in pages.
+    connection.pragma(`cache_size = -${cacheSizeKib}`);
+    connection.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
     // The time zones of a lead's number, derived where leads are written (imports insert
     // rows set-wise in SQL) and stored in `lead.phone_zones`, so a claim never maps a
     // number itself. Deterministic: the same number always maps the same, in one build.
@@ -88,6 +158,15 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
     throw new Error(`could not open the SQLite database at ${path}`, { cause: error });
   }
   const sqlite = connection;
+  const checkpointer =
+    checkpoints === 'background' && !inMemory
+      ? startWalCheckpointer(sqlite, {
+          path,
+          synchronous,
+          thresholds: options.checkpointThresholds,
+          log: options.log,
+        })
+      : null;
 
   const statements = createStatementCache(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
@@ -97,7 +176,12 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
     path,
     prepare: (sql) => statements.prepare(sql),
     inTransaction: () => sqlite.inTransaction,
+    checkpoints: () => checkpointer?.mode() ?? 'automatic',
+    checkpointStats: () => checkpointer?.stats() ?? null,
+    checkpointGap: () => checkpointer?.gap() ?? Promise.resolve(),
     async close() {
+      // The thread's connection first: the last one to close checkpoints and removes the WAL.
+      await checkpointer?.stop();
       // Kysely only closes a connection it has used; close it ourselves otherwise.
       await db.destroy();
       if (sqlite.open) sqlite.close();

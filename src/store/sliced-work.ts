@@ -20,7 +20,8 @@ export interface SlicedWorkOptions {
  * Runs `chunk` over and over, in transactions of about `sliceMs` each, until it reports
  * that nothing is left (`true`). Between two transactions the event loop is yielded
  * (`setImmediate`), so calls, timers and HTTP requests run between slices and the
- * dialer's group commits get the write lock in turn.
+ * dialer's group commits get the write lock in turn, and the WAL checkpoint thread gets
+ * the gap it asks for, if any (`Store.checkpointGap`).
  *
  * A chunk must be small (a few ms) and leave the database consistent on its own: a
  * slice commits whatever whole chunks fit in its budget. Returns `done` when a chunk
@@ -47,5 +48,7 @@ export async function runSliced(
     );
     if (finished) return 'done';
     await new Promise<void>((resolve) => setImmediate(resolve));
+    // Back-to-back slices never let the WAL start over: the checkpoint thread may ask for a gap.
+    await store.checkpointGap();
   }
 }

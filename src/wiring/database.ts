@@ -56,13 +56,14 @@ export function databaseParts(store: Store): DatabaseParts {
  * Opens the configured database — PostgreSQL when `db.url` is set, else SQLite at
  * `db.path` — and brings its schema up to date (the migrations applied are in `applied`).
  * The PostgreSQL side is loaded only for PostgreSQL.
+ * `log` hears of SQLite's checkpoint thread ending unasked.
  */
 export async function openDatabaseParts(
   db: Config['db'],
   log?: Logger,
 ): Promise<DatabaseParts & { applied: string[] }> {
   if (db.url === null) {
-    const { store, applied } = await openMigratedStore(db);
+    const { store, applied } = await openMigratedStore({ ...db, log });
     return Object.assign(databaseParts(store), { applied });
   }
   const { openPostgresDatabaseParts } = await import('./postgres-database.js');

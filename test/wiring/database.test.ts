@@ -26,6 +26,7 @@ function dbConfig(url: string | null = null, poolSize = 20): Config['db'] {
     url,
     path: path.join(dir.path, 'dialstate.db'),
     synchronous: 'NORMAL',
+    checkpoints: 'background',
     busyTimeoutMs: 5_000,
     unwritableAfterMs: 10_000,
     nodeId: 'node-test',

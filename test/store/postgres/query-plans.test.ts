@@ -6,6 +6,7 @@ import { createCampaignStatsReader } from '../../../src/store/campaign-stats.js'
 import { createDncRepository } from '../../../src/store/dnc.js';
 import { createDncPageReader } from '../../../src/store/dnc-page-reader.js';
 import { createLeadListReader } from '../../../src/store/lead-list.js';
+import { PG_CLAIM_SQL } from '../../../src/store/postgres/postgres-lead-claims.js';
 import type { Database } from '../../../src/store/schema.js';
 import { seedAttempt, seedCampaign, seedLeads } from '../../support/contract-seed.js';
 import {
@@ -116,5 +117,21 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL plans of the shared reader
     expect(
       (await indexesRead(() => createDncRepository(db).isBlocked('+15550001111', 'c1')))[0],
     ).toEqual(['dnc_scope_phone']);
+  });
+
+  it("finds a number's attempts in every campaign through lead_phone and attempt_lead (the frequency caps)", async () => {
+    const { rows } = await db.executeQuery<{ 'QUERY PLAN': unknown }>(
+      CompiledQuery.raw(`explain (format json) ${PG_CLAIM_SQL.attemptsToPhone}`, [
+        '+15550001111',
+        0,
+        3,
+      ]),
+    );
+    const indexes = [
+      ...JSON.stringify(rows[0]?.['QUERY PLAN']).matchAll(/"Index Name":"(\w+)"/g),
+    ].map((match) => match[1]);
+    // Looked up campaign by campaign instead, the number would cost one probe per campaign
+    // (bench/cap-query.ts): the index on the number alone stays.
+    expect(indexes).toEqual(expect.arrayContaining(['lead_phone', 'attempt_lead']));
   });
 });

@@ -1,0 +1,202 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type SQLite from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { SynchronousMode } from './db.js';
+import {
+  type CheckpointerToMain,
+  type CheckpointThresholds,
+  type CheckpointWorkerData,
+  CONTROL,
+  PAUSE,
+  wallClockSlot,
+} from './wal-checkpoint-protocol.js';
+
+/**
+ * Who copies the write-ahead log into the database file: a thread of its own
+ * (`background`), or the main connection itself inside the commit that takes the WAL past
+ * SQLite's threshold (`automatic`, SQLite's default), which stalls the event loop for as
+ * long as the copy and its fsyncs take.
+ */
+export type CheckpointMode = 'background' | 'automatic';
+
+/**
+ * The thread's thresholds. 1,000 frames is SQLite's own automatic threshold (~4 MB of
+ * 4 KiB pages); past 4,000 (~16 MB) the WAL is made to start over, so that its file
+ * stays small and is written over in place rather than grown.
+ */
+export const DEFAULT_CHECKPOINT_THRESHOLDS: CheckpointThresholds = {
+  passiveFrames: 1000,
+  restartFrames: 4000,
+  idleMs: 2000,
+  pollMs: 25,
+  busyMs: 50,
+};
+
+/** SQLite's automatic checkpoint threshold (frames), which the main connection falls back to. */
+const AUTOMATIC_CHECKPOINT_FRAMES = 1000;
+/** How long `stop` waits for the thread's current checkpoint before ending it (ms). */
+const STOP_WAIT_MS = 10_000;
+/** The longest a long writer waits for the thread's RESTART in the gap it gives (ms). */
+const GAP_WAIT_MS = 1000;
+
+/** `Atomics.waitAsync` (V8, every Node this runs on), missing from the TypeScript target's library. */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      array: Int32Array,
+      index: number,
+      value: number,
+      timeoutMs: number,
+    ): { async: false; value: string } | { async: true; value: Promise<string> };
+  }
+).waitAsync;
+
+/** What the thread has done, for tests and benchmarks. */
+export interface CheckpointStats {
+  passive: number;
+  restart: number;
+  truncate: number;
+  /** Checkpoints readers or a writer kept from finishing. */
+  busy: number;
+  /** The longest checkpoint (ms). */
+  longestMs: number;
+}
+
+export interface WalCheckpointer {
+  /** `background` while the thread checkpoints; `automatic` before it is ready and after it ended. */
+  mode(): CheckpointMode;
+  stats(): CheckpointStats;
+  /**
+   * For long writers (sliced background work), between two transactions: when the thread
+   * needs a gap in the writes to let the WAL start over, resolves once it has done so
+   * (at most `GAP_WAIT_MS` later; the event loop runs meanwhile); otherwise at once.
+   */
+  gap(): Promise<void>;
+  /** Ends the thread (after its current checkpoint) and gives the main connection its automatic checkpoint back. */
+  stop(): Promise<void>;
+  /** The thread itself: a test ends it abruptly to see the main connection take over. */
+  readonly worker: Worker;
+}
+
+/**
+ * The thread: the compiled `wal-checkpoint-worker.js` beside this file or, when this file
+ * runs as TypeScript (tests, `tsx`), a small script that registers tsx's loader in the
+ * thread first and then imports the `.ts` one (a thread does not inherit the loader).
+ */
+function startThread(workerData: CheckpointWorkerData): Worker {
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./wal-checkpoint-worker.js', import.meta.url), { workerData });
+  }
+  // tsx registers itself on import in the main thread only; its API registers it here.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const api = new URL('dist/esm/api/index.mjs', tsx).href;
+  const entry = new URL('./wal-checkpoint-worker.ts', import.meta.url).href;
+  const script = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(script, { eval: true, workerData });
+}
+
+/**
+ * Starts checkpointing the WAL of the database at `path` from a thread with its own
+ * connection, and turns `connection`'s automatic checkpoint off once that thread is
+ * ready, so that no commit on the event loop copies pages into the database file. Until
+ * then, and as soon as the thread ends for any reason (an error in it, `stop`), the
+ * connection checkpoints automatically again: the WAL never goes unchecked.
+ */
+export function startWalCheckpointer(
+  connection: SQLite.Database,
+  options: {
+    path: string;
+    synchronous: SynchronousMode;
+    thresholds?: Partial<CheckpointThresholds>;
+    log?: Pick<Logger, 'warn'>;
+  },
+): WalCheckpointer {
+  const control = new Int32Array(
+    new SharedArrayBuffer(CONTROL.LENGTH * Int32Array.BYTES_PER_ELEMENT),
+  );
+  const data: CheckpointWorkerData = {
+    ...DEFAULT_CHECKPOINT_THRESHOLDS,
+    ...options.thresholds,
+    path: options.path,
+    synchronous: options.synchronous,
+    control: control.buffer as SharedArrayBuffer,
+  };
+  const worker = startThread(data);
+  // A process that ends without closing its database must not wait for the thread.
+  worker.unref();
+
+  let mode: CheckpointMode = 'automatic';
+  let stopping = false;
+  let failure: Error | null = null;
+  const stats: CheckpointStats = { passive: 0, restart: 0, truncate: 0, busy: 0, longestMs: 0 };
+  const setAutomatic = (frames: number) => {
+    if (connection.open) connection.pragma(`wal_autocheckpoint = ${frames}`);
+  };
+
+  worker.on('message', (message: CheckpointerToMain) => {
+    if (message.type === 'ready') {
+      if (stopping) return;
+      setAutomatic(0);
+      mode = 'background';
+      return;
+    }
+    if (message.kind === 'PASSIVE') stats.passive += 1;
+    else if (message.kind === 'RESTART') stats.restart += 1;
+    else stats.truncate += 1;
+    if (message.busy) stats.busy += 1;
+    stats.longestMs = Math.max(stats.longestMs, message.ms);
+  });
+  worker.on('error', (error) => {
+    failure = error;
+  });
+  const exited = new Promise<void>((resolve) => {
+    worker.on('exit', (code) => {
+      setAutomatic(AUTOMATIC_CHECKPOINT_FRAMES);
+      mode = 'automatic';
+      // No writer waits for a thread that is gone.
+      Atomics.store(control, CONTROL.PAUSE, PAUSE.NONE);
+      Atomics.notify(control, CONTROL.PAUSE);
+      if (!stopping) {
+        options.log?.warn(
+          { err: failure ?? undefined, exitCode: code },
+          'the WAL checkpoint thread ended: the database connection checkpoints by itself again',
+        );
+      }
+      resolve();
+    });
+  });
+
+  return {
+    worker,
+    mode: () => mode,
+    stats: () => ({ ...stats }),
+    async gap() {
+      Atomics.store(control, CONTROL.WRITER_SEEN, wallClockSlot());
+      if (
+        Atomics.compareExchange(control, CONTROL.PAUSE, PAUSE.WANTED, PAUSE.GIVEN) !== PAUSE.WANTED
+      ) {
+        return;
+      }
+      Atomics.notify(control, CONTROL.PAUSE);
+      const waited = waitAsync(control, CONTROL.PAUSE, PAUSE.GIVEN, GAP_WAIT_MS);
+      if (waited.async) await waited.value;
+      // Timed out: the writes go on; the thread asks again later.
+      Atomics.compareExchange(control, CONTROL.PAUSE, PAUSE.GIVEN, PAUSE.NONE);
+    },
+    async stop() {
+      if (!stopping) {
+        stopping = true;
+        // Held until it has ended, or a process with nothing else to do would not wait.
+        worker.ref();
+        Atomics.store(control, CONTROL.STOP, 1);
+        Atomics.notify(control, CONTROL.PAUSE);
+        const slow = setTimeout(() => void worker.terminate(), STOP_WAIT_MS);
+        slow.unref();
+        void exited.then(() => clearTimeout(slow));
+      }
+      await exited;
+    },
+  };
+}
