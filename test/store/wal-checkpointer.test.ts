@@ -107,8 +107,10 @@ describe('the background WAL checkpointer', () => {
   it('empties the WAL file once nothing was written for a while', async () => {
     const store = open();
     await until(() => store.checkpoints() === 'background', { what: 'the thread ready' });
-    await writeLoad(store, 100);
-    expect(walFileBytes()).toBeGreaterThan(0);
+    // The WAL held frames while written (read then: 300 ms after the last write the
+    // thread may already have emptied it, as a loaded machine showed).
+    const { mostFrames } = await writeLoad(store, 100);
+    expect(mostFrames).toBeGreaterThan(0);
     await until(() => walFileBytes() === 0, { what: 'the WAL truncated', timeoutMs: 30_000 });
     expect(store.checkpointStats()?.truncate).toBeGreaterThan(0);
     expect(walIndex().frames).toBe(0);
