@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../thread-start.js';
 import type { LeadFileWorkerData, ToReader, ToThread } from './lead-file-protocol.js';
 import type { LeadFileEvent, LeadFileReading } from './read-lead-file.js';
 
@@ -134,16 +133,9 @@ function defaultEntry(): URL {
 }
 
 function startWorker(entry: URL, workerData: LeadFileWorkerData): Worker {
-  const options = { workerData, name: 'dialstate lead file', resourceLimits: READER_HEAP };
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, options);
-  // Run from the TypeScript sources (tsx, vitest): tsx compiles the thread's modules,
-  // registered in the thread before its entry loads (Node 20 gives a worker's entry to
-  // its own loader before any `--import` of its execArgv has run).
-  // tsx's ESM API, as its exports map gives it to `import` (its CommonJS twin registers
-  // a path that does not exist).
-  const tsxPackage = pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsx = new URL('dist/esm/api/index.mjs', tsxPackage).href;
-  const boot = `import(${JSON.stringify(tsx)})
-    .then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(boot, { ...options, eval: true });
+  return startThread(entry, {
+    workerData,
+    name: 'dialstate lead file',
+    resourceLimits: READER_HEAP,
+  });
 }

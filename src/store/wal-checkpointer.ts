@@ -1,8 +1,7 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { startThread } from '../thread-start.js';
 import type { SynchronousMode } from './db.js';
 import {
   type CheckpointerToMain,
@@ -82,19 +81,15 @@ export interface WalCheckpointer {
 
 /**
  * The thread: the compiled `wal-checkpoint-worker.js` beside this file or, when this file
- * runs as TypeScript (tests, `tsx`), a small script that registers tsx's loader in the
- * thread first and then imports the `.ts` one (a thread does not inherit the loader).
+ * runs as TypeScript (tests, `tsx`), the `.ts` one. The `.js` URL is written out whole:
+ * the build finds a thread's module by that literal form (scripts/bundle-cli.ts).
  */
-function startThread(workerData: CheckpointWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./wal-checkpoint-worker.js', import.meta.url), { workerData });
-  }
-  // tsx registers itself on import in the main thread only; its API registers it here.
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const api = new URL('dist/esm/api/index.mjs', tsx).href;
-  const entry = new URL('./wal-checkpoint-worker.ts', import.meta.url).href;
-  const script = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(script, { eval: true, workerData });
+function startCheckpointThread(workerData: CheckpointWorkerData): Worker {
+  const compiled = new URL('./wal-checkpoint-worker.js', import.meta.url);
+  const entry = import.meta.url.endsWith('.ts')
+    ? new URL('./wal-checkpoint-worker.ts', import.meta.url)
+    : compiled;
+  return startThread(entry, { workerData });
 }
 
 /**
@@ -123,7 +118,7 @@ export function startWalCheckpointer(
     synchronous: options.synchronous,
     control: control.buffer as SharedArrayBuffer,
   };
-  const worker = startThread(data);
+  const worker = startCheckpointThread(data);
   // A process that ends without closing its database must not wait for the thread.
   worker.unref();
 
