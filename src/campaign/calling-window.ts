@@ -63,6 +63,8 @@ interface Schedule {
   start: number;
   end: number;
   days: ReadonlySet<number>;
+  /** Names the schedule among the remembered positions (see `locate`). */
+  positionsKey: string;
 }
 
 interface Stretch {
@@ -195,13 +197,17 @@ interface KnownPosition {
 const positions = new Map<string, [KnownPosition, KnownPosition?]>();
 const POSITIONS_KEPT = 1_000;
 
-/** Forgets every remembered position (for tests that compare with a fresh computation). */
+/**
+ * Forgets every remembered position and schedule (for tests that compare with a fresh
+ * computation).
+ */
 export function forgetCallingWindowPositions(): void {
   positions.clear();
+  schedules.clear();
 }
 
 function locate(schedule: Schedule, at: number): Position {
-  const key = `${schedule.zone.name}|${schedule.start}|${schedule.end}|${[...schedule.days].join(',')}`;
+  const key = schedule.positionsKey;
   const known = positions.get(key);
   if (known !== undefined) {
     for (const entry of known) {
@@ -270,11 +276,59 @@ function stretchOn({ zone, start, end }: Schedule, day: LocalTime): Stretch {
   };
 }
 
-/** The schedule to apply, or the reason it cannot be built. */
+/**
+ * The schedules built so far, or the reasons they could not be, by the settings they
+ * came from (see `scheduleKey`). Every claim checks the window of each lead it looks at,
+ * with settings read afresh from the campaign's row: validating them and building the
+ * schedule each time was half of that check (bench/claim.ts). The answer depends on the
+ * settings' values only, so equal settings share it.
+ */
+const schedules = new Map<string, Schedule | string>();
+const SCHEDULES_KEPT = 1_000;
+let schedulesBuilt = 0;
+
+/** How many schedules were built rather than found among those remembered (for tests). */
+export function callingWindowSchedulesBuilt(): number {
+  return schedulesBuilt;
+}
+
+/**
+ * The key of the settings a schedule depends on, or null when they are not of the types
+ * they should be (not remembered: their problems are worked out each time). Strings go
+ * through JSON, so that no text can pass for a separator; numbers as `String` gives
+ * them, which tells NaN, infinities and null apart.
+ */
+function scheduleKey(settings: CallingWindowSettings, leadTimezone?: string | null): string | null {
+  const { timezone, window, startsAt, endsAt } = settings;
+  if (typeof timezone !== 'string' || typeof window.start !== 'string') return null;
+  if (typeof window.end !== 'string' || !Array.isArray(window.days)) return null;
+  if (leadTimezone != null && typeof leadTimezone !== 'string') return null;
+  if (!window.days.every((day) => typeof day === 'number')) return null;
+  if (startsAt !== null && typeof startsAt !== 'number') return null;
+  if (endsAt !== null && typeof endsAt !== 'number') return null;
+  return `${JSON.stringify([timezone, window.start, window.end, leadTimezone ?? null])}${window.days.join(',')}|${String(startsAt)}|${String(endsAt)}`;
+}
+
+/** The schedule to apply, or the reason it cannot be built (remembered; see `schedules`). */
 function scheduleOf(
   settings: CallingWindowSettings,
   leadTimezone?: string | null,
 ): Schedule | string {
+  const key = scheduleKey(settings, leadTimezone);
+  if (key === null) return buildSchedule(settings, leadTimezone);
+  const known = schedules.get(key);
+  if (known !== undefined) return known;
+  const built = buildSchedule(settings, leadTimezone);
+  if (schedules.size >= SCHEDULES_KEPT) schedules.clear();
+  schedules.set(key, built);
+  return built;
+}
+
+function buildSchedule(
+  settings: CallingWindowSettings,
+  leadTimezone?: string | null,
+): Schedule | string {
+  schedulesBuilt += 1;
   const problems = validateCallingWindow(settings);
   if (leadTimezone != null && !isKnownZone(leadTimezone)) {
     problems.push(`lead time zone "${leadTimezone}" is not a known IANA time zone`);
@@ -282,11 +336,14 @@ function scheduleOf(
   const start = minutesOf(settings.window.start);
   const end = minutesOf(settings.window.end);
   if (problems.length > 0 || start === null || end === null) return problems.join('; ');
+  const zone = IANAZone.create(leadTimezone ?? settings.timezone);
+  const days = new Set(settings.window.days);
   return {
-    zone: IANAZone.create(leadTimezone ?? settings.timezone),
+    zone,
     start,
     end,
-    days: new Set(settings.window.days),
+    days,
+    positionsKey: `${zone.name}|${start}|${end}|${[...days].join(',')}`,
   };
 }
 
