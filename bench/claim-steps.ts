@@ -6,7 +6,12 @@
  * database, in transactions of the same size.
  *
  *   npx tsx bench/claim-steps.ts [--leads 1000000] [--claims 5000] [--together 1,16]
- *     [--clock cpu] [--seed-db <file>]
+ *     [--synchronous FULL] [--clock cpu] [--seed-db <file>]
+ *
+ * `--synchronous` sets the mode of both the engine's connection and the floor's (each
+ * listed mode in turn): the floor's connection once kept the file's own mode (NORMAL
+ * here) while the engine's ran FULL, which left a lone claim's floor without the
+ * commit's wait before each claim that FULL brings.
  *
  * The leads are those of bench/claim.ts (claim-leads.ts). They are loaded once into
  * `--seed-db` (kept, and reused when it exists); each run claims from two fresh copies
@@ -32,6 +37,7 @@ const { values } = parseArgs({
     leads: { type: 'string', default: '1000000' },
     claims: { type: 'string', default: '5000' },
     together: { type: 'string', default: '1,16' },
+    synchronous: { type: 'string', default: 'FULL' },
     clock: { type: 'string', default: 'cpu' },
     'seed-db': { type: 'string' },
   },
@@ -41,6 +47,10 @@ const clock = benchClock(values.clock);
 const leadCount = Number(values.leads);
 const claimCount = Number(values.claims);
 const groups = (values.together ?? '').split(',').map(Number);
+const modes = (values.synchronous ?? '').split(',').map((mode) => {
+  if (mode !== 'NORMAL' && mode !== 'FULL') throw new Error(`not a synchronous mode: ${mode}`);
+  return mode;
+});
 const loadBefore = os.loadavg().map((n) => n.toFixed(2));
 const cpuBefore = process.cpuUsage();
 
@@ -125,10 +135,11 @@ function claimOne() {
 }
 
 /** The bare loop: the recorded claims, `together` per transaction, statements only timed. */
-function floorOf(recorded: Recorded[][], together: number): number {
+function floorOf(recorded: Recorded[][], together: number, synchronous: string): number {
   const db = new SQLite(floorPath);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
+  db.pragma(`synchronous = ${synchronous}`);
   const statements = new Map<string, SQLite.Statement>();
   const prepared = recorded.map((claim) =>
     claim.map(([sql, parameters, reader]) => {
@@ -160,7 +171,10 @@ function floorOf(recorded: Recorded[][], together: number): number {
 }
 
 const lines: string[] = [];
-for (const together of groups) {
+for (const [synchronous, together] of modes.flatMap((mode) =>
+  groups.map((group): [string, number] => [mode, group]),
+)) {
+  store.prepare(`pragma synchronous = ${synchronous}`).run([]);
   spent = new Map();
   calls = new Map();
   claimsRecorded.length = 0;
@@ -176,7 +190,7 @@ for (const together of groups) {
   const perClaim = (ns: bigint) => Number(ns) / 1e3 / claims;
   const unit = perClaim(spent.get('(claim unit)') ?? 0n);
   let named = 0;
-  lines.push(`### ${together} together, ${claims} claims`);
+  lines.push(`### ${synchronous}, ${together} together, ${claims} claims`);
   lines.push('| step | per claim | µs per claim |', '|---|---|---|');
   for (const [step, ns] of [...spent].sort((a, b) => Number(b[1] - a[1]))) {
     if (step === '(claim unit)') continue;
@@ -187,7 +201,7 @@ for (const together of groups) {
   }
   lines.push(`| the rest (the claimer's JavaScript) | | ${(unit - named).toFixed(1)} |`);
   lines.push(`| **claim work** | | **${unit.toFixed(1)}** |`);
-  const floor = floorOf([...claimsRecorded], together);
+  const floor = floorOf([...claimsRecorded], together, synchronous);
   lines.push(
     `| floor: the same statements, bare loop | | ${floor.toFixed(1)} (work ÷ floor ${(unit / floor).toFixed(2)}) |`,
   );
