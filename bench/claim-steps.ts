@@ -140,6 +140,10 @@ function floorOf(recorded: Recorded[][], together: number, synchronous: string):
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma(`synchronous = ${synchronous}`);
+  // The engine's connection's cache and temporary store (src/store/db.ts): with
+  // better-sqlite3's own 2 MB cache the bare loop read pages back that the engine kept.
+  db.pragma('cache_size = -16000');
+  db.pragma('temp_store = memory');
   const statements = new Map<string, SQLite.Statement>();
   const prepared = recorded.map((claim) =>
     claim.map(([sql, parameters, reader]) => {
