@@ -19,7 +19,11 @@ import { createEventRouter, type EventRouter } from '../src/calls/event-router.j
 import { systemClock } from '../src/calls/ports.js';
 import { createLogger } from '../src/logger.js';
 import type { AttemptOutcome } from '../src/machines/attempt-types.js';
-import { createAttemptJournal, type SqliteAttemptJournal } from '../src/store/attempt-journal.js';
+import {
+  type AttemptJournalOptions,
+  createAttemptJournal,
+  type SqliteAttemptJournal,
+} from '../src/store/attempt-journal.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
 import { openDatabase, type Store, type SynchronousMode } from '../src/store/db.js';
 import { createLeadRepository, type LeadRepository } from '../src/store/leads.js';
@@ -79,6 +83,8 @@ export interface StackOptions {
   log?: 'silent' | 'info';
   /** A real ARI to dial through instead of the simulator. */
   ari?: { url: string; user: string; password: string };
+  /** How the journal's commits reach the disk (`createAttemptJournal`); its default if not given. */
+  walFsync?: AttemptJournalOptions['walFsync'];
 }
 
 /** Everything one level runs on, built fresh. */
@@ -103,7 +109,10 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     synchronous: options.synchronous,
   });
   await migrateToLatest(store.db);
-  const journal = createAttemptJournal(store);
+  const journal = createAttemptJournal(
+    store,
+    options.walFsync === undefined ? {} : { walFsync: options.walFsync },
+  );
   await createCampaignRepository(store.db).insert(benchCampaign());
   const leads = createLeadRepository(store.db);
   const sim = options.ari
