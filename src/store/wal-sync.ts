@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 
 /**
  * Makes what was written to a WAL file durable, off the event loop (ADR 037): the fsync
@@ -15,40 +15,72 @@ export interface WalSync {
   afterWrite(): Promise<void>;
 }
 
-/**
- * fsync(2) of a WAL file by its path: on Linux, every dirty page of the file, whichever
- * fd wrote it. A WAL file that is gone was removed by SQLite when its last connection
- * closed, after checkpointing every frame into the database file and syncing that:
- * nothing of it is left to sync.
- */
-export async function fsyncFile(path: string): Promise<void> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(path, 'r+');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
-  }
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+/** fsyncs of one file. */
+export interface FileSyncer {
+  /** One fsync of the file. */
+  sync(): Promise<void>;
+  /** Lets go of what `sync` holds between two fsyncs (the file's descriptor). */
+  release(): void;
 }
 
-/** A `WalSync` over the file at `path`; `sync` is `fsyncFile` but for tests. */
-export function createWalSync(
-  path: string,
-  sync: (path: string) => Promise<void> = fsyncFile,
-): WalSync {
+/**
+ * fsync(2) of a WAL file through one descriptor, opened at the first fsync and kept
+ * while they follow each other (on Linux an fsync flushes every dirty page of the file,
+ * whichever descriptor wrote it). A WAL file that is gone was removed by SQLite when its
+ * last connection closed, after checkpointing every frame into the database file and
+ * syncing that: nothing of it is left to sync.
+ */
+export function createFileSyncer(path: string): FileSyncer {
+  let handle: Promise<FileHandle | null> | null = null;
+
+  async function openUnlessGone(): Promise<FileHandle | null> {
+    try {
+      return await open(path, 'r+');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  function release(): void {
+    const held = handle;
+    handle = null;
+    // Closing a descriptor that only served fsyncs loses nothing if it fails.
+    held?.then((opened) => opened?.close()).catch(() => {});
+  }
+
+  return {
+    async sync() {
+      handle ??= openUnlessGone();
+      try {
+        const opened = await handle;
+        if (opened === null) handle = null;
+        else await opened.sync();
+      } catch (error) {
+        // The next fsync opens the file afresh.
+        release();
+        throw error;
+      }
+    },
+    release,
+  };
+}
+
+/**
+ * A `WalSync` over the file at `path`; `syncer` is `createFileSyncer(path)` but for
+ * tests. The file stays open while fsyncs follow each other, and is closed once none waits.
+ */
+export function createWalSync(path: string, syncer: FileSyncer = createFileSyncer(path)): WalSync {
   /** The fsync running now, if any. */
   let running: Promise<void> | null = null;
   /** The fsync that starts when the running one ends, shared by every write meanwhile. */
   let next: Promise<void> | null = null;
 
   function start(): Promise<void> {
-    const round = sync(path).finally(() => {
-      if (running === round) running = null;
+    const round = syncer.sync().finally(() => {
+      if (running !== round) return;
+      running = null;
+      if (next === null) syncer.release();
     });
     running = round;
     return round;

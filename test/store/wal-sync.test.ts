@@ -1,17 +1,24 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createWalSync, fsyncFile } from '../../src/store/wal-sync.js';
+import { createFileSyncer, createWalSync, type FileSyncer } from '../../src/store/wal-sync.js';
 import { createTempDir, type TempDir } from '../support/store-fixtures.js';
+import { until } from '../support/until.js';
 
-/** An fsync that completes (or fails) only when the test says so. */
+/** fsyncs that complete (or fail) only when the test says so, and the releases of the file. */
 function heldSyncs() {
   const rounds: { resolve: () => void; reject: (error: Error) => void }[] = [];
-  const sync = () =>
-    new Promise<void>((resolve, reject) => {
-      rounds.push({ resolve, reject });
-    });
-  return { rounds, sync };
+  const released: number[] = [];
+  const sync: FileSyncer = {
+    sync: () =>
+      new Promise<void>((resolve, reject) => {
+        rounds.push({ resolve, reject });
+      }),
+    release: () => {
+      released.push(rounds.length);
+    },
+  };
+  return { rounds, released, sync };
 }
 
 /** Whether `promise` has settled by the time queued reactions have run. */
@@ -58,6 +65,20 @@ describe('WAL sync', () => {
     expect(rounds).toHaveLength(2);
   });
 
+  it('keeps the file while fsyncs follow each other, and lets it go once none waits', async () => {
+    const { rounds, released, sync } = heldSyncs();
+    const walSync = createWalSync('/db-wal', sync);
+    const first = walSync.afterWrite();
+    const second = walSync.afterWrite();
+    rounds[0]?.resolve();
+    await first;
+    await until(() => rounds.length === 2, { what: 'the second fsync to start' });
+    expect(released).toEqual([]);
+    rounds[1]?.resolve();
+    await second;
+    expect(released).toEqual([2]);
+  });
+
   it('fails the writes of a failed fsync, and the next write starts a fresh one', async () => {
     const { rounds, sync } = heldSyncs();
     const walSync = createWalSync('/db-wal', sync);
@@ -86,13 +107,17 @@ describe('WAL sync', () => {
     it('fsyncs it; one SQLite removed (checkpointed at close) needs none', async () => {
       const path = join(dir.path, 'x.db-wal');
       writeFileSync(path, 'frames');
+      const syncer = createFileSyncer(path);
+      await syncer.sync();
+      await syncer.sync();
+      syncer.release();
       await createWalSync(path).afterWrite();
-      await fsyncFile(join(dir.path, 'gone.db-wal'));
+      await createFileSyncer(join(dir.path, 'gone.db-wal')).sync();
     });
 
     it('says why it could not', async () => {
       // A folder cannot be opened for writing.
-      await expect(fsyncFile(dir.path)).rejects.toThrow(/EISDIR/);
+      await expect(createFileSyncer(dir.path).sync()).rejects.toThrow(/EISDIR/);
     });
   });
 });
