@@ -41,9 +41,22 @@ export type Settled = Result<unknown>;
  */
 export function createBatchQueue(
   runBatch: (batch: readonly BatchUnit[]) => Promise<Settled[]>,
+  /**
+   * When not null, what the next batch waits for before it is taken from the queue;
+   * units queued meanwhile join it.
+   */
+  gate: () => Promise<void> | null = () => null,
 ): CommitBatcher {
   let queue: BatchUnit[] = [];
   let scheduled = false;
+
+  function take(): void {
+    scheduled = false;
+    const batch = queue.slice(0, MAX_BATCH);
+    queue = queue.slice(batch.length);
+    if (queue.length > 0) schedule();
+    void flush(batch);
+  }
 
   function schedule(): void {
     if (scheduled) return;
@@ -51,11 +64,9 @@ export function createBatchQueue(
     // setImmediate rather than a microtask: commits from every event handled in this
     // turn of the loop (ARI messages, timers) join the same batch.
     setImmediate(() => {
-      scheduled = false;
-      const batch = queue.slice(0, MAX_BATCH);
-      queue = queue.slice(batch.length);
-      if (queue.length > 0) schedule();
-      void flush(batch);
+      const closed = gate();
+      if (closed === null) take();
+      else void closed.then(take);
     });
   }
 
@@ -103,6 +114,10 @@ export function createCommitBatcher(
 ): CommitBatcher {
   /** Whether batches defer their fsync: known at the first batch, from the connection. */
   let deferSync: boolean | undefined;
+  // While an fsync runs, a batch written now would wait for the next one all the same:
+  // the units queued meanwhile are written together when it ends, in one transaction
+  // (fewer, larger batches: the pages they share are written to the WAL once).
+  const gate = () => (deferSync ? (walSync?.running() ?? null) : null);
   return createBatchQueue(async (batch) => {
     let deferred = false;
     const settled = await store.db.connection().execute(async (trx) => {
@@ -119,7 +134,7 @@ export function createCommitBatcher(
     });
     if (deferred) await walSync?.afterWrite();
     return settled;
-  });
+  }, gate);
 }
 
 /**

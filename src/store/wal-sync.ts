@@ -13,6 +13,8 @@ export interface WalSync {
    * Rejects with the fsync's error (its writes may be lost on power loss).
    */
   afterWrite(): Promise<void>;
+  /** Settles (never rejects) once no fsync runs any more; null when none runs now. */
+  running(): Promise<void> | null;
 }
 
 /** fsyncs of one file. */
@@ -66,6 +68,8 @@ export function createFileSyncer(path: string): FileSyncer {
   };
 }
 
+function settle(): void {}
+
 /**
  * A `WalSync` over the file at `path`; `syncer` is `createFileSyncer(path)` but for
  * tests. The file stays open while fsyncs follow each other, and is closed once none waits.
@@ -80,7 +84,13 @@ export function createWalSync(path: string, syncer: FileSyncer = createFileSynce
     const round = syncer.sync().finally(() => {
       if (running !== round) return;
       running = null;
-      if (next === null) syncer.release();
+      // Batches held back while it ran are written now and fsynced next: keep the file
+      // for them unless none came by the next turn of the loop.
+      if (next === null) {
+        setImmediate(() => {
+          if (running === null) syncer.release();
+        });
+      }
     });
     running = round;
     return round;
@@ -97,6 +107,10 @@ export function createWalSync(path: string, syncer: FileSyncer = createFileSynce
           return start();
         });
       return next;
+    },
+    running() {
+      const current = next ?? running;
+      return current === null ? null : current.then(settle, settle);
     },
   };
 }

@@ -162,6 +162,7 @@ describe('commit batcher', () => {
           new Promise<void>((resolve, reject) => {
             rounds.push({ resolve, reject });
           }),
+        running: () => null,
       };
       return { rounds, walSync };
     }
@@ -196,6 +197,45 @@ describe('commit batcher', () => {
       const [synchronousInBatch] = await written;
       expect(synchronousInBatch).toBe(1);
       expect(rounds).toHaveLength(1);
+    });
+
+    it('holds back the units queued while an fsync runs, and writes them together after it', async () => {
+      const { rounds, walSync } = heldWalSync();
+      let fsyncing: { promise: Promise<void>; end: () => void } | null = null;
+      const gated: WalSync = {
+        afterWrite() {
+          const end = walSync.afterWrite();
+          let finish = () => {};
+          const promise = new Promise<void>((resolve) => {
+            finish = resolve;
+          });
+          fsyncing = { promise, end: finish };
+          return end.finally(() => fsyncing?.end());
+        },
+        running: () => fsyncing?.promise ?? null,
+      };
+      const batcher = createCommitBatcher(workspace.store, gated);
+      const seen: Kysely<Database>[] = [];
+      const unit = (id: string) => async (trx: Kysely<Database>) => {
+        seen.push(trx);
+        await addRecording(trx, id);
+      };
+      const first = batcher.run(unit('a'));
+      await until(() => rounds.length === 1, { what: 'the first fsync' });
+      // Queued in two turns of the loop while the first batch's fsync runs.
+      const b = batcher.run(unit('b'));
+      await new Promise((resolve) => setImmediate(resolve));
+      const c = batcher.run(unit('c'));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await recordingIds()).toEqual(['a']);
+
+      rounds[0]?.resolve();
+      await first;
+      await until(() => rounds.length === 2, { what: 'the second fsync' });
+      expect(await recordingIds()).toEqual(['a', 'b', 'c']);
+      expect(seen[1]).toBe(seen[2]);
+      rounds[1]?.resolve();
+      await Promise.all([b, c]);
     });
 
     it('fails every unit of a batch whose WAL sync failed', async () => {

@@ -76,7 +76,21 @@ describe('WAL sync', () => {
     expect(released).toEqual([]);
     rounds[1]?.resolve();
     await second;
+    await until(() => released.length > 0, { what: 'the file to be let go' });
     expect(released).toEqual([2]);
+  });
+
+  it('says when no fsync runs any more, even after a failed one', async () => {
+    const { rounds, sync } = heldSyncs();
+    const walSync = createWalSync('/db-wal', sync);
+    expect(walSync.running()).toBeNull();
+    const failed = walSync.afterWrite().catch((error: Error) => error.message);
+    const idle = walSync.running();
+    expect(idle).not.toBeNull();
+    rounds[0]?.reject(new Error('EIO'));
+    await idle;
+    expect(await failed).toBe('EIO');
+    expect(walSync.running()).toBeNull();
   });
 
   it('fails the writes of a failed fsync, and the next write starts a fresh one', async () => {
