@@ -3,14 +3,24 @@
  * by dialstate, back to back in one process, against the same ARI.
  *
  *   npm run bench:ari-overhead -- [--live 1,10,50] [--attempts 1000] [--rounds 2]
- *     [--synchronous FULL|NORMAL] [--url http://pbx:8088 --user u --password p]
+ *     [--synchronous FULL|NORMAL] [--sim process|inline] [--wal-fsync thread-pool,in-commit]
+ *     [--url http://pbx:8088 --user u --password p]
  *
  * Without `--url`, against the embedded simulator's congestion far end (a call that is
- * refused at once, so the rate is the callers', not the far end's). With `--url`, against
+ * refused at once, so the rate is the callers', not the far end's). `--sim process` (the
+ * default) runs the simulator in a child process of its own (bench/sim-host.ts), as a real
+ * Asterisk is: this process is then dialstate and the bare loop alone, and the simulator's
+ * CPU is measured apart; `--sim inline` runs it in this process, sharing its core with
+ * both sides (every figure before 2026-12-06 15:30 UTC). With `--url`, against
  * a real Asterisk: both dial `Local/+1555NNNNNN09@from-internal` (the simulator's
  * congestion numbers, one per lead), so route that pattern to congestion there, e.g.
  * `exten => _+1555XXXXXX09,1,Congestion()` in `from-internal`; every attempt must end
  * `congestion`. dialstate's app is `dialstate` and the bare loop's `dialstate-bare`.
+ *
+ * `--wal-fsync` names how the journal's commits reach the disk (ADR 037): `thread-pool`
+ * (the default) or `in-commit` (SQLite's fsync inside COMMIT, on the event loop). Given
+ * both, each gets a stack of its own (database file, simulator), and each round runs
+ * the bare loop once, then both variants, every other round in the reverse order.
  *
  * At each concurrency L, `--rounds` times in turn:
  * - *bare*: ari-client (`connect`, `start`), L loops each originating a call with the
@@ -22,6 +32,8 @@
  *   which also checks every attempt's outcome and its single originate).
  * The ratio is dialstate's calls/s over the bare loop's, both measured in the same round.
  *
+ * The database checkpoints its WAL from a thread of its own, as the server's does (ADR 033).
+ *
  * Then, in the same round, the floor the journal sets: *commits alone*, L loops each
  * making, per attempt, as many transactions one after the other as a dialstate attempt
  * of that run committed (its claim and each journaled event), each a ~400-byte insert,
@@ -30,8 +42,10 @@
  * effects run), so at 1 in flight dialstate takes at least the bare call's time plus
  * its commits' time: `ceiling` = t(bare) / (t(bare) + t(commits alone)) is the best
  * ratio the journal leaves, before any CPU of dialstate's own. Each side's CPU time per
- * call (`process.cpuUsage`, the simulator's included) is given too: on a busy machine it
- * says more than the rates.
+ * call (`process.cpuUsage`; the simulator's included only when inline) is given too: on a
+ * busy machine it says more than the rates. Each dialstate pass's window on the monotonic
+ * clock is printed on stderr, for `bench/cpu-profile-layers.ts --window` on a profile taken
+ * with `node --cpu-prof --import tsx bench/ari-overhead.ts …`.
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -42,9 +56,13 @@ import { createAriCallControl } from '../src/ari/ari-call-control.js';
 import type { AriRest } from '../src/ari/ari-rest.js';
 import { quietSwaggerDeprecationNotice } from '../src/ari/quiet-swagger.js';
 import type { AttemptCommandParams } from '../src/machines/attempt-types.js';
+import type { AttemptJournalOptions } from '../src/store/attempt-journal.js';
+import { SIM_PLACEMENTS, type SimPlacement } from './sim-host.js';
 import { closeStack, drive, insertLeads, openStack, type StackOptions } from './sim-stack.js';
 
 const BARE_APP = 'dialstate-bare';
+
+type WalFsync = NonNullable<AttemptJournalOptions['walFsync']>;
 
 const { values } = parseArgs({
   options: {
@@ -52,6 +70,8 @@ const { values } = parseArgs({
     attempts: { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '2' },
     synchronous: { type: 'string', default: 'FULL' },
+    sim: { type: 'string', default: 'process' },
+    'wal-fsync': { type: 'string', default: 'thread-pool' },
     url: { type: 'string' },
     user: { type: 'string' },
     password: { type: 'string' },
@@ -64,6 +84,17 @@ const synchronous = values.synchronous?.toUpperCase();
 if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
   throw new Error(`--synchronous must be FULL or NORMAL, not ${values.synchronous}`);
 }
+const sim = values.sim as SimPlacement;
+if (!SIM_PLACEMENTS.includes(sim)) throw new Error(`--sim takes inline or process, not ${sim}`);
+const walFsyncs = (values['wal-fsync'] ?? '').split(',') as WalFsync[];
+for (const walFsync of walFsyncs) {
+  if (walFsync !== 'thread-pool' && walFsync !== 'in-commit') {
+    throw new Error(`--wal-fsync takes thread-pool or in-commit, not ${walFsync}`);
+  }
+}
+if (values.url && walFsyncs.length > 1) {
+  throw new Error('--url takes one --wal-fsync: both stacks would use the same Stasis app');
+}
 if (values.url && !(values.user && values.password)) {
   throw new Error('--url needs --user and --password');
 }
@@ -73,6 +104,9 @@ const options: StackOptions = {
   timeScale: 0,
   scenarios: ['congestion'],
   rest: 'pool',
+  sim,
+  // As the server does (ADR 033): no checkpoint inside a journal commit.
+  checkpoints: 'background',
   ari: values.url
     ? { url: values.url, user: values.user ?? '', password: values.password ?? '' }
     : undefined,
@@ -123,6 +157,11 @@ async function commitsPerAttempt(stack: Awaited<ReturnType<typeof openStack>>): 
 
 const FLOOR_ROW = 'x'.repeat(400);
 
+/** The simulator's CPU per call, or where it is counted when it shares this process. */
+function simCpu(ms: number | null): string {
+  return ms === null ? '(in this process)' : ms.toFixed(3);
+}
+
 /**
  * `attempts` attempts' worth of commits alone (`commits` each, in turn), `live` loops at
  * once, through the journal's batcher; attempts per second.
@@ -153,16 +192,21 @@ async function commitsAloneRun(
   return attempts / ((performance.now() - t0) / 1000);
 }
 
-/** `calls` calls with `live` in flight through a bare ari-client; calls per second. */
+/**
+ * `calls` calls with `live` in flight through a bare ari-client: calls per second, this
+ * process's CPU per call and, when it runs apart, the simulator's.
+ */
 async function bareRun(
+  stack: Awaited<ReturnType<typeof openStack>>,
   client: Awaited<ReturnType<typeof connect>>,
   waiting: Map<string, () => void>,
   body: Record<string, unknown>,
   calls: number,
   live: number,
   tag: string,
-): Promise<{ rate: number; cpuMsPerCall: number }> {
+): Promise<{ rate: number; cpuMsPerCall: number; simCpuMsPerCall: number | null }> {
   let next = 0;
+  await stack.sim?.mark();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   async function loop(): Promise<void> {
@@ -179,29 +223,41 @@ async function bareRun(
   }
   await Promise.all(Array.from({ length: live }, loop));
   const cpu = process.cpuUsage(cpu0);
+  const rate = calls / ((performance.now() - t0) / 1000);
+  const simCpuMs = (await stack.sim?.report(0, 0))?.cpuMs ?? null;
   return {
-    rate: calls / ((performance.now() - t0) / 1000),
+    rate,
     cpuMsPerCall: (cpu.user + cpu.system) / 1000 / calls,
+    simCpuMsPerCall: simCpuMs === null ? null : simCpuMs / calls,
   };
 }
 
 quietSwaggerDeprecationNotice();
 const loadBefore = os.loadavg().map((n) => n.toFixed(2));
-const stack = await openStack(options);
+/** One dialstate stack per `--wal-fsync` variant, each on its own database and simulator. */
+const stacks = await Promise.all(
+  walFsyncs.map(async (walFsync) => ({
+    walFsync,
+    stack: await openStack({ ...options, walFsync }),
+  })),
+);
 const rows: string[] = [];
 try {
   // Leads for every dialstate pass, plus a first attempt whose originate the bare loop copies.
   const perLevel = attempts * rounds;
-  await insertLeads(stack, 0, 1 + perLevel * levels.length, options.scenarios);
-  const warm = await drive(stack, options, { first: 0, leads: 1, live: 1 });
-  if (warm.problems.length > 0) throw new Error(warm.problems.join('\n'));
-  const command = await firstOriginate(stack);
-  await sql`create table bench_commit_floor (id integer primary key, body text not null)`.execute(
-    stack.store.db,
-  );
-  const body = await originateBody(command);
+  for (const { stack } of stacks) {
+    await insertLeads(stack, 0, 1 + perLevel * levels.length, options.scenarios);
+    const warm = await drive(stack, options, { first: 0, leads: 1, live: 1 });
+    if (warm.problems.length > 0) throw new Error(warm.problems.join('\n'));
+    await sql`create table bench_commit_floor (id integer primary key, body text not null)`.execute(
+      stack.store.db,
+    );
+  }
+  // The bare loop dials the first variant's simulator (any other is the same program).
+  const bareStack = (stacks[0] as (typeof stacks)[number]).stack;
+  const body = await originateBody(await firstOriginate(bareStack));
 
-  const client = await connect(stack.ari.url, stack.ari.user, stack.ari.password);
+  const client = await connect(bareStack.ari.url, bareStack.ari.user, bareStack.ari.password);
   const waiting = new Map<string, () => void>();
   client.on('ChannelDestroyed', (event: { channel?: { id?: string } }) => {
     const id = event.channel?.id ?? '';
@@ -212,40 +268,46 @@ try {
     client.start(BARE_APP, (error: unknown) => (error ? reject(error) : resolve())),
   );
   // ari-client's start() calls back once the websocket is open; its first calls warm up too.
-  await bareRun(client, waiting, body, 20, 1, 'warm');
+  await bareRun(bareStack, client, waiting, body, 20, 1, 'warm');
 
   let first = 1;
   for (const live of levels) {
     for (let round = 1; round <= rounds; round += 1) {
-      const { rate: bare, cpuMsPerCall: bareCpu } = await bareRun(
-        client,
-        waiting,
-        body,
-        attempts,
-        live,
-        `${live}-${round}`,
-      );
-      const run = await drive(stack, options, { first, leads: attempts, live });
+      const {
+        rate: bare,
+        cpuMsPerCall: bareCpu,
+        simCpuMsPerCall: bareSimCpu,
+      } = await bareRun(bareStack, client, waiting, body, attempts, live, `${live}-${round}`);
+      // Every other round the variants run in the reverse order: neither always goes first.
+      const order = round % 2 === 1 ? stacks : [...stacks].reverse();
+      for (const { walFsync, stack } of order) {
+        const windowFrom = process.hrtime.bigint() / 1000n;
+        const run = await drive(stack, options, { first, leads: attempts, live });
+        // For bench/cpu-profile-layers.ts --window: dialstate's pass, in the profile's clock.
+        console.error(
+          `live ${live} round ${round} ${walFsync} dialstate window (µs): ${windowFrom}:${process.hrtime.bigint() / 1000n}`,
+        );
+        if (run.problems.length > 0) throw new Error(`live ${live}:\n${run.problems.join('\n')}`);
+        const ours = run.claimed / (run.ms / 1000);
+        const commits = await commitsPerAttempt(stack);
+        const alone = await commitsAloneRun(stack, attempts, commits, live);
+        const ceiling = 1 / bare / (1 / bare + 1 / alone);
+        rows.push(
+          `| ${live} | ${round} | ${walFsync} | ${attempts} | ${Math.round(bare)} | ${Math.round(ours)} | ${(ours / bare).toFixed(2)} | ${bareCpu.toFixed(3)} | ${(run.cpuMs / run.claimed).toFixed(3)} | ${simCpu(bareSimCpu)} | ${simCpu(run.simCpuMs === null ? null : run.simCpuMs / run.claimed)} | ${commits.toFixed(1)} | ${Math.round(alone)} | ${ceiling.toFixed(2)} |`,
+        );
+        console.error(rows.at(-1));
+      }
       first += attempts;
-      if (run.problems.length > 0) throw new Error(`live ${live}:\n${run.problems.join('\n')}`);
-      const ours = run.claimed / (run.ms / 1000);
-      const commits = await commitsPerAttempt(stack);
-      const alone = await commitsAloneRun(stack, attempts, commits, live);
-      const ceiling = 1 / bare / (1 / bare + 1 / alone);
-      rows.push(
-        `| ${live} | ${round} | ${attempts} | ${Math.round(bare)} | ${Math.round(ours)} | ${(ours / bare).toFixed(2)} | ${bareCpu.toFixed(3)} | ${(run.cpuMs / run.claimed).toFixed(3)} | ${commits.toFixed(1)} | ${Math.round(alone)} | ${ceiling.toFixed(2)} |`,
-      );
-      console.error(rows.at(-1));
     }
   }
   client.stop();
 } finally {
-  await closeStack(stack);
+  for (const { stack } of stacks) await closeStack(stack);
 }
 
 const cpus = os.cpus();
 console.log(
-  `dialstate vs a bare ari-client loop, ${values.url ? `ARI at ${values.url}` : 'embedded simulator, congestion far end'}; ` +
+  `dialstate vs a bare ari-client loop, ${values.url ? `ARI at ${values.url}` : `simulator (${sim === 'process' ? 'a process of its own' : 'in this process'}), congestion far end`}; ` +
     `node ${process.version}, ${cpus.length} cores, ${cpus[0]?.model ?? ''}, synchronous=${synchronous}; ` +
     `load average ${loadBefore.join(' ')} before, ${os
       .loadavg()
@@ -253,7 +315,7 @@ console.log(
       .join(' ')} after`,
 );
 console.log(
-  '| in flight | round | calls | bare calls/s | dialstate calls/s | dialstate ÷ bare | bare CPU ms/call | dialstate CPU ms/call | commits/attempt | commits alone, attempts/s | ceiling ÷ bare |',
+  '| in flight | round | WAL fsync | calls | bare calls/s | dialstate calls/s | dialstate ÷ bare | bare CPU ms/call | dialstate CPU ms/call | simulator CPU ms/call, bare | simulator CPU ms/call, dialstate | commits/attempt | commits alone, attempts/s | ceiling ÷ bare |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);

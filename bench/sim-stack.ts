@@ -19,9 +19,18 @@ import { createEventRouter, type EventRouter } from '../src/calls/event-router.j
 import { systemClock } from '../src/calls/ports.js';
 import { createLogger } from '../src/logger.js';
 import type { AttemptOutcome } from '../src/machines/attempt-types.js';
-import { createAttemptJournal, type SqliteAttemptJournal } from '../src/store/attempt-journal.js';
+import {
+  type AttemptJournalOptions,
+  createAttemptJournal,
+  type SqliteAttemptJournal,
+} from '../src/store/attempt-journal.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
-import { openDatabase, type Store, type SynchronousMode } from '../src/store/db.js';
+import {
+  type CheckpointMode,
+  openDatabase,
+  type Store,
+  type SynchronousMode,
+} from '../src/store/db.js';
 import { createLeadRepository, type LeadRepository } from '../src/store/leads.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { benchCampaign, benchInput, newBenchAttempt } from './bench-fixtures.js';
@@ -79,6 +88,14 @@ export interface StackOptions {
   log?: 'silent' | 'info';
   /** A real ARI to dial through instead of the simulator. */
   ari?: { url: string; user: string; password: string };
+  /**
+   * Who checkpoints the WAL (`openDatabase`): `background` is the server's default
+   * (ADR 033); `automatic` (the default here, as every figure before it) checkpoints
+   * inside the commit that passes 1,000 pages.
+   */
+  checkpoints?: CheckpointMode;
+  /** How the journal's commits reach the disk (`createAttemptJournal`); its default if not given. */
+  walFsync?: AttemptJournalOptions['walFsync'];
 }
 
 /** Everything one level runs on, built fresh. */
@@ -101,9 +118,13 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   const store = openDatabase({
     path: path.join(dir, 'bench.db'),
     synchronous: options.synchronous,
+    ...(options.checkpoints === undefined ? {} : { checkpoints: options.checkpoints }),
   });
   await migrateToLatest(store.db);
-  const journal = createAttemptJournal(store);
+  const journal = createAttemptJournal(
+    store,
+    options.walFsync === undefined ? {} : { walFsync: options.walFsync },
+  );
   await createCampaignRepository(store.db).insert(benchCampaign());
   const leads = createLeadRepository(store.db);
   const sim = options.ari

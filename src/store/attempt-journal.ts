@@ -267,9 +267,25 @@ function explainConflict(prepare: Store['prepare'], attemptId: string): string {
   return describeConflict(row);
 }
 
+/** How the journal's commits reach the disk under `synchronous=FULL` (ADR 037). */
+export interface AttemptJournalOptions {
+  /**
+   * `thread-pool` (the default): each batch's WAL frames are fsynced from libuv's thread
+   * pool, its commits acknowledged after; `in-commit`: by SQLite inside COMMIT, stopping
+   * the event loop for it, as before (kept for benchmarks to compare).
+   */
+  walFsync?: 'thread-pool' | 'in-commit';
+}
+
 /** Creates the attempt journal over a migrated database. */
-export function createAttemptJournal(store: Store): SqliteAttemptJournal {
-  const batcher = createCommitBatcher(store);
+export function createAttemptJournal(
+  store: Store,
+  options: AttemptJournalOptions = {},
+): SqliteAttemptJournal {
+  const batcher =
+    options.walFsync === 'in-commit'
+      ? createCommitBatcher(store, null)
+      : createCommitBatcher(store);
 
   return {
     createAttempt(attempt) {

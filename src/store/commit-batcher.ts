@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { Store } from './db.js';
 import type { Database } from './schema.js';
+import { createWalSync, type WalSync } from './wal-sync.js';
 
 /** Most units of work written in one transaction, bounding how long a batch holds the database. */
 const MAX_BATCH = 256;
@@ -39,9 +41,22 @@ export type Settled = Result<unknown>;
  */
 export function createBatchQueue(
   runBatch: (batch: readonly BatchUnit[]) => Promise<Settled[]>,
+  /**
+   * When not null, what the next batch waits for before it is taken from the queue;
+   * units queued meanwhile join it.
+   */
+  gate: () => Promise<void> | null = () => null,
 ): CommitBatcher {
   let queue: BatchUnit[] = [];
   let scheduled = false;
+
+  function take(): void {
+    scheduled = false;
+    const batch = queue.slice(0, MAX_BATCH);
+    queue = queue.slice(batch.length);
+    if (queue.length > 0) schedule();
+    void flush(batch);
+  }
 
   function schedule(): void {
     if (scheduled) return;
@@ -49,11 +64,9 @@ export function createBatchQueue(
     // setImmediate rather than a microtask: commits from every event handled in this
     // turn of the loop (ARI messages, timers) join the same batch.
     setImmediate(() => {
-      scheduled = false;
-      const batch = queue.slice(0, MAX_BATCH);
-      queue = queue.slice(batch.length);
-      if (queue.length > 0) schedule();
-      void flush(batch);
+      const closed = gate();
+      if (closed === null) take();
+      else void closed.then(take);
     });
   }
 
@@ -86,10 +99,55 @@ export function createBatchQueue(
  * Creates a batcher over a database (group commit). A write transaction costs SQLite
  * file locks and WAL writes whatever it contains, so many concurrent attempts committing
  * their events together cost little more than one of them alone.
+ *
+ * Under `synchronous=FULL` on a WAL file, a batch's COMMIT is made as under `NORMAL`
+ * (WAL frames written, no fsync) and its units resolve only once the WAL file has been
+ * fsynced from libuv's thread pool (`walSync`, ADR 037): as durable as FULL when they
+ * resolve, but the event loop is not stopped for the fsync, and the next batch can be
+ * written while it runs. The connection is back to FULL between batches, so other writes
+ * on it keep SQLite's own fsync at commit.
  */
-export function createCommitBatcher(store: Store): CommitBatcher {
-  return createBatchQueue((batch) =>
-    store.db.connection().execute((trx) => inImmediateTransaction(store, trx, batch)),
+export function createCommitBatcher(
+  store: Store,
+  /** null: SQLite's own fsync inside COMMIT, as before ADR 037 (kept for benchmarks). */
+  walSync: WalSync | null = createWalSync(`${store.path}-wal`),
+): CommitBatcher {
+  /** Whether batches defer their fsync: known at the first batch, from the connection. */
+  let deferSync: boolean | undefined;
+  // While an fsync runs, a batch written now would wait for the next one all the same:
+  // the units queued meanwhile are written together when it ends, in one transaction
+  // (fewer, larger batches: the pages they share are written to the WAL once).
+  const gate = () => (deferSync ? (walSync?.running() ?? null) : null);
+  return createBatchQueue(async (batch) => {
+    let deferred = false;
+    const settled = await store.db.connection().execute(async (trx) => {
+      deferSync ??= walSync !== null && fsyncsEachWalCommit(store);
+      if (deferSync) {
+        store.prepare('pragma synchronous = NORMAL').run([]);
+        deferred = true;
+      }
+      try {
+        return await inImmediateTransaction(store, trx, batch);
+      } finally {
+        if (deferred) store.prepare('pragma synchronous = FULL').run([]);
+      }
+    });
+    if (deferred) await walSync?.afterWrite();
+    return settled;
+  }, gate);
+}
+
+/**
+ * Whether the connection is in WAL mode under `synchronous=FULL` (2), an fsync per
+ * commit, with its WAL file where `WalSync` looks for it (`<path>-wal`): else SQLite keeps
+ * its own fsync, rather than a sync of the wrong file passing for one.
+ */
+function fsyncsEachWalCommit(store: Store): boolean {
+  if (store.path === ':memory:') return false;
+  const [journal] = store.prepare('pragma journal_mode').all([]) as { journal_mode: string }[];
+  const [sync] = store.prepare('pragma synchronous').all([]) as { synchronous: number }[];
+  return (
+    journal?.journal_mode === 'wal' && sync?.synchronous === 2 && existsSync(`${store.path}-wal`)
   );
 }
 

@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createCommitBatcher } from '../../src/store/commit-batcher.js';
 import { createRecordingRepository } from '../../src/store/recordings.js';
 import type { Database } from '../../src/store/schema.js';
-import { sampleRecording } from '../support/store-fixtures.js';
+import type { WalSync } from '../../src/store/wal-sync.js';
+import { createTempDir, openMigratedStore, sampleRecording } from '../support/store-fixtures.js';
 import { useStoreWorkspace } from '../support/store-workspace.js';
+import { until } from '../support/until.js';
 
 const workspace = useStoreWorkspace();
 
@@ -149,5 +151,132 @@ describe('commit batcher', () => {
     );
     expect(seen.size).toBe(2);
     expect(await recordingIds()).toHaveLength(300);
+  });
+
+  describe('durability under synchronous=FULL (ADR 037)', () => {
+    /** A WAL sync whose fsyncs complete (or fail) only when the test says so. */
+    function heldWalSync() {
+      const rounds: { resolve: () => void; reject: (error: Error) => void }[] = [];
+      const walSync: WalSync = {
+        afterWrite: () =>
+          new Promise<void>((resolve, reject) => {
+            rounds.push({ resolve, reject });
+          }),
+        running: () => null,
+      };
+      return { rounds, walSync };
+    }
+
+    async function synchronousOf(trx: Kysely<Database>): Promise<number | undefined> {
+      const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(trx);
+      return rows[0]?.synchronous;
+    }
+
+    it('commits without fsync and acknowledges each unit only once the WAL is synced', async () => {
+      const { rounds, walSync } = heldWalSync();
+      const batcher = createCommitBatcher(workspace.store, walSync);
+      let settled = false;
+      const written = Promise.all([
+        batcher.run(async (trx) => {
+          await addRecording(trx, 'a');
+          return synchronousOf(trx);
+        }),
+        batcher.run((trx) => addRecording(trx, 'b')),
+      ]).finally(() => {
+        settled = true;
+      });
+
+      await until(() => rounds.length === 1, { what: 'the WAL sync to be asked for' });
+      // Committed, readable, but not yet acknowledged: its fsync has not completed.
+      expect(await recordingIds()).toEqual(['a', 'b']);
+      expect(settled).toBe(false);
+      // Other writes on the connection keep SQLite's fsync at commit.
+      expect(await synchronousOf(workspace.store.db)).toBe(2);
+
+      rounds[0]?.resolve();
+      const [synchronousInBatch] = await written;
+      expect(synchronousInBatch).toBe(1);
+      expect(rounds).toHaveLength(1);
+    });
+
+    it('holds back the units queued while an fsync runs, and writes them together after it', async () => {
+      const { rounds, walSync } = heldWalSync();
+      let fsyncing: { promise: Promise<void>; end: () => void } | null = null;
+      const gated: WalSync = {
+        afterWrite() {
+          const end = walSync.afterWrite();
+          let finish = () => {};
+          const promise = new Promise<void>((resolve) => {
+            finish = resolve;
+          });
+          fsyncing = { promise, end: finish };
+          return end.finally(() => fsyncing?.end());
+        },
+        running: () => fsyncing?.promise ?? null,
+      };
+      const batcher = createCommitBatcher(workspace.store, gated);
+      const seen: Kysely<Database>[] = [];
+      const unit = (id: string) => async (trx: Kysely<Database>) => {
+        seen.push(trx);
+        await addRecording(trx, id);
+      };
+      const first = batcher.run(unit('a'));
+      await until(() => rounds.length === 1, { what: 'the first fsync' });
+      // Queued in two turns of the loop while the first batch's fsync runs.
+      const b = batcher.run(unit('b'));
+      await new Promise((resolve) => setImmediate(resolve));
+      const c = batcher.run(unit('c'));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await recordingIds()).toEqual(['a']);
+
+      rounds[0]?.resolve();
+      await first;
+      await until(() => rounds.length === 2, { what: 'the second fsync' });
+      expect(await recordingIds()).toEqual(['a', 'b', 'c']);
+      expect(seen[1]).toBe(seen[2]);
+      rounds[1]?.resolve();
+      await Promise.all([b, c]);
+    });
+
+    it('fails every unit of a batch whose WAL sync failed', async () => {
+      const { rounds, walSync } = heldWalSync();
+      const batcher = createCommitBatcher(workspace.store, walSync);
+      const results = Promise.allSettled([
+        batcher.run((trx) => addRecording(trx, 'a')),
+        batcher.run((trx) => addRecording(trx, 'b')),
+      ]);
+      await until(() => rounds.length === 1, { what: 'the WAL sync to be asked for' });
+      rounds[0]?.reject(new Error('EIO'));
+      expect((await results).map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    });
+
+    it('syncs the real WAL file and acknowledges after it', async () => {
+      const batcher = createCommitBatcher(workspace.store);
+      const seen = await batcher.run(async (trx) => {
+        await addRecording(trx, 'a');
+        return synchronousOf(trx);
+      });
+      expect(seen).toBe(1);
+      expect(await recordingIds()).toEqual(['a']);
+    });
+
+    it("leaves the fsync to SQLite's COMMIT when told to (no WAL sync)", async () => {
+      const batcher = createCommitBatcher(workspace.store, null);
+      expect(await batcher.run((trx) => synchronousOf(trx))).toBe(2);
+    });
+
+    it('asks for no WAL sync under synchronous=NORMAL', async () => {
+      const dir = createTempDir();
+      const store = await openMigratedStore(dir, { synchronous: 'NORMAL' });
+      try {
+        const { rounds, walSync } = heldWalSync();
+        const batcher = createCommitBatcher(store, walSync);
+        await batcher.run((trx) => addRecording(trx, 'a'));
+        expect(rounds).toHaveLength(0);
+      } finally {
+        await store.close();
+        dir.remove();
+      }
+    });
   });
 });
