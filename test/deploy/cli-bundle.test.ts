@@ -137,6 +137,19 @@ describe('the bundled dialstate command', () => {
     ).toBeLessThanOrEqual(MIGRATE_MAX_ABOVE_FLOOR_MB);
   }, 120_000);
 
+  it('reads a PBX file with yaml from node_modules, which it loads only then', async () => {
+    const pbxFile = path.join(dir.path, 'pbxs.yaml');
+    writeFileSync(
+      pbxFile,
+      'pbxs:\n  - name: east\n    url: http://127.0.0.1:8088\n    password: s\n',
+    );
+    const { stdout } = await run(process.execPath, [cli, 'config', 'check'], {
+      cwd: packageDir,
+      env: { ...process.env, DIALSTATE_PBX_FILE: pbxFile },
+    });
+    expect(stdout).toMatch(/east +http:\/\/127\.0\.0\.1:8088/);
+  });
+
   it('prints --help from the entry file alone', async () => {
     const { stdout } = await run(process.execPath, [cli, '--help']);
     expect(stdout).toContain('usage: dialstate <command>');
@@ -186,9 +199,10 @@ describe('what the bundled dialstate import loads', () => {
       /node_modules\/(hono|@hono)\//,
       /node_modules\/exceljs\//,
       /node_modules\/bson\//, // ~2.4 MB; the zone mapping's BSON is read by bson-strings.ts
+      /node_modules\/yaml\//, // ~1 MB, for a PBX file only
     ];
     for (const pattern of heavy) expect(inputs.filter((input) => pattern.test(input))).toEqual([]);
-    for (const name of ['pg', 'exceljs', 'pino', 'ari-client'])
+    for (const name of ['pg', 'exceljs', 'pino', 'ari-client', 'yaml'])
       expect(external).not.toContain(name);
     expect(external).toContain('better-sqlite3');
   });
