@@ -170,7 +170,13 @@ async function run(
   const kit = variant === 'baseline' ? await baselineKit() : await thisKit;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'dialstate-bench-'));
   const dbPath = path.join(dir, 'bench.db');
-  let store = kit.openDatabase({ path: dbPath, synchronous, ...connection.options });
+  // The checkpoint thread from the start (a server's once its WAL has grown): the steady state.
+  let store = kit.openDatabase({
+    path: dbPath,
+    synchronous,
+    ...connection.options,
+    checkpointThresholds: { startFrames: 0 },
+  });
   // A baseline runs its own migrations; `before-trim` is this checkout's down-migration.
   if (schema === 'latest') await kit.migrateToLatest(store.db);
   else await migrateBenchSchema(store.db, schema);

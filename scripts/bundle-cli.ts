@@ -24,7 +24,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
  * - ari-client: src/ari/quiet-swagger.ts reaches its swagger-client through `require`,
  *   which must be the very copy ari-client uses;
  * - pino: starts its transports in worker threads by file path;
- * - exceljs: loaded only for a workbook; bundled, it would be one more large chunk.
+ * - exceljs: loaded only for a workbook; bundled, it would be one more large chunk;
+ * - yaml: loaded with `require` only for a PBX file (src/pbx-config.ts).
  */
 export const EXTERNAL_PACKAGES = [
   'better-sqlite3',
@@ -33,6 +34,7 @@ export const EXTERNAL_PACKAGES = [
   'ari-client',
   'pino',
   'exceljs',
+  'yaml',
 ];
 
 /**

@@ -53,6 +53,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  // Every command but the long-running ones does its work in a few allocations' time.
+  if (command !== 'serve' && command !== 'sim') {
+    (await import('./cli/young-generation.js')).keepYoungGenerationSmall();
+  }
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,

@@ -112,7 +112,7 @@ export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
   DIALSTATE_DB_CHECKPOINTS: {
     group: 'Storage',
     description:
-      "Who copies SQLite's write-ahead log into the database file. `background`: a thread with its own connection, so that no commit on the event loop pays for the copy and its fsyncs (a PASSIVE checkpoint past 1,000 pages of log, a RESTART past 4,000 in a gap that long background writes such as an import's merge leave for it, a TRUNCATE after 2 s without writes); if that thread ends, the connection checkpoints by itself again and a warning is logged. `automatic`: SQLite's default, the commit that takes the log past 1,000 pages copies it (ADR 033).",
+      "Who copies SQLite's write-ahead log into the database file. `background`: a thread with its own connection, started once the log has grown to 500 pages (short commands never start it, ADR 036), so that no commit on the event loop pays for the copy and its fsyncs (a PASSIVE checkpoint past 1,000 pages of log, a RESTART past 4,000 in a gap that long background writes such as an import's merge leave for it, a TRUNCATE after 2 s without writes); if that thread ends, the connection checkpoints by itself again and a warning is logged. `automatic`: SQLite's default, the commit that takes the log past 1,000 pages copies it (ADR 033).",
   },
   DIALSTATE_DB_BUSY_TIMEOUT_MS: {
     group: 'Storage',

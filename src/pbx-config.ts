@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type { parse } from 'yaml';
 import * as z from 'zod/mini';
 import english from 'zod/v4/locales/en.js';
 import { checkDialString } from './campaign/dial-string.js';
@@ -57,6 +58,18 @@ const PBX_ENTRY = z.strictObject({
 const PBX_FILE = z.strictObject({
   pbxs: z.array(z.unknown()).check(z.minLength(1, 'must list at least one PBX')),
 });
+
+/**
+ * The YAML parser, loaded the first time a PBX file is read: the settings are read by
+ * every command, a PBX file only by the server's few; bundled and loaded with them, yaml
+ * cost each command ~1 MB of RSS (docs/BENCHMARKS.md, "CLI start-up"). Through `require`,
+ * which the settings' synchronous reading can wait for; the bundle leaves the package to
+ * node_modules (scripts/bundle-cli.ts).
+ */
+function parseYaml(text: string): unknown {
+  const yaml = createRequire(import.meta.url)('yaml') as { parse: typeof parse };
+  return yaml.parse(text);
+}
 
 /**
  * Reads and validates the PBX file (`DIALSTATE_PBX_FILE`): YAML or JSON (JSON is YAML),

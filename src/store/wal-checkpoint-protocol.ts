@@ -21,6 +21,12 @@ export interface CheckpointThresholds {
   pollMs: number;
   /** Longest a RESTART or TRUNCATE waits for readers and writers, holding new writers off (ms). */
   busyMs: number;
+  /**
+   * Read by the main thread, not by the checkpointing one: the thread is started only
+   * once the WAL file has grown to this many frames (0: at once). Until then the main
+   * connection checkpoints automatically, as SQLite does by default.
+   */
+  startFrames: number;
 }
 
 /**

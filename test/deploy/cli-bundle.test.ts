@@ -10,17 +10,24 @@ import { createTempDir, seedDatabase, type TempDir } from '../support/store-fixt
 const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const peakHook = path.join(repoRoot, 'test/support/report-peak-rss.mjs');
+const heapHook = path.join(repoRoot, 'test/support/report-heap-spaces.mjs');
 
 /**
  * The most a two-row `dialstate import` may take above the floor (MB of peak RSS), the
  * floor being what any import needs whatever its code: Node itself, the SQLite driver
  * with the database open, and ICU's time-zone and number data (time zones are checked
- * with Intl). 2026-12-06: the bundle 17 MB above it, tsc's output (every module a file
- * of its own, the full zod, pg loaded for SQLite) 42 MB. What a package adds in a bundle
- * is often below the noise of this figure (the full zod: ~3 MB): the test below names
- * what the import must not load.
+ * with Intl). 2026-12-06: the bundle 11–12 MB above it (17 MB before the young
+ * generation was kept small and bson left out), tsc's output (every module a file of its
+ * own, the full zod, pg loaded for SQLite) 42 MB. What a package adds in a bundle is
+ * often below the noise of this figure (the full zod: ~3 MB): the test below names what
+ * the import must not load.
  */
-const MAX_ABOVE_FLOOR_MB = 25;
+const MAX_ABOVE_FLOOR_MB = 15;
+/**
+ * The most `dialstate migrate` of a fresh file may take above the same floor: 4–5 MB
+ * (2026-12-06); 19 MB while it started the WAL checkpoint thread (ADR 036).
+ */
+const MIGRATE_MAX_ABOVE_FLOOR_MB = 10;
 
 let dir: TempDir;
 /** Where the bundle is, as in the package: it finds node_modules from there. */
@@ -47,17 +54,35 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => dir.remove());
 
-/** Peak RSS (MB) of `node <args>`, the least of `rounds` runs; the run's stdout too. */
-async function peakRss(args: string[], rounds = 2): Promise<{ mb: number; stdout: string }> {
-  let best = { mb: Number.POSITIVE_INFINITY, stdout: '' };
+/**
+ * Peak RSS (MB) of `node <args>`, the least of `rounds` runs; the run's stdout and the
+ * size of its heap's young generation at the end (MB) too. `args` is made anew for each
+ * run (a fresh database file).
+ */
+async function peakRss(
+  args: string[] | (() => string[]),
+  rounds = 2,
+): Promise<{ mb: number; stdout: string; youngMb: number }> {
+  let best = { mb: Number.POSITIVE_INFINITY, stdout: '', youngMb: 0 };
   for (let round = 0; round < rounds; round += 1) {
     const report = path.join(dir.path, `peak-${round}.txt`);
-    const { stdout } = await run(process.execPath, ['--import', peakHook, ...args], {
-      cwd: packageDir,
-      env: { ...process.env, DIALSTATE_PEAK_RSS_FILE: report },
-    });
+    const spaces = path.join(dir.path, `spaces-${round}.json`);
+    const hooks = ['--import', peakHook, '--import', heapHook];
+    const { stdout } = await run(
+      process.execPath,
+      [...hooks, ...(typeof args === 'function' ? args() : args)],
+      {
+        cwd: packageDir,
+        env: {
+          ...process.env,
+          DIALSTATE_PEAK_RSS_FILE: report,
+          DIALSTATE_HEAP_SPACES_FILE: spaces,
+        },
+      },
+    );
     const mb = Number(readFileSync(report, 'utf8')) / 1024;
-    if (mb < best.mb) best = { mb, stdout };
+    const young = (JSON.parse(readFileSync(spaces, 'utf8')) as Record<string, number>).new_space;
+    if (mb < best.mb) best = { mb, stdout, youngMb: (young ?? 0) / 2 ** 20 };
   }
   return best;
 }
@@ -94,7 +119,36 @@ describe('the bundled dialstate command', () => {
       imported.mb - floor.mb,
       `import ${imported.mb.toFixed(1)} MB, floor ${floor.mb.toFixed(1)} MB`,
     ).toBeLessThanOrEqual(MAX_ABOVE_FLOOR_MB);
+    // Kept at V8's starting size (two semi-spaces of 1 MB), not grown to 8 MB or more.
+    expect(imported.youngMb).toBeLessThanOrEqual(2);
   }, 120_000);
+
+  it('migrates a fresh database without the WAL checkpoint thread, within a few MB of the floor', async () => {
+    let fresh = 0;
+    const migrated = await peakRss(() => {
+      fresh += 1;
+      return [cli, 'migrate', '--db', path.join(dir.path, `fresh-${fresh}`, 'dialstate.db')];
+    });
+    expect(migrated.stdout).toContain('applied 202611241400_initial');
+    const floor = await peakRss(['--input-type=module', '-e', floorScript(database)]);
+    expect(
+      migrated.mb - floor.mb,
+      `migrate ${migrated.mb.toFixed(1)} MB, floor ${floor.mb.toFixed(1)} MB`,
+    ).toBeLessThanOrEqual(MIGRATE_MAX_ABOVE_FLOOR_MB);
+  }, 120_000);
+
+  it('reads a PBX file with yaml from node_modules, which it loads only then', async () => {
+    const pbxFile = path.join(dir.path, 'pbxs.yaml');
+    writeFileSync(
+      pbxFile,
+      'pbxs:\n  - name: east\n    url: http://127.0.0.1:8088\n    password: s\n',
+    );
+    const { stdout } = await run(process.execPath, [cli, 'config', 'check'], {
+      cwd: packageDir,
+      env: { ...process.env, DIALSTATE_PBX_FILE: pbxFile },
+    });
+    expect(stdout).toMatch(/east +http:\/\/127\.0\.0\.1:8088/);
+  });
 
   it('prints --help from the entry file alone', async () => {
     const { stdout } = await run(process.execPath, [cli, '--help']);
@@ -144,9 +198,11 @@ describe('what the bundled dialstate import loads', () => {
       /^src\/http\//,
       /node_modules\/(hono|@hono)\//,
       /node_modules\/exceljs\//,
+      /node_modules\/bson\//, // ~2.4 MB; the zone mapping's BSON is read by bson-strings.ts
+      /node_modules\/yaml\//, // ~1 MB, for a PBX file only
     ];
     for (const pattern of heavy) expect(inputs.filter((input) => pattern.test(input))).toEqual([]);
-    for (const name of ['pg', 'exceljs', 'pino', 'ari-client'])
+    for (const name of ['pg', 'exceljs', 'pino', 'ari-client', 'yaml'])
       expect(external).not.toContain(name);
     expect(external).toContain('better-sqlite3');
   });

@@ -12,13 +12,17 @@ import { parseWalIndex, WAL_INDEX_BYTES, type WalIndexState } from '../../src/st
 import { createTempDir, type TempDir } from '../support/store-fixtures.js';
 import { until } from '../support/until.js';
 
-/** Small thresholds, so that a few thousand frames exercise every kind of checkpoint. */
+/**
+ * Small thresholds, so that a few thousand frames exercise every kind of checkpoint; the
+ * thread started at once (its late start has tests of its own).
+ */
 const SMALL: CheckpointThresholds = {
   passiveFrames: 64,
   restartFrames: 1024,
   idleMs: 300,
   pollMs: 5,
   busyMs: 50,
+  startFrames: 0,
 };
 /** A frame is a page of 4 KiB and its 24-byte header; the WAL file starts with 32 bytes. */
 const FRAME_BYTES = 4096 + 24;
@@ -199,6 +203,69 @@ describe('the background WAL checkpointer', () => {
   });
 });
 
+describe('the checkpoint thread started once the WAL has grown', () => {
+  it('is not started by a migration of a fresh database, which leaves the WAL short of the default', async () => {
+    const store = openDatabase({ path, synchronous: 'NORMAL', checkpoints: 'background' });
+    cleanups.push(() => store.close());
+    await migrateToLatest(store.db);
+    expect(walFileBytes()).toBeGreaterThan(0);
+    // A long writer's gap looks at the WAL at once, as the watch does every 100 ms.
+    await store.checkpointGap();
+    expect(store.checkpointStats()?.started).toBe(false);
+    expect(store.checkpoints()).toBe('automatic');
+    expect(autocheckpoint(store)).toBe(1000);
+    await store.close();
+    expect(existsSync(`${path}-wal`)).toBe(false);
+  });
+
+  it('starts once the WAL file has grown to startFrames, then takes the checkpoints over', async () => {
+    const store = open({ ...SMALL, startFrames: 200 });
+    const { mostFrames } = await writeLoad(store, 20);
+    expect(mostFrames).toBeLessThan(200);
+    await store.checkpointGap();
+    expect(store.checkpointStats()?.started).toBe(false);
+    expect(autocheckpoint(store)).toBe(1000);
+    // No gap asked for: the watch sees the WAL grow by itself.
+    await writeLoad(store, 150);
+    await until(() => store.checkpointStats()?.started === true, { what: 'the thread started' });
+    await until(() => store.checkpoints() === 'background', { what: 'the thread ready' });
+    expect(autocheckpoint(store)).toBe(0);
+    await writeLoad(store, 300);
+    expect(store.checkpointStats()?.passive).toBeGreaterThan(0);
+  });
+
+  it("sees a WAL that SQLite's own checkpoints made start over: its file is as large as it ever was", async () => {
+    const store = open({ ...SMALL, startFrames: 150 });
+    // Before the thread, the main connection checkpoints by itself (here at 200 frames)
+    // and the WAL starts over from its first frame.
+    store.prepare('pragma wal_autocheckpoint = 200').all([]);
+    store.prepare('create table filler (id integer primary key, body blob)').run([]);
+    const insert = store.prepare('insert into filler (body) values (randomblob(1000))');
+    // Written without letting the event loop turn, so the watch does not look meanwhile.
+    let mostFrames = 0;
+    for (let i = 0; i < 10_000; i++) {
+      store.prepare('begin').run([]);
+      for (let row = 0; row < 3; row++) insert.run([]);
+      store.prepare('commit').run([]);
+      const { frames } = walIndex();
+      mostFrames = Math.max(mostFrames, frames);
+      if (mostFrames >= 150 && frames < 50) break;
+    }
+    expect(walIndex().frames).toBeLessThan(50);
+    expect(store.checkpointStats()?.started).toBe(false);
+    await store.checkpointGap();
+    expect(store.checkpointStats()?.started).toBe(true);
+  });
+
+  it('stops a store whose thread was never started at once', async () => {
+    const store = open({ ...SMALL, startFrames: 10_000 });
+    await writeLoad(store, 5);
+    await store.close();
+    expect(store.checkpointStats()?.started).toBe(false);
+    expect(existsSync(`${path}-wal`)).toBe(false);
+  });
+});
+
 describe('when the checkpoint thread is gone', () => {
   function connect(): SQLite.Database {
     const connection = new SQLite(path);
@@ -224,7 +291,7 @@ describe('when the checkpoint thread is gone', () => {
     const checkpointer = start(connection, warnings);
     await until(() => checkpointer.mode() === 'background', { what: 'the thread ready' });
     expect(connection.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
-    await checkpointer.worker.terminate();
+    await checkpointer.worker()?.terminate();
     await until(() => checkpointer.mode() === 'automatic', { what: 'the fallback' });
     expect(connection.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     expect(warnings).toHaveLength(1);
