@@ -4,16 +4,18 @@ import { syncTransaction } from './sync-transaction.js';
 /** How long one slice of background work may hold the event loop and the write lock (ms). */
 export const DEFAULT_SLICE_MS = 20;
 /**
- * The least share of `sliceMs` a transaction's chunks get, however long its commit took:
- * fewer rows a commit would not make the commit much cheaper (its fsync costs the same),
- * only the work slower.
+ * The least share of `sliceMs` a transaction's chunks get, however long its commit took.
+ * Most of a slow commit is its fsync, which costs the same for fewer rows: below this,
+ * fewer rows a commit would make the work slower (more commits, the same pages written
+ * again) and the commit hardly shorter. With a quarter, a 100,000-row merge at load 12
+ * took twice the commits and a quarter more CPU (docs/BENCHMARKS.md).
  */
-const MIN_CHUNK_SHARE = 0.25;
+const MIN_CHUNK_SHARE = 0.5;
 
 export interface SlicedWorkOptions {
   /**
    * Time budget of one transaction, BEGIN to COMMIT (ms): its chunks get what the last
-   * transaction's BEGIN and COMMIT left of it (at least a quarter); a chunk started
+   * transaction's BEGIN and COMMIT left of it (at least half); a chunk started
    * before that ran out still ends.
    */
   sliceMs?: number;
