@@ -144,7 +144,13 @@ export function describeStalls(
     `GC: ${[...totals].map(([kind, t]) => `${kind} ${t.n}× ${t.ms.toFixed(0)} ms (max ${t.max.toFixed(0)})`).join(', ')}`,
   ];
   const longest = [...stalls].sort((a, b) => b.to - b.from - (a.to - a.from)).slice(0, show);
-  for (const stall of longest) {
+  // On a loaded machine the longest by the clock are those that waited longest for a
+  // core; the longest on one are the work a turn did.
+  const busiest = [...stalls]
+    .filter((s) => s.onCpuMs !== null && !longest.includes(s))
+    .sort((a, b) => (b.onCpuMs ?? 0) - (a.onCpuMs ?? 0))
+    .slice(0, show);
+  for (const stall of [...longest, ...busiest]) {
     const inGc = [...gcWithin(gc, stall.from, stall.to)]
       .map(([kind, ms]) => `${kind} ${ms.toFixed(0)}`)
       .join(', ');

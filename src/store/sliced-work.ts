@@ -7,8 +7,9 @@ export const DEFAULT_SLICE_MS = 20;
  * The least share of `sliceMs` a transaction's chunks get, however long its commit took.
  * Most of a slow commit is its fsync, which costs the same for fewer rows: below this,
  * fewer rows a commit would make the work slower (more commits, the same pages written
- * again) and the commit hardly shorter. With a quarter, a 100,000-row merge at load 12
- * took twice the commits and a quarter more CPU (docs/BENCHMARKS.md).
+ * again) and the commit hardly shorter. Even so, a 100,000-row merge at load 9–14 made
+ * 1.5–2.2× the commits it made when only the chunks counted, for a fifth to a quarter
+ * more CPU (docs/BENCHMARKS.md, ADR 034).
  */
 const MIN_CHUNK_SHARE = 0.5;
 
