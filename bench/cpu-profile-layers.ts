@@ -9,9 +9,8 @@
  * samples inside the given ranges of the monotonic clock in µs (the clock of
  * `process.hrtime`), as bench/sim-throughput.ts prints them for its measured runs.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { CallFrame, CpuProfile, ProfileNode } from './cpu-profile.js';
+import { type CallFrame, type ProfileNode, parseWindow, readCpuProfile } from './cpu-profile.js';
 
 const SPECIAL: Record<string, string> = {
   '(garbage collector)': 'garbage collection',
@@ -93,19 +92,8 @@ const { values, positionals } = parseArgs({
 const file = positionals[0];
 if (file === undefined)
   throw new Error('usage: cpu-profile-layers <file.cpuprofile> [--window from:to]');
-const windows = (values.window ?? []).map((w) => {
-  const [from, to] = w.split(':').map(Number);
-  if (from === undefined || to === undefined || !(from < to)) throw new Error(`bad window ${w}`);
-  return { from, to };
-});
-
-const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-const parent = new Map<number, number>();
-const nodes = new Map<number, ProfileNode>();
-for (const node of profile.nodes) {
-  nodes.set(node.id, node);
-  for (const child of node.children ?? []) parent.set(child, node.id);
-}
+const windows = (values.window ?? []).map(parseWindow);
+const { profile, nodes, parent } = readCpuProfile(file);
 const stackLayer = new Map<number, string>();
 function layerOfNode(id: number): string {
   let layer = stackLayer.get(id);

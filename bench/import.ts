@@ -7,6 +7,7 @@
  * is dialing through the simulator.
  *
  *   npm run bench:import -- [--rows 1000000] [--calls 20] [--floor] [--checkpoints background|automatic]
+ *     [--sim process|inline]
  *
  * Reported: file → committed time (upload start until the import is `completed`), the
  * import's own start-to-finish, the process's peak RSS (before the import and at the
@@ -15,6 +16,13 @@
  * slice. `--floor` also times raw better-sqlite3 inserts of the same rows into a
  * migrated lead table (prepared statement, 50,000 rows a transaction): what SQLite alone
  * costs for these rows and indexes.
+ *
+ * `--sim` places the simulated PBX: `process` (the default) in a child process reached
+ * over loopback, as a real Asterisk on its own host is; `inline` the embedded simulator
+ * in the server's own process, sharing its event loop and heap. Every loop turn over
+ * 50 ms during the import is listed with the GC pauses inside it and its window on the
+ * monotonic clock: run under `node --cpu-prof --import tsx bench/import.ts …` and give
+ * the windows to bench/stall-profile.ts to see what ran in each.
  */
 import { execFileSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -32,6 +40,9 @@ import { openDatabase } from '../src/store/db.js';
 import { createLeadRepository } from '../src/store/leads.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { benchCampaign, benchLead } from './bench-fixtures.js';
+import { describeStalls, recordLoopStalls } from './loop-stalls.js';
+import { SIM_PLACEMENTS, type SimPlacement, startSimHost } from './sim-host.js';
+import { SIM_PASSWORD, SIM_USER } from './sim-stack.js';
 
 const GENERATOR = '/work/shared/bench/gen_leads.py';
 const { values } = parseArgs({
@@ -43,8 +54,12 @@ const { values } = parseArgs({
     // commit that fills it, as before ADR 033.
     checkpoints: { type: 'string', default: 'background' },
     generator: { type: 'string', default: GENERATOR },
+    sim: { type: 'string', default: 'process' },
   },
 });
+const placement = values.sim as SimPlacement;
+if (!SIM_PLACEMENTS.includes(placement))
+  throw new Error(`--sim takes inline or process, not ${values.sim}`);
 const rowCount = Number(values.rows);
 const liveCalls = Number(values.calls);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dialstate-import-'));
@@ -55,15 +70,31 @@ const bytes = statSync(csvPath).size;
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
+const SIM_TIME_SCALE = 0.05;
+const sim =
+  placement === 'process'
+    ? await startSimHost('process', {
+        user: SIM_USER,
+        password: SIM_PASSWORD,
+        timeScale: SIM_TIME_SCALE,
+      })
+    : null;
 const config = {
   ...loadConfig({
+    ...(sim === null
+      ? {}
+      : {
+          DIALSTATE_ARI_URL: sim.url,
+          DIALSTATE_ARI_USER: SIM_USER,
+          DIALSTATE_ARI_PASSWORD: SIM_PASSWORD,
+        }),
     DIALSTATE_DATA_DIR: dir,
     DIALSTATE_LOG_LEVEL: 'warn',
     DIALSTATE_HTTP_PORT: '0',
     DIALSTATE_MAX_CHANNELS: String(Math.max(liveCalls, 10)),
     DIALSTATE_DB_CHECKPOINTS: values.checkpoints,
   }),
-  simTimeScale: 0.05,
+  simTimeScale: SIM_TIME_SCALE,
 };
 
 // The dialing campaign: numbers the simulator answers busy, a call every few ms.
@@ -170,6 +201,8 @@ const importDone = new Promise<void>((resolve) => {
 const healthPoller = pollHealth(importDone);
 
 delay.enable();
+const stalls = recordLoopStalls(50);
+stalls.label('reading');
 const began = performance.now();
 const upload = await fetch(`${api}/api/campaigns/${campaignId}/leads/import?fileName=leads.csv`, {
   method: 'POST',
@@ -192,13 +225,17 @@ let view: ImportView;
 let mergeBegan: number | null = null;
 for (;;) {
   view = (await (await fetch(`${api}${accepted.statusUrl}`)).json()) as ImportView;
-  if (view.phase === 'merging' && mergeBegan === null) mergeBegan = performance.now();
+  if (view.phase === 'merging' && mergeBegan === null) {
+    mergeBegan = performance.now();
+    stalls.label('merging');
+  }
   if (view.status !== 'running') break;
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
 const committedAt = performance.now();
 const fileToCommitted = (committedAt - began) / 1000;
 delay.disable();
+const recorded = stalls.stop();
 imported();
 const health = await healthPoller;
 const callsDuring = (await endedCalls()) - callsBefore;
@@ -213,7 +250,8 @@ const leadsStored = (
 
 console.log(
   `import, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, ` +
-    `${rowCount} rows, ${(bytes / 1e6).toFixed(1)} MB, checkpoints ${values.checkpoints}, loadavg at start ${load}`,
+    `${rowCount} rows, ${(bytes / 1e6).toFixed(1)} MB, checkpoints ${values.checkpoints}, simulator ${placement}, ` +
+    `loadavg at start ${load}`,
 );
 const ms = (ns: number) => (ns / 1e6).toFixed(0);
 console.log(
@@ -239,9 +277,11 @@ console.log(
     `${(callsDuring / fileToCommitted).toFixed(0)} | ${leadsStored} | ` +
     `${counts.accepted} / ${counts.duplicates} / ${counts.rejected} |`,
 );
+for (const line of describeStalls(recorded)) console.log(line);
 console.log(`loadavg at end ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
 await reader.close();
 await dialstate.stop();
+await sim?.stop();
 
 if (values.floor) {
   // SQLite alone: the same rows (as the import stores them) into a fresh lead table.

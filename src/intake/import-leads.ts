@@ -8,6 +8,7 @@ import { type LeadFileReader, readLeadFileInThread } from './lead-file-thread.js
 import type { LeadImportCounts, LeadImportIssue, LeadImportMode } from './lead-import.js';
 import { createLeadImportTally } from './lead-import-tally.js';
 import type { LeadImportStore } from './lead-intake-ports.js';
+import { nextTurn } from './next-turn.js';
 import { type LeadFileFormat, type LeadFileReading, readLeadFile } from './read-lead-file.js';
 import { stageLeadBatch } from './stage-lead-batch.js';
 import type { XlsxLimits } from './xlsx-reader.js';
@@ -218,6 +219,9 @@ export async function importLeads(
         }
       }
       progress('reading');
+      // The next batch may be queued already (the thread reads ahead): taking it at once
+      // would stage it in this same turn of the event loop, and the next one after it.
+      await nextTurn();
     }
     if (tally.counts.totalRows === 0) tally.note('the file has no rows below its header');
     tally.closeOmitted();

@@ -2,6 +2,7 @@ import { dncNote } from '../campaign/do-not-call.js';
 import type { LeadImportMode } from './lead-import.js';
 import type { LeadImportTally } from './lead-import-tally.js';
 import type { LeadImportRun, LeadImportStore, StagedLead } from './lead-intake-ports.js';
+import { nextTurn } from './next-turn.js';
 import { CHECKED_LEAD_VALUES, type CheckedBatch } from './read-lead-file.js';
 
 /** What staging one batch needs of its import. */
@@ -17,7 +18,9 @@ export interface LeadBatchContext {
  * Counts a batch of checked rows (read, validated and deduplicated within the file by
  * `readLeadFile`), looks the numbers kept up (already leads of the campaign? on a
  * do-not-call list?) with one query each, and stages the batch with its issues in one
- * short transaction.
+ * short transaction. The lookups and the staging run in turns of the event loop of their
+ * own: each is synchronous SQLite work of several ms for a batch of a thousand rows, and
+ * together, with the batch before, they would hold the calls' loop for all of it.
  */
 export async function stageLeadBatch(
   context: LeadBatchContext,
@@ -40,6 +43,7 @@ export async function stageLeadBatch(
     store.findExisting(campaignId, phones),
     store.findBlocked(campaignId, phones),
   ]);
+  await nextTurn();
   const staged: StagedLead[] = [];
   for (let at = 0; at < leads.length; at += CHECKED_LEAD_VALUES) {
     const rowNumber = leads[at] as number;

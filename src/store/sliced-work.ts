@@ -3,9 +3,22 @@ import { syncTransaction } from './sync-transaction.js';
 
 /** How long one slice of background work may hold the event loop and the write lock (ms). */
 export const DEFAULT_SLICE_MS = 20;
+/**
+ * The least share of `sliceMs` a transaction's chunks get, however long its commit took.
+ * Most of a slow commit is its fsync, which costs the same for fewer rows: below this,
+ * fewer rows a commit would make the work slower (more commits, the same pages written
+ * again) and the commit hardly shorter. Even so, a 100,000-row merge at load 9–14 made
+ * 1.5–2.2× the commits it made when only the chunks counted, for a fifth to a quarter
+ * more CPU (docs/BENCHMARKS.md, ADR 034).
+ */
+const MIN_CHUNK_SHARE = 0.5;
 
 export interface SlicedWorkOptions {
-  /** Time budget of one transaction (ms); a chunk started before it ran out still ends. */
+  /**
+   * Time budget of one transaction, BEGIN to COMMIT (ms): its chunks get what the last
+   * transaction's BEGIN and COMMIT left of it (at least half); a chunk started
+   * before that ran out still ends.
+   */
   sliceMs?: number;
   /** Asked between slices: true ends the work early, with what is committed so far. */
   shouldStop?: () => boolean;
@@ -33,18 +46,33 @@ export async function runSliced(
   options: SlicedWorkOptions = {},
 ): Promise<'done' | 'stopped'> {
   const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
+  // The last transaction's time outside its chunks: BEGIN and above all COMMIT, which
+  // writes every page the chunks touched to the WAL (and, under synchronous=FULL, waits
+  // for their fsync). The next one's chunks get the budget less that, so that the whole
+  // transaction, not only its chunks, holds the loop for about `sliceMs`.
+  let outsideMs = 0;
   for (;;) {
     if (options.shouldStop?.()) return 'stopped';
+    let chunksMs = 0;
     const finished = await syncTransaction(
       store,
       () => {
-        const until = performance.now() + sliceMs;
+        const began = performance.now();
+        const until = began + Math.max(sliceMs * MIN_CHUNK_SHARE, sliceMs - outsideMs);
         for (;;) {
-          if (chunk()) return true;
-          if (performance.now() >= until) return false;
+          const done = chunk();
+          chunksMs = performance.now() - began;
+          if (done) return true;
+          if (began + chunksMs >= until) return false;
         }
       },
-      { immediate: true, onHeld: options.onSlice },
+      {
+        immediate: true,
+        onHeld: (heldMs, cpuMs) => {
+          outsideMs = heldMs - chunksMs;
+          options.onSlice?.(heldMs, cpuMs);
+        },
+      },
     );
     if (finished) return 'done';
     await new Promise<void>((resolve) => setImmediate(resolve));
