@@ -24,6 +24,30 @@ const CHUNK_MS = 8;
  */
 export const MERGE_SLICE_MS = 35;
 
+/**
+ * How an import's merge is cut into transactions: `sliceMs` a transaction (default
+ * `MERGE_SLICE_MS`), its chunks adapting to about `chunkMs` of work each (default
+ * `CHUNK_MS`) and `maxRowsPerChunk` rows at most (default 4,096).
+ */
+export interface MergePace extends SlicedWorkOptions {
+  chunkMs?: number;
+  maxRowsPerChunk?: number;
+}
+
+/**
+ * The pace of a merge run by `dialstate import` while it holds the database's server lock
+ * (ADR 035): no server runs on the file, so no live call waits for the write lock, and
+ * the merge commits about every 2 s, in chunks of up to 50,000 rows — the shape of the
+ * set-wise floor (bench/import-alone.ts), where each commit writes the pages of the three
+ * randomly keyed indexes once for tens of thousands of rows instead of a few hundred.
+ * Each transaction still commits the next row to merge, so a killed import resumes.
+ */
+export const OWNED_MERGE_PACE: Readonly<MergePace> = {
+  sliceMs: 2_000,
+  chunkMs: 250,
+  maxRowsPerChunk: 50_000,
+};
+
 /** One chunk's share of the merge: which rows, into which campaign, how. */
 interface MergeRange {
   importId: string;
@@ -166,8 +190,9 @@ export async function mergeImportInSlices(
   store: Store,
   staged: { importId: string; rows: string },
   at: number,
-  slices: SlicedWorkOptions = {},
+  pace: MergePace = {},
 ): Promise<LeadImportMerge> {
+  const { chunkMs = CHUNK_MS, maxRowsPerChunk = MAX_ROWS_PER_CHUNK, ...slices } = pace;
   const { importId, rows } = staged;
   const { lastRow, zones } = await withConnection(store, () => ({
     lastRow:
@@ -247,8 +272,8 @@ export async function mergeImportInSlices(
           importId,
         ]);
       const took = performance.now() - began;
-      if (took > CHUNK_MS) rowsPerChunk = Math.max(MIN_ROWS_PER_CHUNK, rowsPerChunk >> 1);
-      else if (took < CHUNK_MS / 2) rowsPerChunk = Math.min(MAX_ROWS_PER_CHUNK, rowsPerChunk * 2);
+      if (took > chunkMs) rowsPerChunk = Math.max(MIN_ROWS_PER_CHUNK, rowsPerChunk >> 1);
+      else if (took < chunkMs / 2) rowsPerChunk = Math.min(maxRowsPerChunk, rowsPerChunk * 2);
       return false;
     },
     {
