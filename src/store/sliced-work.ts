@@ -14,6 +14,12 @@ export interface SlicedWorkOptions {
    * took (ms; see `syncTransaction`).
    */
   onSlice?: (heldMs: number, cpuMs: number) => void;
+  /**
+   * Commit each slice without its own fsync (`syncTransaction`'s `commitUnsynced`): for
+   * work whose slices commit their own progress, so that one lost to a power cut is
+   * redone at the next start.
+   */
+  commitUnsynced?: boolean;
 }
 
 /**
@@ -44,7 +50,7 @@ export async function runSliced(
           if (performance.now() >= until) return false;
         }
       },
-      { immediate: true, onHeld: options.onSlice },
+      { immediate: true, onHeld: options.onSlice, commitUnsynced: options.commitUnsynced },
     );
     if (finished) return 'done';
     await new Promise<void>((resolve) => setImmediate(resolve));
