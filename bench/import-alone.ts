@@ -10,7 +10,11 @@
  *     [--cpu-prof <folder>]
  *
  * A variant may add settings to its process's environment, to compare settings of one
- * build: `new-automatic=dist/src/cli.js+DIALSTATE_DB_CHECKPOINTS=automatic`.
+ * build: `new-automatic=dist/src/cli.js+DIALSTATE_DB_CHECKPOINTS=automatic`. `+@server`
+ * holds the database's server lock while that variant imports, as a running `dialstate
+ * serve` would: the importer then merges in a server's 35 ms slices instead of the big
+ * transactions it uses when it owns the file (ADR 035):
+ * `new-beside-server=dist/src/cli.js+@server`.
  *
  * `--store sqlite,postgres` imports the file into a fresh PostgreSQL database too
  * (`DIALSTATE_DATABASE_URL`; a throwaway cluster this process starts with PostgreSQL's
@@ -27,8 +31,13 @@
  * - `per-row-cache`: the same with a 64 MB page cache;
  * - `per-row-cache-memjournal`: and statement journals in memory (`temp_store = memory`):
  *   with the counters' trigger each row's INSERT keeps one, spilled to a temp file;
- * - `set-wise-cache`: the rows staged in a file first (not timed), then one
- *   `INSERT … SELECT` per 50,000 rows, as the merge does but in big transactions.
+ * - `set-wise`: the rows staged in a temp table first (not timed), then one
+ *   `INSERT … SELECT` per 50,000 rows, as the merge does but in big transactions, with
+ *   the connection's own page cache (16 MB, as `dialstate import` runs);
+ * - `set-wise-cache`: the same with a 64 MB page cache;
+ * - `set-wise-35ms`: the floor under a server's constraint: the same statements in
+ *   transactions of ~35 ms (`MERGE_SLICE_MS`), their chunks adapting to ~8 ms as the
+ *   merge's do, own page cache — what the merge's slices cost at the least.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -38,8 +47,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createCampaignRepository } from '../src/store/campaigns.js';
 import { openDatabase, type Store } from '../src/store/db.js';
+import { MERGE_SLICE_MS } from '../src/store/lead-import-merge.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { openPostgres } from '../src/store/postgres/open-postgres.js';
+import { acquireServerLock } from '../src/store/server-lock.js';
 import { benchCampaign } from './bench-fixtures.js';
 import {
   type BenchPostgres,
@@ -135,11 +146,13 @@ async function importTarget(
 async function compare(): Promise<void> {
   const variants = values.variants.split(',').map((spec) => {
     // name=path/to/cli.js, then settings of that run's environment: +KEY=value…
-    const [head = '', ...settings] = spec.split('+');
+    const [head = '', ...options] = spec.split('+');
     const [name, cli] = head.split('=');
     if (!name || !cli) {
       throw new Error(`--variants takes name=path/to/cli.js[+SETTING=value…], not "${spec}"`);
     }
+    const besideServer = options.includes('@server');
+    const settings = options.filter((option) => option !== '@server');
     const env = Object.fromEntries(
       settings.map((setting) => {
         const at = setting.indexOf('=');
@@ -147,7 +160,7 @@ async function compare(): Promise<void> {
         return [setting.slice(0, at), setting.slice(at + 1)];
       }),
     );
-    return { name, cli: path.resolve(cli), env };
+    return { name, cli: path.resolve(cli), env, besideServer };
   });
   const work = mkdtempSync(path.join(os.tmpdir(), 'dialstate-import-alone-'));
   const file = path.join(work, 'leads.csv');
@@ -183,6 +196,11 @@ async function compare(): Promise<void> {
         };
         const name = store === 'sqlite' ? variant.name : `${variant.name} (${store})`;
         const before = loadavg();
+        // Released once the import's process has ended (spawnSync waits for it).
+        const serverLock =
+          variant.besideServer && store === 'sqlite'
+            ? acquireServerLock(path.join(dir, 'dialstate.db'))
+            : null;
         const run = spawnSync(
           '/usr/bin/time',
           [
@@ -204,6 +222,7 @@ async function compare(): Promise<void> {
           ],
           { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
         );
+        serverLock?.release();
         const timeLine = run.stderr.split('\n').find((line) => line.startsWith('TIME '));
         if (run.status !== 0 || timeLine === undefined) {
           throw new Error(`${variant.name} failed (${run.status}): ${run.stderr.slice(-2000)}`);
@@ -308,7 +327,9 @@ async function floor(sourceDb: string): Promise<void> {
     'per-row',
     'per-row-cache',
     'per-row-cache-memjournal',
+    'set-wise',
     'set-wise-cache',
+    'set-wise-35ms',
   ] as const) {
     const dir = mkdtempSync(path.join(path.dirname(sourceDb), 'floor-'));
     const store = openDatabase({ path: path.join(dir, 'floor.db') });
@@ -324,10 +345,12 @@ async function floor(sourceDb: string): Promise<void> {
           )
           .run(Object.values(row));
       }
-      if (variant !== 'per-row') store.prepare(`pragma cache_size = -${FLOOR_CACHE_KIB}`).run([]);
+      if (variant.endsWith('-cache') || variant === 'per-row-cache-memjournal')
+        store.prepare(`pragma cache_size = -${FLOOR_CACHE_KIB}`).run([]);
       if (variant === 'per-row-cache-memjournal')
         store.prepare('pragma temp_store = memory').run([]);
-      return variant === 'set-wise-cache' ? setWise(store, rows) : perRow(store, rows);
+      if (variant === 'set-wise-35ms') return setWise(store, rows, MERGE_SLICE_MS);
+      return variant.startsWith('set-wise') ? setWise(store, rows) : perRow(store, rows);
     });
     console.log(
       `| ${variant} | ${before} | ${seconds.toFixed(2)} | ${((cpu.user + cpu.system) / 1e6).toFixed(2)} | ` +
@@ -366,7 +389,16 @@ function perRow(store: Store, rows: unknown[][]): FloorTime {
   });
 }
 
-function setWise(store: Store, rows: unknown[][]): FloorTime {
+/** First rows per statement of the sliced floor, and the time each adapts to (ms), as the merge's. */
+const SLICED_FIRST_CHUNK = 256;
+const SLICED_CHUNK_MS = 8;
+
+/**
+ * The rows staged first (not timed), then moved with `INSERT … SELECT`: 50,000 rows a
+ * transaction, or with `sliceMs` transactions of about that long, each of statements of
+ * a chunk of rows that adapts to ~8 ms like the merge's.
+ */
+function setWise(store: Store, rows: unknown[][], sliceMs?: number): FloorTime {
   store.prepare('create temp table staged as select * from lead where 0').run([]);
   const stage = store.prepare(
     `insert into temp.staged (${LEAD_COLUMNS.join(', ')}) values (${placeholders})`,
@@ -378,10 +410,29 @@ function setWise(store: Store, rows: unknown[][]): FloorTime {
     `insert into lead (${LEAD_COLUMNS.join(', ')}) select ${LEAD_COLUMNS.join(', ')}
      from temp.staged where rowid between ? and ?`,
   );
+  if (sliceMs === undefined) {
+    return timed(() => {
+      for (let i = 0; i < rows.length; i += FLOOR_BATCH) {
+        store.prepare('begin').run([]);
+        move.run([i + 1, i + FLOOR_BATCH]);
+        store.prepare('commit').run([]);
+      }
+    });
+  }
   return timed(() => {
-    for (let i = 0; i < rows.length; i += FLOOR_BATCH) {
-      store.prepare('begin').run([]);
-      move.run([i + 1, i + FLOOR_BATCH]);
+    let next = 1;
+    let chunk = SLICED_FIRST_CHUNK;
+    while (next <= rows.length) {
+      store.prepare('begin immediate').run([]);
+      const until = performance.now() + sliceMs;
+      while (next <= rows.length && performance.now() < until) {
+        const began = performance.now();
+        move.run([next, next + chunk - 1]);
+        next += chunk;
+        const took = performance.now() - began;
+        if (took > SLICED_CHUNK_MS) chunk = Math.max(16, chunk >> 1);
+        else if (took < SLICED_CHUNK_MS / 2) chunk = Math.min(4096, chunk * 2);
+      }
       store.prepare('commit').run([]);
     }
   });

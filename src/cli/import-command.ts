@@ -13,6 +13,7 @@ import {
 import { errorCsvChunks } from '../intake/lead-import-error-csv.js';
 import type { LeadImportRepository } from '../intake/lead-intake-ports.js';
 import { withDatabase } from '../wiring/database.js';
+import { ownDatabaseForImport } from './import-database-owner.js';
 import { createProgressBar } from './progress-bar.js';
 
 export interface ImportCommandOptions {
@@ -53,9 +54,12 @@ export async function importCommand(
     return 1;
   }
 
-  // A small file's import never starts the checkpoint thread: it is started only once the
-  // WAL has grown (ADR 036).
-  return withDatabase(config.db, async (database) => {
+  // Big merge transactions when no server runs on the file, its slices when one does
+  // (ADR 035). A small file's import never starts the checkpoint thread: it is started
+  // only once the WAL has grown (ADR 036).
+  const owner = ownDatabaseForImport(config.db);
+  const importMerge = owner.mergePace;
+  return withDatabase({ ...config.db, importMerge }, async (database) => {
     const bar = createProgressBar(process.stderr);
     const result = await importLeads(
       { store: database.leadIntake, clock: systemClock, newImportId: () => newImportId() },
@@ -84,16 +88,17 @@ export async function importCommand(
     if (options.errors && report.errorCount > 0)
       await writeErrorCsv(database.leadImports, report.importId, options.errors);
     if (options.json) console.log(JSON.stringify(report, null, 2));
-    else printReport(file, campaignId, report, options.errors);
+    else printReport(file, campaignId, report, options.errors, owner.owned);
     return report.status === 'completed' ? 0 : 1;
-  });
+  }).finally(() => owner.release());
 }
 
 function printReport(
   file: string,
   campaignId: string,
   report: LeadImportReport,
-  errorsPath?: string,
+  errorsPath: string | undefined,
+  owned: boolean,
 ): void {
   const n = (value: number) => value.toLocaleString('en-US');
   const { counts } = report;
@@ -111,7 +116,9 @@ function printReport(
     const merge =
       report.mergeBlockedMs === null
         ? ''
-        : `; the merge held the database at most ${n(report.mergeBlockedMs)} ms at a time`;
+        : owned
+          ? `; merged in big transactions (no server on the database), the longest ${n(report.mergeBlockedMs)} ms`
+          : `; the merge held the database at most ${n(report.mergeBlockedMs)} ms at a time (a server or another import is using the database)`;
     console.log(`  ${seconds.toFixed(1)} s${rate}${merge}`);
   }
   if (report.issues.length > 0) {

@@ -2,7 +2,7 @@ import type { MergedCounts } from '../intake/lead-import-tally.js';
 import type { LeadImportMerge } from '../intake/lead-intake-ports.js';
 import { PHONE_ZONES_FUNCTION, type Store } from './db.js';
 import { runSliced, type SlicedWorkOptions } from './sliced-work.js';
-import { withConnection } from './sync-transaction.js';
+import { syncTransaction, withConnection } from './sync-transaction.js';
 
 /**
  * Staged rows merged per chunk, to start with. A new lead goes into the lead table's
@@ -23,6 +23,30 @@ const CHUNK_MS = 8;
  * transaction may hold the event loop (docs/BENCHMARKS.md, the import's stalls).
  */
 export const MERGE_SLICE_MS = 35;
+
+/**
+ * How an import's merge is cut into transactions: `sliceMs` a transaction (default
+ * `MERGE_SLICE_MS`), its chunks adapting to about `chunkMs` of work each (default
+ * `CHUNK_MS`) and `maxRowsPerChunk` rows at most (default 4,096).
+ */
+export interface MergePace extends SlicedWorkOptions {
+  chunkMs?: number;
+  maxRowsPerChunk?: number;
+}
+
+/**
+ * The pace of a merge run by `dialstate import` while it holds the database's server lock
+ * (ADR 035): no server runs on the file, so no live call waits for the write lock, and
+ * the merge commits about every 2 s, in chunks of up to 50,000 rows — the shape of the
+ * set-wise floor (bench/import-alone.ts), where each commit writes the pages of the three
+ * randomly keyed indexes once for tens of thousands of rows instead of a few hundred.
+ * Each transaction still commits the next row to merge, so a killed import resumes.
+ */
+export const OWNED_MERGE_PACE: Readonly<MergePace> = {
+  sliceMs: 2_000,
+  chunkMs: 250,
+  maxRowsPerChunk: 50_000,
+};
 
 /** One chunk's share of the merge: which rows, into which campaign, how. */
 interface MergeRange {
@@ -154,9 +178,11 @@ function zonesOfStaged(store: Store, rows: string): string {
 /**
  * Merges an import whose file has been read whole (`merge_next_row` set) into its
  * campaign, a chunk of staged rows at a time, in transactions of about
- * `MERGE_SLICE_MS` with the event loop yielded between them (`runSliced`). Each chunk
- * commits with the next row to merge and the running totals, so a restart picks up where
- * it stopped; the last transaction marks the import `completed` with its final counts.
+ * `MERGE_SLICE_MS` (or as `pace` says) with the event loop yielded between them
+ * (`runSliced`). Each chunk commits with the next row to merge and the running totals,
+ * so a restart picks up where it stopped; the slices commit without an fsync of their
+ * own, and a last transaction, with one, marks the import `completed` with its final
+ * counts.
  *
  * Stops, merging no more, when the import is no longer running or its campaign was
  * deleted (the import is then marked failed, and the purge removes what was merged).
@@ -166,8 +192,9 @@ export async function mergeImportInSlices(
   store: Store,
   staged: { importId: string; rows: string },
   at: number,
-  slices: SlicedWorkOptions = {},
+  pace: MergePace = {},
 ): Promise<LeadImportMerge> {
+  const { chunkMs = CHUNK_MS, maxRowsPerChunk = MAX_ROWS_PER_CHUNK, ...slices } = pace;
   const { importId, rows } = staged;
   const { lastRow, zones } = await withConnection(store, () => ({
     lastRow:
@@ -200,18 +227,7 @@ export async function mergeImportInSlices(
         return true;
       }
       const from = state.merge_next_row;
-      if (from > lastRow) {
-        store
-          .prepare(
-            `update lead_import set status = 'completed', merge_next_row = null,
-               accepted = merged_pending, updated = merged_updated_pending,
-               duplicates = duplicates + merged_late_duplicates,
-               dnc_blocked = merged_dnc + merged_updated_dnc, finished_at = ?
-             where id = ?`,
-          )
-          .run([at, importId]);
-        return true;
-      }
+      if (from > lastRow) return true;
       const to = Math.min(lastRow, from + rowsPerChunk - 1);
       const began = performance.now();
       const merged = mergeRange(
@@ -247,12 +263,16 @@ export async function mergeImportInSlices(
           importId,
         ]);
       const took = performance.now() - began;
-      if (took > CHUNK_MS) rowsPerChunk = Math.max(MIN_ROWS_PER_CHUNK, rowsPerChunk >> 1);
-      else if (took < CHUNK_MS / 2) rowsPerChunk = Math.min(MAX_ROWS_PER_CHUNK, rowsPerChunk * 2);
+      if (took > chunkMs) rowsPerChunk = Math.max(MIN_ROWS_PER_CHUNK, rowsPerChunk >> 1);
+      else if (took < chunkMs / 2) rowsPerChunk = Math.min(maxRowsPerChunk, rowsPerChunk * 2);
       return false;
     },
     {
       sliceMs: MERGE_SLICE_MS,
+      // A slice commits the next row to merge with its rows: one lost to a power cut is
+      // merged again at the next start, and the next FULL commit (the journal's, the
+      // import's end) makes it durable. No fsync of its own (ADR 035).
+      commitUnsynced: true,
       ...slices,
       onSlice: (ms, cpuMs) => {
         longest = Math.max(longest, ms);
@@ -262,6 +282,25 @@ export async function mergeImportInSlices(
   );
   // Stopped by the caller (shutting down): the merge resumes at the next start.
   if (stopped || ended === 'stopped') return { ok: false, reason: 'notRunning' };
+  // Every row merged. The import is marked completed in a transaction of its own, with
+  // the fsync the slices' commits went without: its caller deletes the staging file
+  // next, and a completion a power cut could still undo would leave a merge to resume
+  // without its rows. The fsync makes every slice before it durable too.
+  const completed = await syncTransaction(
+    store,
+    () =>
+      store
+        .prepare(
+          `update lead_import set status = 'completed', merge_next_row = null,
+             accepted = merged_pending, updated = merged_updated_pending,
+             duplicates = duplicates + merged_late_duplicates,
+             dnc_blocked = merged_dnc + merged_updated_dnc, finished_at = ?
+           where id = ? and status = 'running' and merge_next_row > ?`,
+        )
+        .run([at, importId, lastRow]).changes,
+    { immediate: true },
+  );
+  if (Number(completed) === 0) return { ok: false, reason: 'notRunning' };
   const [totals] = await withConnection(
     store,
     () =>

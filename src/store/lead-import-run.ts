@@ -1,10 +1,9 @@
 import type { LeadImportCounts, LeadImportIssue } from '../intake/lead-import.js';
 import type { LeadImportRun, LeadImportStart, StagedLead } from '../intake/lead-intake-ports.js';
 import type { Store } from './db.js';
-import { mergeImportInSlices } from './lead-import-merge.js';
+import { type MergePace, mergeImportInSlices } from './lead-import-merge.js';
 import { type ImportStaging, openImportStaging } from './lead-import-staging.js';
 import { phoneZonesColumn } from './phone-zones.js';
-import type { SlicedWorkOptions } from './sliced-work.js';
 import { syncTransaction, withConnection } from './sync-transaction.js';
 import { claimTempSlot, releaseTempSlot } from './temp-table-slots.js';
 
@@ -22,7 +21,7 @@ import { claimTempSlot, releaseTempSlot } from './temp-table-slots.js';
 export async function openLeadImportRun(
   store: Store,
   start: LeadImportStart,
-  slices: Pick<SlicedWorkOptions, 'sliceMs' | 'onSlice'> = {},
+  slices: MergePace = {},
 ): Promise<LeadImportRun> {
   const slot = claimTempSlot(store);
   const issues = `temp.lead_import_issues_${slot}`;

@@ -1,8 +1,8 @@
 import type { DncMatch, LeadAddStore, LeadImportStore } from '../intake/lead-intake-ports.js';
 import { createCampaignRepository } from './campaigns.js';
 import type { Store } from './db.js';
+import type { MergePace } from './lead-import-merge.js';
 import { openLeadImportRun } from './lead-import-run.js';
-import type { SlicedWorkOptions } from './sliced-work.js';
 import { syncTransaction, withConnection } from './sync-transaction.js';
 
 /** The per-batch lookups of an import; exported for the test of their query plans. */
@@ -35,8 +35,11 @@ export function dncMatchesOf(
 /** Creates the store side of lead intake (CSV imports, leads added by hand) over a migrated database. */
 export function createLeadIntakeStore(
   store: Store,
-  /** How an import's merge is sliced (the defaults, or a bench's or a test's). */
-  mergeSlices: Pick<SlicedWorkOptions, 'sliceMs' | 'onSlice'> = {},
+  /**
+   * How an import's merge is sliced: the defaults (a server's), `OWNED_MERGE_PACE` (the
+   * command line holding the server lock), or a bench's or a test's.
+   */
+  mergeSlices: MergePace = {},
 ): LeadImportStore & LeadAddStore {
   const campaigns = createCampaignRepository(store.db);
   return {

@@ -1,6 +1,9 @@
 import SQLite from 'better-sqlite3';
 
-/** The lock that says a process owns a database for serving or restoring it. */
+/**
+ * The lock that says a process owns a database: for serving it, restoring it, or
+ * importing a lead file into it from the command line in big transactions (ADR 035).
+ */
 export interface ServerLock {
   /** The lock file, beside the database. */
   readonly path: string;
@@ -12,7 +15,7 @@ export interface ServerLock {
 export class ServerLockHeldError extends Error {
   constructor(readonly lockPath: string) {
     super(
-      `a dialstate server (or a restore) is using this database: ${lockPath} is locked; stop it first`,
+      `a dialstate server (or a restore, or an import from the command line) is using this database: ${lockPath} is locked; stop it first, or wait for it to end`,
     );
     this.name = 'ServerLockHeldError';
   }
@@ -34,6 +37,16 @@ export function serverLockPath(dbPath: string): string {
  * @throws ServerLockHeldError when another process (or connection) holds it.
  */
 export function acquireServerLock(dbPath: string): ServerLock {
+  const lock = tryServerLock(dbPath);
+  if (lock === null) throw new ServerLockHeldError(serverLockPath(dbPath));
+  return lock;
+}
+
+/**
+ * Takes the server lock of the database at `dbPath` if no other process holds it;
+ * null when one does (a server runs, a restore, another import holds it).
+ */
+export function tryServerLock(dbPath: string): ServerLock | null {
   const path = serverLockPath(dbPath);
   const lock = new SQLite(path, { timeout: 0 });
   try {
@@ -41,7 +54,7 @@ export function acquireServerLock(dbPath: string): ServerLock {
     lock.exec('BEGIN EXCLUSIVE');
   } catch (error) {
     lock.close();
-    if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new ServerLockHeldError(path);
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') return null;
     throw error;
   }
   return {

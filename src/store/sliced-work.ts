@@ -27,6 +27,12 @@ export interface SlicedWorkOptions {
    * took (ms; see `syncTransaction`).
    */
   onSlice?: (heldMs: number, cpuMs: number) => void;
+  /**
+   * Commit each slice without its own fsync (`syncTransaction`'s `commitUnsynced`): for
+   * work whose slices commit their own progress, so that one lost to a power cut is
+   * redone at the next start.
+   */
+  commitUnsynced?: boolean;
 }
 
 /**
@@ -68,6 +74,7 @@ export async function runSliced(
       },
       {
         immediate: true,
+        commitUnsynced: options.commitUnsynced,
         onHeld: (heldMs, cpuMs) => {
           outsideMs = heldMs - chunksMs;
           options.onSlice?.(heldMs, cpuMs);

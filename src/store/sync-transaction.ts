@@ -16,32 +16,71 @@ import type { Store } from './db.js';
  * CPU time the process spent meanwhile (ms): on a loaded machine the first includes the
  * time the thread waited for a core, the second is the transaction's own work. Rolls
  * back and rethrows when `work` throws.
+ *
+ * `commitUnsynced` commits without the fsync that `synchronous = FULL` gives each commit
+ * in WAL mode, for work that a restart redoes if a power cut loses it (a merge slice
+ * commits its next row with its rows). The connection is back at FULL before Kysely's
+ * lock is let go, so no other commit — the journal's — is ever made without its fsync;
+ * and that next FULL commit's fsync of the WAL file makes this one durable too (ADR 035).
  */
 export async function syncTransaction<T>(
   store: Store,
   work: () => T,
-  options: { immediate?: boolean; onHeld?: (ms: number, cpuMs: number) => void } = {},
+  options: {
+    immediate?: boolean;
+    onHeld?: (ms: number, cpuMs: number) => void;
+    commitUnsynced?: boolean;
+  } = {},
 ): Promise<T> {
   return store.db.connection().execute(async (): Promise<T> => {
-    const began = performance.now();
-    const cpuBefore = process.cpuUsage();
-    store.prepare(options.immediate ? 'begin immediate' : 'begin').run([]);
-    let result: T;
+    const relaxed = options.commitUnsynced === true && syncsEachWalCommit(store);
+    if (!relaxed) return transaction(store, work, options);
+    store.prepare('pragma synchronous = NORMAL').run([]);
     try {
-      result = work();
-      if (result instanceof Promise) throw new Error('syncTransaction: work must not be async');
-      store.prepare('commit').run([]);
-    } catch (error) {
-      rollback(store);
-      throw error;
+      return transaction(store, work, options);
     } finally {
-      if (options.onHeld) {
-        const cpu = process.cpuUsage(cpuBefore);
-        options.onHeld(performance.now() - began, (cpu.user + cpu.system) / 1000);
-      }
+      store.prepare('pragma synchronous = FULL').run([]);
     }
-    return result;
   });
+}
+
+/** Whether the store's connection fsyncs the WAL at each commit (WAL mode and FULL). */
+function syncsEachWalCommit(store: Store): boolean {
+  let known = FSYNCS_EACH_COMMIT.get(store);
+  if (known === undefined) {
+    const [mode] = store.prepare('pragma journal_mode').all([]) as { journal_mode: string }[];
+    const [level] = store.prepare('pragma synchronous').all([]) as { synchronous: number }[];
+    // 2 is FULL (3 EXTRA is never set here, ADR 004).
+    known = mode?.journal_mode === 'wal' && level?.synchronous === 2;
+    FSYNCS_EACH_COMMIT.set(store, known);
+  }
+  return known;
+}
+const FSYNCS_EACH_COMMIT = new WeakMap<Store, boolean>();
+
+function transaction<T>(
+  store: Store,
+  work: () => T,
+  options: { immediate?: boolean; onHeld?: (ms: number, cpuMs: number) => void },
+): T {
+  const began = performance.now();
+  const cpuBefore = process.cpuUsage();
+  store.prepare(options.immediate ? 'begin immediate' : 'begin').run([]);
+  let result: T;
+  try {
+    result = work();
+    if (result instanceof Promise) throw new Error('syncTransaction: work must not be async');
+    store.prepare('commit').run([]);
+  } catch (error) {
+    rollback(store);
+    throw error;
+  } finally {
+    if (options.onHeld) {
+      const cpu = process.cpuUsage(cpuBefore);
+      options.onHeld(performance.now() - began, (cpu.user + cpu.system) / 1000);
+    }
+  }
+  return result;
 }
 
 /** Runs synchronous `work` (reads, or statements that need no transaction) with Kysely's lock held. */

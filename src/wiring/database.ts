@@ -7,6 +7,7 @@ import { pingDatabase } from '../store/database-ping.js';
 import type { Store } from '../store/db.js';
 import { createDialingStore } from '../store/dialing-store.js';
 import { createDncListStore } from '../store/dnc-list-store.js';
+import type { MergePace } from '../store/lead-import-merge.js';
 import { resumeImportMerges } from '../store/lead-import-resume.js';
 import { createLeadIntakeStore } from '../store/lead-intake-store.js';
 import { openMigratedStore } from '../store/open-migrated-store.js';
@@ -20,8 +21,14 @@ import {
 
 export type { DatabaseParts } from './database-parts.js';
 
+/** How the SQLite parts work, where a caller knows better than a server's defaults. */
+export interface SqlitePartsOptions {
+  /** How an import's merge is cut into transactions (a server's slices by default). */
+  importMerge?: MergePace;
+}
+
 /** The parts over a SQLite store already open (and migrated). */
-export function databaseParts(store: Store): DatabaseParts {
+export function databaseParts(store: Store, options: SqlitePartsOptions = {}): DatabaseParts {
   const { db } = store;
   // Built once, for the runner and the claims alike: they share its group commit.
   let journal: ReturnType<typeof createAttemptJournal> | undefined;
@@ -34,7 +41,7 @@ export function databaseParts(store: Store): DatabaseParts {
     builtOnFirstUse({
       ...sharedBuilders(db),
       journal: sqliteJournal,
-      leadIntake: () => createLeadIntakeStore(store),
+      leadIntake: () => createLeadIntakeStore(store, options.importMerge),
       dncLists: () => createDncListStore(store),
       dialing: () => createDialingStore(db, sqliteJournal()),
       // One node has the file to itself: no lease to keep.
@@ -56,15 +63,16 @@ export function databaseParts(store: Store): DatabaseParts {
  * Opens the configured database — PostgreSQL when `db.url` is set, else SQLite at
  * `db.path` — and brings its schema up to date (the migrations applied are in `applied`).
  * The PostgreSQL side is loaded only for PostgreSQL.
- * `log` hears of SQLite's checkpoint thread ending unasked.
+ * `log` hears of SQLite's checkpoint thread ending unasked; `sqlite` applies to SQLite only.
  */
 export async function openDatabaseParts(
   db: Config['db'],
   log?: Logger,
+  sqlite: SqlitePartsOptions = {},
 ): Promise<DatabaseParts & { applied: string[] }> {
   if (db.url === null) {
     const { store, applied } = await openMigratedStore({ ...db, log });
-    return Object.assign(databaseParts(store), { applied });
+    return Object.assign(databaseParts(store, sqlite), { applied });
   }
   const { openPostgresDatabaseParts } = await import('./postgres-database.js');
   return openPostgresDatabaseParts({ ...db, url: db.url }, log);
@@ -86,12 +94,16 @@ export async function migrateDatabase(
   return migratePostgresDatabase(db.url, db.poolSize);
 }
 
-/** Runs `use` over the configured database and closes it after, whatever happens. */
+/**
+ * Runs `use` over the configured database and closes it after, whatever happens;
+ * `importMerge` applies to SQLite only (see `SqlitePartsOptions`).
+ */
 export async function withDatabase<T>(
-  db: Config['db'],
+  db: Config['db'] & SqlitePartsOptions,
   use: (parts: DatabaseParts) => Promise<T>,
 ): Promise<T> {
-  const parts = await openDatabaseParts(db);
+  const { importMerge, ...settings } = db;
+  const parts = await openDatabaseParts(settings, undefined, { importMerge });
   try {
     return await use(parts);
   } finally {

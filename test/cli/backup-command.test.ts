@@ -104,7 +104,9 @@ describe('dialstate backup and restore', () => {
       // No restore under a running server, and no second server either.
       const refused = await dialstateWithEnv(env, 'restore', backup);
       expect(refused.code).toBe(1);
-      expect(refused.stderr).toContain('a dialstate server (or a restore) is using this database');
+      expect(refused.stderr).toContain(
+        'a dialstate server (or a restore, or an import from the command line) is using this database',
+      );
       const second = await dialstateWithEnv({ ...env, DIALSTATE_HTTP_PORT: '0' }, 'serve');
       expect(second.code).toBe(1);
       expect(second.stderr).toContain('serve-lock is locked');

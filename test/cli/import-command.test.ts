@@ -5,6 +5,7 @@ import { dncCommand } from '../../src/cli/dnc-command.js';
 import { importCommand } from '../../src/cli/import-command.js';
 import { loadConfig } from '../../src/config.js';
 import { createLeadRepository } from '../../src/store/leads.js';
+import { acquireServerLock, tryServerLock } from '../../src/store/server-lock.js';
 import { dialstate } from '../support/dialstate-cli.js';
 import {
   createTempDir,
@@ -12,6 +13,7 @@ import {
   seedDatabase,
   type TempDir,
 } from '../support/store-fixtures.js';
+import { until } from '../support/until.js';
 import { writeWorkbook } from '../support/xlsx-fixtures.js';
 
 let dir: TempDir;
@@ -76,6 +78,47 @@ describe('dialstate import', () => {
     expect(out).toContain('1 rows: 1 new, 0 updated');
   });
 
+  it('holds the server lock while it imports, so no server starts under its big transactions', async () => {
+    const file = writeRows('owned.csv', 0, 30_000);
+    const dbPath = path.join(dir.path, 'dialstate.db');
+    let held = false;
+    const importing = captured(() => importCommand(config(), 'spring', file, { json: false }));
+    await until(
+      () => {
+        const lock = tryServerLock(dbPath);
+        lock?.release();
+        held ||= lock === null;
+        return held;
+      },
+      { everyMs: 5, what: 'the import to hold the server lock' },
+    );
+    const { code, out } = await importing;
+    expect(code).toBe(0);
+    expect(out).toContain('30,000 rows: 30,000 new');
+    expect(out).toContain('merged in big transactions (no server on the database)');
+    // Let go when the import ends.
+    acquireServerLock(dbPath).release();
+  });
+
+  it('imports beside a server holding the lock, in its slices, and leaves the lock to it', async () => {
+    const file = writeRows('shared.csv', 30_000, 30_000);
+    const dbPath = path.join(dir.path, 'dialstate.db');
+    const server = acquireServerLock(dbPath);
+    try {
+      const { code, out } = await captured(() =>
+        importCommand(config(), 'spring', file, { json: false }),
+      );
+      expect(code).toBe(0);
+      expect(out).toContain('30,000 rows: 30,000 new');
+      expect(out).toMatch(
+        /the merge held the database at most [\d,.]+ ms at a time \(a server or another import is using the database\)/,
+      );
+      expect(tryServerLock(dbPath)).toBeNull();
+    } finally {
+      server.release();
+    }
+  });
+
   it('explains usage mistakes', async () => {
     const mode = await captured(() =>
       importCommand(config(), 'spring', 'x.csv', { mode: 'replace', json: false }),
@@ -138,6 +181,15 @@ describe('dialstate dnc', () => {
     ).toBe(2);
   });
 });
+
+/** A CSV file of `count` leads from number `from` on, in the test's folder. */
+function writeRows(name: string, from: number, count: number): string {
+  const file = path.join(dir.path, name);
+  let text = 'phone,name\n';
+  for (let n = from; n < from + count; n++) text += `+1415${2_000_000 + n},Lead ${n}\n`;
+  writeFileSync(file, text);
+  return file;
+}
 
 function config() {
   return loadConfig({

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { INTERRUPTED_IMPORT_ERROR } from '../../src/intake/lead-import-recovery.js';
 import { startDialstate } from '../../src/main.js';
+import type { Store } from '../../src/store/db.js';
 import { createLeadImportRepository } from '../../src/store/lead-imports.js';
 import {
   createTempDir,
@@ -29,7 +30,13 @@ async function prepare(): Promise<TempDir> {
 }
 
 /** Starts the importing child and SIGKILLs it as soon as it prints `line`. */
-function importAndKillAt(db: string, rows: number, slow: boolean, line: string): Promise<string> {
+function importAndKillAt(
+  db: string,
+  rows: number,
+  slow: boolean,
+  line: string,
+  pace: 'owned' | 'server' = 'server',
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -41,6 +48,7 @@ function importAndKillAt(db: string, rows: number, slow: boolean, line: string):
         CAMPAIGN,
         String(rows),
         slow ? 'yes' : 'no',
+        pace,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -59,6 +67,42 @@ function importAndKillAt(db: string, rows: number, slow: boolean, line: string):
       else reject(new Error(`import child exited with ${code}: ${stderr}`));
     });
   });
+}
+
+function countLeads(store: Store): Promise<{ count: number }> {
+  return store.db
+    .selectFrom('lead')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Starts dialstate on the killed import's database and waits for the import to end:
+ * killed before the merge began, it is marked failed with nothing added; after, the
+ * start finishes the merge in the background, and every one of its `rows` is a lead.
+ */
+async function expectAllOrNothingAfterRestart(at: TempDir, rows: number): Promise<void> {
+  const dialstate = await startDialstate(
+    loadConfig({ DIALSTATE_DATA_DIR: at.path, DIALSTATE_HTTP_PORT: '0' }),
+    silent,
+  );
+  // A second connection reads what the running dialstate writes (WAL).
+  const reader = await openMigratedStore(at);
+  const imports = createLeadImportRepository(reader.db);
+  try {
+    await until(async () => (await imports.get('crash-import'))?.status !== 'running', {
+      what: 'the interrupted import to end',
+    });
+    const leads = await countLeads(reader);
+    const status = (await imports.get('crash-import'))?.status;
+    expect([
+      [0, 'failed'],
+      [rows, 'completed'],
+    ]).toContainEqual([leads.count, status]);
+  } finally {
+    await reader.close();
+    await dialstate.stop();
+  }
 }
 
 describe('an import killed half way', () => {
@@ -96,32 +140,35 @@ describe('an import killed half way', () => {
     dir = await prepare();
     const ROWS = 40_000;
     await importAndKillAt(join(dir.path, 'dialstate.db'), ROWS, false, 'merging');
-
-    const dialstate = await startDialstate(
-      loadConfig({ DIALSTATE_DATA_DIR: dir.path, DIALSTATE_HTTP_PORT: '0' }),
-      silent,
-    );
-    // A second connection reads what the running dialstate writes (WAL).
-    const reader = await openMigratedStore(dir);
-    const imports = createLeadImportRepository(reader.db);
-    try {
-      // Killed before the merge began: marked failed, nothing added. After: the start
-      // finishes the merge in the background, and every lead is there.
-      await until(async () => (await imports.get('crash-import'))?.status !== 'running', {
-        what: 'the interrupted import to end',
-      });
-      const leads = await reader.db
-        .selectFrom('lead')
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .executeTakeFirstOrThrow();
-      const status = (await imports.get('crash-import'))?.status;
-      expect([
-        [0, 'failed'],
-        [ROWS, 'completed'],
-      ]).toContainEqual([leads.count, status]);
-    } finally {
-      await reader.close();
-      await dialstate.stop();
-    }
+    await expectAllOrNothingAfterRestart(dir, ROWS);
   }, 60_000);
+
+  it('killed during a big-transaction merge (no server on the file), keeps only whole transactions and finishes at the next start', async () => {
+    dir = await prepare();
+    const ROWS = 60_000;
+    await importAndKillAt(join(dir.path, 'dialstate.db'), ROWS, false, 'merging', 'owned');
+
+    // What the kill left: leads only of the merge's committed transactions, each of
+    // which recorded the next row to merge; a transaction under way left nothing.
+    const store = await openMigratedStore(dir);
+    try {
+      const left = await createLeadImportRepository(store.db).get('crash-import');
+      const [progress] = store
+        .prepare('select merge_next_row from lead_import where id = ?')
+        .all(['crash-import']) as { merge_next_row: number | null }[];
+      const leads = await countLeads(store);
+      if (left?.status === 'running' && progress?.merge_next_row != null) {
+        expect(leads.count).toBe(progress.merge_next_row - 1);
+      } else {
+        expect([
+          [0, 'running'],
+          [ROWS, 'completed'],
+        ]).toContainEqual([leads.count, left?.status]);
+      }
+    } finally {
+      await store.close();
+    }
+
+    await expectAllOrNothingAfterRestart(dir, ROWS);
+  }, 90_000);
 });

@@ -3,14 +3,17 @@
  * rows into the campaign of a database file, printing `reading` once some batches are
  * staged and `merging` as the final merge begins, so that the test can kill it there.
  *
- * Usage: node --import tsx import-child.ts <db path> <campaign id> <rows> <slow: yes|no>
+ * Usage: node --import tsx import-child.ts <db path> <campaign id> <rows> <slow: yes|no> [owned]
  * With `slow`, rows keep coming slowly after `reading`: the import never gets to merge.
+ * With `owned`, the merge runs at the pace of `dialstate import` holding the server lock
+ * (`OWNED_MERGE_PACE`, big transactions).
  */
 import { importLeads } from '../../src/intake/import-leads.js';
 import { openDatabase } from '../../src/store/db.js';
+import { OWNED_MERGE_PACE } from '../../src/store/lead-import-merge.js';
 import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
 
-const [dbPath, campaignId, rows, slow] = process.argv.slice(2);
+const [dbPath, campaignId, rows, slow, pace] = process.argv.slice(2);
 if (!dbPath || !campaignId || !rows || !slow) throw new Error('missing arguments');
 
 let readingSaid = false;
@@ -30,7 +33,7 @@ async function* csv(): AsyncGenerator<string> {
 const store = openDatabase({ path: dbPath, synchronous: 'NORMAL' });
 await importLeads(
   {
-    store: createLeadIntakeStore(store),
+    store: createLeadIntakeStore(store, pace === 'owned' ? OWNED_MERGE_PACE : {}),
     clock: { now: () => Date.now() },
     newImportId: () => 'crash-import',
   },
