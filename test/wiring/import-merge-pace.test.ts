@@ -63,7 +63,11 @@ describe("an import's merge pace, from the command line's choice to the merge", 
 
   it("keeps a server's short slices when no pace is given", async () => {
     const slices = await importWithPace({});
-    expect(slices.length).toBeGreaterThan(5);
+    // How many depends on the machine's speed (4 on a quiet one, dozens at load 10), but
+    // merging 20,000 rows into the lead table's nine B-trees takes well over one ~35 ms
+    // slice anywhere (10–100 µs a row, docs/BENCHMARKS.md): never the owned pace's single
+    // transaction.
+    expect(slices.length).toBeGreaterThanOrEqual(2);
     expect(Math.max(...slices)).toBeLessThan(SERVER_SLICE_BOUND_MS);
   });
 });
