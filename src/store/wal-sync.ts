@@ -57,7 +57,10 @@ export function createFileSyncer(path: string): FileSyncer {
       try {
         const opened = await handle;
         if (opened === null) handle = null;
-        else await opened.sync();
+        // fdatasync(2), as SQLite's own sync of the WAL on Linux (os_unix.c `full_fsync`):
+        // the frames and the file's size, without the timestamps fsync(2) also writes,
+        // which cost a journal commit of the file system each time (ADR 037).
+        else await opened.datasync();
       } catch (error) {
         // The next fsync opens the file afresh.
         release();
