@@ -112,17 +112,22 @@ export function createCommitBatcher(
   /** null: SQLite's own fsync inside COMMIT, as before ADR 037 (kept for benchmarks). */
   walSync: WalSync | null = createWalSync(`${store.path}-wal`),
 ): CommitBatcher {
-  /** Whether batches defer their fsync: known at the first batch, from the connection. */
-  let deferSync: boolean | undefined;
+  /**
+   * Whether the WAL file is where `walSync` syncs it: known at the first batch. Whether a
+   * batch defers its sync is asked of the connection at each batch (a pragma read, ~1 µs):
+   * its `synchronous` may be changed after the batcher was made, and a batch must never
+   * leave it at FULL when it was set to NORMAL, nor defer under NORMAL.
+   */
+  let walFile: boolean | undefined;
   // While an fsync runs, a batch written now would wait for the next one all the same:
   // the units queued meanwhile are written together when it ends, in one transaction
   // (fewer, larger batches: the pages they share are written to the WAL once).
-  const gate = () => (deferSync ? (walSync?.running() ?? null) : null);
+  const gate = () => (walFile ? (walSync?.running() ?? null) : null);
   return createBatchQueue(async (batch) => {
     let deferred = false;
     const settled = await store.db.connection().execute(async (trx) => {
-      deferSync ??= walSync !== null && fsyncsEachWalCommit(store);
-      if (deferSync) {
+      walFile ??= walSync !== null && isWalFile(store);
+      if (walFile && synchronousOf(store) === FULL) {
         store.prepare('pragma synchronous = NORMAL').run([]);
         deferred = true;
       }
@@ -137,18 +142,24 @@ export function createCommitBatcher(
   }, gate);
 }
 
+/** `PRAGMA synchronous` of FULL: an fsync of the WAL at each commit. */
+const FULL = 2;
+
+function synchronousOf(store: Store): number {
+  const [row] = store.prepare('pragma synchronous').all([]) as { synchronous: number }[];
+  // Unknown: SQLite keeps its own sync.
+  return row?.synchronous ?? -1;
+}
+
 /**
- * Whether the connection is in WAL mode under `synchronous=FULL` (2), an fsync per
- * commit, with its WAL file where `WalSync` looks for it (`<path>-wal`): else SQLite keeps
- * its own fsync, rather than a sync of the wrong file passing for one.
+ * Whether the connection is in WAL mode with its WAL file where `WalSync` looks for it
+ * (`<path>-wal`): else SQLite keeps its own fsync, rather than a sync of the wrong file
+ * passing for one.
  */
-function fsyncsEachWalCommit(store: Store): boolean {
+function isWalFile(store: Store): boolean {
   if (store.path === ':memory:') return false;
   const [journal] = store.prepare('pragma journal_mode').all([]) as { journal_mode: string }[];
-  const [sync] = store.prepare('pragma synchronous').all([]) as { synchronous: number }[];
-  return (
-    journal?.journal_mode === 'wal' && sync?.synchronous === 2 && existsSync(`${store.path}-wal`)
-  );
+  return journal?.journal_mode === 'wal' && existsSync(`${store.path}-wal`);
 }
 
 /**

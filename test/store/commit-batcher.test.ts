@@ -265,6 +265,28 @@ describe('commit batcher', () => {
       expect(await batcher.run((trx) => synchronousOf(trx))).toBe(2);
     });
 
+    it('follows the connection when its synchronous mode changes after the first batch', async () => {
+      const { rounds, walSync } = heldWalSync();
+      const batcher = createCommitBatcher(workspace.store, walSync);
+      const first = batcher.run((trx) => addRecording(trx, 'a'));
+      await until(() => rounds.length === 1, { what: 'the WAL sync of the FULL batch' });
+      rounds[0]?.resolve();
+      await first;
+
+      await sql`pragma synchronous = NORMAL`.execute(workspace.store.db);
+      // Under NORMAL no sync is asked for, and the connection is left at NORMAL.
+      expect(await batcher.run((trx) => synchronousOf(trx))).toBe(1);
+      expect(rounds).toHaveLength(1);
+      expect(await synchronousOf(workspace.store.db)).toBe(1);
+
+      await sql`pragma synchronous = FULL`.execute(workspace.store.db);
+      const third = batcher.run((trx) => synchronousOf(trx));
+      await until(() => rounds.length === 2, { what: 'the WAL sync of FULL again' });
+      rounds[1]?.resolve();
+      expect(await third).toBe(1);
+      expect(await synchronousOf(workspace.store.db)).toBe(2);
+    });
+
     it('asks for no WAL sync under synchronous=NORMAL', async () => {
       const dir = createTempDir();
       const store = await openMigratedStore(dir, { synchronous: 'NORMAL' });
