@@ -71,7 +71,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     synchronous: { type: 'string', default: 'FULL' },
     sim: { type: 'string', default: 'process' },
-    'wal-fsync': { type: 'string', default: 'thread-pool' },
+    'wal-fsync': { type: 'string', default: 'in-commit' },
     url: { type: 'string' },
     user: { type: 'string' },
     password: { type: 'string' },

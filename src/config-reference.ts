@@ -114,6 +114,11 @@ export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
     description:
       "Who copies SQLite's write-ahead log into the database file. `background`: a thread with its own connection, started once the log has grown to 500 pages (short commands never start it, ADR 036), so that no commit on the event loop pays for the copy and its fsyncs (a PASSIVE checkpoint past 1,000 pages of log, a RESTART past 4,000 in a gap that long background writes such as an import's merge leave for it, a TRUNCATE after 2 s without writes); if that thread ends, the connection checkpoints by itself again and a warning is logged. `automatic`: SQLite's default, the commit that takes the log past 1,000 pages copies it (ADR 033).",
   },
+  DIALSTATE_DB_WAL_SYNC: {
+    group: 'Storage',
+    description:
+      "Who syncs the call journal's commits to disk under `DIALSTATE_DB_SYNCHRONOUS=FULL`. `commit`: SQLite, inside each COMMIT, the event loop waiting for the disk (~0.1 ms on a fast idle disk). `thread-pool`: the batch is written without its sync, the log file is synced with fdatasync from libuv's thread pool, and the batch's events are acknowledged (their commands run) only after that: as durable, and the event loop takes other calls' events while a slow or busy disk syncs, at ~0.1–0.3 ms more per commit on a fast one (ADR 037).",
+  },
   DIALSTATE_DB_BUSY_TIMEOUT_MS: {
     group: 'Storage',
     description:

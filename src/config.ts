@@ -77,6 +77,12 @@ export interface Config {
      * (`background`), or the connection inside the commit that fills it (`automatic`).
      */
     readonly checkpoints: 'background' | 'automatic';
+    /**
+     * Who syncs the journal's commits to disk under `FULL`: SQLite inside COMMIT
+     * (`commit`), or libuv's thread pool after it, the event loop going on (`thread-pool`,
+     * ADR 037).
+     */
+    readonly walSync: 'commit' | 'thread-pool';
     /** How long a write waits for another connection's lock before failing (ms). */
     readonly busyTimeoutMs: number;
     /**
@@ -189,6 +195,7 @@ export const CONFIG_SCHEMA = z.object({
   ),
   DIALSTATE_DB_SYNCHRONOUS: z._default(z.enum(['NORMAL', 'FULL']), 'FULL'),
   DIALSTATE_DB_CHECKPOINTS: z._default(z.enum(['background', 'automatic']), 'background'),
+  DIALSTATE_DB_WAL_SYNC: z._default(z.enum(['commit', 'thread-pool']), 'commit'),
   DIALSTATE_DB_BUSY_TIMEOUT_MS: z._default(wholeNumber(0, 60_000), 5_000),
   DIALSTATE_DB_UNWRITABLE_AFTER_MS: z._default(wholeNumber(100, 600_000), 10_000),
   DIALSTATE_NODE_ID: z.optional(
@@ -364,6 +371,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       path: e.DIALSTATE_DB_PATH ?? path.join(e.DIALSTATE_DATA_DIR, 'dialstate.db'),
       synchronous: e.DIALSTATE_DB_SYNCHRONOUS,
       checkpoints: e.DIALSTATE_DB_CHECKPOINTS,
+      walSync: e.DIALSTATE_DB_WAL_SYNC,
       busyTimeoutMs: e.DIALSTATE_DB_BUSY_TIMEOUT_MS,
       unwritableAfterMs: e.DIALSTATE_DB_UNWRITABLE_AFTER_MS,
       // The host's name: stable across restarts, so a restarted node resumes its own calls.

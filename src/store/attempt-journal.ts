@@ -270,9 +270,9 @@ function explainConflict(prepare: Store['prepare'], attemptId: string): string {
 /** How the journal's commits reach the disk under `synchronous=FULL` (ADR 037). */
 export interface AttemptJournalOptions {
   /**
-   * `thread-pool` (the default): each batch's WAL frames are fsynced from libuv's thread
-   * pool, its commits acknowledged after; `in-commit`: by SQLite inside COMMIT, stopping
-   * the event loop for it, as before (kept for benchmarks to compare).
+   * `in-commit` (the default, `DIALSTATE_DB_WAL_SYNC=commit`): by SQLite inside COMMIT,
+   * stopping the event loop for it; `thread-pool`: each batch's WAL frames are synced
+   * from libuv's thread pool, its commits acknowledged after (ADR 037).
    */
   walFsync?: 'thread-pool' | 'in-commit';
 }
@@ -283,9 +283,9 @@ export function createAttemptJournal(
   options: AttemptJournalOptions = {},
 ): SqliteAttemptJournal {
   const batcher =
-    options.walFsync === 'in-commit'
-      ? createCommitBatcher(store, null)
-      : createCommitBatcher(store);
+    options.walFsync === 'thread-pool'
+      ? createCommitBatcher(store)
+      : createCommitBatcher(store, null);
 
   return {
     createAttempt(attempt) {

@@ -25,6 +25,8 @@ export type { DatabaseParts } from './database-parts.js';
 export interface SqlitePartsOptions {
   /** How an import's merge is cut into transactions (a server's slices by default). */
   importMerge?: MergePace;
+  /** Who syncs the journal's commits (`DIALSTATE_DB_WAL_SYNC`; SQLite's COMMIT by default). */
+  walSync?: Config['db']['walSync'];
 }
 
 /** The parts over a SQLite store already open (and migrated). */
@@ -33,7 +35,9 @@ export function databaseParts(store: Store, options: SqlitePartsOptions = {}): D
   // Built once, for the runner and the claims alike: they share its group commit.
   let journal: ReturnType<typeof createAttemptJournal> | undefined;
   const sqliteJournal = () => {
-    journal ??= createAttemptJournal(store);
+    journal ??= createAttemptJournal(store, {
+      walFsync: options.walSync === 'thread-pool' ? 'thread-pool' : 'in-commit',
+    });
     return journal;
   };
   const adapters: SharedParts &
@@ -72,7 +76,7 @@ export async function openDatabaseParts(
 ): Promise<DatabaseParts & { applied: string[] }> {
   if (db.url === null) {
     const { store, applied } = await openMigratedStore({ ...db, log });
-    return Object.assign(databaseParts(store, sqlite), { applied });
+    return Object.assign(databaseParts(store, { walSync: db.walSync, ...sqlite }), { applied });
   }
   const { openPostgresDatabaseParts } = await import('./postgres-database.js');
   return openPostgresDatabaseParts({ ...db, url: db.url }, log);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
+import type { SqliteAttemptJournal } from '../../src/store/attempt-journal.js';
 import { knownPostgresMigrationNames } from '../../src/store/postgres/migrate-postgres.js';
 import {
   type DatabaseParts,
@@ -27,6 +28,7 @@ function dbConfig(url: string | null = null, poolSize = 20): Config['db'] {
     path: path.join(dir.path, 'dialstate.db'),
     synchronous: 'NORMAL',
     checkpoints: 'background',
+    walSync: 'commit',
     busyTimeoutMs: 5_000,
     unwritableAfterMs: 10_000,
     nodeId: 'node-test',
@@ -70,6 +72,24 @@ describe('the database parts', () => {
     await withDatabase(config, async (parts) => {
       expect(await parts.campaigns.list()).toEqual([]);
     });
+  });
+
+  it("syncs the journal's commits as DIALSTATE_DB_WAL_SYNC says (ADR 037)", async () => {
+    // Inside a batch the connection is at NORMAL when the thread pool syncs the WAL after
+    // the commit, and at FULL when SQLite syncs it inside COMMIT.
+    const inBatch = async (walSync: Config['db']['walSync']) => {
+      const parts = await openDatabaseParts({ ...dbConfig(), synchronous: 'FULL', walSync });
+      try {
+        const journal = parts.journal as SqliteAttemptJournal;
+        return await journal.transact(
+          (prepare) => (prepare('pragma synchronous').all([]) as { synchronous: number }[])[0],
+        );
+      } finally {
+        await parts.close();
+      }
+    };
+    expect(await inBatch('commit')).toEqual({ synchronous: 2 });
+    expect(await inBatch('thread-pool')).toEqual({ synchronous: 1 });
   });
 
   it('migrates the SQLite file for `dialstate migrate`, once', async () => {
