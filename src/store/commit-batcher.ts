@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Kysely } from 'kysely';
+import { beginImmediateAsync, busyTimeoutOf } from './begin-immediate-async.js';
 import type { Store } from './db.js';
 import type { Database } from './schema.js';
 import { createWalSync, type WalSync } from './wal-sync.js';
@@ -119,6 +120,8 @@ export function createCommitBatcher(
    * leave it at FULL when it was set to NORMAL, nor defer under NORMAL.
    */
   let walFile: boolean | undefined;
+  /** The connection's busy timeout, how long a batch waits for the write lock (ms). */
+  let busyTimeoutMs: number | undefined;
   // While an fsync runs, a batch written now would wait for the next one all the same:
   // the units queued meanwhile are written together when it ends, in one transaction
   // (fewer, larger batches: the pages they share are written to the WAL once).
@@ -127,12 +130,13 @@ export function createCommitBatcher(
     let deferred = false;
     const settled = await store.db.connection().execute(async (trx) => {
       walFile ??= walSync !== null && isWalFile(store);
+      busyTimeoutMs ??= busyTimeoutOf(store);
       if (walFile && synchronousOf(store) === FULL) {
         store.prepare('pragma synchronous = NORMAL').run([]);
         deferred = true;
       }
       try {
-        return await inImmediateTransaction(store, trx, batch);
+        return await inImmediateTransaction(store, trx, batch, busyTimeoutMs);
       } finally {
         if (deferred) store.prepare('pragma synchronous = FULL').run([]);
       }
@@ -181,25 +185,34 @@ async function inImmediateTransaction(
   store: Store,
   trx: Kysely<Database>,
   batch: readonly BatchUnit[],
+  busyTimeoutMs: number,
 ): Promise<Settled[]> {
-  const together = await inTransaction(store, async (): Promise<Result<unknown[]>> => {
-    const values: unknown[] = [];
-    for (const unit of batch) {
-      try {
-        values.push(await unit.work(trx));
-      } catch (error) {
-        return { ok: false, error };
+  const together = await inTransaction(
+    store,
+    busyTimeoutMs,
+    async (): Promise<Result<unknown[]>> => {
+      const values: unknown[] = [];
+      for (const unit of batch) {
+        try {
+          values.push(await unit.work(trx));
+        } catch (error) {
+          return { ok: false, error };
+        }
       }
-    }
-    return { ok: true, value: values };
-  });
+      return { ok: true, value: values };
+    },
+  );
   if (together.ok) return together.value.map((value) => ({ ok: true, value }));
   if (batch.length === 1) return [together];
-  const isolated = await inTransaction(store, async (): Promise<Result<Settled[]>> => {
-    const results: Settled[] = [];
-    for (const unit of batch) results.push(await runInSavepoint(store, trx, unit));
-    return { ok: true, value: results };
-  });
+  const isolated = await inTransaction(
+    store,
+    busyTimeoutMs,
+    async (): Promise<Result<Settled[]>> => {
+      const results: Settled[] = [];
+      for (const unit of batch) results.push(await runInSavepoint(store, trx, unit));
+      return { ok: true, value: results };
+    },
+  );
   if (!isolated.ok) throw isolated.error;
   return isolated.value;
 }
@@ -208,10 +221,16 @@ type Result<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /**
  * Runs `work` between `begin immediate` and `commit`; rolls back instead when it throws
- * or answers a failure (a unit failed: nothing of the batch may be kept as it is).
+ * or answers a failure (a unit failed: nothing of the batch may be kept as it is). The
+ * BEGIN waits for the write lock from later turns of the event loop, not asleep in it
+ * (`beginImmediateAsync`, ADR 038).
  */
-async function inTransaction<T>(store: Store, work: () => Promise<Result<T>>): Promise<Result<T>> {
-  store.prepare('begin immediate').run([]);
+async function inTransaction<T>(
+  store: Store,
+  busyTimeoutMs: number,
+  work: () => Promise<Result<T>>,
+): Promise<Result<T>> {
+  await beginImmediateAsync(store, busyTimeoutMs);
   try {
     const result = await work();
     if (result.ok) store.prepare('commit').run([]);

@@ -1,6 +1,10 @@
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createCommitBatcher } from '../../src/store/commit-batcher.js';
+import { openDatabase } from '../../src/store/db.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
 import { createRecordingRepository } from '../../src/store/recordings.js';
 import type { Database } from '../../src/store/schema.js';
 import type { WalSync } from '../../src/store/wal-sync.js';
@@ -296,6 +300,79 @@ describe('commit batcher', () => {
         await batcher.run((trx) => addRecording(trx, 'a'));
         expect(rounds).toHaveLength(0);
       } finally {
+        await store.close();
+        dir.remove();
+      }
+    });
+  });
+
+  describe('while another connection holds the write lock', () => {
+    /** A second connection to the workspace's file, in a write transaction (as a RESTART checkpoint holds the lock). */
+    function holdWriteLock(path: string) {
+      const other = new SQLite(path);
+      other.prepare('begin immediate').run();
+      return {
+        release() {
+          other.prepare('rollback').run();
+          other.close();
+        },
+      };
+    }
+
+    it('waits for it without holding the event loop, then commits', async () => {
+      const { store } = workspace;
+      const lock = holdWriteLock(store.path);
+      const batcher = createCommitBatcher(store);
+      let turns = 0;
+      let released = false;
+      const ticking = setInterval(() => {
+        turns += 1;
+      }, 1);
+      // Only a timer lets the lock go: if the batch's BEGIN slept in SQLite's busy
+      // handler, the loop would stand still until the busy timeout (5 s) and fail it.
+      const release = setTimeout(() => {
+        released = true;
+        lock.release();
+      }, 150);
+      try {
+        let resolvedAfterRelease = false;
+        await batcher
+          .run((trx) => addRecording(trx, 'a'))
+          .then(() => {
+            resolvedAfterRelease = released;
+          });
+        expect(resolvedAfterRelease).toBe(true);
+        expect(turns).toBeGreaterThan(3);
+        expect(await recordingIds()).toEqual(['a']);
+        // The connection's own busy timeout is back for every other statement.
+        expect(store.prepare('pragma busy_timeout').all([])).toEqual([{ timeout: 5000 }]);
+      } finally {
+        clearInterval(ticking);
+        clearTimeout(release);
+        if (!released) lock.release();
+      }
+    });
+
+    it('fails the batch with SQLITE_BUSY after the busy timeout, writing nothing', async () => {
+      const dir = createTempDir();
+      const path = join(dir.path, 'busy.db');
+      const store = openDatabase({ path, busyTimeoutMs: 200 });
+      await migrateToLatest(store.db);
+      const lock = holdWriteLock(path);
+      try {
+        const batcher = createCommitBatcher(store);
+        const began = performance.now();
+        await expect(batcher.run((trx) => addRecording(trx, 'a'))).rejects.toMatchObject({
+          code: 'SQLITE_BUSY',
+        });
+        expect(performance.now() - began).toBeGreaterThanOrEqual(190);
+        lock.release();
+        // Nothing left open: the next batch runs once the lock is free.
+        await batcher.run((trx) => addRecording(trx, 'b'));
+        const rows = await store.db.selectFrom('recording').select('id').execute();
+        expect(rows.map((row) => row.id)).toEqual(['b']);
+      } finally {
+        if (store.inTransaction()) store.prepare('rollback').run([]);
         await store.close();
         dir.remove();
       }
