@@ -6,7 +6,7 @@
  * running `startDialstate` (embedded simulator, synchronous=FULL) while another campaign
  * is dialing through the simulator.
  *
- *   npm run bench:import -- [--rows 1000000] [--calls 20] [--floor] [--checkpoints background|automatic]
+ *   npm run bench:import -- [--rows 1000000] [--calls 20] [--floor] [--checkpoints background|automatic] [--wal-sync commit|thread-pool]
  *     [--sim process|inline]
  *
  * Reported: file → committed time (upload start until the import is `completed`), the
@@ -53,6 +53,8 @@ const { values } = parseArgs({
     // DIALSTATE_DB_CHECKPOINTS: the WAL checkpointed by a thread (the default) or by the
     // commit that fills it, as before ADR 033.
     checkpoints: { type: 'string', default: 'background' },
+    // Who syncs the journal's commits (DIALSTATE_DB_WAL_SYNC, ADR 037).
+    'wal-sync': { type: 'string', default: 'commit' },
     generator: { type: 'string', default: GENERATOR },
     sim: { type: 'string', default: 'process' },
   },
@@ -93,6 +95,7 @@ const config = {
     DIALSTATE_HTTP_PORT: '0',
     DIALSTATE_MAX_CHANNELS: String(Math.max(liveCalls, 10)),
     DIALSTATE_DB_CHECKPOINTS: values.checkpoints,
+    DIALSTATE_DB_WAL_SYNC: values['wal-sync'],
   }),
   simTimeScale: SIM_TIME_SCALE,
 };
@@ -250,7 +253,7 @@ const leadsStored = (
 
 console.log(
   `import, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, ` +
-    `${rowCount} rows, ${(bytes / 1e6).toFixed(1)} MB, checkpoints ${values.checkpoints}, simulator ${placement}, ` +
+    `${rowCount} rows, ${(bytes / 1e6).toFixed(1)} MB, checkpoints ${values.checkpoints}, WAL sync ${values['wal-sync']}, simulator ${placement}, ` +
     `loadavg at start ${load}`,
 );
 const ms = (ns: number) => (ns / 1e6).toFixed(0);
