@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { beginImmediateAsync, busyTimeoutOf } from './begin-immediate-async.js';
 import type { Store } from './db.js';
 import type { Database } from './schema.js';
+import { fsyncsEachWalCommit, withoutCommitSync } from './wal-commit-sync.js';
 import { createWalSync, type WalSync } from './wal-sync.js';
 
 /** Most units of work written in one transaction, bounding how long a batch holds the database. */
@@ -129,41 +130,25 @@ export function createCommitBatcher(
   return createBatchQueue(async (batch) => {
     let deferred = false;
     const settled = await store.db.connection().execute(async (trx) => {
-      walFile ??= walSync !== null && isWalFile(store);
+      walFile ??= walSync !== null && walFileExists(store);
       busyTimeoutMs ??= busyTimeoutOf(store);
-      if (walFile && synchronousOf(store) === FULL) {
-        store.prepare('pragma synchronous = NORMAL').run([]);
-        deferred = true;
-      }
-      try {
-        return await inImmediateTransaction(store, trx, batch, busyTimeoutMs);
-      } finally {
-        if (deferred) store.prepare('pragma synchronous = FULL').run([]);
-      }
+      const timeoutMs = busyTimeoutMs;
+      deferred = walFile && fsyncsEachWalCommit(store);
+      return deferred
+        ? withoutCommitSync(store, () => inImmediateTransaction(store, trx, batch, timeoutMs))
+        : inImmediateTransaction(store, trx, batch, timeoutMs);
     });
     if (deferred) await walSync?.afterWrite();
     return settled;
   }, gate);
 }
 
-/** `PRAGMA synchronous` of FULL: an fsync of the WAL at each commit. */
-const FULL = 2;
-
-function synchronousOf(store: Store): number {
-  const [row] = store.prepare('pragma synchronous').all([]) as { synchronous: number }[];
-  // Unknown: SQLite keeps its own sync.
-  return row?.synchronous ?? -1;
-}
-
 /**
- * Whether the connection is in WAL mode with its WAL file where `WalSync` looks for it
- * (`<path>-wal`): else SQLite keeps its own fsync, rather than a sync of the wrong file
- * passing for one.
+ * Whether the WAL file is where `WalSync` looks for it (`<path>-wal`): else SQLite keeps
+ * its own fsync, rather than a sync of the wrong file passing for one.
  */
-function isWalFile(store: Store): boolean {
-  if (store.path === ':memory:') return false;
-  const [journal] = store.prepare('pragma journal_mode').all([]) as { journal_mode: string }[];
-  return journal?.journal_mode === 'wal' && existsSync(`${store.path}-wal`);
+function walFileExists(store: Store): boolean {
+  return store.path !== ':memory:' && existsSync(`${store.path}-wal`);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Store } from './db.js';
+import { fsyncsEachWalCommit, withoutCommitSync } from './wal-commit-sync.js';
 
 /**
  * Runs synchronous `work` inside one transaction on the store's connection, holding
@@ -33,30 +34,12 @@ export async function syncTransaction<T>(
   } = {},
 ): Promise<T> {
   return store.db.connection().execute(async (): Promise<T> => {
-    const relaxed = options.commitUnsynced === true && syncsEachWalCommit(store);
-    if (!relaxed) return transaction(store, work, options);
-    store.prepare('pragma synchronous = NORMAL').run([]);
-    try {
-      return transaction(store, work, options);
-    } finally {
-      store.prepare('pragma synchronous = FULL').run([]);
+    if (options.commitUnsynced === true && fsyncsEachWalCommit(store)) {
+      return withoutCommitSync(store, () => transaction(store, work, options));
     }
+    return transaction(store, work, options);
   });
 }
-
-/** Whether the store's connection fsyncs the WAL at each commit (WAL mode and FULL). */
-function syncsEachWalCommit(store: Store): boolean {
-  let known = FSYNCS_EACH_COMMIT.get(store);
-  if (known === undefined) {
-    const [mode] = store.prepare('pragma journal_mode').all([]) as { journal_mode: string }[];
-    const [level] = store.prepare('pragma synchronous').all([]) as { synchronous: number }[];
-    // 2 is FULL (3 EXTRA is never set here, ADR 004).
-    known = mode?.journal_mode === 'wal' && level?.synchronous === 2;
-    FSYNCS_EACH_COMMIT.set(store, known);
-  }
-  return known;
-}
-const FSYNCS_EACH_COMMIT = new WeakMap<Store, boolean>();
 
 function transaction<T>(
   store: Store,

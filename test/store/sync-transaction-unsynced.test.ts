@@ -57,6 +57,16 @@ describe('a transaction committed without its fsync (commitUnsynced)', () => {
     expect(dncCount(store)).toBe(1);
   });
 
+  it('follows the connection when it is switched to NORMAL after a first unsynced commit', async () => {
+    const store = await files.open({ synchronous: 'FULL' });
+    await syncTransaction(store, () => writeDnc(store, '0201'), { commitUnsynced: true });
+    store.prepare('pragma synchronous = NORMAL').run([]);
+    await syncTransaction(store, () => writeDnc(store, '0202'), { commitUnsynced: true });
+    // Not put back to FULL on a stale answer.
+    expect(synchronous(store)).toBe(NORMAL);
+    expect(dncCount(store)).toBe(2);
+  });
+
   it("never lets another commit on the connection, the journal's, run at NORMAL", async () => {
     const store = await files.open({ synchronous: 'FULL' });
     const seen: number[] = [];
