@@ -6,6 +6,26 @@ import type { PbxPlacement } from './pbx-placement.js';
 import type { Clock } from './ports.js';
 
 /**
+ * The claiming half of a scheduler pass: campaigns take turns fairly by the order of their
+ * latest originate, and the claims pacing allows at one instant go out together. It keeps
+ * that order across passes, so a campaign's turn survives the pass that gave it.
+ */
+export interface ClaimRounds {
+  /**
+   * Claims and starts calls for `candidates` in fair turn while pacing, the global cap
+   * and (several PBXs) a PBX allow; a candidate that can take no more leaves the list.
+   */
+  claimInTurn(
+    candidates: Candidate[],
+    global: GlobalPacing,
+    pbxLoads: PbxLoad[] | null,
+    wake: (at: number | null) => void,
+  ): Promise<void>;
+  /** Order of the campaign's latest originate, for fair turns within one ms; 0 before any. */
+  turnOf(campaignId: string): number;
+}
+
+/**
  * Most claims issued together in one round of a pass: they share one transaction, which
  * holds the database (and the event loop) while it runs.
  */
@@ -25,26 +45,6 @@ interface Claim {
   /** The PBX whose slot the claim holds (several PBXs), given back if it fails. */
   pbx: PbxLoad | undefined;
   claim: Promise<CampaignClaimResult>;
-}
-
-/**
- * The claiming half of a scheduler pass: campaigns take turns fairly by the order of their
- * latest originate, and the claims pacing allows at one instant go out together. It keeps
- * that order across passes, so a campaign's turn survives the pass that gave it.
- */
-export interface ClaimRounds {
-  /**
-   * Claims and starts calls for `candidates` in fair turn while pacing, the global cap
-   * and (several PBXs) a PBX allow; a candidate that can take no more leaves the list.
-   */
-  claimInTurn(
-    candidates: Candidate[],
-    global: GlobalPacing,
-    pbxLoads: PbxLoad[] | null,
-    wake: (at: number | null) => void,
-  ): Promise<void>;
-  /** Order of the campaign's latest originate, for fair turns within one ms; 0 before any. */
-  turnOf(campaignId: string): number;
 }
 
 export function createClaimRounds(deps: {
