@@ -1,5 +1,5 @@
 import { toJSONSchema } from 'zod/mini';
-import { CONFIG_SCHEMA } from './config.js';
+import { CONFIG_SCHEMA } from './config-schema.js';
 
 /** The name of a setting: its environment variable. */
 export type SettingName = keyof typeof CONFIG_SCHEMA.shape;

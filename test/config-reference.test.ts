@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA } from '../src/config.js';
 import {
   acceptedValues,
   defaultOf,
   renderConfigReference,
   SETTING_DOCS,
 } from '../src/config-reference.js';
+import { CONFIG_SCHEMA } from '../src/config-schema.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
