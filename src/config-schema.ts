@@ -32,7 +32,7 @@ const plainName = z
 
 /**
  * Every setting, by its environment variable name, with its type, range and default.
- * `docs/configuration.md` is generated from it (src/config-reference.ts). Written with
+ * `docs/configuration.md` is generated from it (src/config-reference-page.ts). Written with
  * zod/mini, which a bundle keeps to what it uses: the full zod costs every command that
  * reads the settings ~10 MB more of RSS (docs/BENCHMARKS.md, "CLI start-up").
  */
