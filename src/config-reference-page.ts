@@ -64,7 +64,7 @@ const GROUPS: readonly SettingDoc['group'][] = [
 
 const INTRO = `# Configuration reference
 
-<!-- Generated from src/config.ts and src/config-reference.ts by \`npm run docs:config\`;
+<!-- Generated from src/config-schema.ts and src/config-reference.ts by \`npm run docs:config\`;
      test/config-reference.test.ts fails when this file is out of date. -->
 
 Every setting is an environment variable, and every one is optional: with none set,
