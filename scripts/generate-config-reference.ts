@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderConfigReference } from '../src/config-reference.js';
+import { renderConfigReference } from '../src/config-reference-page.js';
 
 /** Writes docs/configuration.md from the configuration schema. */
 const target = path.resolve(import.meta.dirname, '../docs/configuration.md');

@@ -84,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
     // Before the settings: the sample needs neither them nor the database.
     return (await import('./cli/import-sample-command.js')).importSampleCommand();
   }
-  const { loadProcessConfig, readProcessEnvironment } = await import('./config.js');
+  const { loadProcessConfig, readProcessEnvironment } = await import('./process-environment.js');
   if (command === 'config') {
     if (positionals[0] !== 'check') {
       console.error('config needs an action: dialstate config check [--config FILE]');

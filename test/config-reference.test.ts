@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA } from '../src/config.js';
-import {
-  acceptedValues,
-  defaultOf,
-  renderConfigReference,
-  SETTING_DOCS,
-} from '../src/config-reference.js';
+import { SETTING_DOCS } from '../src/config-reference.js';
+import { acceptedValues, defaultOf, renderConfigReference } from '../src/config-reference-page.js';
+import { CONFIG_SCHEMA } from '../src/config-schema.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 

@@ -1,12 +1,8 @@
-import {
-  CONFIG_SCHEMA,
-  type Config,
-  ConfigError,
-  loadConfig,
-  type ProcessEnvironment,
-} from '../config.js';
+import { type Config, ConfigError, loadConfig } from '../config.js';
 import { SETTING_DOCS, type SettingName } from '../config-reference.js';
+import { CONFIG_SCHEMA } from '../config-schema.js';
 import { redactedPbx } from '../pbx-config.js';
+import type { ProcessEnvironment } from '../process-environment.js';
 import { maskDatabaseUrl } from '../store/postgres/open-postgres.js';
 
 /** The settings whose default depends on others: shown as the configuration resolved them. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PBX_TRIP_HOLD_MS } from '../../src/calls/campaign-scheduler.js';
+import { PBX_TRIP_HOLD_MS } from '../../src/calls/pbx-placement.js';
 import type { PbxRoster } from '../../src/calls/ports.js';
 import type { PbxLoad } from '../../src/campaign/pbx-choice.js';
 import { type SchedulerHarness, schedulerHarnessPerTest } from '../support/scheduler-harness.js';

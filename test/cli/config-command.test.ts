@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA } from '../../src/config.js';
+import { CONFIG_SCHEMA } from '../../src/config-schema.js';
 import { dialstateWithEnv } from '../support/dialstate-cli.js';
 
 /** Every setting unset in the child, so that the machine's own environment cannot leak in. */

@@ -180,7 +180,7 @@ function loadedByImport(metafile: Metafile): { inputs: string[]; external: strin
       else visit(imported.path);
     }
   };
-  for (const entry of ['src/cli.ts', 'src/config.ts', 'src/cli/import-command.ts']) {
+  for (const entry of ['src/cli.ts', 'src/process-environment.ts', 'src/cli/import-command.ts']) {
     visit(byEntry(entry));
   }
   const inputs = [...loaded].flatMap((file) => Object.keys(metafile.outputs[file]?.inputs ?? {}));
