@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AttemptCommit, StoredAttempt } from '../../src/calls/ports.js';
 import type { AttemptFacts } from '../../src/machines/attempt-types.js';
-import { createAttemptJournal, JournalConflictError } from '../../src/store/attempt-journal.js';
+import {
+  createAttemptJournal,
+  JournalConflictError,
+} from '../../src/store/journal/attempt-journal.js';
 import {
   NO_FACTS,
   sampleCommit,

@@ -2,13 +2,16 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackupTargetExistsError, backupDatabase } from '../../src/store/database-backup.js';
-import { restoreDatabase } from '../../src/store/database-restore.js';
+import {
+  BackupTargetExistsError,
+  backupDatabase,
+} from '../../src/store/database-file/database-backup.js';
+import { restoreDatabase } from '../../src/store/database-file/database-restore.js';
 import {
   acquireServerLock,
   ServerLockHeldError,
   serverLockPath,
-} from '../../src/store/server-lock.js';
+} from '../../src/store/database-file/server-lock.js';
 import { createTempDir, openMigratedStore, type TempDir } from '../support/store-fixtures.js';
 
 const dirs: TempDir[] = [];

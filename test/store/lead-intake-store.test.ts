@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/db.js';
-import { createLeadIntakeStore, INTAKE_LOOKUP_SQL } from '../../src/store/lead-intake-store.js';
+import {
+  createLeadIntakeStore,
+  INTAKE_LOOKUP_SQL,
+} from '../../src/store/lead-import/lead-intake-store.js';
 import { createLeadRepository } from '../../src/store/leads.js';
-import { withConnection } from '../../src/store/sync-transaction.js';
+import type { Store } from '../../src/store/sqlite/db.js';
+import { withConnection } from '../../src/store/sqlite/sync-transaction.js';
 import {
   addDncEntries,
   addExistingLeads,

@@ -1,7 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFileSyncer, createWalSync, type FileSyncer } from '../../src/store/wal-sync.js';
+import {
+  createFileSyncer,
+  createWalSync,
+  type FileSyncer,
+} from '../../src/store/sqlite/wal-sync.js';
 import { createTempDir, type TempDir } from '../support/store-fixtures.js';
 import { until } from '../support/until.js';
 

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
+import { knownMigrationNames } from '../migrate.js';
 import { type BackupSummary, checkCopy } from './database-backup.js';
-import { knownMigrationNames } from './migrate.js';
 import { acquireServerLock } from './server-lock.js';
 
 /** What a restore did. */

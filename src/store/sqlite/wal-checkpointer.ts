@@ -2,14 +2,14 @@ import { statSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { startThread } from '../thread-start.js';
-import type { SynchronousMode } from './db.js';
+import { startThread } from '../../thread-start.js';
 import {
   type CheckpointerToMain,
   type CheckpointThresholds,
   type CheckpointWorkerData,
   CONTROL,
   PAUSE,
+  type SynchronousMode,
   wallClockSlot,
 } from './wal-checkpoint-protocol.js';
 

@@ -4,15 +4,15 @@ import {
   JournalConflictError,
   type NewAttempt,
   type StoredAttempt,
-} from '../calls/ports.js';
-import type { RetryPolicy } from '../campaign/retry-policy.js';
-import { factsOf } from '../machines/attempt-step.js';
-import { recordAnsweredCall } from './answered-calls.js';
+} from '../../calls/ports.js';
+import type { RetryPolicy } from '../../campaign/retry-policy.js';
+import { factsOf } from '../../machines/attempt-step.js';
+import { recordAnsweredCall } from '../answered-calls.js';
+import type { Store } from '../sqlite/db.js';
 import { createAttemptJournalReads, snapshotToColumn } from './attempt-journal-reads.js';
 import { createCommitBatcher } from './commit-batcher.js';
-import type { Store } from './db.js';
 
-export type { NewAttempt } from '../calls/ports.js';
+export type { NewAttempt } from '../../calls/ports.js';
 export { JournalConflictError };
 
 export type CreateAttemptResult =

@@ -1,11 +1,11 @@
-import type { LeadImportCounts, LeadImportIssue } from '../intake/lead-import.js';
-import type { LeadImportRun, LeadImportStart, StagedLead } from '../intake/lead-intake-ports.js';
-import type { Store } from './db.js';
+import type { LeadImportCounts, LeadImportIssue } from '../../intake/lead-import.js';
+import type { LeadImportRun, LeadImportStart, StagedLead } from '../../intake/lead-intake-ports.js';
+import { phoneZonesColumn } from '../phone-zones.js';
+import type { Store } from '../sqlite/db.js';
+import { syncTransaction, withConnection } from '../sqlite/sync-transaction.js';
+import { claimTempSlot, releaseTempSlot } from '../sqlite/temp-table-slots.js';
 import { type MergePace, mergeImportInSlices } from './lead-import-merge.js';
 import { type ImportStaging, openImportStaging } from './lead-import-staging.js';
-import { phoneZonesColumn } from './phone-zones.js';
-import { syncTransaction, withConnection } from './sync-transaction.js';
-import { claimTempSlot, releaseTempSlot } from './temp-table-slots.js';
 
 /**
  * Opens the staging of one import: its rows go to a staging file of their own beside

@@ -4,7 +4,11 @@
  * waiting on each other's event loop.
  */
 
-import type { SynchronousMode } from './db.js';
+/**
+ * SQLite's durability level. With WAL, `NORMAL` may lose the last commits on power loss
+ * (never on a process crash) but does not fsync each commit; `FULL` fsyncs every commit.
+ */
+export type SynchronousMode = 'NORMAL' | 'FULL';
 
 /** The checkpoints the thread runs (`PRAGMA wal_checkpoint(…)`). */
 export type CheckpointKind = 'PASSIVE' | 'RESTART' | 'TRUNCATE';

@@ -1,9 +1,14 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AttemptJournal, JournalEntry, StoredAttempt, TimerDeadline } from '../calls/ports.js';
-import type { RetryPolicy } from '../campaign/retry-policy.js';
-import type { PersistedAttemptSnapshot } from '../machines/attempt-step.js';
-import type { AttemptFacts, AttemptInput } from '../machines/attempt-types.js';
-import type { AttemptEventTable, AttemptTable, Database } from './schema.js';
+import type {
+  AttemptJournal,
+  JournalEntry,
+  StoredAttempt,
+  TimerDeadline,
+} from '../../calls/ports.js';
+import type { RetryPolicy } from '../../campaign/retry-policy.js';
+import type { PersistedAttemptSnapshot } from '../../machines/attempt-step.js';
+import type { AttemptFacts, AttemptInput } from '../../machines/attempt-types.js';
+import type { AttemptEventTable, AttemptTable, Database } from '../schema.js';
 
 /** The read half of the attempt journal: plain Kysely, the same on SQLite and PostgreSQL. */
 export type AttemptJournalReads = Pick<

@@ -1,9 +1,9 @@
-import type { DncMatch, LeadAddStore, LeadImportStore } from '../intake/lead-intake-ports.js';
-import { createCampaignRepository } from './campaigns.js';
-import type { Store } from './db.js';
+import type { DncMatch, LeadAddStore, LeadImportStore } from '../../intake/lead-intake-ports.js';
+import { createCampaignRepository } from '../campaigns.js';
+import type { Store } from '../sqlite/db.js';
+import { syncTransaction, withConnection } from '../sqlite/sync-transaction.js';
 import type { MergePace } from './lead-import-merge.js';
 import { openLeadImportRun } from './lead-import-run.js';
-import { syncTransaction, withConnection } from './sync-transaction.js';
 
 /** The per-batch lookups of an import; exported for the test of their query plans. */
 export const INTAKE_LOOKUP_SQL = {

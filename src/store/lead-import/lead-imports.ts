@@ -5,9 +5,9 @@ import type {
   LeadImportIssue,
   LeadImportMode,
   LeadImportStatus,
-} from '../intake/lead-import.js';
-import type { LeadImportRepository } from '../intake/lead-intake-ports.js';
-import type { Database, LeadImportIssueTable, LeadImportTable } from './schema.js';
+} from '../../intake/lead-import.js';
+import type { LeadImportRepository } from '../../intake/lead-intake-ports.js';
+import type { Database, LeadImportIssueTable, LeadImportTable } from '../schema.js';
 
 /** Maps a `lead_import` row to a `LeadImport`. */
 export function leadImportFromRow(row: Selectable<LeadImportTable>): LeadImport {

@@ -3,24 +3,19 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteStatement } from 'kysely';
 import type { Logger } from 'pino';
+import { phoneZonesColumn } from '../phone-zones.js';
+import type { Database } from '../schema.js';
 import { explainDatabaseFailure } from './database-access-error.js';
-import { phoneZonesColumn } from './phone-zones.js';
-import type { Database } from './schema.js';
 import { createStatementCache } from './statement-cache.js';
-import type { CheckpointThresholds } from './wal-checkpoint-protocol.js';
+import type { CheckpointThresholds, SynchronousMode } from './wal-checkpoint-protocol.js';
 import {
   type CheckpointMode,
   type CheckpointStats,
   startWalCheckpointer,
 } from './wal-checkpointer.js';
 
+export type { SynchronousMode } from './wal-checkpoint-protocol.js';
 export type { CheckpointMode, CheckpointStats } from './wal-checkpointer.js';
-
-/**
- * SQLite's durability level. With WAL, `NORMAL` may lose the last commits on power loss
- * (never on a process crash) but does not fsync each commit; `FULL` fsyncs every commit.
- */
-export type SynchronousMode = 'NORMAL' | 'FULL';
 
 export interface OpenDatabaseOptions {
   /** File path, or `:memory:` for a private in-memory database (tests). */

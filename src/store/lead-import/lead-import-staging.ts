@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, openSync, rmSync } from 'node:fs';
-import type { Store } from './db.js';
-import { withConnection } from './sync-transaction.js';
+import type { Store } from '../sqlite/db.js';
+import { withConnection } from '../sqlite/sync-transaction.js';
 
 /** Where one import's staged rows live while it runs. */
 export interface ImportStaging {

@@ -1,8 +1,8 @@
-import type { MergedCounts } from '../intake/lead-import-tally.js';
-import type { LeadImportMerge } from '../intake/lead-intake-ports.js';
-import { PHONE_ZONES_FUNCTION, type Store } from './db.js';
-import { runSliced, type SlicedWorkOptions } from './sliced-work.js';
-import { syncTransaction, withConnection } from './sync-transaction.js';
+import type { MergedCounts } from '../../intake/lead-import-tally.js';
+import type { LeadImportMerge } from '../../intake/lead-intake-ports.js';
+import { PHONE_ZONES_FUNCTION, type Store } from '../sqlite/db.js';
+import { runSliced, type SlicedWorkOptions } from '../sqlite/sliced-work.js';
+import { syncTransaction, withConnection } from '../sqlite/sync-transaction.js';
 
 /**
  * Staged rows merged per chunk, to start with. A new lead goes into the lead table's

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Store } from './db.js';
+import type { Database } from '../schema.js';
+import type { Store } from '../sqlite/db.js';
+import { syncTransaction } from '../sqlite/sync-transaction.js';
+import { claimTempSlot, releaseTempSlot } from '../sqlite/temp-table-slots.js';
 import { mergeImportInSlices } from './lead-import-merge.js';
 import { openImportStaging } from './lead-import-staging.js';
-import type { Database } from './schema.js';
-import { syncTransaction } from './sync-transaction.js';
-import { claimTempSlot, releaseTempSlot } from './temp-table-slots.js';
 
 /** The reason recorded on a merge that cannot be finished: its staging file is gone. */
 export const LOST_STAGING_ERROR =

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import type { Kysely } from 'kysely';
-import { beginImmediateAsync, busyTimeoutOf } from './begin-immediate-async.js';
-import type { Store } from './db.js';
-import type { Database } from './schema.js';
-import { fsyncsEachWalCommit, withoutCommitSync } from './wal-commit-sync.js';
-import { createWalSync, type WalSync } from './wal-sync.js';
+import type { Database } from '../schema.js';
+import { beginImmediateAsync, busyTimeoutOf } from '../sqlite/begin-immediate-async.js';
+import type { Store } from '../sqlite/db.js';
+import { fsyncsEachWalCommit, withoutCommitSync } from '../sqlite/wal-commit-sync.js';
+import { createWalSync, type WalSync } from '../sqlite/wal-sync.js';
 
 /** Most units of work written in one transaction, bounding how long a batch holds the database. */
 const MAX_BATCH = 256;
