@@ -2,22 +2,22 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backupDatabase } from '../../src/store/database-file/database-backup.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
-import { openDatabase, type Store } from '../../src/store/sqlite/db.js';
-import { runSliced } from '../../src/store/sqlite/sliced-work.js';
-import type { CheckpointThresholds } from '../../src/store/sqlite/wal-checkpoint-protocol.js';
+import { backupDatabase } from '../../../src/store/database-file/database-backup.js';
+import { migrateToLatest } from '../../../src/store/migrate.js';
+import { openDatabase, type Store } from '../../../src/store/sqlite/db.js';
+import { runSliced } from '../../../src/store/sqlite/sliced-work.js';
+import type { CheckpointThresholds } from '../../../src/store/sqlite/wal-checkpoint-protocol.js';
 import {
   startWalCheckpointer,
   type WalCheckpointer,
-} from '../../src/store/sqlite/wal-checkpointer.js';
+} from '../../../src/store/sqlite/wal-checkpointer.js';
 import {
   parseWalIndex,
   WAL_INDEX_BYTES,
   type WalIndexState,
-} from '../../src/store/sqlite/wal-index.js';
-import { createTempDir, type TempDir } from '../support/store-fixtures.js';
-import { until } from '../support/until.js';
+} from '../../../src/store/sqlite/wal-index.js';
+import { createTempDir, type TempDir } from '../../support/store-fixtures.js';
+import { until } from '../../support/until.js';
 
 /**
  * Small thresholds, so that a few thousand frames exercise every kind of checkpoint; the

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/sqlite/db.js';
-import { runSliced } from '../../src/store/sqlite/sliced-work.js';
-import { openMemoryStore } from '../support/store-fixtures.js';
+import type { Store } from '../../../src/store/sqlite/db.js';
+import { runSliced } from '../../../src/store/sqlite/sliced-work.js';
+import { openMemoryStore } from '../../support/store-fixtures.js';
 
 let store: Store | undefined;
 afterEach(async () => {

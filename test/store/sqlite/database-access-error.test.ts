@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { chmodSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openMigratedStore } from '../../src/store/open-migrated-store.js';
-import { createTempDir, type TempDir } from '../support/store-fixtures.js';
+import { openMigratedStore } from '../../../src/store/open-migrated-store.js';
+import { createTempDir, type TempDir } from '../../support/store-fixtures.js';
 
-const repoRoot = resolve(import.meta.dirname, '../..');
+const repoRoot = resolve(import.meta.dirname, '../../..');
 /** An unprivileged user: root writes through any file mode, so the check runs as this one. */
 const NOBODY = 65534;
 

@@ -1,6 +1,6 @@
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStatementCache } from '../../src/store/sqlite/statement-cache.js';
+import { createStatementCache } from '../../../src/store/sqlite/statement-cache.js';
 
 let connection: SQLite.Database;
 beforeEach(() => {

@@ -2,17 +2,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   createLeadIntakeStore,
   INTAKE_LOOKUP_SQL,
-} from '../../src/store/lead-import/lead-intake-store.js';
-import { createLeadRepository } from '../../src/store/leads.js';
-import type { Store } from '../../src/store/sqlite/db.js';
-import { withConnection } from '../../src/store/sqlite/sync-transaction.js';
+} from '../../../src/store/lead-import/lead-intake-store.js';
+import { createLeadRepository } from '../../../src/store/leads.js';
+import type { Store } from '../../../src/store/sqlite/db.js';
+import { withConnection } from '../../../src/store/sqlite/sync-transaction.js';
 import {
   addDncEntries,
   addExistingLeads,
   CAMPAIGN_ID,
   openIntakeStore,
-} from '../support/lead-intake.js';
-import { T0 } from '../support/store-fixtures.js';
+} from '../../support/lead-intake.js';
+import { T0 } from '../../support/store-fixtures.js';
 
 let store: Store;
 afterEach(async () => {

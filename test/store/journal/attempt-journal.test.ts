@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { AttemptCommit, StoredAttempt } from '../../src/calls/ports.js';
-import type { AttemptFacts } from '../../src/machines/attempt-types.js';
+import type { AttemptCommit, StoredAttempt } from '../../../src/calls/ports.js';
+import type { AttemptFacts } from '../../../src/machines/attempt-types.js';
 import {
   createAttemptJournal,
   JournalConflictError,
-} from '../../src/store/journal/attempt-journal.js';
+} from '../../../src/store/journal/attempt-journal.js';
 import {
   NO_FACTS,
   sampleCommit,
@@ -12,8 +12,8 @@ import {
   sampleLeads,
   sampleNewAttempt,
   T0,
-} from '../support/store-fixtures.js';
-import { useStoreWorkspace } from '../support/store-workspace.js';
+} from '../../support/store-fixtures.js';
+import { useStoreWorkspace } from '../../support/store-workspace.js';
 
 const CAMPAIGN = 'campaign-reminders';
 const RETRY = { maxAttempts: 2, retryAfterMinutes: { busy: 15 } };

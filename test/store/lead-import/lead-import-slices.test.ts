@@ -1,16 +1,16 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { importLeads } from '../../src/intake/import-leads.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
-import { resumeImportMerges } from '../../src/store/lead-import/lead-import-resume.js';
-import { createLeadImportRepository } from '../../src/store/lead-import/lead-imports.js';
-import { createLeadIntakeStore } from '../../src/store/lead-import/lead-intake-store.js';
-import { phoneZonesColumn } from '../../src/store/phone-zones.js';
-import type { Store } from '../../src/store/sqlite/db.js';
-import type { SlicedWorkOptions } from '../../src/store/sqlite/sliced-work.js';
-import { fileStorePerTest } from '../support/file-store.js';
-import { sampleCampaign, T0 } from '../support/store-fixtures.js';
+import { importLeads } from '../../../src/intake/import-leads.js';
+import { createCampaignRepository } from '../../../src/store/campaigns.js';
+import { resumeImportMerges } from '../../../src/store/lead-import/lead-import-resume.js';
+import { createLeadImportRepository } from '../../../src/store/lead-import/lead-imports.js';
+import { createLeadIntakeStore } from '../../../src/store/lead-import/lead-intake-store.js';
+import { phoneZonesColumn } from '../../../src/store/phone-zones.js';
+import type { Store } from '../../../src/store/sqlite/db.js';
+import type { SlicedWorkOptions } from '../../../src/store/sqlite/sliced-work.js';
+import { fileStorePerTest } from '../../support/file-store.js';
+import { sampleCampaign, T0 } from '../../support/store-fixtures.js';
 
 const CAMPAIGN = 'campaign-reminders';
 /**

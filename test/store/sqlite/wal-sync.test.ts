@@ -5,9 +5,9 @@ import {
   createFileSyncer,
   createWalSync,
   type FileSyncer,
-} from '../../src/store/sqlite/wal-sync.js';
-import { createTempDir, type TempDir } from '../support/store-fixtures.js';
-import { until } from '../support/until.js';
+} from '../../../src/store/sqlite/wal-sync.js';
+import { createTempDir, type TempDir } from '../../support/store-fixtures.js';
+import { until } from '../../support/until.js';
 
 /** fsyncs that complete (or fail) only when the test says so, and the releases of the file. */
 function heldSyncs() {

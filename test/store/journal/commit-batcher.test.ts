@@ -2,15 +2,15 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { createCommitBatcher } from '../../src/store/journal/commit-batcher.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
-import { createRecordingRepository } from '../../src/store/recordings.js';
-import type { Database } from '../../src/store/schema.js';
-import { openDatabase } from '../../src/store/sqlite/db.js';
-import type { WalSync } from '../../src/store/sqlite/wal-sync.js';
-import { createTempDir, openMigratedStore, sampleRecording } from '../support/store-fixtures.js';
-import { useStoreWorkspace } from '../support/store-workspace.js';
-import { until } from '../support/until.js';
+import { createCommitBatcher } from '../../../src/store/journal/commit-batcher.js';
+import { migrateToLatest } from '../../../src/store/migrate.js';
+import { createRecordingRepository } from '../../../src/store/recordings.js';
+import type { Database } from '../../../src/store/schema.js';
+import { openDatabase } from '../../../src/store/sqlite/db.js';
+import type { WalSync } from '../../../src/store/sqlite/wal-sync.js';
+import { createTempDir, openMigratedStore, sampleRecording } from '../../support/store-fixtures.js';
+import { useStoreWorkspace } from '../../support/store-workspace.js';
+import { until } from '../../support/until.js';
 
 const workspace = useStoreWorkspace();
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { importLeads } from '../../src/intake/import-leads.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
-import { createLeadIntakeStore } from '../../src/store/lead-import/lead-intake-store.js';
-import type { Store } from '../../src/store/sqlite/db.js';
-import { syncTransaction } from '../../src/store/sqlite/sync-transaction.js';
-import { fileStorePerTest } from '../support/file-store.js';
-import { sampleCampaign, T0 } from '../support/store-fixtures.js';
+import { importLeads } from '../../../src/intake/import-leads.js';
+import { createCampaignRepository } from '../../../src/store/campaigns.js';
+import { createLeadIntakeStore } from '../../../src/store/lead-import/lead-intake-store.js';
+import type { Store } from '../../../src/store/sqlite/db.js';
+import { syncTransaction } from '../../../src/store/sqlite/sync-transaction.js';
+import { fileStorePerTest } from '../../support/file-store.js';
+import { sampleCampaign, T0 } from '../../support/store-fixtures.js';
 
 const files = fileStorePerTest();
 /** PRAGMA synchronous's numbers. */

@@ -5,14 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   BackupTargetExistsError,
   backupDatabase,
-} from '../../src/store/database-file/database-backup.js';
-import { restoreDatabase } from '../../src/store/database-file/database-restore.js';
+} from '../../../src/store/database-file/database-backup.js';
+import { restoreDatabase } from '../../../src/store/database-file/database-restore.js';
 import {
   acquireServerLock,
   ServerLockHeldError,
   serverLockPath,
-} from '../../src/store/database-file/server-lock.js';
-import { createTempDir, openMigratedStore, type TempDir } from '../support/store-fixtures.js';
+} from '../../../src/store/database-file/server-lock.js';
+import { createTempDir, openMigratedStore, type TempDir } from '../../support/store-fixtures.js';
 
 const dirs: TempDir[] = [];
 afterEach(() => {

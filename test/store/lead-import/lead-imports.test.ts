@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { LeadImportIssue } from '../../src/intake/lead-import.js';
-import type { LeadImportRepository } from '../../src/intake/lead-intake-ports.js';
-import { createLeadImportRepository } from '../../src/store/lead-import/lead-imports.js';
-import { createLeadRepository } from '../../src/store/leads.js';
-import { sampleLead, T0 } from '../support/store-fixtures.js';
-import { useStoreWorkspace } from '../support/store-workspace.js';
+import type { LeadImportIssue } from '../../../src/intake/lead-import.js';
+import type { LeadImportRepository } from '../../../src/intake/lead-intake-ports.js';
+import { createLeadImportRepository } from '../../../src/store/lead-import/lead-imports.js';
+import { createLeadRepository } from '../../../src/store/leads.js';
+import { sampleLead, T0 } from '../../support/store-fixtures.js';
+import { useStoreWorkspace } from '../../support/store-workspace.js';
 
 const CAMPAIGN = 'campaign-reminders';
 

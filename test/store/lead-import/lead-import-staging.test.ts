@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { openImportStaging } from '../../src/store/lead-import/lead-import-staging.js';
-import { withConnection } from '../../src/store/sqlite/sync-transaction.js';
-import { useStoreWorkspace } from '../support/store-workspace.js';
+import { openImportStaging } from '../../../src/store/lead-import/lead-import-staging.js';
+import { withConnection } from '../../../src/store/sqlite/sync-transaction.js';
+import { useStoreWorkspace } from '../../support/store-workspace.js';
 
 const workspace = useStoreWorkspace();
 

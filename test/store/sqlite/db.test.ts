@@ -3,8 +3,8 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Store } from '../../src/store/sqlite/db.js';
-import { createTempDir, type TempDir } from '../support/store-fixtures.js';
+import { openDatabase, type Store } from '../../../src/store/sqlite/db.js';
+import { createTempDir, type TempDir } from '../../support/store-fixtures.js';
 
 let dir: TempDir;
 const stores: Store[] = [];
