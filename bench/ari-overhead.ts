@@ -56,7 +56,7 @@ import { createAriCallControl } from '../src/ari/ari-call-control.js';
 import type { AriRest } from '../src/ari/ari-rest.js';
 import { quietSwaggerDeprecationNotice } from '../src/ari/quiet-swagger.js';
 import type { AttemptCommandParams } from '../src/machines/attempt-types.js';
-import type { AttemptJournalOptions } from '../src/store/attempt-journal.js';
+import type { AttemptJournalOptions } from '../src/store/journal/attempt-journal.js';
 import { SIM_PLACEMENTS, type SimPlacement } from './sim-host.js';
 import { closeStack, drive, insertLeads, openStack, type StackOptions } from './sim-stack.js';
 

@@ -48,7 +48,6 @@ import type { AttemptJournal } from '../src/calls/ports.js';
 import { systemClock } from '../src/calls/ports.js';
 import type { AttemptEvent } from '../src/machines/attempt-types.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
-import type { OpenDatabaseOptions, SynchronousMode } from '../src/store/db.js';
 import { createLeadRepository, type LeadRepository } from '../src/store/leads.js';
 import { openPostgres } from '../src/store/postgres/open-postgres.js';
 import {
@@ -56,6 +55,7 @@ import {
   type PostgresAttemptJournal,
 } from '../src/store/postgres/postgres-attempt-journal.js';
 import type { Database } from '../src/store/schema.js';
+import type { OpenDatabaseOptions, SynchronousMode } from '../src/store/sqlite/db.js';
 import {
   type BenchSchema,
   benchCampaign,

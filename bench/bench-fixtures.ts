@@ -13,10 +13,10 @@ import { DEFAULT_RETRY_POLICY } from '../src/campaign/retry-policy.js';
 import { ATTEMPT_MACHINE_VERSION } from '../src/machines/attempt.js';
 import { createAttemptSnapshot } from '../src/machines/attempt-step.js';
 import type { AttemptInput } from '../src/machines/attempt-types.js';
-import type { OpenDatabaseOptions } from '../src/store/db.js';
 import type { NewLead } from '../src/store/leads.js';
 import { migrateTo, migrateToLatest } from '../src/store/migrate.js';
 import type { Database } from '../src/store/schema.js';
+import type { OpenDatabaseOptions } from '../src/store/sqlite/db.js';
 
 /**
  * Settings of the SQLite connection the benchmarks compare in one run. `before`: as

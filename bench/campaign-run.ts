@@ -25,9 +25,9 @@ import type { Campaign } from '../src/campaign/campaign.js';
 import { loadConfig } from '../src/config.js';
 import { startDialstate } from '../src/main.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
-import { openDatabase } from '../src/store/db.js';
 import { createLeadRepository, type NewLead } from '../src/store/leads.js';
 import { migrateToLatest } from '../src/store/migrate.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
 import { benchCampaign } from './bench-fixtures.js';
 
 const { values } = parseArgs({

@@ -14,8 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCampaignStatsReader } from '../src/store/campaign-stats.js';
-import { openDatabase } from '../src/store/db.js';
 import { migrateToLatest } from '../src/store/migrate.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
 import { benchCampaign } from './bench-fixtures.js';
 import { seedLeadsPage } from './leads-page-data.js';
 

@@ -18,9 +18,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import SQLite from 'better-sqlite3';
 import { createCampaignRepository } from '../src/store/campaigns.js';
-import { openDatabase } from '../src/store/db.js';
 import { CLAIM_SQL } from '../src/store/lead-claims.js';
 import { migrateToLatest } from '../src/store/migrate.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
 import { benchCampaign } from './bench-fixtures.js';
 
 /** The cap query without `lead_phone`: the number looked up in each campaign in turn. */

@@ -33,9 +33,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareClaim } from '../src/calls/claim-request.js';
 import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
-import { createAttemptJournal } from '../src/store/attempt-journal.js';
-import { openDatabase } from '../src/store/db.js';
+import { createAttemptJournal } from '../src/store/journal/attempt-journal.js';
 import { createLeadClaimer } from '../src/store/lead-claims.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
 import { CLAIM_BENCH_NOW, claimBenchRequest, claimSeedDatabase } from './claim-leads.js';
 
 const VARIANTS = ['full', 'normal', 'normal-sleep', 'normal-spin'] as const;

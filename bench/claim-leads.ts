@@ -13,13 +13,13 @@ import type { prepareClaim } from '../src/calls/claim-request.js';
 import type { LeadClaimRequest } from '../src/calls/ports.js';
 import type { Campaign } from '../src/campaign/campaign.js';
 import type { FrequencyCaps } from '../src/campaign/frequency-caps.js';
-import { newAttemptId } from '../src/store/attempt-ids.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
-import { openDatabase } from '../src/store/db.js';
 import { createDncRepository } from '../src/store/dnc.js';
+import { newAttemptId } from '../src/store/journal/attempt-ids.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { phoneZonesColumn } from '../src/store/phone-zones.js';
 import type { Database } from '../src/store/schema.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
 import { BENCH_IDENTITY, BENCH_MEDIA, benchCampaign } from './bench-fixtures.js';
 
 /** The benchmarks' "now": every lead is due at or an hour after it. */

@@ -26,9 +26,9 @@ import SQLite from 'better-sqlite3';
 import type { SqliteStatement } from 'kysely';
 import { prepareClaim } from '../src/calls/claim-request.js';
 import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
-import { CREATE_SQL, createAttemptJournal } from '../src/store/attempt-journal.js';
-import { openDatabase, type Store } from '../src/store/db.js';
+import { CREATE_SQL, createAttemptJournal } from '../src/store/journal/attempt-journal.js';
 import { CLAIM_SQL, createLeadClaimer } from '../src/store/lead-claims.js';
+import { openDatabase, type Store } from '../src/store/sqlite/db.js';
 import { benchClock } from './bench-clock.js';
 import { CLAIM_BENCH_NOW, claimBenchRequest, claimSeedDatabase } from './claim-leads.js';
 
@@ -140,7 +140,7 @@ function floorOf(recorded: Recorded[][], together: number, synchronous: string):
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma(`synchronous = ${synchronous}`);
-  // The engine's connection's cache and temporary store (src/store/db.ts): with
+  // The engine's connection's cache and temporary store (src/store/sqlite/db.ts): with
   // better-sqlite3's own 2 MB cache the bare loop read pages back that the engine kept.
   db.pragma('cache_size = -16000');
   db.pragma('temp_store = memory');

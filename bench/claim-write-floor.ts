@@ -28,12 +28,12 @@ import SQLite from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import { prepareClaim } from '../src/calls/claim-request.js';
 import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
-import { newAttemptId } from '../src/store/attempt-ids.js';
-import { CREATE_SQL, newAttemptParameters } from '../src/store/attempt-journal.js';
-import { openDatabase } from '../src/store/db.js';
+import { newAttemptId } from '../src/store/journal/attempt-ids.js';
+import { CREATE_SQL, newAttemptParameters } from '../src/store/journal/attempt-journal.js';
 import { CLAIM_SQL } from '../src/store/lead-claims.js';
 import { leadFromRow } from '../src/store/leads.js';
 import type { LeadTable } from '../src/store/schema.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
 import { benchClock } from './bench-clock.js';
 import {
   CLAIM_BENCH_NOW,

@@ -49,15 +49,15 @@ import type { Kysely } from 'kysely';
 import { prepareClaim } from '../src/calls/claim-request.js';
 import type { LeadClaimResult } from '../src/calls/ports.js';
 import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
-import { newAttemptId } from '../src/store/attempt-ids.js';
-import { createAttemptJournal } from '../src/store/attempt-journal.js';
-import { openDatabase, type Store } from '../src/store/db.js';
 import { createDialingStore } from '../src/store/dialing-store.js';
+import { newAttemptId } from '../src/store/journal/attempt-ids.js';
+import { createAttemptJournal } from '../src/store/journal/attempt-journal.js';
 import type { LeadClaimer } from '../src/store/lead-claims.js';
 import { openPostgres, type PostgresStore } from '../src/store/postgres/open-postgres.js';
 import { createPostgresAttemptJournal } from '../src/store/postgres/postgres-attempt-journal.js';
 import { createPostgresLeadClaimer } from '../src/store/postgres/postgres-lead-claims.js';
 import type { Database } from '../src/store/schema.js';
+import { openDatabase, type Store } from '../src/store/sqlite/db.js';
 import { benchSchemas, migrateBenchSchema } from './bench-fixtures.js';
 import {
   BENCH_POOL_SIZE,

@@ -18,8 +18,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { createCampaignRepository } from '../src/store/campaigns.js';
-import { openDatabase } from '../src/store/db.js';
 import { migrateToLatest } from '../src/store/migrate.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
 import { benchCampaign } from './bench-fixtures.js';
 
 const CAMPAIGN_ID = '6f1c2a4e-8d3b-4c7a-9e21-0b5f3d7c9a11';

@@ -13,13 +13,13 @@ import type * as Runner from '../src/calls/attempt-runner.js';
 import type * as ClaimRequest from '../src/calls/claim-request.js';
 import type * as Machine from '../src/machines/attempt.js';
 import type * as Step from '../src/machines/attempt-step.js';
-import type * as AttemptIds from '../src/store/attempt-ids.js';
-import type * as Journal from '../src/store/attempt-journal.js';
 import type * as Campaigns from '../src/store/campaigns.js';
-import type * as Db from '../src/store/db.js';
+import type * as AttemptIds from '../src/store/journal/attempt-ids.js';
+import type * as Journal from '../src/store/journal/attempt-journal.js';
 import type * as Claims from '../src/store/lead-claims.js';
 import type * as Leads from '../src/store/leads.js';
 import type * as Migrate from '../src/store/migrate.js';
+import type * as Db from '../src/store/sqlite/db.js';
 
 export interface EngineKit {
   openDatabase: typeof Db.openDatabase;
@@ -40,11 +40,16 @@ export interface EngineKit {
 export async function loadEngineKit(root: string = path.resolve(import.meta.dirname, '..')) {
   const load = <T>(file: string): Promise<T> =>
     import(pathToFileURL(path.join(root, 'src', file)).href) as Promise<T>;
+  // src/store grouped its files into folders; a checkout from before keeps them flat.
+  const storeFile = (folder: string, name: string): string =>
+    existsSync(path.join(root, 'src', 'store', folder, name))
+      ? `store/${folder}/${name}`
+      : `store/${name}`;
   const [db, migrate, journal, runner, step, machine, campaigns, leads, claims, claimRequest] =
     await Promise.all([
-      load<typeof Db>('store/db.ts'),
+      load<typeof Db>(storeFile('sqlite', 'db.ts')),
       load<typeof Migrate>('store/migrate.ts'),
-      load<typeof Journal>('store/attempt-journal.ts'),
+      load<typeof Journal>(storeFile('journal', 'attempt-journal.ts')),
       load<typeof Runner>('calls/attempt-runner.ts'),
       load<typeof Step>('machines/attempt-step.ts'),
       load<typeof Machine>('machines/attempt.ts'),
@@ -54,8 +59,9 @@ export async function loadEngineKit(root: string = path.resolve(import.meta.dirn
       load<typeof ClaimRequest>('calls/claim-request.ts'),
     ]);
   // A checkout from before time-ordered attempt ids named attempts by random UUIDs.
-  const ids = existsSync(path.join(root, 'src', 'store', 'attempt-ids.ts'))
-    ? await load<typeof AttemptIds>('store/attempt-ids.ts')
+  const idsFile = storeFile('journal', 'attempt-ids.ts');
+  const ids = existsSync(path.join(root, 'src', idsFile))
+    ? await load<typeof AttemptIds>(idsFile)
     : null;
   const kit: EngineKit = {
     openDatabase: db.openDatabase,

@@ -46,11 +46,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createCampaignRepository } from '../src/store/campaigns.js';
-import { openDatabase, type Store } from '../src/store/db.js';
-import { MERGE_SLICE_MS } from '../src/store/lead-import-merge.js';
+import { acquireServerLock } from '../src/store/database-file/server-lock.js';
+import { MERGE_SLICE_MS } from '../src/store/lead-import/lead-import-merge.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { openPostgres } from '../src/store/postgres/open-postgres.js';
-import { acquireServerLock } from '../src/store/server-lock.js';
+import { openDatabase, type Store } from '../src/store/sqlite/db.js';
 import { benchCampaign } from './bench-fixtures.js';
 import {
   type BenchPostgres,

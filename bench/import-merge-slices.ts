@@ -19,7 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { importLeads } from '../src/intake/import-leads.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
-import { createLeadIntakeStore } from '../src/store/lead-intake-store.js';
+import { createLeadIntakeStore } from '../src/store/lead-import/lead-intake-store.js';
 import { openMigratedStore } from '../src/store/open-migrated-store.js';
 import { benchCampaign, connectionVariants } from './bench-fixtures.js';
 

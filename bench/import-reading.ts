@@ -23,9 +23,9 @@ import { importLeads } from '../src/intake/import-leads.js';
 import { type LeadFileReader, readLeadFileInThread } from '../src/intake/lead-file-thread.js';
 import { readLeadFile } from '../src/intake/read-lead-file.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
-import { openDatabase } from '../src/store/db.js';
-import { createLeadIntakeStore } from '../src/store/lead-intake-store.js';
+import { createLeadIntakeStore } from '../src/store/lead-import/lead-intake-store.js';
 import { migrateToLatest } from '../src/store/migrate.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
 import { benchCampaign } from './bench-fixtures.js';
 
 const GENERATOR = '/work/shared/bench/gen_leads.py';

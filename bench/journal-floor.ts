@@ -22,8 +22,12 @@ import { createAttemptRunner } from '../src/calls/attempt-runner.js';
 import { type AttemptJournal, type StoredAttempt, systemClock } from '../src/calls/ports.js';
 import { DEFAULT_RETRY_POLICY } from '../src/campaign/retry-policy.js';
 import type { AttemptEvent } from '../src/machines/attempt-types.js';
-import { CREATE_SQL, writeAttemptCommit, writeNewAttempt } from '../src/store/attempt-journal.js';
-import type { SynchronousMode } from '../src/store/db.js';
+import {
+  CREATE_SQL,
+  writeAttemptCommit,
+  writeNewAttempt,
+} from '../src/store/journal/attempt-journal.js';
+import type { SynchronousMode } from '../src/store/sqlite/db.js';
 import { benchAttempt, instantCallControl, type Script, scenarioOf } from './engine-scenarios.js';
 
 /** One statement as the journal ran it: its SQL text, parameters, and whether it returns rows. */

@@ -7,8 +7,8 @@
 import SQLite from 'better-sqlite3';
 import type { Campaign } from '../src/campaign/campaign.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
-import { openDatabase } from '../src/store/db.js';
 import { migrateToLatest } from '../src/store/migrate.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
 
 export const AREAS = ['212', '312', '415', '617', '713', '808', '917', '206'] as const;
 const FIRST = [

@@ -19,20 +19,20 @@ import { createEventRouter, type EventRouter } from '../src/calls/event-router.j
 import { systemClock } from '../src/calls/ports.js';
 import { createLogger } from '../src/logger.js';
 import type { AttemptOutcome } from '../src/machines/attempt-types.js';
+import { createCampaignRepository } from '../src/store/campaigns.js';
 import {
   type AttemptJournalOptions,
   createAttemptJournal,
   type SqliteAttemptJournal,
-} from '../src/store/attempt-journal.js';
-import { createCampaignRepository } from '../src/store/campaigns.js';
+} from '../src/store/journal/attempt-journal.js';
+import { createLeadRepository, type LeadRepository } from '../src/store/leads.js';
+import { migrateToLatest } from '../src/store/migrate.js';
 import {
   type CheckpointMode,
   openDatabase,
   type Store,
   type SynchronousMode,
-} from '../src/store/db.js';
-import { createLeadRepository, type LeadRepository } from '../src/store/leads.js';
-import { migrateToLatest } from '../src/store/migrate.js';
+} from '../src/store/sqlite/db.js';
 import { benchCampaign, benchInput, newBenchAttempt } from './bench-fixtures.js';
 import { type SimHost, type SimPlacement, type SimReport, startSimHost } from './sim-host.js';
 

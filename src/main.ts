@@ -17,7 +17,7 @@ import { HAND_OFF_SETTLE_MS } from './machines/attempt.js';
 import { createRecordingLibrary, type RecordingLibrary } from './media/recording-library.js';
 import { installShippedPrompts } from './media/shipped-prompts.js';
 import { campaignTargets, checkAiTarget } from './setup/ai-target-checks.js';
-import { newAttemptId } from './store/attempt-ids.js';
+import { newAttemptId } from './store/journal/attempt-ids.js';
 import type { RecordingRepository } from './store/recordings.js';
 import { DIALSTATE_VERSION } from './version.js';
 import { buildApiRouters, wireLiveFeed, wireMetrics } from './wiring/api.js';

@@ -8,8 +8,8 @@ import { doctorCommand } from '../src/cli/doctor-command.js';
 import { loadConfig } from '../src/config.js';
 import { type Dialstate, startDialstate } from '../src/main.js';
 import { createSimulator } from '../src/sim/simulator.js';
-import { openDatabase } from '../src/store/db.js';
 import { createLeadRepository } from '../src/store/leads.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
 import { useCleanup } from './support/cleanup.js';
 import { createTempDir, sampleLead, type TempDir } from './support/store-fixtures.js';
 

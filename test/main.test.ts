@@ -5,10 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Campaign } from '../src/campaign/campaign.js';
 import { loadConfig } from '../src/config.js';
 import { startDialstate } from '../src/main.js';
-import { createAttemptJournal } from '../src/store/attempt-journal.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
-import type { Store } from '../src/store/db.js';
+import { createAttemptJournal } from '../src/store/journal/attempt-journal.js';
 import { createLeadRepository } from '../src/store/leads.js';
+import type { Store } from '../src/store/sqlite/db.js';
 import { createHarness } from './support/harness.js';
 import {
   createTempDir,

@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
-import { BackupTargetExistsError, backupDatabase } from '../store/database-backup.js';
-import { restoreDatabase } from '../store/database-restore.js';
-import { ServerLockHeldError } from '../store/server-lock.js';
+import { BackupTargetExistsError, backupDatabase } from '../store/database-file/database-backup.js';
+import { restoreDatabase } from '../store/database-file/database-restore.js';
+import { ServerLockHeldError } from '../store/database-file/server-lock.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
 

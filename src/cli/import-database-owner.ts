@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Config } from '../config.js';
-import { type MergePace, OWNED_MERGE_PACE } from '../store/lead-import-merge.js';
-import { tryServerLock } from '../store/server-lock.js';
+import { tryServerLock } from '../store/database-file/server-lock.js';
+import { type MergePace, OWNED_MERGE_PACE } from '../store/lead-import/lead-import-merge.js';
 
 /** How `dialstate import` merges, and the lock it holds meanwhile. */
 export interface ImportDatabaseOwner {

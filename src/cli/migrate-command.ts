@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config.js';
+import { acquireServerLock, ServerLockHeldError } from '../store/database-file/server-lock.js';
 import { openMigratedStore } from '../store/open-migrated-store.js';
 import {
   type CopyProgress,
@@ -9,7 +10,6 @@ import {
 import { migratePostgresToLatest } from '../store/postgres/migrate-postgres.js';
 import { isPostgresUrl, maskDatabaseUrl, openPostgres } from '../store/postgres/open-postgres.js';
 import { verifyCopy } from '../store/postgres/verify-copy.js';
-import { acquireServerLock, ServerLockHeldError } from '../store/server-lock.js';
 import { migrateDatabase } from '../wiring/database.js';
 
 /** `dialstate migrate`: applies pending migrations and says which. */

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Config } from '../config.js';
 import { startDialstate } from '../main.js';
-import { acquireServerLock } from '../store/server-lock.js';
+import { acquireServerLock } from '../store/database-file/server-lock.js';
 
 /**
  * `dialstate serve`: runs until SIGINT or SIGTERM, then shuts down gracefully: no new

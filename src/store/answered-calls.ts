@@ -8,8 +8,8 @@ import type { AbandonDay, AbandonmentReader } from '../compliance/abandonment-re
 import type { RecordedStep } from '../machines/attempt-replay.js';
 import type { AttemptInput, AttemptOutcome } from '../machines/attempt-types.js';
 import { deriveCallTiming } from '../machines/call-timing.js';
-import type { Store } from './db.js';
 import type { Database } from './schema.js';
+import type { Store } from './sqlite/db.js';
 
 const DAY_MS = 24 * 3_600_000;
 

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Store } from './db.js';
 import type { Database } from './schema.js';
-import { runSliced, type SlicedWorkOptions } from './sliced-work.js';
+import type { Store } from './sqlite/db.js';
+import { runSliced, type SlicedWorkOptions } from './sqlite/sliced-work.js';
 
 /**
  * What a deleted campaign leaves, in the order it is removed: children before their

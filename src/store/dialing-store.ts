@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { CampaignDialingState, DialingStore } from '../calls/ports.js';
-import type { SqliteAttemptJournal } from './attempt-journal.js';
 import { campaignFromRow } from './campaigns.js';
+import type { SqliteAttemptJournal } from './journal/attempt-journal.js';
 import { createLeadClaimer, type LeadClaimer } from './lead-claims.js';
 import type { Database } from './schema.js';
 

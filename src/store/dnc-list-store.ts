@@ -1,9 +1,9 @@
 import type { DncListStore } from '../intake/lead-intake-ports.js';
 import { createCampaignRepository } from './campaigns.js';
-import type { Store } from './db.js';
 import { createDncRepository } from './dnc.js';
-import { syncTransaction, withConnection } from './sync-transaction.js';
-import { claimTempSlot, releaseTempSlot } from './temp-table-slots.js';
+import type { Store } from './sqlite/db.js';
+import { syncTransaction, withConnection } from './sqlite/sync-transaction.js';
+import { claimTempSlot, releaseTempSlot } from './sqlite/temp-table-slots.js';
 
 /** Creates the store side of do-not-call list management over a migrated database. */
 export function createDncListStore(store: Store): DncListStore {

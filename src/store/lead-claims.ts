@@ -8,10 +8,10 @@ import {
   hasCaps,
 } from '../campaign/frequency-caps.js';
 import type { Lead } from '../campaign/lead.js';
-import { type SqliteAttemptJournal, writeNewAttempt } from './attempt-journal.js';
-import type { Store } from './db.js';
+import { type SqliteAttemptJournal, writeNewAttempt } from './journal/attempt-journal.js';
 import { leadFromRow } from './leads.js';
 import type { LeadTable } from './schema.js';
+import type { Store } from './sqlite/db.js';
 
 /**
  * Candidates read per query while looking for a lead to claim, after the first one (see

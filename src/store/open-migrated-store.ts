@@ -1,6 +1,6 @@
-import { explainDatabaseFailure } from './database-access-error.js';
-import { type OpenDatabaseOptions, openDatabase, type Store } from './db.js';
 import { migrateToLatest } from './migrate.js';
+import { explainDatabaseFailure } from './sqlite/database-access-error.js';
+import { type OpenDatabaseOptions, openDatabase, type Store } from './sqlite/db.js';
 
 /**
  * Opens the database and brings its schema up to date; returns the names of the

@@ -22,13 +22,12 @@ import { createCampaignEditingStore } from '../store/campaign-editing-store.js';
 import type { CampaignPurger } from '../store/campaign-purge.js';
 import { createCampaignStatsReader } from '../store/campaign-stats.js';
 import { createCampaignRepository } from '../store/campaigns.js';
-import type { Store } from '../store/db.js';
 import type { StoreDialect } from '../store/dialect.js';
 import { createDncRepository, type DncRepository } from '../store/dnc.js';
 import { createDncPageReader } from '../store/dnc-page-reader.js';
 import { createEvidenceAttemptReader } from '../store/evidence-attempts.js';
-import type { ImportMergeResumer } from '../store/lead-import-resume.js';
-import { createLeadImportRepository } from '../store/lead-imports.js';
+import type { ImportMergeResumer } from '../store/lead-import/lead-import-resume.js';
+import { createLeadImportRepository } from '../store/lead-import/lead-imports.js';
 import { createLeadListReader } from '../store/lead-list.js';
 import type { LeadOperations } from '../store/lead-operations.js';
 import { createLeadOperations } from '../store/lead-operations.js';
@@ -36,6 +35,7 @@ import { createLeadRecoveryStore } from '../store/lead-recovery-store.js';
 import { createMetricsReader, type MetricsReader } from '../store/metrics-reader.js';
 import { createOptOutStore } from '../store/opt-outs.js';
 import { createRecordingRepository, type RecordingRepository } from '../store/recordings.js';
+import type { Store } from '../store/sqlite/db.js';
 
 /**
  * The store's adapters over one open database, for the server and every command alike:

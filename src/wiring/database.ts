@@ -1,16 +1,16 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { createAbandonmentReader } from '../store/answered-calls.js';
-import { createAttemptJournal } from '../store/attempt-journal.js';
 import { startCampaignPurger } from '../store/campaign-purge.js';
 import { pingDatabase } from '../store/database-ping.js';
-import type { Store } from '../store/db.js';
 import { createDialingStore } from '../store/dialing-store.js';
 import { createDncListStore } from '../store/dnc-list-store.js';
-import type { MergePace } from '../store/lead-import-merge.js';
-import { resumeImportMerges } from '../store/lead-import-resume.js';
-import { createLeadIntakeStore } from '../store/lead-intake-store.js';
+import { createAttemptJournal } from '../store/journal/attempt-journal.js';
+import type { MergePace } from '../store/lead-import/lead-import-merge.js';
+import { resumeImportMerges } from '../store/lead-import/lead-import-resume.js';
+import { createLeadIntakeStore } from '../store/lead-import/lead-intake-store.js';
 import { openMigratedStore } from '../store/open-migrated-store.js';
+import type { Store } from '../store/sqlite/db.js';
 import {
   builtOnFirstUse,
   type DatabaseParts,

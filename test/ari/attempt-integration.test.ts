@@ -16,9 +16,9 @@ import { createAttemptSnapshot } from '../../src/machines/attempt-step.js';
 import type { AttemptOutcome } from '../../src/machines/attempt-types.js';
 import { SCENARIOS as SIM_SCENARIOS } from '../../src/sim/sim-scenarios.js';
 import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
-import { createAttemptJournal } from '../../src/store/attempt-journal.js';
-import type { Store } from '../../src/store/db.js';
+import { createAttemptJournal } from '../../src/store/journal/attempt-journal.js';
 import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import {
   openSeededStore,
   sampleCampaign,

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { type Dialstate, startDialstate } from '../../src/main.js';
-import type { Store } from '../../src/store/db.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import { useCleanup } from '../support/cleanup.js';
 import { seedDialingCampaign } from '../support/dialing-seed.js';
 import { createTempDir, openMigratedStore } from '../support/store-fixtures.js';

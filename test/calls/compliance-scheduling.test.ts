@@ -4,8 +4,8 @@ import type { Campaign } from '../../src/campaign/campaign.js';
 import { loadConfig } from '../../src/config.js';
 import { type Dialstate, startDialstate } from '../../src/main.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
-import { openDatabase, type Store } from '../../src/store/db.js';
 import { createLeadRepository } from '../../src/store/leads.js';
+import { openDatabase, type Store } from '../../src/store/sqlite/db.js';
 import { seedDialingCampaign } from '../support/dialing-seed.js';
 import {
   createTempDir,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS, type SimScenario } from '../../src/sim/sim-scenarios.js';
 import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
-import type { Store } from '../../src/store/db.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import { EventRecorder } from '../sim/support/ari-recorder.js';
 import { useCleanup } from '../support/cleanup.js';
 import { seedDialingCampaign, seedDialingCampaigns } from '../support/dialing-seed.js';

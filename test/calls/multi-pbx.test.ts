@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { type Dialstate, startDialstate } from '../../src/main.js';
 import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
-import type { Store } from '../../src/store/db.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import { useCleanup } from '../support/cleanup.js';
 import { seedDialingCampaign } from '../support/dialing-seed.js';
 import { untilLeadsFinished } from '../support/human-campaign-run.js';

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Campaign } from '../../src/campaign/campaign.js';
 import { loadConfig } from '../../src/config.js';
 import { type Dialstate, type StartSeams, startDialstate } from '../../src/main.js';
-import { openDatabase, type Store } from '../../src/store/db.js';
+import { openDatabase, type Store } from '../../src/store/sqlite/db.js';
 import { seedDialingCampaign } from '../support/dialing-seed.js';
 import { createFaultyJournal } from '../support/faulty-journal.js';
 import { createTempDir, type TempDir } from '../support/store-fixtures.js';

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dncCommand } from '../../src/cli/dnc-command.js';
 import { importCommand } from '../../src/cli/import-command.js';
 import { loadConfig } from '../../src/config.js';
+import { acquireServerLock, tryServerLock } from '../../src/store/database-file/server-lock.js';
 import { createLeadRepository } from '../../src/store/leads.js';
-import { acquireServerLock, tryServerLock } from '../../src/store/server-lock.js';
 import { dialstate } from '../support/dialstate-cli.js';
 import {
   createTempDir,

@@ -3,12 +3,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ownDatabaseForImport } from '../../src/cli/import-database-owner.js';
 import { type Config, loadConfig } from '../../src/config.js';
-import { OWNED_MERGE_PACE } from '../../src/store/lead-import-merge.js';
 import {
   acquireServerLock,
   ServerLockHeldError,
   serverLockPath,
-} from '../../src/store/server-lock.js';
+} from '../../src/store/database-file/server-lock.js';
+import { OWNED_MERGE_PACE } from '../../src/store/lead-import/lead-import-merge.js';
 import { createTempDir, type TempDir } from '../support/store-fixtures.js';
 
 let dir: TempDir | undefined;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { importLeads } from '../../src/intake/import-leads.js';
 import { createSimulator } from '../../src/sim/simulator.js';
 import { createDncRepository } from '../../src/store/dnc.js';
-import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
+import { createLeadIntakeStore } from '../../src/store/lead-import/lead-intake-store.js';
 import { countRows } from '../../src/store/postgres/copy-from-sqlite.js';
 import { createPostgresLeadIntakeStore } from '../../src/store/postgres/lead-intake-store.js';
 import { openPostgres } from '../../src/store/postgres/open-postgres.js';

@@ -2,12 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import type { Lead } from '../../src/campaign/lead.js';
 import { addToDnc, importDnc, removeFromDnc } from '../../src/compliance/do-not-call-lists.js';
-import { createAttemptJournal } from '../../src/store/attempt-journal.js';
-import type { Store } from '../../src/store/db.js';
 import { createDialingStore } from '../../src/store/dialing-store.js';
 import { createDncRepository } from '../../src/store/dnc.js';
 import { createDncListStore } from '../../src/store/dnc-list-store.js';
+import { createAttemptJournal } from '../../src/store/journal/attempt-journal.js';
 import { createLeadRepository } from '../../src/store/leads.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import { CAMPAIGN_ID, leadsOf, openIntakeStore, runImport } from '../support/lead-intake.js';
 import { sampleNewAttempt, T0 } from '../support/store-fixtures.js';
 

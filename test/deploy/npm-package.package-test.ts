@@ -44,7 +44,7 @@ describe('the npm package', () => {
     expect(files.filter((name) => /^package\/(src|test|web)\//.test(name))).toEqual([]);
     // The command is the bundle (scripts/bundle-cli.ts), not tsc's module per source file.
     expect(files).toContain('package/dist/src/cli/serve-command.js');
-    expect(files).not.toContain('package/dist/src/store/db.js');
+    expect(files).not.toContain('package/dist/src/store/sqlite/db.js');
 
     const prefix = join(dir, 'prefix');
     await run(

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addLead } from '../../src/intake/add-lead.js';
-import type { Store } from '../../src/store/db.js';
-import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
+import { createLeadIntakeStore } from '../../src/store/lead-import/lead-intake-store.js';
 import { createLeadRepository } from '../../src/store/leads.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import {
   addDncEntries,
   addExistingLeads,

@@ -6,9 +6,9 @@ import { type ImportLeadsResult, importLeads } from '../../src/intake/import-lea
 import type { LeadImportCounts } from '../../src/intake/lead-import.js';
 import { readLeadFile } from '../../src/intake/read-lead-file.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
-import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
+import { createLeadIntakeStore } from '../../src/store/lead-import/lead-intake-store.js';
 import { createLeadRepository } from '../../src/store/leads.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import { openMemoryStore, sampleCampaign, T0 } from '../support/store-fixtures.js';
 
 let store: Store;

@@ -7,10 +7,10 @@ import {
   MAX_STORED_REJECTED_ROWS,
   MAX_STORED_WARNINGS,
 } from '../../src/intake/lead-import-tally.js';
-import type { Store } from '../../src/store/db.js';
-import { createLeadImportRepository } from '../../src/store/lead-imports.js';
-import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
+import { createLeadImportRepository } from '../../src/store/lead-import/lead-imports.js';
+import { createLeadIntakeStore } from '../../src/store/lead-import/lead-intake-store.js';
 import { createLeadRepository } from '../../src/store/leads.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import { chunks, rows } from '../support/csv-chunks.js';
 import {
   addDncEntries,

@@ -6,9 +6,9 @@ import {
   type LeadFileReading,
   readLeadFile,
 } from '../../src/intake/read-lead-file.js';
-import type { Store } from '../../src/store/db.js';
-import { createLeadImportRepository } from '../../src/store/lead-imports.js';
-import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
+import { createLeadImportRepository } from '../../src/store/lead-import/lead-imports.js';
+import { createLeadIntakeStore } from '../../src/store/lead-import/lead-intake-store.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import { chunks, rows } from '../support/csv-chunks.js';
 import { CAMPAIGN_ID, leadsOf, openIntakeStore } from '../support/lead-intake.js';
 import { T0 } from '../support/store-fixtures.js';

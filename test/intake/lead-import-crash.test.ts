@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { INTERRUPTED_IMPORT_ERROR } from '../../src/intake/lead-import-recovery.js';
 import { startDialstate } from '../../src/main.js';
-import type { Store } from '../../src/store/db.js';
-import { createLeadImportRepository } from '../../src/store/lead-imports.js';
+import { createLeadImportRepository } from '../../src/store/lead-import/lead-imports.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import {
   createTempDir,
   openMigratedStore,

@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Campaign } from '../../src/campaign/campaign.js';
 import type { CsvLimits } from '../../src/intake/csv-reader.js';
 import type { LeadImportCounts, LeadImportMode } from '../../src/intake/lead-import.js';
-import type { Store } from '../../src/store/db.js';
-import { createLeadImportRepository } from '../../src/store/lead-imports.js';
+import { createLeadImportRepository } from '../../src/store/lead-import/lead-imports.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import {
   addDncEntries,
   addExistingLeads,

@@ -2,7 +2,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { LeadImportProgress } from '../../src/intake/import-leads.js';
-import type { Store } from '../../src/store/db.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import { leadsOf, openIntakeStore, runImport } from '../support/lead-intake.js';
 import {
   createWorkbookDir,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAbandonmentReader } from '../../src/store/answered-calls.js';
-import type { Store } from '../../src/store/db.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import { createTempDir, openMigratedStore, type TempDir } from '../support/store-fixtures.js';
 
 const DAY = 86_400_000;

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COMMIT_SQL, CREATE_SQL } from '../../src/store/attempt-journal.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
-import { openDatabase, type Store } from '../../src/store/db.js';
+import { COMMIT_SQL, CREATE_SQL } from '../../src/store/journal/attempt-journal.js';
 import { CLAIM_SQL } from '../../src/store/lead-claims.js';
 import { createLeadRepository } from '../../src/store/leads.js';
 import { migrateTo, migrateToLatest } from '../../src/store/migrate.js';
+import { openDatabase, type Store } from '../../src/store/sqlite/db.js';
 import {
   createTempDir,
   sampleCampaign,

@@ -2,8 +2,8 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { startCampaignPurger } from '../../src/store/campaign-purge.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
-import { syncTransaction } from '../../src/store/sync-transaction.js';
+import type { Store } from '../../src/store/sqlite/db.js';
+import { syncTransaction } from '../../src/store/sqlite/sync-transaction.js';
 import {
   type CampaignRowCounts,
   countCampaignRows,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/db.js';
 import { createDncRepository } from '../../src/store/dnc.js';
 import { createDncPageReader } from '../../src/store/dnc-page-reader.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import { openIntakeStore } from '../support/lead-intake.js';
 import { T0 } from '../support/store-fixtures.js';
 

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LeadClaimRequest } from '../../src/calls/ports.js';
 import type { FrequencyCaps } from '../../src/campaign/frequency-caps.js';
-import { createAttemptJournal } from '../../src/store/attempt-journal.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
-import { openDatabase, type Store } from '../../src/store/db.js';
+import { createAttemptJournal } from '../../src/store/journal/attempt-journal.js';
 import { CLAIM_SQL, createLeadClaimer, type LeadClaimer } from '../../src/store/lead-claims.js';
 import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
 import { migrateTo, migrateToLatest } from '../../src/store/migrate.js';
+import { openDatabase, type Store } from '../../src/store/sqlite/db.js';
 import {
   createTempDir,
   openMigratedStore,

@@ -4,16 +4,16 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { LeadClaimRequest, LeadClaimVerdict } from '../../src/calls/ports.js';
 import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import type { Lead } from '../../src/campaign/lead.js';
-import { CREATE_SQL, createAttemptJournal } from '../../src/store/attempt-journal.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
 import { createDncRepository } from '../../src/store/dnc.js';
+import { CREATE_SQL, createAttemptJournal } from '../../src/store/journal/attempt-journal.js';
 import {
   CLAIM_BATCH,
   CLAIM_SQL,
   createLeadClaimer,
   type LeadClaimer,
 } from '../../src/store/lead-claims.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import {
   sampleCampaign,
   sampleLead,

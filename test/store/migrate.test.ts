@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/db.js';
 import { CLAIM_SQL } from '../../src/store/lead-claims.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
+import { openDatabase } from '../../src/store/sqlite/db.js';
 import { createTempDir, type TempDir } from '../support/store-fixtures.js';
 
 const TABLES = [

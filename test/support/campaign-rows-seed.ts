@@ -1,5 +1,5 @@
-import type { Store } from '../../src/store/db.js';
-import { syncTransaction } from '../../src/store/sync-transaction.js';
+import type { Store } from '../../src/store/sqlite/db.js';
+import { syncTransaction } from '../../src/store/sqlite/sync-transaction.js';
 
 /** What `seedCampaignRows` wrote, to check that a delete removed all of it. */
 export interface SeededRows {

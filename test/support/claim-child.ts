@@ -9,9 +9,9 @@
  * Usage: node --import tsx claim-child.ts <db path> <campaign id> <name>
  */
 import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
-import { createAttemptJournal } from '../../src/store/attempt-journal.js';
-import { openDatabase } from '../../src/store/db.js';
+import { createAttemptJournal } from '../../src/store/journal/attempt-journal.js';
 import { createLeadClaimer } from '../../src/store/lead-claims.js';
+import { openDatabase } from '../../src/store/sqlite/db.js';
 import { sampleNewAttempt, T0 } from './store-fixtures.js';
 
 const [dbPath, campaignId, name] = process.argv.slice(2);

@@ -7,15 +7,18 @@ import type {
   NewAttempt,
 } from '../../src/calls/ports.js';
 import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
-import { type CreateAttemptResult, createAttemptJournal } from '../../src/store/attempt-journal.js';
-import { openDatabase } from '../../src/store/db.js';
 import { createDialingStore } from '../../src/store/dialing-store.js';
+import {
+  type CreateAttemptResult,
+  createAttemptJournal,
+} from '../../src/store/journal/attempt-journal.js';
 import { createLeadClaimer, type LeadClaimer } from '../../src/store/lead-claims.js';
 import { createLeadRecoveryStore } from '../../src/store/lead-recovery-store.js';
 import { openPostgres } from '../../src/store/postgres/open-postgres.js';
 import { createPostgresAttemptJournal } from '../../src/store/postgres/postgres-attempt-journal.js';
 import { createPostgresLeadClaimer } from '../../src/store/postgres/postgres-lead-claims.js';
 import type { Database } from '../../src/store/schema.js';
+import { openDatabase } from '../../src/store/sqlite/db.js';
 import { describeOnDialect } from './each-store.js';
 import { createPostgresDatabase } from './postgres.js';
 import {

@@ -11,9 +11,12 @@ import type {
 } from '../../src/intake/lead-intake-ports.js';
 import { type CampaignPurger, startCampaignPurger } from '../../src/store/campaign-purge.js';
 import { createDncListStore } from '../../src/store/dnc-list-store.js';
-import { type ImportMergeResumer, resumeImportMerges } from '../../src/store/lead-import-resume.js';
-import { createLeadImportRepository } from '../../src/store/lead-imports.js';
-import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
+import {
+  type ImportMergeResumer,
+  resumeImportMerges,
+} from '../../src/store/lead-import/lead-import-resume.js';
+import { createLeadImportRepository } from '../../src/store/lead-import/lead-imports.js';
+import { createLeadIntakeStore } from '../../src/store/lead-import/lead-intake-store.js';
 import { startPostgresCampaignPurger } from '../../src/store/postgres/campaign-purge.js';
 import { createPostgresDncListStore } from '../../src/store/postgres/dnc-list-store.js';
 import { resumePostgresImportMerges } from '../../src/store/postgres/import-resume.js';

@@ -1,5 +1,5 @@
 import { afterEach } from 'vitest';
-import type { Store, SynchronousMode } from '../../src/store/db.js';
+import type { Store, SynchronousMode } from '../../src/store/sqlite/db.js';
 import { createTempDir, openMigratedStore, type TempDir } from './store-fixtures.js';
 
 /**

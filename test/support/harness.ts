@@ -12,9 +12,9 @@ import type { AttemptEvent } from '../../src/machines/attempt-types.js';
 import {
   createAttemptJournal,
   type SqliteAttemptJournal,
-} from '../../src/store/attempt-journal.js';
-import type { Store } from '../../src/store/db.js';
+} from '../../src/store/journal/attempt-journal.js';
 import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import { FakeCallControl } from './fake-call-control.js';
 import {
   createTempDir,

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { type Dialstate, startDialstate } from '../../src/main.js';
-import type { Store } from '../../src/store/db.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import { seedDialingCampaign } from './dialing-seed.js';
 import type { TempDir } from './store-fixtures.js';
 import { until } from './until.js';

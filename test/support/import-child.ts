@@ -9,9 +9,9 @@
  * (`OWNED_MERGE_PACE`, big transactions).
  */
 import { importLeads } from '../../src/intake/import-leads.js';
-import { openDatabase } from '../../src/store/db.js';
-import { OWNED_MERGE_PACE } from '../../src/store/lead-import-merge.js';
-import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
+import { OWNED_MERGE_PACE } from '../../src/store/lead-import/lead-import-merge.js';
+import { createLeadIntakeStore } from '../../src/store/lead-import/lead-intake-store.js';
+import { openDatabase } from '../../src/store/sqlite/db.js';
 
 const [dbPath, campaignId, rows, slow, pace] = process.argv.slice(2);
 if (!dbPath || !campaignId || !rows || !slow) throw new Error('missing arguments');

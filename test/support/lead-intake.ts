@@ -5,10 +5,10 @@ import {
   importLeads,
   type LeadImportReport,
 } from '../../src/intake/import-leads.js';
-import type { Store } from '../../src/store/db.js';
 import { createDncRepository } from '../../src/store/dnc.js';
-import { createLeadIntakeStore } from '../../src/store/lead-intake-store.js';
+import { createLeadIntakeStore } from '../../src/store/lead-import/lead-intake-store.js';
 import { createLeadRepository } from '../../src/store/leads.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import { openMemoryStore, sampleLead, seedStore, T0 } from './store-fixtures.js';
 
 export const CAMPAIGN_ID = 'campaign-reminders';

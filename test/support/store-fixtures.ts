@@ -8,12 +8,12 @@ import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/campaign/retry-policy.js';
 import type { PersistedAttemptSnapshot } from '../../src/machines/attempt-step.js';
 import type { AttemptEvent, AttemptFacts, AttemptInput } from '../../src/machines/attempt-types.js';
-import type { NewAttempt } from '../../src/store/attempt-journal.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
-import { openDatabase, type Store, type SynchronousMode } from '../../src/store/db.js';
+import type { NewAttempt } from '../../src/store/journal/attempt-journal.js';
 import { createLeadRepository, type NewLead } from '../../src/store/leads.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { createRecordingRepository, type Recording } from '../../src/store/recordings.js';
+import { openDatabase, type Store, type SynchronousMode } from '../../src/store/sqlite/db.js';
 
 /** 2026-11-24T14:00:00Z: every fixture time is counted from here. */
 export const T0 = Date.UTC(2026, 10, 24, 14, 0, 0);

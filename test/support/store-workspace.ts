@@ -2,13 +2,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import type { StoredAttempt } from '../../src/calls/ports.js';
 import type { CampaignRepository } from '../../src/control/campaign-reads.js';
+import { createCampaignRepository } from '../../src/store/campaigns.js';
 import {
   createAttemptJournal,
   type SqliteAttemptJournal,
-} from '../../src/store/attempt-journal.js';
-import { createCampaignRepository } from '../../src/store/campaigns.js';
-import type { Store } from '../../src/store/db.js';
+} from '../../src/store/journal/attempt-journal.js';
 import { createLeadRepository, type LeadRepository } from '../../src/store/leads.js';
+import type { Store } from '../../src/store/sqlite/db.js';
 import {
   openMigratedStore,
   openSeededStore,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
-import type { SqliteAttemptJournal } from '../../src/store/attempt-journal.js';
+import type { SqliteAttemptJournal } from '../../src/store/journal/attempt-journal.js';
 import { knownPostgresMigrationNames } from '../../src/store/postgres/migrate-postgres.js';
 import {
   type DatabaseParts,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.js';
 import { importLeads } from '../../src/intake/import-leads.js';
-import { type MergePace, OWNED_MERGE_PACE } from '../../src/store/lead-import-merge.js';
+import { type MergePace, OWNED_MERGE_PACE } from '../../src/store/lead-import/lead-import-merge.js';
 import { withDatabase } from '../../src/wiring/database.js';
 import { createTempDir, sampleCampaign, T0, type TempDir } from '../support/store-fixtures.js';
 

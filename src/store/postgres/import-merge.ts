@@ -1,12 +1,12 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { MergedCounts } from '../../intake/lead-import-tally.js';
 import type { LeadImportMerge } from '../../intake/lead-intake-ports.js';
-import { mergeResultOf } from '../lead-import-merge.js';
+import { mergeResultOf } from '../lead-import/lead-import-merge.js';
 import type { Database } from '../schema.js';
 
 /**
  * Staged rows merged per transaction, to start with. The chunk adapts like SQLite's
- * (src/store/lead-import-merge.ts): it halves when one took longer than `targetMs` and
+ * (src/store/lead-import/lead-import-merge.ts): it halves when one took longer than `targetMs` and
  * doubles when it took less than half of that. PostgreSQL holds no event loop, but a
  * merge transaction holds the campaign's counter rows, which claims on every node
  * update too: it stays short.
@@ -52,7 +52,7 @@ const PATCHED_CUSTOM_VARS = sql`coalesce((
 
 /**
  * Moves staged rows `from`..`to` into the campaign, deciding exactly as SQLite does
- * (src/store/lead-import-merge.ts `mergeRange`): updates the leads that have their
+ * (src/store/lead-import/lead-import-merge.ts `mergeRange`): updates the leads that have their
  * numbers (`update_existing`), then inserts the rest in row order; a number that became
  * a lead after its row was read is skipped (`skip_existing`) and listed.
  */

@@ -4,7 +4,7 @@ import {
   type ImportMergeResumer,
   LOST_STAGING_ERROR,
   resumeEachMerge,
-} from '../lead-import-resume.js';
+} from '../lead-import/lead-import-resume.js';
 import type { Database } from '../schema.js';
 import { mergePostgresImport } from './import-merge.js';
 import { dropStaleStagings, openPostgresImportStaging } from './import-staging.js';

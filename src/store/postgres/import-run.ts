@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { LeadImportRun, LeadImportStart } from '../../intake/lead-intake-ports.js';
-import { importCountColumns } from '../lead-imports.js';
+import { importCountColumns } from '../lead-import/lead-imports.js';
 import type { Database } from '../schema.js';
 import { mergePostgresImport, type PostgresMergeOptions } from './import-merge.js';
 import {
@@ -19,7 +19,7 @@ const NOTHING_MERGED = {
 } as const;
 
 /**
- * One lead import on PostgreSQL, with the contract of SQLite's (src/store/lead-import-run.ts):
+ * One lead import on PostgreSQL, with the contract of SQLite's (src/store/lead-import/lead-import-run.ts):
  * rows and issues are staged out of sight (import-staging.ts); issues become visible
  * with each saved progress; leads reach the lead table only in `merge`.
  *

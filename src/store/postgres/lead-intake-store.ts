@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { LeadAddStore, LeadImportStore } from '../../intake/lead-intake-ports.js';
 import { createCampaignRepository } from '../campaigns.js';
-import { dncMatchesOf } from '../lead-intake-store.js';
+import { dncMatchesOf } from '../lead-import/lead-intake-store.js';
 import { phoneZonesColumn } from '../phone-zones.js';
 import type { Database } from '../schema.js';
 import type { PostgresMergeOptions } from './import-merge.js';

@@ -16,8 +16,8 @@ import {
   newAttemptParameters,
   storedNewAttempt,
   updateParameters,
-} from '../attempt-journal.js';
-import { createAttemptJournalReads } from '../attempt-journal-reads.js';
+} from '../journal/attempt-journal.js';
+import { createAttemptJournalReads } from '../journal/attempt-journal-reads.js';
 import type { Database } from '../schema.js';
 import { numberedParameters as $ } from './numbered-parameters.js';
 import { createPostgresCommitBatcher } from './postgres-commit-batcher.js';

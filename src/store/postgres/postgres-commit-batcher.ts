@@ -4,7 +4,7 @@ import {
   type CommitBatcher,
   createBatchQueue,
   type Settled,
-} from '../commit-batcher.js';
+} from '../journal/commit-batcher.js';
 import type { Database } from '../schema.js';
 
 /**

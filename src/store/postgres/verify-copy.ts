@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { ReplayMismatchError, replayAttempt } from '../../machines/attempt-replay.js';
 import { UnsupportedMachineVersionError } from '../../machines/attempt-step.js';
 import type { AttemptInput } from '../../machines/attempt-types.js';
-import { journalEntryFromRow } from '../attempt-journal-reads.js';
+import { journalEntryFromRow } from '../journal/attempt-journal-reads.js';
 import type { Database } from '../schema.js';
 import { COPIED_TABLES, countRows } from './copy-from-sqlite.js';
 

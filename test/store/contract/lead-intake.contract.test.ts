@@ -4,7 +4,7 @@ import { importLeads } from '../../../src/intake/import-leads.js';
 import type { LeadImportStore } from '../../../src/intake/lead-intake-ports.js';
 import { createCampaignRepository } from '../../../src/store/campaigns.js';
 import { createDncRepository } from '../../../src/store/dnc.js';
-import { LOST_STAGING_ERROR } from '../../../src/store/lead-import-resume.js';
+import { LOST_STAGING_ERROR } from '../../../src/store/lead-import/lead-import-resume.js';
 import { phoneZonesColumn } from '../../../src/store/phone-zones.js';
 import type { Database } from '../../../src/store/schema.js';
 import { chunks, rows } from '../../support/csv-chunks.js';

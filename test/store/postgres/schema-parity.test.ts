@@ -1,12 +1,12 @@
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../../src/store/db.js';
 import {
   knownPostgresMigrationNames,
   migratePostgresToLatest,
 } from '../../../src/store/postgres/migrate-postgres.js';
 import { openPostgres, type PostgresStore } from '../../../src/store/postgres/open-postgres.js';
 import type { Database } from '../../../src/store/schema.js';
+import type { Store } from '../../../src/store/sqlite/db.js';
 import {
   createPostgresDatabase,
   postgresAvailable,

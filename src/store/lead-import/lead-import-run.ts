@@ -1,0 +1,237 @@
+import type { LeadImportCounts, LeadImportIssue } from '../../intake/lead-import.js';
+import type { LeadImportRun, LeadImportStart, StagedLead } from '../../intake/lead-intake-ports.js';
+import { phoneZonesColumn } from '../phone-zones.js';
+import type { Store } from '../sqlite/db.js';
+import { syncTransaction, withConnection } from '../sqlite/sync-transaction.js';
+import { claimTempSlot, releaseTempSlot } from '../sqlite/temp-table-slots.js';
+import { type MergePace, mergeImportInSlices } from './lead-import-merge.js';
+import { type ImportStaging, openImportStaging } from './lead-import-staging.js';
+
+/**
+ * Opens the staging of one import: its rows go to a staging file of their own beside
+ * the database (`lead-import-staging.ts`), its issues to a temp table, and they reach
+ * the real tables only in `merge`.
+ *
+ * A crash at any point before the merge begins leaves no lead of the import behind;
+ * the import stays `running` until the next start marks it failed
+ * (`LeadImportRepository.failRunning`). Once the merge has begun (the whole file read,
+ * its rows flushed to disk) the import no longer fails: it is merged in slices, and a
+ * restart finishes the merge (ADR 024).
+ */
+export async function openLeadImportRun(
+  store: Store,
+  start: LeadImportStart,
+  slices: MergePace = {},
+): Promise<LeadImportRun> {
+  const slot = claimTempSlot(store);
+  const issues = `temp.lead_import_issues_${slot}`;
+  const { importId, campaignId, mode } = start;
+  let staging: ImportStaging;
+  try {
+    staging = await openImportStaging(store, slot, importId);
+  } catch (error) {
+    releaseTempSlot(store, slot);
+    throw error;
+  }
+  const { rows } = staging;
+  try {
+    await syncTransaction(store, () => {
+      store.prepare(`drop table if exists ${issues}`).run([]);
+      store
+        .prepare(
+          `create table ${issues} (row_number integer not null, severity text not null,
+            field text, value text, reason text not null, raw text)`,
+        )
+        .run([]);
+      store
+        .prepare(
+          `insert into lead_import (id, campaign_id, file_name, mode, status, bytes_total, started_at)
+           values (?, ?, ?, ?, 'running', ?, ?)`,
+        )
+        .run([importId, campaignId, start.fileName, mode, start.bytesTotal, start.startedAt]);
+    });
+  } catch (error) {
+    await staging.remove().catch(() => undefined);
+    releaseTempSlot(store, slot);
+    throw error;
+  }
+
+  let closed = false;
+  async function dropStaging(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    try {
+      await staging.remove();
+      await withConnection(store, () => {
+        store.prepare(`drop table if exists ${issues}`).run([]);
+      });
+    } finally {
+      releaseTempSlot(store, slot);
+    }
+  }
+  /** Moves the staged issues to the import's issues; inside a transaction. */
+  function flushIssues(): void {
+    store
+      .prepare(
+        `insert into lead_import_issue (import_id, row_number, severity, field, value, reason, raw)
+         select ?, row_number, severity, field, value, reason, raw from ${issues} order by rowid`,
+      )
+      .run([importId]);
+    store.prepare(`delete from ${issues}`).run([]);
+  }
+
+  return {
+    importId,
+
+    async setHeader(header) {
+      await withConnection(store, () =>
+        store
+          .prepare('update lead_import set header = ? where id = ?')
+          .run([JSON.stringify(header), importId]),
+      );
+    },
+
+    async stage(leads: readonly StagedLead[], found: readonly LeadImportIssue[]) {
+      if (leads.length === 0 && found.length === 0) return;
+      await syncTransaction(store, () => {
+        const insertLead = store.prepare(
+          `insert into ${rows} (row_number, phone, name, timezone, caller_id, custom_vars, state,
+             note, phone_zones)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        );
+        for (const lead of leads) {
+          insertLead.run([
+            lead.rowNumber,
+            lead.phone,
+            lead.name,
+            lead.timezone,
+            lead.callerId,
+            lead.customVars,
+            lead.state,
+            lead.note,
+            phoneZonesColumn(lead.phone),
+          ]);
+        }
+        const insertIssue = store.prepare(
+          `insert into ${issues} (row_number, severity, field, value, reason, raw) values (?, ?, ?, ?, ?, ?)`,
+        );
+        for (const issue of found) {
+          insertIssue.run([
+            issue.rowNumber,
+            issue.severity,
+            issue.field,
+            issue.value,
+            issue.reason,
+            issue.raw,
+          ]);
+        }
+      });
+    },
+
+    async saveProgress(counts, bytesRead) {
+      return syncTransaction(
+        store,
+        () => {
+          const running = store
+            .prepare(
+              `update lead_import set total_rows = ?, accepted = ?, updated = ?, duplicates = ?,
+                 rejected = ?, dnc_blocked = ?, bytes_read = ?
+               where id = ? and status = 'running'`,
+            )
+            .run([...countValues(counts), bytesRead, importId]);
+          if (Number(running.changes) === 0) return false;
+          flushIssues();
+          return true;
+        },
+        { immediate: true },
+      );
+    },
+
+    async merge(finalCounts, at) {
+      // Kept when the merge broke off half way (the store closing, an I/O error): the
+      // next start finishes it from this file (resumeImportMerges).
+      let keepStaging = false;
+      try {
+        // The point of no return: every row is read, validated and on disk. From the
+        // commit below on, the import completes, if need be after a restart (ADR 024).
+        staging.sync();
+        const decided = await syncTransaction(
+          store,
+          () => {
+            const before = countValues(
+              finalCounts({
+                ok: true,
+                inserted: { pending: 0, dnc: 0 },
+                updated: { pending: 0, dnc: 0 },
+                lateDuplicates: 0,
+                blockedMs: 0,
+              }),
+            );
+            const running = store
+              .prepare(
+                `update lead_import set merge_next_row = 1,
+                   merge_seq_base = (select ifnull(max(import_seq), 0) from lead where campaign_id = ?),
+                   total_rows = ?, accepted = ?, updated = ?, duplicates = ?, rejected = ?,
+                   dnc_blocked = ?
+                 where id = ? and status = 'running' and merge_next_row is null
+                   and exists (select 1 from campaign where id = ? and deleting_at is null)`,
+              )
+              .run([campaignId, ...before, importId, campaignId]);
+            if (Number(running.changes) === 0) return false;
+            flushIssues();
+            return true;
+          },
+          { immediate: true },
+        );
+        if (!decided) return { ok: false, reason: 'notRunning' };
+        keepStaging = true;
+        const merged = await mergeImportInSlices(store, { importId, rows }, at, slices);
+        keepStaging = false;
+        return merged;
+      } finally {
+        if (keepStaging) {
+          closed = true;
+          try {
+            await staging.detach();
+          } finally {
+            releaseTempSlot(store, slot);
+          }
+        } else {
+          await dropStaging();
+        }
+      }
+    },
+
+    async fail(error, counts, at) {
+      try {
+        await syncTransaction(
+          store,
+          () => {
+            flushIssues();
+            store
+              .prepare(
+                `update lead_import set status = 'failed', error = ?, total_rows = ?, accepted = 0,
+                   updated = 0, duplicates = ?, rejected = ?, dnc_blocked = 0, finished_at = ?
+                 where id = ? and status = 'running' and merge_next_row is null`,
+              )
+              .run([error, counts.totalRows, counts.duplicates, counts.rejected, at, importId]);
+          },
+          { immediate: true },
+        );
+      } finally {
+        await dropStaging();
+      }
+    },
+  };
+}
+
+function countValues(counts: LeadImportCounts): number[] {
+  return [
+    counts.totalRows,
+    counts.accepted,
+    counts.updated,
+    counts.duplicates,
+    counts.rejected,
+    counts.dncBlocked,
+  ];
+}

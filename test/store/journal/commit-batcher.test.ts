@@ -1,0 +1,381 @@
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { type Kysely, sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { createCommitBatcher } from '../../../src/store/journal/commit-batcher.js';
+import { migrateToLatest } from '../../../src/store/migrate.js';
+import { createRecordingRepository } from '../../../src/store/recordings.js';
+import type { Database } from '../../../src/store/schema.js';
+import { openDatabase } from '../../../src/store/sqlite/db.js';
+import type { WalSync } from '../../../src/store/sqlite/wal-sync.js';
+import { createTempDir, openMigratedStore, sampleRecording } from '../../support/store-fixtures.js';
+import { useStoreWorkspace } from '../../support/store-workspace.js';
+import { until } from '../../support/until.js';
+
+const workspace = useStoreWorkspace();
+
+function addRecording(trx: Kysely<Database>, id: string) {
+  return createRecordingRepository(trx).insert(sampleRecording(id));
+}
+
+async function recordingIds(): Promise<string[]> {
+  const rows = await workspace.store.db
+    .selectFrom('recording')
+    .select('id')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+const TRANSACTION = new Set(['begin immediate', 'commit', 'rollback']);
+
+/** A batcher over the workspace's store that notes every statement it prepares itself. */
+function recordingBatcher() {
+  const statements: string[] = [];
+  const { store } = workspace;
+  const batcher = createCommitBatcher({
+    ...store,
+    prepare(text) {
+      statements.push(text);
+      return store.prepare(text);
+    },
+  });
+  return { batcher, statements };
+}
+
+describe('commit batcher', () => {
+  it('runs the units queued in one turn in a single transaction', async () => {
+    const batcher = createCommitBatcher(workspace.store);
+    const seen: Kysely<Database>[] = [];
+    const unit = (id: string) => async (trx: Kysely<Database>) => {
+      seen.push(trx);
+      await addRecording(trx, id);
+      return id;
+    };
+
+    expect(await Promise.all([batcher.run(unit('a')), batcher.run(unit('b'))])).toEqual(['a', 'b']);
+    await batcher.run(unit('c'));
+
+    expect(seen[0]).toBe(seen[1]);
+    expect(seen[2]).not.toBe(seen[0]);
+    expect(await recordingIds()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('rolls back only the unit that fails', async () => {
+    const batcher = createCommitBatcher(workspace.store);
+    const results = await Promise.allSettled([
+      batcher.run((trx) => addRecording(trx, 'a')),
+      batcher.run(async (trx) => {
+        await addRecording(trx, 'b');
+        throw new Error('unit b failed');
+      }),
+      batcher.run((trx) => addRecording(trx, 'c')),
+    ]);
+
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await recordingIds()).toEqual(['a', 'c']);
+  });
+
+  it('fails every unit of a batch whose transaction is gone, writing none of them', async () => {
+    const batcher = createCommitBatcher(workspace.store);
+    const results = await Promise.allSettled([
+      batcher.run((trx) => addRecording(trx, 'a')),
+      batcher.run(async (trx) => {
+        // What SQLite does by itself on an I/O error or a full disk.
+        await sql`rollback`.execute(trx);
+        throw new Error('disk full');
+      }),
+      batcher.run((trx) => addRecording(trx, 'c')),
+    ]);
+
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(await recordingIds()).toEqual([]);
+  });
+
+  it('writes a batch whose units all succeed without a savepoint, each unit run once', async () => {
+    const { batcher, statements } = recordingBatcher();
+    const runs: string[] = [];
+    const unit = (id: string) => async (trx: Kysely<Database>) => {
+      runs.push(id);
+      await addRecording(trx, id);
+    };
+    await Promise.all([batcher.run(unit('a')), batcher.run(unit('b')), batcher.run(unit('c'))]);
+
+    expect(runs).toEqual(['a', 'b', 'c']);
+    expect(statements.filter((text) => /savepoint|release/.test(text))).toEqual([]);
+    expect(statements.filter((text) => TRANSACTION.has(text))).toEqual([
+      'begin immediate',
+      'commit',
+    ]);
+    expect(await recordingIds()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('runs a batch again unit by unit in savepoints when one of its units fails', async () => {
+    const { batcher, statements } = recordingBatcher();
+    const runs: string[] = [];
+    const results = await Promise.allSettled([
+      batcher.run(async (trx) => {
+        runs.push('a');
+        await addRecording(trx, 'a');
+      }),
+      batcher.run(async (trx) => {
+        runs.push('b');
+        await addRecording(trx, 'b');
+        throw new Error('unit b failed');
+      }),
+      batcher.run(async (trx) => {
+        runs.push('c');
+        await addRecording(trx, 'c');
+      }),
+    ]);
+
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    // The first pass stopped at b and was rolled back; the second ran all three.
+    expect(runs).toEqual(['a', 'b', 'a', 'b', 'c']);
+    expect(statements.filter((text) => TRANSACTION.has(text))).toEqual([
+      'begin immediate',
+      'rollback',
+      'begin immediate',
+      'commit',
+    ]);
+    expect(statements.filter((text) => text === 'savepoint batched_unit')).toHaveLength(3);
+    expect(await recordingIds()).toEqual(['a', 'c']);
+  });
+
+  it('splits a long queue into several transactions', async () => {
+    const batcher = createCommitBatcher(workspace.store);
+    const seen = new Set<Kysely<Database>>();
+    await Promise.all(
+      Array.from({ length: 300 }, (_, index) =>
+        batcher.run(async (trx) => {
+          seen.add(trx);
+          await addRecording(trx, `r${String(index).padStart(3, '0')}`);
+        }),
+      ),
+    );
+    expect(seen.size).toBe(2);
+    expect(await recordingIds()).toHaveLength(300);
+  });
+
+  describe('durability under synchronous=FULL (ADR 037)', () => {
+    /** A WAL sync whose fsyncs complete (or fail) only when the test says so. */
+    function heldWalSync() {
+      const rounds: { resolve: () => void; reject: (error: Error) => void }[] = [];
+      const walSync: WalSync = {
+        afterWrite: () =>
+          new Promise<void>((resolve, reject) => {
+            rounds.push({ resolve, reject });
+          }),
+        running: () => null,
+      };
+      return { rounds, walSync };
+    }
+
+    async function synchronousOf(trx: Kysely<Database>): Promise<number | undefined> {
+      const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(trx);
+      return rows[0]?.synchronous;
+    }
+
+    it('commits without fsync and acknowledges each unit only once the WAL is synced', async () => {
+      const { rounds, walSync } = heldWalSync();
+      const batcher = createCommitBatcher(workspace.store, walSync);
+      let settled = false;
+      const written = Promise.all([
+        batcher.run(async (trx) => {
+          await addRecording(trx, 'a');
+          return synchronousOf(trx);
+        }),
+        batcher.run((trx) => addRecording(trx, 'b')),
+      ]).finally(() => {
+        settled = true;
+      });
+
+      await until(() => rounds.length === 1, { what: 'the WAL sync to be asked for' });
+      // Committed, readable, but not yet acknowledged: its fsync has not completed.
+      expect(await recordingIds()).toEqual(['a', 'b']);
+      expect(settled).toBe(false);
+      // Other writes on the connection keep SQLite's fsync at commit.
+      expect(await synchronousOf(workspace.store.db)).toBe(2);
+
+      rounds[0]?.resolve();
+      const [synchronousInBatch] = await written;
+      expect(synchronousInBatch).toBe(1);
+      expect(rounds).toHaveLength(1);
+    });
+
+    it('holds back the units queued while an fsync runs, and writes them together after it', async () => {
+      const { rounds, walSync } = heldWalSync();
+      let fsyncing: { promise: Promise<void>; end: () => void } | null = null;
+      const gated: WalSync = {
+        afterWrite() {
+          const end = walSync.afterWrite();
+          let finish = () => {};
+          const promise = new Promise<void>((resolve) => {
+            finish = resolve;
+          });
+          fsyncing = { promise, end: finish };
+          return end.finally(() => fsyncing?.end());
+        },
+        running: () => fsyncing?.promise ?? null,
+      };
+      const batcher = createCommitBatcher(workspace.store, gated);
+      const seen: Kysely<Database>[] = [];
+      const unit = (id: string) => async (trx: Kysely<Database>) => {
+        seen.push(trx);
+        await addRecording(trx, id);
+      };
+      const first = batcher.run(unit('a'));
+      await until(() => rounds.length === 1, { what: 'the first fsync' });
+      // Queued in two turns of the loop while the first batch's fsync runs.
+      const b = batcher.run(unit('b'));
+      await new Promise((resolve) => setImmediate(resolve));
+      const c = batcher.run(unit('c'));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await recordingIds()).toEqual(['a']);
+
+      rounds[0]?.resolve();
+      await first;
+      await until(() => rounds.length === 2, { what: 'the second fsync' });
+      expect(await recordingIds()).toEqual(['a', 'b', 'c']);
+      expect(seen[1]).toBe(seen[2]);
+      rounds[1]?.resolve();
+      await Promise.all([b, c]);
+    });
+
+    it('fails every unit of a batch whose WAL sync failed', async () => {
+      const { rounds, walSync } = heldWalSync();
+      const batcher = createCommitBatcher(workspace.store, walSync);
+      const results = Promise.allSettled([
+        batcher.run((trx) => addRecording(trx, 'a')),
+        batcher.run((trx) => addRecording(trx, 'b')),
+      ]);
+      await until(() => rounds.length === 1, { what: 'the WAL sync to be asked for' });
+      rounds[0]?.reject(new Error('EIO'));
+      expect((await results).map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    });
+
+    it('syncs the real WAL file and acknowledges after it', async () => {
+      const batcher = createCommitBatcher(workspace.store);
+      const seen = await batcher.run(async (trx) => {
+        await addRecording(trx, 'a');
+        return synchronousOf(trx);
+      });
+      expect(seen).toBe(1);
+      expect(await recordingIds()).toEqual(['a']);
+    });
+
+    it("leaves the fsync to SQLite's COMMIT when told to (no WAL sync)", async () => {
+      const batcher = createCommitBatcher(workspace.store, null);
+      expect(await batcher.run((trx) => synchronousOf(trx))).toBe(2);
+    });
+
+    it('follows the connection when its synchronous mode changes after the first batch', async () => {
+      const { rounds, walSync } = heldWalSync();
+      const batcher = createCommitBatcher(workspace.store, walSync);
+      const first = batcher.run((trx) => addRecording(trx, 'a'));
+      await until(() => rounds.length === 1, { what: 'the WAL sync of the FULL batch' });
+      rounds[0]?.resolve();
+      await first;
+
+      await sql`pragma synchronous = NORMAL`.execute(workspace.store.db);
+      // Under NORMAL no sync is asked for, and the connection is left at NORMAL.
+      expect(await batcher.run((trx) => synchronousOf(trx))).toBe(1);
+      expect(rounds).toHaveLength(1);
+      expect(await synchronousOf(workspace.store.db)).toBe(1);
+
+      await sql`pragma synchronous = FULL`.execute(workspace.store.db);
+      const third = batcher.run((trx) => synchronousOf(trx));
+      await until(() => rounds.length === 2, { what: 'the WAL sync of FULL again' });
+      rounds[1]?.resolve();
+      expect(await third).toBe(1);
+      expect(await synchronousOf(workspace.store.db)).toBe(2);
+    });
+
+    it('asks for no WAL sync under synchronous=NORMAL', async () => {
+      const dir = createTempDir();
+      const store = await openMigratedStore(dir, { synchronous: 'NORMAL' });
+      try {
+        const { rounds, walSync } = heldWalSync();
+        const batcher = createCommitBatcher(store, walSync);
+        await batcher.run((trx) => addRecording(trx, 'a'));
+        expect(rounds).toHaveLength(0);
+      } finally {
+        await store.close();
+        dir.remove();
+      }
+    });
+  });
+
+  describe('while another connection holds the write lock', () => {
+    /** A second connection to the workspace's file, in a write transaction (as a RESTART checkpoint holds the lock). */
+    function holdWriteLock(path: string) {
+      const other = new SQLite(path);
+      other.prepare('begin immediate').run();
+      return {
+        release() {
+          other.prepare('rollback').run();
+          other.close();
+        },
+      };
+    }
+
+    it('waits for it without holding the event loop, then commits', async () => {
+      const { store } = workspace;
+      const lock = holdWriteLock(store.path);
+      const batcher = createCommitBatcher(store);
+      let turns = 0;
+      let released = false;
+      const ticking = setInterval(() => {
+        turns += 1;
+      }, 1);
+      // Only a timer lets the lock go: if the batch's BEGIN slept in SQLite's busy
+      // handler, the loop would stand still until the busy timeout (5 s) and fail it.
+      const release = setTimeout(() => {
+        released = true;
+        lock.release();
+      }, 150);
+      try {
+        let resolvedAfterRelease = false;
+        await batcher
+          .run((trx) => addRecording(trx, 'a'))
+          .then(() => {
+            resolvedAfterRelease = released;
+          });
+        expect(resolvedAfterRelease).toBe(true);
+        expect(turns).toBeGreaterThan(3);
+        expect(await recordingIds()).toEqual(['a']);
+        // The connection's own busy timeout is back for every other statement.
+        expect(store.prepare('pragma busy_timeout').all([])).toEqual([{ timeout: 5000 }]);
+      } finally {
+        clearInterval(ticking);
+        clearTimeout(release);
+        if (!released) lock.release();
+      }
+    });
+
+    it('fails the batch with SQLITE_BUSY after the busy timeout, writing nothing', async () => {
+      const dir = createTempDir();
+      const path = join(dir.path, 'busy.db');
+      const store = openDatabase({ path, busyTimeoutMs: 200 });
+      await migrateToLatest(store.db);
+      const lock = holdWriteLock(path);
+      try {
+        const batcher = createCommitBatcher(store);
+        const began = performance.now();
+        await expect(batcher.run((trx) => addRecording(trx, 'a'))).rejects.toMatchObject({
+          code: 'SQLITE_BUSY',
+        });
+        expect(performance.now() - began).toBeGreaterThanOrEqual(190);
+        lock.release();
+        // Nothing left open: the next batch runs once the lock is free.
+        await batcher.run((trx) => addRecording(trx, 'b'));
+        const rows = await store.db.selectFrom('recording').select('id').execute();
+        expect(rows.map((row) => row.id)).toEqual(['b']);
+      } finally {
+        if (store.inTransaction()) store.prepare('rollback').run([]);
+        await store.close();
+        dir.remove();
+      }
+    });
+  });
+});
