@@ -21,7 +21,7 @@ const heapHook = path.join(repoRoot, 'test/support/report-heap-spaces.mjs');
  * the young generation was kept small and bson left out; tsc's output (every module a
  * file of its own, the full zod, pg loaded for SQLite) 42. Peak RSS hardly depends on the
  * machine's load (the same figures at load 1 and 13): 10 fails the build before ADR 041
- * (10.7–11.2 here) and leaves a MB for what differs between machines. What a package adds in a bundle is
+ * (10.7–11.6 here) and leaves a MB for what differs between machines. What a package adds in a bundle is
  * often below the noise of this figure (the full zod: ~3 MB): the test below names what
  * the import must not load.
  */
