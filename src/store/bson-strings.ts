@@ -28,8 +28,9 @@ const DIGIT_9 = 0x39;
 /**
  * Indexes the fields of the document by their names read as numbers, without decoding
  * one string: the index is a map of numbers to the values' offsets in `bytes`, which it
- * keeps. Decoding the mapping's 3,291 names and values at once (a `Map` of strings) added
- * 1.5 MB to the peak RSS of a two-row `dialstate import`, numbers to offsets 0.6 MB
+ * keeps. Decoding the mapping's 3,291 names and values at once (a `Map` of strings) took
+ * 1.9 MB of peak RSS in a process that did nothing else after the floor of an import,
+ * numbers to offsets 0.6 MB; in a two-row `dialstate import`, 1.1–1.5 MB less
  * (docs/BENCHMARKS.md, "CLI start-up"); an import looks up a few hundred prefixes at most.
  *
  * @throws Error naming the offset when the document is truncated, malformed, holds a

@@ -51,8 +51,8 @@ const NO_ZONES: PrefixZones = { zones: [], column: null };
 
 /**
  * The mapping's file, indexed: each prefix's zones are decoded the first time a number
- * matches it (then kept in `decoded`), not all 3,291 at once — that was 1.5 MB of a small
- * import's peak RSS (bson-strings.ts).
+ * matches it (then kept in `decoded`), not all 3,291 at once — that was 1.1–1.5 MB of a
+ * small import's peak RSS (bson-strings.ts).
  */
 function loadMapping(): NumberedStrings {
   const require = createRequire(import.meta.url);
