@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
-import { createLeadImportRepository } from '../store/lead-imports.js';
-import { createLeadIntakeStore } from '../store/lead-intake-store.js';
+import { createLeadImportRepository } from '../store/lead-import/lead-imports.js';
+import { createLeadIntakeStore } from '../store/lead-import/lead-intake-store.js';
 import { openMigratedStore } from '../store/open-migrated-store.js';
 import type { DatabaseParts, SqlitePartsOptions } from './database.js';
 

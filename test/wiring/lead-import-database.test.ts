@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { importLeads } from '../../src/intake/import-leads.js';
-import { OWNED_MERGE_PACE } from '../../src/store/lead-import-merge.js';
+import { OWNED_MERGE_PACE } from '../../src/store/lead-import/lead-import-merge.js';
 import { withLeadImportDatabase } from '../../src/wiring/lead-import-database.js';
 import {
   createTempDir,
