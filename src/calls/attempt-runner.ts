@@ -249,16 +249,20 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
     attempt.snapshot = step.snapshot;
     attempt.seq = seq;
     attempt.done = step.done;
-    attempt.log.info(
-      {
-        seq,
-        event: event.type,
-        state: step.state,
-        commands: step.commands.map((c) => c.type),
-        ...(outcome ? { outcome } : {}),
-      },
-      'attempt transition',
-    );
+    // Built only when it is written: above info (a quiet server), a transition costs
+    // no log object.
+    if (attempt.log.isLevelEnabled('info')) {
+      attempt.log.info(
+        {
+          seq,
+          event: event.type,
+          state: step.state,
+          commands: step.commands.map((c) => c.type),
+          ...(outcome ? { outcome } : {}),
+        },
+        'attempt transition',
+      );
+    }
 
     for (const timerId of cancel) disarm(attempt, timerId);
     for (const deadline of start) arm(attempt, deadline);
