@@ -301,6 +301,12 @@ export function createAttemptJournal(
       await batcher.run(async () => writeAttemptCommit(store.prepare, c));
     },
 
+    async commitInOrder(commits) {
+      await batcher.run(async () => {
+        for (const c of commits) writeAttemptCommit(store.prepare, c);
+      });
+    },
+
     ...createAttemptJournalReads(store.db),
   };
 }
