@@ -36,12 +36,16 @@
  *
  * Then, in the same round, the floor the journal sets: *commits alone*, L loops each
  * making, per attempt, as many transactions one after the other as a dialstate attempt
- * of that run committed (its claim and each journaled event), each a ~400-byte insert,
+ * of that run journaled (its claim and each journaled event), each a ~400-byte insert,
  * through the same group-commit batcher on the same database file and `synchronous`.
  * An attempt's commits cannot overlap its own call (each event is durable before its
  * effects run), so at 1 in flight dialstate takes at least the bare call's time plus
  * its commits' time: `ceiling` = t(bare) / (t(bare) + t(commits alone)) is the best
- * ratio the journal leaves, before any CPU of dialstate's own. Each side's CPU time per
+ * ratio the journal leaves, before any CPU of dialstate's own. Since ADR 040 an
+ * attempt's events waiting together share one commit, so the ceiling counts more
+ * commits than a call waits for: *transactions/attempt* is what dialstate's pass
+ * committed (each `COMMIT` on the connection, an fsync with SQLite's sync), per attempt;
+ * at 1 in flight every one of them is on the call's path. Each side's CPU time per
  * call (`process.cpuUsage`; the simulator's included only when inline) is given too: on a
  * busy machine it says more than the rates. Each dialstate pass's window on the monotonic
  * clock is printed on stderr, for `bench/cpu-profile-layers.ts --window` on a profile taken
@@ -153,6 +157,27 @@ async function commitsPerAttempt(stack: Awaited<ReturnType<typeof openStack>>): 
   const row = rows[0];
   if (!row || row.attempts === 0) throw new Error('no attempt journaled');
   return row.events / row.attempts + 1;
+}
+
+/**
+ * Counts the transactions committed on the stack's connection until `stop()`: every
+ * group-commit batch ends in the prepared `commit`. With SQLite's sync inside COMMIT,
+ * each is an fsync of the WAL on the event loop.
+ */
+function countCommits(stack: Awaited<ReturnType<typeof openStack>>): { stop(): number } {
+  const { store } = stack;
+  const prepare = store.prepare;
+  let commits = 0;
+  store.prepare = (text) => {
+    if (text === 'commit') commits += 1;
+    return prepare(text);
+  };
+  return {
+    stop() {
+      store.prepare = prepare;
+      return commits;
+    },
+  };
 }
 
 const FLOOR_ROW = 'x'.repeat(400);
@@ -282,7 +307,9 @@ try {
       const order = round % 2 === 1 ? stacks : [...stacks].reverse();
       for (const { walFsync, stack } of order) {
         const windowFrom = process.hrtime.bigint() / 1000n;
+        const counting = countCommits(stack);
         const run = await drive(stack, options, { first, leads: attempts, live });
+        const transactions = counting.stop() / run.claimed;
         // For bench/cpu-profile-layers.ts --window: dialstate's pass, in the profile's clock.
         console.error(
           `live ${live} round ${round} ${walFsync} dialstate window (µs): ${windowFrom}:${process.hrtime.bigint() / 1000n}`,
@@ -293,7 +320,7 @@ try {
         const alone = await commitsAloneRun(stack, attempts, commits, live);
         const ceiling = 1 / bare / (1 / bare + 1 / alone);
         rows.push(
-          `| ${live} | ${round} | ${walFsync} | ${attempts} | ${Math.round(bare)} | ${Math.round(ours)} | ${(ours / bare).toFixed(2)} | ${bareCpu.toFixed(3)} | ${(run.cpuMs / run.claimed).toFixed(3)} | ${simCpu(bareSimCpu)} | ${simCpu(run.simCpuMs === null ? null : run.simCpuMs / run.claimed)} | ${commits.toFixed(1)} | ${Math.round(alone)} | ${ceiling.toFixed(2)} |`,
+          `| ${live} | ${round} | ${walFsync} | ${attempts} | ${Math.round(bare)} | ${Math.round(ours)} | ${(ours / bare).toFixed(2)} | ${bareCpu.toFixed(3)} | ${(run.cpuMs / run.claimed).toFixed(3)} | ${simCpu(bareSimCpu)} | ${simCpu(run.simCpuMs === null ? null : run.simCpuMs / run.claimed)} | ${commits.toFixed(1)} | ${transactions.toFixed(2)} | ${Math.round(alone)} | ${ceiling.toFixed(2)} |`,
         );
         console.error(rows.at(-1));
       }
@@ -315,7 +342,7 @@ console.log(
       .join(' ')} after`,
 );
 console.log(
-  '| in flight | round | WAL fsync | calls | bare calls/s | dialstate calls/s | dialstate ÷ bare | bare CPU ms/call | dialstate CPU ms/call | simulator CPU ms/call, bare | simulator CPU ms/call, dialstate | commits/attempt | commits alone, attempts/s | ceiling ÷ bare |',
+  '| in flight | round | WAL fsync | calls | bare calls/s | dialstate calls/s | dialstate ÷ bare | bare CPU ms/call | dialstate CPU ms/call | simulator CPU ms/call, bare | simulator CPU ms/call, dialstate | commits/attempt | transactions/attempt | commits alone, attempts/s | ceiling ÷ bare |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
