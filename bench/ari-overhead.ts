@@ -4,7 +4,7 @@
  *
  *   npm run bench:ari-overhead -- [--live 1,10,50] [--attempts 1000] [--rounds 2]
  *     [--synchronous FULL|NORMAL] [--sim process|inline] [--wal-fsync thread-pool,in-commit]
- *     [--url http://pbx:8088 --user u --password p]
+ *     [--log silent|info] [--url http://pbx:8088 --user u --password p]
  *
  * Without `--url`, against the embedded simulator's congestion far end (a call that is
  * refused at once, so the rate is the callers', not the far end's). `--sim process` (the
@@ -16,6 +16,9 @@
  * congestion numbers, one per lead), so route that pattern to congestion there, e.g.
  * `exten => _+1555XXXXXX09,1,Congestion()` in `from-internal`; every attempt must end
  * `congestion`. dialstate's app is `dialstate` and the bare loop's `dialstate-bare`.
+ *
+ * `--log info` gives dialstate's side the server's logger at info (its lines to
+ * /dev/null): a line per transition, a child logger per attempt; silent by default.
  *
  * `--wal-fsync` names how the journal's commits reach the disk (ADR 037): `thread-pool`
  * (the default) or `in-commit` (SQLite's fsync inside COMMIT, on the event loop). Given
@@ -76,6 +79,7 @@ const { values } = parseArgs({
     synchronous: { type: 'string', default: 'FULL' },
     sim: { type: 'string', default: 'process' },
     'wal-fsync': { type: 'string', default: 'in-commit' },
+    log: { type: 'string', default: 'silent' },
     url: { type: 'string' },
     user: { type: 'string' },
     password: { type: 'string' },
@@ -90,6 +94,8 @@ if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
 }
 const sim = values.sim as SimPlacement;
 if (!SIM_PLACEMENTS.includes(sim)) throw new Error(`--sim takes inline or process, not ${sim}`);
+const log = values.log;
+if (log !== 'silent' && log !== 'info') throw new Error(`--log takes silent or info, not ${log}`);
 const walFsyncs = (values['wal-fsync'] ?? '').split(',') as WalFsync[];
 for (const walFsync of walFsyncs) {
   if (walFsync !== 'thread-pool' && walFsync !== 'in-commit') {
@@ -111,6 +117,7 @@ const options: StackOptions = {
   sim,
   // As the server does (ADR 033): no checkpoint inside a journal commit.
   checkpoints: 'background',
+  log,
   ari: values.url
     ? { url: values.url, user: values.user ?? '', password: values.password ?? '' }
     : undefined,
@@ -335,7 +342,7 @@ try {
 const cpus = os.cpus();
 console.log(
   `dialstate vs a bare ari-client loop, ${values.url ? `ARI at ${values.url}` : `simulator (${sim === 'process' ? 'a process of its own' : 'in this process'}), congestion far end`}; ` +
-    `node ${process.version}, ${cpus.length} cores, ${cpus[0]?.model ?? ''}, synchronous=${synchronous}; ` +
+    `node ${process.version}, ${cpus.length} cores, ${cpus[0]?.model ?? ''}, synchronous=${synchronous}, log ${log}; ` +
     `load average ${loadBefore.join(' ')} before, ${os
       .loadavg()
       .map((n) => n.toFixed(2))
