@@ -4,7 +4,7 @@
  *
  *   npm run bench:ari-overhead -- [--live 1,10,50] [--attempts 1000] [--rounds 2]
  *     [--synchronous FULL|NORMAL] [--sim process|inline] [--wal-fsync thread-pool,in-commit]
- *     [--url http://pbx:8088 --user u --password p]
+ *     [--log silent|info] [--url http://pbx:8088 --user u --password p]
  *
  * Without `--url`, against the embedded simulator's congestion far end (a call that is
  * refused at once, so the rate is the callers', not the far end's). `--sim process` (the
@@ -16,6 +16,9 @@
  * congestion numbers, one per lead), so route that pattern to congestion there, e.g.
  * `exten => _+1555XXXXXX09,1,Congestion()` in `from-internal`; every attempt must end
  * `congestion`. dialstate's app is `dialstate` and the bare loop's `dialstate-bare`.
+ *
+ * `--log info` gives dialstate's side the server's logger at info (its lines to
+ * /dev/null): a line per transition, a child logger per attempt; silent by default.
  *
  * `--wal-fsync` names how the journal's commits reach the disk (ADR 037): `thread-pool`
  * (the default) or `in-commit` (SQLite's fsync inside COMMIT, on the event loop). Given
@@ -36,12 +39,16 @@
  *
  * Then, in the same round, the floor the journal sets: *commits alone*, L loops each
  * making, per attempt, as many transactions one after the other as a dialstate attempt
- * of that run committed (its claim and each journaled event), each a ~400-byte insert,
+ * of that run journaled (its claim and each journaled event), each a ~400-byte insert,
  * through the same group-commit batcher on the same database file and `synchronous`.
  * An attempt's commits cannot overlap its own call (each event is durable before its
  * effects run), so at 1 in flight dialstate takes at least the bare call's time plus
  * its commits' time: `ceiling` = t(bare) / (t(bare) + t(commits alone)) is the best
- * ratio the journal leaves, before any CPU of dialstate's own. Each side's CPU time per
+ * ratio the journal leaves, before any CPU of dialstate's own. Since ADR 040 an
+ * attempt's events waiting together share one commit, so the ceiling counts more
+ * commits than a call waits for: *transactions/attempt* is what dialstate's pass
+ * committed (each `COMMIT` on the connection, an fsync with SQLite's sync), per attempt;
+ * at 1 in flight every one of them is on the call's path. Each side's CPU time per
  * call (`process.cpuUsage`; the simulator's included only when inline) is given too: on a
  * busy machine it says more than the rates. Each dialstate pass's window on the monotonic
  * clock is printed on stderr, for `bench/cpu-profile-layers.ts --window` on a profile taken
@@ -72,6 +79,7 @@ const { values } = parseArgs({
     synchronous: { type: 'string', default: 'FULL' },
     sim: { type: 'string', default: 'process' },
     'wal-fsync': { type: 'string', default: 'in-commit' },
+    log: { type: 'string', default: 'silent' },
     url: { type: 'string' },
     user: { type: 'string' },
     password: { type: 'string' },
@@ -86,6 +94,8 @@ if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
 }
 const sim = values.sim as SimPlacement;
 if (!SIM_PLACEMENTS.includes(sim)) throw new Error(`--sim takes inline or process, not ${sim}`);
+const log = values.log;
+if (log !== 'silent' && log !== 'info') throw new Error(`--log takes silent or info, not ${log}`);
 const walFsyncs = (values['wal-fsync'] ?? '').split(',') as WalFsync[];
 for (const walFsync of walFsyncs) {
   if (walFsync !== 'thread-pool' && walFsync !== 'in-commit') {
@@ -107,6 +117,7 @@ const options: StackOptions = {
   sim,
   // As the server does (ADR 033): no checkpoint inside a journal commit.
   checkpoints: 'background',
+  log,
   ari: values.url
     ? { url: values.url, user: values.user ?? '', password: values.password ?? '' }
     : undefined,
@@ -153,6 +164,27 @@ async function commitsPerAttempt(stack: Awaited<ReturnType<typeof openStack>>): 
   const row = rows[0];
   if (!row || row.attempts === 0) throw new Error('no attempt journaled');
   return row.events / row.attempts + 1;
+}
+
+/**
+ * Counts the transactions committed on the stack's connection until `stop()`: every
+ * group-commit batch ends in the prepared `commit`. With SQLite's sync inside COMMIT,
+ * each is an fsync of the WAL on the event loop.
+ */
+function countCommits(stack: Awaited<ReturnType<typeof openStack>>): { stop(): number } {
+  const { store } = stack;
+  const prepare = store.prepare;
+  let commits = 0;
+  store.prepare = (text) => {
+    if (text === 'commit') commits += 1;
+    return prepare(text);
+  };
+  return {
+    stop() {
+      store.prepare = prepare;
+      return commits;
+    },
+  };
 }
 
 const FLOOR_ROW = 'x'.repeat(400);
@@ -282,7 +314,9 @@ try {
       const order = round % 2 === 1 ? stacks : [...stacks].reverse();
       for (const { walFsync, stack } of order) {
         const windowFrom = process.hrtime.bigint() / 1000n;
+        const counting = countCommits(stack);
         const run = await drive(stack, options, { first, leads: attempts, live });
+        const transactions = counting.stop() / run.claimed;
         // For bench/cpu-profile-layers.ts --window: dialstate's pass, in the profile's clock.
         console.error(
           `live ${live} round ${round} ${walFsync} dialstate window (µs): ${windowFrom}:${process.hrtime.bigint() / 1000n}`,
@@ -293,7 +327,7 @@ try {
         const alone = await commitsAloneRun(stack, attempts, commits, live);
         const ceiling = 1 / bare / (1 / bare + 1 / alone);
         rows.push(
-          `| ${live} | ${round} | ${walFsync} | ${attempts} | ${Math.round(bare)} | ${Math.round(ours)} | ${(ours / bare).toFixed(2)} | ${bareCpu.toFixed(3)} | ${(run.cpuMs / run.claimed).toFixed(3)} | ${simCpu(bareSimCpu)} | ${simCpu(run.simCpuMs === null ? null : run.simCpuMs / run.claimed)} | ${commits.toFixed(1)} | ${Math.round(alone)} | ${ceiling.toFixed(2)} |`,
+          `| ${live} | ${round} | ${walFsync} | ${attempts} | ${Math.round(bare)} | ${Math.round(ours)} | ${(ours / bare).toFixed(2)} | ${bareCpu.toFixed(3)} | ${(run.cpuMs / run.claimed).toFixed(3)} | ${simCpu(bareSimCpu)} | ${simCpu(run.simCpuMs === null ? null : run.simCpuMs / run.claimed)} | ${commits.toFixed(1)} | ${transactions.toFixed(2)} | ${Math.round(alone)} | ${ceiling.toFixed(2)} |`,
         );
         console.error(rows.at(-1));
       }
@@ -308,14 +342,14 @@ try {
 const cpus = os.cpus();
 console.log(
   `dialstate vs a bare ari-client loop, ${values.url ? `ARI at ${values.url}` : `simulator (${sim === 'process' ? 'a process of its own' : 'in this process'}), congestion far end`}; ` +
-    `node ${process.version}, ${cpus.length} cores, ${cpus[0]?.model ?? ''}, synchronous=${synchronous}; ` +
+    `node ${process.version}, ${cpus.length} cores, ${cpus[0]?.model ?? ''}, synchronous=${synchronous}, log ${log}; ` +
     `load average ${loadBefore.join(' ')} before, ${os
       .loadavg()
       .map((n) => n.toFixed(2))
       .join(' ')} after`,
 );
 console.log(
-  '| in flight | round | WAL fsync | calls | bare calls/s | dialstate calls/s | dialstate ÷ bare | bare CPU ms/call | dialstate CPU ms/call | simulator CPU ms/call, bare | simulator CPU ms/call, dialstate | commits/attempt | commits alone, attempts/s | ceiling ÷ bare |',
+  '| in flight | round | WAL fsync | calls | bare calls/s | dialstate calls/s | dialstate ÷ bare | bare CPU ms/call | dialstate CPU ms/call | simulator CPU ms/call, bare | simulator CPU ms/call, dialstate | commits/attempt | transactions/attempt | commits alone, attempts/s | ceiling ÷ bare |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);

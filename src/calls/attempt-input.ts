@@ -63,6 +63,8 @@ export function buildAttemptInput(args: {
   const { attemptId, campaign, lead, identity, consentMedia, voicemailMedia } = args;
   const { notSureAs, ...amdParameters } = campaign.amd;
   const hopWaitMs = identity.hopWaitMs ?? DEFAULT_HOP_WAIT_MS;
+  // The machine's AMD options and the hop's variable are the same string.
+  const amdOptions = formatAmdOptions(amdParameters);
   // Fail closed: a campaign that promises a consent gate or a drop never dials without it.
   if (campaign.consent.enabled && !consentMedia) {
     throw new Error(`campaign ${campaign.id} has consent on but no consent recording`);
@@ -91,7 +93,7 @@ export function buildAttemptInput(args: {
     callerId: lead.callerId ?? campaign.callerId,
     ringTimeoutMs: campaign.ringTimeoutSec * 1000,
     amd: {
-      options: formatAmdOptions(amdParameters),
+      options: amdOptions,
       notSureAs,
       // The verdict may come back only once a restarted dialstate is connected again:
       // the hop keeps the caller that long (dialplan/extensions_dialstate.conf).
@@ -148,7 +150,7 @@ export function buildAttemptInput(args: {
       __DIALSTATE_CAMPAIGN_ID: campaign.id,
       __DIALSTATE_LEAD_ID: lead.id,
       DIALSTATE_STASIS_APP: identity.stasisApp,
-      DIALSTATE_AMD_OPTS: formatAmdOptions(amdParameters),
+      DIALSTATE_AMD_OPTS: amdOptions,
       DIALSTATE_HOP_WAIT_MS: String(hopWaitMs),
     },
   };

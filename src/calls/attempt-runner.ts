@@ -1,6 +1,10 @@
 import type { Logger } from 'pino';
 import { leadAfterAttempt } from '../campaign/retry-policy.js';
-import { type PersistedAttemptSnapshot, stepAttempt } from '../machines/attempt-step.js';
+import {
+  type AttemptStep,
+  type PersistedAttemptSnapshot,
+  stepAttempt,
+} from '../machines/attempt-step.js';
 import type {
   AttemptCommand,
   AttemptEvent,
@@ -9,6 +13,7 @@ import type {
 } from '../machines/attempt-types.js';
 import { type CommitRetry, createDurableCommit } from './durable-commit.js';
 import {
+  type AttemptCommit,
   type AttemptJournal,
   type CallControl,
   CallControlError,
@@ -108,17 +113,53 @@ interface LiveAttempt {
   seq: number;
   done: boolean;
   readonly timers: Map<string, unknown>;
-  /** Tail of the event queue: each event waits for the previous commit. */
+  /** Tail of the event queue: each group of events waits for the previous commit. */
   events: Promise<void>;
+  /** Events dispatched since the last group was taken, in order (the next group). */
+  waiting: QueuedEvent[];
   /** Tail of the command queue: commands run in the order the machine emitted them. */
   commands: Promise<void>;
   readonly log: Logger;
 }
 
+/** An event waiting in its attempt's queue. */
+interface QueuedEvent {
+  event: AttemptEvent;
+  /** `dispatchIfAt`: processed only if the attempt's last journaled event is still this. */
+  ifAt: number | null;
+  /** Settles the dispatch: true once processed, false when skipped. */
+  resolve(processed: boolean): void;
+  reject(error: unknown): void;
+}
+
+/** One event stepped, before its commit: the commit, and what to do once it is made. */
+interface PlannedStep {
+  event: AttemptEvent;
+  seq: number;
+  step: AttemptStep;
+  start: TimerDeadline[];
+  cancel: string[];
+  outcome: AttemptOutcome | null;
+  commit: AttemptCommit;
+}
+
+/** What one event of a group came to when stepped ahead of the group's commit. */
+type GroupPlan =
+  | { item: QueuedEvent; kind: 'step'; planned: PlannedStep }
+  | { item: QueuedEvent; kind: 'skip' }
+  | { item: QueuedEvent; kind: 'error'; error: unknown };
+
 /**
  * Creates the attempt runner. Per event, in this order: step the pure machine, commit
  * the journal entry with the snapshot, summary and timers in one transaction, then
  * (after the commit) arm timers and execute commands through `CallControl`.
+ *
+ * Events of one attempt that are waiting together when their turn comes (several ARI
+ * events of one call read at once, while the attempt's previous commit was being made)
+ * are stepped one after another and committed as one unit of the group commit, each its
+ * own journal entry, when the journal can (`commitInOrder`, ADR 040): one commit on the
+ * call's path instead of one after another. Their effects run after that commit, event
+ * by event, in order, as if each had been committed alone.
  */
 export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
   const { journal, callControl, clock, log } = deps;
@@ -146,6 +187,7 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
       done: stored.done,
       timers: new Map(),
       events: Promise.resolve(),
+      waiting: [],
       commands: Promise.resolve(),
       log: log.child({
         campaignId: stored.campaignId,
@@ -183,82 +225,175 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
     attempt.timers.delete(timerId);
   }
 
-  function dispatch(attemptId: string, event: AttemptEvent): Promise<void> {
+  function enqueue(attempt: LiveAttempt, event: AttemptEvent, ifAt: number | null) {
+    return new Promise<boolean>((resolve, reject) => {
+      attempt.waiting.push({ event, ifAt, resolve, reject });
+      // The first event of a group schedules its turn; those dispatched before the turn
+      // comes join it.
+      if (attempt.waiting.length > 1) return;
+      attempt.events = attempt.events.then(() => runGroup(attempt));
+    });
+  }
+
+  async function dispatch(attemptId: string, event: AttemptEvent): Promise<void> {
     const attempt = live.get(attemptId);
-    if (!attempt || stopped) return Promise.resolve();
-    const run = attempt.events.then(() => process(attempt, event));
-    attempt.events = run.catch(() => {});
-    return run;
+    if (!attempt || stopped) return;
+    await enqueue(attempt, event, null);
   }
 
   function dispatchIfAt(attemptId: string, seq: number, event: AttemptEvent): Promise<boolean> {
     const attempt = live.get(attemptId);
     if (!attempt || stopped) return Promise.resolve(false);
-    const run = attempt.events.then(async () => {
-      if (attempt.done || attempt.seq !== seq) return false;
-      await process(attempt, event);
-      return true;
-    });
-    attempt.events = run.then(
-      () => {},
-      () => {},
-    );
-    return run;
+    return enqueue(attempt, event, seq);
+  }
+
+  /** Whether a queued event is skipped rather than processed, the attempt being where it is. */
+  function skipped(item: QueuedEvent, at: { done: boolean; seq: number }): boolean {
+    return at.done || (item.ifAt !== null && at.seq !== item.ifAt);
+  }
+
+  /** Processes one queued event on its own, settling its dispatch; never rejects. */
+  async function runOne(attempt: LiveAttempt, item: QueuedEvent): Promise<void> {
+    try {
+      if (skipped(item, attempt)) {
+        item.resolve(false);
+        return;
+      }
+      await process(attempt, item.event);
+      item.resolve(true);
+    } catch (error) {
+      item.reject(error);
+    }
+  }
+
+  /** Takes the events waiting for the attempt's turn and processes them; never rejects. */
+  async function runGroup(attempt: LiveAttempt): Promise<void> {
+    const group = attempt.waiting;
+    attempt.waiting = [];
+    if (group.length === 1 || !durable.inOrder) {
+      for (const item of group) await runOne(attempt, item);
+      return;
+    }
+    // Stepped ahead of the commit, each from the one before, as one at a time would.
+    const plans: GroupPlan[] = [];
+    let at = { snapshot: attempt.snapshot, seq: attempt.seq, done: attempt.done };
+    for (const item of group) {
+      if (skipped(item, at)) {
+        plans.push({ item, kind: 'skip' });
+        continue;
+      }
+      try {
+        const planned = plan(attempt, at, item.event);
+        plans.push({ item, kind: 'step', planned });
+        at = { snapshot: planned.step.snapshot, seq: planned.seq, done: planned.step.done };
+      } catch (error) {
+        plans.push({ item, kind: 'error', error });
+      }
+    }
+    const steps = plans.flatMap((p) => (p.kind === 'step' ? [p.planned] : []));
+    if (steps.length > 1) {
+      try {
+        await durable.commitInOrder(
+          steps.map((planned) => planned.commit),
+          attempt.log,
+        );
+      } catch {
+        // Refused or abandoned, nothing of it written: one at a time, each event
+        // meets what it would have met alone (and is logged and rejected so).
+        for (const item of group) await runOne(attempt, item);
+        return;
+      }
+    } else if (steps.length === 1) {
+      // A single step: committed and settled one at a time below.
+      for (const item of group) await runOne(attempt, item);
+      return;
+    }
+    for (const p of plans) {
+      if (p.kind === 'skip') p.item.resolve(false);
+      else if (p.kind === 'error') p.item.reject(p.error);
+      else {
+        try {
+          apply(attempt, p.planned);
+          p.item.resolve(true);
+        } catch (error) {
+          // A listener threw: the event is committed and applied, as when alone.
+          p.item.reject(error);
+        }
+      }
+    }
+  }
+
+  /** Steps the machine for `event` from `at`: the commit to make, and its effects. */
+  function plan(
+    attempt: LiveAttempt,
+    at: { snapshot: PersistedAttemptSnapshot; seq: number },
+    event: AttemptEvent,
+  ): PlannedStep {
+    const { stored } = attempt;
+    const step = stepAttempt(at.snapshot, event, stored.machineVersion);
+    const seq = at.seq + 1;
+    const { start, cancel } = netTimerChanges(step.timers, event.at);
+    const outcome = step.done ? (step.facts.outcome ?? 'failed') : null;
+    const commit: AttemptCommit = {
+      entry: {
+        attemptId: stored.attemptId,
+        seq,
+        event,
+        state: step.state,
+        commands: step.commands,
+        timers: step.timers,
+      },
+      snapshot: step.snapshot,
+      facts: step.facts,
+      done: step.done,
+      startTimers: start,
+      cancelTimers: cancel,
+      lead:
+        outcome === null
+          ? null
+          : {
+              leadId: stored.leadId,
+              outcome,
+              error: step.facts.error,
+              next: leadAfterAttempt(
+                outcome,
+                stored.attemptNumber - stored.uncountedAttempts,
+                stored.retry,
+                step.facts.endedAt ?? event.at,
+              ),
+            },
+    };
+    return { event, seq, step, start, cancel, outcome, commit };
   }
 
   async function process(attempt: LiveAttempt, event: AttemptEvent): Promise<void> {
     if (attempt.done) return;
-    const { stored } = attempt;
-    const step = stepAttempt(attempt.snapshot, event, stored.machineVersion);
-    const seq = attempt.seq + 1;
-    const { start, cancel } = netTimerChanges(step.timers, event.at);
-    const outcome = step.done ? (step.facts.outcome ?? 'failed') : null;
-    await durable.commit(
-      {
-        entry: {
-          attemptId: stored.attemptId,
-          seq,
-          event,
-          state: step.state,
-          commands: step.commands,
-          timers: step.timers,
-        },
-        snapshot: step.snapshot,
-        facts: step.facts,
-        done: step.done,
-        startTimers: start,
-        cancelTimers: cancel,
-        lead:
-          outcome === null
-            ? null
-            : {
-                leadId: stored.leadId,
-                outcome,
-                error: step.facts.error,
-                next: leadAfterAttempt(
-                  outcome,
-                  stored.attemptNumber - stored.uncountedAttempts,
-                  stored.retry,
-                  step.facts.endedAt ?? event.at,
-                ),
-              },
-      },
-      attempt.log,
-    );
+    const planned = plan(attempt, attempt, event);
+    await durable.commit(planned.commit, attempt.log);
+    apply(attempt, planned);
+  }
 
+  /** What follows an event's commit: the attempt's new state, its log line, timers, commands, listeners. */
+  function apply(attempt: LiveAttempt, planned: PlannedStep): void {
+    const { stored } = attempt;
+    const { event, seq, step, start, cancel, outcome } = planned;
     attempt.snapshot = step.snapshot;
     attempt.seq = seq;
     attempt.done = step.done;
-    attempt.log.info(
-      {
-        seq,
-        event: event.type,
-        state: step.state,
-        commands: step.commands.map((c) => c.type),
-        ...(outcome ? { outcome } : {}),
-      },
-      'attempt transition',
-    );
+    // Built only when it is written: above info (a quiet server), a transition costs
+    // no log object.
+    if (attempt.log.isLevelEnabled('info')) {
+      attempt.log.info(
+        {
+          seq,
+          event: event.type,
+          state: step.state,
+          commands: step.commands.map((c) => c.type),
+          ...(outcome ? { outcome } : {}),
+        },
+        'attempt transition',
+      );
+    }
 
     for (const timerId of cancel) disarm(attempt, timerId);
     for (const deadline of start) arm(attempt, deadline);

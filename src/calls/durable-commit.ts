@@ -34,12 +34,20 @@ export interface DurableCommit {
    * `JournalConflictError` (no retry can help), or a `CommitAbandonedError` after `abandon()`.
    */
   commit(commit: AttemptCommit, log: Logger): Promise<void>;
+  /**
+   * As `commit`, for commits of one attempt that follow each other (seq n, n+1, …),
+   * written as one unit of the journal (`AttemptJournal.commitInOrder`): all committed,
+   * retried together, or all refused. Only when `inOrder` is true.
+   */
+  commitInOrder(commits: readonly AttemptCommit[], log: Logger): Promise<void>;
+  /** Whether the journal writes several commits as one unit (`commitInOrder`). */
+  readonly inOrder: boolean;
   /** Gives up every commit waiting for its next try (on shutdown); the journal keeps them open. */
   abandon(): void;
 }
 
 export function createDurableCommit(deps: {
-  journal: Pick<AttemptJournal, 'commit' | 'loadAttempt'>;
+  journal: Pick<AttemptJournal, 'commit' | 'commitInOrder' | 'loadAttempt'>;
   clock: Clock;
   storage?: StorageWriteReports;
   retry?: CommitRetry;
@@ -61,47 +69,67 @@ export function createDurableCommit(deps: {
     });
   }
 
-  /** Whether the journal already holds this commit: a failure reported after the write. */
-  async function alreadyWritten(commit: AttemptCommit): Promise<boolean> {
-    const stored = await journal.loadAttempt(commit.entry.attemptId);
-    return stored?.seq === commit.entry.seq;
+  /**
+   * Whether the journal already holds these commits (the last one's seq, which only the
+   * whole unit writes): a failure reported after the write.
+   */
+  async function alreadyWritten(commits: readonly AttemptCommit[]): Promise<boolean> {
+    const last = commits[commits.length - 1] as AttemptCommit;
+    const stored = await journal.loadAttempt(last.entry.attemptId);
+    return stored?.seq === last.entry.seq;
+  }
+
+  function write(commits: readonly AttemptCommit[]): Promise<void> {
+    const [only] = commits;
+    if (commits.length === 1 && only !== undefined) return journal.commit(only);
+    if (journal.commitInOrder === undefined) {
+      return Promise.reject(new Error('the journal cannot write several commits as one unit'));
+    }
+    return journal.commitInOrder(commits);
+  }
+
+  /** Writes `commits` as one unit, retrying storage faults (see `commit`). */
+  async function durably(commits: readonly AttemptCommit[], log: Logger): Promise<void> {
+    const first = (commits[0] as AttemptCommit).entry;
+    const { seq, event } = first;
+    const through = commits.length === 1 ? {} : { lastSeq: seq + commits.length - 1 };
+    for (let failures = 0; ; ) {
+      try {
+        await write(commits);
+        storage?.writeSucceeded();
+        if (failures > 0) {
+          log.info({ seq, ...through, failures }, 'journal commit succeeded after retries');
+        }
+        return;
+      } catch (error) {
+        if (error instanceof JournalConflictError) {
+          if (failures > 0 && (await alreadyWritten(commits))) {
+            storage?.writeSucceeded();
+            return;
+          }
+          log.error({ err: error, seq, ...through, event: event.type }, 'journal commit refused');
+          throw error;
+        }
+        failures += 1;
+        storage?.writeFailed(error);
+        // Once per event: the storage health reports the outage as a whole.
+        if (failures === 1) {
+          log.warn(
+            { err: error, seq, ...through, event: event.type },
+            'journal commit failed; the event is held and retried',
+          );
+        }
+        if (abandoned) throw new CommitAbandonedError(first.attemptId, seq, { cause: error });
+        await pause(Math.min(retry.maxDelayMs, retry.firstDelayMs * 2 ** (failures - 1)));
+        if (abandoned) throw new CommitAbandonedError(first.attemptId, seq, { cause: error });
+      }
+    }
   }
 
   return {
-    async commit(commit, log) {
-      const { seq, event } = commit.entry;
-      for (let failures = 0; ; ) {
-        try {
-          await journal.commit(commit);
-          storage?.writeSucceeded();
-          if (failures > 0) log.info({ seq, failures }, 'journal commit succeeded after retries');
-          return;
-        } catch (error) {
-          if (error instanceof JournalConflictError) {
-            if (failures > 0 && (await alreadyWritten(commit))) {
-              storage?.writeSucceeded();
-              return;
-            }
-            log.error({ err: error, seq, event: event.type }, 'journal commit refused');
-            throw error;
-          }
-          failures += 1;
-          storage?.writeFailed(error);
-          // Once per event: the storage health reports the outage as a whole.
-          if (failures === 1) {
-            log.warn(
-              { err: error, seq, event: event.type },
-              'journal commit failed; the event is held and retried',
-            );
-          }
-          if (abandoned)
-            throw new CommitAbandonedError(commit.entry.attemptId, seq, { cause: error });
-          await pause(Math.min(retry.maxDelayMs, retry.firstDelayMs * 2 ** (failures - 1)));
-          if (abandoned)
-            throw new CommitAbandonedError(commit.entry.attemptId, seq, { cause: error });
-        }
-      }
-    },
+    commit: (commit, log) => durably([commit], log),
+    commitInOrder: durably,
+    inOrder: journal.commitInOrder !== undefined,
     abandon() {
       abandoned = true;
       for (const wake of [...waiting]) wake();

@@ -136,6 +136,12 @@ export interface AttemptJournal {
    * attempt is already done; any other error is a storage fault (nothing was written).
    */
   commit(commit: AttemptCommit): Promise<void>;
+  /**
+   * Commits of one attempt that follow each other (seq n, n+1, …), written in order as
+   * one unit: all or none, each as `commit` would write it. Optional: without it the
+   * runner commits them one at a time (ADR 040).
+   */
+  commitInOrder?(commits: readonly AttemptCommit[]): Promise<void>;
   loadAttempt(attemptId: string): Promise<StoredAttempt | undefined>;
   /** Every attempt not in its final state, oldest first. */
   listOpenAttempts(): Promise<StoredAttempt[]>;

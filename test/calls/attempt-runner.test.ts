@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AttemptTransition } from '../../src/calls/attempt-runner.js';
 import { replayAttempt } from '../../src/machines/attempt-replay.js';
@@ -79,6 +80,44 @@ describe('attempt runner', () => {
       attempts: 1,
     });
     expect(h.runner.isLive(id)).toBe(false);
+  });
+
+  it('logs each transition at info, and builds no log line above it', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const written = pino(
+      { level: 'info' },
+      { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
+    const h = await harness({ log: written });
+    const id = await h.launch(1);
+    await h.send(id, { type: 'channel.hungUp', cause: 16 });
+    expect(lines.filter((line) => line.msg === 'attempt transition')).toMatchObject([
+      { attemptId: id, seq: 1, event: 'attempt.started', commands: ['originate'] },
+      { attemptId: id, seq: 2, event: 'channel.hungUp', state: 'done', outcome: 'failed' },
+    ]);
+
+    // Above info, the runner asks before building the line: info is never called.
+    const quiet = pino({ level: 'warn' });
+    let infoCalls = 0;
+    const counting = new Proxy(quiet, {
+      get(target, key, receiver) {
+        if (key !== 'child') return Reflect.get(target, key, receiver);
+        return (bindings: Record<string, unknown>) => {
+          const child = target.child(bindings);
+          const info = child.info.bind(child);
+          child.info = ((...args: Parameters<typeof info>) => {
+            infoCalls += 1;
+            return info(...args);
+          }) as typeof child.info;
+          return child;
+        };
+      },
+    });
+    const q = await harness({ log: counting });
+    const quietId = await q.launch(1);
+    await q.send(quietId, { type: 'channel.hungUp', cause: 16 });
+    expect((await q.journal.loadAttempt(quietId))?.done).toBe(true);
+    expect(infoCalls).toBe(0);
   });
 
   it('records exactly what replay reproduces', async () => {

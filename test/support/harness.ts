@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { SimulatedClock } from 'xstate';
 import { buildAttemptInput } from '../../src/calls/attempt-input.js';
 import { type AttemptRunner, createAttemptRunner } from '../../src/calls/attempt-runner.js';
@@ -78,6 +78,8 @@ export async function createHarness(
     wrapJournal?: (journal: AttemptJournal) => AttemptJournal;
     /** Told the result of the runner's every commit. */
     storage?: StorageWriteReports;
+    /** The runner's logger (silent by default). */
+    log?: Logger;
   } = {},
 ): Promise<Harness> {
   const dir = options.dir ?? createTempDir();
@@ -98,7 +100,7 @@ export async function createHarness(
     journal: options.wrapJournal?.(journal) ?? journal,
     callControl,
     clock,
-    log: pino({ level: 'silent' }),
+    log: options.log ?? pino({ level: 'silent' }),
     ...(options.storage ? { storage: options.storage } : {}),
   });
   const harness: Harness = {

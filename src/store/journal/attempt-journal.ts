@@ -5,12 +5,12 @@ import {
   type NewAttempt,
   type StoredAttempt,
 } from '../../calls/ports.js';
-import type { RetryPolicy } from '../../campaign/retry-policy.js';
 import { factsOf } from '../../machines/attempt-step.js';
 import { recordAnsweredCall } from '../answered-calls.js';
+import { retryPolicyFromColumn } from '../retry-policy-column.js';
 import type { Store } from '../sqlite/db.js';
 import { createAttemptJournalReads, snapshotToColumn } from './attempt-journal-reads.js';
-import { createCommitBatcher } from './commit-batcher.js';
+import { createCommitBatcher, walSyncOf } from './commit-batcher.js';
 
 export type { NewAttempt } from '../../calls/ports.js';
 export { JournalConflictError };
@@ -248,7 +248,7 @@ export function storedNewAttempt(
     state: attempt.state,
     done: false,
     timers: [],
-    retry: JSON.parse(retry) as RetryPolicy,
+    retry: retryPolicyFromColumn(retry),
   };
 }
 
@@ -282,10 +282,10 @@ export function createAttemptJournal(
   store: Store,
   options: AttemptJournalOptions = {},
 ): SqliteAttemptJournal {
-  const batcher =
-    options.walFsync === 'thread-pool'
-      ? createCommitBatcher(store)
-      : createCommitBatcher(store, null);
+  const batcher = createCommitBatcher(
+    store,
+    options.walFsync === 'thread-pool' ? walSyncOf(store) : null,
+  );
 
   return {
     createAttempt(attempt) {
@@ -299,6 +299,12 @@ export function createAttemptJournal(
 
     async commit(c) {
       await batcher.run(async () => writeAttemptCommit(store.prepare, c));
+    },
+
+    async commitInOrder(commits) {
+      await batcher.run(async () => {
+        for (const c of commits) writeAttemptCommit(store.prepare, c);
+      });
     },
 
     ...createAttemptJournalReads(store.db),

@@ -6,6 +6,11 @@ import type { Store } from '../sqlite/db.js';
 import { fsyncsEachWalCommit, withoutCommitSync } from '../sqlite/wal-commit-sync.js';
 import { createWalSync, type WalSync } from '../sqlite/wal-sync.js';
 
+/** The thread pool's sync of the store's WAL file, for `createCommitBatcher` (ADR 037). */
+export function walSyncOf(store: Store): WalSync {
+  return createWalSync(`${store.path}-wal`);
+}
+
 /** Most units of work written in one transaction, bounding how long a batch holds the database. */
 const MAX_BATCH = 256;
 
@@ -102,17 +107,21 @@ export function createBatchQueue(
  * file locks and WAL writes whatever it contains, so many concurrent attempts committing
  * their events together cost little more than one of them alone.
  *
- * Under `synchronous=FULL` on a WAL file, a batch's COMMIT is made as under `NORMAL`
- * (WAL frames written, no fsync) and its units resolve only once the WAL file has been
- * fsynced from libuv's thread pool (`walSync`, ADR 037): as durable as FULL when they
+ * By default each batch's COMMIT syncs the WAL as SQLite does (`synchronous=FULL`).
+ * Given a `walSync`, under `synchronous=FULL` on a WAL file, a batch's COMMIT is made as
+ * under `NORMAL` (WAL frames written, no fsync) and its units resolve only once the WAL
+ * file has been fsynced from libuv's thread pool (ADR 037): as durable as FULL when they
  * resolve, but the event loop is not stopped for the fsync, and the next batch can be
  * written while it runs. The connection is back to FULL between batches, so other writes
  * on it keep SQLite's own fsync at commit.
  */
 export function createCommitBatcher(
   store: Store,
-  /** null: SQLite's own fsync inside COMMIT, as before ADR 037 (kept for benchmarks). */
-  walSync: WalSync | null = createWalSync(`${store.path}-wal`),
+  /**
+   * null (the default, as the journal's `DIALSTATE_DB_WAL_SYNC=commit`): SQLite's own
+   * fsync inside COMMIT; a `WalSync` (`walSyncOf`) defers it to libuv's thread pool.
+   */
+  walSync: WalSync | null = null,
 ): CommitBatcher {
   /**
    * Whether the WAL file is where `walSync` syncs it: known at the first batch. Whether a

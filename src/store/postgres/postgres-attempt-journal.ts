@@ -202,6 +202,11 @@ export function createPostgresAttemptJournal(
     async commit(c) {
       await batcher.run((trx) => writeAttemptCommit(trx, c, nodeId));
     },
+    async commitInOrder(commits) {
+      await batcher.run(async (trx) => {
+        for (const c of commits) await writeAttemptCommit(trx, c, nodeId);
+      });
+    },
     ...createAttemptJournalReads(db, { ownerNode: nodeId }),
   };
 }

@@ -204,6 +204,32 @@ describe('attempt journal: commits', () => {
     expect(await workspace.journal.loadEntries('attempt-1')).toEqual([first.entry]);
   });
 
+  it('writes commits that follow each other as one unit, all or none', async () => {
+    const attempt = await start('attempt-1', 'lead-1');
+    const first = sampleCommit(attempt, 1, { type: 'attempt.started', at: T0 + 1 });
+    const second = sampleCommit(attempt, 2, { type: 'channel.ringing', at: T0 + 2 });
+    const last = finalCommit(attempt, 3, {
+      leadId: 'lead-1',
+      outcome: 'busy',
+      error: null,
+      next: { state: 'pending', nextAttemptAt: T0 + 900_900 },
+    });
+    // The third does not follow the second: nothing of the unit is written.
+    const gap = sampleCommit(attempt, 4, { type: 'channel.lost', at: T0 + 3 });
+    await expect(workspace.journal.commitInOrder?.([first, second, gap])).rejects.toThrow(
+      JournalConflictError,
+    );
+    expect(await workspace.journal.loadEntries('attempt-1')).toEqual([]);
+
+    await workspace.journal.commitInOrder?.([first, second, last]);
+    expect(await workspace.journal.loadEntries('attempt-1')).toEqual([
+      first.entry,
+      second.entry,
+      last.entry,
+    ]);
+    expect(await workspace.journal.loadAttempt('attempt-1')).toMatchObject({ seq: 3, done: true });
+  });
+
   it('refuses a commit once the attempt is done', async () => {
     const attempt = await start('attempt-1', 'lead-1');
     await workspace.journal.commit(

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { createCommitBatcher } from '../../../src/store/journal/commit-batcher.js';
+import { createAttemptJournal } from '../../../src/store/journal/attempt-journal.js';
+import { createCommitBatcher, walSyncOf } from '../../../src/store/journal/commit-batcher.js';
 import { migrateToLatest } from '../../../src/store/migrate.js';
 import { createRecordingRepository } from '../../../src/store/recordings.js';
 import type { Database } from '../../../src/store/schema.js';
@@ -255,7 +256,7 @@ describe('commit batcher', () => {
     });
 
     it('syncs the real WAL file and acknowledges after it', async () => {
-      const batcher = createCommitBatcher(workspace.store);
+      const batcher = createCommitBatcher(workspace.store, walSyncOf(workspace.store));
       const seen = await batcher.run(async (trx) => {
         await addRecording(trx, 'a');
         return synchronousOf(trx);
@@ -267,6 +268,15 @@ describe('commit batcher', () => {
     it("leaves the fsync to SQLite's COMMIT when told to (no WAL sync)", async () => {
       const batcher = createCommitBatcher(workspace.store, null);
       expect(await batcher.run((trx) => synchronousOf(trx))).toBe(2);
+    });
+
+    it("leaves the fsync to SQLite's COMMIT by default, as the journal does", async () => {
+      const batcher = createCommitBatcher(workspace.store);
+      expect(await batcher.run((trx) => synchronousOf(trx))).toBe(2);
+      const journaled = createAttemptJournal(workspace.store);
+      expect(
+        await journaled.transact(() => workspace.store.prepare('pragma synchronous').all([])),
+      ).toEqual([{ synchronous: 2 }]);
     });
 
     it('follows the connection when its synchronous mode changes after the first batch', async () => {
