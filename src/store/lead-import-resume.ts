@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Store } from './db.js';
-import { mergeImportInSlices } from './lead-import-merge.js';
+import { mergeStagedImport } from './lead-import-merge-thread.js';
 import { openImportStaging } from './lead-import-staging.js';
 import type { Database } from './schema.js';
 import { syncTransaction } from './sync-transaction.js';
@@ -49,9 +49,9 @@ export function resumeImportMerges(deps: {
         );
         return;
       }
-      const merged = await mergeImportInSlices(
+      const merged = await mergeStagedImport(
         store,
-        { importId, rows: staging.rows },
+        { importId, rows: staging.rows, file: staging.file },
         deps.now(),
         { shouldStop: stopped },
       );

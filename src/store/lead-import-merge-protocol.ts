@@ -1,0 +1,53 @@
+import type { LeadImportMerge } from '../intake/lead-intake-ports.js';
+import type { SynchronousMode } from './db.js';
+
+/*
+ * The messages between the thread that owns an import (lead-import-merge-thread.ts) and
+ * the thread that merges its staged rows on a connection of its own
+ * (lead-import-merge-worker.ts), kept apart so that neither side loads the other.
+ */
+
+/** The merge's pace as the merging thread takes it: numbers only (see `MergePace`). */
+export interface ThreadMergePace {
+  sliceMs?: number;
+  chunkMs?: number;
+  maxRowsPerChunk?: number;
+}
+
+/** What the merging thread starts with. */
+export interface MergeWorkerData {
+  /** The database file. */
+  path: string;
+  /** The import's staging file (`stagingFileOf`). */
+  stagingFile: string;
+  importId: string;
+  /** The time the merged leads are stamped with. */
+  at: number;
+  synchronous: SynchronousMode;
+  busyTimeoutMs: number;
+  /** The main connection's `wal_autocheckpoint` when the merge starts. */
+  walAutocheckpoint: number;
+  pace: ThreadMergePace;
+}
+
+/** From the merging thread to its owner. */
+export type FromMergeThread =
+  /** A slice committed: it held the write lock `heldMs` and took `cpuMs` of the thread's CPU. */
+  | { kind: 'slice'; heldMs: number; cpuMs: number }
+  /** Between two slices: may the next begin? (answered with `ToMergeThread`) */
+  | { kind: 'between' }
+  /** The merge ended, as `mergeImportInSlices` answers; the thread closes its connection next. */
+  | { kind: 'done'; merge: LeadImportMerge }
+  /** The merge failed: SQLite's (or any) error, its message and code. */
+  | { kind: 'failed'; message: string; code: string | undefined; stack: string | undefined };
+
+/** From the owner to the merging thread, the answer to each `between`. */
+export type ToMergeThread =
+  /**
+   * The next slice may begin: the checkpoint thread got its gap if it wanted one, and
+   * the main connection's `wal_autocheckpoint` is this (it turns 0 once the checkpoint
+   * thread has started).
+   */
+  | { kind: 'go'; walAutocheckpoint: number }
+  /** Stop after the slice committed: the merge resumes at the next start. */
+  | { kind: 'stop' };

@@ -1,0 +1,140 @@
+import type { LeadImportMerge } from '../intake/lead-intake-ports.js';
+import { startThread } from '../thread-start.js';
+import type { Store, SynchronousMode } from './db.js';
+import { type MergePace, mergeImportInSlices } from './lead-import-merge.js';
+import type {
+  FromMergeThread,
+  MergeWorkerData,
+  ToMergeThread,
+} from './lead-import-merge-protocol.js';
+import { withConnection } from './sync-transaction.js';
+
+/** `pragma synchronous`'s levels as SQLite reports them; EXTRA syncs at least as FULL does. */
+const SYNCHRONOUS_LEVELS: Record<number, SynchronousMode> = { 1: 'NORMAL', 2: 'FULL', 3: 'FULL' };
+
+function startMergeThread(workerData: MergeWorkerData) {
+  const compiled = new URL('./lead-import-merge-worker.js', import.meta.url);
+  const entry = import.meta.url.endsWith('.ts')
+    ? new URL('./lead-import-merge-worker.ts', import.meta.url)
+    : compiled;
+  return startThread(entry, { workerData });
+}
+
+/** The main connection's settings the merging thread's connection copies. */
+function connectionSettings(store: Store) {
+  const read = (pragma: string) =>
+    Object.values(
+      (store.prepare(`pragma ${pragma}`).all([]) as Record<string, number>[])[0] ?? {},
+    )[0] ?? 0;
+  const level = read('synchronous');
+  const synchronous = SYNCHRONOUS_LEVELS[level];
+  if (synchronous === undefined) {
+    throw new Error(`an import cannot be merged on a connection with synchronous = ${level}`);
+  }
+  return {
+    synchronous,
+    busyTimeoutMs: read('busy_timeout'),
+    walAutocheckpoint: read('wal_autocheckpoint'),
+  };
+}
+
+/**
+ * Merges an import's staged rows (its staging file, `stagingFile`) into its campaign on
+ * a thread of its own, with a connection of its own to the database: the same sliced
+ * merge as `mergeImportInSlices` (the same transactions, the same progress committed
+ * with each, the same answer), but its transactions never hold the event loop, only
+ * SQLite's write lock, which the journal's group commit waits for without holding the
+ * loop either (ADR 038). ADR 039.
+ *
+ * Between two slices the thread waits for this side's word: the WAL checkpoint thread
+ * gets its gap here (`Store.checkpointGap`), `pace.shouldStop` is asked, and a store
+ * closed meanwhile (a server shutting down under the import) stops the thread and fails
+ * the merge, as it fails a merge on the event loop: either resumes at the next start.
+ * `pace.onSlice` learns of each slice from the thread; a throw from it stops the merge
+ * after that slice, as on the loop. Resolves once the thread has closed its connection.
+ */
+export async function mergeImportInThread(
+  store: Store,
+  staged: { importId: string; stagingFile: string },
+  at: number,
+  pace: MergePace = {},
+): Promise<LeadImportMerge> {
+  const settings = await withConnection(store, () => connectionSettings(store));
+  const thread = startMergeThread({
+    path: store.path,
+    stagingFile: staged.stagingFile,
+    importId: staged.importId,
+    at,
+    ...settings,
+    pace: { sliceMs: pace.sliceMs, chunkMs: pace.chunkMs, maxRowsPerChunk: pace.maxRowsPerChunk },
+  });
+  let failure: { error: unknown } | null = null;
+  let merged: LeadImportMerge | null = null;
+  const fail = (error: unknown) => {
+    failure ??= { error };
+  };
+  const answer = (message: ToMergeThread) => thread.postMessage(message);
+
+  async function between(): Promise<void> {
+    if (failure !== null || pace.shouldStop?.()) return answer({ kind: 'stop' });
+    try {
+      await store.checkpointGap();
+      // Also how a closed store shows: Kysely refuses the connection.
+      const walAutocheckpoint = await withConnection(
+        store,
+        () => connectionSettings(store).walAutocheckpoint,
+      );
+      answer({ kind: 'go', walAutocheckpoint });
+    } catch (error) {
+      fail(error);
+      answer({ kind: 'stop' });
+    }
+  }
+
+  return new Promise<LeadImportMerge>((resolve, reject) => {
+    thread.on('message', (message: FromMergeThread) => {
+      if (message.kind === 'slice') {
+        try {
+          pace.onSlice?.(message.heldMs, message.cpuMs);
+        } catch (error) {
+          fail(error);
+        }
+      } else if (message.kind === 'between') {
+        void between();
+      } else if (message.kind === 'done') {
+        merged = message.merge;
+      } else {
+        const error = new Error(message.message);
+        if (message.code !== undefined) Object.assign(error, { code: message.code });
+        if (message.stack !== undefined) error.stack = message.stack;
+        fail(error);
+      }
+    });
+    thread.on('error', fail);
+    thread.on('exit', (code) => {
+      if (failure !== null) reject(failure.error);
+      else if (merged !== null) resolve(merged);
+      else
+        reject(new Error(`the import's merge thread ended (exit code ${code}) before the merge`));
+    });
+  });
+}
+
+/**
+ * Merges an import's staged rows where its pace says: on a thread of its own when they
+ * are in a staging file (`mergeImportInThread`), unless `pace.onEventLoop`; on the event
+ * loop's connection otherwise, and always for an in-memory database, whose staged rows
+ * are a temp table no other connection sees.
+ */
+export function mergeStagedImport(
+  store: Store,
+  staged: { importId: string; rows: string; file: string | null },
+  at: number,
+  pace: MergePace = {},
+): Promise<LeadImportMerge> {
+  const { importId, rows, file } = staged;
+  if (file === null || pace.onEventLoop === true) {
+    return mergeImportInSlices(store, { importId, rows }, at, pace);
+  }
+  return mergeImportInThread(store, { importId, stagingFile: file }, at, pace);
+}
