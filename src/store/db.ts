@@ -71,6 +71,12 @@ export interface Store {
    * over; then once it has (the event loop runs meanwhile).
    */
   checkpointGap(): Promise<void>;
+  /**
+   * For a long writer on a thread of its own (an import's merge, ADR 039): the shared
+   * array through which it gives the checkpoint thread its gap (`giveCheckpointGap`);
+   * null when no checkpoint thread was asked for.
+   */
+  checkpointControl(): SharedArrayBuffer | null;
   /** What the checkpoint thread has done; null when none was asked for. */
   checkpointStats(): CheckpointStats | null;
   /** Closes the connection; safe to call more than once. */
@@ -179,6 +185,7 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
     checkpoints: () => checkpointer?.mode() ?? 'automatic',
     checkpointStats: () => checkpointer?.stats() ?? null,
     checkpointGap: () => checkpointer?.gap() ?? Promise.resolve(),
+    checkpointControl: () => checkpointer?.control() ?? null,
     async close() {
       // The thread's connection first: the last one to close checkpoints and removes the WAL.
       await checkpointer?.stop();

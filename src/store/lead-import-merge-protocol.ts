@@ -27,27 +27,26 @@ export interface MergeWorkerData {
   busyTimeoutMs: number;
   /** The main connection's `wal_autocheckpoint` when the merge starts. */
   walAutocheckpoint: number;
+  /** The checkpoint thread's shared array (`Store.checkpointControl`), if there is one. */
+  checkpointControl: SharedArrayBuffer | null;
   pace: ThreadMergePace;
 }
 
 /** From the merging thread to its owner. */
 export type FromMergeThread =
-  /** A slice committed: it held the write lock `heldMs` and took `cpuMs` of the thread's CPU. */
+  /** A slice committed: it held the write lock `heldMs` and took `cpuMs` of the process's CPU. */
   | { kind: 'slice'; heldMs: number; cpuMs: number }
-  /** Between two slices: may the next begin? (answered with `ToMergeThread`) */
-  | { kind: 'between' }
   /** The merge ended, as `mergeImportInSlices` answers; the thread closes its connection next. */
   | { kind: 'done'; merge: LeadImportMerge }
   /** The merge failed: SQLite's (or any) error, its message and code. */
   | { kind: 'failed'; message: string; code: string | undefined; stack: string | undefined };
 
-/** From the owner to the merging thread, the answer to each `between`. */
+/**
+ * From the owner to the merging thread, whenever it has something to say; the thread
+ * reads them between two slices, never waiting for one.
+ */
 export type ToMergeThread =
-  /**
-   * The next slice may begin: the checkpoint thread got its gap if it wanted one, and
-   * the main connection's `wal_autocheckpoint` is this (it turns 0 once the checkpoint
-   * thread has started).
-   */
-  | { kind: 'go'; walAutocheckpoint: number }
-  /** Stop after the slice committed: the merge resumes at the next start. */
+  /** The main connection's `wal_autocheckpoint` changed (0 once the checkpoint thread runs). */
+  | { kind: 'autocheckpoint'; frames: number }
+  /** Stop after the current slice: the merge resumes at the next start. */
   | { kind: 'stop' };

@@ -44,14 +44,15 @@ function connectionSettings(store: Store) {
  * merge as `mergeImportInSlices` (the same transactions, the same progress committed
  * with each, the same answer), but its transactions never hold the event loop, only
  * SQLite's write lock, which the journal's group commit waits for without holding the
- * loop either (ADR 038). ADR 039.
+ * loop either (ADR 039, ADR 038).
  *
- * Between two slices the thread waits for this side's word: the WAL checkpoint thread
- * gets its gap here (`Store.checkpointGap`), `pace.shouldStop` is asked, and a store
- * closed meanwhile (a server shutting down under the import) stops the thread and fails
- * the merge, as it fails a merge on the event loop: either resumes at the next start.
- * `pace.onSlice` learns of each slice from the thread; a throw from it stops the merge
- * after that slice, as on the loop. Resolves once the thread has closed its connection.
+ * The thread never waits for this side: between two slices it gives the WAL checkpoint
+ * thread its gap itself (`Store.checkpointControl`). Each slice it reports is answered
+ * here, when the loop gets to it: `pace.onSlice` learns of it, and the thread is told to
+ * stop (after the slice it is in) when `pace.shouldStop` says so, when `onSlice` threw,
+ * or when the store has closed under the merge (a server stopping): the merge then fails
+ * as it fails on the event loop, and resumes at the next start. Resolves (or rejects)
+ * once the thread has closed its connection.
  */
 export async function mergeImportInThread(
   store: Store,
@@ -66,28 +67,41 @@ export async function mergeImportInThread(
     importId: staged.importId,
     at,
     ...settings,
+    checkpointControl: store.checkpointControl(),
     pace: { sliceMs: pace.sliceMs, chunkMs: pace.chunkMs, maxRowsPerChunk: pace.maxRowsPerChunk },
   });
   let failure: { error: unknown } | null = null;
   let merged: LeadImportMerge | null = null;
+  const tell = (message: ToMergeThread) => thread.postMessage(message);
+  let stopSent = false;
+  const stop = () => {
+    if (stopSent) return;
+    stopSent = true;
+    tell({ kind: 'stop' });
+  };
   const fail = (error: unknown) => {
     failure ??= { error };
+    stop();
   };
-  const answer = (message: ToMergeThread) => thread.postMessage(message);
 
-  async function between(): Promise<void> {
-    if (failure !== null || pace.shouldStop?.()) return answer({ kind: 'stop' });
+  let autocheckpoint = settings.walAutocheckpoint;
+  let looking = false;
+  /** After a slice: whether to stop, and the main connection's automatic checkpoint. */
+  async function look(): Promise<void> {
+    if (looking || stopSent) return;
+    looking = true;
     try {
-      await store.checkpointGap();
+      if (pace.shouldStop?.()) return stop();
       // Also how a closed store shows: Kysely refuses the connection.
-      const walAutocheckpoint = await withConnection(
-        store,
-        () => connectionSettings(store).walAutocheckpoint,
-      );
-      answer({ kind: 'go', walAutocheckpoint });
+      const frames = await withConnection(store, () => connectionSettings(store).walAutocheckpoint);
+      if (frames !== autocheckpoint) {
+        autocheckpoint = frames;
+        tell({ kind: 'autocheckpoint', frames });
+      }
     } catch (error) {
       fail(error);
-      answer({ kind: 'stop' });
+    } finally {
+      looking = false;
     }
   }
 
@@ -99,8 +113,7 @@ export async function mergeImportInThread(
         } catch (error) {
           fail(error);
         }
-      } else if (message.kind === 'between') {
-        void between();
+        void look();
       } else if (message.kind === 'done') {
         merged = message.merge;
       } else {

@@ -6,9 +6,9 @@
  * server's event loop: the journal's group commit waits for the lock from later turns of
  * the loop (ADR 038), and a BEGIN here that finds the lock taken waits in this thread.
  *
- * Between two slices it asks its owner whether to go on and waits for the answer: the
- * owner gives the WAL checkpoint thread the gap it may want (`Store.checkpointGap`) and
- * says stop when the server is shutting down (or the store closed).
+ * Between two slices it gives the WAL checkpoint thread the gap it may want, waiting in
+ * this thread (`giveCheckpointGap`), and takes in what its owner said meanwhile (stop,
+ * the main connection's automatic checkpoint): it never waits for the owner's event loop.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, type Store } from './db.js';
@@ -18,6 +18,7 @@ import type {
   MergeWorkerData,
   ToMergeThread,
 } from './lead-import-merge-protocol.js';
+import { giveCheckpointGap } from './wal-checkpoint-protocol.js';
 
 const data = workerData as MergeWorkerData;
 const port = parentPort;
@@ -29,16 +30,15 @@ const STAGE = 'import_stage';
 const STAGING_CACHE_KIB = 1024;
 
 const send = (message: FromMergeThread) => owner.postMessage(message);
+const control = data.checkpointControl === null ? null : new Int32Array(data.checkpointControl);
 
-let answered: ((answer: ToMergeThread) => void) | null = null;
-function onAnswer(answer: ToMergeThread): void {
-  const waiting = answered;
-  answered = null;
-  waiting?.(answer);
+let stopped = false;
+let autocheckpoint = data.walAutocheckpoint;
+function onMessage(message: ToMergeThread): void {
+  if (message.kind === 'stop') stopped = true;
+  else autocheckpoint = message.frames;
 }
-// Listening keeps the thread alive while it waits for an answer; once it stops, so does
-// the thread (see the end of `merge`).
-owner.on('message', onAnswer);
+owner.on('message', onMessage);
 
 async function merge(): Promise<void> {
   const opened = openDatabase({
@@ -47,30 +47,23 @@ async function merge(): Promise<void> {
     busyTimeoutMs: data.busyTimeoutMs,
     checkpoints: 'automatic',
   });
-  let stopped = false;
-  let autocheckpoint = -1;
-  const autocheckpointAt = (frames: number) => {
-    if (frames === autocheckpoint) return;
-    autocheckpoint = frames;
-    opened.prepare(`pragma wal_autocheckpoint = ${frames}`).all([]);
+  let autocheckpointSet = -1;
+  const followAutocheckpoint = () => {
+    if (autocheckpoint === autocheckpointSet) return;
+    autocheckpointSet = autocheckpoint;
+    opened.prepare(`pragma wal_autocheckpoint = ${autocheckpoint}`).all([]);
   };
   try {
-    autocheckpointAt(data.walAutocheckpoint);
+    followAutocheckpoint();
     opened.prepare(`attach database ? as ${STAGE}`).run([data.stagingFile]);
     opened.prepare(`pragma ${STAGE}.cache_size = -${STAGING_CACHE_KIB}`).run([]);
-    // The sliced merge asks the store for the checkpoint thread's gap between two slices:
-    // here that is the owner's answer, which the checkpoint thread's gap is part of.
+    // The sliced merge asks the store for the checkpoint thread's gap between two slices.
     const store: Store = {
       ...opened,
-      checkpointGap: () =>
-        new Promise<void>((resolve) => {
-          answered = (answer) => {
-            if (answer.kind === 'stop') stopped = true;
-            else autocheckpointAt(answer.walAutocheckpoint);
-            resolve();
-          };
-          send({ kind: 'between' });
-        }),
+      async checkpointGap() {
+        if (control !== null) giveCheckpointGap(control);
+        followAutocheckpoint();
+      },
     };
     const result = await mergeImportInSlices(
       store,
@@ -98,4 +91,5 @@ merge()
       stack: failure.stack,
     });
   })
-  .finally(() => owner.off('message', onAnswer));
+  // Listening kept the thread alive; now it may end.
+  .finally(() => owner.off('message', onMessage));
