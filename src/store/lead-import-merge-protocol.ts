@@ -29,6 +29,8 @@ export interface MergeWorkerData {
   walAutocheckpoint: number;
   /** The checkpoint thread's shared array (`Store.checkpointControl`), if there is one. */
   checkpointControl: SharedArrayBuffer | null;
+  /** The main connection's `Store.writerWaiting` slot. */
+  writerWaiting: SharedArrayBuffer;
   pace: ThreadMergePace;
 }
 

@@ -68,6 +68,7 @@ export async function mergeImportInThread(
     at,
     ...settings,
     checkpointControl: store.checkpointControl(),
+    writerWaiting: store.writerWaiting(),
     pace: { sliceMs: pace.sliceMs, chunkMs: pace.chunkMs, maxRowsPerChunk: pace.maxRowsPerChunk },
   });
   let failure: { error: unknown } | null = null;

@@ -6,8 +6,9 @@
  * server's event loop: the journal's group commit waits for the lock from later turns of
  * the loop (ADR 038), and a BEGIN here that finds the lock taken waits in this thread.
  *
- * Between two slices it gives the WAL checkpoint thread the gap it may want, waiting in
- * this thread (`giveCheckpointGap`), and takes in what its owner said meanwhile (stop,
+ * Between two slices it lets the main connection's waiting writer (the journal's group
+ * commit) have the write lock first, and gives the WAL checkpoint thread the gap it may
+ * want, waiting in this thread both times (`giveCheckpointGap`), and takes in what its owner said meanwhile (stop,
  * the main connection's automatic checkpoint): it never waits for the owner's event loop.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -31,6 +32,15 @@ const STAGING_CACHE_KIB = 1024;
 
 const send = (message: FromMergeThread) => owner.postMessage(message);
 const control = data.checkpointControl === null ? null : new Int32Array(data.checkpointControl);
+const writerWaiting = new Int32Array(data.writerWaiting);
+/**
+ * How long the thread waits, between two slices, for the main connection's writer (the
+ * journal's group commit) to take the write lock it is waiting for (ms). It tries again
+ * every few ms (`beginImmediateAsync`); the thread's next BEGIN, right after its commit,
+ * would otherwise take the lock first nearly every time, and the calls' commits (and
+ * every query behind them on that connection) would wait for slice after slice.
+ */
+const WRITER_TURN_MS = 50;
 
 let stopped = false;
 let autocheckpoint = data.walAutocheckpoint;
@@ -61,6 +71,7 @@ async function merge(): Promise<void> {
     const store: Store = {
       ...opened,
       async checkpointGap() {
+        Atomics.wait(writerWaiting, 0, 1, WRITER_TURN_MS);
         if (control !== null) giveCheckpointGap(control);
         followAutocheckpoint();
       },
