@@ -10,7 +10,8 @@
  *     [--sim process|inline]
  *
  * Reported: file → committed time (upload start until the import is `completed`), the
- * import's own start-to-finish, the process's peak RSS (before the import and at the
+ * import's own start-to-finish, the dialer's process's CPU time meanwhile (every thread:
+ * the merge's, ADR 039, and the file reader's), the process's peak RSS (before the import and at the
  * end), the event-loop delay during the import (p99 / max), `/health` latency polled
  * every 100 ms during it (p99 / max), the calls ended meanwhile, and the longest merge
  * slice. `--floor` also times raw better-sqlite3 inserts of the same rows into a
@@ -207,6 +208,8 @@ delay.enable();
 const stalls = recordLoopStalls(50);
 stalls.label('reading');
 const began = performance.now();
+// The dialer's process, every thread of it (the merge's own, ADR 039, the file reader's).
+const cpuBefore = process.cpuUsage();
 const upload = await fetch(`${api}/api/campaigns/${campaignId}/leads/import?fileName=leads.csv`, {
   method: 'POST',
   headers: { 'content-type': 'text/csv', 'content-length': String(bytes) },
@@ -236,6 +239,7 @@ for (;;) {
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
 const committedAt = performance.now();
+const cpu = process.cpuUsage(cpuBefore);
 const fileToCommitted = (committedAt - began) / 1000;
 delay.disable();
 const recorded = stalls.stop();
@@ -266,14 +270,15 @@ console.log(
     `${baseCallsPerSecond.toFixed(0)} calls ended/s`,
 );
 console.log(
-  '| rows | file → committed s | of which merging s | import s | peak RSS MB (before) | event loop p99 / max ms | /health p99 / max ms | calls ended/s during | leads | accepted / duplicates / rejected |',
+  '| rows | file → committed s | of which merging s | import s | CPU s, all threads | peak RSS MB (before) | event loop p99 / max ms | /health p99 / max ms | calls ended/s during | leads | accepted / duplicates / rejected |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 const { counts } = view;
 console.log(
   `| ${counts.totalRows} | ${fileToCommitted.toFixed(2)} | ` +
     `${mergeBegan === null ? '–' : ((committedAt - mergeBegan) / 1000).toFixed(2)} | ` +
     `${(((view.finishedAt ?? 0) - view.startedAt) / 1000).toFixed(2)} | ` +
+    `${((cpu.user + cpu.system) / 1e6).toFixed(1)} | ` +
     `${(peakRss / 1e6).toFixed(0)} (${(rssBefore / 1e6).toFixed(0)}) | ` +
     `${ms(delay.percentile(99))} / ${ms(delay.max)} | ` +
     `${percentile(health, 99).toFixed(0)} / ${(health.at(-1) ?? 0).toFixed(0)} | ` +

@@ -55,7 +55,10 @@ export interface LeadImportReport {
   issues: LeadImportIssue[];
   errorCount: number;
   warningCount: number;
-  /** The longest the merge held the database and the event loop at once (ms); null if none ran. */
+  /**
+   * The longest one of the merge's transactions held the database's write lock (ms; and
+   * the event loop too when it merged there, ADR 039); null if none ran.
+   */
   mergeBlockedMs: number | null;
   elapsedMs: number;
 }

@@ -27,11 +27,14 @@ export const MERGE_SLICE_MS = 35;
 /**
  * How an import's merge is cut into transactions: `sliceMs` a transaction (default
  * `MERGE_SLICE_MS`), its chunks adapting to about `chunkMs` of work each (default
- * `CHUNK_MS`) and `maxRowsPerChunk` rows at most (default 4,096).
+ * `CHUNK_MS`) and `maxRowsPerChunk` rows at most (default 4,096). `onEventLoop` runs
+ * them on the event loop's own connection rather than on a thread of its own
+ * (`mergeImportInThread`, the default for a database file; ADR 039).
  */
 export interface MergePace extends SlicedWorkOptions {
   chunkMs?: number;
   maxRowsPerChunk?: number;
+  onEventLoop?: boolean;
 }
 
 /**
@@ -43,6 +46,8 @@ export interface MergePace extends SlicedWorkOptions {
  * Each transaction still commits the next row to merge, so a killed import resumes.
  */
 export const OWNED_MERGE_PACE: Readonly<MergePace> = {
+  // Nothing else runs on this event loop that a transaction could hold up (ADR 039).
+  onEventLoop: true,
   sliceMs: 2_000,
   chunkMs: 250,
   maxRowsPerChunk: 50_000,
@@ -194,7 +199,12 @@ export async function mergeImportInSlices(
   at: number,
   pace: MergePace = {},
 ): Promise<LeadImportMerge> {
-  const { chunkMs = CHUNK_MS, maxRowsPerChunk = MAX_ROWS_PER_CHUNK, ...slices } = pace;
+  const {
+    chunkMs = CHUNK_MS,
+    maxRowsPerChunk = MAX_ROWS_PER_CHUNK,
+    onEventLoop: _onEventLoop,
+    ...slices
+  } = pace;
   const { importId, rows } = staged;
   const { lastRow, zones } = await withConnection(store, () => ({
     lastRow:

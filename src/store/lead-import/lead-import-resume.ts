@@ -4,7 +4,7 @@ import type { Database } from '../schema.js';
 import type { Store } from '../sqlite/db.js';
 import { syncTransaction } from '../sqlite/sync-transaction.js';
 import { claimTempSlot, releaseTempSlot } from '../sqlite/temp-table-slots.js';
-import { mergeImportInSlices } from './lead-import-merge.js';
+import { mergeStagedImport } from './lead-import-merge-thread.js';
 import { openImportStaging } from './lead-import-staging.js';
 
 /** The reason recorded on a merge that cannot be finished: its staging file is gone. */
@@ -49,9 +49,9 @@ export function resumeImportMerges(deps: {
         );
         return;
       }
-      const merged = await mergeImportInSlices(
+      const merged = await mergeStagedImport(
         store,
-        { importId, rows: staging.rows },
+        { importId, rows: staging.rows, file: staging.file },
         deps.now(),
         { shouldStop: stopped },
       );

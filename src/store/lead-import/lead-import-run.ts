@@ -4,7 +4,8 @@ import { phoneZonesColumn } from '../phone-zones.js';
 import type { Store } from '../sqlite/db.js';
 import { syncTransaction, withConnection } from '../sqlite/sync-transaction.js';
 import { claimTempSlot, releaseTempSlot } from '../sqlite/temp-table-slots.js';
-import { type MergePace, mergeImportInSlices } from './lead-import-merge.js';
+import type { MergePace } from './lead-import-merge.js';
+import { mergeStagedImport } from './lead-import-merge-thread.js';
 import { type ImportStaging, openImportStaging } from './lead-import-staging.js';
 
 /**
@@ -33,7 +34,7 @@ export async function openLeadImportRun(
     releaseTempSlot(store, slot);
     throw error;
   }
-  const { rows } = staging;
+  const { rows, file } = staging;
   try {
     await syncTransaction(store, () => {
       store.prepare(`drop table if exists ${issues}`).run([]);
@@ -185,7 +186,7 @@ export async function openLeadImportRun(
         );
         if (!decided) return { ok: false, reason: 'notRunning' };
         keepStaging = true;
-        const merged = await mergeImportInSlices(store, { importId, rows }, at, slices);
+        const merged = await mergeStagedImport(store, { importId, rows, file }, at, slices);
         keepStaging = false;
         return merged;
       } finally {

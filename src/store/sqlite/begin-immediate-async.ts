@@ -19,11 +19,18 @@ const MAX_PAUSE_MS = 8;
  */
 export async function beginImmediateAsync(store: Store, busyTimeoutMs: number): Promise<void> {
   const giveUpAt = performance.now() + busyTimeoutMs;
-  for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS)) {
-    const busy = tryBegin(store, busyTimeoutMs);
-    if (busy === null) return;
-    if (performance.now() >= giveUpAt) throw busy;
-    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  try {
+    for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS)) {
+      const busy = tryBegin(store, busyTimeoutMs);
+      if (busy === null) return;
+      if (performance.now() >= giveUpAt) throw busy;
+      // An import's merge on its own thread, which commits back to back, lets the next
+      // try have the lock (ADR 039).
+      store.waitingForWriteLock(true);
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  } finally {
+    store.waitingForWriteLock(false);
   }
 }
 

@@ -66,6 +66,20 @@ export interface Store {
    * over; then once it has (the event loop runs meanwhile).
    */
   checkpointGap(): Promise<void>;
+  /**
+   * For a long writer on a thread of its own (an import's merge, ADR 039): the shared
+   * array through which it gives the checkpoint thread its gap (`giveCheckpointGap`);
+   * null when no checkpoint thread was asked for.
+   */
+  checkpointControl(): SharedArrayBuffer | null;
+  /**
+   * Says whether a writer on this connection is waiting for the write lock from later
+   * turns of the event loop (`beginImmediateAsync`), for a long writer on another
+   * thread to let it have the lock between two of its transactions (`writerWaiting`).
+   */
+  waitingForWriteLock(waiting: boolean): void;
+  /** The shared slot `waitingForWriteLock` sets: 1 while a writer waits (ADR 039). */
+  writerWaiting(): SharedArrayBuffer;
   /** What the checkpoint thread has done; null when none was asked for. */
   checkpointStats(): CheckpointStats | null;
   /** Closes the connection; safe to call more than once. */
@@ -163,6 +177,7 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
         })
       : null;
 
+  const writerWaiting = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   const statements = createStatementCache(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
 
@@ -174,6 +189,12 @@ export function openDatabase(options: OpenDatabaseOptions): Store {
     checkpoints: () => checkpointer?.mode() ?? 'automatic',
     checkpointStats: () => checkpointer?.stats() ?? null,
     checkpointGap: () => checkpointer?.gap() ?? Promise.resolve(),
+    checkpointControl: () => checkpointer?.control() ?? null,
+    waitingForWriteLock(waiting) {
+      Atomics.store(writerWaiting, 0, waiting ? 1 : 0);
+      if (!waiting) Atomics.notify(writerWaiting, 0);
+    },
+    writerWaiting: () => writerWaiting.buffer as SharedArrayBuffer,
     async close() {
       // The thread's connection first: the last one to close checkpoints and removes the WAL.
       await checkpointer?.stop();

@@ -54,6 +54,26 @@ export function wallClockSlot(): number {
   return Date.now() % 2 ** 31;
 }
 
+/** The longest a long writer waits for the thread's RESTART in the gap it gives (ms). */
+export const GAP_WAIT_MS = 1000;
+
+/**
+ * `WalCheckpointer.gap` for a long writer on a thread of its own (an import's merge,
+ * ADR 039), which may wait by blocking its thread: notes the writer as running and,
+ * when the checkpoint thread wants a gap, waits (at most `GAP_WAIT_MS`) until it has
+ * restarted the WAL.
+ */
+export function giveCheckpointGap(control: Int32Array): void {
+  Atomics.store(control, CONTROL.WRITER_SEEN, wallClockSlot());
+  if (Atomics.compareExchange(control, CONTROL.PAUSE, PAUSE.WANTED, PAUSE.GIVEN) !== PAUSE.WANTED) {
+    return;
+  }
+  Atomics.notify(control, CONTROL.PAUSE);
+  Atomics.wait(control, CONTROL.PAUSE, PAUSE.GIVEN, GAP_WAIT_MS);
+  // Timed out: the writes go on; the thread asks again later.
+  Atomics.compareExchange(control, CONTROL.PAUSE, PAUSE.GIVEN, PAUSE.NONE);
+}
+
 /** The values of `CONTROL.PAUSE`. */
 export const PAUSE = {
   /** Nothing asked. */

@@ -8,6 +8,7 @@ import {
   type CheckpointThresholds,
   type CheckpointWorkerData,
   CONTROL,
+  GAP_WAIT_MS,
   PAUSE,
   type SynchronousMode,
   wallClockSlot,
@@ -48,8 +49,6 @@ const WAL_HEADER_BYTES = 32;
 const FRAME_HEADER_BYTES = 24;
 /** How long `stop` waits for the thread's current checkpoint before ending it (ms). */
 const STOP_WAIT_MS = 10_000;
-/** The longest a long writer waits for the thread's RESTART in the gap it gives (ms). */
-const GAP_WAIT_MS = 1000;
 
 /** `Atomics.waitAsync` (V8, every Node this runs on), missing from the TypeScript target's library. */
 const waitAsync = (
@@ -89,6 +88,11 @@ export interface WalCheckpointer {
    * (at most `GAP_WAIT_MS` later; the event loop runs meanwhile); otherwise at once.
    */
   gap(): Promise<void>;
+  /**
+   * The shared array through which a long writer on another thread gives the gap
+   * (`giveCheckpointGap`).
+   */
+  control(): SharedArrayBuffer;
   /** Ends the thread (after its current checkpoint) and gives the main connection its automatic checkpoint back. */
   stop(): Promise<void>;
   /**
@@ -228,6 +232,7 @@ export function startWalCheckpointer(
     worker: () => worker,
     mode: () => mode,
     stats: () => ({ started: worker !== null, ...stats }),
+    control: () => data.control,
     async gap() {
       startIfGrown();
       Atomics.store(control, CONTROL.WRITER_SEEN, wallClockSlot());

@@ -107,7 +107,10 @@ describe('a transaction committed without its fsync (commitUnsynced)', () => {
     }
     const result = await importLeads(
       {
+        // On the event loop's connection, whose level the test reads: a server's merge runs
+        // the same slices on a thread's connection of its own (ADR 039).
         store: createLeadIntakeStore(store, {
+          onEventLoop: true,
           sliceMs: 2,
           onSlice: () => inSlices.push(synchronous(store)),
         }),
