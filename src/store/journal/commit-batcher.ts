@@ -1,7 +1,11 @@
 import { existsSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import { beginImmediateAsync, busyTimeoutOf } from '../sqlite/begin-immediate-async.js';
+import {
+  beginImmediateAsync,
+  busyTimeoutOf,
+  inWriteTransactionWhenLocked,
+} from '../sqlite/begin-immediate-async.js';
 import type { Store } from '../sqlite/db.js';
 import { fsyncsEachWalCommit, withoutCommitSync } from '../sqlite/wal-commit-sync.js';
 import { createWalSync, type WalSync } from '../sqlite/wal-sync.js';
@@ -138,15 +142,20 @@ export function createCommitBatcher(
   const gate = () => (walFile ? (walSync?.running() ?? null) : null);
   return createBatchQueue(async (batch) => {
     let deferred = false;
-    const settled = await store.db.connection().execute(async (trx) => {
-      walFile ??= walSync !== null && walFileExists(store);
-      busyTimeoutMs ??= busyTimeoutOf(store);
-      const timeoutMs = busyTimeoutMs;
-      deferred = walFile && fsyncsEachWalCommit(store);
-      return deferred
-        ? withoutCommitSync(store, () => inImmediateTransaction(store, trx, batch, timeoutMs))
-        : inImmediateTransaction(store, trx, batch, timeoutMs);
-    });
+    busyTimeoutMs ??= busyTimeoutOf(store);
+    const timeoutMs = busyTimeoutMs;
+    // The connection is held only for each try at the write lock and, once it is had,
+    // for the batch: reads run while the batch waits for a writer on another connection.
+    const settled = await inWriteTransactionWhenLocked(
+      store,
+      timeoutMs,
+      (trx) => inImmediateTransaction(store, trx, batch, timeoutMs),
+      (attempt) => {
+        walFile ??= walSync !== null && walFileExists(store);
+        deferred = walFile && fsyncsEachWalCommit(store);
+        return deferred ? withoutCommitSync(store, attempt) : attempt();
+      },
+    );
     if (deferred) await walSync?.afterWrite();
     return settled;
   }, gate);
@@ -161,7 +170,7 @@ function walFileExists(store: Store): boolean {
 }
 
 /**
- * Runs the batch in one `BEGIN IMMEDIATE` transaction on the connection `trx` holds.
+ * Runs the batch in the `BEGIN IMMEDIATE` transaction begun on the connection `trx` holds.
  * Immediate, because units read before they write (a claim reads its candidates): in a
  * deferred transaction, another process committing between that read and the first
  * write makes SQLite refuse the write at once (SQLITE_BUSY, no waiting), whereas an
@@ -181,21 +190,17 @@ async function inImmediateTransaction(
   batch: readonly BatchUnit[],
   busyTimeoutMs: number,
 ): Promise<Settled[]> {
-  const together = await inTransaction(
-    store,
-    busyTimeoutMs,
-    async (): Promise<Result<unknown[]>> => {
-      const values: unknown[] = [];
-      for (const unit of batch) {
-        try {
-          values.push(await unit.work(trx));
-        } catch (error) {
-          return { ok: false, error };
-        }
+  const together = await inBegunTransaction(store, async (): Promise<Result<unknown[]>> => {
+    const values: unknown[] = [];
+    for (const unit of batch) {
+      try {
+        values.push(await unit.work(trx));
+      } catch (error) {
+        return { ok: false, error };
       }
-      return { ok: true, value: values };
-    },
-  );
+    }
+    return { ok: true, value: values };
+  });
   if (together.ok) return together.value.map((value) => ({ ok: true, value }));
   if (batch.length === 1) return [together];
   const isolated = await inTransaction(
@@ -224,7 +229,16 @@ async function inTransaction<T>(
   busyTimeoutMs: number,
   work: () => Promise<Result<T>>,
 ): Promise<Result<T>> {
+  // The batch run again, unit by unit (rare): the connection stays held while it waits.
   await beginImmediateAsync(store, busyTimeoutMs);
+  return inBegunTransaction(store, work);
+}
+
+/** Runs `work` in the transaction begun, then commits it, or rolls it back on a failure. */
+async function inBegunTransaction<T>(
+  store: Store,
+  work: () => Promise<Result<T>>,
+): Promise<Result<T>> {
   try {
     const result = await work();
     if (result.ok) store.prepare('commit').run([]);

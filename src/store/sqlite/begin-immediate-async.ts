@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
 import type { Store } from './db.js';
 
 /** The longest pause between two tries of the write lock (ms). */
@@ -26,6 +28,49 @@ export async function beginImmediateAsync(store: Store, busyTimeoutMs: number): 
       if (performance.now() >= giveUpAt) throw busy;
       // An import's merge on its own thread, which commits back to back, lets the next
       // try have the lock (ADR 039).
+      store.waitingForWriteLock(true);
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  } finally {
+    store.waitingForWriteLock(false);
+  }
+}
+
+/** One try at the write lock, made with Kysely's hold on the connection. */
+export type Try<T> = { begun: true; value: T } | { begun: false; busy: unknown };
+
+/**
+ * Runs `work` on the store's connection in a `begin immediate` transaction it begins,
+ * waiting for the write lock as `beginImmediateAsync` does, but holding nothing between
+ * two tries: neither a lock nor Kysely's hold on the connection. While another
+ * connection holds the write lock for long — an import's merge on its own thread
+ * (ADR 039) — the reads of this connection (the health check's ping, the API's pages)
+ * run between the tries instead of queueing behind the writer that waits: in WAL mode a
+ * read needs no lock a writer holds.
+ *
+ * `work` finds the transaction begun and must end it (commit or roll back). Each try is
+ * made inside `around` with the connection held: a setting that must be made outside a
+ * transaction (`withoutCommitSync`) is made and undone there, around the try and, once
+ * begun, around `work`.
+ */
+export async function inWriteTransactionWhenLocked<T>(
+  store: Store,
+  busyTimeoutMs: number,
+  work: (trx: Kysely<Database>) => Promise<T>,
+  around: (attempt: () => Promise<Try<T>>) => Promise<Try<T>> = (attempt) => attempt(),
+): Promise<T> {
+  const giveUpAt = performance.now() + busyTimeoutMs;
+  try {
+    for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS)) {
+      const tried = await store.db.connection().execute((trx) =>
+        around(async (): Promise<Try<T>> => {
+          const busy = tryBegin(store, busyTimeoutMs);
+          if (busy !== null) return { begun: false, busy };
+          return { begun: true, value: await work(trx) };
+        }),
+      );
+      if (tried.begun) return tried.value;
+      if (performance.now() >= giveUpAt) throw tried.busy;
       store.waitingForWriteLock(true);
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }

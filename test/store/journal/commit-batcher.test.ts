@@ -363,6 +363,37 @@ describe('commit batcher', () => {
       }
     });
 
+    it('lets reads of the connection run while it waits, not queue behind it', async () => {
+      const { store } = workspace;
+      const lock = holdWriteLock(store.path);
+      const batcher = createCommitBatcher(store);
+      let released = false;
+      // Only this timer lets the lock go, long after the read below should have answered.
+      const release = setTimeout(() => {
+        released = true;
+        lock.release();
+      }, 2_000);
+      try {
+        const written = batcher.run((trx) => addRecording(trx, 'a'));
+        // The batch is under way (its first try made) before the read is asked for.
+        await new Promise((resolve) => setImmediate(resolve));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const read = await sql<{ one: number }>`select 1 as one`.execute(store.db);
+        expect(read.rows).toEqual([{ one: 1 }]);
+        // Answered while the batch still waited: a read held behind it would only have
+        // run once the lock was released.
+        expect(released).toBe(false);
+        clearTimeout(release);
+        released = true;
+        lock.release();
+        await written;
+        expect(await recordingIds()).toEqual(['a']);
+      } finally {
+        clearTimeout(release);
+        if (!released) lock.release();
+      }
+    });
+
     it('fails the batch with SQLITE_BUSY after the busy timeout, writing nothing', async () => {
       const dir = createTempDir();
       const path = join(dir.path, 'busy.db');
