@@ -132,7 +132,8 @@ function stageScript(cli: string, stage: number, database: string): string | nul
   const names = readdirSync(dir);
   const urls = [
     /^young-generation-\w+\.js$/,
-    /^config-[A-Z0-9]+\.js$/,
+    // The settings' entry: config-*.js before ADR 042, process-environment-*.js since.
+    /^(?:config|process-environment)-[A-Z0-9]+\.js$/,
     /^import-command-\w+\.js$/,
   ].map((pattern) => {
     const name = names.find((entry) => pattern.test(entry));
