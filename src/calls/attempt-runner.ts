@@ -1,19 +1,9 @@
 import type { Logger } from 'pino';
-import { leadAfterAttempt } from '../campaign/retry-policy.js';
-import {
-  type AttemptStep,
-  type PersistedAttemptSnapshot,
-  stepAttempt,
-} from '../machines/attempt-step.js';
-import type {
-  AttemptCommand,
-  AttemptEvent,
-  AttemptOutcome,
-  TimerCommand,
-} from '../machines/attempt-types.js';
+import type { PersistedAttemptSnapshot } from '../machines/attempt-step.js';
+import type { AttemptCommand, AttemptEvent, AttemptOutcome } from '../machines/attempt-types.js';
+import { type PlannedStep, planStep } from './attempt-step-plan.js';
 import { type CommitRetry, createDurableCommit } from './durable-commit.js';
 import {
-  type AttemptCommit,
   type AttemptJournal,
   type CallControl,
   CallControlError,
@@ -130,17 +120,6 @@ interface QueuedEvent {
   /** Settles the dispatch: true once processed, false when skipped. */
   resolve(processed: boolean): void;
   reject(error: unknown): void;
-}
-
-/** One event stepped, before its commit: the commit, and what to do once it is made. */
-interface PlannedStep {
-  event: AttemptEvent;
-  seq: number;
-  step: AttemptStep;
-  start: TimerDeadline[];
-  cancel: string[];
-  outcome: AttemptOutcome | null;
-  commit: AttemptCommit;
 }
 
 /** What one event of a group came to when stepped ahead of the group's commit. */
@@ -283,7 +262,7 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
         continue;
       }
       try {
-        const planned = plan(attempt, at, item.event);
+        const planned = planStep(attempt.stored, at, item.event);
         plans.push({ item, kind: 'step', planned });
         at = { snapshot: planned.step.snapshot, seq: planned.seq, done: planned.step.done };
       } catch (error) {
@@ -323,52 +302,9 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
     }
   }
 
-  /** Steps the machine for `event` from `at`: the commit to make, and its effects. */
-  function plan(
-    attempt: LiveAttempt,
-    at: { snapshot: PersistedAttemptSnapshot; seq: number },
-    event: AttemptEvent,
-  ): PlannedStep {
-    const { stored } = attempt;
-    const step = stepAttempt(at.snapshot, event, stored.machineVersion);
-    const seq = at.seq + 1;
-    const { start, cancel } = netTimerChanges(step.timers, event.at);
-    const outcome = step.done ? (step.facts.outcome ?? 'failed') : null;
-    const commit: AttemptCommit = {
-      entry: {
-        attemptId: stored.attemptId,
-        seq,
-        event,
-        state: step.state,
-        commands: step.commands,
-        timers: step.timers,
-      },
-      snapshot: step.snapshot,
-      facts: step.facts,
-      done: step.done,
-      startTimers: start,
-      cancelTimers: cancel,
-      lead:
-        outcome === null
-          ? null
-          : {
-              leadId: stored.leadId,
-              outcome,
-              error: step.facts.error,
-              next: leadAfterAttempt(
-                outcome,
-                stored.attemptNumber - stored.uncountedAttempts,
-                stored.retry,
-                step.facts.endedAt ?? event.at,
-              ),
-            },
-    };
-    return { event, seq, step, start, cancel, outcome, commit };
-  }
-
   async function process(attempt: LiveAttempt, event: AttemptEvent): Promise<void> {
     if (attempt.done) return;
-    const planned = plan(attempt, attempt, event);
+    const planned = planStep(attempt.stored, attempt, event);
     await durable.commit(planned.commit, attempt.log);
     apply(attempt, planned);
   }
@@ -520,25 +456,4 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
       live.clear();
     },
   };
-}
-
-/**
- * Reduces a step's timer changes, in order, to what must be armed and cancelled: a
- * timer re-armed after its cancel in the same step is armed.
- */
-function netTimerChanges(
-  timers: readonly TimerCommand[],
-  at: number,
-): { start: TimerDeadline[]; cancel: string[] } {
-  const net = new Map<string, number | null>();
-  for (const timer of timers) {
-    net.set(timer.timerId, timer.type === 'timer.start' ? at + timer.delayMs : null);
-  }
-  const start: TimerDeadline[] = [];
-  const cancel: string[] = [];
-  for (const [timerId, dueAt] of net) {
-    if (dueAt === null) cancel.push(timerId);
-    else start.push({ timerId, dueAt });
-  }
-  return { start, cancel };
 }
