@@ -19,24 +19,14 @@ const MAX_PAUSE_MS = 8;
  * The caller holds the connection (Kysely's lock on it) throughout, so nothing else
  * runs on it between the tries.
  */
-export async function beginImmediateAsync(store: Store, busyTimeoutMs: number): Promise<void> {
-  const giveUpAt = performance.now() + busyTimeoutMs;
-  try {
-    for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS)) {
-      const busy = tryBegin(store, busyTimeoutMs);
-      if (busy === null) return;
-      if (performance.now() >= giveUpAt) throw busy;
-      // An import's merge on its own thread, which commits back to back, lets the next
-      // try have the lock (ADR 039).
-      store.waitingForWriteLock(true);
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
-    }
-  } finally {
-    store.waitingForWriteLock(false);
-  }
+export function beginImmediateAsync(store: Store, busyTimeoutMs: number): Promise<void> {
+  return untilWriteLocked(store, busyTimeoutMs, async () => {
+    const busy = tryBegin(store, busyTimeoutMs);
+    return busy === null ? { begun: true, value: undefined } : { begun: false, busy };
+  });
 }
 
-/** One try at the write lock, made with Kysely's hold on the connection. */
+/** One try at the write lock: begun (with what came of it), or SQLite's SQLITE_BUSY. */
 export type Try<T> = { begun: true; value: T } | { begun: false; busy: unknown };
 
 /**
@@ -53,22 +43,39 @@ export type Try<T> = { begun: true; value: T } | { begun: false; busy: unknown }
  * transaction (`withoutCommitSync`) is made and undone there, around the try and, once
  * begun, around `work`.
  */
-export async function inWriteTransactionWhenLocked<T>(
+export function inWriteTransactionWhenLocked<T>(
   store: Store,
   busyTimeoutMs: number,
   work: (trx: Kysely<Database>) => Promise<T>,
   around: (attempt: () => Promise<Try<T>>) => Promise<Try<T>> = (attempt) => attempt(),
 ): Promise<T> {
+  return untilWriteLocked(store, busyTimeoutMs, () =>
+    store.db.connection().execute((trx) =>
+      around(async (): Promise<Try<T>> => {
+        const busy = tryBegin(store, busyTimeoutMs);
+        if (busy !== null) return { begun: false, busy };
+        return { begun: true, value: await work(trx) };
+      }),
+    ),
+  );
+}
+
+/**
+ * Makes `attempt` (one try at the write lock) again from later turns of the event loop,
+ * after 1, 2, 4, 8, 8… ms, until it has begun or `busyTimeoutMs` has gone by (then its
+ * last SQLITE_BUSY is thrown). While it waits, the store says a writer is waiting, for an
+ * import's merge on its own thread, which commits back to back, to let the next try have
+ * the lock (ADR 039).
+ */
+async function untilWriteLocked<T>(
+  store: Store,
+  busyTimeoutMs: number,
+  attempt: () => Promise<Try<T>>,
+): Promise<T> {
   const giveUpAt = performance.now() + busyTimeoutMs;
   try {
     for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS)) {
-      const tried = await store.db.connection().execute((trx) =>
-        around(async (): Promise<Try<T>> => {
-          const busy = tryBegin(store, busyTimeoutMs);
-          if (busy !== null) return { begun: false, busy };
-          return { begun: true, value: await work(trx) };
-        }),
-      );
+      const tried = await attempt();
       if (tried.begun) return tried.value;
       if (performance.now() >= giveUpAt) throw tried.busy;
       store.waitingForWriteLock(true);
