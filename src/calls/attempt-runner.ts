@@ -270,7 +270,7 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
       }
     }
     const steps = plans.flatMap((p) => (p.kind === 'step' ? [p.planned] : []));
-    if (steps.length > 1) {
+    if (steps.length > 0) {
       try {
         await durable.commitInOrder(
           steps.map((planned) => planned.commit),
@@ -282,10 +282,6 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
         for (const item of group) await runOne(attempt, item);
         return;
       }
-    } else if (steps.length === 1) {
-      // A single step: committed and settled one at a time below.
-      for (const item of group) await runOne(attempt, item);
-      return;
     }
     for (const p of plans) {
       if (p.kind === 'skip') p.item.resolve(false);
