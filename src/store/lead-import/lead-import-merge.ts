@@ -20,7 +20,9 @@ const CHUNK_MS = 8;
  * commit writes every page its slice touched to the WAL, and a million random phone
  * numbers touch a new leaf of the phone indexes nearly every row: the fewer commits, the
  * fewer times the same pages are written. 35 + 8 ms stays within the ~50 ms a
- * transaction may hold the event loop (docs/BENCHMARKS.md, the import's stalls).
+ * transaction may hold the write lock, which the journal's group commit waits for while
+ * calls run (on the merge's own thread in a server, ADR 039; the event loop too where it
+ * merges on it: docs/BENCHMARKS.md, the import's stalls).
  */
 export const MERGE_SLICE_MS = 35;
 
