@@ -20,15 +20,15 @@ import type {
   MergeWorkerData,
   ToMergeThread,
 } from './lead-import-merge-protocol.js';
+import { attachStagingFile } from './lead-import-staging.js';
 
 const data = workerData as MergeWorkerData;
 const port = parentPort;
 if (port === null) throw new Error('lead-import-merge-worker runs as a worker thread');
 const owner = port;
 
-/** The staging file's schema on this connection and its page cache (KiB): read once, in order. */
+/** The staging file's schema on this connection. */
 const STAGE = 'import_stage';
-const STAGING_CACHE_KIB = 1024;
 
 const send = (message: FromMergeThread) => owner.postMessage(message);
 const control = data.checkpointControl === null ? null : new Int32Array(data.checkpointControl);
@@ -65,8 +65,7 @@ async function merge(): Promise<void> {
   };
   try {
     followAutocheckpoint();
-    opened.prepare(`attach database ? as ${STAGE}`).run([data.stagingFile]);
-    opened.prepare(`pragma ${STAGE}.cache_size = -${STAGING_CACHE_KIB}`).run([]);
+    attachStagingFile(opened, data.stagingFile, STAGE);
     // The sliced merge asks the store for the checkpoint thread's gap between two slices.
     const store: Store = {
       ...opened,

@@ -32,6 +32,19 @@ function mainFile(store: Store): string | null {
  */
 const STAGING_CACHE_KIB = 1024;
 
+/**
+ * Attaches an import's staging file to the connection as `schema`: no journal and no
+ * fsyncs of its own (a crash while the file is read fails the import anyway; the whole
+ * file is flushed once before the merge), and a small page cache. The connection of
+ * the event loop and the merge's own thread (ADR 039) attach it the same way.
+ */
+export function attachStagingFile(store: Store, file: string, schema: string): void {
+  store.prepare(`attach database ? as ${schema}`).run([file]);
+  store.prepare(`pragma ${schema}.journal_mode = off`).all([]);
+  store.prepare(`pragma ${schema}.synchronous = off`).run([]);
+  store.prepare(`pragma ${schema}.cache_size = -${STAGING_CACHE_KIB}`).run([]);
+}
+
 /** The staging file of import `importId` beside the database file. */
 export function stagingFileOf(databaseFile: string, importId: string): string {
   return `${databaseFile}-import-${importId}`;
@@ -74,10 +87,7 @@ export async function openImportStaging(
     if (existing && !existsSync(file)) throw new Error(`the staged rows are gone (${file})`);
     if (!existing) rmSync(file, { force: true });
     const schema = `import_stage_${slot}`;
-    store.prepare(`attach database ? as ${schema}`).run([file]);
-    store.prepare(`pragma ${schema}.journal_mode = off`).all([]);
-    store.prepare(`pragma ${schema}.synchronous = off`).run([]);
-    store.prepare(`pragma ${schema}.cache_size = -${STAGING_CACHE_KIB}`).run([]);
+    attachStagingFile(store, file, schema);
     const rows = `${schema}.lead_import_rows`;
     if (!existing) createRowsTable(store, rows, false);
     let detached = false;
