@@ -20,12 +20,15 @@ function startMergeThread(workerData: MergeWorkerData) {
   return startThread(entry, { workerData });
 }
 
+/** A numeric setting of the connection (`pragma <name>`'s one value). */
+function pragmaValue(store: Store, pragma: string): number {
+  const [row] = store.prepare(`pragma ${pragma}`).all([]) as Record<string, number>[];
+  return Object.values(row ?? {})[0] ?? 0;
+}
+
 /** The main connection's settings the merging thread's connection copies. */
 function connectionSettings(store: Store) {
-  const read = (pragma: string) =>
-    Object.values(
-      (store.prepare(`pragma ${pragma}`).all([]) as Record<string, number>[])[0] ?? {},
-    )[0] ?? 0;
+  const read = (pragma: string) => pragmaValue(store, pragma);
   const level = read('synchronous');
   const synchronous = SYNCHRONOUS_LEVELS[level];
   if (synchronous === undefined) {
@@ -94,7 +97,7 @@ export async function mergeImportInThread(
     try {
       if (pace.shouldStop?.()) return stop();
       // Also how a closed store shows: Kysely refuses the connection.
-      const frames = await withConnection(store, () => connectionSettings(store).walAutocheckpoint);
+      const frames = await withConnection(store, () => pragmaValue(store, 'wal_autocheckpoint'));
       if (frames !== autocheckpoint) {
         autocheckpoint = frames;
         tell({ kind: 'autocheckpoint', frames });
