@@ -2,12 +2,20 @@
  * Where the CPU time of a `node --cpu-prof` profile goes, by layer of the dialer.
  *
  *   npx tsx bench/cpu-profile-layers.ts <file.cpuprofile> [--window <fromUs>:<toUs>]… [--top 25]
+ *     [--cap <µs>]
  *
  * Each sample goes to the layer of the innermost frame that belongs to one (Node's own
  * frames count for the code that called them: a socket write made by the simulator's
  * websocket is the simulator's), so the shares add up to 100 %. `--window` keeps only
  * samples inside the given ranges of the monotonic clock in µs (the clock of
  * `process.hrtime`), as bench/sim-throughput.ts prints them for its measured runs.
+ *
+ * A sample stands for the time since the one before it. When the thread was off its
+ * core (a loaded machine, or blocked in a syscall such as an fsync), that gap goes
+ * whole to the function the next sample lands in, a write or a timer list with a
+ * burst of hundreds of milliseconds. `--cap` counts each sample for at most that many
+ * µs (a little over the sampling interval, e.g. 1500 with `--cpu-prof-interval 500`):
+ * the shares then follow CPU time rather than wall time.
  */
 import { parseArgs } from 'node:util';
 import { type CallFrame, type ProfileNode, parseWindow, readCpuProfile } from './cpu-profile.js';
@@ -87,12 +95,15 @@ const { values, positionals } = parseArgs({
   options: {
     window: { type: 'string', multiple: true },
     top: { type: 'string', default: '25' },
+    cap: { type: 'string' },
   },
 });
 const file = positionals[0];
 if (file === undefined)
   throw new Error('usage: cpu-profile-layers <file.cpuprofile> [--window from:to]');
 const windows = (values.window ?? []).map(parseWindow);
+const cap = values.cap === undefined ? Number.POSITIVE_INFINITY : Number(values.cap);
+if (!(cap > 0)) throw new Error(`--cap takes a number of µs, not ${values.cap}`);
 const { profile, nodes, parent } = readCpuProfile(file);
 const stackLayer = new Map<number, string>();
 function layerOfNode(id: number): string {
@@ -113,8 +124,9 @@ const byFunction = new Map<string, number>();
 let total = 0;
 let at = profile.startTime;
 for (const [i, id] of profile.samples.entries()) {
-  const delta = profile.timeDeltas[i] ?? 0;
-  at += delta;
+  const gap = profile.timeDeltas[i] ?? 0;
+  at += gap;
+  const delta = Math.min(gap, cap);
   if (windows.length > 0 && !windows.some((w) => at >= w.from && at <= w.to)) continue;
   total += delta;
   const layer = layerOfNode(id);
