@@ -8,8 +8,10 @@
  *   npm run bench:cli-start -- --variants base=/path/to/old/dist/src/cli.js,new=dist/src/cli.js [--rounds 3]
  *
  * Each figure is the least of `--rounds` runs (getrusage's peak RSS of a fresh process).
- * The floor is a process that opens the database with better-sqlite3, runs one query and
- * uses ICU's time-zone and number data, as any import does, and nothing else. Then, per
+ * The floor is a process that opens the database with better-sqlite3, runs one query, and
+ * nothing else; next to it the same with ICU's locale data loaded by a date and a number
+ * format (~8 MB), which an import needed until it checked zones against Intl's list of
+ * names and wrote its counts without Intl (ADR 046). Then, per
  * build, where a two-row import's memory goes: the floor with the young generation kept
  * small as the command keeps it, then with the settings loaded, then with the import
  * command's modules loaded too (not run); the import itself is the line above.
@@ -96,8 +98,9 @@ const FLOOR = `const { default: SQLite } = await import('better-sqlite3');
 const db = new SQLite(process.argv[1]);
 db.pragma('journal_mode = WAL');
 db.prepare('select count(*) from lead').get();
-db.close();
-new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York' }).format(0);
+db.close();`;
+/** ICU's locale data, as the first date or number format of a process loads it. */
+const ICU_FORMATS = `new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York' }).format(0);
 (1234).toLocaleString('en-US');`;
 
 const variants = values.variants.split(',').map((spec) => {
@@ -114,6 +117,10 @@ const record = (key: string, mb: number) => figures.set(key, [...(figures.get(ke
 for (let round = 0; round < rounds; round += 1) {
   record('node -e ""', peak(['-e', '']));
   record('floor of an import', peak(['--input-type=module', '-e', FLOOR, freshDb()]));
+  record(
+    "floor + ICU's formats",
+    peak(['--input-type=module', '-e', `${FLOOR}\n${ICU_FORMATS}`, freshDb()]),
+  );
   for (const command of COMMANDS) {
     for (const variant of variants) {
       record(`${variant.name}: ${command.name}`, peak([variant.cli, ...command.args()]));

@@ -53,6 +53,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  // An import holds V8's optimizing compiler back until its file turns out large (ADR 046).
+  if (command === 'import') {
+    (await import('./cli/optimizing-compiler.js')).holdOptimizingCompiler();
+  }
   // Every command but the long-running ones does its work in a few allocations' time.
   if (command !== 'serve' && command !== 'sim') {
     (await import('./cli/young-generation.js')).keepYoungGenerationSmall();
