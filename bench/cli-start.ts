@@ -13,8 +13,9 @@
  * format (~8 MB), which an import needed until it checked zones against Intl's list of
  * names and wrote its counts without Intl (ADR 046). Then, per
  * build, where a two-row import's memory goes: the floor with the young generation kept
- * small as the command keeps it, then with the settings loaded, then with the import
- * command's modules loaded too (not run); the import itself is the line above.
+ * small as the command keeps it (and V8's optimizing compiler held back, for a build that
+ * does so, ADR 046), then with the settings loaded, then with the import command's
+ * modules loaded too (not run); the import itself is the line above.
  */
 import { execFileSync } from 'node:child_process';
 import {
@@ -139,6 +140,8 @@ function stageScript(cli: string, stage: number, database: string): string | nul
   const names = readdirSync(dir);
   const urls = [
     /^young-generation-\w+\.js$/,
+    // Since ADR 046 an import holds V8's optimizing compiler back from its start.
+    /^optimizing-compiler-\w+\.js$/,
     // The settings' entry: config-*.js before ADR 042, process-environment-*.js since.
     /^(?:config|process-environment)-[A-Z0-9]+\.js$/,
     /^import-command-\w+\.js$/,
@@ -146,9 +149,10 @@ function stageScript(cli: string, stage: number, database: string): string | nul
     const name = names.find((entry) => pattern.test(entry));
     return name === undefined ? null : JSON.stringify(pathToFileURL(path.join(dir, name)).href);
   });
-  const [youngGeneration, settings, command] = urls;
+  const [youngGeneration, optimizingCompiler, settings, command] = urls;
   if (!youngGeneration || !settings || !command) return null;
   return [
+    optimizingCompiler ? `(await import(${optimizingCompiler})).holdOptimizingCompiler();` : '',
     `(await import(${youngGeneration})).keepYoungGenerationSmall();`,
     FLOOR.replace('process.argv[1]', JSON.stringify(database)),
     stage >= 1
