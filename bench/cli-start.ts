@@ -8,11 +8,14 @@
  *   npm run bench:cli-start -- --variants base=/path/to/old/dist/src/cli.js,new=dist/src/cli.js [--rounds 3]
  *
  * Each figure is the least of `--rounds` runs (getrusage's peak RSS of a fresh process).
- * The floor is a process that opens the database with better-sqlite3, runs one query and
- * uses ICU's time-zone and number data, as any import does, and nothing else. Then, per
+ * The floor is a process that opens the database with better-sqlite3, runs one query, and
+ * nothing else; next to it the same with ICU's locale data loaded by a date and a number
+ * format (~8 MB), which an import needed until it checked zones against Intl's list of
+ * names and wrote its counts without Intl (ADR 046). Then, per
  * build, where a two-row import's memory goes: the floor with the young generation kept
- * small as the command keeps it, then with the settings loaded, then with the import
- * command's modules loaded too (not run); the import itself is the line above.
+ * small as the command keeps it (and V8's optimizing compiler held back, for a build that
+ * does so, ADR 046), then with the settings loaded, then with the import command's
+ * modules loaded too (not run); the import itself is the line above.
  */
 import { execFileSync } from 'node:child_process';
 import {
@@ -96,8 +99,9 @@ const FLOOR = `const { default: SQLite } = await import('better-sqlite3');
 const db = new SQLite(process.argv[1]);
 db.pragma('journal_mode = WAL');
 db.prepare('select count(*) from lead').get();
-db.close();
-new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York' }).format(0);
+db.close();`;
+/** ICU's locale data, as the first date or number format of a process loads it. */
+const ICU_FORMATS = `new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York' }).format(0);
 (1234).toLocaleString('en-US');`;
 
 const variants = values.variants.split(',').map((spec) => {
@@ -114,6 +118,10 @@ const record = (key: string, mb: number) => figures.set(key, [...(figures.get(ke
 for (let round = 0; round < rounds; round += 1) {
   record('node -e ""', peak(['-e', '']));
   record('floor of an import', peak(['--input-type=module', '-e', FLOOR, freshDb()]));
+  record(
+    "floor + ICU's formats",
+    peak(['--input-type=module', '-e', `${FLOOR}\n${ICU_FORMATS}`, freshDb()]),
+  );
   for (const command of COMMANDS) {
     for (const variant of variants) {
       record(`${variant.name}: ${command.name}`, peak([variant.cli, ...command.args()]));
@@ -132,6 +140,8 @@ function stageScript(cli: string, stage: number, database: string): string | nul
   const names = readdirSync(dir);
   const urls = [
     /^young-generation-\w+\.js$/,
+    // Since ADR 046 an import holds V8's optimizing compiler back from its start.
+    /^optimizing-compiler-\w+\.js$/,
     // The settings' entry: config-*.js before ADR 042, process-environment-*.js since.
     /^(?:config|process-environment)-[A-Z0-9]+\.js$/,
     /^import-command-\w+\.js$/,
@@ -139,9 +149,10 @@ function stageScript(cli: string, stage: number, database: string): string | nul
     const name = names.find((entry) => pattern.test(entry));
     return name === undefined ? null : JSON.stringify(pathToFileURL(path.join(dir, name)).href);
   });
-  const [youngGeneration, settings, command] = urls;
+  const [youngGeneration, optimizingCompiler, settings, command] = urls;
   if (!youngGeneration || !settings || !command) return null;
   return [
+    optimizingCompiler ? `(await import(${optimizingCompiler})).holdOptimizingCompiler();` : '',
     `(await import(${youngGeneration})).keepYoungGenerationSmall();`,
     FLOOR.replace('process.argv[1]', JSON.stringify(database)),
     stage >= 1

@@ -84,6 +84,11 @@ async function main(argv: string[]): Promise<number> {
     // Before the settings: the sample needs neither them nor the database.
     return (await import('./cli/import-sample-command.js')).importSampleCommand();
   }
+  // An import holds V8's optimizing compiler back until its file turns out large (ADR 046).
+  if (command === 'import') {
+    (await import('./cli/optimizing-compiler.js')).holdOptimizingCompiler();
+  }
+
   const { loadProcessConfig, readProcessEnvironment } = await import('./process-environment.js');
   if (command === 'config') {
     if (positionals[0] !== 'check') {

@@ -28,6 +28,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import type { CampaignSettings } from './campaign.js';
 import { instantOfLocalTime, type LocalTime, localTimeOf, startOfLocalDay } from './local-time.js';
+import { isKnownTimeZone } from './time-zone-names.js';
 
 /** The campaign settings a calling window depends on. */
 export type CallingWindowSettings = Pick<
@@ -348,8 +349,7 @@ function buildSchedule(
 }
 
 function isKnownZone(name: string): boolean {
-  // IANAZone.create caches each zone and its validity; isValidZone would build a formatter per call.
-  return typeof name === 'string' && name.trim() !== '' && IANAZone.create(name).isValid;
+  return typeof name === 'string' && name.trim() !== '' && isKnownTimeZone(name);
 }
 
 function minutesOf(time: string): number | null {

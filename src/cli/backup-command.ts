@@ -2,8 +2,9 @@ import type { Config } from '../config.js';
 import { BackupTargetExistsError, backupDatabase } from '../store/database-file/database-backup.js';
 import { restoreDatabase } from '../store/database-file/database-restore.js';
 import { ServerLockHeldError } from '../store/database-file/server-lock.js';
+import { formatEnUsNumber } from './en-us-number.js';
 
-const count = (n: number) => n.toLocaleString('en-US');
+const count = formatEnUsNumber;
 
 /**
  * `dialstate backup <file> [--force]`: a consistent copy of the database while the server

@@ -4,7 +4,12 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { systemClock } from '../calls/ports.js';
 import type { Config } from '../config.js';
-import { importLeads, type LeadImportReport, newImportId } from '../intake/import-leads.js';
+import {
+  importLeads,
+  type LeadImportReport,
+  newImportId,
+  READ_IN_PLACE_MAX_BYTES,
+} from '../intake/import-leads.js';
 import {
   LEAD_IMPORT_MODES,
   type LeadImportIssue,
@@ -12,7 +17,9 @@ import {
 } from '../intake/lead-import.js';
 import type { LeadImportRepository } from '../intake/lead-intake-ports.js';
 import { withLeadImportDatabase } from '../wiring/lead-import-database.js';
+import { formatEnUsNumber } from './en-us-number.js';
 import { ownDatabaseForImport } from './import-database-owner.js';
+import { releaseOptimizingCompiler } from './optimizing-compiler.js';
 import { createProgressBar } from './progress-bar.js';
 
 export interface ImportCommandOptions {
@@ -46,11 +53,20 @@ export async function importCommand(
     return 2;
   }
   let size: number;
+  let regularFile: boolean;
   try {
-    size = (await stat(file)).size;
+    const stats = await stat(file);
+    size = stats.size;
+    regularFile = stats.isFile();
   } catch (error) {
     console.error(`import: cannot read ${file}: ${(error as Error).message}`);
     return 1;
+  }
+  const format = /\.xlsx$/i.test(file) ? 'xlsx' : 'csv';
+  // Only a CSV file known to be small is imported without V8's optimizing compiler: a
+  // pipe's size is unknown, and a workbook's says little of its rows (ADR 046).
+  if (!(format === 'csv' && regularFile && size <= READ_IN_PLACE_MAX_BYTES)) {
+    releaseOptimizingCompiler();
   }
 
   // Big merge transactions when no server runs on the file, its slices when one does
@@ -65,7 +81,7 @@ export async function importCommand(
       {
         campaignId,
         fileName: basename(file),
-        format: /\.xlsx$/i.test(file) ? 'xlsx' : 'csv',
+        format,
         source: createReadStream(file, { highWaterMark: 256 * 1024 }),
         bytesTotal: size,
         mode: mode as LeadImportMode,
@@ -99,7 +115,7 @@ function printReport(
   errorsPath: string | undefined,
   owned: boolean,
 ): void {
-  const n = (value: number) => value.toLocaleString('en-US');
+  const n = formatEnUsNumber;
   const { counts } = report;
   const seconds = report.elapsedMs / 1000;
   if (report.status === 'failed') {

@@ -11,6 +11,7 @@ import { migratePostgresToLatest } from '../store/postgres/migrate-postgres.js';
 import { isPostgresUrl, maskDatabaseUrl, openPostgres } from '../store/postgres/open-postgres.js';
 import { verifyCopy } from '../store/postgres/verify-copy.js';
 import { migrateDatabase } from '../wiring/database.js';
+import { formatEnUsNumber } from './en-us-number.js';
 
 /** `dialstate migrate`: applies pending migrations and says which. */
 export async function migrateCommand(
@@ -30,7 +31,7 @@ export async function migrateCommand(
 /** Least time between two progress lines of one table (ms). */
 const PROGRESS_EVERY_MS = 2000;
 
-const count = (n: number) => n.toLocaleString('en-US');
+const count = formatEnUsNumber;
 
 /** `message` with every occurrence of the URL's password masked, whatever said it. */
 function withoutPassword(message: string, url: string): string {

@@ -1,4 +1,5 @@
 import type { LeadImportProgress } from '../intake/import-leads.js';
+import { formatEnUsNumber } from './en-us-number.js';
 
 /** Where the bar is drawn: a terminal (redrawn in place) or anything else (left alone). */
 export interface ProgressOutput {
@@ -11,7 +12,7 @@ const BAR_WIDTH = 24;
 /** Least time between two redraws (ms): redrawing every batch would cost more than it shows. */
 const REDRAW_MS = 100;
 
-const count = (n: number) => Math.round(n).toLocaleString('en-US');
+const count = (n: number) => formatEnUsNumber(Math.round(n));
 
 /**
  * One line of import progress, e.g.

@@ -1,6 +1,7 @@
 import { MAX_LEAD_VARS_BYTES } from '../campaign/lead.js';
 import { utf8Length } from '../campaign/pbx-strings.js';
 import { createPhoneNormalizer, type PhoneRules } from '../campaign/phone-number.js';
+import { canonicalTimeZone } from '../campaign/time-zone-names.js';
 
 /** A lead as an operator gives it: a CSV row once its columns are known, or a form. */
 export interface LeadInput {
@@ -61,7 +62,7 @@ export function createLeadValidator(rules: LeadRules): (input: LeadInput) => Lea
   function canonicalZone(name: string): string | null {
     let zone = zones.get(name);
     if (zone === undefined) {
-      zone = resolveTimeZone(name);
+      zone = canonicalTimeZone(name);
       if (zones.size < MAX_REMEMBERED_ZONES) zones.set(name, zone);
     }
     return zone;
@@ -198,13 +199,4 @@ function customVarsOf(
     });
   }
   return vars;
-}
-
-/** The canonical IANA name of a time zone (as the calling window will read it), or null. */
-function resolveTimeZone(name: string): string | null {
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { IANAZone } from 'luxon';
+import { isKnownTimeZone } from '../campaign/time-zone-names.js';
 import { indexBsonStringsByNumber, type NumberedStrings } from './bson-strings.js';
 
 /**
@@ -76,7 +76,7 @@ function zonesOf(phone: string): PrefixZones {
       ? []
       : zones
           .split('&')
-          .filter((zone) => zone !== UNKNOWN_ZONE && IANAZone.create(zone).isValid)
+          .filter((zone) => zone !== UNKNOWN_ZONE && isKnownTimeZone(zone))
           .sort();
     const entry: PrefixZones = { zones: list, column: list.length === 0 ? null : list.join(' ') };
     decoded.set(prefix, entry);

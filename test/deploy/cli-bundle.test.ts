@@ -11,27 +11,28 @@ const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const peakHook = path.join(repoRoot, 'test/support/report-peak-rss.mjs');
 const heapHook = path.join(repoRoot, 'test/support/report-heap-spaces.mjs');
+const intlHook = path.join(repoRoot, 'test/support/report-intl-formats.mjs');
 
 /**
  * The most a two-row `dialstate import` may take above the floor (MB of peak RSS), the
- * floor being what any import needs whatever its code: Node itself, the SQLite driver
- * with the database open, and ICU's time-zone and number data (time zones are checked
- * with Intl). 2026-12-06: 8.7–9.5 MB above it since the import opens only its own parts
- * and the phone-zone mapping is decoded per prefix (ADR 041); 11.5–12.2 before, 17 before
- * the young generation was kept small and bson left out; tsc's output (every module a
- * file of its own, the full zod, pg loaded for SQLite) 42. With every core kept busy
- * (`npm run test:stress`) the same build measured 11.1: V8's GC helper threads fall
- * behind and the heap grows further before it is collected. So the bound leaves room for
- * a loaded machine and catches a large regression (a server module, the full zod, pg);
- * what a package adds in a bundle is often below the noise of this figure, and the test
- * below, which names what the import must not load, is what guards ADR 041's structure.
+ * floor being what any import needs whatever its code: Node itself and the SQLite driver
+ * with the database open. 2026-12-06: 5.0–5.3 MB above it since the import builds no
+ * Intl formatter (ICU's locale data, ~8 MB) and holds V8's optimizing compiler back for a
+ * small file (~4.5 MB; ADR 046); 17.3–17.8 before, when the floor counted ICU's data as
+ * well (8.7–9.5 above that one, after ADR 041). With every core kept busy the same
+ * build measured ~2.6 MB more than on a quiet machine (V8's GC helper threads fall
+ * behind and the heap grows further before it is collected). So the bound leaves room
+ * for a loaded machine and fails for either of ADR 046's savings undone (each ~5–8 MB);
+ * the tests below guard each of them directly, and the one that names what the import
+ * must not load guards ADR 041's structure.
  */
-const MAX_ABOVE_FLOOR_MB = 14;
+const MAX_ABOVE_FLOOR_MB = 9;
 /**
- * The most `dialstate migrate` of a fresh file may take above the same floor: 4–5 MB
- * (2026-12-06); 19 MB while it started the WAL checkpoint thread (ADR 036).
+ * The most `dialstate migrate` of a fresh file may take above the same floor: 14.8–15.0
+ * MB (2026-12-06; 4–5 MB above the floor that counted ICU's locale data, ADR 046);
+ * 27 MB while it started the WAL checkpoint thread (ADR 036).
  */
-const MIGRATE_MAX_ABOVE_FLOOR_MB = 10;
+const MIGRATE_MAX_ABOVE_FLOOR_MB = 18;
 
 let dir: TempDir;
 /** Where the bundle is, as in the package: it finds node_modules from there. */
@@ -91,7 +92,7 @@ async function peakRss(
   return best;
 }
 
-/** A process that opens `database` with the driver and uses ICU, and does nothing else. */
+/** A process that opens `database` with the driver, and does nothing else. */
 function floorScript(database: string): string {
   return `
     const { default: SQLite } = await import('better-sqlite3');
@@ -99,8 +100,6 @@ function floorScript(database: string): string {
     db.pragma('journal_mode = WAL');
     db.prepare('select count(*) from lead').get();
     db.close();
-    new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York' }).format(0);
-    (1234).toLocaleString('en-US');
   `;
 }
 
@@ -125,6 +124,53 @@ describe('the bundled dialstate command', () => {
     ).toBeLessThanOrEqual(MAX_ABOVE_FLOOR_MB);
     // Kept at V8's starting size (two semi-spaces of 1 MB), not grown to 8 MB or more.
     expect(imported.youngMb).toBeLessThanOrEqual(2);
+  }, 120_000);
+
+  it('imports new leads, their zones checked, without building an Intl formatter (ADR 046)', async () => {
+    // New numbers (their zones are looked up by prefix) and the timezone column (each
+    // name checked): canonical names, answered from Intl's list of them.
+    const zoned = path.join(dir.path, 'zoned.csv');
+    writeFileSync(
+      zoned,
+      'phone,name,timezone\n+1 415 555 0111,Ada,America/Los_Angeles\n+44 20 7946 0112,Grace,Europe/London\n',
+    );
+    const report = path.join(dir.path, 'intl-formats.json');
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', intlHook, cli, 'import', 'spring', zoned, '--db', database],
+      { cwd: packageDir, env: { ...process.env, DIALSTATE_INTL_FORMATS_FILE: report } },
+    );
+    // The counts are written as en-US writes them, without ICU.
+    expect(stdout).toMatch(/2 rows: 2 new, 0 updated, 0 duplicates, 0 rejected/);
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual([]);
+  }, 120_000);
+
+  it("optimizes no function for a small CSV file, and lets V8's optimizing compiler run for a larger one (ADR 046)", async () => {
+    const traced = async (file: string) =>
+      (
+        await run(
+          process.execPath,
+          ['--trace-opt', cli, 'import', 'spring', file, '--db', database],
+          {
+            cwd: packageDir,
+            maxBuffer: 64 * 2 ** 20,
+          },
+        )
+      ).stdout;
+    const small = await traced(leads);
+    expect(small).toContain('2 rows:');
+    expect(small).not.toContain('completed optimizing');
+    // Past the 256 KiB read in place (READ_IN_PLACE_MAX_BYTES): 3,000 rows of ~100 bytes.
+    const larger = path.join(dir.path, 'larger.csv');
+    const note = 'x'.repeat(80);
+    const rows = Array.from(
+      { length: 3_000 },
+      (_, i) => `+1 415 555 ${String(i).padStart(4, '0')},Lead ${note}`,
+    );
+    writeFileSync(larger, `phone,name\n${rows.join('\n')}\n`);
+    const large = await traced(larger);
+    expect(large).toContain('3,000 rows:');
+    expect(large).toContain('completed optimizing');
   }, 120_000);
 
   it('migrates a fresh database without the WAL checkpoint thread, within a few MB of the floor', async () => {
