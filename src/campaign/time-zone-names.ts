@@ -7,7 +7,7 @@
  *
  * The answers are unchanged: every name on the list is one a formatter accepts and
  * resolves to itself (ECMA-402: the list holds the canonical names), and any other
- * name — an alias such as US/Eastern or Asia/Kolkata, another casing, UTC, a mistake —
+ * name — an alias such as US/Eastern or Asia/Kolkata, another casing, a mistake —
  * still gets the formatter's verdict. test/campaign/time-zone-names.test.ts checks
  * both kinds against the formatter.
  */
@@ -16,7 +16,9 @@ import { IANAZone } from 'luxon';
 let canonicalNames: ReadonlySet<string> | undefined;
 
 function isCanonicalName(name: string): boolean {
-  canonicalNames ??= new Set(Intl.supportedValuesOf('timeZone'));
+  // UTC is canonical (a formatter resolves it to itself) but not on Node 20's list, and
+  // it is the commonest zone a campaign or a lead file names.
+  canonicalNames ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
   return canonicalNames.has(name);
 }
 

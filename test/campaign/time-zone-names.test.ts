@@ -32,6 +32,9 @@ describe('a canonical name', () => {
     try {
       expect(isKnownTimeZone('America/Chicago')).toBe(true);
       expect(canonicalTimeZone('Europe/Paris')).toBe('Europe/Paris');
+      // Canonical, though Node 20's list leaves it out.
+      expect(isKnownTimeZone('UTC')).toBe(true);
+      expect(canonicalTimeZone('UTC')).toBe('UTC');
       expect(built).toBe(0);
       expect(canonicalTimeZone('US/Pacific')).toBe('America/Los_Angeles');
       expect(built).toBe(1);
@@ -80,6 +83,7 @@ describe('canonicalTimeZone', () => {
     expect(canonicalTimeZone('US/Eastern')).toBe('America/New_York');
     expect(canonicalTimeZone('america/new_york')).toBe('America/New_York');
     expect(canonicalTimeZone('Etc/GMT')).toBe('UTC');
+    expect(canonicalTimeZone('UTC')).toBe(formatterCanonical('UTC'));
   });
 
   it('gives null for an invalid or empty name', () => {
