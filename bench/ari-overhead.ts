@@ -4,7 +4,8 @@
  *
  *   npm run bench:ari-overhead -- [--live 1,10,50] [--attempts 1000] [--rounds 2]
  *     [--synchronous FULL|NORMAL] [--sim process|inline] [--wal-fsync thread-pool,in-commit]
- *     [--log silent|info] [--url http://pbx:8088 --user u --password p]
+ *     [--log silent|info] [--start with-claim,after-claim]
+ *     [--url http://pbx:8088 --user u --password p]
  *
  * Without `--url`, against the embedded simulator's congestion far end (a call that is
  * refused at once, so the rate is the callers', not the far end's). `--sim process` (the
@@ -24,6 +25,12 @@
  * (the default) or `in-commit` (SQLite's fsync inside COMMIT, on the event loop). Given
  * both, each gets a stack of its own (database file, simulator), and each round runs
  * the bare loop once, then both variants, every other round in the reverse order.
+ *
+ * `--start` names where an attempt's `attempt.started` is committed (ADR 044): `with-claim`
+ * (the default, as the server does) in its claim's transaction, one commit before the
+ * originate; `after-claim` in a transaction of its own after the claim's, two in a row (as
+ * before ADR 044). Given both, each gets a stack of its own like the `--wal-fsync` variants
+ * (every pair of the two lists does), and they alternate in the same way.
  *
  * At each concurrency L, `--rounds` times in turn:
  * - *bare*: ari-client (`connect`, `start`), L loops each originating a call with the
@@ -65,7 +72,15 @@ import { quietSwaggerDeprecationNotice } from '../src/ari/quiet-swagger.js';
 import type { AttemptCommandParams } from '../src/machines/attempt-types.js';
 import type { AttemptJournalOptions } from '../src/store/journal/attempt-journal.js';
 import { SIM_PLACEMENTS, type SimPlacement } from './sim-host.js';
-import { closeStack, drive, insertLeads, openStack, type StackOptions } from './sim-stack.js';
+import {
+  closeStack,
+  drive,
+  FIRST_STEP_PLACES,
+  type FirstStepPlace,
+  insertLeads,
+  openStack,
+  type StackOptions,
+} from './sim-stack.js';
 
 const BARE_APP = 'dialstate-bare';
 
@@ -79,6 +94,7 @@ const { values } = parseArgs({
     synchronous: { type: 'string', default: 'FULL' },
     sim: { type: 'string', default: 'process' },
     'wal-fsync': { type: 'string', default: 'in-commit' },
+    start: { type: 'string', default: 'with-claim' },
     log: { type: 'string', default: 'silent' },
     url: { type: 'string' },
     user: { type: 'string' },
@@ -102,8 +118,16 @@ for (const walFsync of walFsyncs) {
     throw new Error(`--wal-fsync takes thread-pool or in-commit, not ${walFsync}`);
   }
 }
-if (values.url && walFsyncs.length > 1) {
-  throw new Error('--url takes one --wal-fsync: both stacks would use the same Stasis app');
+const starts = (values.start ?? '').split(',') as FirstStepPlace[];
+for (const start of starts) {
+  if (!FIRST_STEP_PLACES.includes(start)) {
+    throw new Error(`--start takes ${FIRST_STEP_PLACES.join(' or ')}, not ${start}`);
+  }
+}
+if (values.url && walFsyncs.length * starts.length > 1) {
+  throw new Error(
+    '--url takes one --wal-fsync and one --start: the stacks would use the same Stasis app',
+  );
 }
 if (values.url && !(values.user && values.password)) {
   throw new Error('--url needs --user and --password');
@@ -156,14 +180,20 @@ async function firstOriginate(
   return originate.params;
 }
 
-/** Commits per attempt in the journal: each journaled event, plus the claim. */
-async function commitsPerAttempt(stack: Awaited<ReturnType<typeof openStack>>): Promise<number> {
+/**
+ * Commits per attempt in the journal: each journaled event, plus the claim unless the
+ * claim's transaction holds the first event (`--start with-claim`).
+ */
+async function commitsPerAttempt(
+  stack: Awaited<ReturnType<typeof openStack>>,
+  start: FirstStepPlace,
+): Promise<number> {
   const { rows } = await sql<{ events: number; attempts: number }>`select
     (select count(*) from attempt_event) as events,
     (select count(*) from attempt) as attempts`.execute(stack.store.db);
   const row = rows[0];
   if (!row || row.attempts === 0) throw new Error('no attempt journaled');
-  return row.events / row.attempts + 1;
+  return row.events / row.attempts + (start === 'with-claim' ? 0 : 1);
 }
 
 /**
@@ -266,20 +296,25 @@ async function bareRun(
 
 quietSwaggerDeprecationNotice();
 const loadBefore = os.loadavg().map((n) => n.toFixed(2));
-/** One dialstate stack per `--wal-fsync` variant, each on its own database and simulator. */
+/**
+ * One dialstate stack per variant (each `--wal-fsync` with each `--start`), each on its own
+ * database and simulator.
+ */
 const stacks = await Promise.all(
-  walFsyncs.map(async (walFsync) => ({
-    walFsync,
-    stack: await openStack({ ...options, walFsync }),
-  })),
+  walFsyncs
+    .flatMap((walFsync) => starts.map((start) => ({ walFsync, start })))
+    .map(async ({ walFsync, start }) => {
+      const own: StackOptions = { ...options, walFsync, start };
+      return { walFsync, start, own, stack: await openStack(own) };
+    }),
 );
 const rows: string[] = [];
 try {
   // Leads for every dialstate pass, plus a first attempt whose originate the bare loop copies.
   const perLevel = attempts * rounds;
-  for (const { stack } of stacks) {
+  for (const { stack, own } of stacks) {
     await insertLeads(stack, 0, 1 + perLevel * levels.length, options.scenarios);
-    const warm = await drive(stack, options, { first: 0, leads: 1, live: 1 });
+    const warm = await drive(stack, own, { first: 0, leads: 1, live: 1 });
     if (warm.problems.length > 0) throw new Error(warm.problems.join('\n'));
     await sql`create table bench_commit_floor (id integer primary key, body text not null)`.execute(
       stack.store.db,
@@ -312,22 +347,22 @@ try {
       } = await bareRun(bareStack, client, waiting, body, attempts, live, `${live}-${round}`);
       // Every other round the variants run in the reverse order: neither always goes first.
       const order = round % 2 === 1 ? stacks : [...stacks].reverse();
-      for (const { walFsync, stack } of order) {
+      for (const { walFsync, start, own, stack } of order) {
         const windowFrom = process.hrtime.bigint() / 1000n;
         const counting = countCommits(stack);
-        const run = await drive(stack, options, { first, leads: attempts, live });
+        const run = await drive(stack, own, { first, leads: attempts, live });
         const transactions = counting.stop() / run.claimed;
         // For bench/cpu-profile-layers.ts --window: dialstate's pass, in the profile's clock.
         console.error(
-          `live ${live} round ${round} ${walFsync} dialstate window (µs): ${windowFrom}:${process.hrtime.bigint() / 1000n}`,
+          `live ${live} round ${round} ${walFsync} ${start} dialstate window (µs): ${windowFrom}:${process.hrtime.bigint() / 1000n}`,
         );
         if (run.problems.length > 0) throw new Error(`live ${live}:\n${run.problems.join('\n')}`);
         const ours = run.claimed / (run.ms / 1000);
-        const commits = await commitsPerAttempt(stack);
+        const commits = await commitsPerAttempt(stack, start);
         const alone = await commitsAloneRun(stack, attempts, commits, live);
         const ceiling = 1 / bare / (1 / bare + 1 / alone);
         rows.push(
-          `| ${live} | ${round} | ${walFsync} | ${attempts} | ${Math.round(bare)} | ${Math.round(ours)} | ${(ours / bare).toFixed(2)} | ${bareCpu.toFixed(3)} | ${(run.cpuMs / run.claimed).toFixed(3)} | ${simCpu(bareSimCpu)} | ${simCpu(run.simCpuMs === null ? null : run.simCpuMs / run.claimed)} | ${commits.toFixed(1)} | ${transactions.toFixed(2)} | ${Math.round(alone)} | ${ceiling.toFixed(2)} |`,
+          `| ${live} | ${round} | ${walFsync} | ${start} | ${attempts} | ${Math.round(bare)} | ${Math.round(ours)} | ${(ours / bare).toFixed(2)} | ${bareCpu.toFixed(3)} | ${(run.cpuMs / run.claimed).toFixed(3)} | ${simCpu(bareSimCpu)} | ${simCpu(run.simCpuMs === null ? null : run.simCpuMs / run.claimed)} | ${commits.toFixed(1)} | ${transactions.toFixed(2)} | ${Math.round(alone)} | ${ceiling.toFixed(2)} |`,
         );
         console.error(rows.at(-1));
       }
@@ -349,7 +384,7 @@ console.log(
       .join(' ')} after`,
 );
 console.log(
-  '| in flight | round | WAL fsync | calls | bare calls/s | dialstate calls/s | dialstate ÷ bare | bare CPU ms/call | dialstate CPU ms/call | simulator CPU ms/call, bare | simulator CPU ms/call, dialstate | commits/attempt | transactions/attempt | commits alone, attempts/s | ceiling ÷ bare |',
+  '| in flight | round | WAL fsync | attempt.started | calls | bare calls/s | dialstate calls/s | dialstate ÷ bare | bare CPU ms/call | dialstate CPU ms/call | simulator CPU ms/call, bare | simulator CPU ms/call, dialstate | commits/attempt | transactions/attempt | commits alone, attempts/s | ceiling ÷ bare |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);

@@ -9,7 +9,7 @@
  *
  *   npm run bench:claim -- [--leads 1000000] [--claims 10000] [--synchronous FULL,NORMAL]
  *     [--schema latest,before-trim] [--rounds 1] [--caps 3]
- *     [--variant engine,baseline --baseline <checkout dir>]
+ *     [--variant engine,baseline --baseline <checkout dir>] [--first-step with,apart]
  *     [--store sqlite,postgres [--postgres-url postgres://…]]
  *
  * `--schema` measures each setting on each schema in turn, migrating the same loaded
@@ -18,6 +18,11 @@
  *
  * `--variant baseline` claims with the engine of another checkout too (engine-kit.ts),
  * in turn with this one on the same database, each claim from a fresh lead.
+ *
+ * `--first-step with` (the default) has this checkout's claims plan the attempt's first step
+ * (`attempt.started`) and write its journal entry in the claim's work, as the server's
+ * claims do (ADR 044); `apart` leaves it out (the runner commits it after, as before). Given
+ * both, each runs in turn on the same database, and the ratio of their work is printed.
  *
  * `--caps N` turns on frequency caps (N per 24 h, 3N per 7 days, 10N per 30 days), whose
  * check runs inside each claim.
@@ -46,6 +51,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
+import { planStart } from '../src/calls/attempt-step-plan.js';
 import { prepareClaim } from '../src/calls/claim-request.js';
 import type { LeadClaimResult } from '../src/calls/ports.js';
 import { NO_FREQUENCY_CAPS } from '../src/campaign/frequency-caps.js';
@@ -82,6 +88,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     caps: { type: 'string', default: '0' },
     variant: { type: 'string', default: 'engine' },
+    'first-step': { type: 'string', default: 'with' },
     baseline: { type: 'string' },
     store: { type: 'string', default: 'sqlite' },
     'postgres-url': { type: 'string' },
@@ -96,6 +103,12 @@ const variants = (values.variant ?? '').split(',').map((name) => {
     throw new Error('--variant baseline needs --baseline <checkout dir>');
   }
   return name;
+});
+const firstSteps = (values['first-step'] ?? '').split(',').map((place) => {
+  if (place !== 'with' && place !== 'apart') {
+    throw new Error(`--first-step takes with or apart, not ${place}`);
+  }
+  return place;
 });
 const schemas = benchSchemas(values.schema ?? '');
 const modes = (values.synchronous ?? '').split(',').map((mode) => {
@@ -152,7 +165,7 @@ let considerMs: number[] = [];
  * The claimer of an engine (this checkout's, or a baseline's over its own connection to
  * the same file, engine-kit.ts), timing each claim's work and its `consider`.
  */
-function claimerOf(kit: EngineKit, over: Store) {
+function claimerOf(kit: EngineKit, over: Store, firstStep: boolean) {
   const journal = kit.createAttemptJournal(over);
   const claimer = kit.createLeadClaimer({
     transact: (work) =>
@@ -172,7 +185,7 @@ function claimerOf(kit: EngineKit, over: Store) {
         }
       }),
   });
-  return claimOneWith(claimer, kit);
+  return claimOneWith(claimer, kit, firstStep);
 }
 
 /**
@@ -193,20 +206,29 @@ function postgresClaimerOf(over: PostgresStore) {
         }
       }),
   });
-  return claimOneWith(claimer);
+  return claimOneWith(claimer, undefined, firstSteps.includes('with'));
 }
 
 /**
  * One claim of the next lead with `claimer`, with the request of the same engine's
  * campaign claimer (this checkout's unless a baseline's is given), timing its `consider`.
  */
-function claimOneWith(claimer: LeadClaimer, kit?: EngineKit) {
+function claimOneWith(claimer: LeadClaimer, kit?: EngineKit, firstStep = false) {
   const prepare = kit?.prepareClaim ?? prepareClaim;
   const attemptId = kit?.newAttemptId ?? (() => newAttemptId());
-  return () =>
-    claimer.claimNextLead(
-      claimBenchRequest(prepare, NOW, frequencyCaps, (ms) => considerMs.push(ms), attemptId),
+  return () => {
+    const request = claimBenchRequest(
+      prepare,
+      NOW,
+      frequencyCaps,
+      (ms) => considerMs.push(ms),
+      attemptId,
     );
+    // As the campaign claimer asks it (ADR 044).
+    return claimer.claimNextLead(
+      firstStep ? { ...request, firstStep: (stored) => planStart(stored, NOW) } : request,
+    );
+  };
 }
 
 /** Closes every open attempt, as calls ending would (untimed; see the header). */
@@ -312,16 +334,19 @@ for (const name of stores) {
   for (const variant of variants) {
     const kit = await loadEngineKit(variant === 'baseline' ? values.baseline : undefined);
     const over = variant === 'baseline' ? kit.openDatabase({ path: dbPath }) : store;
-    engines.push({
-      variant,
-      store: 'sqlite',
-      db: over.db,
-      setSynchronous: (mode) => over.prepare(`pragma synchronous = ${mode}`).run([]),
-      claimOne: claimerOf(kit, over),
-      close: async () => {
-        if (over !== store) await over.close();
-      },
-    });
+    // A baseline's claims are as its checkout makes them; this one's, each way asked.
+    for (const place of variant === 'baseline' ? ['apart'] : firstSteps) {
+      engines.push({
+        variant: variant === 'baseline' ? variant : `${variant}, first step ${place}`,
+        store: 'sqlite',
+        db: over.db,
+        setSynchronous: (mode) => over.prepare(`pragma synchronous = ${mode}`).run([]),
+        claimOne: claimerOf(kit, over, place === 'with'),
+        close: async () => {
+          if (over !== store) await over.close();
+        },
+      });
+    }
   }
 }
 const rows: string[] = [];
@@ -330,6 +355,8 @@ const ratioLines: string[] = [];
 const secondsOf = new Map<string, number>();
 /** The baseline's figures of each run, for the engine's run that follows it. */
 const baselineWork = new Map<string, Awaited<ReturnType<typeof run>>>();
+/** This engine's figures without the first step (`--first-step apart`), for the run with it. */
+const apartWork = new Map<string, Awaited<ReturnType<typeof run>>>();
 for (const synchronous of modes) {
   for (const engine of engines) engine.setSynchronous(synchronous);
   for (let round = 0; round < Number(values.rounds); round += 1) {
@@ -353,12 +380,25 @@ for (const synchronous of modes) {
           if (engine.store === 'sqlite' && engine.variant === 'baseline') {
             baselineWork.set(workKey, r);
           }
+          if (engine.store === 'sqlite' && engine.variant.endsWith('first step apart')) {
+            apartWork.set(workKey, r);
+          }
+          const ratio = (a: number | null, b: number | null) =>
+            a === null || b === null ? '' : (a / b).toFixed(2);
           const before = baselineWork.get(workKey);
-          if (engine.store === 'sqlite' && engine.variant === 'engine' && before !== undefined) {
-            const ratio = (a: number | null, b: number | null) =>
-              a === null || b === null ? '' : (a / b).toFixed(2);
+          if (
+            engine.store === 'sqlite' &&
+            engine.variant.startsWith('engine') &&
+            before !== undefined
+          ) {
             ratioLines.push(
-              `round ${round + 1}, ${schema}, ${synchronous}, ${together} together: engine ÷ baseline claim work CPU ${ratio(r.workCpuMean, before.workCpuMean)}, wall mean ${ratio(r.workMean, before.workMean)}, wall p50 ${ratio(r.workP50, before.workP50)}`,
+              `round ${round + 1}, ${schema}, ${synchronous}, ${together} together: ${engine.variant} ÷ baseline claim work CPU ${ratio(r.workCpuMean, before.workCpuMean)}, wall mean ${ratio(r.workMean, before.workMean)}, wall p50 ${ratio(r.workP50, before.workP50)}`,
+            );
+          }
+          const apart = apartWork.get(workKey);
+          if (engine.variant.endsWith('first step with') && apart !== undefined) {
+            ratioLines.push(
+              `round ${round + 1}, ${schema}, ${synchronous}, ${together} together: first step with ÷ apart claim work CPU ${ratio(r.workCpuMean, apart.workCpuMean)} (+${((r.workCpuMean ?? 0) - (apart.workCpuMean ?? 0)).toFixed(3)} ms), wall mean ${ratio(r.workMean, apart.workMean)}`,
             );
           }
           if (engine.store === 'postgres') {

@@ -14,6 +14,7 @@ import { pino } from 'pino';
 import { type AriGateway, createAriGateway } from '../src/ari/ari-gateway.js';
 import type { PlayableMedia } from '../src/calls/attempt-input.js';
 import { type AttemptRunner, createAttemptRunner } from '../src/calls/attempt-runner.js';
+import { planStart } from '../src/calls/attempt-step-plan.js';
 import { createChannelReconciler } from '../src/calls/channel-reconciler.js';
 import { createEventRouter, type EventRouter } from '../src/calls/event-router.js';
 import { systemClock } from '../src/calls/ports.js';
@@ -96,7 +97,17 @@ export interface StackOptions {
   checkpoints?: CheckpointMode;
   /** How the journal's commits reach the disk (`createAttemptJournal`); its default if not given. */
   walFsync?: AttemptJournalOptions['walFsync'];
+  /**
+   * Where an attempt's `attempt.started` is committed: `with-claim` (the default, as the
+   * server's claims do since ADR 044), in the claim's transaction; `after-claim`, by the
+   * runner in a transaction of its own once the claim's committed (before ADR 044).
+   */
+  start?: FirstStepPlace;
 }
+
+/** Where an attempt's first journal entry is committed (`StackOptions.start`). */
+export type FirstStepPlace = 'with-claim' | 'after-claim';
+export const FIRST_STEP_PLACES: readonly FirstStepPlace[] = ['with-claim', 'after-claim'];
 
 /** Everything one level runs on, built fresh. */
 export interface Stack {
@@ -312,10 +323,14 @@ export async function drive(stack: Stack, options: StackOptions, pass: Pass): Pr
         phoneOf(n, options.scenarios),
         SIM_MEDIA,
       );
-      const created = await journal.createAttempt(newBenchAttempt(input));
+      const created = await journal.createAttempt(
+        newBenchAttempt(input),
+        options.start === 'after-claim' ? undefined : (stored) => planStart(stored, Date.now()),
+      );
       if (!created.ok) throw new Error(`could not claim lead-${n}: ${created.reason}`);
       const ended = new Promise<AttemptOutcome | null>((resolve) => ending.set(attemptId, resolve));
-      await runner.start(created.attempt);
+      if (created.first === undefined) await runner.start(created.attempt);
+      else runner.startClaimed(created.attempt, created.first);
       const outcome = await ended;
       lastEnd = performance.now();
       times[i] = lastEnd - begin;

@@ -49,6 +49,14 @@ export interface AttemptRunner {
   /** Takes charge of a freshly created attempt and sends it `attempt.started`. */
   start(attempt: StoredAttempt): Promise<void>;
   /**
+   * Takes charge of a freshly created attempt whose first step (`attempt.started`, seq 1)
+   * its claim already committed (ADR 044), and carries that step out as `start` would
+   * after its commit: timers, commands (the originate), listeners. Throws, doing
+   * nothing, once the runner is stopped: the attempt stays open in the journal, as after
+   * a crash between the claim and the originate, for the next start to reconcile.
+   */
+  startClaimed(attempt: StoredAttempt, first: PlannedStep): void;
+  /**
    * Queues an event for a live attempt. Events of one attempt are processed strictly
    * in order; the promise settles once this event is committed (or was ignored, for an
    * attempt that is not live). A commit that fails for a storage reason is retried
@@ -388,6 +396,19 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
       const attempt = adopt(stored, { armTimers: true });
       await dispatch(stored.attemptId, { type: 'attempt.started', at: clock.now() });
       if (attempt.seq === 0) throw new Error(`attempt ${stored.attemptId} did not start`);
+    },
+    startClaimed(stored, first) {
+      if (stopped) throw new Error(`attempt ${stored.attemptId} claimed after the runner stopped`);
+      if (
+        stored.seq !== 0 ||
+        first.seq !== 1 ||
+        first.commit.entry.attemptId !== stored.attemptId
+      ) {
+        throw new Error(`attempt ${stored.attemptId}: its first step does not follow its claim`);
+      }
+      const attempt = adopt(stored, { armTimers: true });
+      // Committed with the claim: what follows a commit, as for any other event.
+      apply(attempt, first);
     },
     dispatch,
     dispatchIfAt,

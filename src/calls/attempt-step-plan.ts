@@ -66,6 +66,14 @@ export function planStep(
 }
 
 /**
+ * The first step of a new attempt (`attempt.started` at `at`, seq 1), planned from the
+ * attempt as its claim stores it, for the claim to commit with itself (ADR 044).
+ */
+export function planStart(stored: StoredAttempt, at: number): PlannedStep {
+  return planStep(stored, stored, { type: 'attempt.started', at });
+}
+
+/**
  * Reduces a step's timer changes, in order, to what must be armed and cancelled: a
  * timer re-armed after its cancel in the same step is armed.
  */

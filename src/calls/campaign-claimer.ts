@@ -5,6 +5,7 @@ import type { Campaign } from '../campaign/campaign.js';
 import { validateFrequencyCaps } from '../campaign/frequency-caps.js';
 import type { DialIdentity, PlayableMedia } from './attempt-input.js';
 import type { AttemptRunner } from './attempt-runner.js';
+import { planStart } from './attempt-step-plan.js';
 import { prepareClaim, resolveCampaignMedia, type ServerCompliance } from './claim-request.js';
 import type { DialingStore } from './ports.js';
 import type { WindowHolds } from './window-holds.js';
@@ -37,7 +38,7 @@ export type ClaimForCampaign = (
  */
 export function createCampaignClaimer(deps: {
   store: Pick<DialingStore, 'claimNextLead'>;
-  runner: Pick<AttemptRunner, 'start'>;
+  runner: Pick<AttemptRunner, 'start' | 'startClaimed'>;
   log: Logger;
   identity: DialIdentity;
   findMedia(recordingId: string): Promise<PlayableMedia | undefined>;
@@ -80,17 +81,31 @@ export function createCampaignClaimer(deps: {
       server: deps.server,
       ...(pbx === undefined ? {} : { pbx: pbx.name }),
     });
-    const result = await store.claimNextLead(claim.request);
+    // The attempt's first step is committed with its claim (ADR 044): the originate goes
+    // out after that one commit rather than after the claim's and then its own.
+    const result = await store.claimNextLead({
+      ...claim.request,
+      firstStep: (stored) => planStart(stored, at),
+    });
     if (!result.ok) {
       const opening = claim.earliestOpening();
       // Every due lead looked at is outside its window (see WindowHolds).
       if (result.skipped > 0) holds.hold(campaign, at, opening);
       return { started: false, retryAt: opening };
     }
-    const { attempt } = result;
-    // Not awaited: the attempt's first commit joins the next claim's transaction rather
-    // than each claim waiting for two commits in a row. The runner orders the attempt's
-    // own events, and its stop() waits for this one.
+    const { attempt, first } = result;
+    if (first !== undefined) {
+      try {
+        runner.startClaimed(attempt, first);
+      } catch (error) {
+        // The attempt is open in the journal: the next reconciliation settles it.
+        log.error({ err: error, attemptId: attempt.attemptId }, 'claimed attempt did not start');
+      }
+      return { started: true };
+    }
+    // A store that does not write the first step: the runner commits it. Not awaited: that
+    // commit joins the next claim's transaction. The runner orders the attempt's own
+    // events, and its stop() waits for this one.
     runner.start(attempt).catch((error: unknown) => {
       // The attempt is open in the journal: the next reconciliation settles it.
       log.error({ err: error, attemptId: attempt.attemptId }, 'claimed attempt did not start');

@@ -31,7 +31,7 @@ export const DEFAULT_POLL_INTERVAL_MS = 5_000;
 
 export interface CampaignSchedulerDeps {
   store: DialingStore;
-  runner: Pick<AttemptRunner, 'start' | 'onTransition'>;
+  runner: Pick<AttemptRunner, 'start' | 'startClaimed' | 'onTransition'>;
   clock: Clock;
   log: Logger;
   /** Most attempts live at once across all campaigns. */

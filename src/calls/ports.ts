@@ -14,6 +14,7 @@ import type {
   TimerCommand,
 } from '../machines/attempt-types.js';
 import type { DialIdentity } from './attempt-input.js';
+import type { PlannedStep } from './attempt-step-plan.js';
 
 /** Time, injected: the runner never reads the system clock itself. */
 export interface Clock {
@@ -187,10 +188,25 @@ export interface LeadClaimRequest {
   frequencyCaps: FrequencyCaps;
   /** Called for each candidate, in claim order, until one is claimed. */
   consider(lead: Lead): LeadClaimVerdict;
+  /**
+   * The claimed attempt's first step (its `attempt.started`, seq 1), planned from the
+   * attempt as its claim stored it: the store writes its commit in the claim's own
+   * transaction, so that the originate waits for one synced commit, not two in a row
+   * (ADR 044). Pure; may be called again if the claim's transaction runs again. A store
+   * that does not write it leaves `first` out of the result.
+   */
+  firstStep?(attempt: StoredAttempt): PlannedStep;
 }
 
 export type LeadClaimResult =
-  | { ok: true; lead: Lead; attempt: StoredAttempt }
+  | {
+      ok: true;
+      lead: Lead;
+      /** The attempt as its claim created it: seq 0, its initial snapshot. */
+      attempt: StoredAttempt;
+      /** The first step, committed with the claim, when the request asked for it. */
+      first?: PlannedStep;
+    }
   /**
    * No lead was claimed: none is due, or every due lead looked at was skipped or
    * finished (`skipped` of them stay pending).

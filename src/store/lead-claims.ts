@@ -8,7 +8,7 @@ import {
   hasCaps,
 } from '../campaign/frequency-caps.js';
 import type { Lead } from '../campaign/lead.js';
-import { type SqliteAttemptJournal, writeNewAttempt } from './journal/attempt-journal.js';
+import { type SqliteAttemptJournal, writeClaimedAttempt } from './journal/attempt-journal.js';
 import { leadFromRow } from './leads.js';
 import type { LeadTable } from './schema.js';
 import type { Store } from './sqlite/db.js';
@@ -83,7 +83,8 @@ export interface LeadClaimer {
    * claim whose number is at a frequency cap (attempts in any campaign) is put off
    * instead: still `pending`, due when the cap allows, with the reason. The whole claim
    * (reading candidates, finishing the ones that can never be called, the chosen lead's
-   * compare-and-set and its attempt row) is one synchronous unit of a shared
+   * compare-and-set, its attempt row and, when the request plans it, the attempt's first
+   * journal entry) is one synchronous unit of a shared
    * transaction, so concurrent claims see each other's effects and never get the same
    * lead, and claims made in the same turn of the event loop share one commit.
    */
@@ -193,10 +194,11 @@ export function createLeadClaimer(journal: Pick<SqliteAttemptJournal, 'transact'
               prepare(CLAIM_SQL.putOff).run([cap.dueAt, cap.reason, at, row.id]);
               continue;
             }
-            const created = writeNewAttempt(prepare, judged.attempt);
+            // With the attempt's first journal entry, when asked (ADR 044).
+            const created = writeClaimedAttempt(prepare, judged.attempt, request.firstStep);
             if (!created.ok) continue;
             if (row.wait_reason !== null) prepare(CLAIM_SQL.clearWait).run([row.id]);
-            return { ok: true, lead: judged.lead, attempt: created.attempt };
+            return { ...created, lead: judged.lead };
           }
           // Fewer rows than asked: nothing due beyond them.
           if (rows.length < (first ? 1 : CLAIM_BATCH)) break;

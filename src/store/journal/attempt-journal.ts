@@ -1,7 +1,9 @@
+import type { PlannedStep } from '../../calls/attempt-step-plan.js';
 import {
   type AttemptCommit,
   type AttemptJournal,
   JournalConflictError,
+  type LeadClaimRequest,
   type NewAttempt,
   type StoredAttempt,
 } from '../../calls/ports.js';
@@ -20,6 +22,14 @@ export type CreateAttemptResult =
   /** The lead is not a pending lead of the campaign (someone claimed it first); nothing was written. */
   | { ok: false; reason: 'leadNotPending' };
 
+/** Plans a new attempt's first step from the attempt as its claim stored it (ADR 044). */
+export type FirstStep = NonNullable<LeadClaimRequest['firstStep']>;
+
+/** A claim's attempt creation, with its first step when it was asked to write it. */
+export type ClaimedAttemptResult =
+  | { ok: true; attempt: StoredAttempt; first?: PlannedStep }
+  | { ok: false; reason: 'leadNotPending' };
+
 /** The SQLite attempt journal, plus claiming a lead for a new attempt. */
 export interface SqliteAttemptJournal extends AttemptJournal {
   /**
@@ -28,7 +38,7 @@ export interface SqliteAttemptJournal extends AttemptJournal {
    * row is written with that count as its number, and the campaign's last originate
    * time becomes `at` (pacing reads it).
    */
-  createAttempt(attempt: NewAttempt): Promise<CreateAttemptResult>;
+  createAttempt(attempt: NewAttempt, firstStep?: FirstStep): Promise<ClaimedAttemptResult>;
   /**
    * Runs synchronous `work` with prepared statements in a transaction shared with
    * journal commits (group commit): for writes that must see and change the database
@@ -212,6 +222,23 @@ export function writeNewAttempt(
   return { ok: true, attempt: storedNewAttempt(attempt, lead, campaign.retry) };
 }
 
+/**
+ * A claim's writes for its chosen lead in the caller's transaction: the attempt
+ * (`writeNewAttempt`) and, given `firstStep`, the attempt's first journal entry, so that
+ * its first command waits for this one commit (ADR 044).
+ */
+export function writeClaimedAttempt(
+  prepare: Store['prepare'],
+  attempt: NewAttempt,
+  firstStep: FirstStep | undefined,
+): ClaimedAttemptResult {
+  const created = writeNewAttempt(prepare, attempt);
+  if (!created.ok || firstStep === undefined) return created;
+  const first = firstStep(created.attempt);
+  writeAttemptCommit(prepare, first.commit);
+  return { ...created, first };
+}
+
 /** The parameters of `CREATE_SQL.insertAttempt` for a new attempt, in order. */
 export function newAttemptParameters(attempt: NewAttempt, attemptNumber: number): unknown[] {
   const { at } = attempt;
@@ -288,9 +315,9 @@ export function createAttemptJournal(
   );
 
   return {
-    createAttempt(attempt) {
+    createAttempt(attempt, firstStep) {
       // Through the batcher like commits: claims of many leads share a transaction.
-      return batcher.run(async () => writeNewAttempt(store.prepare, attempt));
+      return batcher.run(async () => writeClaimedAttempt(store.prepare, attempt, firstStep));
     },
 
     transact(work) {

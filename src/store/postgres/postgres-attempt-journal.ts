@@ -116,7 +116,7 @@ async function recordAnsweredCall(
  * Writes one journal commit in the caller's savepoint, statement for statement what
  * SQLite's `writeAttemptCommit` writes; throws `JournalConflictError` the same way.
  */
-async function writeAttemptCommit(
+export async function writeAttemptCommit(
   trx: Kysely<Database>,
   c: AttemptCommit,
   nodeId: string,

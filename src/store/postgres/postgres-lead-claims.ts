@@ -17,7 +17,7 @@ import {
 import type { Database } from '../schema.js';
 import { numberedParameters as $ } from './numbered-parameters.js';
 import type { PostgresAttemptJournal } from './postgres-attempt-journal.js';
-import { writeNewAttempt } from './postgres-attempt-journal.js';
+import { writeAttemptCommit, writeNewAttempt } from './postgres-attempt-journal.js';
 import { runStatement } from './postgres-statements.js';
 
 /**
@@ -147,7 +147,12 @@ export function createPostgresLeadClaimer(
             if (row.wait_reason !== null) {
               await runStatement(trx, PG_CLAIM_SQL.clearWait, [row.id]);
             }
-            return { ok: true, lead: judged.lead, attempt: created.attempt };
+            // The attempt's first journal entry in the claim's savepoint (ADR 044).
+            const first = request.firstStep?.(created.attempt);
+            if (first === undefined)
+              return { ok: true, lead: judged.lead, attempt: created.attempt };
+            await writeAttemptCommit(trx, first.commit, journal.nodeId);
+            return { ok: true, lead: judged.lead, attempt: created.attempt, first };
           }
           if (rows.length < CLAIM_BATCH) break;
         }

@@ -1,7 +1,10 @@
 import { expect, it } from 'vitest';
+import { planStart } from '../../../src/calls/attempt-step-plan.js';
 import type { LeadClaimRequest, LeadClaimVerdict } from '../../../src/calls/ports.js';
 import type { FrequencyCaps } from '../../../src/campaign/frequency-caps.js';
 import type { Lead } from '../../../src/campaign/lead.js';
+import { ATTEMPT_MACHINE_VERSION } from '../../../src/machines/attempt.js';
+import { createAttemptSnapshot, stateToString } from '../../../src/machines/attempt-step.js';
 import { createDncRepository } from '../../../src/store/dnc.js';
 import {
   claimRequest,
@@ -92,6 +95,48 @@ describeEachDialingStore('claiming leads', (store) => {
     expect(lead.state).toBe('pending');
     expect(lead.next_attempt_at).toBe(T0 + 24 * HOUR);
     expect(lead.wait_reason).toMatch(/24 hours/);
+  });
+
+  it('writes the attempt’s first journal entry with the claim when asked (ADR 044)', async () => {
+    await store().seed({
+      campaigns: [{ id: C, status: 'running', maxConcurrent: 50, minIntervalMs: 0 }],
+      leads: [sampleLead(C, 1)],
+    });
+    const { node } = store();
+    const result = await node.claimer.claimNextLead(
+      claimRequest(node, C, T0, {
+        consider: (lead) => {
+          const attempt = sampleNewAttempt('a-first', C, lead.id);
+          const snapshot = createAttemptSnapshot(attempt.input);
+          return {
+            verdict: 'claim',
+            attempt: {
+              ...attempt,
+              machineVersion: ATTEMPT_MACHINE_VERSION,
+              snapshot,
+              state: stateToString(snapshot.value),
+            },
+          };
+        },
+        firstStep: (stored) => planStart(stored, T0 + 5),
+      }),
+    );
+    if (!result.ok || result.first === undefined) throw new Error('claimed without a first step');
+    // The claim's attempt as created; the first step as committed with it.
+    expect(result.attempt.seq).toBe(0);
+    expect(result.first.seq).toBe(1);
+    const { commands } = result.first.step;
+    expect(commands.map((command) => command.type)).toEqual(['originate']);
+    expect(await node.journal.loadAttempt('a-first')).toMatchObject({
+      seq: 1,
+      state: result.first.step.state,
+      done: false,
+      timers: result.first.start,
+    });
+    const entries = await node.journal.loadEntries('a-first');
+    expect(entries.map(({ seq, event, commands }) => ({ seq, event, commands }))).toEqual([
+      { seq: 1, event: { type: 'attempt.started', at: T0 + 5 }, commands },
+    ]);
   });
 
   it('never gives one lead to two nodes claiming from one campaign at once', async () => {
