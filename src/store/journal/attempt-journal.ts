@@ -193,6 +193,16 @@ export const CREATE_SQL = {
       channel_id, snapshot, state, done, seq, created_at, updated_at)
     values (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)`,
   insertInput: 'insert into attempt_input (attempt_id, input) values (?, ?)',
+  /**
+   * The attempt row as its first step leaves it (ADR 044): the columns `COMMIT_SQL.update`
+   * sets, in its order, then the row's identity. One insert instead of an insert at seq 0
+   * and an update to seq 1 in the same transaction.
+   */
+  insertStartedAttempt: `insert into attempt (seq, state, snapshot, outcome, error,
+      started_at, answered_at, handed_off_at, ended_at, dial_status, hangup_cause,
+      far_end_cause, amd_status, amd_cause, digits, updated_at,
+      id, campaign_id, lead_id, attempt_number, machine_version, channel_id, created_at, done)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
 } as const;
 
 /**
@@ -204,7 +214,24 @@ export function writeNewAttempt(
   prepare: Store['prepare'],
   attempt: NewAttempt,
 ): CreateAttemptResult {
-  const { attemptId, campaignId, leadId, input, at } = attempt;
+  const claimed = claimLeadOf(prepare, attempt);
+  if (!claimed.ok) return claimed;
+  prepare(CREATE_SQL.insertAttempt).run(newAttemptParameters(attempt, claimed.lead.attempts));
+  prepare(CREATE_SQL.insertInput).run([attempt.attemptId, JSON.stringify(attempt.input)]);
+  return { ok: true, attempt: storedNewAttempt(attempt, claimed.lead, claimed.retry) };
+}
+
+/**
+ * The lead's compare-and-set `pending` → `dialing` for a new attempt and its campaign's
+ * last originate time: what a claim writes before its attempt row.
+ */
+function claimLeadOf(
+  prepare: Store['prepare'],
+  attempt: NewAttempt,
+):
+  | { ok: true; lead: { attempts: number; recycled_attempts: number }; retry: string }
+  | { ok: false; reason: 'leadNotPending' } {
+  const { attemptId, campaignId, leadId, at } = attempt;
   const [lead] = prepare(CREATE_SQL.claimLead).all([
     attemptId,
     attemptId,
@@ -217,26 +244,53 @@ export function writeNewAttempt(
     retry: string;
   }[];
   if (campaign === undefined) throw new Error(`campaign ${campaignId} of lead ${leadId} is gone`);
-  prepare(CREATE_SQL.insertAttempt).run(newAttemptParameters(attempt, lead.attempts));
-  prepare(CREATE_SQL.insertInput).run([attemptId, JSON.stringify(input)]);
-  return { ok: true, attempt: storedNewAttempt(attempt, lead, campaign.retry) };
+  return { ok: true, lead, retry: campaign.retry };
 }
 
 /**
  * A claim's writes for its chosen lead in the caller's transaction: the attempt
  * (`writeNewAttempt`) and, given `firstStep`, the attempt's first journal entry, so that
- * its first command waits for this one commit (ADR 044).
+ * its first command waits for this one commit (ADR 044). The attempt row is inserted as
+ * that step leaves it: the rows are those of `writeNewAttempt` followed by
+ * `writeAttemptCommit`, for one snapshot's JSON and one statement less.
  */
 export function writeClaimedAttempt(
   prepare: Store['prepare'],
   attempt: NewAttempt,
   firstStep: FirstStep | undefined,
 ): ClaimedAttemptResult {
-  const created = writeNewAttempt(prepare, attempt);
-  if (!created.ok || firstStep === undefined) return created;
-  const first = firstStep(created.attempt);
-  writeAttemptCommit(prepare, first.commit);
-  return { ...created, first };
+  if (firstStep === undefined) return writeNewAttempt(prepare, attempt);
+  const claimed = claimLeadOf(prepare, attempt);
+  if (!claimed.ok) return claimed;
+  const stored = storedNewAttempt(attempt, claimed.lead, claimed.retry);
+  const first = firstStep(stored);
+  const { commit } = first;
+  if (commit.done || commit.lead !== null || commit.entry.seq !== 1) {
+    // Not a plain first step (a machine that ends at once): the general path.
+    prepare(CREATE_SQL.insertAttempt).run(newAttemptParameters(attempt, claimed.lead.attempts));
+    prepare(CREATE_SQL.insertInput).run([attempt.attemptId, JSON.stringify(attempt.input)]);
+    writeAttemptCommit(prepare, commit);
+    return { ok: true, attempt: stored, first };
+  }
+  // `updateParameters` ends with the row's id and the seq it follows: the insert takes
+  // the columns it sets, then the identity.
+  const set = updateParameters(commit).slice(0, -2);
+  prepare(CREATE_SQL.insertStartedAttempt).run([
+    ...set,
+    attempt.attemptId,
+    attempt.campaignId,
+    attempt.leadId,
+    claimed.lead.attempts,
+    attempt.machineVersion,
+    attempt.input.channelId,
+    attempt.at,
+  ]);
+  prepare(CREATE_SQL.insertInput).run([attempt.attemptId, JSON.stringify(attempt.input)]);
+  prepare(COMMIT_SQL.insertEvent).run(eventParameters(commit));
+  for (const { timerId, dueAt } of commit.startTimers) {
+    prepare(COMMIT_SQL.upsertTimer).run([attempt.attemptId, timerId, dueAt]);
+  }
+  return { ok: true, attempt: stored, first };
 }
 
 /** The parameters of `CREATE_SQL.insertAttempt` for a new attempt, in order. */
