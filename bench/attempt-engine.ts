@@ -4,7 +4,8 @@
  *
  *   npm run bench:attempt-engine -- [--attempts 10000] [--light 1000]
  *     [--synchronous NORMAL,FULL] [--schema latest,before-trim] [--rounds 1]
- *     [--variant engine,baseline,floor,floor-savepoints] [--baseline <checkout dir>]
+ *     [--variant engine,baseline,floor,floor-savepoints,floor-claims,floor-event,floor-event-update]
+ *     [--baseline <checkout dir>] [--statement-times] [--wal-pages]
  *     [--store sqlite,postgres [--postgres-url postgres://…]] [--connection product,before]
  *
  * `--schema` runs each load on each schema in turn (see bench-fixtures.ts `BenchSchema`),
@@ -12,7 +13,15 @@
  * `--variant floor` runs the same load's SQL statements alone in a bare better-sqlite3
  * loop (bench/journal-floor.ts), in turn with the engine, so that the distance to what
  * SQLite itself takes is a ratio within one run too; `floor-savepoints` adds a savepoint
- * around each unit, as the group commit once did. `--variant baseline` runs the engine of
+ * around each unit, as the group commit once did; `floor-claims` runs the claims alone
+ * (each event's unit empty, its COMMIT kept); `floor-event` keeps only each event's
+ * INSERT into the journal (the least a write-ahead journal writes per event) and
+ * `floor-event-update` adds the attempt row's UPDATE, so that what each statement costs
+ * on this disk is a ratio within one run too. `--statement-times` times each statement of
+ * the floor variants on its own and prints each one's share of the loop (and the COMMIT's,
+ * its sync); `--wal-pages` counts the pages each of their COMMITs writes to the WAL (with
+ * checkpoints off), a figure the machine's load does not change. `--variant baseline`
+ * runs the engine of
  * another checkout (`--baseline`, see engine-kit.ts), in turn with this one.
  *
  * Every attempt follows one of four recorded-shape scenarios (consent + hand-off,
@@ -74,15 +83,44 @@ import {
 } from './bench-postgres.js';
 import { type EngineKit, loadEngineKit } from './engine-kit.js';
 import { benchAttempt, benchPhone, instantCallControl, scenarioOf } from './engine-scenarios.js';
-import { recordAttemptUnits, runJournalFloor } from './journal-floor.js';
+import {
+  type FloorOptions,
+  type FloorResult,
+  recordAttemptUnits,
+  runJournalFloor,
+} from './journal-floor.js';
 
 /**
  * What runs the load: the engine, an earlier engine (`--baseline <dir>`, engine-kit.ts),
  * or the floor under this one (bench/journal-floor.ts: its statements alone, with or
  * without a savepoint around each unit).
  */
-type Variant = 'engine' | 'baseline' | 'floor' | 'floor-savepoints';
-const VARIANTS: readonly Variant[] = ['engine', 'baseline', 'floor', 'floor-savepoints'];
+type Variant =
+  | 'engine'
+  | 'baseline'
+  | 'floor'
+  | 'floor-savepoints'
+  | 'floor-claims'
+  | 'floor-event'
+  | 'floor-event-update';
+const VARIANTS: readonly Variant[] = [
+  'engine',
+  'baseline',
+  'floor',
+  'floor-savepoints',
+  'floor-claims',
+  'floor-event',
+  'floor-event-update',
+];
+
+/** The bare loop's options for a floor variant. */
+const FLOOR_OPTIONS: Partial<Record<Variant, FloorOptions>> = {
+  floor: {},
+  'floor-savepoints': { savepoints: true },
+  'floor-claims': { statements: 'claims' },
+  'floor-event': { statements: 'event' },
+  'floor-event-update': { statements: 'event-update' },
+};
 
 interface Result {
   store: BenchStore;
@@ -100,6 +138,10 @@ interface Result {
   journalBytesPerAttempt: number;
   fileBytesPerAttempt: number;
   walMegabytes: number | null;
+  /** A timed floor's seconds per statement (`--statement-times`). */
+  statementSeconds?: Map<string, number>;
+  /** A floor's WAL pages per COMMIT and per event (`--wal-pages`). */
+  walPages?: FloorResult['walPages'];
 }
 
 /** One pending lead per attempt, as the claims find them. */
@@ -185,6 +227,8 @@ async function run(
   await insertBenchLeads(kit.createLeadRepository(store.db), campaign.id, attempts);
 
   let measured: { events: number; seconds: number; latencies: number[] };
+  let statementSeconds: Map<string, number> | undefined;
+  let walPages: FloorResult['walPages'];
   if (variant === 'engine' || variant === 'baseline') {
     // The thread takes a moment to start (longer under tsx): measured once it runs.
     if (connection.options.checkpoints === 'background' && variant === 'engine') {
@@ -202,13 +246,13 @@ async function run(
   } else {
     await store.close();
     const recorded = await recordAttemptUnits(attempts, campaign.id);
-    const floor = runJournalFloor(
-      dbPath,
-      synchronous,
-      recorded,
-      concurrency,
-      variant === 'floor-savepoints',
-    );
+    const floor = runJournalFloor(dbPath, synchronous, recorded, concurrency, {
+      ...FLOOR_OPTIONS[variant],
+      timed: values['statement-times'] === true,
+      walPages: values['wal-pages'] === true,
+    });
+    statementSeconds = floor.statementSeconds;
+    walPages = floor.walPages;
     measured = { ...floor, latencies: [] };
     store = kit.openDatabase({ path: dbPath, synchronous });
   }
@@ -228,6 +272,8 @@ async function run(
     concurrency,
     ...figures(measured, attempts, bytes, fileBytes),
     walMegabytes: Math.round(walBytes / 1e5) / 10,
+    ...(statementSeconds === undefined ? {} : { statementSeconds }),
+    ...(walPages === undefined ? {} : { walPages }),
   };
 }
 
@@ -326,6 +372,8 @@ const { values } = parseArgs({
     store: { type: 'string', default: 'sqlite' },
     'postgres-url': { type: 'string' },
     connection: { type: 'string', default: 'product' },
+    'statement-times': { type: 'boolean', default: false },
+    'wal-pages': { type: 'boolean', default: false },
   },
 });
 const connections = connectionVariants(values.connection ?? '');
@@ -417,6 +465,27 @@ for (const [n, r] of results.entries()) {
   console.log(
     `${r.synchronous}, ${r.concurrency} live, ${r.variant}: ${r.connection} ÷ ${base.connection} events/s ${(r.eventsPerSecond / base.eventsPerSecond).toFixed(2)}, p50 ${(r.p50Ms / base.p50Ms).toFixed(2)}, p99 ${(r.p99Ms / base.p99Ms).toFixed(2)}`,
   );
+}
+// A floor's WAL pages per COMMIT.
+for (const r of results) {
+  if (r.walPages === undefined) continue;
+  console.log(
+    `${r.synchronous}, ${r.concurrency} live, ${r.variant}: ${r.walPages.perCommit.toFixed(1)} WAL pages per COMMIT, ${r.walPages.perEvent.toFixed(2)} per event`,
+  );
+}
+// A timed floor's statements, each as a share of its run's seconds and per event.
+for (const r of results) {
+  if (r.statementSeconds === undefined) continue;
+  console.log(`\n${r.synchronous}, ${r.concurrency} live, ${r.variant}: time by statement`);
+  console.log('| statement | share of run | µs per event |');
+  console.log('|---|---|---|');
+  const sorted = [...r.statementSeconds].sort(([, a], [, b]) => b - a);
+  for (const [statement, seconds] of sorted) {
+    const text = statement.replace(/\s+/g, ' ').slice(0, 60);
+    console.log(
+      `| ${text} | ${((100 * seconds) / r.seconds).toFixed(1)} % | ${((1e6 * seconds) / r.events).toFixed(1)} |`,
+    );
+  }
 }
 // Each PostgreSQL run beside the SQLite engine run before it (same load, same round).
 const roundOf = new Map<number, number>();

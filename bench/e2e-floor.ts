@@ -204,7 +204,7 @@ async function sqlAlone(live: number, mode: SynchronousMode): Promise<Measured> 
     await store.close();
     const recorded = await recordAttemptUnits(attempts, benchCampaign().id, () => BUSY);
     const cpu0 = process.cpuUsage();
-    const floor = runJournalFloor(dbPath, mode, recorded, live, false);
+    const floor = runJournalFloor(dbPath, mode, recorded, live);
     return { perSecond: attempts / floor.seconds, cpuMsPerAttempt: cpuMsSince(cpu0) / attempts };
   } finally {
     rmSync(dir, { recursive: true, force: true });
