@@ -1,27 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readLeadFileInThread } from '../../src/intake/lead-file-thread.js';
 import type { LeadFileEvent, LeadFileReading } from '../../src/intake/read-lead-file.js';
+import { threadNiceValues } from '../support/thread-nice.js';
 
 const READING: LeadFileReading = {
   format: 'csv',
   limits: { maxBytes: 1e9, maxRows: 2_000_000, maxColumns: 200, maxFieldLength: 4096 },
   rules: { defaultRegion: 'US', allowExtensions: false, maxFieldLength: 4096 },
 };
-
-/** The nice value of each thread of this process (Linux: field 19 of its `stat`). */
-function threadNiceValues(): number[] {
-  return readdirSync('/proc/self/task').flatMap((task) => {
-    try {
-      const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
-      // After the command name, which may hold spaces: field 3 (state) onwards.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return [Number(fields[19 - 3])];
-    } catch {
-      return []; // the thread ended meanwhile
-    }
-  });
-}
 
 /**
  * Reads a file whose source stops after its first chunk until let go, and returns the
