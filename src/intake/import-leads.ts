@@ -4,7 +4,11 @@ import {
   loadCampaignLeadValidator,
 } from './campaign-lead-validator.js';
 import { type CsvLimits, DEFAULT_CSV_LIMITS } from './csv-reader.js';
-import { type LeadFileReader, readLeadFileInThread } from './lead-file-thread.js';
+import {
+  type LeadFileReader,
+  type LeadFileThreadOptions,
+  readLeadFileInThread,
+} from './lead-file-thread.js';
 import type { LeadImportCounts, LeadImportIssue, LeadImportMode } from './lead-import.js';
 import { createLeadImportTally } from './lead-import-tally.js';
 import type { LeadImportStore } from './lead-intake-ports.js';
@@ -110,6 +114,8 @@ export async function importLeads(
     newImportId: () => string;
     /** Where the file is read and checked: a worker thread of its own unless given. */
     readLeadFile?: LeadFileReader;
+    /** How that thread runs (its priority), when the file is read in one. */
+    readingThread?: Pick<LeadFileThreadOptions, 'nice'>;
   },
   request: ImportLeadsRequest,
 ): Promise<ImportLeadsResult> {
@@ -201,7 +207,8 @@ export async function importLeads(
       deps.readLeadFile ??
       (bytesTotal !== null && bytesTotal <= READ_IN_PLACE_MAX_BYTES
         ? readLeadFile
-        : readLeadFileInThread);
+        : (source, fileReading) =>
+            readLeadFileInThread(source, fileReading, deps.readingThread ?? {}));
     for await (const event of read(request.source, reading)) {
       if (event.kind === 'invalid') {
         bytesRead = event.bytesRead;

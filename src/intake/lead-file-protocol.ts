@@ -11,6 +11,8 @@ export interface LeadFileWorkerData {
   reading: LeadFileReading;
   /** Batches it may send ahead of those staged; then it waits. */
   maxBatchesAhead: number;
+  /** The thread's nice value: 0 runs it as the rest of the process (`lowerThreadPriority`). */
+  nice: number;
 }
 
 /** From the importing thread to the reader. */

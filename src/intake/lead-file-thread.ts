@@ -25,10 +25,24 @@ export const MAX_BATCHES_AHEAD = 4;
  */
 const READER_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 512 };
 
+/**
+ * The reading thread's nice value beside a server's event loop (Linux; 0 is the
+ * process's own, 19 the lowest): the loop runs the calls, and on two cores it otherwise
+ * waited for this thread for most of its longest turns while a file was read
+ * (docs/BENCHMARKS.md). The thread is only a few batches ahead of the staging anyway: it
+ * still gets every core the loop leaves idle.
+ */
+export const SERVER_READER_NICE = 10;
+
 export interface LeadFileThreadOptions {
   /** The module the thread runs: `lead-file-worker`, unless a test swaps it. */
   entry?: URL;
   maxBatchesAhead?: number;
+  /**
+   * The thread's nice value (`lowerThreadPriority`): 0, the default, runs it as the
+   * rest of the process, as `dialstate import` does, where nothing else waits.
+   */
+  nice?: number;
 }
 
 /**
@@ -51,6 +65,7 @@ export async function* readLeadFileInThread(
   const workerData: LeadFileWorkerData = {
     reading,
     maxBatchesAhead: options.maxBatchesAhead ?? MAX_BATCHES_AHEAD,
+    nice: options.nice ?? 0,
   };
   const worker = startWorker(options.entry ?? defaultEntry(), workerData);
   const iterator = source[Symbol.asyncIterator]();

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from '../thread-priority.js';
 import type { LeadFileWorkerData, ToReader, ToThread } from './lead-file-protocol.js';
 import { readLeadFile } from './read-lead-file.js';
 
@@ -12,7 +13,8 @@ import { readLeadFile } from './read-lead-file.js';
 
 const port = parentPort;
 if (port === null) throw new Error('lead-file-worker.ts runs as a worker thread');
-const { reading, maxBatchesAhead } = workerData as LeadFileWorkerData;
+const { reading, maxBatchesAhead, nice } = workerData as LeadFileWorkerData;
+if (nice > 0) lowerThreadPriority(nice);
 
 let credits = maxBatchesAhead;
 let chunkWaiter: ((message: Extract<ToReader, { kind: 'chunk' | 'end' }>) => void) | null = null;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../calls/ports.js';
 import { type ImportLeadsRequest, importLeads, type LeadImportProgress } from './import-leads.js';
+import { SERVER_READER_NICE } from './lead-file-thread.js';
 import { type LeadImportMode, NO_LEAD_IMPORT_COUNTS } from './lead-import.js';
 import type { LeadImportStore } from './lead-intake-ports.js';
 
@@ -83,7 +84,13 @@ export function createLeadImportJobs(deps: {
     const context = { importId, campaignId: job.campaignId, fileName: job.fileName };
     try {
       const result = await importLeads(
-        { store: deps.store, clock: deps.clock, newImportId: () => importId },
+        {
+          store: deps.store,
+          clock: deps.clock,
+          newImportId: () => importId,
+          // The server's loop runs the calls: the file's reading gives way to it.
+          readingThread: { nice: SERVER_READER_NICE },
+        },
         {
           ...request,
           onProgress: (progress) => {

@@ -7,6 +7,7 @@ import { createLeadIntakeStore } from '../../src/store/lead-import/lead-intake-s
 import type { Store } from '../../src/store/sqlite/db.js';
 import { CAMPAIGN_ID, leadsOf, openIntakeStore } from '../support/lead-intake.js';
 import { T0 } from '../support/store-fixtures.js';
+import { threadNiceValues } from '../support/thread-nice.js';
 import { until } from '../support/until.js';
 
 let store: Store;
@@ -105,6 +106,23 @@ describe('background lead imports', () => {
     expect(await leadsOf(store)).toHaveLength(3);
     const record = await createLeadImportRepository(store.db).get('import-1');
     expect(record).toMatchObject({ status: 'completed', accepted: 3 });
+  });
+
+  it("reads a server's file in a thread that gives way to the event loop (a lower priority)", async () => {
+    const { jobs } = await setUp();
+    const gate = gatedSource(['phone,name\n', '+14152000001,Ann\n']);
+    // Size unknown: read in a thread, as any upload over 256 KB.
+    jobs.start({ campaignId: CAMPAIGN_ID, fileName: 'big.csv', source: gate.source });
+    await gate.release();
+    // The thread asks for the next chunk only once it runs, its priority set at its start.
+    await until(() => threadNiceValues().includes(10), {
+      what: 'the reading thread at nice 10',
+      everyMs: 5,
+    });
+    expect(threadNiceValues().filter((value) => value !== 0)).toEqual([10]);
+    await gate.release();
+    await jobs.settled();
+    expect(await leadsOf(store)).toHaveLength(1);
   });
 
   it('refuses to start more than allowed at once', async () => {
