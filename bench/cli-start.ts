@@ -11,10 +11,10 @@
  * The floor is a process that opens the database with better-sqlite3, runs one query, and
  * nothing else; next to it the same with ICU's locale data loaded by a date and a number
  * format (~8 MB), which an import needed until it checked zones against Intl's list of
- * names and wrote its counts without Intl (ADR 046). Then, per
+ * names and wrote its counts without Intl (ADR 045). Then, per
  * build, where a two-row import's memory goes: the floor with the young generation kept
  * small as the command keeps it (and V8's optimizing compiler held back, for a build that
- * does so, ADR 046), then with the settings loaded, then with the import command's
+ * does so, ADR 045), then with the settings loaded, then with the import command's
  * modules loaded too (not run); the import itself is the line above.
  */
 import { execFileSync } from 'node:child_process';
@@ -140,7 +140,7 @@ function stageScript(cli: string, stage: number, database: string): string | nul
   const names = readdirSync(dir);
   const urls = [
     /^young-generation-\w+\.js$/,
-    // Since ADR 046 an import holds V8's optimizing compiler back from its start.
+    // Since ADR 045 an import holds V8's optimizing compiler back from its start.
     /^optimizing-compiler-\w+\.js$/,
     // The settings' entry: config-*.js before ADR 042, process-environment-*.js since.
     /^(?:config|process-environment)-[A-Z0-9]+\.js$/,

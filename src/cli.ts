@@ -84,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
     // Before the settings: the sample needs neither them nor the database.
     return (await import('./cli/import-sample-command.js')).importSampleCommand();
   }
-  // An import holds V8's optimizing compiler back until its file turns out large (ADR 046).
+  // An import holds V8's optimizing compiler back until its file turns out large (ADR 045).
   if (command === 'import') {
     (await import('./cli/optimizing-compiler.js')).holdOptimizingCompiler();
   }

@@ -64,7 +64,7 @@ export async function importCommand(
   }
   const format = /\.xlsx$/i.test(file) ? 'xlsx' : 'csv';
   // Only a CSV file known to be small is imported without V8's optimizing compiler: a
-  // pipe's size is unknown, and a workbook's says little of its rows (ADR 046).
+  // pipe's size is unknown, and a workbook's says little of its rows (ADR 045).
   if (!(format === 'csv' && regularFile && size <= READ_IN_PLACE_MAX_BYTES)) {
     releaseOptimizingCompiler();
   }

@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * V8's optimizing compiler (TurboFan) held back while `dialstate import` may turn out to
- * import a small file, and let go as soon as it turns out large (ADR 046).
+ * import a small file, and let go as soon as it turns out large (ADR 045).
  *
  * Even a two-row import makes a few functions hot enough to optimize (Node's path
  * normalisation as the modules load, the phone-zone index's loop), and the compiler's

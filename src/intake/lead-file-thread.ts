@@ -27,10 +27,11 @@ const READER_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 512 }
 
 /**
  * The reading thread's nice value beside a server's event loop (Linux; 0 is the
- * process's own, 19 the lowest): the loop runs the calls, and on two cores it otherwise
- * waited for this thread for most of its longest turns while a file was read
- * (docs/BENCHMARKS.md). The thread is only a few batches ahead of the staging anyway: it
- * still gets every core the loop leaves idle.
+ * process's own, 19 the lowest): the loop runs the calls, and on two cores its longest
+ * turns while a file was read were mostly waits for a core that this thread shares with
+ * the merge's thread and whatever else runs (docs/BENCHMARKS.md, ADR 046). The thread is
+ * only a few batches ahead of the staging anyway: it still gets every core the loop
+ * leaves idle.
  */
 export const SERVER_READER_NICE = 10;
 

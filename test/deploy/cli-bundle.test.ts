@@ -18,18 +18,18 @@ const intlHook = path.join(repoRoot, 'test/support/report-intl-formats.mjs');
  * floor being what any import needs whatever its code: Node itself and the SQLite driver
  * with the database open. 2026-12-06: 5.0–5.3 MB above it since the import builds no
  * Intl formatter (ICU's locale data, ~8 MB) and holds V8's optimizing compiler back for a
- * small file (~4.5 MB; ADR 046); 17.3–17.8 before, when the floor counted ICU's data as
+ * small file (~4.5 MB; ADR 045); 17.3–17.8 before, when the floor counted ICU's data as
  * well (8.7–9.5 above that one, after ADR 041). With every core kept busy the same
  * build measured ~2.6 MB more than on a quiet machine (V8's GC helper threads fall
  * behind and the heap grows further before it is collected). So the bound leaves room
- * for a loaded machine and fails for either of ADR 046's savings undone (each ~5–8 MB);
+ * for a loaded machine and fails for either of ADR 045's savings undone (each ~5–8 MB);
  * the tests below guard each of them directly, and the one that names what the import
  * must not load guards ADR 041's structure.
  */
 const MAX_ABOVE_FLOOR_MB = 9;
 /**
  * The most `dialstate migrate` of a fresh file may take above the same floor: 14.8–15.0
- * MB (2026-12-06; 4–5 MB above the floor that counted ICU's locale data, ADR 046);
+ * MB (2026-12-06; 4–5 MB above the floor that counted ICU's locale data, ADR 045);
  * 27 MB while it started the WAL checkpoint thread (ADR 036).
  */
 const MIGRATE_MAX_ABOVE_FLOOR_MB = 18;
@@ -126,7 +126,7 @@ describe('the bundled dialstate command', () => {
     expect(imported.youngMb).toBeLessThanOrEqual(2);
   }, 120_000);
 
-  it('imports new leads, their zones checked, without building an Intl formatter (ADR 046)', async () => {
+  it('imports new leads, their zones checked, without building an Intl formatter (ADR 045)', async () => {
     // New numbers (their zones are looked up by prefix) and the timezone column (each
     // name checked): canonical names, answered from Intl's list of them.
     const zoned = path.join(dir.path, 'zoned.csv');
@@ -145,7 +145,7 @@ describe('the bundled dialstate command', () => {
     expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual([]);
   }, 120_000);
 
-  it("optimizes no function for a small CSV file, and lets V8's optimizing compiler run for a larger one (ADR 046)", async () => {
+  it("optimizes no function for a small CSV file, and lets V8's optimizing compiler run for a larger one (ADR 045)", async () => {
     const traced = async (file: string) =>
       (
         await run(

@@ -13,7 +13,7 @@ import { type ImportStaging, openImportStaging } from './lead-import-staging.js'
  * also carries the calls' events and HTTP requests, which wait that long. A batch of
  * 1,024 rows took ~7.5 ms (p50) to stage at load 5, 13 ms at p90 and up to 50 ms when
  * the core was busy (docs/BENCHMARKS.md); a slice costs a BEGIN, a COMMIT of the staging
- * file (no fsync) and a turn, a few tens of µs.
+ * file (no fsync) and a turn, a few tens of µs (ADR 046).
  */
 export const STAGE_SLICE_MS = 5;
 /** Rows staged between two reads of the clock. */
