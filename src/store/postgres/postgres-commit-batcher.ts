@@ -8,18 +8,25 @@ import {
 import type { Database } from '../schema.js';
 
 /**
- * How often a unit is run again within its batch after PostgreSQL chose it as the victim
- * of a deadlock. Nodes' batches touch the same rows (a campaign's counters, its row at
- * a claim) in the order their units came, so two nodes may wait on each other; the
- * victim's savepoint is rolled back, which frees the other, and the unit goes again.
+ * How often a batch is run again, from the start in a new transaction, after one of its
+ * units lost a lock race. Batches, of this node and of others, touch the same rows (a
+ * campaign's counters, its row at a claim) in the order their units came, so two of them
+ * may wait on each other; PostgreSQL then fails one statement of one of them.
  */
-const DEADLOCK_RETRIES = 3;
+const LOCK_RACE_RERUNS = 3;
 /** SQLSTATEs of a lost lock race: deadlock_detected, serialization_failure. */
 const LOCK_RACES = new Set(['40P01', '40001']);
 
 function isLockRace(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && LOCK_RACES.has(code);
+}
+
+/** Thrown inside a batch's transaction to roll all of it back: a unit lost a lock race. */
+class LockRaceLost extends Error {
+  constructor(readonly race: unknown) {
+    super('a unit of the batch lost a lock race', { cause: race });
+  }
 }
 
 /**
@@ -33,15 +40,37 @@ function isLockRace(error: unknown): boolean {
  *
  * Batches run on connections of their own, so one waiting on a lock (another node's
  * claim of the same campaign) does not hold back the next.
+ *
+ * A unit that loses a lock race (deadlock victim, serialization failure) rolls back the
+ * whole transaction, and the batch runs again: rolling back only the unit's savepoint
+ * would keep the row locks its batch's earlier units took, which the other transaction
+ * may be the one waiting for. It would go on waiting, and the unit run again would meet
+ * it again and lose again (PostgreSQL looks for a deadlock once per wait, so the one
+ * that waits anew is the one found), each try a `deadlock_timeout` long, while every
+ * claim of the campaign waits behind the other's lock of the campaign's row (ADR 048).
+ * After LOCK_RACE_RERUNS reruns every unit of the batch rejects with the race's error,
+ * nothing of it written: commits are retried as after any storage fault, claims at the
+ * scheduler's next pass.
  */
 export function createPostgresCommitBatcher(db: Kysely<Database>): CommitBatcher {
-  return createBatchQueue((batch) =>
-    db.transaction().execute(async (trx) => {
-      const results: Settled[] = [];
-      for (const unit of batch) results.push(await runInSavepoint(trx, unit));
-      return results;
-    }),
-  );
+  return createBatchQueue(async (batch) => {
+    for (let rerun = 0; ; rerun += 1) {
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const results: Settled[] = [];
+          for (const unit of batch) {
+            const settled = await runInSavepoint(trx, unit);
+            if (!settled.ok && isLockRace(settled.error)) throw new LockRaceLost(settled.error);
+            results.push(settled);
+          }
+          return results;
+        });
+      } catch (error) {
+        if (!(error instanceof LockRaceLost)) throw error;
+        if (rerun >= LOCK_RACE_RERUNS) throw error.race;
+      }
+    }
+  });
 }
 
 /**
@@ -52,17 +81,14 @@ export function createPostgresCommitBatcher(db: Kysely<Database>): CommitBatcher
  * whole batch fails rather than half of it being written.
  */
 async function runInSavepoint(trx: Kysely<Database>, unit: BatchUnit): Promise<Settled> {
-  for (let attempt = 0; ; attempt += 1) {
-    await sql`savepoint batched_unit`.execute(trx);
-    try {
-      const value = await unit.work(trx);
-      await sql`release savepoint batched_unit`.execute(trx);
-      return { ok: true, value };
-    } catch (error) {
-      await sql`rollback to savepoint batched_unit`.execute(trx);
-      await sql`release savepoint batched_unit`.execute(trx);
-      if (attempt < DEADLOCK_RETRIES && isLockRace(error)) continue;
-      return { ok: false, error };
-    }
+  await sql`savepoint batched_unit`.execute(trx);
+  try {
+    const value = await unit.work(trx);
+    await sql`release savepoint batched_unit`.execute(trx);
+    return { ok: true, value };
+  } catch (error) {
+    await sql`rollback to savepoint batched_unit`.execute(trx);
+    await sql`release savepoint batched_unit`.execute(trx);
+    return { ok: false, error };
   }
 }
