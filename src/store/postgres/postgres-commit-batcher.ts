@@ -47,7 +47,7 @@ class LockRaceLost extends Error {
  * may be the one waiting for. It would go on waiting, and the unit run again would meet
  * it again and lose again (PostgreSQL looks for a deadlock once per wait, so the one
  * that waits anew is the one found), each try a `deadlock_timeout` long, while every
- * claim of the campaign waits behind the other's lock of the campaign's row (ADR 048).
+ * claim of the campaign waits behind the other's lock of the campaign's row (ADR 047).
  * After LOCK_RACE_RERUNS reruns every unit of the batch rejects with the race's error,
  * nothing of it written: commits are retried as after any storage fault, claims at the
  * scheduler's next pass.
