@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLAIM_SQL } from '../../src/store/lead-claims.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
+import {
+  compareMigrationNames,
+  knownMigrationNames,
+  migrateToLatest,
+} from '../../src/store/migrate.js';
+import { knownPostgresMigrationNames } from '../../src/store/postgres/migrate-postgres.js';
 import { openDatabase } from '../../src/store/sqlite/db.js';
 import { createTempDir, type TempDir } from '../support/store-fixtures.js';
 
@@ -96,6 +101,44 @@ describe('migrateToLatest', () => {
         expect(plan).not.toContain('TEMP B-TREE');
       }
     } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('the order of migration names', () => {
+  it('is the locale order for every migration this build knows, SQLite and PostgreSQL', () => {
+    const names = [...knownMigrationNames(), ...knownPostgresMigrationNames()];
+    for (const a of names) {
+      for (const b of names) {
+        expect(Math.sign(compareMigrationNames(a, b)), `${a} / ${b}`).toBe(
+          Math.sign(a.localeCompare(b)),
+        );
+      }
+    }
+  });
+
+  it('compares no strings for a locale when applied migrations share a timestamp', async () => {
+    const store = openDatabase({ path: join(dir.path, 'same-ms.db') });
+    const original = String.prototype.localeCompare;
+    let compared = 0;
+    try {
+      await migrateToLatest(store.db);
+      // As when every migration of a fresh file is applied within one millisecond.
+      store.prepare('update kysely_migration set timestamp = ?').run(['2026-12-06T10:00:00.000Z']);
+      String.prototype.localeCompare = function (
+        this: string,
+        ...args: Parameters<typeof original>
+      ) {
+        compared += 1;
+        return original.apply(this, args);
+      };
+      // Kysely's default order compared them for a locale: ICU's collation data, ~8 MB of
+      // a small command's memory (ADR 045).
+      expect(await migrateToLatest(store.db)).toEqual([]);
+      expect(compared).toBe(0);
+    } finally {
+      String.prototype.localeCompare = original;
       await store.close();
     }
   });

@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
-import { MigrationError } from '../migrate.js';
+import { compareMigrationNames, MigrationError } from '../migrate.js';
 import type { Database } from '../schema.js';
 import * as initial from './migrations/202612060900_initial.js';
 import * as nodeLeases from './migrations/202612061600_node_leases.js';
@@ -27,7 +27,12 @@ export function knownPostgresMigrationNames(): string[] {
  * @throws MigrationError when one fails; the database stays at the last one that succeeded.
  */
 export async function migratePostgresToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    // Not `localeCompare`, Kysely's default: see compareMigrationNames.
+    nameComparator: compareMigrationNames,
+  });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results.find((result) => result.status === 'Error');
