@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
 import type { PersistedAttemptSnapshot } from '../machines/attempt-step.js';
 import type { AttemptCommand, AttemptEvent, AttemptOutcome } from '../machines/attempt-types.js';
-import { type PlannedStep, planStep } from './attempt-step-plan.js';
+import { planStep } from './attempt-step-plan.js';
 import { type CommitRetry, createDurableCommit } from './durable-commit.js';
 import {
   type AttemptJournal,
   type CallControl,
   CallControlError,
   type Clock,
+  type PlannedStep,
   type StoredAttempt,
   type TimerDeadline,
 } from './ports.js';

@@ -1,22 +1,7 @@
 import { leadAfterAttempt } from '../campaign/retry-policy.js';
-import {
-  type AttemptStep,
-  type PersistedAttemptSnapshot,
-  stepAttempt,
-} from '../machines/attempt-step.js';
-import type { AttemptEvent, AttemptOutcome, TimerCommand } from '../machines/attempt-types.js';
-import type { AttemptCommit, StoredAttempt, TimerDeadline } from './ports.js';
-
-/** One event stepped, before its commit: the commit, and what to do once it is made. */
-export interface PlannedStep {
-  event: AttemptEvent;
-  seq: number;
-  step: AttemptStep;
-  start: TimerDeadline[];
-  cancel: string[];
-  outcome: AttemptOutcome | null;
-  commit: AttemptCommit;
-}
+import { type PersistedAttemptSnapshot, stepAttempt } from '../machines/attempt-step.js';
+import type { AttemptEvent, TimerCommand } from '../machines/attempt-types.js';
+import type { AttemptCommit, PlannedStep, StoredAttempt, TimerDeadline } from './ports.js';
 
 /**
  * Steps the machine for `event` from where the attempt is (`at`: its snapshot and last

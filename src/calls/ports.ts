@@ -3,7 +3,7 @@ import type { FrequencyCaps } from '../campaign/frequency-caps.js';
 import type { Lead } from '../campaign/lead.js';
 import type { PbxLoad } from '../campaign/pbx-choice.js';
 import type { LeadAfterAttempt, RetryPolicy } from '../campaign/retry-policy.js';
-import type { PersistedAttemptSnapshot } from '../machines/attempt-step.js';
+import type { AttemptStep, PersistedAttemptSnapshot } from '../machines/attempt-step.js';
 import type {
   AttemptCommand,
   AttemptCommandParams,
@@ -14,7 +14,6 @@ import type {
   TimerCommand,
 } from '../machines/attempt-types.js';
 import type { DialIdentity } from './attempt-input.js';
-import type { PlannedStep } from './attempt-step-plan.js';
 
 /** Time, injected: the runner never reads the system clock itself. */
 export interface Clock {
@@ -93,6 +92,21 @@ export interface StoredAttempt {
   timers: TimerDeadline[];
   /** The retry policy of the attempt's campaign, applied when it ends. */
   retry: RetryPolicy;
+}
+
+/**
+ * One event stepped, before its commit: the commit, and what to do once it is made
+ * (planned by src/calls/attempt-step-plan.ts; a claim commits an attempt's first one,
+ * ADR 044).
+ */
+export interface PlannedStep {
+  event: AttemptEvent;
+  seq: number;
+  step: AttemptStep;
+  start: TimerDeadline[];
+  cancel: string[];
+  outcome: AttemptOutcome | null;
+  commit: AttemptCommit;
 }
 
 /** Everything one event changes, written in one transaction. */

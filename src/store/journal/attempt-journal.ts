@@ -1,10 +1,10 @@
-import type { PlannedStep } from '../../calls/attempt-step-plan.js';
 import {
   type AttemptCommit,
   type AttemptJournal,
   JournalConflictError,
   type LeadClaimRequest,
   type NewAttempt,
+  type PlannedStep,
   type StoredAttempt,
 } from '../../calls/ports.js';
 import { factsOf } from '../../machines/attempt-step.js';
