@@ -216,9 +216,18 @@ export function writeNewAttempt(
 ): CreateAttemptResult {
   const claimed = claimLeadOf(prepare, attempt);
   if (!claimed.ok) return claimed;
-  prepare(CREATE_SQL.insertAttempt).run(newAttemptParameters(attempt, claimed.lead.attempts));
-  prepare(CREATE_SQL.insertInput).run([attempt.attemptId, JSON.stringify(attempt.input)]);
+  insertAttemptAtSeq0(prepare, attempt, claimed.lead.attempts);
   return { ok: true, attempt: storedNewAttempt(attempt, claimed.lead, claimed.retry) };
+}
+
+/** The attempt row as its claim creates it (seq 0, initial snapshot) and its input. */
+function insertAttemptAtSeq0(
+  prepare: Store['prepare'],
+  attempt: NewAttempt,
+  attemptNumber: number,
+): void {
+  prepare(CREATE_SQL.insertAttempt).run(newAttemptParameters(attempt, attemptNumber));
+  prepare(CREATE_SQL.insertInput).run([attempt.attemptId, JSON.stringify(attempt.input)]);
 }
 
 /**
@@ -267,8 +276,7 @@ export function writeClaimedAttempt(
   const { commit } = first;
   if (commit.done || commit.lead !== null || commit.entry.seq !== 1) {
     // Not a plain first step (a machine that ends at once): the general path.
-    prepare(CREATE_SQL.insertAttempt).run(newAttemptParameters(attempt, claimed.lead.attempts));
-    prepare(CREATE_SQL.insertInput).run([attempt.attemptId, JSON.stringify(attempt.input)]);
+    insertAttemptAtSeq0(prepare, attempt, claimed.lead.attempts);
     writeAttemptCommit(prepare, commit);
     return { ok: true, attempt: stored, first };
   }
