@@ -4,7 +4,7 @@
  *
  *   npm run bench:ari-overhead -- [--live 1,10,50] [--attempts 1000] [--rounds 2]
  *     [--synchronous FULL|NORMAL] [--sim process|inline] [--wal-fsync thread-pool,in-commit]
- *     [--log silent|info] [--start with-claim,after-claim]
+ *     [--log silent|info] [--start with-claim,after-claim] [--end-sync lent,own]
  *     [--url http://pbx:8088 --user u --password p]
  *
  * Without `--url`, against the embedded simulator's congestion far end (a call that is
@@ -75,6 +75,8 @@ import { SIM_PLACEMENTS, type SimPlacement } from './sim-host.js';
 import {
   closeStack,
   drive,
+  END_SYNCS,
+  type EndSync,
   FIRST_STEP_PLACES,
   type FirstStepPlace,
   insertLeads,
@@ -95,6 +97,7 @@ const { values } = parseArgs({
     sim: { type: 'string', default: 'process' },
     'wal-fsync': { type: 'string', default: 'in-commit' },
     start: { type: 'string', default: 'with-claim' },
+    'end-sync': { type: 'string', default: 'lent' },
     log: { type: 'string', default: 'silent' },
     url: { type: 'string' },
     user: { type: 'string' },
@@ -124,9 +127,15 @@ for (const start of starts) {
     throw new Error(`--start takes ${FIRST_STEP_PLACES.join(' or ')}, not ${start}`);
   }
 }
-if (values.url && walFsyncs.length * starts.length > 1) {
+const endSyncs = (values['end-sync'] ?? '').split(',') as EndSync[];
+for (const endSync of endSyncs) {
+  if (!END_SYNCS.includes(endSync)) {
+    throw new Error(`--end-sync takes ${END_SYNCS.join(' or ')}, not ${endSync}`);
+  }
+}
+if (values.url && walFsyncs.length * starts.length * endSyncs.length > 1) {
   throw new Error(
-    '--url takes one --wal-fsync and one --start: the stacks would use the same Stasis app',
+    '--url takes one --wal-fsync, one --start and one --end-sync: the stacks would use the same Stasis app',
   );
 }
 if (values.url && !(values.user && values.password)) {
@@ -201,18 +210,28 @@ async function commitsPerAttempt(
  * group-commit batch ends in the prepared `commit`. With SQLite's sync inside COMMIT,
  * each is an fsync of the WAL on the event loop.
  */
-function countCommits(stack: Awaited<ReturnType<typeof openStack>>): { stop(): number } {
+function countCommits(stack: Awaited<ReturnType<typeof openStack>>): {
+  stop(): { commits: number; synced: number };
+} {
   const { store } = stack;
   const prepare = store.prepare;
   let commits = 0;
+  let synced = 0;
+  // The batcher sets NORMAL around a commit it makes without its fsync (ADR 037, 050).
+  let unsynced = false;
   store.prepare = (text) => {
-    if (text === 'commit') commits += 1;
+    if (text === 'pragma synchronous = NORMAL') unsynced = true;
+    else if (text === 'pragma synchronous = FULL') unsynced = false;
+    else if (text === 'commit') {
+      commits += 1;
+      if (!unsynced) synced += 1;
+    }
     return prepare(text);
   };
   return {
     stop() {
       store.prepare = prepare;
-      return commits;
+      return { commits, synced };
     },
   };
 }
@@ -303,9 +322,10 @@ const loadBefore = os.loadavg().map((n) => n.toFixed(2));
 const stacks = await Promise.all(
   walFsyncs
     .flatMap((walFsync) => starts.map((start) => ({ walFsync, start })))
-    .map(async ({ walFsync, start }) => {
-      const own: StackOptions = { ...options, walFsync, start };
-      return { walFsync, start, own, stack: await openStack(own) };
+    .flatMap((variant) => endSyncs.map((endSync) => ({ ...variant, endSync })))
+    .map(async ({ walFsync, start, endSync }) => {
+      const own: StackOptions = { ...options, walFsync, start, endSync };
+      return { walFsync, start, endSync, own, stack: await openStack(own) };
     }),
 );
 const rows: string[] = [];
@@ -347,14 +367,16 @@ try {
       } = await bareRun(bareStack, client, waiting, body, attempts, live, `${live}-${round}`);
       // Every other round the variants run in the reverse order: neither always goes first.
       const order = round % 2 === 1 ? stacks : [...stacks].reverse();
-      for (const { walFsync, start, own, stack } of order) {
+      for (const { walFsync, start, endSync, own, stack } of order) {
         const windowFrom = process.hrtime.bigint() / 1000n;
         const counting = countCommits(stack);
         const run = await drive(stack, own, { first, leads: attempts, live });
-        const transactions = counting.stop() / run.claimed;
+        const counted = counting.stop();
+        const transactions = counted.commits / run.claimed;
+        const synced = counted.synced / run.claimed;
         // For bench/cpu-profile-layers.ts --window: dialstate's pass, in the profile's clock.
         console.error(
-          `live ${live} round ${round} ${walFsync} ${start} dialstate window (µs): ${windowFrom}:${process.hrtime.bigint() / 1000n}`,
+          `live ${live} round ${round} ${walFsync} ${start} ${endSync} dialstate window (µs): ${windowFrom}:${process.hrtime.bigint() / 1000n}`,
         );
         if (run.problems.length > 0) throw new Error(`live ${live}:\n${run.problems.join('\n')}`);
         const ours = run.claimed / (run.ms / 1000);
@@ -362,7 +384,7 @@ try {
         const alone = await commitsAloneRun(stack, attempts, commits, live);
         const ceiling = 1 / bare / (1 / bare + 1 / alone);
         rows.push(
-          `| ${live} | ${round} | ${walFsync} | ${start} | ${attempts} | ${Math.round(bare)} | ${Math.round(ours)} | ${(ours / bare).toFixed(2)} | ${bareCpu.toFixed(3)} | ${(run.cpuMs / run.claimed).toFixed(3)} | ${simCpu(bareSimCpu)} | ${simCpu(run.simCpuMs === null ? null : run.simCpuMs / run.claimed)} | ${commits.toFixed(1)} | ${transactions.toFixed(2)} | ${Math.round(alone)} | ${ceiling.toFixed(2)} |`,
+          `| ${live} | ${round} | ${walFsync} | ${start} | ${endSync} | ${attempts} | ${Math.round(bare)} | ${Math.round(ours)} | ${(ours / bare).toFixed(2)} | ${bareCpu.toFixed(3)} | ${(run.cpuMs / run.claimed).toFixed(3)} | ${simCpu(bareSimCpu)} | ${simCpu(run.simCpuMs === null ? null : run.simCpuMs / run.claimed)} | ${commits.toFixed(1)} | ${transactions.toFixed(2)} | ${synced.toFixed(2)} | ${Math.round(alone)} | ${ceiling.toFixed(2)} |`,
         );
         console.error(rows.at(-1));
       }
@@ -384,7 +406,7 @@ console.log(
       .join(' ')} after`,
 );
 console.log(
-  '| in flight | round | WAL fsync | attempt.started | calls | bare calls/s | dialstate calls/s | dialstate ÷ bare | bare CPU ms/call | dialstate CPU ms/call | simulator CPU ms/call, bare | simulator CPU ms/call, dialstate | commits/attempt | transactions/attempt | commits alone, attempts/s | ceiling ÷ bare |',
+  '| in flight | round | WAL fsync | attempt.started | end sync | calls | bare calls/s | dialstate calls/s | dialstate ÷ bare | bare CPU ms/call | dialstate CPU ms/call | simulator CPU ms/call, bare | simulator CPU ms/call, dialstate | commits/attempt | transactions/attempt | synced/attempt | commits alone, attempts/s | ceiling ÷ bare |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);

@@ -103,7 +103,24 @@ export interface StackOptions {
    * runner in a transaction of its own once the claim's committed (before ADR 044).
    */
   start?: FirstStepPlace;
+  /**
+   * How an attempt's end is made durable at `drive`: `lent` (the default, as the
+   * server's scheduler does since ADR 050), the worker claims its next lead as soon as
+   * the end is written and that claim's synced commit makes both durable; `own`, the
+   * worker waits for the end's own synced commit (before ADR 050).
+   */
+  endSync?: EndSync;
 }
+
+/** An attempt's end as a worker hears it, and how it says its next claim is made. */
+interface Ended {
+  outcome: AttemptOutcome | null;
+  claimed: () => void;
+}
+
+/** How an attempt's end is made durable (`StackOptions.endSync`). */
+export type EndSync = 'lent' | 'own';
+export const END_SYNCS: readonly EndSync[] = ['lent', 'own'];
 
 /** Where an attempt's first journal entry is committed (`StackOptions.start`). */
 export type FirstStepPlace = 'with-claim' | 'after-claim';
@@ -279,15 +296,30 @@ export async function drive(stack: Stack, options: StackOptions, pass: Pass): Pr
   const outcomes = new Map<string, number>();
   const problems: string[] = [];
   const samples: PassResult['samples'] = [];
-  const ending = new Map<string, (outcome: AttemptOutcome | null) => void>();
+  /** A worker waiting for its attempt's end; `claimed` says when its next claim is made. */
+  const ending = new Map<string, (ended: Ended) => void>();
   let events = 0;
   let lastEnd = performance.now();
   const off = runner.onTransition((transition) => {
     events += 1;
     if (!transition.done) return;
-    ending.get(transition.attemptId)?.(transition.outcome);
+    ending.get(transition.attemptId)?.({ outcome: transition.outcome, claimed: () => {} });
     ending.delete(transition.attemptId);
   });
+  // As the scheduler does (ADR 050): the end, written, frees the worker at once, and its
+  // sync waits for the worker's next claim.
+  const offEnd =
+    (options.endSync ?? 'lent') === 'lent'
+      ? runner.onEndWritten((end) => {
+          const finish = ending.get(end.attemptId);
+          if (finish === undefined) return undefined;
+          ending.delete(end.attemptId);
+          const last = end.transitions[end.transitions.length - 1];
+          return new Promise<void>((claimed) =>
+            finish({ outcome: last?.outcome ?? null, claimed }),
+          );
+        })
+      : () => {};
   const stall = setInterval(() => {
     if (performance.now() - lastEnd < STALL_MS) return;
     console.error(`no attempt ended for ${STALL_MS} ms; in the runner: ${runner.liveAttemptIds()}`);
@@ -311,35 +343,47 @@ export async function drive(stack: Stack, options: StackOptions, pass: Pass): Pr
   );
 
   async function worker(): Promise<void> {
-    while (claiming()) {
-      const i = next++;
-      const n = first + i;
-      const attemptId = `att-${n}`;
-      const begin = performance.now();
-      const input = benchInput(
-        attemptId,
-        `lead-${n}`,
-        benchCampaign().id,
-        phoneOf(n, options.scenarios),
-        SIM_MEDIA,
-      );
-      const created = await journal.createAttempt(
-        newBenchAttempt(input),
-        options.start === 'after-claim' ? undefined : (stored) => planStart(stored, Date.now()),
-      );
-      if (!created.ok) throw new Error(`could not claim lead-${n}: ${created.reason}`);
-      const ended = new Promise<AttemptOutcome | null>((resolve) => ending.set(attemptId, resolve));
-      if (created.first === undefined) await runner.start(created.attempt);
-      else runner.startClaimed(created.attempt, created.first);
-      const outcome = await ended;
-      lastEnd = performance.now();
-      times[i] = lastEnd - begin;
-      const scenario = options.scenarios[n % options.scenarios.length] as string;
-      const key = `${scenario} → ${outcome}`;
-      outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
-      if (outcome !== FAR_ENDS[scenario]?.outcome && problems.length < 10) {
-        problems.push(`${attemptId} (${scenario}) ended ${outcome}`);
+    /**
+     * Tells the end of the worker's previous attempt, when it lent its sync (ADR 050),
+     * that the claim it waits for is made (or that none will be).
+     */
+    let claimed = () => {};
+    try {
+      while (claiming()) {
+        const i = next++;
+        const n = first + i;
+        const attemptId = `att-${n}`;
+        const begin = performance.now();
+        const input = benchInput(
+          attemptId,
+          `lead-${n}`,
+          benchCampaign().id,
+          phoneOf(n, options.scenarios),
+          SIM_MEDIA,
+        );
+        const created = await journal.createAttempt(
+          newBenchAttempt(input),
+          options.start === 'after-claim' ? undefined : (stored) => planStart(stored, Date.now()),
+        );
+        claimed();
+        claimed = () => {};
+        if (!created.ok) throw new Error(`could not claim lead-${n}: ${created.reason}`);
+        const ended = new Promise<Ended>((resolve) => ending.set(attemptId, resolve));
+        if (created.first === undefined) await runner.start(created.attempt);
+        else runner.startClaimed(created.attempt, created.first);
+        const end = await ended;
+        claimed = end.claimed;
+        lastEnd = performance.now();
+        times[i] = lastEnd - begin;
+        const scenario = options.scenarios[n % options.scenarios.length] as string;
+        const key = `${scenario} → ${end.outcome}`;
+        outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+        if (end.outcome !== FAR_ENDS[scenario]?.outcome && problems.length < 10) {
+          problems.push(`${attemptId} (${scenario}) ended ${end.outcome}`);
+        }
       }
+    } finally {
+      claimed();
     }
   }
   await Promise.all(Array.from({ length: live }, worker));
@@ -350,6 +394,7 @@ export async function drive(stack: Stack, options: StackOptions, pass: Pass): Pr
   clearInterval(stall);
   await runner.settled();
   off();
+  offEnd();
   const claimed = Math.min(next, leads);
   const seen = await stack.sim?.report(first, leads);
   if (seen) problems.push(...originateProblems(seen, first, claimed));

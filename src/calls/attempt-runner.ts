@@ -8,6 +8,7 @@ import {
   type CallControl,
   CallControlError,
   type Clock,
+  type CommitOptions,
   type PlannedStep,
   type StoredAttempt,
   type TimerDeadline,
@@ -27,6 +28,21 @@ export interface AttemptTransition {
   commands: AttemptCommand[];
   /** The attempt's PBX, when its input names one (several PBXs). */
   pbx?: string;
+}
+
+/**
+ * An attempt's end as its commit is written, before that commit is durable (ADR 050):
+ * what a listener does with it may only write to the journal, whose next synced commit
+ * makes the end durable first.
+ */
+export interface AttemptEndWritten {
+  attemptId: string;
+  campaignId: string;
+  /**
+   * The transitions the commit writes, the end last, as `onTransition` will tell them
+   * once it is durable.
+   */
+  transitions: AttemptTransition[];
 }
 
 export interface AttemptRunnerDeps {
@@ -100,6 +116,15 @@ export interface AttemptRunner {
   pbxOf(attemptId: string): string | undefined;
   /** Subscribes to committed transitions; returns the unsubscribe function. */
   onTransition(listener: (transition: AttemptTransition) => void): () => void;
+  /**
+   * Subscribes to attempts' ends written but not yet durable, when the journal can lend
+   * an end's sync to the commit that follows it (ADR 050): an end with nothing left to
+   * do on the line (no command) is then committed without its own fsync, and what the
+   * listeners return (the next claim) is waited for, a bounded while, so that one synced
+   * commit makes both durable. The end's transition (`onTransition`) follows once it is
+   * durable. Not every end is told here; returns the unsubscribe function.
+   */
+  onEndWritten(listener: (end: AttemptEndWritten) => Promise<unknown> | undefined): () => void;
   /** Resolves once every queued event and command has been dealt with. */
   settled(): Promise<void>;
   /** Stops timers and waits for queued work; live attempts stay open in the journal. */
@@ -131,6 +156,23 @@ interface QueuedEvent {
   reject(error: unknown): void;
 }
 
+/** What listeners are told of a step once committed. */
+function transitionOf(stored: StoredAttempt, planned: PlannedStep): AttemptTransition {
+  const { event, seq, step, outcome } = planned;
+  return {
+    attemptId: stored.attemptId,
+    leadId: stored.leadId,
+    campaignId: stored.campaignId,
+    seq,
+    event,
+    state: step.state,
+    done: step.done,
+    outcome,
+    commands: step.commands,
+    ...(stored.input.pbx === undefined ? {} : { pbx: stored.input.pbx }),
+  };
+}
+
 /** What one event of a group came to when stepped ahead of the group's commit. */
 type GroupPlan =
   | { item: QueuedEvent; kind: 'step'; planned: PlannedStep }
@@ -159,6 +201,7 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
   });
   const live = new Map<string, LiveAttempt>();
   const listeners = new Set<(transition: AttemptTransition) => void>();
+  const endListeners = new Set<(end: AttemptEndWritten) => Promise<unknown> | undefined>();
   let stopped = false;
   /** Timers of resumed attempts, armed by `resumeTimers()` after reconciliation. */
   let heldTimers: { attempt: LiveAttempt; deadlines: TimerDeadline[] }[] = [];
@@ -284,6 +327,7 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
         await durable.commitInOrder(
           steps.map((planned) => planned.commit),
           attempt.log,
+          lentSync(attempt, steps),
         );
       } catch {
         // Refused or abandoned, nothing of it written: one at a time, each event
@@ -310,8 +354,39 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
   async function process(attempt: LiveAttempt, event: AttemptEvent): Promise<void> {
     if (attempt.done) return;
     const planned = planStep(attempt.stored, attempt, event);
-    await durable.commit(planned.commit, attempt.log);
+    await durable.commit(planned.commit, attempt.log, lentSync(attempt, [planned]));
     apply(attempt, planned);
+  }
+
+  /**
+   * How steps about to be committed together may lend their sync (ADR 050): when they
+   * end the attempt with no command to carry out (the call is already gone: nothing on
+   * the line waits for this commit), the end listeners are told once it is written.
+   */
+  function lentSync(
+    attempt: LiveAttempt,
+    steps: readonly PlannedStep[],
+  ): CommitOptions | undefined {
+    const last = steps[steps.length - 1];
+    if (endListeners.size === 0 || !last?.step.done) return undefined;
+    if (steps.some((planned) => planned.step.commands.length > 0)) return undefined;
+    const end: AttemptEndWritten = {
+      attemptId: attempt.stored.attemptId,
+      campaignId: attempt.stored.campaignId,
+      transitions: steps.map((planned) => transitionOf(attempt.stored, planned)),
+    };
+    return {
+      whileUnsynced: () =>
+        Promise.all(
+          [...endListeners].map(async (listener) => {
+            try {
+              await listener(end);
+            } catch (error) {
+              attempt.log.error({ err: error }, 'end listener failed');
+            }
+          }),
+        ),
+    };
   }
 
   /** What follows an event's commit: the attempt's new state, its log line, timers, commands, listeners. */
@@ -355,18 +430,7 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
     if (step.commands.length > 0) {
       attempt.commands = attempt.commands.then(() => execute(attempt, step.commands));
     }
-    const transition: AttemptTransition = {
-      attemptId: stored.attemptId,
-      leadId: stored.leadId,
-      campaignId: stored.campaignId,
-      seq,
-      event,
-      state: step.state,
-      done: step.done,
-      outcome,
-      commands: step.commands,
-      ...(stored.input.pbx === undefined ? {} : { pbx: stored.input.pbx }),
-    };
+    const transition = transitionOf(stored, planned);
     for (const listener of listeners) listener(transition);
   }
 
@@ -452,6 +516,10 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
     onTransition(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onEndWritten(listener) {
+      endListeners.add(listener);
+      return () => endListeners.delete(listener);
     },
     async settled() {
       // Commands can dispatch events and events can queue commands: loop until quiet.

@@ -9,7 +9,7 @@ import {
   slowedPacing,
 } from './abandon-cap-hold.js';
 import type { DialIdentity, PlayableMedia } from './attempt-input.js';
-import type { AttemptRunner } from './attempt-runner.js';
+import type { AttemptRunner, AttemptTransition } from './attempt-runner.js';
 import { createCampaignClaimer } from './campaign-claimer.js';
 import { createCampaignCompletion } from './campaign-completion.js';
 import type { ServerCompliance } from './claim-request.js';
@@ -31,7 +31,8 @@ export const DEFAULT_POLL_INTERVAL_MS = 5_000;
 
 export interface CampaignSchedulerDeps {
   store: DialingStore;
-  runner: Pick<AttemptRunner, 'start' | 'startClaimed' | 'onTransition'>;
+  runner: Pick<AttemptRunner, 'start' | 'startClaimed' | 'onTransition'> &
+    Partial<Pick<AttemptRunner, 'onEndWritten'>>;
   clock: Clock;
   log: Logger;
   /** Most attempts live at once across all campaigns. */
@@ -141,6 +142,11 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
   let timer: unknown = null;
   let lastPass: { at: number; failed: boolean } | null = null;
   let unsubscribe: (() => void) | null = null;
+  /**
+   * Attempts whose end was told as it was written (ADR 050), with the first seq it told:
+   * the breaker has seen those transitions, and a pass has run since.
+   */
+  const seenAtEnd = new Map<string, number>();
   const rounds = createClaimRounds({ clock, claimFor, placement, stopped: () => stopped });
   const whyNotDialing = createWhyNotDialing({
     store,
@@ -251,6 +257,24 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
     };
   }
 
+  /**
+   * Feeds a transition to the circuit breaker. On a trip, pauses the campaign (or keeps
+   * it off the PBX) and returns that action, which never rejects: a pass must follow it,
+   * or it could claim one call more than the threshold allows. Null when nothing tripped.
+   */
+  function observe(transition: AttemptTransition): Promise<void> | null {
+    const trip = breaker.observe(transition);
+    if (!trip) return null;
+    // A trip names its PBX only when there are several (the breaker counts per PBX).
+    const acted =
+      trip.pbx === undefined || placement === undefined
+        ? pause(trip.campaignId, trip.reason)
+        : placement.trip(trip.campaignId, trip.pbx, trip.reason);
+    return acted.catch((error: unknown) => {
+      log.error({ err: error, campaignId: trip.campaignId }, 'could not pause the campaign');
+    });
+  }
+
   async function pause(campaignId: string, reason: string): Promise<void> {
     if (await store.pauseCampaign(campaignId, reason, clock.now())) {
       placement?.forget(campaignId);
@@ -263,24 +287,35 @@ export function createCampaignScheduler(deps: CampaignSchedulerDeps): CampaignSc
     start() {
       if (started || stopped) return;
       started = true;
-      unsubscribe = runner.onTransition((transition) => {
-        const trip = breaker.observe(transition);
-        if (trip) {
-          // A trip names its PBX only when there are several (the breaker counts per PBX).
-          const acted =
-            trip.pbx === undefined || placement === undefined
-              ? pause(trip.campaignId, trip.reason)
-              : placement.trip(trip.campaignId, trip.pbx, trip.reason);
-          acted.catch((error: unknown) => {
-            log.error({ err: error, campaignId: trip.campaignId }, 'could not pause the campaign');
-          });
-        }
-        // A slot is free: look for the next call at once rather than at the next timer.
-        if (transition.done) {
-          abandonCap.invalidate(transition.campaignId);
-          void tick();
-        }
+      // A slot is free as soon as an end is written: the pass claims the next call at
+      // once, and the claim's synced commit makes the end durable too (ADR 050). The
+      // breaker sees the end's transitions first, as it would at their commit.
+      const offEnd = runner.onEndWritten?.(async (end) => {
+        seenAtEnd.set(end.attemptId, end.transitions[0]?.seq ?? Number.POSITIVE_INFINITY);
+        const acted = end.transitions.map(observe);
+        abandonCap.invalidate(end.campaignId);
+        await Promise.all(acted);
+        await tick();
       });
+      const offTransition = runner.onTransition((transition) => {
+        const seenFrom = seenAtEnd.get(transition.attemptId);
+        const seen = seenFrom !== undefined && transition.seq >= seenFrom;
+        const acted = seen ? null : observe(transition);
+        if (!transition.done) return;
+        seenAtEnd.delete(transition.attemptId);
+        // A slot is free: look for the next call at once rather than at the next timer,
+        // unless the end's pass already did (with several PBXs, whose loads count an
+        // ending attempt until its end is durable, the pass at its transition stays).
+        abandonCap.invalidate(transition.campaignId);
+        if (seen && roster === undefined) return;
+        if (acted === null) void tick();
+        else void acted.then(tick);
+      });
+      unsubscribe = () => {
+        offEnd?.();
+        offTransition();
+        seenAtEnd.clear();
+      };
       void tick();
     },
     async stop() {

@@ -3,6 +3,7 @@ import {
   type AttemptCommit,
   type AttemptJournal,
   type Clock,
+  type CommitOptions,
   JournalConflictError,
 } from './ports.js';
 import type { StorageWriteReports } from './storage-health.js';
@@ -33,13 +34,17 @@ export interface DurableCommit {
    * events stay in order and its commands never run before their commit. Rejects with a
    * `JournalConflictError` (no retry can help), or a `CommitAbandonedError` after `abandon()`.
    */
-  commit(commit: AttemptCommit, log: Logger): Promise<void>;
+  commit(commit: AttemptCommit, log: Logger, options?: CommitOptions): Promise<void>;
   /**
    * As `commit`, for commits of one attempt that follow each other (seq n, n+1, …),
    * written as one unit of the journal (`AttemptJournal.commitInOrder`): all committed,
    * retried together, or all refused. Only when `inOrder` is true.
    */
-  commitInOrder(commits: readonly AttemptCommit[], log: Logger): Promise<void>;
+  commitInOrder(
+    commits: readonly AttemptCommit[],
+    log: Logger,
+    options?: CommitOptions,
+  ): Promise<void>;
   /** Whether the journal writes several commits as one unit (`commitInOrder`). */
   readonly inOrder: boolean;
   /** Gives up every commit waiting for its next try (on shutdown); the journal keeps them open. */
@@ -79,23 +84,27 @@ export function createDurableCommit(deps: {
     return stored?.seq === last.entry.seq;
   }
 
-  function write(commits: readonly AttemptCommit[]): Promise<void> {
+  function write(commits: readonly AttemptCommit[], options?: CommitOptions): Promise<void> {
     const [only] = commits;
-    if (commits.length === 1 && only !== undefined) return journal.commit(only);
+    if (commits.length === 1 && only !== undefined) return journal.commit(only, options);
     if (journal.commitInOrder === undefined) {
       return Promise.reject(new Error('the journal cannot write several commits as one unit'));
     }
-    return journal.commitInOrder(commits);
+    return journal.commitInOrder(commits, options);
   }
 
   /** Writes `commits` as one unit, retrying storage faults (see `commit`). */
-  async function durably(commits: readonly AttemptCommit[], log: Logger): Promise<void> {
+  async function durably(
+    commits: readonly AttemptCommit[],
+    log: Logger,
+    options?: CommitOptions,
+  ): Promise<void> {
     const first = (commits[0] as AttemptCommit).entry;
     const { seq, event } = first;
     const through = commits.length === 1 ? {} : { lastSeq: seq + commits.length - 1 };
     for (let failures = 0; ; ) {
       try {
-        await write(commits);
+        await write(commits, options);
         storage?.writeSucceeded();
         if (failures > 0) {
           log.info({ seq, ...through, failures }, 'journal commit succeeded after retries');
@@ -127,7 +136,7 @@ export function createDurableCommit(deps: {
   }
 
   return {
-    commit: (commit, log) => durably([commit], log),
+    commit: (commit, log, options) => durably([commit], log, options),
     commitInOrder: durably,
     inOrder: journal.commitInOrder !== undefined,
     abandon() {

@@ -150,17 +150,31 @@ export interface AttemptJournal {
    * `JournalConflictError` if the seq is not the next one of the attempt, or if the
    * attempt is already done; any other error is a storage fault (nothing was written).
    */
-  commit(commit: AttemptCommit): Promise<void>;
+  commit(commit: AttemptCommit, options?: CommitOptions): Promise<void>;
   /**
    * Commits of one attempt that follow each other (seq n, n+1, …), written in order as
    * one unit: all or none, each as `commit` would write it. Optional: without it the
    * runner commits them one at a time (ADR 040).
    */
-  commitInOrder?(commits: readonly AttemptCommit[]): Promise<void>;
+  commitInOrder?(commits: readonly AttemptCommit[], options?: CommitOptions): Promise<void>;
   loadAttempt(attemptId: string): Promise<StoredAttempt | undefined>;
   /** Every attempt not in its final state, oldest first. */
   listOpenAttempts(): Promise<StoredAttempt[]>;
   loadEntries(attemptId: string): Promise<JournalEntry[]>;
+}
+
+/** How a commit may be made; a journal may ignore what it cannot do. */
+export interface CommitOptions {
+  /**
+   * The commit lends its sync to the next one (ADR 050): the journal may write it
+   * without its own fsync, call this (its writes visible to every read, not yet
+   * durable), and make it durable with the synced commit that this leads to (the next
+   * claim's), or by an fsync of its own if none comes soon. The promise of `commit`
+   * still settles only once the commit is durable. Given only for an attempt's end with
+   * nothing left to do on the line: what is told of it before it is durable may only
+   * write to the journal.
+   */
+  whileUnsynced?: () => Promise<unknown>;
 }
 
 /** A new attempt, before its first event. */

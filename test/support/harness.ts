@@ -10,6 +10,7 @@ import { ATTEMPT_MACHINE_VERSION } from '../../src/machines/attempt.js';
 import { createAttemptSnapshot } from '../../src/machines/attempt-step.js';
 import type { AttemptEvent } from '../../src/machines/attempt-types.js';
 import {
+  type AttemptJournalOptions,
   createAttemptJournal,
   type SqliteAttemptJournal,
 } from '../../src/store/journal/attempt-journal.js';
@@ -80,11 +81,13 @@ export async function createHarness(
     storage?: StorageWriteReports;
     /** The runner's logger (silent by default). */
     log?: Logger;
+    /** How the journal commits (ADR 037, 050). */
+    journalOptions?: AttemptJournalOptions;
   } = {},
 ): Promise<Harness> {
   const dir = options.dir ?? createTempDir();
   const store = await openMigratedStore(dir);
-  const journal = createAttemptJournal(store);
+  const journal = createAttemptJournal(store, options.journalOptions);
   const leads = createLeadRepository(store.db);
   const campaign = sampleCampaign({ status: 'running', ...options.campaign });
   if (options.seed ?? !options.dir) {

@@ -15,6 +15,7 @@ import type { TargetProblem } from '../../src/setup/ai-target-checks.js';
 import { createCampaignControlStore } from '../../src/store/campaign-control-store.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
 import { createDialingStore } from '../../src/store/dialing-store.js';
+import type { AttemptJournalOptions } from '../../src/store/journal/attempt-journal.js';
 import { createHarness, type Harness } from './harness.js';
 import {
   createTempDir,
@@ -76,6 +77,8 @@ export async function createSchedulerHarness(
      * target can take calls (test/aava-handoff.test.ts asks the simulator).
      */
     checkTarget?: (target: AiTarget) => Promise<TargetProblem | null>;
+    /** How the journal commits (ADR 037, 050). */
+    journalOptions?: AttemptJournalOptions;
   } = {},
 ): Promise<SchedulerHarness> {
   // Seeded here rather than by createHarness: recordings must exist before the campaign
@@ -97,6 +100,7 @@ export async function createSchedulerHarness(
     seed: false,
     campaign: campaignOverrides,
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.journalOptions === undefined ? {} : { journalOptions: options.journalOptions }),
   });
   const dialing = createDialingStore(base.store.db, base.journal);
   const campaigns = createCampaignRepository(base.store.db);

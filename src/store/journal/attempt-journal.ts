@@ -364,6 +364,11 @@ export interface AttemptJournalOptions {
    * from libuv's thread pool, its commits acknowledged after (ADR 037).
    */
   walFsync?: 'thread-pool' | 'in-commit';
+  /**
+   * How long an attempt's end waits for the next claim to sync it before it syncs
+   * itself (ms, ADR 050); `LENT_SYNC_WAIT_MS` by default.
+   */
+  lentSyncWaitMs?: number;
 }
 
 /** Creates the attempt journal over a migrated database. */
@@ -374,6 +379,7 @@ export function createAttemptJournal(
   const batcher = createCommitBatcher(
     store,
     options.walFsync === 'thread-pool' ? walSyncOf(store) : null,
+    options.lentSyncWaitMs === undefined ? {} : { lentSyncWaitMs: options.lentSyncWaitMs },
   );
 
   return {
@@ -386,14 +392,14 @@ export function createAttemptJournal(
       return batcher.run(async () => work(store.prepare));
     },
 
-    async commit(c) {
-      await batcher.run(async () => writeAttemptCommit(store.prepare, c));
+    async commit(c, options) {
+      await batcher.run(async () => writeAttemptCommit(store.prepare, c), options);
     },
 
-    async commitInOrder(commits) {
+    async commitInOrder(commits, options) {
       await batcher.run(async () => {
         for (const c of commits) writeAttemptCommit(store.prepare, c);
-      });
+      }, options);
     },
 
     ...createAttemptJournalReads(store.db),

@@ -8,7 +8,12 @@ import {
 } from '../sqlite/begin-immediate-async.js';
 import type { Store } from '../sqlite/db.js';
 import { fsyncsEachWalCommit, withoutCommitSync } from '../sqlite/wal-commit-sync.js';
-import { createWalSync, type WalSync } from '../sqlite/wal-sync.js';
+import {
+  createFileSyncer,
+  createWalSync,
+  type FileSyncer,
+  type WalSync,
+} from '../sqlite/wal-sync.js';
 
 /** The thread pool's sync of the store's WAL file, for `createCommitBatcher` (ADR 037). */
 export function walSyncOf(store: Store): WalSync {
@@ -31,7 +36,20 @@ export interface CommitBatcher {
    * `inImmediateTransaction`). So `work` must only act on the database, or do nothing
    * outside it that a second run would get wrong.
    */
-  run<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  run<T>(work: (trx: Kysely<Database>) => Promise<T>, options?: UnitOptions): Promise<T>;
+}
+
+/** How a unit may be committed; a batcher may ignore what it cannot do. */
+export interface UnitOptions {
+  /**
+   * The unit lends its sync to a commit that follows (ADR 050): when every unit of its
+   * batch lends, the batch is committed without its own fsync (its writes visible, not
+   * yet durable), this is called, and the fsync waits (a bounded while) for what it
+   * returns: a synced commit made meanwhile on the connection, which writes after this
+   * one in the WAL, makes it durable too, and then no fsync of its own is made. The unit
+   * still resolves only once durable. Not called when the batch was synced at its commit.
+   */
+  whileUnsynced?: () => Promise<unknown>;
 }
 
 /** One unit of work waiting for its batch. */
@@ -39,6 +57,7 @@ export interface BatchUnit {
   work: (trx: Kysely<Database>) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  whileUnsynced?: () => Promise<unknown>;
 }
 
 /** How one unit of a batch went, in the batch's order. */
@@ -97,13 +116,34 @@ export function createBatchQueue(
   }
 
   return {
-    run<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    run<T>(work: (trx: Kysely<Database>) => Promise<T>, options?: UnitOptions): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        const unit: BatchUnit = { work, resolve: resolve as (value: unknown) => void, reject };
+        if (options?.whileUnsynced) unit.whileUnsynced = options.whileUnsynced;
+        queue.push(unit);
         schedule();
       });
     },
   };
+}
+
+/**
+ * The longest a batch that lends its sync (`UnitOptions.whileUnsynced`) waits for the
+ * commit it lends it to before it syncs itself (ms): the scheduler's pass and its claim
+ * take well under a millisecond on a quiet machine; a pass held up (a lock held by an
+ * import's merge) must not hold up the end it follows for long.
+ */
+export const LENT_SYNC_WAIT_MS = 20;
+
+/** Settings and test seams of `createCommitBatcher`. */
+export interface CommitBatcherOptions {
+  /** How long a batch lending its sync waits for its hooks (ms); LENT_SYNC_WAIT_MS by default. */
+  lentSyncWaitMs?: number;
+  /**
+   * fsyncs of the WAL file, for a batch that lent its sync and saw no synced commit
+   * follow it; `createFileSyncer(<path>-wal)` by default.
+   */
+  syncer?: FileSyncer;
 }
 
 /**
@@ -118,6 +158,12 @@ export function createBatchQueue(
  * resolve, but the event loop is not stopped for the fsync, and the next batch can be
  * written while it runs. The connection is back to FULL between batches, so other writes
  * on it keep SQLite's own fsync at commit.
+ *
+ * Without a `walSync`, a batch whose every unit lends its sync (`UnitOptions`, an
+ * attempt's end: ADR 050) is committed as under NORMAL too; its units' hooks run (the
+ * next claim), and the batch is durable once a synced commit that wrote has followed it
+ * on this connection (its fsync covers every frame before its own), or else once its own
+ * fsync of the WAL file has completed.
  */
 export function createCommitBatcher(
   store: Store,
@@ -126,6 +172,7 @@ export function createCommitBatcher(
    * fsync inside COMMIT; a `WalSync` (`walSyncOf`) defers it to libuv's thread pool.
    */
   walSync: WalSync | null = null,
+  options: CommitBatcherOptions = {},
 ): CommitBatcher {
   /**
    * Whether the WAL file is where `walSync` syncs it: known at the first batch. Whether a
@@ -136,29 +183,83 @@ export function createCommitBatcher(
   let walFile: boolean | undefined;
   /** The connection's busy timeout, how long a batch waits for the write lock (ms). */
   let busyTimeoutMs: number | undefined;
+  /** Batches committed unsynced that wait for a synced commit to follow them. */
+  let lending = 0;
+  /** Synced commits that wrote, counted while a batch waits for one (`lending`). */
+  let syncedCommits = 0;
+  const syncer = options.syncer ?? createFileSyncer(`${store.path}-wal`);
   // While an fsync runs, a batch written now would wait for the next one all the same:
   // the units queued meanwhile are written together when it ends, in one transaction
   // (fewer, larger batches: the pages they share are written to the WAL once).
   const gate = () => (walFile ? (walSync?.running() ?? null) : null);
   return createBatchQueue(async (batch) => {
     let deferred = false;
+    let lends = false;
     busyTimeoutMs ??= busyTimeoutOf(store);
     const timeoutMs = busyTimeoutMs;
+    const wrote = { changes: lending > 0 ? 0 : null };
     // The connection is held only for each try at the write lock and, once it is had,
     // for the batch: reads run while the batch waits for a writer on another connection.
     const settled = await inWriteTransactionWhenLocked(
       store,
       timeoutMs,
-      (trx) => inImmediateTransaction(store, trx, batch, timeoutMs),
+      (trx) => inImmediateTransaction(store, trx, batch, timeoutMs, wrote),
       (attempt) => {
-        walFile ??= walSync !== null && walFileExists(store);
-        deferred = walFile && fsyncsEachWalCommit(store);
+        const fsyncs = fsyncsEachWalCommit(store);
+        if (walSync === null) {
+          lends = fsyncs && batch.every((unit) => unit.whileUnsynced !== undefined);
+          lends &&= walFile ??= walFileExists(store);
+          return lends ? withoutCommitSync(store, attempt) : attempt();
+        }
+        walFile ??= walFileExists(store);
+        deferred = walFile && fsyncs;
         return deferred ? withoutCommitSync(store, attempt) : attempt();
       },
     );
     if (deferred) await walSync?.afterWrite();
+    else if (lends) await syncLent(batch, settled);
+    else if (wrote.changes !== null && wrote.changes > 0 && fsyncsEachWalCommit(store)) {
+      syncedCommits += 1;
+    }
     return settled;
   }, gate);
+
+  /**
+   * The rest of a batch committed unsynced because its units lend their sync: their
+   * hooks (what they return, within LENT_SYNC_WAIT_MS), then its own fsync unless a
+   * synced commit that wrote followed it meanwhile.
+   */
+  async function syncLent(batch: readonly BatchUnit[], settled: Settled[]): Promise<void> {
+    lending += 1;
+    const before = syncedCommits;
+    try {
+      const hooks = batch.flatMap((unit, index) =>
+        settled[index]?.ok && unit.whileUnsynced ? [unit.whileUnsynced().catch(() => {})] : [],
+      );
+      await withinMs(Promise.all(hooks), options.lentSyncWaitMs ?? LENT_SYNC_WAIT_MS);
+      if (syncedCommits > before) return;
+      try {
+        await syncer.sync();
+      } finally {
+        syncer.release();
+      }
+    } finally {
+      lending -= 1;
+    }
+  }
+}
+
+/** Settles when `promise` settles or `ms` have gone by, whichever is first; never rejects. */
+async function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([promise.catch(() => {}), elapsed]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -189,8 +290,9 @@ async function inImmediateTransaction(
   trx: Kysely<Database>,
   batch: readonly BatchUnit[],
   busyTimeoutMs: number,
+  wrote: Wrote = { changes: null },
 ): Promise<Settled[]> {
-  const together = await inBegunTransaction(store, async (): Promise<Result<unknown[]>> => {
+  const together = await inBegunTransaction(store, wrote, async (): Promise<Result<unknown[]>> => {
     const values: unknown[] = [];
     for (const unit of batch) {
       try {
@@ -206,6 +308,7 @@ async function inImmediateTransaction(
   const isolated = await inTransaction(
     store,
     busyTimeoutMs,
+    wrote,
     async (): Promise<Result<Settled[]>> => {
       const results: Settled[] = [];
       for (const unit of batch) results.push(await runInSavepoint(store, trx, unit));
@@ -219,6 +322,20 @@ async function inImmediateTransaction(
 type Result<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /**
+ * Rows the committed transaction changed (`total_changes()` at its COMMIT less at its
+ * BEGIN), set when `changes` is not null: a transaction that changed nothing writes no
+ * WAL frame, so its COMMIT syncs nothing.
+ */
+interface Wrote {
+  changes: number | null;
+}
+
+function totalChanges(store: Store): number {
+  const [row] = store.prepare('select total_changes() as n').all([]) as { n: number }[];
+  return row?.n ?? 0;
+}
+
+/**
  * Runs `work` between `begin immediate` and `commit`; rolls back instead when it throws
  * or answers a failure (a unit failed: nothing of the batch may be kept as it is). The
  * BEGIN waits for the write lock from later turns of the event loop, not asleep in it
@@ -227,22 +344,27 @@ type Result<T> = { ok: true; value: T } | { ok: false; error: unknown };
 async function inTransaction<T>(
   store: Store,
   busyTimeoutMs: number,
+  wrote: Wrote,
   work: () => Promise<Result<T>>,
 ): Promise<Result<T>> {
   // The batch run again, unit by unit (rare): the connection stays held while it waits.
   await beginImmediateAsync(store, busyTimeoutMs);
-  return inBegunTransaction(store, work);
+  return inBegunTransaction(store, wrote, work);
 }
 
 /** Runs `work` in the transaction begun, then commits it, or rolls it back on a failure. */
 async function inBegunTransaction<T>(
   store: Store,
+  wrote: Wrote,
   work: () => Promise<Result<T>>,
 ): Promise<Result<T>> {
+  const before = wrote.changes === null ? 0 : totalChanges(store);
   try {
     const result = await work();
-    if (result.ok) store.prepare('commit').run([]);
-    else rollback(store);
+    if (result.ok) {
+      if (wrote.changes !== null) wrote.changes = totalChanges(store) - before;
+      store.prepare('commit').run([]);
+    } else rollback(store);
     return result;
   } catch (error) {
     rollback(store);
