@@ -5,6 +5,7 @@
  *   npm run bench:ari-overhead -- [--live 1,10,50] [--attempts 1000] [--rounds 2]
  *     [--synchronous FULL|NORMAL] [--sim process|inline] [--wal-fsync thread-pool,in-commit]
  *     [--log silent|info] [--start with-claim,after-claim] [--end-sync lent,own]
+ *     [--base <checkout>]
  *     [--url http://pbx:8088 --user u --password p]
  *
  * Without `--url`, against the embedded simulator's congestion far end (a call that is
@@ -25,6 +26,12 @@
  * (the default) or `in-commit` (SQLite's fsync inside COMMIT, on the event loop). Given
  * both, each gets a stack of its own (database file, simulator), and each round runs
  * the bare loop once, then both variants, every other round in the reverse order.
+ *
+ * `--base <checkout>` adds, beside each stack, one of another checkout of dialstate (its
+ * own `bench/sim-stack.ts` and everything under it, e.g. `git worktree add --detach
+ * <dir> <rev>` with a `node_modules` beside it): its dialstate passes alternate with
+ * this checkout's in the same way, for an A/B of two builds in one invocation, against
+ * the same bare loop. The `code` column says which build a row is.
  *
  * `--start` names where an attempt's `attempt.started` is committed (ADR 044): `with-claim`
  * (the default, as the server does) in its claim's transaction, one commit before the
@@ -62,7 +69,9 @@
  * with `node --cpu-prof --import tsx bench/ari-overhead.ts …`.
  */
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { connect } from 'ari-client';
 import { sql } from 'kysely';
@@ -72,15 +81,13 @@ import { quietSwaggerDeprecationNotice } from '../src/ari/quiet-swagger.js';
 import type { AttemptCommandParams } from '../src/machines/attempt-types.js';
 import type { AttemptJournalOptions } from '../src/store/journal/attempt-journal.js';
 import { SIM_PLACEMENTS, type SimPlacement } from './sim-host.js';
+import * as thisKit from './sim-stack.js';
 import {
-  closeStack,
-  drive,
   END_SYNCS,
   type EndSync,
   FIRST_STEP_PLACES,
   type FirstStepPlace,
-  insertLeads,
-  openStack,
+  type openStack,
   type StackOptions,
 } from './sim-stack.js';
 
@@ -102,6 +109,7 @@ const { values } = parseArgs({
     url: { type: 'string' },
     user: { type: 'string' },
     password: { type: 'string' },
+    base: { type: 'string' },
   },
 });
 const levels = (values.live ?? '').split(',').map(Number);
@@ -137,6 +145,9 @@ if (values.url && walFsyncs.length * starts.length * endSyncs.length > 1) {
   throw new Error(
     '--url takes one --wal-fsync, one --start and one --end-sync: the stacks would use the same Stasis app',
   );
+}
+if (values.url && values.base) {
+  throw new Error('--url takes no --base: the stacks would use the same Stasis app');
 }
 if (values.url && !(values.user && values.password)) {
   throw new Error('--url needs --user and --password');
@@ -313,28 +324,37 @@ async function bareRun(
   };
 }
 
+/** The stack functions of a build: this checkout's, or `--base`'s (the same API). */
+type Kit = Pick<typeof thisKit, 'openStack' | 'closeStack' | 'insertLeads' | 'drive'>;
+const kits: { code: string; kit: Kit }[] = [{ code: 'this', kit: thisKit }];
+if (values.base) {
+  const url = pathToFileURL(path.resolve(values.base, 'bench/sim-stack.ts')).href;
+  kits.unshift({ code: 'base', kit: (await import(url)) as Kit });
+}
+
 quietSwaggerDeprecationNotice();
 const loadBefore = os.loadavg().map((n) => n.toFixed(2));
 /**
- * One dialstate stack per variant (each `--wal-fsync` with each `--start`), each on its own
- * database and simulator.
+ * One dialstate stack per variant (each `--wal-fsync` with each `--start`, of each build),
+ * each on its own database and simulator.
  */
 const stacks = await Promise.all(
   walFsyncs
     .flatMap((walFsync) => starts.map((start) => ({ walFsync, start })))
     .flatMap((variant) => endSyncs.map((endSync) => ({ ...variant, endSync })))
-    .map(async ({ walFsync, start, endSync }) => {
+    .flatMap((variant) => kits.map((build) => ({ ...variant, ...build })))
+    .map(async ({ walFsync, start, endSync, code, kit }) => {
       const own: StackOptions = { ...options, walFsync, start, endSync };
-      return { walFsync, start, endSync, own, stack: await openStack(own) };
+      return { walFsync, start, endSync, code, kit, own, stack: await kit.openStack(own) };
     }),
 );
 const rows: string[] = [];
 try {
   // Leads for every dialstate pass, plus a first attempt whose originate the bare loop copies.
   const perLevel = attempts * rounds;
-  for (const { stack, own } of stacks) {
-    await insertLeads(stack, 0, 1 + perLevel * levels.length, options.scenarios);
-    const warm = await drive(stack, own, { first: 0, leads: 1, live: 1 });
+  for (const { stack, own, kit } of stacks) {
+    await kit.insertLeads(stack, 0, 1 + perLevel * levels.length, options.scenarios);
+    const warm = await kit.drive(stack, own, { first: 0, leads: 1, live: 1 });
     if (warm.problems.length > 0) throw new Error(warm.problems.join('\n'));
     await sql`create table bench_commit_floor (id integer primary key, body text not null)`.execute(
       stack.store.db,
@@ -367,16 +387,16 @@ try {
       } = await bareRun(bareStack, client, waiting, body, attempts, live, `${live}-${round}`);
       // Every other round the variants run in the reverse order: neither always goes first.
       const order = round % 2 === 1 ? stacks : [...stacks].reverse();
-      for (const { walFsync, start, endSync, own, stack } of order) {
+      for (const { walFsync, start, endSync, code, kit, own, stack } of order) {
         const windowFrom = process.hrtime.bigint() / 1000n;
         const counting = countCommits(stack);
-        const run = await drive(stack, own, { first, leads: attempts, live });
+        const run = await kit.drive(stack, own, { first, leads: attempts, live });
         const counted = counting.stop();
         const transactions = counted.commits / run.claimed;
         const synced = counted.synced / run.claimed;
         // For bench/cpu-profile-layers.ts --window: dialstate's pass, in the profile's clock.
         console.error(
-          `live ${live} round ${round} ${walFsync} ${start} ${endSync} dialstate window (µs): ${windowFrom}:${process.hrtime.bigint() / 1000n}`,
+          `live ${live} round ${round} ${code} ${walFsync} ${start} ${endSync} dialstate window (µs): ${windowFrom}:${process.hrtime.bigint() / 1000n}`,
         );
         if (run.problems.length > 0) throw new Error(`live ${live}:\n${run.problems.join('\n')}`);
         const ours = run.claimed / (run.ms / 1000);
@@ -384,7 +404,7 @@ try {
         const alone = await commitsAloneRun(stack, attempts, commits, live);
         const ceiling = 1 / bare / (1 / bare + 1 / alone);
         rows.push(
-          `| ${live} | ${round} | ${walFsync} | ${start} | ${endSync} | ${attempts} | ${Math.round(bare)} | ${Math.round(ours)} | ${(ours / bare).toFixed(2)} | ${bareCpu.toFixed(3)} | ${(run.cpuMs / run.claimed).toFixed(3)} | ${simCpu(bareSimCpu)} | ${simCpu(run.simCpuMs === null ? null : run.simCpuMs / run.claimed)} | ${commits.toFixed(1)} | ${transactions.toFixed(2)} | ${synced.toFixed(2)} | ${Math.round(alone)} | ${ceiling.toFixed(2)} |`,
+          `| ${live} | ${round} | ${code} | ${walFsync} | ${start} | ${endSync} | ${attempts} | ${Math.round(bare)} | ${Math.round(ours)} | ${(ours / bare).toFixed(2)} | ${bareCpu.toFixed(3)} | ${(run.cpuMs / run.claimed).toFixed(3)} | ${simCpu(bareSimCpu)} | ${simCpu(run.simCpuMs === null ? null : run.simCpuMs / run.claimed)} | ${commits.toFixed(1)} | ${transactions.toFixed(2)} | ${synced.toFixed(2)} | ${Math.round(alone)} | ${ceiling.toFixed(2)} |`,
         );
         console.error(rows.at(-1));
       }
@@ -393,7 +413,7 @@ try {
   }
   client.stop();
 } finally {
-  for (const { stack } of stacks) await closeStack(stack);
+  for (const { stack, kit } of stacks) await kit.closeStack(stack);
 }
 
 const cpus = os.cpus();
@@ -406,7 +426,7 @@ console.log(
       .join(' ')} after`,
 );
 console.log(
-  '| in flight | round | WAL fsync | attempt.started | end sync | calls | bare calls/s | dialstate calls/s | dialstate ÷ bare | bare CPU ms/call | dialstate CPU ms/call | simulator CPU ms/call, bare | simulator CPU ms/call, dialstate | commits/attempt | transactions/attempt | synced/attempt | commits alone, attempts/s | ceiling ÷ bare |',
+  '| in flight | round | code | WAL fsync | attempt.started | end sync | calls | bare calls/s | dialstate calls/s | dialstate ÷ bare | bare CPU ms/call | dialstate CPU ms/call | simulator CPU ms/call, bare | simulator CPU ms/call, dialstate | commits/attempt | transactions/attempt | synced/attempt | commits alone, attempts/s | ceiling ÷ bare |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);

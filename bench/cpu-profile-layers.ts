@@ -2,7 +2,7 @@
  * Where the CPU time of a `node --cpu-prof` profile goes, by layer of the dialer.
  *
  *   npx tsx bench/cpu-profile-layers.ts <file.cpuprofile> [--window <fromUs>:<toUs>]… [--top 25]
- *     [--cap <µs>]
+ *     [--cap <µs>] [--inclusive <url part>]
  *
  * Each sample goes to the layer of the innermost frame that belongs to one (Node's own
  * frames count for the code that called them: a socket write made by the simulator's
@@ -16,6 +16,11 @@
  * burst of hundreds of milliseconds. `--cap` counts each sample for at most that many
  * µs (a little over the sampling interval, e.g. 1500 with `--cpu-prof-interval 500`):
  * the shares then follow CPU time rather than wall time.
+ *
+ * `--inclusive src/machines` adds a table of the functions whose script's URL holds that
+ * text, each with the share of samples it is on the stack in (itself and all it calls,
+ * a recursive function counted once): what one of the dialer's own entry points costs
+ * with the library code under it, which self time spreads over many rows.
  */
 import { parseArgs } from 'node:util';
 import { type CallFrame, type ProfileNode, parseWindow, readCpuProfile } from './cpu-profile.js';
@@ -96,6 +101,7 @@ const { values, positionals } = parseArgs({
     window: { type: 'string', multiple: true },
     top: { type: 'string', default: '25' },
     cap: { type: 'string' },
+    inclusive: { type: 'string' },
   },
 });
 const file = positionals[0];
@@ -119,8 +125,33 @@ function layerOfNode(id: number): string {
   return layer;
 }
 
+const inclusivePart = values.inclusive;
+const stackKeys = new Map<number, string[]>();
+/** The distinct `--inclusive` functions on a node's stack. */
+function inclusiveKeysOf(id: number): string[] {
+  let keys = stackKeys.get(id);
+  if (keys === undefined) {
+    const found = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = (nodes.get(at) as ProfileNode).callFrame;
+      if (inclusivePart !== undefined && frame.url.includes(inclusivePart)) found.add(keyOf(frame));
+    }
+    keys = [...found];
+    stackKeys.set(id, keys);
+  }
+  return keys;
+}
+function keyOf({ functionName, url, lineNumber }: CallFrame): string {
+  const where =
+    url === ''
+      ? ''
+      : ` ${url.replace(/^.*node_modules\//, '').replace(/^.*\/work\/[^/]+\//, '')}:${lineNumber + 1}`;
+  return `${functionName || '(anonymous)'}${where}`;
+}
+
 const byLayer = new Map<string, number>();
 const byFunction = new Map<string, number>();
+const byInclusive = new Map<string, number>();
 let total = 0;
 let at = profile.startTime;
 for (const [i, id] of profile.samples.entries()) {
@@ -131,13 +162,10 @@ for (const [i, id] of profile.samples.entries()) {
   total += delta;
   const layer = layerOfNode(id);
   byLayer.set(layer, (byLayer.get(layer) ?? 0) + delta);
-  const { functionName, url, lineNumber } = (nodes.get(id) as ProfileNode).callFrame;
-  const where =
-    url === ''
-      ? ''
-      : ` ${url.replace(/^.*node_modules\//, '').replace(/^.*\/work\/[^/]+\//, '')}:${lineNumber + 1}`;
-  const key = `${layer}: ${functionName || '(anonymous)'}${where}`;
+  const key = `${layer}: ${keyOf((nodes.get(id) as ProfileNode).callFrame)}`;
   byFunction.set(key, (byFunction.get(key) ?? 0) + delta);
+  for (const name of inclusiveKeysOf(id))
+    byInclusive.set(name, (byInclusive.get(name) ?? 0) + delta);
 }
 
 const busy = total - (byLayer.get(SPECIAL['(idle)'] as string) ?? 0);
@@ -154,4 +182,14 @@ console.log('| top functions (self time) | share of samples |');
 console.log('|---|---|');
 for (const [key, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) {
   console.log(`| ${key} | ${pct(us, total)} |`);
+}
+if (inclusivePart !== undefined) {
+  console.log('');
+  console.log(`| functions of ${inclusivePart} (with all they call) | share of samples |`);
+  console.log('|---|---|');
+  for (const [key, us] of [...byInclusive]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, Number(values.top))) {
+    console.log(`| ${key} | ${pct(us, total)} |`);
+  }
 }
