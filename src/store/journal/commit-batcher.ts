@@ -183,10 +183,8 @@ export function createCommitBatcher(
   let walFile: boolean | undefined;
   /** The connection's busy timeout, how long a batch waits for the write lock (ms). */
   let busyTimeoutMs: number | undefined;
-  /** Batches committed unsynced that wait for a synced commit to follow them. */
-  let lending = 0;
-  /** Synced commits that wrote, counted while a batch waits for one (`lending`). */
-  let syncedCommits = 0;
+  /** Synced commits that wrote, while a batch that lent its sync waits (ADR 050). */
+  const synced: SyncedCommits = { waiting: 0, count: 0 };
   const syncer = options.syncer ?? createFileSyncer(`${store.path}-wal`);
   // While an fsync runs, a batch written now would wait for the next one all the same:
   // the units queued meanwhile are written together when it ends, in one transaction
@@ -197,18 +195,19 @@ export function createCommitBatcher(
     let lends = false;
     busyTimeoutMs ??= busyTimeoutOf(store);
     const timeoutMs = busyTimeoutMs;
-    const wrote = { changes: lending > 0 ? 0 : null };
+    const commit: CommitMark = { lends: false, countAtCommit: 0 };
     // The connection is held only for each try at the write lock and, once it is had,
     // for the batch: reads run while the batch waits for a writer on another connection.
     const settled = await inWriteTransactionWhenLocked(
       store,
       timeoutMs,
-      (trx) => inImmediateTransaction(store, trx, batch, timeoutMs, wrote),
+      (trx) => inImmediateTransaction(store, trx, batch, timeoutMs, { synced, commit }),
       (attempt) => {
         const fsyncs = fsyncsEachWalCommit(store);
         if (walSync === null) {
           lends = fsyncs && batch.every((unit) => unit.whileUnsynced !== undefined);
           lends &&= walFile ??= walFileExists(store);
+          commit.lends = lends;
           return lends ? withoutCommitSync(store, attempt) : attempt();
         }
         walFile ??= walFileExists(store);
@@ -217,10 +216,7 @@ export function createCommitBatcher(
       },
     );
     if (deferred) await walSync?.afterWrite();
-    else if (lends) await syncLent(batch, settled);
-    else if (wrote.changes !== null && wrote.changes > 0 && fsyncsEachWalCommit(store)) {
-      syncedCommits += 1;
-    }
+    else if (lends) await syncLent(batch, settled, commit.countAtCommit);
     return settled;
   }, gate);
 
@@ -229,22 +225,24 @@ export function createCommitBatcher(
    * hooks (what they return, within LENT_SYNC_WAIT_MS), then its own fsync unless a
    * synced commit that wrote followed it meanwhile.
    */
-  async function syncLent(batch: readonly BatchUnit[], settled: Settled[]): Promise<void> {
-    lending += 1;
-    const before = syncedCommits;
+  async function syncLent(
+    batch: readonly BatchUnit[],
+    settled: Settled[],
+    countAtCommit: number,
+  ): Promise<void> {
     try {
-      const hooks = batch.flatMap((unit, index) =>
-        settled[index]?.ok && unit.whileUnsynced ? [unit.whileUnsynced().catch(() => {})] : [],
+      const hooks = batch.flatMap(({ whileUnsynced }, index) =>
+        settled[index]?.ok && whileUnsynced ? [Promise.resolve().then(whileUnsynced)] : [],
       );
-      await withinMs(Promise.all(hooks), options.lentSyncWaitMs ?? LENT_SYNC_WAIT_MS);
-      if (syncedCommits > before) return;
+      await withinMs(Promise.allSettled(hooks), options.lentSyncWaitMs ?? LENT_SYNC_WAIT_MS);
+      if (synced.count > countAtCommit) return;
       try {
         await syncer.sync();
       } finally {
         syncer.release();
       }
     } finally {
-      lending -= 1;
+      synced.waiting -= 1;
     }
   }
 }
@@ -290,25 +288,29 @@ async function inImmediateTransaction(
   trx: Kysely<Database>,
   batch: readonly BatchUnit[],
   busyTimeoutMs: number,
-  wrote: Wrote = { changes: null },
+  counting: Counting | null = null,
 ): Promise<Settled[]> {
-  const together = await inBegunTransaction(store, wrote, async (): Promise<Result<unknown[]>> => {
-    const values: unknown[] = [];
-    for (const unit of batch) {
-      try {
-        values.push(await unit.work(trx));
-      } catch (error) {
-        return { ok: false, error };
+  const together = await inBegunTransaction(
+    store,
+    counting,
+    async (): Promise<Result<unknown[]>> => {
+      const values: unknown[] = [];
+      for (const unit of batch) {
+        try {
+          values.push(await unit.work(trx));
+        } catch (error) {
+          return { ok: false, error };
+        }
       }
-    }
-    return { ok: true, value: values };
-  });
+      return { ok: true, value: values };
+    },
+  );
   if (together.ok) return together.value.map((value) => ({ ok: true, value }));
   if (batch.length === 1) return [together];
   const isolated = await inTransaction(
     store,
     busyTimeoutMs,
-    wrote,
+    counting,
     async (): Promise<Result<Settled[]>> => {
       const results: Settled[] = [];
       for (const unit of batch) results.push(await runInSavepoint(store, trx, unit));
@@ -322,12 +324,39 @@ async function inImmediateTransaction(
 type Result<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /**
- * Rows the committed transaction changed (`total_changes()` at its COMMIT less at its
- * BEGIN), set when `changes` is not null: a transaction that changed nothing writes no
- * WAL frame, so its COMMIT syncs nothing.
+ * Synced commits that wrote, counted at their COMMIT while a batch that lent its sync
+ * waits for one (ADR 050): a transaction that changed no row writes no WAL frame, so its
+ * COMMIT syncs nothing. Counted in the same synchronous run as the COMMIT statement, so
+ * that the order of the counts is the order of the commits in the WAL.
  */
-interface Wrote {
-  changes: number | null;
+interface SyncedCommits {
+  /** Batches committed without their fsync, waiting for a synced commit to follow them. */
+  waiting: number;
+  count: number;
+}
+
+/** What a batch's COMMIT notes: whether it lends its sync, and the count it was made at. */
+interface CommitMark {
+  lends: boolean;
+  countAtCommit: number;
+}
+
+/** How a batch takes part in the count of synced commits. */
+interface Counting {
+  synced: SyncedCommits;
+  commit: CommitMark;
+}
+
+/**
+ * Notes a COMMIT just made, before anything else can run on the connection: a synced one
+ * that wrote is counted; one that lent its sync takes the count it was made at, and is
+ * waiting from now on (so that a batch begun after it counts its changes).
+ */
+function noteCommit(store: Store, { synced, commit }: Counting, changed: boolean): void {
+  if (commit.lends) {
+    commit.countAtCommit = synced.count;
+    synced.waiting += 1;
+  } else if (changed && fsyncsEachWalCommit(store)) synced.count += 1;
 }
 
 function totalChanges(store: Store): number {
@@ -344,26 +373,28 @@ function totalChanges(store: Store): number {
 async function inTransaction<T>(
   store: Store,
   busyTimeoutMs: number,
-  wrote: Wrote,
+  counting: Counting | null,
   work: () => Promise<Result<T>>,
 ): Promise<Result<T>> {
   // The batch run again, unit by unit (rare): the connection stays held while it waits.
   await beginImmediateAsync(store, busyTimeoutMs);
-  return inBegunTransaction(store, wrote, work);
+  return inBegunTransaction(store, counting, work);
 }
 
 /** Runs `work` in the transaction begun, then commits it, or rolls it back on a failure. */
 async function inBegunTransaction<T>(
   store: Store,
-  wrote: Wrote,
+  counting: Counting | null,
   work: () => Promise<Result<T>>,
 ): Promise<Result<T>> {
-  const before = wrote.changes === null ? 0 : totalChanges(store);
+  // Read only while a batch waits: two statements a batch otherwise saved.
+  const before = counting !== null && counting.synced.waiting > 0 ? totalChanges(store) : null;
   try {
     const result = await work();
     if (result.ok) {
-      if (wrote.changes !== null) wrote.changes = totalChanges(store) - before;
+      const changed = before !== null && totalChanges(store) > before;
       store.prepare('commit').run([]);
+      if (counting !== null) noteCommit(store, counting, changed);
     } else rollback(store);
     return result;
   } catch (error) {
