@@ -170,7 +170,7 @@ let claimIds = 0;
  * it (3 attempts, no caps), taking every lead offered with a fresh attempt of the node.
  */
 export function claimRequest(
-  node: DialingNode,
+  node: Pick<DialingNode, 'nodeId'>,
   campaignId: string,
   at: number,
   overrides: Partial<LeadClaimRequest> = {},

@@ -20,7 +20,11 @@ import {
 import { createAttemptJournalReads } from '../journal/attempt-journal-reads.js';
 import type { Database } from '../schema.js';
 import { numberedParameters as $ } from './numbered-parameters.js';
-import { createPostgresCommitBatcher } from './postgres-commit-batcher.js';
+import {
+  type CampaignsTouched,
+  createPostgresCommitBatcher,
+  type PostgresCommitBatcherOptions,
+} from './postgres-commit-batcher.js';
 import { changedRows, runStatement } from './postgres-statements.js';
 
 /**
@@ -32,8 +36,11 @@ export interface PostgresAttemptJournal extends AttemptJournal {
   readonly nodeId: string;
   /** As on SQLite: the lead's compare-and-set, the attempt row (owned by this node). */
   createAttempt(attempt: NewAttempt): Promise<CreateAttemptResult>;
-  /** Runs `work` as one unit of the group commit (its own savepoint). */
-  transact<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` as one unit of the group commit (its own savepoint); `touches` names the
+   * campaigns whose rows or counters it writes, which its batch locks first (ADR 048).
+   */
+  transact<T>(work: (trx: Kysely<Database>) => Promise<T>, touches?: CampaignsTouched): Promise<T>;
 }
 
 /**
@@ -187,25 +194,38 @@ export async function writeNewAttempt(
 }
 
 /**
+ * The campaigns whose counters these commits change: an attempt that ends is counted by
+ * outcome, and its lead leaves `dialing`. Commits of a call going on change none.
+ */
+function campaignsCounted(commits: readonly AttemptCommit[]): CampaignsTouched | undefined {
+  const attemptIds = commits.filter((c) => c.done || c.lead !== null).map((c) => c.entry.attemptId);
+  return attemptIds.length === 0 ? undefined : { attemptIds };
+}
+
+/**
  * Creates node `nodeId`'s attempt journal over a migrated PostgreSQL database: its
  * writes go through the group commit, its open attempts are the ones it owns.
  */
 export function createPostgresAttemptJournal(
   db: Kysely<Database>,
   nodeId: string,
+  options: PostgresCommitBatcherOptions = {},
 ): PostgresAttemptJournal {
-  const batcher = createPostgresCommitBatcher(db);
+  const batcher = createPostgresCommitBatcher(db, options);
   return {
     nodeId,
-    createAttempt: (attempt) => batcher.run((trx) => writeNewAttempt(trx, attempt, nodeId)),
-    transact: (work) => batcher.run(work),
+    createAttempt: (attempt) =>
+      batcher.run((trx) => writeNewAttempt(trx, attempt, nodeId), {
+        campaignIds: [attempt.campaignId],
+      }),
+    transact: (work, touches) => batcher.run(work, touches),
     async commit(c) {
-      await batcher.run((trx) => writeAttemptCommit(trx, c, nodeId));
+      await batcher.run((trx) => writeAttemptCommit(trx, c, nodeId), campaignsCounted([c]));
     },
     async commitInOrder(commits) {
       await batcher.run(async (trx) => {
         for (const c of commits) await writeAttemptCommit(trx, c, nodeId);
-      });
+      }, campaignsCounted(commits));
     },
     ...createAttemptJournalReads(db, { ownerNode: nodeId }),
   };

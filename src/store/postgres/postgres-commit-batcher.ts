@@ -6,12 +6,13 @@ import {
   type Settled,
 } from '../journal/commit-batcher.js';
 import type { Database } from '../schema.js';
+import { runStatement } from './postgres-statements.js';
 
 /**
  * How often a batch is run again, from the start in a new transaction, after one of its
- * units lost a lock race. Batches, of this node and of others, touch the same rows (a
- * campaign's counters, its row at a claim) in the order their units came, so two of them
- * may wait on each other; PostgreSQL then fails one statement of one of them.
+ * units lost a lock race. With the campaigns locked first (`lockCampaigns`) batches of
+ * the journal and the claims no longer wait on each other in a cycle; a race is left to
+ * writers that do not take that lock, or to units that did not say what they touch.
  */
 const LOCK_RACE_RERUNS = 3;
 /** SQLSTATEs of a lost lock race: deadlock_detected, serialization_failure. */
@@ -30,6 +31,37 @@ class LockRaceLost extends Error {
 }
 
 /**
+ * The campaigns whose rows a unit will write or whose counters it will change (through
+ * the triggers on `lead` and `attempt`): named, or as the campaign of an attempt.
+ */
+export interface CampaignsTouched {
+  campaignIds?: readonly string[];
+  attemptIds?: readonly string[];
+}
+
+export interface PostgresCommitBatcherOptions {
+  /** Called each time a batch lost a lock race and is rolled back (before any rerun). */
+  onLockRace?: (race: unknown) => void;
+}
+
+/** The group commit on PostgreSQL: a unit may say which campaigns it touches. */
+export interface PostgresCommitBatcher extends CommitBatcher {
+  run<T>(work: (trx: Kysely<Database>) => Promise<T>, touches?: CampaignsTouched): Promise<T>;
+}
+
+/**
+ * The rows of the batch's campaigns, locked in id order (collation "C": the same order
+ * on every node) before any unit runs. `order by` is applied before the rows are locked,
+ * so the locks are taken in that order. `no key update`: what an update of a campaign's
+ * columns takes, so it conflicts with another batch's and a claim's lock of the same row
+ * but not with the key-share lock of a foreign-key check (an import inserting leads).
+ */
+const LOCK_CAMPAIGNS = `select id from campaign
+  where id in (select unnest($1::text[]) union select campaign_id from attempt where id = any($2::text[]))
+  order by id
+  for no key update`;
+
+/**
  * Creates the group commit over a PostgreSQL pool, with the contract of the SQLite one
  * (`createCommitBatcher`): units queued in one turn of the event loop share one
  * transaction, each in its own savepoint, so one unit's failure rolls back only its own
@@ -41,22 +73,39 @@ class LockRaceLost extends Error {
  * Batches run on connections of their own, so one waiting on a lock (another node's
  * claim of the same campaign) does not hold back the next.
  *
- * A unit that loses a lock race (deadlock victim, serialization failure) rolls back the
- * whole transaction, and the batch runs again: rolling back only the unit's savepoint
- * would keep the row locks its batch's earlier units took, which the other transaction
- * may be the one waiting for. It would go on waiting, and the unit run again would meet
- * it again and lose again (PostgreSQL looks for a deadlock once per wait, so the one
- * that waits anew is the one found), each try a `deadlock_timeout` long, while every
- * claim of the campaign waits behind the other's lock of the campaign's row (ADR 047).
- * After LOCK_RACE_RERUNS reruns every unit of the batch rejects with the race's error,
- * nothing of it written: commits are retried as after any storage fault, claims at the
- * scheduler's next pass.
+ * One lock order for every batch of every node (ADR 048): a batch first locks the rows
+ * of the campaigns its units said they touch, in id order, and only then runs its units.
+ * Units take a campaign's counter rows (`campaign_lead_count`, `campaign_outcome_count`,
+ * `campaign_outcome_bucket`, through the triggers) and its row (a claim) in the order
+ * they came, different in each batch; two batches holding some of them each would wait
+ * on each other. With the campaign's row held first, a batch that would touch any of them
+ * waits at that row instead, holding nothing of the campaign, and the campaigns are
+ * taken in the same order by all: no cycle. Units that touch no campaign (the journal's
+ * commits of calls going on) take no such lock and run alongside.
+ *
+ * A unit that loses a lock race all the same (a writer that does not take the campaign
+ * first, a unit that did not say what it touches) rolls back the whole transaction, and
+ * the batch runs again: rolling back only the unit's savepoint would keep the row locks
+ * its batch's earlier units took, which the other transaction may be the one waiting for
+ * (ADR 047). After LOCK_RACE_RERUNS reruns every unit of the batch rejects with the
+ * race's error, nothing of it written: commits are retried as after any storage fault,
+ * claims at the scheduler's next pass.
  */
-export function createPostgresCommitBatcher(db: Kysely<Database>): CommitBatcher {
-  return createBatchQueue(async (batch) => {
+export function createPostgresCommitBatcher(
+  db: Kysely<Database>,
+  options: PostgresCommitBatcherOptions = {},
+): PostgresCommitBatcher {
+  // What each unit touches, kept by its work function: the queue (shared with SQLite)
+  // carries only the work.
+  const touchesOf = new WeakMap<BatchUnit['work'], CampaignsTouched>();
+  const queue = createBatchQueue(async (batch) => {
+    const campaigns = campaignsOf(batch, touchesOf);
     for (let rerun = 0; ; rerun += 1) {
       try {
         return await db.transaction().execute(async (trx) => {
+          if (campaigns !== null) {
+            await runStatement(trx, LOCK_CAMPAIGNS, [campaigns.campaignIds, campaigns.attemptIds]);
+          }
           const results: Settled[] = [];
           for (const unit of batch) {
             const settled = await runInSavepoint(trx, unit);
@@ -67,10 +116,34 @@ export function createPostgresCommitBatcher(db: Kysely<Database>): CommitBatcher
         });
       } catch (error) {
         if (!(error instanceof LockRaceLost)) throw error;
+        options.onLockRace?.(error.race);
         if (rerun >= LOCK_RACE_RERUNS) throw error.race;
       }
     }
   });
+  return {
+    run(work, touches) {
+      if (touches === undefined) return queue.run(work);
+      const unitWork = (trx: Kysely<Database>) => work(trx);
+      touchesOf.set(unitWork, touches);
+      return queue.run(unitWork);
+    },
+  };
+}
+
+/** What the batch's units touch, together; null when none said. */
+function campaignsOf(
+  batch: readonly BatchUnit[],
+  touchesOf: WeakMap<BatchUnit['work'], CampaignsTouched>,
+): { campaignIds: string[]; attemptIds: string[] } | null {
+  const campaignIds: string[] = [];
+  const attemptIds: string[] = [];
+  for (const unit of batch) {
+    const touches = touchesOf.get(unit.work);
+    campaignIds.push(...(touches?.campaignIds ?? []));
+    attemptIds.push(...(touches?.attemptIds ?? []));
+  }
+  return campaignIds.length + attemptIds.length === 0 ? null : { campaignIds, attemptIds };
 }
 
 /**

@@ -29,9 +29,11 @@ export const PG_CLAIM_SQL = {
    * The campaign's row, locked for the rest of the claim's transaction: claims of one
    * campaign, from any node, take turns here, so the pacing read below is still true
    * when the claim commits. Claims of different campaigns do not wait on each other.
+   * The claim's batch has taken this lock already, with its other campaigns', in one
+   * order (ADR 048); `no key update` is that lock's mode, so this one adds nothing.
    */
   lockCampaign: `select max_concurrent, min_interval_ms, last_originate_at from campaign
-    where id = $1 for update`,
+    where id = $1 for no key update`,
   /** The campaign's open attempts on every node (the partial index on open attempts). */
   liveAttempts: 'select count(*) as live from attempt where campaign_id = $1 and done = 0',
   /**
@@ -109,55 +111,58 @@ export function createPostgresLeadClaimer(
   });
   return {
     claimNextLead(request) {
-      return journal.transact(async (trx): Promise<LeadClaimResult> => {
-        const { campaignId, at, frequencyCaps } = request;
-        if (!(await campaignPacingAllows(trx, campaignId, at))) return nothing(0);
-        const capped = capCheck(trx, frequencyCaps, at);
-        let skipped = 0;
-        for (let looked = 0; looked < CLAIM_SCAN_LIMIT; ) {
-          const { rows } = await runStatement<CandidateRow>(trx, PG_CLAIM_SQL.dueLeads, [
-            campaignId,
-            at,
-            skipped,
-          ]);
-          if (rows.length === 0) break;
-          for (const row of rows) {
-            looked += 1;
-            const judged = judgeCandidate(row, request);
-            if (judged.action === 'finish') {
-              await runStatement(trx, PG_CLAIM_SQL.finish, [
-                judged.state,
-                judged.error,
-                at,
-                row.id,
-              ]);
-              continue;
+      const { campaignId, at, frequencyCaps } = request;
+      return journal.transact(
+        async (trx): Promise<LeadClaimResult> => {
+          if (!(await campaignPacingAllows(trx, campaignId, at))) return nothing(0);
+          const capped = capCheck(trx, frequencyCaps, at);
+          let skipped = 0;
+          for (let looked = 0; looked < CLAIM_SCAN_LIMIT; ) {
+            const { rows } = await runStatement<CandidateRow>(trx, PG_CLAIM_SQL.dueLeads, [
+              campaignId,
+              at,
+              skipped,
+            ]);
+            if (rows.length === 0) break;
+            for (const row of rows) {
+              looked += 1;
+              const judged = judgeCandidate(row, request);
+              if (judged.action === 'finish') {
+                await runStatement(trx, PG_CLAIM_SQL.finish, [
+                  judged.state,
+                  judged.error,
+                  at,
+                  row.id,
+                ]);
+                continue;
+              }
+              if (judged.action === 'skip') {
+                skipped += 1;
+                continue;
+              }
+              const cap = await capped(row.phone);
+              if (cap.capped) {
+                await runStatement(trx, PG_CLAIM_SQL.putOff, [cap.dueAt, cap.reason, at, row.id]);
+                continue;
+              }
+              const created = await writeNewAttempt(trx, judged.attempt, journal.nodeId);
+              if (!created.ok) continue;
+              if (row.wait_reason !== null) {
+                await runStatement(trx, PG_CLAIM_SQL.clearWait, [row.id]);
+              }
+              // The attempt's first journal entry in the claim's savepoint (ADR 044).
+              const first = request.firstStep?.(created.attempt);
+              if (first === undefined)
+                return { ok: true, lead: judged.lead, attempt: created.attempt };
+              await writeAttemptCommit(trx, first.commit, journal.nodeId);
+              return { ok: true, lead: judged.lead, attempt: created.attempt, first };
             }
-            if (judged.action === 'skip') {
-              skipped += 1;
-              continue;
-            }
-            const cap = await capped(row.phone);
-            if (cap.capped) {
-              await runStatement(trx, PG_CLAIM_SQL.putOff, [cap.dueAt, cap.reason, at, row.id]);
-              continue;
-            }
-            const created = await writeNewAttempt(trx, judged.attempt, journal.nodeId);
-            if (!created.ok) continue;
-            if (row.wait_reason !== null) {
-              await runStatement(trx, PG_CLAIM_SQL.clearWait, [row.id]);
-            }
-            // The attempt's first journal entry in the claim's savepoint (ADR 044).
-            const first = request.firstStep?.(created.attempt);
-            if (first === undefined)
-              return { ok: true, lead: judged.lead, attempt: created.attempt };
-            await writeAttemptCommit(trx, first.commit, journal.nodeId);
-            return { ok: true, lead: judged.lead, attempt: created.attempt, first };
+            if (rows.length < CLAIM_BATCH) break;
           }
-          if (rows.length < CLAIM_BATCH) break;
-        }
-        return nothing(skipped);
-      });
+          return nothing(skipped);
+        },
+        { campaignIds: [campaignId] },
+      );
     },
   };
 }
