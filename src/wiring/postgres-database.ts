@@ -60,13 +60,17 @@ interface PostgresNode {
   journal(db: PostgresStore['db']): PostgresAttemptJournal;
 }
 
-function postgresNode(nodeId: string, leaseMs: number): PostgresNode {
+function postgresNode(nodeId: string, leaseMs: number, log?: Logger): PostgresNode {
   let journal: PostgresAttemptJournal | undefined;
+  // A lost lock race is rerun (ADR 047, 048): worth a line, as a writer outside the
+  // campaigns' lock order is what causes one.
+  const onLockRace = (race: unknown) =>
+    log?.warn({ err: race }, 'a group commit lost a lock race; its batch is run again');
   return {
     nodeId,
     leaseMs,
     journal(db) {
-      journal ??= createPostgresAttemptJournal(db, nodeId);
+      journal ??= createPostgresAttemptJournal(db, nodeId, { onLockRace });
       return journal;
     },
   };
@@ -75,9 +79,13 @@ function postgresNode(nodeId: string, leaseMs: number): PostgresNode {
 /** The parts over a PostgreSQL database already open (and migrated), for node `nodeId`. */
 export function postgresDatabaseParts(
   postgres: PostgresStore,
-  options: { nodeId: string; nodeLeaseMs?: number },
+  options: { nodeId: string; nodeLeaseMs?: number; log?: Logger },
 ): DatabaseParts {
-  const node = postgresNode(options.nodeId, options.nodeLeaseMs ?? DEFAULT_NODE_LEASE_MS);
+  const node = postgresNode(
+    options.nodeId,
+    options.nodeLeaseMs ?? DEFAULT_NODE_LEASE_MS,
+    options.log,
+  );
   const dialectPart = <K extends keyof DialectParts>(part: K): DialectParts[K] =>
     POSTGRES_PARTS[part](postgres, node);
   const { db } = postgres;
@@ -116,7 +124,11 @@ export async function openPostgresDatabaseParts(
   });
   try {
     return Object.assign(
-      postgresDatabaseParts(postgres, { nodeId: db.nodeId, nodeLeaseMs: db.nodeLeaseMs }),
+      postgresDatabaseParts(postgres, {
+        nodeId: db.nodeId,
+        nodeLeaseMs: db.nodeLeaseMs,
+        ...(log === undefined ? {} : { log }),
+      }),
       { applied },
     );
   } catch (error) {

@@ -24,6 +24,7 @@ import {
   type CampaignsTouched,
   createPostgresCommitBatcher,
   type PostgresCommitBatcherOptions,
+  type PostgresUnitOptions,
 } from './postgres-commit-batcher.js';
 import { changedRows, runStatement } from './postgres-statements.js';
 
@@ -202,6 +203,10 @@ function campaignsCounted(commits: readonly AttemptCommit[]): CampaignsTouched |
   return attemptIds.length === 0 ? undefined : { attemptIds };
 }
 
+function touched(touches: CampaignsTouched | undefined): PostgresUnitOptions | undefined {
+  return touches === undefined ? undefined : { touches };
+}
+
 /**
  * Creates node `nodeId`'s attempt journal over a migrated PostgreSQL database: its
  * writes go through the group commit, its open attempts are the ones it owns.
@@ -216,16 +221,23 @@ export function createPostgresAttemptJournal(
     nodeId,
     createAttempt: (attempt) =>
       batcher.run((trx) => writeNewAttempt(trx, attempt, nodeId), {
-        campaignIds: [attempt.campaignId],
+        touches: { campaignIds: [attempt.campaignId] },
       }),
-    transact: (work, touches) => batcher.run(work, touches),
+    transact: (work, touches) => batcher.run(work, touched(touches)),
+    // A commit here is durable when it resolves: nothing to lend (`CommitOptions`, ADR 050).
     async commit(c) {
-      await batcher.run((trx) => writeAttemptCommit(trx, c, nodeId), campaignsCounted([c]));
+      await batcher.run(
+        (trx) => writeAttemptCommit(trx, c, nodeId),
+        touched(campaignsCounted([c])),
+      );
     },
     async commitInOrder(commits) {
-      await batcher.run(async (trx) => {
-        for (const c of commits) await writeAttemptCommit(trx, c, nodeId);
-      }, campaignsCounted(commits));
+      await batcher.run(
+        async (trx) => {
+          for (const c of commits) await writeAttemptCommit(trx, c, nodeId);
+        },
+        touched(campaignsCounted(commits)),
+      );
     },
     ...createAttemptJournalReads(db, { ownerNode: nodeId }),
   };

@@ -4,6 +4,7 @@ import {
   type CommitBatcher,
   createBatchQueue,
   type Settled,
+  type UnitOptions,
 } from '../journal/commit-batcher.js';
 import type { Database } from '../schema.js';
 import { runStatement } from './postgres-statements.js';
@@ -44,9 +45,17 @@ export interface PostgresCommitBatcherOptions {
   onLockRace?: (race: unknown) => void;
 }
 
+/**
+ * How a unit is committed on PostgreSQL: which campaigns it touches. A commit there is
+ * durable when it resolves; nothing is lent (`whileUnsynced` is never called).
+ */
+export interface PostgresUnitOptions extends UnitOptions {
+  touches?: CampaignsTouched;
+}
+
 /** The group commit on PostgreSQL: a unit may say which campaigns it touches. */
 export interface PostgresCommitBatcher extends CommitBatcher {
-  run<T>(work: (trx: Kysely<Database>) => Promise<T>, touches?: CampaignsTouched): Promise<T>;
+  run<T>(work: (trx: Kysely<Database>) => Promise<T>, options?: PostgresUnitOptions): Promise<T>;
 }
 
 /**
@@ -122,7 +131,8 @@ export function createPostgresCommitBatcher(
     }
   });
   return {
-    run(work, touches) {
+    run(work, options) {
+      const touches = options?.touches;
       if (touches === undefined) return queue.run(work);
       const unitWork = (trx: Kysely<Database>) => work(trx);
       touchesOf.set(unitWork, touches);
