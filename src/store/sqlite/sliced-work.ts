@@ -13,6 +13,18 @@ export const DEFAULT_SLICE_MS = 20;
  */
 const MIN_CHUNK_SHARE = 0.5;
 
+/**
+ * How long sliced work keeps trying for the write lock, from the first try that found it
+ * held past the connection's busy timeout, before it fails (ms). Background work takes
+ * its turn: a merge thread whose every BEGIN meets the calls' commits (SQLite's busy
+ * handler polls, and on a loaded machine it can miss each gap for seconds) waits for the
+ * lock rather than failing an import; a lock held this long is something else's (another
+ * process), and the error says so.
+ */
+export const LOCK_PATIENCE_MS = 300_000;
+/** Longest pause between two tries for the write lock after SQLite gave up (ms). */
+const MAX_LOCK_PAUSE_MS = 100;
+
 export interface SlicedWorkOptions {
   /**
    * Time budget of one transaction, BEGIN to COMMIT (ms): its chunks get what the last
@@ -33,6 +45,8 @@ export interface SlicedWorkOptions {
    * redone at the next start.
    */
   commitUnsynced?: boolean;
+  /** How long to keep trying for a held write lock (ms); LOCK_PATIENCE_MS by default. */
+  lockPatienceMs?: number;
 }
 
 /**
@@ -57,30 +71,53 @@ export async function runSliced(
   // for their fsync). The next one's chunks get the budget less that, so that the whole
   // transaction, not only its chunks, holds the loop for about `sliceMs`.
   let outsideMs = 0;
-  for (;;) {
+  /** When the write lock was first found held, while trying for the next slice. */
+  let heldSince: number | null = null;
+  for (let pauseMs = 1; ; ) {
     if (options.shouldStop?.()) return 'stopped';
     let chunksMs = 0;
-    const finished = await syncTransaction(
-      store,
-      () => {
-        const began = performance.now();
-        const until = began + Math.max(sliceMs * MIN_CHUNK_SHARE, sliceMs - outsideMs);
-        for (;;) {
-          const done = chunk();
-          chunksMs = performance.now() - began;
-          if (done) return true;
-          if (began + chunksMs >= until) return false;
-        }
-      },
-      {
-        immediate: true,
-        commitUnsynced: options.commitUnsynced,
-        onHeld: (heldMs, cpuMs) => {
-          outsideMs = heldMs - chunksMs;
-          options.onSlice?.(heldMs, cpuMs);
+    let begun = false;
+    let finished: boolean;
+    try {
+      finished = await syncTransaction(
+        store,
+        () => {
+          begun = true;
+          const began = performance.now();
+          const until = began + Math.max(sliceMs * MIN_CHUNK_SHARE, sliceMs - outsideMs);
+          for (;;) {
+            const done = chunk();
+            chunksMs = performance.now() - began;
+            if (done) return true;
+            if (began + chunksMs >= until) return false;
+          }
         },
-      },
-    );
+        {
+          immediate: true,
+          commitUnsynced: options.commitUnsynced,
+          onHeld: (heldMs, cpuMs) => {
+            outsideMs = heldMs - chunksMs;
+            options.onSlice?.(heldMs, cpuMs);
+          },
+        },
+      );
+    } catch (error) {
+      // Only a BEGIN that found the lock held is tried again: nothing of the slice ran.
+      if (begun || (error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+      heldSince ??= performance.now();
+      const patienceMs = options.lockPatienceMs ?? LOCK_PATIENCE_MS;
+      if (performance.now() - heldSince >= patienceMs) {
+        throw new Error(
+          `the database's write lock stayed held for ${patienceMs >= 1_000 ? `${Math.round(patienceMs / 1_000)} s` : `${patienceMs} ms`}: another process may be holding it`,
+          { cause: error },
+        );
+      }
+      await new Promise<void>((resolve) => setTimeout(resolve, pauseMs));
+      pauseMs = Math.min(pauseMs * 2, MAX_LOCK_PAUSE_MS);
+      continue;
+    }
+    heldSince = null;
+    pauseMs = 1;
     if (finished) return 'done';
     await new Promise<void>((resolve) => setImmediate(resolve));
     // Back-to-back slices never let the WAL start over: the checkpoint thread may ask for a gap.
