@@ -203,15 +203,15 @@ export function createCommitBatcher(
       timeoutMs,
       (trx) => inImmediateTransaction(store, trx, batch, timeoutMs, { synced, commit }),
       (attempt) => {
-        const fsyncs = fsyncsEachWalCommit(store);
         if (walSync === null) {
-          lends = fsyncs && batch.every((unit) => unit.whileUnsynced !== undefined);
-          lends &&= walFile ??= walFileExists(store);
+          // The pragma is read only for a batch that could lend (an end's, mostly alone).
+          lends = batch.every((unit) => unit.whileUnsynced !== undefined);
+          lends &&= fsyncsEachWalCommit(store) && (walFile ??= walFileExists(store));
           commit.lends = lends;
           return lends ? withoutCommitSync(store, attempt) : attempt();
         }
         walFile ??= walFileExists(store);
-        deferred = walFile && fsyncs;
+        deferred = walFile && fsyncsEachWalCommit(store);
         return deferred ? withoutCommitSync(store, attempt) : attempt();
       },
     );
