@@ -25,7 +25,9 @@ function setUp(): { dir: TempDir; store: Store; holder: SQLite.Database } {
   store.prepare('create table t (n integer not null)').run([]);
   // Another connection, as another writer (the dialer's main connection) would be.
   const holder = new SQLite(join(dir.path, 'work.db'));
-  cleanups.push(() => holder.close());
+  cleanups.push(() => {
+    holder.close();
+  });
   return { dir, store, holder };
 }
 
