@@ -206,7 +206,11 @@ export function createCommitBatcher(
         if (walSync === null) {
           // The pragma is read only for a batch that could lend (an end's, mostly alone).
           lends = batch.every((unit) => unit.whileUnsynced !== undefined);
-          lends &&= fsyncsEachWalCommit(store) && (walFile ??= walFileExists(store));
+          lends &&= fsyncsEachWalCommit(store);
+          if (lends) {
+            walFile ??= walFileExists(store);
+            lends = walFile;
+          }
           commit.lends = lends;
           return lends ? withoutCommitSync(store, attempt) : attempt();
         }
