@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import { buildConnector, type Dispatcher, errors, Pool } from 'undici';
@@ -24,6 +25,24 @@ const IDLE_SOCKET_MS = 4_000;
  */
 export type AriRestTransport = 'pool' | 'per-request';
 
+/**
+ * Gives up one request: `abort(reason)` emits `abort` once. An EventEmitter with
+ * `aborted` and `reason`, which undici takes as a request's signal (its documented
+ * alternative to an AbortSignal): an AbortController and its listeners cost about a
+ * third of undici's own CPU per request (docs/BENCHMARKS.md, ADR 049).
+ */
+export class AriAbort extends EventEmitter {
+  aborted = false;
+  reason: unknown;
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.emit('abort');
+  }
+}
+
 /** One request, its target already holding the path and query string. */
 export interface AriRequestLine {
   method: string;
@@ -34,7 +53,7 @@ export interface AriRequestLine {
   /** False: a 2xx body is read off the socket and dropped (`text` is empty). */
   readBody: boolean;
   /** Aborting it gives the request up, waiting for a socket or mid-answer, and frees its socket. */
-  signal: AbortSignal;
+  signal: AriAbort;
 }
 
 /**
@@ -180,14 +199,14 @@ function admission(max: number) {
   // A Set keeps the order of arrival and drops an aborted waiter at once.
   const waiting = new Set<() => void>();
   return {
-    enter(signal: AbortSignal): Promise<void> | null {
+    enter(signal: AriAbort): Promise<void> | null {
       if (out < max) {
         out += 1;
         return null;
       }
       return new Promise((resolve, reject) => {
         const admit = () => {
-          signal.removeEventListener('abort', onAbort);
+          signal.removeListener('abort', onAbort);
           resolve();
         };
         const onAbort = () => {
@@ -195,7 +214,7 @@ function admission(max: number) {
           reject(signal.reason);
         };
         waiting.add(admit);
-        signal.addEventListener('abort', onAbort, { once: true });
+        signal.once('abort', onAbort);
       });
     },
     /** The request is done: its turn passes to the first waiting, if any. */
@@ -246,7 +265,7 @@ function nodeSocketPerRequest(url: string): AriSockets {
         const sized =
           body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) };
         const request = transport.request(
-          { agent, hostname, port, method, path: target, headers: sized, signal },
+          { agent, hostname, port, method, path: target, headers: sized },
           (response) => {
             const status = response.statusCode ?? 0;
             response.on('error', (error) => resolve({ error, reused: false }));
@@ -261,6 +280,7 @@ function nodeSocketPerRequest(url: string): AriSockets {
           },
         );
         request.on('error', (error) => resolve({ error, reused: request.reusedSocket }));
+        signal.once('abort', () => request.destroy(signal.reason as Error));
         request.end(body);
       });
     },

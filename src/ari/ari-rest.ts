@@ -2,7 +2,7 @@ import type { Client } from 'ari-client';
 import type { Clock } from '../calls/ports.js';
 import { shortErrorText } from './ari-error-text.js';
 import { AriConnectionError, AriRequestError } from './ari-errors.js';
-import { type AriRestTransport, createAriSockets } from './ari-http-pool.js';
+import { AriAbort, type AriRestTransport, createAriSockets } from './ari-http-pool.js';
 
 /** Default longest wait for ARI to answer one REST request (ms). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -98,23 +98,23 @@ export function createAriHttp(options: AriHttpOptions): AriHttp {
         requestOptions.body === undefined ? undefined : JSON.stringify(requestOptions.body);
       const headers = body === undefined ? plainHeaders : jsonHeaders;
       const readBody = requestOptions.readBody ?? true;
-      const send = (signal: AbortSignal) =>
+      const send = (signal: AriAbort) =>
         sockets.exchange({ method, target, headers, body, readBody, signal });
-      let abort = new AbortController();
+      let abort = new AriAbort();
       let timedOut = false;
       const timer = clock.setTimeout(() => {
         timedOut = true;
         abort.abort(new Error('timed out'));
       }, timeoutMs);
       try {
-        let outcome = await send(abort.signal);
+        let outcome = await send(abort);
         // A kept socket the server closed just as we wrote on it fails before any answer:
         // the request never reached ARI, so it is sent once more on a fresh socket
         // (Node's advice for kept-alive agents). An originate is safe to send again: its
         // channel id is ours, and a second one would be refused as a duplicate.
         if ('error' in outcome && outcome.reused && !timedOut) {
-          abort = new AbortController();
-          outcome = await send(abort.signal);
+          abort = new AriAbort();
+          outcome = await send(abort);
         }
         if ('error' in outcome) {
           return {
