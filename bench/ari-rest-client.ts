@@ -1,7 +1,8 @@
 /**
  * Client CPU per ARI REST request: Node's `http` client on a kept-alive agent against
  * undici's pool, over loopback, against a tiny HTTP server in a process of its own (so
- * that only the client's CPU is in this process's `process.cpuUsage`).
+ * that only the client's CPU is in this process's `process.cpuUsage`). ADR 049: undici
+ * is a development dependency for this comparison only; dialstate's client is Node's.
  *
  *   npx tsx bench/ari-rest-client.ts [--requests 20000] [--concurrency 1,50]
  *     [--rounds 3] [--base <checkout>] [--only <client>,…]
@@ -11,13 +12,14 @@
  * The clients, each at every concurrency (that many loops, each sending its next
  * request when its answer is in), in turn, every other round in the reverse order:
  * - `node-http`: `http.request` on an `http.Agent` with keep-alive, 32 sockets, LIFO, 4 s
- *   idle timeout, the answer gathered from its `data` events: the ARI client before ADR 049;
+ *   idle timeout, the answer gathered from its `data` events: dialstate's ARI client;
  * - `undici`: undici's `Pool.request` (32 connections, pipelining 1, 4 s keep-alive),
  *   the answer read with `body.text()`: the library alone;
  * - `ari-http`: this checkout's `createAriHttp` (src/ari/ari-rest.ts), the whole path
- *   dialstate takes: time limit on the clock, waiting line, resend rule, JSON parse;
- * - `ari-http (base)` with `--base <checkout>`: that checkout's `createAriHttp`, e.g.
- *   one on Node's client, for an A/B of the whole path in one invocation.
+ *   dialstate takes: time limit on the clock, resend rule, JSON parse;
+ * - `ari-http (base)` with `--base <checkout>`: that checkout's `createAriHttp`, for an
+ *   A/B of the whole path in one invocation (ADR 049's run: this file in a checkout of
+ *   the undici-backed client, 2d67638, with `--base` a checkout of 85c50f3).
  * `--only` keeps the clients named (e.g. for a profile: `node --cpu-prof --import tsx …`).
  * Figures: CPU time of this process per request (user + system, µs) and requests/s.
  * The server answers at once, so a client's CPU is the rate's limit at 50 in flight.

@@ -1,8 +1,9 @@
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Client } from 'ari-client';
 import type { Clock } from '../calls/ports.js';
 import { shortErrorText } from './ari-error-text.js';
 import { AriConnectionError, AriRequestError } from './ari-errors.js';
-import { AriAbort, type AriRestTransport, createAriSockets } from './ari-http-pool.js';
+import { type AriRestTransport, createAriSockets } from './ari-http-pool.js';
 
 /** Default longest wait for ARI to answer one REST request (ms). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -79,9 +80,49 @@ export function createAriHttp(options: AriHttpOptions): AriHttp {
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const authorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`;
   const sockets = createAriSockets(baseUrl, options);
-  const prefix = new URL(baseUrl).pathname.replace(/\/+$/, '');
-  const plainHeaders = { authorization, accept: 'application/json' };
-  const jsonHeaders = { ...plainHeaders, 'content-type': 'application/json' };
+  const root = new URL(baseUrl);
+  const hostname = root.hostname.replace(/^\[|\]$/g, '');
+  const port = root.port === '' ? (root.protocol === 'https:' ? 443 : 80) : Number(root.port);
+  const prefix = root.pathname.replace(/\/+$/, '');
+
+  /** One exchange on one socket; a kept socket the server closed meanwhile says so. */
+  function exchange(
+    method: string,
+    target: string,
+    body: string | undefined,
+    readBody: boolean,
+    onRequest: (request: ClientRequest) => void,
+  ): Promise<{ status: number; text: string } | { error: unknown; reused: boolean }> {
+    return new Promise((resolve) => {
+      const headers: Record<string, string | number> = {
+        authorization,
+        accept: 'application/json',
+      };
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = Buffer.byteLength(body);
+      }
+      const request = sockets.transport.request(
+        { agent: sockets.agent, hostname, port, method, path: target, headers },
+        (response: IncomingMessage) => {
+          const status = response.statusCode ?? 0;
+          response.on('error', (error) => resolve({ error, reused: false }));
+          if (!readBody && status >= 200 && status < 300) {
+            // Read to its end all the same: only then is the socket free for the next request.
+            response.on('end', () => resolve({ status, text: '' }));
+            response.resume();
+            return;
+          }
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status, text: Buffer.concat(chunks).toString() }));
+        },
+      );
+      request.on('error', (error) => resolve({ error, reused: request.reusedSocket }));
+      onRequest(request);
+      request.end(body);
+    });
+  }
 
   return {
     baseUrl,
@@ -96,25 +137,25 @@ export function createAriHttp(options: AriHttpOptions): AriHttp {
       const what = `${method} ${baseUrl}/ari${path}${search ? `?${search}` : ''}`;
       const body =
         requestOptions.body === undefined ? undefined : JSON.stringify(requestOptions.body);
-      const headers = body === undefined ? plainHeaders : jsonHeaders;
-      const readBody = requestOptions.readBody ?? true;
-      const send = (signal: AriAbort) =>
-        sockets.exchange({ method, target, headers, body, readBody, signal });
-      let abort = new AriAbort();
+      let current: ClientRequest | undefined;
       let timedOut = false;
       const timer = clock.setTimeout(() => {
         timedOut = true;
-        abort.abort(new Error('timed out'));
+        current?.destroy(new Error('timed out'));
       }, timeoutMs);
+      const readBody = requestOptions.readBody ?? true;
       try {
-        let outcome = await send(abort);
+        let outcome = await exchange(method, target, body, readBody, (r) => {
+          current = r;
+        });
         // A kept socket the server closed just as we wrote on it fails before any answer:
         // the request never reached ARI, so it is sent once more on a fresh socket
         // (Node's advice for kept-alive agents). An originate is safe to send again: its
         // channel id is ours, and a second one would be refused as a duplicate.
         if ('error' in outcome && outcome.reused && !timedOut) {
-          abort = new AriAbort();
-          outcome = await send(abort);
+          outcome = await exchange(method, target, body, readBody, (r) => {
+            current = r;
+          });
         }
         if ('error' in outcome) {
           return {
@@ -132,7 +173,7 @@ export function createAriHttp(options: AriHttpOptions): AriHttp {
     },
 
     close() {
-      sockets.close();
+      sockets.agent.destroy();
     },
   };
 }
@@ -170,13 +211,6 @@ function networkReason(error: unknown): string {
   // Node's socket errors carry the code (ECONNREFUSED, ENOTFOUND, …) themselves.
   const failure = error as NodeJS.ErrnoException | undefined;
   const code = failure?.code;
-  // undici's "other side closed": the server ended the connection before the whole
-  // answer, which Node's client calls a socket hang-up (ECONNRESET), as it is still told.
-  if (code === 'UND_ERR_SOCKET') return 'the connection was closed before the answer (ECONNRESET)';
-  // undici's parser refused the answer: not an HTTP server, or a broken one.
-  if (failure?.name === 'HTTPParserError') {
-    return `the answer is not HTTP/1.1${code ? ` (${code})` : ''}`;
-  }
   const words = code ? NETWORK_ERRORS[code] : undefined;
   if (words) return `${words} (${code})`;
   return code ?? (error instanceof Error ? error.message : String(error));

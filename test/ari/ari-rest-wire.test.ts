@@ -116,10 +116,7 @@ async function against(answers: Answer[], maxSockets = 4) {
 
 /**
  * True when the connection that carried request `index` carried a later one too: the
- * answer was read to its very end, leaving the socket fit for the next. (undici gives a
- * socket back one event-loop turn after its answer, so that a server closing it despite
- * keep-alive is seen first: a request sent at once goes out on a second socket, and the
- * one after goes back on the first.)
+ * answer was read to its very end, leaving the socket fit for the next.
  */
 function reusedAfter(server: RawServer, index: number): boolean {
   return server.connectionOf.slice(index + 1).includes(server.connectionOf[index] ?? 0);
@@ -129,7 +126,7 @@ const OK = (body: string): Answer => ({
   pieces: [`HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`],
 });
 
-describe('ARI REST answers read byte by byte on undici’s kept sockets', () => {
+describe('ARI REST answers read byte by byte on the pool’s kept sockets', () => {
   it('reads an answer that comes a byte at a time, with a character split between writes, then reuses the socket', async () => {
     const body = '{"message":"Kanal nicht gefunden: Straße ☎"}';
     const whole = Buffer.from(
@@ -152,7 +149,7 @@ describe('ARI REST answers read byte by byte on undici’s kept sockets', () => 
     });
     expect(await ari.request('GET', '/asterisk/ping')).toMatchObject({ status: 200, body: {} });
     expect(reusedAfter(server, 0)).toBe(true);
-    expect(server.connections()).toBe(2);
+    expect(server.connections()).toBe(1);
   });
 
   it('reads a chunked answer, its trailer too, and reuses the socket', async () => {
@@ -175,7 +172,7 @@ describe('ARI REST answers read byte by byte on undici’s kept sockets', () => 
     expect(await ari.request('GET', '/channels/b')).toMatchObject({ status: 200, body: {} });
     expect(await ari.request('GET', '/channels/c')).toMatchObject({ status: 200, body: {} });
     expect(reusedAfter(server, 0)).toBe(true);
-    expect(server.connections()).toBe(2);
+    expect(server.connections()).toBe(1);
   });
 
   it('reads an answer that ends with its connection, and does not send the next request on it', async () => {
@@ -216,7 +213,7 @@ describe('ARI REST answers read byte by byte on undici’s kept sockets', () => 
     // Both sockets, the dropped body's and the kept one's, carried a request after.
     expect(reusedAfter(server, 0)).toBe(true);
     expect(reusedAfter(server, 1)).toBe(true);
-    expect(server.connections()).toBe(2);
+    expect(server.connections()).toBe(1);
     // The request as ARI reads it: kept alive, basic credentials, a sized JSON body.
     const [head = '', body] = (server.received[0] ?? '').split('\r\n\r\n');
     const [line, ...fields] = head.split('\r\n');
@@ -244,13 +241,13 @@ describe('ARI REST answers read byte by byte on undici’s kept sockets', () => 
       reason: 'no answer within 100 ms',
     });
     expect(await stuck).toMatchObject({ answered: false, timedOut: true });
-    // The stuck request's socket was closed with it; the next one opens a new one.
+    // The stuck request's socket was closed with it; the next one goes out on a new one,
+    // and the request given up while it waited was never sent.
     expect(await ari.request('GET', '/next')).toMatchObject({ answered: true, status: 200 });
     expect(server.received.map((request) => request.split(' ')[1])).toEqual([
       '/ari/stuck',
       '/ari/next',
     ]);
-    expect(server.connections()).toBe(2);
   });
 
   it('says what came when the answer is not HTTP, and does not send the request again', async () => {
@@ -258,7 +255,7 @@ describe('ARI REST answers read byte by byte on undici’s kept sockets', () => 
     expect(await ari.request('GET', '/asterisk/ping')).toMatchObject({
       answered: false,
       timedOut: false,
-      reason: 'the answer is not HTTP/1.1',
+      reason: 'HPE_INVALID_CONSTANT',
     });
     expect(server.received).toHaveLength(1);
   });
@@ -282,15 +279,12 @@ describe('a kept socket the server dropped', () => {
     },
   );
 
-  it.each([
-    ['end', 'the connection was closed before the answer (ECONNRESET)'],
-    ['reset', 'the connection was reset (ECONNRESET)'],
-  ] as const)(
+  it.each(['end', 'reset'] as const)(
     'does not send again a request whose new socket the server dropped (%s), and says why',
-    async (drop, reason) => {
+    async (drop) => {
       const { server, ari } = await against([drop, OK('{}')], 1);
       expect(await ari.request('POST', '/channels', { query: { channelId: 'c-1' } })).toMatchObject(
-        { answered: false, timedOut: false, reason },
+        { answered: false, timedOut: false, reason: 'the connection was reset (ECONNRESET)' },
       );
       expect(server.received).toHaveLength(1);
     },
@@ -302,7 +296,7 @@ describe('the kept sockets’ lifetime', () => {
     const { server, ari } = await against([OK('{}'), OK('{}'), OK('{}'), OK('{}')], 2);
     await Promise.all([ari.request('GET', '/a'), ari.request('GET', '/b')]);
     expect(server.connections()).toBe(2);
-    // Both idle out, not before their 4 s (undici's timers tick once a second).
+    // Both idle out, not before their 4 s.
     const idle = await server.closedAfterAnswer(2);
     for (const ms of idle) expect(ms).toBeGreaterThanOrEqual(3_900);
     expect(await ari.request('GET', '/c')).toMatchObject({ status: 200 });
