@@ -11,7 +11,7 @@
  * with a JSON body and HTTP Basic credentials, its JSON answer (~200 bytes) read whole.
  * The clients, each at every concurrency (that many loops, each sending its next
  * request when its answer is in), in turn, every other round in the reverse order:
- * - `node-http`: `http.request` on an `http.Agent` with keep-alive, 32 sockets, LIFO, 4 s
+ * - `node-http`: `http.request` on the gateway's own agent (`createAriSockets`: keep-alive, 32 sockets, LIFO, 4 s
  *   idle timeout, the answer gathered from its `data` events: dialstate's ARI client;
  * - `undici`: undici's `Pool.request` (32 connections, pipelining 1, 4 s keep-alive),
  *   the answer read with `body.text()`: the library alone;
@@ -30,6 +30,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
+import { createAriSockets } from '../src/ari/ari-http-pool.js';
 import { createAriHttp } from '../src/ari/ari-rest.js';
 import { systemClock } from '../src/calls/ports.js';
 
@@ -66,12 +67,7 @@ const TARGET = `/ari/channels?${new URLSearchParams(QUERY).toString().replace(/\
 
 function nodeHttpClient(url: string): Client {
   const root = new URL(url);
-  const agent = new http.Agent({
-    keepAlive: true,
-    maxSockets: 32,
-    timeout: 4_000,
-    scheduling: 'lifo',
-  });
+  const { agent } = createAriSockets(url);
   return {
     name: 'node-http',
     send: () =>

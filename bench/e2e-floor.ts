@@ -28,6 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { createAriSockets } from '../src/ari/ari-http-pool.js';
 import { createCampaignRepository } from '../src/store/campaigns.js';
 import { createLeadRepository } from '../src/store/leads.js';
 import { migrateToLatest } from '../src/store/migrate.js';
@@ -85,14 +86,9 @@ function cpuMsSince(from: NodeJS.CpuUsage): number {
 async function openBareAri(url: string) {
   const authorization = `Basic ${Buffer.from(`${SIM_USER}:${SIM_PASSWORD}`).toString('base64')}`;
   const root = new URL(url);
-  // As the gateway's pool (src/ari/ari-http-pool.ts): idle sockets close before the
+  // The gateway's own pool (src/ari/ari-http-pool.ts): idle sockets close before the
   // server's own keep-alive timeout (5 s) would close them under a request.
-  const agent = new http.Agent({
-    keepAlive: true,
-    maxSockets: 32,
-    timeout: 4_000,
-    scheduling: 'lifo',
-  });
+  const { agent } = createAriSockets(url);
   const ended = new Map<string, { halves: number; done: () => void }>();
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ari/events?app=${BARE_APP}`, {
     headers: { authorization },
