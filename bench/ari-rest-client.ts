@@ -12,7 +12,7 @@
  * The clients, each at every concurrency (that many loops, each sending its next
  * request when its answer is in), in turn, every other round in the reverse order:
  * - `node-http`: `http.request` on the gateway's own agent (`createAriSockets`: keep-alive, 32 sockets, LIFO, 4 s
- *   idle timeout, the answer gathered from its `data` events: dialstate's ARI client;
+ *   idle timeout), the answer gathered from its `data` events: dialstate's ARI client;
  * - `undici`: undici's `Pool.request` (32 connections, pipelining 1, 4 s keep-alive),
  *   the answer read with `body.text()`: the library alone;
  * - `ari-http`: this checkout's `createAriHttp` (src/ari/ari-rest.ts), the whole path
