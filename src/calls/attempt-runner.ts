@@ -1,49 +1,22 @@
 import type { Logger } from 'pino';
 import type { PersistedAttemptSnapshot } from '../machines/attempt-step.js';
-import type { AttemptCommand, AttemptEvent, AttemptOutcome } from '../machines/attempt-types.js';
+import type { AttemptCommand, AttemptEvent } from '../machines/attempt-types.js';
+import { type EndWrittenListener, lentSync } from './attempt-end-written.js';
 import { planStep } from './attempt-step-plan.js';
+import { type AttemptTransition, transitionOf } from './attempt-transition.js';
 import { type CommitRetry, createDurableCommit } from './durable-commit.js';
 import {
   type AttemptJournal,
   type CallControl,
   CallControlError,
   type Clock,
-  type CommitOptions,
   type PlannedStep,
   type StoredAttempt,
   type TimerDeadline,
 } from './ports.js';
 import type { StorageWriteReports } from './storage-health.js';
 
-/** What listeners hear after each committed event. */
-export interface AttemptTransition {
-  attemptId: string;
-  leadId: string;
-  campaignId: string;
-  seq: number;
-  event: AttemptEvent;
-  state: string;
-  done: boolean;
-  outcome: AttemptOutcome | null;
-  commands: AttemptCommand[];
-  /** The attempt's PBX, when its input names one (several PBXs). */
-  pbx?: string;
-}
-
-/**
- * An attempt's end as its commit is written, before that commit is durable (ADR 050):
- * what a listener does with it may only write to the journal, whose next synced commit
- * makes the end durable first.
- */
-export interface AttemptEndWritten {
-  attemptId: string;
-  campaignId: string;
-  /**
-   * The transitions the commit writes, the end last, as `onTransition` will tell them
-   * once it is durable.
-   */
-  transitions: AttemptTransition[];
-}
+export type { AttemptTransition } from './attempt-transition.js';
 
 export interface AttemptRunnerDeps {
   journal: AttemptJournal;
@@ -124,7 +97,7 @@ export interface AttemptRunner {
    * commit makes both durable. The end's transition (`onTransition`) follows once it is
    * durable. Not every end is told here; returns the unsubscribe function.
    */
-  onEndWritten(listener: (end: AttemptEndWritten) => Promise<unknown> | undefined): () => void;
+  onEndWritten(listener: EndWrittenListener): () => void;
   /** Resolves once every queued event and command has been dealt with. */
   settled(): Promise<void>;
   /** Stops timers and waits for queued work; live attempts stay open in the journal. */
@@ -156,23 +129,6 @@ interface QueuedEvent {
   reject(error: unknown): void;
 }
 
-/** What listeners are told of a step once committed. */
-function transitionOf(stored: StoredAttempt, planned: PlannedStep): AttemptTransition {
-  const { event, seq, step, outcome } = planned;
-  return {
-    attemptId: stored.attemptId,
-    leadId: stored.leadId,
-    campaignId: stored.campaignId,
-    seq,
-    event,
-    state: step.state,
-    done: step.done,
-    outcome,
-    commands: step.commands,
-    ...(stored.input.pbx === undefined ? {} : { pbx: stored.input.pbx }),
-  };
-}
-
 /** What one event of a group came to when stepped ahead of the group's commit. */
 type GroupPlan =
   | { item: QueuedEvent; kind: 'step'; planned: PlannedStep }
@@ -201,7 +157,7 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
   });
   const live = new Map<string, LiveAttempt>();
   const listeners = new Set<(transition: AttemptTransition) => void>();
-  const endListeners = new Set<(end: AttemptEndWritten) => Promise<unknown> | undefined>();
+  const endListeners = new Set<EndWrittenListener>();
   let stopped = false;
   /** Timers of resumed attempts, armed by `resumeTimers()` after reconciliation. */
   let heldTimers: { attempt: LiveAttempt; deadlines: TimerDeadline[] }[] = [];
@@ -327,7 +283,7 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
         await durable.commitInOrder(
           steps.map((planned) => planned.commit),
           attempt.log,
-          lentSync(attempt, steps),
+          lentSync(endListeners, attempt.stored, attempt.log, steps),
         );
       } catch {
         // Refused or abandoned, nothing of it written: one at a time, each event
@@ -354,39 +310,12 @@ export function createAttemptRunner(deps: AttemptRunnerDeps): AttemptRunner {
   async function process(attempt: LiveAttempt, event: AttemptEvent): Promise<void> {
     if (attempt.done) return;
     const planned = planStep(attempt.stored, attempt, event);
-    await durable.commit(planned.commit, attempt.log, lentSync(attempt, [planned]));
+    await durable.commit(
+      planned.commit,
+      attempt.log,
+      lentSync(endListeners, attempt.stored, attempt.log, [planned]),
+    );
     apply(attempt, planned);
-  }
-
-  /**
-   * How steps about to be committed together may lend their sync (ADR 050): when they
-   * end the attempt with no command to carry out (the call is already gone: nothing on
-   * the line waits for this commit), the end listeners are told once it is written.
-   */
-  function lentSync(
-    attempt: LiveAttempt,
-    steps: readonly PlannedStep[],
-  ): CommitOptions | undefined {
-    const last = steps[steps.length - 1];
-    if (endListeners.size === 0 || !last?.step.done) return undefined;
-    if (steps.some((planned) => planned.step.commands.length > 0)) return undefined;
-    const end: AttemptEndWritten = {
-      attemptId: attempt.stored.attemptId,
-      campaignId: attempt.stored.campaignId,
-      transitions: steps.map((planned) => transitionOf(attempt.stored, planned)),
-    };
-    return {
-      whileUnsynced: () =>
-        Promise.all(
-          [...endListeners].map(async (listener) => {
-            try {
-              await listener(end);
-            } catch (error) {
-              attempt.log.error({ err: error }, 'end listener failed');
-            }
-          }),
-        ),
-    };
   }
 
   /** What follows an event's commit: the attempt's new state, its log line, timers, commands, listeners. */
