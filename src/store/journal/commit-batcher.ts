@@ -52,12 +52,12 @@ export interface UnitOptions {
   whileUnsynced?: () => Promise<unknown>;
 }
 
-/** One unit of work waiting for its batch. */
-export interface BatchUnit {
+/** One unit of work waiting for its batch, with how it asked to be committed. */
+export interface BatchUnit<O extends UnitOptions = UnitOptions> {
   work: (trx: Kysely<Database>) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
-  whileUnsynced?: () => Promise<unknown>;
+  options?: O;
 }
 
 /** How one unit of a batch went, in the batch's order. */
@@ -69,15 +69,17 @@ export type Settled = Result<unknown>;
  * transaction and says how each went; a `runBatch` that throws fails every unit of its
  * batch with that error (nothing of it written). Each dialect brings its `runBatch`.
  */
-export function createBatchQueue(
-  runBatch: (batch: readonly BatchUnit[]) => Promise<Settled[]>,
+export function createBatchQueue<O extends UnitOptions = UnitOptions>(
+  runBatch: (batch: readonly BatchUnit<O>[]) => Promise<Settled[]>,
   /**
    * When not null, what the next batch waits for before it is taken from the queue;
    * units queued meanwhile join it.
    */
   gate: () => Promise<void> | null = () => null,
-): CommitBatcher {
-  let queue: BatchUnit[] = [];
+): CommitBatcher & {
+  run<T>(work: (trx: Kysely<Database>) => Promise<T>, options?: O): Promise<T>;
+} {
+  let queue: BatchUnit<O>[] = [];
   let scheduled = false;
 
   function take(): void {
@@ -100,7 +102,7 @@ export function createBatchQueue(
     });
   }
 
-  async function flush(batch: BatchUnit[]): Promise<void> {
+  async function flush(batch: BatchUnit<O>[]): Promise<void> {
     let settled: Settled[];
     try {
       settled = await runBatch(batch);
@@ -116,10 +118,10 @@ export function createBatchQueue(
   }
 
   return {
-    run<T>(work: (trx: Kysely<Database>) => Promise<T>, options?: UnitOptions): Promise<T> {
+    run<T>(work: (trx: Kysely<Database>) => Promise<T>, options?: O): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        const unit: BatchUnit = { work, resolve: resolve as (value: unknown) => void, reject };
-        if (options?.whileUnsynced) unit.whileUnsynced = options.whileUnsynced;
+        const unit: BatchUnit<O> = { work, resolve: resolve as (value: unknown) => void, reject };
+        if (options !== undefined) unit.options = options;
         queue.push(unit);
         schedule();
       });
@@ -205,7 +207,7 @@ export function createCommitBatcher(
       (attempt) => {
         if (walSync === null) {
           // The pragma is read only for a batch that could lend (an end's, mostly alone).
-          lends = batch.every((unit) => unit.whileUnsynced !== undefined);
+          lends = batch.every((unit) => unit.options?.whileUnsynced !== undefined);
           lends &&= fsyncsEachWalCommit(store);
           if (lends) {
             walFile ??= walFileExists(store);
@@ -235,9 +237,10 @@ export function createCommitBatcher(
     countAtCommit: number,
   ): Promise<void> {
     try {
-      const hooks = batch.flatMap(({ whileUnsynced }, index) =>
-        settled[index]?.ok && whileUnsynced ? [Promise.resolve().then(whileUnsynced)] : [],
-      );
+      const hooks = batch.flatMap(({ options }, index) => {
+        const hook = options?.whileUnsynced;
+        return settled[index]?.ok && hook ? [Promise.resolve().then(hook)] : [];
+      });
       await withinMs(Promise.allSettled(hooks), options.lentSyncWaitMs ?? LENT_SYNC_WAIT_MS);
       if (synced.count > countAtCommit) return;
       try {

@@ -104,11 +104,8 @@ export function createPostgresCommitBatcher(
   db: Kysely<Database>,
   options: PostgresCommitBatcherOptions = {},
 ): PostgresCommitBatcher {
-  // What each unit touches, kept by its work function: the queue (shared with SQLite)
-  // carries only the work.
-  const touchesOf = new WeakMap<BatchUnit['work'], CampaignsTouched>();
-  const queue = createBatchQueue(async (batch) => {
-    const campaigns = campaignsOf(batch, touchesOf);
+  return createBatchQueue<PostgresUnitOptions>(async (batch) => {
+    const campaigns = campaignsOf(batch);
     for (let rerun = 0; ; rerun += 1) {
       try {
         return await db.transaction().execute(async (trx) => {
@@ -130,26 +127,16 @@ export function createPostgresCommitBatcher(
       }
     }
   });
-  return {
-    run(work, options) {
-      const touches = options?.touches;
-      if (touches === undefined) return queue.run(work);
-      const unitWork = (trx: Kysely<Database>) => work(trx);
-      touchesOf.set(unitWork, touches);
-      return queue.run(unitWork);
-    },
-  };
 }
 
 /** What the batch's units touch, together; null when none said. */
 function campaignsOf(
-  batch: readonly BatchUnit[],
-  touchesOf: WeakMap<BatchUnit['work'], CampaignsTouched>,
+  batch: readonly BatchUnit<PostgresUnitOptions>[],
 ): { campaignIds: string[]; attemptIds: string[] } | null {
   const campaignIds: string[] = [];
   const attemptIds: string[] = [];
   for (const unit of batch) {
-    const touches = touchesOf.get(unit.work);
+    const touches = unit.options?.touches;
     campaignIds.push(...(touches?.campaignIds ?? []));
     attemptIds.push(...(touches?.attemptIds ?? []));
   }
