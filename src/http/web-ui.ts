@@ -1,22 +1,15 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { MiddlewareHandler } from 'hono';
+import { packageRoot } from '../package-root.js';
 
 /**
- * Where `npm run build` puts the web UI (vite's outDir): `dist/web` in the package,
- * found from this file whether it runs from `src/` (tsx) or from `dist/src/` (built).
+ * Where `npm run build` puts the web UI (vite's outDir): `dist/web` in the package.
  */
 export function defaultWebRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return join(dir, 'dist', 'web');
+  return join(packageRoot(import.meta.url), 'dist', 'web');
 }
 
 /** Hashed file names under assets/ never change content; index.html must be re-read. */

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Clock } from '../calls/ports.js';
+import { packageRoot } from '../package-root.js';
 import type { RecordingRepository } from '../store/recordings.js';
 import { convertForAsterisk } from './asterisk-audio.js';
 import { readRecordingFile, recordingMediaUri, writeRecording } from './recording-files.js';
@@ -39,16 +38,9 @@ export const SHIPPED_PROMPTS: readonly ShippedPrompt[] = [
   },
 ];
 
-/**
- * The folder of the shipped prompt files: `assets/prompts` at the package root, two
- * folders above this module in the sources and three in the compiled `dist/src/`.
- */
+/** The folder of the shipped prompt files: `assets/prompts` at the package root. */
 export function shippedPromptsDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = ['../../assets/prompts', '../../../assets/prompts'].map((relative) =>
-    path.resolve(here, relative),
-  );
-  return candidates.find((dir) => existsSync(dir)) ?? path.resolve(here, '../../assets/prompts');
+  return path.join(packageRoot(import.meta.url), 'assets', 'prompts');
 }
 
 /** Ids of the shipped prompts a start installed, and of those whose files it put back. */

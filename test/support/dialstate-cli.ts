@@ -1,11 +1,15 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { inject } from 'vitest';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
-/** Runs the real `dialstate` command in a child process; resolves with its exit code and output. */
+/**
+ * Runs the real `dialstate` command in a child process, the bundle `npm run build` makes
+ * (test/support/cli-bundle.ts); resolves with its exit code and output.
+ */
 export function dialstate(
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -20,7 +24,7 @@ export async function dialstateWithEnv(
   try {
     const { stdout, stderr } = await run(
       process.execPath,
-      ['--import', 'tsx', path.join(repoRoot, 'src/cli.ts'), ...args],
+      ['--enable-source-maps', inject('dialstateCliBundle'), ...args],
       { cwd: repoRoot, env: { ...process.env, DIALSTATE_LOG_LEVEL: 'silent', ...env } },
     );
     return { code: 0, stdout, stderr };

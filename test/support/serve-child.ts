@@ -1,7 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
-
-const CLI = join(import.meta.dirname, '../../src/cli.ts');
+import { inject } from 'vitest';
 
 /** One `dialstate serve` in a child process, as an operator runs it. */
 export interface ServeChild {
@@ -14,9 +12,13 @@ export interface ServeChild {
   output(): string;
 }
 
-/** Starts `dialstate serve` over `dataDir` with `env` added to this process's environment. */
+/**
+ * Starts `dialstate serve` over `dataDir` with `env` added to this process's environment:
+ * the bundled command, as `npm run build` makes it (test/support/cli-bundle.ts).
+ */
 export function spawnServe(dataDir: string, env: Record<string, string>): ServeChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
+  const cli = inject('dialstateCliBundle');
+  const child = spawn(process.execPath, ['--enable-source-maps', cli, 'serve'], {
     env: {
       ...process.env,
       DIALSTATE_DATA_DIR: dataDir,

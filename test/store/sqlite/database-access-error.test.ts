@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { openMigratedStore } from '../../../src/store/open-migrated-store.js';
 import { createTempDir, type TempDir } from '../../support/store-fixtures.js';
 
@@ -23,7 +23,7 @@ function migrateAsUnprivileged(dbPath: string) {
   return new Promise<{ code: number | null; stderr: string }>((done) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), 'migrate'],
+      [inject('dialstateCliBundle'), 'migrate'],
       {
         cwd: repoRoot,
         env: { ...process.env, DIALSTATE_DB_PATH: dbPath, DIALSTATE_LOG_LEVEL: 'silent' },
