@@ -39,13 +39,17 @@ const TIME_SCALE = 0.02;
 /** Short, so that node-b takes over within seconds of the kill (ADR 025). */
 const LEASE_MS = 3_000;
 const CHANNELS = 60;
-/** Ring timeout of the campaign (s): the longest a call rings before we hang up. */
-const RING_TIMEOUT_SEC = 10;
+/**
+ * Ring timeout of the campaign (s): the longest a call rings before we hang up. 120 s of
+ * scenario time is 2.4 s real here.
+ */
+const RING_TIMEOUT_SEC = 120;
 /**
  * Numbers ending in 90 or 95 would ring for 30 s of real time, but the simulator counts
- * the originate's ring timeout in scenario time too: 10 s of it is 0.2 s real here, so
- * they end as no-answer long before a takeover. The kill still waits for one to start, so
- * that node-a has an unanswered call open when it dies.
+ * the originate's ring timeout in scenario time too, so they ring 2.4 s and end as
+ * no-answer. The kill waits for one to start on node-a, so that node-a has an unanswered
+ * call open when it dies: 2.4 s is a window a poll of a loaded machine does not miss
+ * (with the 0.2 s of a 10 s timeout, polls under load caught one in 0 or 1 of 600).
  */
 const LONG_CALL = /9[05]$/;
 const LONG_RING: SimScenario = {
@@ -116,6 +120,12 @@ async function openByNode(store: PostgresStore): Promise<Map<string, number>> {
     .groupBy('owner_node')
     .execute();
   return new Map(rows.map((row) => [row.owner_node ?? '', Number(row.open)]));
+}
+
+/** How many times a node logged each message, for a failure's report. */
+function logSummary(output: string): string {
+  const messages = [...output.matchAll(/"msg":"([^"]*)"/g)].map((match) => match[1] ?? '');
+  return JSON.stringify(countOf(messages));
 }
 
 function countOf(values: readonly string[]): Record<string, number> {
@@ -192,6 +202,19 @@ describe.skipIf(!postgresAvailable())('two nodes on one PostgreSQL, one killed',
     expect(imported.counts.accepted).toBe(LEADS);
     await api(a, `/api/campaigns/${campaignId}/start`, { method: 'POST' });
 
+    /** Leads of the campaign not yet decided. */
+    const unfinishedLeads = async () =>
+      Number(
+        (
+          await reader.db
+            .selectFrom('lead')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('campaign_id', '=', campaignId)
+            .where('state', 'in', ['pending', 'dialing'])
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+
     // Mid-run, both nodes with live calls, node-a's with a long-ringing one among them
     // that has just started (it rings past the takeover): kill node-a.
     const longCallJustStarted = async (): Promise<boolean> => {
@@ -206,44 +229,48 @@ describe.skipIf(!postgresAvailable())('two nodes on one PostgreSQL, one killed',
         (row) => LONG_CALL.test(row.phone) && Date.now() - Number(row.created_at) < 3_000,
       );
     };
-    await until(
-      async () => {
-        const open = await openByNode(reader);
-        return (
-          (open.get(a.id) ?? 0) > 5 && (open.get(b.id) ?? 0) > 5 && (await longCallJustStarted())
-        );
-      },
-      { timeoutMs: 60_000, what: 'both nodes with live calls, a long one just started on node-a' },
-    );
+    // What each poll saw, for the message when the moment never comes.
+    const seen: string[] = [];
+    try {
+      await until(
+        async () => {
+          const open = await openByNode(reader);
+          const long = await longCallJustStarted();
+          seen.push(`a ${open.get(a.id) ?? 0} b ${open.get(b.id) ?? 0} long ${long}`);
+          if ((await unfinishedLeads()) === 0) throw new Error('the campaign ended first');
+          return (open.get(a.id) ?? 0) > 5 && (open.get(b.id) ?? 0) > 5 && long;
+        },
+        {
+          // A loaded machine dials slowly (350 leads a minute at load 10): the wait ends
+          // when the moment comes or the campaign does, whichever is first.
+          timeoutMs: 240_000,
+          what: 'both nodes with live calls, a long one just started on node-a',
+        },
+      );
+    } catch (error) {
+      const campaign = JSON.stringify(await api(b, `/api/campaigns/${campaignId}`));
+      throw new Error(
+        `${String(error)}; ${seen.length} polls, ${seen.filter((poll) => poll.endsWith('true')).length} with a long call just started on node-a, the last: ${seen.slice(-8).join(' | ')}; ${await unfinishedLeads()} leads unfinished; the campaign: ${campaign}\nnode-a logged: ${logSummary(a.run.output())}\nnode-b logged: ${logSummary(b.run.output())}`,
+      );
+    }
     const leftOpen = (await openByNode(reader)).get(a.id) ?? 0;
     a.run.child.kill('SIGKILL');
     expect(await a.run.exited).toBeNull();
     const killedAt = Date.now();
 
     // node-b finishes the campaign.
-    const unfinished = async () =>
-      Number(
-        (
-          await reader.db
-            .selectFrom('lead')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('campaign_id', '=', campaignId)
-            .where('state', 'in', ['pending', 'dialing'])
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
     try {
       // However slow the machine, node-b must keep finishing leads: it fails when stuck.
       const openAttempts = async () =>
         [...(await openByNode(reader)).values()].reduce((sum, n) => sum + n, 0);
-      await untilDone(async () => (await unfinished()) + (await openAttempts()), {
+      await untilDone(async () => (await unfinishedLeads()) + (await openAttempts()), {
         stallMs: 60_000,
         what: 'node-b finishing the campaign',
       });
     } catch (error) {
       const open = JSON.stringify([...(await openByNode(reader))]);
       throw new Error(
-        `${String(error)}: ${await unfinished()} leads unfinished, open attempts by node ${open}\n${b.run.output().slice(-4_000)}`,
+        `${String(error)}: ${await unfinishedLeads()} leads unfinished, open attempts by node ${open}\n${b.run.output().slice(-4_000)}`,
       );
     }
     const finishedInMs = Date.now() - killedAt;
