@@ -59,8 +59,12 @@ async function openSqlite(): Promise<Opened> {
     store: {
       dialect: 'sqlite',
       db,
-      // One chunk per slice, so that a test can break a merge off after its first chunk.
-      intake: (onSlice) => createLeadIntakeStore(store, onSlice ? { sliceMs: 0, onSlice } : {}),
+      // One chunk per slice, so that a test can break a merge off after its first chunk;
+      // on the event loop, where a throwing onSlice stops the merge at once. A merge thread
+      // goes on while the loop gets to its message: on a loaded machine it had merged
+      // everything before it heard of the break.
+      intake: (onSlice) =>
+        createLeadIntakeStore(store, onSlice ? { sliceMs: 0, onSlice, onEventLoop: true } : {}),
       imports: createLeadImportRepository(db),
       dncLists: createDncListStore(store),
       startPurger: () => startCampaignPurger({ store, log: silent }),
