@@ -36,6 +36,9 @@ export interface LiveEventHub {
  */
 export function createLiveEventHub(options: { boot: string; capacity?: number }): LiveEventHub {
   const capacity = options.capacity ?? 10_000;
+  // A ring: event `seq` sits at `(seq - 1) % capacity`. Dropping the oldest of a full
+  // array with `splice` moved every other one, 30–130 µs a publish at 10,000 — a turn
+  // that applied a hundred calls' transitions spent milliseconds on it (ADR 052).
   const buffer: LiveEvent[] = [];
   const listeners = new Set<(event: LiveEvent) => void>();
   let seq = 0;
@@ -44,8 +47,7 @@ export function createLiveEventHub(options: { boot: string; capacity?: number })
     publish(event) {
       seq += 1;
       const full: LiveEvent = { ...event, id: `${options.boot}-${seq}` };
-      buffer.push(full);
-      if (buffer.length > capacity) buffer.splice(0, buffer.length - capacity);
+      buffer[(seq - 1) % capacity] = full;
       for (const listener of listeners) listener(full);
       return full;
     },
@@ -60,10 +62,14 @@ export function createLiveEventHub(options: { boot: string; capacity?: number })
       if (dash < 0 || boot !== options.boot || !Number.isInteger(last) || last > seq) {
         return { ok: false };
       }
-      const oldest = seq - buffer.length + 1;
+      const oldest = Math.max(1, seq - capacity + 1);
       // The next event the client needs is gone from the buffer.
       if (last + 1 < oldest) return { ok: false };
-      return { ok: true, events: buffer.slice(last + 1 - oldest) };
+      const events: LiveEvent[] = [];
+      for (let next = last + 1; next <= seq; next += 1) {
+        events.push(buffer[(next - 1) % capacity] as LiveEvent);
+      }
+      return { ok: true, events };
     },
     subscriberCount: () => listeners.size,
   };
