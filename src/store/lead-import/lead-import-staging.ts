@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fsyncSync, openSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Store } from '../sqlite/db.js';
 import { withConnection } from '../sqlite/sync-transaction.js';
 
@@ -8,8 +9,11 @@ export interface ImportStaging {
   rows: string;
   /** The file that holds them, beside the database; null for an in-memory database. */
   file: string | null;
-  /** Flushes the staged rows to disk: after this, a restart can finish the merge. */
-  sync(): void;
+  /**
+   * Flushes the staged rows to disk: after this, a restart can finish the merge. From
+   * libuv's thread pool: the file's last writes may take the disk a while (ADR 052).
+   */
+  sync(): Promise<void>;
   /** Detaches and deletes the staging (the merge is over, or the import failed). */
   remove(): Promise<void>;
   /** Detaches the staging but keeps its file, for the next start to finish the merge. */
@@ -75,7 +79,7 @@ export async function openImportStaging(
       return {
         rows,
         file: null,
-        sync: () => undefined,
+        sync: async () => undefined,
         remove: () =>
           withConnection(store, () => {
             store.prepare(`drop table if exists ${rows}`).run([]);
@@ -101,12 +105,12 @@ export async function openImportStaging(
     return {
       rows,
       file,
-      sync() {
-        const fd = openSync(file, 'r+');
+      async sync() {
+        const handle = await open(file, 'r+');
         try {
-          fsyncSync(fd);
+          await handle.sync();
         } finally {
-          closeSync(fd);
+          await handle.close();
         }
       },
       async remove() {

@@ -97,4 +97,40 @@ describe('staging a batch of an import', () => {
       T0,
     );
   });
+
+  it('saves its progress without an fsync of its own, the connection back at FULL after (ADR 052)', async () => {
+    const { store } = workspace;
+    const statements: string[] = [];
+    const run = await createLeadIntakeStore({
+      ...store,
+      prepare(text) {
+        statements.push(text);
+        return store.prepare(text);
+      },
+    }).begin({
+      importId: 'import-progress',
+      campaignId: CAMPAIGN,
+      fileName: 'leads.csv',
+      mode: 'skip_existing',
+      bytesTotal: null,
+      startedAt: T0,
+    });
+    const counts = {
+      totalRows: 1,
+      accepted: 1,
+      updated: 0,
+      duplicates: 0,
+      rejected: 0,
+      dncBlocked: 0,
+    };
+    await run.stage(stagedLeads(1), []);
+    statements.length = 0;
+    expect(await run.saveProgress(counts, 100)).toBe(true);
+    // Its commit is made at NORMAL: the next FULL commit (the journal's) syncs it too.
+    const commit = statements.indexOf('commit');
+    expect(statements.slice(0, commit)).toContain('pragma synchronous = NORMAL');
+    expect(statements.slice(commit)).toContain('pragma synchronous = FULL');
+    expect(store.prepare('pragma synchronous').all([])).toEqual([{ synchronous: 2 }]);
+    await run.fail('test over', counts, T0);
+  });
 });
