@@ -1,5 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import type { Store } from '../sqlite/db.js';
 import { withConnection } from '../sqlite/sync-transaction.js';
 
@@ -115,7 +115,9 @@ export async function openImportStaging(
       },
       async remove() {
         await detach();
-        rmSync(file, { force: true });
+        // From libuv's thread pool: unlinking a staging file of a million rows held the
+        // event loop for 40-190 ms as the import ended (ADR 052).
+        await rm(file, { force: true });
       },
       detach,
     };
