@@ -96,7 +96,10 @@ async function startWithFile(
       DIALSTATE_HTTP_PORT: '0',
       DIALSTATE_PBX_FILE: file,
       DIALSTATE_MAX_CHANNELS: '100',
-      DIALSTATE_HANDOFF_SETTLE_MS: '100',
+      // Far below the 0.1-0.2 s a simulated caller talks to the agent at this time scale:
+      // with 100 ms, a loaded machine's late settle timer let two of them hang up first
+      // (handoff_failed on a PBX that never went down).
+      DIALSTATE_HANDOFF_SETTLE_MS: '20',
     }),
     pino({ level: 'silent' }),
   );
