@@ -14,119 +14,17 @@ import {
   type FileSyncer,
   type WalSync,
 } from '../sqlite/wal-sync.js';
+import {
+  type BatchUnit,
+  type CommitBatcher,
+  createBatchQueue,
+  type Result,
+  type Settled,
+} from './batch-queue.js';
 
 /** The thread pool's sync of the store's WAL file, for `createCommitBatcher` (ADR 037). */
 export function walSyncOf(store: Store): WalSync {
   return createWalSync(`${store.path}-wal`);
-}
-
-/** Most units of work written in one transaction, bounding how long a batch holds the database. */
-const MAX_BATCH = 256;
-
-/** Runs units of work, each atomically, several per SQLite transaction. */
-export interface CommitBatcher {
-  /**
-   * Runs `work` in a transaction shared with other units queued in the same turn of
-   * the event loop. Resolves once the transaction is committed; rejects with the unit's
-   * own error (its writes rolled back, the others unaffected) or with the commit's error
-   * (nothing of the batch written).
-   *
-   * `work` may run twice: when a unit of the batch fails, the whole transaction is
-   * rolled back and the batch runs again with each unit in a savepoint (see
-   * `inImmediateTransaction`). So `work` must only act on the database, or do nothing
-   * outside it that a second run would get wrong.
-   */
-  run<T>(work: (trx: Kysely<Database>) => Promise<T>, options?: UnitOptions): Promise<T>;
-}
-
-/** How a unit may be committed; a batcher may ignore what it cannot do. */
-export interface UnitOptions {
-  /**
-   * The unit lends its sync to a commit that follows (ADR 050): when every unit of its
-   * batch lends, the batch is committed without its own fsync (its writes visible, not
-   * yet durable), this is called, and the fsync waits (a bounded while) for what it
-   * returns: a synced commit made meanwhile on the connection, which writes after this
-   * one in the WAL, makes it durable too, and then no fsync of its own is made. The unit
-   * still resolves only once durable. Not called when the batch was synced at its commit.
-   */
-  whileUnsynced?: () => Promise<unknown>;
-}
-
-/** One unit of work waiting for its batch, with how it asked to be committed. */
-export interface BatchUnit<O extends UnitOptions = UnitOptions> {
-  work: (trx: Kysely<Database>) => Promise<unknown>;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-  options?: O;
-}
-
-/** How one unit of a batch went, in the batch's order. */
-export type Settled = Result<unknown>;
-
-/**
- * The queue of a group commit: units queued in the same turn of the event loop are
- * handed together (at most MAX_BATCH) to `runBatch`, which writes them in one
- * transaction and says how each went; a `runBatch` that throws fails every unit of its
- * batch with that error (nothing of it written). Each dialect brings its `runBatch`.
- */
-export function createBatchQueue<O extends UnitOptions = UnitOptions>(
-  runBatch: (batch: readonly BatchUnit<O>[]) => Promise<Settled[]>,
-  /**
-   * When not null, what the next batch waits for before it is taken from the queue;
-   * units queued meanwhile join it.
-   */
-  gate: () => Promise<void> | null = () => null,
-): CommitBatcher & {
-  run<T>(work: (trx: Kysely<Database>) => Promise<T>, options?: O): Promise<T>;
-} {
-  let queue: BatchUnit<O>[] = [];
-  let scheduled = false;
-
-  function take(): void {
-    scheduled = false;
-    const batch = queue.slice(0, MAX_BATCH);
-    queue = queue.slice(batch.length);
-    if (queue.length > 0) schedule();
-    void flush(batch);
-  }
-
-  function schedule(): void {
-    if (scheduled) return;
-    scheduled = true;
-    // setImmediate rather than a microtask: commits from every event handled in this
-    // turn of the loop (ARI messages, timers) join the same batch.
-    setImmediate(() => {
-      const closed = gate();
-      if (closed === null) take();
-      else void closed.then(take);
-    });
-  }
-
-  async function flush(batch: BatchUnit<O>[]): Promise<void> {
-    let settled: Settled[];
-    try {
-      settled = await runBatch(batch);
-    } catch (error) {
-      for (const unit of batch) unit.reject(error);
-      return;
-    }
-    batch.forEach((unit, index) => {
-      const result = settled[index];
-      if (result?.ok) unit.resolve(result.value);
-      else unit.reject(result?.error);
-    });
-  }
-
-  return {
-    run<T>(work: (trx: Kysely<Database>) => Promise<T>, options?: O): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        const unit: BatchUnit<O> = { work, resolve: resolve as (value: unknown) => void, reject };
-        if (options !== undefined) unit.options = options;
-        queue.push(unit);
-        schedule();
-      });
-    },
-  };
 }
 
 /**
@@ -327,8 +225,6 @@ async function inImmediateTransaction(
   if (!isolated.ok) throw isolated.error;
   return isolated.value;
 }
-
-type Result<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /**
  * Synced commits that wrote, counted at their COMMIT while a batch that lent its sync

@@ -5,7 +5,7 @@ import {
   createBatchQueue,
   type Settled,
   type UnitOptions,
-} from '../journal/commit-batcher.js';
+} from '../journal/batch-queue.js';
 import type { Database } from '../schema.js';
 import { runStatement } from './postgres-statements.js';
 
