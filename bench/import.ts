@@ -6,7 +6,7 @@
  * running `startDialstate` (embedded simulator, synchronous=FULL) while another campaign
  * is dialing through the simulator.
  *
- *   npm run bench:import -- [--rows 1000000] [--calls 20] [--floor] [--checkpoints background|automatic] [--wal-sync commit|thread-pool]
+ *   npm run bench:import -- [--rows 1000000] [--calls 20] [--floor] [--checkpoints background|automatic] [--wal-sync auto|commit|thread-pool]
  *     [--sim process|inline]
  *
  * Reported: file → committed time (upload start until the import is `completed`), the
@@ -54,8 +54,9 @@ const { values } = parseArgs({
     // DIALSTATE_DB_CHECKPOINTS: the WAL checkpointed by a thread (the default) or by the
     // commit that fills it, as before ADR 033.
     checkpoints: { type: 'string', default: 'background' },
-    // Who syncs the journal's commits (DIALSTATE_DB_WAL_SYNC, ADR 037).
-    'wal-sync': { type: 'string', default: 'commit' },
+    // Who syncs the journal's commits (DIALSTATE_DB_WAL_SYNC, ADR 037, 052); the
+    // server's default when not given.
+    'wal-sync': { type: 'string' },
     generator: { type: 'string', default: GENERATOR },
     sim: { type: 'string', default: 'process' },
   },
@@ -96,7 +97,7 @@ const config = {
     DIALSTATE_HTTP_PORT: '0',
     DIALSTATE_MAX_CHANNELS: String(Math.max(liveCalls, 10)),
     DIALSTATE_DB_CHECKPOINTS: values.checkpoints,
-    DIALSTATE_DB_WAL_SYNC: values['wal-sync'],
+    ...(values['wal-sync'] === undefined ? {} : { DIALSTATE_DB_WAL_SYNC: values['wal-sync'] }),
   }),
   simTimeScale: SIM_TIME_SCALE,
 };
@@ -257,7 +258,7 @@ const leadsStored = (
 
 console.log(
   `import, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, ` +
-    `${rowCount} rows, ${(bytes / 1e6).toFixed(1)} MB, checkpoints ${values.checkpoints}, WAL sync ${values['wal-sync']}, simulator ${placement}, ` +
+    `${rowCount} rows, ${(bytes / 1e6).toFixed(1)} MB, checkpoints ${values.checkpoints}, WAL sync ${config.db.walSync}, simulator ${placement}, ` +
     `loadavg at start ${load}`,
 );
 const ms = (ns: number) => (ns / 1e6).toFixed(0);

@@ -116,7 +116,7 @@ export const SETTING_DOCS: { readonly [name in SettingName]: SettingDoc } = {
   DIALSTATE_DB_WAL_SYNC: {
     group: 'Storage',
     description:
-      "Who syncs the call journal's commits to disk under `DIALSTATE_DB_SYNCHRONOUS=FULL`. `commit`: SQLite, inside each COMMIT, the event loop waiting for the disk (~0.1 ms on a fast idle disk). `thread-pool`: the batch is written without its sync, the log file is synced with fdatasync from libuv's thread pool, and the batch's events are acknowledged (their commands run) only after that: as durable, and the event loop takes other calls' events while a slow or busy disk syncs, at ~0.1–0.3 ms more per commit on a fast one (ADR 037).",
+      "Who syncs the call journal's commits to disk under `DIALSTATE_DB_SYNCHRONOUS=FULL`. `commit`: SQLite, inside each COMMIT, the event loop waiting for the disk (~0.1 ms on a fast idle disk). `thread-pool`: the batch is written without its sync, the log file is synced with fdatasync from libuv's thread pool, and the batch's events are acknowledged (their commands run) only after that: as durable, and the event loop takes other calls' events while a slow or busy disk syncs, at ~0.1–0.3 ms more per commit on a fast one (ADR 037). `auto` (the default): SQLite inside COMMIT while that is quick; once a COMMIT has taken 10 ms or more (a busy disk: an import staging and merging, another tenant), the thread pool, until one of its syncs takes under 3 ms again (ADR 052).",
   },
   DIALSTATE_DB_BUSY_TIMEOUT_MS: {
     group: 'Storage',

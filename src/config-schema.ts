@@ -74,7 +74,7 @@ export const CONFIG_SCHEMA = z.object({
   ),
   DIALSTATE_DB_SYNCHRONOUS: z._default(z.enum(['NORMAL', 'FULL']), 'FULL'),
   DIALSTATE_DB_CHECKPOINTS: z._default(z.enum(['background', 'automatic']), 'background'),
-  DIALSTATE_DB_WAL_SYNC: z._default(z.enum(['commit', 'thread-pool']), 'commit'),
+  DIALSTATE_DB_WAL_SYNC: z._default(z.enum(['auto', 'commit', 'thread-pool']), 'auto'),
   DIALSTATE_DB_BUSY_TIMEOUT_MS: z._default(wholeNumber(0, 60_000), 5_000),
   DIALSTATE_DB_UNWRITABLE_AFTER_MS: z._default(wholeNumber(100, 600_000), 10_000),
   DIALSTATE_NODE_ID: z.optional(

@@ -72,10 +72,11 @@ export interface Config {
     readonly checkpoints: 'background' | 'automatic';
     /**
      * Who syncs the journal's commits to disk under `FULL`: SQLite inside COMMIT
-     * (`commit`), or libuv's thread pool after it, the event loop going on (`thread-pool`,
-     * ADR 037).
+     * (`commit`), libuv's thread pool after it, the event loop going on (`thread-pool`,
+     * ADR 037), or the first while it is quick and the second while the disk is slow
+     * (`auto`, ADR 052).
      */
-    readonly walSync: 'commit' | 'thread-pool';
+    readonly walSync: 'auto' | 'commit' | 'thread-pool';
     /** How long a write waits for another connection's lock before failing (ms). */
     readonly busyTimeoutMs: number;
     /**

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       path: 'data/dialstate.db',
       synchronous: 'FULL',
       checkpoints: 'background',
-      walSync: 'commit',
+      walSync: 'auto',
       busyTimeoutMs: 5_000,
       unwritableAfterMs: 10_000,
       nodeId: hostname(),

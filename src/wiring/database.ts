@@ -5,7 +5,10 @@ import { startCampaignPurger } from '../store/campaign-purge.js';
 import { pingDatabase } from '../store/database-ping.js';
 import { createDialingStore } from '../store/dialing-store.js';
 import { createDncListStore } from '../store/dnc-list-store.js';
-import { createAttemptJournal } from '../store/journal/attempt-journal.js';
+import {
+  type AttemptJournalOptions,
+  createAttemptJournal,
+} from '../store/journal/attempt-journal.js';
 import type { MergePace } from '../store/lead-import/lead-import-merge.js';
 import { resumeImportMerges } from '../store/lead-import/lead-import-resume.js';
 import { createLeadIntakeStore } from '../store/lead-import/lead-intake-store.js';
@@ -22,10 +25,20 @@ import {
 export type { DatabaseParts } from './database-parts.js';
 
 /** How the SQLite parts work, where a caller knows better than a server's defaults. */
+/** `DIALSTATE_DB_WAL_SYNC` → the journal's `walFsync`. */
+const WAL_FSYNC = {
+  auto: 'when-slow',
+  commit: 'in-commit',
+  'thread-pool': 'thread-pool',
+} as const satisfies Record<Config['db']['walSync'], AttemptJournalOptions['walFsync']>;
+
 export interface SqlitePartsOptions {
   /** How an import's merge is cut into transactions (a server's slices by default). */
   importMerge?: MergePace;
-  /** Who syncs the journal's commits (`DIALSTATE_DB_WAL_SYNC`; SQLite's COMMIT by default). */
+  /**
+   * Who syncs the journal's commits (`DIALSTATE_DB_WAL_SYNC`; SQLite's COMMIT, or the
+   * thread pool while the disk is slow, by default).
+   */
   walSync?: Config['db']['walSync'];
 }
 
@@ -36,7 +49,7 @@ export function databaseParts(store: Store, options: SqlitePartsOptions = {}): D
   let journal: ReturnType<typeof createAttemptJournal> | undefined;
   const sqliteJournal = () => {
     journal ??= createAttemptJournal(store, {
-      walFsync: options.walSync === 'thread-pool' ? 'thread-pool' : 'in-commit',
+      walFsync: WAL_FSYNC[options.walSync ?? 'auto'],
     });
     return journal;
   };

@@ -90,6 +90,8 @@ describe('the database parts', () => {
     };
     expect(await inBatch('commit')).toEqual({ synchronous: 2 });
     expect(await inBatch('thread-pool')).toEqual({ synchronous: 1 });
+    // auto: inside COMMIT until a COMMIT has been slow (ADR 052).
+    expect(await inBatch('auto')).toEqual({ synchronous: 2 });
   });
 
   it('migrates the SQLite file for `dialstate migrate`, once', async () => {

@@ -11,6 +11,7 @@ import { factsOf } from '../../machines/attempt-step.js';
 import { recordAnsweredCall } from '../answered-calls.js';
 import { retryPolicyFromColumn } from '../retry-policy-column.js';
 import type { Store } from '../sqlite/db.js';
+import { createSlowDiskSync } from '../sqlite/slow-disk-sync.js';
 import { createAttemptJournalReads, snapshotToColumn } from './attempt-journal-reads.js';
 import { createCommitBatcher, walSyncOf } from './commit-batcher.js';
 
@@ -359,11 +360,13 @@ function explainConflict(prepare: Store['prepare'], attemptId: string): string {
 /** How the journal's commits reach the disk under `synchronous=FULL` (ADR 037). */
 export interface AttemptJournalOptions {
   /**
-   * `in-commit` (the default, `DIALSTATE_DB_WAL_SYNC=commit`): by SQLite inside COMMIT,
-   * stopping the event loop for it; `thread-pool`: each batch's WAL frames are synced
-   * from libuv's thread pool, its commits acknowledged after (ADR 037).
+   * `in-commit` (the default here, `DIALSTATE_DB_WAL_SYNC=commit`): by SQLite inside
+   * COMMIT, stopping the event loop for it; `thread-pool`: each batch's WAL frames are
+   * synced from libuv's thread pool, its commits acknowledged after (ADR 037);
+   * `when-slow` (`DIALSTATE_DB_WAL_SYNC=auto`, a server's default): inside COMMIT while
+   * that is quick, from the thread pool while the disk is slow (ADR 052).
    */
-  walFsync?: 'thread-pool' | 'in-commit';
+  walFsync?: 'thread-pool' | 'in-commit' | 'when-slow';
   /**
    * How long an attempt's end waits for the next claim to sync it before it syncs
    * itself (ms, ADR 050); `LENT_SYNC_WAIT_MS` by default.
@@ -379,7 +382,12 @@ export function createAttemptJournal(
   const batcher = createCommitBatcher(
     store,
     options.walFsync === 'thread-pool' ? walSyncOf(store) : null,
-    options.lentSyncWaitMs === undefined ? {} : { lentSyncWaitMs: options.lentSyncWaitMs },
+    {
+      ...(options.lentSyncWaitMs === undefined ? {} : { lentSyncWaitMs: options.lentSyncWaitMs }),
+      ...(options.walFsync === 'when-slow'
+        ? { syncWhenSlow: createSlowDiskSync(`${store.path}-wal`) }
+        : {}),
+    },
   );
 
   return {

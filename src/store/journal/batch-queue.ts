@@ -54,7 +54,10 @@ export type Settled = Result<unknown>;
  * The queue of a group commit: units queued in the same turn of the event loop are
  * handed together (at most MAX_BATCH) to `runBatch`, which writes them in one
  * transaction and says how each went; a `runBatch` that throws fails every unit of its
- * batch with that error (nothing of it written). Each dialect brings its `runBatch`.
+ * batch with that error (nothing of it written). `runBatch` may settle only the first
+ * units of its batch (SQLite's, after a wait for the write lock: `BATCH_WORK_MS`): the
+ * others go back to the head of the queue, for the next batch in a later turn. Each
+ * dialect brings its `runBatch`.
  */
 export function createBatchQueue<O extends UnitOptions = UnitOptions>(
   runBatch: (batch: readonly BatchUnit<O>[]) => Promise<Settled[]>,
@@ -97,11 +100,18 @@ export function createBatchQueue<O extends UnitOptions = UnitOptions>(
       for (const unit of batch) unit.reject(error);
       return;
     }
-    batch.forEach((unit, index) => {
-      const result = settled[index];
-      if (result?.ok) unit.resolve(result.value);
-      else unit.reject(result?.error);
-    });
+    // Units the batch did not reach are written first by the next one: ahead of units
+    // queued meanwhile, and of those the units acknowledged below queue.
+    const unreached = batch.slice(settled.length);
+    if (unreached.length > 0) {
+      queue = [...unreached, ...queue];
+      schedule();
+    }
+    for (const [index, result] of settled.entries()) {
+      const unit = batch[index] as BatchUnit<O>;
+      if (result.ok) unit.resolve(result.value);
+      else unit.reject(result.error);
+    }
   }
 
   return {

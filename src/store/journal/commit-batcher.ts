@@ -7,6 +7,7 @@ import {
   inWriteTransactionWhenLocked,
 } from '../sqlite/begin-immediate-async.js';
 import type { Store } from '../sqlite/db.js';
+import type { SlowDiskSync } from '../sqlite/slow-disk-sync.js';
 import { fsyncsEachWalCommit, withoutCommitSync } from '../sqlite/wal-commit-sync.js';
 import {
   createFileSyncer,
@@ -35,6 +36,21 @@ export function walSyncOf(store: Store): WalSync {
  */
 export const LENT_SYNC_WAIT_MS = 20;
 
+/**
+ * How long the units of a batch that had to wait for the write lock may run before the
+ * rest wait for the next batch (ms). A batch is written, committed and acknowledged in
+ * one turn of the event loop, and every unit acknowledged goes on in that turn too (its
+ * attempt's commands, listeners, the next claim). While another connection holds the
+ * write lock (an import's merge, ADR 039) every call's events queue, and the batches that
+ * waited ran 60–180 ms on a core in one turn on a slow host (ADR 052). Measured, not
+ * counted: a slower or busier core runs fewer units a turn rather than holding the loop
+ * longer. The batches after it are bounded too until one finds the lock free and runs
+ * all its units. Otherwise a batch is not bounded: at a thousand live calls a batch runs
+ * longer than this, and cutting it in two costs a second synced commit (0.80× the
+ * attempts/s of `bench:sim-throughput` at L=1,000 when every batch was bounded).
+ */
+export const BATCH_WORK_MS = 20;
+
 /** Settings and test seams of `createCommitBatcher`. */
 export interface CommitBatcherOptions {
   /** How long a batch lending its sync waits for its hooks (ms); LENT_SYNC_WAIT_MS by default. */
@@ -44,6 +60,17 @@ export interface CommitBatcherOptions {
    * follow it; `createFileSyncer(<path>-wal)` by default.
    */
   syncer?: FileSyncer;
+  /**
+   * How long the units of a batch that waited for the write lock may run before the rest
+   * wait for the next batch (ms); BATCH_WORK_MS by default.
+   */
+  batchWorkMs?: number;
+  /**
+   * With no `walSync`: batches are synced from libuv's thread pool, as with one, while
+   * this says the disk is slow (`createSlowDiskSync`, ADR 052), and by SQLite inside
+   * COMMIT otherwise.
+   */
+  syncWhenSlow?: SlowDiskSync;
 }
 
 /**
@@ -59,7 +86,8 @@ export interface CommitBatcherOptions {
  * written while it runs. The connection is back to FULL between batches, so other writes
  * on it keep SQLite's own fsync at commit.
  *
- * Without a `walSync`, a batch whose every unit lends its sync (`UnitOptions`, an
+ * Without a `walSync`, `options.syncWhenSlow` decides batch by batch between the two
+ * (ADR 052). A batch synced inside COMMIT whose every unit lends its sync (`UnitOptions`, an
  * attempt's end: ADR 050) is committed as under NORMAL too; its units' hooks run (the
  * next claim), and the batch is durable once a synced commit that wrote has followed it
  * on this connection (its fsync covers every frame before its own), or else once its own
@@ -85,25 +113,39 @@ export function createCommitBatcher(
   let busyTimeoutMs: number | undefined;
   /** Synced commits that wrote, while a batch that lent its sync waits (ADR 050). */
   const synced: SyncedCommits = { waiting: 0, count: 0 };
+  /** Whether the batches are behind after a wait for the write lock (BATCH_WORK_MS). */
+  let catchingUp = false;
   const syncer = options.syncer ?? createFileSyncer(`${store.path}-wal`);
   // While an fsync runs, a batch written now would wait for the next one all the same:
   // the units queued meanwhile are written together when it ends, in one transaction
   // (fewer, larger batches: the pages they share are written to the WAL once).
-  const gate = () => (walFile ? (walSync?.running() ?? null) : null);
+  const slowDisk = walSync === null ? (options.syncWhenSlow ?? null) : null;
+  const gate = () => (walFile ? ((walSync ?? slowDisk?.walSync)?.running() ?? null) : null);
   return createBatchQueue(async (batch) => {
+    const offLoop = walSync ?? (slowDisk?.offLoop === true ? slowDisk.walSync : null);
     let deferred = false;
     let lends = false;
     busyTimeoutMs ??= busyTimeoutOf(store);
     const timeoutMs = busyTimeoutMs;
-    const commit: CommitMark = { lends: false, countAtCommit: 0 };
+    const commit: CommitMark = { lends: false, countAtCommit: 0, commitMs: null };
+    /** Tries at the write lock: more than one, and the batch waited for another writer. */
+    let tries = 0;
     // The connection is held only for each try at the write lock and, once it is had,
     // for the batch: reads run while the batch waits for a writer on another connection.
     const settled = await inWriteTransactionWhenLocked(
       store,
       timeoutMs,
-      (trx) => inImmediateTransaction(store, trx, batch, timeoutMs, { synced, commit }),
+      (trx) =>
+        inImmediateTransaction(store, trx, batch, timeoutMs, {
+          counting: { synced, commit },
+          workMs:
+            tries > 1 || catchingUp
+              ? (options.batchWorkMs ?? BATCH_WORK_MS)
+              : Number.POSITIVE_INFINITY,
+        }),
       (attempt) => {
-        if (walSync === null) {
+        tries += 1;
+        if (offLoop === null) {
           // The pragma is read only for a batch that could lend (an end's, mostly alone).
           lends = batch.every((unit) => unit.options?.whileUnsynced !== undefined);
           lends &&= fsyncsEachWalCommit(store);
@@ -119,8 +161,12 @@ export function createCommitBatcher(
         return deferred ? withoutCommitSync(store, attempt) : attempt();
       },
     );
-    if (deferred) await walSync?.afterWrite();
+    // Bounded from a wait for the lock until a batch finds it free and runs all its units:
+    // the units a bounded batch left go to the batches after it, which are bounded too.
+    catchingUp = tries > 1 || settled.length < batch.length;
+    if (deferred) await offLoop?.afterWrite();
     else if (lends) await syncLent(batch, settled, commit.countAtCommit);
+    else if (commit.commitMs !== null) slowDisk?.committed(commit.commitMs);
     return settled;
   }, gate);
 
@@ -180,32 +226,43 @@ function walFileExists(store: Store): boolean {
  * write makes SQLite refuse the write at once (SQLITE_BUSY, no waiting), whereas an
  * immediate one waits for the write lock up front, within the busy timeout.
  *
+ * Units run one after the other until `workMs` has passed (the first at least): the
+ * transaction holds those, and the settled results say how each went; the units after
+ * them are left for the next batch (`createBatchQueue`).
+ *
  * Units rarely fail (a journal conflict, a claim's own error), so the batch first runs
  * with no savepoints: a savepoint per unit makes SQLite copy every page a unit first
  * touches into a statement journal, about a quarter of the batch's SQLite time
  * (bench:attempt-engine `--variant floor,floor-savepoints`). If a unit throws, its
  * writes cannot be told apart from the others': the transaction is rolled back and the
- * batch runs again, each unit in its own savepoint, so that only the failed one is
- * undone. A lone unit never needs one: its failure rolls back the whole transaction.
+ * batch runs again (as far as its time allows, and at least up to the failed unit), each
+ * unit in its own savepoint, so that only the failed one is undone. A lone unit never
+ * needs one: its failure rolls back the whole transaction.
  */
 async function inImmediateTransaction(
   store: Store,
   trx: Kysely<Database>,
   batch: readonly BatchUnit[],
   busyTimeoutMs: number,
-  counting: Counting | null = null,
+  options: { counting?: Counting | null; workMs?: number } = {},
 ): Promise<Settled[]> {
+  const counting = options.counting ?? null;
+  const workMs = options.workMs ?? Number.POSITIVE_INFINITY;
+  let ran = 0;
   const together = await inBegunTransaction(
     store,
     counting,
     async (): Promise<Result<unknown[]>> => {
       const values: unknown[] = [];
+      const until = performance.now() + workMs;
       for (const unit of batch) {
+        ran += 1;
         try {
           values.push(await unit.work(trx));
         } catch (error) {
           return { ok: false, error };
         }
+        if (performance.now() >= until) break;
       }
       return { ok: true, value: values };
     },
@@ -218,7 +275,12 @@ async function inImmediateTransaction(
     counting,
     async (): Promise<Result<Settled[]>> => {
       const results: Settled[] = [];
-      for (const unit of batch) results.push(await runInSavepoint(store, trx, unit));
+      // At least as far as the first run went: the failed unit is settled here.
+      const until = performance.now() + workMs;
+      for (const unit of batch) {
+        results.push(await runInSavepoint(store, trx, unit));
+        if (results.length >= ran && performance.now() >= until) break;
+      }
       return { ok: true, value: results };
     },
   );
@@ -238,10 +300,14 @@ interface SyncedCommits {
   count: number;
 }
 
-/** What a batch's COMMIT notes: whether it lends its sync, and the count it was made at. */
+/**
+ * What a batch's COMMIT notes: whether it lends its sync, the count it was made at, and
+ * how long the COMMIT statement took (ms; null until it is made).
+ */
 interface CommitMark {
   lends: boolean;
   countAtCommit: number;
+  commitMs: number | null;
 }
 
 /** How a batch takes part in the count of synced commits. */
@@ -296,8 +362,12 @@ async function inBegunTransaction<T>(
     const result = await work();
     if (result.ok) {
       const changed = before !== null && totalChanges(store) > before;
+      const committing = performance.now();
       store.prepare('commit').run([]);
-      if (counting !== null) noteCommit(store, counting, changed);
+      if (counting !== null) {
+        counting.commit.commitMs = performance.now() - committing;
+        noteCommit(store, counting, changed);
+      }
     } else rollback(store);
     return result;
   } catch (error) {

@@ -8,7 +8,8 @@ import { migrateToLatest } from '../../../src/store/migrate.js';
 import { createRecordingRepository } from '../../../src/store/recordings.js';
 import type { Database } from '../../../src/store/schema.js';
 import { openDatabase } from '../../../src/store/sqlite/db.js';
-import type { WalSync } from '../../../src/store/sqlite/wal-sync.js';
+import { createSlowDiskSync } from '../../../src/store/sqlite/slow-disk-sync.js';
+import type { FileSyncer, WalSync } from '../../../src/store/sqlite/wal-sync.js';
 import { createTempDir, openMigratedStore, sampleRecording } from '../../support/store-fixtures.js';
 import { useStoreWorkspace } from '../../support/store-workspace.js';
 import { until } from '../../support/until.js';
@@ -255,6 +256,70 @@ describe('commit batcher', () => {
       expect((await results).map((result) => result.status)).toEqual(['rejected', 'rejected']);
     });
 
+    describe('by how long the last sync took (DIALSTATE_DB_WAL_SYNC=auto, ADR 052)', () => {
+      /** A syncer of the WAL file whose fsyncs complete when the test says so. */
+      function heldSyncer() {
+        const syncs: (() => void)[] = [];
+        const syncer: FileSyncer = {
+          sync: () => new Promise<void>((resolve) => syncs.push(resolve)),
+          release: () => {},
+        };
+        return { syncs, syncer };
+      }
+
+      it('syncs from the thread pool after a slow COMMIT, inside COMMIT again after a quick sync', async () => {
+        const { syncs, syncer } = heldSyncer();
+        // Every COMMIT counts as slow, every sync of the thread pool as quick.
+        const slowDisk = createSlowDiskSync(`${workspace.store.path}-wal`, {
+          syncer,
+          slowMs: 0,
+          quickMs: Number.POSITIVE_INFINITY,
+        });
+        const batcher = createCommitBatcher(workspace.store, null, { syncWhenSlow: slowDisk });
+
+        expect(await batcher.run((trx) => synchronousOf(trx))).toBe(2);
+        expect(slowDisk.offLoop).toBe(true);
+
+        let settled = false;
+        const second = batcher
+          .run(async (trx) => {
+            await addRecording(trx, 'a');
+            return synchronousOf(trx);
+          })
+          .finally(() => {
+            settled = true;
+          });
+        await until(() => syncs.length === 1, { what: 'the thread pool sync to be asked for' });
+        // Committed without its fsync, and not acknowledged before it.
+        expect(await recordingIds()).toEqual(['a']);
+        expect(settled).toBe(false);
+        syncs[0]?.();
+        expect(await second).toBe(1);
+        expect(slowDisk.offLoop).toBe(false);
+
+        expect(await batcher.run((trx) => synchronousOf(trx))).toBe(2);
+        expect(syncs).toHaveLength(1);
+      });
+
+      it('stays with the thread pool while its syncs are slow', async () => {
+        const { syncs, syncer } = heldSyncer();
+        const slowDisk = createSlowDiskSync(`${workspace.store.path}-wal`, {
+          syncer,
+          slowMs: 0,
+          quickMs: 0,
+        });
+        const batcher = createCommitBatcher(workspace.store, null, { syncWhenSlow: slowDisk });
+        expect(await batcher.run((trx) => synchronousOf(trx))).toBe(2);
+        for (const round of [1, 2]) {
+          const next = batcher.run((trx) => synchronousOf(trx));
+          await until(() => syncs.length === round, { what: `thread pool sync ${round}` });
+          syncs[round - 1]?.();
+          expect(await next).toBe(1);
+        }
+        expect(slowDisk.offLoop).toBe(true);
+      });
+    });
+
     it('syncs the real WAL file and acknowledges after it', async () => {
       const batcher = createCommitBatcher(workspace.store, walSyncOf(workspace.store));
       const seen = await batcher.run(async (trx) => {
@@ -358,6 +423,100 @@ describe('commit batcher', () => {
         expect(store.prepare('pragma busy_timeout').all([])).toEqual([{ timeout: 5000 }]);
       } finally {
         clearInterval(ticking);
+        clearTimeout(release);
+        if (!released) lock.release();
+      }
+    });
+
+    /** A unit that writes a recording and holds the thread for `busyMs`, noting its transaction. */
+    function busyUnits(log: string[], busyMs: number) {
+      const transactions = new Map<Kysely<Database>, number>();
+      const unit = (index: number) => async (trx: Kysely<Database>) => {
+        if (!transactions.has(trx)) transactions.set(trx, transactions.size);
+        log.push(`unit ${index} in ${transactions.get(trx)}`);
+        await addRecording(trx, `r${String(index).padStart(2, '0')}`);
+        const until = performance.now() + busyMs;
+        while (performance.now() < until) {}
+        return index;
+      };
+      return { transactions, unit };
+    }
+
+    it('runs the batches behind a wait for the lock for at most BATCH_WORK_MS each, in turns of their own (ADR 052)', async () => {
+      const { store } = workspace;
+      const lock = holdWriteLock(store.path);
+      const batcher = createCommitBatcher(store);
+      const log: string[] = [];
+      const { transactions, unit } = busyUnits(log, 8);
+      const ticking = setInterval(() => log.push('tick'), 1);
+      let released = false;
+      const release = setTimeout(() => {
+        released = true;
+        lock.release();
+      }, 30);
+      try {
+        // Twelve units of 8 ms queued in one turn while the lock is held elsewhere: 96 ms
+        // in one turn without the bound.
+        const indexes = Array.from({ length: 12 }, (_, index) => index);
+        expect(await Promise.all(indexes.map((index) => batcher.run(unit(index))))).toEqual(
+          indexes,
+        );
+      } finally {
+        clearInterval(ticking);
+        clearTimeout(release);
+        if (!released) lock.release();
+      }
+      // BATCH_WORK_MS (20 ms) of units a transaction: at most three of these a batch.
+      expect(transactions.size).toBeGreaterThanOrEqual(4);
+      const units = log.filter((line) => line.startsWith('unit'));
+      expect(units.map((line) => Number(line.split(' ')[1]))).toEqual(
+        Array.from({ length: 12 }, (_, index) => index),
+      );
+      // A timer ran between every two batches: each began in a turn of its own.
+      for (let batch = 1; batch < transactions.size; batch += 1) {
+        const last = log.findLastIndex((line) => line.endsWith(` in ${batch - 1}`));
+        const first = log.findIndex((line) => line.endsWith(` in ${batch}`));
+        expect(log.slice(last, first)).toContain('tick');
+      }
+      expect(await recordingIds()).toHaveLength(12);
+
+      // Caught up, and the lock free: a batch runs all its units in one transaction again.
+      const again = busyUnits([], 8);
+      const more = [12, 13, 14, 15];
+      expect(await Promise.all(more.map((index) => batcher.run(again.unit(index))))).toEqual(more);
+      expect(again.transactions.size).toBe(1);
+    });
+
+    it('does not bound a batch that found the lock free', async () => {
+      const batcher = createCommitBatcher(workspace.store);
+      const { transactions, unit } = busyUnits([], 8);
+      const indexes = [0, 1, 2, 3, 4];
+      expect(await Promise.all(indexes.map((index) => batcher.run(unit(index))))).toEqual(indexes);
+      expect(transactions.size).toBe(1);
+    });
+
+    it('fails only the unit that failed when a batch behind a wait is cut short', async () => {
+      const { store } = workspace;
+      const lock = holdWriteLock(store.path);
+      const batcher = createCommitBatcher(store, null, { batchWorkMs: 0 });
+      let released = false;
+      const release = setTimeout(() => {
+        released = true;
+        lock.release();
+      }, 20);
+      try {
+        const results = await Promise.allSettled([
+          batcher.run((trx) => addRecording(trx, 'a')),
+          batcher.run(() => Promise.reject(new Error('refused'))),
+          batcher.run((trx) => addRecording(trx, 'c')),
+        ]);
+        expect(results.map((result) => result.status)).toEqual([
+          'fulfilled',
+          'rejected',
+          'fulfilled',
+        ]);
+        expect(await recordingIds()).toEqual(['a', 'c']);
+      } finally {
         clearTimeout(release);
         if (!released) lock.release();
       }
