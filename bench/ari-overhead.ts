@@ -3,7 +3,7 @@
  * by dialstate, back to back in one process, against the same ARI.
  *
  *   npm run bench:ari-overhead -- [--live 1,10,50] [--attempts 1000] [--rounds 2]
- *     [--synchronous FULL|NORMAL] [--sim process|inline] [--wal-fsync thread-pool,in-commit]
+ *     [--synchronous FULL|NORMAL] [--sim process|inline] [--wal-fsync when-slow,in-commit,thread-pool]
  *     [--log silent|info] [--start with-claim,after-claim] [--end-sync lent,own]
  *     [--base <checkout>]
  *     [--url http://pbx:8088 --user u --password p]
@@ -22,10 +22,11 @@
  * `--log info` gives dialstate's side the server's logger at info (its lines to
  * /dev/null): a line per transition, a child logger per attempt; silent by default.
  *
- * `--wal-fsync` names how the journal's commits reach the disk (ADR 037): `thread-pool`
- * (the default) or `in-commit` (SQLite's fsync inside COMMIT, on the event loop). Given
- * both, each gets a stack of its own (database file, simulator), and each round runs
- * the bare loop once, then both variants, every other round in the reverse order.
+ * `--wal-fsync` names how the journal's commits reach the disk: `when-slow` (the default,
+ * as a server's `DIALSTATE_DB_WAL_SYNC=auto`, ADR 052: inside COMMIT while COMMITs are
+ * quick, from libuv's thread pool while the disk is slow), `in-commit` (SQLite's fsync
+ * inside COMMIT, on the event loop) or `thread-pool` (ADR 037). Given several, each gets a stack of its own (database file, simulator), and each round runs
+ * the bare loop once, then each variant, every other round in the reverse order.
  *
  * `--base <checkout>` adds, beside each stack, one of another checkout of dialstate (its
  * own `bench/sim-stack.ts` and everything under it, e.g. `git worktree add --detach
@@ -102,7 +103,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     synchronous: { type: 'string', default: 'FULL' },
     sim: { type: 'string', default: 'process' },
-    'wal-fsync': { type: 'string', default: 'in-commit' },
+    'wal-fsync': { type: 'string', default: 'when-slow' },
     start: { type: 'string', default: 'with-claim' },
     'end-sync': { type: 'string', default: 'lent' },
     log: { type: 'string', default: 'silent' },
@@ -125,8 +126,8 @@ const log = values.log;
 if (log !== 'silent' && log !== 'info') throw new Error(`--log takes silent or info, not ${log}`);
 const walFsyncs = (values['wal-fsync'] ?? '').split(',') as WalFsync[];
 for (const walFsync of walFsyncs) {
-  if (walFsync !== 'thread-pool' && walFsync !== 'in-commit') {
-    throw new Error(`--wal-fsync takes thread-pool or in-commit, not ${walFsync}`);
+  if (walFsync !== 'when-slow' && walFsync !== 'thread-pool' && walFsync !== 'in-commit') {
+    throw new Error(`--wal-fsync takes when-slow, in-commit or thread-pool, not ${walFsync}`);
   }
 }
 const starts = (values.start ?? '').split(',') as FirstStepPlace[];

@@ -7,7 +7,13 @@
  * is dialing through the simulator.
  *
  *   npm run bench:import -- [--rows 1000000] [--calls 20] [--floor] [--checkpoints background|automatic] [--wal-sync auto|commit|thread-pool]
- *     [--sim process|inline]
+ *     [--sim process|inline] [--pace stress|real]
+ *
+ * `--pace` is how the other campaign's calls go: `stress` (the default) numbers the
+ * simulator answers busy, its time running 20× fast, so that 100 live calls end some
+ * hundreds a second and keep the event loop near a full core; `real` people who answer
+ * after 1 s, pass AMD as HUMAN in about 3 s and talk 5 s with the AI agent the call is
+ * handed to, in real time: what 100 live calls of a campaign are.
  *
  * Reported: file → committed time (upload start until the import is `completed`), the
  * import's own start-to-finish, the dialer's process's CPU time meanwhile (every thread:
@@ -59,8 +65,17 @@ const { values } = parseArgs({
     'wal-sync': { type: 'string' },
     generator: { type: 'string', default: GENERATOR },
     sim: { type: 'string', default: 'process' },
+    pace: { type: 'string', default: 'stress' },
   },
 });
+const PACES = {
+  stress: { timeScale: 0.05, suffix: '07' },
+  real: { timeScale: 1, suffix: '01' },
+} as const;
+if (values.pace !== 'stress' && values.pace !== 'real') {
+  throw new Error(`--pace takes stress or real, not ${values.pace}`);
+}
+const pace = PACES[values.pace];
 const placement = values.sim as SimPlacement;
 if (!SIM_PLACEMENTS.includes(placement))
   throw new Error(`--sim takes inline or process, not ${values.sim}`);
@@ -74,7 +89,7 @@ const bytes = statSync(csvPath).size;
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-const SIM_TIME_SCALE = 0.05;
+const SIM_TIME_SCALE = pace.timeScale;
 const sim =
   placement === 'process'
     ? await startSimHost('process', {
@@ -102,7 +117,8 @@ const config = {
   simTimeScale: SIM_TIME_SCALE,
 };
 
-// The dialing campaign: numbers the simulator answers busy, a call every few ms.
+// The dialing campaign: at `stress` pace numbers the simulator answers busy, a call every
+// few ms; at `real` pace people who answer and are handed to the AI agent.
 const setup = openDatabase({ path: config.db.path });
 await migrateToLatest(setup.db);
 const dialing: Campaign = {
@@ -117,7 +133,7 @@ const dialing: Campaign = {
 };
 await createCampaignRepository(setup.db).insert(dialing);
 const callLeads = Array.from({ length: 200_000 }, (_, n) =>
-  benchLead(`call-${n}`, dialing.id, `+1555${String(n).padStart(6, '0')}07`, n),
+  benchLead(`call-${n}`, dialing.id, `+1555${String(n).padStart(6, '0')}${pace.suffix}`, n),
 );
 for (let i = 0; i < callLeads.length; i += 20_000) {
   const inserted = await createLeadRepository(setup.db).insert(callLeads.slice(i, i + 20_000));
@@ -258,7 +274,7 @@ const leadsStored = (
 
 console.log(
   `import, node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, ` +
-    `${rowCount} rows, ${(bytes / 1e6).toFixed(1)} MB, checkpoints ${values.checkpoints}, WAL sync ${config.db.walSync}, simulator ${placement}, ` +
+    `${rowCount} rows, ${(bytes / 1e6).toFixed(1)} MB, checkpoints ${values.checkpoints}, WAL sync ${config.db.walSync}, simulator ${placement}, pace ${values.pace}, ` +
     `loadavg at start ${load}`,
 );
 const ms = (ns: number) => (ns / 1e6).toFixed(0);
@@ -287,6 +303,16 @@ console.log(
     `${counts.accepted} / ${counts.duplicates} / ${counts.rejected} |`,
 );
 for (const line of describeStalls(recorded)) console.log(line);
+// What the other campaign's calls came to: at `real` pace, people handed to the AI agent.
+const outcomes = await reader.db
+  .selectFrom('attempt')
+  .select(['outcome', (eb) => eb.fn.countAll<number>().as('n')])
+  .where('done', '=', 1)
+  .groupBy('outcome')
+  .execute();
+console.log(
+  `calls ended, by outcome: ${outcomes.map(({ outcome, n }) => `${outcome} ${n}`).join(', ')}`,
+);
 console.log(`loadavg at end ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
 await reader.close();
 await dialstate.stop();

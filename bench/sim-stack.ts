@@ -95,7 +95,10 @@ export interface StackOptions {
    * inside the commit that passes 1,000 pages.
    */
   checkpoints?: CheckpointMode;
-  /** How the journal's commits reach the disk (`createAttemptJournal`); its default if not given. */
+  /**
+   * How the journal's commits reach the disk (`createAttemptJournal`); when not given, as
+   * a server's default (`DIALSTATE_DB_WAL_SYNC=auto`: `when-slow`, ADR 052).
+   */
   walFsync?: AttemptJournalOptions['walFsync'];
   /**
    * Where an attempt's `attempt.started` is committed: `with-claim` (the default, as the
@@ -149,10 +152,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     ...(options.checkpoints === undefined ? {} : { checkpoints: options.checkpoints }),
   });
   await migrateToLatest(store.db);
-  const journal = createAttemptJournal(
-    store,
-    options.walFsync === undefined ? {} : { walFsync: options.walFsync },
-  );
+  const journal = createAttemptJournal(store, { walFsync: options.walFsync ?? 'when-slow' });
   await createCampaignRepository(store.db).insert(benchCampaign());
   const leads = createLeadRepository(store.db);
   const sim = options.ari

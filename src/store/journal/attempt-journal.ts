@@ -10,6 +10,7 @@ import {
 import { factsOf } from '../../machines/attempt-step.js';
 import { recordAnsweredCall } from '../answered-calls.js';
 import { retryPolicyFromColumn } from '../retry-policy-column.js';
+import { bulkWriteRunning } from '../sqlite/bulk-writes.js';
 import type { Store } from '../sqlite/db.js';
 import { createSlowDiskSync } from '../sqlite/slow-disk-sync.js';
 import { createAttemptJournalReads, snapshotToColumn } from './attempt-journal-reads.js';
@@ -385,7 +386,11 @@ export function createAttemptJournal(
     {
       ...(options.lentSyncWaitMs === undefined ? {} : { lentSyncWaitMs: options.lentSyncWaitMs }),
       ...(options.walFsync === 'when-slow'
-        ? { syncWhenSlow: createSlowDiskSync(`${store.path}-wal`) }
+        ? {
+            syncWhenSlow: createSlowDiskSync(`${store.path}-wal`, {
+              busy: () => bulkWriteRunning(store),
+            }),
+          }
         : {}),
     },
   );

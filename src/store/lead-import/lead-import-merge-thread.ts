@@ -1,5 +1,6 @@
 import type { LeadImportMerge } from '../../intake/lead-intake-ports.js';
 import { startThread } from '../../thread-start.js';
+import { beginBulkWrite } from '../sqlite/bulk-writes.js';
 import type { Store, SynchronousMode } from '../sqlite/db.js';
 import { withConnection } from '../sqlite/sync-transaction.js';
 import { type MergePace, mergeImportInSlices } from './lead-import-merge.js';
@@ -150,8 +151,11 @@ export function mergeStagedImport(
   pace: MergePace = {},
 ): Promise<LeadImportMerge> {
   const { importId, rows, file } = staged;
-  if (file === null || pace.onEventLoop === true) {
-    return mergeImportInSlices(store, { importId, rows }, at, pace);
-  }
-  return mergeImportInThread(store, { importId, stagingFile: file }, at, pace);
+  // A merge resumed at start-up is a bulk write too: the journal syncs off the loop.
+  const endBulkWrite = beginBulkWrite(store);
+  const merging =
+    file === null || pace.onEventLoop === true
+      ? mergeImportInSlices(store, { importId, rows }, at, pace)
+      : mergeImportInThread(store, { importId, stagingFile: file }, at, pace);
+  return merging.finally(endBulkWrite);
 }

@@ -1,6 +1,7 @@
 import type { LeadImportCounts, LeadImportIssue } from '../../intake/lead-import.js';
 import type { LeadImportRun, LeadImportStart, StagedLead } from '../../intake/lead-intake-ports.js';
 import { phoneZonesColumn } from '../phone-zones.js';
+import { beginBulkWrite } from '../sqlite/bulk-writes.js';
 import type { Store } from '../sqlite/db.js';
 import { syncTransaction, withConnection } from '../sqlite/sync-transaction.js';
 import { claimTempSlot, releaseTempSlot } from '../sqlite/temp-table-slots.js';
@@ -36,13 +37,21 @@ export async function openLeadImportRun(
   slices: MergePace = {},
 ): Promise<LeadImportRun> {
   const slot = claimTempSlot(store);
+  // From the first staged row to the end of the merge the disk is busy with the import's
+  // pages: the journal syncs off the event loop meanwhile (ADR 055).
+  const endBulkWrite = beginBulkWrite(store);
+  /** The import's temp tables are dropped (or left to a resumed merge): its bulk write ends. */
+  const release = () => {
+    releaseTempSlot(store, slot);
+    endBulkWrite();
+  };
   const issues = `temp.lead_import_issues_${slot}`;
   const { importId, campaignId, mode } = start;
   let staging: ImportStaging;
   try {
     staging = await openImportStaging(store, slot, importId);
   } catch (error) {
-    releaseTempSlot(store, slot);
+    release();
     throw error;
   }
   const { rows, file } = staging;
@@ -64,7 +73,7 @@ export async function openLeadImportRun(
     });
   } catch (error) {
     await staging.remove().catch(() => undefined);
-    releaseTempSlot(store, slot);
+    release();
     throw error;
   }
 
@@ -78,7 +87,7 @@ export async function openLeadImportRun(
         store.prepare(`drop table if exists ${issues}`).run([]);
       });
     } finally {
-      releaseTempSlot(store, slot);
+      release();
     }
   }
   /** Moves the staged issues to the import's issues; inside a transaction. */
@@ -236,7 +245,7 @@ export async function openLeadImportRun(
           try {
             await staging.detach();
           } finally {
-            releaseTempSlot(store, slot);
+            release();
           }
         } else {
           await dropStaging();

@@ -10,10 +10,12 @@ export const SLOW_COMMIT_MS = 10;
 export const QUICK_SYNC_MS = 3;
 
 /**
- * Where a batch's sync goes, by how long the last one took: inside COMMIT while the disk
- * keeps up (no thread pool hop, ADR 037's revision), from libuv's thread pool after a
- * COMMIT took `SLOW_COMMIT_MS` or more, until one of those fsyncs takes under
- * `QUICK_SYNC_MS`. As durable either way: a unit resolves once its frames are synced.
+ * Where a batch's sync goes: inside COMMIT while the disk keeps up (no thread pool hop,
+ * ADR 037's revision); from libuv's thread pool while `busy()` says bulk writes run (an
+ * import: `bulkWriteRunning`), whose write-back makes any sync slow at any moment, and
+ * after a COMMIT took `SLOW_COMMIT_MS` or more (a disk busy with something else), until
+ * one of those fsyncs takes under `QUICK_SYNC_MS`. As durable either way: a unit
+ * resolves once its frames are synced (ADR 052, 055).
  */
 export interface SlowDiskSync {
   /** Whether the next batch is synced from the thread pool (`walSync`). */
@@ -26,8 +28,15 @@ export interface SlowDiskSync {
 
 export function createSlowDiskSync(
   walPath: string,
-  options: { syncer?: FileSyncer; slowMs?: number; quickMs?: number } = {},
+  options: {
+    syncer?: FileSyncer;
+    slowMs?: number;
+    quickMs?: number;
+    /** Whether bulk writes run now, keeping the sync off the loop; never by default. */
+    busy?: () => boolean;
+  } = {},
 ): SlowDiskSync {
+  const busy = options.busy ?? (() => false);
   const slowMs = options.slowMs ?? SLOW_COMMIT_MS;
   const quickMs = options.quickMs ?? QUICK_SYNC_MS;
   const syncer = options.syncer ?? createFileSyncer(walPath);
@@ -43,7 +52,7 @@ export function createSlowDiskSync(
   };
   return {
     get offLoop() {
-      return offLoop;
+      return offLoop || busy();
     },
     walSync: createWalSync(walPath, timed),
     committed(ms) {

@@ -301,6 +301,28 @@ describe('commit batcher', () => {
         expect(syncs).toHaveLength(1);
       });
 
+      it('syncs from the thread pool while bulk writes run, however quick its COMMITs and syncs (ADR 055)', async () => {
+        const { syncs, syncer } = heldSyncer();
+        let bulk = true;
+        // No COMMIT counts as slow, every sync of the thread pool as quick.
+        const slowDisk = createSlowDiskSync(`${workspace.store.path}-wal`, {
+          syncer,
+          slowMs: Number.POSITIVE_INFINITY,
+          quickMs: Number.POSITIVE_INFINITY,
+          busy: () => bulk,
+        });
+        const batcher = createCommitBatcher(workspace.store, null, { syncWhenSlow: slowDisk });
+        for (const round of [1, 2]) {
+          const next = batcher.run((trx) => synchronousOf(trx));
+          await until(() => syncs.length === round, { what: `thread pool sync ${round}` });
+          syncs[round - 1]?.();
+          expect(await next).toBe(1);
+        }
+        bulk = false;
+        expect(await batcher.run((trx) => synchronousOf(trx))).toBe(2);
+        expect(syncs).toHaveLength(2);
+      });
+
       it('stays with the thread pool while its syncs are slow', async () => {
         const { syncs, syncer } = heldSyncer();
         const slowDisk = createSlowDiskSync(`${workspace.store.path}-wal`, {
