@@ -464,7 +464,7 @@ describe('commit batcher', () => {
       return { transactions, unit };
     }
 
-    it('runs the batches behind a wait for the lock for at most BATCH_WORK_MS each, in turns of their own (ADR 052)', async () => {
+    it('runs the batches behind a wait for the lock for at most BATCH_WORK_MS each, in turns of their own (ADR 055)', async () => {
       const { store } = workspace;
       const lock = holdWriteLock(store.path);
       const batcher = createCommitBatcher(store);
