@@ -365,7 +365,8 @@ export interface AttemptJournalOptions {
    * COMMIT, stopping the event loop for it; `thread-pool`: each batch's WAL frames are
    * synced from libuv's thread pool, its commits acknowledged after (ADR 037);
    * `when-slow` (`DIALSTATE_DB_WAL_SYNC=auto`, a server's default): inside COMMIT while
-   * that is quick, from the thread pool while the disk is slow (ADR 052).
+   * that is quick, from the thread pool while an import runs or the disk is slow (ADR
+   * 052, 055).
    */
   walFsync?: 'thread-pool' | 'in-commit' | 'when-slow';
   /**

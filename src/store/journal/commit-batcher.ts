@@ -67,8 +67,8 @@ export interface CommitBatcherOptions {
   batchWorkMs?: number;
   /**
    * With no `walSync`: batches are synced from libuv's thread pool, as with one, while
-   * this says the disk is slow (`createSlowDiskSync`, ADR 052), and by SQLite inside
-   * COMMIT otherwise.
+   * this says the disk is busy or slow (`createSlowDiskSync`, ADR 052, 055), and by
+   * SQLite inside COMMIT otherwise.
    */
   syncWhenSlow?: SlowDiskSync;
 }
@@ -87,7 +87,7 @@ export interface CommitBatcherOptions {
  * on it keep SQLite's own fsync at commit.
  *
  * Without a `walSync`, `options.syncWhenSlow` decides batch by batch between the two
- * (ADR 052). A batch synced inside COMMIT whose every unit lends its sync (`UnitOptions`, an
+ * (ADR 055). A batch synced inside COMMIT whose every unit lends its sync (`UnitOptions`, an
  * attempt's end: ADR 050) is committed as under NORMAL too; its units' hooks run (the
  * next claim), and the batch is durable once a synced commit that wrote has followed it
  * on this connection (its fsync covers every frame before its own), or else once its own
