@@ -6,6 +6,7 @@ import { DEFAULT_AMD_PARAMETERS } from '../../src/campaign/amd-parameters.js';
 import type { Campaign } from '../../src/campaign/campaign.js';
 import { NO_FREQUENCY_CAPS } from '../../src/campaign/frequency-caps.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/campaign/retry-policy.js';
+import type { StagedLead } from '../../src/intake/lead-intake-ports.js';
 import type { PersistedAttemptSnapshot } from '../../src/machines/attempt-step.js';
 import type { AttemptEvent, AttemptFacts, AttemptInput } from '../../src/machines/attempt-types.js';
 import { createCampaignRepository } from '../../src/store/campaigns.js';
@@ -171,6 +172,20 @@ export function sampleLead(
     createdAt: T0,
     ...overrides,
   };
+}
+
+/** `count` rows of an import as staged: valid, pending, row numbers from 2 (after the header). */
+export function stagedLeads(count: number): StagedLead[] {
+  return Array.from({ length: count }, (_, index) => ({
+    rowNumber: index + 2,
+    phone: `+1202555${String(index).padStart(4, '0').slice(-4)}`,
+    name: `Lead ${index}`,
+    timezone: null,
+    callerId: null,
+    customVars: '{}',
+    state: 'pending',
+    note: null,
+  }));
 }
 
 /** `count` pending leads of a campaign, numbered from `firstSeq`. */

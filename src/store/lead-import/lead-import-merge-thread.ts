@@ -151,11 +151,13 @@ export function mergeStagedImport(
   pace: MergePace = {},
 ): Promise<LeadImportMerge> {
   const { importId, rows, file } = staged;
-  // A merge resumed at start-up is a bulk write too: the journal syncs off the loop.
+  if (file === null || pace.onEventLoop === true) {
+    return mergeImportInSlices(store, { importId, rows }, at, pace);
+  }
+  // A bulk write on this file from another thread (`runSliced` marks the slices of this
+  // one): the journal syncs off the loop meanwhile, also for a merge resumed at start-up.
   const endBulkWrite = beginBulkWrite(store);
-  const merging =
-    file === null || pace.onEventLoop === true
-      ? mergeImportInSlices(store, { importId, rows }, at, pace)
-      : mergeImportInThread(store, { importId, stagingFile: file }, at, pace);
-  return merging.finally(endBulkWrite);
+  return mergeImportInThread(store, { importId, stagingFile: file }, at, pace).finally(
+    endBulkWrite,
+  );
 }

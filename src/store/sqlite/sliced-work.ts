@@ -1,3 +1,4 @@
+import { beginBulkWrite } from './bulk-writes.js';
 import type { Store } from './db.js';
 import { syncTransaction } from './sync-transaction.js';
 
@@ -64,6 +65,21 @@ export async function runSliced(
   store: Store,
   chunk: () => boolean,
   options: SlicedWorkOptions = {},
+): Promise<'done' | 'stopped'> {
+  // Background writes back to back keep the disk busy: the journal syncs off the event
+  // loop while they run (ADR 055).
+  const endBulkWrite = beginBulkWrite(store);
+  try {
+    return await inSlices(store, chunk, options);
+  } finally {
+    endBulkWrite();
+  }
+}
+
+async function inSlices(
+  store: Store,
+  chunk: () => boolean,
+  options: SlicedWorkOptions,
 ): Promise<'done' | 'stopped'> {
   const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
   // The last transaction's time outside its chunks: BEGIN and above all COMMIT, which

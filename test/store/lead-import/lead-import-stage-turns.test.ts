@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { StagedLead } from '../../../src/intake/lead-intake-ports.js';
 import { createLeadIntakeStore } from '../../../src/store/lead-import/lead-intake-store.js';
 import { withConnection } from '../../../src/store/sqlite/sync-transaction.js';
-import { T0 } from '../../support/store-fixtures.js';
+import { stagedLeads, T0 } from '../../support/store-fixtures.js';
 import { useStoreWorkspace } from '../../support/store-workspace.js';
 
 const CAMPAIGN = 'campaign-staged';
@@ -10,19 +9,6 @@ const workspace = useStoreWorkspace({ campaigns: [{ id: CAMPAIGN }] });
 
 /** Many more rows than a 1,024-row batch, so that staging them takes far longer than a slice. */
 const ROWS = 40_000;
-
-function stagedLeads(count: number): StagedLead[] {
-  return Array.from({ length: count }, (_, index) => ({
-    rowNumber: index + 2,
-    phone: `+1202555${String(index).padStart(4, '0').slice(-4)}`,
-    name: `Lead ${index}`,
-    timezone: null,
-    callerId: null,
-    customVars: '{}',
-    state: 'pending',
-    note: null,
-  }));
-}
 
 /**
  * The longest stretch between two turns of the event loop while `work` runs (ms), and

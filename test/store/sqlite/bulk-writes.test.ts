@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { StagedLead } from '../../../src/intake/lead-intake-ports.js';
 import { createLeadIntakeStore } from '../../../src/store/lead-import/lead-intake-store.js';
 import { beginBulkWrite, bulkWriteRunning } from '../../../src/store/sqlite/bulk-writes.js';
-import { T0 } from '../../support/store-fixtures.js';
+import { runSliced } from '../../../src/store/sqlite/sliced-work.js';
+import { stagedLeads, T0 } from '../../support/store-fixtures.js';
 import { useStoreWorkspace } from '../../support/store-workspace.js';
 
 const CAMPAIGN = 'campaign-bulk';
 const workspace = useStoreWorkspace({ campaigns: [{ id: CAMPAIGN }] });
-
-const lead = (index: number): StagedLead => ({
-  rowNumber: index + 2,
-  phone: `+120255501${String(index).padStart(2, '0')}`,
-  name: `Lead ${index}`,
-  timezone: null,
-  callerId: null,
-  customVars: '{}',
-  state: 'pending',
-  note: null,
-});
 
 const start = (importId: string) => ({
   importId,
@@ -45,7 +34,7 @@ describe('bulk writes on a database file (ADR 055)', () => {
     expect(bulkWriteRunning(store)).toBe(false);
     const run = await createLeadIntakeStore(store).begin(start('import-bulk-merged'));
     expect(bulkWriteRunning(store)).toBe(true);
-    await run.stage([lead(1), lead(2)], []);
+    await run.stage(stagedLeads(2), []);
     const counts = {
       totalRows: 2,
       accepted: 2,
@@ -56,6 +45,20 @@ describe('bulk writes on a database file (ADR 055)', () => {
     };
     const merged = await run.merge(() => counts, T0);
     expect(merged.ok).toBe(true);
+    expect(bulkWriteRunning(store)).toBe(false);
+  });
+
+  it('runs while work in slices (a campaign purge, a merge on the event loop) runs, and not after', async () => {
+    const { store } = workspace;
+    const seen: boolean[] = [];
+    let chunks = 0;
+    const ended = await runSliced(store, () => {
+      seen.push(bulkWriteRunning(store));
+      chunks += 1;
+      return chunks === 3;
+    });
+    expect(ended).toBe('done');
+    expect(seen).toEqual([true, true, true]);
     expect(bulkWriteRunning(store)).toBe(false);
   });
 
