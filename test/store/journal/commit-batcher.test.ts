@@ -408,12 +408,23 @@ describe('commit batcher', () => {
     function holdWriteLock(path: string) {
       const other = new SQLite(path);
       other.prepare('begin immediate').run();
-      return {
+      let timer: NodeJS.Timeout | undefined;
+      const lock = {
+        released: false,
+        /** Lets the lock go, once: later calls do nothing. */
         release() {
+          clearTimeout(timer);
+          if (lock.released) return;
+          lock.released = true;
           other.prepare('rollback').run();
           other.close();
         },
+        /** Lets the lock go from a timer, `ms` from now. */
+        releaseAfter(ms: number) {
+          timer = setTimeout(() => lock.release(), ms);
+        },
       };
+      return lock;
     }
 
     it('waits for it without holding the event loop, then commits', async () => {
@@ -421,22 +432,18 @@ describe('commit batcher', () => {
       const lock = holdWriteLock(store.path);
       const batcher = createCommitBatcher(store);
       let turns = 0;
-      let released = false;
       const ticking = setInterval(() => {
         turns += 1;
       }, 1);
       // Only a timer lets the lock go: if the batch's BEGIN slept in SQLite's busy
       // handler, the loop would stand still until the busy timeout (5 s) and fail it.
-      const release = setTimeout(() => {
-        released = true;
-        lock.release();
-      }, 150);
+      lock.releaseAfter(150);
       try {
         let resolvedAfterRelease = false;
         await batcher
           .run((trx) => addRecording(trx, 'a'))
           .then(() => {
-            resolvedAfterRelease = released;
+            resolvedAfterRelease = lock.released;
           });
         expect(resolvedAfterRelease).toBe(true);
         expect(turns).toBeGreaterThan(3);
@@ -445,8 +452,7 @@ describe('commit batcher', () => {
         expect(store.prepare('pragma busy_timeout').all([])).toEqual([{ timeout: 5000 }]);
       } finally {
         clearInterval(ticking);
-        clearTimeout(release);
-        if (!released) lock.release();
+        lock.release();
       }
     });
 
@@ -479,11 +485,7 @@ describe('commit batcher', () => {
         if (turning) setImmediate(turn);
       };
       setImmediate(turn);
-      let released = false;
-      const release = setTimeout(() => {
-        released = true;
-        lock.release();
-      }, 30);
+      lock.releaseAfter(30);
       try {
         // Twelve units of 8 ms queued in one turn while the lock is held elsewhere: 96 ms
         // in one turn without the bound.
@@ -493,8 +495,7 @@ describe('commit batcher', () => {
         );
       } finally {
         turning = false;
-        clearTimeout(release);
-        if (!released) lock.release();
+        lock.release();
       }
       // BATCH_WORK_MS (20 ms) of units a transaction: at most three of these a batch.
       expect(transactions.size).toBeGreaterThanOrEqual(4);
@@ -533,11 +534,7 @@ describe('commit batcher', () => {
       const { store } = workspace;
       const lock = holdWriteLock(store.path);
       const batcher = createCommitBatcher(store, null, { batchWorkMs: 0 });
-      let released = false;
-      const release = setTimeout(() => {
-        released = true;
-        lock.release();
-      }, 20);
+      lock.releaseAfter(20);
       try {
         const results = await Promise.allSettled([
           batcher.run((trx) => addRecording(trx, 'a')),
@@ -551,8 +548,7 @@ describe('commit batcher', () => {
         ]);
         expect(await recordingIds()).toEqual(['a', 'c']);
       } finally {
-        clearTimeout(release);
-        if (!released) lock.release();
+        lock.release();
       }
     });
 
@@ -560,12 +556,8 @@ describe('commit batcher', () => {
       const { store } = workspace;
       const lock = holdWriteLock(store.path);
       const batcher = createCommitBatcher(store);
-      let released = false;
       // Only this timer lets the lock go, long after the read below should have answered.
-      const release = setTimeout(() => {
-        released = true;
-        lock.release();
-      }, 2_000);
+      lock.releaseAfter(2_000);
       try {
         const written = batcher.run((trx) => addRecording(trx, 'a'));
         // The batch is under way (its first try made) before the read is asked for.
@@ -575,15 +567,12 @@ describe('commit batcher', () => {
         expect(read.rows).toEqual([{ one: 1 }]);
         // Answered while the batch still waited: a read held behind it would only have
         // run once the lock was released.
-        expect(released).toBe(false);
-        clearTimeout(release);
-        released = true;
+        expect(lock.released).toBe(false);
         lock.release();
         await written;
         expect(await recordingIds()).toEqual(['a']);
       } finally {
-        clearTimeout(release);
-        if (!released) lock.release();
+        lock.release();
       }
     });
 
